@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/pumptui demo
+
+test: $(STAMP)
+	$(BIN)/ruff check pumptui tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pumptui tests benchmarks
+	$(BIN)/ruff format --check pumptui tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/sim_throughput.py
+
+screenshots: $(STAMP)
+	$(BIN)/python -m pumptui.tui.screenshots screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""Typed errors of the API layer. Every failure a caller can see is one of these.
+
+Messages are short and safe to show a user: they never hold a token, a cookie or a request
+header, and bodies are cut to a short, sanitised excerpt.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Base of every error raised by `pumptui.api`."""
+
+    retryable: bool = False
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class RateLimited(ApiError):
+    """429: the service wants us to wait `retry_after` seconds (None when it did not say)."""
+
+    retryable = True
+
+    def __init__(self, message: str = "rate limited", *, retry_after: float | None = None,
+                 url: str | None = None) -> None:
+        super().__init__(message, url=url)
+        self.retry_after = retry_after
+
+
+class AuthRequired(ApiError):
+    """401: no token, or the token was rejected or expired."""
+
+
+class Forbidden(ApiError):
+    """403: logged in, but not allowed (e.g. moderation without admin rights)."""
+
+
+class NotFound(ApiError):
+    """404."""
+
+
+class ServerError(ApiError):
+    """5xx, or an HTML error page from a CDN."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, status: int = 500, url: str | None = None) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+
+
+class RequestTimeout(ApiError):
+    """No answer within the timeout."""
+
+    retryable = True
+
+
+class ConnectionFailed(ApiError):
+    """Could not connect, or the connection dropped mid-answer."""
+
+    retryable = True
+
+
+class BadResponse(ApiError):
+    """An answer we cannot use: malformed or truncated JSON, a wrong shape, a database error
+    returned with status 200. `excerpt` is a short sanitised piece of the body."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, excerpt: str = "", url: str | None = None) -> None:
+        super().__init__(message, url=url)
+        self.excerpt = excerpt
+
+
+class ClientError(ApiError):
+    """Another 4xx the caller got wrong (bad request, conflict, ...); retrying will not help."""
+
+    def __init__(self, message: str, *, status: int = 400, url: str | None = None) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+
+
+class InsecureTransport(ApiError):
+    """Refused to send a token over plain http to a host that is not loopback."""

@@ -1,0 +1,58 @@
+"""The `pumptui` command line: one subcommand per module, each a thin layer over the library.
+
+Each module in `SUBCOMMANDS` exposes `register(subparsers)`, which adds its parser and sets
+`handler` (a callable taking the parsed namespace and returning an exit status). Heavy imports
+stay inside handlers so that `pumptui --help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from pumptui import __version__
+
+SUBCOMMANDS = ("demo", "sim", "coins", "moderate", "watch", "account")
+
+
+def add_api_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that talks to a Pump.fun-compatible server."""
+    group = parser.add_argument_group("server")
+    group.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="base URL of a Pump.fun-compatible server; sets both the frontend and advanced URLs",
+    )
+    group.add_argument("--frontend-url", metavar="URL", help="frontend API base URL")
+    group.add_argument("--advanced-url", metavar="URL", help="advanced API base URL (bulk look-ups)")
+    group.add_argument("--config", metavar="PATH", help="config file (default: user config dir)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pumptui",
+        description="Watch the Pump.fun market live and take part from the keyboard.",
+    )
+    parser.add_argument("--version", action="version", version=f"pumptui {__version__}")
+    add_api_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        importlib.import_module(f"pumptui.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from pumptui.cli.app import run_app
+
+        return run_app(args)
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,9 @@
+"""`pumptui demo` (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("demo", help="(not yet available)")
