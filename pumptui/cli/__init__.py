@@ -26,7 +26,7 @@ def add_api_options(parser: argparse.ArgumentParser) -> None:
         help="base URL of a Pump.fun-compatible server; sets both the frontend and advanced URLs",
     )
     group.add_argument("--frontend-url", metavar="URL", help="frontend API base URL")
-    group.add_argument("--advanced-url", metavar="URL", help="advanced API base URL (bulk look-ups)")
+    group.add_argument("--advanced-url", metavar="URL", help="advanced API base URL (bulk)")
     group.add_argument("--config", metavar="PATH", help="config file (default: user config dir)")
 
 
