@@ -1,9 +1,103 @@
-"""`pumptui sim` (placeholder until its issue lands)."""
+"""`pumptui sim`: run the embedded Pump.fun simulator standalone, with a live summary."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    sub.add_parser("sim", help="(not yet available)")
+    parser = sub.add_parser(
+        "sim",
+        help="run the embedded Pump.fun simulator",
+        description="Serve a seeded, simulated Pump.fun market on a loopback port. Admin "
+        "endpoints under /_sim/ control the clock, faults and rates; GET /_sim/captcha hands out "
+        "captcha tokens.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--seed", type=int, default=1, help="market seed (same seed, same market)")
+    parser.add_argument("--speed", type=float, default=1.0, help="market seconds per real second")
+    parser.add_argument("--warmup", type=float, default=900.0, help="seconds of history at start")
+    parser.add_argument("--launches", type=float, default=4.0, help="coin launches per minute")
+    parser.add_argument("--trades", type=float, default=8.0, help="trades per second overall")
+    parser.add_argument("--hot-rate", type=float, default=0.0,
+                        help="trades per second on one designated hot coin")
+    parser.add_argument("--hostile", type=float, default=0.0,
+                        help="share of names and replies made of hostile text (0..1)")
+    parser.add_argument("--rate-limit", type=int, default=600,
+                        help="requests per window per client before 429")
+    parser.add_argument("--rate-window", type=float, default=60.0, help="rate-limit window (s)")
+    parser.add_argument("--rate-limit-by", metavar="HEADER",
+                        help="identify clients by this header instead of their address")
+    parser.add_argument("--faults", default="", metavar="SPEC",
+                        help='e.g. "error=0.1,429=0.05,timeout=0.01,drop=0.01,truncate=0.01,'
+                        'malformed=0.01,html=0.01,latency=50ms,jitter=20ms,paths=^/trades,for=60s"')
+    parser.add_argument("--admin", action="append", default=[], metavar="WALLET",
+                        help="wallet allowed to moderate (repeatable)")
+    parser.add_argument("--quiet", action="store_true", help="no live summary line")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pumptui.sim import FaultPlan, MarketConfig, ServerConfig, SimServer
+
+    try:
+        faults = FaultPlan.parse(args.faults) if args.faults else None
+    except ValueError as exc:
+        print(f"pumptui sim: bad --faults: {exc}", file=sys.stderr)
+        return 2
+    market = MarketConfig(
+        seed=args.seed, clock="real", speed=args.speed, warmup=args.warmup,
+        launches_per_minute=args.launches, trades_per_second=args.trades,
+        hot_trades_per_second=args.hot_rate, hostile_share=args.hostile,
+    )
+    server = ServerConfig(
+        host=args.host, port=args.port, rate_limit=args.rate_limit,
+        rate_limit_window=args.rate_window, rate_limit_by_header=args.rate_limit_by,
+        admin_wallets=tuple(args.admin), faults=faults,
+    )
+    sim = SimServer(market, server)
+
+    async def main() -> None:
+        task = asyncio.create_task(sim.serve(on_ready=lambda s: _announce(s)))
+        try:
+            while not task.done():
+                await asyncio.sleep(1.0)
+                if not args.quiet and sim.state is not None:
+                    _summary(sim)
+        finally:
+            sim.stop_soon()
+            await task
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        print("\nsimulator stopped", file=sys.stderr)
+    except OSError as exc:
+        print(f"pumptui sim: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _announce(sim: object) -> None:
+    from pumptui.sim import SimServer
+
+    assert isinstance(sim, SimServer)
+    print(sim.base_url, flush=True)
+    print(f"admin wallet: {sim.admin_address} (keypair: fixed test key; see README)",
+          file=sys.stderr)
+
+
+def _summary(sim: object) -> None:
+    from pumptui.sim import SimServer
+
+    assert isinstance(sim, SimServer)
+    assert sim.state is not None
+    snap = sim.state.market.snapshot()
+    line = (f"\rcoins {snap['coins']:>5}  active {snap['active']:>4}  trades "
+            f"{snap['trades_total']:>8}  replies {snap['replies']:>6}  SOL ${snap['sol_price']:.2f}"
+            f"  requests {sim.state.requests:>7}")
+    print(line, end="", file=sys.stderr, flush=True)

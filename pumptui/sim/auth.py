@@ -1,0 +1,144 @@
+"""Sign-in and sessions like the real service: an ed25519 signature of
+`Sign in to pump.fun: <ms>` buys a signed session token (JWT, HS256), sent back as the
+`auth_token` cookie; later requests present it as that cookie or as `Authorization: Bearer`.
+
+Captcha tokens (needed to follow, and to reply when the server is configured so) are HMAC-signed,
+short-lived and single-use; a test or the demo gets one from `GET /_sim/captcha`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from pumptui.base58 import b58decode
+
+LOGIN_MESSAGE = "Sign in to pump.fun: {timestamp}"
+LOGIN_MAX_SKEW_MS = 5 * 60 * 1000
+TOKEN_LIFETIME = 30 * 24 * 3600
+CAPTCHA_LIFETIME = 300
+
+
+class AuthError(Exception):
+    def __init__(self, message: str, status: int = 401) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    address: str
+    admin: bool
+    expires: float
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Authority:
+    def __init__(self, admin_wallets: tuple[str, ...] = (), secret: bytes | None = None) -> None:
+        self.admin_wallets = frozenset(admin_wallets)
+        self._secret = secret or secrets.token_bytes(32)
+        self._used_captchas: dict[str, float] = {}
+
+    # -- login ----------------------------------------------------------------------------
+
+    def verify_login(self, address: object, signature: object, timestamp: object,
+                     now_ms: int | None = None) -> str:
+        """Check a login and return a session token, or raise AuthError."""
+        if not isinstance(address, str) or not isinstance(signature, str):
+            raise AuthError("address and signature are required", 400)
+        if isinstance(timestamp, bool) or not isinstance(timestamp, (int, str)):
+            raise AuthError("timestamp is required", 400)
+        try:
+            ts = int(timestamp)
+            key = b58decode(address)
+            sig = b58decode(signature)
+        except ValueError:
+            raise AuthError("malformed address, signature or timestamp", 400) from None
+        if len(key) != 32 or len(sig) != 64:
+            raise AuthError("malformed address or signature", 400)
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        if abs(now_ms - ts) > LOGIN_MAX_SKEW_MS:
+            raise AuthError("Login timestamp is too old or in the future", 401)
+        message = LOGIN_MESSAGE.format(timestamp=ts).encode()
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(sig, message)
+        except (InvalidSignature, ValueError):
+            raise AuthError("Invalid signature", 401) from None
+        return self.issue(address)
+
+    def issue(self, address: str, lifetime: float = TOKEN_LIFETIME) -> str:
+        now = int(time.time())
+        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+        payload = _b64(json.dumps(
+            {"address": address, "roles": ["admin"] if address in self.admin_wallets else [],
+             "iat": now, "exp": int(now + lifetime)},
+            separators=(",", ":"),
+        ).encode())
+        signing_input = f"{header}.{payload}".encode()
+        signature = _b64(hmac.new(self._secret, signing_input, hashlib.sha256).digest())
+        return f"{header}.{payload}.{signature}"
+
+    def session(self, token: str | None) -> Session | None:
+        """The session a token proves, or None for a missing, forged or expired one."""
+        if not token:
+            return None
+        parts = token.split(".")
+        if len(parts) != 3:
+            return None
+        expected = _b64(hmac.new(self._secret, f"{parts[0]}.{parts[1]}".encode(),
+                                 hashlib.sha256).digest())
+        if not hmac.compare_digest(expected, parts[2]):
+            return None
+        try:
+            payload = json.loads(_unb64(parts[1]))
+            address = str(payload["address"])
+            expires = float(payload["exp"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        if expires < time.time():
+            return None
+        return Session(address, address in self.admin_wallets, expires)
+
+    # -- captcha --------------------------------------------------------------------------
+
+    def captcha(self) -> str:
+        expires = int(time.time()) + CAPTCHA_LIFETIME
+        nonce = secrets.token_hex(8)
+        body = f"{expires}.{nonce}"
+        mac = hmac.new(self._secret, b"captcha:" + body.encode(), hashlib.sha256).hexdigest()[:24]
+        return f"sim-captcha.{body}.{mac}"
+
+    def check_captcha(self, token: str | None) -> bool:
+        if not token or not token.startswith("sim-captcha."):
+            return False
+        try:
+            _, expires, nonce, mac = token.split(".")
+        except ValueError:
+            return False
+        body = f"{expires}.{nonce}"
+        good = hmac.new(self._secret, b"captcha:" + body.encode(), hashlib.sha256).hexdigest()[:24]
+        if not hmac.compare_digest(good, mac) or not expires.isdigit():
+            return False
+        now = time.time()
+        if int(expires) < now or token in self._used_captchas:
+            return False
+        self._used_captchas[token] = float(expires)
+        if len(self._used_captchas) > 10_000:
+            self._used_captchas = {k: v for k, v in self._used_captchas.items() if v > now}
+        return True

@@ -1,0 +1,157 @@
+"""Fault injection: what a flaky upstream does to a client, on demand.
+
+A `FaultPlan` gives each fault a probability per request. It can be limited to paths matching a
+regex and to a duration (then it switches itself off). Fault draws use their own RNG, so turning
+faults on never changes the market a seed produces.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal
+
+Fault = Literal["rate_limit", "error", "timeout", "drop", "truncate", "malformed", "html"]
+
+# Spec keys accepted by `FaultPlan.parse` (CLI --faults and the admin endpoint).
+_ALIASES = {
+    "429": "rate_limit_rate", "rate_limit": "rate_limit_rate", "ratelimit": "rate_limit_rate",
+    "error": "error_rate", "5xx": "error_rate", "500": "error_rate",
+    "timeout": "timeout_rate", "drop": "drop_rate", "truncate": "truncate_rate",
+    "malformed": "malformed_rate", "html": "html_rate",
+    "latency": "latency_ms", "jitter": "latency_jitter_ms",
+    "retry_after": "retry_after", "retry-after": "retry_after",
+    "paths": "paths", "for": "duration", "duration": "duration", "hang": "hang_seconds",
+}
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    error_rate: float = 0.0
+    rate_limit_rate: float = 0.0
+    retry_after: float = 2.0
+    timeout_rate: float = 0.0
+    drop_rate: float = 0.0
+    truncate_rate: float = 0.0
+    malformed_rate: float = 0.0
+    html_rate: float = 0.0
+    latency_ms: float = 0.0
+    latency_jitter_ms: float = 0.0
+    # How long a "timeout" holds the request before closing it without an answer.
+    hang_seconds: float = 30.0
+    paths: str | None = None
+    duration: float | None = None
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if f.name.endswith("_rate"):
+                value = getattr(self, f.name)
+                if not 0.0 <= value <= 1.0:
+                    raise ValueError(f"{f.name} must be between 0 and 1, not {value}")
+        if self.paths is not None:
+            re.compile(self.paths)
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self) if f.name.endswith("_rate")) or (
+            self.latency_ms > 0 or self.latency_jitter_ms > 0
+        )
+
+    @classmethod
+    def parse(cls, spec: str) -> FaultPlan:
+        """`"error=0.1,429=0.2,latency=50ms,jitter=20ms,paths=^/trades,for=60s"`."""
+        values: dict[str, Any] = {}
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            key, sep, raw = part.partition("=")
+            name = _ALIASES.get(key.strip().lower())
+            if not sep or name is None:
+                raise ValueError(f"unknown fault setting {part!r}")
+            raw = raw.strip()
+            if name == "paths":
+                values[name] = raw
+            elif name in ("latency_ms", "latency_jitter_ms"):
+                values[name] = _duration(raw) * 1000
+            elif name in ("duration", "retry_after", "hang_seconds"):
+                values[name] = _duration(raw)
+            else:
+                values[name] = float(raw)
+        return cls(**values)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FaultPlan:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _duration(text: str) -> float:
+    text = text.lower()
+    for suffix, scale in (("ms", 0.001), ("s", 1.0), ("m", 60.0)):
+        if text.endswith(suffix):
+            return float(text[: -len(suffix)]) * scale
+    return float(text)
+
+
+class FaultInjector:
+    """Decides, request by request, which fault (if any) to apply."""
+
+    def __init__(self, plan: FaultPlan | None = None, seed: int = 0) -> None:
+        import random
+
+        self._rng = random.Random(seed ^ 0x5EED)
+        self._plan = plan or FaultPlan()
+        self._until: float | None = None
+        self._pattern: re.Pattern[str] | None = None
+        self.set(self._plan)
+
+    @property
+    def plan(self) -> FaultPlan:
+        if self._until is not None and time.monotonic() >= self._until:
+            self.set(FaultPlan())
+        return self._plan
+
+    def set(self, plan: FaultPlan) -> None:
+        self._plan = plan
+        self._pattern = re.compile(plan.paths) if plan.paths else None
+        self._until = time.monotonic() + plan.duration if plan.duration else None
+
+    def applies(self, path: str) -> bool:
+        plan = self.plan
+        return plan.active and (self._pattern is None or bool(self._pattern.search(path)))
+
+    def latency(self) -> float:
+        """Seconds to wait before answering."""
+        plan = self.plan
+        if plan.latency_ms <= 0 and plan.latency_jitter_ms <= 0:
+            return 0.0
+        jitter = self._rng.expovariate(1 / plan.latency_jitter_ms) if plan.latency_jitter_ms else 0
+        return (plan.latency_ms + jitter) / 1000.0
+
+    def before(self) -> Fault | None:
+        """A fault that replaces the answer, drawn in a fixed order."""
+        plan = self.plan
+        for fault, rate in (
+            ("rate_limit", plan.rate_limit_rate),
+            ("error", plan.error_rate),
+            ("html", plan.html_rate),
+            ("timeout", plan.timeout_rate),
+            ("drop", plan.drop_rate),
+        ):
+            if rate and self._rng.random() < rate:
+                return fault  # type: ignore[return-value]
+        return None
+
+    def after(self) -> Fault | None:
+        """A fault that damages a real answer's body."""
+        plan = self.plan
+        if plan.truncate_rate and self._rng.random() < plan.truncate_rate:
+            return "truncate"
+        if plan.malformed_rate and self._rng.random() < plan.malformed_rate:
+            return "malformed"
+        return None

@@ -1,0 +1,1062 @@
+"""A seeded, event-driven Pump.fun market: coins launch, traders buy and sell on real bonding
+curves, people reply, like, follow and bookmark.
+
+Every random process draws its next arrival time from one `random.Random(seed)`, and events are
+processed strictly in time order, so the market depends only on the seed and on the times at which
+it is advanced and written to — never on how often a ticker happens to wake up. Same seed, same
+market.
+
+The model (why it looks like pump.fun):
+- launches are a Poisson process; each coin gets a latent "fate", an attention level that decays
+  with a coin-specific half-life, and momentum: buys add short-lived attention, so trading is
+  bursty and self-exciting. Most coins fade and die, a few pump, some graduate;
+- trade sizes are heavy-tailed (log-normal with occasional Pareto whales); sellers are actual
+  holders selling part or all of what they hold, so supply is conserved;
+- an optional "hot" coin trades at its own fixed rate and mean-reverts around a market cap, so a
+  benchmark can ask for N trades/s on one coin for as long as it likes.
+
+Memory stays bounded: dead coins are pruned past a horizon, and each coin keeps at most
+`max_trades_per_coin` trades (older ones are forgotten; counts stay right).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pumptui.base58 import b58decode, b58encode
+from pumptui.sim import text as simtext
+from pumptui.sim.clock import ClockMode, SimClock
+from pumptui.sim.curve import (
+    INITIAL_REAL_TOKENS,
+    LAMPORTS_PER_SOL,
+    RAW_PER_TOKEN,
+    BondingCurve,
+    CurveComplete,
+    Fill,
+    graduation_market_cap_sol,
+)
+
+GRADUATION_MC = graduation_market_cap_sol()
+KOTH_MC = GRADUATION_MC / 2
+SPIKE_HALF_LIFE = 20.0
+DEAD_WEIGHT = 0.02
+
+
+@dataclass(frozen=True)
+class MarketConfig:
+    seed: int = 1
+    clock: ClockMode = "real"
+    speed: float = 1.0
+    start_time: float | None = None
+    # Market history generated instantly at start, so a fresh demo is not empty.
+    warmup: float = 900.0
+    launches_per_minute: float = 4.0
+    trades_per_second: float = 8.0
+    hot_trades_per_second: float = 0.0
+    hot_market_cap_sol: float = 120.0
+    replies_per_minute: float = 12.0
+    likes_per_minute: float = 30.0
+    follows_per_minute: float = 2.0
+    users: int = 1500
+    hostile_share: float = 0.0
+    nsfw_share: float = 0.03
+    history_horizon: float = 6 * 3600.0
+    max_trades_per_coin: int = 100_000
+    max_coins: int = 5000
+    reply_interval: float = 60.0
+    initial_sol_price: float | None = None
+
+
+@dataclass(slots=True)
+class SimUser:
+    address: str
+    username: str | None
+    profile_image: str | None
+    created: float
+
+
+@dataclass(slots=True)
+class SimTrade:
+    signature: str
+    mint: str
+    user: str
+    is_buy: bool
+    sol_amount: int
+    token_amount: int
+    time: float
+    slot: int
+    tx_index: int
+    virtual_sol: int
+    virtual_tokens: int
+    market_cap: float
+
+    @property
+    def timestamp(self) -> int:
+        return int(self.time)
+
+    @property
+    def price(self) -> float:
+        return (self.sol_amount / LAMPORTS_PER_SOL) / (self.token_amount / RAW_PER_TOKEN)
+
+
+@dataclass(slots=True)
+class SimReply:
+    id: int
+    mint: str
+    text: str
+    user: str
+    time: float
+    file_uri: str | None = None
+    signature: str | None = None
+    is_buy: bool | None = None
+    sol_amount: int | None = None
+    likes: int = 0
+    hidden: bool = False
+    banned: bool = False
+
+
+@dataclass(slots=True)
+class SimCandle:
+    start: int
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: int
+    slot: int
+
+
+class Holdings:
+    """Token balances of a coin's holders, with O(1) random choice of a holder."""
+
+    __slots__ = ("_index", "_order", "balances")
+
+    def __init__(self) -> None:
+        self.balances: dict[str, int] = {}
+        self._order: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, who: str, amount: int) -> None:
+        if who not in self.balances:
+            self._index[who] = len(self._order)
+            self._order.append(who)
+            self.balances[who] = 0
+        self.balances[who] += amount
+
+    def remove(self, who: str, amount: int) -> None:
+        left = self.balances[who] - amount
+        if left < 0:
+            raise ValueError("cannot sell more than held")
+        if left:
+            self.balances[who] = left
+            return
+        del self.balances[who]
+        i = self._index.pop(who)
+        last = self._order.pop()
+        if last != who:
+            self._order[i] = last
+            self._index[last] = i
+
+    def choice(self, rng: random.Random) -> str | None:
+        return self._order[int(rng.random() * len(self._order))] if self._order else None
+
+    def total(self) -> int:
+        return sum(self.balances.values())
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+@dataclass(slots=True)
+class SimCoin:
+    mint: str
+    name: str
+    symbol: str
+    description: str
+    creator: str
+    created: float
+    image_uri: str
+    metadata_uri: str
+    bonding_curve: str
+    associated_bonding_curve: str
+    twitter: str | None
+    telegram: str | None
+    website: str | None
+    fate: float
+    base_attention: float
+    half_life: float
+    curve: BondingCurve = field(default_factory=BondingCurve)
+    trades: list[SimTrade] = field(default_factory=list)
+    forgotten_trades: int = 0
+    holders: Holdings = field(default_factory=Holdings)
+    reply_ids: list[int] = field(default_factory=list)
+    reply_count: int = 0
+    last_reply: float | None = None
+    last_trade: float | None = None
+    koth_at: float | None = None
+    ath_market_cap: float = 0.0
+    ath_at: float | None = None
+    spike: float = 0.0
+    spike_at: float = 0.0
+    nsfw: bool = False
+    hidden: bool = False
+    banned: bool = False
+    live: bool = False
+    pool: str | None = None
+    hot: bool = False
+    alive: bool = True
+    version: int = 0
+    candles_1m: list[SimCandle] = field(default_factory=list)
+    candles_5m: list[SimCandle] = field(default_factory=list)
+
+    def attention(self, now: float) -> float:
+        age = max(0.0, now - self.created)
+        base = self.base_attention * 2.0 ** (-age / self.half_life)
+        spike = self.spike * 2.0 ** (-max(0.0, now - self.spike_at) / SPIKE_HALF_LIFE)
+        return base + spike
+
+    def bump(self, now: float, amount: float) -> None:
+        current = self.spike * 2.0 ** (-max(0.0, now - self.spike_at) / SPIKE_HALF_LIFE)
+        self.spike = min(60.0, current + amount)
+        self.spike_at = now
+
+    @property
+    def listed(self) -> bool:
+        return not (self.hidden or self.banned)
+
+    @property
+    def last_activity(self) -> float:
+        return max(self.created, self.last_trade or 0.0, self.last_reply or 0.0)
+
+
+@dataclass(slots=True)
+class BookmarkList:
+    id: str
+    name: str
+    created_at: str
+    items: list[str] = field(default_factory=list)
+
+
+class MarketError(Exception):
+    """A write the market refuses; `status` is the HTTP status the server should answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+Listener = Callable[[str, Any], None]
+Process = Literal["launch", "trade", "hot", "reply", "like", "follow", "sol", "raid", "prune"]
+SortKey = Literal[
+    "created_timestamp", "last_trade_timestamp", "last_reply", "reply_count", "market_cap",
+    "currently_live",
+]
+_SORTS: dict[str, Callable[[SimCoin], Any]] = {
+    "created_timestamp": lambda c: c.created,
+    "last_trade_timestamp": lambda c: c.last_trade or 0.0,
+    "last_reply": lambda c: c.last_reply or 0.0,
+    "reply_count": lambda c: c.reply_count,
+    "market_cap": lambda c: c.curve.market_cap_sol,
+    "currently_live": lambda c: (c.live, c.created),
+}
+
+
+class Market:
+    """The whole simulated world. Not thread-safe: the server owns it on one event loop."""
+
+    def __init__(self, config: MarketConfig | None = None, clock: SimClock | None = None) -> None:
+        self.config = config or MarketConfig()
+        self.clock = clock or SimClock(self.config.clock, speed=self.config.speed,
+                                       start=self.config.start_time)
+        self.rng = random.Random(self.config.seed)
+        self.rates: dict[Process, float] = {}
+        self._generation: dict[Process, int] = {}
+        self._heap: list[tuple[float, int, Process, int]] = []
+        self._seq = 0
+        self.version = 0
+        self.listeners: list[Listener] = []
+        self.users: dict[str, SimUser] = {}
+        self._user_list: list[SimUser] = []
+        self.coins: dict[str, SimCoin] = {}
+        self.active: list[SimCoin] = []
+        self.hot_coin: SimCoin | None = None
+        self.replies: dict[int, SimReply] = {}
+        self._recent_replies: list[int] = []
+        self._next_reply_id = 1
+        self.likes: set[tuple[str, str]] = set()
+        self.follows: dict[str, dict[str, float]] = {}
+        self.bookmarks: dict[str, list[BookmarkList]] = {}
+        self.latest_trade: SimTrade | None = None
+        self.trades_total = 0
+        self._slot = -1
+        self._tx_index = 0
+        self._last_reply_by: dict[str, float] = {}
+        self.sol_price = self.config.initial_sol_price or round(self.rng.uniform(120, 250), 2)
+        start = self.clock.now()
+        self.now = start - self.config.warmup
+        for _ in range(self.config.users):
+            self._new_user(self.now)
+        self.set_rates(
+            launch=self.config.launches_per_minute / 60.0,
+            trade=self.config.trades_per_second,
+            hot=self.config.hot_trades_per_second,
+            reply=self.config.replies_per_minute / 60.0,
+            like=self.config.likes_per_minute / 60.0,
+            follow=self.config.follows_per_minute / 60.0,
+        )
+        self._schedule_fixed("sol", 10.0)
+        self._schedule_fixed("raid", 180.0)
+        self._schedule_fixed("prune", 60.0)
+        # A market that starts with no coins looks broken; seed a few launches at warm-up start.
+        for _ in range(3):
+            self._launch()
+        self.advance_to(start)
+
+    # -- time -----------------------------------------------------------------------------
+
+    def advance_to(self, t: float) -> int:
+        """Process every event due up to market time `t`; returns how many ran."""
+        ran = 0
+        heap = self._heap
+        while heap and heap[0][0] <= t:
+            when, _, process, generation = heapq.heappop(heap)
+            if generation != self._generation.get(process):
+                continue
+            self.now = when
+            self._run(process)
+            ran += 1
+        if t > self.now:
+            self.now = t
+        return ran
+
+    def next_event_time(self) -> float:
+        return self._heap[0][0] if self._heap else math.inf
+
+    def set_rates(self, **rates: float) -> None:
+        """Change process rates (events per market second); 0 stops a process."""
+        for name, rate in rates.items():
+            if name not in ("launch", "trade", "hot", "reply", "like", "follow"):
+                raise ValueError(f"unknown process {name!r}")
+            process: Process = name  # type: ignore[assignment]
+            self.rates[process] = max(0.0, float(rate))
+            self._generation[process] = self._generation.get(process, 0) + 1
+            if process == "hot" and rate > 0:
+                self.ensure_hot_coin()
+            self._schedule(process)
+
+    def _schedule(self, process: Process) -> None:
+        rate = self.rates.get(process, 0.0)
+        if rate <= 0:
+            return
+        self._push(self.now + self.rng.expovariate(rate), process)
+
+    def _schedule_fixed(self, process: Process, every: float) -> None:
+        self._generation.setdefault(process, 1)
+        self._push(self.now + every, process)
+
+    def _push(self, when: float, process: Process) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (when, self._seq, process, self._generation[process]))
+
+    def _run(self, process: Process) -> None:
+        if process == "launch":
+            self._launch()
+        elif process == "trade":
+            self._random_trade()
+        elif process == "hot":
+            if self.hot_coin is not None:
+                self._trade(self.hot_coin)
+        elif process == "reply":
+            self._random_reply()
+        elif process == "like":
+            self._random_like()
+        elif process == "follow":
+            self._random_follow()
+        elif process == "sol":
+            drift = math.exp(self.rng.gauss(0, 0.002))
+            self.sol_price = round(max(20.0, self.sol_price * drift), 4)
+            self.version += 1
+            self._schedule_fixed("sol", 10.0)
+            return
+        elif process == "raid":
+            if self.active:
+                coin = self.rng.choice(self.active)
+                coin.bump(self.now, self.rng.uniform(5, 30))
+            self._schedule_fixed("raid", self.rng.expovariate(1 / 180.0))
+            return
+        elif process == "prune":
+            self.prune()
+            self._schedule_fixed("prune", 60.0)
+            return
+        self._schedule(process)
+
+    # -- identities -----------------------------------------------------------------------
+
+    def _address(self) -> str:
+        return b58encode(self.rng.getrandbits(256).to_bytes(32, "big"))
+
+    def _mint(self) -> str:
+        while True:
+            text = self._address()
+            if len(text) < 43:
+                continue
+            candidate = text[:-4] + "pump"
+            try:
+                if len(b58decode(candidate)) == 32 and candidate not in self.coins:
+                    return candidate
+            except ValueError:
+                continue
+
+    def _signature(self) -> str:
+        return b58encode(self.rng.getrandbits(512).to_bytes(64, "big"))
+
+    def _ipfs(self) -> str:
+        return "https://ipfs.io/ipfs/Qm" + b58encode(self.rng.getrandbits(256).to_bytes(32, "big"))
+
+    def _new_user(self, now: float, address: str | None = None) -> SimUser:
+        address = address or self._address()
+        name = simtext.username(self.rng) if self.rng.random() < 0.35 else None
+        image = self._ipfs() if name and self.rng.random() < 0.7 else None
+        user = SimUser(address, name, image, now)
+        self.users[address] = user
+        self._user_list.append(user)
+        return user
+
+    def ensure_user(self, address: str) -> SimUser:
+        """The user behind a wallet, created on first sight (e.g. at login)."""
+        user = self.users.get(address)
+        if user is None:
+            user = SimUser(address, None, None, self.now)
+            self.users[address] = user
+        return user
+
+    def _random_user(self) -> SimUser:
+        return self._user_list[int(self.rng.random() * len(self._user_list))]
+
+    def _text(self, generate: Callable[[], str]) -> str:
+        share = self.config.hostile_share
+        if share > 0 and self.rng.random() < share:
+            return simtext.hostile(self.rng)
+        return generate()
+
+    # -- coins ----------------------------------------------------------------------------
+
+    def _launch(self) -> SimCoin:
+        creator = self._random_user()
+        name, symbol, description = simtext.coin_identity(self.rng)
+        name = self._text(lambda: name)
+        fate = self.rng.gauss(0.0, 1.0)
+        half_life = self.rng.uniform(60, 600) * (6.0 if fate > 1.4 else 1.0)
+        coin = self.create_coin(
+            name=name,
+            symbol=symbol,
+            description=self._text(lambda: description),
+            creator=creator.address,
+            fate=fate,
+            base_attention=self.rng.lognormvariate(0.0, 1.0),
+            half_life=half_life,
+        )
+        if self.rng.random() < 0.85:
+            self._buy(coin, creator.address, int(self.rng.lognormvariate(math.log(0.6), 0.9)
+                                                 * LAMPORTS_PER_SOL))
+        return coin
+
+    def create_coin(
+        self,
+        *,
+        name: str,
+        symbol: str,
+        description: str = "",
+        creator: str | None = None,
+        fate: float = 0.0,
+        base_attention: float = 1.0,
+        half_life: float = 600.0,
+        hot: bool = False,
+    ) -> SimCoin:
+        rng = self.rng
+        has_socials = rng.random() < 0.5
+        coin = SimCoin(
+            mint=self._mint(),
+            name=name,
+            symbol=symbol,
+            description=description,
+            creator=creator or self._random_user().address,
+            created=self.now,
+            image_uri=self._ipfs(),
+            metadata_uri=self._ipfs(),
+            bonding_curve=self._address(),
+            associated_bonding_curve=self._address(),
+            twitter=f"https://x.com/{symbol.lower()}coin" if has_socials else None,
+            telegram=f"https://t.me/{symbol.lower()}portal" if has_socials and rng.random() < 0.6
+            else None,
+            website=f"https://{symbol.lower()}.fun" if has_socials and rng.random() < 0.3 else None,
+            fate=fate,
+            base_attention=base_attention,
+            half_life=half_life,
+            nsfw=rng.random() < self.config.nsfw_share,
+            live=rng.random() < 0.02,
+            hot=hot,
+        )
+        coin.ath_market_cap = coin.curve.market_cap_sol
+        coin.ath_at = self.now
+        self.coins[coin.mint] = coin
+        if not hot:
+            self.active.append(coin)
+        self.version += 1
+        self._emit("coin", coin)
+        return coin
+
+    def ensure_hot_coin(self) -> SimCoin:
+        if self.hot_coin is None:
+            self.hot_coin = self.create_coin(
+                name="Hot Potato", symbol="HOT", description="the busiest coin on the curve",
+                fate=0.0, base_attention=0.0, half_life=1e9, hot=True,
+            )
+            self.hot_coin.nsfw = False
+        return self.hot_coin
+
+    # -- trading --------------------------------------------------------------------------
+
+    def _random_trade(self) -> None:
+        now = self.now
+        weights: list[float] = []
+        survivors: list[SimCoin] = []
+        for coin in self.active:
+            w = coin.attention(now)
+            if w < DEAD_WEIGHT and now - coin.created > 120:
+                coin.alive = False
+                continue
+            survivors.append(coin)
+            weights.append(w)
+        self.active = survivors
+        if not survivors:
+            return
+        coin = self.rng.choices(survivors, weights)[0]
+        self._trade(coin)
+
+    def _trade(self, coin: SimCoin) -> SimTrade | None:
+        """One trade by a plausible trader on `coin`; None when nobody can trade it."""
+        rng = self.rng
+        curve = coin.curve
+        if curve.complete:
+            return None
+        if coin.hot:
+            target = self.config.hot_market_cap_sol
+            p_buy = 0.5 + 0.35 * math.tanh(3 * (target - curve.market_cap_sol) / target)
+        else:
+            spike = coin.spike * 2.0 ** (-(self.now - coin.spike_at) / SPIKE_HALF_LIFE)
+            p_buy = 0.52 + 0.12 * coin.fate + (0.08 if spike > 1 else 0.0)
+            if coin.fate < 1.4:
+                p_buy -= 0.35 * curve.progress**2  # holders take profit near graduation
+            p_buy = min(0.9, max(0.1, p_buy))
+        if len(coin.holders) == 0 or rng.random() < p_buy:
+            size = rng.lognormvariate(math.log(0.35), 1.1)
+            if rng.random() < 0.03:
+                size += rng.paretovariate(1.5) * 2
+            lamports = max(10_000_000, int(min(size, 40.0) * LAMPORTS_PER_SOL))
+            if coin.hot:
+                tokens, _ = curve.tokens_for_sol(lamports)
+                if tokens >= curve.real_tokens and len(coin.holders):
+                    return self._sell(coin)
+            return self._buy(coin, self._random_user().address, lamports)
+        return self._sell(coin)
+
+    def _buy(self, coin: SimCoin, trader: str, lamports: int) -> SimTrade | None:
+        try:
+            fill = coin.curve.buy(lamports)
+        except (ValueError, CurveComplete):
+            return None
+        coin.holders.add(trader, fill.token_amount)
+        coin.bump(self.now, 0.02 * fill.sol_amount / LAMPORTS_PER_SOL)
+        return self._record(coin, trader, fill)
+
+    def _sell(self, coin: SimCoin) -> SimTrade | None:
+        holder = coin.holders.choice(self.rng)
+        if holder is None:
+            return None
+        held = coin.holders.balances[holder]
+        fraction = 1.0 if self.rng.random() < 0.35 else self.rng.uniform(0.2, 0.9)
+        amount = max(1, int(held * fraction))
+        try:
+            fill = coin.curve.sell(amount)
+        except (ValueError, CurveComplete):
+            return None
+        coin.holders.remove(holder, amount)
+        return self._record(coin, holder, fill)
+
+    def _record(self, coin: SimCoin, trader: str, fill: Fill) -> SimTrade:
+        now = self.now
+        slot = int(now * 2.5) - 4_070_000_000
+        if slot <= self._slot:
+            slot = self._slot
+            self._tx_index += 1
+        else:
+            self._slot = slot
+            self._tx_index = 0
+        curve = coin.curve
+        trade = SimTrade(
+            signature=self._signature(), mint=coin.mint, user=trader, is_buy=fill.is_buy,
+            sol_amount=fill.sol_amount, token_amount=fill.token_amount, time=now, slot=slot,
+            tx_index=self._tx_index, virtual_sol=curve.virtual_sol,
+            virtual_tokens=curve.virtual_tokens, market_cap=curve.market_cap_sol,
+        )
+        coin.trades.append(trade)
+        cap = self.config.max_trades_per_coin
+        if len(coin.trades) > cap + cap // 10:
+            drop = len(coin.trades) - cap
+            del coin.trades[:drop]
+            coin.forgotten_trades += drop
+        coin.last_trade = now
+        coin.version += 1
+        self.version += 1
+        self.trades_total += 1
+        self.latest_trade = trade
+        mc = curve.market_cap_sol
+        if mc > coin.ath_market_cap:
+            coin.ath_market_cap, coin.ath_at = mc, now
+        if coin.koth_at is None and mc >= KOTH_MC:
+            coin.koth_at = now
+        if curve.complete:
+            coin.pool = self._address()
+            coin.alive = False
+            if coin in self.active:
+                self.active.remove(coin)
+        if trade.token_amount:
+            _add_to_candles(coin.candles_1m, trade, 60)
+            _add_to_candles(coin.candles_5m, trade, 300)
+        self._emit("trade", trade)
+        return trade
+
+    def inject_trades(self, mint: str, count: int) -> list[SimTrade]:
+        """A burst of `count` trades on one coin at the current instant (tests, benchmarks)."""
+        coin = self.coins.get(mint)
+        if coin is None:
+            raise MarketError("coin not found", 404)
+        made: list[SimTrade] = []
+        for _ in range(count):
+            trade = self._trade(coin)
+            if trade is None:
+                if coin.curve.complete:
+                    break
+                trade = self._buy(coin, self._random_user().address, LAMPORTS_PER_SOL // 10)
+                if trade is None:
+                    break
+            made.append(trade)
+        return made
+
+    # -- social ---------------------------------------------------------------------------
+
+    def _weighted_coin(self) -> SimCoin | None:
+        pool = self.active + ([self.hot_coin] if self.hot_coin else [])
+        if not pool:
+            return None
+        weights = [max(c.attention(self.now), 0.5 if c.hot else 0.0) + 1e-6 for c in pool]
+        return self.rng.choices(pool, weights)[0]
+
+    def _random_reply(self) -> None:
+        coin = self._weighted_coin()
+        if coin is None:
+            return
+        rng = self.rng
+        attached: SimTrade | None = None
+        if coin.trades and rng.random() < 0.5:
+            attached = coin.trades[-1 - int(rng.random() * min(20, len(coin.trades)))]
+            author = attached.user
+        else:
+            author = self._random_user().address
+        body = self._text(lambda: simtext.reply_text(rng, coin.symbol))
+        image = self._ipfs() if rng.random() < 0.08 else None
+        self._add_reply(coin, author, body, image, attached)
+
+    def _add_reply(self, coin: SimCoin, author: str, body: str, image: str | None,
+                   attached: SimTrade | None) -> SimReply:
+        reply = SimReply(
+            id=self._next_reply_id, mint=coin.mint, text=body, user=author, time=self.now,
+            file_uri=image,
+            signature=attached.signature if attached else None,
+            is_buy=attached.is_buy if attached else None,
+            sol_amount=attached.sol_amount if attached else None,
+        )
+        self._next_reply_id += 1
+        self.replies[reply.id] = reply
+        self._recent_replies.append(reply.id)
+        if len(self._recent_replies) > 500:
+            del self._recent_replies[:100]
+        coin.reply_ids.append(reply.id)
+        coin.reply_count += 1
+        coin.last_reply = self.now
+        coin.version += 1
+        self.version += 1
+        self._emit("reply", reply)
+        return reply
+
+    def _random_like(self) -> None:
+        liker = self._random_user().address
+        if self._recent_replies and self.rng.random() < 0.5:
+            target = str(self._recent_replies[int(self.rng.random() * len(self._recent_replies))])
+        else:
+            coin = self._weighted_coin()
+            if coin is None:
+                return
+            target = coin.mint
+        try:
+            self.like(liker, target)
+        except MarketError:
+            pass
+
+    def _random_follow(self) -> None:
+        coin = self._weighted_coin()
+        if coin is not None:
+            follower = self._random_user().address
+            if follower != coin.creator:
+                self.follows.setdefault(follower, {})[coin.creator] = self.now
+
+    # -- writes from the API --------------------------------------------------------------
+
+    def post_reply(self, author: str, mint: str, body: str, image: str | None = None) -> SimReply:
+        coin = self.coins.get(mint)
+        if coin is None or not coin.listed:
+            raise MarketError("Coin not found", 404)
+        if not body.strip():
+            raise MarketError("Reply text is required", 400)
+        if len(body) > 1000:
+            raise MarketError("Reply is too long (1000 characters at most)", 400)
+        last = self._last_reply_by.get(author)
+        if last is not None and self.now - last < self.config.reply_interval:
+            raise MarketError("You're replying too fast. Please wait a moment.", 429)
+        self._last_reply_by[author] = self.now
+        attached = next((t for t in reversed(coin.trades[-200:]) if t.user == author), None)
+        return self._add_reply(coin, author, body, image, attached)
+
+    def _target(self, target: str) -> tuple[SimCoin | None, SimReply | None]:
+        if target.isdigit():
+            reply = self.replies.get(int(target))
+            if reply is None or reply.hidden or reply.banned:
+                raise MarketError("Reply not found", 404)
+            return None, reply
+        coin = self.coins.get(target)
+        if coin is None:
+            raise MarketError("Target not found", 404)
+        return coin, None
+
+    def like(self, who: str, target: str) -> bool:
+        coin, reply = self._target(target)
+        key = (who, target)
+        if key in self.likes:
+            return False
+        self.likes.add(key)
+        if reply is not None:
+            reply.likes += 1
+            owner = self.coins.get(reply.mint)
+            if owner:
+                owner.version += 1
+        elif coin is not None:
+            coin.version += 1
+        self.version += 1
+        return True
+
+    def unlike(self, who: str, target: str) -> bool:
+        coin, reply = self._target(target)
+        key = (who, target)
+        if key not in self.likes:
+            return False
+        self.likes.discard(key)
+        if reply is not None:
+            reply.likes = max(0, reply.likes - 1)
+            owner = self.coins.get(reply.mint)
+            if owner:
+                owner.version += 1
+        elif coin is not None:
+            coin.version += 1
+        self.version += 1
+        return True
+
+    def follow(self, who: str, address: str) -> None:
+        if who == address:
+            raise MarketError("You cannot follow yourself", 400)
+        self.ensure_user(address)
+        self.follows.setdefault(who, {})[address] = self.now
+        self.version += 1
+
+    def unfollow(self, who: str, address: str) -> bool:
+        removed = self.follows.get(who, {}).pop(address, None) is not None
+        self.version += 1
+        return removed
+
+    def followers(self, address: str) -> list[tuple[SimUser, float]]:
+        out = [
+            (self.ensure_user(follower), followed[address])
+            for follower, followed in self.follows.items()
+            if address in followed
+        ]
+        out.sort(key=lambda pair: (-pair[1], pair[0].address))
+        return out
+
+    def follower_count(self, address: str) -> int:
+        return sum(1 for followed in self.follows.values() if address in followed)
+
+    def bookmark_lists(self, who: str) -> list[BookmarkList]:
+        lists = self.bookmarks.get(who)
+        if lists is None:
+            lists = [self._new_bookmark_list("default")]
+            self.bookmarks[who] = lists
+        return lists
+
+    def _new_bookmark_list(self, name: str) -> BookmarkList:
+        created = datetime.fromtimestamp(self.now, UTC).isoformat(timespec="milliseconds")
+        list_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return BookmarkList(list_id, name, created.replace("+00:00", "Z"))
+
+    def bookmark_list(self, who: str, list_id: str) -> BookmarkList:
+        lists = self.bookmark_lists(who)
+        if list_id == "default":
+            return lists[0]
+        for lst in lists:
+            if lst.id == list_id:
+                return lst
+        raise MarketError("Bookmark not found", 404)
+
+    def create_bookmark_list(self, who: str, name: str) -> BookmarkList:
+        if not name.strip() or len(name) > 64:
+            raise MarketError("A bookmark name has 1 to 64 characters", 400)
+        lst = self._new_bookmark_list(name.strip())
+        self.bookmark_lists(who).append(lst)
+        self.version += 1
+        return lst
+
+    def delete_bookmark_list(self, who: str, list_id: str) -> None:
+        lists = self.bookmark_lists(who)
+        lst = self.bookmark_list(who, list_id)
+        lists.remove(lst)
+        self.version += 1
+
+    def bookmark_items(self, who: str, mint: str, list_ids: Iterable[str], add: bool) -> None:
+        if mint not in self.coins:
+            raise MarketError("Coin not found", 404)
+        targets = [self.bookmark_list(who, list_id) for list_id in list_ids]
+        for lst in targets:
+            if add and mint not in lst.items:
+                lst.items.append(mint)
+            elif not add and mint in lst.items:
+                lst.items.remove(mint)
+        self.version += 1
+
+    # -- moderation -----------------------------------------------------------------------
+
+    def moderate(self, action: Literal["nsfw", "hide", "ban"], items: Iterable[Any]
+                 ) -> tuple[list[Any], list[Any]]:
+        """Apply a moderation action; returns (updated, not_found) in input order."""
+        updated: list[Any] = []
+        missing: list[Any] = []
+        for item in items:
+            key = str(item)
+            if key.isdigit() and action != "nsfw":
+                reply = self.replies.get(int(key))
+                if reply is None:
+                    missing.append(item)
+                    continue
+                if action == "hide":
+                    reply.hidden = True
+                else:
+                    reply.banned = True
+                coin = self.coins.get(reply.mint)
+                if coin:
+                    coin.reply_count = max(0, coin.reply_count - 1)
+                    coin.version += 1
+                updated.append(item)
+                continue
+            coin = self.coins.get(key)
+            if coin is None:
+                missing.append(item)
+                continue
+            if action == "nsfw":
+                coin.nsfw = True
+            elif action == "hide":
+                coin.hidden = True
+            else:
+                coin.banned = True
+            coin.version += 1
+            updated.append(item)
+        self.version += 1
+        return updated, missing
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def list_coins(
+        self,
+        *,
+        sort: str = "created_timestamp",
+        order: str = "DESC",
+        offset: int = 0,
+        limit: int = 50,
+        include_nsfw: bool = False,
+        search: str | None = None,
+        creator: str | None = None,
+        complete: bool | None = None,
+    ) -> list[SimCoin]:
+        key = _SORTS.get(sort)
+        if key is None:
+            raise MarketError(f"sort must be one of {', '.join(_SORTS)}", 400)
+        needle = search.lower() if search else None
+        coins: Iterable[SimCoin] = self.coins.values()
+        picked = [
+            c for c in coins
+            if c.listed
+            and (include_nsfw or not c.nsfw)
+            and (creator is None or c.creator == creator)
+            and (complete is None or c.curve.complete == complete)
+            and (needle is None or needle in c.name.lower() or needle in c.symbol.lower()
+                 or needle == c.mint.lower())
+        ]
+        descending = order.upper() != "ASC"
+        if sort == "created_timestamp":
+            # dict order is creation order: no sort needed.
+            if descending:
+                picked.reverse()
+        else:
+            picked.sort(key=lambda c: (key(c), c.created), reverse=descending)
+        return picked[offset: offset + limit]
+
+    def latest_coin(self) -> SimCoin | None:
+        for coin in reversed(self.coins.values()):
+            if coin.listed and not coin.nsfw:
+                return coin
+        return None
+
+    def king_of_the_hill(self, include_nsfw: bool = False) -> SimCoin | None:
+        candidates = [
+            c for c in self.coins.values()
+            if c.listed and not c.curve.complete and (include_nsfw or not c.nsfw)
+        ]
+        if not candidates:
+            return None
+        crowned = [c for c in candidates if c.koth_at is not None]
+        pool = crowned or candidates
+        return max(pool, key=lambda c: (c.curve.market_cap_sol, c.created))
+
+    def trades_page(self, coin: SimCoin, limit: int, offset: int, minimum_size: int = 0
+                    ) -> list[SimTrade]:
+        """Newest first, like the API."""
+        trades = coin.trades
+        if minimum_size <= 0:
+            end = len(trades) - offset
+            start = max(0, end - limit)
+            return trades[start:end][::-1] if end > 0 else []
+        out: list[SimTrade] = []
+        skipped = 0
+        for trade in reversed(trades):
+            if trade.sol_amount < minimum_size:
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            out.append(trade)
+            if len(out) >= limit:
+                break
+        return out
+
+    def trade_count(self, coin: SimCoin, minimum_size: int = 0) -> int:
+        if minimum_size <= 0:
+            return len(coin.trades) + coin.forgotten_trades
+        return sum(1 for t in coin.trades if t.sol_amount >= minimum_size)
+
+    def candles(self, coin: SimCoin, minutes: int) -> list[SimCandle]:
+        if minutes == 1:
+            return coin.candles_1m
+        if minutes == 5:
+            return coin.candles_5m
+        out: list[SimCandle] = []
+        for trade in coin.trades:
+            if trade.token_amount:
+                _add_to_candles(out, trade, minutes * 60)
+        return out
+
+    def visible_replies(self, coin: SimCoin) -> list[SimReply]:
+        """Oldest first."""
+        return [
+            r for r in (self.replies.get(i) for i in coin.reply_ids)
+            if r is not None and not r.hidden and not r.banned
+        ]
+
+    # -- housekeeping ---------------------------------------------------------------------
+
+    def prune(self) -> int:
+        """Forget dead coins past the horizon (unless bookmarked); returns how many went."""
+        horizon = self.now - self.config.history_horizon
+        bookmarked = {m for lists in self.bookmarks.values() for lst in lists for m in lst.items}
+        overflow = len(self.coins) - self.config.max_coins
+        doomed: list[str] = []
+        for mint, coin in self.coins.items():
+            if coin.alive or coin.hot or mint in bookmarked:
+                continue
+            if coin.last_activity < horizon or overflow > len(doomed):
+                doomed.append(mint)
+        for mint in doomed:
+            coin = self.coins.pop(mint)
+            for reply_id in coin.reply_ids:
+                self.replies.pop(reply_id, None)
+        if doomed:
+            self.version += 1
+        return len(doomed)
+
+    def _emit(self, kind: str, payload: Any) -> None:
+        for listener in self.listeners:
+            listener(kind, payload)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "now": self.now,
+            "version": self.version,
+            "coins": len(self.coins),
+            "active": len(self.active),
+            "trades_total": self.trades_total,
+            "replies": len(self.replies),
+            "sol_price": self.sol_price,
+            "hot_mint": self.hot_coin.mint if self.hot_coin else None,
+            "rates": dict(self.rates),
+        }
+
+
+def _add_to_candles(candles: list[SimCandle], trade: SimTrade, seconds: int) -> None:
+    start = trade.timestamp - trade.timestamp % seconds
+    price = trade.price
+    if candles and candles[-1].start == start:
+        c = candles[-1]
+        c.high = max(c.high, price)
+        c.low = min(c.low, price)
+        c.close = price
+        c.volume += trade.sol_amount
+        c.slot = trade.slot
+        return
+    candles.append(SimCandle(start, price, price, price, price, trade.sol_amount, trade.slot))
+    if len(candles) > 20_000:
+        del candles[:2_000]
+
+
+def supply_is_conserved(coin: SimCoin) -> bool:
+    """Holders' balances plus the curve's real tokens equal the tokens the curve started with."""
+    return coin.holders.total() + coin.curve.real_tokens == INITIAL_REAL_TOKENS
+
+
+__all__ = [
+    "GRADUATION_MC",
+    "KOTH_MC",
+    "BookmarkList",
+    "Market",
+    "MarketConfig",
+    "MarketError",
+    "SimCandle",
+    "SimCoin",
+    "SimReply",
+    "SimTrade",
+    "SimUser",
+    "supply_is_conserved",
+]

@@ -1,0 +1,237 @@
+"""Start the simulator: in a background thread (tests, the demo) or in the current loop (CLI).
+
+`SimServer` is the Python API the tests and benchmarks use. Its methods are safe to call from any
+thread: each runs on the simulator's own event loop and waits for the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from pumptui.base58 import b58encode
+from pumptui.sim import shapes
+from pumptui.sim.faults import FaultPlan
+from pumptui.sim.market import Market, MarketConfig
+from pumptui.sim.server import ServerConfig, SimState, build_app, make_state, run_ticker
+
+T = TypeVar("T")
+
+
+def keypair_from_seed(seed: bytes) -> tuple[bytes, str]:
+    """A Solana-style 64-byte keypair (secret seed + public key) and its base58 address."""
+    key = Ed25519PrivateKey.from_private_bytes(seed)
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return seed + public, b58encode(public)
+
+
+# Fixed keypairs, so tests and the demo can sign in as an admin or as a plain user.
+ADMIN_KEYPAIR, ADMIN_ADDRESS = keypair_from_seed(bytes(range(1, 33)))
+USER_KEYPAIR, USER_ADDRESS = keypair_from_seed(bytes(range(101, 133)))
+
+
+class SimServer:
+    def __init__(self, market: MarketConfig | None = None, server: ServerConfig | None = None
+                 ) -> None:
+        self.market_config = market or MarketConfig()
+        config = server or ServerConfig()
+        if ADMIN_ADDRESS not in config.admin_wallets:
+            from dataclasses import replace
+
+            config = replace(config, admin_wallets=(*config.admin_wallets, ADMIN_ADDRESS))
+        self.server_config = config
+        self.admin_keypair, self.admin_address = ADMIN_KEYPAIR, ADMIN_ADDRESS
+        self.user_keypair, self.user_address = USER_KEYPAIR, USER_ADDRESS
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._error: BaseException | None = None
+        self.state: SimState | None = None
+        self.port: int | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("the simulator is not running")
+        host = self.server_config.host
+        return f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{self.port}"
+
+    def start(self) -> SimServer:
+        """Serve in a background thread; returns once the port is bound."""
+        self._thread = threading.Thread(target=self._thread_main, name="pumptui-sim", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def _thread_main(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self.serve())
+        except BaseException as exc:  # surfaced to start()
+            self._error = exc
+            self._ready.set()
+        finally:
+            loop.close()
+
+    async def serve(self, on_ready: Callable[[SimServer], None] | None = None) -> None:
+        """Run until `stop()`; usable directly in the caller's loop."""
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        market = Market(self.market_config)
+        self.state = make_state(market, self.server_config)
+        app = build_app(self.state)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.server_config.host, self.server_config.port,
+                           reuse_address=True)
+        await site.start()
+        server = site._server
+        assert server is not None
+        assert server.sockets
+        self.port = server.sockets[0].getsockname()[1]
+        ticker = asyncio.create_task(run_ticker(self.state, self._stop))
+        self._ready.set()
+        if on_ready:
+            on_ready(self)
+        try:
+            await self._stop.wait()
+        finally:
+            ticker.cancel()
+            for conn in list(self.state.sockets):
+                await conn.ws.close()
+            await runner.cleanup()
+
+    def stop_soon(self) -> None:
+        """Ask `serve()` to finish (from its own loop)."""
+        if self._stop is not None:
+            self._stop.set()
+
+    def stop(self) -> None:
+        if self._loop is None or self._stop is None:
+            return
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def __enter__(self) -> SimServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- control (thread-safe) ------------------------------------------------------------
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """Run `fn` on the simulator's loop (after bringing the market up to date)."""
+        assert self._loop is not None
+        assert self.state is not None
+        state = self.state
+
+        def wrapped() -> T:
+            state.advance()
+            return fn()
+
+        if threading.current_thread() is self._thread or (
+            self._thread is None and _running_loop() is self._loop
+        ):
+            return wrapped()
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                future.set_result(wrapped())
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        self._loop.call_soon_threadsafe(run)
+        return future.result(timeout=30)
+
+    @property
+    def market(self) -> Market:
+        assert self.state is not None
+        return self.state.market
+
+    def advance(self, seconds: float) -> float:
+        return self.call(lambda: (self.market.clock.advance(seconds),
+                                  self.market.advance_to(self.market.clock.now()))[0])
+
+    def set_faults(self, plan: FaultPlan | str | None) -> None:
+        if isinstance(plan, str):
+            plan = FaultPlan.parse(plan)
+        self.call(lambda: self.state.faults.set(plan or FaultPlan()))  # type: ignore[union-attr]
+
+    def clear_faults(self) -> None:
+        self.set_faults(None)
+
+    def set_rates(self, **rates: float) -> None:
+        names = {"launches_per_minute": ("launch", 1 / 60), "trades_per_second": ("trade", 1.0),
+                 "hot_trades_per_second": ("hot", 1.0), "replies_per_minute": ("reply", 1 / 60),
+                 "likes_per_minute": ("like", 1 / 60), "follows_per_minute": ("follow", 1 / 60)}
+        converted = {names[k][0]: v * names[k][1] for k, v in rates.items()}
+        self.call(lambda: self.market.set_rates(**converted))
+
+    def set_speed(self, speed: float) -> None:
+        self.call(lambda: self.market.clock.set_speed(speed))
+
+    @property
+    def hot_mint(self) -> str:
+        return self.call(lambda: self.market.ensure_hot_coin().mint)
+
+    def inject_trades(self, mint: str, count: int) -> list[str]:
+        return self.call(lambda: [t.signature for t in self.market.inject_trades(mint, count)])
+
+    def create_coin(self, *, name: str, symbol: str, description: str = "",
+                    creator: str | None = None) -> str:
+        return self.call(lambda: self.market.create_coin(
+            name=name, symbol=symbol, description=description, creator=creator).mint)
+
+    def post_reply(self, mint: str, text: str, user: str | None = None) -> int:
+        def add() -> int:
+            market = self.market
+            coin = market.coins[mint]
+            author = user or market._random_user().address
+            return market._add_reply(coin, author, text, None, None).id
+
+        return self.call(add)
+
+    def captcha_token(self) -> str:
+        return self.call(lambda: self.state.authority.captcha())  # type: ignore[union-attr]
+
+    def token_for(self, address: str | None = None, *, admin: bool = False,
+                  lifetime: float = 3600) -> str:
+        address = address or (self.admin_address if admin else self.user_address)
+        return self.call(lambda: self.state.authority.issue(address, lifetime))  # type: ignore
+
+    def trades_of(self, mint: str) -> list[dict[str, Any]]:
+        """Every remembered trade of a coin, API shape, chain order (oldest first)."""
+        return self.call(lambda: [shapes.trade(self.market, t)
+                                  for t in self.market.coins[mint].trades])
+
+    def mints(self) -> list[str]:
+        return self.call(lambda: [c.mint for c in reversed(self.market.coins.values())
+                                  if c.listed])
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.call(self.market.snapshot)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

@@ -1,0 +1,49 @@
+"""Shared fixtures: a real simulator on a free loopback port, stopped after each test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import pytest
+
+from pumptui.sim import MarketConfig, ServerConfig, SimServer
+
+# Small, quiet and deterministic: a manual clock with a little history.
+TEST_MARKET = MarketConfig(seed=7, clock="manual", warmup=120.0, launches_per_minute=6.0,
+                           trades_per_second=10.0, users=300)
+TEST_SERVER = ServerConfig(rate_limit=100_000, rate_limit_window=60.0)
+
+
+@pytest.fixture
+def sim_factory() -> Iterator[Callable[..., SimServer]]:
+    started: list[SimServer] = []
+
+    def make(market: MarketConfig | None = None, server: ServerConfig | None = None,
+             **market_overrides: object) -> SimServer:
+        config = replace(market or TEST_MARKET, **market_overrides)  # type: ignore[arg-type]
+        sim = SimServer(config, server or TEST_SERVER).start()
+        started.append(sim)
+        return sim
+
+    yield make
+    for sim in started:
+        sim.stop()
+
+
+@pytest.fixture
+def sim(sim_factory: Callable[..., SimServer]) -> SimServer:
+    return sim_factory()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's config, data or token."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("PUMPTUI_CONFIG", str(base / "config.toml"))
+    monkeypatch.setenv("PUMPTUI_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdg-data"))
+    monkeypatch.delenv("PUMPTUI_TOKEN", raising=False)
+    monkeypatch.delenv("PUMPTUI_API_URL", raising=False)
