@@ -7,12 +7,21 @@ from pumptui.sim.clock import SimClock
 from pumptui.sim.curve import BondingCurve, Fill
 from pumptui.sim.faults import FaultPlan
 from pumptui.sim.market import Market, MarketConfig
-from pumptui.sim.runner import ADMIN_ADDRESS, USER_ADDRESS, SimServer, keypair_from_seed
+from pumptui.sim.runner import (
+    ADMIN_ADDRESS,
+    ADMIN_KEYPAIR,
+    USER_ADDRESS,
+    USER_KEYPAIR,
+    SimServer,
+    keypair_from_seed,
+)
 from pumptui.sim.server import ServerConfig
 
 __all__ = [
     "ADMIN_ADDRESS",
+    "ADMIN_KEYPAIR",
     "USER_ADDRESS",
+    "USER_KEYPAIR",
     "BondingCurve",
     "FaultPlan",
     "Fill",

@@ -50,7 +50,10 @@ class FaultPlan:
                 if not 0.0 <= value <= 1.0:
                     raise ValueError(f"{f.name} must be between 0 and 1, not {value}")
         if self.paths is not None:
-            re.compile(self.paths)
+            try:
+                re.compile(self.paths)
+            except re.error as exc:  # callers (CLI, admin endpoint) expect ValueError
+                raise ValueError(f"paths is not a valid regex: {exc}") from None
 
     @property
     def active(self) -> bool:

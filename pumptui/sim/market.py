@@ -47,6 +47,8 @@ GRADUATION_MC = graduation_market_cap_sol()
 KOTH_MC = GRADUATION_MC / 2
 SPIKE_HALF_LIFE = 20.0
 DEAD_WEIGHT = 0.02
+# A holding worth less than this (at spot) is sold whole rather than in part.
+DUST_LAMPORTS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,7 @@ class SimCoin:
     pool: str | None = None
     hot: bool = False
     alive: bool = True
+    create_signature: str = ""
     version: int = 0
     candles_1m: list[SimCandle] = field(default_factory=list)
     candles_5m: list[SimCandle] = field(default_factory=list)
@@ -505,6 +508,7 @@ class Market:
             live=rng.random() < 0.02,
             hot=hot,
         )
+        coin.create_signature = self._signature()
         coin.ath_market_cap = coin.curve.market_cap_sol
         coin.ath_at = self.now
         self.coins[coin.mint] = coin
@@ -585,6 +589,9 @@ class Market:
         held = coin.holders.balances[holder]
         fraction = 1.0 if self.rng.random() < 0.35 else self.rng.uniform(0.2, 0.9)
         amount = max(1, int(held * fraction))
+        curve = coin.curve
+        if (held - amount) * curve.virtual_sol < DUST_LAMPORTS * curve.virtual_tokens:
+            amount = held  # leave no dust behind: its later sale would move 0 lamports
         try:
             fill = coin.curve.sell(amount)
         except (ValueError, CurveComplete):
@@ -805,7 +812,7 @@ class Market:
 
     def bookmark_lists(self, who: str) -> list[BookmarkList]:
         lists = self.bookmarks.get(who)
-        if lists is None:
+        if not lists:  # every user has a default list, even after deleting the last one
             lists = [self._new_bookmark_list("default")]
             self.bookmarks[who] = lists
         return lists
@@ -863,12 +870,13 @@ class Market:
                 if reply is None:
                     missing.append(item)
                     continue
+                was_visible = not (reply.hidden or reply.banned)
                 if action == "hide":
                     reply.hidden = True
                 else:
                     reply.banned = True
                 coin = self.coins.get(reply.mint)
-                if coin:
+                if coin and was_visible:  # a second hide or ban must not count it out twice
                     coin.reply_count = max(0, coin.reply_count - 1)
                     coin.version += 1
                 updated.append(item)

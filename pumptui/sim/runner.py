@@ -84,6 +84,13 @@ class SimServer:
             self._error = exc
             self._ready.set()
         finally:
+            # Handlers whose client went away (e.g. held by a "timeout" fault) still sleep:
+            # cancel them, as asyncio.run() would, instead of destroying them pending.
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
     async def serve(self, on_ready: Callable[[SimServer], None] | None = None) -> None:
@@ -93,7 +100,9 @@ class SimServer:
         market = Market(self.market_config)
         self.state = make_state(market, self.server_config)
         app = build_app(self.state)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # A short shutdown: requests held open by a "timeout" fault must not stall stop().
+        runner = web.AppRunner(app, access_log=None, handle_signals=False,
+                               shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, self.server_config.host, self.server_config.port,
                            reuse_address=True)

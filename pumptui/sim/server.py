@@ -87,6 +87,11 @@ class SimState:
         self.market.advance_to(self.market.clock.now())
 
 
+STATE = web.AppKey("state", SimState)
+SESSION = web.RequestKey("session", Session | None)  # type: ignore[arg-type]
+VIEWER = web.RequestKey("viewer", str | None)  # type: ignore[arg-type]
+
+
 # -- helpers -----------------------------------------------------------------------------
 
 
@@ -118,8 +123,8 @@ def json_response(request: web.Request, data: Any, status: int = 200,
 
 def cached(request: web.Request, version: Any, build: Callable[[], Any]) -> web.Response:
     """Serve a GET from the body cache while `version` is unchanged."""
-    state: SimState = request.app["state"]
-    key = (request.path_qs, request.get("viewer"))
+    state: SimState = request.app[STATE]
+    key = (request.path_qs, request.get(VIEWER))
     hit = state.cache.get(key)
     if hit is not None and hit[0] == version:
         return json_response(request, None, body=hit[1], etag=hit[2])
@@ -176,7 +181,7 @@ def _coin(state: SimState, mint: str) -> SimCoin:
 
 
 def _session(request: web.Request, *, admin: bool = False) -> Session:
-    session: Session | None = request.get("session")
+    session: Session | None = request.get(SESSION)
     if session is None:
         raise ApiError(401, "Unauthorized")
     if admin and not session.admin:
@@ -189,7 +194,7 @@ def _session(request: web.Request, *, admin: bool = False) -> Session:
 
 @web.middleware
 async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     path = request.path
     if path.startswith("/_sim/"):
         if not state.config.enable_admin:
@@ -218,8 +223,8 @@ async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
     if auth.lower().startswith("bearer "):
         session_token = auth[7:].strip() or session_token
     session = state.authority.session(session_token)
-    request["session"] = session
-    request["viewer"] = session.address if session else None
+    request[SESSION] = session
+    request[VIEWER] = session.address if session else None
     state.advance()
     response = await _guarded(request, handler)
     response.headers.update(limit_headers)
@@ -244,6 +249,9 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
         return error_response(exc.status, exc.message)
     except AuthError as exc:
         return error_response(exc.status, exc.message)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
+        # NestJS answers an unknown route or method with a JSON 404, not aiohttp's text.
+        return error_response(404, f"Cannot {request.method} {request.path}")
 
 
 async def _fault_response(request: web.Request, state: SimState, fault: str,
@@ -281,8 +289,6 @@ async def _truncated(request: web.Request, response: web.Response) -> web.Stream
         "Content-Type": "application/json", "Content-Length": str(len(body))})
     await stream.prepare(request)
     await stream.write(body[: len(body) // 2])
-    with contextlib.suppress(Exception):
-        await stream.drain()  # type: ignore[attr-defined]
     _abort(request)
     return stream
 
@@ -291,7 +297,7 @@ async def _truncated(request: web.Request, response: web.Response) -> web.Stream
 
 
 async def list_coins(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     market = state.market
     complete = request.query.get("complete")
     creator = request.query.get("creator") or None
@@ -316,7 +322,7 @@ async def search_coins(request: web.Request) -> web.Response:
 
 
 async def latest_coin(request: web.Request) -> web.Response:
-    market = request.app["state"].market
+    market = request.app[STATE].market
     coin = market.latest_coin()
     if coin is None:
         raise ApiError(404, "No coins")
@@ -324,7 +330,7 @@ async def latest_coin(request: web.Request) -> web.Response:
 
 
 async def king_of_the_hill(request: web.Request) -> web.Response:
-    market = request.app["state"].market
+    market = request.app[STATE].market
     coin = market.king_of_the_hill(bool(_bool(request, "includeNsfw")))
     if coin is None:
         raise ApiError(404, "No king of the hill")
@@ -332,14 +338,14 @@ async def king_of_the_hill(request: web.Request) -> web.Response:
 
 
 async def one_coin(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     coin = _coin(state, request.match_info["mint"])
     market = state.market
     return cached(request, (coin.version, market.sol_price), lambda: shapes.coin(market, coin))
 
 
 async def bookmarked_coins(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     session = _session(request)
     list_id = request.match_info["bookmark_id"]
     if list_id != "default" and not _UUID.match(list_id):
@@ -359,7 +365,7 @@ async def bookmarked_coins(request: web.Request) -> web.Response:
 
 
 async def bulk_coins(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     mints = _mint_list(await _json_body(request), "mints")
     market = state.market
     found = sorted((market.coins[m] for m in set(mints) if m in market.coins), key=lambda c: c.mint)
@@ -367,7 +373,7 @@ async def bulk_coins(request: web.Request) -> web.Response:
 
 
 async def bulk_metadatas(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     mints = _mint_list(await _json_body(request), "mints")
     market = state.market
     found = sorted((market.coins[m] for m in set(mints) if m in market.coins), key=lambda c: c.mint)
@@ -391,7 +397,7 @@ def _mint_list(body: dict[str, Any], key: str) -> list[Any]:
 
 
 async def latest_trade(request: web.Request) -> web.Response:
-    market = request.app["state"].market
+    market = request.app[STATE].market
     trade = market.latest_trade
     if trade is None:
         raise ApiError(404, "No trades")
@@ -399,7 +405,7 @@ async def latest_trade(request: web.Request) -> web.Response:
 
 
 async def coin_trades(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     coin = _coin(state, request.match_info["mint"])
     limit = _int(request, "limit", 100, low=1, high=TRADES_PAGE_CAP)
     offset = _int(request, "offset", 0)
@@ -410,14 +416,14 @@ async def coin_trades(request: web.Request) -> web.Response:
 
 
 async def trade_count(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     coin = _coin(state, request.match_info["mint"])
     minimum = _int(request, "minimumSize", 0)
     return cached(request, coin.version, lambda: state.market.trade_count(coin, minimum))
 
 
 async def candlesticks(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     coin = _coin(state, request.match_info["mint"])
     minutes = _int(request, "timeframe", 5, low=1, high=1440)
     offset = _int(request, "offset", 0)
@@ -435,13 +441,13 @@ async def candlesticks(request: web.Request) -> web.Response:
 
 
 async def get_replies(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     coin = _coin(state, request.match_info["mint"])
     limit = _int(request, "limit", 50, low=1, high=REPLIES_PAGE_CAP)
     offset = _int(request, "offset", 0)
     oldest_first = bool(_bool(request, "reverseOrder"))
     market = state.market
-    viewer = request.get("viewer")
+    viewer = request.get(VIEWER)
 
     def build() -> Any:
         replies = market.visible_replies(coin)
@@ -458,7 +464,7 @@ async def get_replies(request: web.Request) -> web.Response:
 
 
 async def post_reply(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     session = _session(request)
     body = await _json_body(request)
     mint, text = body.get("mint"), body.get("text")
@@ -475,7 +481,7 @@ async def post_reply(request: web.Request) -> web.Response:
 
 
 async def like(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     session = _session(request)
     target = request.match_info["target"]
     if request.method == "POST":
@@ -486,7 +492,7 @@ async def like(request: web.Request) -> web.Response:
 
 
 async def follow(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     session = _session(request)
     address = request.match_info["address"]
     if not is_pubkey(address):
@@ -501,14 +507,14 @@ async def follow(request: web.Request) -> web.Response:
 
 
 async def followers(request: web.Request) -> web.Response:
-    market = request.app["state"].market
+    market = request.app[STATE].market
     address = request.match_info["address"]
     return json_response(request, [shapes.follower(market, u, at)
                                    for u, at in market.followers(address)])
 
 
 async def bookmarks(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     session = _session(request)
     market = state.market
     if request.method == "POST":
@@ -523,14 +529,14 @@ async def bookmarks(request: web.Request) -> web.Response:
 
 
 async def delete_bookmark(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     session = _session(request)
     state.market.delete_bookmark_list(session.address, request.match_info["bookmark_id"])
     return json_response(request, {"success": True})
 
 
 async def bookmark_items(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     session = _session(request)
     body = await _json_body(request)
     item, ids = body.get("itemId"), body.get("bookmarkIds")
@@ -545,7 +551,7 @@ async def bookmark_items(request: web.Request) -> web.Response:
 
 
 async def moderate(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     _session(request, admin=True)
     body = await _json_body(request)
     kind = request.path.rsplit("-", 1)[-1]  # nsfw | hidden | ban
@@ -565,12 +571,12 @@ async def moderate(request: web.Request) -> web.Response:
 
 
 async def sol_price(request: web.Request) -> web.Response:
-    market = request.app["state"].market
+    market = request.app[STATE].market
     return cached(request, market.sol_price, lambda: {"solPrice": market.sol_price})
 
 
 async def login(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     body = await _json_body(request)
     token = state.authority.verify_login(body.get("address"), body.get("signature"),
                                          body.get("timestamp"))
@@ -582,7 +588,7 @@ async def login(request: web.Request) -> web.Response:
 
 
 async def my_profile(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     session = _session(request)
     user = state.market.ensure_user(session.address)
     return json_response(request, shapes.profile(state.market, user))
@@ -639,7 +645,7 @@ def push_listener(state: SimState) -> Callable[[str, Any], None]:
 
 
 async def push_socket(request: web.Request) -> web.StreamResponse:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     ws = web.WebSocketResponse(heartbeat=20)
     await ws.prepare(request)
     conn = PushConnection(ws, bool(request.query.get("api-key")), state.config.push_queue)
@@ -649,7 +655,8 @@ async def push_socket(request: web.Request) -> web.StreamResponse:
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 continue
-            await ws.send_bytes(orjson.dumps(_push_command(conn, msg.data)))
+            # Text frames, like every PumpPortal message (send_bytes would make binary ones).
+            await ws.send_str(orjson.dumps(_push_command(conn, msg.data)).decode())
     finally:
         state.sockets.discard(conn)
         writer.cancel()
@@ -692,7 +699,7 @@ async def _push_writer(conn: PushConnection) -> None:
 
 
 async def sim_state(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     snap = state.market.snapshot()
     snap.update(faults=state.faults.plan.to_dict(), requests=state.requests,
                 clock=state.market.clock.mode, speed=state.market.clock.speed)
@@ -700,7 +707,7 @@ async def sim_state(request: web.Request) -> web.Response:
 
 
 async def sim_advance(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     body = await _json_body(request)
     seconds = float(body.get("seconds", 0))
     try:
@@ -712,7 +719,7 @@ async def sim_advance(request: web.Request) -> web.Response:
 
 
 async def sim_faults(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     if request.method == "DELETE":
         state.faults.set(FaultPlan())
     else:
@@ -727,7 +734,7 @@ async def sim_faults(request: web.Request) -> web.Response:
 
 
 async def sim_rates(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     body = await _json_body(request)
     names = {"launches_per_minute": ("launch", 1 / 60), "trades_per_second": ("trade", 1.0),
              "hot_trades_per_second": ("hot", 1.0), "replies_per_minute": ("reply", 1 / 60),
@@ -746,18 +753,18 @@ async def sim_rates(request: web.Request) -> web.Response:
 
 
 async def sim_burst(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     body = await _json_body(request)
     trades = state.market.inject_trades(str(body.get("mint")), int(body.get("count", 1)))
     return web.json_response({"signatures": [t.signature for t in trades]})
 
 
 async def sim_captcha(request: web.Request) -> web.Response:
-    return web.json_response({"captchaToken": request.app["state"].authority.captcha()})
+    return web.json_response({"captchaToken": request.app[STATE].authority.captcha()})
 
 
 async def sim_create_coin(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     body = await _json_body(request)
     coin = state.market.create_coin(
         name=str(body.get("name", "Test Coin")), symbol=str(body.get("symbol", "TEST")),
@@ -768,7 +775,7 @@ async def sim_create_coin(request: web.Request) -> web.Response:
 
 
 async def sim_reply(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     body = await _json_body(request)
     market = state.market
     coin = _coin(state, str(body.get("mint")))
@@ -778,7 +785,7 @@ async def sim_reply(request: web.Request) -> web.Response:
 
 
 async def sim_token(request: web.Request) -> web.Response:
-    state: SimState = request.app["state"]
+    state: SimState = request.app[STATE]
     body = await _json_body(request)
     return web.json_response({"token": state.authority.issue(str(body["address"]),
                                                               float(body.get("lifetime", 3600)))})
@@ -786,7 +793,7 @@ async def sim_token(request: web.Request) -> web.Response:
 
 def build_app(state: SimState) -> web.Application:
     app = web.Application(middlewares=[gate], client_max_size=2 * 1024 * 1024)
-    app["state"] = state
+    app[STATE] = state
     state.market.listeners.append(push_listener(state))
     r = app.router
     r.add_get("/coins", list_coins)

@@ -197,7 +197,7 @@ def push_create(market: Market, c: SimCoin) -> dict[str, Any]:
     """PumpPortal-shaped `create` message (human units, no timestamp)."""
     curve = c.curve
     return {
-        "signature": None,
+        "signature": c.create_signature,
         "mint": c.mint,
         "traderPublicKey": c.creator,
         "txType": "create",
