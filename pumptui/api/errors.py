@@ -61,9 +61,16 @@ class RequestTimeout(ApiError):
 
 
 class ConnectionFailed(ApiError):
-    """Could not connect, or the connection dropped mid-answer."""
+    """Could not connect, or the connection dropped mid-answer.
+
+    `never_sent` is True when the connection was refused, so the server cannot have acted on the
+    request and even an unsafe POST may be sent again."""
 
     retryable = True
+
+    def __init__(self, message: str, *, never_sent: bool = False, url: str | None = None) -> None:
+        super().__init__(message, url=url)
+        self.never_sent = never_sent
 
 
 class BadResponse(ApiError):

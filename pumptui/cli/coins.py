@@ -1,9 +1,436 @@
-"""`pumptui coins` (placeholder until its issue lands)."""
+"""`pumptui coins`: look up any number of coins (or their metadata) by mint, in bulk.
+
+Results go to stdout in input order (each distinct item once), a progress bar and a summary line
+to stderr. Exit status: 0 when every item was found or reported missing, 1 when some failed or
+were invalid, 2 for bad usage or no valid input, 130 when interrupted (after printing what was
+done and writing `--failed-out` for the rest).
+
+The helpers below the command (reading items, the progress display, output formats, running a
+job so that Ctrl-C keeps what was done) are shared with `pumptui moderate`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import csv
+import dataclasses
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+    from pumptui.api.bulk import BulkJob, BulkProgress, BulkResult, ItemResult
+    from pumptui.config import Settings
+
+FORMATS = ("table", "json", "jsonl", "csv")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    sub.add_parser("coins", help="(not yet available)")
+    parser = sub.add_parser(
+        "coins",
+        help="look up coins (or their metadata) by mint, in bulk",
+        description="Look up any number of coins by mint. Invalid mints are reported without "
+        "being sent, duplicates are dropped, and every item ends up found, not found, invalid or "
+        "failed (with the reason). Exit status: 0 all found or missing, 1 some failed or "
+        "invalid, 2 bad usage or no valid input, 130 interrupted.",
+    )
+    parser.add_argument("mints", nargs="*", metavar="MINT", help="mints to look up ('-': stdin)")
+    add_bulk_options(parser, item_name="mints")
+    parser.add_argument(
+        "--metadata", action="store_true", help="fetch metadata (socials, image) instead"
+    )
+    parser.set_defaults(handler=run)
+
+
+def add_bulk_options(parser: argparse.ArgumentParser, *, item_name: str) -> None:
+    """Options shared by every bulk command."""
+    parser.add_argument(
+        "--file", metavar="PATH", help=f"read {item_name} from a file, one per line ('-': stdin)"
+    )
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    parser.add_argument(
+        "--batch-size",
+        type=_bounded(1, 100),
+        default=50,
+        metavar="N",
+        help="items per request, 1-100 (default 50; shrinks while the server is slow)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_bounded(1, 5),
+        default=4,
+        metavar="N",
+        help="requests in flight, 1-5 (default 4)",
+    )
+    parser.add_argument(
+        "--failed-out",
+        metavar="PATH",
+        help="write the failed items here, one per line (feed it back with --file)",
+    )
+    parser.add_argument(
+        "--requests-per-minute",
+        type=float,
+        metavar="N",
+        help="request budget (default from config: 25, what the real service tolerates)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pumptui.api.bulk import CoinLookup, MetadataLookup
+
+    settings = load_cli_settings(args)
+    if settings is None:
+        return EXIT_USAGE
+    items = read_items(args.mints, args.file)
+    if items is None:
+        return EXIT_USAGE
+    if not items:
+        error("no mints given: pass them as arguments, or use --file PATH (or - for stdin)")
+        return EXIT_USAGE
+    operation = MetadataLookup() if args.metadata else CoinLookup()
+    render = render_metadata if args.metadata else render_coins
+    return asyncio.run(
+        run_bulk(args, settings, operation, items, render=render, token=None)
+    )
+
+
+# -- shared with `pumptui moderate` ----------------------------------------------------------------
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def error(message: str) -> None:
+    print(f"pumptui: {message}", file=sys.stderr)
+
+
+def load_cli_settings(args: argparse.Namespace) -> Settings | None:
+    """Settings with the command line's server options applied; None (after a message) when
+    the config file cannot be used."""
+    from pumptui.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(getattr(args, "config", None))
+    except ConfigError as exc:
+        error(str(exc))
+        return None
+    return settings.with_api_urls(
+        getattr(args, "api_url", None),
+        getattr(args, "frontend_url", None),
+        getattr(args, "advanced_url", None),
+    )
+
+
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def read_items(positional: Sequence[str], file: str | None) -> list[str] | None:
+    """Items from the arguments and/or a file ('-' is stdin): whitespace- or comma-separated,
+    blank lines and `#` comments skipped. None (after a message) when the file is unreadable."""
+    items: list[str] = []
+    sources: list[str] = []
+    for value in positional:
+        if value == "-":
+            sources.append("-")
+        else:
+            items.append(value)
+    if file:
+        sources.append(file)
+    for source in dict.fromkeys(sources):
+        try:
+            if source == "-":
+                text = sys.stdin.read()
+            else:
+                text = Path(source).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            error(f"cannot read {source}: {exc.strerror or exc}")
+            return None
+        for line in text.splitlines():
+            line = line.split("#", 1)[0]
+            items.extend(part for part in _SEPARATORS.split(line) if part)
+    return items
+
+
+class ProgressDisplay:
+    """A Rich progress bar on stderr: items, batches, failures, rate."""
+
+    def __init__(self, label: str) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.console: Console = Console(stderr=True)
+        self._progress: Progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("items · {task.fields[batches]} batches · {task.fields[failed]} failed"),
+            TextColumn("· {task.fields[rate]:.0f}/s"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+        )
+        self._task: TaskID = self._progress.add_task(
+            label, total=None, batches=0, failed=0, rate=0.0
+        )
+
+    def __enter__(self) -> ProgressDisplay:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def update(self, progress: BulkProgress) -> None:
+        self._progress.update(
+            self._task,
+            total=progress.items_total,
+            completed=progress.items_settled,
+            batches=progress.batches_done,
+            failed=progress.failed,
+            rate=progress.items_per_second,
+        )
+
+
+Render = Callable[["BulkResult[Any]", str, TextIO], None]
+
+
+async def run_bulk(
+    args: argparse.Namespace,
+    settings: Settings,
+    operation: Any,
+    items: list[str],
+    *,
+    render: Render,
+    token: Any,
+    before: Callable[[Any], Any] | None = None,
+) -> int:
+    """Run one bulk job to the end (or to Ctrl-C), print results and the summary, write
+    `--failed-out`, and return the exit status. `before(client)` may veto the run (returning
+    an exit status) after the client exists, e.g. to check admin rights."""
+    from pumptui.api.budget import RequestBudget
+    from pumptui.api.bulk import BulkJob
+    from pumptui.api.client import PumpClient
+
+    rpm = args.requests_per_minute or settings.api.requests_per_minute
+    if rpm <= 0:
+        error("--requests-per-minute must be positive")
+        return EXIT_USAGE
+    budget = RequestBudget(rpm, settings.api.burst)
+    try:
+        client = PumpClient(settings.api, token=token, budget=budget)
+    except ValueError as exc:
+        error(f"bad server URL: {exc}")
+        return EXIT_USAGE
+    async with client:
+        display = ProgressDisplay(f"{operation.name}")
+        job: BulkJob[Any] = BulkJob(
+            client,
+            operation,
+            items,
+            batch_size=args.batch_size,
+            concurrency=args.concurrency,
+            on_progress=display.update,
+        )
+        if job.result.valid_count == 0:
+            render(job.result, args.format, sys.stdout)
+            error(f"no valid input: {job.result.summary()}")
+            return EXIT_USAGE
+        if before is not None:
+            veto = await before(client)
+            if veto is not None:
+                return int(veto)
+        interrupted = False
+        with display:
+            try:
+                await job.run()
+            except asyncio.CancelledError:
+                interrupted = True
+        return finish(job, args, render, display.console, interrupted=interrupted)
+
+
+def finish(
+    job: BulkJob[Any],
+    args: argparse.Namespace,
+    render: Render,
+    console: Console,
+    *,
+    interrupted: bool,
+) -> int:
+    result = job.result
+    render(result, args.format, sys.stdout)
+    sys.stdout.flush()
+    if args.failed_out:
+        try:
+            write_failed(args.failed_out, result.failed_keys)
+        except OSError as exc:
+            error(f"cannot write {args.failed_out}: {exc.strerror or exc}")
+            return EXIT_FAILED
+    for item in result.failed[:5]:
+        console.print(
+            f"failed {item.key}: {item.reason}", markup=False, highlight=False, soft_wrap=True
+        )
+    if len(result.failed) > 5:
+        console.print(f"... and {len(result.failed) - 5} more failed", markup=False)
+    console.print(result.summary(), markup=False, highlight=False, soft_wrap=True)
+    if interrupted:
+        if args.failed_out:
+            console.print(
+                f"interrupted: the {len(result.failed)} failed or unfinished items are in "
+                f"{args.failed_out}",
+                markup=False,
+                soft_wrap=True,
+            )
+        return EXIT_INTERRUPTED
+    return exit_status(result)
+
+
+def exit_status(result: BulkResult[Any]) -> int:
+    from pumptui.api.bulk import Outcome
+
+    if result.valid_count == 0:
+        return EXIT_USAGE
+    if result.count(Outcome.FAILED) or result.count(Outcome.INVALID):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def write_failed(path: str, keys: Iterable[str]) -> None:
+    text = "".join(f"{key}\n" for key in keys)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+# -- output formats --------------------------------------------------------------------------------
+
+
+def _iso(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _record(item: ItemResult[Any], value_key: str) -> dict[str, Any]:
+    value = item.value
+    return {
+        "item": item.key,
+        "status": _status(item),
+        "reason": item.reason,
+        value_key: dataclasses.asdict(value) if value is not None else None,
+    }
+
+
+def _write_json(result: BulkResult[Any], fmt: str, out: TextIO, value_key: str) -> None:
+    import orjson
+
+    records = [_record(item, value_key) for item in result.items]
+    if fmt == "json":
+        out.write(orjson.dumps(records, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        for record in records:
+            out.write(orjson.dumps(record).decode() + "\n")
+
+
+def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -> None:
+    """A Rich table; every cell is plain `Text`, so markup in names shows literally."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(header_style="bold", expand=False)
+    for number, column in enumerate(columns):
+        # The first column is the item itself: never cut, so it can be copied.
+        table.add_column(column, no_wrap=number == 0, min_width=44 if number == 0 else None)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    console = Console(file=out, width=None if out.isatty() else 200)
+    console.print(table)
+
+
+def _csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+
+
+def _status(item: ItemResult[Any]) -> str:
+    return item.outcome.value if item.outcome else "failed"
+
+
+def render_coins(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
+    if fmt in ("json", "jsonl"):
+        _write_json(result, fmt, out, "coin")
+        return
+    columns = ["mint", "status", "name", "symbol", "market_cap_sol", "usd_market_cap",
+               "curve_progress", "complete", "created_at", "reason"]
+    rows = []
+    for item in result.items:
+        coin = item.value
+        if coin is None:
+            rows.append([item.key, _status(item), "", "", "", "", "", "", "", item.reason or ""])
+            continue
+        usd = "" if coin.usd_market_cap is None else f"{coin.usd_market_cap:.2f}"
+        rows.append([
+            item.key, _status(item), coin.name, coin.symbol, f"{coin.market_cap_sol:.3f}", usd,
+            f"{coin.progress:.1%}", "yes" if coin.complete else "no", _iso(coin.created_at), "",
+        ])
+    (_csv if fmt == "csv" else _table)(columns, rows, out)
+
+
+def render_metadata(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
+    if fmt in ("json", "jsonl"):
+        _write_json(result, fmt, out, "metadata")
+        return
+    columns = ["mint", "status", "name", "symbol", "twitter", "telegram", "website", "image",
+               "reason"]
+    rows = []
+    for item in result.items:
+        meta = item.value
+        if meta is None:
+            rows.append([item.key, _status(item), "", "", "", "", "", "", item.reason or ""])
+            continue
+        rows.append([
+            item.key, _status(item), meta.name, meta.symbol, meta.twitter or "",
+            meta.telegram or "", meta.website or "", meta.image or "", "",
+        ])
+    (_csv if fmt == "csv" else _table)(columns, rows, out)
+
+
+def render_moderation(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
+    if fmt in ("json", "jsonl"):
+        import orjson
+
+        records = [
+            {"item": i.key, "status": _status(i), "reason": i.reason}
+            for i in result.items
+        ]
+        if fmt == "json":
+            out.write(orjson.dumps(records, option=orjson.OPT_INDENT_2).decode() + "\n")
+        else:
+            for record in records:
+                out.write(orjson.dumps(record).decode() + "\n")
+        return
+    rows = [[i.key, _status(i), i.reason or ""] for i in result.items]
+    (_csv if fmt == "csv" else _table)(["item", "status", "reason"], rows, out)

@@ -1,0 +1,276 @@
+"""One request budget for the whole process: a token bucket with priorities.
+
+The real service answers 429 above roughly 25 requests a minute per IP, whoever in the process
+sent them. So every request, from every feed and command, first takes a token here. Waiters are
+served by priority (the coin on screen before background refreshes), then first come first served.
+
+Besides its own rate, the budget listens to the server: when `x-ratelimit-remaining` runs low it
+spreads what is left over the time until `x-ratelimit-reset`, when it reaches 0 it pauses until
+the reset, and a 429 pauses it for `Retry-After` seconds (`pause_until`).
+
+The clock is injectable so the arithmetic can be tested without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Priority(IntEnum):
+    """Lower goes first."""
+
+    FOREGROUND = 0
+    NORMAL = 1
+    BACKGROUND = 2
+
+
+class Clock:
+    """Monotonic time for spacing requests, wall time for `x-ratelimit-reset` (Unix seconds)."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def wall(self) -> float:
+        return time.time()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetStats:
+    granted: int
+    granted_last_minute: int
+    waiting: int
+    paused_until: float | None  # monotonic seconds, None when not paused
+    server_remaining: int | None
+    server_limit: int | None
+
+
+# Below this share of the server's window limit, the budget starts spreading requests out.
+LOW_WATER_SHARE = 0.2
+LOW_WATER_MIN = 2
+
+
+class RequestBudget:
+    """Token bucket: `burst` tokens, refilled at `requests_per_minute / 60` a second."""
+
+    def __init__(
+        self,
+        requests_per_minute: float = 25.0,
+        burst: int = 5,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
+        if requests_per_minute <= 0:
+            raise ValueError("requests_per_minute must be positive")
+        self.requests_per_minute = float(requests_per_minute)
+        self.burst = max(1, int(burst))
+        self._clock = clock or Clock()
+        self._tokens = float(self.burst)
+        self._refilled_at = self._clock.monotonic()
+        self._paused_until = 0.0
+        self._spacing = 0.0
+        self._spacing_until = 0.0
+        self._server_remaining: int | None = None
+        self._server_limit: int | None = None
+        self._last_grant = float("-inf")
+        self._grants: deque[float] = deque()
+        self._granted = 0
+        self._seq = itertools.count()
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
+
+    # -- public ---------------------------------------------------------------------------------
+
+    @property
+    def rate(self) -> float:
+        """Tokens per second."""
+        return self.requests_per_minute / 60.0
+
+    async def acquire(self, priority: Priority = Priority.NORMAL) -> None:
+        """Wait for a token. Cancelling the wait gives nothing back and takes nothing."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._waiters, (int(priority), next(self._seq), future))
+        self._ensure_dispatcher(loop)
+        await future
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Learn from `x-ratelimit-*` headers of any answer."""
+        limit = _header_int(headers, "x-ratelimit-limit")
+        remaining = _header_int(headers, "x-ratelimit-remaining")
+        reset = _header_float(headers, "x-ratelimit-reset")
+        if limit is not None:
+            self._server_limit = limit
+        if remaining is None:
+            return
+        self._server_remaining = remaining
+        now = self._clock.monotonic()
+        reset_in = self._reset_in(reset)
+        if remaining <= 0:
+            # Nothing left in this window: wait for the next one (or a short pause if the
+            # server did not say when that is).
+            self.pause_until(now + (reset_in if reset_in is not None else 1.0))
+            return
+        low_water = max(LOW_WATER_MIN, int((self._server_limit or 0) * LOW_WATER_SHARE))
+        if remaining <= low_water and reset_in is not None and reset_in > 0:
+            # Spread what is left evenly over the rest of the window.
+            self._spacing = reset_in / (remaining + 1)
+            self._spacing_until = now + reset_in
+        else:
+            self._spacing = 0.0
+        self._kick()
+
+    def pause_until(self, monotonic_time: float) -> None:
+        """Hold every waiter until then (a 429's Retry-After, or an exhausted window)."""
+        if monotonic_time > self._paused_until:
+            self._paused_until = monotonic_time
+            self._kick()
+
+    def pause_for(self, seconds: float) -> None:
+        self.pause_until(self._clock.monotonic() + max(0.0, seconds))
+
+    @property
+    def paused_until(self) -> float | None:
+        """Monotonic time the budget is paused until, or None."""
+        return self._paused_until if self._paused_until > self._clock.monotonic() else None
+
+    @property
+    def stats(self) -> BudgetStats:
+        now = self._clock.monotonic()
+        self._forget_old(now)
+        return BudgetStats(
+            granted=self._granted,
+            granted_last_minute=len(self._grants),
+            waiting=sum(1 for *_, f in self._waiters if not f.done()),
+            paused_until=self.paused_until,
+            server_remaining=self._server_remaining,
+            server_limit=self._server_limit,
+        )
+
+    def wait_time(self) -> float:
+        """Seconds until the next token could be granted (0 when one is free now)."""
+        now = self._clock.monotonic()
+        self._refill(now)
+        waits = [self._paused_until - now, (1.0 - self._tokens) / self.rate]
+        if self._spacing > 0 and now < self._spacing_until:
+            waits.append(self._last_grant + self._spacing - now)
+        return max(0.0, *waits)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _refill(self, now: float) -> None:
+        elapsed = now - self._refilled_at
+        if elapsed > 0:
+            self._tokens = min(float(self.burst), self._tokens + elapsed * self.rate)
+            self._refilled_at = now
+
+    def _grant(self, now: float) -> None:
+        self._tokens -= 1.0
+        self._last_grant = now
+        self._granted += 1
+        self._grants.append(now)
+        self._forget_old(now)
+
+    def _forget_old(self, now: float) -> None:
+        while self._grants and self._grants[0] <= now - 60.0:
+            self._grants.popleft()
+
+    def _reset_in(self, reset: float | None) -> float | None:
+        """Seconds until the server's window resets. The header is Unix seconds by the docs;
+        small values are taken as a delay, which some servers send instead."""
+        if reset is None:
+            return None
+        if reset > 1e9:
+            return max(0.0, reset - self._clock.wall())
+        return max(0.0, reset)
+
+    def _ensure_dispatcher(self, loop: asyncio.AbstractEventLoop) -> None:
+        task = self._dispatcher
+        if task is None or task.done() or task.get_loop() is not loop:
+            self._wake = asyncio.Event()
+            self._dispatcher = loop.create_task(self._dispatch(), name="request-budget")
+        else:
+            self._kick()
+
+    def _kick(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
+
+    def _drop_cancelled(self) -> None:
+        while self._waiters and self._waiters[0][2].done():
+            heapq.heappop(self._waiters)
+
+    async def _dispatch(self) -> None:
+        """The one task that hands out tokens, so the order is decided in one place."""
+        wake = self._wake
+        assert wake is not None
+        while True:
+            self._drop_cancelled()
+            if not self._waiters:
+                self._dispatcher = None
+                return
+            wait = self.wait_time()
+            if wait > 0:
+                wake.clear()
+                await self._sleep_or_wake(wait, wake)
+                continue
+            _, _, future = heapq.heappop(self._waiters)
+            if future.done():
+                continue
+            self._grant(self._clock.monotonic())
+            future.set_result(None)
+            # Let the winner run before the next grant, so grants interleave with requests.
+            await asyncio.sleep(0)
+
+    async def _sleep_or_wake(self, seconds: float, wake: asyncio.Event) -> None:
+        """Sleep, but recompute early if something changed (a pause, a new waiter)."""
+        sleeper = asyncio.ensure_future(self._clock.sleep(seconds))
+        waker = asyncio.ensure_future(wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                if not task.done():
+                    task.cancel()
+
+
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    value = _header_float(headers, name)
+    return None if value is None else int(value)
+
+
+def _header_float(headers: Mapping[str, str], name: str) -> float | None:
+    raw = headers.get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        return None
+    return value if value == value and value >= 0 else None
+
+
+_shared: RequestBudget | None = None
+
+
+def shared_budget(requests_per_minute: float = 25.0, burst: int = 5) -> RequestBudget:
+    """The process-wide budget every client uses unless given its own.
+
+    The first caller sizes it; later callers get the same one whatever they ask for, because
+    the server counts the whole process (the IP), not each caller.
+    """
+    global _shared
+    if _shared is None:
+        _shared = RequestBudget(requests_per_minute, burst)
+    return _shared
+

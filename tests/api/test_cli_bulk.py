@@ -1,0 +1,336 @@
+"""`pumptui coins` and `pumptui moderate`, run through `pumptui.cli.main` against the simulator."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import signal
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from pumptui.api import PumpClient
+from pumptui.cli import main
+from pumptui.sim import FaultPlan, SimServer
+from tests.api.conftest import unknown_mints
+
+FAST = ["--requests-per-minute", "60000"]
+
+
+@pytest.fixture(autouse=True)
+def no_keyring() -> Iterator[None]:
+    """Tokens come from PUMPTUI_TOKEN here; the real keyring is never consulted."""
+    previous = keyring.core._keyring_backend
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.core._keyring_backend = previous
+
+
+def coins_cli(sim: SimServer, *args: str) -> int:
+    return main(["--api-url", sim.base_url, "coins", *FAST, *args])
+
+
+def moderate_cli(sim: SimServer, *args: str) -> int:
+    return main(["--api-url", sim.base_url, "moderate", *args, *FAST])
+
+
+def is_nsfw(sim: SimServer, mint: str) -> bool:
+    return sim.call(lambda: sim.market.coins[mint].nsfw)
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# -- pumptui coins -------------------------------------------------------------------------------
+
+
+def test_results_come_in_input_order_with_every_item_accounted(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = sim.mints()[:2]
+    missing = unknown_mints(1)[0]
+
+    status = coins_cli(sim, second, "bogus", first, missing, second, "--format", "jsonl")
+
+    out, err = capsys.readouterr()
+    rows = jsonl(out)
+    assert [(r["item"], r["status"]) for r in rows] == [
+        (second, "found"), ("bogus", "invalid"), (first, "found"), (missing, "not_found")
+    ]
+    assert rows[0]["coin"]["mint"] == second
+    assert status == 1  # an invalid item is not a clean run
+    assert "4 items, 2 found, 1 not found, 1 invalid · 1 duplicates dropped" in err
+
+
+def test_a_clean_run_exits_0_even_with_unknown_mints(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = coins_cli(sim, sim.mints()[0], unknown_mints(1)[0], "--format", "json")
+
+    out, _ = capsys.readouterr()
+    assert status == 0
+    assert [r["status"] for r in json.loads(out)] == ["found", "not_found"]
+
+
+def test_mints_are_read_from_a_file_and_from_stdin(
+    sim: SimServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mints = sim.mints()[:4]
+    listing = tmp_path / "mints.txt"
+    listing.write_text(f"# watchlist\n{mints[0]}\n\n{mints[1]}, {mints[2]}\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{mints[3]}\n"))
+
+    status = coins_cli(sim, "--file", str(listing), "-", "--format", "jsonl")
+
+    out, _ = capsys.readouterr()
+    assert status == 0
+    assert sorted(r["item"] for r in jsonl(out)) == sorted(mints)
+
+
+def test_the_table_shows_names_literally(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mint = sim.create_coin(name="[bold red]Rug[/bold red]\x1b[5m", symbol="[b]RUG")
+
+    status = coins_cli(sim, mint)
+
+    out, _ = capsys.readouterr()
+    assert status == 0
+    assert "[bold red]Rug[/bold red]" in out
+    assert mint in out  # the mint is never cut
+    assert "\x1b" not in out
+
+
+def test_csv_has_a_header_and_a_row_per_item(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mints = sim.mints()[:3]
+
+    status = coins_cli(sim, *mints, "--format", "csv")
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert status == 0
+    assert [r["mint"] for r in rows] == mints
+    assert all(float(r["market_cap_sol"]) > 0 for r in rows)
+
+
+def test_metadata_mode_returns_metadata(sim: SimServer, capsys: pytest.CaptureFixture[str]) -> None:
+    mint = sim.mints()[0]
+
+    status = coins_cli(sim, mint, "--metadata", "--format", "jsonl")
+
+    rows = jsonl(capsys.readouterr().out)
+    assert status == 0
+    assert rows[0]["metadata"]["mint"] == mint
+    assert "coin" not in rows[0]
+
+
+def test_bad_usage_and_no_valid_input_exit_2(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert coins_cli(sim) == 2
+    assert "no mints given" in capsys.readouterr().err
+    assert coins_cli(sim, "nope", "also-nope") == 2
+    assert "no valid input" in capsys.readouterr().err
+    assert coins_cli(sim, "--file", "/nonexistent/mints.txt") == 2
+    assert main(["--api-url", "ftp://pump.example", "coins", sim.mints()[0]]) == 2
+    assert "bad server URL" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        coins_cli(sim, "--batch-size", "101", sim.mints()[0])
+    assert exited.value.code == 2
+    with pytest.raises(SystemExit) as exited:
+        coins_cli(sim, "--concurrency", "6", sim.mints()[0])
+    assert exited.value.code == 2
+
+
+def test_failed_mints_are_written_and_the_same_command_reruns_them(
+    sim: SimServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mints = sim.mints()[:2]
+    failed = tmp_path / "failed.txt"
+    sim.set_faults(FaultPlan(error_rate=1.0, paths="^/coins/mints"))
+
+    first = coins_cli(sim, *mints, "--failed-out", str(failed), "--format", "jsonl")
+    _, err = capsys.readouterr()
+    sim.clear_faults()
+    again = coins_cli(sim, "--file", str(failed), "--format", "jsonl")
+    out, _ = capsys.readouterr()
+
+    assert first == 1
+    assert "2 failed" in err
+    assert "server error" in err
+    assert failed.read_text().split() == mints
+    assert again == 0
+    assert [r["status"] for r in jsonl(out)] == ["found", "found"]
+
+
+def test_ctrl_c_prints_what_was_done_and_writes_the_rest(
+    sim: SimServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mints = unknown_mints(100)
+    failed = tmp_path / "rest.txt"
+    real = PumpClient.coins_by_mints
+    calls = 0
+
+    async def interrupted_on_third_call(self, batch, **options):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            signal.raise_signal(signal.SIGINT)  # what Ctrl-C does to asyncio.run
+        return await real(self, batch, **options)
+
+    monkeypatch.setattr(PumpClient, "coins_by_mints", interrupted_on_third_call)
+
+    status = coins_cli(sim, *mints, "--batch-size", "10", "--concurrency", "1",
+                       "--failed-out", str(failed), "--format", "jsonl")
+
+    out, err = capsys.readouterr()
+    rows = jsonl(out)
+    rest = failed.read_text().split()
+    assert status == 130
+    assert [r["item"] for r in rows] == mints  # every item printed, in order
+    done = [r["item"] for r in rows if r["status"] == "not_found"]
+    assert len(done) == 20
+    assert sorted(done + rest) == sorted(mints)
+    assert {r["reason"] for r in rows if r["status"] == "failed"} == {"interrupted"}
+    assert "interrupted" in err
+
+
+# -- pumptui moderate ----------------------------------------------------------------------------
+
+
+def test_admins_mark_coins_nsfw(
+    sim: SimServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUMPTUI_TOKEN", sim.token_for(admin=True))
+    targets = [sim.create_coin(name=f"Lewd {n}", symbol="L") for n in range(3)]
+
+    status = moderate_cli(sim, "nsfw", *targets, unknown_mints(1)[0], "--yes", "--format", "jsonl")
+
+    rows = jsonl(capsys.readouterr().out)
+    assert status == 0
+    assert [r["status"] for r in rows] == ["done", "done", "done", "not_found"]
+    assert all(is_nsfw(sim, m) for m in targets)
+
+
+def test_admins_hide_and_ban_replies(
+    sim: SimServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUMPTUI_TOKEN", sim.token_for(admin=True))
+    mint = sim.mints()[0]
+    spam = [sim.post_reply(mint, f"spam {n}") for n in range(2)]
+
+    hidden = moderate_cli(sim, "hide", str(spam[0]), "--yes", "--format", "jsonl")
+    banned = moderate_cli(sim, "ban", str(spam[1]), "--reason", "spam", "--yes", "--format",
+                          "jsonl")
+
+    out = capsys.readouterr().out
+    assert (hidden, banned) == (0, 0)
+    assert [r["status"] for r in jsonl(out)] == ["done", "done"]
+    assert sim.call(lambda: sim.market.replies[spam[0]].hidden)
+    assert sim.call(lambda: sim.market.replies[spam[1]].banned)
+
+
+def test_a_ban_without_a_reason_is_refused(
+    sim: SimServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUMPTUI_TOKEN", sim.token_for(admin=True))
+
+    assert moderate_cli(sim, "ban", "12", "--yes") == 2
+    assert "--reason" in capsys.readouterr().err
+
+
+def test_moderation_without_a_token_says_how_to_get_one(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = moderate_cli(sim, "nsfw", sim.mints()[0], "--yes")
+
+    assert status == 2
+    assert "pumptui login" in capsys.readouterr().err
+
+
+def test_a_non_admin_token_is_refused_clearly_and_never_printed(
+    sim: SimServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = sim.token_for()
+    monkeypatch.setenv("PUMPTUI_TOKEN", raw)
+    target = sim.create_coin(name="Clean", symbol="CLN")
+
+    status = moderate_cli(sim, "nsfw", target, "--yes")
+
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert "no admin rights" in err
+    assert raw not in out + err
+    assert not is_nsfw(sim, target)
+
+
+def test_without_yes_and_without_a_terminal_nothing_happens(
+    sim: SimServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUMPTUI_TOKEN", sim.token_for(admin=True))
+    target = sim.create_coin(name="Clean", symbol="CLN")
+
+    status = moderate_cli(sim, "nsfw", target)
+
+    assert status == 2
+    assert "--yes" in capsys.readouterr().err
+    assert not is_nsfw(sim, target)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "expected_status", "changed"), [("n\n", 2, False),
+                                                                   ("y\n", 0, True)])
+def test_the_confirmation_question_decides(
+    sim: SimServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    expected_status: int,
+    changed: bool,
+) -> None:
+    monkeypatch.setenv("PUMPTUI_TOKEN", sim.token_for(admin=True))
+    monkeypatch.setattr("sys.stdin", Terminal(answer))
+    target = sim.create_coin(name="Clean", symbol="CLN")
+
+    status = moderate_cli(sim, "nsfw", target)
+
+    assert status == expected_status
+    assert "mark 1 coin(s) as NSFW" in capsys.readouterr().err
+    assert is_nsfw(sim, target) is changed
+
+
+def test_moderation_failures_are_accounted_and_written(
+    sim: SimServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    many_coins: Callable[[int], list[str]],
+) -> None:
+    monkeypatch.setenv("PUMPTUI_TOKEN", sim.token_for(admin=True))
+    targets = many_coins(2)
+    failed = tmp_path / "failed.txt"
+    sim.set_faults(FaultPlan(error_rate=1.0, paths="^/moderation/"))
+
+    status = moderate_cli(sim, "nsfw", *targets, "not-a-mint", "--yes", "--failed-out",
+                          str(failed), "--format", "jsonl")
+
+    rows = jsonl(capsys.readouterr().out)
+    assert status == 1
+    assert [r["status"] for r in rows] == ["failed", "failed", "invalid"]
+    assert failed.read_text().split() == targets
