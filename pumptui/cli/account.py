@@ -1,9 +1,328 @@
-"""`pumptui account` (placeholder until its issue lands)."""
+"""`pumptui login`, `pumptui logout`, `pumptui whoami`: the token, from the command line.
+
+The token is never taken from argv (it would show in `ps` and shell history): it is pasted at a
+hidden prompt, piped in with `--token-stdin`, or obtained by signing in with `--keypair FILE`.
+No command ever prints it.
+
+Offline policy for `login`: a pasted token is checked against `/auth/my-profile` first. If the
+server refuses it, nothing is stored. If the server cannot be reached, the token is stored with a
+warning that it is unverified (useful before a flight; the app checks it on first use, and a
+refusal there leads to the login screen).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
+import os
+import re
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Final, TextIO
+
+from pumptui.auth import (
+    LOGIN_HELP,
+    TOKEN_ENV,
+    AccountInfo,
+    InsecureFileError,
+    InsecureTokenFile,
+    KeyringUnavailable,
+    TokenStore,
+    check_token,
+    inspect_token,
+    save_login,
+    token_claims,
+)
+from pumptui.config import ConfigError, Settings, load_settings
+from pumptui.secret import Secret
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+# A JWT or similar: printable ASCII without spaces.
+_TOKEN_SHAPE: Final = re.compile(r"^[\x21-\x7e]{8,8192}$")
+_PREFIXES: Final = ("auth_token=", "Bearer ", "bearer ")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    sub.add_parser("account", help="(not yet available)")
+    login = sub.add_parser(
+        "login",
+        help="log in: paste a token, or sign in with a Solana keypair file",
+        description=(
+            "Store a pump.fun auth token in the OS keyring. By default the token is pasted at a "
+            "hidden prompt; it is never accepted as an argument."
+        ),
+    )
+    source = login.add_mutually_exclusive_group()
+    source.add_argument(
+        "--token-stdin",
+        action="store_true",
+        help="read the token from standard input (e.g. piped from a password manager)",
+    )
+    source.add_argument(
+        "--keypair",
+        metavar="FILE",
+        help="sign in with a Solana keypair file; the key is used once and never stored",
+    )
+    login.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        help="store the token in a plain file (mode 0600) instead of the OS keyring",
+    )
+    # Caught only to refuse them without echoing the value (argparse would print it back).
+    login.add_argument("stray_arguments", nargs="*", help=argparse.SUPPRESS)
+    login.add_argument("--token", dest="token_argument", help=argparse.SUPPRESS)
+    _server_options(login)
+    login.set_defaults(handler=run_login)
+
+    logout = sub.add_parser("logout", help="forget the stored token")
+    logout.add_argument(
+        "--account", metavar="ADDRESS", help="the account to forget (default: the current one)"
+    )
+    logout.set_defaults(handler=run_logout)
+
+    whoami = sub.add_parser("whoami", help="who you are logged in as, and where the token is from")
+    _server_options(whoami)
+    whoami.set_defaults(handler=run_whoami)
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    """The global server options, also accepted after the subcommand. SUPPRESS keeps a value
+    given before the subcommand from being overwritten by this parser's default."""
+    group = parser.add_argument_group("server")
+    for flag, metavar, text in (
+        ("--api-url", "URL", "base URL of a Pump.fun-compatible server (frontend and advanced)"),
+        ("--frontend-url", "URL", "frontend API base URL"),
+        ("--advanced-url", "URL", "advanced API base URL"),
+        ("--config", "PATH", "config file"),
+    ):
+        group.add_argument(flag, metavar=metavar, default=argparse.SUPPRESS, help=text)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(getattr(args, "config", None))
+    return settings.with_api_urls(
+        getattr(args, "api_url", None),
+        getattr(args, "frontend_url", None),
+        getattr(args, "advanced_url", None),
+    )
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# -- login ---------------------------------------------------------------------------------------
+
+
+def run_login(args: argparse.Namespace) -> int:
+    if args.stray_arguments or args.token_argument is not None:
+        args.stray_arguments = args.token_argument = None
+        _err(
+            "pumptui: a token is never taken as an argument: it would show in `ps` and stay in "
+            "your shell history. Paste it at the prompt, or pipe it with --token-stdin. If that "
+            "was a real token, remove it from your shell history."
+        )
+        return EXIT_USAGE
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        _err(f"pumptui: {exc}")
+        return EXIT_USAGE
+    if args.keypair:
+        secret = None
+    else:
+        secret = _read_token(sys.stdin, args.token_stdin)
+        if secret is None:
+            return EXIT_USAGE
+    outcome = asyncio.run(_obtain_and_check(settings, secret, args.keypair))
+    if isinstance(outcome, int):
+        return outcome
+    secret, info = outcome
+    if not info.verified:
+        _err(
+            f"warning: could not check the token with {settings.api.frontend_url} "
+            f"({info.problem}); storing it unverified."
+        )
+    try:
+        saved = save_login(secret, info.address, insecure=args.insecure_storage)
+    except (KeyringUnavailable, InsecureFileError) as exc:
+        _err(f"Not logged in: {exc}")
+        return EXIT_FAILED
+    if saved.warning:
+        _err(saved.warning)
+    for note in saved.notes:
+        _err(f"note: {note}")
+    print(f"Logged in as {_who(info)}. Token stored in {saved.source}.")
+    if os.environ.get(TOKEN_ENV, "").strip():
+        _err(f"note: {TOKEN_ENV} is set in this environment and takes precedence over it.")
+    return EXIT_OK
+
+
+def _read_token(stdin: TextIO, from_stdin: bool) -> Secret | None:
+    """The pasted or piped token, as a Secret; None (after saying why) when there is none."""
+    if not from_stdin and not stdin.isatty():
+        _err(
+            "pumptui: no terminal to ask for the token on; pipe it with --token-stdin "
+            "or sign in with --keypair FILE"
+        )
+        return None
+    try:
+        secret = _clean_token(
+            stdin.read() if from_stdin else getpass.getpass("pump.fun auth token (hidden): ")
+        )
+    except EOFError:
+        secret = None
+    if secret is None:
+        _err(
+            "pumptui: that does not look like a token (expected the auth_token cookie value, "
+            "a JWT of printable characters without spaces)"
+        )
+    return secret
+
+
+def _clean_token(raw: str) -> Secret | None:
+    """The first non-empty line, without an `auth_token=` or `Bearer ` prefix."""
+    line = next((part.strip() for part in raw.splitlines() if part.strip()), "")
+    for prefix in _PREFIXES:
+        line = line.removeprefix(prefix)
+    line = line.split(";", 1)[0].strip()  # a pasted Cookie header may carry attributes
+    return Secret(line) if _TOKEN_SHAPE.match(line) else None
+
+
+async def _obtain_and_check(
+    settings: Settings, secret: Secret | None, keypair: str | None
+) -> tuple[Secret, AccountInfo] | int:
+    from pumptui.api.client import PumpClient, RetryPolicy
+    from pumptui.api.errors import ApiError, AuthRequired, Forbidden, InsecureTransport
+    from pumptui.keypair import KeypairError, login_with_keypair
+
+    async with PumpClient(settings.api, retry=RetryPolicy(max_retries=1)) as client:
+        if secret is None:
+            assert keypair is not None
+            try:
+                secret = await login_with_keypair(client, keypair)
+            except KeypairError as exc:
+                _err(f"pumptui: {exc}")
+                return EXIT_USAGE
+            except InsecureTransport as error:
+                _err(f"pumptui: {error.message}")
+                return EXIT_USAGE
+            except ApiError as error:
+                _err(f"Sign-in refused or failed: {error.message}")
+                return EXIT_FAILED
+        try:
+            info = await check_token(client, secret)
+        except InsecureTransport as error:
+            _err(f"pumptui: {error.message}; use an https:// or loopback server URL")
+            return EXIT_USAGE
+        except (AuthRequired, Forbidden):
+            _err("The server refused this token (expired, revoked or mistyped?). Nothing stored.")
+            return EXIT_FAILED
+    return secret, info
+
+
+def _who(info: AccountInfo) -> str:
+    address = info.address or "an unknown address"
+    name = f"{info.username} ({address})" if info.username else address
+    return f"{name}, admin" if info.admin else name
+
+
+# -- logout --------------------------------------------------------------------------------------
+
+
+def run_logout(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    removed: list[str] = []
+    try:
+        account = TokenStore().delete(args.account)
+    except KeyringUnavailable as exc:
+        _err(f"Could not check the OS keyring: {exc}")
+        status = EXIT_FAILED
+    else:
+        if account is not None:
+            removed.append(f"the token of {account} from the OS keyring")
+    file = InsecureTokenFile()
+    if file.delete():
+        removed.append(f"the plain-text token file {file.path}")
+    if removed:
+        print("Logged out: removed " + " and ".join(removed) + ".")
+    elif status == EXIT_OK:
+        print("No stored token to remove.")
+    if os.environ.get(TOKEN_ENV, "").strip():
+        _err(f"note: {TOKEN_ENV} is still set in this environment; unset it to be logged out.")
+    return status
+
+
+# -- whoami --------------------------------------------------------------------------------------
+
+
+def run_whoami(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        _err(f"pumptui: {exc}")
+        return EXIT_USAGE
+    report = inspect_token()
+    for note in report.notes:
+        _err(f"note: {note}")
+    resolved = report.resolved
+    if resolved is None:
+        print("Not logged in: read-only mode (you can watch, but not like, follow or reply).")
+        print(LOGIN_HELP)
+        return EXIT_FAILED
+    if resolved.warning:
+        _err(resolved.warning)
+    outcome = asyncio.run(_ask_server(settings, resolved.secret))
+    claims = token_claims(resolved.secret)
+    if outcome is None:
+        print(f"The token from {resolved.source} was refused by the server (expired or revoked).")
+        print(LOGIN_HELP)
+        return EXIT_FAILED
+    address = outcome.address or resolved.account or (claims.address if claims else None)
+    lines = [
+        ("Address", address or "unknown"),
+        ("Username", outcome.username or ("-" if outcome.verified else "unknown")),
+        ("Admin", {True: "yes", False: "no", None: "unknown"}[outcome.admin]),
+        ("Token", f"from {resolved.source}"),
+        ("Expires", _expiry(claims.expires_at if claims else None)),
+        (
+            "Server",
+            f"confirmed by {settings.api.frontend_url}"
+            if outcome.verified
+            else f"not checked: {outcome.problem}",
+        ),
+    ]
+    for label, value in lines:
+        print(f"{label + ':':<10}{value}")
+    return EXIT_OK
+
+
+async def _ask_server(settings: Settings, secret: Secret) -> AccountInfo | None:
+    """The account as the server sees it; None when the server refuses the token."""
+    from pumptui.api.client import PumpClient, RetryPolicy
+    from pumptui.api.errors import AuthRequired, Forbidden, InsecureTransport
+
+    async with PumpClient(settings.api, retry=RetryPolicy(max_retries=1)) as client:
+        try:
+            return await check_token(client, secret)
+        except (AuthRequired, Forbidden):
+            return None
+        except InsecureTransport as error:
+            claims = token_claims(secret)
+            return AccountInfo(claims.address if claims else None, problem=error.message)
+
+
+def _expiry(expires_at: float | None, now: float | None = None) -> str:
+    if expires_at is None:
+        return "unknown"
+    now = time.time() if now is None else now
+    when = datetime.fromtimestamp(expires_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    left = expires_at - now
+    if left <= 0:
+        return f"{when} (expired)"
+    if left >= 86400:
+        return f"{when} (in {left / 86400:.0f} days)"
+    return f"{when} (in {left / 3600:.1f} hours)"

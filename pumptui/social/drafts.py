@@ -1,0 +1,239 @@
+"""Reply drafts that are never lost: saved on every keystroke, kept until the server confirms.
+
+A draft is keyed by (account, mint) and lives in its own SQLite file
+(`<data dir>/drafts.sqlite3`, separate from the rebuildable social cache). Its life:
+
+    save() on each keystroke -> mark_sending() -> discard()          (the server said 201)
+                                             or -> mark_failed(reason, retry_at)  (429, network)
+
+A failed draft keeps its text, the reason and when a retry makes sense (`retry_in` gives the
+countdown). If the process dies while a draft is being sent, the next start finds it marked
+`sending` by a process that no longer exists and turns it into a failed draft ("interrupted"):
+the server may or may not have it, so the user decides.
+
+Drafts typed while logged out are kept under the anonymous account ("") and are claimed by the
+account that logs in, so logging in to post does not hide what was typed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Final
+
+from pumptui import config
+from pumptui.social.db import open_database
+
+DRAFTS_FILE_NAME: Final = "drafts.sqlite3"
+INTERRUPTED: Final = "interrupted while sending; check the thread before retrying"
+_SCHEMA_VERSION: Final = 1
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS drafts (
+    account TEXT NOT NULL,
+    mint TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'editing',
+    reason TEXT,
+    retry_at REAL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    sender_pid INTEGER,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (account, mint)) WITHOUT ROWID;
+"""
+_COLUMNS: Final = "account, mint, text, status, reason, retry_at, attempts, updated_at"
+
+
+def drafts_path() -> Path:
+    return config.data_dir() / DRAFTS_FILE_NAME
+
+
+class DraftStatus(StrEnum):
+    EDITING = "editing"
+    SENDING = "sending"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    account: str
+    mint: str
+    text: str
+    status: DraftStatus
+    reason: str | None
+    retry_at: float | None
+    attempts: int
+    updated_at: float
+
+    def retry_in(self, now: float | None = None) -> float | None:
+        """Seconds until a retry makes sense (0 when it does now); None unless failed."""
+        if self.status is not DraftStatus.FAILED:
+            return None
+        if self.retry_at is None:
+            return 0.0
+        return max(0.0, self.retry_at - (time.time() if now is None else now))
+
+
+class DraftStore:
+    """The drafts of one account at a time; `set_account` switches (and claims anonymous ones).
+
+    Synchronous and cheap: `save` is one UPSERT in WAL mode, fine on every keystroke.
+    """
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        account: str | None = None,
+        clock: Callable[[], float] = time.time,
+        pid: int | None = None,
+    ) -> None:
+        self.path = path or drafts_path()
+        self._db = open_database(self.path, _SCHEMA, _SCHEMA_VERSION)
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._pid = os.getpid() if pid is None else pid
+        self.account = ""
+        self._recover_interrupted()
+        self.set_account(account)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> DraftStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def set_account(self, account: str | None) -> None:
+        """Switch account; drafts typed anonymously move to it unless it has one for that mint."""
+        self.account = account or ""
+        if self.account:
+            with self._lock:
+                self._db.execute(
+                    "UPDATE OR IGNORE drafts SET account=? WHERE account=''", (self.account,)
+                )
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def load(self, mint: str) -> Draft | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?", (self.account, mint)
+            ).fetchone()
+        return _draft(row) if row else None
+
+    def pending(self) -> list[Draft]:
+        """Every draft of the account, most recently touched first (for a drafts list)."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM drafts WHERE account=? ORDER BY updated_at DESC",
+                (self.account,),
+            ).fetchall()
+        return [_draft(row) for row in rows]
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def save(self, mint: str, text: str) -> None:
+        """Record what is typed now. Keeps the status and retry time of a failed draft (the
+        server's limit still applies); an empty text removes an unsent draft."""
+        now = self._clock()
+        with self._lock:
+            if not text.strip():
+                self._db.execute(
+                    "DELETE FROM drafts WHERE account=? AND mint=? AND status!='sending'",
+                    (self.account, mint),
+                )
+                return
+            self._db.execute(
+                "INSERT INTO drafts (account, mint, text, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (account, mint) DO UPDATE SET text=excluded.text, "
+                "updated_at=excluded.updated_at",
+                (self.account, mint, text, now),
+            )
+
+    def mark_sending(self, mint: str) -> Draft:
+        """The draft is on its way; raises KeyError when there is no draft for `mint`."""
+        return self._update(
+            mint,
+            "status='sending', reason=NULL, retry_at=NULL, attempts=attempts+1, sender_pid=?",
+            self._pid,
+        )
+
+    def mark_failed(self, mint: str, reason: str, retry_at: float | None = None) -> Draft:
+        """The server refused or could not be reached: keep the text, say why and when to retry."""
+        return self._update(
+            mint, "status='failed', reason=?, retry_at=?, sender_pid=NULL", reason, retry_at
+        )
+
+    def discard(self, mint: str) -> bool:
+        """Forget the draft: only when the server confirmed the reply (or the user threw it
+        away). Returns whether there was one."""
+        with self._lock:
+            cursor = self._db.execute(
+                "DELETE FROM drafts WHERE account=? AND mint=?", (self.account, mint)
+            )
+        return cursor.rowcount > 0
+
+    def _update(self, mint: str, assignments: str, *params: object) -> Draft:
+        now = self._clock()
+        with self._lock:
+            cursor = self._db.execute(
+                f"UPDATE drafts SET {assignments}, updated_at=? WHERE account=? AND mint=?",
+                (*params, now, self.account, mint),
+            )
+            if cursor.rowcount == 0:
+                raise KeyError(mint)
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?", (self.account, mint)
+            ).fetchone()
+        return _draft(row)
+
+    def _recover_interrupted(self) -> None:
+        """Drafts left `sending` by a process that is gone become failed: it may have crashed
+        before or after the server got the reply, so nothing is resent automatically."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT account, mint, sender_pid FROM drafts WHERE status='sending'"
+            ).fetchall()
+            for account, mint, sender_pid in rows:
+                if sender_pid is not None and _alive(int(sender_pid)):
+                    continue
+                self._db.execute(
+                    "UPDATE drafts SET status='failed', reason=?, retry_at=NULL, sender_pid=NULL "
+                    "WHERE account=? AND mint=?",
+                    (INTERRUPTED, account, mint),
+                )
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this pid runs (ours included: one DraftStore per process)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _draft(row: tuple[object, ...]) -> Draft:
+    account, mint, text, status, reason, retry_at, attempts, updated_at = row
+    return Draft(
+        account=str(account),
+        mint=str(mint),
+        text=str(text),
+        status=DraftStatus(str(status)),
+        reason=None if reason is None else str(reason),
+        retry_at=None if retry_at is None else float(retry_at),  # type: ignore[arg-type]
+        attempts=int(attempts),  # type: ignore[call-overload]
+        updated_at=float(updated_at),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,161 @@
+"""Reply drafts: saved as you type, kept through failures, crashes and restarts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from pumptui.social.drafts import INTERRUPTED, DraftStatus, DraftStore
+
+ALICE = "9C6hybhQ6Aycep9jaUnP6uL9ZYvDjUp1aSkFWPUFJtpj"
+BOB = "FgcwodK7aTtn3DgvqwPuSseKgTPcMpGmK6zdf7Ri9KXm"
+MINT = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU"
+OTHER_MINT = "4k3Dyjzvzp8eMZWUXbBCjEvwSkkk59S5iCNLY3QrkX6R"
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_every_keystroke_is_saved_and_the_text_survives_a_restart() -> None:
+    message = "to the moon 🚀 — but [b]not[/b] financial advice"
+    with DraftStore(account=ALICE) as typing:
+        for end in range(1, len(message) + 1):
+            typing.save(MINT, message[:end])
+
+    with DraftStore(account=ALICE) as restarted:
+        draft = restarted.load(MINT)
+
+    assert draft is not None
+    assert draft.text == message
+    assert draft.status is DraftStatus.EDITING
+
+
+def test_a_failed_post_keeps_the_text_the_reason_and_the_retry_countdown() -> None:
+    clock = FakeClock()
+    with DraftStore(account=ALICE, clock=clock) as drafts:
+        drafts.save(MINT, "gm")
+        drafts.mark_sending(MINT)
+        drafts.mark_failed(MINT, "replying too fast", retry_at=clock.now + 60)
+
+    with DraftStore(account=ALICE, clock=clock) as restarted:
+        draft = restarted.load(MINT)
+
+    assert draft is not None
+    assert draft.text == "gm"
+    assert draft.status is DraftStatus.FAILED
+    assert draft.reason == "replying too fast"
+    assert draft.attempts == 1
+    assert draft.retry_in(clock.now + 15) == 45
+    assert draft.retry_in(clock.now + 90) == 0
+
+
+def test_editing_a_failed_draft_keeps_its_countdown() -> None:
+    with DraftStore(account=ALICE) as drafts:
+        drafts.save(MINT, "gm")
+        drafts.mark_failed(MINT, "replying too fast", retry_at=2e9)
+        drafts.save(MINT, "gm frens")
+
+        draft = drafts.load(MINT)
+
+    assert draft is not None
+    assert draft.text == "gm frens"
+    assert draft.status is DraftStatus.FAILED
+    assert draft.retry_at == 2e9
+
+
+def test_only_a_confirmed_post_removes_the_draft_of_that_coin() -> None:
+    with DraftStore(account=ALICE) as drafts:
+        drafts.save(MINT, "first")
+        drafts.save(OTHER_MINT, "second")
+        drafts.mark_sending(MINT)
+
+        assert drafts.discard(MINT) is True
+
+        assert drafts.load(MINT) is None
+        assert [d.text for d in drafts.pending()] == ["second"]
+        assert drafts.discard(MINT) is False
+
+
+def test_clearing_the_box_drops_an_unsent_draft() -> None:
+    with DraftStore(account=ALICE) as drafts:
+        drafts.save(MINT, "oops")
+        drafts.save(MINT, "   ")
+
+        assert drafts.load(MINT) is None
+
+
+def test_a_crash_while_sending_leaves_a_failed_draft_not_a_lost_one() -> None:
+    crashing_app = textwrap.dedent(
+        f"""
+        import os
+        from pumptui.social.drafts import DraftStore
+        drafts = DraftStore(account={ALICE!r})
+        drafts.save({MINT!r}, "wagmi")
+        drafts.mark_sending({MINT!r})
+        os._exit(3)  # killed mid-request: no cleanup runs
+        """
+    )
+    crashed = subprocess.run([sys.executable, "-c", crashing_app], check=False, timeout=60)
+    assert crashed.returncode == 3
+
+    with DraftStore(account=ALICE) as restarted:
+        draft = restarted.load(MINT)
+
+    assert draft is not None
+    assert draft.text == "wagmi"
+    assert draft.status is DraftStatus.FAILED
+    assert draft.reason == INTERRUPTED
+    assert draft.retry_in() == 0  # the user may retry at once
+
+
+def test_a_draft_being_sent_by_a_running_process_is_left_alone() -> None:
+    with DraftStore(account=ALICE) as sender:
+        sender.save(MINT, "in flight")
+        sender.mark_sending(MINT)
+
+        with DraftStore(account=ALICE) as second_window:
+            draft = second_window.load(MINT)
+
+    assert draft is not None
+    assert draft.status is DraftStatus.SENDING
+
+
+def test_drafts_belong_to_an_account_and_logged_out_drafts_follow_the_login() -> None:
+    with DraftStore(account=None) as drafts:
+        drafts.save(MINT, "typed before logging in")
+        drafts.set_account(BOB)
+        drafts.save(OTHER_MINT, "bob's own")
+        drafts.set_account(None)
+        drafts.save(OTHER_MINT, "anonymous again")
+
+        drafts.set_account(ALICE)
+        alice_sees = {d.mint: d.text for d in drafts.pending()}
+        drafts.set_account(BOB)
+        bob_sees = {d.mint: d.text for d in drafts.pending()}
+
+    assert bob_sees == {MINT: "typed before logging in", OTHER_MINT: "bob's own"}
+    assert alice_sees == {OTHER_MINT: "anonymous again"}
+
+
+def test_an_account_keeps_its_own_draft_when_an_anonymous_one_exists_for_the_coin() -> None:
+    with DraftStore(account=ALICE) as drafts:
+        drafts.save(MINT, "alice's words")
+        drafts.set_account(None)
+        drafts.save(MINT, "anonymous words")
+
+        drafts.set_account(ALICE)
+
+        assert drafts.load(MINT).text == "alice's words"  # type: ignore[union-attr]
+
+
+def test_marking_a_draft_that_does_not_exist_is_an_error() -> None:
+    with DraftStore(account=ALICE) as drafts, pytest.raises(KeyError):
+        drafts.mark_sending(MINT)
