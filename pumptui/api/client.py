@@ -554,6 +554,13 @@ class PumpClient:
             return None
         return routes.read_sol_price(answer.payload)
 
+    async def sim_captcha(self) -> str:
+        """A captcha token from the embedded simulator (demo mode). Not retried: a token is cheap
+        to ask for again, and the user is waiting."""
+        route = routes.sim_captcha()
+        answer = await self._call(route, priority=Priority.FOREGROUND, max_retries=0)
+        return self._shape(answer, route, routes.read_captcha_token)
+
     async def login(self, address: str, signature_b58: str, timestamp_ms: int) -> Secret:
         """Exchange a signed login message for a token (read from `Set-Cookie`); the client
         uses it from now on."""

@@ -312,6 +312,11 @@ def sol_price() -> Route:
     return Route("GET", "/sol-price")
 
 
+def sim_captcha() -> Route:
+    """The embedded simulator's captcha source (`pumptui demo`); the real service has none."""
+    return Route("GET", "/_sim/captcha")
+
+
 def _check_bulk(items: Sequence[Any]) -> None:
     if not items:
         raise ValueError("a bulk request needs at least one item")
@@ -446,6 +451,15 @@ def read_auth_cookie(set_cookie_headers: Sequence[str]) -> str | None:
         if name.strip() == AUTH_COOKIE and value.strip():
             return value.strip().strip('"')
     return None
+
+
+def read_captcha_token(payload: Any) -> str:
+    """`{"captchaToken": "..."}` (or a bare string): the token, still to be validated."""
+    if isinstance(payload, Mapping):
+        payload = payload.get("captchaToken", payload.get("token"))
+    if isinstance(payload, str) and payload.strip():
+        return payload.strip()
+    raise ShapeError("expected a captcha token")
 
 
 def read_created_bookmark(payload: Any) -> Mapping[str, Any] | None:

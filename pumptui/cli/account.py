@@ -236,17 +236,24 @@ def _who(info: AccountInfo) -> str:
 def run_logout(args: argparse.Namespace) -> int:
     status = EXIT_OK
     removed: list[str] = []
+    keyring_problem: KeyringUnavailable | None = None
     try:
         account = TokenStore().delete(args.account)
     except KeyringUnavailable as exc:
-        _err(f"Could not check the OS keyring: {exc}")
-        status = EXIT_FAILED
+        keyring_problem = exc
     else:
         if account is not None:
             removed.append(f"the token of {account} from the OS keyring")
     file = InsecureTokenFile()
     if file.delete():
         removed.append(f"the plain-text token file {file.path}")
+    if keyring_problem is not None:
+        if removed:
+            # Nothing can be stored in an unusable keyring, so there is nothing left behind.
+            _err("note: the OS keyring is not usable here, so it holds no pumptui token.")
+        else:
+            _err(f"Could not check the OS keyring: {keyring_problem}")
+            status = EXIT_FAILED
     if removed:
         print("Logged out: removed " + " and ".join(removed) + ".")
     elif status == EXIT_OK:
@@ -266,14 +273,14 @@ def run_whoami(args: argparse.Namespace) -> int:
         _err(f"pumptui: {exc}")
         return EXIT_USAGE
     report = inspect_token()
-    for note in report.notes:
+    for note in dict.fromkeys(report.notes):
         _err(f"note: {note}")
     resolved = report.resolved
     if resolved is None:
         print("Not logged in: read-only mode (you can watch, but not like, follow or reply).")
         print(LOGIN_HELP)
         return EXIT_FAILED
-    if resolved.warning:
+    if resolved.warning and resolved.warning not in report.notes:
         _err(resolved.warning)
     outcome = asyncio.run(_ask_server(settings, resolved.secret))
     claims = token_claims(resolved.secret)

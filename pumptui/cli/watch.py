@@ -1,9 +1,288 @@
-"""`pumptui watch` (placeholder until its issue lands)."""
+"""`pumptui watch`: the live engine without a screen, streaming events to stdout.
+
+One event a line. JSON lines (the default) carry a `type` ("new_trade", "new_coin", ...) and the
+model's fields in the API's own names and units (lamports, raw token units, milliseconds for coin
+and reply times, seconds for trade times), so scripts can treat them like API records. Health
+changes and errors go to stderr, so a pipe only ever sees events.
+
+Examples::
+
+    pumptui watch --coins                       # launches as they happen
+    pumptui watch --mint MINT --format table    # one coin's trades, readable
+    pumptui --api-url http://127.0.0.1:8787 watch --mint MINT --count 100 | jq .sol_amount
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from pumptui.live.events import Event
+    from pumptui.live.health import FeedHealth
+
+EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "new_reply", "king_changed", "sol_price")
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    sub.add_parser("watch", help="(not yet available)")
+    parser = sub.add_parser(
+        "watch",
+        help="stream live market events to stdout (JSON lines or a table)",
+        description="Stream live events until interrupted: new coins, trades (complete and in "
+        "chain order), replies, King of the Hill and the SOL price. Events go to stdout, one a "
+        "line; feed health and errors go to stderr.",
+    )
+    parser.add_argument(
+        "--mint", action="append", default=[], metavar="MINT",
+        help="follow this coin's trades (repeat for several; the first also gets its replies "
+        "with --replies)",
+    )
+    parser.add_argument("--coins", action="store_true", help="stream new coins")
+    parser.add_argument("--replies", action="store_true",
+                        help="also stream replies of the first --mint")
+    parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl",
+                        help="output format (default: jsonl)")
+    parser.add_argument(
+        "--types", metavar="LIST",
+        help=f"comma-separated event types to print (of: {', '.join(EVENT_TYPES)}); default: "
+        "everything except updates of coins you did not name",
+    )
+    parser.add_argument("--history", action="store_true",
+                        help="also print the recent past read when a feed starts")
+    parser.add_argument("--count", type=int, metavar="N",
+                        help="stop after printing N events")
+    parser.add_argument("--duration", type=float, metavar="SECONDS",
+                        help="stop after this many seconds")
+    parser.add_argument("--push", metavar="WS_URL", nargs="?", const="auto",
+                        help="use a PumpPortal-style WebSocket for news (default URL: the API "
+                        "host's /api/data); REST fills in the details")
+    parser.add_argument("--requests-per-minute", type=float, metavar="N",
+                        help="request budget (default: from the config, 25)")
+    parser.add_argument("--quiet", action="store_true", help="no health lines on stderr")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pumptui.base58 import is_pubkey
+    from pumptui.config import ConfigError, load_settings
+
+    for mint in args.mint:
+        if not is_pubkey(mint):
+            print(f"pumptui watch: not a valid mint: {mint[:60]!r}", file=sys.stderr)
+            return EXIT_USAGE
+    types = _parse_types(args.types)
+    if types is None:
+        return EXIT_USAGE
+    if args.count is not None and args.count <= 0:
+        print("pumptui watch: --count must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        settings = load_settings(args.config).with_api_urls(
+            args.api_url, args.frontend_url, args.advanced_url
+        )
+    except ConfigError as exc:
+        print(f"pumptui watch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_watch(args, settings, types))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error. Keep Python from complaining at exit.
+        with contextlib.suppress(OSError):
+            sys.stdout = open("/dev/null", "w")  # noqa: SIM115
+        return EXIT_OK
+
+
+def _parse_types(raw: str | None) -> set[str] | frozenset[str] | None:
+    if raw is None:
+        return frozenset()  # the default rule, decided per event
+    wanted = {t.strip() for t in raw.split(",") if t.strip()}
+    unknown = wanted - set(EVENT_TYPES)
+    if unknown or not wanted:
+        print(f"pumptui watch: unknown event types: {', '.join(sorted(unknown)) or '(none)'}; "
+              f"choose from {', '.join(EVENT_TYPES)}", file=sys.stderr)
+        return None
+    return wanted
+
+
+async def _watch(args: argparse.Namespace, settings: Any, types: set[str] | frozenset[str]
+                 ) -> int:
+    from pumptui.api import PumpClient, RequestBudget
+    from pumptui.live import LiveEngine
+
+    rpm = args.requests_per_minute or settings.api.requests_per_minute
+    budget = RequestBudget(rpm, settings.api.burst)
+    mints: list[str] = list(dict.fromkeys(args.mint))
+    visible = _visible_feeds(mints, coins=args.coins, replies=args.replies)
+    source = None
+    if args.push:
+        from pumptui.live.push import PushSource
+
+        source = PushSource.for_api(settings.api.frontend_url,
+                                    None if args.push == "auto" else args.push)
+    printer = EventPrinter(sys.stdout, args.format, types, named=set(mints),
+                           history=args.history)
+    reporter = HealthReporter(None if args.quiet else sys.stderr)
+    async with PumpClient(settings.api, budget=budget) as client:
+        engine = LiveEngine(client, settings=settings.refresh, source=source, visible=visible,
+                            include_nsfw=settings.api.include_nsfw)
+        subscription = engine.bus.subscribe(maxsize=50_000, coalesce=False)
+        await engine.start()
+        if mints:
+            engine.focus(mints[0])
+            engine.watch(mints[1:])
+        deadline = None if args.duration is None else time.monotonic() + args.duration
+        try:
+            while True:
+                timeout = None if deadline is None else deadline - time.monotonic()
+                if timeout is not None and timeout <= 0:
+                    break
+                try:
+                    event = await asyncio.wait_for(subscription.get(), timeout=timeout)
+                except TimeoutError:
+                    break
+                if reporter.report(event):
+                    continue
+                if printer.print(event) and args.count and printer.printed >= args.count:
+                    break
+        finally:
+            subscription.close()
+            await engine.stop()
+    return EXIT_OK
+
+
+def _visible_feeds(mints: Sequence[str], *, coins: bool, replies: bool) -> set[str]:
+    visible: set[str] = set()
+    if mints:
+        visible |= {"trades", "market"}
+        if len(mints) > 1:
+            visible.add("watchlist")
+        if replies:
+            visible.add("replies")
+    if coins:
+        visible.add("coins")
+    if not visible:
+        visible = {"coins", "site-trades", "king", "sol-price"}
+    return visible
+
+
+class HealthReporter:
+    """Feed health and engine errors, one stderr line per change of a feed's state."""
+
+    def __init__(self, out: TextIO | None) -> None:
+        self.out = out
+        self._last: dict[str, tuple[str, str | None]] = {}
+
+    def report(self, event: Event) -> bool:
+        """True if the event was health or an error (and so is not for stdout)."""
+        from pumptui.live.events import EngineError, FeedHealthChanged
+
+        if isinstance(event, FeedHealthChanged):
+            self._health(event.health)
+            return True
+        if isinstance(event, EngineError):
+            if self.out is not None:
+                print(f"error: {event.message}", file=self.out, flush=True)
+            return True
+        return False
+
+    def _health(self, health: FeedHealth) -> None:
+        from pumptui.live.health import FeedState
+
+        key = (health.state.value, health.reason)
+        if self.out is None or self._last.get(health.feed) == key:
+            return
+        if health.feed not in self._last and health.state in (FeedState.STARTING,
+                                                               FeedState.IDLE):
+            return  # a feed this command does not use
+        self._last[health.feed] = key
+        print(f"{health.feed}: {health.describe(time.time())}", file=self.out, flush=True)
+
+
+class EventPrinter:
+    """Turns events into lines: JSON with API units, or a readable table."""
+
+    def __init__(self, out: TextIO, fmt: str, types: set[str] | frozenset[str],
+                 *, named: set[str], history: bool) -> None:
+        self.out = out
+        self.format = fmt
+        self.types = types
+        self.named = named
+        self.history = history
+        self.printed = 0
+
+    def wanted(self, event: Event) -> bool:
+        from pumptui.live.events import CoinUpdated, event_type
+
+        kind = event_type(event)
+        if getattr(event, "historical", False) and not self.history:
+            return False
+        if self.types:
+            return kind in self.types
+        if isinstance(event, CoinUpdated):
+            return event.coin.mint in self.named
+        return kind in EVENT_TYPES
+
+    def print(self, event: Event) -> bool:
+        if not self.wanted(event):
+            return False
+        if self.format == "jsonl":
+            import orjson
+
+            from pumptui.live.events import event_to_json
+
+            line = orjson.dumps(event_to_json(event)).decode()
+        else:
+            line = table_line(event)
+        self.out.write(line + "\n")
+        self.out.flush()
+        self.printed += 1
+        return True
+
+
+def table_line(event: Event) -> str:
+    """A fixed-width, human line. Text fields are already sanitised by the models."""
+    from pumptui.live.events import (
+        CoinUpdated,
+        KingChanged,
+        NewCoin,
+        NewReply,
+        NewTrade,
+        SolPriceChanged,
+    )
+
+    match event:
+        case NewTrade(trade=t):
+            side = "BUY " if t.is_buy else "SELL"
+            who = t.username or (t.user or "?")[:8]
+            return (f"{_clock(t.timestamp)}  trade  {side} {t.mint[:8]}…  {t.sol:>10.4f} SOL  "
+                    f"{t.tokens:>16,.0f} tok  @ {t.price_sol:.3e}  {who}")
+        case NewCoin(coin=c):
+            return (f"{_clock(c.created_at)}  coin   {c.symbol[:10]:<10} {c.name[:28]:<28} "
+                    f"{c.market_cap_sol:>8.2f} SOL  {c.mint}")
+        case CoinUpdated(coin=c):
+            return (f"{_clock(time.time())}  update {c.symbol[:10]:<10} mc {c.market_cap_sol:.2f} "
+                    f"SOL  progress {c.progress:.1%}  replies {c.reply_count}")
+        case KingChanged(coin=c):
+            return f"{_clock(time.time())}  king   {c.symbol[:10]:<10} {c.name[:28]} {c.mint}"
+        case NewReply(reply=r):
+            who = r.username or (r.user or "?")[:8]
+            text = r.text.replace("\n", " ")[:80]
+            return f"{_clock(r.timestamp)}  reply  {who[:16]:<16} {text}"
+        case SolPriceChanged(usd=usd):
+            return f"{_clock(time.time())}  sol    ${usd:,.2f}"
+    return f"{_clock(time.time())}  {type(event).__name__}"
+
+
+def _clock(timestamp: float | None) -> str:
+    if not timestamp:
+        return "--:--:--"
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%H:%M:%S")

@@ -1,0 +1,49 @@
+"""The live engine: feeds, scheduling, de-duplication, the market store, candles, the event bus.
+
+Knows nothing of Textual: the TUI reads the store and subscribes to the bus.
+"""
+
+from pumptui.live.bus import EventBus, Subscription, SubscriptionClosed
+from pumptui.live.candles import TIMEFRAMES, CandleSeries, candles_from_trades
+from pumptui.live.engine import LiveEngine
+from pumptui.live.events import (
+    CoinUpdated,
+    EngineError,
+    Event,
+    FeedHealthChanged,
+    KingChanged,
+    NewCoin,
+    NewReply,
+    NewTrade,
+    SolPriceChanged,
+    event_to_json,
+)
+from pumptui.live.feeds import FEED_NAMES
+from pumptui.live.health import FeedHealth, FeedState
+from pumptui.live.sources import PollingSource
+from pumptui.live.store import MarketStore
+
+__all__ = [
+    "FEED_NAMES",
+    "TIMEFRAMES",
+    "CandleSeries",
+    "CoinUpdated",
+    "EngineError",
+    "Event",
+    "EventBus",
+    "FeedHealth",
+    "FeedHealthChanged",
+    "FeedState",
+    "KingChanged",
+    "LiveEngine",
+    "MarketStore",
+    "NewCoin",
+    "NewReply",
+    "NewTrade",
+    "PollingSource",
+    "SolPriceChanged",
+    "Subscription",
+    "SubscriptionClosed",
+    "candles_from_trades",
+    "event_to_json",
+]
