@@ -47,8 +47,6 @@ GRADUATION_MC = graduation_market_cap_sol()
 KOTH_MC = GRADUATION_MC / 2
 SPIKE_HALF_LIFE = 20.0
 DEAD_WEIGHT = 0.02
-# A holding worth less than this (at spot) is sold whole rather than in part.
-DUST_LAMPORTS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -590,8 +588,12 @@ class Market:
         fraction = 1.0 if self.rng.random() < 0.35 else self.rng.uniform(0.2, 0.9)
         amount = max(1, int(held * fraction))
         curve = coin.curve
-        if (held - amount) * curve.virtual_sol < DUST_LAMPORTS * curve.virtual_tokens:
-            amount = held  # leave no dust behind: its later sale would move 0 lamports
+        if amount * curve.virtual_sol < curve.virtual_tokens + amount:
+            # A part too small to move a lamport: sell it all, or nothing if even that is dust
+            # (a 0-lamport trade would put a price of 0 in every chart).
+            if held * curve.virtual_sol < curve.virtual_tokens + held:
+                return None
+            amount = held
         try:
             fill = coin.curve.sell(amount)
         except (ValueError, CurveComplete):

@@ -1,0 +1,180 @@
+"""What the simulator's tests share: an httpx client, sign-in, and the API's shapes as checks.
+
+The shape checks spell out pumpfun-api.md field by field (names, JSON types, units), so a drift in
+the simulator's answers fails here before it misleads a client test. httpx is used directly: these
+tests must not depend on pumptui's own API client.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from pumptui.base58 import b58decode, b58encode, is_pubkey
+from pumptui.sim import SimServer
+
+LAMPORTS_PER_SOL = 1_000_000_000
+RAW_PER_TOKEN = 1_000_000
+LAUNCH_VIRTUAL_SOL = 30_000_000_000
+LAUNCH_VIRTUAL_TOKENS = 1_073_000_000_000_000
+LAUNCH_REAL_TOKENS = 793_100_000_000_000
+TOTAL_SUPPLY = 1_000_000_000_000_000
+
+# JSON types per field; `None` in a tuple means the field may be null.
+Spec = dict[str, tuple[type | None, ...]]
+STR, INT, FLOAT, BOOL = (str,), (int,), (float,), (bool,)
+OPT_STR, OPT_INT, OPT_FLOAT = (str, None), (int, None), (float, None)
+
+COIN_FIELDS: Spec = {
+    "mint": STR, "name": STR, "symbol": STR, "description": OPT_STR, "image_uri": STR,
+    "metadata_uri": STR, "creator": STR, "bonding_curve": STR, "associated_bonding_curve": STR,
+    "twitter": OPT_STR, "telegram": OPT_STR, "website": OPT_STR,
+    "username": OPT_STR, "profile_image": OPT_STR,
+    "created_timestamp": INT, "last_trade_timestamp": OPT_INT,
+    "king_of_the_hill_timestamp": OPT_INT, "last_reply": OPT_INT,
+    "virtual_sol_reserves": INT, "real_sol_reserves": INT,
+    "virtual_token_reserves": INT, "real_token_reserves": INT, "total_supply": INT,
+    "market_cap": FLOAT, "usd_market_cap": FLOAT, "ath_market_cap": OPT_FLOAT,
+    "reply_count": INT, "complete": BOOL, "nsfw": BOOL, "is_banned": BOOL, "show_name": BOOL,
+    "is_currently_live": BOOL, "raydium_pool": OPT_STR, "pump_swap_pool": OPT_STR,
+}
+TRADE_FIELDS: Spec = {
+    "signature": STR, "mint": STR, "user": STR, "sol_amount": INT, "token_amount": INT,
+    "is_buy": BOOL, "timestamp": INT, "slot": INT, "tx_index": INT,
+    "username": OPT_STR, "profile_image": OPT_STR,
+}
+REPLY_FIELDS: Spec = {
+    "id": INT, "mint": STR, "text": STR, "user": STR, "timestamp": INT, "total_likes": INT,
+    "username": OPT_STR, "profile_image": OPT_STR, "file_uri": OPT_STR, "liked_by_user": BOOL,
+    "signature": OPT_STR, "is_buy": (bool, None), "sol_amount": OPT_INT,
+}
+CANDLE_FIELDS: Spec = {
+    "mint": STR, "timestamp": INT, "open": FLOAT, "high": FLOAT, "low": FLOAT, "close": FLOAT,
+    "volume": INT, "slot": INT, "is_1_min": BOOL, "is_5_min": BOOL,
+}
+METADATA_FIELDS: Spec = {
+    "mint": STR, "name": STR, "symbol": STR, "description": OPT_STR, "image": OPT_STR,
+    "twitter": OPT_STR, "telegram": OPT_STR, "website": OPT_STR,
+}
+BOOKMARK_LIST_FIELDS: Spec = {
+    "id": STR, "user_id": STR, "name": STR, "created_at": STR, "bookmark_items": (list,),
+}
+PROFILE_FIELDS: Spec = {
+    "address": STR, "username": OPT_STR, "profile_image": OPT_STR, "followers": INT,
+    "following": INT,
+}
+FOLLOWER_FIELDS: Spec = {
+    "username": OPT_STR, "profile_image": OPT_STR, "address": STR, "timestamp": INT,
+    "followers": INT,
+}
+
+
+def check_fields(obj: Any, spec: Spec, what: str) -> None:
+    """Every documented field is present with its documented JSON type (bools are not ints)."""
+    assert isinstance(obj, dict), f"{what} is not an object: {obj!r}"
+    for name, kinds in spec.items():
+        assert name in obj, f"{what} lacks {name!r}"
+        value = obj[name]
+        if value is None:
+            assert None in kinds, f"{what}.{name} is null"
+            continue
+        allowed = tuple(k for k in kinds if k is not None)
+        if bool not in allowed:
+            assert not isinstance(value, bool), f"{what}.{name} is a bool: {value!r}"
+        assert isinstance(value, allowed), f"{what}.{name} has type {type(value).__name__}"
+
+
+def check_coin(coin: dict[str, Any], sol_price: float | None = None) -> None:
+    """A coin's fields, and the units that tie them together (lamports, raw 6-decimal tokens,
+    market cap in SOL, times in milliseconds)."""
+    check_fields(coin, COIN_FIELDS, "coin")
+    assert is_pubkey(coin["mint"])
+    assert coin["mint"].endswith("pump")
+    for key in ("creator", "bonding_curve", "associated_bonding_curve"):
+        assert is_pubkey(coin[key]), key
+    # Real reserves move with the virtual ones, so the offsets are the launch offsets.
+    assert coin["virtual_sol_reserves"] - coin["real_sol_reserves"] == LAUNCH_VIRTUAL_SOL
+    assert (coin["virtual_token_reserves"] - coin["real_token_reserves"]
+            == LAUNCH_VIRTUAL_TOKENS - LAUNCH_REAL_TOKENS)
+    assert coin["real_sol_reserves"] >= 0
+    assert coin["real_token_reserves"] >= 0
+    assert coin["total_supply"] == TOTAL_SUPPLY
+    price = ((coin["virtual_sol_reserves"] / LAMPORTS_PER_SOL)
+             / (coin["virtual_token_reserves"] / RAW_PER_TOKEN))
+    assert abs(coin["market_cap"] - price * 1e9) <= 1e-9 * coin["market_cap"]
+    if sol_price is not None:
+        assert abs(coin["usd_market_cap"] - coin["market_cap"] * sol_price) <= 1e-6
+    assert coin["complete"] == (coin["real_token_reserves"] == 0)
+    assert coin["complete"] == (coin["pump_swap_pool"] is not None)
+    for key in ("created_timestamp", "last_trade_timestamp", "last_reply",
+                "king_of_the_hill_timestamp"):
+        if coin[key] is not None:
+            assert coin[key] > 10**12, f"{key} is not in milliseconds"
+    if coin["last_trade_timestamp"] is not None:
+        assert coin["last_trade_timestamp"] >= coin["created_timestamp"]
+
+
+def check_trade(trade: dict[str, Any]) -> None:
+    check_fields(trade, TRADE_FIELDS, "trade")
+    assert len(b58decode(trade["signature"])) == 64
+    assert is_pubkey(trade["mint"])
+    assert is_pubkey(trade["user"])
+    assert trade["sol_amount"] > 0
+    assert trade["token_amount"] > 0
+    assert 10**9 < trade["timestamp"] < 10**11, "trade time is not in seconds"
+    assert trade["slot"] > 0
+    assert trade["tx_index"] >= 0
+
+
+def check_reply(reply: dict[str, Any]) -> None:
+    check_fields(reply, REPLY_FIELDS, "reply")
+    assert reply["timestamp"] > 10**12, "reply time is not in milliseconds"
+    assert reply["total_likes"] >= 0
+    attached = (reply["signature"], reply["is_buy"], reply["sol_amount"])
+    assert all(v is None for v in attached) or all(v is not None for v in attached)
+
+
+@contextmanager
+def http(sim: SimServer, timeout: float = 5.0, **kwargs: Any) -> Iterator[httpx.Client]:
+    """A keep-alive client for one simulator (frontend and advanced paths share its origin)."""
+    with httpx.Client(base_url=sim.base_url, timeout=timeout, **kwargs) as client:
+        yield client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def sign_in_message(keypair: bytes, timestamp_ms: int) -> tuple[str, str]:
+    """(address, signature) in base58 for `Sign in to pump.fun: <ms>`, as a wallet signs it."""
+    key = Ed25519PrivateKey.from_private_bytes(keypair[:32])
+    signature = key.sign(f"Sign in to pump.fun: {timestamp_ms}".encode())
+    return b58encode(keypair[32:]), b58encode(signature)
+
+
+def login_body(keypair: bytes, timestamp_ms: int | None = None) -> dict[str, Any]:
+    timestamp_ms = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
+    address, signature = sign_in_message(keypair, timestamp_ms)
+    return {"address": address, "signature": signature, "timestamp": timestamp_ms}
+
+
+def market_now(client: httpx.Client) -> float:
+    """The simulator's market clock (Unix seconds)."""
+    return float(client.get("/_sim/state").json()["now"])
+
+
+def nest_error(response: httpx.Response, status: int) -> dict[str, Any]:
+    """Assert a NestJS-style error body with this status; returns it."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["statusCode"] == status
+    assert isinstance(body["message"], str)
+    assert body["message"]
+    assert isinstance(body["error"], str)
+    assert body["error"]
+    return body
