@@ -241,6 +241,12 @@ class PumpClient:
         return self._token is not None
 
     @property
+    def token(self) -> Secret | None:
+        """The token in use (a `Secret`: it never prints), e.g. to put back after a failed
+        attempt to log in as someone else."""
+        return self._token
+
+    @property
     def stats(self) -> ClientStats:
         now = time.monotonic()
         self._forget_old_sends(now)

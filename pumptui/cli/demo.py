@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 
 from pumptui.config import ConfigError
 
 # Requests a minute the demo may make: half the simulator's default limit, so the market looks
 # live; `--requests-per-minute 25` shows how the app behaves within the real service's budget.
 DEMO_REQUESTS_PER_MINUTE = 300.0
-DEMO_TOKEN_LIFETIME = 30 * 86400.0
 DEMO_STATE_FILE = "demo-social.sqlite3"
 
 
@@ -28,12 +26,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Start the seeded market simulator in-process and open the TUI on it.",
     )
     parser.add_argument("--seed", type=int, default=7, help="market seed (default: 7)")
-    parser.add_argument("--speed", type=float, default=1.0,
-                        help="market time per real second (default: 1.0)")
-    parser.add_argument("--hot-rate", type=float, default=3.0, metavar="TPS",
-                        help="trades a second of one hot coin, 0 for none (default: 3)")
-    parser.add_argument("--requests-per-minute", type=float, default=DEMO_REQUESTS_PER_MINUTE,
-                        metavar="N", help="the app's request budget (default: %(default)s)")
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="market time per real second (default: 1.0)"
+    )
+    parser.add_argument(
+        "--hot-rate",
+        type=float,
+        default=3.0,
+        metavar="TPS",
+        help="trades a second of one hot coin, 0 for none (default: 3)",
+    )
+    parser.add_argument(
+        "--requests-per-minute",
+        type=float,
+        default=DEMO_REQUESTS_PER_MINUTE,
+        metavar="N",
+        help="the app's request budget (default: %(default)s)",
+    )
     parser.set_defaults(handler=run_demo)
 
 
@@ -41,8 +50,11 @@ def run_demo(args: argparse.Namespace) -> int:
     from pumptui.cli.app import settings_from_args
 
     if args.speed <= 0 or args.hot_rate < 0 or args.requests_per_minute <= 0:
-        print("pumptui demo: --speed and --requests-per-minute must be positive, "
-              "--hot-rate not negative", file=sys.stderr)
+        print(
+            "pumptui demo: --speed and --requests-per-minute must be positive, "
+            "--hot-rate not negative",
+            file=sys.stderr,
+        )
         return 2
     try:
         settings = settings_from_args(args)
@@ -50,27 +62,18 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"pumptui: {exc}", file=sys.stderr)
         return 2
 
-    from pumptui.auth import ResolvedToken
     from pumptui.config import data_dir
-    from pumptui.secret import Secret
     from pumptui.sim import MarketConfig, ServerConfig, SimServer
     from pumptui.tui.app import PumpApp
     from pumptui.tui.services import AppServices, MemoryWatchlist, Watchlist
 
     sim = SimServer(
-        MarketConfig(seed=args.seed, clock="real", speed=args.speed,
-                     hot_trades_per_second=args.hot_rate),
+        MarketConfig(
+            seed=args.seed, clock="real", speed=args.speed, hot_trades_per_second=args.hot_rate
+        ),
         ServerConfig(),
     ).start()
     try:
-        settings = settings.with_api_urls(sim.base_url)
-        settings = replace(settings, api=replace(settings.api,
-                                                 requests_per_minute=args.requests_per_minute))
-        token = ResolvedToken(
-            Secret(sim.token_for(sim.user_address, lifetime=DEMO_TOKEN_LIFETIME)),
-            "simulator",
-            sim.user_address,
-        )
         watchlist: Watchlist
         try:
             from pumptui.social.state import SocialState
@@ -78,7 +81,9 @@ def run_demo(args: argparse.Namespace) -> int:
             watchlist = SocialState(data_dir() / DEMO_STATE_FILE)
         except Exception:
             watchlist = MemoryWatchlist()
-        services = AppServices.connect(settings, token=token, sim_mode=True, watchlist=watchlist)
+        services = AppServices.for_simulator(
+            sim, settings, requests_per_minute=args.requests_per_minute, watchlist=watchlist
+        )
         app = PumpApp(services)
         app.run(mouse=settings.ui.mouse)
         return app.return_code or 0

@@ -122,12 +122,14 @@ async def _watch(args: argparse.Namespace, settings: Any, types: set[str] | froz
     budget = RequestBudget(rpm, settings.api.burst)
     mints: list[str] = list(dict.fromkeys(args.mint))
     visible = _visible_feeds(mints, coins=args.coins, replies=args.replies)
-    source = None
+    from pumptui.live.sources import PollingSource
+
+    source = PollingSource(candles=False)  # no chart here
     if args.push:
         from pumptui.live.push import PushSource
 
         source = PushSource.for_api(settings.api.frontend_url,
-                                    None if args.push == "auto" else args.push)
+                                    None if args.push == "auto" else args.push, candles=False)
     printer = EventPrinter(sys.stdout, args.format, types, named=set(mints),
                            history=args.history)
     reporter = HealthReporter(None if args.quiet else sys.stderr)
@@ -145,10 +147,12 @@ async def _watch(args: argparse.Namespace, settings: Any, types: set[str] | froz
                 timeout = None if deadline is None else deadline - time.monotonic()
                 if timeout is not None and timeout <= 0:
                     break
-                try:
-                    event = await asyncio.wait_for(subscription.get(), timeout=timeout)
-                except TimeoutError:
+                getter = asyncio.ensure_future(subscription.get())
+                done, _ = await asyncio.wait({getter}, timeout=timeout)
+                if not done:
+                    getter.cancel()
                     break
+                event = getter.result()
                 if reporter.report(event):
                     continue
                 if printer.print(event) and args.count and printer.printed >= args.count:

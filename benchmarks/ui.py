@@ -1,0 +1,340 @@
+"""The TUI under a flood: key latency, CPU, memory and terminal bytes, beside a naive baseline.
+
+The simulator runs in this process with one hot coin trading at `--trades-per-second` (200 by
+default). Each contender is the real app, run in a child process on a real pseudo-terminal of
+120×36 cells (TERM=xterm-256color, as over SSH where COLORTERM is rarely forwarded), talking to the
+simulator over loopback HTTP through the real client and live engine, with the hot coin's screen
+open (or, with `--screen home`, the Home screen). This process reads everything the app writes to
+the terminal; for the first half of the measured window it only watches, for the second half it
+types `t` (next candle timeframe; `s`, next sort, on Home) twice a second.
+
+Printed for each contender:
+- key latency p50 / p95: from writing the key to the pty until the app has written the first frame
+  after the key's action finished (the frame that shows the new timeframe);
+- CPU share of the app process (user + system time / wall time) over the measured window;
+- RSS after the first minute and at the end, and the peak (VmHWM): flat means bounded memory;
+- bytes written to the terminal per second while watching (what an SSH link must carry; typing
+  adds a redraw per key on top).
+
+The baseline is the same app without the shell's flood control, done the way the guides'
+event-driven poller does it (seeds/001, "Event-driven updates": one callback per trade): every
+engine event is delivered to the screen as its own redraw message, none is coalesced.
+
+    .venv/bin/python benchmarks/ui.py [--minutes 10] [--trades-per-second 200] [--only pumptui]
+                                      [--screen coin|home]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+COLUMNS, ROWS = 120, 36
+# What to type on each screen, and the action that key runs (whose frame is waited for).
+KEYS = {"coin": (b"t", "cycle_timeframe"), "home": (b"s", "cycle_sort")}
+KEY_INTERVAL = 0.5
+WARMUP_SECONDS = 15.0
+CONTENDERS = ("naive", "pumptui")
+
+
+# -- the child: one contender on the pty ---------------------------------------------------------
+
+
+def run_child(variant: str, url: str, mint: str, out: str, screen: str) -> None:
+    """Run the app on this process's terminal and record action and frame times."""
+    from dataclasses import replace
+
+    from pumptui.config import Settings
+    from pumptui.live.events import Event
+    from pumptui.tui import messages
+    from pumptui.tui.app import PumpApp
+    from pumptui.tui.services import AppServices, MemoryWatchlist
+
+    settings = Settings().with_api_urls(url)
+    settings = replace(settings, api=replace(settings.api, requests_per_minute=600.0, burst=20))
+    services = AppServices.connect(settings, watchlist=MemoryWatchlist(), sim_mode=True)
+
+    class NaiveApp(PumpApp):
+        """The guides' way: one redraw message per event, nothing coalesced."""
+
+        def _note_event(self, event: Event) -> None:
+            super()._note_event(event)
+            self.screen.post_message(messages.StoreUpdated(self.services.store.version))
+
+        def schedule_redraw(self) -> None:
+            return
+
+    if variant == "naive":
+        messages.StoreUpdated.can_replace = lambda self, message: False  # type: ignore[method-assign]
+        app: PumpApp = NaiveApp(services)
+    else:
+        app = PumpApp(services)
+
+    actions: list[float] = []
+    frames: list[float] = []
+    display = app._display
+    dispatch = app._dispatch_action
+
+    def timed_display(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if renderable is not None:
+            frames.append(time.monotonic())
+
+    async def timed_dispatch(namespace: Any, action_name: str, params: Any) -> bool:
+        result = await dispatch(namespace, action_name, params)
+        if action_name == KEYS[screen][1]:
+            actions.append(time.monotonic())
+        return result
+
+    app._display = timed_display  # type: ignore[method-assign]
+    app._dispatch_action = timed_dispatch  # type: ignore[method-assign]
+    if screen == "coin":
+        app.call_later(app.open_coin, mint)
+    app.run()
+    Path(out).write_text(json.dumps({"actions": actions, "frames": frames}))
+
+
+# -- the parent: drive a child and measure it ----------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    name: str
+    latencies_ms: list[float] = field(default_factory=list)
+    cpu_share: float = 0.0
+    rss_first_minute_mb: float | None = None
+    rss_end_mb: float = 0.0
+    rss_peak_mb: float = 0.0
+    bytes_per_second: float = 0.0
+    keys_sent: int = 0
+    keys_seen: int = 0
+
+    def percentile(self, q: float) -> float | None:
+        if not self.latencies_ms:
+            return None
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _proc_status_kb(pid: int, field_name: str) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return 0.0
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def measure(variant: str, url: str, mint: str, seconds: float, screen: str) -> Measurement:
+    result = Measurement(variant)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "times.json")
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "PUMPTUI_DATA_DIR": tmp,
+            "PUMPTUI_CONFIG": str(Path(tmp) / "none.toml"),
+        }
+        env.pop("COLORTERM", None)
+        env.pop("NO_COLOR", None)
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                variant,
+                "--url",
+                url,
+                "--mint",
+                mint,
+                "--out",
+                out,
+                "--screen",
+                screen,
+            ],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
+        os.close(slave)
+        started = time.monotonic()
+        window_start = started + WARMUP_SECONDS
+        window_end = window_start + seconds
+        # First half: only watch (the bytes a trader's link carries); second half: type.
+        typing_from = window_start + seconds / 2
+        sent: list[float] = []
+        counted = 0
+        cpu_at_start: float | None = None
+        next_key = typing_from
+        rss_minute_at = window_start + 60.0
+
+        tail = bytearray()
+
+        def pump(timeout: float) -> int:
+            readable, _, _ = select.select([master], [], [], timeout)
+            if not readable:
+                return 0
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return 0
+            tail.extend(data)
+            del tail[:-4000]
+            return len(data)
+
+        while (now := time.monotonic()) < window_end and child.poll() is None:
+            if cpu_at_start is None and now >= window_start:
+                cpu_at_start = _cpu_seconds(child.pid)
+            if now >= next_key:
+                os.write(master, KEYS[screen][0])
+                sent.append(time.monotonic())
+                next_key += KEY_INTERVAL
+            if result.rss_first_minute_mb is None and now >= rss_minute_at:
+                result.rss_first_minute_mb = _proc_status_kb(child.pid, "VmRSS") / 1024
+            got = pump(min(0.05, max(0.0, next_key - time.monotonic())))
+            if window_start <= time.monotonic() < typing_from:
+                counted += got
+        wall = time.monotonic() - window_start
+        result.cpu_share = (_cpu_seconds(child.pid) - (cpu_at_start or 0.0)) / max(wall, 1e-9)
+        result.rss_end_mb = _proc_status_kb(child.pid, "VmRSS") / 1024
+        result.rss_peak_mb = _proc_status_kb(child.pid, "VmHWM") / 1024
+        result.bytes_per_second = counted / max(min(wall, typing_from - window_start), 1e-9)
+        os.write(master, b"q")
+        deadline = time.monotonic() + 20
+        while child.poll() is None and time.monotonic() < deadline:
+            pump(0.1)
+        if child.poll() is None:
+            print(f"{variant} did not quit; killed", file=sys.stderr)
+            child.kill()
+        elif child.returncode:
+            text = tail.decode(errors="replace")
+            print(f"{variant} exited with {child.returncode}:\n{text[-1500:]}", file=sys.stderr)
+        os.close(master)
+        try:
+            times = json.loads(Path(out).read_text())
+        except (OSError, ValueError):
+            times = {"actions": [], "frames": []}
+    result.keys_sent = len(sent)
+    result.keys_seen = len(times["actions"])
+    frames = times["frames"]
+    frame_index = 0
+    for sent_at, done_at in zip(sent, times["actions"], strict=False):
+        while frame_index < len(frames) and frames[frame_index] < done_at:
+            frame_index += 1
+        if frame_index < len(frames):
+            result.latencies_ms.append((frames[frame_index] - sent_at) * 1000)
+    return result
+
+
+def report(results: list[Measurement], seconds: float, tps: float, screen: str) -> None:
+    where = "with the hot coin's screen open" if screen == "coin" else "on Home"
+    print(
+        f"\nUI under {tps:g} trades/s {where}, {COLUMNS}x{ROWS}, "
+        f"{seconds / 60:g} min measured after {WARMUP_SECONDS:g} s warm-up\n"
+    )
+    header = (
+        f"{'':10} {'key p50':>9} {'key p95':>9} {'keys':>9} {'CPU':>6} "
+        f"{'RSS 1min':>9} {'RSS end':>8} {'RSS peak':>9} {'term B/s':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+
+    def ms(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1f}ms"
+
+    def mb(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0f}MB"
+
+    for m in results:
+        print(
+            f"{m.name:10} {ms(m.percentile(0.5)):>9} {ms(m.percentile(0.95)):>9} "
+            f"{m.keys_seen:>4}/{m.keys_sent:<4} {m.cpu_share * 100:>5.0f}% "
+            f"{mb(m.rss_first_minute_mb):>9} {mb(m.rss_end_mb):>8} {mb(m.rss_peak_mb):>9} "
+            f"{m.bytes_per_second:>10,.0f}"
+        )
+    ours = next((m for m in results if m.name == "pumptui"), None)
+    if ours is not None:
+        p95 = ours.percentile(0.95)
+        verdict = "meets" if p95 is not None and p95 <= 50 else "misses"
+        print(f"\ntarget: key p95 ≤ 50 ms — pumptui {verdict} it ({ms(p95)})")
+        if ours.rss_first_minute_mb:
+            growth = ours.rss_end_mb - ours.rss_first_minute_mb
+            print(f"RSS growth after the first minute: {growth:+.1f} MB")
+        print(
+            f"terminal output: {ours.bytes_per_second / 1024:.1f} KiB/s "
+            f"({ours.bytes_per_second * 8 / 1000:.0f} kbit/s on the wire before SSH compression)"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--trades-per-second", type=float, default=200.0)
+    parser.add_argument("--only", choices=CONTENDERS, help="measure one contender")
+    parser.add_argument("--screen", choices=tuple(KEYS), default="coin",
+                        help="the screen kept open (default: coin; home types s instead of t)")
+    parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--mint", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_child(args.child, args.url, args.mint, args.out, args.screen)
+        return 0
+
+    from pumptui.sim import MarketConfig, ServerConfig, SimServer
+
+    sim = SimServer(
+        MarketConfig(
+            seed=7,
+            clock="real",
+            warmup=120.0,
+            trades_per_second=10.0,
+            hot_trades_per_second=args.trades_per_second,
+        ),
+        ServerConfig(rate_limit=1_000_000),
+    ).start()
+    try:
+        seconds = args.minutes * 60
+        results = []
+        for variant in CONTENDERS if args.only is None else (args.only,):
+            print(f"measuring {variant} for {args.minutes:g} min…", file=sys.stderr, flush=True)
+            results.append(measure(variant, sim.base_url, sim.hot_mint, seconds, args.screen))
+        report(results, seconds, args.trades_per_second, args.screen)
+    finally:
+        sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

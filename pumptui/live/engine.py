@@ -1,0 +1,306 @@
+"""`LiveEngine`: runs the feeds, keeps the market store, publishes events. No Textual here.
+
+Typical use (the TUI calls `start()` from its own event loop)::
+
+    engine = LiveEngine(client)
+    await engine.start()
+    engine.focus(mint)                   # the coin screen: its trades, replies, candles
+    engine.set_visible({"trades", "replies"})
+    async for event in engine.bus.subscribe():
+        ...
+    await engine.stop()
+
+`error_backoff` is (base, cap) in seconds for a failing feed's exponential backoff.
+
+Feeds run as asyncio tasks in the caller's loop, one task per feed; a feed that is hidden
+(`set_visible`), has nothing to do, or is paused does not poll. Every request goes through the
+client's shared budget; the engine splits that budget between the running feeds by weight
+(`schedule.fair_shares`), so the coin on screen gets most of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pumptui.config import RefreshSettings
+from pumptui.live.bus import EventBus
+from pumptui.live.events import Event
+from pumptui.live.feeds import (
+    FEED_NAMES,
+    CoinTradesFeed,
+    Feed,
+    FeedContext,
+    MarketFeed,
+    RepliesFeed,
+    WatchlistFeed,
+)
+from pumptui.live.health import FeedHealth, FeedState
+from pumptui.live.runner import FeedRunner
+from pumptui.live.schedule import Backoff, fair_shares
+from pumptui.live.sources import PollingSource
+from pumptui.live.store import MarketStore
+
+# The engine plans to use at most this share of the budget, leaving room for user actions.
+BUDGET_SHARE = 1.0
+
+
+class LiveEngine:
+    def __init__(
+        self,
+        client: Any,
+        store: MarketStore | None = None,
+        bus: EventBus | None = None,
+        settings: RefreshSettings | None = None,
+        source: PollingSource | None = None,
+        clock: Callable[[], float] = time.time,
+        *,
+        include_nsfw: bool = False,
+        visible: Iterable[str] | None = None,
+        budget_share: float = BUDGET_SHARE,
+        error_backoff: tuple[float, float] = (1.0, 60.0),
+    ) -> None:
+        self.client = client
+        self._store = store if store is not None else MarketStore()
+        self._bus = bus if bus is not None else EventBus()
+        self.settings = settings or RefreshSettings()
+        self.source = source if source is not None else PollingSource()
+        self._clock = clock
+        self.budget_share = budget_share
+        self._ctx = FeedContext(
+            client=client,
+            store=self._store,
+            emit=self.emit,
+            settings=self.settings,
+            include_nsfw=include_nsfw,
+            budget_wait=self._budget_wait,
+            nudge=self.nudge,
+        )
+        self.feeds: dict[str, Feed] = self.source.build_feeds(self._ctx)
+        base, cap = error_backoff
+        self.runners: dict[str, FeedRunner] = {
+            name: FeedRunner(feed, self, wall=clock, backoff=Backoff(base=base, cap=cap,
+                                                                    floor=min(0.5, base)))
+            for name, feed in self.feeds.items()
+        }
+        self._visible: frozenset[str] = frozenset(FEED_NAMES if visible is None else visible)
+        self._paused = False
+        self._focus: str | None = None
+        self._watched: list[str] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._floors: dict[str, float] = {}
+        self._started = False
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        self.rebalance()
+        for name, runner in self.runners.items():
+            self._tasks.append(asyncio.create_task(runner.run(), name=f"feed:{name}"))
+        await self.source.start(self)
+
+    async def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        with contextlib.suppress(Exception):
+            await self.source.stop()
+        pending = set(self._tasks)
+        for _ in range(5):
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=1.0)
+            if not pending:
+                break
+        self._tasks.clear()
+
+    async def __aenter__(self) -> LiveEngine:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- what the user looks at ---------------------------------------------------------------
+
+    @property
+    def store(self) -> MarketStore:
+        return self._store
+
+    @property
+    def bus(self) -> EventBus:
+        return self._bus
+
+    @property
+    def health(self) -> dict[str, FeedHealth]:
+        return self._store.health
+
+    @property
+    def focused(self) -> str | None:
+        return self._focus
+
+    @property
+    def watched(self) -> tuple[str, ...]:
+        return tuple(self._watched)
+
+    @property
+    def visible(self) -> frozenset[str]:
+        return self._visible
+
+    def focus(self, mint: str | None) -> None:
+        """Open a coin (its trades, replies and candle backfill at foreground priority), or
+        close it with None."""
+        if mint == self._focus:
+            return
+        self._focus = mint
+        trades = self.feeds.get("trades")
+        if isinstance(trades, CoinTradesFeed) and trades.set_mint(mint):
+            self.runners["trades"].restart()
+        replies = self.feeds.get("replies")
+        if isinstance(replies, RepliesFeed) and replies.set_mint(mint):
+            self.runners["replies"].restart()
+        market = self.feeds.get("market")
+        if isinstance(market, MarketFeed):
+            market.focused = mint
+            if mint is not None and self._store.coin(mint) is None:
+                self.runners["market"].refresh()  # the coin's header wants its data now
+        watchlist = self.feeds.get("watchlist")
+        if isinstance(watchlist, WatchlistFeed):
+            watchlist.excluded = mint
+        self._subscriptions_changed()
+
+    def watch(self, mints: Iterable[str]) -> None:
+        """Add coins to the watchlist feed (their data in bulk, and their trades)."""
+        added = [m for m in mints if m not in self._watched]
+        if added:
+            self._watched.extend(added)
+            self._watchlist_changed()
+
+    def unwatch(self, mints: Iterable[str]) -> None:
+        gone = set(mints)
+        if gone & set(self._watched):
+            self._watched = [m for m in self._watched if m not in gone]
+            self._watchlist_changed()
+
+    def _watchlist_changed(self) -> None:
+        watchlist = self.feeds.get("watchlist")
+        if isinstance(watchlist, WatchlistFeed):
+            watchlist.set_mints(self._watched)
+        market = self.feeds.get("market")
+        if isinstance(market, MarketFeed):
+            market.excluded = frozenset(self._watched)
+        self._subscriptions_changed()
+        self._wake("watchlist")
+
+    def _subscriptions_changed(self) -> None:
+        followed = dict.fromkeys(self._watched, "watchlist")
+        if self._focus:
+            followed[self._focus] = "trades"
+        self._ctx.followed = followed
+        mints = frozenset(followed)
+        self._store.protect(mints)
+        self.source.subscriptions_changed(mints)
+        self.rebalance()
+        self._wake_all()
+
+    def set_visible(self, feeds: Iterable[str]) -> None:
+        """The feeds whose data is on screen; the others stop polling until shown again."""
+        visible = frozenset(feeds)
+        if visible != self._visible:
+            self._visible = visible
+            self.rebalance()
+            self._wake_all()
+
+    def pause(self) -> None:
+        if not self._paused:
+            self._paused = True
+            self._wake_all()
+
+    def resume(self) -> None:
+        if self._paused:
+            self._paused = False
+            self._wake_all()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def refresh(self, feed: str | None = None) -> None:
+        """Poll a feed (or every running feed) now."""
+        for name, runner in self.runners.items():
+            if feed is None or name == feed:
+                runner.feed.reset()
+                runner.refresh()
+
+    def nudge(self, feed: str) -> None:
+        """Pushed news for a feed: poll it as soon as its budget share allows."""
+        runner = self.runners.get(feed)
+        if runner is not None:
+            runner.nudge()
+
+    def _wake(self, feed: str) -> None:
+        runner = self.runners.get(feed)
+        if runner is not None:
+            runner.wake()
+
+    def _wake_all(self) -> None:
+        for runner in self.runners.values():
+            runner.wake()
+
+    # -- the runners' host ----------------------------------------------------------------------
+
+    def emit(self, event: Event) -> None:
+        """The store first (source of truth), then every subscriber — but only if it changed
+        the store, so a trade seen by two feeds (the site tape and the coin's own) or a repeated
+        state reaches readers once."""
+        if self._store.apply(event):
+            self._bus.publish(event)
+
+    def running(self, feed: Feed) -> bool:
+        return self.blocked(feed) is None
+
+    def blocked(self, feed: Feed) -> FeedState | None:
+        if self._paused:
+            return FeedState.PAUSED
+        if feed.name not in self._visible or not feed.wanted():
+            return FeedState.IDLE
+        return None
+
+    def floor(self, feed: Feed) -> float:
+        return self._floors.get(feed.name, 0.0)
+
+    def rebalance(self) -> None:
+        """Split the request budget between the running feeds (requests a minute each)."""
+        running = [f for f in self.feeds.values() if self.running(f)]
+        capacity = self.requests_per_minute * self.budget_share
+        # A pushed feed may be woken at any moment: it asks for as much as its weight gets.
+        demand = {
+            f.name: capacity if f.pushed else 60.0 / max(0.05, f.interval.value)
+            for f in running
+        }
+        weight = {f.name: f.weight for f in running}
+        shares = fair_shares(demand, weight, capacity)
+        self._floors = {
+            name: (60.0 / share if share > 0 else 60.0) for name, share in shares.items()
+        }
+
+    @property
+    def requests_per_minute(self) -> float:
+        budget = getattr(self.client, "budget", None)
+        return float(getattr(budget, "requests_per_minute", 25.0))
+
+    def rate_limited_until(self) -> float | None:
+        """Wall time until which the shared budget is held back by the server, if it is."""
+        stats = getattr(self.client, "stats", None)
+        return getattr(stats, "rate_limited_until", None) if stats is not None else None
+
+    def _budget_wait(self) -> float:
+        budget = getattr(self.client, "budget", None)
+        wait_time = getattr(budget, "wait_time", None)
+        return float(wait_time()) if callable(wait_time) else 0.0

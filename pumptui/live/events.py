@@ -1,0 +1,137 @@
+"""The typed events of the live engine: one small frozen record per thing that happened.
+
+Every event goes to the market store first (the source of truth) and then to the bus. The engine
+never says *how* it learnt something (poll or push), only *what* it learnt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pumptui.api.models import Coin, Reply, Trade
+from pumptui.live.health import FeedHealth
+
+
+@dataclass(frozen=True, slots=True)
+class NewCoin:
+    """A coin seen for the first time (a launch, or a coin the engine had not listed before).
+
+    `historical` marks the coins already listed when the feed started."""
+
+    coin: Coin
+    historical: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CoinUpdated:
+    """Fresh market data for a known coin (reserves, market cap, reply count...)."""
+
+    coin: Coin
+
+
+@dataclass(frozen=True, slots=True)
+class NewTrade:
+    """A trade delivered exactly once, in chain order per coin.
+
+    `historical` marks trades from the first page read when a feed starts (the coin's recent past,
+    not something that just happened); gap backfills after an outage are *not* historical.
+    """
+
+    trade: Trade
+    historical: bool = False
+
+    @property
+    def is_buy(self) -> bool:
+        return self.trade.is_buy
+
+    @property
+    def mint(self) -> str:
+        return self.trade.mint
+
+
+@dataclass(frozen=True, slots=True)
+class NewReply:
+    reply: Reply
+    historical: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class KingChanged:
+    """A different coin is now King of the Hill."""
+
+    coin: Coin
+
+
+@dataclass(frozen=True, slots=True)
+class SolPriceChanged:
+    usd: float
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealthChanged:
+    health: FeedHealth
+
+
+@dataclass(frozen=True, slots=True)
+class EngineError:
+    """Something went wrong that a user may want to know about; the feed carries on."""
+
+    feed: str
+    message: str
+
+
+Event = (
+    NewCoin
+    | CoinUpdated
+    | NewTrade
+    | NewReply
+    | KingChanged
+    | SolPriceChanged
+    | FeedHealthChanged
+    | EngineError
+)
+
+EVENT_TYPES: dict[type, str] = {
+    NewCoin: "new_coin",
+    CoinUpdated: "coin_updated",
+    NewTrade: "new_trade",
+    NewReply: "new_reply",
+    KingChanged: "king_changed",
+    SolPriceChanged: "sol_price",
+    FeedHealthChanged: "feed_health",
+    EngineError: "error",
+}
+
+
+def event_type(event: Event) -> str:
+    """The stable name of an event's kind, as used in JSON lines ("new_trade", ...)."""
+    return EVENT_TYPES[type(event)]
+
+
+def event_to_json(event: Event) -> dict[str, Any]:
+    """A JSON-ready dict: `type` plus the model's fields in the API's own names and units."""
+    data: dict[str, Any] = {"type": event_type(event)}
+    match event:
+        case NewCoin(coin=coin, historical=historical):
+            data.update(coin.to_api())
+            if historical:
+                data["historical"] = True
+        case CoinUpdated(coin=coin) | KingChanged(coin=coin):
+            data.update(coin.to_api())
+        case NewTrade(trade=trade, historical=historical):
+            data.update(trade.to_api())
+            if historical:
+                data["historical"] = True
+        case NewReply(reply=reply, historical=historical):
+            data.update(reply.to_api())
+            if historical:
+                data["historical"] = True
+        case SolPriceChanged(usd=usd):
+            data["solPrice"] = usd
+        case FeedHealthChanged(health=health):
+            data.update(health.to_api())
+        case EngineError(feed=feed, message=message):
+            data["feed"] = feed
+            data["message"] = message
+    return data

@@ -1,0 +1,422 @@
+"""Following a newest-first list (a coin's trades, new coins, replies) without missing an item.
+
+The API only offers `offset` + `limit` pages of a list that grows at the top while we read it.
+Two facts make a complete reading possible:
+
+- items only ever arrive at the top, so an item's position (offset) can only grow; reading the
+  next page at `offset + len(page)` may repeat items (they are de-duplicated) but never skips one;
+- items carry a total order (chain order for trades), so a page tells us where it lies relative
+  to what we hold.
+
+`ListFollower.poll()` reads from the top until it reaches something already delivered. When a
+burst or an outage left more new items than one poll may read (a page bound, and the request
+budget), the items read so far are held as one contiguous *run*, and the next poll first reads
+the new top, then jumps below the run (its position estimated from the arrival rate, corrected
+by the items' order if the estimate overshot) and carries on down. When the run reaches what was
+delivered, everything held is delivered at once, in order. So a burst of any size is backfilled,
+and items are always delivered in order.
+
+A gap that cannot close — the market outruns every request the budget allows — is not held
+forever: after `stall_polls` polls without progress, or when more than `max_pending` items are
+held, the held items are delivered and the gap is reported (`FollowResult.abandoned`).
+
+Memory is bounded: the de-duplication window holds the newest `seen_capacity` keys (older items
+are recognised by their order), and held items are capped by `max_pending`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+PAGE_SIZES = (20, 50, 100, 200)
+
+
+class PageLike(Protocol[T]):  # type: ignore[misc]
+    items: list[T]
+    unchanged: bool
+
+
+# fetch(offset, limit, conditional) -> a page of items, newest first.
+Fetch = Callable[[int, int, bool], Awaitable[Any]]
+
+
+class SeenWindow:
+    """The newest `capacity` keys, as an ordered set; older keys fall out first."""
+
+    def __init__(self, capacity: int = 5000) -> None:
+        self.capacity = max(1, capacity)
+        self._keys: OrderedDict[Hashable, None] = OrderedDict()
+
+    def add(self, key: Hashable) -> None:
+        self._keys[key] = None
+        self._keys.move_to_end(key)
+        if len(self._keys) > self.capacity:
+            self._keys.popitem(last=False)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+@dataclass
+class FollowResult(Generic[T]):
+    """What one poll found. `items` are oldest first and never repeat across polls."""
+
+    items: list[T] = field(default_factory=list)
+    historical: bool = False
+    requests: int = 0
+    unchanged: bool = False
+    # A gap is still open: items are held until the reading reaches what was delivered.
+    behind: bool = False
+    held: int = 0
+    # New items read in this poll (delivered now or held): what the arrival rate is made of.
+    found: int = 0
+    # The first page, when it changed: feeds use it to refresh what they already know.
+    head: list[T] = field(default_factory=list)
+    # The poll gave up on a gap that was not closing; items older than `items` may be missing.
+    abandoned: bool = False
+
+
+@dataclass
+class _Run:
+    """Held items, contiguous in the list, from `top` down to `bottom` (by order). Positions
+    are in the coordinates of the request that last placed them; a connection from above
+    (`_Walk.arrived`) says how far they have moved since."""
+
+    top_key: Hashable
+    top_order: Any
+    top_pos: int
+    bottom_key: Hashable
+    bottom_order: Any
+    bottom_pos: int
+    items: dict[Hashable, Any] = field(default_factory=dict)
+
+    def shift(self, arrived: int) -> None:
+        self.top_pos += arrived
+        self.bottom_pos += arrived
+
+
+@dataclass
+class _Walk:
+    """One descent through the list: what it found and where it stopped."""
+
+    new: list[tuple[Any, int]] = field(default_factory=list)
+    status: str = ""  # closed | run | end | exhausted
+    arrived: int | None = None  # how far the run we reached moved since it was placed
+    drift: int = 0
+    top_order: Any = None
+    mark: tuple[Hashable, Any, int] | None = None
+
+
+def page_size_for(expected: float) -> int:
+    """The smallest standard page that comfortably holds `expected` new items (stable URLs keep
+    ETags useful)."""
+    want = expected * 1.5 + 10
+    for size in PAGE_SIZES:
+        if size >= want:
+            return size
+    return PAGE_SIZES[-1]
+
+
+class ListFollower(Generic[T]):
+    """Reads a newest-first list so that every item is delivered once, in order."""
+
+    def __init__(
+        self,
+        fetch: Fetch,
+        *,
+        key: Callable[[T], Hashable],
+        order: Callable[[T], Any],
+        page_limit: int = 200,
+        first_limit: int = 100,
+        max_pages: int = 8,
+        max_pending: int = 20_000,
+        max_runs: int = 3,
+        stall_polls: int = 3,
+        seen_capacity: int = 5000,
+        budget_wait: Callable[[], float] | None = None,
+        max_page_wait: float = 10.0,
+        max_poll_seconds: float = 15.0,
+        rate_hint: Callable[[], float | None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fetch = fetch
+        self._key = key
+        self._order = order
+        self.page_limit = page_limit
+        self.first_limit = first_limit
+        self.max_pages = max_pages
+        self.max_pending = max_pending
+        self.max_runs = max_runs
+        self.stall_polls = stall_polls
+        self._budget_wait = budget_wait
+        self.max_page_wait = max_page_wait
+        self.max_poll_seconds = max_poll_seconds
+        # Items a second, if the caller knows: places pages when the list outruns the reader.
+        self._rate_hint = rate_hint
+        self._clock = clock
+        self._poll_started = 0.0
+        self.seen = SeenWindow(seen_capacity)
+        self.newest: Any = None  # order of the newest delivered item
+        self.started = False
+        # Held runs, newest first; the gaps between them (and below the last) are unread.
+        self._runs: list[_Run] = []
+        self._stalled = 0
+        self.abandoned_gaps = 0
+
+    @property
+    def held(self) -> int:
+        return sum(len(run.items) for run in self._runs)
+
+    @property
+    def behind(self) -> bool:
+        return bool(self._runs)
+
+    def _delivered(self, item: T) -> bool:
+        return self._key(item) in self.seen or (
+            self.newest is not None and self._order(item) < self.newest
+        )
+
+    def _deliver(self, result: FollowResult[T], items: Iterable[T]) -> None:
+        ordered = sorted(items, key=self._order)
+        for item in ordered:
+            self.seen.add(self._key(item))
+        if ordered:
+            newest = self._order(ordered[-1])
+            if self.newest is None or newest > self.newest:
+                self.newest = newest
+        result.items.extend(ordered)
+
+    async def poll(self, head_limit: int = 50) -> FollowResult[T]:
+        result: FollowResult[T] = FollowResult()
+        self._poll_started = self._clock()
+        if not self.started:
+            await self._first(result)
+        else:
+            await self._walk(result, head_limit)
+        result.behind = bool(self._runs)
+        result.held = self.held
+        return result
+
+    async def _first(self, result: FollowResult[T]) -> None:
+        """The first page is the recent past, delivered as history; no paging back."""
+        page = await self._fetch(0, self.first_limit, False)
+        result.requests += 1
+        self.started = True
+        result.head = list(page.items)
+        result.found = len(page.items)
+        result.historical = True
+        self._deliver(result, {self._key(i): i for i in page.items}.values())
+
+    async def _page(self, result: FollowResult[T], offset: int, limit: int,
+                    conditional: bool) -> Any:
+        result.requests += 1
+        return await self._fetch(max(0, offset), limit, conditional)
+
+    def _may_continue(self, result: FollowResult[T]) -> bool:
+        """Another page in this poll? Bounded by count, by time and by the request budget."""
+        if result.requests >= self.max_pages:
+            return False
+        if self._clock() - self._poll_started > self.max_poll_seconds:
+            return False
+        return self._budget_wait is None or self._budget_wait() <= self.max_page_wait
+
+    def _new_run(self, new: list[tuple[Any, int]]) -> _Run:
+        (top, top_pos), (bottom, bottom_pos) = new[0], new[-1]
+        run = _Run(self._key(top), self._order(top), top_pos,
+                   self._key(bottom), self._order(bottom), bottom_pos)
+        run.items = {self._key(item): item for item, _ in new}
+        return run
+
+    async def _walk(self, result: FollowResult[T], head_limit: int) -> None:
+        runs = self._runs
+        # 1. The top of the list, down to the newest held run or to what was delivered.
+        page = await self._page(result, 0, head_limit, True)
+        if page.unchanged:
+            result.unchanged = True
+            if not runs:
+                return
+            walk = _Walk(status="run", arrived=0)
+        else:
+            result.head = list(page.items)
+            walk = await self._descend(result, page, 0, head_limit, _Walk(),
+                                       stop=runs[0] if runs else None)
+        result.found += len(walk.new)
+        if walk.status in ("closed", "end"):
+            held = [item for run in runs for item in run.items.values()]
+            runs.clear()
+            self._stalled = 0
+            self._deliver(result, held + [item for item, _ in walk.new])
+            return
+        if walk.status == "exhausted":
+            # The top could not be read down to what we hold: this gap waits for next time.
+            if walk.new:
+                runs.insert(0, self._new_run(walk.new))
+            self._stalled += 1
+            self._trim(result)
+            return
+        assert walk.arrived is not None
+        current = runs[0]
+        current.shift(walk.arrived)
+        if walk.new:
+            top, top_pos = walk.new[0]
+            current.top_key, current.top_order, current.top_pos = (
+                self._key(top), self._order(top), top_pos)
+            current.items.update((self._key(item), item) for item, _ in walk.new)
+        # 2. Below each run, down to the next one (they merge) and finally to what was delivered.
+        drift = walk.drift
+        progressed = False
+        while self._may_continue(result):
+            below = runs[1] if len(runs) > 1 else None
+            walk = await self._extend_down(result, current, drift, below)
+            drift = walk.drift
+            if below is None and walk.new:
+                progressed = True
+            if walk.status in ("closed", "end"):
+                runs.remove(current)
+                self._deliver(result, current.items.values())
+                progressed = True
+                break
+            if walk.status == "run" and below is not None:
+                assert walk.arrived is not None
+                below.shift(walk.arrived)
+                current.bottom_key, current.bottom_order, current.bottom_pos = (
+                    below.bottom_key, below.bottom_order, below.bottom_pos)
+                current.items.update(below.items)
+                runs.remove(below)
+                continue
+            break
+        self._stalled = 0 if progressed else self._stalled + 1
+        self._trim(result)
+
+    def _trim(self, result: FollowResult[T]) -> None:
+        """Give up on the oldest gap when it is not closing, or when too much is held: the
+        oldest run is delivered (its items are older than anything still held)."""
+        while self._runs and (
+            len(self._runs) > self.max_runs
+            or self.held > self.max_pending
+            or self._stalled >= self.stall_polls
+        ):
+            oldest = self._runs.pop()
+            self.abandoned_gaps += 1
+            result.abandoned = True
+            self._stalled = 0
+            self._deliver(result, oldest.items.values())
+
+    async def _descend(self, result: FollowResult[T], page: Any, offset: int, limit: int,
+                       walk: _Walk, *, stop: _Run | None = None) -> _Walk:
+        """Read down from `page` (at `offset`), page after page.
+
+        Positions are kept in the coordinates of this poll's first request: `walk.drift` is how
+        many items arrived at the top since then. It is learnt exactly when the last item read
+        (the mark) shows up again lower down, or when a page straddles the walk's top (the
+        items above it are exactly the arrivals). Items newer than the walk's top arrived after
+        it started and are left for the next poll. When the list grows faster than pages are
+        read, the next page is placed where the mark must be by now (from the arrival rate) and
+        moved back up if that overshot."""
+        jumped_from: int | None = None
+        step_backs = 0
+        while True:
+            items = page.items
+            mark = walk.mark
+            if jumped_from is not None and mark is not None and (
+                not items or self._order(items[0]) < mark[1]
+            ):
+                # The jump overshot: items between the mark and this page would go unread.
+                step_backs += 1
+                offset = max(jumped_from, offset - self.page_limit // 2 * 2 ** (step_backs - 1))
+                if offset == jumped_from:
+                    jumped_from = None
+                if not self._may_continue(result):
+                    walk.status = "exhausted"
+                    return walk
+                page = await self._page(result, offset, limit, False)
+                continue
+            jumped_from = None
+            newer = 0
+            anchored = progressed = False
+            for index, item in enumerate(items):
+                order = self._order(item)
+                if walk.top_order is not None and order > walk.top_order:
+                    newer += 1
+                    continue
+                mark = walk.mark
+                if mark is not None and order >= mark[1]:
+                    if self._key(item) == mark[0]:
+                        walk.drift = offset + index - mark[2]
+                        anchored = True
+                    continue
+                if self._delivered(item):
+                    walk.status = "closed"
+                    return walk
+                position = offset + index - walk.drift
+                if stop is not None and order <= stop.top_order:
+                    walk.status, walk.arrived = "run", position - stop.top_pos
+                    return walk
+                progressed = True
+                walk.new.append((item, position))
+                walk.mark = (self._key(item), order, position)
+                if walk.top_order is None:
+                    walk.top_order = order
+            if len(items) < limit:
+                walk.status = "end"  # the start of the list: nothing older exists
+                return walk
+            if not self._may_continue(result):
+                walk.status = "exhausted"
+                return walk
+            following = offset + len(items)
+            mark = walk.mark
+            if mark is not None and not (anchored or progressed) and newer:
+                # Outrun: the mark is further down than this page.
+                rate = (self._rate_hint() if self._rate_hint is not None else None) or 0.0
+                since = self._clock() - self._poll_started
+                if newer < len(items):
+                    walk.drift = max(walk.drift, offset + newer)  # exact: they straddle the top
+                else:
+                    walk.drift = max(walk.drift, following, int(rate * since))
+                # Where the mark will be when the next page is answered.
+                ahead = int(rate * since / max(1, result.requests))
+                target = mark[2] + walk.drift + ahead - max(2, self.page_limit // 20)
+                if target > following:
+                    jumped_from, following = following, target
+            offset = following
+            limit = self.page_limit
+            page = await self._page(result, offset, limit, False)
+
+    async def _extend_down(self, result: FollowResult[T], run: _Run, drift: int,
+                           below: _Run | None) -> _Walk:
+        """Read below `run`, down to the run `below` it or to what was delivered."""
+        # Positions are exact unless the service misbehaves; a small margin absorbs that.
+        margin = max(2, self.page_limit // 20)
+        offset = max(0, run.bottom_pos + drift + 1 - margin)
+        step_backs = 0
+        while True:
+            page = await self._page(result, offset, self.page_limit, False)
+            items = page.items
+            if offset > 0 and (not items or self._order(items[0]) < run.bottom_order):
+                # Overshot (items above the run were removed): the page starts below our
+                # bottom, so items in between are unread. Step back, and remember it.
+                step_backs += 1
+                offset = max(0, offset - self.page_limit // 2 * 2 ** (step_backs - 1))
+                run.bottom_pos = offset + margin - 1 - drift
+                if not self._may_continue(result):
+                    return _Walk(status="exhausted", drift=drift)
+                continue
+            break
+        walk = _Walk(top_order=run.top_order, drift=drift,
+                     mark=(run.bottom_key, run.bottom_order, run.bottom_pos))
+        walk = await self._descend(result, page, offset, self.page_limit, walk, stop=below)
+        result.found += len(walk.new)
+        if walk.new:
+            bottom, bottom_pos = walk.new[-1]
+            run.bottom_key, run.bottom_order, run.bottom_pos = (
+                self._key(bottom), self._order(bottom), bottom_pos)
+            run.items.update((self._key(item), item) for item, _ in walk.new)
+        return walk

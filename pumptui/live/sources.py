@@ -1,0 +1,59 @@
+"""Where the engine's knowledge comes from. The rest of the engine cannot tell which one it is.
+
+`PollingSource` builds the polling feeds. A push source (`pumptui.live.push.PushSource`) builds
+the same feeds and, while its socket is up, wakes them on pushed news instead of polling on a
+timer; what a push message lacks (timestamps, slots, full coin data) still comes from the REST
+API through those feeds, so every event carries a complete model either way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pumptui.live.feeds import (
+    CoinTradesFeed,
+    Feed,
+    FeedContext,
+    KingFeed,
+    MarketFeed,
+    NewCoinsFeed,
+    RepliesFeed,
+    SiteTradesFeed,
+    SolPriceFeed,
+    WatchlistFeed,
+)
+
+if TYPE_CHECKING:
+    from pumptui.live.engine import LiveEngine
+
+
+class PollingSource:
+    """Every feed polls the REST API on its own adaptive schedule."""
+
+    name = "poll"
+
+    def __init__(self, *, candles: bool = True) -> None:
+        # Backfill candles when a coin is focused (a chart shows them; a headless stream not).
+        self.candles = candles
+
+    def build_feeds(self, ctx: FeedContext) -> dict[str, Feed]:
+        feeds: list[Feed] = [
+            NewCoinsFeed(ctx),
+            SiteTradesFeed(ctx),
+            KingFeed(ctx),
+            SolPriceFeed(ctx),
+            MarketFeed(ctx),
+            CoinTradesFeed(ctx, candles=self.candles),
+            RepliesFeed(ctx),
+            WatchlistFeed(ctx),
+        ]
+        return {feed.name: feed for feed in feeds}
+
+    async def start(self, engine: LiveEngine) -> None:
+        """Called once the feeds run."""
+
+    async def stop(self) -> None:
+        """Called when the engine stops."""
+
+    def subscriptions_changed(self, mints: frozenset[str]) -> None:
+        """The coins whose trades the engine follows (focused + watched) changed."""

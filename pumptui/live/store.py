@@ -1,0 +1,368 @@
+"""The market store: everything the engine has learnt, bounded, synchronous, no I/O.
+
+Widgets read from here; the engine writes here (through `apply`) before it publishes each event,
+so the store is the source of truth and a reader that missed events can always catch up by
+re-reading it. Every collection has a bound, so memory stays flat however long the engine runs:
+coins are kept in LRU order (coins marked with `protect` — the focused and watched ones — are never
+evicted), per-coin trade history is a ring, candles are rings, and only the most recently active
+coins keep a trade history at all.
+
+`apply` is idempotent: applying the same trade or reply twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Iterable
+
+from pumptui.api.models import Candle, Coin, Reply, Trade
+from pumptui.live.candles import TIMEFRAMES, CandleSeries, aggregate
+from pumptui.live.events import (
+    CoinUpdated,
+    EngineError,
+    Event,
+    FeedHealthChanged,
+    KingChanged,
+    NewCoin,
+    NewReply,
+    NewTrade,
+    SolPriceChanged,
+)
+from pumptui.live.health import FeedHealth
+
+
+class _CoinActivity:
+    """A coin's trade ring (chain order, oldest first) and its candle series."""
+
+    __slots__ = ("candles", "signatures", "trades")
+
+    def __init__(self, mint: str, candle_capacity: int) -> None:
+        self.trades: list[Trade] = []
+        self.signatures: set[str] = set()
+        self.candles = {s: CandleSeries(mint, s, candle_capacity) for s in TIMEFRAMES}
+
+    def add(self, trade: Trade, capacity: int) -> bool:
+        if trade.signature in self.signatures:
+            return False
+        trades = self.trades
+        key = trade.chain_order
+        index = len(trades)
+        while index > 0 and trades[index - 1].chain_order > key:
+            index -= 1
+        if index == 0 and len(trades) >= capacity:
+            # Older than all we keep: it still counts for the candles.
+            self._add_to_candles(trade)
+            return True
+        trades.insert(index, trade)
+        self.signatures.add(trade.signature)
+        if len(trades) > capacity:
+            excess = len(trades) - capacity
+            for old in trades[:excess]:
+                self.signatures.discard(old.signature)
+            del trades[:excess]
+        self._add_to_candles(trade)
+        return True
+
+    def _add_to_candles(self, trade: Trade) -> None:
+        for series in self.candles.values():
+            series.add_trade(trade)
+
+
+class MarketStore:
+    """Bounded in-memory market state. Not thread-safe: use it from the engine's event loop."""
+
+    def __init__(
+        self,
+        *,
+        max_coins: int = 2000,
+        max_trade_coins: int = 64,
+        trades_per_coin: int = 2000,
+        site_trades: int = 200,
+        max_reply_coins: int = 32,
+        replies_per_coin: int = 300,
+        candle_capacity: int = 720,
+        price_points: int = 120,
+    ) -> None:
+        self.max_coins = max_coins
+        self.max_trade_coins = max_trade_coins
+        self.trades_per_coin = trades_per_coin
+        self.site_trade_capacity = site_trades
+        self.max_reply_coins = max_reply_coins
+        self.replies_per_coin = replies_per_coin
+        self.candle_capacity = candle_capacity
+        self.price_point_capacity = price_points
+
+        self._coins: OrderedDict[str, Coin] = OrderedDict()
+        self._coin_versions: dict[str, int] = {}
+        self._activity: OrderedDict[str, _CoinActivity] = OrderedDict()
+        self._replies: OrderedDict[str, dict[int, Reply]] = OrderedDict()
+        self._prices: OrderedDict[str, deque[float]] = OrderedDict()
+        self._site: list[Trade] = []
+        self._site_signatures: set[str] = set()
+        self._protected: frozenset[str] = frozenset()
+        self._order_cache: list[str] | None = None
+        self._king: Coin | None = None
+        self._sol_price: float | None = None
+        self._health: dict[str, FeedHealth] = {}
+        self.version = 0
+        self.errors: deque[EngineError] = deque(maxlen=50)
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def apply(self, event: Event) -> bool:
+        """Fold one event in; returns whether anything changed (and `version` was bumped)."""
+        changed = False
+        match event:
+            case NewCoin(coin=coin) | CoinUpdated(coin=coin):
+                changed = self._put_coin(coin)
+            case NewTrade(trade=trade):
+                changed = self._put_trade(trade)
+            case NewReply(reply=reply):
+                changed = self._put_reply(reply)
+            case KingChanged(coin=coin):
+                self._put_coin(coin)
+                changed = self._king is None or self._king != coin
+                self._king = coin
+            case SolPriceChanged(usd=usd):
+                changed = usd != self._sol_price
+                self._sol_price = usd
+            case FeedHealthChanged(health=health):
+                changed = self._health.get(health.feed) != health
+                self._health[health.feed] = health
+            case EngineError():
+                self.errors.append(event)
+                changed = True
+        if changed:
+            self.version += 1
+        return changed
+
+    def protect(self, mints: Iterable[str]) -> None:
+        """Coins whose data must survive eviction (the focused coin, the watchlist)."""
+        self._protected = frozenset(mints)
+
+    def backfill_candles(self, mint: str, candles: Iterable[Candle]) -> None:
+        """Merge candles read from the API into the coin's series, and into coarser timeframes
+        that are whole multiples of theirs (1 m candles also fill 15 m and 1 h)."""
+        candles = sorted(candles, key=lambda c: c.start)
+        if not candles:
+            return
+        activity = self._activity_for(mint)
+        base = candles[0].seconds
+        for seconds in TIMEFRAMES:
+            if seconds < base or seconds % base:
+                continue
+            series = activity.candles[seconds]
+            for candle in candles if seconds == base else aggregate(candles, seconds):
+                series.merge(candle)
+        self.version += 1
+        self._bump_coin(mint)
+
+    def _put_coin(self, coin: Coin) -> bool:
+        known = self._coins.get(coin.mint)
+        if known == coin:
+            self._coins.move_to_end(coin.mint)
+            return False
+        if known is None:
+            self._order_cache = None
+        self._coins[coin.mint] = coin
+        self._coins.move_to_end(coin.mint)
+        self._bump_coin(coin.mint)
+        if known is None or known.price_sol != coin.price_sol:
+            self._add_price(coin.mint, coin.price_sol)
+        if self._king is not None and self._king.mint == coin.mint:
+            self._king = coin
+        self._evict_coins()
+        return True
+
+    def _put_trade(self, trade: Trade) -> bool:
+        added_site = self._put_site_trade(trade)
+        activity = self._activity_for(trade.mint)
+        added = activity.add(trade, self.trades_per_coin)
+        if added:
+            self._add_price(trade.mint, trade.price_sol)
+            self._bump_coin(trade.mint)
+        return added or added_site
+
+    def _put_site_trade(self, trade: Trade) -> bool:
+        if trade.signature in self._site_signatures:
+            return False
+        site = self._site
+        key = (trade.timestamp, trade.slot, trade.tx_index)
+        index = len(site)
+        while index > 0 and (site[index - 1].timestamp, site[index - 1].slot,
+                             site[index - 1].tx_index) > key:
+            index -= 1
+        if index == 0 and len(site) >= self.site_trade_capacity:
+            return False
+        site.insert(index, trade)
+        self._site_signatures.add(trade.signature)
+        if len(site) > self.site_trade_capacity:
+            excess = len(site) - self.site_trade_capacity
+            for old in site[:excess]:
+                self._site_signatures.discard(old.signature)
+            del site[:excess]
+        return True
+
+    def _put_reply(self, reply: Reply) -> bool:
+        replies = self._replies.get(reply.mint)
+        if replies is None:
+            replies = self._replies[reply.mint] = {}
+            while len(self._replies) > self.max_reply_coins:
+                victim = next((m for m in self._replies if m not in self._protected), None)
+                if victim is None or victim == reply.mint:
+                    break
+                del self._replies[victim]
+        self._replies.move_to_end(reply.mint)
+        if replies.get(reply.id) == reply:
+            return False
+        replies[reply.id] = reply
+        if len(replies) > self.replies_per_coin:
+            for old in sorted(replies.values(), key=_reply_order)[: len(replies)
+                                                                   - self.replies_per_coin]:
+                del replies[old.id]
+        self._bump_coin(reply.mint)
+        return True
+
+    def _activity_for(self, mint: str) -> _CoinActivity:
+        activity = self._activity.get(mint)
+        if activity is None:
+            activity = self._activity[mint] = _CoinActivity(mint, self.candle_capacity)
+            while len(self._activity) > self.max_trade_coins:
+                victim = next((m for m in self._activity if m not in self._protected), None)
+                if victim is None or victim == mint:
+                    break
+                del self._activity[victim]
+        self._activity.move_to_end(mint)
+        return activity
+
+    def _add_price(self, mint: str, price: float) -> None:
+        if price <= 0:
+            return
+        prices = self._prices
+        points = prices.get(mint)
+        if points is None:
+            points = prices[mint] = deque(maxlen=self.price_point_capacity)
+            while len(prices) > self.max_coins:
+                victim = next((m for m in prices if m not in self._protected), None)
+                if victim is None or victim == mint:
+                    break
+                del prices[victim]
+        prices.move_to_end(mint)
+        points.append(price)
+
+    def _bump_coin(self, mint: str) -> None:
+        versions = self._coin_versions
+        versions[mint] = versions.get(mint, 0) + 1
+        if len(versions) > 2 * self.max_coins + self.max_trade_coins:
+            # Forget versions of coins the store no longer holds anything about.
+            for known in [m for m in versions if m not in self._coins
+                          and m not in self._activity and m not in self._replies]:
+                del versions[known]
+
+    def _evict_coins(self) -> None:
+        while len(self._coins) > self.max_coins:
+            victim = next((m for m in self._coins if m not in self._protected), None)
+            if victim is None:
+                return
+            del self._coins[victim]
+            self._coin_versions.pop(victim, None)
+            self._prices.pop(victim, None)
+            self._order_cache = None
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def coin(self, mint: str) -> Coin | None:
+        return self._coins.get(mint)
+
+    def __contains__(self, mint: object) -> bool:
+        return mint in self._coins
+
+    def __len__(self) -> int:
+        return len(self._coins)
+
+    def new_coins(self, limit: int = 100) -> list[Coin]:
+        """Known coins, newest launch first."""
+        if self._order_cache is None:
+            self._order_cache = sorted(
+                self._coins, key=lambda m: self._coins[m].created_at or 0.0, reverse=True
+            )
+        coins = self._coins
+        return [coins[m] for m in self._order_cache[:limit] if m in coins]
+
+    def trades(self, mint: str, limit: int | None = None) -> list[Trade]:
+        """The coin's trades, newest first (chain order, reversed)."""
+        activity = self._activity.get(mint)
+        if activity is None:
+            return []
+        trades = activity.trades
+        if limit is not None:
+            trades = trades[-limit:] if limit > 0 else []
+        return trades[::-1]
+
+    def has_trade(self, mint: str, signature: str) -> bool:
+        activity = self._activity.get(mint)
+        return activity is not None and signature in activity.signatures
+
+    def site_trades(self, limit: int = 100) -> list[Trade]:
+        """The site-wide tape: every trade the engine saw, any coin, newest first."""
+        return self._site[-limit:][::-1] if limit > 0 else []
+
+    def replies(self, mint: str) -> list[Reply]:
+        """Newest first."""
+        replies = self._replies.get(mint)
+        if not replies:
+            return []
+        return sorted(replies.values(), key=_reply_order, reverse=True)
+
+    def candles(self, mint: str, seconds: int) -> list[Candle]:
+        """Oldest first; `seconds` is one of `TIMEFRAMES`."""
+        if seconds not in TIMEFRAMES:
+            raise ValueError(f"timeframe {seconds}s is not one of {TIMEFRAMES}")
+        activity = self._activity.get(mint)
+        return activity.candles[seconds].candles() if activity else []
+
+    def sparkline(self, mint: str, points: int = 20) -> list[float]:
+        """The coin's most recent prices (SOL per token), oldest first, at most `points`."""
+        prices = self._prices.get(mint)
+        if not prices or points <= 0:
+            return []
+        return list(prices)[-points:]
+
+    @property
+    def king(self) -> Coin | None:
+        return self._king
+
+    @property
+    def sol_price(self) -> float | None:
+        return self._sol_price
+
+    @property
+    def health(self) -> dict[str, FeedHealth]:
+        return dict(self._health)
+
+    @property
+    def freshest_at(self) -> float | None:
+        """When the freshest data arrived, over every feed (None before any)."""
+        times = [h.last_good_at for h in self._health.values() if h.last_good_at is not None]
+        return max(times) if times else None
+
+    def coin_version(self, mint: str) -> int:
+        """Bumps whenever anything about the coin changes (data, trades, replies, candles)."""
+        return self._coin_versions.get(mint, 0)
+
+    def sizes(self) -> dict[str, int]:
+        """How much is held, for memory tests and diagnostics."""
+        return {
+            "coins": len(self._coins),
+            "trade_coins": len(self._activity),
+            "trades": sum(len(a.trades) for a in self._activity.values()),
+            "site_trades": len(self._site),
+            "reply_coins": len(self._replies),
+            "replies": sum(len(r) for r in self._replies.values()),
+            "price_series": len(self._prices),
+            "candles": sum(len(s) for a in self._activity.values() for s in a.candles.values()),
+        }
+
+
+def _reply_order(reply: Reply) -> tuple[float, int]:
+    return (reply.timestamp, reply.id)

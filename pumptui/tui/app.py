@@ -1,0 +1,332 @@
+"""The pumptui Textual app: the shell that every screen lives in.
+
+Contract for screens and widgets (part B's Coin screen relies on this):
+
+- ``self.app.services`` is an :class:`pumptui.tui.services.AppServices`:
+  ``.store`` (``pumptui.live.store.MarketStore``, read it, never write it), ``.bus`` (the engine's
+  ``EventBus``), ``.engine`` (``LiveEngine`` or ``None`` when the app runs on frozen data),
+  ``.clock()`` (Unix seconds; frozen in snapshot tests: use it instead of ``time.time()``),
+  ``.settings`` (``pumptui.config.Settings``), ``.sim_mode``, ``.is_watched(mint)``.
+- The app posts :class:`pumptui.tui.messages.StoreUpdated` to the *active* screen whenever the
+  store changed, at most a few times a second and never while a modal is up; a screen redraws
+  what it shows from the store in its ``on_store_updated`` handler.
+- Network or side-effect actions go through the app, never from a widget:
+  ``self.app.toggle_watch(mint)``, ``self.app.copy_mint(mint)``, ``self.app.open_in_browser(mint)``.
+  ``self.app.open_coin(mint)`` pushes the Coin screen.
+- Every binding has an id (see :mod:`pumptui.tui.keys`); the config's ``[keymap]`` remaps it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import webbrowser
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult, ScreenStackError
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from pumptui.live.events import EngineError, Event, FeedHealthChanged
+from pumptui.live.health import FeedHealth, FeedState
+from pumptui.tui.commands import ActionCommands, CoinCommands
+from pumptui.tui.keys import APP_BINDINGS
+from pumptui.tui.messages import StoreUpdated, WatchlistChanged
+from pumptui.tui.screens.help import HelpScreen
+from pumptui.tui.screens.home import HomeScreen
+from pumptui.tui.screens.watchlist import WatchlistScreen
+from pumptui.tui.services import COIN_FEEDS, AppServices
+from pumptui.tui.widgets.status_bar import StatusInfo
+
+# The store is redrawn at most this often (seconds): a flood of trades costs ~5 frames a second.
+REDRAW_INTERVAL = 0.2
+# One toast per feed problem per this many seconds, however often the feed fails.
+TOAST_INTERVAL = 30.0
+# Feed problems arriving within this many seconds of each other share one toast.
+TOAST_GATHER = 1.0
+
+
+class PumpApp(App[None]):
+    """Watch the Pump.fun market live; `services` is everything that is not drawing."""
+
+    TITLE = "pumptui"
+    # Absolute, so that subclasses defined elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).parent / "app.tcss"
+    BINDINGS: ClassVar[list[Binding]] = APP_BINDINGS
+    COMMANDS: ClassVar = App.COMMANDS | {ActionCommands, CoinCommands}
+    COMMAND_PALETTE_BINDING = "colon"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+        self._redraw_pending = False
+        # Toast bookkeeping: when each feed (or message) was last toasted, and what one batch of
+        # engine events brought, flushed as at most one toast per kind.
+        self._toasted: dict[str, tuple[FeedState, float]] = {}
+        self._problems: dict[str, FeedHealth] = {}
+        self._messages: list[str] = []
+        self._recovered: list[str] = []
+        self._toasts_pending = False
+        services.attach(self)
+        theme = services.settings.ui.theme
+        if theme in self.available_themes:
+            self.theme = theme
+
+    # -- life cycle --------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.services.settings.keymap:
+            self.set_keymap(dict(self.services.settings.keymap))
+        self.push_screen(HomeScreen())
+        self._listen_to_engine()
+        self._start_engine()
+
+    @work(group="engine", exit_on_error=False, name="engine-start")
+    async def _start_engine(self) -> None:
+        try:
+            await self.services.start()
+        except Exception as exc:
+            self.notify(
+                f"Could not start the live feeds: {exc}",
+                severity="error",
+                title="pumptui",
+                timeout=10,
+            )
+
+    @work(group="engine-events", exit_on_error=False, name="engine-events")
+    async def _listen_to_engine(self) -> None:
+        """Turn engine events into toasts and coalesced redraws; never one redraw per event."""
+        subscription = self.services.bus.subscribe(maxsize=2000)
+        try:
+            async for event in subscription:
+                self._note_event(event)
+                for queued in subscription.drain():
+                    self._note_event(queued)
+                self._schedule_toasts()
+                self.schedule_redraw()
+        finally:
+            subscription.close()
+
+    async def on_unmount(self) -> None:
+        await self.services.stop()
+
+    # -- engine events -----------------------------------------------------------------------------
+
+    def _note_event(self, event: Event) -> None:
+        if isinstance(event, FeedHealthChanged):
+            self._note_health(event)
+        elif (
+            isinstance(event, EngineError)
+            and not self._is_failing(event.feed)
+            and self._due(f"error:{event.feed}:{event.message}", FeedState.FAILING)
+        ):
+            self._messages.append(event.message)
+
+    def _is_failing(self, feed: str) -> bool:
+        """A failing feed's own error is already told by its health toast."""
+        health = self.services.store.health.get(feed)
+        return feed in self._problems or (health is not None and health.state is FeedState.FAILING)
+
+    def _note_health(self, event: FeedHealthChanged) -> None:
+        health = event.health
+        if health.state in (FeedState.FAILING, FeedState.RATE_LIMITED):
+            if self._due(health.feed, health.state):
+                self._problems[health.feed] = health
+        elif health.state is FeedState.LIVE and health.feed in self._toasted:
+            previous, _ = self._toasted.pop(health.feed)
+            if previous is FeedState.FAILING:
+                self._recovered.append(health.feed)
+
+    def _due(self, key: str, state: FeedState) -> bool:
+        """Whether a toast about `key` in `state` is due (one per TOAST_INTERVAL)."""
+        now = self.services.clock()
+        last = self._toasted.get(key)
+        if last is not None and last[0] is state and now - last[1] < TOAST_INTERVAL:
+            return False
+        self._toasted[key] = (state, now)
+        return True
+
+    def _schedule_toasts(self) -> None:
+        if (self._problems or self._messages or self._recovered) and not self._toasts_pending:
+            self._toasts_pending = True
+            self.set_timer(TOAST_GATHER, self._flush_toasts, name="toasts")
+
+    def _flush_toasts(self) -> None:
+        """One toast per kind for what happened within `TOAST_GATHER`: five feeds failing
+        together is one message, not five."""
+        self._toasts_pending = False
+        now = self.services.clock()
+        problems, self._problems = self._problems, {}
+        failing = [h for h in problems.values() if h.state is FeedState.FAILING]
+        limited = [h for h in problems.values() if h.state is FeedState.RATE_LIMITED]
+        if failing:
+            self.notify(
+                _problem_summary(failing, now),
+                severity="error",
+                title="Feed failing",
+                timeout=6,
+                markup=False,
+            )
+        if limited:
+            self.notify(
+                _problem_summary(limited, now),
+                severity="warning",
+                title="Rate limited",
+                timeout=6,
+                markup=False,
+            )
+        messages, self._messages = self._messages, []
+        for message in messages:
+            self.notify(message, severity="warning", title="Live feeds", timeout=6, markup=False)
+        recovered, self._recovered = self._recovered, []
+        if recovered:
+            self.notify(
+                f"{', '.join(recovered)} live again", title="Recovered", timeout=3, markup=False
+            )
+
+    def schedule_redraw(self) -> None:
+        """Ask for a redraw of the active screen within `REDRAW_INTERVAL` (coalesced)."""
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.set_timer(REDRAW_INTERVAL, self._post_store_updated, name="redraw")
+
+    def _post_store_updated(self) -> None:
+        self._redraw_pending = False
+        try:
+            screen = self.screen
+        except ScreenStackError:  # shutting down: the screens are gone
+            return
+        if isinstance(screen, ModalScreen):
+            # Nothing redraws under a modal; the screen catches up when it resumes.
+            return
+        screen.post_message(StoreUpdated(self.services.store.version))
+
+    # -- what screens and widgets call -------------------------------------------------------------
+
+    def status_info(self) -> StatusInfo:
+        """The status bar's source (every screen's `StatusBar` reads it once a second)."""
+        return self.services.status_info()
+
+    def open_coin(self, mint: str) -> None:
+        self.push_screen(coin_screen(mint))
+        self.services.set_visible(COIN_FEEDS)
+
+    def toggle_watch(self, mint: str) -> bool:
+        """Watch or unwatch; screens show the ★ mark at once, so there is no toast."""
+        watched = self.services.toggle_watch(mint)
+        self.screen.post_message(WatchlistChanged(mint, watched))
+        return watched
+
+    def copy_mint(self, mint: str) -> None:
+        """Copy through the terminal (OSC 52): works over SSH, where a local clipboard is not."""
+        self.copy_to_clipboard(mint)
+        self.notify(f"Copied {mint}", title="Mint", timeout=3, markup=False)
+
+    def open_in_browser(self, mint: str) -> None:
+        """Open the coin's page; where no browser can open (SSH, no display), copy the link."""
+        url = self.services.coin_url(mint)
+        driver = self._driver
+        if driver is not None and getattr(driver, "is_web", False):
+            self.open_url(url)
+        elif can_open_browser(os.environ, sys.platform):
+            self._open_browser(url)
+        else:
+            self.copy_to_clipboard(url)
+            self.notify(f"No browser here; copied {url}", title="Link", timeout=5, markup=False)
+
+    @work(thread=True, group="browser", exit_on_error=False, name="open-browser")
+    def _open_browser(self, url: str) -> None:
+        # In a thread: some browsers' launchers block until they exit.
+        if not webbrowser.open(url):
+            self.call_from_thread(
+                self.notify, f"Could not open {url}", severity="warning", markup=False
+            )
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        title = getattr(screen, "TITLE", None) or type(screen).__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(screen.active_bindings, str(title)))
+
+    def action_toggle_pause(self) -> None:
+        paused = not self.services.paused
+        self.services.set_paused(paused)
+        self.notify("Live updates paused" if paused else "Live updates resumed", timeout=2)
+        for bar in self.screen.query("StatusBar"):
+            bar.update_status()  # type: ignore[attr-defined]
+
+    def action_refresh_now(self) -> None:
+        self.services.refresh_now()
+
+    def action_go_home(self) -> None:
+        # The stack is the default screen, Home, then whatever was opened from it.
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_go_watchlist(self) -> None:
+        if isinstance(self.screen, WatchlistScreen):
+            return
+        self.action_go_home()
+        self.push_screen(WatchlistScreen())
+
+
+def _problem_summary(problems: list[FeedHealth], now: float) -> str:
+    """ "coins: failing 3s: timeout", or for several, grouped by reason:
+    "coins, king: server error 500 · tape: server error 502"."""
+    if len(problems) == 1:
+        return f"{problems[0].feed}: {problems[0].describe(now)}"
+    by_reason: dict[str, list[str]] = {}
+    for health in problems:
+        by_reason.setdefault(health.reason or health.describe(now), []).append(health.feed)
+    return " · ".join(f"{', '.join(feeds)}: {reason}" for reason, feeds in by_reason.items())
+
+
+def coin_screen(mint: str) -> Screen[None]:
+    """Part B's `CoinScreen`, or a plain placeholder while that module is missing."""
+    try:
+        from pumptui.tui.screens.coin import CoinScreen
+    except ImportError:
+        return MissingCoinScreen(mint)
+    return CoinScreen(mint)
+
+
+class MissingCoinScreen(Screen[None]):
+    """Stands in for the Coin screen when it is not installed; Escape goes back."""
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape,backspace", "back", "Back", id="nav.back"),
+    ]
+
+    def __init__(self, mint: str) -> None:
+        super().__init__()
+        self.mint = mint
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            f"Coin {self.mint}: the coin view is not available in this build.", markup=False
+        )
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def can_open_browser(env: dict[str, str] | os._Environ[str], platform: str) -> bool:
+    """Whether `webbrowser` would open something the user can see (not a remote or text one)."""
+    if env.get("BROWSER"):
+        return True
+    if env.get("SSH_CONNECTION") or env.get("SSH_TTY"):
+        return False
+    if platform in ("darwin", "win32"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))

@@ -1,0 +1,89 @@
+"""The command palette (`:`): every action of the current screen, and every coin by name.
+
+Actions come from the bindings of the screen the palette was opened on, so the palette and the
+Help screen can never disagree with the keys. Coin names are untrusted text: they are highlighted
+without being parsed as markup (Textual's `Matcher.highlight` would parse them).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+
+from pumptui.tui.screens.help import help_rows
+
+COIN_HITS = 20
+
+
+def highlight_plain(matcher: Matcher, candidate: str) -> Content:
+    """`candidate` with the fuzzy-matched characters highlighted, never parsed as markup."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if not score:
+        return content
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class ActionCommands(Provider):
+    """The current screen's key actions: "Sort — Cycle the sort order (s)"."""
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        screen = self.screen
+        bindings = screen.active_bindings
+        rows = help_rows(bindings)
+        by_id = {
+            (active.binding.id or active.binding.action): active for active in bindings.values()
+        }
+        commands = []
+        for keys, what, ident in rows:
+            active = by_id.get(ident)
+            if active is None or active.binding.action == "command_palette":
+                continue
+            name = f"{active.binding.description or what} ({keys})"
+            run = partial(self.app.run_action, active.binding.action, active.node)
+            commands.append((name, what, run))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, what, run in self._commands():
+            yield DiscoveryHit(Content(name), run, text=name, help=Content(what).markup)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, what, run in self._commands():
+            score = matcher.match(f"{name} {what}")
+            if score > 0:
+                yield Hit(
+                    score, highlight_plain(matcher, name), run, text=name, help=Content(what).markup
+                )
+
+
+class CoinCommands(Provider):
+    """Open any coin the store knows by typing part of its symbol, name or mint."""
+
+    async def search(self, query: str) -> Hits:
+        services = getattr(self.app, "services", None)
+        if services is None or not query.strip():
+            return
+        matcher = self.matcher(query)
+        hits: list[tuple[float, str, str]] = []
+        for coin in services.store.new_coins(len(services.store)):
+            label = f"{coin.symbol} {coin.name}".strip() or coin.mint
+            score = max(matcher.match(label), matcher.match(coin.mint) * 0.5)
+            if score > 0:
+                hits.append((score, label, coin.mint))
+        hits.sort(key=lambda hit: hit[0], reverse=True)
+        for score, label, mint in hits[:COIN_HITS]:
+            yield Hit(
+                score,
+                highlight_plain(matcher, f"Open {label}"),
+                partial(self.app.open_coin, mint),  # type: ignore[attr-defined]
+                text=f"Open {label}",
+                help=f"coin {mint}",
+            )

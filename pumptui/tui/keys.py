@@ -1,0 +1,106 @@
+"""Every key binding of the shell, each with an id the config file's `[keymap]` can remap.
+
+Defaults avoid what terminal multiplexers and Docker swallow: tmux's `ctrl+b`, screen's `ctrl+a`,
+Docker's detach sequence `ctrl+p ctrl+q` (so the command palette is on `:` rather than Textual's
+default `ctrl+p`), and `ctrl+s`/`ctrl+z`, which some terminals keep for flow control and job
+control. Ids are `<scope>.<action>`; a user remaps one with e.g. `"coins.sort" = "S"`.
+Lower-case `l`, `f`, `b` and `r` are left free for the social keys (like, follow, bookmark,
+reply), which is why refresh is `R` and Enter alone opens a coin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from textual.binding import Binding
+
+# Bindings on the App: available on every screen.
+APP_BINDINGS: list[Binding] = [
+    Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave pumptui"),
+    Binding(
+        "question_mark",
+        "help",
+        "Help",
+        key_display="?",
+        id="app.help",
+        tooltip="Every key of this screen",
+    ),
+    Binding(
+        "colon",
+        "command_palette",
+        "Commands",
+        key_display=":",
+        id="app.command-palette",
+        tooltip="Search every action",
+        show=False,
+    ),
+    Binding("p", "toggle_pause", "Pause", id="app.pause", tooltip="Pause or resume live updates"),
+    Binding(
+        "R",
+        "refresh_now",
+        "Refresh",
+        id="app.refresh",
+        show=False,
+        tooltip="Poll the feeds on screen now",
+    ),
+    Binding("H", "go_home", "Home", id="app.home", show=False, tooltip="Go to the new-coins feed"),
+    Binding("W", "go_watchlist", "Watchlist", id="app.watchlist", tooltip="Coins you watch"),
+]
+
+# Leaving a screen; every screen but Home has it.
+BACK_BINDINGS: list[Binding] = [
+    Binding(
+        "escape,backspace",
+        "back",
+        "Back",
+        key_display="esc",
+        id="nav.back",
+        tooltip="Back to the previous screen",
+    ),
+]
+
+# Moving in a coin table (replaces DataTable's own bindings, which have no ids).
+TABLE_BINDINGS: list[Binding] = [
+    Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+    Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+    Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="table.page-down"),
+    Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="table.page-up"),
+    Binding("home,g", "scroll_top", "Top", show=False, id="table.top"),
+    Binding("end,G", "scroll_bottom", "Bottom", show=False, id="table.bottom"),
+    Binding("left,h", "scroll_left", "Scroll left", show=False, id="table.left"),
+    Binding("right", "scroll_right", "Scroll right", show=False, id="table.right"),
+    Binding("enter", "select_cursor", "Open", id="table.open", tooltip="Open the coin"),
+]
+
+# Actions on the coin under the cursor, on Home and Watchlist.
+COIN_LIST_BINDINGS: list[Binding] = [
+    Binding(
+        "slash",
+        "search",
+        "Filter",
+        key_display="/",
+        id="coins.filter",
+        tooltip="Filter the table by name, symbol or mint",
+    ),
+    Binding("s", "cycle_sort", "Sort", id="coins.sort", tooltip="Cycle the sort order"),
+    Binding("w", "toggle_watch", "Watch", id="coins.watch", tooltip="Watch or unwatch the coin"),
+    Binding(
+        "c", "copy_mint", "Copy mint", id="coins.copy-mint", tooltip="Copy the coin's mint address"
+    ),
+    Binding(
+        "o", "open_browser", "Browser", id="coins.open-browser", tooltip="Open the coin on pump.fun"
+    ),
+]
+
+
+def binding_rows(bindings: Iterable[Binding]) -> Iterator[tuple[str, str, str]]:
+    """(id, keys as shown, description) for each binding: the README and Help table rows."""
+    for binding in bindings:
+        keys = ", ".join(_show_key(k) for k in binding.key.split(","))
+        yield binding.id or binding.action, keys, binding.tooltip or binding.description
+
+
+def _show_key(key: str) -> str:
+    names = {"question_mark": "?", "colon": ":", "slash": "/", "escape": "esc"}
+    key = key.strip()
+    return names.get(key, key)

@@ -1,0 +1,248 @@
+"""Home: the new-coins feed as a live table, the site-wide trades tape, King of the Hill and SOL.
+
+`CoinListScreen` is what Home and Watchlist share: a `CoinTable` with filter (`/`), sort (`s`),
+watch (`w`), copy (`c`) and open-in-browser (`o`) on the coin under the cursor, and Enter to open
+it. Screens redraw from the store when the app says it changed (`StoreUpdated`) and once a second
+for ages; nothing is drawn while another screen or a modal is on top.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from pumptui.api.models import Coin, Trade
+from pumptui.tui import format as fmt
+from pumptui.tui.keys import COIN_LIST_BINDINGS
+from pumptui.tui.messages import StoreUpdated, WatchlistChanged
+from pumptui.tui.services import HOME_FEEDS, AppServices
+from pumptui.tui.widgets.coin_table import KING_MARK, CoinTable, RowContext
+from pumptui.tui.widgets.site_tape import SiteTape
+from pumptui.tui.widgets.status_bar import StatusBar
+
+TREND_POINTS = 24
+# Trades handed to the tape: more than any terminal is tall; it draws what fits.
+TAPE_TRADES = 120
+
+
+class FilterInput(Input):
+    """The `/` filter line: typing filters the table live, Enter keeps it, Escape clears it."""
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
+    ]
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.screen.action_close_filter()  # type: ignore[attr-defined]
+
+
+class CoinListScreen(Screen[None]):
+    """A screen whose main content is a `CoinTable`."""
+
+    BINDINGS: ClassVar[list[Binding]] = COIN_LIST_BINDINGS
+    # Feeds the engine should poll while this screen is on top.
+    FEEDS: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def services(self) -> AppServices:
+        return cast(AppServices, self.app.services)  # type: ignore[attr-defined]
+
+    @property
+    def table(self) -> CoinTable:
+        return self.query_one(CoinTable)
+
+    def compose_filter(self) -> ComposeResult:
+        yield FilterInput(
+            placeholder="filter by name, symbol or mint  (enter: keep · esc: clear)",
+            id="filter",
+            compact=True,
+        )
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick, name="ages")
+        self.table.focus()
+        self.redraw()
+
+    def on_screen_resume(self) -> None:
+        self.services.set_visible(self.FEEDS)
+        self.redraw()
+
+    def on_store_updated(self, message: StoreUpdated) -> None:
+        self.redraw()
+
+    def on_watchlist_changed(self, message: WatchlistChanged) -> None:
+        self.redraw()
+
+    def _tick(self) -> None:
+        # Ages move with the clock; off screen or under a modal, wait for the resume.
+        if self.app.screen is self:
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Bring everything on the screen up to date with the store (cheap when nothing moved)."""
+        raise NotImplementedError
+
+    def row_context(self) -> RowContext:
+        services = self.services
+        store = services.store
+        king = store.king
+        return RowContext(
+            now=services.clock(),
+            king_mint=king.mint if king is not None else None,
+            watched=frozenset(services.watched()),
+            trend=lambda mint: store.sparkline(mint, TREND_POINTS),
+            version=store.coin_version,
+            sol_usd=store.sol_price,
+        )
+
+    # -- actions on the coin under the cursor ------------------------------------------------------
+
+    def _cursor_mint(self) -> str | None:
+        mint = self.table.cursor_mint
+        if mint is None:
+            self.notify("No coin selected", severity="warning", timeout=2)
+        return mint
+
+    @on(DataTable.RowSelected)
+    def _open_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.app.open_coin(str(event.row_key.value))  # type: ignore[attr-defined]
+
+    def action_toggle_watch(self) -> None:
+        if (mint := self._cursor_mint()) is not None:
+            self.app.toggle_watch(mint)  # type: ignore[attr-defined]
+
+    def action_copy_mint(self) -> None:
+        if (mint := self._cursor_mint()) is not None:
+            self.app.copy_mint(mint)  # type: ignore[attr-defined]
+
+    def action_open_browser(self) -> None:
+        if (mint := self._cursor_mint()) is not None:
+            self.app.open_in_browser(mint)  # type: ignore[attr-defined]
+
+    def action_cycle_sort(self) -> None:
+        # The summary line names the new order; no toast needed.
+        self.table.cycle_sort()
+        self.redraw()
+
+    def action_search(self) -> None:
+        filter_input = self.query_one(FilterInput)
+        filter_input.display = True
+        filter_input.focus()
+
+    def action_close_filter(self) -> None:
+        filter_input = self.query_one(FilterInput)
+        filter_input.display = bool(filter_input.value)
+        self.table.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self.redraw()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.action_close_filter()
+
+    def describe_view(self, count: int) -> Text:
+        """ "142 coins · sort newest · filter "pep"": what the table shows and how."""
+        table = self.table
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{count} coins", style="dim")
+        text.append(" · sort ", style="dim")
+        text.append(table.current_sort.label)
+        if table.filter_text:
+            text.append(" · filter ", style="dim")
+            text.append(f'"{table.filter_text}"', style="bold")
+        return text
+
+
+class HomeScreen(CoinListScreen):
+    """The market at a glance: newest coins, every trade, the king and the SOL price."""
+
+    FEEDS: ClassVar[tuple[str, ...]] = HOME_FEEDS
+    # Coins the table considers; with a filter, every coin the store holds.
+    ROWS = 200
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="summary")
+        with Horizontal(id="home-body"):
+            yield CoinTable(limit=self.ROWS, id="coins")
+            with Vertical(id="tape-box"):
+                yield Static(Text("Trades · all coins", style="bold"), id="tape-title")
+                yield SiteTape(id="site-tape")
+        yield from self.compose_filter()
+        yield StatusBar()
+        yield Footer()
+
+    def redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        store = self.services.store
+        table = self.table
+        limit = len(store) if table.filter_text else self.ROWS
+        coins = store.new_coins(limit)
+        table.show(coins, self.row_context())
+        tape = self.query_one(SiteTape)
+        tape.show(store.site_trades(TAPE_TRADES), self._symbol_of)
+        summary = self.query_one("#summary", Static)
+        summary.update(
+            summary_line(
+                store.king,
+                store.sol_price,
+                self.describe_view(table.row_count),
+                summary.content_region.width or self.app.size.width - 2,
+            )
+        )
+
+    def _symbol_of(self, trade: Trade) -> str:
+        if trade.symbol:
+            return trade.symbol
+        coin = self.services.store.coin(trade.mint)
+        return coin.symbol if coin is not None else fmt.short_address(trade.mint, 3)
+
+
+def summary_line(king: Coin | None, sol_usd: float | None, view: Text, width: int = 200) -> Text:
+    """ "♛ PEPE Pepe 205 SOL $51k 52% │ SOL $244.20 │ 142 coins · sort newest".
+
+    The king's name and USD cap are left out when `width` cells cannot hold everything.
+    """
+
+    def build(with_name: bool, with_usd: bool) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{KING_MARK} ", style="bold yellow")
+        if king is None:
+            text.append("no king yet", style="dim")
+        else:
+            text.append(king.symbol or "?", style="bold")
+            if with_name and king.name and king.name != king.symbol:
+                text.append(" ")
+                text.append(king.name[:24], style="dim")
+            text.append(f" {fmt.compact(king.market_cap_sol)} SOL")
+            usd_cap = king.usd_market_cap
+            if usd_cap is None and sol_usd:
+                usd_cap = king.market_cap_sol * sol_usd
+            if with_usd and usd_cap is not None:
+                text.append(f" {fmt.usd(usd_cap)}")
+            text.append(f" {fmt.percent(king.progress)}", style="yellow")
+        text.append(" │ ", style="dim")
+        text.append("SOL ", style="dim")
+        text.append(f"${sol_usd:,.2f}" if sol_usd else "—", style="bold")
+        text.append(" │ ", style="dim")
+        text.append_text(view)
+        return text
+
+    for with_name, with_usd in ((True, True), (False, True), (False, False)):
+        text = build(with_name, with_usd)
+        if text.cell_len <= width:
+            return text
+    return text

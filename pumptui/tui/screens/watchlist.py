@@ -1,0 +1,63 @@
+"""Watchlist: the coins the user watches (kept across runs), refreshed in bulk, with sparklines.
+
+The engine follows watched coins (their market data through the bulk `/coins/mints` endpoint),
+so this screen only reads the store. A watched coin the store does not hold yet is shown as a
+placeholder row until its data arrives, so `w` always has a visible effect.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static
+
+from pumptui.api.models import Coin
+from pumptui.tui.keys import BACK_BINDINGS, COIN_LIST_BINDINGS
+from pumptui.tui.screens.home import CoinListScreen
+from pumptui.tui.services import WATCHLIST_FEEDS
+from pumptui.tui.widgets.coin_table import CoinTable
+from pumptui.tui.widgets.status_bar import StatusBar
+
+PLACEHOLDER_NAME = "loading…"
+
+
+class WatchlistScreen(CoinListScreen):
+    """Watched coins, sorted like Home; `w` here unwatches."""
+
+    BINDINGS: ClassVar[list[Binding]] = [*BACK_BINDINGS, *COIN_LIST_BINDINGS]
+    FEEDS: ClassVar[tuple[str, ...]] = WATCHLIST_FEEDS
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="summary")
+        yield CoinTable(id="watched-coins")
+        yield Static(
+            Text("Watch coins with w on Home or on a coin's screen.", style="dim"),
+            id="watchlist-empty",
+        )
+        yield from self.compose_filter()
+        yield StatusBar()
+        yield Footer()
+
+    def redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        services = self.services
+        store = services.store
+        coins: list[Coin] = []
+        for mint in services.watched():
+            coin = store.coin(mint)
+            coins.append(coin if coin is not None else Coin(mint=mint, name=PLACEHOLDER_NAME))
+        table = self.table
+        table.show(coins, self.row_context())
+        self.query_one("#watchlist-empty").display = not coins
+        summary = Text(no_wrap=True, overflow="ellipsis")
+        summary.append("★ Watchlist", style="bold cyan")
+        summary.append(" │ ", style="dim")
+        summary.append_text(self.describe_view(table.row_count))
+        self.query_one("#summary", Static).update(summary)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

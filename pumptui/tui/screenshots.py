@@ -1,0 +1,142 @@
+"""SVG screenshots of every screen from the seeded demo: `python -m pumptui.tui.screenshots DIR`.
+
+The README's pictures come from here (`make screenshots`), and so does its keys table
+(`DIR/keys.md`, generated from the bindings). The app runs headless on the embedded
+simulator (seed 7, the same market `pumptui demo` shows), through the real client and engine;
+the script waits until each screen has live data before it takes the picture.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pumptui.config import Settings
+from pumptui.sim import MarketConfig, ServerConfig, SimServer
+from pumptui.tui.app import PumpApp
+from pumptui.tui.services import AppServices, MemoryWatchlist
+from pumptui.tui.widgets.coin_table import CoinTable
+
+SIZE = (120, 36)
+NARROW = (80, 24)
+# Long enough for the engine to list coins and follow trades; never hangs the script.
+WAIT_LIMIT = 30.0
+
+
+async def _until(
+    condition: Callable[[], bool], pause: Callable[[float], object], limit: float = WAIT_LIMIT
+) -> None:
+    deadline = time.monotonic() + limit
+    while not condition() and time.monotonic() < deadline:
+        await pause(0.2)  # type: ignore[misc]
+
+
+async def capture(*, seed: int = 7) -> dict[str, str]:
+    """Take the screenshots; returns SVG text by file name."""
+    sim = SimServer(
+        MarketConfig(
+            seed=seed, clock="real", warmup=900.0, trades_per_second=8.0, hot_trades_per_second=4.0
+        ),
+        ServerConfig(rate_limit=100_000),
+    ).start()
+    try:
+        shots = await _shoot(sim, SIZE, every_screen=True)
+        shots.update(await _shoot(sim, NARROW, every_screen=False))
+    finally:
+        sim.stop()
+    return shots
+
+
+async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -> dict[str, str]:
+    services = AppServices.for_simulator(
+        sim, Settings(), requests_per_minute=600.0, watchlist=MemoryWatchlist()
+    )
+    app = PumpApp(services)
+    store = services.store
+    suffix = "" if size == SIZE else f"-{size[0]}x{size[1]}"
+    shots: dict[str, str] = {}
+
+    def save(name: str) -> None:
+        shots[f"{name}{suffix}.svg"] = app.export_screenshot(title=f"pumptui · {name}")
+
+    async with app.run_test(size=size) as pilot:
+        table = app.screen.query_one(CoinTable)
+        await _until(lambda: table.row_count >= 20 and len(store.site_trades(5)) >= 5, pilot.pause)
+        await pilot.pause(1.0)
+        save("home")
+        if not every_screen:
+            return shots
+        hot = sim.hot_mint
+        for mint in (hot, *table.shown_mints[1:3]):
+            services.toggle_watch(mint)
+        app.open_coin(hot)
+        await _until(lambda: len(store.trades(hot)) >= 30, pilot.pause)
+        await pilot.pause(2.0)
+        save("coin")
+        await pilot.press("question_mark")
+        await pilot.pause(0.5)
+        save("help")
+        await pilot.press("escape", "W")
+        await pilot.pause(2.0)
+        save("watchlist")
+        await pilot.press("escape")
+        await pilot.pause(0.5)
+        await pilot.press("colon", *"laser")
+        await pilot.pause(1.0)
+        save("palette")
+    return shots
+
+
+def keys_table() -> str:
+    """The README's keys table, generated from the bindings so it cannot drift from them."""
+    from pumptui.tui.keys import (
+        APP_BINDINGS,
+        BACK_BINDINGS,
+        COIN_LIST_BINDINGS,
+        TABLE_BINDINGS,
+        binding_rows,
+    )
+
+    groups = [
+        ("Everywhere", [*APP_BINDINGS, *BACK_BINDINGS]),
+        ("Coin tables", TABLE_BINDINGS),
+        ("Home and Watchlist", COIN_LIST_BINDINGS),
+    ]
+    try:
+        from pumptui.tui.screens.coin import COIN_BINDINGS
+
+        groups.append(("Coin screen", COIN_BINDINGS))
+    except ImportError:
+        pass
+    lines = ["| Where | Keys | Action | Id (for `[keymap]`) |", "|---|---|---|---|"]
+    for where, bindings in groups:
+        for ident, keys, what in binding_rows(bindings):
+            shown = ", ".join(f"`{k.strip()}`" for k in keys.split(", "))
+            lines.append(f"| {where} | {shown} | {what} | `{ident}` |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pumptui.tui.screenshots",
+        description="Write SVG screenshots of each screen.",
+    )
+    parser.add_argument("directory", type=Path, help="where to write the SVG files")
+    parser.add_argument("--seed", type=int, default=7, help="market seed (default: 7)")
+    args = parser.parse_args(argv)
+    files = asyncio.run(capture(seed=args.seed))
+    files["keys.md"] = keys_table()
+    args.directory.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = args.directory / name
+        path.write_text(content, encoding="utf-8")
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,348 @@
+"""The app's link to the world: the client, the live engine, the store, local state.
+
+Screens and widgets reach this through `app.services` and only *read* from it (the store, the
+clock, watch marks); nothing here draws or touches a widget. The network is reached only by the
+engine's feeds (asyncio tasks on the app's loop, each failure a feed state, never an exception)
+and by `start()`, which the app runs in a worker of its own group with `exit_on_error=False`; the
+social actions have their own service (`pumptui.tui.social`) built the same way.
+
+The same object serves three set-ups: the real API, the embedded simulator (`sim_mode`), and
+frozen data for snapshots and tests (no client, no engine, a store filled by hand and a fixed
+clock).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pumptui.config import SITE_URL, Settings
+from pumptui.live.bus import EventBus
+from pumptui.live.store import MarketStore
+from pumptui.tui import format as fmt
+from pumptui.tui.widgets.status_bar import StatusInfo
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from pumptui.api.client import PumpClient
+    from pumptui.auth import ResolvedToken
+    from pumptui.sim import SimServer
+    from pumptui.social.state import SocialState
+
+log = logging.getLogger(__name__)
+
+# The engine's feeds each screen needs polled; the rest sleep while it is on top.
+# Watched coins are listed on Home too, and only the watchlist feed refreshes them.
+HOME_FEEDS: tuple[str, ...] = ("coins", "site-trades", "king", "sol-price", "market", "watchlist")
+WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "king", "sol-price")
+COIN_FEEDS: tuple[str, ...] = ("trades", "replies", "market", "king", "sol-price")
+
+
+class Engine(Protocol):
+    """What the app needs of `pumptui.live.engine.LiveEngine`."""
+
+    @property
+    def paused(self) -> bool: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def focus(self, mint: str | None) -> None: ...
+
+    def watch(self, mints: Iterable[str]) -> None: ...
+
+    def unwatch(self, mints: Iterable[str]) -> None: ...
+
+    def set_visible(self, feeds: Iterable[str]) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def refresh(self, feed: str | None = None) -> None: ...
+
+
+class Watchlist(Protocol):
+    """The part of `pumptui.social.state.SocialState` the app uses (kept across runs)."""
+
+    def watchlist(self) -> list[str]: ...
+
+    def is_watched(self, mint: str) -> bool: ...
+
+    def toggle_watch(self, mint: str) -> bool: ...
+
+
+class MemoryWatchlist:
+    """A watchlist that lives as long as the process (tests, snapshots, no writable data dir)."""
+
+    def __init__(self, mints: Iterable[str] = ()) -> None:
+        self._mints: dict[str, None] = dict.fromkeys(mints)
+
+    def watchlist(self) -> list[str]:
+        return list(self._mints)
+
+    def is_watched(self, mint: str) -> bool:
+        return mint in self._mints
+
+    def toggle_watch(self, mint: str) -> bool:
+        if mint in self._mints:
+            del self._mints[mint]
+            return False
+        self._mints[mint] = None
+        return True
+
+
+class AppServices:
+    """Owns the client, the engine and local state for the lifetime of the app."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store: MarketStore | None = None,
+        bus: EventBus | None = None,
+        engine: Engine | None = None,
+        client: PumpClient | None = None,
+        watchlist: Watchlist | None = None,
+        clock: Callable[[], float] = time.time,
+        sim_mode: bool = False,
+        account: str | None = None,
+        logged_in: bool = False,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.store = store if store is not None else MarketStore()
+        self.bus = bus if bus is not None else EventBus()
+        self.engine = engine
+        self.client = client
+        self.watchlist = watchlist if watchlist is not None else MemoryWatchlist()
+        self.clock = clock
+        self.sim_mode = sim_mode
+        self.account = account
+        self.logged_in = logged_in or account is not None
+        self._on_close = on_close
+        self._app: App[Any] | None = None
+        self._paused = False
+        self.resolve_login = False
+
+    # -- construction ----------------------------------------------------------------------------
+
+    @classmethod
+    def connect(
+        cls,
+        settings: Settings,
+        *,
+        token: ResolvedToken | None = None,
+        resolve_login: bool = False,
+        sim_mode: bool = False,
+        watchlist: Watchlist | None = None,
+        on_close: Callable[[], None] | None = None,
+        timeout: float | None = None,
+    ) -> AppServices:
+        """Services talking to the server in `settings.api` through the live engine.
+
+        `resolve_login` looks the user's token up (env, then keyring) when the app starts, off
+        the event loop and with a timeout, so a slow or locked keyring never delays the first
+        frame; until then, and without a token, the app is read-only.
+        """
+        from pumptui.api.budget import RequestBudget
+        from pumptui.api.client import PumpClient
+        from pumptui.live.engine import LiveEngine
+
+        # The app is the process's only client, so its budget is the process's budget.
+        budget = RequestBudget(settings.api.requests_per_minute, settings.api.burst)
+        client = PumpClient(
+            settings.api, token=token.secret if token else None, budget=budget, timeout=timeout
+        )
+        store = MarketStore()
+        bus = EventBus()
+        engine = LiveEngine(
+            client,
+            store,
+            bus,
+            settings.refresh,
+            include_nsfw=settings.api.include_nsfw,
+            visible=HOME_FEEDS,
+        )
+        if watchlist is None:
+            watchlist = open_watchlist()
+        services = cls(
+            settings,
+            store=store,
+            bus=bus,
+            engine=engine,
+            client=client,
+            watchlist=watchlist,
+            sim_mode=sim_mode,
+            account=token.account if token else None,
+            logged_in=token is not None,
+            on_close=on_close,
+        )
+        services.resolve_login = resolve_login and token is None
+        return services
+
+    @classmethod
+    def for_simulator(
+        cls,
+        sim: SimServer,
+        settings: Settings,
+        *,
+        requests_per_minute: float,
+        watchlist: Watchlist | None = None,
+        token_lifetime: float = 30 * 86400.0,
+    ) -> AppServices:
+        """Services on the embedded simulator (`pumptui demo`, screenshots), logged in as the
+        simulator's user so that actions needing an account work."""
+        from dataclasses import replace
+
+        from pumptui.auth import ResolvedToken
+        from pumptui.secret import Secret
+
+        settings = settings.with_api_urls(sim.base_url)
+        settings = replace(
+            settings, api=replace(settings.api, requests_per_minute=requests_per_minute)
+        )
+        token = ResolvedToken(
+            Secret(sim.token_for(sim.user_address, lifetime=token_lifetime)),
+            "simulator",
+            sim.user_address,
+        )
+        return cls.connect(
+            settings,
+            token=token,
+            sim_mode=True,
+            watchlist=watchlist if watchlist is not None else MemoryWatchlist(),
+        )
+
+    def attach(self, app: App[Any]) -> None:
+        """Give the services the app whose workers run network actions."""
+        self._app = app
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start polling; watched coins are followed from the first poll."""
+        if self.resolve_login:
+            await self._resolve_login()
+        if self.engine is None:
+            return
+        watched = self.watchlist.watchlist()
+        if watched:
+            self.engine.watch(watched)
+        await self.engine.start()
+
+    async def stop(self) -> None:
+        """Stop the engine and close the client; safe to call twice."""
+        engine, self.engine = self.engine, None
+        client, self.client = self.client, None
+        try:
+            if engine is not None:
+                await engine.stop()
+        finally:
+            if client is not None:
+                await client.aclose()
+            close, self._on_close = self._on_close, None
+            if close is not None:
+                close()
+
+    async def _resolve_login(self) -> None:
+        from pumptui.auth import ainspect_token
+
+        self.resolve_login = False
+        report = await ainspect_token()
+        resolved = report.resolved
+        if resolved is None or self.client is None:
+            return
+        self.client.set_token(resolved.secret)
+        self.account = resolved.account
+        self.logged_in = True
+        if resolved.warning and self._app is not None:
+            self._app.notify(
+                resolved.warning, severity="warning", title="Token", timeout=10, markup=False
+            )
+
+    # -- what the user does ------------------------------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        engine = self.engine
+        return engine.paused if engine is not None else self._paused
+
+    def set_paused(self, paused: bool) -> None:
+        self._paused = paused
+        if self.engine is not None:
+            if paused:
+                self.engine.pause()
+            else:
+                self.engine.resume()
+
+    def refresh_now(self) -> None:
+        if self.engine is not None:
+            self.engine.refresh()
+
+    def focus(self, mint: str | None) -> None:
+        if self.engine is not None:
+            self.engine.focus(mint)
+
+    def set_visible(self, feeds: Iterable[str]) -> None:
+        if self.engine is not None:
+            self.engine.set_visible(feeds)
+
+    # -- watchlist ---------------------------------------------------------------------------------
+
+    def watched(self) -> list[str]:
+        return self.watchlist.watchlist()
+
+    def is_watched(self, mint: str) -> bool:
+        return self.watchlist.is_watched(mint)
+
+    def toggle_watch(self, mint: str) -> bool:
+        """Flip the mint's membership (kept across runs) and tell the engine; returns watched."""
+        watched = self.watchlist.toggle_watch(mint)
+        if self.engine is not None:
+            if watched:
+                self.engine.watch([mint])
+            else:
+                self.engine.unwatch([mint])
+        return watched
+
+    # -- facts for the status bar and links ------------------------------------------------------
+
+    def coin_url(self, mint: str) -> str:
+        return f"{SITE_URL}/coin/{mint}"
+
+    @property
+    def login_label(self) -> str:
+        if not self.logged_in:
+            return "read-only"
+        return f"@{fmt.short_address(self.account)}" if self.account else "logged in"
+
+    def status_info(self) -> StatusInfo:
+        store = self.store
+        health = store.health
+        requests = self.client.stats.requests_last_minute if self.client is not None else None
+        return StatusInfo(
+            now=self.clock(),
+            feeds=tuple(health.values()),
+            freshest_at=store.freshest_at,
+            requests_last_minute=requests,
+            login=self.login_label,
+            sim_mode=self.sim_mode,
+            paused=self.paused,
+        )
+
+
+def open_watchlist() -> Watchlist:
+    """The persistent watchlist in the user's data dir; in memory if that cannot be opened."""
+    try:
+        from pumptui.social.state import SocialState
+
+        state: SocialState = SocialState()
+        return state
+    except Exception as exc:  # a read-only home must not stop the app from starting
+        log.warning("watchlist not persistent: %s", exc)
+        return MemoryWatchlist()

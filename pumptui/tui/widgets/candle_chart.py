@@ -1,0 +1,638 @@
+"""A real candlestick chart with volume, drawn from the market store's candles.
+
+Why a renderer of our own rather than plotext: a price chart needs half-cell vertical resolution
+(box-drawing and half-block glyphs give two price levels per row), an honest time axis (a bucket
+without trades is a gap, not a squeezed-out column), prices that are 0.0000000x SOL, and, for slow
+SSH links, redraws of only the cells that changed when one trade moves the last candle.
+
+The drawing (`draw_chart`) is a pure function from candles to a grid of glyphs and roles, so tests
+can check it against the OHLC it was given; `CandleChart` maps roles to theme styles and refreshes
+only the spans of the grid that differ from what is on screen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from enum import IntEnum
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from pumptui.api.models import Candle
+from pumptui.live.candles import TIMEFRAMES
+from pumptui.tui.format import compact
+
+TIMEFRAME_LABELS: dict[int, str] = {1: "1s", 15: "15s", 60: "1m", 300: "5m", 900: "15m", 3600: "1h"}
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_VOLUME_BLOCKS = " ▁▂▃▄▅▆▇█"
+# Label periods for the time axis: labels fall on round clock times, whatever the timeframe.
+_NICE_PERIODS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
+                 43200, 86400, 172800, 604800)
+LABEL_WIDTH = 9
+"""Cells for the price labels: wide enough for "0.0₁₂1234" so the plot does not jitter."""
+
+
+def timeframe_label(seconds: int) -> str:
+    return TIMEFRAME_LABELS.get(seconds, f"{seconds}s")
+
+
+# -- number formatting ---------------------------------------------------------------------------
+
+
+def format_price(value: float, step: float | None = None, digits: int = 3) -> str:
+    """A SOL price short enough for an axis label, with enough digits to tell ticks apart.
+
+    Prices below 0.001 use the subscript-zeros notation of on-chain charts: 0.000000028 becomes
+    "0.0₇28" (seven zeros after the point, then the significant digits). `step`, the distance
+    between neighbouring labels, decides how many significant digits are needed; without it,
+    `digits` are shown.
+    """
+    if not math.isfinite(value):
+        return "?"
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    magnitude = math.floor(math.log10(value))
+    if step and step > 0 and math.isfinite(step):
+        digits = max(2, min(5, magnitude - math.floor(math.log10(step)) + 1))
+    if value >= 1000:
+        return sign + compact(value)
+    if value >= 0.001:
+        decimals = max(0, digits - 1 - magnitude)
+        return f"{sign}{value:.{decimals}f}"
+    mantissa = round(value / 10 ** (magnitude - digits + 1))
+    if mantissa >= 10**digits:  # 9.99e-9 rounded up to 1.00e-8
+        magnitude += 1
+        mantissa = round(mantissa / 10)
+    zeros = -magnitude - 1
+    return f"{sign}0.0{str(zeros).translate(_SUBSCRIPTS)}{mantissa}"
+
+
+def axis_label(value: float, decimals: int, reference: float) -> str:
+    """`value` with `decimals` decimal places, every label of one axis in the same notation.
+
+    Below 0.001 the zeros after the point are counted once, from `reference` (the top of the
+    axis), so 2e-7 and 5e-8 read "0.0₆20" and "0.0₆05" and line up, rather than switching
+    notation halfway down the axis.
+    """
+    if not math.isfinite(value) or value < 0:
+        return format_price(value)
+    if reference >= 0.001 or reference <= 0:
+        if value >= 1000:
+            return compact(value)
+        return f"{value:.{max(0, decimals)}f}"
+    zeros = -math.floor(math.log10(reference)) - 1
+    digits = max(1, min(decimals - zeros, LABEL_WIDTH - 3 - len(str(zeros))))
+    mantissa = round(value * 10 ** (zeros + digits))
+    if mantissa >= 10**digits:
+        return format_price(value)
+    return f"0.0{str(zeros).translate(_SUBSCRIPTS)}{mantissa:0{digits}d}"
+
+
+def nice_step(span: float, count: int) -> float:
+    """A round step (1, 2 or 5 times a power of ten) that cuts `span` into about `count` parts."""
+    if span <= 0 or count <= 0 or not math.isfinite(span):
+        return 0.0
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return factor * power
+    return 10 * power
+
+
+# -- the grid ------------------------------------------------------------------------------------
+
+
+class Role(IntEnum):
+    """What a cell shows; the widget maps each role to a style from its component classes."""
+
+    EMPTY = 0
+    UP = 1
+    DOWN = 2
+    GAP = 3
+    VOLUME_UP = 4
+    VOLUME_DOWN = 5
+    AXIS = 6
+    LABEL = 7
+    LAST_UP = 8
+    LAST_DOWN = 9
+    TIME = 10
+    MESSAGE = 11
+
+
+_NONE, _WICK, _BODY = 0, 1, 2
+# (upper half, lower half) of a cell → glyph. Wicks are light lines in every style.
+_WICK_GLYPHS = {(_WICK, _WICK): "│", (_NONE, _WICK): "╷", (_WICK, _NONE): "╵"}
+# Filled bodies: half blocks. Where a wick and a body share a cell the body's half wins.
+_FILLED = {
+    (_BODY, _BODY): "█", (_NONE, _BODY): "▄", (_BODY, _NONE): "▀",
+    (_WICK, _BODY): "▄", (_BODY, _WICK): "▀", **_WICK_GLYPHS,
+}
+# Hollow bodies: heavy lines, which keep the wick half visible (╽ ╿).
+_HOLLOW = {
+    (_BODY, _BODY): "┃", (_NONE, _BODY): "╻", (_BODY, _NONE): "╹",
+    (_WICK, _BODY): "╽", (_BODY, _WICK): "╿", **_WICK_GLYPHS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PriceScale:
+    """Maps prices to half-rows ("sub-rows"): 0 is the top half of the top row."""
+
+    low: float
+    high: float
+    sub_rows: int
+
+    def sub_row(self, price: float) -> int:
+        if self.high <= self.low:
+            return self.sub_rows // 2
+        fraction = (self.high - price) / (self.high - self.low)
+        return max(0, min(self.sub_rows - 1, round(fraction * (self.sub_rows - 1))))
+
+    def row(self, price: float) -> int:
+        return self.sub_row(price) // 2
+
+
+@dataclass(slots=True)
+class ChartGrid:
+    """The chart as rows of glyphs and roles, plus what it was drawn from (for tests and diffs)."""
+
+    width: int
+    height: int
+    chars: list[list[str]]
+    roles: list[list[Role]]
+    scale: PriceScale | None = None
+    plot_rows: int = 0
+    volume_rows: int = 0
+    plot_width: int = 0
+    # Column of each candle drawn, keyed by the candle's bucket start.
+    columns: dict[float, int] = field(default_factory=dict)
+    candles: list[Candle] = field(default_factory=list)
+
+    @classmethod
+    def blank(cls, width: int, height: int) -> ChartGrid:
+        return cls(
+            width,
+            height,
+            [[" "] * width for _ in range(height)],
+            [[Role.EMPTY] * width for _ in range(height)],
+        )
+
+    def put(self, x: int, y: int, text: str, role: Role) -> None:
+        """Write single-cell characters from (x, y), clipped to the grid."""
+        if not 0 <= y < self.height:
+            return
+        row_chars, row_roles = self.chars[y], self.roles[y]
+        for offset, char in enumerate(text):
+            column = x + offset
+            if 0 <= column < self.width:
+                row_chars[column] = char
+                row_roles[column] = role
+
+    def row_text(self, y: int) -> str:
+        return "".join(self.chars[y])
+
+    def column_text(self, x: int) -> str:
+        return "".join(self.chars[y][x] for y in range(self.height))
+
+    def changed_regions(self, other: ChartGrid | None) -> list[Region] | None:
+        """The spans (one per row at most) where `other` differs; None when all of it does."""
+        if other is None or other.width != self.width or other.height != self.height:
+            return None
+        regions: list[Region] = []
+        for y in range(self.height):
+            chars, roles = self.chars[y], self.roles[y]
+            old_chars, old_roles = other.chars[y], other.roles[y]
+            if chars == old_chars and roles == old_roles:
+                continue
+            first = next(
+                x for x in range(self.width)
+                if chars[x] != old_chars[x] or roles[x] != old_roles[x]
+            )
+            last = next(
+                x for x in range(self.width - 1, -1, -1)
+                if chars[x] != old_chars[x] or roles[x] != old_roles[x]
+            )
+            regions.append(Region(first, y, last - first + 1, 1))
+        return regions
+
+
+def volume_rows_for(height: int) -> int:
+    """Rows given to the volume histogram: a fifth of the chart, between 1 and 5."""
+    if height < 8:
+        return 0
+    return max(1, min(5, height // 5))
+
+
+def draw_chart(
+    candles: Sequence[Candle],
+    width: int,
+    height: int,
+    *,
+    seconds: int,
+    tz: tzinfo | None = None,
+    hollow_up: bool = True,
+    stride: int = 2,
+    end: float | None = None,
+) -> ChartGrid:
+    """Draw the most recent candles that fit in `width` × `height` cells.
+
+    Layout: price plot on top, volume histogram below, time labels on the last row, price axis on
+    the right. The newest candle sits at the right edge (or the bucket holding `end`, to look
+    back in time); one column per bucket of `seconds`, so a bucket without trades shows as a gap
+    (a dim dash at the previous close). The price scale spans the lowest low and highest high of
+    the visible candles. Rising candles (close ≥ open) are drawn hollow when `hollow_up`, falling
+    ones filled, so direction reads without colour.
+    """
+    grid = ChartGrid.blank(max(0, width), max(0, height))
+    if width <= 0 or height <= 0:
+        return grid
+    label_width = LABEL_WIDTH
+    plot_width = width - label_width - 2  # axis line and a space before the labels
+    if not candles or height < 4 or plot_width < stride * 2:
+        return _message(grid, "No trades yet" if not candles else "Too small for a chart")
+
+    volume_rows = volume_rows_for(height)
+    plot_rows = height - 1 - volume_rows
+    grid.plot_rows, grid.volume_rows, grid.plot_width = plot_rows, volume_rows, plot_width
+    count = plot_width // stride
+
+    # The visible buckets, newest on the right; candles outside them are only used to carry the
+    # last close into leading gaps.
+    last_bucket = math.floor((candles[-1].start if end is None else end) / seconds)
+    first_bucket = last_bucket - count + 1
+    by_bucket: dict[int, Candle] = {}
+    carried: float | None = None
+    for candle in candles:
+        bucket = math.floor(candle.start / seconds)
+        if bucket < first_bucket:
+            carried = candle.close
+        elif bucket <= last_bucket:
+            by_bucket[bucket] = candle
+    visible = [by_bucket[b] for b in sorted(by_bucket)]
+    grid.candles = visible
+    if not visible:
+        return _message(grid, "No trades in this stretch")
+
+    levels: list[tuple[int, int, Candle | None, float | None]] = []  # (bucket, x, candle, flat)
+    for index in range(count):
+        bucket = first_bucket + index
+        x = plot_width - stride * (count - index) + (stride - 1) // 2
+        candle = by_bucket.get(bucket)
+        if candle is not None:
+            levels.append((bucket, x, candle, None))
+            carried = candle.close
+        elif carried is not None:
+            levels.append((bucket, x, None, carried))
+
+    lows = [c.low for c in visible] + [flat for _, _, c, flat in levels if flat is not None]
+    highs = [c.high for c in visible] + [flat for _, _, c, flat in levels if flat is not None]
+    scale = PriceScale(min(lows), max(highs), plot_rows * 2)
+    grid.scale = scale
+
+    for _bucket, x, candle, flat in levels:
+        if candle is None:
+            if flat is not None:
+                grid.put(x, scale.row(flat), "─", Role.GAP)
+            continue
+        grid.columns[candle.start] = x
+        _draw_candle(grid, x, candle, scale, hollow_up)
+
+    _draw_volume(grid, visible, plot_rows, volume_rows)
+    _draw_axis(grid, scale, visible[-1], plot_rows, volume_rows, plot_width, label_width)
+    _draw_time_labels(grid, levels, first_bucket, seconds, stride, plot_width, tz)
+    return grid
+
+
+def _message(grid: ChartGrid, text: str) -> ChartGrid:
+    text = text[: grid.width]
+    grid.put(max(0, (grid.width - len(text)) // 2), grid.height // 2, text, Role.MESSAGE)
+    return grid
+
+
+def _draw_candle(grid: ChartGrid, x: int, candle: Candle, scale: PriceScale, hollow: bool) -> None:
+    rising = candle.close >= candle.open
+    glyphs = _HOLLOW if rising and hollow else _FILLED
+    role = Role.UP if rising else Role.DOWN
+    high_sub, low_sub = scale.sub_row(candle.high), scale.sub_row(candle.low)
+    body_top = scale.sub_row(max(candle.open, candle.close))
+    body_bottom = scale.sub_row(min(candle.open, candle.close))
+
+    def state(sub: int) -> int:
+        if body_top <= sub <= body_bottom:
+            return _BODY
+        if high_sub <= sub <= low_sub:
+            return _WICK
+        return _NONE
+
+    for row in range(high_sub // 2, low_sub // 2 + 1):
+        glyph = glyphs.get((state(2 * row), state(2 * row + 1)))
+        if glyph:
+            grid.put(x, row, glyph, role)
+
+
+def _draw_volume(grid: ChartGrid, visible: list[Candle], top: int, rows: int) -> None:
+    if rows <= 0:
+        return
+    peak = max((c.volume_sol for c in visible), default=0.0)
+    if peak <= 0:
+        return
+    levels = rows * 8
+    for candle in visible:
+        x = grid.columns[candle.start]
+        filled = math.ceil(candle.volume_sol / peak * levels) if candle.volume_sol > 0 else 0
+        role = Role.VOLUME_UP if candle.close >= candle.open else Role.VOLUME_DOWN
+        for level_row in range(rows):
+            part = max(0, min(8, filled - 8 * level_row))
+            if part:
+                grid.put(x, top + rows - 1 - level_row, _VOLUME_BLOCKS[part], role)
+    label = f"{compact(peak)} SOL"
+    grid.put(grid.plot_width + 2, top, label[:LABEL_WIDTH], Role.LABEL)
+
+
+def _draw_axis(
+    grid: ChartGrid,
+    scale: PriceScale,
+    last: Candle,
+    plot_rows: int,
+    volume_rows: int,
+    plot_width: int,
+    label_width: int,
+) -> None:
+    axis_x, label_x = plot_width, plot_width + 2
+    for row in range(plot_rows + volume_rows):
+        grid.put(axis_x, row, "│", Role.AXIS)
+    span = scale.high - scale.low
+    step = nice_step(span, max(2, plot_rows // 2))
+    last_row = scale.row(last.close)
+    labelled: set[int] = set()
+    decimals = -math.floor(math.log10(step)) if step > 0 else 0
+    if step > 0:
+        first = math.ceil(scale.low / step - 1e-9)
+        last_tick = math.floor(scale.high / step + 1e-9)
+        for multiple in range(first, last_tick + 1):
+            tick = multiple * step
+            row = scale.row(tick)
+            if all(abs(row - other) > 1 for other in labelled) and row != last_row:
+                labelled.add(row)
+                grid.put(axis_x, row, "┤", Role.AXIS)
+                label = axis_label(tick, decimals, scale.high)
+                grid.put(label_x, row, label[:label_width], Role.LABEL)
+    # The last close, highlighted: what the coin trades at now, one digit finer than the ticks.
+    if step > 0:
+        precise = axis_label(last.close, decimals + 1, scale.high)
+    else:
+        precise = format_price(last.close)
+    role = Role.LAST_UP if last.close >= last.open else Role.LAST_DOWN
+    grid.put(axis_x, last_row, "┤", Role.AXIS)
+    grid.put(label_x - 1, last_row, " " * (label_width + 1), role)
+    grid.put(label_x, last_row, precise[:label_width], role)
+
+
+def _draw_time_labels(
+    grid: ChartGrid,
+    levels: list[tuple[int, int, Candle | None, float | None]],
+    first_bucket: int,
+    seconds: int,
+    stride: int,
+    plot_width: int,
+    tz: tzinfo | None,
+) -> None:
+    time_format = "%H:%M:%S" if seconds < 60 else "%d %H:%M" if seconds >= 3600 else "%H:%M"
+    sample = _local(first_bucket * seconds, tz).strftime(time_format)
+    min_period = math.ceil((len(sample) + 2) / stride) * seconds
+    period = next((p for p in _NICE_PERIODS if p >= min_period and p % seconds == 0), None)
+    if period is None:
+        period = min_period
+    row = grid.height - 1
+    next_free = 0
+    count = plot_width // stride
+    # No labels over the empty stretch before the coin's first trade.
+    first_with_data = levels[0][0] if levels else first_bucket
+    for index in range(first_with_data - first_bucket, count):
+        start = (first_bucket + index) * seconds
+        moment = _local(start, tz)
+        offset = moment.utcoffset() or timedelta(0)
+        if (start + int(offset.total_seconds())) % period:
+            continue
+        x = plot_width - stride * (count - index) + (stride - 1) // 2
+        label = moment.strftime(time_format)
+        if x < next_free or x + len(label) > plot_width:
+            continue
+        grid.put(x, row, label, Role.TIME)
+        next_free = x + len(label) + 2
+    if next_free == 0 and levels:
+        # Too short a history for a round time: label the first candle, so the chart is dated.
+        bucket, x = levels[0][0], levels[0][1]
+        label = _local(bucket * seconds, tz).strftime(time_format)
+        if x + len(label) > plot_width:
+            x = max(0, plot_width - len(label))
+        grid.put(x, row, label, Role.TIME)
+
+
+def _local(timestamp: float, tz: tzinfo | None) -> datetime:
+    moment = datetime.fromtimestamp(timestamp, tz)
+    return moment if tz is not None else moment.astimezone()
+
+
+# -- the widget ----------------------------------------------------------------------------------
+
+_ROLE_CLASSES: dict[Role, str] = {
+    Role.UP: "candle-chart--up",
+    Role.DOWN: "candle-chart--down",
+    Role.GAP: "candle-chart--gap",
+    Role.VOLUME_UP: "candle-chart--volume-up",
+    Role.VOLUME_DOWN: "candle-chart--volume-down",
+    Role.AXIS: "candle-chart--axis",
+    Role.LABEL: "candle-chart--label",
+    Role.LAST_UP: "candle-chart--last-up",
+    Role.LAST_DOWN: "candle-chart--last-down",
+    Role.TIME: "candle-chart--time",
+    Role.MESSAGE: "candle-chart--message",
+}
+
+
+class CandleChart(Widget, can_focus=True):
+    """Candles and volume of one coin at one timeframe, fed by `show_candles`.
+
+    The widget never reads the network or the store itself: its screen hands it the store's
+    candles. Drawing again with unchanged data repaints nothing; a changed last candle repaints
+    only the cells that moved, which is what keeps a live chart cheap over SSH. With colour,
+    candles are the classic filled ones; under NO_COLOR rising candles are drawn hollow.
+    Left/right look back in time; the chart then stays on that stretch while trades arrive,
+    until End (or panning back to the newest candle) follows the market again.
+    """
+
+    BINDINGS = [
+        Binding("left,h", "pan(-1)", "Earlier", id="chart.earlier", show=False,
+                tooltip="Move the chart back in time"),
+        Binding("right,l", "pan(1)", "Later", id="chart.later", show=False,
+                tooltip="Move the chart forward in time"),
+        Binding("end", "follow_live", "Live", id="chart.live", show=False,
+                tooltip="Back to the newest candles"),
+    ]
+
+    COMPONENT_CLASSES = set(_ROLE_CLASSES.values())
+
+    DEFAULT_CSS = """
+    CandleChart {
+        height: 1fr;
+        min-height: 6;
+        border-top: solid $panel-lighten-2;
+        border-title-color: $text-muted;
+        border-title-align: left;
+        &:focus { border-top: solid $accent; border-title-color: $text; }
+        & > .candle-chart--up { color: $success; }
+        & > .candle-chart--down { color: $error; }
+        & > .candle-chart--gap { color: $text-disabled; }
+        & > .candle-chart--volume-up { color: $success 60%; }
+        & > .candle-chart--volume-down { color: $error 60%; }
+        & > .candle-chart--axis { color: $text-disabled; }
+        & > .candle-chart--label { color: $text-muted; }
+        & > .candle-chart--last-up { color: $background; background: $success; text-style: bold; }
+        & > .candle-chart--last-down { color: $background; background: $error; text-style: bold; }
+        & > .candle-chart--time { color: $text-muted; }
+        & > .candle-chart--message { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    def __init__(
+        self,
+        *,
+        seconds: int = 60,
+        tz: tzinfo | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.seconds = seconds if seconds in TIMEFRAMES else 60
+        self.tz = tz
+        self._candles: list[Candle] = []
+        self._grid: ChartGrid | None = None
+        self._end: float | None = None  # the right edge when looking back; None: the newest
+        self._styles_by_role: dict[Role, Style] | None = None
+
+    # -- data ------------------------------------------------------------------------------------
+
+    def show_candles(self, candles: Sequence[Candle], seconds: int | None = None) -> None:
+        """Show these candles (oldest first); repaint only what changed since the last call."""
+        if seconds is not None and seconds != self.seconds:
+            self.seconds = seconds
+            self._end = None
+            self._update_title()
+        self._candles = list(candles)
+        self._redraw()
+
+    @property
+    def following(self) -> bool:
+        """Whether the newest candle is at the right edge (not looking back in time)."""
+        return self._end is None
+
+    def action_pan(self, direction: int) -> None:
+        """Move a quarter of the visible candles back (-1) or forward (+1) in time."""
+        if not self._candles:
+            return
+        grid = self._grid
+        visible = max(1, grid.plot_width // 2) if grid is not None and grid.plot_width else 10
+        seconds = self.seconds
+        newest = math.floor(self._candles[-1].start / seconds) * seconds
+        oldest = math.floor(self._candles[0].start / seconds) * seconds
+        current = newest if self._end is None else self._end
+        target = current + direction * max(1, visible // 4) * seconds
+        # Never past the newest candle, nor so far back that the oldest leaves the chart.
+        earliest = min(newest, oldest + (visible - 1) * seconds)
+        target = max(earliest, target)
+        self._end = None if target >= newest else target
+        self._update_title()
+        self._redraw()
+
+    def action_follow_live(self) -> None:
+        if self._end is not None:
+            self._end = None
+            self._update_title()
+            self._redraw()
+
+    @property
+    def grid(self) -> ChartGrid | None:
+        """What is on screen now (None before the first layout)."""
+        return self._grid
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._update_title()
+
+    def on_resize(self) -> None:
+        self._grid = None
+        self._redraw()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles_by_role = None
+
+    def _redraw(self) -> None:
+        width, height = self.size
+        if not self.is_mounted or width <= 0 or height <= 0:
+            return
+        grid = draw_chart(
+            self._candles,
+            width,
+            height,
+            seconds=self.seconds,
+            tz=self.tz,
+            end=self._end,
+            # With colour, classic filled candles; without (NO_COLOR), rising ones are hollow.
+            hollow_up=self.app.no_color,
+        )
+        regions = grid.changed_regions(self._grid)
+        self._grid = grid
+        if regions is None:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
+
+    def _update_title(self) -> None:
+        title = Text("Chart ")
+        for seconds in TIMEFRAMES:
+            label = timeframe_label(seconds)
+            if seconds == self.seconds:
+                title.append(f"[{label}]", style="bold reverse")
+            else:
+                title.append(f" {label} ")
+        if self._end is not None:
+            title.append(" · history (end: live) ", style="bold")
+        self.border_title = title
+
+    def _role_styles(self) -> dict[Role, Style]:
+        if self._styles_by_role is None:
+            base = self.rich_style
+            self._styles_by_role = {Role.EMPTY: base}
+            for role, name in _ROLE_CLASSES.items():
+                self._styles_by_role[role] = base + self.get_component_rich_style(name)
+        return self._styles_by_role
+
+    def render_line(self, y: int) -> Strip:
+        grid = self._grid
+        width = self.size.width
+        if grid is None or y >= grid.height or grid.width != width:
+            return Strip.blank(width, self.rich_style)
+        styles = self._role_styles()
+        chars, roles = grid.chars[y], grid.roles[y]
+        segments: list[Segment] = []
+        start = 0
+        for x in range(1, width + 1):
+            if x == width or roles[x] != roles[start]:
+                segments.append(Segment("".join(chars[start:x]), styles[roles[start]]))
+                start = x
+        return Strip(segments, width)

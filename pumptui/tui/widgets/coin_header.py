@@ -1,0 +1,270 @@
+"""The coin's header: who, what and how far, in two lines that fit an 80-column terminal.
+
+Facts are laid out as fields in a fixed order; when the terminal is too narrow for all of them,
+the least important fields are left out rather than wrapped or cut mid-number. The coin's name and
+symbol come from the API, so they are `Text` (never markup) and are truncated by cell width.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from pumptui.api.models import Coin
+from pumptui.tui.format import age, compact, short_address, usd
+
+CROWN = "♛"
+GRADUATED = "✓"
+WATCHED = "★"
+NAME_CELLS = 32
+BAR_CELLS = 10
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+Clock = Callable[[], float]
+
+
+def progress_bar(fraction: float, width: int = BAR_CELLS) -> str:
+    """A bar `width` cells wide filled to `fraction` in eighths of a cell (no colour needed)."""
+    fraction = max(0.0, min(1.0, fraction if math.isfinite(fraction) else 0.0))
+    eighths = round(fraction * width * 8)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + (_EIGHTHS[part] if part and full < width else "")
+    return bar.ljust(width, "·")
+
+
+def social_label(url: str) -> str | None:
+    """A short label for a social link ("x.com/handle", "t.me/group", "site.xyz"); None if unsafe.
+
+    Only http(s) links are shown; anything else (javascript:, file:, junk) is dropped.
+    """
+    text = url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.removeprefix("www.")
+    path = parts.path.strip("/")
+    label = f"{host}/{path}" if path else host
+    return label if len(label) <= 28 else label[:27] + "…"
+
+
+@dataclass(slots=True)
+class _Field:
+    """One fact of the header. When a line is too long, the step with the highest rank goes
+    first: either leaving a field out (`drop_rank`) or using its shorter form (`compact_rank`)."""
+
+    text: Text
+    drop_rank: int  # negative: never left out
+    compact: Text | None = None
+    compact_rank: int = 0
+
+
+class CoinHeader(Widget):
+    """Name, symbol, marks, market cap, progress, ATH, replies, age, mint, creator, socials."""
+
+    COMPONENT_CLASSES = {
+        "coin-header--name",
+        "coin-header--symbol",
+        "coin-header--label",
+        "coin-header--value",
+        "coin-header--king",
+        "coin-header--graduated",
+        "coin-header--watched",
+        "coin-header--progress",
+        "coin-header--link",
+    }
+
+    DEFAULT_CSS = """
+    CoinHeader {
+        height: 2;
+        padding: 0 1;
+        background: $boost;
+        & > .coin-header--name { text-style: bold; color: $text; }
+        & > .coin-header--symbol { color: $accent; text-style: bold; }
+        & > .coin-header--label { color: $text-muted; }
+        & > .coin-header--value { color: $text; }
+        & > .coin-header--king { color: $warning; text-style: bold; }
+        & > .coin-header--graduated { color: $success; text-style: bold; }
+        & > .coin-header--watched { color: $warning; }
+        & > .coin-header--progress { color: $success; }
+        & > .coin-header--link { color: $text-muted; text-style: underline; }
+    }
+    """
+
+    def __init__(
+        self,
+        mint: str,
+        *,
+        clock: Clock = time.time,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.mint = mint
+        self.clock = clock
+        self.coin: Coin | None = None
+        self.is_king = False
+        self.watched = False
+        self.sol_price: float | None = None
+        self._text: Text | None = None
+
+    def show_coin(
+        self,
+        coin: Coin | None,
+        *,
+        is_king: bool = False,
+        watched: bool = False,
+        sol_price: float | None = None,
+    ) -> None:
+        """Show this state of the coin; repaints only if the header's text changed."""
+        self.coin, self.is_king, self.watched, self.sol_price = coin, is_king, watched, sol_price
+        self._update()
+
+    def refresh_ages(self) -> None:
+        self._update()
+
+    def on_resize(self) -> None:
+        self._text = None
+        self._update()
+
+    def _update(self) -> None:
+        if not self.is_mounted:
+            return
+        text = self.header_text(self.content_region.width or self.size.width)
+        if self._text is None or text != self._text:
+            self._text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text or Text("")
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"coin-header--{name}", partial=True)
+
+    def _labelled(self, label: str, value: str | Text) -> Text:
+        text = Text(f"{label} ", self._style("label"), end="")
+        text.append_text(value if isinstance(value, Text) else Text(value, self._style("value")))
+        return text
+
+    def header_text(self, width: int) -> Text:
+        """The two lines for `width` cells (public for tests)."""
+        coin = self.coin
+        if coin is None:
+            line = Text(f"Loading {self.mint}…", self._style("label"), no_wrap=True, end="")
+            return Text("\n", end="").join([line, Text("")])
+        first = self._fit(self._first_line(coin), width)
+        second = self._fit(self._second_line(coin), width)
+        return Text("\n", no_wrap=True, overflow="ellipsis", end="").join([first, second])
+
+    def _title(self, coin: Coin, name_cells: int, compact: bool) -> Text:
+        title = Text(no_wrap=True, end="")
+        if self.watched:
+            title.append(f"{WATCHED} ", self._style("watched"))
+        if self.is_king:
+            title.append(CROWN if compact else f"{CROWN} KOTH", self._style("king"))
+            title.append(" ")
+        if coin.complete:
+            title.append(GRADUATED if compact else f"{GRADUATED} graduated",
+                         self._style("graduated"))
+            title.append(" ")
+        name = Text(coin.name or "(no name)", self._style("name"), no_wrap=True, end="")
+        name.truncate(name_cells, overflow="ellipsis")
+        title.append_text(name)
+        if coin.symbol:
+            symbol = Text(coin.symbol, self._style("symbol"), no_wrap=True, end="")
+            symbol.truncate(max(4, name_cells // 2), overflow="ellipsis")
+            title.append(" ")
+            title.append_text(symbol)
+        return title
+
+    def _first_line(self, coin: Coin) -> list[_Field]:
+        fields = [_Field(self._title(coin, NAME_CELLS, False), -1,
+                         self._title(coin, NAME_CELLS // 2, True), 4)]
+
+        cap = Text(f"{compact(coin.market_cap_sol)} SOL", self._style("value"), end="")
+        dollars = coin.usd_market_cap
+        if dollars is None and self.sol_price:
+            dollars = coin.market_cap_sol * self.sol_price
+        short_cap = cap.copy()
+        if dollars is not None:
+            cap.append(f" {usd(dollars)}", self._style("label"))
+        fields.append(_Field(self._labelled("mcap", cap), 2, self._labelled("mcap", short_cap), 6))
+
+        if coin.complete:
+            fields.append(_Field(Text("bonded 100%", self._style("graduated"), end=""), 3))
+        else:
+            fields.append(_Field(self._progress(coin, BAR_CELLS), 3,
+                                 self._progress(coin, BAR_CELLS // 2), 8))
+        fields.append(_Field(self._labelled("replies", str(coin.reply_count)), 5))
+        if coin.ath_market_cap_sol:
+            fields.append(
+                _Field(self._labelled("ATH", f"{compact(coin.ath_market_cap_sol)} SOL"), 7)
+            )
+        if coin.created_at:
+            fields.append(_Field(self._labelled("age", age(self.clock() - coin.created_at)), 9))
+        return fields
+
+    def _progress(self, coin: Coin, cells: int) -> Text:
+        text = Text(progress_bar(coin.progress, cells), self._style("progress"), end="")
+        text.append(f" {coin.progress * 100:.1f}%", self._style("value"))
+        return text
+
+    def _second_line(self, coin: Coin) -> list[_Field]:
+        fields = [_Field(self._labelled("mint", coin.mint), -1,
+                         self._labelled("mint", short_address(coin.mint)), 9)]
+        if coin.creator or coin.creator_username:
+            creator = Text(
+                coin.creator_username or short_address(coin.creator) or "?", self._style("value"),
+                no_wrap=True, end="",
+            )
+            creator.truncate(20, overflow="ellipsis")
+            fields.append(_Field(self._labelled("by", creator), 5))
+        for rank, url in zip((6, 7, 8), (coin.twitter, coin.telegram, coin.website), strict=True):
+            label = social_label(url) if url else None
+            if label:
+                link = self._style("link") + Style(link=_safe_link(url or ""))
+                fields.append(_Field(Text(label, link, end=""), rank))
+        return fields
+
+    @staticmethod
+    def _fit(fields: list[_Field], width: int, gap: str = "  ") -> Text:
+        """Join fields left to right, shortening or leaving out the least important until the
+        line fits; whatever still overflows is cut with an ellipsis."""
+        kept = [_Field(f.text, f.drop_rank, f.compact, f.compact_rank) for f in fields]
+
+        def total() -> int:
+            return sum(f.text.cell_len for f in kept) + len(gap) * (len(kept) - 1)
+
+        while total() > width:
+            steps = [(f.compact_rank, True, f) for f in kept if f.compact is not None]
+            steps += [(f.drop_rank, False, f) for f in kept if f.drop_rank >= 0]
+            if not steps:
+                break
+            _rank, shorten, field = max(steps, key=lambda step: step[0])
+            if shorten:
+                field.text, field.compact = field.compact or field.text, None
+            else:
+                kept.remove(field)
+        line = Text(gap, end="").join(f.text for f in kept)
+        line.no_wrap = True
+        line.truncate(max(1, width), overflow="ellipsis")
+        return line
+
+
+def _safe_link(url: str) -> str:
+    text = url.strip()
+    return text if "://" in text else "https://" + text

@@ -1,0 +1,309 @@
+"""A live table of coins, keyed by mint, updated in place.
+
+The table never rebuilds itself for one change: `show()` diffs the coins it is given against what
+it shows, removes rows that left, adds rows that arrived, rewrites only the cells whose text
+changed and re-sorts only when the order changed. The cursor is pinned to its coin, not to a row
+index, so a launch arriving at the top does not move the cursor onto another coin under the
+user's finger.
+
+The widget only draws: it is handed coins and a `RowContext` (clock, king, watch marks, price
+history), and never reads the network or the store itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
+
+from pumptui.api.models import Coin
+from pumptui.tui import format as fmt
+from pumptui.tui.keys import TABLE_BINDINGS
+from pumptui.tui.widgets.sparkline import progress_bar, sparkline
+
+
+@dataclass(frozen=True, slots=True)
+class SortOrder:
+    """A way to order coins; `key` is sorted largest first."""
+
+    label: str
+    key: Callable[[Coin], float]
+
+
+SORT_ORDERS: tuple[SortOrder, ...] = (
+    SortOrder("newest", lambda c: c.created_at or 0.0),
+    SortOrder("market cap", lambda c: c.market_cap_sol),
+    SortOrder("curve progress", lambda c: c.progress),
+    SortOrder("replies", lambda c: float(c.reply_count)),
+    SortOrder("last trade", lambda c: c.last_trade_at or 0.0),
+)
+
+
+@dataclass(slots=True)
+class RowContext:
+    """Everything besides the coin that a row shows."""
+
+    now: float
+    king_mint: str | None = None
+    watched: frozenset[str] = frozenset()
+    # USD per SOL, for coins whose record has no USD market cap.
+    sol_usd: float | None = None
+    # Recent prices of a coin, oldest first (the trend sparkline).
+    trend: Callable[[str], Sequence[float]] = field(default=lambda mint: ())
+    # Bumps whenever anything about the coin changed; rows whose version, age text and marks
+    # are unchanged are skipped without building any text.
+    version: Callable[[str], int] = field(default=lambda mint: -1)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    justify: str = "left"
+
+
+COIN_WIDTH = 20
+TREND_WIDTH = 8
+BAR_WIDTH = 6
+COLUMNS: tuple[Column, ...] = (
+    Column("age", "Age", 3, "right"),
+    Column("marks", "", 2),
+    Column("coin", "Coin", COIN_WIDTH),
+    Column("mc", "MC SOL", 6, "right"),
+    Column("usd", "MC $", 6, "right"),
+    Column("curve", "Curve", BAR_WIDTH + 5),
+    Column("replies", "Rep", 4, "right"),
+    Column("trend", "Trend", TREND_WIDTH),
+)
+KING_MARK = "♛"
+GRADUATED_MARK = "✓"
+WATCHED_MARK = "★"
+
+Cells = tuple[Text, ...]
+
+
+def coin_matches(coin: Coin, needle: str) -> bool:
+    """Case-insensitive substring match on symbol, name or mint (what `/` filters by)."""
+    if not needle:
+        return True
+    needle = needle.casefold()
+    return (
+        needle in coin.symbol.casefold()
+        or needle in coin.name.casefold()
+        or needle in coin.mint.casefold()
+    )
+
+
+class CoinTable(DataTable[Text]):
+    """Coins as rows keyed by mint; `show()` is the only way rows change."""
+
+    inherit_bindings = False
+    BINDINGS = TABLE_BINDINGS
+
+    DEFAULT_CSS = """
+    CoinTable { scrollbar-size-vertical: 1; overflow-x: hidden; }
+    CoinTable > .datatable--header { text-style: bold; }
+    """
+
+    def __init__(self, *, limit: int = 200, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=1)
+        self.limit = limit
+        self.sort_index = 0
+        self.filter_text = ""
+        self._cells: dict[str, Cells] = {}
+        self._row_state: dict[str, tuple[object, ...]] = {}
+        self._coins: Sequence[Coin] = ()
+        self._row_context = RowContext(now=0.0)
+
+    def on_mount(self) -> None:
+        for column in COLUMNS:
+            self.add_column(
+                Text(column.label, justify=column.justify),  # type: ignore[arg-type]
+                width=column.width,
+                key=column.key,
+            )
+
+    # -- what the user sees ------------------------------------------------------------------------
+
+    @property
+    def current_sort(self) -> SortOrder:
+        return SORT_ORDERS[self.sort_index]
+
+    @property
+    def cursor_mint(self) -> str | None:
+        """The mint of the coin under the cursor (None when the table is empty)."""
+        if not self.row_count:
+            return None
+        row = max(0, min(self.cursor_row, self.row_count - 1))
+        key = self.coordinate_to_cell_key((row, 0)).row_key.value
+        return key
+
+    @property
+    def shown_mints(self) -> list[str]:
+        """Mints in display order."""
+        return [str(row.key.value) for row in self.ordered_rows]
+
+    def cycle_sort(self) -> SortOrder:
+        self.sort_index = (self.sort_index + 1) % len(SORT_ORDERS)
+        self._redraw()
+        return self.current_sort
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip()
+        self._redraw()
+
+    # -- updating ----------------------------------------------------------------------------------
+
+    def show(self, coins: Sequence[Coin], context: RowContext) -> None:
+        """Make the table show `coins` (filtered, sorted, capped) with minimal changes."""
+        self._coins = coins
+        self._row_context = context
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        context = self._row_context
+        order = self.current_sort
+        wanted = [c for c in self._coins if coin_matches(c, self.filter_text)]
+        wanted.sort(key=lambda c: (order.key(c), c.created_at or 0.0, c.mint), reverse=True)
+        del wanted[self.limit :]
+        wanted_keys = [c.mint for c in wanted]
+        cursor_mint = self.cursor_mint
+        # The row the cursor was on, if its coin leaves, so the cursor stays near where it was.
+        cursor_row = self.cursor_row
+        with self.app.batch_update():
+            self._remove_stale(set(wanted_keys))
+            for coin in wanted:
+                self._put_row(coin, context)
+            if self.shown_mints != wanted_keys:
+                rank = {id(self._cells[m][0]): i for i, m in enumerate(wanted_keys)}
+                self.sort("age", key=lambda age_cell: rank[id(age_cell)])
+            if cursor_mint is not None and cursor_mint in self._cells:
+                target = self.get_row_index(cursor_mint)
+            else:
+                target = min(cursor_row, max(0, self.row_count - 1))
+            if self.row_count and target != self.cursor_row:
+                self.move_cursor(row=target, animate=False)
+
+    def _remove_stale(self, keep: set[str]) -> None:
+        stale = [m for m in self._cells if m not in keep]
+        if not stale:
+            return
+        if len(stale) > 20 and len(stale) * 2 > len(self._cells):
+            # remove_row re-lays out every row; a mostly-new table is cheaper to clear.
+            self.clear()
+            self._cells.clear()
+            self._row_state.clear()
+            return
+        for mint in stale:
+            self.remove_row(mint)
+            del self._cells[mint]
+            self._row_state.pop(mint, None)
+
+    def _put_row(self, coin: Coin, context: RowContext) -> None:
+        mint = coin.mint
+        age_text = fmt.age(context.now - coin.created_at) if coin.created_at else "?"
+        state = (
+            coin,
+            context.version(mint),
+            age_text,
+            mint == context.king_mint,
+            mint in context.watched,
+            context.sol_usd,
+        )
+        if self._row_state.get(mint) == state:
+            return
+        self._row_state[mint] = state
+        cells = row_cells(coin, context, age_text)
+        old = self._cells.get(mint)
+        if old is None:
+            self.add_row(*cells, key=mint)
+            self._cells[mint] = cells
+            return
+        merged = list(old)
+        for index, (before, after) in enumerate(zip(old, cells, strict=True)):
+            if before != after:
+                self._write_cell(mint, COLUMNS[index].key, after)
+                merged[index] = after
+        self._cells[mint] = tuple(merged)
+
+    def _write_cell(self, mint: str, column: str, value: Text) -> None:
+        """`update_cell`, but repainting only the row: `DataTable.update_cell` repaints the whole
+        table, so the ages ticking every second would cost a full table on the wire each time.
+
+        Relies on DataTable internals (`_data`, `_update_count`, pinned by textual<9); without
+        them it falls back to `update_cell`.
+        """
+        data = getattr(self, "_data", None)
+        row = data.get(RowKey(mint)) if isinstance(data, dict) else None
+        if row is None or not hasattr(self, "_update_count"):
+            self.update_cell(mint, column, value)
+            return
+        row[ColumnKey(column)] = value
+        self._update_count += 1
+        self.refresh_row(self.get_row_index(mint))
+
+
+def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
+    """The cells of one coin's row, as `Text` (API strings are never parsed as markup)."""
+    marks = Text(no_wrap=True)
+    if coin.complete:
+        marks.append(GRADUATED_MARK, style="bold green")
+    elif coin.mint == context.king_mint:
+        marks.append(KING_MARK, style="bold yellow")
+    else:
+        marks.append(" ")
+    if coin.mint in context.watched:
+        marks.append(WATCHED_MARK, style="bold cyan")
+    name = Text(no_wrap=True, overflow="ellipsis")
+    name.append(coin.symbol or "?", style="bold")
+    if coin.name and coin.name != coin.symbol:
+        name.append(" ")
+        name.append(coin.name, style="dim")
+    name.truncate(COIN_WIDTH, overflow="ellipsis")
+    if coin.market_cap_sol <= 0 and coin.virtual_token_reserves <= 0:
+        # Not loaded yet (a watched coin before its first refresh): no numbers to show.
+        dash = Text("—", justify="right", no_wrap=True)
+        return (
+            Text(age_text, justify="right", no_wrap=True),
+            marks,
+            name,
+            dash,
+            dash.copy(),
+            Text(""),
+            dash.copy(),
+            Text(""),
+        )
+    progress = coin.progress
+    bar_style = (
+        "green" if coin.complete else ("yellow" if coin.mint == context.king_mint else "blue")
+    )
+    curve = Text(no_wrap=True)
+    curve.append(progress_bar(progress, BAR_WIDTH), style=bar_style)
+    curve.append(fmt.percent(progress).rjust(5))
+    prices = context.trend(coin.mint)
+    usd_cap = coin.usd_market_cap
+    if usd_cap is None and context.sol_usd:
+        usd_cap = coin.market_cap_sol * context.sol_usd
+    trend_style = ""
+    if len(prices) >= 2:
+        trend_style = fmt.UP_STYLE if prices[-1] >= prices[0] else fmt.DOWN_STYLE
+    return (
+        Text(age_text, justify="right", no_wrap=True),
+        marks,
+        name,
+        Text(fmt.compact(coin.market_cap_sol), justify="right", no_wrap=True),
+        Text(fmt.usd(usd_cap), justify="right", no_wrap=True),
+        curve,
+        Text(
+            str(coin.reply_count) if coin.reply_count < 10_000 else "9999+",
+            justify="right",
+            no_wrap=True,
+        ),
+        Text(sparkline(prices, TREND_WIDTH), style=trend_style, no_wrap=True),
+    )

@@ -1,0 +1,56 @@
+"""Text sparklines and bars that fit in one table cell.
+
+Textual's `Sparkline` widget needs a widget per chart; a table of coins needs one short string per
+row instead. These helpers return plain strings (block characters only, no markup), so they are
+cheap to diff cell by cell and read the same without colour.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def sparkline(values: Sequence[float], width: int) -> str:
+    """`values` drawn as `width` block characters, the newest value on the right.
+
+    More values than cells are bucketed (each cell shows its bucket's last value, so the line
+    ends on the current price); fewer values are right-aligned and padded with spaces, so a young
+    coin's short history does not stretch into a fake trend. A flat series is drawn as a flat
+    low line, not as noise; fewer than two values draw nothing.
+    """
+    if width <= 0:
+        return ""
+    finite = [v for v in values if isinstance(v, (int, float)) and math.isfinite(v)]
+    if len(finite) < 2:
+        # One price is not a trend.
+        return " " * width
+    if len(finite) > width:
+        step = len(finite) / width
+        finite = [finite[min(len(finite) - 1, math.ceil((i + 1) * step) - 1)] for i in range(width)]
+    low, high = min(finite), max(finite)
+    span = high - low
+    top = len(BLOCKS) - 1
+    if span <= abs(high) * 1e-9:
+        cells = BLOCKS[0] * len(finite)
+    else:
+        cells = "".join(BLOCKS[round((v - low) / span * top)] for v in finite)
+    return cells.rjust(width)
+
+
+def progress_bar(fraction: float, width: int) -> str:
+    """A horizontal bar `width` cells wide, filled to `fraction` (0..1) in eighths of a cell."""
+    if width <= 0:
+        return ""
+    if not math.isfinite(fraction):
+        fraction = 0.0
+    fraction = max(0.0, min(1.0, fraction))
+    eighths = round(fraction * width * 8)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full
+    if full < width:
+        bar += _EIGHTHS[part] if part else ""
+    return bar.ljust(width)

@@ -1,0 +1,206 @@
+"""The one-line status bar on every screen: is what I am looking at live, and why not?
+
+Left: each active feed with a state glyph that reads without colour (● live, ◑ slow, ◔ rate
+limited with a countdown, ✖ failing with the reason, ‖ paused). Right: the age of the freshest
+data, requests in the last minute, login state, and SIM when the data comes from the embedded
+simulator. It re-reads its source once a second (countdowns and ages move with time) and
+repaints only when its text changed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widget import Widget
+
+from pumptui.live.health import FeedHealth, FeedState
+from pumptui.tui import format as fmt
+
+GLYPHS: dict[FeedState, tuple[str, str]] = {
+    FeedState.STARTING: ("○", "dim"),
+    FeedState.LIVE: ("●", "green"),
+    FeedState.SLOW: ("◑", "yellow"),
+    FeedState.RATE_LIMITED: ("◔", "magenta"),
+    FeedState.FAILING: ("✖", "bold red"),
+    FeedState.PAUSED: ("‖", "yellow"),
+    FeedState.IDLE: ("·", "dim"),
+}
+
+
+# A feed still waiting for its first answer after this many seconds says how long it has waited.
+STARTING_NOTE_AFTER = 5.0
+# Short names for the engine's feeds, in the order the bar lists them.
+FEED_LABELS: dict[str, str] = {
+    "coins": "coins",
+    "site-trades": "tape",
+    "king": "king",
+    "sol-price": "sol",
+    "market": "market",
+    "trades": "trades",
+    "replies": "replies",
+    "watchlist": "watchlist",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInfo:
+    """Everything the status bar shows, read in one go from the app's services."""
+
+    now: float
+    feeds: tuple[FeedHealth, ...] = ()
+    freshest_at: float | None = None
+    requests_last_minute: int | None = None
+    login: str = "read-only"
+    sim_mode: bool = False
+    paused: bool = False
+
+
+def feed_text(health: FeedHealth, now: float, *, compact: bool = False) -> Text:
+    """ "● coins", or with the detail of a feed that needs attention:
+    "◔ tape rate limited · retry in 12s" (compact: "◔ tape 12s"), "✖ coins failing 40s: timeout"
+    (compact: "✖ coins timeout")."""
+    return _feeds_text([health], now, compact=compact)
+
+
+def _feeds_text(group: list[FeedHealth], now: float, *, compact: bool) -> Text:
+    """Feeds in the same state for the same reason, said once: "✖ coins tape: timeout"."""
+    health = group[0]
+    glyph, style = GLYPHS.get(health.state, ("?", ""))
+    text = Text(no_wrap=True)
+    text.append(glyph, style=style)
+    text.append(" " + " ".join(FEED_LABELS.get(h.feed, h.feed) for h in group))
+    if health.state in (FeedState.RATE_LIMITED, FeedState.FAILING, FeedState.SLOW):
+        detail = _compact_problem(health, now) if compact else health.describe(now)
+        text.append((":" if len(group) > 1 else "") + " " + detail, style=style)
+    elif health.state is FeedState.STARTING and now - health.since >= STARTING_NOTE_AFTER:
+        # A first answer that takes long (a slow or unreachable server): say for how long.
+        waited = fmt.age(now - health.since)
+        text.append(f" {waited}" if compact else f" connecting {waited}", style=style)
+    return text
+
+
+def _compact_problem(health: FeedHealth, now: float) -> str:
+    if health.state is FeedState.RATE_LIMITED:
+        return f"{max(0, math.ceil(health.retry_at - now))}s" if health.retry_at else "429"
+    if health.state is FeedState.FAILING:
+        return health.reason or "failing"
+    return "slow"
+
+
+def _right_side(info: StatusInfo, *, data_age: bool, requests: bool) -> Text:
+    right = Text(no_wrap=True)
+    if info.paused:
+        right.append(" PAUSED ", style="bold reverse yellow")
+        right.append(" ")
+    if data_age and info.freshest_at is not None:
+        right.append(f"data {fmt.age(info.now - info.freshest_at)}", style="dim")
+        right.append(" │ ", style="dim")
+    if requests and info.requests_last_minute is not None:
+        right.append(f"{info.requests_last_minute} req/min", style="dim")
+        right.append(" │ ", style="dim")
+    right.append(info.login)
+    if info.sim_mode:
+        right.append(" │ ", style="dim")
+        right.append("SIM", style="bold reverse cyan")
+    return right
+
+
+def _left_side(
+    shown: list[FeedHealth], now: float, *, name_live: bool, compact: bool = False
+) -> Text:
+    left = Text(no_wrap=True, overflow="ellipsis")
+    if not shown:
+        left.append("connecting…", style="dim")
+        return left
+    live = [h for h in shown if h.state is FeedState.LIVE]
+    others = [h for h in shown if name_live or h.state is not FeedState.LIVE]
+    if compact:
+        # Feeds with the same problem are named together; the problem is said once.
+        groups: dict[tuple[FeedState, str], list[FeedHealth]] = {}
+        for health in others:
+            key = (health.state, _compact_problem(health, now))
+            groups.setdefault(key, []).append(health)
+        parts = [_feeds_text(group, now, compact=True) for group in groups.values()]
+    else:
+        parts = [feed_text(h, now) for h in others]
+    if live and not name_live:
+        glyph, style = GLYPHS[FeedState.LIVE]
+        parts.insert(0, Text.assemble((glyph, style), f" {len(live)} live"))
+    for index, part in enumerate(parts):
+        if index:
+            left.append("  ")
+        left.append_text(part)
+    return left
+
+
+def render_status(info: StatusInfo, width: int) -> Text:
+    """The bar's text for a terminal `width` cells wide.
+
+    When everything does not fit, the least useful facts go first: healthy feeds are counted
+    instead of named, problems are said in short ("◔ tape 12s"), then the request rate and the
+    data age are dropped; a feed's problem and its countdown are the last things to be cut.
+    """
+    order = {name: index for index, name in enumerate(FEED_LABELS)}
+    shown = sorted(
+        (h for h in info.feeds if h.state is not FeedState.IDLE),
+        key=lambda h: (order.get(h.feed, len(order)), h.feed),
+    )
+    attempts = [
+        (True, True, True, False),
+        (False, True, True, False),
+        (False, True, True, True),
+        (False, True, False, True),
+        (False, False, False, True),
+    ]
+    for name_live, data_age, requests, compact in attempts:
+        left = _left_side(shown, info.now, name_live=name_live, compact=compact)
+        right = _right_side(info, data_age=data_age, requests=requests)
+        if left.cell_len + 1 + right.cell_len <= width:
+            break
+    room = max(0, width - right.cell_len - 1)
+    left.truncate(room, overflow="ellipsis")
+    left.pad_right(room - left.cell_len)
+    return Text.assemble(left, " ", right, no_wrap=True)
+
+
+class StatusBar(Widget):
+    """Feed health and connection facts, from `source()` (default: the app's services)."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $text; }
+    """
+
+    def __init__(
+        self, source: Callable[[], StatusInfo] | None = None, *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self._source = source
+        self._text = Text()
+        self._info: StatusInfo | None = None
+
+    def on_mount(self) -> None:
+        self.update_status()
+        self.set_interval(1.0, self.update_status)
+
+    def update_status(self) -> None:
+        """Re-read the source; repaint only if what the bar says changed."""
+        source = self._source or getattr(self.app, "status_info", None)
+        if source is None:
+            return
+        info = source()
+        self._info = info
+        text = render_status(info, self.size.width or 80)
+        if text != self._text:
+            self._text = text
+            self.refresh()
+
+    def on_resize(self) -> None:
+        if self._info is not None:
+            self._text = render_status(self._info, self.size.width)
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text

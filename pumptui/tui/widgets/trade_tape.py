@@ -1,0 +1,216 @@
+"""The trades tape of one coin: newest on top, buys and sells told apart with and without colour.
+
+A Line API widget rather than a DataTable: a DataTable appends at the bottom and re-lays out
+rows on removal, while a tape inserts at the top thousands of times an hour. Here the rows are a
+bounded list rendered only where visible; new trades shift the list, and a reader who has
+scrolled down keeps looking at the same trades.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from pumptui.api.models import Trade
+from pumptui.tui.format import age, compact, short_address, sol
+
+MAX_ROWS = 500
+"""Rows kept on the tape: a fixed memory and paint bound (the store keeps more history)."""
+MIN_SIZE_STEPS: tuple[float, ...] = (0.0, 0.1, 0.5, 1.0, 5.0, 10.0)
+AGE_WIDTH = 4
+SOL_WIDTH = 7  # "0.00638", "<0.001", "1.2k"
+TOKENS_WIDTH = 6  # "35.1M"
+BUY_MARK, SELL_MARK = "▲", "▼"
+
+Clock = Callable[[], float]
+
+
+def trader_name(username: str | None, user: str | None) -> str:
+    """The name a trader goes by: their username, else their shortened wallet."""
+    return username or short_address(user) or "?"
+
+
+def next_min_size(current: float, direction: int = 1) -> float:
+    """The next step of the minimum-size filter, wrapping around."""
+    steps = MIN_SIZE_STEPS
+    if direction >= 0:
+        return next((s for s in steps if s > current + 1e-12), steps[0])
+    return next((s for s in reversed(steps) if s < current - 1e-12), steps[-1])
+
+
+class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
+    """Trades of one coin, newest first, at least `min_sol` SOL each."""
+
+    BINDINGS = [
+        Binding("down,j", "scroll_down", "Down", show=False, id="tape.down"),
+        Binding("up,k", "scroll_up", "Up", show=False, id="tape.up"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="tape.page-down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="tape.page-up"),
+        Binding("home,g", "scroll_home", "Newest", show=False, id="tape.newest"),
+        Binding("end,G", "scroll_end", "Oldest", show=False, id="tape.oldest"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "trade-tape--buy",
+        "trade-tape--sell",
+        "trade-tape--large",
+        "trade-tape--trader",
+        "trade-tape--age",
+        "trade-tape--empty",
+    }
+
+    DEFAULT_CSS = """
+    TradeTape {
+        height: 1fr;
+        border-top: solid $panel-lighten-2;
+        border-title-color: $text-muted;
+        border-title-align: left;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+        &:focus { border-top: solid $accent; border-title-color: $text; }
+        & > .trade-tape--buy { color: $success; }
+        & > .trade-tape--sell { color: $error; }
+        & > .trade-tape--large { text-style: bold; }
+        & > .trade-tape--trader { color: $text-muted; }
+        & > .trade-tape--age { color: $text-muted; }
+        & > .trade-tape--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock = time.time,
+        min_sol: float = 0.0,
+        large_sol: float = 5.0,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.clock = clock
+        self.min_sol = max(0.0, min_sol)
+        self.large_sol = large_sol
+        self._all: list[Trade] = []
+        self._rows: list[Trade] = []
+        self._ages_shown: tuple[str, ...] = ()
+        self._title = ""
+
+    @property
+    def rows(self) -> list[Trade]:
+        """The trades shown, newest first (after the size filter)."""
+        return self._rows
+
+    def show_trades(self, trades: Sequence[Trade]) -> bool:
+        """Show these trades (newest first, as the store gives them); False if nothing changed.
+
+        When the reader has scrolled away from the top, the view moves down by the number of
+        trades that arrived above it, so what they were reading stays put.
+        """
+        self._all = list(trades[:MAX_ROWS * 4])
+        return self._apply_filter()
+
+    def set_min_sol(self, min_sol: float) -> None:
+        self.min_sol = max(0.0, min_sol)
+        self._apply_filter(keep_anchor=False)
+        self._update_title()
+
+    def _apply_filter(self, keep_anchor: bool = True) -> bool:
+        floor = self.min_sol
+        rows = [t for t in self._all if t.sol >= floor] if floor else self._all
+        rows = rows[:MAX_ROWS]
+        old = self._rows
+        if len(rows) == len(old) and all(
+            a.signature == b.signature for a, b in zip(rows, old, strict=True)
+        ):
+            return False
+        arrived = 0
+        if keep_anchor and old and self.scroll_y > 0:
+            top = old[min(len(old) - 1, round(self.scroll_y))].signature
+            arrived = next(
+                (i - round(self.scroll_y) for i, t in enumerate(rows) if t.signature == top), 0
+            )
+        self._rows = rows
+        self.virtual_size = Size(self.size.width, len(rows))
+        if arrived > 0:
+            self.scroll_to(y=self.scroll_y + arrived, animate=False, immediate=True)
+        self.refresh()
+        self._update_title()
+        return True
+
+    def refresh_ages(self) -> None:
+        """Repaint the age column, and only if an age on screen changed (the clock moved)."""
+        width, height = self.scrollable_content_region.size
+        top = round(self.scroll_y)
+        now = self.clock()
+        ages = tuple(age(now - t.timestamp) for t in self._rows[top:top + height])
+        if ages != self._ages_shown and width > AGE_WIDTH:
+            self._ages_shown = ages
+            self.refresh(Region(width - AGE_WIDTH, 0, AGE_WIDTH, height))
+
+    def on_mount(self) -> None:
+        self._update_title()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._rows))
+
+    def _update_title(self) -> None:
+        title = "Trades · SOL"
+        if self.min_sol:
+            title += f" · ≥ {sol(self.min_sol)}"
+        if title != self._title:  # setting a border title repaints the whole pane
+            self._title = title
+            self.border_title = title
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = y + round(self.scroll_y)
+        if not self._rows:
+            if y == 0:
+                text = "No trades" + (f" of {sol(self.min_sol)} SOL or more"
+                                      if self.min_sol else " yet")
+                style = base + self.get_component_rich_style("trade-tape--empty")
+                return Strip([Segment(text[:width], style)]).extend_cell_length(width, base)
+            return Strip.blank(width, base)
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        line = self.trade_text(self._rows[index], width)
+        line.stylize_before(base)
+        return Strip(line.render(self.app.console), line.cell_len).crop_extend(0, width, base)
+
+    def trade_text(self, trade: Trade, width: int) -> Text:
+        """One row: mark, SOL, tokens (when there is room), trader, age."""
+        side = self.get_component_rich_style("trade-tape--buy" if trade.is_buy else
+                                             "trade-tape--sell", partial=True)
+        if trade.sol >= self.large_sol:
+            side = side + self.get_component_rich_style("trade-tape--large", partial=True)
+        muted: Style = self.get_component_rich_style("trade-tape--trader", partial=True)
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append(BUY_MARK if trade.is_buy else SELL_MARK, side)
+        line.append(f" {sol(trade.sol):>{SOL_WIDTH}}", side)
+        used = 2 + SOL_WIDTH
+        if width >= 34:
+            line.append(f" {compact(trade.tokens):>{TOKENS_WIDTH}}", muted)
+            used += 1 + TOKENS_WIDTH
+        name_width = max(1, width - used - AGE_WIDTH - 2)
+        name = Text(trader_name(trade.username, trade.user), no_wrap=True, end="")
+        name.truncate(name_width, overflow="ellipsis", pad=True)
+        name.stylize(muted)
+        line.append(" ")
+        line.append_text(name)
+        elapsed = age(self.clock() - trade.timestamp)
+        line.append(f" {elapsed:>{AGE_WIDTH}}",
+                    self.get_component_rich_style("trade-tape--age", partial=True))
+        line.truncate(width, overflow="ellipsis", pad=True)
+        return line

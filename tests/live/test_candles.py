@@ -1,0 +1,76 @@
+"""Candles from trades: built incrementally, they match a computation from scratch."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pumptui.api.models import Candle
+from pumptui.live.candles import TIMEFRAMES, CandleSeries, aggregate, candles_from_trades
+from tests.live.factories import mint, trade
+
+
+def test_one_bucket_has_first_and_last_prices_extremes_and_summed_volume() -> None:
+    trades = [
+        trade(1, timestamp=60.0, lamports=100, tokens=1_000_000),  # price 1e-7
+        trade(2, timestamp=61.0, lamports=300, tokens=1_000_000),
+        trade(3, timestamp=62.0, lamports=50, tokens=1_000_000),
+        trade(4, timestamp=119.0, lamports=200, tokens=1_000_000),
+        trade(5, timestamp=120.0, lamports=400, tokens=1_000_000),
+    ]
+    first, second = candles_from_trades(trades, 60)
+    assert (first.start, first.open, first.high, first.low, first.close) == (
+        60.0, 1e-7, 3e-7, 5e-8, 2e-7)
+    assert first.volume_sol == 650 / 1e9
+    assert (second.start, second.open, second.close) == (120.0, 4e-7, 4e-7)
+
+
+def test_a_trade_that_moved_no_tokens_makes_no_price() -> None:
+    assert candles_from_trades([trade(1, tokens=0)], 60) == []
+    series = CandleSeries(mint(0), 60)
+    assert not series.add_trade(trade(1, tokens=0))
+
+
+def test_a_series_keeps_only_its_newest_buckets() -> None:
+    series = CandleSeries(mint(0), 1, capacity=50)
+    for n in range(500):
+        series.add_trade(trade(n))
+    candles = series.candles()
+    assert len(candles) == 50
+    assert candles[-1].start == trade(499).timestamp
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    gaps=st.lists(st.floats(min_value=0, max_value=200), min_size=1, max_size=120),
+    seed=st.integers(0, 2**32),
+)
+def test_incremental_candles_equal_candles_from_scratch_in_any_arrival_order(
+    gaps: list[float], seed: int
+) -> None:
+    rng = random.Random(seed)
+    clock = 1_780_000_000.0
+    trades = []
+    for n, gap in enumerate(gaps):
+        clock += gap
+        trades.append(trade(n, timestamp=int(clock), lamports=rng.randrange(1, 10**10),
+                            tokens=rng.randrange(1, 10**13)))
+    shuffled = trades[:]
+    rng.shuffle(shuffled)
+    for seconds in TIMEFRAMES:
+        series = CandleSeries(mint(0), seconds, capacity=10_000)
+        for t in shuffled:
+            series.add_trade(t)
+        assert series.candles() == candles_from_trades(trades, seconds)
+
+
+def test_fine_candles_aggregate_into_coarse_ones() -> None:
+    fine = [Candle(mint(0), 60.0 * n, 1.0 + n, 2.0 + n, 0.5, 1.5 + n, 1.0, 60) for n in range(30)]
+    coarse = aggregate(fine, 900)
+    assert [c.start for c in coarse] == [0.0, 900.0]
+    assert coarse[0].open == 1.0
+    assert coarse[0].close == 15.5
+    assert coarse[0].high == 16.0
+    assert coarse[0].volume_sol == 15.0

@@ -1,0 +1,111 @@
+"""The market store: the engine's source of truth, bounded however long it runs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pumptui.live.events import (
+    CoinUpdated,
+    FeedHealthChanged,
+    KingChanged,
+    NewCoin,
+    NewReply,
+    NewTrade,
+    SolPriceChanged,
+)
+from pumptui.live.health import FeedHealth, FeedState
+from pumptui.live.store import MarketStore
+from tests.live.factories import coin, mint, reply, trade
+
+
+def test_new_coins_are_listed_newest_launch_first() -> None:
+    store = MarketStore()
+    for n in (3, 1, 2):
+        store.apply(NewCoin(coin(n)))
+    assert [c.mint for c in store.new_coins()] == [mint(3), mint(2), mint(1)]
+    assert [c.mint for c in store.new_coins(limit=1)] == [mint(3)]
+
+
+def test_an_update_replaces_the_coin_and_bumps_its_version() -> None:
+    store = MarketStore()
+    store.apply(NewCoin(coin(1)))
+    version, coin_version = store.version, store.coin_version(mint(1))
+    richer = replace(coin(1), virtual_sol_reserves=40 * 10**9)
+    assert store.apply(CoinUpdated(richer))
+    assert store.coin(mint(1)) == richer
+    assert store.version > version
+    assert store.coin_version(mint(1)) > coin_version
+    assert not store.apply(CoinUpdated(richer))  # nothing changed: no bump
+    assert store.sparkline(mint(1)) == [coin(1).price_sol, richer.price_sol]
+
+
+def test_trades_are_kept_newest_first_and_a_repeat_changes_nothing() -> None:
+    store = MarketStore()
+    for n in range(5):
+        store.apply(NewTrade(trade(n)))
+    version = store.version
+    assert not store.apply(NewTrade(trade(3)))
+    assert store.version == version
+    assert [t.signature for t in store.trades(mint(0))] == [trade(n).signature
+                                                            for n in (4, 3, 2, 1, 0)]
+    assert len(store.trades(mint(0), limit=2)) == 2
+    assert store.site_trades(limit=1)[0].signature == trade(4).signature
+
+
+def test_a_late_trade_takes_its_place_in_chain_order() -> None:
+    store = MarketStore()
+    for n in (1, 3, 2):
+        store.apply(NewTrade(trade(n)))
+    assert [t.slot for t in store.trades(mint(0))] == [1003, 1002, 1001]
+    assert [t.slot for t in store.site_trades()] == [1003, 1002, 1001]
+
+
+def test_candles_follow_trades_at_every_timeframe() -> None:
+    store = MarketStore()
+    for n in range(120):
+        store.apply(NewTrade(trade(n)))
+    assert len(store.candles(mint(0), 1)) == 120
+    assert len(store.candles(mint(0), 60)) in (2, 3)
+    with pytest.raises(ValueError, match="timeframe"):
+        store.candles(mint(0), 7)
+
+
+def test_replies_newest_first_king_sol_price_and_health() -> None:
+    store = MarketStore()
+    for n in (2, 5, 1):
+        store.apply(NewReply(reply(n)))
+    assert [r.id for r in store.replies(mint(0))] == [5, 2, 1]
+    store.apply(KingChanged(coin(9)))
+    assert store.king == coin(9)
+    assert store.coin(mint(9)) == coin(9)
+    store.apply(SolPriceChanged(201.5))
+    assert store.sol_price == 201.5
+    assert store.freshest_at is None
+    store.apply(FeedHealthChanged(FeedHealth("coins", FeedState.LIVE, 1.0, last_good_at=5.0)))
+    store.apply(FeedHealthChanged(FeedHealth("king", FeedState.LIVE, 1.0, last_good_at=7.0)))
+    assert store.freshest_at == 7.0
+    assert set(store.health) == {"coins", "king"}
+
+
+def test_memory_stays_flat_however_long_it_runs() -> None:
+    store = MarketStore(max_coins=100, max_trade_coins=10, trades_per_coin=50, site_trades=30,
+                        max_reply_coins=5, replies_per_coin=20, candle_capacity=40)
+    store.protect([mint(0)])
+    for n in range(20_000):
+        m = mint(n % 300)
+        store.apply(NewCoin(coin(n % 300)))
+        store.apply(NewTrade(trade(n, coin=m)))
+        if n % 7 == 0:
+            store.apply(NewReply(reply(n, coin_mint=m)))
+    sizes = store.sizes()
+    assert sizes["coins"] <= 100
+    assert sizes["trade_coins"] <= 10
+    assert sizes["trades"] <= 10 * 50
+    assert sizes["site_trades"] <= 30
+    assert sizes["reply_coins"] <= 5
+    assert sizes["replies"] <= 5 * 20
+    assert sizes["candles"] <= 10 * 6 * 40
+    assert sizes["price_series"] <= 100
+    assert store.coin(mint(0)) is not None  # protected: the focused coin is never evicted

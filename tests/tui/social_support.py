@@ -1,0 +1,205 @@
+"""Helpers for the social TUI tests: the real app on the simulator, with the social service
+installed and a small screen whose keys act on one chosen coin or reply.
+
+The app runs without the live engine (nothing polls), so every request a test sees is one the
+social actions made. Keyrings are in-memory backends handed to the service, never the process's.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from pumptui.api.budget import RequestBudget
+from pumptui.api.client import PumpClient
+from pumptui.auth import InsecureTokenFile, TokenStore
+from pumptui.config import Settings
+from pumptui.secret import Secret
+from pumptui.sim import SimServer
+from pumptui.social.captcha import CaptchaProvider
+from pumptui.tui.app import PumpApp
+from pumptui.tui.services import AppServices, MemoryWatchlist
+from pumptui.tui.social import SOCIAL_BINDINGS, SocialActions, SocialKeys, SocialTarget
+
+SIZE = (100, 32)
+
+
+class TargetScreen(SocialKeys, Screen[None]):
+    """Stands in for Home or Coin until the wiring: the social keys act on `target`."""
+
+    BINDINGS: ClassVar[list[Binding]] = SOCIAL_BINDINGS
+
+    def __init__(self, target: SocialTarget) -> None:
+        super().__init__()
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"target {self.target.label}", markup=False)
+        yield Footer()
+
+    def social_target(self) -> SocialTarget | None:
+        return self.target
+
+
+class MemoryKeyring(KeyringBackend):
+    """A working keyring with a dict for storage."""
+
+    priority = -10  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.entries:
+            raise PasswordDeleteError(username)
+        del self.entries[(service, username)]
+
+
+class LockedKeyring(MemoryKeyring):
+    """Hangs like a locked collection waiting for an unlock prompt nobody sees."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released = threading.Event()
+        self.busy = 0  # calls stuck right now
+
+    def _hang(self) -> None:
+        self.busy += 1
+        try:
+            self.released.wait(30)
+        finally:
+            self.busy -= 1
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self._hang()
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._hang()
+        super().set_password(service, username, password)
+
+
+def social_app(
+    sim: SimServer,
+    *,
+    token: str | None = None,
+    account: str | None = None,
+    sim_mode: bool = True,
+    captcha: CaptchaProvider | None = None,
+    keyring: KeyringBackend | None = None,
+    keyring_timeout: float = 2.0,
+    token_file: InsecureTokenFile | None = None,
+    clock: Callable[[], float] | None = None,
+) -> tuple[PumpApp, SocialActions]:
+    """The app on `sim`, logged in with `token` (as `account`) or read-only, without the engine."""
+    settings = Settings().with_api_urls(sim.base_url)
+    settings = replace(settings, api=replace(settings.api, max_retries=0, timeout=2.0))
+    client = PumpClient(settings.api, token=Secret(token) if token else None,
+                        budget=RequestBudget(60_000, burst=1000), timeout=2.0)
+    services = AppServices(settings, client=client, watchlist=MemoryWatchlist(),
+                           sim_mode=sim_mode, account=account, logged_in=token is not None)
+    app = PumpApp(services)
+    options: dict[str, Any] = {
+        "token_store": TokenStore(keyring if keyring is not None else MemoryKeyring(),
+                                  timeout=keyring_timeout),
+        "token_file": token_file,
+    }
+    if captcha is not None:
+        options["captcha"] = captcha
+    if clock is not None:
+        options["clock"] = clock
+    return app, SocialActions.install(app, **options)
+
+
+def user_app(sim: SimServer, **options: Any) -> tuple[PumpApp, SocialActions]:
+    return social_app(sim, token=sim.token_for(sim.user_address), account=sim.user_address,
+                      **options)
+
+
+def admin_app(sim: SimServer, **options: Any) -> tuple[PumpApp, SocialActions]:
+    return social_app(sim, token=sim.token_for(admin=True), account=sim.admin_address, **options)
+
+
+async def open_target(pilot: Pilot[Any], social: SocialActions, target: SocialTarget) -> None:
+    """Start the service (who am I, am I a moderator) and show a screen acting on `target`."""
+    social.start()
+    await settle(pilot)
+    await pilot.app.push_screen(TargetScreen(target))
+    await pilot.pause()
+
+
+def social_workers(app: Any) -> list[Any]:
+    return [w for w in app.workers if w.group.startswith("social-") and not w.is_finished]
+
+
+async def settle(pilot: Pilot[Any], seconds: float = 10.0) -> None:
+    """Let every social worker finish (and those it started), and their messages be handled.
+    The app's own workers (the engine-event listener) run forever and are not waited for."""
+    for _ in range(3):
+        await pilot.pause()
+        await wait_for(pilot, lambda: not social_workers(pilot.app), "social workers done",
+                       seconds)
+    await pilot.pause()
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
+                   seconds: float = 8.0) -> None:
+    """Let the app run until `condition` holds (a safety bound, not a timing assertion)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def shown(pilot: Pilot[Any]) -> str:
+    """The terminal's text once pending messages and the next refresh have been handled."""
+    from tests.tui.conftest import screen_text
+
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    return screen_text(pilot.app)
+
+
+def record_toasts(app: PumpApp) -> list[str]:
+    toasts: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, *args: Any, **kwargs: Any) -> None:
+        toasts.append(str(message))
+        notify(message, *args, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return toasts
+
+
+def coin_target(sim: SimServer, mint: str | None = None) -> SocialTarget:
+    """A coin of the simulator as the Home table would hand it to the keys."""
+    from pumptui.api.models import Coin
+
+    mint = mint or sim.mints()[0]
+    record = sim.call(lambda: _coin_record(sim, mint))
+    return SocialTarget.for_coin(Coin.from_api(record))
+
+
+def _coin_record(sim: SimServer, mint: str) -> dict[str, Any]:
+    from pumptui.sim import shapes
+
+    return shapes.coin(sim.market, sim.market.coins[mint])

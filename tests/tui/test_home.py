@@ -1,0 +1,298 @@
+"""Home and Watchlist: what a trader sees in the coin table and what each key does to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+from rich.text import Text
+
+from pumptui.api.models import Coin
+from pumptui.live.events import CoinUpdated, NewCoin
+from pumptui.sim.text import HOSTILE
+from pumptui.tui.app import PumpApp
+from pumptui.tui.screens.home import HomeScreen
+from pumptui.tui.screens.watchlist import WatchlistScreen
+from pumptui.tui.widgets.coin_table import KING_MARK, WATCHED_MARK, CoinTable
+from pumptui.tui.widgets.site_tape import SiteTape
+from tests.tui.conftest import (
+    FROZEN_NOW,
+    GRADUATED_INDEX,
+    KING_INDEX,
+    curve_coin,
+    frozen_coins,
+    frozen_store,
+    make_mint,
+    screen_text,
+)
+
+AppFactory = Callable[..., PumpApp]
+
+
+def table_of(app: PumpApp) -> CoinTable:
+    return app.screen.query_one(CoinTable)
+
+
+def cell_text(table: CoinTable, mint: str, column: str) -> str:
+    value = table.get_cell(mint, column)
+    return value.plain if isinstance(value, Text) else str(value)
+
+
+async def redraw(app: PumpApp, pilot: object) -> None:
+    """What the app does when the engine wrote to the store: one coalesced redraw."""
+    app.schedule_redraw()
+    await pilot.pause(0.25)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_home_lists_newest_coins_first_with_their_market_data(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        coins = frozen_coins()
+        assert table.shown_mints == [c.mint for c in coins]  # built newest first
+        newest = coins[0]
+        assert cell_text(table, newest.mint, "age") == "7s"
+        assert cell_text(table, newest.mint, "coin").startswith(newest.symbol)
+        assert cell_text(table, newest.mint, "mc") == "28"
+        assert cell_text(table, newest.mint, "usd") == "$5.24k"
+        king = coins[KING_INDEX]
+        assert KING_MARK in cell_text(table, king.mint, "marks")
+        assert "82%" in cell_text(table, king.mint, "curve")
+        assert "100%" in cell_text(table, coins[GRADUATED_INDEX].mint, "curve")
+        text = screen_text(app)
+        assert "SOL $187.42" in text
+        assert "GIGA" in text.splitlines()[0]  # the king at a glance
+
+
+async def test_cursor_stays_on_its_coin_while_new_coins_arrive(make_app: AppFactory) -> None:
+    store = frozen_store()
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "j")
+        table = table_of(app)
+        chosen = table.cursor_mint
+        assert table.cursor_row == 3
+        for n in range(2):
+            store.apply(
+                NewCoin(
+                    curve_coin(100 + n, f"Fresh {n}", f"NEW{n}", 0.0, created_at=FROZEN_NOW - n)
+                )
+            )
+        await redraw(app, pilot)
+        assert table.shown_mints[0] == make_mint("coin-100")
+        assert table.cursor_mint == chosen
+        assert table.cursor_row == 5
+
+
+async def test_rows_update_in_place_by_key(make_app: AppFactory) -> None:
+    store = frozen_store()
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        coin = frozen_coins()[4]
+        rows_before = table.shown_mints
+        updated = replace(coin, market_cap_sol=333.0, reply_count=99)
+        store.apply(CoinUpdated(updated))
+        await redraw(app, pilot)
+        assert table.shown_mints == rows_before
+        assert cell_text(table, coin.mint, "mc") == "333"
+        assert cell_text(table, coin.mint, "replies") == "99"
+
+
+async def test_s_cycles_the_sort_and_the_summary_names_it(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        table = table_of(app)
+        caps = [table.get_cell(m, "mc") for m in table.shown_mints]
+        by_cap = sorted(frozen_coins(), key=lambda c: c.market_cap_sol, reverse=True)
+        assert table.shown_mints == [c.mint for c in by_cap]
+        assert caps[0].plain == "411"
+        assert "sort market cap" in screen_text(app).splitlines()[0]
+        for _ in range(4):
+            await pilot.press("s")
+        assert table.current_sort.label == "newest"
+
+
+async def test_slash_filters_the_table_and_escape_clears_it(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"frog")
+        await pilot.pause()
+        table = table_of(app)
+        assert table.shown_mints == [frozen_coins()[0].mint]  # Based Frog
+        assert 'filter "frog"' in screen_text(app)
+        await pilot.press("q")  # typed into the filter, not a quit
+        assert app.is_running
+        await pilot.press("backspace", "enter")
+        assert table.has_focus
+        assert table.filter_text == "frog"
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert table.filter_text == ""
+        assert len(table.shown_mints) == len(frozen_coins())
+
+
+async def test_w_watches_the_coin_and_the_watchlist_shows_it(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "w")
+        await pilot.pause()
+        mint = frozen_coins()[1].mint
+        assert app.services.is_watched(mint)
+        assert WATCHED_MARK in cell_text(table_of(app), mint, "marks")
+        await pilot.press("W")
+        await pilot.pause()
+        assert isinstance(app.screen, WatchlistScreen)
+        assert table_of(app).shown_mints == [mint]
+        await pilot.press("w")  # unwatch from the watchlist itself
+        await pilot.pause()
+        assert not app.services.is_watched(mint)
+        assert table_of(app).shown_mints == []
+        assert "Watch coins with w" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_watchlist_shows_a_watched_coin_before_its_data_arrives(make_app: AppFactory) -> None:
+    unknown = make_mint("not-in-the-store")
+    app = make_app(watched=(unknown,))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("W")
+        await pilot.pause()
+        assert table_of(app).shown_mints == [unknown]
+        assert "loading…" in screen_text(app)
+
+
+async def test_c_copies_the_mint_under_the_cursor(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "c")
+        await pilot.pause()
+        assert app.clipboard == frozen_coins()[1].mint
+
+
+async def test_o_over_ssh_copies_the_link_instead_of_starting_a_browser(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+    monkeypatch.delenv("BROWSER", raising=False)
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        mint = frozen_coins()[0].mint
+        assert app.clipboard == f"https://pump.fun/coin/{mint}"
+        assert opened == []
+
+
+async def test_enter_opens_the_coin_and_escape_comes_back_to_the_same_row(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "enter")
+        await pilot.pause()
+        mint = frozen_coins()[2].mint
+        assert getattr(app.screen, "mint", None) == mint
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert table_of(app).cursor_mint == mint
+
+
+async def test_vim_and_arrow_keys_move_the_cursor(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        await pilot.press("j", "down", "j")
+        assert table.cursor_row == 3
+        await pilot.press("k", "up")
+        assert table.cursor_row == 1
+        await pilot.press("G")
+        assert table.cursor_row == len(frozen_coins()) - 1
+        await pilot.press("g")
+        assert table.cursor_row == 0
+        await pilot.press("ctrl+d")
+        assert table.cursor_row > 5
+        await pilot.press("ctrl+u")
+        assert table.cursor_row == 0
+        await pilot.press("end")
+        assert table.cursor_row == len(frozen_coins()) - 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
+
+
+async def test_site_tape_shows_the_newest_trades_of_any_coin(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        tape_lines = app.screen.query_one(SiteTape).render().plain.splitlines()
+        # The newest frozen trade: 2 s before "now" (15:06:40 UTC), a buy of 1.62 SOL of MCAT.
+        assert tape_lines[0].split()[:4] == ["15:06:38", "▲", "1.62", "MCAT"]
+        assert len(tape_lines) == 30
+
+
+HOSTILE_COINS = tuple(
+    Coin.from_api(
+        {
+            "mint": make_mint(f"hostile-{n}"),
+            "name": text,
+            "symbol": text[:12],
+            "created_timestamp": (FROZEN_NOW - 1 - n) * 1000,
+            "market_cap": 30.0,
+        }
+    )
+    for n, text in enumerate(HOSTILE)
+)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_hostile_coin_names_show_literally_without_breaking_the_layout(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    app = make_app(frozen_store(extra_coins=HOSTILE_COINS))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        # Symbol "[bold red]no" then the name, as typed: markup is text, never styling.
+        assert cell_text(table, HOSTILE_COINS[1].mint, "coin").startswith("[bold red]no [bold")
+        text = screen_text(app)
+        assert "\x1b" not in text
+        assert "\u202e" not in text
+        lines = text.splitlines()
+        assert len(lines) == size[1]
+        assert {Text(line).cell_len for line in lines} == {size[0]}
+        # Every row is still one line: the status bar and footer are where they belong.
+        assert "read-only" in lines[-2]
+        assert "Quit" in lines[-1] or "Filter" in lines[-1]
+
+
+async def test_a_click_selects_a_row_and_a_second_click_opens_it(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        # Row 0 is the header; y=3 is the third coin.
+        await pilot.click(CoinTable, offset=(12, 3))
+        await pilot.pause()
+        assert table.cursor_mint == frozen_coins()[2].mint
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.click(CoinTable, offset=(12, 3))
+        await pilot.pause()
+        assert getattr(app.screen, "mint", None) == frozen_coins()[2].mint

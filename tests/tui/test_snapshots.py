@@ -1,0 +1,77 @@
+"""What the shell looks like, to the cell, on frozen data with a frozen clock.
+
+Every comparison is asserted (`snap_compare` returns a bool). Baselines live in
+`tests/tui/__snapshots__/`; after an intended change, review `snapshot_report.html` and rerun with
+`--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from pumptui.live.events import FeedHealthChanged
+from pumptui.live.health import FeedState
+from pumptui.tui.app import PumpApp
+from tests.tui.conftest import FROZEN_NOW, frozen_coins, frozen_store, live_health, make_mint
+from tests.tui.test_home import HOSTILE_COINS
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+Snap = Callable[..., bool]
+AppFactory = Callable[..., PumpApp]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home(snap_compare: Snap, make_app: AppFactory, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_watchlist(snap_compare: Snap, make_app: AppFactory, size: tuple[int, int]) -> None:
+    coins = frozen_coins()
+    watched = (coins[2].mint, coins[5].mint, make_mint("not-loaded-yet"))
+    assert snap_compare(make_app(watched=watched), press=["W"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: Snap, make_app: AppFactory, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), press=["question_mark"], terminal_size=size)
+
+
+def test_filter_and_sort(snap_compare: Snap, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), press=["s", "slash", "a", "n"], terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_hostile_names(snap_compare: Snap, make_app: AppFactory, size: tuple[int, int]) -> None:
+    app = make_app(frozen_store(extra_coins=HOSTILE_COINS))
+    assert snap_compare(app, terminal_size=size)
+
+
+def test_feed_problems_in_sim_mode(snap_compare: Snap, make_app: AppFactory) -> None:
+    store = frozen_store()
+    store.apply(
+        FeedHealthChanged(
+            live_health("site-trades", FeedState.RATE_LIMITED, retry_at=FROZEN_NOW + 12)
+        )
+    )
+    store.apply(
+        FeedHealthChanged(
+            live_health("coins", FeedState.FAILING, since=FROZEN_NOW - 40, reason="timeout")
+        )
+    )
+
+    async def move(pilot: Any) -> None:
+        await pilot.press("j", "j", "w")
+
+    assert snap_compare(make_app(store, sim_mode=True), run_before=move, terminal_size=(80, 24))
+
+
+def test_home_without_colour(
+    snap_compare: Snap, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR: buys and sells, the king and the graduated mark still read (▲▼ ♛ ✓ ★)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(watched=(frozen_coins()[1].mint,)), terminal_size=(80, 24))

@@ -1,0 +1,110 @@
+"""Bulk moderation from the keyboard, against the simulator.
+
+What a moderator relies on: space marks rows, `!` shows exactly what will change before anything
+is sent, a ban is refused without a reason, and the result is shown item by item. What everyone
+else relies on: they never see these actions, and a server that refuses the rights (403) is
+reported per item, not as a crash.
+"""
+
+from __future__ import annotations
+
+from pumptui.sim import SimServer
+from pumptui.tui.screens.moderation import ModerationScreen
+from tests.tui.social_support import (
+    SIZE,
+    TargetScreen,
+    admin_app,
+    coin_target,
+    open_target,
+    settle,
+    shown,
+    user_app,
+)
+
+
+def banned(sim: SimServer, mint: str) -> bool:
+    return sim.call(lambda: sim.market.coins[mint].banned)
+
+
+async def test_a_moderator_marks_rows_confirms_a_ban_with_a_reason_and_sees_each_result(
+    sim: SimServer,
+) -> None:
+    first, second = (coin_target(sim, mint) for mint in sim.mints()[:2])
+    app, social = admin_app(sim)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await open_target(pilot, social, first)
+        assert social.is_admin
+        await pilot.press("space")
+        screen = app.screen
+        assert isinstance(screen, TargetScreen)
+        screen.target = second  # the cursor moved to the next row
+        await pilot.press("space")
+        assert list(social.marked) == [first.mint, second.mint]
+
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        moderation = app.screen
+        assert isinstance(moderation, ModerationScreen)
+        await pilot.press("right", "right", "enter")  # the third choice: Ban
+        plan = await shown(pilot)
+        assert "These 2 item(s) will be banned" in plan
+        assert first.label in plan
+        assert second.label in plan
+
+        await pilot.click("#moderation-confirm")
+        await pilot.pause()
+        assert "A ban needs a reason" in await shown(pilot)
+        assert not banned(sim, first.mint), "nothing sent without a reason"
+
+        await pilot.press(*"rug pull", "enter")
+        await settle(pilot)
+
+        assert banned(sim, first.mint)
+        assert banned(sim, second.mint)
+        results = await shown(pilot)
+        assert results.count("done") >= 2
+        assert "2 done" in results
+        assert social.marked == {}, "done items are unmarked"
+
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ModerationScreen)
+
+
+async def test_other_users_never_see_or_trigger_moderation(sim: SimServer) -> None:
+    target = coin_target(sim)
+    app, social = user_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_target(pilot, social, target)
+
+        footer = await shown(pilot)
+        await pilot.press("space", "exclamation_mark")
+        await pilot.pause()
+
+        assert not social.is_admin
+        assert "Moderate" not in footer
+        assert "space Mark" not in footer
+        assert social.marked == {}
+        assert not isinstance(app.screen, ModerationScreen)
+        bound = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert "social_like" in bound
+
+
+async def test_a_refusal_of_the_rights_is_reported_per_item(sim: SimServer) -> None:
+    target = coin_target(sim)
+    app, social = user_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_target(pilot, social, target)
+        social.is_admin = True  # the app thinks so; the server (403) does not
+        await pilot.press("space", "exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ModerationScreen)
+
+        await pilot.press("enter")  # NSFW, the first choice
+        await pilot.click("#moderation-confirm")
+        await settle(pilot)
+
+        results = await shown(pilot)
+        assert "failed" in results
+        assert "not allowed" in results
+        assert not sim.call(lambda: sim.market.coins[target.mint].nsfw)
+        assert list(social.marked) == [target.mint], "still marked for another try"
