@@ -9,16 +9,21 @@ Two facts make a complete reading possible:
   to what we hold.
 
 `ListFollower.poll()` reads from the top until it reaches something already delivered. When a
-burst or an outage left more new items than one poll may read (a page bound, and the request
-budget), the items read so far are held as one contiguous *run*, and the next poll first reads
-the new top, then jumps below the run (its position estimated from the arrival rate, corrected
-by the items' order if the estimate overshot) and carries on down. When the run reaches what was
-delivered, everything held is delivered at once, in order. So a burst of any size is backfilled,
-and items are always delivered in order.
+burst or an outage left more new items than one poll may read (a page bound, a time bound and
+the request budget), the items read so far are held as a contiguous *run*; the next poll reads
+the new top down to that run, jumps below it (its position is known: every arrival moves it by
+one, and the arrivals are counted on the way) and carries on down, merging runs as it meets
+them. When the reading reaches what was delivered, everything held is delivered at once, in
+order. So a burst of any size is backfilled, and items are always delivered in order. Should a
+position estimate overshoot (items removed by moderation), the items' order shows it and the
+reader steps back.
 
 A gap that cannot close — the market outruns every request the budget allows — is not held
-forever: after `stall_polls` polls without progress, or when more than `max_pending` items are
-held, the held items are delivered and the gap is reported (`FollowResult.abandoned`).
+forever: when more items arrive per request than a page holds (from `rate_hint`), after
+`stall_polls` polls without progress, or when more than `max_pending` items are held, the held
+items are delivered and the gap is reported (`FollowResult.abandoned`). Under such an overload
+each poll reads only the top page and delivers it at once: as many items as the budget can
+carry, with the least delay.
 
 Memory is bounded: the de-duplication window holds the newest `seen_capacity` keys (older items
 are recognised by their order), and held items are capped by `max_pending`.
@@ -30,18 +35,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 PAGE_SIZES = (20, 50, 100, 200)
 
 
-class PageLike(Protocol[T]):  # type: ignore[misc]
-    items: list[T]
-    unchanged: bool
-
-
-# fetch(offset, limit, conditional) -> a page of items, newest first.
+# fetch(offset, limit, conditional) -> a page (`.items` newest first, `.unchanged` on a 304).
 Fetch = Callable[[int, int, bool], Awaitable[Any]]
 
 
@@ -220,9 +220,17 @@ class ListFollower(Generic[T]):
         result.requests += 1
         return await self._fetch(max(0, offset), limit, conditional)
 
+    def _overloaded(self, result: FollowResult[T]) -> bool:
+        """More items arrive per request than a page can carry: no reading can keep up."""
+        rate = self._rate_hint() if self._rate_hint is not None else None
+        if not rate or not result.requests:
+            return False
+        per_request = (self._clock() - self._poll_started) / result.requests
+        return rate * per_request > 0.9 * self.page_limit
+
     def _may_continue(self, result: FollowResult[T]) -> bool:
         """Another page in this poll? Bounded by count, by time and by the request budget."""
-        if result.requests >= self.max_pages:
+        if result.requests >= self.max_pages or self._overloaded(result):
             return False
         if self._clock() - self._poll_started > self.max_poll_seconds:
             return False
@@ -256,6 +264,16 @@ class ListFollower(Generic[T]):
             self._deliver(result, held + [item for item, _ in walk.new])
             return
         if walk.status == "exhausted":
+            if self._overloaded(result):
+                # Sustained overload: holding cannot close the gaps, it would only delay what
+                # we have. Deliver now and give up the gaps (reported as abandoned).
+                held = [item for run in runs for item in run.items.values()]
+                runs.clear()
+                self.abandoned_gaps += 1
+                result.abandoned = True
+                self._stalled = 0
+                self._deliver(result, held + [item for item, _ in walk.new])
+                return
             # The top could not be read down to what we hold: this gap waits for next time.
             if walk.new:
                 runs.insert(0, self._new_run(walk.new))

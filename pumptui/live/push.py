@@ -164,7 +164,7 @@ class PushSource(PollingSource):
 
     def _on_message(self, raw: str) -> None:
         engine = self._engine
-        if engine is None:
+        if engine is None or engine.paused:
             return
         try:
             message = orjson.loads(raw)
