@@ -1,10 +1,11 @@
 """The TUI under a flood: key latency, CPU, memory and terminal bytes, beside a naive baseline.
 
 The simulator runs in this process with one hot coin trading at `--trades-per-second` (200 by
-default). Each contender is the real app, run in a child process on a real pseudo-terminal of
-120×36 cells (TERM=xterm-256color, as over SSH where COLORTERM is rarely forwarded), talking to the
-simulator over loopback HTTP through the real client and live engine, with the hot coin's screen
-open (or, with `--screen home`, the Home screen). This process reads everything the app writes to
+default), started afresh from the same seed for each contender. Each contender is the real app,
+run in a child process on a real pseudo-terminal of 120×36 cells (TERM=xterm-256color, as over
+SSH where COLORTERM is rarely forwarded), talking to the simulator over loopback HTTP through the
+real client and live engine, with the hot coin's screen open (or, with `--screen home`, the Home
+screen). This process reads everything the app writes to
 the terminal; for the first half of the measured window it only watches, for the second half it
 types `t` (next candle timeframe; `s`, next sort, on Home) twice a second.
 
@@ -314,25 +315,27 @@ def main() -> int:
 
     from pumptui.sim import MarketConfig, ServerConfig, SimServer
 
-    sim = SimServer(
-        MarketConfig(
-            seed=7,
-            clock="real",
-            warmup=120.0,
-            trades_per_second=10.0,
-            hot_trades_per_second=args.trades_per_second,
-        ),
-        ServerConfig(rate_limit=1_000_000),
-    ).start()
-    try:
-        seconds = args.minutes * 60
-        results = []
-        for variant in CONTENDERS if args.only is None else (args.only,):
+    seconds = args.minutes * 60
+    results = []
+    for variant in CONTENDERS if args.only is None else (args.only,):
+        # A fresh market from the same seed for each contender: both see the same coins and the
+        # same flood, not a market that has grown for as long as the first one ran.
+        sim = SimServer(
+            MarketConfig(
+                seed=7,
+                clock="real",
+                warmup=120.0,
+                trades_per_second=10.0,
+                hot_trades_per_second=args.trades_per_second,
+            ),
+            ServerConfig(rate_limit=1_000_000),
+        ).start()
+        try:
             print(f"measuring {variant} for {args.minutes:g} min…", file=sys.stderr, flush=True)
             results.append(measure(variant, sim.base_url, sim.hot_mint, seconds, args.screen))
-        report(results, seconds, args.trades_per_second, args.screen)
-    finally:
-        sim.stop()
+        finally:
+            sim.stop()
+    report(results, seconds, args.trades_per_second, args.screen)
     return 0
 
 

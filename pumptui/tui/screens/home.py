@@ -74,6 +74,7 @@ class CoinListScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.services.set_visible(self.FEEDS)
         self.redraw()
+        self.query_one(StatusBar).update_status()
 
     def on_store_updated(self, message: StoreUpdated) -> None:
         self.redraw()

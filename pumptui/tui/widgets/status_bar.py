@@ -186,7 +186,12 @@ class StatusBar(Widget):
         self.set_interval(1.0, self.update_status)
 
     def update_status(self) -> None:
-        """Re-read the source; repaint only if what the bar says changed."""
+        """Re-read the source; repaint only if what the bar says changed.
+
+        A bar on a screen that is not on top waits: it catches up when its screen comes back.
+        """
+        if not self.screen.is_current:
+            return
         source = self._source or getattr(self.app, "status_info", None)
         if source is None:
             return
