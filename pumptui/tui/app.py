@@ -39,6 +39,7 @@ from pumptui.tui.screens.help import HelpScreen
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
+from pumptui.tui.social import SocialActions
 from pumptui.tui.widgets.status_bar import StatusInfo
 
 # The store is redrawn at most this often (seconds): a flood of trades costs ~5 frames a second.
@@ -75,6 +76,7 @@ class PumpApp(App[None]):
         self._recovered: list[str] = []
         self._toasts_pending = False
         services.attach(self)
+        self.social = SocialActions.install(self)
         theme = services.settings.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -87,6 +89,7 @@ class PumpApp(App[None]):
         self.push_screen(HomeScreen())
         self._listen_to_engine()
         self._start_engine()
+        self.social.start()
 
     @work(group="engine", exit_on_error=False, name="engine-start")
     async def _start_engine(self) -> None:
@@ -115,6 +118,7 @@ class PumpApp(App[None]):
             subscription.close()
 
     async def on_unmount(self) -> None:
+        self.social.close()
         await self.services.stop()
 
     # -- engine events -----------------------------------------------------------------------------

@@ -264,6 +264,9 @@ class AppServices:
             self._app.notify(
                 resolved.warning, severity="warning", title="Token", timeout=10, markup=False
             )
+        social = getattr(self._app, "social", None)
+        if social is not None:
+            social.identity_changed()
 
     # -- what the user does ------------------------------------------------------------------------
 

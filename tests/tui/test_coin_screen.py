@@ -331,7 +331,7 @@ async def test_left_and_right_look_back_in_time_and_end_follows_the_market_again
         await redraw(pilot)
         assert chart.grid is not None
         assert chart.grid.candles == back.candles
-        await pilot.press("l")
+        await pilot.press("right")
         assert chart.grid.candles[-1].start > back.candles[-1].start
         # ...End does.
         await pilot.press("end")

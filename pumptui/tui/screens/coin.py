@@ -22,6 +22,7 @@ from pumptui.live.candles import TIMEFRAMES
 from pumptui.tui.keys import BACK_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.services import COIN_FEEDS
+from pumptui.tui.social import SOCIAL_BINDINGS, SocialKeys, SocialTarget
 from pumptui.tui.widgets.candle_chart import CandleChart
 from pumptui.tui.widgets.coin_header import CoinHeader
 from pumptui.tui.widgets.reply_thread import ReplyThread
@@ -52,10 +53,10 @@ COIN_BINDINGS: list[Binding] = [
 ]
 
 
-class CoinScreen(Screen[None]):
+class CoinScreen(SocialKeys, Screen[None]):
     """Everything about one coin, live."""
 
-    BINDINGS = [*BACK_BINDINGS, *COIN_BINDINGS]
+    BINDINGS = [*BACK_BINDINGS, *COIN_BINDINGS, *SOCIAL_BINDINGS]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"),
                                                                        (110, "-wide")]
 
@@ -118,6 +119,14 @@ class CoinScreen(Screen[None]):
             yield ReplyThread(clock=self._now, id="coin-replies")
         yield StatusBar()
         yield Footer()
+
+    def social_target(self) -> SocialTarget | None:
+        """The reply at the top of the thread when the thread has focus, else the coin."""
+        thread = self.thread
+        if thread.has_focus and (reply := thread.reply_in_view) is not None:
+            return SocialTarget.for_reply(reply)
+        coin = self.services.store.coin(self.mint)
+        return SocialTarget.for_coin(coin) if coin is not None else SocialTarget(self.mint)
 
     @property
     def header(self) -> CoinHeader:

@@ -23,6 +23,7 @@ from pumptui.tui import format as fmt
 from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.services import HOME_FEEDS, AppServices
+from pumptui.tui.social import SOCIAL_BINDINGS, SocialKeys, SocialTarget
 from pumptui.tui.widgets.coin_table import KING_MARK, CoinTable, RowContext
 from pumptui.tui.widgets.site_tape import SiteTape
 from pumptui.tui.widgets.status_bar import StatusBar
@@ -44,10 +45,10 @@ class FilterInput(Input):
         self.screen.action_close_filter()  # type: ignore[attr-defined]
 
 
-class CoinListScreen(Screen[None]):
+class CoinListScreen(SocialKeys, Screen[None]):
     """A screen whose main content is a `CoinTable`."""
 
-    BINDINGS: ClassVar[list[Binding]] = COIN_LIST_BINDINGS
+    BINDINGS: ClassVar[list[Binding]] = [*COIN_LIST_BINDINGS, *SOCIAL_BINDINGS]
     # Feeds the engine should poll while this screen is on top.
     FEEDS: ClassVar[tuple[str, ...]] = ()
 
@@ -105,6 +106,13 @@ class CoinListScreen(Screen[None]):
         )
 
     # -- actions on the coin under the cursor ------------------------------------------------------
+
+    def social_target(self) -> SocialTarget | None:
+        mint = self._cursor_mint()
+        if mint is None:
+            return None
+        coin = self.services.store.coin(mint)
+        return SocialTarget.for_coin(coin) if coin is not None else SocialTarget(mint, label=mint)
 
     def _cursor_mint(self) -> str | None:
         mint = self.table.cursor_mint

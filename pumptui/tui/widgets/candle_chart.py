@@ -476,7 +476,7 @@ class CandleChart(Widget, can_focus=True):
     BINDINGS = [
         Binding("left,h", "pan(-1)", "Earlier", id="chart.earlier", show=False,
                 tooltip="Move the chart back in time"),
-        Binding("right,l", "pan(1)", "Later", id="chart.later", show=False,
+        Binding("right", "pan(1)", "Later", id="chart.later", show=False,
                 tooltip="Move the chart forward in time"),
         Binding("end", "follow_live", "Live", id="chart.live", show=False,
                 tooltip="Back to the newest candles"),

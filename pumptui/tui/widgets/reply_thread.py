@@ -154,6 +154,14 @@ class ReplyThread(ScrollView, can_focus=True, inherit_bindings=False):
                 self._ages_shown[reply.id] = shown
                 self.refresh_line(top + y)
 
+    @property
+    def reply_in_view(self) -> Reply | None:
+        """The reply at the top of the view: what the social keys act on when this has focus."""
+        index = round(self.scroll_y)
+        if not self._lines or index >= len(self._lines):
+            return None
+        return self._replies[self._lines[index].reply]
+
     def _top_reply_id(self) -> int | None:
         index = round(self.scroll_y)
         if not self._lines or index >= len(self._lines):
