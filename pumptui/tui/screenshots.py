@@ -106,15 +106,17 @@ def keys_table() -> str:
         ("Coin tables", TABLE_BINDINGS),
         ("Home and Watchlist", COIN_LIST_BINDINGS),
     ]
-    try:
-        from pumptui.tui.screens.coin import COIN_BINDINGS
+    from pumptui.tui.screens.coin import COIN_BINDINGS
+    from pumptui.tui.social import SOCIAL_BINDINGS
+    from pumptui.tui.widgets.candle_chart import CandleChart
 
-        groups.append(("Coin screen", COIN_BINDINGS))
-    except ImportError:
-        pass
+    groups.append(("Coin screen", COIN_BINDINGS))
+    groups.append(("Chart in focus", CandleChart.BINDINGS))  # type: ignore[arg-type]
+    groups.append(("Social (Home, Watchlist, Coin)", SOCIAL_BINDINGS))
     lines = ["| Where | Keys | Action | Id (for `[keymap]`) |", "|---|---|---|---|"]
     for where, bindings in groups:
         for ident, keys, what in binding_rows(bindings):
+            keys = keys.replace("exclamation_mark", "!")
             shown = ", ".join(f"`{k.strip()}`" for k in keys.split(", "))
             lines.append(f"| {where} | {shown} | {what} | `{ident}` |")
     return "\n".join(lines) + "\n"
