@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
@@ -30,6 +29,7 @@ from pumptui.social.captcha import CaptchaProvider
 from pumptui.tui.app import PumpApp
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialActions, SocialKeys, SocialTarget
+from tests.keyrings import MemoryKeyring
 
 SIZE = (100, 32)
 
@@ -49,27 +49,6 @@ class TargetScreen(SocialKeys, Screen[None]):
 
     def social_target(self) -> SocialTarget | None:
         return self.target
-
-
-class MemoryKeyring(KeyringBackend):
-    """A working keyring with a dict for storage."""
-
-    priority = -10  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.entries:
-            raise PasswordDeleteError(username)
-        del self.entries[(service, username)]
 
 
 class LockedKeyring(MemoryKeyring):
