@@ -587,16 +587,8 @@ def inspect_token(
     try:
         stored = store.load()
     except KeyringUnavailable as exc:
-        notes.append(str(exc))
-    else:
-        if stored is not None:
-            return TokenReport(
-                ResolvedToken(
-                    stored.secret, f"keyring ({stored.backend})", _account_or_none(stored.account)
-                )
-            )
-    resolved = _from_file(file or InsecureTokenFile(), notes)
-    return TokenReport(resolved, tuple(notes))
+        stored, notes = None, [str(exc)]
+    return _report_after_keyring(stored, file, notes)
 
 
 async def ainspect_token(
@@ -615,14 +607,20 @@ async def ainspect_token(
     try:
         stored = await store.aload()
     except KeyringUnavailable as exc:
-        notes.append(str(exc))
-    else:
-        if stored is not None:
-            return TokenReport(
-                ResolvedToken(
-                    stored.secret, f"keyring ({stored.backend})", _account_or_none(stored.account)
-                )
+        stored, notes = None, [str(exc)]
+    return _report_after_keyring(stored, file, notes)
+
+
+def _report_after_keyring(
+    stored: StoredToken | None, file: InsecureTokenFile | None, notes: list[str]
+) -> TokenReport:
+    """The keyring's answer wins; without one, an explicit insecure file (with its notes)."""
+    if stored is not None:
+        return TokenReport(
+            ResolvedToken(
+                stored.secret, f"keyring ({stored.backend})", _account_or_none(stored.account)
             )
+        )
     resolved = _from_file(file or InsecureTokenFile(), notes)
     return TokenReport(resolved, tuple(notes))
 
