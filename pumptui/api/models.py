@@ -36,6 +36,8 @@ INITIAL_REAL_TOKEN_RESERVES = 793_100_000_000_000
 # Timestamps above this are milliseconds (year 33658 in seconds; 1973 in milliseconds).
 _MS_THRESHOLD = 1e12
 _IDENT = re.compile(r"^[1-9A-HJ-NP-Za-km-z]{1,100}$")
+# Chain-order slot of a trade known only from a push message: after every confirmed trade.
+UNCONFIRMED_SLOT = 2**62
 
 
 class ModelError(ValueError):
@@ -261,6 +263,10 @@ class Trade:
     # Only on the site-wide /trades/latest.
     symbol: str | None = None
     image_uri: str | None = None
+    # Set on a trade known only from a push message (no slot, `timestamp` = when it was
+    # received): its arrival number, which orders it after every confirmed trade. The REST copy
+    # of the same signature later replaces it (`TradeConfirmed`).
+    pushed_seq: int | None = None
 
     @classmethod
     def from_api(cls, record: Mapping[str, Any]) -> Trade:
@@ -299,9 +305,43 @@ class Trade:
         """Execution price: SOL per whole token (0 for an empty fill)."""
         return self.sol / self.tokens if self.raw_tokens else 0.0
 
+    @classmethod
+    def from_push(cls, message: Mapping[str, Any], *, received_at: float, seq: int) -> Trade:
+        """A trade from a PumpPortal message: amounts in human units (floats), no timestamp and
+        no slot, so the receive time and the arrival number stand in until the REST copy."""
+        if not isinstance(message, Mapping):
+            raise ModelError("push message is not an object")
+        signature = _require(message, "signature", "pushed trade")
+        mint = _require(message, "mint", "pushed trade")
+        kind = message.get("txType")
+        if kind not in ("buy", "sell"):
+            raise ModelError("pushed trade is neither a buy nor a sell")
+        sol = as_float(message.get("solAmount"), None)
+        tokens = as_float(message.get("tokenAmount"), None)
+        if sol is None or tokens is None or sol < 0 or tokens < 0:
+            raise ModelError("pushed trade without amounts")
+        return cls(
+            signature=signature,
+            mint=mint,
+            is_buy=kind == "buy",
+            # Floats carry 15 significant digits: enough to give back the exact integers.
+            lamports=round(sol * LAMPORTS_PER_SOL),
+            raw_tokens=round(tokens * RAW_PER_TOKEN),
+            timestamp=received_at,
+            user=as_ident(message.get("traderPublicKey")),
+            pushed_seq=seq,
+        )
+
+    @property
+    def provisional(self) -> bool:
+        return self.pushed_seq is not None
+
     @property
     def chain_order(self) -> tuple[int, int, float, str]:
-        """Sort key for chain order: slot, then position in the slot."""
+        """Sort key for chain order: slot, then position in the slot. Pushed trades arrive in
+        chain order and are newer than any confirmed one, so they sort last, by arrival."""
+        if self.pushed_seq is not None:
+            return (UNCONFIRMED_SLOT, self.pushed_seq, self.timestamp, self.signature)
         return (self.slot, self.tx_index, self.timestamp, self.signature)
 
     def to_api(self) -> dict[str, Any]:
@@ -319,6 +359,10 @@ class Trade:
         }
         if self.symbol is not None:
             data["symbol"] = self.symbol
+        if self.pushed_seq is not None:
+            # Not known yet: a pushed trade has no slot, and its time is when it was received.
+            data["slot"] = data["tx_index"] = None
+            data["provisional"] = True
         return data
 
 

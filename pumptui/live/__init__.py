@@ -16,6 +16,7 @@ from pumptui.live.events import (
     NewReply,
     NewTrade,
     SolPriceChanged,
+    TradeConfirmed,
     event_to_json,
 )
 from pumptui.live.feeds import FEED_NAMES
@@ -44,6 +45,7 @@ __all__ = [
     "SolPriceChanged",
     "Subscription",
     "SubscriptionClosed",
+    "TradeConfirmed",
     "candles_from_trades",
     "event_to_json",
 ]

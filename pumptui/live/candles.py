@@ -21,7 +21,8 @@ _NO_KEY: tuple[int, int, float, str] = (0, 0, 0.0, "")
 
 
 class _Bucket:
-    __slots__ = ("close", "close_key", "high", "low", "open", "open_key", "start", "volume")
+    __slots__ = ("backfilled", "close", "close_key", "high", "low", "open", "open_key", "start",
+                 "trades", "volume")
 
     def __init__(self, start: float, price: float, volume: int,
                  key: tuple[int, int, float, str]) -> None:
@@ -29,6 +30,9 @@ class _Bucket:
         self.open = self.high = self.low = self.close = price
         self.volume = volume  # lamports: integer sums do not depend on arrival order
         self.open_key = self.close_key = key
+        # Live trades folded in; a bucket from a backfill also holds trades we never saw.
+        self.trades = 1
+        self.backfilled = key is _NO_KEY
 
     def add(self, price: float, volume: int, key: tuple[int, int, float, str]) -> None:
         if price > self.high:
@@ -36,6 +40,7 @@ class _Bucket:
         if price < self.low:
             self.low = price
         self.volume += volume
+        self.trades += 1
         # A bucket from a backfill (_NO_KEY) keeps the API's open: live trades come after it.
         if key < self.open_key:
             self.open, self.open_key = price, key
@@ -95,6 +100,35 @@ class CandleSeries:
             return True
         return self._insert(index, _Bucket(start, price, trade.lamports, key))
 
+    def confirm(self, pushed: Trade, confirmed: Trade) -> None:
+        """A pushed trade (receive time, provisional order) got its REST copy (block time, slot).
+
+        In the same bucket only its order key changes. If the block time falls in another bucket,
+        its volume moves there exactly, and its price joins that bucket; the old bucket keeps its
+        extremes (the other trades that made them are not kept), or goes if it held only this
+        trade."""
+        if pushed.raw_tokens <= 0:
+            return
+        old_key, new_key = pushed.chain_order, confirmed.chain_order
+        start = bucket_start(pushed.timestamp, self.seconds)
+        index, found = self._find(start)
+        if not found:
+            self.add_trade(confirmed)  # its bucket has aged out; the new one may not have
+            return
+        bucket = self._buckets[index]
+        if start == bucket_start(confirmed.timestamp, self.seconds):
+            if bucket.open_key == old_key:
+                bucket.open_key = new_key
+            if bucket.close_key == old_key:
+                bucket.close_key = new_key
+            return
+        bucket.volume = max(0, bucket.volume - pushed.lamports)
+        bucket.trades -= 1
+        if bucket.trades <= 0 and not bucket.backfilled:
+            del self._starts[index]
+            del self._buckets[index]
+        self.add_trade(confirmed)
+
     def merge(self, candle: Candle) -> None:
         """Merge a candle read from the API (a backfill) into the series.
 
@@ -110,6 +144,7 @@ class CandleSeries:
             self._insert(index, bucket)
             return
         bucket = self._buckets[index]
+        bucket.backfilled = True
         bucket.open = candle.open
         bucket.high = max(bucket.high, candle.high)
         bucket.low = min(bucket.low, candle.low)

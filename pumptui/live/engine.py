@@ -28,7 +28,7 @@ from typing import Any
 
 from pumptui.config import RefreshSettings
 from pumptui.live.bus import EventBus
-from pumptui.live.events import Event
+from pumptui.live.events import Event, NewTrade, TradeConfirmed
 from pumptui.live.feeds import (
     FEED_NAMES,
     CoinTradesFeed,
@@ -78,6 +78,7 @@ class LiveEngine:
             include_nsfw=include_nsfw,
             budget_wait=self._budget_wait,
             nudge=self.nudge,
+            pushed_since=self.source.covered_since,
         )
         self.feeds: dict[str, Feed] = self.source.build_feeds(self._ctx)
         base, cap = error_backoff
@@ -148,6 +149,11 @@ class LiveEngine:
     @property
     def watched(self) -> tuple[str, ...]:
         return tuple(self._watched)
+
+    @property
+    def followed(self) -> dict[str, str]:
+        """Coins whose every trade the engine delivers, and the feed that reads each."""
+        return self._ctx.followed
 
     @property
     def visible(self) -> frozenset[str]:
@@ -258,7 +264,11 @@ class LiveEngine:
     def emit(self, event: Event) -> None:
         """The store first (source of truth), then every subscriber — but only if it changed
         the store, so a trade seen by two feeds (the site tape and the coin's own) or a repeated
-        state reaches readers once."""
+        state reaches readers once. The REST copy of a trade first delivered from a push message
+        is published as `TradeConfirmed`, not as a second `NewTrade`."""
+        if (isinstance(event, NewTrade) and not event.trade.provisional
+                and self._store.is_provisional(event.trade)):
+            event = TradeConfirmed(event.trade)
         if self._store.apply(event):
             self._bus.publish(event)
 
@@ -279,9 +289,11 @@ class LiveEngine:
         """Split the request budget between the running feeds (requests a minute each)."""
         running = [f for f in self.feeds.values() if self.running(f)]
         capacity = self.requests_per_minute * self.budget_share
-        # A pushed feed may be woken at any moment: it asks for as much as its weight gets.
+        # A feed woken by pushed news may be woken at any moment: it asks for as much as its
+        # weight gets.
         demand = {
-            f.name: capacity if f.pushed else 60.0 / max(0.05, f.interval.value)
+            f.name: capacity if f.pushed and f.woken_by_push
+            else 60.0 / max(0.05, f.interval.value)
             for f in running
         }
         weight = {f.name: f.weight for f in running}

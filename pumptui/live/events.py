@@ -51,6 +51,18 @@ class NewTrade:
 
 
 @dataclass(frozen=True, slots=True)
+class TradeConfirmed:
+    """The REST copy of a trade first delivered from a push message (`Trade.provisional`):
+    the same signature, now with its block time, slot and the trader's name. Not a new trade."""
+
+    trade: Trade
+
+    @property
+    def mint(self) -> str:
+        return self.trade.mint
+
+
+@dataclass(frozen=True, slots=True)
 class NewReply:
     reply: Reply
     historical: bool = False
@@ -85,6 +97,7 @@ Event = (
     NewCoin
     | CoinUpdated
     | NewTrade
+    | TradeConfirmed
     | NewReply
     | KingChanged
     | SolPriceChanged
@@ -96,6 +109,7 @@ EVENT_TYPES: dict[type, str] = {
     NewCoin: "new_coin",
     CoinUpdated: "coin_updated",
     NewTrade: "new_trade",
+    TradeConfirmed: "trade_confirmed",
     NewReply: "new_reply",
     KingChanged: "king_changed",
     SolPriceChanged: "sol_price",
@@ -123,6 +137,8 @@ def event_to_json(event: Event) -> dict[str, Any]:
             data.update(trade.to_api())
             if historical:
                 data["historical"] = True
+        case TradeConfirmed(trade=trade):
+            data.update(trade.to_api())
         case NewReply(reply=reply, historical=historical):
             data.update(reply.to_api())
             if historical:

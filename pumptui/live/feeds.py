@@ -37,6 +37,14 @@ FEED_NAMES: tuple[str, ...] = (
 BULK_LIMIT = 100
 # Watched coins whose trades are read in one watchlist poll; the rest follow in the next.
 WATCHLIST_TRADE_POLLS = 4
+# While a push source delivers a coin's trades, REST only checks them (block times, slots, any
+# the socket dropped): about this many new trades a look, never more often than every
+# PUSH_CHECK_MIN seconds, and at most PUSH_CHECK_PAGES pages a look.
+PUSH_CHECK_TRADES = 150
+PUSH_CHECK_MIN = 5.0
+PUSH_CHECK_PAGES = 2
+# Pages one poll may read to close a gap (polling alone).
+MAX_PAGES = 8
 
 
 @dataclass
@@ -54,6 +62,8 @@ class FeedContext:
     followed: dict[str, str] = field(default_factory=dict)
     # Ask a feed to poll soon (within its share of the budget).
     nudge: Callable[[str], None] = lambda feed: None
+    # Since when a push source has delivered every trade of a coin (None: it has not).
+    pushed_since: Callable[[str], float | None] = lambda mint: None
 
     def upsert_coin(self, coin: Coin, *, new: bool = False, historical: bool = False) -> bool:
         """Publish a coin if it is new to the store or its data changed; True if it was."""
@@ -85,11 +95,13 @@ class Feed:
     name: str = "feed"
     priority: Priority = Priority.NORMAL
     weight: float = 1.0
+    # While pushed, polled when pushed news wakes it (else the push delivers, REST checks).
+    woken_by_push: bool = False
 
     def __init__(self, ctx: FeedContext, low: float, high: float) -> None:
         self.ctx = ctx
         self.interval = AdaptiveInterval(low, high)
-        # Set by a push source: the feed is woken by pushed news and polls rarely otherwise.
+        # Set by a push source while its socket serves this feed's data.
         self.pushed = False
 
     def wanted(self) -> bool:
@@ -123,14 +135,19 @@ class _CoinTrades:
 
         self.follower: ListFollower[Trade] = ListFollower(
             fetch, key=lambda t: t.signature, order=lambda t: t.chain_order,
-            page_limit=200, first_limit=100, budget_wait=ctx.budget_wait,
+            page_limit=200, first_limit=100, max_pages=MAX_PAGES, budget_wait=ctx.budget_wait,
             rate_hint=lambda: self.rate.rate, clock=ctx.monotonic,
         )
         self.polled_at: float | None = None
         self.newest_timestamp: float | None = None
         self.head_limit = page_size_for(0)
 
-    async def poll(self, ctx: FeedContext, feed: str, interval: float) -> FollowResult[Trade]:
+    async def poll(self, ctx: FeedContext, feed: str, interval: float,
+                   *, pushed: bool = False) -> FollowResult[Trade]:
+        """Read what is new. `pushed`: a push source delivers these trades already, so this is
+        a bounded check; a gap it gives up on was covered by the push, not lost."""
+        self.follower.max_pages = PUSH_CHECK_PAGES if pushed else MAX_PAGES
+        checked_up_to = self.newest_timestamp
         # Size the first page for what arrived since the last poll (the budget may have
         # stretched the interval), so that one request usually suffices.
         since = interval if self.polled_at is None else ctx.monotonic() - self.polled_at
@@ -152,10 +169,15 @@ class _CoinTrades:
         elif self.polled_at is not None:
             self.rate.add(result.found, now - self.polled_at)
         self.polled_at = now
-        if result.abandoned:
+        if result.abandoned and not self._push_covered(ctx, checked_up_to):
             ctx.emit(EngineError(feed, f"trades of {self.mint[:8]}… arrive faster than the "
                                        "request budget allows; some older ones were skipped"))
         return result
+
+    def _push_covered(self, ctx: FeedContext, checked_up_to: float | None) -> bool:
+        """Whether every trade after the newest one REST had read was pushed to us."""
+        since = ctx.pushed_since(self.mint)
+        return since is not None and checked_up_to is not None and since <= checked_up_to
 
 
 def _rate_from_history(trades: Sequence[Trade]) -> float | None:
@@ -200,7 +222,7 @@ class CoinTradesFeed(Feed):
         if stream is None:
             return PollOutcome()
         ctx = self.ctx
-        result = await stream.poll(ctx, self.name, self.interval.value)
+        result = await stream.poll(ctx, self.name, self.interval.value, pushed=self.pushed)
         outcome = PollOutcome(news=len(result.items), unchanged=result.unchanged,
                               behind=result.behind, held=result.held, requests=result.requests)
         if not self._candles_done:
@@ -212,10 +234,12 @@ class CoinTradesFeed(Feed):
         return outcome
 
     def next_interval(self, outcome: PollOutcome) -> float:
-        if self.pushed:
-            return self.interval.high
         stream = self._stream
         rate = stream.rate.rate if stream else None
+        if self.pushed:
+            low = max(self.interval.low, PUSH_CHECK_MIN)
+            target = PUSH_CHECK_TRADES / rate if rate else self.interval.high
+            return self.interval.set(min(self.interval.high, max(low, target)))
         target = trade_interval(rate, self.interval.low, self.interval.high)
         if not self._first_done:
             # The first page's history gave the rate: go straight to its interval.
@@ -274,7 +298,8 @@ class WatchlistFeed(Feed):
         # Those that have waited longest first.
         due.sort(key=lambda m: self._streams[m].polled_at or 0.0)
         for mint in due[:WATCHLIST_TRADE_POLLS]:
-            result = await self._streams[mint].poll(ctx, self.name, self.interval.value)
+            result = await self._streams[mint].poll(ctx, self.name, self.interval.value,
+                                                    pushed=self.pushed)
             outcome.requests += result.requests
             outcome.news += len(result.items)
             outcome.held += result.held
@@ -292,6 +317,7 @@ class NewCoinsFeed(Feed):
     name = "coins"
     priority = Priority.NORMAL
     weight = 3.0
+    woken_by_push = True
 
     def __init__(self, ctx: FeedContext) -> None:
         super().__init__(ctx, ctx.settings.coins_min, ctx.settings.coins_max)

@@ -1,15 +1,18 @@
-"""A push source: a PumpPortal-shaped WebSocket says *that* something happened, at once.
+"""A push source: a PumpPortal-shaped WebSocket says what happened, at once.
 
-Push messages carry no timestamp, no slot and only part of a coin, so they are not turned into
-events directly. A pushed trade (1) updates the coin's reserves and market cap in the store at
-once (the message has them) and (2) wakes the feed that follows that coin, whose REST poll reads
-the full trades — timestamps, slots, users — with the same no-gap, in-order guarantees as the
-polling source. A pushed launch wakes the new-coins feed. While the socket is up those feeds
-poll only when woken (and rarely, as a safety net); when it drops they go back to their polling
-schedule at once, and the first poll fills whatever the outage hid. Either way the events are
-the same, complete models.
+A pushed trade of a followed coin (focused or watched) is delivered straight away as a
+`NewTrade`: signature, side, amounts, trader and the curve's reserves are in the message. What a
+message lacks — the block time and the slot — is stood in for by the receive time and the
+arrival order (`Trade.provisional`); pushed trades arrive in chain order. The coin's REST feed
+goes on reading the same trades, more slowly (`feeds.PUSH_CHECK_*`): each REST copy replaces the
+pushed one (`TradeConfirmed`: block time, slot, username, candles corrected), and any trade the
+socket dropped reaches subscribers from there. A pushed launch wakes the new-coins feed, whose REST
+read brings the full coin.
 
-The socket's own health is published as the "push" feed.
+A coin counts as pushed from the moment the server acknowledges its subscription until the socket
+drops; only then do its feeds relax (a refused subscription — PumpPortal wants an API key for
+trades — leaves them polling, and the reason shows in the "push" feed's health). When the socket
+drops, the feeds go back to polling at once and their first read fills what the outage hid.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -24,8 +28,16 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import aiohttp
 import orjson
 
-from pumptui.api.models import LAMPORTS_PER_SOL, RAW_PER_TOKEN, as_float, as_ident
-from pumptui.live.events import CoinUpdated, FeedHealthChanged
+from pumptui.api.models import (
+    LAMPORTS_PER_SOL,
+    RAW_PER_TOKEN,
+    ModelError,
+    Trade,
+    as_float,
+    as_ident,
+)
+from pumptui.api.sanitize import clean_text
+from pumptui.live.events import CoinUpdated, FeedHealthChanged, NewTrade
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.schedule import Backoff
 from pumptui.live.sources import PollingSource
@@ -33,8 +45,11 @@ from pumptui.live.sources import PollingSource
 if TYPE_CHECKING:
     from pumptui.live.engine import LiveEngine
 
-PUSHED_FEEDS = ("coins", "trades", "watchlist")
 PUSH_FEED = "push"
+# Acknowledgements we wait for, in the order the commands were sent.
+_NEW_TOKENS = "new-tokens"
+_SUBSCRIBE = "subscribe"
+_UNSUBSCRIBE = "unsubscribe"
 
 
 def push_url_for(api_url: str) -> str:
@@ -59,9 +74,17 @@ class PushSource(PollingSource):
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._wanted: frozenset[str] = frozenset()
         self._subscribed: frozenset[str] = frozenset()
+        self._acks: deque[tuple[str, frozenset[str]]] = deque()
+        # Mint -> wall time its subscription was acknowledged on the current connection.
+        self._covered: dict[str, float] = {}
+        self._new_tokens = False
+        self._refused: str | None = None
         self._since = time.time()
         self._last_message_at: float | None = None
+        self._seq = 0
+        self._last_received = 0.0
         self.messages = 0
+        self.trades = 0
         self.connected = False
 
     @classmethod
@@ -82,8 +105,14 @@ class PushSource(PollingSource):
 
     def subscriptions_changed(self, mints: frozenset[str]) -> None:
         self._wanted = mints
+        for mint in set(self._covered) - mints:
+            del self._covered[mint]
+        self._update_feeds()
         if self._ws is not None and not self._ws.closed:
             asyncio.get_running_loop().create_task(self._sync_subscriptions())
+
+    def covered_since(self, mint: str) -> float | None:
+        return self._covered.get(mint) if self.connected else None
 
     # -- the socket ---------------------------------------------------------------------------
 
@@ -102,6 +131,8 @@ class PushSource(PollingSource):
                 ) as ws:
                     self._ws = ws
                     self._subscribed = frozenset()
+                    self._acks.clear()
+                    self._acks.append((_NEW_TOKENS, frozenset()))
                     await ws.send_str('{"method":"subscribeNewToken"}')
                     await self._sync_subscriptions()
                     self._set_connected(True)
@@ -112,12 +143,12 @@ class PushSource(PollingSource):
                         elif message.type in (aiohttp.WSMsgType.ERROR, aiohttp.WSMsgType.CLOSED):
                             break
             except asyncio.CancelledError:
+                self._ws = None
                 self._set_connected(False, reason="stopped")
                 raise
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 reason = f"connection failed ({type(exc).__name__})"
-            finally:
-                self._ws = None
+            self._ws = None
             self._set_connected(False, reason=reason)
             await asyncio.sleep(self.backoff.next())
 
@@ -126,45 +157,80 @@ class PushSource(PollingSource):
         if ws is None or ws.closed:
             return
         wanted = self._wanted
-        added = sorted(wanted - self._subscribed)
-        gone = sorted(self._subscribed - wanted)
+        added = frozenset(wanted - self._subscribed)
+        gone = frozenset(self._subscribed - wanted)
         self._subscribed = wanted
         with contextlib.suppress(ConnectionError, RuntimeError):
             if added:
+                self._acks.append((_SUBSCRIBE, added))
                 await ws.send_str(orjson.dumps(
-                    {"method": "subscribeTokenTrade", "keys": added}).decode())
+                    {"method": "subscribeTokenTrade", "keys": sorted(added)}).decode())
             if gone:
+                self._acks.append((_UNSUBSCRIBE, gone))
                 await ws.send_str(orjson.dumps(
-                    {"method": "unsubscribeTokenTrade", "keys": gone}).decode())
+                    {"method": "unsubscribeTokenTrade", "keys": sorted(gone)}).decode())
 
     def _set_connected(self, connected: bool, reason: str | None = None) -> None:
-        engine = self._engine
         was = self.connected
         self.connected = connected
-        if engine is None:
-            return
-        for name in PUSHED_FEEDS:
-            feed = engine.feeds.get(name)
-            if feed is not None:
-                feed.pushed = connected
-        engine.rebalance()
-        if was and not connected:
-            # Back to polling at once: the first poll fills what the socket missed.
-            for name in PUSHED_FEEDS:
-                engine.nudge(name)
+        if not connected:
+            self._covered.clear()
+            self._new_tokens = False
+            self._refused = None
         if connected != was:
             self._since = time.time()
-        state = FeedState.LIVE if connected else FeedState.FAILING
+        engine = self._engine
+        if engine is None:
+            return
+        self._update_feeds()
+        if was and not connected:
+            # Back to polling at once: the first poll fills what the socket missed.
+            for name in ("coins", "trades", "watchlist"):
+                engine.nudge(name)
+        self._publish_health(None if connected else reason)
+
+    def _update_feeds(self) -> None:
+        """Tell each feed whether the socket serves it now (it then polls less)."""
+        engine = self._engine
+        if engine is None:
+            return
+        followed = engine.followed
+        focused = engine.focused
+        watched = [m for m, feed in followed.items() if feed == "watchlist"]
+        served = {
+            "coins": self.connected and self._new_tokens,
+            "trades": self.connected and focused is not None and focused in self._covered,
+            "watchlist": self.connected and bool(watched)
+            and all(m in self._covered for m in watched),
+        }
+        changed = False
+        for name, pushed in served.items():
+            feed = engine.feeds.get(name)
+            if feed is not None and feed.pushed != pushed:
+                feed.pushed = pushed
+                changed = True
+        if changed:
+            engine.rebalance()
+
+    def _publish_health(self, reason: str | None) -> None:
+        engine = self._engine
+        if engine is None:
+            return
+        if not self.connected:
+            state = FeedState.FAILING
+        elif self._refused is not None:
+            state, reason = FeedState.SLOW, self._refused
+        else:
+            state = FeedState.LIVE
         engine.emit(FeedHealthChanged(FeedHealth(
-            PUSH_FEED, state, self._since, self._last_message_at,
-            None if connected else reason, None, 0.0,
+            PUSH_FEED, state, self._since, self._last_message_at, reason, None, 0.0,
         )))
 
     # -- messages -----------------------------------------------------------------------------
 
     def _on_message(self, raw: str) -> None:
         engine = self._engine
-        if engine is None or engine.paused:
+        if engine is None:
             return
         try:
             message = orjson.loads(raw)
@@ -173,8 +239,11 @@ class PushSource(PollingSource):
         if not isinstance(message, dict):
             return
         kind = message.get("txType")
-        if kind not in ("create", "buy", "sell"):
-            return  # subscription acknowledgements and the like
+        if kind is None and ("message" in message or "errors" in message):
+            self._on_ack(message)
+            return
+        if kind not in ("create", "buy", "sell") or engine.paused:
+            return  # a paused engine delivers nothing; REST fills the gap on resume
         self.messages += 1
         self._last_message_at = time.time()
         mint = as_ident(message.get("mint"))
@@ -184,11 +253,39 @@ class PushSource(PollingSource):
             engine.nudge("coins")
             return
         self._update_reserves(engine, mint, message)
-        if mint == engine.focused:
-            engine.nudge("trades")
-        elif mint in engine.watched:
-            engine.nudge("watchlist")
+        if mint in engine.followed:
+            self._deliver_trade(engine, message)
 
+    def _on_ack(self, message: dict[str, Any]) -> None:
+        """The server answers each command in order: the oldest command waiting is this one."""
+        if not self._acks:
+            return
+        command, mints = self._acks.popleft()
+        error = message.get("errors")
+        if error is not None:
+            if command == _SUBSCRIBE:
+                self._refused = "trades not pushed: " + clean_text(str(error), 120)
+                self._publish_health(None)
+            return
+        now = time.time()
+        if command == _NEW_TOKENS:
+            self._new_tokens = True
+        elif command == _SUBSCRIBE:
+            for mint in mints & self._wanted:
+                self._covered.setdefault(mint, now)
+        self._update_feeds()
+
+    def _deliver_trade(self, engine: LiveEngine, message: dict[str, Any]) -> None:
+        # Strictly increasing stand-in times, so the wall clock stepping back changes no order.
+        received = max(time.time(), self._last_received + 1e-6)
+        self._last_received = received
+        self._seq += 1
+        try:
+            trade = Trade.from_push(message, received_at=received, seq=self._seq)
+        except ModelError:
+            return
+        self.trades += 1
+        engine.emit(NewTrade(trade))
     def _update_reserves(self, engine: LiveEngine, mint: str, message: dict[str, Any]) -> None:
         """The pushed reserves are newer than any REST snapshot: apply them now."""
         coin = engine.store.coin(mint)

@@ -1,9 +1,9 @@
 """Where the engine's knowledge comes from. The rest of the engine cannot tell which one it is.
 
 `PollingSource` builds the polling feeds. A push source (`pumptui.live.push.PushSource`) builds
-the same feeds and, while its socket is up, wakes them on pushed news instead of polling on a
-timer; what a push message lacks (timestamps, slots, full coin data) still comes from the REST
-API through those feeds, so every event carries a complete model either way.
+the same feeds; while its socket is up it delivers the followed coins' trades itself, at once,
+and the feeds' REST reads turn into a slower check that confirms them (block time, slot) and
+catches any the socket dropped. Either way each trade is delivered once, as a `NewTrade`.
 """
 
 from __future__ import annotations
@@ -57,3 +57,7 @@ class PollingSource:
 
     def subscriptions_changed(self, mints: frozenset[str]) -> None:
         """The coins whose trades the engine follows (focused + watched) changed."""
+
+    def covered_since(self, mint: str) -> float | None:
+        """Since when (wall time) every trade of `mint` has been pushed to us; None if not."""
+        return None

@@ -12,6 +12,7 @@ coins keep a trade history at all.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 
@@ -27,6 +28,7 @@ from pumptui.live.events import (
     NewReply,
     NewTrade,
     SolPriceChanged,
+    TradeConfirmed,
 )
 from pumptui.live.health import FeedHealth
 
@@ -34,11 +36,13 @@ from pumptui.live.health import FeedHealth
 class _CoinActivity:
     """A coin's trade ring (chain order, oldest first) and its candle series."""
 
-    __slots__ = ("candles", "signatures", "trades")
+    __slots__ = ("candles", "provisional", "signatures", "trades")
 
     def __init__(self, mint: str, candle_capacity: int) -> None:
         self.trades: list[Trade] = []
         self.signatures: set[str] = set()
+        # Pushed trades whose REST copy has not come yet (they sort after every confirmed one).
+        self.provisional: dict[str, Trade] = {}
         self.candles = {s: CandleSeries(mint, s, candle_capacity) for s in TIMEFRAMES}
 
     def add(self, trade: Trade, capacity: int) -> bool:
@@ -55,17 +59,38 @@ class _CoinActivity:
             return True
         trades.insert(index, trade)
         self.signatures.add(trade.signature)
+        if trade.provisional:
+            self.provisional[trade.signature] = trade
         if len(trades) > capacity:
             excess = len(trades) - capacity
             for old in trades[:excess]:
                 self.signatures.discard(old.signature)
+                self.provisional.pop(old.signature, None)
             del trades[:excess]
         self._add_to_candles(trade)
+        return True
+
+    def confirm(self, trade: Trade) -> bool:
+        """Replace a pushed trade by its REST copy: moved to its chain position, candles fixed."""
+        pushed = self.provisional.pop(trade.signature, None)
+        if pushed is None:
+            return False
+        trades = self.trades
+        index = bisect_left(trades, pushed.chain_order, key=_chain_order)
+        if index < len(trades) and trades[index].signature == pushed.signature:
+            del trades[index]
+        insort(trades, trade, key=_chain_order)
+        for series in self.candles.values():
+            series.confirm(pushed, trade)
         return True
 
     def _add_to_candles(self, trade: Trade) -> None:
         for series in self.candles.values():
             series.add_trade(trade)
+
+
+def _chain_order(trade: Trade) -> tuple[int, int, float, str]:
+    return trade.chain_order
 
 
 class MarketStore:
@@ -117,6 +142,8 @@ class MarketStore:
                 changed = self._put_coin(coin)
             case NewTrade(trade=trade):
                 changed = self._put_trade(trade)
+            case TradeConfirmed(trade=trade):
+                changed = self._confirm_trade(trade)
             case NewReply(reply=reply):
                 changed = self._put_reply(reply)
             case KingChanged(coin=coin):
@@ -182,6 +209,17 @@ class MarketStore:
             self._add_price(trade.mint, trade.price_sol)
             self._bump_coin(trade.mint)
         return added or added_site
+
+    def _confirm_trade(self, trade: Trade) -> bool:
+        activity = self._activity.get(trade.mint)
+        if activity is None or not activity.confirm(trade):
+            return False
+        if trade.signature in self._site_signatures:
+            self._site = [t for t in self._site if t.signature != trade.signature]
+            self._site_signatures.discard(trade.signature)
+            self._put_site_trade(trade)
+        self._bump_coin(trade.mint)
+        return True
 
     def _put_site_trade(self, trade: Trade) -> bool:
         if trade.signature in self._site_signatures:
@@ -302,6 +340,11 @@ class MarketStore:
     def has_trade(self, mint: str, signature: str) -> bool:
         activity = self._activity.get(mint)
         return activity is not None and signature in activity.signatures
+
+    def is_provisional(self, trade: Trade) -> bool:
+        """Whether the store holds this trade only as pushed (awaiting its REST copy)."""
+        activity = self._activity.get(trade.mint)
+        return activity is not None and trade.signature in activity.provisional
 
     def site_trades(self, limit: int = 100) -> list[Trade]:
         """The site-wide tape: every trade the engine saw, any coin, newest first."""

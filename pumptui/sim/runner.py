@@ -56,6 +56,7 @@ class SimServer:
         self._error: BaseException | None = None
         self.state: SimState | None = None
         self.port: int | None = None
+        self._closing: set[asyncio.Future[Any]] = set()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -237,6 +238,25 @@ class SimServer:
 
     def snapshot(self) -> dict[str, Any]:
         return self.call(self.market.snapshot)
+
+    def drop_push_connections(self) -> int:
+        """Close every push WebSocket from the server side (a PumpPortal restart); returns how
+        many there were. Clients must reconnect and resubscribe."""
+
+        def close() -> int:
+            assert self.state is not None
+            sockets = list(self.state.sockets)
+            self.state.sockets.difference_update(sockets)  # no more messages for them
+            closing = asyncio.ensure_future(asyncio.gather(*(c.ws.close() for c in sockets)))
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
+            return len(sockets)
+
+        return self.call(close)
+
+    def push_dropped(self) -> int:
+        """Messages the push sockets dropped because a client read too slowly (queue full)."""
+        return self.call(lambda: sum(c.dropped for c in self.state.sockets))  # type: ignore
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -74,3 +74,36 @@ def test_fine_candles_aggregate_into_coarse_ones() -> None:
     assert coarse[0].close == 15.5
     assert coarse[0].high == 16.0
     assert coarse[0].volume_sol == 15.0
+
+
+def test_a_confirmed_push_trade_moves_to_the_bucket_of_its_block_time() -> None:
+    from dataclasses import replace
+
+    series = CandleSeries(mint(0), 1)
+    first = trade(1, timestamp=100.2, lamports=50)
+    series.add_trade(first)
+    confirmed = trade(2, timestamp=100.7, lamports=70, tokens=1_000_000_000_000)
+    # Received 0.6 s after its block time: a second later, in another 1 s bucket.
+    pushed = replace(confirmed, slot=0, timestamp=101.3, pushed_seq=1)
+    series.add_trade(pushed)
+    assert [c.start for c in series.candles()] == [100.0, 101.0]
+
+    series.confirm(pushed, confirmed)
+    assert series.candles() == candles_from_trades([first, confirmed], 1)
+    # A later trade in the same bucket may close it: the confirmed key is the real one.
+    later = trade(3, timestamp=100.9, lamports=10, tokens=2_000_000_000_000)
+    series.add_trade(later)
+    assert series.candles() == candles_from_trades([first, confirmed, later], 1)
+
+
+def test_a_confirmed_push_trade_in_the_same_bucket_only_changes_its_order() -> None:
+    from dataclasses import replace
+
+    series = CandleSeries(mint(0), 60)
+    confirmed = trade(2, timestamp=110.0)
+    pushed = replace(confirmed, slot=0, timestamp=111.0, pushed_seq=1)
+    series.add_trade(pushed)
+    series.confirm(pushed, confirmed)
+    late = trade(3, timestamp=112.0, tokens=1_000_000_000_000)
+    series.add_trade(late)  # newer in chain order: it closes the bucket
+    assert series.candles() == candles_from_trades([confirmed, late], 60)

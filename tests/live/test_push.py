@@ -1,12 +1,23 @@
-"""The push source: a WebSocket wakes the feeds; REST fills in what the push lacks."""
+"""The push source: trades of followed coins arrive from the WebSocket at once; REST confirms them
+(block time, slot), delivers any the socket dropped, and takes over when the socket is gone."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
-from pumptui.live import CoinUpdated, FeedState, NewTrade
+from pumptui.live import (
+    TIMEFRAMES,
+    CoinUpdated,
+    EngineError,
+    FeedState,
+    NewTrade,
+    TradeConfirmed,
+    candles_from_trades,
+)
 from pumptui.live.push import PushSource, push_url_for
 from pumptui.sim import SimServer
+from tests.conftest import TEST_SERVER
 from tests.live.conftest import MANUAL, EngineFactory, wait_until
 
 
@@ -16,35 +27,165 @@ def test_the_socket_lives_on_the_api_origin() -> None:
         "wss://frontend-api-v3.pump.fun/api/data")
 
 
-async def test_pushed_trades_arrive_complete_without_waiting_for_a_poll(
-    sim: SimServer, engine_factory: EngineFactory
-) -> None:
+async def _focused_and_pushed(sim: SimServer, engine_factory: EngineFactory,
+                              source: PushSource) -> tuple[object, str]:
+    """An engine following the hot coin, its REST history read, its trades subscribed."""
     hot = sim.hot_mint
-    source = PushSource.for_api(sim.base_url)
-    # MANUAL: the feeds would not poll by themselves within this test; only pushes wake them.
+    # MANUAL: no feed polls by itself within a test; REST reads happen when the test asks.
     engine = engine_factory(sim, visible={"trades", "market"}, settings=MANUAL, source=source)
-    reader = engine.bus.subscribe(coalesce=False)
     await engine.start()
     engine.focus(hot)
     await wait_until(lambda: engine.store.coin(hot) is not None)  # the market feed's first read
-    await wait_until(lambda: source.connected and engine.health.get("push") is not None)
     await wait_until(lambda: engine.runners["trades"].health is not None
                      and engine.runners["trades"].health.last_good_at is not None)
-    await wait_until(lambda: hot in source._subscribed)
-    reader.drain()
+    await wait_until(lambda: source.covered_since(hot) is not None, message="the subscription")
+    return engine, hot
+
+
+async def test_pushed_trades_are_delivered_before_any_poll_then_confirmed_by_rest(
+    sim: SimServer, engine_factory: EngineFactory
+) -> None:
+    source = PushSource.for_api(sim.base_url, candles=False)
+    engine, hot = await _focused_and_pushed(sim, engine_factory, source)
+    assert engine.feeds["trades"].pushed
+    reader = engine.bus.subscribe(coalesce=False)
+    requests_before = engine.client.stats.requests
 
     made = sim.inject_trades(hot, 25)
-    await wait_until(lambda: engine.store.has_trade(hot, made[-1]), message="a pushed poll")
+    await wait_until(lambda: engine.store.has_trade(hot, made[-1]), message="the pushed trades")
 
+    # Straight from the socket: no request was needed, every trade once, in chain order.
+    assert engine.client.stats.requests == requests_before
     events = reader.drain()
-    trades = [e.trade for e in events if isinstance(e, NewTrade) and e.trade.mint == hot]
-    assert [t.signature for t in trades] == made
-    assert all(t.timestamp > 0 and t.slot > 0 for t in trades)  # full trades, from REST
+    pushed = [e.trade for e in events if isinstance(e, NewTrade) and e.mint == hot]
+    assert [t.signature for t in pushed] == made
+    truth = {t["signature"]: t for t in sim.trades_of(hot)}
+    for trade in pushed:
+        assert trade.provisional
+        assert trade.slot == 0
+        assert trade.lamports == truth[trade.signature]["sol_amount"]
+        assert trade.raw_tokens == truth[trade.signature]["token_amount"]
+        assert trade.user == truth[trade.signature]["user"]
+        assert trade.is_buy == truth[trade.signature]["is_buy"]
+    # The reserves in the messages update the coin at once.
     assert any(isinstance(e, CoinUpdated) and e.coin.mint == hot for e in events)
     served = await engine.client.coin(hot)
     assert engine.store.coin(hot).virtual_sol_reserves == served.virtual_sol_reserves
+
+    # The REST read confirms them: same signatures, real times and slots, no second NewTrade.
+    engine.refresh("trades")
+    await wait_until(lambda: not engine.store.is_provisional(pushed[-1]), message="REST")
+    events = reader.drain()
+    assert not [e for e in events if isinstance(e, NewTrade) and e.mint == hot]
+    confirmed = [e.trade for e in events if isinstance(e, TradeConfirmed)]
+    assert [t.signature for t in confirmed] == made
+    for trade in confirmed:
+        assert not trade.provisional
+        assert trade.slot == truth[trade.signature]["slot"]
+        assert trade.timestamp == truth[trade.signature]["timestamp"]
+    stored = engine.store.trades(hot)
+    assert [t.signature for t in stored[:25]] == made[::-1]
+    assert not any(t.provisional for t in stored)
+    # Candles placed the trades at their receive time first; now they sit at their block time.
+    trades = list(reversed(stored))
+    for seconds in TIMEFRAMES:
+        assert engine.store.candles(hot, seconds) == candles_from_trades(trades, seconds)
     assert engine.health["push"].state is FeedState.LIVE
     assert engine.health["push"].describe(time.time()) == "live"
+
+
+async def test_trades_the_socket_dropped_still_arrive_from_rest(
+    sim_factory, engine_factory: EngineFactory
+) -> None:
+    # A client queue of 5: a burst of 40 overflows it, as PumpPortal drops for slow readers.
+    sim = sim_factory(server=replace(TEST_SERVER, push_queue=5))
+    source = PushSource.for_api(sim.base_url, candles=False)
+    engine, hot = await _focused_and_pushed(sim, engine_factory, source)
+    reader = engine.bus.subscribe(coalesce=False)
+
+    made = sim.inject_trades(hot, 40)
+    await wait_until(lambda: source.trades > 0, message="some pushed trades")
+    assert sim.push_dropped() > 0
+    engine.refresh("trades")
+    await wait_until(lambda: all(engine.store.has_trade(hot, s) for s in made), message="REST")
+
+    events = reader.drain()
+    new = [e.trade.signature for e in events if isinstance(e, NewTrade) and e.mint == hot]
+    assert sorted(new) == sorted(made)  # each exactly once, pushed or read
+    assert len(new) == len(set(new))
+    assert not [e for e in events if isinstance(e, EngineError)]
+    assert [t.signature for t in engine.store.trades(hot)[:40]] == made[::-1]
+
+
+async def test_after_the_socket_drops_polling_takes_over_and_fills_the_gap(
+    sim: SimServer, engine_factory: EngineFactory
+) -> None:
+    source = PushSource.for_api(sim.base_url, candles=False)
+    source.backoff.base = source.backoff.cap = 30.0  # stay disconnected for this test
+    engine, hot = await _focused_and_pushed(sim, engine_factory, source)
+    reader = engine.bus.subscribe(coalesce=False)
+
+    assert sim.drop_push_connections() == 1
+    await wait_until(lambda: not source.connected, message="the drop")
+    assert not engine.feeds["trades"].pushed
+    assert source.covered_since(hot) is None
+    assert engine.health["push"].state is FeedState.FAILING
+    made = sim.inject_trades(hot, 30)  # nobody pushes these
+    engine.refresh("trades")
+    await wait_until(lambda: engine.store.has_trade(hot, made[-1]), message="the REST read")
+    trades = [e.trade for e in reader.drain() if isinstance(e, NewTrade) and e.mint == hot]
+    assert [t.signature for t in trades] == made
+    assert not any(t.provisional for t in trades)
+
+
+async def test_the_socket_comes_back_and_resubscribes(
+    sim: SimServer, engine_factory: EngineFactory
+) -> None:
+    source = PushSource.for_api(sim.base_url, candles=False)
+    source.backoff.base = source.backoff.cap = 0.05
+    engine, hot = await _focused_and_pushed(sim, engine_factory, source)
+    sim.drop_push_connections()
+    await wait_until(lambda: not source.connected)
+    await wait_until(lambda: source.covered_since(hot) is not None, message="resubscription")
+    reader = engine.bus.subscribe(coalesce=False)
+    made = sim.inject_trades(hot, 5)
+    await wait_until(lambda: engine.store.has_trade(hot, made[-1]))
+    trades = [e.trade for e in reader.drain() if isinstance(e, NewTrade) and e.mint == hot]
+    assert [t.signature for t in trades] == made
+    assert all(t.provisional for t in trades)  # pushed: no poll was asked for
+
+
+async def test_a_refused_trade_subscription_keeps_the_feed_polling_and_says_why(
+    sim: SimServer, engine_factory: EngineFactory
+) -> None:
+    hot = sim.hot_mint
+    source = PushSource.for_api(sim.base_url, api_key="", candles=False)  # no API key
+    engine = engine_factory(sim, visible={"trades"}, source=source)
+    await engine.start()
+    engine.focus(hot)
+    await wait_until(lambda: engine.health.get("push") is not None
+                     and engine.health["push"].state is FeedState.SLOW, message="refusal")
+    assert "API key" in (engine.health["push"].reason or "")
+    assert not engine.feeds["trades"].pushed
+    made = sim.inject_trades(hot, 5)
+    await wait_until(lambda: engine.store.has_trade(hot, made[-1]))  # the polls still read them
+
+
+async def test_hostile_push_messages_are_ignored(
+    sim: SimServer, engine_factory: EngineFactory
+) -> None:
+    source = PushSource.for_api(sim.base_url, candles=False)
+    engine, hot = await _focused_and_pushed(sim, engine_factory, source)
+    reader = engine.bus.subscribe(coalesce=False)
+    for raw in ("not json", "[1, 2]", '{"txType": "buy"}',
+                f'{{"txType": "buy", "mint": "{hot}", "signature": "\\u001b[31m"}}',
+                f'{{"txType": "sell", "mint": "{hot}", "signature": "5abc", "solAmount": -1,'
+                ' "tokenAmount": 1}',
+                f'{{"txType": "buy", "mint": "{hot}", "signature": "5abc", "solAmount": "x",'
+                ' "tokenAmount": 1}'):
+        source._on_message(raw)
+    assert not [e for e in reader.drain() if isinstance(e, NewTrade)]
+    assert source.connected
 
 
 async def test_when_the_socket_is_unreachable_the_feeds_keep_polling(
@@ -60,3 +201,4 @@ async def test_when_the_socket_is_unreachable_the_feeds_keep_polling(
     made = sim.inject_trades(hot, 5)
     await wait_until(lambda: engine.store.has_trade(hot, made[-1]))
     assert not engine.feeds["trades"].pushed
+

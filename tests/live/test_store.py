@@ -14,6 +14,7 @@ from pumptui.live.events import (
     NewReply,
     NewTrade,
     SolPriceChanged,
+    TradeConfirmed,
 )
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.store import MarketStore
@@ -109,3 +110,35 @@ def test_memory_stays_flat_however_long_it_runs() -> None:
     assert sizes["candles"] <= 10 * 6 * 40
     assert sizes["price_series"] <= 100
     assert store.coin(mint(0)) is not None  # protected: the focused coin is never evicted
+
+
+def _pushed(confirmed, seq: int, received_at: float):
+    """What a push message gives for a trade: no slot, the receive time, an arrival number."""
+    return replace(confirmed, slot=0, tx_index=0, timestamp=received_at, username=None,
+                   pushed_seq=seq)
+
+
+def test_a_pushed_trade_is_replaced_in_place_by_its_rest_copy() -> None:
+    store = MarketStore()
+    for n in range(3):
+        store.apply(NewTrade(trade(n)))
+    real = [trade(n) for n in range(3, 6)]
+    pushed = [_pushed(t, seq, 1_790_000_000.0 + seq) for seq, t in enumerate(real)]
+    for t in pushed:
+        assert store.apply(NewTrade(t))
+    assert [t.signature for t in store.trades(mint(0))] == [
+        t.signature for t in reversed([trade(n) for n in range(3)] + real)]
+    assert store.is_provisional(real[0])
+    # A repeat of the pushed copy changes nothing; the REST copy confirms it, once.
+    assert not store.apply(NewTrade(pushed[0]))
+    assert store.apply(TradeConfirmed(real[0]))
+    assert not store.apply(TradeConfirmed(real[0]))
+    assert not store.is_provisional(real[0])
+    newest_first = store.trades(mint(0))
+    # Confirmed trades keep chain order; the ones still pushed stay newest, in arrival order.
+    assert [t.signature for t in newest_first[:3]] == [
+        real[2].signature, real[1].signature, real[0].signature]
+    assert newest_first[2] == real[0]
+    assert newest_first[0].provisional
+    assert store.site_trades(10)[-1] != pushed[0]
+    assert real[0] in store.site_trades(10)
