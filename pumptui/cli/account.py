@@ -77,10 +77,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     _server_options(login)
     login.set_defaults(handler=run_login)
 
-    logout = sub.add_parser("logout", help="forget the stored token")
+    logout = sub.add_parser("logout", help="end the session on the server and forget the token")
     logout.add_argument(
         "--account", metavar="ADDRESS", help="the account to forget (default: the current one)"
     )
+    logout.add_argument("--local", action="store_true",
+                        help="only forget the token here; do not tell the server")
+    _server_options(logout)
     logout.set_defaults(handler=run_logout)
 
     whoami = sub.add_parser("whoami", help="who you are logged in as, and where the token is from")
@@ -224,6 +227,10 @@ async def _obtain_and_check(
     return secret, info
 
 
+# Seconds `logout` waits for the server before forgetting the token anyway.
+LOGOUT_TIMEOUT = 5.0
+
+
 def _who(info: AccountInfo) -> str:
     address = info.address or "an unknown address"
     name = f"{info.username} ({address})" if info.username else address
@@ -235,6 +242,8 @@ def _who(info: AccountInfo) -> str:
 
 def run_logout(args: argparse.Namespace) -> int:
     status = EXIT_OK
+    if not args.local:
+        _end_session(args)
     removed: list[str] = []
     keyring_problem: KeyringUnavailable | None = None
     try:
@@ -261,6 +270,55 @@ def run_logout(args: argparse.Namespace) -> int:
     if os.environ.get(TOKEN_ENV, "").strip():
         _err(f"note: {TOKEN_ENV} is still set in this environment; unset it to be logged out.")
     return status
+
+
+def _end_session(args: argparse.Namespace) -> None:
+    """Tell the server the stored session is over, so the token is useless even if it leaked
+    before. Best effort: the local token is forgotten whatever the server says."""
+    secret = _stored_secret(args.account)
+    if secret is None:
+        return
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        _err(f"note: not telling the server ({exc})")
+        return
+    problem = asyncio.run(_log_out_on_server(settings, secret))
+    if problem is None:
+        print(f"Ended the session on {settings.api.frontend_url}.")
+    else:
+        _err(f"note: could not end the session on the server ({problem}); the token is "
+             "forgotten here, but stays valid until it expires.")
+
+
+def _stored_secret(account: str | None) -> Secret | None:
+    """The token `logout` is about to forget: the keyring's, else the plain file's."""
+    try:
+        stored = TokenStore().load(account)
+    except KeyringUnavailable:
+        stored = None
+    if stored is None and account is None:
+        try:
+            stored = InsecureTokenFile().load()
+        except InsecureFileError:
+            stored = None
+    return stored.secret if stored is not None else None
+
+
+async def _log_out_on_server(settings: Settings, secret: Secret) -> str | None:
+    """None when the server ended the session; else why not, in a few words."""
+    from pumptui.api.client import PumpClient, RetryPolicy
+    from pumptui.api.errors import ApiError, AuthRequired
+
+    async with PumpClient(settings.api, token=secret, retry=RetryPolicy(max_retries=1),
+                          timeout=LOGOUT_TIMEOUT) as client:
+        try:
+            await client.logout()
+        except AuthRequired:
+            return None  # already expired or ended: nothing left to end
+        except ApiError as error:
+            return error.message
+    return None
 
 
 # -- whoami --------------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ class Authority:
         self.admin_wallets = frozenset(admin_wallets)
         self._secret = secret or secrets.token_bytes(32)
         self._used_captchas: dict[str, float] = {}
+        # Signature of a logged-out token -> its expiry (after which it is refused anyway).
+        self._revoked: dict[str, float] = {}
 
     # -- login ----------------------------------------------------------------------------
 
@@ -111,9 +113,19 @@ class Authority:
             expires = float(payload["exp"])
         except (ValueError, KeyError, TypeError):
             return None
-        if expires < time.time():
+        if expires < time.time() or parts[2] in self._revoked:
             return None
         return Session(address, address in self.admin_wallets, expires)
+
+    def revoke(self, token: str) -> None:
+        """Log a session out. Expired entries are forgotten, so the set stays small."""
+        session = self.session(token)
+        if session is None:
+            return
+        now = time.time()
+        for signature in [s for s, expires in self._revoked.items() if expires < now]:
+            del self._revoked[signature]
+        self._revoked[token.rsplit(".", 1)[1]] = session.expires
 
     # -- captcha --------------------------------------------------------------------------
 

@@ -90,6 +90,7 @@ class SimState:
 STATE = web.AppKey("state", SimState)
 SESSION = web.RequestKey("session", Session | None)  # type: ignore[arg-type]
 VIEWER = web.RequestKey("viewer", str | None)  # type: ignore[arg-type]
+SESSION_TOKEN = web.RequestKey("session_token", str | None)  # type: ignore[arg-type]
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -224,6 +225,7 @@ async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
         session_token = auth[7:].strip() or session_token
     session = state.authority.session(session_token)
     request[SESSION] = session
+    request[SESSION_TOKEN] = session_token if session else None
     request[VIEWER] = session.address if session else None
     state.advance()
     response = await _guarded(request, handler)
@@ -600,6 +602,10 @@ async def is_admin(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
+    """Ends the session: the token it was made with is refused from now on."""
+    token = request.get(SESSION_TOKEN)
+    if token:
+        request.app[STATE].authority.revoke(token)
     response = json_response(request, {"success": True}, status=201)
     response.del_cookie("auth_token", path="/")
     return response

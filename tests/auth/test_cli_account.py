@@ -377,11 +377,13 @@ def test_logout_forgets_the_token_and_whoami_explains_read_only_mode(
         stdin=io.StringIO(token),
     )
 
-    code, out, _ = run(capfd, monkeypatch, "logout")
+    code, out, _ = run(capfd, monkeypatch, "logout", "--api-url", sim.base_url)
     who_code, who_out, _ = run(capfd, monkeypatch, "whoami", "--api-url", sim.base_url)
-    again_code, again_out, _ = run(capfd, monkeypatch, "logout")
+    again_code, again_out, _ = run(capfd, monkeypatch, "logout", "--api-url", sim.base_url)
 
     assert code == 0
+    assert f"Ended the session on {sim.base_url}" in out
+    assert sim.call(lambda: sim.state.authority.session(token)) is None  # refused from now on
     assert f"removed the token of {sim.user_address}" in out
     assert memory_keyring.entries == {}
     assert who_code == 1
@@ -398,12 +400,33 @@ def test_logout_also_removes_an_insecure_file_and_mentions_the_env_var(
     InsecureTokenFile().save(auth.Secret("file-token-123456"), "someone")
     monkeypatch.setenv("PUMPTUI_TOKEN", "env-token-123456")
 
-    code, out, err = run(capfd, monkeypatch, "logout")
+    # Nothing listens on port 9: the server cannot be told, the token is forgotten anyway.
+    code, out, err = run(capfd, monkeypatch, "logout", "--api-url", "http://127.0.0.1:9")
 
     assert code == 0
+    assert "could not end the session on the server" in err
+    assert "file-token-123456" not in out + err
     assert "plain-text token file" in out
     assert not InsecureTokenFile().exists()
     assert "PUMPTUI_TOKEN is still set" in err
+
+
+def test_logout_local_only_forgets_the_token_here(
+    sim: SimServer,
+    memory_keyring: MemoryKeyring,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = sim.token_for(sim.user_address)
+    run(capfd, monkeypatch, "--api-url", sim.base_url, "login", "--token-stdin",
+        stdin=io.StringIO(token))
+
+    code, out, _ = run(capfd, monkeypatch, "logout", "--local", "--api-url", sim.base_url)
+
+    assert code == 0
+    assert "Ended the session" not in out
+    assert memory_keyring.entries == {}
+    assert sim.call(lambda: sim.state.authority.session(token)) is not None
 
 
 def test_whoami_answers_promptly_when_the_keyring_hangs(
