@@ -23,6 +23,12 @@ Example::
 
     [keymap]           # binding id = keys
     "coin.cycle-timeframe" = "t"
+
+    [push]             # a PumpPortal-style WebSocket: "" off, "auto" the API host's /api/data
+    url = ""
+
+The push API key (PumpPortal ties it to a wallet) is a secret like the token: it comes only from
+`PUMPTUI_PUSH_API_KEY` and is held in a `Secret`.
 """
 
 from __future__ import annotations
@@ -33,13 +39,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
+
+from pumptui.secret import Secret
 
 APP_NAME = "pumptui"
 DEFAULT_FRONTEND_URL = "https://frontend-api-v3.pump.fun"
 DEFAULT_ADVANCED_URL = "https://advanced-api-v2.pump.fun"
 SITE_URL = "https://pump.fun"
+# `[push] url` value meaning "the WebSocket on the API host itself" (what the simulator serves).
+PUSH_AUTO = "auto"
+# The key sent when none is configured: the simulator accepts any; PumpPortal wants a real one.
+DEFAULT_PUSH_API_KEY = "pumptui"
+PUSH_API_KEY_ENV = "PUMPTUI_PUSH_API_KEY"
+PUSH_URL_ENV = "PUMPTUI_PUSH_URL"
 
 
 class ConfigError(Exception):
@@ -82,12 +97,55 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class PushSettings:
+    """Where live news comes from besides polling: a PumpPortal-shaped WebSocket.
+
+    Off by default: PumpPortal is a third party, and polling alone is complete. `url` is "" (off),
+    `PUSH_AUTO` (the API host's own `/api/data`) or a ws:// / wss:// URL (checked on load).
+    """
+
+    url: str = ""
+    api_key: Secret | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+    @property
+    def socket_url(self) -> str | None:
+        """The explicit WebSocket URL, or None for the API host's own (`auto`) or when off."""
+        return self.url if self.url and self.url != PUSH_AUTO else None
+
+    def key(self) -> Secret:
+        """The API key to send; a placeholder when none is set (enough for the simulator)."""
+        return self.api_key if self.api_key is not None else Secret(DEFAULT_PUSH_API_KEY)
+
+
+def check_push_url(value: str) -> str:
+    """The push URL as stored: "" (off), "auto", or a ws:// or wss:// URL; else ValueError."""
+    url = value.strip()
+    if url.lower() in ("", PUSH_AUTO):
+        return url.lower()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("ws", "wss") or not parts.netloc:
+        raise ValueError(
+            f'should be "" (off), "{PUSH_AUTO}" or a ws:// or wss:// URL, not {url[:80]!r}'
+        )
+    return url
+
+
+@dataclass(frozen=True)
 class Settings:
     api: ApiSettings = field(default_factory=ApiSettings)
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     keymap: Mapping[str, str] = field(default_factory=dict)
+    push: PushSettings = field(default_factory=PushSettings)
     path: Path | None = None
+
+    def with_push_url(self, url: str) -> Settings:
+        """Push from `url` ("" off, "auto", ws:// or wss://); ValueError if it is none of them."""
+        return replace(self, push=replace(self.push, url=check_push_url(url)))
 
     def with_api_urls(
         self,
@@ -134,6 +192,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
         refresh=_section(RefreshSettings, data.get("refresh"), file_path, "refresh"),
         ui=_section(UiSettings, data.get("ui"), file_path, "ui"),
         keymap=_keymap(data.get("keymap"), file_path),
+        push=_push(data.get("push"), file_path),
         path=file_path,
     )
     if "token" in data or "token" in (data.get("api") or {}):
@@ -149,6 +208,14 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
             settings = replace(settings, api=replace(settings.api, requests_per_minute=float(rpm)))
         except ValueError:
             raise ConfigError(f"PUMPTUI_REQUESTS_PER_MINUTE is not a number: {rpm!r}") from None
+    if PUSH_URL_ENV in env:  # set but empty turns push off
+        try:
+            settings = settings.with_push_url(env[PUSH_URL_ENV])
+        except ValueError as exc:
+            raise ConfigError(f"{PUSH_URL_ENV} {exc}") from None
+    key = env.get(PUSH_API_KEY_ENV, "")
+    if key.strip():
+        settings = replace(settings, push=replace(settings.push, api_key=Secret(key)))
     return settings
 
 
@@ -172,6 +239,19 @@ def _section(cls: type, raw: Any, path: Path, name: str) -> Any:
             )
         values[key] = value
     return cls(**values)
+
+
+def _push(raw: Any, path: Path) -> PushSettings:
+    if isinstance(raw, dict) and "api_key" in raw:
+        raise ConfigError(
+            f"{path}: the push API key does not belong in the config file; "
+            f"set {PUSH_API_KEY_ENV} in the environment"
+        )
+    push: PushSettings = _section(PushSettings, raw, path, "push")
+    try:
+        return replace(push, url=check_push_url(push.url))
+    except ValueError as exc:
+        raise ConfigError(f"{path}: push.url {exc}") from None
 
 
 def _keymap(raw: Any, path: Path) -> dict[str, str]:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from pumptui import __version__
+from pumptui.config import PUSH_AUTO
 
 SUBCOMMANDS = ("demo", "sim", "coins", "moderate", "watch", "account")
 
@@ -30,6 +31,24 @@ def add_api_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--config", metavar="PATH", help="config file (default: user config dir)")
 
 
+def add_push_options(parser: argparse.ArgumentParser, *, default_url: str = PUSH_AUTO) -> None:
+    """`--push [WS_URL]` / `--no-push`, overriding the config's `[push] url`.
+
+    Both store into `args.push`: absent (the config decides), "" (off), "auto" or a URL. The
+    default is SUPPRESS so that a subcommand's parser never overwrites a value given before it.
+    """
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--push", metavar="WS_URL", nargs="?", const=default_url, default=argparse.SUPPRESS,
+        help="take live news from a PumpPortal-style WebSocket as well as polling (default URL: "
+        "the API host's /api/data); the API key comes from PUMPTUI_PUSH_API_KEY",
+    )
+    group.add_argument(
+        "--no-push", dest="push", action="store_const", const="", default=argparse.SUPPRESS,
+        help="poll only, whatever the config says",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pumptui",
@@ -37,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pumptui {__version__}")
     add_api_options(parser)
+    add_push_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
         importlib.import_module(f"pumptui.cli.{name}").register(sub)

@@ -9,13 +9,23 @@ from pumptui.config import ConfigError, Settings, load_settings
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    """The config file (`--config` / `PUMPTUI_CONFIG`), then the URL options on top."""
+    """The config file (`--config` / `PUMPTUI_CONFIG`), then the URL and push options on top.
+
+    Raises ConfigError for a broken config or a `--push` value that is not a ws(s) URL.
+    """
     settings = load_settings(getattr(args, "config", None))
-    return settings.with_api_urls(
+    settings = settings.with_api_urls(
         getattr(args, "api_url", None),
         getattr(args, "frontend_url", None),
         getattr(args, "advanced_url", None),
     )
+    push = getattr(args, "push", None)
+    if push is not None:
+        try:
+            settings = settings.with_push_url(push)
+        except ValueError as exc:
+            raise ConfigError(f"--push {exc}") from None
+    return settings
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -4,6 +4,9 @@ The simulator serves both API hosts on one loopback port; the app talks to it ov
 exactly as it talks to Pump.fun. The status bar says SIM. The demo is logged in as the
 simulator's user, so actions that need an account work, and its watchlist is kept apart from the
 real one (simulated mints mean nothing to the real API).
+
+Push is on by default: the simulator serves a PumpPortal-shaped WebSocket at `/api/data`, so the
+demo shows trades the moment they happen; `--no-push` shows the same market by polling alone.
 """
 
 from __future__ import annotations
@@ -43,11 +46,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="the app's request budget (default: %(default)s)",
     )
+    parser.add_argument(
+        "--no-push", dest="push", action="store_const", const="", default=argparse.SUPPRESS,
+        help="poll only, without the simulator's WebSocket (to compare with push)",
+    )
     parser.set_defaults(handler=run_demo)
 
 
 def run_demo(args: argparse.Namespace) -> int:
     from pumptui.cli.app import settings_from_args
+    from pumptui.config import PUSH_AUTO
 
     if args.speed <= 0 or args.hot_rate < 0 or args.requests_per_minute <= 0:
         print(
@@ -82,7 +90,11 @@ def run_demo(args: argparse.Namespace) -> int:
         except Exception:
             watchlist = MemoryWatchlist()
         services = AppServices.for_simulator(
-            sim, settings, requests_per_minute=args.requests_per_minute, watchlist=watchlist
+            sim,
+            settings,
+            requests_per_minute=args.requests_per_minute,
+            watchlist=watchlist,
+            push=getattr(args, "push", PUSH_AUTO) != "",
         )
         app = PumpApp(services)
         app.run(mouse=settings.ui.mouse)

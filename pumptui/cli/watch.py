@@ -5,10 +5,17 @@ model's fields in the API's own names and units (lamports, raw token units, mill
 and reply times, seconds for trade times), so scripts can treat them like API records. Health
 changes and errors go to stderr, so a pipe only ever sees events.
 
+With push (`--push`, or `[push] url` in the config) a followed coin's trades arrive from the
+WebSocket as soon as they happen, before their block time is known: such a trade is marked
+`"provisional": true` (its `timestamp` is the receive time, `slot` and `tx_index` are null) and a
+`trade_confirmed` line with the same signature follows once REST has the real record. The table
+shows a provisional trade's time as `~12:00:01` and leaves confirmations out unless `--types` asks.
+
 Examples::
 
     pumptui watch --coins                       # launches as they happen
     pumptui watch --mint MINT --format table    # one coin's trades, readable
+    pumptui watch --push --mint MINT            # trades the moment the socket says so
     pumptui --api-url http://127.0.0.1:8787 watch --mint MINT --count 100 | jq .sol_amount
 """
 
@@ -21,17 +28,24 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from pumptui.api.models import Trade
+    from pumptui.config import Settings
     from pumptui.live.events import Event
     from pumptui.live.health import FeedHealth
 
-EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "new_reply", "king_changed", "sol_price")
+EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "trade_confirmed", "new_reply",
+               "king_changed", "sol_price")
+# Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
+TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from pumptui.cli import add_push_options  # the same --push / --no-push as plain pumptui
+
     parser = sub.add_parser(
         "watch",
         help="stream live market events to stdout (JSON lines or a table)",
@@ -52,7 +66,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--types", metavar="LIST",
         help=f"comma-separated event types to print (of: {', '.join(EVENT_TYPES)}); default: "
-        "everything except updates of coins you did not name",
+        "everything except updates of coins you did not name (and, in the table, "
+        "trade_confirmed: the REST copy of a trade first seen by push)",
     )
     parser.add_argument("--history", action="store_true",
                         help="also print the recent past read when a feed starts")
@@ -60,9 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="stop after printing N events")
     parser.add_argument("--duration", type=float, metavar="SECONDS",
                         help="stop after this many seconds")
-    parser.add_argument("--push", metavar="WS_URL", nargs="?", const="auto",
-                        help="use a PumpPortal-style WebSocket for news (default URL: the API "
-                        "host's /api/data); REST fills in the details")
+    add_push_options(parser)
     parser.add_argument("--requests-per-minute", type=float, metavar="N",
                         help="request budget (default: from the config, 25)")
     parser.add_argument("--quiet", action="store_true", help="no health lines on stderr")
@@ -71,7 +84,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pumptui.base58 import is_pubkey
-    from pumptui.config import ConfigError, load_settings
+    from pumptui.cli.app import settings_from_args
+    from pumptui.config import ConfigError
 
     for mint in args.mint:
         if not is_pubkey(mint):
@@ -84,9 +98,7 @@ def run(args: argparse.Namespace) -> int:
         print("pumptui watch: --count must be positive", file=sys.stderr)
         return EXIT_USAGE
     try:
-        settings = load_settings(args.config).with_api_urls(
-            args.api_url, args.frontend_url, args.advanced_url
-        )
+        settings = settings_from_args(args)  # the config's [push], then --push / --no-push
     except ConfigError as exc:
         print(f"pumptui watch: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -113,23 +125,17 @@ def _parse_types(raw: str | None) -> set[str] | frozenset[str] | None:
     return wanted
 
 
-async def _watch(args: argparse.Namespace, settings: Any, types: set[str] | frozenset[str]
-                 ) -> int:
+async def _watch(args: argparse.Namespace, settings: Settings,
+                 types: set[str] | frozenset[str]) -> int:
     from pumptui.api import PumpClient, RequestBudget
     from pumptui.live import LiveEngine
+    from pumptui.live.sources import source_for
 
     rpm = args.requests_per_minute or settings.api.requests_per_minute
     budget = RequestBudget(rpm, settings.api.burst)
     mints: list[str] = list(dict.fromkeys(args.mint))
     visible = _visible_feeds(mints, coins=args.coins, replies=args.replies)
-    from pumptui.live.sources import PollingSource
-
-    source = PollingSource(candles=False)  # no chart here
-    if args.push:
-        from pumptui.live.push import PushSource
-
-        source = PushSource.for_api(settings.api.frontend_url,
-                                    None if args.push == "auto" else args.push, candles=False)
+    source = source_for(settings, candles=False)  # no chart here
     printer = EventPrinter(sys.stdout, args.format, types, named=set(mints),
                            history=args.history)
     reporter = HealthReporter(None if args.quiet else sys.stderr)
@@ -233,6 +239,8 @@ class EventPrinter:
             return kind in self.types
         if isinstance(event, CoinUpdated):
             return event.coin.mint in self.named
+        if self.format == "table" and kind in TABLE_HIDDEN_TYPES:
+            return False
         return kind in EVENT_TYPES
 
     def print(self, event: Event) -> bool:
@@ -261,14 +269,14 @@ def table_line(event: Event) -> str:
         NewReply,
         NewTrade,
         SolPriceChanged,
+        TradeConfirmed,
     )
 
     match event:
         case NewTrade(trade=t):
-            side = "BUY " if t.is_buy else "SELL"
-            who = t.username or (t.user or "?")[:8]
-            return (f"{_clock(t.timestamp)}  trade  {side} {t.mint[:8]}…  {t.sol:>10.4f} SOL  "
-                    f"{t.tokens:>16,.0f} tok  @ {t.price_sol:.3e}  {who}")
+            return _trade_line(t, "trade ")
+        case TradeConfirmed(trade=t):
+            return _trade_line(t, "trade✓")
         case NewCoin(coin=c):
             return (f"{_clock(c.created_at)}  coin   {c.symbol[:10]:<10} {c.name[:28]:<28} "
                     f"{c.market_cap_sol:>8.2f} SOL  {c.mint}")
@@ -284,6 +292,15 @@ def table_line(event: Event) -> str:
         case SolPriceChanged(usd=usd):
             return f"{_clock(time.time())}  sol    ${usd:,.2f}"
     return f"{_clock(time.time())}  {type(event).__name__}"
+
+
+def _trade_line(trade: Trade, label: str) -> str:
+    """A trade; a provisional one (known from push only) has an approximate time: `~12:00:01`."""
+    side = "BUY " if trade.is_buy else "SELL"
+    who = trade.username or (trade.user or "?")[:8]
+    when = f"~{_clock(trade.timestamp)} " if trade.provisional else f"{_clock(trade.timestamp)}  "
+    return (f"{when}{label} {side} {trade.mint[:8]}…  {trade.sol:>10.4f} SOL  "
+            f"{trade.tokens:>16,.0f} tok  @ {trade.price_sol:.3e}  {who}")
 
 
 def _clock(timestamp: float | None) -> str:

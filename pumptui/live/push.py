@@ -37,10 +37,12 @@ from pumptui.api.models import (
     as_ident,
 )
 from pumptui.api.sanitize import clean_text
+from pumptui.config import DEFAULT_PUSH_API_KEY
 from pumptui.live.events import CoinUpdated, FeedHealthChanged, NewTrade
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.schedule import Backoff
 from pumptui.live.sources import PollingSource
+from pumptui.secret import Secret
 
 if TYPE_CHECKING:
     from pumptui.live.engine import LiveEngine
@@ -50,6 +52,8 @@ PUSH_FEED = "push"
 _NEW_TOKENS = "new-tokens"
 _SUBSCRIBE = "subscribe"
 _UNSUBSCRIBE = "unsubscribe"
+# What the simulator needs to serve trades; PumpPortal wants a real key (PUMPTUI_PUSH_API_KEY).
+DEFAULT_KEY = Secret(DEFAULT_PUSH_API_KEY)
 
 
 def push_url_for(api_url: str) -> str:
@@ -62,10 +66,11 @@ def push_url_for(api_url: str) -> str:
 class PushSource(PollingSource):
     name = "push"
 
-    def __init__(self, url: str, *, api_key: str = "pumptui", heartbeat: float = 20.0,
+    def __init__(self, url: str, *, api_key: Secret | None = DEFAULT_KEY, heartbeat: float = 20.0,
                  backoff: Backoff | None = None, candles: bool = True) -> None:
         super().__init__(candles=candles)
         self.url = url
+        # PumpPortal ties the key to a wallet: held as a Secret, revealed only in the connect URL.
         self.api_key = api_key
         self.heartbeat = heartbeat
         self.backoff = backoff or Backoff(base=1.0, cap=30.0)
@@ -118,7 +123,8 @@ class PushSource(PollingSource):
 
     def _socket_url(self) -> str:
         parts = urlsplit(self.url)
-        query = "&".join(q for q in (parts.query, urlencode({"api-key": self.api_key})) if q)
+        key = urlencode({"api-key": self.api_key.reveal()}) if self.api_key else ""
+        query = "&".join(q for q in (parts.query, key) if q)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
     async def _run(self) -> None:

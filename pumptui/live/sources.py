@@ -24,6 +24,7 @@ from pumptui.live.feeds import (
 )
 
 if TYPE_CHECKING:
+    from pumptui.config import Settings
     from pumptui.live.engine import LiveEngine
 
 
@@ -61,3 +62,18 @@ class PollingSource:
     def covered_since(self, mint: str) -> float | None:
         """Since when (wall time) every trade of `mint` has been pushed to us; None if not."""
         return None
+
+
+def source_for(settings: Settings, *, candles: bool) -> PollingSource:
+    """The source the settings ask for: polling alone, or polling plus the `[push]` socket.
+
+    Polling stays on under push, so push can only make the engine faster, never less complete.
+    """
+    push = settings.push
+    if not push.enabled:
+        return PollingSource(candles=candles)
+    from pumptui.live.push import PushSource  # aiohttp only when push is on
+
+    return PushSource.for_api(
+        settings.api.frontend_url, push.socket_url, api_key=push.key(), candles=candles
+    )

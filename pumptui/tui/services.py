@@ -8,7 +8,8 @@ social actions have their own service (`pumptui.tui.social`) built the same way.
 
 The same object serves three set-ups: the real API, the embedded simulator (`sim_mode`), and
 frozen data for snapshots and tests (no client, no engine, a store filled by hand and a fixed
-clock).
+clock). With `[push] url` set, the engine also listens to a PumpPortal-style WebSocket
+(`PushSource`); polling stays on, so push only ever makes the app faster, never less complete.
 """
 
 from __future__ import annotations
@@ -152,6 +153,7 @@ class AppServices:
         from pumptui.api.budget import RequestBudget
         from pumptui.api.client import PumpClient
         from pumptui.live.engine import LiveEngine
+        from pumptui.live.sources import source_for
 
         # The app is the process's only client, so its budget is the process's budget.
         budget = RequestBudget(settings.api.requests_per_minute, settings.api.burst)
@@ -165,6 +167,7 @@ class AppServices:
             store,
             bus,
             settings.refresh,
+            source=source_for(settings, candles=True),  # the coin screen has a chart
             include_nsfw=settings.api.include_nsfw,
             visible=HOME_FEEDS,
         )
@@ -194,17 +197,25 @@ class AppServices:
         requests_per_minute: float,
         watchlist: Watchlist | None = None,
         token_lifetime: float = 30 * 86400.0,
+        push: bool = True,
     ) -> AppServices:
         """Services on the embedded simulator (`pumptui demo`, screenshots), logged in as the
-        simulator's user so that actions needing an account work."""
+        simulator's user so that actions needing an account work.
+
+        `push` listens to the simulator's own WebSocket (whatever the config's `[push]` says:
+        simulated mints mean nothing elsewhere), without the user's PumpPortal key.
+        """
         from dataclasses import replace
 
         from pumptui.auth import ResolvedToken
+        from pumptui.config import PUSH_AUTO, PushSettings
         from pumptui.secret import Secret
 
         settings = settings.with_api_urls(sim.base_url)
         settings = replace(
-            settings, api=replace(settings.api, requests_per_minute=requests_per_minute)
+            settings,
+            api=replace(settings.api, requests_per_minute=requests_per_minute),
+            push=PushSettings(url=PUSH_AUTO if push else ""),
         )
         token = ResolvedToken(
             Secret(sim.token_for(sim.user_address, lifetime=token_lifetime)),

@@ -159,7 +159,7 @@ async def test_a_refused_trade_subscription_keeps_the_feed_polling_and_says_why(
     sim: SimServer, engine_factory: EngineFactory
 ) -> None:
     hot = sim.hot_mint
-    source = PushSource.for_api(sim.base_url, api_key="", candles=False)  # no API key
+    source = PushSource.for_api(sim.base_url, api_key=None, candles=False)  # no API key
     engine = engine_factory(sim, visible={"trades"}, source=source)
     await engine.start()
     engine.focus(hot)

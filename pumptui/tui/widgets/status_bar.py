@@ -42,6 +42,8 @@ FEED_LABELS: dict[str, str] = {
     "trades": "trades",
     "replies": "replies",
     "watchlist": "watchlist",
+    # The WebSocket, when push is on: listed last, since polling goes on without it.
+    "push": "push",
 }
 
 

@@ -128,8 +128,10 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         rows = [t for t in self._all if t.sol >= floor] if floor else self._all
         rows = rows[:MAX_ROWS]
         old = self._rows
+        # A pushed trade confirmed by REST keeps its signature but gains its trader's name.
         if len(rows) == len(old) and all(
-            a.signature == b.signature for a, b in zip(rows, old, strict=True)
+            a.signature == b.signature and a.provisional == b.provisional
+            for a, b in zip(rows, old, strict=True)
         ):
             return False
         arrived = 0
