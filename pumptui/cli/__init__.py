@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from pumptui import __version__
-from pumptui.config import PUSH_AUTO
+from pumptui.config import PUSH_AUTO, check_push_url
 
 SUBCOMMANDS = ("demo", "sim", "coins", "moderate", "watch", "account")
 
@@ -40,6 +40,7 @@ def add_push_options(parser: argparse.ArgumentParser, *, default_url: str = PUSH
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--push", metavar="WS_URL", nargs="?", const=default_url, default=argparse.SUPPRESS,
+        type=_push_value,
         help="take live news from a PumpPortal-style WebSocket as well as polling (default URL: "
         "the API host's /api/data); the API key comes from PUMPTUI_PUSH_API_KEY",
     )
@@ -47,6 +48,19 @@ def add_push_options(parser: argparse.ArgumentParser, *, default_url: str = PUSH
         "--no-push", dest="push", action="store_const", const="", default=argparse.SUPPRESS,
         help="poll only, whatever the config says",
     )
+
+
+def _push_value(value: str) -> str:
+    """A `--push` value, checked while parsing: `pumptui --push watch` must not read as a URL."""
+    if value in SUBCOMMANDS:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is a command, not a WebSocket URL: write `pumptui {value} --push`, "
+            f"or `pumptui --push {PUSH_AUTO} {value}`"
+        )
+    try:
+        return check_push_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -150,6 +150,17 @@ async def test_plain_pumptui_takes_push_from_the_command_line(
     await services.stop()
 
 
+def test_a_command_after_a_bare_push_is_not_taken_for_its_url(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli_main(["--push", "watch", "--coins"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "'watch' is a command, not a WebSocket URL" in err
+    assert "pumptui watch --push" in err
+
+
 # -- the demo ------------------------------------------------------------------------------------
 
 
@@ -226,8 +237,10 @@ def test_watch_streams_the_trades_of_a_pushed_coin(
 def test_watch_refuses_a_push_url_that_is_not_a_websocket(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert cli_main(["watch", "--push", "http://127.0.0.1:9/api/data", "--mint", MINT]) == 2
-    assert "ws://" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:  # refused while parsing, before any connection
+        cli_main(["watch", "--push", "http://127.0.0.1:9/api/data", "--mint", MINT])
+    assert exited.value.code == 2
+    assert "ws:// or wss://" in capsys.readouterr().err
 
 
 def test_a_provisional_trade_has_an_approximate_time_in_the_table() -> None:
