@@ -21,8 +21,11 @@ The baseline is the same app without the shell's flood control, done the way the
 event-driven poller does it (seeds/001, "Event-driven updates": one callback per trade): every
 engine event is delivered to the screen as its own redraw message, none is coalesced.
 
+With `--push` both listen to the simulator's WebSocket as `pumptui demo` does (every trade of the
+coin arrives the moment it is made, one event each); without it they poll (up to a page a poll).
+
     .venv/bin/python benchmarks/ui.py [--minutes 10] [--trades-per-second 200] [--only pumptui]
-                                      [--screen coin|home]
+                                      [--screen coin|home] [--push]
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ CONTENDERS = ("naive", "pumptui")
 # -- the child: one contender on the pty ---------------------------------------------------------
 
 
-def run_child(variant: str, url: str, mint: str, out: str, screen: str) -> None:
+def run_child(variant: str, url: str, mint: str, out: str, screen: str, push: bool) -> None:
     """Run the app on this process's terminal and record action and frame times."""
     from dataclasses import replace
 
@@ -68,6 +71,8 @@ def run_child(variant: str, url: str, mint: str, out: str, screen: str) -> None:
 
     settings = Settings().with_api_urls(url)
     settings = replace(settings, api=replace(settings.api, requests_per_minute=600.0, burst=20))
+    if push:
+        settings = settings.with_push_url("auto")
     services = AppServices.connect(settings, watchlist=MemoryWatchlist(), sim_mode=True)
 
     class NaiveApp(PumpApp):
@@ -151,7 +156,8 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
-def measure(variant: str, url: str, mint: str, seconds: float, screen: str) -> Measurement:
+def measure(variant: str, url: str, mint: str, seconds: float, screen: str, push: bool
+            ) -> Measurement:
     result = Measurement(variant)
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
@@ -179,6 +185,7 @@ def measure(variant: str, url: str, mint: str, seconds: float, screen: str) -> M
                 out,
                 "--screen",
                 screen,
+                *(["--push"] if push else []),
             ],
             stdin=slave,
             stdout=slave,
@@ -257,8 +264,10 @@ def measure(variant: str, url: str, mint: str, seconds: float, screen: str) -> M
     return result
 
 
-def report(results: list[Measurement], seconds: float, tps: float, screen: str) -> None:
+def report(results: list[Measurement], seconds: float, tps: float, screen: str, push: bool
+           ) -> None:
     where = "with the hot coin's screen open" if screen == "coin" else "on Home"
+    where += ", pushed" if push else ", polled"
     print(
         f"\nUI under {tps:g} trades/s {where}, {COLUMNS}x{ROWS}, "
         f"{seconds / 60:g} min measured after {WARMUP_SECONDS:g} s warm-up\n"
@@ -304,13 +313,15 @@ def main() -> int:
     parser.add_argument("--only", choices=CONTENDERS, help="measure one contender")
     parser.add_argument("--screen", choices=tuple(KEYS), default="coin",
                         help="the screen kept open (default: coin; home types s instead of t)")
+    parser.add_argument("--push", action="store_true",
+                        help="take the trades from the simulator's WebSocket, as the demo does")
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--mint", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_child(args.child, args.url, args.mint, args.out, args.screen)
+        run_child(args.child, args.url, args.mint, args.out, args.screen, args.push)
         return 0
 
     from pumptui.sim import MarketConfig, ServerConfig, SimServer
@@ -332,10 +343,12 @@ def main() -> int:
         ).start()
         try:
             print(f"measuring {variant} for {args.minutes:g} min…", file=sys.stderr, flush=True)
-            results.append(measure(variant, sim.base_url, sim.hot_mint, seconds, args.screen))
+            results.append(
+                measure(variant, sim.base_url, sim.hot_mint, seconds, args.screen, args.push)
+            )
         finally:
             sim.stop()
-    report(results, seconds, args.trades_per_second, args.screen)
+    report(results, seconds, args.trades_per_second, args.screen, args.push)
     return 0
 
 

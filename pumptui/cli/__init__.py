@@ -31,7 +31,7 @@ def add_api_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--config", metavar="PATH", help="config file (default: user config dir)")
 
 
-def add_push_options(parser: argparse.ArgumentParser, *, default_url: str = PUSH_AUTO) -> None:
+def add_push_options(parser: argparse.ArgumentParser) -> None:
     """`--push [WS_URL]` / `--no-push`, overriding the config's `[push] url`.
 
     Both store into `args.push`: absent (the config decides), "" (off), "auto" or a URL. The
@@ -39,7 +39,7 @@ def add_push_options(parser: argparse.ArgumentParser, *, default_url: str = PUSH
     """
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
-        "--push", metavar="WS_URL", nargs="?", const=default_url, default=argparse.SUPPRESS,
+        "--push", metavar="WS_URL", nargs="?", const=PUSH_AUTO, default=argparse.SUPPRESS,
         type=_push_value,
         help="take live news from a PumpPortal-style WebSocket as well as polling (default URL: "
         "the API host's /api/data); the API key comes from PUMPTUI_PUSH_API_KEY",

@@ -123,7 +123,7 @@ class PushSource(PollingSource):
 
     def _socket_url(self) -> str:
         parts = urlsplit(self.url)
-        key = urlencode({"api-key": self.api_key.reveal()}) if self.api_key else ""
+        key = urlencode({"api-key": self.api_key.reveal()}) if self.api_key is not None else ""
         query = "&".join(q for q in (parts.query, key) if q)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
