@@ -140,6 +140,8 @@ class _CoinTrades:
         )
         self.polled_at: float | None = None
         self.newest_timestamp: float | None = None
+        # When the socket delivered the newest trade REST has read (None: it did not).
+        self.newest_pushed_at: float | None = None
         self.head_limit = page_size_for(0)
 
     async def poll(self, ctx: FeedContext, feed: str, interval: float,
@@ -147,7 +149,10 @@ class _CoinTrades:
         """Read what is new. `pushed`: a push source delivers these trades already, so this is
         a bounded check; a gap it gives up on was covered by the push, not lost."""
         self.follower.max_pages = PUSH_CHECK_PAGES if pushed else MAX_PAGES
-        checked_up_to = self.newest_timestamp
+        # A check outrun twice running gives up: held trades would only grow, and their
+        # confirmations wait (the feed would show "catching up" for as long as the coin is hot).
+        self.follower.hold_when_outrun = not pushed
+        checked_up_to, checked_pushed_at = self.newest_timestamp, self.newest_pushed_at
         # Size the first page for what arrived since the last poll (the budget may have
         # stretched the interval), so that one request usually suffices.
         since = interval if self.polled_at is None else ctx.monotonic() - self.polled_at
@@ -160,24 +165,32 @@ class _CoinTrades:
         started = self.follower.started
         result = await self.follower.poll(self.head_limit)
         now = ctx.monotonic()
+        if result.items:
+            newest = result.items[-1]
+            self.newest_pushed_at = ctx.store.pushed_at(newest)  # before it is confirmed
+            self.newest_timestamp = max(self.newest_timestamp or 0.0, newest.timestamp)
         for trade in result.items:
             ctx.emit(NewTrade(trade, historical=result.historical))
-        if result.items:
-            self.newest_timestamp = max(self.newest_timestamp or 0.0, result.items[-1].timestamp)
         if not started:
             self.rate.rate = _rate_from_history(result.items)
         elif self.polled_at is not None:
             self.rate.add(result.found, now - self.polled_at)
         self.polled_at = now
-        if result.abandoned and not self._push_covered(ctx, checked_up_to):
+        if result.abandoned and not self._push_covered(ctx, checked_up_to, checked_pushed_at):
             ctx.emit(EngineError(feed, f"trades of {self.mint[:8]}… arrive faster than the "
                                        "request budget allows; some older ones were skipped"))
         return result
 
-    def _push_covered(self, ctx: FeedContext, checked_up_to: float | None) -> bool:
-        """Whether every trade after the newest one REST had read was pushed to us."""
+    def _push_covered(self, ctx: FeedContext, checked_up_to: float | None,
+                      checked_pushed_at: float | None) -> bool:
+        """Whether every trade after the newest one REST had read was pushed to us: the socket
+        was subscribed before that trade was made (its block time says so), or delivered that
+        very trade (block times are whole seconds, so only this tells right after subscribing)."""
         since = ctx.pushed_since(self.mint)
-        return since is not None and checked_up_to is not None and since <= checked_up_to
+        if since is None:
+            return False
+        return (checked_up_to is not None and since <= checked_up_to) or (
+            checked_pushed_at is not None and since <= checked_pushed_at)
 
 
 def _rate_from_history(trades: Sequence[Trade]) -> float | None:

@@ -23,7 +23,10 @@ forever: when more items arrive per request than a page holds (from `rate_hint`)
 `stall_polls` polls without progress, or when more than `max_pending` items are held, the held
 items are delivered and the gap is reported (`FollowResult.abandoned`). Under such an overload
 each poll reads only the top page and delivers it at once: as many items as the budget can
-carry, with the least delay.
+carry, with the least delay. A reader that only checks items another source delivers (polls
+spaced by the caller, a few pages each) is told not to hold once outrun (`hold_when_outrun`):
+when a poll cannot even read down to the run held from the last one, it gives the gaps up, and
+goes on giving them up at once until a poll reads down to what was delivered.
 
 Memory is bounded: the de-duplication window holds the newest `seen_capacity` keys (older items
 are recognised by their order), and held items are capped by `max_pending`.
@@ -170,6 +173,9 @@ class ListFollower(Generic[T]):
         self._runs: list[_Run] = []
         self._stalled = 0
         self.abandoned_gaps = 0
+        # False for a reader that only checks what another source delivers (see the module doc).
+        self.hold_when_outrun = True
+        self._outrun = False  # the last poll gave up because it was outrun
 
     @property
     def held(self) -> int:
@@ -261,18 +267,16 @@ class ListFollower(Generic[T]):
             held = [item for run in runs for item in run.items.values()]
             runs.clear()
             self._stalled = 0
+            self._outrun = False
             self._deliver(result, held + [item for item, _ in walk.new])
             return
         if walk.status == "exhausted":
-            if self._overloaded(result):
+            outrun = not self.hold_when_outrun and (bool(runs) or self._outrun)
+            self._outrun = outrun
+            if outrun or self._overloaded(result):
                 # Sustained overload: holding cannot close the gaps, it would only delay what
                 # we have. Deliver now and give up the gaps (reported as abandoned).
-                held = [item for run in runs for item in run.items.values()]
-                runs.clear()
-                self.abandoned_gaps += 1
-                result.abandoned = True
-                self._stalled = 0
-                self._deliver(result, held + [item for item, _ in walk.new])
+                self._give_up(result, [item for item, _ in walk.new])
                 return
             # The top could not be read down to what we hold: this gap waits for next time.
             if walk.new:
@@ -313,6 +317,15 @@ class ListFollower(Generic[T]):
             break
         self._stalled = 0 if progressed else self._stalled + 1
         self._trim(result)
+
+    def _give_up(self, result: FollowResult[T], new: list[T]) -> None:
+        """Deliver everything held and `new` now; the gaps between them are reported."""
+        held = [item for run in self._runs for item in run.items.values()]
+        self._runs.clear()
+        self.abandoned_gaps += 1
+        result.abandoned = True
+        self._stalled = 0
+        self._deliver(result, held + new)
 
     def _trim(self, result: FollowResult[T]) -> None:
         """Give up on the oldest gap when it is not closing, or when too much is held: the

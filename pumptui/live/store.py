@@ -41,12 +41,16 @@ class _CoinActivity:
     def __init__(self, mint: str, candle_capacity: int) -> None:
         self.trades: list[Trade] = []
         self.signatures: set[str] = set()
-        # Pushed trades whose REST copy has not come yet (they sort after every confirmed one).
-        self.provisional: dict[str, Trade] = {}
+        # Pushed trades whose REST copy has not come yet (they sort after every confirmed one),
+        # oldest first, also once the ring has let them go: a late REST copy is then known for
+        # a confirmation, not taken for a new trade (which would be a duplicate).
+        self.provisional: OrderedDict[str, Trade] = OrderedDict()
         self.candles = {s: CandleSeries(mint, s, candle_capacity) for s in TIMEFRAMES}
 
     def add(self, trade: Trade, capacity: int) -> bool:
-        if trade.signature in self.signatures:
+        if trade.signature in self.signatures or (
+            trade.provisional and trade.signature in self.provisional
+        ):
             return False
         trades = self.trades
         key = trade.chain_order
@@ -61,17 +65,20 @@ class _CoinActivity:
         self.signatures.add(trade.signature)
         if trade.provisional:
             self.provisional[trade.signature] = trade
+            # The ring holds at most `capacity`: at least as many let go are remembered.
+            while len(self.provisional) > 2 * capacity:
+                self.provisional.popitem(last=False)
         if len(trades) > capacity:
             excess = len(trades) - capacity
             for old in trades[:excess]:
                 self.signatures.discard(old.signature)
-                self.provisional.pop(old.signature, None)
             del trades[:excess]
         self._add_to_candles(trade)
         return True
 
     def confirm(self, trade: Trade) -> bool:
-        """Replace a pushed trade by its REST copy: moved to its chain position, candles fixed."""
+        """Replace a pushed trade by its REST copy: moved to its chain position, candles fixed.
+        One the ring has let go stays out (newer trades took its place); its candles are fixed."""
         pushed = self.provisional.pop(trade.signature, None)
         if pushed is None:
             return False
@@ -79,7 +86,7 @@ class _CoinActivity:
         index = bisect_left(trades, pushed.chain_order, key=_chain_order)
         if index < len(trades) and trades[index].signature == pushed.signature:
             del trades[index]
-        insort(trades, trade, key=_chain_order)
+            insort(trades, trade, key=_chain_order)
         for series in self.candles.values():
             series.confirm(pushed, trade)
         return True
@@ -342,9 +349,15 @@ class MarketStore:
         return activity is not None and signature in activity.signatures
 
     def is_provisional(self, trade: Trade) -> bool:
-        """Whether the store holds this trade only as pushed (awaiting its REST copy)."""
+        """Whether this trade is known only as pushed (its REST copy has not come yet)."""
         activity = self._activity.get(trade.mint)
         return activity is not None and trade.signature in activity.provisional
+
+    def pushed_at(self, trade: Trade) -> float | None:
+        """When the socket delivered this trade, if it did and its REST copy has not come yet."""
+        activity = self._activity.get(trade.mint)
+        pushed = activity.provisional.get(trade.signature) if activity is not None else None
+        return pushed.timestamp if pushed is not None else None
 
     def site_trades(self, limit: int = 100) -> list[Trade]:
         """The site-wide tape: every trade the engine saw, any coin, newest first."""
@@ -399,6 +412,7 @@ class MarketStore:
             "coins": len(self._coins),
             "trade_coins": len(self._activity),
             "trades": sum(len(a.trades) for a in self._activity.values()),
+            "provisional": sum(len(a.provisional) for a in self._activity.values()),
             "site_trades": len(self._site),
             "reply_coins": len(self._replies),
             "replies": sum(len(r) for r in self._replies.values()),

@@ -281,3 +281,45 @@ async def test_under_sustained_overload_each_poll_delivers_the_top_page_at_once(
         assert reader.held == 0
         delivered += [i.id for i in result.items]
     assert delivered == sorted(set(delivered))
+
+
+async def test_when_a_poll_cannot_reach_what_it_held_the_gaps_are_given_up() -> None:
+    # Polls too far apart for what arrives between them (a push source delivers the items and
+    # these polls only check them): holding could never catch up, only grow.
+    source = GrowingList(total=10)
+    reader = follower(source, page_limit=50, max_pages=2)
+    reader.hold_when_outrun = False
+    await reader.poll()
+    source.add(600)
+    first = await reader.poll(head_limit=50)
+    assert first.behind  # one such poll looks like a burst: held
+    assert first.held == 100
+    delivered = [i.id for i in first.items]
+    for _ in range(3):
+        source.add(600)
+        result = await reader.poll(head_limit=50)
+        assert not result.behind  # could not reach the held run: nothing is held any more
+        assert reader.held == 0
+        assert result.abandoned
+        assert result.items[-1].id == source.total  # the newest, at once
+        delivered += [i.id for i in result.items]
+    assert delivered == sorted(set(delivered))
+    assert len(delivered) == 100 + 3 * 100  # the held run, then each poll's two pages
+
+
+async def test_a_burst_between_spaced_polls_is_still_held_and_completed() -> None:
+    # The same spacing with a quiet coin: a burst bigger than one poll reads is caught up.
+    source = GrowingList(total=10)
+    reader = follower(source, page_limit=50, max_pages=2)
+    reader.hold_when_outrun = False
+    await reader.poll()
+    source.add(350)
+    delivered: list[int] = []
+    for _ in range(10):  # the head page is a 304 each time: about 50 more a poll
+        source.now += 30.0
+        result = await reader.poll(head_limit=50)
+        delivered += [i.id for i in result.items]
+        if not result.behind:
+            break
+    assert delivered == list(range(11, 361))
+    assert reader.abandoned_gaps == 0

@@ -117,6 +117,44 @@ async def test_trades_the_socket_dropped_still_arrive_from_rest(
     assert [t.signature for t in engine.store.trades(hot)[:40]] == made[::-1]
 
 
+async def test_a_coin_trading_faster_than_checks_read_is_never_held_back(
+    sim_factory, engine_factory: EngineFactory
+) -> None:
+    # More trades arrive between two checks than a check may read (two pages): holding the
+    # rest would only grow, showing the feed "catching up" for good and delaying confirmations.
+    sim = sim_factory(start_time=time.time())  # block times near the wall clock, as for real
+    source = PushSource.for_api(sim.base_url, candles=False)
+    engine, hot = await _focused_and_pushed(sim, engine_factory, source)
+    reader = engine.bus.subscribe(coalesce=False)
+    runner = engine.runners["trades"]
+    follower = engine.feeds["trades"]._stream.follower  # type: ignore[attr-defined]
+    made: list[str] = []
+    synced = time.time()
+    for burst in (100, 600, 600, 600, 600):  # the first check reads all: it knows the rate
+        now = time.time()
+        sim.advance(now - synced)  # the market's clock keeps up with the wall clock
+        synced = now
+        made += sim.inject_trades(hot, burst)
+        newest, polls = made[-1], runner.polls
+        await wait_until(lambda: engine.store.has_trade(hot, newest),  # noqa: B023
+                         message="the push")
+        engine.refresh("trades")
+        await wait_until(lambda: runner.polls > polls, message="the check")  # noqa: B023
+
+    assert follower.abandoned_gaps > 0
+    assert follower.held == 0
+    assert runner.health is not None
+    assert runner.health.state is FeedState.LIVE
+    events = reader.drain()
+    new = [e.trade.signature for e in events if isinstance(e, NewTrade) and e.mint == hot]
+    assert len(new) == len(set(new))  # no REST copy came back as a second trade
+    assert set(made) <= set(new)
+    confirmed = {e.trade.signature for e in events if isinstance(e, TradeConfirmed)}
+    assert made[-1] in confirmed  # each check confirms the newest at once
+    # The gaps given up were covered by the socket: nothing to report.
+    assert not [e for e in events if isinstance(e, EngineError)]
+
+
 async def test_after_the_socket_drops_polling_takes_over_and_fills_the_gap(
     sim: SimServer, engine_factory: EngineFactory
 ) -> None:

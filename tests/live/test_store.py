@@ -118,6 +118,33 @@ def _pushed(confirmed, seq: int, received_at: float):
                    pushed_seq=seq)
 
 
+def test_the_rest_copy_of_a_pushed_trade_the_ring_let_go_is_still_a_confirmation() -> None:
+    # A coin trading faster than REST confirms: newer pushed trades push older ones out.
+    store = MarketStore(trades_per_coin=4)
+    real = [trade(n) for n in range(8)]
+    for seq, t in enumerate(real):
+        assert store.apply(NewTrade(_pushed(t, seq, t.timestamp)))
+    assert len(store.trades(mint(0))) == 4
+    volume = {s: sum(c.volume_sol for c in store.candles(mint(0), s)) for s in (1, 60)}
+
+    late = real[0]  # long gone from the ring when its REST copy comes
+    assert not store.has_trade(mint(0), late.signature)
+    assert store.is_provisional(late)  # so the engine sends it as a confirmation
+    assert not store.apply(NewTrade(_pushed(late, 0, late.timestamp)))  # a repeated message
+    assert store.apply(TradeConfirmed(late))
+    assert not store.is_provisional(late)
+    # The ring keeps the newest four; the candles count the trade once.
+    assert [t.signature for t in store.trades(mint(0))] == [
+        t.signature for t in reversed(real[-4:])]
+    for seconds, before in volume.items():
+        after = sum(c.volume_sol for c in store.candles(mint(0), seconds))
+        assert after == pytest.approx(before)
+    # What is remembered for late copies is bounded: twice the ring.
+    for seq in range(8, 100):
+        store.apply(NewTrade(_pushed(trade(seq), seq, trade(seq).timestamp)))
+    assert store.sizes()["provisional"] == 8
+
+
 def test_a_pushed_trade_is_replaced_in_place_by_its_rest_copy() -> None:
     store = MarketStore()
     for n in range(3):
