@@ -28,6 +28,7 @@ from pumptui.live.events import (
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.store import MarketStore
 from pumptui.tui.app import PumpApp
+from pumptui.tui.format import age
 from pumptui.tui.screens.coin import CoinScreen
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.widgets.candle_chart import CandleChart
@@ -173,6 +174,30 @@ async def test_trades_read_without_colour(store: MarketStore) -> None:
         lines = [strip_text(s) for s in widget_lines(tape)]
         for trade, line in zip(tape.rows, lines, strict=False):
             assert line.startswith("▲" if trade.is_buy else "▼"), line
+
+
+async def test_tape_rows_follow_the_clock_and_the_theme(store: MarketStore) -> None:
+    # Rows are cached (a flood moves every row each frame); what they show must still change.
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_coin(pilot)
+        tape = coin_screen(app).tape
+        first = tape.render_line(0)
+        assert strip_text(first).rstrip().endswith(age_of(tape, tape.rows[0]))
+        tape.clock = lambda: NOW + 2 * 3600
+        later = strip_text(tape.render_line(0)).rstrip()
+        assert later.endswith("2h")
+        tape.clock = lambda: NOW
+        styles = {segment.style for segment in first}
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        restyled = tape.render_line(0)
+        assert strip_text(restyled) == strip_text(first)
+        assert {segment.style for segment in restyled} != styles
+
+
+def age_of(tape: TradeTape, trade: Trade) -> str:
+    return age(tape.clock() - trade.timestamp)
 
 
 # -- keys -----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -24,6 +25,8 @@ from pumptui.tui.format import age, compact, short_address, sol
 
 MAX_ROWS = 500
 """Rows kept on the tape: a fixed memory and paint bound (the store keeps more history)."""
+LINE_CACHE_SIZE = 256
+"""Rendered rows kept: under a flood every row moves down each frame but looks the same."""
 MIN_SIZE_STEPS: tuple[float, ...] = (0.0, 0.1, 0.5, 1.0, 5.0, 10.0)
 AGE_WIDTH = 4
 SOL_WIDTH = 7  # "0.00638", "<0.001", "1.2k"
@@ -103,6 +106,7 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows: list[Trade] = []
         self._ages_shown: tuple[str, ...] = ()
         self._title = ""
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(LINE_CACHE_SIZE)
 
     @property
     def rows(self) -> list[Trade]:
@@ -161,6 +165,10 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
     def on_mount(self) -> None:
         self._update_title()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # a theme or focus change restyles every row
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self._rows))
 
@@ -187,11 +195,19 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, base)
         if index >= len(self._rows):
             return Strip.blank(width, base)
-        line = self.trade_text(self._rows[index], width)
-        line.stylize_before(base)
-        return Strip(line.render(self.app.console), line.cell_len).crop_extend(0, width, base)
+        trade = self._rows[index]
+        elapsed = age(self.clock() - trade.timestamp)
+        # Everything the row shows: a confirmation changes the name, the clock the age.
+        key = (trade.signature, trade.username, elapsed, width, base, self.large_sol)
+        strip = self._lines.get(key)
+        if strip is None:
+            line = self.trade_text(trade, width, elapsed)
+            line.stylize_before(base)
+            strip = Strip(line.render(self.app.console), line.cell_len).crop_extend(0, width, base)
+            self._lines[key] = strip
+        return strip
 
-    def trade_text(self, trade: Trade, width: int) -> Text:
+    def trade_text(self, trade: Trade, width: int, elapsed: str | None = None) -> Text:
         """One row: mark, SOL, tokens (when there is room), trader, age."""
         side = self.get_component_rich_style("trade-tape--buy" if trade.is_buy else
                                              "trade-tape--sell", partial=True)
@@ -211,7 +227,8 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         name.stylize(muted)
         line.append(" ")
         line.append_text(name)
-        elapsed = age(self.clock() - trade.timestamp)
+        if elapsed is None:
+            elapsed = age(self.clock() - trade.timestamp)
         line.append(f" {elapsed:>{AGE_WIDTH}}",
                     self.get_component_rich_style("trade-tape--age", partial=True))
         line.truncate(width, overflow="ellipsis", pad=True)
