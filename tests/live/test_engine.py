@@ -52,6 +52,8 @@ async def test_a_burst_of_1000_trades_between_two_polls_arrives_complete_in_orde
     assert len(burst) == 1000
     engine.refresh("trades")
     await wait_until(lambda: engine.store.has_trade(hot, burst[-1]), message="the burst")
+    # A poll is counted when it has finished, a moment after its trades are delivered.
+    await wait_until(lambda: engine.runners["trades"].polls > polls, message="the poll's end")
 
     assert engine.runners["trades"].polls == polls + 1
     assert live_trades(subscription, hot) == burst  # complete, chain order, no duplicates
