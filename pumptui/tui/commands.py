@@ -13,6 +13,7 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from pumptui.base58 import is_pubkey
 from pumptui.tui.screens.help import help_rows
 
 COIN_HITS = 20
@@ -65,19 +66,28 @@ class ActionCommands(Provider):
 
 
 class CoinCommands(Provider):
-    """Open any coin the store knows by typing part of its symbol, name or mint."""
+    """Open a coin by typing part of its symbol, name or mint: any coin the store knows, any
+    coin seen trading on the site-wide tape, or any mint pasted whole."""
 
     async def search(self, query: str) -> Hits:
         services = getattr(self.app, "services", None)
         if services is None or not query.strip():
             return
+        store = services.store
         matcher = self.matcher(query)
+        candidates = {coin.mint: f"{coin.symbol} {coin.name}".strip()
+                      for coin in store.new_coins(len(store))}
+        for trade in store.site_trades(store.site_trade_capacity):
+            candidates.setdefault(trade.mint, trade.symbol or "")
         hits: list[tuple[float, str, str]] = []
-        for coin in services.store.new_coins(len(services.store)):
-            label = f"{coin.symbol} {coin.name}".strip() or coin.mint
-            score = max(matcher.match(label), matcher.match(coin.mint) * 0.5)
+        for mint, name in candidates.items():
+            label = name or mint
+            score = max(matcher.match(label), matcher.match(mint) * 0.5)
             if score > 0:
-                hits.append((score, label, coin.mint))
+                hits.append((score, label, mint))
+        pasted = query.strip()
+        if is_pubkey(pasted) and pasted not in candidates:
+            hits.append((1.0, pasted, pasted))  # not seen yet: the coin screen reads it
         hits.sort(key=lambda hit: hit[0], reverse=True)
         for score, label, mint in hits[:COIN_HITS]:
             yield Hit(

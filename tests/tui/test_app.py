@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 
 from pumptui.cli import main as cli_main
 from pumptui.config import RefreshSettings, Settings, UiSettings
-from pumptui.live.events import FeedHealthChanged
+from pumptui.live.events import FeedHealthChanged, NewTrade
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.sim import SimServer
 from pumptui.tui.app import PumpApp, can_open_browser
@@ -26,7 +26,14 @@ from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.widgets.coin_table import CoinTable
 from pumptui.tui.widgets.status_bar import StatusBar, StatusInfo, render_status
-from tests.tui.conftest import FROZEN_NOW, frozen_coins, frozen_services, frozen_store, live_health
+from tests.tui.conftest import (
+    FROZEN_NOW,
+    frozen_coins,
+    frozen_services,
+    frozen_store,
+    live_health,
+    make_mint,
+)
 
 AppFactory = Callable[..., PumpApp]
 # Fast feeds and no client retries: a fault shows on the first failed request.
@@ -151,6 +158,34 @@ async def test_palette_finds_a_coin_by_name_and_opens_it(make_app: AppFactory) -
         await pilot.press("enter")
         await pilot.pause()
         assert getattr(app.screen, "mint", None) == frozen_coins()[7].mint
+
+
+async def test_palette_opens_a_coin_seen_only_on_the_site_tape_or_pasted_whole(
+    make_app: AppFactory,
+) -> None:
+    # A hot old coin trades on the site-wide tape but is not among the newest listed on Home.
+    hot = make_mint("hot-old-coin")
+    store = frozen_store()
+    store.apply(NewTrade(replace(store.site_trades(1)[0], signature=make_mint("sig-hot"),
+                                 mint=hot, symbol="HOTPOT", timestamp=FROZEN_NOW - 1,
+                                 slot=5000)))
+    assert store.coin(hot) is None
+    pasted = make_mint("never-seen")
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("colon", *"hotpot")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert getattr(app.screen, "mint", None) == hot
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("colon", *pasted)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert getattr(app.screen, "mint", None) == pasted
 
 
 async def test_p_pauses_and_resumes_live_updates(make_app: AppFactory) -> None:
