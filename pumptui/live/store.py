@@ -350,8 +350,7 @@ class MarketStore:
 
     def is_provisional(self, trade: Trade) -> bool:
         """Whether this trade is known only as pushed (its REST copy has not come yet)."""
-        activity = self._activity.get(trade.mint)
-        return activity is not None and trade.signature in activity.provisional
+        return self.pushed_at(trade) is not None
 
     def pushed_at(self, trade: Trade) -> float | None:
         """When the socket delivered this trade, if it did and its REST copy has not come yet."""

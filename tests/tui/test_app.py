@@ -138,14 +138,19 @@ async def test_keymap_and_theme_come_from_the_config() -> None:
         assert table.current_sort.label == "market cap"
 
 
+async def run_from_palette(pilot: Pilot[None], query: str) -> None:
+    """`:`, the query, and Enter on the best hit."""
+    await pilot.press("colon", *query)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_colon_opens_the_palette_which_runs_screen_actions(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("colon", *"cycle the sort")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "cycle the sort")
         assert app.screen.query_one(CoinTable).current_sort.label == "market cap"
 
 
@@ -153,10 +158,7 @@ async def test_palette_finds_a_coin_by_name_and_opens_it(make_app: AppFactory) -
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("colon", *"golden shiba")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "golden shiba")
         assert getattr(app.screen, "mint", None) == frozen_coins()[7].mint
 
 
@@ -174,17 +176,11 @@ async def test_palette_opens_a_coin_seen_only_on_the_site_tape_or_pasted_whole(
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("colon", *"hotpot")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "hotpot")
         assert getattr(app.screen, "mint", None) == hot
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("colon", *pasted)
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, pasted)
         assert getattr(app.screen, "mint", None) == pasted
 
 
