@@ -1,7 +1,12 @@
 """Following a newest-first list (a coin's trades, new coins, replies) without missing an item.
 
-The API only offers `offset` + `limit` pages of a list that grows at the top while we read it.
-Two facts make a complete reading possible:
+Two followers share one contract (`FollowResult`, the bounds of a poll, the rules for giving a
+gap up): `CursorFollower` for cursor-paged lists (a coin's trades on the 2026 swap API, see its
+docstring: a cursor does not move when items arrive, so it needs none of the position
+reckoning below) and `ListFollower` for lists paged by offset (new coins, replies).
+
+An offset-paged API only offers `offset` + `limit` pages of a list that grows at the top while
+we read it. Two facts make a complete reading possible:
 
 - items only ever arrive at the top, so an item's position (offset) can only grow; reading the
   next page at `offset + len(page)` may repeat items (they are de-duplicated) but never skips one;
@@ -46,6 +51,11 @@ PAGE_SIZES = (20, 50, 100, 200)
 
 # fetch(offset, limit, conditional) -> a page (`.items` newest first, `.unchanged` on a 304).
 Fetch = Callable[[int, int, bool], Awaitable[Any]]
+# fetch(cursor, limit, conditional) -> a page (`.items` newest first, `.next_cursor` reading the
+# items below it or None, `.has_more`, `.unchanged` on a 304). cursor None: the top.
+CursorFetch = Callable[["str | None", int, bool], Awaitable[Any]]
+# The most items a cursor-paged route gives in one page (the trades route: 400 above it).
+CURSOR_PAGE_MAX = 100
 
 
 class SeenWindow:
@@ -128,12 +138,16 @@ def page_size_for(expected: float) -> int:
     return PAGE_SIZES[-1]
 
 
-class ListFollower(Generic[T]):
-    """Reads a newest-first list so that every item is delivered once, in order."""
+class _Follower(Generic[T]):
+    """What both followers share: the bounds of a poll, the record of what was delivered, the
+    held runs (each with `.items`, newest first) and the rules for giving a gap up."""
+
+    # What `fetch` is given for the top of the list on the first poll.
+    _top: Any = None
 
     def __init__(
         self,
-        fetch: Fetch,
+        fetch: Callable[..., Awaitable[Any]],
         *,
         key: Callable[[T], Hashable],
         order: Callable[[T], Any],
@@ -170,7 +184,7 @@ class ListFollower(Generic[T]):
         self.newest: Any = None  # order of the newest delivered item
         self.started = False
         # Held runs, newest first; the gaps between them (and below the last) are unread.
-        self._runs: list[_Run] = []
+        self._runs: list[Any] = []
         self._stalled = 0
         self.abandoned_gaps = 0
         # False for a reader that only checks what another source delivers (see the module doc).
@@ -213,18 +227,13 @@ class ListFollower(Generic[T]):
 
     async def _first(self, result: FollowResult[T]) -> None:
         """The first page is the recent past, delivered as history; no paging back."""
-        page = await self._fetch(0, self.first_limit, False)
+        page = await self._fetch(self._top, self.first_limit, False)
         result.requests += 1
         self.started = True
         result.head = list(page.items)
         result.found = len(page.items)
         result.historical = True
         self._deliver(result, {self._key(i): i for i in page.items}.values())
-
-    async def _page(self, result: FollowResult[T], offset: int, limit: int,
-                    conditional: bool) -> Any:
-        result.requests += 1
-        return await self._fetch(max(0, offset), limit, conditional)
 
     def _overloaded(self, result: FollowResult[T]) -> bool:
         """More items arrive per request than a page can carry: no reading can keep up."""
@@ -241,6 +250,69 @@ class ListFollower(Generic[T]):
         if self._clock() - self._poll_started > self.max_poll_seconds:
             return False
         return self._budget_wait is None or self._budget_wait() <= self.max_page_wait
+
+    async def _walk(self, result: FollowResult[T], head_limit: int) -> None:
+        raise NotImplementedError
+
+    def _close(self, result: FollowResult[T], new: Iterable[T]) -> None:
+        """The reading reached what was delivered (or the start of the list): every held item
+        and `new` are now known to be complete down to it, and are delivered."""
+        held = [item for run in self._runs for item in run.items.values()]
+        self._runs.clear()
+        self._stalled = 0
+        self._outrun = False
+        self._deliver(result, [*held, *new])
+
+    def _top_not_reached(self, result: FollowResult[T], new: list[T],
+                         new_run: Callable[[], Any]) -> None:
+        """The poll could not read the top down to what is held or delivered: hold `new` as a
+        run (`new_run()`) for the next poll, or give the gaps up when holding cannot help."""
+        outrun = not self.hold_when_outrun and (bool(self._runs) or self._outrun)
+        self._outrun = outrun
+        if outrun or self._overloaded(result):
+            # Sustained overload: holding cannot close the gaps, it would only delay what we
+            # have. Deliver now and give up the gaps (reported as abandoned).
+            self._give_up(result, new)
+            return
+        if new:
+            self._runs.insert(0, new_run())
+        self._stalled += 1
+        self._trim(result)
+
+    def _give_up(self, result: FollowResult[T], new: list[T]) -> None:
+        """Deliver everything held and `new` now; the gaps between them are reported."""
+        held = [item for run in self._runs for item in run.items.values()]
+        self._runs.clear()
+        self.abandoned_gaps += 1
+        result.abandoned = True
+        self._stalled = 0
+        self._deliver(result, held + new)
+
+    def _trim(self, result: FollowResult[T]) -> None:
+        """Give up on the oldest gap when it is not closing, or when too much is held: the
+        oldest run is delivered (its items are older than anything still held)."""
+        while self._runs and (
+            len(self._runs) > self.max_runs
+            or self.held > self.max_pending
+            or self._stalled >= self.stall_polls
+        ):
+            oldest = self._runs.pop()
+            self.abandoned_gaps += 1
+            result.abandoned = True
+            self._stalled = 0
+            self._deliver(result, oldest.items.values())
+
+
+class ListFollower(_Follower[T]):
+    """Reads a newest-first list, paged by offset, so that every item is delivered once, in
+    order (see the module doc). `fetch(offset, limit, conditional)`."""
+
+    _top = 0
+
+    async def _page(self, result: FollowResult[T], offset: int, limit: int,
+                    conditional: bool) -> Any:
+        result.requests += 1
+        return await self._fetch(max(0, offset), limit, conditional)
 
     def _new_run(self, new: list[tuple[Any, int]]) -> _Run:
         (top, top_pos), (bottom, bottom_pos) = new[0], new[-1]
@@ -264,25 +336,12 @@ class ListFollower(Generic[T]):
                                        stop=runs[0] if runs else None)
         result.found += len(walk.new)
         if walk.status in ("closed", "end"):
-            held = [item for run in runs for item in run.items.values()]
-            runs.clear()
-            self._stalled = 0
-            self._outrun = False
-            self._deliver(result, held + [item for item, _ in walk.new])
+            self._close(result, [item for item, _ in walk.new])
             return
         if walk.status == "exhausted":
-            outrun = not self.hold_when_outrun and (bool(runs) or self._outrun)
-            self._outrun = outrun
-            if outrun or self._overloaded(result):
-                # Sustained overload: holding cannot close the gaps, it would only delay what
-                # we have. Deliver now and give up the gaps (reported as abandoned).
-                self._give_up(result, [item for item, _ in walk.new])
-                return
-            # The top could not be read down to what we hold: this gap waits for next time.
-            if walk.new:
-                runs.insert(0, self._new_run(walk.new))
-            self._stalled += 1
-            self._trim(result)
+            new = walk.new
+            self._top_not_reached(result, [item for item, _ in new],
+                                  lambda: self._new_run(new))
             return
         assert walk.arrived is not None
         current = runs[0]
@@ -317,29 +376,6 @@ class ListFollower(Generic[T]):
             break
         self._stalled = 0 if progressed else self._stalled + 1
         self._trim(result)
-
-    def _give_up(self, result: FollowResult[T], new: list[T]) -> None:
-        """Deliver everything held and `new` now; the gaps between them are reported."""
-        held = [item for run in self._runs for item in run.items.values()]
-        self._runs.clear()
-        self.abandoned_gaps += 1
-        result.abandoned = True
-        self._stalled = 0
-        self._deliver(result, held + new)
-
-    def _trim(self, result: FollowResult[T]) -> None:
-        """Give up on the oldest gap when it is not closing, or when too much is held: the
-        oldest run is delivered (its items are older than anything still held)."""
-        while self._runs and (
-            len(self._runs) > self.max_runs
-            or self.held > self.max_pending
-            or self._stalled >= self.stall_polls
-        ):
-            oldest = self._runs.pop()
-            self.abandoned_gaps += 1
-            result.abandoned = True
-            self._stalled = 0
-            self._deliver(result, oldest.items.values())
 
     async def _descend(self, result: FollowResult[T], page: Any, offset: int, limit: int,
                        walk: _Walk, *, stop: _Run | None = None) -> _Walk:
@@ -451,3 +487,167 @@ class ListFollower(Generic[T]):
                 self._key(bottom), self._order(bottom), bottom_pos)
             run.items.update((self._key(item), item) for item, _ in walk.new)
         return walk
+
+
+@dataclass
+class _HeldRun(Generic[T]):
+    """Held items, contiguous in the list, newest first. No position is kept: a cursor names
+    a place in the list that arrivals do not move, so the run is resumed below its bottom item
+    with `cursor_of(bottom)` however much arrived since."""
+
+    items: dict[Hashable, T] = field(default_factory=dict)
+
+    @property
+    def top(self) -> T:
+        return next(iter(self.items.values()))
+
+    @property
+    def bottom(self) -> T:
+        return next(reversed(self.items.values()))
+
+
+class CursorFollower(_Follower[T]):
+    """Reads a newest-first, cursor-paged list (a coin's trades on the 2026 swap API) so that
+    every item is delivered once, oldest first, in order, across polls.
+
+    `fetch(cursor, limit, conditional)` answers the page below `cursor` (exclusive; None is the
+    top), newest first, with `next_cursor` for the page below it (None, or `has_more` false, at
+    the start of the list). `cursor_of(item)` gives the cursor that reads strictly older items
+    than `item` (on the trades route `<slotIndexId>-<epochMs>`, what a page ending at that item
+    would give as its next cursor).
+
+    A poll reads the top page and walks down until it reaches what was delivered. Unlike an
+    offset, a cursor does not move when new items arrive at the top: a walk never sees an item
+    twice or skips one, and a run held from an earlier poll is resumed exactly below its
+    bottom item. So there is no position arithmetic here, no drift to measure and no jump to
+    correct — which is the point of following the cursor. When a poll's bounds (`max_pages`,
+    `max_poll_seconds`, the request budget through `budget_wait`) stop the walk, what was read
+    is held as a run; the next poll reads the new top down to that run (recognised by key or
+    order), resumes below it and walks on, merging runs, until the walk reaches what was
+    delivered or the start of the list; then everything held is delivered, in order. Items
+    removed by the service (moderation) change nothing: a cursor below a removed item still
+    reads what lies below it, and order recognises a run whose top item went away.
+
+    A failed request raises out of `poll()`; the follower stays consistent (a run resumed in
+    that poll keeps the pages it had read, nothing is delivered), so the next poll after an
+    outage of any length walks back to what was delivered. The top page is only asked for
+    conditionally when the last answer to it was taken in: a 304 after a walk that failed
+    half-way would otherwise hide the trades that walk had read.
+
+    A held gap closes only when a poll may read at least two pages (the top, then one below the
+    run); with `max_pages=1` it is given up by the usual rules.
+
+    The first poll delivers the first page (`first_limit` items) as history. Giving gaps up
+    (`abandoned`), `hold_when_outrun`, `rate_hint`, `max_pending`, `max_runs`, `stall_polls`
+    and the bounded de-duplication window work as for `ListFollower` (see the module doc).
+    Pages are at most `CURSOR_PAGE_MAX` items.
+    """
+
+    def __init__(
+        self,
+        fetch: CursorFetch,
+        *,
+        key: Callable[[T], Hashable],
+        order: Callable[[T], Any],
+        cursor_of: Callable[[T], str],
+        page_limit: int = CURSOR_PAGE_MAX,
+        first_limit: int = CURSOR_PAGE_MAX,
+        max_pages: int = 8,
+        max_pending: int = 20_000,
+        max_runs: int = 3,
+        stall_polls: int = 3,
+        seen_capacity: int = 5000,
+        budget_wait: Callable[[], float] | None = None,
+        max_page_wait: float = 10.0,
+        max_poll_seconds: float = 15.0,
+        rate_hint: Callable[[], float | None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(
+            fetch, key=key, order=order,
+            page_limit=max(1, min(page_limit, CURSOR_PAGE_MAX)),
+            first_limit=max(1, min(first_limit, CURSOR_PAGE_MAX)),
+            max_pages=max_pages, max_pending=max_pending, max_runs=max_runs,
+            stall_polls=stall_polls, seen_capacity=seen_capacity, budget_wait=budget_wait,
+            max_page_wait=max_page_wait, max_poll_seconds=max_poll_seconds,
+            rate_hint=rate_hint, clock=clock,
+        )
+        self._cursor_of = cursor_of
+        self._top_taken = True  # the last top page answered was delivered or held
+
+    async def _page(self, result: FollowResult[T], cursor: str | None, limit: int,
+                    conditional: bool) -> Any:
+        result.requests += 1
+        return await self._fetch(cursor, limit, conditional)
+
+    async def _walk(self, result: FollowResult[T], head_limit: int) -> None:
+        runs: list[_HeldRun[T]] = self._runs
+        # 1. The top of the list, down to the newest held run or to what was delivered. What
+        # this reads is not held until the walk ends: if a request fails, it is read again.
+        # A 304 means "as last answered": only news if that answer was taken in, not when a
+        # later request of its walk failed.
+        conditional, self._top_taken = self._top_taken, False
+        fresh: _HeldRun[T] = _HeldRun()
+        page = await self._page(result, None, max(1, min(head_limit, self.page_limit)),
+                                conditional)
+        if page.unchanged:
+            self._top_taken = True
+            result.unchanged = True
+            if not runs:
+                return
+            status = "run"  # nothing arrived: the top is where the newest run starts
+        else:
+            result.head = list(page.items)
+            status = await self._read_down(result, fresh, page, runs[0] if runs else None)
+            self._top_taken = True
+        if status in ("closed", "end"):
+            self._close(result, fresh.items.values())
+            return
+        if status == "exhausted":
+            self._top_not_reached(result, list(fresh.items.values()), lambda: fresh)
+            return
+        current = runs[0]
+        current.items = {**fresh.items, **current.items}
+        # 2. Below the run, down to the next one (they merge) and finally to what was
+        # delivered. The run takes each page as it is read, so a failed request loses nothing.
+        progressed = False
+        while self._may_continue(result):
+            below = runs[1] if len(runs) > 1 else None
+            before = len(current.items)
+            page = await self._page(result, self._cursor_of(current.bottom), self.page_limit,
+                                    False)
+            status = await self._read_down(result, current, page, below)
+            progressed = progressed or len(current.items) > before
+            if status in ("closed", "end"):
+                self._close(result, ())
+                return
+            if status == "run" and below is not None:
+                current.items.update(below.items)
+                runs.remove(below)
+                progressed = True
+                continue
+            break
+        self._stalled = 0 if progressed else self._stalled + 1
+        self._trim(result)
+
+    async def _read_down(self, result: FollowResult[T], run: _HeldRun[T], page: Any,
+                         stop: _HeldRun[T] | None) -> str:
+        """Add the items of `page`, and of the pages below it, to the bottom of `run` until
+        the walk reaches `stop` ("run"), something delivered ("closed"), the start of the list
+        ("end") or a bound of the poll ("exhausted")."""
+        stop_order = self._order(stop.top) if stop is not None else None
+        while True:
+            for item in page.items:
+                key = self._key(item)
+                if stop is not None and (key in stop.items or self._order(item) <= stop_order):
+                    return "run"
+                if self._delivered(item):
+                    return "closed"
+                if key not in run.items:
+                    run.items[key] = item
+                    result.found += 1
+            if not page.has_more or page.next_cursor is None:
+                return "end"
+            if not self._may_continue(result):
+                return "exhausted"
+            page = await self._page(result, page.next_cursor, self.page_limit, False)
