@@ -60,7 +60,7 @@ class RateLimiter:
             start, used = now, 0
             if len(self._windows) > 10_000:
                 self._windows.clear()
-        reset_in = max(1, math.ceil(start + self.window - now))
+        reset_in = max(1, math.ceil(start + self.window - now - 1e-9))
         if used >= self.limit:
             return Verdict(False, self.limit, 0, reset_in, reset_in)
         used += 1
