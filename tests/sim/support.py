@@ -8,10 +8,11 @@ here from the reference and the bonding-curve maths, never by calling the simula
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
-from decimal import Decimal, localcontext
 from contextlib import contextmanager
+from decimal import Decimal, localcontext
 from typing import Any
 
 import httpx
@@ -171,9 +172,10 @@ def check_swap_trade(trade: dict[str, Any]) -> None:
     assert lamports_of(trade["amountSol"]) > 0
     assert raw_of(trade["baseAmount"]) > 0
     assert trade["quoteAmount"] == trade["amountSol"]
-    assert len(trade["slotIndexId"]) == 22 and trade["slotIndexId"].isdigit()
+    assert len(trade["slotIndexId"]) == 22
+    assert trade["slotIndexId"].isdigit()
     stamp = trade["timestamp"]
-    assert len(stamp) == 24 and stamp.endswith(".000Z") and stamp[10] == "T", stamp
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z", stamp), stamp
     for key in ("amountUsd", "priceSol", "priceUsd", "fillPriceSol", "fillPriceUsd"):
         assert Decimal(trade[key]) > 0, key
         assert "E" not in trade[key].upper(), f"{key} in exponent notation"

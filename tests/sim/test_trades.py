@@ -4,6 +4,7 @@ oldest-first, newest-anchored candles."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -285,7 +286,7 @@ def test_sol_candles_are_sparse_oldest_first_from_the_trades(quiet_sim: SimServe
                 assert Decimal(candle["volume"]) == expected["volume"]  # SOL, not lamports
             if width == 15:
                 # Bursts 40 s apart: most 15 s buckets are empty, and are left out.
-                gaps = {b["timestamp"] - a["timestamp"] for a, b in zip(got, got[1:])}
+                gaps = {b["timestamp"] - a["timestamp"] for a, b in itertools.pairwise(got)}
                 assert gaps <= {30_000, 45_000}
                 assert len(got) == 12
 
