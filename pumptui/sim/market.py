@@ -338,7 +338,7 @@ class Market:
         self._slot = -1
         self._tx_index = 0
         self._last_reply_by: dict[str, float] = {}
-        self.sol_price = self.config.initial_sol_price or round(self.rng.uniform(120, 250), 2)
+        self.sol_price = round(self.config.initial_sol_price or self.rng.uniform(120, 250), 2)
         start = self.clock.now()
         self.now = start - self.config.warmup
         self.sol_price_at = self.now

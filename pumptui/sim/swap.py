@@ -177,7 +177,9 @@ def trades_page(coin: SimCoin, cursor: Cursor | None, limit: int,
 
 def candles(coin: SimCoin, seconds: int, limit: int, currency: str) -> list[dict[str, object]]:
     """The newest `limit` non-empty buckets, oldest first. Prices are the pool price after each
-    trade (per whole token) in the currency; volume is the traded SOL (or its USD value)."""
+    trade (per whole token) in the currency; volume is the traded SOL (or its USD value at each
+    trade's SOL price). Trades are compared by an exact integer key; only the four prices a
+    candle shows are turned into decimals."""
     buckets: list[list[SimTrade]] = []
     current_start: int | None = None
     for trade in reversed(coin.trades):
@@ -192,23 +194,34 @@ def candles(coin: SimCoin, seconds: int, limit: int, currency: str) -> list[dict
     rows = []
     for bucket in reversed(buckets):
         bucket.reverse()  # chain order
-        prices = [_price(t, usd) for t in bucket]
         if usd:
-            volume = usd_text(sum((Decimal(t.sol_amount) / 1_000_000_000
-                                   * sol_price_decimal(t.sol_price) for t in bucket),
-                                  Decimal(0)))
+            def key(t: SimTrade) -> int:
+                return t.virtual_sol * _sol_price_units(t.sol_price) * 10**30 // t.virtual_tokens
+
+            volume = usd_text(Decimal(sum(t.sol_amount * _sol_price_units(t.sol_price)
+                                          for t in bucket)).scaleb(-9 - _SOL_PRICE_DP))
         else:
+            def key(t: SimTrade) -> int:
+                return t.virtual_sol * 10**30 // t.virtual_tokens
+
             volume = sol_text(sum(t.sol_amount for t in bucket))
         first = bucket[0]
         rows.append({
             "timestamp": (first.timestamp - first.timestamp % seconds) * 1000,
-            "open": price_text(prices[0]),
-            "high": price_text(max(prices)),
-            "low": price_text(min(prices)),
-            "close": price_text(prices[-1]),
+            "open": price_text(_price(first, usd)),
+            "high": price_text(_price(max(bucket, key=key), usd)),
+            "low": price_text(_price(min(bucket, key=key), usd)),
+            "close": price_text(_price(bucket[-1], usd)),
             "volume": volume,
         })
     return rows
+
+
+_SOL_PRICE_DP = 4  # the model rounds its SOL price to 4 decimals
+
+
+def _sol_price_units(sol_price: float) -> int:
+    return round(sol_price * 10**_SOL_PRICE_DP)
 
 
 def _price(trade: SimTrade, usd: bool) -> Decimal:
