@@ -26,14 +26,19 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="trades per second on one designated hot coin")
     parser.add_argument("--hostile", type=float, default=0.0,
                         help="share of names and replies made of hostile text (0..1)")
-    parser.add_argument("--rate-limit", type=int, default=600,
-                        help="requests per window per client before 429")
+    parser.add_argument("--rate-limit", type=int, default=None,
+                        help="one limit (requests per window per client) for every v3 group "
+                        "and swap-api; default: the real per-group figures and swap's 20")
+    parser.add_argument("--swap-limit", type=int, default=None,
+                        help="swap-api's Cloudflare rule: requests per window per client "
+                        "before a 1015 block (default 20, or --rate-limit)")
     parser.add_argument("--rate-window", type=float, default=60.0, help="rate-limit window (s)")
     parser.add_argument("--rate-limit-by", metavar="HEADER",
                         help="identify clients by this header instead of their address")
     parser.add_argument("--faults", default="", metavar="SPEC",
                         help='e.g. "error=0.1,429=0.05,timeout=0.01,drop=0.01,truncate=0.01,'
-                        'malformed=0.01,html=0.01,latency=50ms,jitter=20ms,paths=^/trades,for=60s"')
+                        'malformed=0.01,html=0.01,challenge=0.01,blocked=0.01,latency=50ms,jitter=20ms,'
+                        'paths=^/v2/,for=60s"')
     parser.add_argument("--admin", action="append", default=[], metavar="WALLET",
                         help="wallet allowed to moderate (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="no live summary line")
@@ -54,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         hot_trades_per_second=args.hot_rate, hostile_share=args.hostile,
     )
     server = ServerConfig(
-        host=args.host, port=args.port, rate_limit=args.rate_limit,
+        host=args.host, port=args.port, rate_limit=args.rate_limit, swap_limit=args.swap_limit,
         rate_limit_window=args.rate_window, rate_limit_by_header=args.rate_limit_by,
         admin_wallets=tuple(args.admin), faults=faults,
     )

@@ -12,7 +12,8 @@ import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
-Fault = Literal["rate_limit", "error", "timeout", "drop", "truncate", "malformed", "html"]
+Fault = Literal["rate_limit", "error", "timeout", "drop", "truncate", "malformed", "html",
+                "challenge", "blocked"]
 
 # Spec keys accepted by `FaultPlan.parse` (CLI --faults and the admin endpoint).
 _ALIASES = {
@@ -20,6 +21,7 @@ _ALIASES = {
     "error": "error_rate", "5xx": "error_rate", "500": "error_rate",
     "timeout": "timeout_rate", "drop": "drop_rate", "truncate": "truncate_rate",
     "malformed": "malformed_rate", "html": "html_rate",
+    "challenge": "challenge_rate", "blocked": "blocked_rate", "redirect": "blocked_rate",
     "latency": "latency_ms", "jitter": "latency_jitter_ms",
     "retry_after": "retry_after", "retry-after": "retry_after",
     "paths": "paths", "for": "duration", "duration": "duration", "hang": "hang_seconds",
@@ -36,6 +38,10 @@ class FaultPlan:
     truncate_rate: float = 0.0
     malformed_rate: float = 0.0
     html_rate: float = 0.0
+    # Disguised blocks (pumpfun-api-2026.md §2): a 200 HTML challenge page on a JSON route, and a
+    # 302 redirect to static.pump.fun/blocked.
+    challenge_rate: float = 0.0
+    blocked_rate: float = 0.0
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0
     # How long a "timeout" holds the request before closing it without an answer.
@@ -143,6 +149,8 @@ class FaultInjector:
             ("rate_limit", plan.rate_limit_rate),
             ("error", plan.error_rate),
             ("html", plan.html_rate),
+            ("challenge", plan.challenge_rate),
+            ("blocked", plan.blocked_rate),
             ("timeout", plan.timeout_rate),
             ("drop", plan.drop_rate),
         ):

@@ -17,6 +17,14 @@ The model (why it looks like pump.fun):
 
 Memory stays bounded: dead coins are pruned past a horizon, and each coin keeps at most
 `max_trades_per_coin` trades (older ones are forgotten; counts stay right).
+
+Holders (what the holder routes and the trenches boards report) come from the trades themselves:
+the model knows every wallet's balance. Two labels follow simple, documented rules:
+- a **bundler** is a wallet other than the creator whose first buy landed in the coin's creation
+  slot (a launch with a bundle has several such buys; `bundle_share` of launches get one);
+- a **sniper** is any other wallet, not the creator, whose first buy came within
+  `SNIPER_SECONDS` of the coin's creation.
+A wallet keeps its label after it sells; the holder figures count only what it still holds.
 """
 
 from __future__ import annotations
@@ -44,9 +52,12 @@ from pumptui.sim.curve import (
 )
 
 GRADUATION_MC = graduation_market_cap_sol()
-KOTH_MC = GRADUATION_MC / 2
 SPIKE_HALF_LIFE = 20.0
 DEAD_WEIGHT = 0.02
+# A wallet whose first buy came this soon after the coin's creation is a sniper.
+SNIPER_SECONDS = 5.0
+# Slots are 400 ms; the simulator's slot numbers start low enough to keep 12 digits for ages.
+SLOT_OFFSET = 4_070_000_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,8 @@ class MarketConfig:
     max_coins: int = 5000
     reply_interval: float = 60.0
     initial_sol_price: float | None = None
+    # Share of launches bought into by a bundle of wallets in the creation slot.
+    bundle_share: float = 0.15
 
 
 @dataclass(slots=True)
@@ -96,14 +109,33 @@ class SimTrade:
     virtual_sol: int
     virtual_tokens: int
     market_cap: float
+    fee: int = 0
+    sol_price: float = 0.0  # USD per SOL when the trade landed
+    program: str = "pump"
 
     @property
     def timestamp(self) -> int:
         return int(self.time)
 
     @property
+    def epoch_ms(self) -> int:
+        """The trade's time as the swap API reports it: whole seconds, in milliseconds."""
+        return int(self.time) * 1000
+
+    @property
+    def order_key(self) -> tuple[int, int]:
+        """Chain order: slot, then position in the slot."""
+        return (self.slot, self.tx_index)
+
+    @property
+    def trader_sol(self) -> int:
+        """Lamports leaving (buy) or reaching (sell) the trader's wallet, fee included."""
+        return self.sol_amount + self.fee if self.is_buy else self.sol_amount - self.fee
+
+    @property
     def price(self) -> float:
-        return (self.sol_amount / LAMPORTS_PER_SOL) / (self.token_amount / RAW_PER_TOKEN)
+        """The pool price after the trade, SOL per whole token."""
+        return (self.virtual_sol / LAMPORTS_PER_SOL) / (self.virtual_tokens / RAW_PER_TOKEN)
 
 
 @dataclass(slots=True)
@@ -122,15 +154,16 @@ class SimReply:
     banned: bool = False
 
 
-@dataclass(slots=True)
-class SimCandle:
-    start: int
-    open: float
-    high: float
-    low: float
-    close: float
-    volume: int
-    slot: int
+@dataclass(frozen=True, slots=True)
+class HolderFigures:
+    """A coin's holder figures; amounts in raw token units."""
+
+    holders: int
+    top10: int
+    dev: int
+    snipers: int
+    bundlers: int
+    sniper_count: int
 
 
 class Holdings:
@@ -200,7 +233,6 @@ class SimCoin:
     reply_count: int = 0
     last_reply: float | None = None
     last_trade: float | None = None
-    koth_at: float | None = None
     ath_market_cap: float = 0.0
     ath_at: float | None = None
     spike: float = 0.0
@@ -214,8 +246,16 @@ class SimCoin:
     alive: bool = True
     create_signature: str = ""
     version: int = 0
-    candles_1m: list[SimCandle] = field(default_factory=list)
-    candles_5m: list[SimCandle] = field(default_factory=list)
+    created_slot: int = 0
+    buys: int = 0
+    sells: int = 0
+    fees: int = 0  # lamports paid in fees on every trade
+    first_buy: set[str] = field(default_factory=set)  # wallets that ever bought
+    snipers: set[str] = field(default_factory=set)
+    bundlers: set[str] = field(default_factory=set)
+    ath_usd: float = 0.0
+    graduated_at: float | None = None
+    migrate_signature: str | None = None
 
     def attention(self, now: float) -> float:
         age = max(0.0, now - self.created)
@@ -256,18 +296,16 @@ class MarketError(Exception):
 
 Listener = Callable[[str, Any], None]
 Process = Literal["launch", "trade", "hot", "reply", "like", "follow", "sol", "raid", "prune"]
-SortKey = Literal[
-    "created_timestamp", "last_trade_timestamp", "last_reply", "reply_count", "market_cap",
-    "currently_live",
-]
+# The sort keys `GET /coins` accepts (any other is a 400).
 _SORTS: dict[str, Callable[[SimCoin], Any]] = {
     "created_timestamp": lambda c: c.created,
-    "last_trade_timestamp": lambda c: c.last_trade or 0.0,
-    "last_reply": lambda c: c.last_reply or 0.0,
-    "reply_count": lambda c: c.reply_count,
     "market_cap": lambda c: c.curve.market_cap_sol,
-    "currently_live": lambda c: (c.live, c.created),
+    "ath_market_cap": lambda c: c.ath_usd,
+    "reply_count": lambda c: c.reply_count,
+    "last_reply": lambda c: c.last_reply or 0.0,
+    "last_trade_timestamp": lambda c: c.last_trade or 0.0,
 }
+SORT_KEYS = tuple(_SORTS)
 
 
 class Market:
@@ -300,9 +338,10 @@ class Market:
         self._slot = -1
         self._tx_index = 0
         self._last_reply_by: dict[str, float] = {}
-        self.sol_price = self.config.initial_sol_price or round(self.rng.uniform(120, 250), 2)
+        self.sol_price = round(self.config.initial_sol_price or self.rng.uniform(120, 250), 2)
         start = self.clock.now()
         self.now = start - self.config.warmup
+        self.sol_price_at = self.now
         for _ in range(self.config.users):
             self._new_user(self.now)
         self.set_rates(
@@ -384,6 +423,7 @@ class Market:
         elif process == "sol":
             drift = math.exp(self.rng.gauss(0, 0.002))
             self.sol_price = round(max(20.0, self.sol_price * drift), 4)
+            self.sol_price_at = self.now
             self.version += 1
             self._schedule_fixed("sol", 10.0)
             return
@@ -468,6 +508,10 @@ class Market:
         if self.rng.random() < 0.85:
             self._buy(coin, creator.address, int(self.rng.lognormvariate(math.log(0.6), 0.9)
                                                  * LAMPORTS_PER_SOL))
+        if self.rng.random() < self.config.bundle_share:
+            for _ in range(self.rng.randint(2, 5)):  # a bundle: buys in the creation slot
+                self._buy(coin, self._random_user().address,
+                          int(self.rng.uniform(0.3, 2.0) * LAMPORTS_PER_SOL))
         return coin
 
     def create_coin(
@@ -507,7 +551,9 @@ class Market:
             hot=hot,
         )
         coin.create_signature = self._signature()
+        coin.created_slot = max(self._slot_at(self.now), self._slot)
         coin.ath_market_cap = coin.curve.market_cap_sol
+        coin.ath_usd = coin.ath_market_cap * self.sol_price
         coin.ath_at = self.now
         self.coins[coin.mint] = coin
         if not hot:
@@ -601,9 +647,13 @@ class Market:
         coin.holders.remove(holder, amount)
         return self._record(coin, holder, fill)
 
+    @staticmethod
+    def _slot_at(t: float) -> int:
+        return int(t * 2.5) - SLOT_OFFSET
+
     def _record(self, coin: SimCoin, trader: str, fill: Fill) -> SimTrade:
         now = self.now
-        slot = int(now * 2.5) - 4_070_000_000
+        slot = self._slot_at(now)
         if slot <= self._slot:
             slot = self._slot
             self._tx_index += 1
@@ -616,8 +666,21 @@ class Market:
             sol_amount=fill.sol_amount, token_amount=fill.token_amount, time=now, slot=slot,
             tx_index=self._tx_index, virtual_sol=curve.virtual_sol,
             virtual_tokens=curve.virtual_tokens, market_cap=curve.market_cap_sol,
+            fee=fill.fee, sol_price=self.sol_price,
         )
         coin.trades.append(trade)
+        coin.fees += fill.fee
+        if fill.is_buy:
+            coin.buys += 1
+            if trader not in coin.first_buy:
+                coin.first_buy.add(trader)
+                if trader != coin.creator:
+                    if slot == coin.created_slot:
+                        coin.bundlers.add(trader)
+                    elif now - coin.created <= SNIPER_SECONDS:
+                        coin.snipers.add(trader)
+        else:
+            coin.sells += 1
         cap = self.config.max_trades_per_coin
         if len(coin.trades) > cap + cap // 10:
             drop = len(coin.trades) - cap
@@ -630,18 +693,19 @@ class Market:
         self.latest_trade = trade
         mc = curve.market_cap_sol
         if mc > coin.ath_market_cap:
-            coin.ath_market_cap, coin.ath_at = mc, now
-        if coin.koth_at is None and mc >= KOTH_MC:
-            coin.koth_at = now
+            coin.ath_market_cap = mc
+        if mc * self.sol_price > coin.ath_usd:
+            coin.ath_usd, coin.ath_at = mc * self.sol_price, now
         if curve.complete:
             coin.pool = self._address()
+            coin.graduated_at = now
+            coin.migrate_signature = self._signature()
             coin.alive = False
             if coin in self.active:
                 self.active.remove(coin)
-        if trade.token_amount:
-            _add_to_candles(coin.candles_1m, trade, 60)
-            _add_to_candles(coin.candles_5m, trade, 300)
         self._emit("trade", trade)
+        if curve.complete:
+            self._emit("migrate", coin)
         return trade
 
     def inject_trades(self, mint: str, count: int) -> list[SimTrade]:
@@ -935,59 +999,27 @@ class Market:
             picked.sort(key=lambda c: (key(c), c.created), reverse=descending)
         return picked[offset: offset + limit]
 
-    def latest_coin(self) -> SimCoin | None:
-        for coin in reversed(self.coins.values()):
-            if coin.listed and not coin.nsfw:
-                return coin
-        return None
-
-    def king_of_the_hill(self, include_nsfw: bool = False) -> SimCoin | None:
-        candidates = [
-            c for c in self.coins.values()
-            if c.listed and not c.curve.complete and (include_nsfw or not c.nsfw)
-        ]
-        if not candidates:
-            return None
-        crowned = [c for c in candidates if c.koth_at is not None]
-        pool = crowned or candidates
-        return max(pool, key=lambda c: (c.curve.market_cap_sol, c.created))
-
-    def trades_page(self, coin: SimCoin, limit: int, offset: int, minimum_size: int = 0
-                    ) -> list[SimTrade]:
-        """Newest first, like the API."""
-        trades = coin.trades
-        if minimum_size <= 0:
-            end = len(trades) - offset
-            start = max(0, end - limit)
-            return trades[start:end][::-1] if end > 0 else []
-        out: list[SimTrade] = []
-        skipped = 0
-        for trade in reversed(trades):
-            if trade.sol_amount < minimum_size:
-                continue
-            if skipped < offset:
-                skipped += 1
-                continue
-            out.append(trade)
-            if len(out) >= limit:
-                break
-        return out
-
     def trade_count(self, coin: SimCoin, minimum_size: int = 0) -> int:
         if minimum_size <= 0:
             return len(coin.trades) + coin.forgotten_trades
         return sum(1 for t in coin.trades if t.sol_amount >= minimum_size)
 
-    def candles(self, coin: SimCoin, minutes: int) -> list[SimCandle]:
-        if minutes == 1:
-            return coin.candles_1m
-        if minutes == 5:
-            return coin.candles_5m
-        out: list[SimCandle] = []
-        for trade in coin.trades:
-            if trade.token_amount:
-                _add_to_candles(out, trade, minutes * 60)
-        return out
+    def holder_figures(self, coin: SimCoin) -> HolderFigures:
+        """What the holder routes report, from the balances the trades left (raw units)."""
+        balances = coin.holders.balances
+        top = heapq.nlargest(10, balances.values())
+        return HolderFigures(
+            holders=len(balances),
+            top10=sum(top),
+            dev=balances.get(coin.creator, 0),
+            snipers=sum(balances.get(w, 0) for w in coin.snipers),
+            bundlers=sum(balances.get(w, 0) for w in coin.bundlers),
+            sniper_count=sum(1 for w in coin.snipers if w in balances),
+        )
+
+    def top_holders(self, coin: SimCoin, n: int) -> list[tuple[str, int]]:
+        """The `n` largest holders, largest first (ties by address, so the order is stable)."""
+        return heapq.nsmallest(n, coin.holders.balances.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def visible_replies(self, coin: SimCoin) -> list[SimReply]:
         """Oldest first."""
@@ -1035,22 +1067,6 @@ class Market:
         }
 
 
-def _add_to_candles(candles: list[SimCandle], trade: SimTrade, seconds: int) -> None:
-    start = trade.timestamp - trade.timestamp % seconds
-    price = trade.price
-    if candles and candles[-1].start == start:
-        c = candles[-1]
-        c.high = max(c.high, price)
-        c.low = min(c.low, price)
-        c.close = price
-        c.volume += trade.sol_amount
-        c.slot = trade.slot
-        return
-    candles.append(SimCandle(start, price, price, price, price, trade.sol_amount, trade.slot))
-    if len(candles) > 20_000:
-        del candles[:2_000]
-
-
 def supply_is_conserved(coin: SimCoin) -> bool:
     """Holders' balances plus the curve's real tokens equal the tokens the curve started with."""
     return coin.holders.total() + coin.curve.real_tokens == INITIAL_REAL_TOKENS
@@ -1058,12 +1074,12 @@ def supply_is_conserved(coin: SimCoin) -> bool:
 
 __all__ = [
     "GRADUATION_MC",
-    "KOTH_MC",
+    "SORT_KEYS",
     "BookmarkList",
+    "HolderFigures",
     "Market",
     "MarketConfig",
     "MarketError",
-    "SimCandle",
     "SimCoin",
     "SimReply",
     "SimTrade",

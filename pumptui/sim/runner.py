@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from pumptui.base58 import b58encode
-from pumptui.sim import shapes
+from pumptui.sim import swap
 from pumptui.sim.faults import FaultPlan
 from pumptui.sim.market import Market, MarketConfig
 from pumptui.sim.server import ServerConfig, SimState, build_app, make_state, run_ticker
@@ -228,8 +228,9 @@ class SimServer:
         return self.call(lambda: self.state.authority.issue(address, lifetime))  # type: ignore
 
     def trades_of(self, mint: str) -> list[dict[str, Any]]:
-        """Every remembered trade of a coin, API shape, chain order (oldest first)."""
-        return self.call(lambda: [shapes.trade(self.market, t)
+        """Every remembered trade of a coin in the swap-api row shape (`GET /v2/coins/{mint}/
+        trades`), in chain order: oldest first, newest LAST (the reverse of the API's pages)."""
+        return self.call(lambda: [swap.trade_record(mint, t)
                                   for t in self.market.coins[mint].trades])
 
     def mints(self) -> list[str]:

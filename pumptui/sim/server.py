@@ -1,10 +1,13 @@
-"""The simulator's HTTP face: the Pump.fun frontend and advanced endpoints on one origin.
+"""The simulator's HTTP face: every 2026 Pump.fun host on one origin.
 
-Cross-cutting behaviour lives in one middleware, in the order a real request meets it: the CDN's
-per-client rate limit, then injected faults, then the market is brought up to the clock, then the
-handler, then weak ETags / 304 and the rate-limit headers. Admin endpoints under `/_sim/`
-(clock, faults, rates, bursts, captcha) skip limits and faults; they exist for tests, benchmarks
-and the demo.
+`ROUTES` is the route table: each path belongs to one host — v3 (`frontend-api-v3`), swap
+(`swap-api`), idx (`advanced-indexer`) or PumpPortal — and, on v3, to a rate-limit group. Paths do
+not collide, so one port serves them all (contract-2026.md). Cross-cutting behaviour lives in one
+middleware, in the order a real request meets it: the host's rate limit (swap's Cloudflare rule
+or v3's per-group windows), then injected faults, then the market is brought up to the clock,
+then the handler, then weak ETags / 304 and the rate-limit headers. Admin endpoints under
+`/_sim/` (clock, faults, rates, bursts, captcha) skip limits and faults; they exist for tests,
+benchmarks and the demo. Unknown paths answer like NestJS: 404 `Cannot GET /path`.
 """
 
 from __future__ import annotations
@@ -22,20 +25,31 @@ import orjson
 from aiohttp import WSMsgType, web
 
 from pumptui.base58 import is_pubkey
-from pumptui.sim import shapes
+from pumptui.sim import shapes, swap, trenches
 from pumptui.sim.auth import AuthError, Authority, Session
 from pumptui.sim.faults import FaultInjector, FaultPlan
-from pumptui.sim.market import Market, MarketError, SimCoin
-from pumptui.sim.ratelimit import RateLimiter
+from pumptui.sim.market import SORT_KEYS, Market, MarketError, SimCoin
+from pumptui.sim.ratelimit import CloudflareShield, GroupLimits
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
-COINS_PAGE_CAP = 100
-TRADES_PAGE_CAP = 200
+COINS_PAGE_CAP = 70  # `limit` is silently clamped to this
+COINS_DEPTH = 1000  # offset + limit beyond this gives []
 REPLIES_PAGE_CAP = 100
-CANDLES_PAGE_CAP = 1000
 BULK_CAP = 100
+TOP_HOLDERS = 20
+GREAT_COINS = 5
+SOL_PRICE_STALE_AFTER = 120.0  # market seconds without an update
+
+# v3's per-group limits (requests per window per client), pumpfun-api-2026.md §2.
+V3_GROUP_LIMITS: dict[str, int] = {
+    "coins": 60, "sol-price": 50, "great-coins": 20, "coins-v2-mints": 30, "users": 30,
+    "holders": 60, "social": 60, "other": 60,
+}
+SWAP_LIMIT = 20  # Cloudflare's rule: requests per window per client IP, over every swap path
+SWAP_BLOCK = (35.0, 60.0)  # seconds a client stays blocked, renewed by each request meanwhile
+SWAP_ADVERTISED_LIMIT = "1000"  # the misleading x-ratelimit-limit swap answers carry
 
 HTML_ERROR_PAGE = (
     "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>"
@@ -45,24 +59,48 @@ HTML_RATE_LIMIT_PAGE = (
     "<!DOCTYPE html><html><head><title>Access denied | rate limited</title></head><body>"
     "<h1>Error 1015</h1><p>You are being rate limited.</p></body></html>"
 )
+HTML_CHALLENGE_PAGE = (
+    "<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title></head><body>"
+    "<noscript>Enable JavaScript and cookies to continue</noscript>"
+    "<script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1\"></script>"
+    "</body></html>"
+)
+BLOCKED_URL = "https://static.pump.fun/blocked"
 
 
 @dataclass(frozen=True)
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 0
-    # Per-client budget; generous by default (demo), tests and benchmarks tighten it.
-    rate_limit: int = 600
+    # One number for every limit the simulator applies (each v3 group, and swap's rule unless
+    # `swap_limit` is set); None = the real figures. Tests set 100_000 to switch limits off.
+    rate_limit: int | None = None
     rate_limit_window: float = 60.0
+    # v3's per-group limits when `rate_limit` is None.
+    v3_limits: dict[str, int] = field(default_factory=lambda: dict(V3_GROUP_LIMITS))
+    # swap's Cloudflare rule: requests per window per client (None: `rate_limit`, else 20) and
+    # the block's length range in seconds.
+    swap_limit: int | None = None
+    swap_block: tuple[float, float] = SWAP_BLOCK
     # Identify clients by this header instead of their IP (benchmarks run contenders side by side).
     rate_limit_by_header: str | None = None
     admin_wallets: tuple[str, ...] = ()
     faults: FaultPlan | str | None = None
     reply_captcha: bool = False
     enable_admin: bool = True
-    # Older response shapes: replies as a bare list, metadatas as a bare list.
+    # Older response shapes: replies as a bare list.
     legacy_shapes: bool = False
     push_queue: int = 5000
+
+    def group_limits(self) -> dict[str, int]:
+        if self.rate_limit is not None:
+            return dict.fromkeys(V3_GROUP_LIMITS | self.v3_limits, self.rate_limit)
+        return {**V3_GROUP_LIMITS, **self.v3_limits}
+
+    def swap_requests(self) -> int:
+        if self.swap_limit is not None:
+            return self.swap_limit
+        return self.rate_limit if self.rate_limit is not None else SWAP_LIMIT
 
 
 class ApiError(Exception):
@@ -72,22 +110,51 @@ class ApiError(Exception):
         self.message = message
 
 
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    host: str  # "v3" | "swap" | "idx" | "pp"
+    group: str | None = None  # v3 rate-limit group
+
+
 @dataclass
 class SimState:
     market: Market
     config: ServerConfig
     faults: FaultInjector
-    limiter: RateLimiter
+    v3_limits: GroupLimits
+    swap_shield: CloudflareShield
     authority: Authority
     cache: dict[tuple[Any, ...], tuple[Any, bytes, str]] = field(default_factory=dict)
     sockets: set[PushConnection] = field(default_factory=set)
+    boards: dict[str, trenches.Board] = field(
+        default_factory=lambda: {name: trenches.Board(name) for name in trenches.BOARDS})
+    trench_sockets: set[TrenchesConnection] = field(default_factory=set)
     requests: int = 0
 
     def advance(self) -> None:
         self.market.advance_to(self.market.clock.now())
 
+    def refresh_board(self, name: str, *, force: bool = False) -> trenches.Board:
+        """Bring a board up to date (at most once a market second unless `force`) and send
+        the delta to its subscribers; HTTP and the socket share one version sequence."""
+        board = self.boards[name]
+        base = board.version
+        patches = board.refresh(self.market, force=force)
+        if patches and base:
+            delta = {"type": "delta", "board": name, "baseVersion": base,
+                     "version": board.version, "serverTs": int(self.market.now * 1000),
+                     "patches": patches}
+            for conn in self.trench_sockets:
+                if name in conn.boards:
+                    conn.offer(delta)
+        return board
+
 
 STATE = web.AppKey("state", SimState)
+ROUTE_INFO = web.AppKey("route_info", dict)
 SESSION = web.RequestKey("session", Session | None)  # type: ignore[arg-type]
 VIEWER = web.RequestKey("viewer", str | None)  # type: ignore[arg-type]
 SESSION_TOKEN = web.RequestKey("session_token", str | None)  # type: ignore[arg-type]
@@ -177,7 +244,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
 def _coin(state: SimState, mint: str) -> SimCoin:
     coin = state.market.coins.get(mint)
     if coin is None:
-        raise ApiError(404, "Coin not found")
+        raise ApiError(404, f"Coin not found for mint: {mint}")
     return coin
 
 
@@ -193,6 +260,32 @@ def _session(request: web.Request, *, admin: bool = False) -> Session:
 # -- middleware --------------------------------------------------------------------------
 
 
+def _route_of(request: web.Request) -> tuple[str, str | None]:
+    """(host, v3 group) of a request, by the route table; unknown paths by their prefix."""
+    resource = request.match_info.route.resource
+    if resource is not None:
+        info = request.app[ROUTE_INFO].get((request.method, resource.canonical))
+        if info is not None:
+            return info
+    path = request.path
+    if path.startswith(("/v1/", "/v2/")):
+        return "swap", None
+    if path.startswith(("/boards", "/ws/", "/in-memory-coin")):
+        return "idx", None
+    return "v3", "other"
+
+
+def _client(request: web.Request, state: SimState) -> str:
+    header = state.config.rate_limit_by_header
+    return (request.headers.get(header) if header else None) or request.remote or "?"
+
+
+def cloudflare_1015(retry_after: int) -> web.Response:
+    """Cloudflare's rate-limit answer: plain text, no x-ratelimit-* headers."""
+    return web.Response(status=429, text="error code: 1015", content_type="text/plain",
+                        headers={"server": "cloudflare", "retry-after": str(retry_after)})
+
+
 @web.middleware
 async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
     state: SimState = request.app[STATE]
@@ -202,15 +295,22 @@ async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
             return error_response(404, f"Cannot {request.method} {path}")
         state.advance()
         return await _guarded(request, handler)
-    if path == "/api/data":
+    if path in ("/api/data", "/ws/trenches"):  # sockets: one long request each
         return await handler(request)
     state.requests += 1
-    header = state.config.rate_limit_by_header
-    client = (request.headers.get(header) if header else None) or request.remote or "?"
-    verdict = state.limiter.check(client)
-    limit_headers = verdict.headers()
-    if not verdict.allowed:
-        return error_response(429, "Too Many Requests", limit_headers)
+    host, group = _route_of(request)
+    client = _client(request, state)
+    limit_headers: dict[str, str] = {}
+    if host == "swap":
+        shield = state.swap_shield.check(client)
+        if not shield.allowed:
+            return cloudflare_1015(shield.retry_after)
+        limit_headers = {"x-ratelimit-limit": SWAP_ADVERTISED_LIMIT}
+    elif host == "v3":
+        verdict = state.v3_limits.check(group or "other", client)
+        limit_headers = verdict.headers()
+        if not verdict.allowed:
+            return error_response(429, "ThrottlerException: Too Many Requests", limit_headers)
     faulty = state.faults.applies(path)
     if faulty:
         delay = state.faults.latency()
@@ -272,6 +372,12 @@ async def _fault_response(request: web.Request, state: SimState, fault: str,
         return error_response(status, "Internal server error")
     if fault == "html":
         return web.Response(status=502, text=HTML_ERROR_PAGE, content_type="text/html")
+    if fault == "challenge":
+        # A disguised block: 200 and an HTML challenge where JSON was expected.
+        return web.Response(status=200, text=HTML_CHALLENGE_PAGE, content_type="text/html",
+                            headers={"server": "cloudflare", "cf-mitigated": "challenge"})
+    if fault == "blocked":
+        return web.Response(status=302, headers={"Location": BLOCKED_URL})
     if fault == "timeout":
         await asyncio.sleep(plan.hang_seconds)
     # "drop", and a timeout that outlived the client: close without an answer.
@@ -295,55 +401,102 @@ async def _truncated(request: web.Request, response: web.Response) -> web.Stream
     return stream
 
 
-# -- coins -------------------------------------------------------------------------------
+# -- v3: coins, holders, SOL price -------------------------------------------------------
 
 
 async def list_coins(request: web.Request) -> web.Response:
+    """`GET /coins`: limit silently clamped to 70; nothing past a depth of 1000."""
     state: SimState = request.app[STATE]
     market = state.market
+    sort = request.query.get("sort", "created_timestamp")
+    if sort not in SORT_KEYS:
+        raise ApiError(400, f"sort must be one of the following values: {', '.join(SORT_KEYS)}")
+    order = request.query.get("order", "DESC").upper()
+    if order not in ("ASC", "DESC"):
+        raise ApiError(400, "order must be one of the following values: ASC, DESC")
+    offset = _int(request, "offset", 0)
+    limit = _int(request, "limit", 50, low=1, high=COINS_PAGE_CAP)
+    if offset + limit > COINS_DEPTH:
+        return json_response(request, [])
     complete = request.query.get("complete")
-    creator = request.query.get("creator") or None
     kwargs: dict[str, Any] = dict(
-        sort=request.query.get("sort", "created_timestamp"),
-        order=request.query.get("order", "DESC"),
-        offset=_int(request, "offset", 0),
-        limit=_int(request, "limit", 50, low=1, high=COINS_PAGE_CAP),
+        sort=sort, order=order, offset=offset, limit=limit,
         include_nsfw=bool(_bool(request, "includeNsfw")),
         search=request.query.get("searchTerm") or None,
-        creator=creator,
+        creator=request.query.get("creator") or None,
         complete=None if complete in (None, "") else complete.lower() == "true",
     )
     return cached(request, market.version,
                   lambda: [shapes.coin(market, c) for c in market.list_coins(**kwargs)])
 
 
-async def search_coins(request: web.Request) -> web.Response:
-    if not request.query.get("searchTerm"):
-        raise ApiError(400, "searchTerm is required")
-    return await list_coins(request)
-
-
-async def latest_coin(request: web.Request) -> web.Response:
-    market = request.app[STATE].market
-    coin = market.latest_coin()
-    if coin is None:
-        raise ApiError(404, "No coins")
-    return cached(request, market.version, lambda: shapes.coin(market, coin))
-
-
-async def king_of_the_hill(request: web.Request) -> web.Response:
-    market = request.app[STATE].market
-    coin = market.king_of_the_hill(bool(_bool(request, "includeNsfw")))
-    if coin is None:
-        raise ApiError(404, "No king of the hill")
-    return cached(request, market.version, lambda: shapes.coin(market, coin))
-
-
 async def one_coin(request: web.Request) -> web.Response:
+    """`GET /coins-v3/{mint}` (includeLiveStreamInfo accepted) and `GET /coins-v2/{mint}`."""
     state: SimState = request.app[STATE]
     coin = _coin(state, request.match_info["mint"])
     market = state.market
     return cached(request, (coin.version, market.sol_price), lambda: shapes.coin(market, coin))
+
+
+async def bulk_coins(request: web.Request) -> web.Response:
+    """`POST /coins-v2/mints`: 201, the known coins in the order asked, unknown ones missing."""
+    state: SimState = request.app[STATE]
+    mints = _mint_list(await _json_body(request), "mints")
+    market = state.market
+    found = [market.coins[m] for m in dict.fromkeys(mints) if m in market.coins]
+    return json_response(request, [shapes.coin(market, c) for c in found], status=201)
+
+
+async def great_coins(request: web.Request) -> web.Response:
+    """Five "trending" coins: the biggest listed, SFW coins still on the curve."""
+    market = request.app[STATE].market
+
+    def build() -> list[dict[str, Any]]:
+        live = [c for c in market.coins.values()
+                if c.listed and not c.nsfw and not c.curve.complete]
+        live.sort(key=lambda c: (-c.curve.market_cap_sol, c.mint))
+        return [shapes.coin(market, c) for c in live[:GREAT_COINS]]
+
+    return cached(request, market.version, build)
+
+
+async def top_holders(request: web.Request) -> web.Response:
+    state: SimState = request.app[STATE]
+    coin = _coin(state, request.match_info["mint"])
+    return cached(request, coin.version,
+                  lambda: shapes.top_holders(state.market, coin, TOP_HOLDERS))
+
+
+async def holder_stats(request: web.Request) -> web.Response:
+    state: SimState = request.app[STATE]
+    coin = _coin(state, request.match_info["mint"])
+    return cached(request, (coin.version, state.market.now),
+                  lambda: shapes.holder_stats(state.market, coin))
+
+
+async def holder_count(request: web.Request) -> web.Response:
+    state: SimState = request.app[STATE]
+    coin = _coin(state, request.match_info["mint"])
+    return cached(request, coin.version, lambda: shapes.holder_count(coin))
+
+
+async def sol_price(request: web.Request) -> web.Response:
+    market = request.app[STATE].market
+    stale = market.now - market.sol_price_at > SOL_PRICE_STALE_AFTER
+    return cached(request, (market.sol_price, market.sol_price_at, stale), lambda: {
+        "solPrice": market.sol_price, "asOfTimestamp": int(market.sol_price_at * 1000),
+        "stale": stale})
+
+
+async def gone_coin_word(request: web.Request) -> web.Response:
+    """`/coins/latest`, `/coins/king-of-the-hill`: a handler takes the word for a mint."""
+    word = request.path.rsplit("/", 1)[-1]
+    raise ApiError(404, f"Coin not found for mint: {word}")
+
+
+async def gone_trades_all(request: web.Request) -> web.Response:
+    """`/trades/all/{mint}`: caught by `/trades/{chainId}/{address}`, which refuses the chain."""
+    raise ApiError(400, "Invalid chainId: all")
 
 
 async def bookmarked_coins(request: web.Request) -> web.Response:
@@ -366,22 +519,6 @@ async def bookmarked_coins(request: web.Request) -> web.Response:
     return json_response(request, [shapes.coin(market, c) for c in coins[offset: offset + limit]])
 
 
-async def bulk_coins(request: web.Request) -> web.Response:
-    state: SimState = request.app[STATE]
-    mints = _mint_list(await _json_body(request), "mints")
-    market = state.market
-    found = sorted((market.coins[m] for m in set(mints) if m in market.coins), key=lambda c: c.mint)
-    return json_response(request, [shapes.coin(market, c) for c in found], status=201)
-
-
-async def bulk_metadatas(request: web.Request) -> web.Response:
-    state: SimState = request.app[STATE]
-    mints = _mint_list(await _json_body(request), "mints")
-    market = state.market
-    found = sorted((market.coins[m] for m in set(mints) if m in market.coins), key=lambda c: c.mint)
-    data = [shapes.metadata(c) for c in found]
-    return json_response(request, data if state.config.legacy_shapes else {"data": data},
-                         status=201)
 
 
 def _mint_list(body: dict[str, Any], key: str) -> list[Any]:
@@ -395,48 +532,148 @@ def _mint_list(body: dict[str, Any], key: str) -> list[Any]:
     return items
 
 
-# -- trades & candles --------------------------------------------------------------------
 
 
-async def latest_trade(request: web.Request) -> web.Response:
-    market = request.app[STATE].market
-    trade = market.latest_trade
-    if trade is None:
-        raise ApiError(404, "No trades")
-    return cached(request, market.trades_total, lambda: shapes.trade(market, trade, with_coin=True))
+# -- swap: trades, candles, activity, ATH ------------------------------------------------
 
 
-async def coin_trades(request: web.Request) -> web.Response:
+def _swap_coin(state: SimState, mint: str) -> SimCoin | None:
+    """The coin behind a swap path; an unparsable mint is a handler's 404, an unknown valid one
+    is simply a coin with no trades (None)."""
+    if not is_pubkey(mint):
+        raise ApiError(404, f"Invalid mint address: {mint}")
+    return state.market.coins.get(mint)
+
+
+def _max(request: web.Request, name: str, default: int, high: int) -> int:
+    value = _int(request, name, default, low=1)
+    if value > high:
+        raise ApiError(400, f"{name} must not be greater than {high}")
+    return value
+
+
+async def swap_trades(request: web.Request) -> web.Response:
+    """`GET /v2/coins/{mint}/trades`: newest first, by exclusive cursor (see `swap`)."""
     state: SimState = request.app[STATE]
-    coin = _coin(state, request.match_info["mint"])
-    limit = _int(request, "limit", 100, low=1, high=TRADES_PAGE_CAP)
-    offset = _int(request, "offset", 0)
-    minimum = _int(request, "minimumSize", 0)
+    mint = request.match_info["mint"]
+    coin = _swap_coin(state, mint)
+    limit = _max(request, "limit", 100, swap.TRADES_LIMIT_MAX)
+    try:
+        cursor = swap.parse_cursor(request.query.get("cursor"))
+    except swap.CursorError as exc:
+        raise ApiError(400, str(exc)) from None
+    keep = _trade_filter(request)
+
+    def build() -> dict[str, Any]:
+        if coin is None:
+            page, more = [], False
+        else:
+            page, more = swap.trades_page(coin, cursor, limit, keep)
+        pagination: dict[str, Any] = {"hasMore": more, "limit": limit}
+        if page:
+            pagination = {"nextCursor": swap.cursor_of(page[-1]), **pagination}
+        return {"trades": [swap.trade_record(mint, t) for t in page], "pagination": pagination}
+
+    return cached(request, coin.version if coin else state.market.version, build)
+
+
+def _trade_filter(request: web.Request) -> Callable[[Any], bool] | None:
+    """`minSolAmount` (SOL, an assumption: its unit is unconfirmed), `program`, `userAddress`."""
+    tests: list[Callable[[Any], bool]] = []
+    raw_min = request.query.get("minSolAmount")
+    if raw_min not in (None, "", "0"):
+        try:
+            lamports = round(float(raw_min) * 1_000_000_000)
+        except ValueError:
+            raise ApiError(400, "minSolAmount must be a number") from None
+        if lamports > 0:
+            tests.append(lambda t: t.sol_amount >= lamports)
+    program = request.query.get("program")
+    if program:
+        tests.append(lambda t: t.program == program)
+    user = request.query.get("userAddress")
+    if user:
+        tests.append(lambda t: t.user == user)
+    if not tests:
+        return None
+    return lambda t: all(test(t) for test in tests)
+
+
+async def swap_candles(request: web.Request) -> web.Response:
+    """`GET /v2/coins/{mint}/candles` and `/v1/...`: sparse, oldest first, newest-anchored."""
+    state: SimState = request.app[STATE]
+    coin = _swap_coin(state, request.match_info["mint"])
+    interval = request.query.get("interval", "1m")
+    seconds = swap.INTERVALS.get(interval)
+    if seconds is None:
+        raise ApiError(400, f"interval must be one of : {', '.join(swap.INTERVALS)}")
+    limit = _max(request, "limit", 1000, swap.CANDLES_LIMIT_MAX)
+    currency = request.query.get("currency", "USD").upper()
+    if currency not in ("USD", "SOL"):
+        raise ApiError(400, "currency must be one of : USD, SOL")
+    if coin is None:
+        return json_response(request, [])
+    return cached(request, coin.version, lambda: swap.candles(coin, seconds, limit, currency))
+
+
+async def market_activity(request: web.Request) -> web.Response:
+    state: SimState = request.app[STATE]
+    coin = _swap_coin(state, request.match_info["mint"])
     market = state.market
-    return cached(request, coin.version, lambda: [
-        shapes.trade(market, t) for t in market.trades_page(coin, limit, offset, minimum)])
+    if coin is None:
+        return json_response(request, {k: dict(swap.EMPTY_WINDOW) for k in swap.ACTIVITY_DEFAULT})
+    return cached(request, (coin.version, market.now),
+                  lambda: swap.market_activity(coin, market.now))
 
 
-async def trade_count(request: web.Request) -> web.Response:
+async def market_activity_batch(request: web.Request) -> web.Response:
+    """`{addresses:[1..50], intervals, metrics}` → `{mint: {interval: window | null}}`."""
     state: SimState = request.app[STATE]
-    coin = _coin(state, request.match_info["mint"])
-    minimum = _int(request, "minimumSize", 0)
-    return cached(request, coin.version, lambda: state.market.trade_count(coin, minimum))
+    body = await _json_body(request)
+    addresses = body.get("addresses")
+    if not isinstance(addresses, list) or not addresses or not all(
+            isinstance(a, str) for a in addresses):
+        raise ApiError(400, "addresses must be a non-empty array of strings")
+    if len(addresses) > 50:
+        raise ApiError(400, "addresses must contain no more than 50 elements")
+    intervals = body.get("intervals") or list(swap.ACTIVITY_DEFAULT)
+    if not isinstance(intervals, list) or any(i not in swap.ACTIVITY_WINDOWS for i in intervals):
+        raise ApiError(400, f"each value in intervals must be one of : "
+                            f"{', '.join(swap.ACTIVITY_WINDOWS)}")
+    metrics = body.get("metrics")
+    wanted = set(metrics) if isinstance(metrics, list) and metrics else None
+    market = state.market
+    out: dict[str, Any] = {}
+    for mint in dict.fromkeys(addresses):
+        coin = market.coins.get(mint)
+        windows = (swap.market_activity(coin, market.now, intervals, empty_as_null=True)
+                   if coin is not None else dict.fromkeys(intervals))
+        if wanted is not None:
+            windows = {k: None if w is None else {m: v for m, v in w.items() if m in wanted}
+                       for k, w in windows.items()}
+        out[mint] = windows
+    return json_response(request, out, status=201)
 
 
-async def candlesticks(request: web.Request) -> web.Response:
+async def ath(request: web.Request) -> web.Response:
+    """`{"athMarketCap": USD}`: the highest market cap any trade left, at that trade's SOL price."""
     state: SimState = request.app[STATE]
-    coin = _coin(state, request.match_info["mint"])
-    minutes = _int(request, "timeframe", 5, low=1, high=1440)
+    coin = _swap_coin(state, request.match_info["mint"])
+    return json_response(request, {"athMarketCap": coin.ath_usd if coin else None})
+
+
+# -- idx: boards -------------------------------------------------------------------------
+
+
+async def board_http(request: web.Request) -> web.Response:
+    state: SimState = request.app[STATE]
+    name = request.match_info["board"]
+    if name not in state.boards:
+        raise ApiError(404, f"Unknown board: {name}")
     offset = _int(request, "offset", 0)
-    limit = _int(request, "limit", 1000, low=1, high=CANDLES_PAGE_CAP)
-    mint = coin.mint
-
-    def build() -> list[dict[str, Any]]:
-        candles = state.market.candles(coin, minutes)
-        return [shapes.candle(mint, c, minutes) for c in candles[offset: offset + limit]]
-
-    return cached(request, coin.version, build)
+    limit = _int(request, "limit", trenches.BOARD_SIZE, low=1, high=trenches.BOARD_SIZE)
+    board = state.refresh_board(name)
+    return json_response(request, {"entries": board.entries[offset: offset + limit]})
 
 
 # -- replies -----------------------------------------------------------------------------
@@ -569,14 +806,6 @@ async def moderate(request: web.Request) -> web.Response:
     return json_response(request, {"updated": updated, "notFound": missing}, status=201)
 
 
-# -- misc & auth -------------------------------------------------------------------------
-
-
-async def sol_price(request: web.Request) -> web.Response:
-    market = request.app[STATE].market
-    return cached(request, market.sol_price, lambda: {"solPrice": market.sol_price})
-
-
 async def login(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     body = await _json_body(request)
@@ -611,7 +840,9 @@ async def logout(request: web.Request) -> web.Response:
     return response
 
 
-# -- push (PumpPortal-shaped WebSocket) --------------------------------------------------
+
+
+# -- push (PumpPortal /api/data) ---------------------------------------------------------
 
 
 class PushConnection:
@@ -619,7 +850,9 @@ class PushConnection:
         self.ws = ws
         self.has_key = has_key
         self.new_tokens = False
+        self.migrations = False
         self.mints: set[str] = set()
+        self.accounts: set[str] = set()
         self.queue: asyncio.Queue[bytes] = asyncio.Queue(size)
         self.dropped = 0
 
@@ -634,16 +867,20 @@ def push_listener(state: SimState) -> Callable[[str, Any], None]:
     def on_event(kind: str, payload: Any) -> None:
         if not state.sockets:
             return
+        message = None
         if kind == "coin":
-            message = None
             for conn in state.sockets:
                 if conn.new_tokens:
                     message = message or shapes.push_create(state.market, payload)
                     conn.offer(message)
-        elif kind == "trade":
-            message = None
+        elif kind == "migrate":
             for conn in state.sockets:
-                if payload.mint in conn.mints:
+                if conn.migrations:
+                    message = message or shapes.push_migrate(payload)
+                    conn.offer(message)
+        elif kind == "trade":
+            for conn in state.sockets:
+                if payload.mint in conn.mints or payload.user in conn.accounts:
                     message = message or shapes.push_trade(state.market, payload)
                     conn.offer(message)
 
@@ -656,7 +893,7 @@ async def push_socket(request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     conn = PushConnection(ws, bool(request.query.get("api-key")), state.config.push_queue)
     state.sockets.add(conn)
-    writer = asyncio.create_task(_push_writer(conn))
+    writer = asyncio.create_task(_socket_writer(ws, conn.queue))
     try:
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
@@ -669,7 +906,13 @@ async def push_socket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
+KEY_REQUIRED = ("This method requires an API key (?api-key=...) since 2026-05-01: "
+                "https://pumpportal.fun/data-api/real-time")
+
+
 def _push_command(conn: PushConnection, raw: str) -> dict[str, Any]:
+    """Free: new tokens and migrations. Keyed: token and account trades (without a key, an
+    error and no subscription)."""
     try:
         command = orjson.loads(raw)
         method = command["method"]
@@ -682,23 +925,90 @@ def _push_command(conn: PushConnection, raw: str) -> dict[str, Any]:
     if method == "unsubscribeNewToken":
         conn.new_tokens = False
         return {"message": "Unsubscribed from token creation events."}
-    if method == "subscribeTokenTrade":
+    if method == "subscribeMigration":
+        conn.migrations = True
+        return {"message": "Successfully subscribed to token migration events."}
+    if method == "unsubscribeMigration":
+        conn.migrations = False
+        return {"message": "Unsubscribed from token migration events."}
+    if method in ("subscribeTokenTrade", "subscribeAccountTrade"):
         if not conn.has_key:
-            return {"errors": "This method requires an API key (?api-key=...)."}
-        conn.mints.update(keys)
+            return {"errors": KEY_REQUIRED}
+        (conn.mints if method == "subscribeTokenTrade" else conn.accounts).update(keys)
         return {"message": "Successfully subscribed to keys."}
-    if method == "unsubscribeTokenTrade":
-        conn.mints.difference_update(keys)
+    if method in ("unsubscribeTokenTrade", "unsubscribeAccountTrade"):
+        (conn.mints if method == "unsubscribeTokenTrade" else conn.accounts).difference_update(
+            keys)
         return {"message": "Unsubscribed from keys."}
     return {"errors": f"Unknown method {method!r}"}
 
 
-async def _push_writer(conn: PushConnection) -> None:
+async def _socket_writer(ws: web.WebSocketResponse, queue: asyncio.Queue[bytes]) -> None:
     with contextlib.suppress(ConnectionError, asyncio.CancelledError, RuntimeError):
         while True:
-            data = await conn.queue.get()
-            # `send_bytes` would make a binary frame; PumpPortal sends text.
-            await conn.ws.send_str(data.decode())
+            data = await queue.get()
+            # `send_bytes` would make a binary frame; both services send text.
+            await ws.send_str(data.decode())
+
+
+# -- idx: trenches socket ----------------------------------------------------------------
+
+
+class TrenchesConnection:
+    def __init__(self, ws: web.WebSocketResponse, size: int) -> None:
+        self.ws = ws
+        self.boards: set[str] = set()
+        self.queue: asyncio.Queue[bytes] = asyncio.Queue(size)
+        self.dropped = 0
+
+    def offer(self, message: dict[str, Any]) -> None:
+        try:
+            self.queue.put_nowait(orjson.dumps(message))
+        except asyncio.QueueFull:
+            self.dropped += 1
+
+
+async def trenches_socket(request: web.Request) -> web.StreamResponse:
+    """`/ws/trenches`: `{"event":"subscribe","data":{"board":…}}` → a snapshot, then a delta
+    about once a second of market time while the board changes."""
+    state: SimState = request.app[STATE]
+    ws = web.WebSocketResponse(heartbeat=20)
+    await ws.prepare(request)
+    conn = TrenchesConnection(ws, state.config.push_queue)
+    state.trench_sockets.add(conn)
+    writer = asyncio.create_task(_socket_writer(ws, conn.queue))
+    try:
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            reply = _trenches_command(state, conn, msg.data)
+            if reply is not None:
+                conn.offer(reply)
+    finally:
+        state.trench_sockets.discard(conn)
+        writer.cancel()
+    return ws
+
+
+def _trenches_command(state: SimState, conn: TrenchesConnection, raw: str
+                      ) -> dict[str, Any] | None:
+    try:
+        command = orjson.loads(raw)
+        event, board = command["event"], command["data"]["board"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return {"type": "error", "message": "expected {\"event\":\"subscribe\",\"data\":"
+                                            "{\"board\":…}}"}
+    if board not in state.boards:
+        return {"type": "error", "message": f"unknown board: {board}"}
+    if event == "unsubscribe":
+        conn.boards.discard(board)
+        return None
+    if event != "subscribe":
+        return {"type": "error", "message": f"unknown event: {event}"}
+    state.advance()
+    current = state.refresh_board(board, force=state.boards[board].version == 0)
+    conn.boards.add(board)
+    return current.snapshot(state.market)
 
 
 # -- admin (/_sim/) ----------------------------------------------------------------------
@@ -707,7 +1017,7 @@ async def _push_writer(conn: PushConnection) -> None:
 async def sim_state(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     snap = state.market.snapshot()
-    snap.update(faults=state.faults.plan.to_dict(), requests=state.requests,
+    snap.update(simulator=True, faults=state.faults.plan.to_dict(), requests=state.requests,
                 clock=state.market.clock.mode, speed=state.market.clock.speed)
     return web.json_response(snap)
 
@@ -797,71 +1107,109 @@ async def sim_token(request: web.Request) -> web.Response:
                                                               float(body.get("lifetime", 3600)))})
 
 
+
+
+# -- the route table ---------------------------------------------------------------------
+
+V3, SWAP, IDX, PP = "v3", "swap", "idx", "pp"
+
+ROUTES: tuple[Route, ...] = (
+    # v3 (frontend-api-v3): coins, holders, SOL price
+    Route("GET", "/coins", list_coins, V3, "coins"),
+    Route("GET", "/coins/great-coins", great_coins, V3, "great-coins"),
+    Route("GET", "/coins/top-holders-v2/{mint}", top_holders, V3, "holders"),
+    Route("GET", "/coins/holder-stats/{mint}", holder_stats, V3, "holders"),
+    Route("GET", "/coins/bookmarks/{bookmark_id}", bookmarked_coins, V3, "coins"),
+    Route("GET", "/coins-v3/{mint}", one_coin, V3, "coins"),
+    Route("GET", "/coins-v2/{mint}", one_coin, V3, "coins"),
+    Route("POST", "/coins-v2/mints", bulk_coins, V3, "coins-v2-mints"),
+    Route("GET", "/token-holders/{mint}/count", holder_count, V3, "holders"),
+    Route("GET", "/sol-price", sol_price, V3, "sol-price"),
+    # v3: 2025 routes that a handler still catches (every other dead one is "Cannot GET")
+    Route("GET", "/coins/latest", gone_coin_word, V3, "coins"),
+    Route("GET", "/coins/king-of-the-hill", gone_coin_word, V3, "coins"),
+    Route("GET", "/trades/all/{mint}", gone_trades_all, V3, "other"),
+    # v3: social and account routes, kept as they are until they are replaced
+    Route("GET", "/replies/{mint}", get_replies, V3, "social"),
+    Route("POST", "/replies", post_reply, V3, "social"),
+    Route("POST", "/likes/{target}", like, V3, "social"),
+    Route("DELETE", "/likes/{target}", like, V3, "social"),
+    Route("GET", "/following/followers/{address}", followers, V3, "social"),
+    Route("POST", "/following/{address}", follow, V3, "social"),
+    Route("DELETE", "/following/{address}", follow, V3, "social"),
+    Route("GET", "/bookmarks", bookmarks, V3, "social"),
+    Route("POST", "/bookmarks", bookmarks, V3, "social"),
+    Route("POST", "/bookmarks/items/add", bookmark_items, V3, "social"),
+    Route("POST", "/bookmarks/items/remove", bookmark_items, V3, "social"),
+    Route("DELETE", "/bookmarks/{bookmark_id}", delete_bookmark, V3, "social"),
+    Route("POST", "/moderation/bulk-nsfw", moderate, V3, "social"),
+    Route("POST", "/moderation/bulk-hidden", moderate, V3, "social"),
+    Route("POST", "/moderation/bulk-ban", moderate, V3, "social"),
+    Route("POST", "/auth/login", login, V3, "social"),
+    Route("GET", "/auth/my-profile", my_profile, V3, "social"),
+    Route("GET", "/auth/is-admin", is_admin, V3, "social"),
+    Route("POST", "/auth/logout", logout, V3, "social"),
+    # swap (swap-api): one Cloudflare rule over all of these
+    Route("GET", "/v2/coins/{mint}/trades", swap_trades, SWAP),
+    Route("GET", "/v2/coins/{mint}/candles", swap_candles, SWAP),
+    Route("GET", "/v1/coins/{mint}/candles", swap_candles, SWAP),
+    Route("GET", "/v1/coins/{mint}/market-activity", market_activity, SWAP),
+    Route("POST", "/v1/coins/market-activity/batch", market_activity_batch, SWAP),
+    Route("GET", "/v1/coins/{mint}/ath", ath, SWAP),
+    # idx (advanced-indexer)
+    Route("GET", "/boards/{board}", board_http, IDX),
+    Route("GET", "/ws/trenches", trenches_socket, IDX),
+    # PumpPortal
+    Route("GET", "/api/data", push_socket, PP),
+)
+
+ADMIN_ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/_sim/state", sim_state),
+    ("POST", "/_sim/advance", sim_advance),
+    ("POST", "/_sim/faults", sim_faults),
+    ("DELETE", "/_sim/faults", sim_faults),
+    ("POST", "/_sim/rates", sim_rates),
+    ("POST", "/_sim/burst", sim_burst),
+    ("GET", "/_sim/captcha", sim_captcha),
+    ("POST", "/_sim/coins", sim_create_coin),
+    ("POST", "/_sim/replies", sim_reply),
+    ("POST", "/_sim/token", sim_token),
+)
+
+
 def build_app(state: SimState) -> web.Application:
     app = web.Application(middlewares=[gate], client_max_size=2 * 1024 * 1024)
     app[STATE] = state
+    info: dict[tuple[str, str], tuple[str, str | None]] = {}
+    app[ROUTE_INFO] = info
     state.market.listeners.append(push_listener(state))
-    r = app.router
-    r.add_get("/coins", list_coins)
-    r.add_get("/coins/latest", latest_coin)
-    r.add_get("/coins/king-of-the-hill", king_of_the_hill)
-    r.add_get("/coins/search", search_coins)
-    r.add_get("/coins/bookmarks/{bookmark_id}", bookmarked_coins)
-    r.add_post("/coins/mints", bulk_coins)
-    r.add_post("/coins/metadatas", bulk_metadatas)
-    r.add_get("/coins/{mint}", one_coin)
-    r.add_get("/trades/latest", latest_trade)
-    r.add_get("/trades/all/{mint}", coin_trades)
-    r.add_get("/trades/count/{mint}", trade_count)
-    r.add_get("/candlesticks/{mint}", candlesticks)
-    r.add_get("/replies/{mint}", get_replies)
-    r.add_post("/replies", post_reply)
-    r.add_post("/likes/{target}", like)
-    r.add_delete("/likes/{target}", like)
-    r.add_get("/following/followers/{address}", followers)
-    r.add_post("/following/{address}", follow)
-    r.add_delete("/following/{address}", follow)
-    r.add_get("/bookmarks", bookmarks)
-    r.add_post("/bookmarks", bookmarks)
-    r.add_post("/bookmarks/items/add", bookmark_items)
-    r.add_post("/bookmarks/items/remove", bookmark_items)
-    r.add_delete("/bookmarks/{bookmark_id}", delete_bookmark)
-    r.add_post("/moderation/bulk-nsfw", moderate)
-    r.add_post("/moderation/bulk-hidden", moderate)
-    r.add_post("/moderation/bulk-ban", moderate)
-    r.add_get("/sol-price", sol_price)
-    r.add_post("/auth/login", login)
-    r.add_get("/auth/my-profile", my_profile)
-    r.add_get("/auth/is-admin", is_admin)
-    r.add_post("/auth/logout", logout)
-    r.add_get("/api/data", push_socket)
-    r.add_get("/_sim/state", sim_state)
-    r.add_post("/_sim/advance", sim_advance)
-    r.add_post("/_sim/faults", sim_faults)
-    r.add_delete("/_sim/faults", sim_faults)
-    r.add_post("/_sim/rates", sim_rates)
-    r.add_post("/_sim/burst", sim_burst)
-    r.add_get("/_sim/captcha", sim_captcha)
-    r.add_post("/_sim/coins", sim_create_coin)
-    r.add_post("/_sim/replies", sim_reply)
-    r.add_post("/_sim/token", sim_token)
+    for route in ROUTES:
+        resource = app.router.add_resource(route.path)
+        resource.add_route(route.method, route.handler)
+        info[(route.method, resource.canonical)] = (route.host, route.group)
+    for method, path, handler in ADMIN_ROUTES:
+        app.router.add_route(method, path, handler)
     return app
 
 
 def make_state(market: Market, config: ServerConfig) -> SimState:
     faults = config.faults
     plan = FaultPlan.parse(faults) if isinstance(faults, str) else (faults or FaultPlan())
+    seed = market.config.seed
     return SimState(
         market=market,
         config=config,
-        faults=FaultInjector(plan, seed=market.config.seed),
-        limiter=RateLimiter(config.rate_limit, config.rate_limit_window),
+        faults=FaultInjector(plan, seed=seed),
+        v3_limits=GroupLimits(config.group_limits(), config.rate_limit_window),
+        swap_shield=CloudflareShield(config.swap_requests(), config.rate_limit_window,
+                                     config.swap_block, seed),
         authority=Authority(config.admin_wallets),
     )
 
 
 async def run_ticker(state: SimState, stop: asyncio.Event) -> None:
-    """Keep a real-time market moving (and pushing) between requests."""
+    """Keep a real-time market moving (and pushing), and the subscribed boards' deltas flowing
+    once a market second (a manual clock's too, as soon as it is advanced)."""
     market = state.market
     while not stop.is_set():
         wait = min(0.05, market.clock.real_seconds_until(market.next_event_time()))
@@ -869,6 +1217,11 @@ async def run_ticker(state: SimState, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), timeout=max(0.005, wait))
         if market.clock.mode == "real":
             state.advance()
+        if state.trench_sockets:
+            subscribed = set().union(*(c.boards for c in state.trench_sockets))
+            for name in sorted(subscribed):
+                state.refresh_board(name)
 
 
-__all__ = ["ServerConfig", "SimState", "build_app", "make_state", "run_ticker", "weak_etag"]
+__all__ = ["ROUTES", "Route", "ServerConfig", "SimState", "build_app", "make_state",
+           "run_ticker", "weak_etag"]

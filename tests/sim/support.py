@@ -1,15 +1,18 @@
 """What the simulator's tests share: an httpx client, sign-in, and the API's shapes as checks.
 
-The shape checks spell out pumpfun-api.md field by field (names, JSON types, units), so a drift in
-the simulator's answers fails here before it misleads a client test. httpx is used directly: these
-tests must not depend on pumptui's own API client.
+The shape checks spell out pumpfun-api-2026.md field by field (names, JSON types, units), so a
+drift in the simulator's answers fails here before it misleads a client test. httpx is used
+directly: these tests must not depend on pumptui's own API client. Expected values are worked out
+here from the reference and the bonding-curve maths, never by calling the simulator's code.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal, localcontext
 from typing import Any
 
 import httpx
@@ -30,36 +33,35 @@ Spec = dict[str, tuple[type | None, ...]]
 STR, INT, FLOAT, BOOL = (str,), (int,), (float,), (bool,)
 OPT_STR, OPT_INT, OPT_FLOAT = (str, None), (int, None), (float, None)
 
+WSOL = "So11111111111111111111111111111111111111112"
 COIN_FIELDS: Spec = {
     "mint": STR, "name": STR, "symbol": STR, "description": OPT_STR, "image_uri": STR,
     "metadata_uri": STR, "creator": STR, "bonding_curve": STR, "associated_bonding_curve": STR,
     "twitter": OPT_STR, "telegram": OPT_STR, "website": OPT_STR,
     "username": OPT_STR, "profile_image": OPT_STR,
-    "created_timestamp": INT, "last_trade_timestamp": OPT_INT,
-    "king_of_the_hill_timestamp": OPT_INT, "last_reply": OPT_INT,
+    "created_timestamp": INT, "last_trade_timestamp": OPT_INT, "last_reply": OPT_INT,
+    "updated_at": INT, "ath_market_cap_timestamp": OPT_INT,
     "virtual_sol_reserves": INT, "real_sol_reserves": INT,
     "virtual_token_reserves": INT, "real_token_reserves": INT, "total_supply": INT,
-    "market_cap": FLOAT, "usd_market_cap": FLOAT, "ath_market_cap": OPT_FLOAT,
-    "reply_count": INT, "complete": BOOL, "nsfw": BOOL, "is_banned": BOOL, "show_name": BOOL,
-    "is_currently_live": BOOL, "raydium_pool": OPT_STR, "pump_swap_pool": OPT_STR,
+    "total_supply_str": STR, "virtual_quote_reserves": INT, "real_quote_reserves": INT,
+    "market_cap": FLOAT, "usd_market_cap": FLOAT, "market_cap_usd": FLOAT,
+    "ath_market_cap": FLOAT, "reply_count": INT, "complete": BOOL, "nsfw": BOOL,
+    "is_banned": BOOL, "show_name": BOOL, "is_currently_live": BOOL, "pump_swap_pool": OPT_STR,
+    "pool_address": OPT_STR, "program": STR, "quote_mint": STR, "quote_decimals": INT,
+    "base_decimals": INT, "chain_id": STR,
 }
-TRADE_FIELDS: Spec = {
-    "signature": STR, "mint": STR, "user": STR, "sol_amount": INT, "token_amount": INT,
-    "is_buy": BOOL, "timestamp": INT, "slot": INT, "tx_index": INT,
-    "username": OPT_STR, "profile_image": OPT_STR,
+GONE_COIN_FIELDS = ("king_of_the_hill_timestamp", "raydium_pool")
+SWAP_TRADE_FIELDS: Spec = {
+    "slotIndexId": STR, "tx": STR, "timestamp": STR, "userAddress": STR, "type": STR,
+    "program": STR, "amountSol": STR, "amountUsd": STR, "baseAmount": STR, "quoteAmount": STR,
+    "priceSol": STR, "priceUsd": STR, "fillPriceSol": STR, "fillPriceUsd": STR,
 }
+GONE_TRADE_FIELDS = ("signature", "is_buy", "sol_amount", "token_amount", "user", "slot",
+                     "tx_index", "username", "profile_image")
 REPLY_FIELDS: Spec = {
     "id": INT, "mint": STR, "text": STR, "user": STR, "timestamp": INT, "total_likes": INT,
     "username": OPT_STR, "profile_image": OPT_STR, "file_uri": OPT_STR, "liked_by_user": BOOL,
     "signature": OPT_STR, "is_buy": (bool, None), "sol_amount": OPT_INT,
-}
-CANDLE_FIELDS: Spec = {
-    "mint": STR, "timestamp": INT, "open": FLOAT, "high": FLOAT, "low": FLOAT, "close": FLOAT,
-    "volume": INT, "slot": INT, "is_1_min": BOOL, "is_5_min": BOOL,
-}
-METADATA_FIELDS: Spec = {
-    "mint": STR, "name": STR, "symbol": STR, "description": OPT_STR, "image": OPT_STR,
-    "twitter": OPT_STR, "telegram": OPT_STR, "website": OPT_STR,
 }
 BOOKMARK_LIST_FIELDS: Spec = {
     "id": STR, "user_id": STR, "name": STR, "created_at": STR, "bookmark_items": (list,),
@@ -90,45 +92,99 @@ def check_fields(obj: Any, spec: Spec, what: str) -> None:
 
 
 def check_coin(coin: dict[str, Any], sol_price: float | None = None) -> None:
-    """A coin's fields, and the units that tie them together (lamports, raw 6-decimal tokens,
-    market cap in SOL, times in milliseconds)."""
+    """A 2026 coin's fields, and the units that tie them together (lamports, raw 6-decimal
+    tokens, market cap in SOL, USD figures, times in ms except `updated_at` in seconds)."""
     check_fields(coin, COIN_FIELDS, "coin")
+    for gone in GONE_COIN_FIELDS:
+        assert gone not in coin, gone
     assert is_pubkey(coin["mint"])
     assert coin["mint"].endswith("pump")
     for key in ("creator", "bonding_curve", "associated_bonding_curve"):
         assert is_pubkey(coin[key]), key
-    # Real reserves move with the virtual ones, so the offsets are the launch offsets.
-    assert coin["virtual_sol_reserves"] - coin["real_sol_reserves"] == LAUNCH_VIRTUAL_SOL
+    assert (coin["program"], coin["quote_mint"]) == ("pump", WSOL)
+    assert (coin["quote_decimals"], coin["base_decimals"]) == (9, 6)
+    assert coin["chain_id"].startswith("solana:")
     assert (coin["virtual_token_reserves"] - coin["real_token_reserves"]
             == LAUNCH_VIRTUAL_TOKENS - LAUNCH_REAL_TOKENS)
+    assert coin["virtual_quote_reserves"] == coin["virtual_sol_reserves"]
+    assert coin["real_quote_reserves"] == coin["real_sol_reserves"]
+    if coin["complete"]:
+        # Graduated: the curve is empty and the pool took the SOL.
+        assert coin["real_sol_reserves"] == 0
+        assert coin["real_token_reserves"] == 0
+        assert coin["pump_swap_pool"] is not None
+        assert coin["pool_address"] == coin["pump_swap_pool"]
+    else:
+        # Real reserves move with the virtual ones, so the offsets are the launch offsets.
+        assert coin["virtual_sol_reserves"] - coin["real_sol_reserves"] == LAUNCH_VIRTUAL_SOL
+        assert coin["pump_swap_pool"] is None
     assert coin["real_sol_reserves"] >= 0
-    assert coin["real_token_reserves"] >= 0
     assert coin["total_supply"] == TOTAL_SUPPLY
+    assert coin["total_supply_str"] == str(TOTAL_SUPPLY)
     price = ((coin["virtual_sol_reserves"] / LAMPORTS_PER_SOL)
              / (coin["virtual_token_reserves"] / RAW_PER_TOKEN))
     assert abs(coin["market_cap"] - price * 1e9) <= 1e-9 * coin["market_cap"]
+    assert coin["market_cap_usd"] == coin["usd_market_cap"]
     if sol_price is not None:
         assert abs(coin["usd_market_cap"] - coin["market_cap"] * sol_price) <= 1e-6
-    assert coin["complete"] == (coin["real_token_reserves"] == 0)
-    assert coin["complete"] == (coin["pump_swap_pool"] is not None)
+        # The ATH is in USD now: never below today's USD market cap by more than SOL's drift.
+        assert coin["ath_market_cap"] >= coin["usd_market_cap"] * 0.9
     for key in ("created_timestamp", "last_trade_timestamp", "last_reply",
-                "king_of_the_hill_timestamp"):
+                "ath_market_cap_timestamp"):
         if coin[key] is not None:
             assert coin[key] > 10**12, f"{key} is not in milliseconds"
+    assert 10**9 < coin["updated_at"] < 10**11, "updated_at is not in seconds"
     if coin["last_trade_timestamp"] is not None:
         assert coin["last_trade_timestamp"] >= coin["created_timestamp"]
 
 
-def check_trade(trade: dict[str, Any]) -> None:
-    check_fields(trade, TRADE_FIELDS, "trade")
-    assert len(b58decode(trade["signature"])) == 64
-    assert is_pubkey(trade["mint"])
-    assert is_pubkey(trade["user"])
-    assert trade["sol_amount"] > 0
-    assert trade["token_amount"] > 0
-    assert 10**9 < trade["timestamp"] < 10**11, "trade time is not in seconds"
-    assert trade["slot"] > 0
-    assert trade["tx_index"] >= 0
+def lamports_of(sol: str) -> int:
+    """`"1.500000001"` → 1_500_000_001, refusing anything but exactly 9 decimals."""
+    whole, frac = sol.split(".")
+    assert len(frac) == 9, sol
+    return int(whole) * LAMPORTS_PER_SOL + int(frac)
+
+
+def raw_of(tokens: str) -> int:
+    """`"1.234567"` → 1_234_567, refusing anything but exactly 6 decimals."""
+    whole, frac = tokens.split(".")
+    assert len(frac) == 6, tokens
+    return int(whole) * RAW_PER_TOKEN + int(frac)
+
+
+def pool_price(virtual_sol: int, virtual_tokens: int) -> Decimal:
+    """SOL per whole token, from the reserves (lamports / raw units), with plenty of digits."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return (Decimal(virtual_sol) / LAMPORTS_PER_SOL) / (Decimal(virtual_tokens)
+                                                            / RAW_PER_TOKEN)
+
+
+def check_swap_trade(trade: dict[str, Any]) -> None:
+    """A swap-api trade row (§3.2): decimal strings, ISO whole seconds, a slotIndexId."""
+    check_fields(trade, SWAP_TRADE_FIELDS, "trade")
+    for gone in GONE_TRADE_FIELDS:
+        assert gone not in trade, gone
+    assert len(b58decode(trade["tx"])) == 64
+    assert is_pubkey(trade["userAddress"])
+    assert trade["type"] in ("buy", "sell")
+    assert trade["program"] == "pump"
+    assert lamports_of(trade["amountSol"]) > 0
+    assert raw_of(trade["baseAmount"]) > 0
+    assert trade["quoteAmount"] == trade["amountSol"]
+    assert len(trade["slotIndexId"]) == 22
+    assert trade["slotIndexId"].isdigit()
+    stamp = trade["timestamp"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z", stamp), stamp
+    for key in ("amountUsd", "priceSol", "priceUsd", "fillPriceSol", "fillPriceUsd"):
+        assert Decimal(trade[key]) > 0, key
+        assert "E" not in trade[key].upper(), f"{key} in exponent notation"
+
+
+def epoch_ms(iso: str) -> int:
+    from datetime import datetime
+
+    return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
 
 
 def check_reply(reply: dict[str, Any]) -> None:
@@ -141,7 +197,7 @@ def check_reply(reply: dict[str, Any]) -> None:
 
 @contextmanager
 def http(sim: SimServer, timeout: float = 5.0, **kwargs: Any) -> Iterator[httpx.Client]:
-    """A keep-alive client for one simulator (frontend and advanced paths share its origin)."""
+    """A keep-alive client for one simulator (v3, swap and idx paths share its origin)."""
     with httpx.Client(base_url=sim.base_url, timeout=timeout, **kwargs) as client:
         yield client
 

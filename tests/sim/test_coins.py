@@ -1,4 +1,5 @@
-"""Coin endpoints: shapes and units, order, page caps, single objects, search, bulk look-ups."""
+"""v3 coin endpoints (pumpfun-api-2026.md §3.1, §5): the 2026 Coin shape and units, order, the
+silent clamp to 70 and the depth of 1000, single coins, search, the batch look-up."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ import pytest
 
 from pumptui.sim import SimServer
 from tests.sim.support import (
-    METADATA_FIELDS,
     bearer,
     check_coin,
-    check_fields,
     http,
     market_now,
     nest_error,
@@ -30,7 +29,7 @@ def test_every_listed_coin_has_the_documented_fields_and_units(sim: SimServer) -
     with http(sim) as client:
         sol_price = client.get("/sol-price").json()["solPrice"]
         now_ms = market_now(client) * 1000
-        coins = client.get("/coins", params={"limit": 100, "includeNsfw": "true"}).json()
+        coins = client.get("/coins", params={"limit": 70, "includeNsfw": "true"}).json()
     assert isinstance(coins, list)
     assert len(coins) >= 10
     for coin in coins:
@@ -45,17 +44,19 @@ def test_a_coin_created_now_carries_the_market_clock_in_milliseconds(sim: SimSer
     mint = sim.create_coin(name="Clockwork", symbol="TICK", description="on time")
     with http(sim) as client:
         now = market_now(client)
-        coin = client.get(f"/coins/{mint}").json()
+        coin = client.get(f"/coins-v3/{mint}").json()
     assert coin["created_timestamp"] == int(now * 1000)
     assert (coin["name"], coin["symbol"], coin["description"]) == ("Clockwork", "TICK", "on time")
     assert coin["reply_count"] == 0
     assert coin["last_trade_timestamp"] is None
+    assert coin["updated_at"] == int(now)  # seconds
+    assert coin["ath_market_cap_timestamp"] == int(now * 1000)
 
 
 def test_the_new_coins_feed_is_newest_first_and_asc_reverses_it(busy_sim: SimServer) -> None:
     with http(busy_sim) as client:
-        newest = client.get("/coins", params={"limit": 100}).json()
-        oldest = client.get("/coins", params={"limit": 100, "order": "ASC"}).json()
+        newest = client.get("/coins", params={"limit": 70}).json()
+        oldest = client.get("/coins", params={"limit": 70, "order": "ASC"}).json()
     times = [c["created_timestamp"] for c in newest]
     assert times == sorted(times, reverse=True)
     assert [c["mint"] for c in newest[:5]] == busy_sim.mints()[:5]
@@ -64,68 +65,67 @@ def test_the_new_coins_feed_is_newest_first_and_asc_reverses_it(busy_sim: SimSer
     assert oldest[0]["created_timestamp"] < newest[-1]["created_timestamp"]
 
 
-@pytest.mark.parametrize("sort", ["market_cap", "last_trade_timestamp", "reply_count"])
+@pytest.mark.parametrize("sort", ["market_cap", "ath_market_cap", "last_trade_timestamp",
+                                  "reply_count", "last_reply", "created_timestamp"])
 def test_sorted_lists_follow_the_sort_key(busy_sim: SimServer, sort: str) -> None:
     with http(busy_sim) as client:
-        coins = client.get("/coins", params={"limit": 100, "sort": sort}).json()
+        coins = client.get("/coins", params={"limit": 70, "sort": sort}).json()
     keys = [c[sort] or 0 for c in coins]
     assert keys == sorted(keys, reverse=True)
 
 
-def test_a_page_holds_at_most_100_coins_and_offset_pages_on(busy_sim: SimServer) -> None:
+def test_limit_is_silently_clamped_to_70_and_offset_pages_on(busy_sim: SimServer) -> None:
     assert len(busy_sim.mints()) > 150
     with http(busy_sim) as client:
         capped = client.get("/coins", params={"limit": 1000}).json()
-        first = client.get("/coins", params={"limit": 60, "offset": 0}).json()
-        second = client.get("/coins", params={"limit": 60, "offset": 60}).json()
+        first = client.get("/coins", params={"limit": 40, "offset": 0}).json()
+        second = client.get("/coins", params={"limit": 40, "offset": 40}).json()
         default = client.get("/coins").json()
-    assert len(capped) == 100
-    assert len(second) == 60
-    assert [c["mint"] for c in first + second][:100] == [c["mint"] for c in capped]
+    assert len(capped) == 70
+    assert len(second) == 40
+    assert [c["mint"] for c in first + second][:70] == [c["mint"] for c in capped]
     assert len(default) == 50
 
 
-def test_bad_paging_values_are_refused_with_nest_errors(sim: SimServer) -> None:
+def test_nothing_lies_deeper_than_1000(sim: SimServer) -> None:
     with http(sim) as client:
-        for params in ({"limit": "lots"}, {"limit": 0}, {"offset": -1}, {"sort": "vibes"}):
+        for offset in (931, 1000, 5000):
+            response = client.get("/coins", params={"offset": offset, "limit": 70,
+                                                    "includeNsfw": "true"})
+            assert response.status_code == 200
+            assert response.json() == []
+
+
+def test_bad_paging_values_and_sorts_are_refused_with_nest_errors(sim: SimServer) -> None:
+    with http(sim) as client:
+        for params in ({"limit": "lots"}, {"limit": 0}, {"offset": -1}, {"sort": "vibes"},
+                       {"sort": "currently_live"}, {"order": "sideways"}):
             nest_error(client.get("/coins", params=params), 400)
 
 
-def test_latest_and_king_of_the_hill_are_single_objects(sim_factory: Callable[..., SimServer]
-                                                        ) -> None:
-    sim = sim_factory(nsfw_share=0.0)
-    mint = sim.create_coin(name="Newest", symbol="NEW")
-    with http(sim) as client:
-        latest = client.get("/coins/latest").json()
-        king = client.get("/coins/king-of-the-hill").json()
-    assert isinstance(latest, dict)
-    assert latest["mint"] == mint
-    check_coin(latest)
-    assert isinstance(king, dict)
-    check_coin(king)
-    assert king["complete"] is False
-
-
-def test_one_coin_is_bare_and_an_unknown_mint_is_a_nest_404(sim: SimServer) -> None:
+def test_one_coin_is_bare_on_v3_and_v2_and_an_unknown_mint_is_a_handler_404(
+        sim: SimServer) -> None:
     mint = sim.mints()[3]
     with http(sim) as client:
-        coin = client.get(f"/coins/{mint}").json()
-        missing = client.get(f"/coins/{UNKNOWN_MINT}")
+        coin = client.get(f"/coins-v3/{mint}", params={"includeLiveStreamInfo": "true"}).json()
+        v2 = client.get(f"/coins-v2/{mint}").json()
+        missing = client.get(f"/coins-v3/{UNKNOWN_MINT}")
     assert coin["mint"] == mint
+    assert v2 == coin
+    check_coin(coin)
     body = nest_error(missing, 404)
-    assert body["error"] == "Not Found"
+    assert body["message"] == f"Coin not found for mint: {UNKNOWN_MINT}"
 
 
 def test_search_finds_by_name_symbol_or_mint(sim: SimServer) -> None:
     mint = sim.create_coin(name="Zanzibar Quokka", symbol="ZQK")
     with http(sim) as client:
         for term in ("zanzibar", "ZQK", mint):
-            found = client.get("/coins/search", params={"searchTerm": term,
-                                                        "includeNsfw": "true"}).json()
+            found = client.get("/coins", params={"searchTerm": term,
+                                                 "includeNsfw": "true"}).json()
             assert [c["mint"] for c in found] == [mint], term
-        nothing = client.get("/coins/search", params={"searchTerm": "no such coin anywhere"})
+        nothing = client.get("/coins", params={"searchTerm": "no such coin anywhere"})
         assert nothing.json() == []
-        nest_error(client.get("/coins/search"), 400)
 
 
 def test_coins_by_creator(sim: SimServer) -> None:
@@ -137,36 +137,39 @@ def test_coins_by_creator(sim: SimServer) -> None:
     assert all(c["creator"] == creator for c in coins)
 
 
-def test_bulk_coins_answer_201_skip_unknown_mints_and_cap_at_100(sim: SimServer) -> None:
+def test_the_batch_answers_201_in_order_skips_unknown_mints_and_caps_at_100(
+        sim: SimServer) -> None:
     mints = sim.mints()[:5]
     with http(sim) as client:
-        response = client.post("/coins/mints", json={"mints": [*mints, UNKNOWN_MINT]})
+        response = client.post("/coins-v2/mints", json={"mints": [*mints, UNKNOWN_MINT],
+                                                        "includeNsfw": True,
+                                                        "include_nsfw": True})
         assert response.status_code == 201
         coins = response.json()
-        assert sorted(c["mint"] for c in coins) == sorted(mints)
+        assert [c["mint"] for c in coins] == mints
         for coin in coins:
             check_coin(coin)
-        nest_error(client.post("/coins/mints", json={"mints": [UNKNOWN_MINT] * 101}), 400)
-        nest_error(client.post("/coins/mints", json={"mints": []}), 400)
-        nest_error(client.post("/coins/mints", content=b"not json"), 400)
+        body = nest_error(client.post("/coins-v2/mints", json={"mints": [UNKNOWN_MINT] * 101}),
+                          400)
+        assert body["message"] == "mints must contain no more than 100 elements"
+        nest_error(client.post("/coins-v2/mints", json={"mints": []}), 400)
+        nest_error(client.post("/coins-v2/mints", content=b"not json"), 400)
 
 
-def test_bulk_metadatas_come_wrapped_in_data(sim: SimServer) -> None:
-    mints = sim.mints()[:3]
+def test_great_coins_are_five_coins_on_the_curve(sim: SimServer) -> None:
     with http(sim) as client:
-        response = client.post("/coins/metadatas", json={"mints": [*mints, UNKNOWN_MINT]})
-    assert response.status_code == 201
-    data = response.json()["data"]
-    assert sorted(m["mint"] for m in data) == sorted(mints)
-    for meta in data:
-        check_fields(meta, METADATA_FIELDS, "metadata")
+        coins = client.get("/coins/great-coins").json()
+    assert len(coins) == 5
+    for coin in coins:
+        check_coin(coin)
+        assert coin["complete"] is False
 
 
 def test_sol_price_is_usd_and_prices_every_coin(sim: SimServer) -> None:
     with http(sim) as client:
         price = client.get("/sol-price").json()
-        coin = client.get(f"/coins/{sim.mints()[0]}").json()
-    assert set(price) == {"solPrice"}
+        coin = client.get(f"/coins-v3/{sim.mints()[0]}").json()
+    assert set(price) == {"solPrice", "asOfTimestamp", "stale"}
     assert 20 <= price["solPrice"] <= 1000
     assert coin["usd_market_cap"] == pytest.approx(coin["market_cap"] * price["solPrice"])
 

@@ -55,6 +55,28 @@ def test_html_fault_answers_a_cdn_error_page(sim: SimServer) -> None:
         orjson.loads(response.content)
 
 
+def test_challenge_fault_is_an_html_page_where_json_was_expected(sim: SimServer) -> None:
+    """A disguised block (§2): a 200 with Cloudflare's challenge, never data."""
+    sim.set_faults("challenge=1")
+    mint = sim.mints()[0]
+    with http(sim) as client:
+        response = client.get(f"/v2/coins/{mint}/trades")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "/cdn-cgi/challenge-platform" in response.text
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(response.content)
+
+
+def test_blocked_fault_redirects_to_the_blocked_page(sim: SimServer) -> None:
+    sim.set_faults("blocked=1,paths=^/coins")
+    with http(sim) as client:
+        response = client.get("/coins")
+        assert client.get("/sol-price").status_code == 200
+    assert response.status_code == 302
+    assert response.headers["location"] == "https://static.pump.fun/blocked"
+
+
 def test_timeout_fault_holds_the_request_without_answering(sim: SimServer) -> None:
     sim.set_faults(FaultPlan(timeout_rate=1.0, hang_seconds=5.0))
     with http(sim, timeout=0.3) as client, pytest.raises(httpx.ReadTimeout):
@@ -97,10 +119,10 @@ def test_latency_fault_delays_the_answer(sim: SimServer) -> None:
 
 
 def test_faults_apply_only_to_matching_paths_and_never_to_sim_controls(sim: SimServer) -> None:
-    sim.set_faults("error=1,paths=^/trades")
+    sim.set_faults("error=1,paths=^/v2/")
     mint = sim.mints()[0]
     with http(sim) as client:
-        assert client.get(f"/trades/all/{mint}").status_code >= 500
+        assert client.get(f"/v2/coins/{mint}/trades").status_code >= 500
         assert client.get("/coins").status_code == 200
         sim.set_faults("error=1")
         assert client.get("/_sim/state").status_code == 200
@@ -148,7 +170,9 @@ def test_faults_can_be_set_over_http(sim: SimServer) -> None:
 
 def test_fault_specs_parse_and_bad_ones_are_refused() -> None:
     plan = FaultPlan.parse("error=0.1, 429=0.2,timeout=0.05,drop=0.05,truncate=0.05,"
-                           "malformed=0.05,html=0.05,latency=50ms,jitter=1s,paths=^/coins,for=2m")
+                           "malformed=0.05,html=0.05,challenge=0.01,blocked=0.02,latency=50ms,"
+                           "jitter=1s,paths=^/coins,for=2m")
+    assert (plan.challenge_rate, plan.blocked_rate) == (0.01, 0.02)
     assert (plan.error_rate, plan.rate_limit_rate, plan.timeout_rate, plan.drop_rate) == (
         0.1, 0.2, 0.05, 0.05)
     assert (plan.truncate_rate, plan.malformed_rate, plan.html_rate) == (0.05, 0.05, 0.05)

@@ -1,5 +1,6 @@
-"""The PumpPortal-shaped WebSocket at /api/data: subscriptions, the API key rule, message
-shapes in human units and without timestamps, matching what the REST API reports."""
+"""PumpPortal's WebSocket at /api/data (pumpfun-api-2026.md §3.9): new tokens and migrations are
+free, token and account trades need the user's API key; messages in human units and without
+timestamps, matching what swap-api reports."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import aiohttp
 import pytest
 
 from pumptui.sim import SimServer
+from tests.sim.support import lamports_of, raw_of
 
 TRADE_KEYS = {"signature", "mint", "traderPublicKey", "txType", "tokenAmount", "solAmount",
               "newTokenBalance", "bondingCurveKey", "vTokensInBondingCurve",
               "vSolInBondingCurve", "marketCapSol", "pool"}
 CREATE_KEYS = {"signature", "mint", "traderPublicKey", "txType", "initialBuy", "solAmount",
                "bondingCurveKey", "vTokensInBondingCurve", "vSolInBondingCurve",
-               "marketCapSol", "name", "symbol", "uri", "pool"}
+               "marketCapSol", "name", "symbol", "uri", "is_mayhem_mode", "pool"}
 
 
 @pytest.fixture
@@ -61,13 +63,59 @@ async def test_new_token_subscribers_see_each_launch(sim: SimServer,
     assert created["marketCapSol"] == pytest.approx(27.96, rel=1e-3)
 
 
-async def test_trade_subscriptions_need_an_api_key(sim: SimServer,
-                                                   session: aiohttp.ClientSession) -> None:
-    mint = sim.mints()[0]
+async def test_trade_subscriptions_need_an_api_key_and_send_nothing_without(
+        sim: SimServer, session: aiohttp.ClientSession) -> None:
+    mint = await asyncio.to_thread(sim.create_coin, name="Keyless", symbol="NOKEY")
     async with session.ws_connect(f"{sim.base_url}/api/data") as ws:
-        refused = await command(ws, "subscribeTokenTrade", [mint])
-        assert "errors" in refused
-        assert "API key" in refused["errors"]
+        for method, keys in (("subscribeTokenTrade", [mint]),
+                             ("subscribeAccountTrade", [sim.user_address])):
+            refused = await command(ws, method, keys)
+            assert "errors" in refused
+            assert "API key" in refused["errors"]
+        await asyncio.to_thread(sim.inject_trades, mint, 5)
+        # Nothing was subscribed: the next message is the answer to the next command.
+        assert "message" in await command(ws, "subscribeNewToken")
+
+
+async def test_account_trades_follow_a_wallet_with_a_key(
+        sim: SimServer, session: aiohttp.ClientSession) -> None:
+    mint = await asyncio.to_thread(sim.create_coin, name="Wallet", symbol="WLT")
+    await asyncio.to_thread(sim.inject_trades, mint, 10)
+    wallet = (await asyncio.to_thread(sim.trades_of, mint))[-1]["userAddress"]
+    async with session.ws_connect(f"{sim.base_url}/api/data?api-key=k") as ws:
+        assert "errors" not in await command(ws, "subscribeAccountTrade", [wallet])
+
+        def buy() -> str:
+            def run() -> str:
+                trade = sim.market._buy(sim.market.coins[mint], wallet, 100_000_000)
+                assert trade is not None
+                return trade.signature
+            return sim.call(run)
+
+        signature = await asyncio.to_thread(buy)
+        message = await receive(ws)
+    assert (message["signature"], message["traderPublicKey"]) == (signature, wallet)
+
+
+async def test_migrations_are_free_and_name_the_graduated_coin(
+        sim_factory, session: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+    sim = sim_factory(trades_per_second=0.0, launches_per_minute=0.0)
+    mint = await asyncio.to_thread(
+        lambda: sim.call(lambda: sim.market.create_coin(name="Grad", symbol="GRAD").mint))
+    async with session.ws_connect(f"{sim.base_url}/api/data") as ws:
+        assert "errors" not in await command(ws, "subscribeMigration")
+
+        def graduate() -> None:
+            market = sim.market
+            coin = market.coins[mint]
+            while not coin.curve.complete:
+                market._buy(coin, sim.user_address, 5_000_000_000)
+
+        await asyncio.to_thread(sim.call, graduate)
+        migrated = await receive(ws)
+    assert migrated["txType"] == "migrate"
+    assert migrated["mint"] == mint
+    assert no_timestamps(migrated)
 
 
 async def test_trade_messages_match_the_chain_in_human_units(
@@ -78,17 +126,17 @@ async def test_trade_messages_match_the_chain_in_human_units(
         assert "errors" not in ack
         signatures = await asyncio.to_thread(sim.inject_trades, mint, 20)
         messages = [await receive(ws) for _ in signatures]
-    chain = {t["signature"]: t for t in await asyncio.to_thread(sim.trades_of, mint)}
+    chain = {t["tx"]: t for t in await asyncio.to_thread(sim.trades_of, mint)}
     assert [m["signature"] for m in messages] == signatures
     for message in messages:
         assert set(message) == TRADE_KEYS
         assert no_timestamps(message)
         trade = chain[message["signature"]]
         assert message["mint"] == mint
-        assert message["traderPublicKey"] == trade["user"]
-        assert message["txType"] == ("buy" if trade["is_buy"] else "sell")
-        assert message["solAmount"] == pytest.approx(trade["sol_amount"] / 1e9)
-        assert message["tokenAmount"] == pytest.approx(trade["token_amount"] / 1e6)
+        assert message["traderPublicKey"] == trade["userAddress"]
+        assert message["txType"] == trade["type"]
+        assert message["solAmount"] == pytest.approx(lamports_of(trade["amountSol"]) / 1e9)
+        assert message["tokenAmount"] == pytest.approx(raw_of(trade["baseAmount"]) / 1e6)
         assert message["newTokenBalance"] >= 0
         price = message["vSolInBondingCurve"] / message["vTokensInBondingCurve"]
         assert message["marketCapSol"] == pytest.approx(price * 1e9)
