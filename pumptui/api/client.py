@@ -416,11 +416,13 @@ class PumpClient:
         offset: int = 0,
         include_nsfw: bool = False,
         priority: Priority = Priority.NORMAL,
+        fail_fast: bool = False,
     ) -> Page[Coin]:
         """`/coins?searchTerm=` by market cap, else `/coins/search-unrestricted`."""
         candidates = routes.search_coins(term, limit=limit, offset=offset,
                                          include_nsfw=include_nsfw)
-        answer, route = await self._call_view(routes.VIEW_SEARCH, candidates, priority=priority)
+        answer, route = await self._call_view(routes.VIEW_SEARCH, candidates, priority=priority,
+                                              fail_fast=fail_fast)
         return self._page(answer, route, Coin.from_api, offset=offset,
                           limit=min(limit, routes.COINS_PAGE_LIMIT))
 
@@ -455,33 +457,42 @@ class PumpClient:
 
     # -- holders and price (v3) -----------------------------------------------------------------
 
-    async def holder_stats(self, mint: str, *, priority: Priority = Priority.NORMAL) -> HolderStats:
+    async def holder_stats(
+        self, mint: str, *, priority: Priority = Priority.NORMAL, fail_fast: bool = False
+    ) -> HolderStats:
         route = routes.holder_stats(mint)
-        answer = await self._call(route, priority=priority)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
         return self._one(answer, route, lambda record: HolderStats.from_api(record, mint))
 
     async def top_holders(
-        self, mint: str, *, priority: Priority = Priority.NORMAL
+        self, mint: str, *, priority: Priority = Priority.NORMAL, fail_fast: bool = False
     ) -> tuple[list[TopHolder], int | None]:
         """The largest holders (whole tokens each) and the total number of holders."""
         route = routes.top_holders(mint)
-        answer = await self._call(route, priority=priority)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
         records, total = self._shape(answer, route, routes.read_top_holders)
         return parse_list(records, TopHolder.from_api).items, total
 
-    async def holder_count(self, mint: str, *, priority: Priority = Priority.NORMAL) -> int:
+    async def holder_count(
+        self, mint: str, *, priority: Priority = Priority.NORMAL, fail_fast: bool = False
+    ) -> int:
         """The authoritative number of holders."""
         route = routes.holder_count(mint)
-        answer = await self._call(route, priority=priority)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
         return self._shape(answer, route, routes.read_holder_count)
 
     async def sol_price(
-        self, *, conditional: bool = False, priority: Priority = Priority.BACKGROUND
+        self,
+        *,
+        conditional: bool = False,
+        priority: Priority = Priority.BACKGROUND,
+        fail_fast: bool = False,
     ) -> SolPrice | None:
         """SOL in USD with the server's `stale` flag; None when unchanged (304) or when the
         server gave no usable price."""
         route = routes.sol_price()
-        answer = await self._call(route, priority=priority, conditional=conditional)
+        answer = await self._call(route, priority=priority, conditional=conditional,
+                                  fail_fast=fail_fast)
         if answer.unchanged:
             return None
         return routes.read_sol_price(answer.payload)
@@ -591,11 +602,11 @@ class PumpClient:
 
     async def board(
         self, name: str, *, offset: int = 0, limit: int = 50,
-        priority: Priority = Priority.NORMAL,
+        priority: Priority = Priority.NORMAL, fail_fast: bool = False,
     ) -> list[BoardEntry]:
         """A board over HTTP (for while its socket is down)."""
         route = routes.board(name, offset=offset, limit=limit)
-        answer = await self._call(route, priority=priority)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
         records = self._shape(answer, route, routes.read_board)
         return parse_list(records, routes.read_board_entry).items
 
@@ -844,9 +855,10 @@ class PumpClient:
         fail_fast: bool = False,
     ) -> _Answer:
         """Send with retries. Only retryable errors on retry-safe routes are repeated; a 429 or a
-        refused connection is repeated for any route, as the server never acted on it. A wait
-        longer than `RetryPolicy.max_wait` (a swap block) is not waited out here: the caller
-        gets the `RateLimited`/`Blocked` and decides."""
+        refused connection is repeated for any route, as the server never acted on it. A block
+        (`Blocked`) or a wait longer than `RetryPolicy.max_wait` is not waited out here: the
+        caller gets the error with the time left and decides (its next call waits the block
+        out, or fails fast)."""
         retries = self.retry.max_retries if max_retries is None else max(0, max_retries)
         attempt = 0
         while True:
@@ -861,7 +873,9 @@ class PumpClient:
                     raise
                 if not (route.retry_safe or never_arrived):
                     raise
-                if fail_fast and isinstance(error, Blocked):
+                if isinstance(error, Blocked):
+                    # The host is blocked for a minute or more; the next call waits it out (or
+                    # fails fast). Retrying here would only hold this caller without telling it.
                     raise
                 wait = self.retry.delay(attempt)
                 if isinstance(error, RateLimited):
@@ -977,7 +991,7 @@ class PumpClient:
         )
         return self._interpret(route, request, response, body)
 
-    def _blocked(self, route: Route, response: httpx.Response, why: str) -> Blocked:
+    def _block_error(self, route: Route, response: httpx.Response, why: str) -> Blocked:
         retry_after = _retry_after(response.headers.get("retry-after"))
         left = self._start_block(route.host, retry_after)
         return Blocked(
@@ -997,11 +1011,11 @@ class PumpClient:
         html = _is_html(response, body)
         if 300 <= status < 400:
             if routes.is_block_redirect(response.headers.get("location")):
-                raise self._blocked(route, response, "redirected to the blocked page")
+                raise self._block_error(route, response, "redirected to the blocked page")
             raise BadResponse(f"{where}: unexpected redirect ({status})", url=route.path)
         if html and (200 <= status < 300 or status in (403, 429, 503)):
             # A challenge page where JSON was due: a block, never data.
-            raise self._blocked(route, response, "a challenge page")
+            raise self._block_error(route, response, "a challenge page")
         if 200 <= status < 300:
             payload = self._decode(where, route, body)
             if routes.is_database_error(payload):
@@ -1024,7 +1038,7 @@ class PumpClient:
                     "utf-8", "replace"):
                 # swap's limit is a Cloudflare rule: the whole IP is blocked, and every request
                 # during the block extends it.
-                raise self._blocked(route, response, "rate limit, error 1015")
+                raise self._block_error(route, response, "rate limit, error 1015")
             retry_after = _retry_after(response.headers.get("retry-after"))
             self.budget_for(route.host, route.group).pause_for(
                 retry_after if retry_after is not None else self.retry.base)
