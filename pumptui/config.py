@@ -7,10 +7,13 @@ path and line, never a traceback. The token is never read from or written to thi
 
 Example::
 
-    [api]
-    frontend_url = "https://frontend-api-v3.pump.fun"
-    advanced_url = "https://advanced-api-v2.pump.fun"
-    requests_per_minute = 25
+    [api]              # three hosts since 2026; PUMPTUI_API_URL / --api-url sets all three
+    frontend_url = "https://frontend-api-v3.pump.fun"   # coins, holders, users, SOL price
+    swap_url = "https://swap-api.pump.fun"              # trades, candles, market activity
+    indexer_url = "https://advanced-indexer.pump.fun"   # boards, /ws/trenches
+    swap_requests_per_minute = 15      # one bucket for every swap route (Cloudflare: ~20/min/IP)
+    frontend_requests_per_minute = 24  # per v3 route group (half the smallest common limit)
+    indexer_requests_per_minute = 6
     timeout = 10
 
     [refresh]          # seconds: each feed polls between its min and max
@@ -47,7 +50,8 @@ from pumptui.secret import Secret
 
 APP_NAME = "pumptui"
 DEFAULT_FRONTEND_URL = "https://frontend-api-v3.pump.fun"
-DEFAULT_ADVANCED_URL = "https://advanced-api-v2.pump.fun"
+DEFAULT_SWAP_URL = "https://swap-api.pump.fun"
+DEFAULT_INDEXER_URL = "https://advanced-indexer.pump.fun"
 SITE_URL = "https://pump.fun"
 # `[push] url` value meaning "the WebSocket on the API host itself" (what the simulator serves).
 PUSH_AUTO = "auto"
@@ -55,6 +59,16 @@ PUSH_AUTO = "auto"
 DEFAULT_PUSH_API_KEY = "pumptui"
 PUSH_API_KEY_ENV = "PUMPTUI_PUSH_API_KEY"
 PUSH_URL_ENV = "PUMPTUI_PUSH_URL"
+API_URL_ENV = "PUMPTUI_API_URL"
+# Kept as an alias of the v3 per-group figure, the only one a single number can still mean.
+REQUESTS_PER_MINUTE_ENV = "PUMPTUI_REQUESTS_PER_MINUTE"
+# Settings of the 2025 API, and what replaced them (a file naming them gets a ConfigError).
+RETIRED_API_SETTINGS = {
+    "advanced_url": "swap_url (trades, candles) and indexer_url (boards); the advanced API "
+    "host is dead and bulk look-ups moved to frontend_url",
+    "requests_per_minute": "swap_requests_per_minute, frontend_requests_per_minute and "
+    "indexer_requests_per_minute (one budget per host)",
+}
 
 
 class ConfigError(Exception):
@@ -63,11 +77,22 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class ApiSettings:
+    """The three hosts of the 2026 API and a request budget for each.
+
+    The limits differ per host (reference §2): swap is one Cloudflare rule of about 20 requests a
+    minute per IP over every route and mint, whose breach blocks the whole IP for up to a minute,
+    so the client stays well under it; v3 counts per route group (the tightest common group
+    allows 30 a minute), so each group gets its own bucket at about half; the indexer is only
+    polled while its socket is down.
+    """
+
     frontend_url: str = DEFAULT_FRONTEND_URL
-    advanced_url: str = DEFAULT_ADVANCED_URL
-    # The real service answers 429 above roughly 25 requests a minute per IP.
-    requests_per_minute: float = 25.0
-    burst: int = 5
+    swap_url: str = DEFAULT_SWAP_URL
+    indexer_url: str = DEFAULT_INDEXER_URL
+    swap_requests_per_minute: float = 15.0
+    frontend_requests_per_minute: float = 24.0
+    indexer_requests_per_minute: float = 6.0
+    burst: int = 3
     timeout: float = 10.0
     max_retries: int = 4
     include_nsfw: bool = False
@@ -151,13 +176,20 @@ class Settings:
         self,
         api_url: str | None = None,
         frontend_url: str | None = None,
-        advanced_url: str | None = None,
+        swap_url: str | None = None,
+        indexer_url: str | None = None,
     ) -> Settings:
-        """`api_url` sets both base URLs; the specific options win over it."""
+        """`api_url` sets all three base URLs to one server (the simulator, or any server that
+        speaks the 2026 routes: their paths do not collide); the specific options win over it."""
         front = frontend_url or api_url or self.api.frontend_url
-        adv = advanced_url or api_url or self.api.advanced_url
-        return replace(self, api=replace(self.api, frontend_url=front.rstrip("/"),
-                                         advanced_url=adv.rstrip("/")))
+        swap = swap_url or api_url or self.api.swap_url
+        indexer = indexer_url or api_url or self.api.indexer_url
+        return replace(self, api=replace(
+            self.api,
+            frontend_url=front.rstrip("/"),
+            swap_url=swap.rstrip("/"),
+            indexer_url=indexer.rstrip("/"),
+        ))
 
 
 def config_dir() -> Path:
@@ -200,14 +232,19 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
             f"{file_path}: a token does not belong in the config file; "
             "use `pumptui login` (OS keyring) or PUMPTUI_TOKEN"
         )
-    if env.get("PUMPTUI_API_URL"):
-        settings = settings.with_api_urls(env["PUMPTUI_API_URL"])
-    rpm = env.get("PUMPTUI_REQUESTS_PER_MINUTE")
+    if env.get(API_URL_ENV):
+        settings = settings.with_api_urls(env[API_URL_ENV])
+    rpm = env.get(REQUESTS_PER_MINUTE_ENV)
     if rpm:
         try:
-            settings = replace(settings, api=replace(settings.api, requests_per_minute=float(rpm)))
+            value = float(rpm)
         except ValueError:
-            raise ConfigError(f"PUMPTUI_REQUESTS_PER_MINUTE is not a number: {rpm!r}") from None
+            raise ConfigError(f"{REQUESTS_PER_MINUTE_ENV} is not a number: {rpm!r}") from None
+        if not value > 0 or value == float("inf"):
+            raise ConfigError(f"{REQUESTS_PER_MINUTE_ENV} must be a positive number: {rpm!r}")
+        settings = replace(
+            settings, api=replace(settings.api, frontend_requests_per_minute=value)
+        )
     if PUSH_URL_ENV in env:  # set but empty turns push off
         try:
             settings = settings.with_push_url(env[PUSH_URL_ENV])
@@ -227,6 +264,11 @@ def _section(cls: type, raw: Any, path: Path, name: str) -> Any:
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
+        if name == "api" and key in RETIRED_API_SETTINGS:
+            raise ConfigError(
+                f"{path}: api.{key} belongs to the 2025 API and is gone; "
+                f"use {RETIRED_API_SETTINGS[key]}"
+            )
         if key not in known:
             raise ConfigError(f"{path}: unknown setting {name}.{key}")
         default = known[key].default

@@ -114,3 +114,67 @@ def test_with_push_url_checks_what_the_command_line_gives() -> None:
     assert not Settings().with_push_url("wss://a.example").with_push_url("").push.enabled
     with pytest.raises(ValueError, match="ws://"):
         Settings().with_push_url("http://a.example")
+
+
+# -- the API hosts (2026: v3, swap, indexer) ----------------------------------------------------
+
+
+def test_the_defaults_are_the_three_live_hosts_with_a_budget_each(tmp_path: Path) -> None:
+    api = load_settings(tmp_path / "missing.toml", env={}).api
+
+    assert api.frontend_url == "https://frontend-api-v3.pump.fun"
+    assert api.swap_url == "https://swap-api.pump.fun"
+    assert api.indexer_url == "https://advanced-indexer.pump.fun"
+    # Reference §2: swap ≤15/min in all, v3 24/min per route group, the indexer 6/min.
+    assert (api.swap_requests_per_minute, api.frontend_requests_per_minute,
+            api.indexer_requests_per_minute) == (15.0, 24.0, 6.0)
+    assert (api.burst, api.timeout, api.max_retries, api.include_nsfw) == (3, 10.0, 4, False)
+
+
+def test_one_api_url_points_all_three_hosts_at_one_server(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "missing.toml",
+                             env={"PUMPTUI_API_URL": "http://127.0.0.1:8765/"})
+
+    assert settings.api.frontend_url == "http://127.0.0.1:8765"
+    assert settings.api.swap_url == "http://127.0.0.1:8765"
+    assert settings.api.indexer_url == "http://127.0.0.1:8765"
+
+
+def test_a_specific_url_wins_over_the_shared_one() -> None:
+    settings = Settings().with_api_urls(api_url="http://127.0.0.1:1",
+                                        swap_url="http://127.0.0.1:2/")
+
+    assert settings.api.frontend_url == "http://127.0.0.1:1"
+    assert settings.api.swap_url == "http://127.0.0.1:2"
+    assert settings.api.indexer_url == "http://127.0.0.1:1"
+
+
+@pytest.mark.parametrize(("key", "value", "replacement"), [
+    ("advanced_url", '"https://advanced-api-v2.pump.fun"', "swap_url"),
+    ("requests_per_minute", "25", "swap_requests_per_minute"),
+])
+def test_a_2025_api_setting_is_refused_naming_what_replaced_it(
+    tmp_path: Path, key: str, value: str, replacement: str
+) -> None:
+    path = config_file(tmp_path, f"[api]\n{key} = {value}\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+
+    assert str(path) in str(caught.value)
+    assert f"api.{key}" in str(caught.value)
+    assert replacement in str(caught.value)
+
+
+def test_the_old_requests_per_minute_variable_sets_the_v3_group_budget(tmp_path: Path) -> None:
+    api = load_settings(tmp_path / "missing.toml",
+                        env={"PUMPTUI_REQUESTS_PER_MINUTE": "12"}).api
+
+    assert api.frontend_requests_per_minute == 12.0
+    assert api.swap_requests_per_minute == 15.0  # never raised above the Cloudflare rule
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-3", "nan"])
+def test_a_bad_requests_per_minute_variable_is_refused(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match="PUMPTUI_REQUESTS_PER_MINUTE"):
+        load_settings(tmp_path / "missing.toml", env={"PUMPTUI_REQUESTS_PER_MINUTE": value})

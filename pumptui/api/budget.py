@@ -1,8 +1,12 @@
-"""One request budget for the whole process: a token bucket with priorities.
+"""Request budgets for the whole process: token buckets with priorities, one per limit.
 
-The real service answers 429 above roughly 25 requests a minute per IP, whoever in the process
-sent them. So every request, from every feed and command, first takes a token here. Waiters are
-served by priority (the coin on screen before background refreshes), then first come first served.
+The service counts per IP, whoever in the process sent the requests, and since 2026 each host
+counts differently (reference §2): swap has ONE Cloudflare rule over every route and mint (about
+20 a minute, a breach blocks the IP for up to a minute); v3 counts per route group; the indexer
+is polled only while its socket is down. So `HostBudgets` holds one bucket for swap, one per v3
+group and one for the indexer, and every request, from every feed and command, first takes a
+token from its bucket. Waiters are served by priority (the coin on screen before background
+refreshes), then first come first served.
 
 Besides its own rate, the budget listens to the server: when `x-ratelimit-remaining` runs low it
 spreads what is left over the time until `x-ratelimit-reset`, when it reaches 0 it pauses until
@@ -260,17 +264,74 @@ def _header_float(headers: Mapping[str, str], name: str) -> float | None:
     return value if value == value and value >= 0 else None
 
 
-_shared: RequestBudget | None = None
+class HostBudgets:
+    """One bucket per limit the service applies: swap as a whole, each v3 route group, the
+    indexer. Buckets are made on first use. Hosts are named by string ("frontend", "swap",
+    "indexer": `routes.Host` values) so this module needs nothing from the routes.
+
+    `single` replaces them all with one bucket (the simulator's demo, tests that must not be
+    slowed): a caller that wants one figure for everything gets exactly that.
+    """
+
+    def __init__(
+        self,
+        *,
+        frontend_per_minute: float = 24.0,
+        swap_per_minute: float = 15.0,
+        indexer_per_minute: float = 6.0,
+        burst: int = 3,
+        clock: Clock | None = None,
+        single: RequestBudget | None = None,
+    ) -> None:
+        self.rates = {"frontend": frontend_per_minute, "swap": swap_per_minute,
+                      "indexer": indexer_per_minute}
+        for host, rate in self.rates.items():
+            if rate <= 0:
+                raise ValueError(f"{host} requests per minute must be positive")
+        self.burst = burst
+        self._clock = clock
+        self._single = single
+        self._buckets: dict[tuple[str, str], RequestBudget] = {}
+
+    def bucket(self, host: str, group: str | None = None) -> RequestBudget:
+        """The bucket a request to `host` (and, on v3, its route `group`) draws on."""
+        if self._single is not None:
+            return self._single
+        # Only v3 counts per group; swap and the indexer count the host as a whole.
+        key = (host, (group or "") if host == "frontend" else "")
+        budget = self._buckets.get(key)
+        if budget is None:
+            budget = RequestBudget(self.rates.get(host, min(self.rates.values())), self.burst,
+                                   clock=self._clock)
+            self._buckets[key] = budget
+        return budget
+
+    @property
+    def buckets(self) -> dict[tuple[str, str], RequestBudget]:
+        """Every bucket made so far, by (host, group); one ("*", "") when single."""
+        if self._single is not None:
+            return {("*", ""): self._single}
+        return dict(self._buckets)
 
 
-def shared_budget(requests_per_minute: float = 25.0, burst: int = 5) -> RequestBudget:
-    """The process-wide budget every client uses unless given its own.
+_shared: HostBudgets | None = None
 
-    The first caller sizes it; later callers get the same one whatever they ask for, because
+
+def shared_budgets(
+    frontend_per_minute: float = 24.0,
+    swap_per_minute: float = 15.0,
+    indexer_per_minute: float = 6.0,
+    burst: int = 3,
+) -> HostBudgets:
+    """The process-wide budgets every client uses unless given its own.
+
+    The first caller sizes them; later callers get the same ones whatever they ask for, because
     the server counts the whole process (the IP), not each caller.
     """
     global _shared
     if _shared is None:
-        _shared = RequestBudget(requests_per_minute, burst)
+        _shared = HostBudgets(frontend_per_minute=frontend_per_minute,
+                              swap_per_minute=swap_per_minute,
+                              indexer_per_minute=indexer_per_minute, burst=burst)
     return _shared
 

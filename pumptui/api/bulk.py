@@ -10,9 +10,11 @@ How a run proceeds:
 - items are validated (a mint is base58 that decodes to 32 bytes; an id a positive integer or
   a mint); invalid ones are reported without being sent, duplicates are dropped and counted;
 - batches (at most 100, default 50) go out on `concurrency` workers (default 4, at most 5), each
-  request through the client's shared budget;
+  request through the client's budget (coin look-ups: `POST /coins-v2/mints`, a v3 group of its
+  own, 30 a minute at the server);
 - a failed batch is retried with exponential backoff and full jitter; a 429 does not count as
-  the batch's fault (the budget holds everyone for Retry-After); a batch that keeps failing is
+  the batch's fault (the budget holds everyone for Retry-After, a block holds the whole host);
+  a batch that keeps failing is
   split in halves until the bad items are isolated; an item alone that keeps failing is failed;
 - the batch size halves when answers are slow or time out and grows back when they are fast;
 - losing the token or the rights (401/403) stops the run: the rest is failed with that reason.
@@ -221,18 +223,6 @@ class CoinLookup:
 
     async def send(self, client: Any, keys: list[str], priority: Priority) -> BatchAnswer[Any]:
         page = await client.coins_by_mints(keys, priority=priority, max_retries=0)
-        return _lookup_answer(keys, page)
-
-
-@dataclass(frozen=True, slots=True)
-class MetadataLookup:
-    name: str = "metadatas"
-
-    def normalise(self, raw: str) -> str | None:
-        return normalise_mint(raw)
-
-    async def send(self, client: Any, keys: list[str], priority: Priority) -> BatchAnswer[Any]:
-        page = await client.metadatas(keys, priority=priority, max_retries=0)
         return _lookup_answer(keys, page)
 
 
@@ -578,12 +568,10 @@ class BulkJob(Generic[V]):
 
 
 async def fetch_coins(client: Any, mints: Iterable[str], **options: Any) -> BulkResult[Any]:
-    """Look up any number of coins by mint; see the module docstring for what is guaranteed."""
+    """Look up any number of coins by mint; see the module docstring for what is guaranteed.
+    A found coin carries its name, symbol, description, image and socials (what the retired
+    metadata look-up gave)."""
     return await BulkJob(client, CoinLookup(), mints, **options).run()
-
-
-async def fetch_metadatas(client: Any, mints: Iterable[str], **options: Any) -> BulkResult[Any]:
-    return await BulkJob(client, MetadataLookup(), mints, **options).run()
 
 
 async def moderate_nsfw(client: Any, mints: Iterable[str], **options: Any) -> BulkResult[None]:
@@ -608,8 +596,6 @@ def operation_for(action: str, reason: str = "") -> Operation[Any]:
     match action:
         case "coins":
             return CoinLookup()
-        case "metadata" | "metadatas":
-            return MetadataLookup()
         case "nsfw" | "hide" | "ban":
             return Moderation(action, reason)
     raise ValueError(f"unknown bulk operation {action!r}")

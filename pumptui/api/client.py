@@ -1,10 +1,20 @@
-"""`PumpClient`: the one way pumptui talks to a Pump.fun-compatible server.
+"""`PumpClient`: the one way pumptui talks to a Pump.fun-compatible server (three hosts in 2026).
 
 What a caller can rely on:
 - one long-lived `httpx.AsyncClient` (pooled connections, explicit timeouts and limits);
-- every request first takes a token from the process-wide `RequestBudget`, with a priority;
-- 429, 5xx, timeouts, dropped connections and unusable bodies are retried with exponential
-  backoff and full jitter (honouring `Retry-After`), but a POST only when repeating it is safe;
+- every request first takes a token from its bucket in the process-wide `HostBudgets` (swap as
+  a whole, each v3 route group, the indexer), with a priority;
+- a block of a host — any 429 on swap (Cloudflare's `error code: 1015`), an HTML page where JSON
+  was due, a redirect to `/blocked`, a 403/503 challenge page — stops EVERY request to that host
+  until max(Retry-After, `BlockPolicy.minimum`) + jitter has passed: nothing is sent meanwhile;
+  a caller waits, or with `fail_fast=True` gets `Blocked` at once with the time left;
+- a view served by more than one route (a coin: coins-v3, then coins-v2; candles: swap v2, then
+  v1; search) switches to the next route for the rest of the session when the server says it
+  has no handler ("Cannot GET"), says so once (`moved_routes`, `on_route_moved`) and never
+  calls the dead route again; a handler's 404 ("Coin not found") is `NotFound`, not a move;
+- 408, 413, 429, 5xx, timeouts, dropped connections and unusable bodies are retried with
+  exponential backoff and full jitter (honouring `Retry-After`, never inside a block), but a
+  POST only when repeating it is safe;
 - every failure is one of the typed errors in `pumptui.api.errors`, with a short, safe message;
 - conditional GETs: ETags are remembered per URL; a 304 comes back as "unchanged" unparsed;
 - the token goes out as the `auth_token` cookie and a Bearer header, only over https or to a
@@ -15,7 +25,6 @@ Paths and JSON shapes live in `routes`; this module only moves bytes and maps fa
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import ipaddress
 import logging
@@ -33,11 +42,12 @@ import orjson
 
 from pumptui import __version__
 from pumptui.api import routes
-from pumptui.api.budget import Priority, RequestBudget, shared_budget
+from pumptui.api.budget import Clock, HostBudgets, Priority, RequestBudget, shared_budgets
 from pumptui.api.errors import (
     ApiError,
     AuthRequired,
     BadResponse,
+    Blocked,
     ClientError,
     ConnectionFailed,
     Forbidden,
@@ -48,13 +58,18 @@ from pumptui.api.errors import (
     ServerError,
 )
 from pumptui.api.models import (
+    BoardEntry,
     BookmarkList,
     Candle,
     Coin,
-    CoinMetadata,
+    HolderStats,
+    MarketActivity,
     ModelError,
     Reply,
+    SolPrice,
+    TopHolder,
     Trade,
+    TradePage,
     User,
     parse_list,
 )
@@ -89,7 +104,7 @@ class ClientStats:
     requests_last_minute: int
     bytes_in: int
     last_status: int | None
-    rate_limited_until: float | None  # Unix seconds, None when not held back
+    rate_limited_until: float | None  # Unix seconds, None when not held back (pause or block)
     retries: int = 0
     not_modified: int = 0
 
@@ -120,6 +135,24 @@ class _NoCookies(DefaultCookiePolicy):
 
     def return_ok(self, cookie: Any, request: Any) -> bool:
         return False
+
+
+@dataclass(slots=True)
+class BlockPolicy:
+    """How long a blocked host is left alone: max(Retry-After, `minimum`) + uniform(0, `jitter`)
+    seconds. Swap's Cloudflare block lasts 35–60 s and every request during it extends it, so
+    the default waits a full minute and a little more. Tests shorten it."""
+
+    minimum: float = 60.0
+    jitter: float = 10.0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def duration(self, retry_after: float | None) -> float:
+        return max(retry_after or 0.0, self.minimum) + self.rng.uniform(0.0, self.jitter)
+
+
+# Statuses the site's own client retries (reference §2).
+RETRY_STATUSES = frozenset({408, 413, 429, 500, 502, 503, 504})
 
 
 @dataclass(slots=True)
@@ -170,7 +203,14 @@ def token_allowed(url: str) -> bool:
 
 
 class PumpClient:
-    """Async client for the Pump.fun API. Use as `async with PumpClient(settings) as client:`."""
+    """Async client for the Pump.fun API. Use as `async with PumpClient(settings) as client:`.
+
+    `budget` puts every request on one bucket (the simulator's demo, tests); otherwise `budgets`
+    (default: the process-wide `shared_budgets`, sized from the settings) gives each host and v3
+    group its own. `block` and `clock` set how long a blocked host is left alone and how time
+    passes (tests shorten both). `on_route_moved(view, description)` is called once per view
+    that switches to its fallback route.
+    """
 
     def __init__(
         self,
@@ -179,20 +219,32 @@ class PumpClient:
         token: Secret | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         budget: RequestBudget | None = None,
+        budgets: HostBudgets | None = None,
         retry: RetryPolicy | None = None,
         timeout: float | None = None,
+        block: BlockPolicy | None = None,
+        clock: Clock | None = None,
+        on_route_moved: Callable[[str, str], None] | None = None,
     ) -> None:
         self.settings = settings or ApiSettings()
-        for url in (self.settings.frontend_url, self.settings.advanced_url):
+        s = self.settings
+        for url in (s.frontend_url, s.swap_url, s.indexer_url):
             problem = base_url_problem(url)
             if problem:
                 raise ValueError(problem)
-        self.budget = budget or shared_budget(
-            self.settings.requests_per_minute, self.settings.burst
-        )
-        self.retry = retry or RetryPolicy(max_retries=self.settings.max_retries)
+        if budget is not None:
+            self.budgets = HostBudgets(single=budget)
+        else:
+            self.budgets = budgets or shared_budgets(
+                s.frontend_requests_per_minute, s.swap_requests_per_minute,
+                s.indexer_requests_per_minute, s.burst,
+            )
+        self.retry = retry or RetryPolicy(max_retries=s.max_retries)
+        self.block = block or BlockPolicy()
+        self._clock = clock or Clock()
+        self.on_route_moved = on_route_moved
         self._token = token
-        seconds = timeout if timeout is not None else self.settings.timeout
+        seconds = timeout if timeout is not None else s.timeout
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
             limits=httpx.Limits(
@@ -214,6 +266,43 @@ class PumpClient:
         self._bytes_in = 0
         self._last_status: int | None = None
         self._sent_at: deque[float] = deque()
+        self._blocked: dict[Host, float] = {}  # host -> monotonic end of its block
+        self._view_route: dict[str, int] = {}  # view -> index of the route in use
+        self._moved: dict[str, str] = {}
+
+    # -- budgets, blocks and moved routes -------------------------------------------------------
+
+    def budget_for(self, host: Host, group: str | None = None) -> RequestBudget:
+        """The bucket requests to `host` (on v3: its route `group`) draw on."""
+        return self.budgets.bucket(host.value, group)
+
+    @property
+    def budget(self) -> RequestBudget:
+        """The one bucket when the client was given one; else swap's, the scarcest (what a
+        caller sizing its polls by one figure should respect)."""
+        return self.budget_for(Host.SWAP)
+
+    def blocked_until(self, host: Host) -> float | None:
+        """Wall time until which nothing is sent to `host`, or None when it is not blocked."""
+        left = self._block_left(host)
+        return None if left <= 0 else self._clock.wall() + left
+
+    def _block_left(self, host: Host) -> float:
+        return self._blocked.get(host, 0.0) - self._clock.monotonic()
+
+    def _start_block(self, host: Host, retry_after: float | None) -> float:
+        """Block `host` (extending a block already running, never shortening it)."""
+        until = self._clock.monotonic() + self.block.duration(retry_after)
+        if until > self._blocked.get(host, 0.0):
+            self._blocked[host] = until
+        left = self._block_left(host)
+        log.warning("%s host blocked; sending nothing to it for %.0fs", host.value, left)
+        return left
+
+    @property
+    def moved_routes(self) -> dict[str, str]:
+        """Views that switched to a fallback route this session: view → "old → new"."""
+        return dict(self._moved)
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -229,7 +318,7 @@ class PumpClient:
     def __repr__(self) -> str:
         return (
             f"PumpClient(frontend={self.settings.frontend_url!r}, "
-            f"advanced={self.settings.advanced_url!r}, "
+            f"swap={self.settings.swap_url!r}, indexer={self.settings.indexer_url!r}, "
             f"token={'set' if self._token else 'none'})"
         )
 
@@ -250,13 +339,16 @@ class PumpClient:
     def stats(self) -> ClientStats:
         now = time.monotonic()
         self._forget_old_sends(now)
-        paused = self.budget.paused_until
+        clock_now = self._clock.monotonic()
+        holds = [b.paused_until for b in self.budgets.buckets.values()]
+        holds += list(self._blocked.values())
+        latest = max((h for h in holds if h is not None and h > clock_now), default=None)
         return ClientStats(
             requests=self._requests,
             requests_last_minute=len(self._sent_at),
             bytes_in=self._bytes_in,
             last_status=self._last_status,
-            rate_limited_until=None if paused is None else time.time() + (paused - now),
+            rate_limited_until=None if latest is None else self._clock.wall() + latest - clock_now,
             retries=self._retries,
             not_modified=self._not_modified,
         )
@@ -271,7 +363,7 @@ class PumpClient:
         self,
         *,
         offset: int = 0,
-        limit: int = 50,
+        limit: int = routes.COINS_PAGE_LIMIT,
         sort: str = "created_timestamp",
         order: str = "DESC",
         include_nsfw: bool = False,
@@ -280,7 +372,9 @@ class PumpClient:
         complete: bool | None = None,
         conditional: bool = False,
         priority: Priority = Priority.NORMAL,
+        fail_fast: bool = False,
     ) -> Page[Coin]:
+        """A page of `/coins`: at most 70 (the server clamps), about 1000 deep."""
         route = routes.coins(
             offset=offset,
             limit=limit,
@@ -291,35 +385,26 @@ class PumpClient:
             creator=creator,
             complete=complete,
         )
-        answer = await self._call(route, priority=priority, conditional=conditional)
-        return self._page(answer, route, Coin.from_api, offset=offset, limit=limit)
-
-    async def latest_coin(self, *, priority: Priority = Priority.NORMAL) -> Coin:
-        route = routes.latest_coin()
-        answer = await self._call(route, priority=priority)
-        return self._one(answer, route, Coin.from_api)
+        answer = await self._call(route, priority=priority, conditional=conditional,
+                                  fail_fast=fail_fast)
+        return self._page(answer, route, Coin.from_api, offset=offset,
+                          limit=min(limit, routes.COINS_PAGE_LIMIT))
 
     async def coin(
-        self, mint: str, *, conditional: bool = False, priority: Priority = Priority.NORMAL
-    ) -> Coin | None:
-        """The coin, or None only when `conditional` and it has not changed (304)."""
-        route = routes.coin(mint)
-        answer = await self._call(route, priority=priority, conditional=conditional)
-        if answer.unchanged:
-            return None
-        return self._one(answer, route, Coin.from_api)
-
-    async def king_of_the_hill(
         self,
+        mint: str,
         *,
-        include_nsfw: bool = False,
         conditional: bool = False,
         priority: Priority = Priority.NORMAL,
+        fail_fast: bool = False,
     ) -> Coin | None:
-        """The current king, or None when unchanged (304) or when there is no king."""
-        route = routes.king_of_the_hill(include_nsfw=include_nsfw)
-        answer = await self._call(route, priority=priority, conditional=conditional)
-        if answer.unchanged or not answer.payload:
+        """The coin (coins-v3, else coins-v2), or None only when `conditional` and it has not
+        changed (304). An unknown mint is `NotFound`."""
+        answer, route = await self._call_view(
+            routes.VIEW_COIN, routes.coin(mint), priority=priority, conditional=conditional,
+            fail_fast=fail_fast,
+        )
+        if answer.unchanged:
             return None
         return self._one(answer, route, Coin.from_api)
 
@@ -331,10 +416,15 @@ class PumpClient:
         offset: int = 0,
         include_nsfw: bool = False,
         priority: Priority = Priority.NORMAL,
+        fail_fast: bool = False,
     ) -> Page[Coin]:
-        route = routes.search_coins(term, limit=limit, offset=offset, include_nsfw=include_nsfw)
-        answer = await self._call(route, priority=priority)
-        return self._page(answer, route, Coin.from_api, offset=offset, limit=limit)
+        """`/coins?searchTerm=` by market cap, else `/coins/search-unrestricted`."""
+        candidates = routes.search_coins(term, limit=limit, offset=offset,
+                                         include_nsfw=include_nsfw)
+        answer, route = await self._call_view(routes.VIEW_SEARCH, candidates, priority=priority,
+                                              fail_fast=fail_fast)
+        return self._page(answer, route, Coin.from_api, offset=offset,
+                          limit=min(limit, routes.COINS_PAGE_LIMIT))
 
     async def bookmarked_coins(
         self,
@@ -359,85 +449,167 @@ class PumpClient:
         priority: Priority = Priority.NORMAL,
         max_retries: int | None = None,
     ) -> Page[Coin]:
-        """One request for at most 100 mints. Unknown mints are simply missing; order is the
-        server's. `max_retries=0` leaves retrying to the caller (bulk operations do)."""
+        """One `POST /coins-v2/mints` for at most 100 mints. Unknown mints are simply missing;
+        order is the server's. `max_retries=0` leaves retrying to the caller (bulk does)."""
         route = routes.coins_by_mints(mints)
         answer = await self._call(route, priority=priority, max_retries=max_retries)
         return self._page(answer, route, Coin.from_api)
 
-    async def metadatas(
+    # -- holders and price (v3) -----------------------------------------------------------------
+
+    async def holder_stats(
+        self, mint: str, *, priority: Priority = Priority.NORMAL, fail_fast: bool = False
+    ) -> HolderStats:
+        route = routes.holder_stats(mint)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
+        return self._one(answer, route, lambda record: HolderStats.from_api(record, mint))
+
+    async def top_holders(
+        self, mint: str, *, priority: Priority = Priority.NORMAL, fail_fast: bool = False
+    ) -> tuple[list[TopHolder], int | None]:
+        """The largest holders (whole tokens each) and the total number of holders."""
+        route = routes.top_holders(mint)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
+        records, total = self._shape(answer, route, routes.read_top_holders)
+        return parse_list(records, TopHolder.from_api).items, total
+
+    async def holder_count(
+        self, mint: str, *, priority: Priority = Priority.NORMAL, fail_fast: bool = False
+    ) -> int:
+        """The authoritative number of holders."""
+        route = routes.holder_count(mint)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
+        return self._shape(answer, route, routes.read_holder_count)
+
+    async def sol_price(
         self,
-        mints: Sequence[str],
         *,
-        priority: Priority = Priority.NORMAL,
-        max_retries: int | None = None,
-    ) -> Page[CoinMetadata]:
-        route = routes.metadatas(mints)
-        answer = await self._call(route, priority=priority, max_retries=max_retries)
-        return self._page(answer, route, CoinMetadata.from_api)
-
-    # -- trades and candles ---------------------------------------------------------------------
-
-    async def latest_trade(
-        self, *, conditional: bool = False, priority: Priority = Priority.NORMAL
-    ) -> Trade | None:
-        """The newest trade on the whole site, or None when unchanged (304)."""
-        route = routes.latest_trade()
-        answer = await self._call(route, priority=priority, conditional=conditional)
+        conditional: bool = False,
+        priority: Priority = Priority.BACKGROUND,
+        fail_fast: bool = False,
+    ) -> SolPrice | None:
+        """SOL in USD with the server's `stale` flag; None when unchanged (304) or when the
+        server gave no usable price."""
+        route = routes.sol_price()
+        answer = await self._call(route, priority=priority, conditional=conditional,
+                                  fail_fast=fail_fast)
         if answer.unchanged:
             return None
-        return self._one(answer, route, Trade.from_api)
+        return routes.read_sol_price(answer.payload)
+
+    # -- trades, candles and stats (swap) -------------------------------------------------------
 
     async def trades(
         self,
         mint: str,
         *,
-        limit: int = 200,
-        offset: int = 0,
-        minimum_size_lamports: int = 0,
+        cursor: str | None = None,
+        limit: int = routes.TRADES_PAGE_LIMIT,
+        min_sol: float | None = None,
         conditional: bool = False,
         priority: Priority = Priority.NORMAL,
-    ) -> Page[Trade]:
-        """Newest first, as the API sends them."""
-        route = routes.trades(
-            mint, limit=limit, offset=offset, minimum_size_lamports=minimum_size_lamports
-        )
-        answer = await self._call(route, priority=priority, conditional=conditional)
-        return self._page(answer, route, Trade.from_api, offset=offset, limit=limit)
+        fail_fast: bool = False,
+    ) -> TradePage:
+        """A page of the coin's trades, newest first; `cursor` (a page's `next_cursor`)
+        continues to older ones, exclusively."""
+        route = routes.trades(mint, limit=limit, cursor=cursor, min_sol=min_sol)
+        answer = await self._call(route, priority=priority, conditional=conditional,
+                                  fail_fast=fail_fast)
+        return self._trade_page(answer, route, mint)
 
-    async def trade_count(
+    async def trades_before(
         self,
         mint: str,
+        before_ms: int,
         *,
-        minimum_size_lamports: int = 0,
+        limit: int = routes.TRADES_PAGE_LIMIT,
         priority: Priority = Priority.NORMAL,
-    ) -> int:
-        route = routes.trade_count(mint, minimum_size_lamports=minimum_size_lamports)
-        answer = await self._call(route, priority=priority)
-        return self._shape(answer, route, routes.read_count)
+        fail_fast: bool = False,
+    ) -> TradePage:
+        """The newest trades older than `before_ms` (epoch milliseconds), by a cursor seek."""
+        return await self.trades(mint, cursor=routes.seek_cursor(before_ms), limit=limit,
+                                 priority=priority, fail_fast=fail_fast)
+
+    def _trade_page(self, answer: _Answer, route: Route, mint: str) -> TradePage:
+        if answer.unchanged:
+            return TradePage([], unchanged=True)
+        shape = self._shape(answer, route, routes.read_trade_page)
+        parsed = parse_list(shape.records, lambda record: Trade.from_swap(record, mint))
+        if parsed.skipped:
+            log.debug("%s: skipped %d bad trades", route.name, parsed.skipped)
+        return TradePage(parsed.items, shape.next_cursor, shape.has_more, parsed.skipped)
 
     async def candles(
         self,
         mint: str,
         *,
-        timeframe_minutes: int = 1,
-        offset: int = 0,
-        limit: int = 1000,
-        conditional: bool = False,
+        interval: str = "1m",
+        limit: int = routes.CANDLES_LIMIT,
+        currency: str = "SOL",
+        created_ms: int | None = None,
         priority: Priority = Priority.NORMAL,
-    ) -> Page[Candle]:
-        route = routes.candles(
-            mint, timeframe_minutes=timeframe_minutes, offset=offset, limit=limit
-        )
-        answer = await self._call(route, priority=priority, conditional=conditional)
-        seconds = max(1, timeframe_minutes) * 60
-        return self._page(
-            answer,
-            route,
-            lambda record: Candle.from_api(record, seconds=seconds),
-            offset=offset,
-            limit=limit,
-        )
+        fail_fast: bool = False,
+    ) -> list[Candle]:
+        """The newest `limit` non-empty buckets, oldest first (swap v2, else v1). Buckets
+        without a trade are absent: the caller fills gaps."""
+        seconds = routes.interval_seconds(interval)
+        candidates = routes.candles(mint, interval=interval, limit=limit, currency=currency,
+                                    created_ms=created_ms)
+        answer, route = await self._call_view(routes.VIEW_CANDLES, candidates, priority=priority,
+                                              fail_fast=fail_fast)
+        page = self._page(answer, route, lambda record: Candle.from_swap(
+            record, mint=mint, seconds=seconds, currency=currency))
+        return sorted(page.items, key=lambda c: c.start)
+
+    async def market_activity(
+        self, mint: str, *, priority: Priority = Priority.NORMAL, fail_fast: bool = False
+    ) -> MarketActivity:
+        route = routes.market_activity(mint)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
+        record = self._shape(answer, route, routes.read_market_activity)
+        return self._one_of(record, route, lambda r: MarketActivity.from_api(r, mint))
+
+    async def market_activity_batch(
+        self,
+        mints: Sequence[str],
+        *,
+        intervals: Sequence[str] = (),
+        priority: Priority = Priority.NORMAL,
+        fail_fast: bool = False,
+    ) -> dict[str, MarketActivity]:
+        """Up to 50 coins for one request of swap's budget. A coin the server left out or
+        sent null for has no entry; one with absurd numbers is left out too."""
+        route = routes.market_activity_batch(mints, intervals)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
+        by_mint = self._shape(answer, route, routes.read_activity_batch)
+        out: dict[str, MarketActivity] = {}
+        for mint, record in by_mint.items():
+            try:
+                out[mint] = MarketActivity.from_api(record, mint)
+            except ModelError:
+                log.debug("%s: skipped the activity of one coin", route.name)
+        return out
+
+    async def ath(
+        self, mint: str, *, priority: Priority = Priority.BACKGROUND, fail_fast: bool = False
+    ) -> float | None:
+        """The all-time-high market cap in USD, or None when the server has none."""
+        route = routes.ath(mint)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
+        return self._shape(answer, route, routes.read_ath)
+
+    # -- boards (indexer) -----------------------------------------------------------------------
+
+    async def board(
+        self, name: str, *, offset: int = 0, limit: int = 50,
+        priority: Priority = Priority.NORMAL, fail_fast: bool = False,
+    ) -> list[BoardEntry]:
+        """A board over HTTP (for while its socket is down)."""
+        route = routes.board(name, offset=offset, limit=limit)
+        answer = await self._call(route, priority=priority, fail_fast=fail_fast)
+        records = self._shape(answer, route, routes.read_board)
+        return parse_list(records, routes.read_board_entry).items
+
 
     # -- replies and social ---------------------------------------------------------------------
 
@@ -550,16 +722,6 @@ class PumpClient:
 
     # -- auth and misc --------------------------------------------------------------------------
 
-    async def sol_price(
-        self, *, conditional: bool = False, priority: Priority = Priority.BACKGROUND
-    ) -> float | None:
-        """SOL in USD; None when unchanged (304) or when the server gave no usable price."""
-        route = routes.sol_price()
-        answer = await self._call(route, priority=priority, conditional=conditional)
-        if answer.unchanged:
-            return None
-        return routes.read_sol_price(answer.payload)
-
     async def sim_captcha(self) -> str:
         """A captcha token from the embedded simulator (demo mode). Not retried: a token is cheap
         to ask for again, and the user is waiting."""
@@ -632,6 +794,16 @@ class PumpClient:
                 url=route.path,
             ) from None
 
+    def _one_of(self, record: Any, route: Route, parse: Callable[[Any], T]) -> T:
+        try:
+            return parse(record)
+        except (ModelError, TypeError, ValueError) as exc:
+            raise BadResponse(
+                f"{route.method} {route.path}: unusable record ({exc})",
+                excerpt=_excerpt(orjson.dumps(record, default=str)),
+                url=route.path,
+            ) from None
+
     def _shape(self, answer: _Answer, route: Route, read: Callable[[Any], T]) -> T:
         try:
             return read(answer.payload)
@@ -644,6 +816,35 @@ class PumpClient:
 
     # -- the request loop -----------------------------------------------------------------------
 
+    async def _call_view(
+        self,
+        view: str,
+        candidates: Sequence[Route],
+        *,
+        priority: Priority = Priority.NORMAL,
+        conditional: bool = False,
+        fail_fast: bool = False,
+    ) -> tuple[_Answer, Route]:
+        """Call the route this view uses now; when the server has no handler for it, switch
+        the view to the next route for the rest of the session and call that."""
+        index = self._view_route.get(view, 0)
+        while True:
+            route = candidates[min(index, len(candidates) - 1)]
+            try:
+                answer = await self._call(route, priority=priority, conditional=conditional,
+                                          fail_fast=fail_fast)
+                return answer, route
+            except NotFound as error:
+                if not error.unrouted or index + 1 >= len(candidates):
+                    raise
+                index += 1
+                self._view_route[view] = index
+                description = f"{route.name} → {candidates[index].name}"
+                self._moved[view] = description
+                log.warning("%s moved: %s", view, description)
+                if self.on_route_moved is not None:
+                    self.on_route_moved(view, description)
+
     async def _call(
         self,
         route: Route,
@@ -651,14 +852,19 @@ class PumpClient:
         priority: Priority = Priority.NORMAL,
         conditional: bool = False,
         max_retries: int | None = None,
+        fail_fast: bool = False,
     ) -> _Answer:
         """Send with retries. Only retryable errors on retry-safe routes are repeated; a 429 or a
-        refused connection is repeated for any route, as the server never acted on it."""
+        refused connection is repeated for any route, as the server never acted on it. A block
+        (`Blocked`) or a wait longer than `RetryPolicy.max_wait` is not waited out here: the
+        caller gets the error with the time left and decides (its next call waits the block
+        out, or fails fast)."""
         retries = self.retry.max_retries if max_retries is None else max(0, max_retries)
         attempt = 0
         while True:
             try:
-                return await self._send_once(route, priority=priority, conditional=conditional)
+                return await self._send_once(route, priority=priority, conditional=conditional,
+                                             fail_fast=fail_fast)
             except ApiError as error:
                 never_arrived = isinstance(error, RateLimited) or (
                     isinstance(error, ConnectionFailed) and error.never_sent
@@ -666,6 +872,10 @@ class PumpClient:
                 if not error.retryable or attempt >= retries:
                     raise
                 if not (route.retry_safe or never_arrived):
+                    raise
+                if isinstance(error, Blocked):
+                    # The host is blocked for a minute or more; the next call waits it out (or
+                    # fails fast). Retrying here would only hold this caller without telling it.
                     raise
                 wait = self.retry.delay(attempt)
                 if isinstance(error, RateLimited):
@@ -678,14 +888,21 @@ class PumpClient:
                     "%s %s: %s; retry %d in %.2fs",
                     route.method, route.path, error.message, attempt, wait,
                 )
-                await asyncio.sleep(wait)
+                await self._clock.sleep(wait)
+
+    def _base_url(self, host: Host) -> str:
+        settings = self.settings
+        if host is Host.SWAP:
+            return settings.swap_url
+        if host is Host.INDEXER:
+            return settings.indexer_url
+        return settings.frontend_url
+
 
     def _build_request(self, route: Route, conditional: bool) -> httpx.Request:
         """The request, with the token only where it may go. Kept apart from sending so that no
         frame on a traceback holds the token in a plain local."""
-        settings = self.settings
-        base = settings.advanced_url if route.host is Host.ADVANCED else settings.frontend_url
-        url = base.rstrip("/") + route.path
+        url = self._base_url(route.host).rstrip("/") + route.path
         try:
             request = self._http.build_request(
                 route.method, url, params=dict(route.params) or None, json=route.json
@@ -715,9 +932,25 @@ class PumpClient:
         who = self._token.fingerprint() if self._token is not None else "-"
         return f"{who} {request.url}"
 
-    async def _send_once(self, route: Route, *, priority: Priority, conditional: bool) -> _Answer:
+    async def _wait_out_block(self, route: Route, fail_fast: bool) -> None:
+        """Nothing goes to a blocked host: wait the block out, or refuse at once."""
+        while (left := self._block_left(route.host)) > 0:
+            if fail_fast:
+                raise Blocked(
+                    f"{route.method} {route.path}: {route.host.value} is blocking us; "
+                    f"{left:.0f}s left",
+                    retry_after=left, host=route.host.value, url=route.path,
+                )
+            await self._clock.sleep(left)
+
+    async def _send_once(
+        self, route: Route, *, priority: Priority, conditional: bool, fail_fast: bool = False
+    ) -> _Answer:
         request = self._build_request(route, conditional)
-        await self.budget.acquire(priority)
+        await self._wait_out_block(route, fail_fast)
+        await self.budget_for(route.host, route.group).acquire(priority)
+        # A block may have begun while this request queued for its token.
+        await self._wait_out_block(route, fail_fast)
         started = time.monotonic()
         self._requests += 1
         self._sent_at.append(started)
@@ -745,15 +978,27 @@ class PumpClient:
         body = response.content
         self._bytes_in += len(body)
         self._last_status = response.status_code
-        if response.status_code != 429 or "retry-after" not in response.headers:
-            # A 429's Retry-After is the server's specific instruction; its window headers
-            # (often "0 left, reset in 50 s") would otherwise override it.
-            self.budget.observe(response.headers)
+        if (route.host is Host.FRONTEND
+                and (response.status_code != 429 or "retry-after" not in response.headers)):
+            # v3's x-ratelimit-* describe the route group's window. swap's are misleading (a
+            # `limit: 1000` over a Cloudflare rule of ~20), so they are not listened to. A 429's
+            # Retry-After is the server's specific instruction; its window headers (often "0
+            # left, reset in 50 s") would otherwise override it.
+            self.budget_for(route.host, route.group).observe(response.headers)
         log.debug(
             "%s %s -> %d (%d bytes, %.0f ms)",
             route.method, route.path, response.status_code, len(body), elapsed * 1000,
         )
         return self._interpret(route, request, response, body)
+
+    def _block_error(self, route: Route, response: httpx.Response, why: str) -> Blocked:
+        retry_after = _retry_after(response.headers.get("retry-after"))
+        left = self._start_block(route.host, retry_after)
+        return Blocked(
+            f"{route.method} {route.path}: {route.host.value} is blocking us ({why}); "
+            f"nothing sent to it for {left:.0f}s",
+            retry_after=left, host=route.host.value, url=route.path,
+        )
 
     def _interpret(
         self, route: Route, request: httpx.Request, response: httpx.Response, body: bytes
@@ -763,8 +1008,16 @@ class PumpClient:
         if status == 304:
             self._not_modified += 1
             return _Answer(status, None, response.headers, unchanged=True)
+        html = _is_html(response, body)
+        if 300 <= status < 400:
+            if routes.is_block_redirect(response.headers.get("location")):
+                raise self._block_error(route, response, "redirected to the blocked page")
+            raise BadResponse(f"{where}: unexpected redirect ({status})", url=route.path)
+        if html and (200 <= status < 300 or status in (403, 429, 503)):
+            # A challenge page where JSON was due: a block, never data.
+            raise self._block_error(route, response, "a challenge page")
         if 200 <= status < 300:
-            payload = self._decode(where, route, response, body)
+            payload = self._decode(where, route, body)
             if routes.is_database_error(payload):
                 raise BadResponse(
                     f"{where}: database error {payload.get('code')}",
@@ -781,8 +1034,14 @@ class PumpClient:
             return _Answer(status, payload, response.headers)
         message = _error_message(body)
         if status == 429:
+            if route.host is Host.SWAP or routes.BLOCK_BODY_1015 in body[:200].decode(
+                    "utf-8", "replace"):
+                # swap's limit is a Cloudflare rule: the whole IP is blocked, and every request
+                # during the block extends it.
+                raise self._block_error(route, response, "rate limit, error 1015")
             retry_after = _retry_after(response.headers.get("retry-after"))
-            self.budget.pause_for(retry_after if retry_after is not None else self.retry.base)
+            self.budget_for(route.host, route.group).pause_for(
+                retry_after if retry_after is not None else self.retry.base)
             raise RateLimited(
                 f"{where}: rate limited" + (f", retry in {retry_after:g}s" if retry_after else ""),
                 retry_after=retry_after,
@@ -794,26 +1053,37 @@ class PumpClient:
         if status == 403:
             raise Forbidden(f"{where}: not allowed{detail}", url=route.path)
         if status == 404:
-            raise NotFound(f"{where}: not found{detail}", url=route.path)
+            unrouted = routes.is_unrouted(_json_or_none(body))
+            raise NotFound(f"{where}: not found{detail}", unrouted=unrouted, url=route.path)
         if status >= 500:
             raise ServerError(f"{where}: server error {status}{detail}", status=status,
                               url=route.path)
-        raise ClientError(f"{where}: refused ({status}){detail}", status=status, url=route.path)
+        error = ClientError(f"{where}: refused ({status}){detail}", status=status, url=route.path)
+        if status in RETRY_STATUSES:  # 408 and 413: the site's own client retries them
+            error.retryable = True
+        raise error
 
-    def _decode(self, where: str, route: Route, response: httpx.Response, body: bytes) -> Any:
+    def _decode(self, where: str, route: Route, body: bytes) -> Any:
         if not body.strip():
             return None
-        content_type = response.headers.get("content-type", "")
-        if "html" in content_type or body.lstrip()[:1] == b"<":
-            raise BadResponse(
-                f"{where}: an HTML page instead of JSON", excerpt=_excerpt(body), url=route.path
-            )
         try:
-            return orjson.loads(body)
+            return routes.decode_json(body)
         except orjson.JSONDecodeError:
             raise BadResponse(
                 f"{where}: malformed or truncated JSON", excerpt=_excerpt(body), url=route.path
             ) from None
+
+
+def _is_html(response: httpx.Response, body: bytes) -> bool:
+    content_type = response.headers.get("content-type", "")
+    return "html" in content_type or body.lstrip()[:1] == b"<"
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return routes.decode_json(body)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def _excerpt(body: bytes) -> str:
@@ -827,7 +1097,7 @@ def _error_message(body: bytes) -> str | None:
     if body.lstrip()[:1] == b"<":
         return "HTML error page"
     try:
-        message = routes.error_message(orjson.loads(body))
+        message = routes.error_message(routes.decode_json(body))
     except orjson.JSONDecodeError:
         message = None
     return clean_text(message, EXCERPT_LIMIT) if message else None

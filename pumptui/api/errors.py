@@ -32,6 +32,18 @@ class RateLimited(ApiError):
         self.retry_after = retry_after
 
 
+class Blocked(RateLimited):
+    """The host blocked us, openly or in disguise: Cloudflare's `error code: 1015` on swap, an
+    HTML challenge page where JSON was due, a redirect to `static.pump.fun/blocked`, a 403 or 503
+    challenge. Nothing goes to that host until `retry_after` seconds have passed; the body is
+    never read as data. A `RateLimited`, so code that waits out rate limits waits this out too."""
+
+    def __init__(self, message: str = "blocked", *, retry_after: float | None = None,
+                 host: str = "", url: str | None = None) -> None:
+        super().__init__(message, retry_after=retry_after, url=url)
+        self.host = host
+
+
 class AuthRequired(ApiError):
     """401: no token, or the token was rejected or expired."""
 
@@ -41,7 +53,12 @@ class Forbidden(ApiError):
 
 
 class NotFound(ApiError):
-    """404."""
+    """404. `unrouted` is True for the server's own "Cannot GET /path" (no handler: the route
+    itself is gone), False when a handler looked and found nothing ("Coin not found for mint")."""
+
+    def __init__(self, message: str, *, unrouted: bool = False, url: str | None = None) -> None:
+        super().__init__(message, url=url)
+        self.unrouted = unrouted
 
 
 class ServerError(ApiError):

@@ -1,15 +1,20 @@
 """Typed models of what the Pump.fun API returns, built tolerantly at the boundary.
 
-Conversions happen once, here:
-- lamports → SOL (`sol`), raw 6-decimal units → whole tokens (`tokens`); the exact integers the
-  API sent are kept beside them (`lamports`, `raw_tokens`) for scripts that want API units;
-- milliseconds and seconds → float Unix seconds (`*_at` fields);
+Conversions happen once, here, and exactly:
+- SOL as a decimal string ("0.123456789", the 2026 swap API) → integer lamports, whole tokens
+  ("35000.123456") → integer raw 6-decimal units, through `decimal.Decimal`, never a float
+  (`exact_units`); the integers are what the app stores (`lamports`, `raw_tokens`), `sol` and
+  `tokens` are views of them;
+- milliseconds, seconds and ISO-8601 → float Unix seconds (`*_at` fields, `timestamp`);
 - every text field is sanitised (see `sanitize`); the mint and wallet addresses are kept verbatim
   because they are identifiers, but they are checked to be plain base58-ish ASCII.
 
-Parsers (`Coin.from_api` etc.) accept missing fields, nulls, numeric strings and unknown extra
-fields, and raise `ModelError` only when a record lacks what identifies it (a trade without a
-signature, a coin without a mint). `parse_list` skips such records and counts them.
+Parsers (`Coin.from_api`, `Trade.from_swap` etc.) accept missing fields, nulls, numeric strings
+and unknown extra fields. They raise `ModelError` when a record lacks what identifies it (a trade
+without a `tx`, a coin without a mint) or holds an absurd number (NaN, Infinity, a negative
+amount or reserve, more than `MAX_DIGITS` digits): such a number means the record cannot be
+trusted, and a wrong figure on screen is worse than a missing row. `parse_list` skips such
+records and counts them.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
 from pumptui.api.sanitize import (
@@ -31,8 +38,17 @@ from pumptui.api.sanitize import (
 
 LAMPORTS_PER_SOL = 1_000_000_000
 RAW_PER_TOKEN = 1_000_000
+TOKEN_DECIMALS = 6
+SOL_DECIMALS = 9
 TOTAL_SUPPLY_RAW = 1_000_000_000_000_000
+# The bonding curve at launch (program docs): both virtual and real reserves move by the same
+# amounts, so the real token reserves are always the virtual ones minus this constant gap.
+INITIAL_VIRTUAL_TOKEN_RESERVES = 1_073_000_000_000_000
 INITIAL_REAL_TOKEN_RESERVES = 793_100_000_000_000
+INITIAL_VIRTUAL_SOL_RESERVES = 30_000_000_000
+WSOL_MINT = "So11111111111111111111111111111111111111112"
+# No honest amount, reserve or supply has more digits than this (the total supply is 16).
+MAX_DIGITS = 40
 # Timestamps above this are milliseconds (year 33658 in seconds; 1973 in milliseconds).
 _MS_THRESHOLD = 1e12
 _IDENT = re.compile(r"^[1-9A-HJ-NP-Za-km-z]{1,100}$")
@@ -41,7 +57,7 @@ UNCONFIRMED_SLOT = 2**62
 
 
 class ModelError(ValueError):
-    """A record lacks a field that identifies it; it cannot be used at all."""
+    """A record lacks a field that identifies it, or holds an absurd number; it cannot be used."""
 
 
 # -- field readers: each takes the raw value and returns a clean one or a default -----------------
@@ -100,6 +116,78 @@ def as_time(value: Any) -> float | None:
     return number / 1000.0 if number > _MS_THRESHOLD else number
 
 
+def exact_decimal(value: Any, what: str) -> Decimal | None:
+    """A finite, non-negative, reasonably sized number from a decimal string, an int or a
+    float (a float by its shortest repr, so 4.567891234 stays 4.567891234). None when absent;
+    `ModelError` when present but absurd (NaN, Infinity, negative, > `MAX_DIGITS` digits)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ModelError(f"{what} is not a number")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ModelError(f"{what} is not finite")
+        text = repr(value)
+    elif isinstance(value, int):
+        text = str(value) if value.bit_length() < 4 * MAX_DIGITS else "9" * (MAX_DIGITS + 1)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise ModelError(f"{what} is not a number")
+    if len(text) > 2 * MAX_DIGITS + 8:
+        raise ModelError(f"{what} has too many digits")
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise ModelError(f"{what} is not a number") from None
+    if not number.is_finite():
+        raise ModelError(f"{what} is not finite")
+    if number < 0:
+        raise ModelError(f"{what} is negative")
+    if number != 0 and number.adjusted() >= MAX_DIGITS - SOL_DECIMALS:
+        raise ModelError(f"{what} is absurdly large")
+    return number
+
+
+def exact_units(value: Any, decimals: int, what: str) -> int | None:
+    """`value` in whole units (SOL, tokens) → integer base units (lamports, raw), exactly:
+    "0.123456789" SOL → 123456789, "35000.123456" tokens → 35000123456. Digits beyond the
+    base unit (amountSol of a non-SOL pool has 28) round half-even. None when absent."""
+    number = exact_decimal(value, what)
+    if number is None:
+        return None
+    return int((number.scaleb(decimals)).to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def exact_int(value: Any, what: str, default: int = 0) -> int:
+    """An integer count already in base units (lamports, raw reserves); absurd → ModelError."""
+    units = exact_units(value, 0, what)
+    return default if units is None else units
+
+
+def exact_float(value: Any, what: str) -> float | None:
+    """A non-negative display figure (market cap, price); absent → None, absurd → ModelError."""
+    number = exact_decimal(value, what)
+    return None if number is None else float(number)
+
+
+def as_iso_time(value: Any) -> float | None:
+    """Unix seconds from an ISO-8601 time ("2026-10-01T12:00:00.000Z"), or from a number in
+    seconds or milliseconds; None when unreadable."""
+    if isinstance(value, str) and "T" in value:
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            return None
+        return moment.timestamp()
+    return as_time(value)
+
+
 def as_ident(value: Any) -> str | None:
     """An address, mint or signature: kept verbatim, but only if it is plain base58."""
     if isinstance(value, str) and _IDENT.match(value):
@@ -119,6 +207,13 @@ def _require(record: Mapping[str, Any], key: str, what: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Coin:
+    """A coin in the app's units: lamports, raw token units, Unix seconds, SOL and USD figures.
+
+    `market_cap_sol` is 0.0 when it is not known in SOL (a coin quoted in another currency, e.g.
+    USDC: its reserves are not SOL, so nothing is read from them as if they were);
+    `market_cap_usd` is None when the server sent no USD figure.
+    """
+
     mint: str
     name: str = ""
     symbol: str = ""
@@ -128,7 +223,6 @@ class Coin:
     creator_username: str | None = None
     created_at: float | None = None
     last_trade_at: float | None = None
-    king_of_the_hill_at: float | None = None
     last_reply_at: float | None = None
     virtual_sol_reserves: int = 0
     virtual_token_reserves: int = 0
@@ -137,7 +231,7 @@ class Coin:
     total_supply: int = TOTAL_SUPPLY_RAW
     market_cap_sol: float = 0.0
     usd_market_cap: float | None = None
-    ath_market_cap_sol: float | None = None
+    ath_market_cap_usd: float | None = None
     reply_count: int = 0
     complete: bool = False
     nsfw: bool = False
@@ -147,18 +241,53 @@ class Coin:
     twitter: str | None = None
     telegram: str | None = None
     website: str | None = None
+    market_cap_usd: float | None = None
+    ath_at: float | None = None
+    updated_at: float | None = None
+    quote_mint: str | None = None
+    quote_decimals: int = SOL_DECIMALS
+    virtual_quote_reserves: int = 0
+    program: str | None = None
 
     @classmethod
     def from_api(cls, record: Mapping[str, Any]) -> Coin:
         if not isinstance(record, Mapping):
             raise ModelError("coin is not an object")
         mint = _require(record, "mint", "coin")
-        vsol = as_int(record.get("virtual_sol_reserves"))
-        vtok = as_int(record.get("virtual_token_reserves"))
-        market_cap = as_float(record.get("market_cap"), None)
-        if market_cap is None and vtok > 0:
-            supply = as_int(record.get("total_supply"), TOTAL_SUPPLY_RAW)
-            market_cap = vsol / vtok * 1e6 * supply / TOTAL_SUPPLY_RAW
+        quote_mint = as_ident(record.get("quote_mint"))
+        sol_quoted = quote_mint is None or quote_mint == WSOL_MINT
+        complete = as_bool(record.get("complete"))
+        vtok = exact_int(record.get("virtual_token_reserves"), "virtual_token_reserves")
+        real_tok_given = record.get("real_token_reserves")
+        if real_tok_given is None:
+            # /coins rows in 2026 may lack the real reserves: they follow from the virtual ones.
+            real_tok = _real_from_virtual(vtok, INITIAL_VIRTUAL_TOKEN_RESERVES
+                                          - INITIAL_REAL_TOKEN_RESERVES)
+        else:
+            real_tok = exact_int(real_tok_given, "real_token_reserves")
+        supply = exact_int(record.get("total_supply"), "total_supply") or TOTAL_SUPPLY_RAW
+        quote_decimals = as_int(record.get("quote_decimals"), SOL_DECIMALS)
+        if not 0 <= quote_decimals <= 18:
+            raise ModelError("quote_decimals out of range")
+        vquote = exact_int(record.get("virtual_quote_reserves"), "virtual_quote_reserves")
+        if sol_quoted:
+            vsol = exact_int(record.get("virtual_sol_reserves"), "virtual_sol_reserves")
+            real_sol_given = record.get("real_sol_reserves")
+            if real_sol_given is None and not complete:
+                real_sol = _real_from_virtual(vsol, INITIAL_VIRTUAL_SOL_RESERVES)
+            else:
+                real_sol = exact_int(real_sol_given, "real_sol_reserves")
+            market_cap = exact_float(record.get("market_cap"), "market_cap")
+            if market_cap is None and vtok > 0 and not complete:
+                market_cap = vsol / vtok * RAW_PER_TOKEN * supply / TOTAL_SUPPLY_RAW
+        else:
+            # Quoted in another currency (USDC...): the "sol" reserves and market_cap are not
+            # SOL, so they are not read as SOL; the USD figures stand in.
+            vsol = real_sol = 0
+            market_cap = None
+        usd_cap = exact_float(record.get("usd_market_cap"), "usd_market_cap")
+        cap_usd = exact_float(record.get("market_cap_usd"), "market_cap_usd")
+        program = record.get("program") or record.get("protocol")
         return cls(
             mint=mint,
             name=clean_text(record.get("name"), NAME_LIMIT),
@@ -169,40 +298,70 @@ class Coin:
             creator_username=clean_optional(record.get("username"), NAME_LIMIT),
             created_at=as_time(record.get("created_timestamp")),
             last_trade_at=as_time(record.get("last_trade_timestamp")),
-            king_of_the_hill_at=as_time(record.get("king_of_the_hill_timestamp")),
             last_reply_at=as_time(record.get("last_reply")),
             virtual_sol_reserves=vsol,
             virtual_token_reserves=vtok,
-            real_sol_reserves=as_int(record.get("real_sol_reserves")),
-            real_token_reserves=as_int(record.get("real_token_reserves")),
-            total_supply=as_int(record.get("total_supply"), TOTAL_SUPPLY_RAW) or TOTAL_SUPPLY_RAW,
+            real_sol_reserves=real_sol,
+            real_token_reserves=real_tok,
+            total_supply=supply,
             market_cap_sol=market_cap or 0.0,
-            usd_market_cap=as_float(record.get("usd_market_cap"), None),
-            ath_market_cap_sol=as_float(record.get("ath_market_cap"), None),
+            usd_market_cap=usd_cap if usd_cap is not None else cap_usd,
+            ath_market_cap_usd=exact_float(record.get("ath_market_cap"), "ath_market_cap"),
             reply_count=max(0, as_int(record.get("reply_count"))),
-            complete=as_bool(record.get("complete")),
+            complete=complete,
             nsfw=as_bool(record.get("nsfw")),
             is_banned=as_bool(record.get("is_banned")),
             is_currently_live=as_bool(record.get("is_currently_live")),
-            pool=as_ident(record.get("pump_swap_pool")) or as_ident(record.get("raydium_pool")),
+            pool=as_ident(record.get("pump_swap_pool")) or as_ident(record.get("pool_address")),
             twitter=clean_optional(record.get("twitter"), URL_LIMIT),
             telegram=clean_optional(record.get("telegram"), URL_LIMIT),
             website=clean_optional(record.get("website"), URL_LIMIT),
+            market_cap_usd=cap_usd if cap_usd is not None else usd_cap,
+            ath_at=as_time(record.get("ath_market_cap_timestamp")),
+            updated_at=as_time(record.get("updated_at")),
+            quote_mint=quote_mint,
+            quote_decimals=quote_decimals,
+            virtual_quote_reserves=vquote,
+            program=clean_optional(program, 32) if isinstance(program, str) else None,
         )
 
     @property
+    def is_sol_quoted(self) -> bool:
+        """True unless the server said the coin trades against another mint (USDC...)."""
+        return self.quote_mint is None or self.quote_mint == WSOL_MINT
+
+    @property
+    def supply_tokens(self) -> float:
+        return self.total_supply / RAW_PER_TOKEN
+
+    @property
     def price_sol(self) -> float:
-        """SOL per whole token, from the virtual reserves (the curve's spot price)."""
-        if self.virtual_token_reserves <= 0:
-            supply = self.total_supply / RAW_PER_TOKEN
+        """SOL per whole token; 0.0 when not known in SOL.
+
+        On the curve, the spot price of the virtual reserves. A graduated coin's curve is
+        frozen, so its price comes from its market cap instead.
+        """
+        if not self.is_sol_quoted:
+            return 0.0
+        if self.complete or self.virtual_token_reserves <= 0:
+            supply = self.supply_tokens
             return self.market_cap_sol / supply if supply else 0.0
         return (self.virtual_sol_reserves / LAMPORTS_PER_SOL) / (
             self.virtual_token_reserves / RAW_PER_TOKEN
         )
 
     @property
+    def price_usd(self) -> float | None:
+        """USD per whole token from the USD market cap, when the server sent one."""
+        cap = self.market_cap_usd
+        supply = self.supply_tokens
+        return cap / supply if cap is not None and supply else None
+
+    @property
     def progress(self) -> float:
-        """Bonding-curve progress towards graduation, 0.0 to 1.0."""
+        """Bonding-curve progress towards graduation, 0.0 to 1.0: the share of the 793.1 M
+        curve tokens sold (the real token reserves are derived from the virtual ones when a
+        listing leaves them out, so a live coin never reads as 100 %)."""
         if self.complete:
             return 1.0
         if self.real_token_reserves <= 0 and self.virtual_token_reserves <= 0:
@@ -214,8 +373,10 @@ class Coin:
     def real_sol(self) -> float:
         return self.real_sol_reserves / LAMPORTS_PER_SOL
 
-    def to_api(self) -> dict[str, Any]:
-        """The fields in the API's own names and units (lamports, raw units, milliseconds)."""
+    def to_json(self) -> dict[str, Any]:
+        """The coin as pumptui prints it (`pumptui coins --json`, `watch --json`): stable keys
+        in the app's units — lamports and raw units as integers, times in Unix seconds, market
+        caps in SOL (`market_cap_sol`) and USD (`market_cap_usd`, `ath_market_cap_usd`)."""
         return {
             "mint": self.mint,
             "name": self.name,
@@ -224,32 +385,48 @@ class Coin:
             "image_uri": self.image_uri,
             "creator": self.creator,
             "username": self.creator_username,
-            "created_timestamp": _ms(self.created_at),
-            "last_trade_timestamp": _ms(self.last_trade_at),
-            "king_of_the_hill_timestamp": _ms(self.king_of_the_hill_at),
-            "last_reply": _ms(self.last_reply_at),
+            "created_at": self.created_at,
+            "last_trade_at": self.last_trade_at,
+            "last_reply_at": self.last_reply_at,
+            "updated_at": self.updated_at,
             "virtual_sol_reserves": self.virtual_sol_reserves,
             "virtual_token_reserves": self.virtual_token_reserves,
             "real_sol_reserves": self.real_sol_reserves,
             "real_token_reserves": self.real_token_reserves,
             "total_supply": self.total_supply,
-            "market_cap": self.market_cap_sol,
-            "usd_market_cap": self.usd_market_cap,
-            "ath_market_cap": self.ath_market_cap_sol,
+            "market_cap_sol": self.market_cap_sol if self.is_sol_quoted else None,
+            "market_cap_usd": self.market_cap_usd,
+            "ath_market_cap_usd": self.ath_market_cap_usd,
+            "price_sol": self.price_sol if self.is_sol_quoted else None,
+            "progress": self.progress,
             "reply_count": self.reply_count,
             "complete": self.complete,
             "nsfw": self.nsfw,
             "is_banned": self.is_banned,
             "is_currently_live": self.is_currently_live,
-            "pump_swap_pool": self.pool,
+            "pool": self.pool,
+            "program": self.program,
+            "quote_mint": self.quote_mint,
+            "quote_decimals": self.quote_decimals,
             "twitter": self.twitter,
             "telegram": self.telegram,
             "website": self.website,
         }
 
+    # The 2025 name, kept for callers not yet moved to `to_json`.
+    to_api = to_json
+
+
+def _real_from_virtual(virtual: int, gap: int) -> int:
+    return max(0, virtual - gap) if virtual > 0 else 0
+
 
 @dataclass(frozen=True, slots=True)
 class Trade:
+    """One trade in the app's units. `slot`/`tx_index` come from the swap API's `slotIndexId`
+    (first 12 digits the slot, the rest the position in it); `cursor` is the `nextCursor` a page
+    ending at this trade would carry, so a follower can resume from it."""
+
     signature: str
     mint: str
     is_buy: bool
@@ -260,36 +437,45 @@ class Trade:
     tx_index: int = 0
     user: str | None = None
     username: str | None = None
-    # Only on the site-wide /trades/latest.
-    symbol: str | None = None
-    image_uri: str | None = None
     # Set on a trade known only from a push message (no slot, `timestamp` = when it was
     # received): its arrival number, which orders it after every confirmed trade. The REST copy
     # of the same signature later replaces it (`TradeConfirmed`).
     pushed_seq: int | None = None
+    cursor: str | None = None
+    program: str | None = None
+    usd: float | None = None
 
     @classmethod
-    def from_api(cls, record: Mapping[str, Any]) -> Trade:
+    def from_swap(cls, record: Mapping[str, Any], mint: str) -> Trade:
+        """A row of `GET swap /v2/coins/{mint}/trades` (the mint is the route's, not the row's)."""
         if not isinstance(record, Mapping):
             raise ModelError("trade is not an object")
-        signature = _require(record, "signature", "trade")
-        mint = _require(record, "mint", "trade")
-        timestamp = as_time(record.get("timestamp"))
+        signature = _require(record, "tx", "trade")
+        slot, tx_index, slot_index_id = split_slot_index_id(record.get("slotIndexId"))
+        timestamp = as_iso_time(record.get("timestamp"))
         if timestamp is None:
             raise ModelError("trade without a timestamp")
+        kind = record.get("type")
+        if kind not in ("buy", "sell"):
+            raise ModelError("trade is neither a buy nor a sell")
+        lamports = exact_units(record.get("amountSol"), SOL_DECIMALS, "amountSol")
+        raw = exact_units(record.get("baseAmount"), TOKEN_DECIMALS, "baseAmount")
+        if lamports is None or raw is None:
+            raise ModelError("trade without amounts")
+        program = record.get("program")
         return cls(
             signature=signature,
             mint=mint,
-            is_buy=as_bool(record.get("is_buy")),
-            lamports=max(0, as_int(record.get("sol_amount"))),
-            raw_tokens=max(0, as_int(record.get("token_amount"))),
+            is_buy=kind == "buy",
+            lamports=lamports,
+            raw_tokens=raw,
             timestamp=timestamp,
-            slot=as_int(record.get("slot")),
-            tx_index=as_int(record.get("tx_index")),
-            user=as_ident(record.get("user")),
-            username=clean_optional(record.get("username"), NAME_LIMIT),
-            symbol=clean_optional(record.get("symbol"), SYMBOL_LIMIT),
-            image_uri=clean_optional(record.get("image_uri"), URL_LIMIT),
+            slot=slot,
+            tx_index=tx_index,
+            user=as_ident(record.get("userAddress")),
+            cursor=f"{slot_index_id}-{round(timestamp * 1000)}",
+            program=clean_optional(program, 32) if isinstance(program, str) else None,
+            usd=exact_float(record.get("amountUsd"), "amountUsd"),
         )
 
     @property
@@ -307,30 +493,14 @@ class Trade:
 
     @classmethod
     def from_push(cls, message: Mapping[str, Any], *, received_at: float, seq: int) -> Trade:
-        """A trade from a PumpPortal message: amounts in human units (floats), no timestamp and
-        no slot, so the receive time and the arrival number stand in until the REST copy."""
-        if not isinstance(message, Mapping):
-            raise ModelError("push message is not an object")
-        signature = _require(message, "signature", "pushed trade")
-        mint = _require(message, "mint", "pushed trade")
-        kind = message.get("txType")
-        if kind not in ("buy", "sell"):
-            raise ModelError("pushed trade is neither a buy nor a sell")
-        sol = as_float(message.get("solAmount"), None)
-        tokens = as_float(message.get("tokenAmount"), None)
-        if sol is None or tokens is None or sol < 0 or tokens < 0:
-            raise ModelError("pushed trade without amounts")
-        return cls(
-            signature=signature,
-            mint=mint,
-            is_buy=kind == "buy",
-            # Floats carry 15 significant digits: enough to give back the exact integers.
-            lamports=round(sol * LAMPORTS_PER_SOL),
-            raw_tokens=round(tokens * RAW_PER_TOKEN),
-            timestamp=received_at,
-            user=as_ident(message.get("traderPublicKey")),
-            pushed_seq=seq,
-        )
+        """A trade from a PumpPortal message (kept for the live layer until it calls
+        `routes.read_pumpportal`, which this delegates to)."""
+        from pumptui.api.routes import read_pumpportal  # routes imports this module
+
+        pushed = read_pumpportal(message)
+        if not isinstance(pushed, PushTrade):
+            raise ModelError("push message is not a trade")
+        return pushed.to_trade(received_at=received_at, seq=seq)
 
     @property
     def provisional(self) -> bool:
@@ -344,7 +514,11 @@ class Trade:
             return (UNCONFIRMED_SLOT, self.pushed_seq, self.timestamp, self.signature)
         return (self.slot, self.tx_index, self.timestamp, self.signature)
 
-    def to_api(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
+        """The trade as pumptui prints it (`watch --json`): the 2025 keys kept with the same
+        units — `sol_amount` lamports, `token_amount` raw units, `timestamp` Unix seconds,
+        `slot`, `tx_index` — plus `cursor`, `program` and `usd`. A pushed trade has
+        `provisional: true` and null `slot`/`tx_index`/`cursor` (not known yet)."""
         data: dict[str, Any] = {
             "signature": self.signature,
             "mint": self.mint,
@@ -356,14 +530,331 @@ class Trade:
             "timestamp": int(self.timestamp),
             "slot": self.slot,
             "tx_index": self.tx_index,
+            "cursor": self.cursor,
+            "program": self.program,
+            "usd": self.usd,
         }
-        if self.symbol is not None:
-            data["symbol"] = self.symbol
         if self.pushed_seq is not None:
-            # Not known yet: a pushed trade has no slot, and its time is when it was received.
-            data["slot"] = data["tx_index"] = None
+            data["slot"] = data["tx_index"] = data["cursor"] = None
             data["provisional"] = True
         return data
+
+    # The 2025 name, kept for callers not yet moved to `to_json`.
+    to_api = to_json
+
+
+SLOT_DIGITS = 12
+
+
+def split_slot_index_id(value: Any) -> tuple[int, int, str]:
+    """`slotIndexId` → (slot, position in the slot, the id as sent). The first 12 digits are
+    the slot (zero-padded), the rest the position; lengths of 22 and 26 have been seen."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if (not isinstance(value, str) or not value.isascii() or not value.isdigit()
+            or not SLOT_DIGITS <= len(value) <= MAX_DIGITS):
+        raise ModelError("trade without a valid slotIndexId")
+    rest = value[SLOT_DIGITS:]
+    return int(value[:SLOT_DIGITS]), int(rest) if rest else 0, value
+
+
+@dataclass(frozen=True, slots=True)
+class TradePage:
+    """One page of a coin's trades. `items` newest first; `next_cursor` continues to older
+    trades (None at the end of history); `unchanged` means a 304 (`items` empty)."""
+
+    items: list[Trade]
+    next_cursor: str | None = None
+    has_more: bool = False
+    skipped: int = 0
+    unchanged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Candle:
+    """One OHLCV bucket, start in Unix seconds. Prices per whole token and volume in `currency`
+    (SOL or USD); `volume_sol` holds the volume of a SOL series, `volume_usd` of a USD one."""
+
+    mint: str
+    start: float
+    open: float
+    high: float
+    low: float
+    close: float
+    volume_sol: float = 0.0
+    seconds: int = 60
+    currency: str = "SOL"
+    volume_usd: float = 0.0
+
+    @classmethod
+    def from_swap(
+        cls, record: Mapping[str, Any], *, mint: str, seconds: int, currency: str = "SOL"
+    ) -> Candle:
+        """A row of the swap API's candles: `{timestamp ms, open, high, low, close, volume}`,
+        values decimal strings, in the currency asked for."""
+        if not isinstance(record, Mapping):
+            raise ModelError("candle is not an object")
+        start = as_time(record.get("timestamp"))
+        if start is None:
+            raise ModelError("candle without a timestamp")
+        prices = [exact_float(record.get(k), k) for k in ("open", "high", "low", "close")]
+        if any(p is None for p in prices):
+            raise ModelError("candle without prices")
+        o, h, low, c = (p or 0.0 for p in prices)
+        volume = exact_float(record.get("volume"), "volume") or 0.0
+        usd = currency.upper() == "USD"
+        return cls(
+            mint=mint,
+            start=start,
+            open=o,
+            high=max(o, h, low, c),
+            low=min(o, h, low, c),
+            close=c,
+            volume_sol=0.0 if usd else volume,
+            seconds=seconds,
+            currency="USD" if usd else "SOL",
+            volume_usd=volume if usd else 0.0,
+        )
+
+    @property
+    def volume(self) -> float:
+        """The volume in the series' own currency."""
+        return self.volume_usd if self.currency == "USD" else self.volume_sol
+
+
+ACTIVITY_WINDOWS = ("1m", "5m", "1h", "6h", "24h")
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityWindow:
+    """Trading in one window (`5m`, `1h`, ...): counts, USD volumes, price change in percent."""
+
+    num_txs: int = 0
+    volume_usd: float = 0.0
+    num_users: int = 0
+    num_buys: int = 0
+    num_sells: int = 0
+    buy_volume_usd: float = 0.0
+    sell_volume_usd: float = 0.0
+    num_buyers: int = 0
+    num_sellers: int = 0
+    price_change_percent: float | None = None
+
+    @classmethod
+    def from_api(cls, record: Mapping[str, Any]) -> ActivityWindow:
+        if not isinstance(record, Mapping):
+            raise ModelError("activity window is not an object")
+
+        def count(key: str) -> int:
+            return exact_int(record.get(key), key)
+
+        def usd(key: str) -> float:
+            return exact_float(record.get(key), key) or 0.0
+
+        change = as_float(record.get("priceChangePercent"), None)  # may be negative
+        return cls(
+            num_txs=count("numTxs"),
+            volume_usd=usd("volumeUSD"),
+            num_users=count("numUsers"),
+            num_buys=count("numBuys"),
+            num_sells=count("numSells"),
+            buy_volume_usd=usd("buyVolumeUSD"),
+            sell_volume_usd=usd("sellVolumeUSD"),
+            num_buyers=count("numBuyers"),
+            num_sellers=count("numSellers"),
+            price_change_percent=change,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MarketActivity:
+    """A coin's activity per window; a window is missing when the server had none (null)."""
+
+    mint: str
+    windows: Mapping[str, ActivityWindow] = field(default_factory=dict)
+
+    @classmethod
+    def from_api(cls, record: Mapping[str, Any], mint: str) -> MarketActivity:
+        if not isinstance(record, Mapping):
+            raise ModelError("market activity is not an object")
+        windows: dict[str, ActivityWindow] = {}
+        for key, value in record.items():
+            if isinstance(key, str) and key in ACTIVITY_WINDOWS and value is not None:
+                windows[key] = ActivityWindow.from_api(value)
+        return cls(mint, windows)
+
+    def window(self, name: str) -> ActivityWindow | None:
+        return self.windows.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class TopHolder:
+    """One of a coin's largest holders; `tokens` in whole tokens (the API's `amount`)."""
+
+    address: str
+    tokens: float
+    is_dev: bool = False
+    is_sniper: bool = False
+    is_bundler: bool = False
+    entered_at: float | None = None
+
+    @classmethod
+    def from_api(cls, record: Mapping[str, Any]) -> TopHolder:
+        if not isinstance(record, Mapping):
+            raise ModelError("holder is not an object")
+        return cls(
+            address=_require(record, "address", "holder"),
+            tokens=exact_float(record.get("amount"), "amount") or 0.0,
+            is_dev=as_bool(record.get("isDev")),
+            is_sniper=as_bool(record.get("isSniper")),
+            is_bundler=as_bool(record.get("isBundler")),
+            entered_at=as_iso_time(record.get("enteredAt")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HolderStats:
+    """Who holds a coin. Percentages 0–100; None where the server sent null (non-pump coins)."""
+
+    mint: str
+    total_holders: int | None = None
+    top10_percent: float | None = None
+    dev_percent: float | None = None
+    snipers_percent: float | None = None
+    bundlers_percent: float | None = None
+    total_fees_sol: float | None = None
+    as_of: float | None = None
+
+    @classmethod
+    def from_api(cls, record: Mapping[str, Any], mint: str) -> HolderStats:
+        if not isinstance(record, Mapping):
+            raise ModelError("holder stats are not an object")
+        total = record.get("totalHolders")
+        return cls(
+            mint=as_ident(record.get("mint")) or mint,
+            total_holders=None if total is None else exact_int(total, "totalHolders"),
+            top10_percent=_percent(record.get("top10HoldersPercent")),
+            dev_percent=_percent(record.get("devHoldingsPercent")),
+            snipers_percent=_percent(record.get("snipersHoldingsPercent")),
+            bundlers_percent=_percent(record.get("bundlersHoldingsPercent")),
+            total_fees_sol=exact_float(record.get("totalFeesSol"), "totalFeesSol"),
+            as_of=as_iso_time(record.get("asOf")),
+        )
+
+
+def _percent(value: Any) -> float | None:
+    number = exact_float(value, "percent")
+    if number is not None and number > 100.0 + 1e-9:
+        raise ModelError("a percentage above 100")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class SolPrice:
+    """SOL in USD; `stale` is the server's own flag and should be shown."""
+
+    usd: float
+    as_of: float | None = None
+    stale: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BoardEntry:
+    """One coin on an advanced-indexer board (`new`, `graduating`, `graduated`): a per-coin
+    aggregate, not a trade. Market cap and volume in USD, age in seconds, percentages 0–100."""
+
+    mint: str
+    name: str = ""
+    symbol: str = ""
+    image_uri: str | None = None
+    market_cap_usd: float | None = None
+    age_seconds: float | None = None
+    curve_percent: float | None = None
+    volume_usd_5m: float | None = None
+    txs_5m: int | None = None
+    buys: int | None = None
+    sells: int | None = None
+    txs: int | None = None
+    holders: int | None = None
+    top10_percent: float | None = None
+    dev_percent: float | None = None
+    snipers: int | None = None
+    dev_wallet: str | None = None
+    graduated_at: float | None = None
+    program: str | None = None
+    chain: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PushCreate:
+    """PumpPortal `txType: create`: a launch. Amounts exact from the message's floats."""
+
+    signature: str
+    mint: str
+    creator: str | None
+    name: str
+    symbol: str
+    uri: str | None
+    initial_buy_raw: int | None
+    lamports: int | None
+    virtual_sol_reserves: int | None
+    virtual_token_reserves: int | None
+    market_cap_sol: float | None
+    pool: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PushTrade:
+    """PumpPortal `txType: buy|sell`. No time and no slot: the receiver supplies them."""
+
+    signature: str
+    mint: str
+    is_buy: bool
+    lamports: int
+    raw_tokens: int
+    trader: str | None
+    virtual_sol_reserves: int | None
+    virtual_token_reserves: int | None
+    market_cap_sol: float | None
+    pool: str | None
+
+    def to_trade(self, *, received_at: float, seq: int) -> Trade:
+        """A provisional `Trade`: the receive time and the arrival number stand in for the
+        block time and the slot until the REST copy of the same signature replaces it."""
+        return Trade(
+            signature=self.signature,
+            mint=self.mint,
+            is_buy=self.is_buy,
+            lamports=self.lamports,
+            raw_tokens=self.raw_tokens,
+            timestamp=received_at,
+            user=self.trader,
+            pushed_seq=seq,
+            program=self.pool,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PushMigration:
+    """PumpPortal `txType: migrate`: the coin left its curve (fields beyond the mint unknown)."""
+
+    mint: str
+    signature: str | None = None
+    pool: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PushAck:
+    """`{"message": "Successfully subscribed…"}`: the oldest command waiting was accepted."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class PushError:
+    """`{"errors": "…"}`: the oldest command waiting was refused (e.g. no API key)."""
+
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,82 +916,6 @@ class Reply:
             "signature": self.signature,
             "is_buy": self.is_buy,
             "sol_amount": self.lamports,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Candle:
-    """One OHLCV bucket. Prices in SOL per whole token, volume in SOL, start in Unix seconds."""
-
-    mint: str
-    start: float
-    open: float
-    high: float
-    low: float
-    close: float
-    volume_sol: float = 0.0
-    seconds: int = 60
-
-    @classmethod
-    def from_api(cls, record: Mapping[str, Any], seconds: int = 60) -> Candle:
-        if not isinstance(record, Mapping):
-            raise ModelError("candle is not an object")
-        mint = _require(record, "mint", "candle")
-        start = as_time(record.get("timestamp"))
-        if start is None:
-            raise ModelError("candle without a timestamp")
-        prices = [as_float(record.get(k), None) for k in ("open", "high", "low", "close")]
-        if any(p is None for p in prices):
-            raise ModelError("candle without prices")
-        o, h, low, c = (float(p) for p in prices)  # type: ignore[arg-type]
-        return cls(
-            mint=mint,
-            start=start,
-            open=o,
-            high=max(o, h, low, c),
-            low=min(o, h, low, c),
-            close=c,
-            volume_sol=max(0, as_int(record.get("volume"))) / LAMPORTS_PER_SOL,
-            seconds=seconds,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class CoinMetadata:
-    mint: str
-    name: str = ""
-    symbol: str = ""
-    description: str = ""
-    image: str | None = None
-    twitter: str | None = None
-    telegram: str | None = None
-    website: str | None = None
-
-    @classmethod
-    def from_api(cls, record: Mapping[str, Any]) -> CoinMetadata:
-        if not isinstance(record, Mapping):
-            raise ModelError("metadata is not an object")
-        return cls(
-            mint=_require(record, "mint", "metadata"),
-            name=clean_text(record.get("name"), NAME_LIMIT),
-            symbol=clean_text(record.get("symbol"), SYMBOL_LIMIT),
-            description=clean_text(record.get("description"), TEXT_LIMIT, multiline=True),
-            image=clean_optional(record.get("image") or record.get("image_uri"), URL_LIMIT),
-            twitter=clean_optional(record.get("twitter"), URL_LIMIT),
-            telegram=clean_optional(record.get("telegram"), URL_LIMIT),
-            website=clean_optional(record.get("website"), URL_LIMIT),
-        )
-
-    def to_api(self) -> dict[str, Any]:
-        return {
-            "mint": self.mint,
-            "name": self.name,
-            "symbol": self.symbol,
-            "description": self.description,
-            "image": self.image,
-            "twitter": self.twitter,
-            "telegram": self.telegram,
-            "website": self.website,
         }
 
 

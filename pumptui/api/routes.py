@@ -1,36 +1,80 @@
-"""Every path, parameter and JSON shape of the Pump.fun API, in one place.
+"""Every path, parameter and JSON shape of the Pump.fun API, in one place: HTTP and sockets.
 
-The service drifts (routes have moved between hosts and versions before), so nothing outside this
-module spells a path, a query parameter name or a response key. A `Route` says what to send; the
-`read_*` functions say how to find the useful part of what comes back, tolerating the shapes that
-have been seen in the wild (bare or wrapped lists, bare booleans or `{"isAdmin": ...}`, ...).
+The service drifts (in 2026 most 2025 routes died and reads moved to three hosts), so nothing
+outside this module spells a path, a query parameter name, a response key or a socket message.
+A `Route` says what to send and which rate-limit bucket it draws on; the `read_*` functions say
+how to find the useful part of what comes back; the PumpPortal and trenches functions build the
+messages to send and turn each message received into a typed value, so `live` never parses a
+wire message.
+
+Reference: `pumpfun-api-2026.md` (today's API); `pumpfun-api.md` for what did not change (login
+signing, ETags, the social routes kept until their replacement lands).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from pumptui.api.models import as_bool, as_float, as_ident, as_int, unwrap_list
+import orjson
+
+from pumptui.api.models import (
+    ACTIVITY_WINDOWS,
+    SOL_DECIMALS,
+    TOKEN_DECIMALS,
+    BoardEntry,
+    ModelError,
+    PushAck,
+    PushCreate,
+    PushError,
+    PushMigration,
+    PushTrade,
+    SolPrice,
+    as_bool,
+    as_float,
+    as_ident,
+    as_int,
+    as_time,
+    exact_float,
+    exact_int,
+    exact_units,
+    unwrap_list,
+)
+from pumptui.api.sanitize import (
+    NAME_LIMIT,
+    SYMBOL_LIMIT,
+    URL_LIMIT,
+    clean_optional,
+    clean_text,
+)
 
 
 class Host(Enum):
-    """Which base URL a route lives on."""
+    """Which base URL a route lives on (reference §1)."""
 
-    FRONTEND = "frontend"
-    ADVANCED = "advanced"
+    FRONTEND = "frontend"  # frontend-api-v3: coins, holders, users, auth, SOL price
+    SWAP = "swap"  # swap-api: trades, candles, market activity, ATH
+    INDEXER = "indexer"  # advanced-indexer: boards, /ws/trenches
+
+
+# swap's limit is one Cloudflare rule over every route and mint: one group.
+SWAP_GROUP = "swap"
+INDEXER_GROUP = "indexer"
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
     """One request to make.
 
-    `retry_safe` says whether sending it twice has the same effect as sending it once (reads, and
-    writes that set a state); only those are retried after an answer may have been lost.
-    `auth` says whether the route is useless without a token.
+    `group` is the rate-limit bucket it draws on within its host (v3 counts per route group,
+    reference §2; swap and the indexer have one each). `retry_safe` says whether sending it
+    twice has the same effect as once; only those are retried after an answer may have been
+    lost. `auth` says whether the route is useless without a token. `label` names the route
+    without its arguments ("GET /coins-v3/{mint}"), for messages about a route that moved.
     """
 
     method: str
@@ -40,11 +84,17 @@ class Route:
     json: Any = None
     retry_safe: bool = True
     auth: bool = False
+    group: str = "coins"
+    label: str = ""
 
     @property
     def cacheable(self) -> bool:
         """Only GETs carry ETags worth remembering."""
         return self.method == "GET"
+
+    @property
+    def name(self) -> str:
+        return self.label or f"{self.method} {self.path}"
 
 
 def _segment(value: str | int) -> str:
@@ -56,17 +106,34 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-# -- coins -------------------------------------------------------------------------------------
+def _swap(method: str, path: str, label: str, **options: Any) -> Route:
+    return Route(method, path, host=Host.SWAP, group=SWAP_GROUP, label=label, **options)
+
+
+# -- views with a fallback ---------------------------------------------------------------------
+# A view is one thing the app reads that more than one route serves. The client uses the first
+# route until the server says it has no handler for it ("Cannot GET"), then the next one for the
+# rest of the session.
+
+VIEW_COIN = "coin"
+VIEW_CANDLES = "candles"
+VIEW_SEARCH = "search"
+
+
+# -- coins (v3) --------------------------------------------------------------------------------
 
 COIN_SORTS = (
     "created_timestamp",
-    "last_trade_timestamp",
-    "last_reply",
-    "reply_count",
     "market_cap",
-    "currently_live",
+    "ath_market_cap",
+    "reply_count",
+    "last_reply",
+    "last_trade_timestamp",
 )
 ORDERS = ("ASC", "DESC")
+# `/coins` silently clamps `limit` to 70 and answers [] beyond offset+limit ≈ 1000.
+COINS_PAGE_LIMIT = 70
+COINS_DEPTH = 1000
 BULK_LIMIT = 100
 
 
@@ -87,7 +154,7 @@ def coins(
         raise ValueError("order is ASC or DESC")
     params: dict[str, str | int] = {
         "offset": max(0, offset),
-        "limit": max(1, limit),
+        "limit": max(1, min(limit, COINS_PAGE_LIMIT)),
         "sort": sort,
         "order": order.upper(),
         "includeNsfw": _flag(include_nsfw),
@@ -98,31 +165,30 @@ def coins(
         params["creator"] = creator
     if complete is not None:
         params["complete"] = _flag(complete)
-    return Route("GET", "/coins", params=params)
+    return Route("GET", "/coins", params=params, label="GET /coins")
 
 
-def latest_coin() -> Route:
-    return Route("GET", "/coins/latest")
+def coin(mint: str) -> tuple[Route, ...]:
+    """One coin: `/coins-v3/{mint}`, falling back to `/coins-v2/{mint}` (same keys)."""
+    return (
+        Route("GET", f"/coins-v3/{_segment(mint)}", label="GET /coins-v3/{mint}"),
+        Route("GET", f"/coins-v2/{_segment(mint)}", label="GET /coins-v2/{mint}"),
+    )
 
 
-def coin(mint: str) -> Route:
-    return Route("GET", f"/coins/{_segment(mint)}")
-
-
-def king_of_the_hill(*, include_nsfw: bool) -> Route:
-    return Route("GET", "/coins/king-of-the-hill", params={"includeNsfw": _flag(include_nsfw)})
-
-
-def search_coins(term: str, *, limit: int, offset: int, include_nsfw: bool) -> Route:
-    params: dict[str, str | int] = {
-        "searchTerm": term,
-        "limit": max(1, limit),
-        "offset": max(0, offset),
-        "sort": "market_cap",
-        "order": "DESC",
-        "includeNsfw": _flag(include_nsfw),
-    }
-    return Route("GET", "/coins/search", params=params)
+def search_coins(term: str, *, limit: int, offset: int, include_nsfw: bool) -> tuple[Route, ...]:
+    """`/coins?searchTerm=` (what the site uses), falling back to `/coins/search-unrestricted`."""
+    primary = coins(offset=offset, limit=limit, sort="market_cap", order="DESC",
+                    include_nsfw=include_nsfw, search=term)
+    fallback = Route(
+        "GET",
+        "/coins/search-unrestricted",
+        params={"searchTerm": term, "limit": max(1, min(limit, 100)), "offset": max(0, offset),
+                "includeNsfw": _flag(include_nsfw)},
+        label="GET /coins/search-unrestricted",
+    )
+    return (Route(primary.method, primary.path, params=primary.params,
+                  label="GET /coins?searchTerm="), fallback)
 
 
 def bookmarked_coins(bookmark_id: str, *, limit: int, offset: int, include_nsfw: bool) -> Route:
@@ -135,49 +201,160 @@ def bookmarked_coins(bookmark_id: str, *, limit: int, offset: int, include_nsfw:
 
 
 def coins_by_mints(mints: Sequence[str]) -> Route:
-    """A read sent as POST: repeating it is harmless."""
+    """A read sent as POST: repeating it is harmless. Its own v3 group (30/min)."""
     _check_bulk(mints)
-    return Route("POST", "/coins/mints", host=Host.ADVANCED, json={"mints": list(mints)})
-
-
-def metadatas(mints: Sequence[str]) -> Route:
-    _check_bulk(mints)
-    return Route("POST", "/coins/metadatas", host=Host.ADVANCED, json={"mints": list(mints)})
-
-
-# -- trades and candles ------------------------------------------------------------------------
-
-TRADES_PAGE_LIMIT = 200
-
-
-def latest_trade() -> Route:
-    return Route("GET", "/trades/latest")
-
-
-def trades(mint: str, *, limit: int, offset: int, minimum_size_lamports: int) -> Route:
-    params: dict[str, str | int] = {
-        "limit": max(1, min(limit, TRADES_PAGE_LIMIT)),
-        "offset": max(0, offset),
-        "minimumSize": max(0, minimum_size_lamports),
-    }
-    return Route("GET", f"/trades/all/{_segment(mint)}", params=params)
-
-
-def trade_count(mint: str, *, minimum_size_lamports: int) -> Route:
     return Route(
-        "GET",
-        f"/trades/count/{_segment(mint)}",
-        params={"minimumSize": max(0, minimum_size_lamports)},
+        "POST",
+        "/coins-v2/mints",
+        json={"mints": list(mints), "includeNsfw": True, "include_nsfw": True},
+        group="coins-v2-mints",
+        label="POST /coins-v2/mints",
     )
 
 
-def candles(mint: str, *, timeframe_minutes: int, offset: int, limit: int) -> Route:
+# -- holders and price (v3) --------------------------------------------------------------------
+
+
+def top_holders(mint: str) -> Route:
+    return Route("GET", f"/coins/top-holders-v2/{_segment(mint)}",
+                 label="GET /coins/top-holders-v2/{mint}")
+
+
+def holder_stats(mint: str) -> Route:
+    return Route("GET", f"/coins/holder-stats/{_segment(mint)}",
+                 label="GET /coins/holder-stats/{mint}")
+
+
+def holder_count(mint: str) -> Route:
+    return Route("GET", f"/token-holders/{_segment(mint)}/count", group="token-holders",
+                 label="GET /token-holders/{mint}/count")
+
+
+def sol_price() -> Route:
+    return Route("GET", "/sol-price", group="sol-price", label="GET /sol-price")
+
+
+# -- trades, candles and stats (swap) ----------------------------------------------------------
+
+TRADES_PAGE_LIMIT = 100
+# `cursor=<22 zeros>-<ms>` seeks to the trades older than that time.
+SEEK_PREFIX = "0" * 22
+
+
+def trades(
+    mint: str,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    min_sol: float | None = None,
+    program: str | None = None,
+    user: str | None = None,
+) -> Route:
+    """Newest first; `cursor` (a page's `nextCursor`) is exclusive. `minSolAmount`'s unit is
+    unconfirmed (reference §6.3): it is sent as SOL, as the site sends `0`."""
+    params: dict[str, str | int] = {"limit": max(1, min(limit, TRADES_PAGE_LIMIT))}
+    if cursor:
+        params["cursor"] = cursor
+    if min_sol is not None and min_sol > 0:
+        params["minSolAmount"] = format(min_sol, "f")
+    if program:
+        params["program"] = program
+    if user:
+        params["userAddress"] = user
+    return _swap("GET", f"/v2/coins/{_segment(mint)}/trades", "GET /v2/coins/{mint}/trades",
+                 params=params)
+
+
+def seek_cursor(before_ms: int) -> str:
+    """A cursor that starts at the newest trade older than `before_ms` (epoch milliseconds)."""
+    return f"{SEEK_PREFIX}-{max(0, int(before_ms))}"
+
+
+CANDLE_INTERVALS = {
+    "1s": 1, "15s": 15, "30s": 30, "1m": 60, "5m": 300, "15m": 900, "30m": 1800,
+    "1h": 3600, "4h": 14400, "6h": 21600, "12h": 43200, "24h": 86400,
+}
+CANDLES_LIMIT = 1000
+CURRENCIES = ("SOL", "USD")
+
+
+def interval_seconds(interval: str) -> int:
+    try:
+        return CANDLE_INTERVALS[interval]
+    except KeyError:
+        raise ValueError(
+            f"unknown interval {interval!r}; one of {', '.join(CANDLE_INTERVALS)}"
+        ) from None
+
+
+def candles(
+    mint: str,
+    *,
+    interval: str,
+    limit: int,
+    currency: str = "SOL",
+    created_ms: int | None = None,
+) -> tuple[Route, ...]:
+    """The newest `limit` non-empty buckets, oldest first: v2, falling back to v1."""
+    interval_seconds(interval)
+    currency = currency.upper()
+    if currency not in CURRENCIES:
+        raise ValueError("currency is SOL or USD")
     params: dict[str, str | int] = {
-        "offset": max(0, offset),
-        "limit": max(1, limit),
-        "timeframe": max(1, timeframe_minutes),
+        "interval": interval,
+        "limit": max(1, min(limit, CANDLES_LIMIT)),
+        "currency": currency,
     }
-    return Route("GET", f"/candlesticks/{_segment(mint)}", params=params)
+    v1 = _swap("GET", f"/v1/coins/{_segment(mint)}/candles", "GET /v1/coins/{mint}/candles",
+               params=dict(params))
+    if created_ms is not None:
+        params["createdTs"] = max(0, int(created_ms))
+    v2 = _swap("GET", f"/v2/coins/{_segment(mint)}/candles", "GET /v2/coins/{mint}/candles",
+               params=params)
+    return (v2, v1)
+
+
+def market_activity(mint: str) -> Route:
+    return _swap("GET", f"/v1/coins/{_segment(mint)}/market-activity",
+                 "GET /v1/coins/{mint}/market-activity")
+
+
+ACTIVITY_BATCH_LIMIT = 50
+ACTIVITY_METRICS = (
+    "numTxs", "volumeUSD", "numUsers", "numBuys", "numSells", "buyVolumeUSD", "sellVolumeUSD",
+    "numBuyers", "numSellers", "priceChangePercent",
+)
+
+
+def market_activity_batch(mints: Sequence[str], intervals: Sequence[str] = ()) -> Route:
+    """Up to 50 coins for one request of swap's budget: a read, safe to repeat."""
+    if not mints:
+        raise ValueError("a batch needs at least one mint")
+    if len(mints) > ACTIVITY_BATCH_LIMIT:
+        raise ValueError(f"at most {ACTIVITY_BATCH_LIMIT} mints per batch, not {len(mints)}")
+    wanted = list(intervals) or [w for w in ACTIVITY_WINDOWS if w != "1m"]
+    return _swap(
+        "POST", "/v1/coins/market-activity/batch", "POST /v1/coins/market-activity/batch",
+        json={"addresses": list(mints), "intervals": wanted, "metrics": list(ACTIVITY_METRICS)},
+    )
+
+
+def ath(mint: str) -> Route:
+    return _swap("GET", f"/v1/coins/{_segment(mint)}/ath", "GET /v1/coins/{mint}/ath",
+                 params={"currency": "USD"})
+
+
+# -- boards (advanced indexer) -----------------------------------------------------------------
+
+BOARDS = ("new", "graduating", "graduated", "movers")
+
+
+def board(name: str, *, offset: int = 0, limit: int = 50) -> Route:
+    if name not in BOARDS:
+        raise ValueError(f"unknown board {name!r}; one of {', '.join(BOARDS)}")
+    return Route("GET", f"/boards/{name}", host=Host.INDEXER, group=INDEXER_GROUP,
+                 params={"offset": max(0, offset), "limit": max(1, limit)},
+                 label="GET /boards/{board}")
 
 
 # -- replies and social ------------------------------------------------------------------------
@@ -187,7 +364,7 @@ def replies(mint: str, *, limit: int, offset: int, reverse: bool) -> Route:
     params: dict[str, str | int] = {"limit": max(1, limit), "offset": max(0, offset)}
     if reverse:
         params["reverseOrder"] = "true"
-    return Route("GET", f"/replies/{_segment(mint)}", params=params)
+    return Route("GET", f"/replies/{_segment(mint)}", params=params, group="replies")
 
 
 def post_reply(mint: str, text: str, *, captcha_token: str | None) -> Route:
@@ -195,15 +372,16 @@ def post_reply(mint: str, text: str, *, captcha_token: str | None) -> Route:
     if captcha_token:
         body["captchaToken"] = captcha_token
     # A repeated reply is a duplicate post: never retried after it may have arrived.
-    return Route("POST", "/replies", json=body, retry_safe=False, auth=True)
+    return Route("POST", "/replies", json=body, retry_safe=False, auth=True, group="replies")
 
 
 def like(target_id: str | int) -> Route:
-    return Route("POST", f"/likes/{_segment(target_id)}", retry_safe=False, auth=True)
+    return Route("POST", f"/likes/{_segment(target_id)}", retry_safe=False, auth=True,
+                 group="likes")
 
 
 def unlike(target_id: str | int) -> Route:
-    return Route("DELETE", f"/likes/{_segment(target_id)}", auth=True)
+    return Route("DELETE", f"/likes/{_segment(target_id)}", auth=True, group="likes")
 
 
 def follow(address: str, *, captcha_token: str) -> Route:
@@ -214,27 +392,29 @@ def follow(address: str, *, captcha_token: str) -> Route:
         params={"captchaToken": captcha_token},
         retry_safe=False,
         auth=True,
+        group="following",
     )
 
 
 def unfollow(address: str) -> Route:
-    return Route("DELETE", f"/following/{_segment(address)}", auth=True)
+    return Route("DELETE", f"/following/{_segment(address)}", auth=True, group="following")
 
 
 def followers(address: str) -> Route:
-    return Route("GET", f"/following/followers/{_segment(address)}")
+    return Route("GET", f"/following/followers/{_segment(address)}", group="following")
 
 
 def bookmarks() -> Route:
-    return Route("GET", "/bookmarks", auth=True)
+    return Route("GET", "/bookmarks", auth=True, group="bookmarks")
 
 
 def create_bookmark(name: str) -> Route:
-    return Route("POST", "/bookmarks", json={"name": name}, retry_safe=False, auth=True)
+    return Route("POST", "/bookmarks", json={"name": name}, retry_safe=False, auth=True,
+                 group="bookmarks")
 
 
 def delete_bookmark(list_id: str) -> Route:
-    return Route("DELETE", f"/bookmarks/{_segment(list_id)}", auth=True)
+    return Route("DELETE", f"/bookmarks/{_segment(list_id)}", auth=True, group="bookmarks")
 
 
 def add_bookmark_item(mint: str, list_ids: Sequence[str]) -> Route:
@@ -243,6 +423,7 @@ def add_bookmark_item(mint: str, list_ids: Sequence[str]) -> Route:
         "/bookmarks/items/add",
         json={"itemId": mint, "bookmarkIds": list(list_ids)},
         auth=True,
+        group="bookmarks",
     )
 
 
@@ -252,6 +433,7 @@ def remove_bookmark_item(mint: str, list_ids: Sequence[str]) -> Route:
         "/bookmarks/items/remove",
         json={"itemId": mint, "bookmarkIds": list(list_ids)},
         auth=True,
+        group="bookmarks",
     )
 
 
@@ -261,18 +443,21 @@ def remove_bookmark_item(mint: str, list_ids: Sequence[str]) -> Route:
 def bulk_nsfw(mints: Sequence[str]) -> Route:
     """Setting a flag: idempotent, so safe to repeat."""
     _check_bulk(mints)
-    return Route("POST", "/moderation/bulk-nsfw", json={"mints": list(mints)}, auth=True)
+    return Route("POST", "/moderation/bulk-nsfw", json={"mints": list(mints)}, auth=True,
+                 group="moderation")
 
 
 def bulk_hide(ids: Sequence[int]) -> Route:
     _check_bulk(ids)
-    return Route("POST", "/moderation/bulk-hidden", json={"ids": list(ids)}, auth=True)
+    return Route("POST", "/moderation/bulk-hidden", json={"ids": list(ids)}, auth=True,
+                 group="moderation")
 
 
 def bulk_ban(ids: Sequence[int], reason: str) -> Route:
     _check_bulk(ids)
     return Route(
-        "POST", "/moderation/bulk-ban", json={"ids": list(ids), "reason": reason}, auth=True
+        "POST", "/moderation/bulk-ban", json={"ids": list(ids), "reason": reason}, auth=True,
+        group="moderation",
     )
 
 
@@ -293,28 +478,25 @@ def login(address: str, signature_b58: str, timestamp_ms: int) -> Route:
         "/auth/login",
         json={"address": address, "signature": signature_b58, "timestamp": timestamp_ms},
         retry_safe=False,
+        group="auth",
     )
 
 
 def my_profile() -> Route:
-    return Route("GET", "/auth/my-profile", auth=True)
+    return Route("GET", "/auth/my-profile", auth=True, group="auth")
 
 
 def is_admin() -> Route:
-    return Route("GET", "/auth/is-admin", auth=True)
+    return Route("GET", "/auth/is-admin", auth=True, group="auth")
 
 
 def logout() -> Route:
-    return Route("POST", "/auth/logout", auth=True)
-
-
-def sol_price() -> Route:
-    return Route("GET", "/sol-price")
+    return Route("POST", "/auth/logout", auth=True, group="auth")
 
 
 def sim_captcha() -> Route:
     """The embedded simulator's captcha source (`pumptui demo`); the real service has none."""
-    return Route("GET", "/_sim/captcha")
+    return Route("GET", "/_sim/captcha", group="sim")
 
 
 def _check_bulk(items: Sequence[Any]) -> None:
@@ -391,13 +573,6 @@ def read_is_admin(payload: Any) -> bool:
             if key in payload:
                 return as_bool(payload[key])
     raise ShapeError("expected a boolean")
-
-
-def read_sol_price(payload: Any) -> float | None:
-    if isinstance(payload, Mapping):
-        payload = payload.get("solPrice", payload.get("price"))
-    price = as_float(payload, None)
-    return price if price is not None and price > 0 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,4 +684,493 @@ def error_message(payload: Any) -> str | None:
         error = payload.get("error")
         if isinstance(error, str):
             return error
+    return None
+
+
+# -- decoding and the two kinds of 404 ---------------------------------------------------------
+
+
+def decode_json(body: bytes) -> Any:
+    """JSON from a body. orjson refuses integers beyond 64 bits and NaN/Infinity literals; those
+    bodies are read again by the standard library, so one absurd number costs its record (the
+    models refuse it) rather than the whole page."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        try:
+            return json.loads(body)
+        except ValueError:  # JSONDecodeError, and integers beyond Python's digit limit
+            raise orjson.JSONDecodeError("malformed JSON", body.decode("utf-8", "replace"),
+                                         0) from None
+
+
+def is_unrouted(payload: Any) -> bool:
+    """NestJS's answer for a path with no handler: `{"message": "Cannot GET /path"}`. Any other
+    404 means a handler looked and found nothing (`Coin not found for mint: …`)."""
+    message = error_message(payload)
+    return isinstance(message, str) and message.startswith(
+        ("Cannot GET ", "Cannot POST ", "Cannot PUT ", "Cannot DELETE ", "Cannot PATCH ")
+    )
+
+
+BLOCKED_PATH = "/blocked"
+BLOCK_BODY_1015 = "error code: 1015"
+
+
+def is_block_redirect(location: str | None) -> bool:
+    """A redirect to `static.pump.fun/blocked` (or any `/blocked` page) is a block, not a move."""
+    if not location:
+        return False
+    parts = urlsplit(location)
+    return parts.path.rstrip("/").endswith(BLOCKED_PATH)
+
+
+# -- swap shapes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TradePageShape:
+    records: list[Any]
+    next_cursor: str | None
+    has_more: bool
+
+
+def read_trade_page(payload: Any) -> TradePageShape:
+    """`{"trades": [...], "pagination": {"nextCursor"?, "hasMore", "limit"}}`; at the end of
+    history there is no `nextCursor` and `hasMore` is false."""
+    if not isinstance(payload, Mapping) or not isinstance(payload.get("trades"), list):
+        raise ShapeError("expected {trades, pagination}")
+    pagination = payload.get("pagination")
+    pagination = pagination if isinstance(pagination, Mapping) else {}
+    cursor = pagination.get("nextCursor")
+    if not isinstance(cursor, str) or not _is_cursor(cursor):
+        cursor = None
+    has_more = as_bool(pagination.get("hasMore")) and cursor is not None
+    return TradePageShape(payload["trades"], cursor, has_more)
+
+
+def _is_cursor(text: str) -> bool:
+    ident, _, ms = text.partition("-")
+    return ident.isascii() and ident.isdigit() and ms.isascii() and ms.isdigit() and len(text) < 80
+
+
+def read_market_activity(payload: Any) -> Mapping[str, Any]:
+    """`{"5m": {...}, "1h": {...}, ...}`."""
+    if not isinstance(payload, Mapping):
+        raise ShapeError("expected an object of windows")
+    return payload
+
+
+def read_activity_batch(payload: Any) -> Mapping[str, Mapping[str, Any]]:
+    """`{<mint>: {<interval>: window | null}}`; a mint with no trades may be null altogether."""
+    if not isinstance(payload, Mapping):
+        raise ShapeError("expected an object of mints")
+    inner = payload.get("data")
+    if isinstance(inner, Mapping):
+        payload = inner
+    return {
+        key: value if isinstance(value, Mapping) else {}
+        for key, value in payload.items()
+        if as_ident(key) is not None
+    }
+
+
+def read_ath(payload: Any) -> float | None:
+    """`{"athMarketCap": <USD>}`; None when absent or not a sane number."""
+    if not isinstance(payload, Mapping):
+        raise ShapeError("expected {athMarketCap}")
+    try:
+        return exact_float(payload.get("athMarketCap"), "athMarketCap")
+    except ModelError:
+        return None
+
+
+# -- v3 shapes -----------------------------------------------------------------------------
+
+
+def read_top_holders(payload: Any) -> tuple[list[Any], int | None]:
+    """`{"topHolders": [...], "totalHolders": n}`."""
+    if not isinstance(payload, Mapping) or not isinstance(payload.get("topHolders"), list):
+        raise ShapeError("expected {topHolders, totalHolders}")
+    total = payload.get("totalHolders")
+    count = as_int(total, -1) if total is not None else -1
+    return payload["topHolders"], count if count >= 0 else None
+
+
+def read_holder_count(payload: Any) -> int:
+    """`{mint, chain, networkId, holderCount}`."""
+    if isinstance(payload, Mapping):
+        payload = payload.get("holderCount")
+    try:
+        return exact_int(payload, "holderCount", -1)
+    except ModelError:
+        raise ShapeError("expected a holder count") from None
+
+
+def read_sol_price(payload: Any) -> SolPrice | None:
+    """`{"solPrice": float, "asOfTimestamp": ms, "stale": bool}`; None without a usable price."""
+    stale = False
+    as_of = None
+    if isinstance(payload, Mapping):
+        stale = as_bool(payload.get("stale"))
+        as_of = as_time(payload.get("asOfTimestamp"))
+        payload = payload.get("solPrice", payload.get("price"))
+    price = as_float(payload, None)
+    if price is None or price <= 0:
+        return None
+    return SolPrice(price, as_of, stale)
+
+
+# -- boards (HTTP and the trenches socket) ---------------------------------------------------
+
+
+def read_board(payload: Any) -> list[Any]:
+    """`{"entries": [E...]}`, or a bare list (the other boards' shape is not confirmed)."""
+    if isinstance(payload, Mapping) and isinstance(payload.get("entries"), list):
+        return payload["entries"]
+    if isinstance(payload, list):
+        return payload
+    raise ShapeError("expected {entries}")
+
+
+def _opt_float(record: Mapping[str, Any], key: str) -> float | None:
+    return exact_float(record.get(key), key)
+
+
+def _opt_int(record: Mapping[str, Any], key: str) -> int | None:
+    value = record.get(key)
+    return None if value is None else exact_int(value, key)
+
+
+def read_board_entry(record: Any) -> BoardEntry:
+    """An entry `E` of a board: short keys (reference §3.5). `mc` is USD, `age` seconds, `p`
+    the curve in percent; `vUsd5m` USD volume over 5 minutes."""
+    if not isinstance(record, Mapping):
+        raise ModelError("board entry is not an object")
+    mint = as_ident(record.get("m"))
+    if mint is None:
+        raise ModelError("board entry without a mint")
+    program = record.get("pg")
+    chain = record.get("c")
+    return BoardEntry(
+        mint=mint,
+        name=clean_text(record.get("n"), NAME_LIMIT),
+        symbol=clean_text(record.get("t"), SYMBOL_LIMIT),
+        image_uri=clean_optional(record.get("i"), URL_LIMIT),
+        market_cap_usd=_opt_float(record, "mc"),
+        age_seconds=_opt_float(record, "age"),
+        curve_percent=_opt_float(record, "p"),
+        volume_usd_5m=_opt_float(record, "vUsd5m"),
+        txs_5m=_opt_int(record, "tx5"),
+        buys=_opt_int(record, "bc"),
+        sells=_opt_int(record, "sc"),
+        txs=_opt_int(record, "txc"),
+        holders=_opt_int(record, "nh"),
+        top10_percent=_opt_float(record, "t10"),
+        dev_percent=_opt_float(record, "dh"),
+        snipers=_opt_int(record, "sn"),
+        dev_wallet=as_ident(record.get("dw")),
+        graduated_at=as_time(record.get("gd")),
+        program=clean_optional(program, 32) if isinstance(program, str) else None,
+        chain=clean_optional(chain, 64) if isinstance(chain, str) else None,
+    )
+
+
+def trenches_url(indexer_url: str, board: str) -> str:
+    """`ws(s)://<indexer>/ws/trenches?subscription=<urlencoded {"board","tier","filterKey"}>`."""
+    if board not in BOARDS:
+        raise ValueError(f"unknown board {board!r}")
+    parts = urlsplit(indexer_url.rstrip("/"))
+    scheme = {"https": "wss", "http": "ws"}.get(parts.scheme, parts.scheme)
+    subscription = json.dumps({"board": board, "tier": "web", "filterKey": "default"},
+                              separators=(",", ":"))
+    return urlunsplit((scheme, parts.netloc, parts.path + "/ws/trenches",
+                       urlencode({"subscription": subscription}), ""))
+
+
+def trenches_subscribe(board: str) -> str:
+    """The message to send once connected."""
+    if board not in BOARDS:
+        raise ValueError(f"unknown board {board!r}")
+    return orjson.dumps({"event": "subscribe", "data": {
+        "board": board, "tier": "web", "platform": "WEB", "surface": "WEB"}}).decode()
+
+
+@dataclass(frozen=True, slots=True)
+class BoardSnapshot:
+    board: str
+    version: int
+    server_ts: float | None
+    records: list[Mapping[str, Any]]
+
+
+PATCH_OPS = ("update", "add", "remove", "move")
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPatch:
+    """`update` merges `fields` into the entry; `add` inserts it at `idx`; `remove` drops it;
+    `move` moves it to `idx`."""
+
+    op: str
+    mint: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    idx: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardDelta:
+    board: str
+    base_version: int | None
+    version: int
+    server_ts: float | None
+    patches: list[BoardPatch]
+
+
+def read_trenches(message: str | bytes | Mapping[str, Any]) -> BoardSnapshot | BoardDelta | None:
+    """A trenches message as a snapshot or a delta; None for anything else (pings, unknown
+    types, garbage). Entries stay raw here: `BoardState` merges patches into them and builds a
+    `BoardEntry` per coin, so a bad entry costs only itself."""
+    data = _load(message)
+    if not isinstance(data, Mapping):
+        return None
+    kind = data.get("type")
+    board = data.get("board")
+    version = as_int(data.get("version"), -1)
+    if not isinstance(board, str) or board not in BOARDS or version < 0:
+        return None
+    server_ts = as_time(data.get("serverTs"))
+    if kind == "snapshot":
+        entries = data.get("entries")
+        if not isinstance(entries, list):
+            return None
+        return BoardSnapshot(board, version, server_ts,
+                             [e for e in entries if isinstance(e, Mapping)])
+    if kind == "delta":
+        raw_patches = data.get("patches")
+        if not isinstance(raw_patches, list):
+            return None
+        patches = []
+        for raw in raw_patches:
+            if not isinstance(raw, Mapping) or raw.get("op") not in PATCH_OPS:
+                continue
+            mint = as_ident(raw.get("mint"))
+            if mint is None:
+                continue
+            fields = raw.get("fields")
+            idx = raw.get("idx")
+            patches.append(BoardPatch(
+                raw["op"], mint, fields if isinstance(fields, Mapping) else {},
+                as_int(idx, 0) if idx is not None else None,
+            ))
+        base = data.get("baseVersion")
+        return BoardDelta(board, None if base is None else as_int(base, -1), version, server_ts,
+                          patches)
+    return None
+
+
+class BoardApply(Enum):
+    APPLIED = "applied"
+    IGNORED = "ignored"  # a repeat of a version already applied
+    RESUBSCRIBE = "resubscribe"  # a version went backwards, or a delta before any snapshot
+
+
+class BoardState:
+    """One board as the trenches socket describes it: a snapshot, then patches.
+
+    Versions may skip ahead (the server coalesces), so a delta newer than what is held is
+    applied whatever its `baseVersion`; one that goes backwards (the server restarted, or the
+    socket replays) means what is held can no longer be trusted: `apply` says `RESUBSCRIBE`,
+    and the caller sends `trenches_subscribe` again for a fresh snapshot.
+    """
+
+    def __init__(self, board: str) -> None:
+        self.board = board
+        self.version: int | None = None
+        self._order: list[str] = []
+        self._raw: dict[str, dict[str, Any]] = {}
+        self.skipped = 0
+
+    def apply(self, message: BoardSnapshot | BoardDelta) -> BoardApply:
+        if message.board != self.board:
+            return BoardApply.IGNORED
+        if isinstance(message, BoardSnapshot):
+            self._order, self._raw = [], {}
+            for record in message.records:
+                mint = as_ident(record.get("m"))
+                if mint is not None and mint not in self._raw:
+                    self._order.append(mint)
+                    self._raw[mint] = dict(record)
+            self.version = message.version
+            return BoardApply.APPLIED
+        if self.version is None or message.version < self.version:
+            return BoardApply.RESUBSCRIBE
+        if message.version == self.version:
+            return BoardApply.IGNORED
+        for patch in message.patches:
+            self._patch(patch)
+        self.version = message.version
+        return BoardApply.APPLIED
+
+    def _patch(self, patch: BoardPatch) -> None:
+        mint = patch.mint
+        if patch.op == "remove":
+            if mint in self._raw:
+                del self._raw[mint]
+                self._order.remove(mint)
+            return
+        if patch.op == "update":
+            if mint in self._raw:
+                self._raw[mint].update(patch.fields)
+            return
+        if patch.op == "add":
+            if mint in self._raw:
+                self._order.remove(mint)
+            self._raw[mint] = {**self._raw.get(mint, {}), **patch.fields, "m": mint}
+        elif mint not in self._raw:  # a move of something we do not hold
+            return
+        else:
+            self._order.remove(mint)
+            if patch.fields:
+                self._raw[mint].update(patch.fields)
+        index = len(self._order) if patch.idx is None else max(0, min(patch.idx, len(self._order)))
+        self._order.insert(index, mint)
+
+    @property
+    def mints(self) -> list[str]:
+        return list(self._order)
+
+    @property
+    def entries(self) -> list[BoardEntry]:
+        """The board in order; an entry with an absurd value is left out (and counted)."""
+        out: list[BoardEntry] = []
+        skipped = 0
+        for mint in self._order:
+            try:
+                out.append(read_board_entry(self._raw[mint]))
+            except ModelError:
+                skipped += 1
+        self.skipped = skipped
+        return out
+
+
+# -- PumpPortal ------------------------------------------------------------------------------
+
+PP_NEW_TOKENS = "subscribeNewToken"
+PP_MIGRATIONS = "subscribeMigration"
+PP_TOKEN_TRADES = "subscribeTokenTrade"
+PP_ACCOUNT_TRADES = "subscribeAccountTrade"
+PP_METHODS = (
+    PP_NEW_TOKENS, PP_MIGRATIONS, PP_TOKEN_TRADES, PP_ACCOUNT_TRADES,
+    "unsubscribeNewToken", "unsubscribeMigration", "unsubscribeTokenTrade",
+    "unsubscribeAccountTrade",
+)
+# PumpPortal's FAQ: at most 5000 keys in one message.
+PP_KEYS_LIMIT = 5000
+PP_API_KEY_PARAM = "api-key"
+
+
+def pumpportal_url(url: str, api_key: str | None = None) -> str:
+    """The socket URL, with the user's key as `?api-key=` when there is one. (The caller holds
+    the key in a `Secret` and reveals it only to build this.)"""
+    if not api_key:
+        return url
+    parts = urlsplit(url)
+    query = urlencode({PP_API_KEY_PARAM: api_key})
+    return urlunsplit(parts._replace(query=f"{parts.query}&{query}" if parts.query else query))
+
+
+def pumpportal_subscribe(method: str, keys: Sequence[str] | None = None) -> str:
+    """A (un)subscribe command: `{"method": …}` or `{"method": …, "keys": [...]}`."""
+    if method not in PP_METHODS:
+        raise ValueError(f"unknown PumpPortal method {method!r}")
+    body: dict[str, Any] = {"method": method}
+    if keys is not None:
+        keys = list(keys)
+        if len(keys) > PP_KEYS_LIMIT:
+            raise ValueError(f"at most {PP_KEYS_LIMIT} keys per message")
+        body["keys"] = keys
+    return orjson.dumps(body).decode()
+
+
+def read_pumpportal(
+    message: str | bytes | Mapping[str, Any],
+) -> PushCreate | PushTrade | PushMigration | PushAck | PushError | None:
+    """One PumpPortal message, typed; None for anything unusable (garbage, an unknown txType,
+    a trade with absurd or missing amounts). Amounts arrive as floats of SOL and whole
+    tokens; each float is read by its shortest repr and scaled exactly (4.567891234 SOL →
+    4567891234 lamports), never multiplied as a float."""
+    data = _load(message)
+    if not isinstance(data, Mapping):
+        return None
+    kind = data.get("txType")
+    if kind is None:
+        if "errors" in data:
+            return PushError(clean_text(str(data.get("errors")), 200))
+        if "message" in data:
+            return PushAck(clean_text(str(data.get("message")), 200))
+        return None
+    mint = as_ident(data.get("mint"))
+    if mint is None:
+        return None
+    try:
+        if kind in ("buy", "sell"):
+            signature = as_ident(data.get("signature"))
+            lamports = exact_units(data.get("solAmount"), SOL_DECIMALS, "solAmount")
+            raw = exact_units(data.get("tokenAmount"), TOKEN_DECIMALS, "tokenAmount")
+            if signature is None or lamports is None or raw is None:
+                return None
+            vsol, vtok = _pp_reserves(data)
+            return PushTrade(
+                signature=signature, mint=mint, is_buy=kind == "buy", lamports=lamports,
+                raw_tokens=raw, trader=as_ident(data.get("traderPublicKey")),
+                virtual_sol_reserves=vsol, virtual_token_reserves=vtok,
+                market_cap_sol=exact_float(data.get("marketCapSol"), "marketCapSol"),
+                pool=_pp_pool(data),
+            )
+        if kind == "create":
+            signature = as_ident(data.get("signature"))
+            if signature is None:
+                return None
+            vsol, vtok = _pp_reserves(data)
+            return PushCreate(
+                signature=signature, mint=mint, creator=as_ident(data.get("traderPublicKey")),
+                name=clean_text(data.get("name"), NAME_LIMIT),
+                symbol=clean_text(data.get("symbol"), SYMBOL_LIMIT),
+                uri=clean_optional(data.get("uri"), URL_LIMIT),
+                initial_buy_raw=exact_units(data.get("initialBuy"), TOKEN_DECIMALS, "initialBuy"),
+                lamports=exact_units(data.get("solAmount"), SOL_DECIMALS, "solAmount"),
+                virtual_sol_reserves=vsol, virtual_token_reserves=vtok,
+                market_cap_sol=exact_float(data.get("marketCapSol"), "marketCapSol"),
+                pool=_pp_pool(data),
+            )
+        if kind == "migrate":
+            return PushMigration(mint, as_ident(data.get("signature")), _pp_pool(data))
+    except ModelError:
+        return None
+    return None
+
+
+def _pp_reserves(data: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """Curve reserves of a PumpPortal message; a `bonk` pool names them `solInPool` and
+    `tokensInPool`."""
+    vsol = data.get("vSolInBondingCurve", data.get("solInPool"))
+    vtok = data.get("vTokensInBondingCurve", data.get("tokensInPool"))
+    return (exact_units(vsol, SOL_DECIMALS, "vSolInBondingCurve"),
+            exact_units(vtok, TOKEN_DECIMALS, "vTokensInBondingCurve"))
+
+
+def _pp_pool(data: Mapping[str, Any]) -> str | None:
+    pool = data.get("pool")
+    return clean_optional(pool, 32) if isinstance(pool, str) else None
+
+
+def _load(message: str | bytes | Mapping[str, Any]) -> Any:
+    if isinstance(message, Mapping):
+        return message
+    if isinstance(message, (str, bytes)):
+        try:
+            return orjson.loads(message)
+        except orjson.JSONDecodeError:
+            return None
     return None

@@ -28,7 +28,7 @@ class RecordingTransport(httpx.AsyncHTTPTransport):
 
 
 def settings_for(sim: SimServer) -> ApiSettings:
-    return ApiSettings(frontend_url=sim.base_url, advanced_url=sim.base_url)
+    return ApiSettings(frontend_url=sim.base_url, swap_url=sim.base_url, indexer_url=sim.base_url)
 
 
 def make_client(
