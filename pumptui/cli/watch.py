@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from pumptui.live.health import FeedHealth
 
 EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "trade_confirmed", "new_reply",
-               "king_changed", "sol_price")
+               "leader_changed", "sol_price")
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
 TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
@@ -180,7 +180,7 @@ def _visible_feeds(mints: Sequence[str], *, coins: bool, replies: bool) -> set[s
     if coins:
         visible.add("coins")
     if not visible:
-        visible = {"coins", "site-trades", "king", "sol-price"}
+        visible = {"coins", "site-trades", "leader", "sol-price"}
     return visible
 
 
@@ -264,7 +264,7 @@ def table_line(event: Event) -> str:
     """A fixed-width, human line. Text fields are already sanitised by the models."""
     from pumptui.live.events import (
         CoinUpdated,
-        KingChanged,
+        LeaderChanged,
         NewCoin,
         NewReply,
         NewTrade,
@@ -283,7 +283,7 @@ def table_line(event: Event) -> str:
         case CoinUpdated(coin=c):
             return (f"{_clock(time.time())}  update {c.symbol[:10]:<10} mc {c.market_cap_sol:.2f} "
                     f"SOL  progress {c.progress:.1%}  replies {c.reply_count}")
-        case KingChanged(coin=c):
+        case LeaderChanged(coin=c):
             return f"{_clock(time.time())}  king   {c.symbol[:10]:<10} {c.name[:28]} {c.mint}"
         case NewReply(reply=r):
             who = r.username or (r.user or "?")[:8]

@@ -20,7 +20,7 @@ from pumptui.live.events import (
     CoinUpdated,
     Event,
     FeedHealthChanged,
-    KingChanged,
+    LeaderChanged,
     NewTrade,
     SolPriceChanged,
 )
@@ -40,8 +40,8 @@ def coalesce_key(event: Event) -> Hashable | None:
         return ("health", event.health.feed)
     if isinstance(event, SolPriceChanged):
         return ("sol",)
-    if isinstance(event, KingChanged):
-        return ("king",)
+    if isinstance(event, LeaderChanged):
+        return ("leader",)
     return None
 
 

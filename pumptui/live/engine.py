@@ -26,14 +26,17 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pumptui.api.routes import Host
 from pumptui.config import RefreshSettings
 from pumptui.live.bus import EventBus
-from pumptui.live.events import Event, NewTrade, TradeConfirmed
+from pumptui.live.events import Event, NewTrade, RouteMoved, TradeConfirmed
 from pumptui.live.feeds import (
     FEED_NAMES,
+    ActivityFeed,
     CoinTradesFeed,
     Feed,
     FeedContext,
+    HoldersFeed,
     MarketFeed,
     RepliesFeed,
     WatchlistFeed,
@@ -81,6 +84,10 @@ class LiveEngine:
             pushed_since=self.source.covered_since,
         )
         self.feeds: dict[str, Feed] = self.source.build_feeds(self._ctx)
+        # A route the service stopped answering is news for the status bar and `watch`.
+        if hasattr(client, "on_route_moved"):
+            client.on_route_moved = lambda view, description: self.emit(
+                RouteMoved(view, description))
         base, cap = error_backoff
         self.runners: dict[str, FeedRunner] = {
             name: FeedRunner(feed, self, wall=clock, backoff=Backoff(base=base, cap=cap,
@@ -168,9 +175,10 @@ class LiveEngine:
         trades = self.feeds.get("trades")
         if isinstance(trades, CoinTradesFeed) and trades.set_mint(mint):
             self.runners["trades"].restart()
-        replies = self.feeds.get("replies")
-        if isinstance(replies, RepliesFeed) and replies.set_mint(mint):
-            self.runners["replies"].restart()
+        for name in ("replies", "holders", "activity"):
+            feed = self.feeds.get(name)
+            if isinstance(feed, RepliesFeed | HoldersFeed | ActivityFeed) and feed.set_mint(mint):
+                self.runners[name].restart()
         market = self.feeds.get("market")
         if isinstance(market, MarketFeed):
             market.focused = mint
@@ -286,33 +294,46 @@ class LiveEngine:
         return self._floors.get(feed.name, 0.0)
 
     def rebalance(self) -> None:
-        """Split the request budget between the running feeds (requests a minute each)."""
+        """Split each host's request budget between the running feeds that spend it (requests
+        a minute each): swap-api's few requests go mostly to the coin on screen."""
         running = [f for f in self.feeds.values() if self.running(f)]
-        capacity = self.requests_per_minute * self.budget_share
-        # A feed woken by pushed news may be woken at any moment: it asks for as much as its
-        # weight gets.
-        demand = {
-            f.name: capacity if f.pushed and f.woken_by_push
-            else 60.0 / max(0.05, f.interval.value)
-            for f in running
-        }
-        weight = {f.name: f.weight for f in running}
-        shares = fair_shares(demand, weight, capacity)
-        self._floors = {
-            name: (60.0 / share if share > 0 else 60.0) for name, share in shares.items()
-        }
+        floors: dict[str, float] = {}
+        for host in {f.host for f in running}:
+            feeds = [f for f in running if f.host is host]
+            capacity = self.requests_per_minute(host) * self.budget_share
+            # A feed woken by pushed news may be woken at any moment: it asks for as much as
+            # its weight gets.
+            demand = {
+                f.name: capacity if f.pushed and f.woken_by_push
+                else 60.0 / max(0.05, f.interval.value)
+                for f in feeds
+            }
+            shares = fair_shares(demand, {f.name: f.weight for f in feeds}, capacity)
+            floors.update(
+                (name, 60.0 / share if share > 0 else 60.0) for name, share in shares.items()
+            )
+        self._floors = floors
 
-    @property
-    def requests_per_minute(self) -> float:
-        budget = getattr(self.client, "budget", None)
-        return float(getattr(budget, "requests_per_minute", 25.0))
+    def requests_per_minute(self, host: Host = Host.SWAP) -> float:
+        """The budget of a host (of one route group, on v3) in requests a minute."""
+        budget_for = getattr(self.client, "budget_for", None)
+        if callable(budget_for):
+            return float(budget_for(host).requests_per_minute)
+        return float(getattr(getattr(self.client, "budget", None), "requests_per_minute", 15.0))
 
-    def rate_limited_until(self) -> float | None:
-        """Wall time until which the shared budget is held back by the server, if it is."""
+    def rate_limited_until(self, host: Host | None = None) -> float | None:
+        """Wall time until which a host's budget (any host's, when None: the latest) is held
+        back by the server, if it is."""
+        blocked_until = getattr(self.client, "blocked_until", None)
+        if callable(blocked_until):
+            hosts = list(Host) if host is None else [host]
+            times = [t for t in (blocked_until(h) for h in hosts) if t is not None]
+            return max(times) if times else None
         stats = getattr(self.client, "stats", None)
         return getattr(stats, "rate_limited_until", None) if stats is not None else None
 
-    def _budget_wait(self) -> float:
-        budget = getattr(self.client, "budget", None)
-        wait_time = getattr(budget, "wait_time", None)
-        return float(wait_time()) if callable(wait_time) else 0.0
+    def _budget_wait(self, host: Host = Host.SWAP) -> float:
+        budget_for = getattr(self.client, "budget_for", None)
+        if not callable(budget_for):
+            return 0.0
+        return float(budget_for(host).wait_time())

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pumptui.api.models import Coin, Reply, Trade
+from pumptui.api.models import (
+    Coin,
+    HolderStats,
+    MarketActivity,
+    Reply,
+    TopHolder,
+    Trade,
+)
 from pumptui.live.health import FeedHealth
 
 
@@ -69,15 +76,45 @@ class NewReply:
 
 
 @dataclass(frozen=True, slots=True)
-class KingChanged:
-    """A different coin is now King of the Hill."""
+class LeaderChanged:
+    """A different coin now leads the bonding curve: the highest market cap among the coins not
+    yet graduated. (King of the Hill is gone from the API; this is what can be measured.)"""
 
     coin: Coin
 
 
 @dataclass(frozen=True, slots=True)
 class SolPriceChanged:
+    """The SOL price in USD. `stale` is the server's own flag: it could not refresh its price."""
+
     usd: float
+    stale: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HoldersChanged:
+    """Fresh holder figures of a coin: the summary and the largest holders (with their flags)."""
+
+    mint: str
+    stats: HolderStats
+    top: tuple[TopHolder, ...] = ()
+    read_at: float = 0.0  # Unix seconds: the panel shows the figures' age
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityChanged:
+    """Fresh market activity of a coin (volume, trades, buyers and sellers per window)."""
+
+    mint: str
+    activity: MarketActivity
+
+
+@dataclass(frozen=True, slots=True)
+class RouteMoved:
+    """The service no longer answers a view's primary route; the fallback serves it from now on."""
+
+    view: str
+    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +136,11 @@ Event = (
     | NewTrade
     | TradeConfirmed
     | NewReply
-    | KingChanged
+    | LeaderChanged
     | SolPriceChanged
+    | HoldersChanged
+    | ActivityChanged
+    | RouteMoved
     | FeedHealthChanged
     | EngineError
 )
@@ -111,8 +151,11 @@ EVENT_TYPES: dict[type, str] = {
     NewTrade: "new_trade",
     TradeConfirmed: "trade_confirmed",
     NewReply: "new_reply",
-    KingChanged: "king_changed",
+    LeaderChanged: "leader_changed",
     SolPriceChanged: "sol_price",
+    HoldersChanged: "holders",
+    ActivityChanged: "activity",
+    RouteMoved: "route_moved",
     FeedHealthChanged: "feed_health",
     EngineError: "error",
 }
@@ -131,7 +174,7 @@ def event_to_json(event: Event) -> dict[str, Any]:
             data.update(coin.to_api())
             if historical:
                 data["historical"] = True
-        case CoinUpdated(coin=coin) | KingChanged(coin=coin):
+        case CoinUpdated(coin=coin) | LeaderChanged(coin=coin):
             data.update(coin.to_api())
         case NewTrade(trade=trade, historical=historical):
             data.update(trade.to_api())

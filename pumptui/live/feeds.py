@@ -16,25 +16,39 @@ from typing import Any
 
 from pumptui.api.budget import Priority
 from pumptui.api.models import Coin, Reply, Trade
+from pumptui.api.routes import Host
 from pumptui.config import RefreshSettings
 from pumptui.live.events import (
+    ActivityChanged,
     CoinUpdated,
     EngineError,
     Event,
-    KingChanged,
+    HoldersChanged,
+    LeaderChanged,
     NewCoin,
     NewReply,
     NewTrade,
     SolPriceChanged,
 )
-from pumptui.live.follow import FollowResult, ListFollower, page_size_for
+from pumptui.live.follow import CursorFollower, FollowResult, ListFollower, page_size_for
 from pumptui.live.schedule import AdaptiveInterval, RateEstimate, trade_interval
 from pumptui.live.store import MarketStore
 
 FEED_NAMES: tuple[str, ...] = (
-    "coins", "site-trades", "king", "sol-price", "market", "trades", "replies", "watchlist",
+    "coins", "leader", "sol-price", "market", "trades", "holders", "activity", "replies",
+    "watchlist",
 )
-BULK_LIMIT = 100
+# Mints per `POST /coins-v2/mints` from a feed (the service's largest batch is unknown).
+BULK_LIMIT = 50
+# What the service serves at most: `/coins` clamps to 70, swap trades refuse more than 100.
+COINS_PAGE_LIMIT = 70
+TRADES_PAGE_LIMIT = 100
+# The candle backfill of a focused coin: the newest 1,000 one-minute buckets, in SOL.
+CANDLE_INTERVAL = "1m"
+CANDLE_LIMIT = 1000
+# Seconds between reads of the focused coin's holders (v3) and market activity (swap-api).
+HOLDERS_MIN, HOLDERS_MAX = 30.0, 120.0
+ACTIVITY_MIN, ACTIVITY_MAX = 120.0, 600.0
 # Watched coins whose trades are read in one watchlist poll; the rest follow in the next.
 WATCHLIST_TRADE_POLLS = 4
 # While a push source delivers a coin's trades, REST only checks them (block times, slots, any
@@ -43,8 +57,9 @@ WATCHLIST_TRADE_POLLS = 4
 PUSH_CHECK_TRADES = 150
 PUSH_CHECK_MIN = 5.0
 PUSH_CHECK_PAGES = 2
-# Pages one poll may read to close a gap (polling alone).
-MAX_PAGES = 8
+# Pages one poll may read to close a gap (polling alone): a burst of 1,000 trades between two
+# polls is read in one, when the budget allows it (100 trades a page).
+MAX_PAGES = 12
 
 
 @dataclass
@@ -56,7 +71,8 @@ class FeedContext:
     emit: Callable[[Event], None]
     settings: RefreshSettings
     include_nsfw: bool = False
-    budget_wait: Callable[[], float] = lambda: 0.0
+    # How long a request to a host would wait for its budget now (seconds).
+    budget_wait: Callable[[Host], float] = lambda host: 0.0
     monotonic: Callable[[], float] = time.monotonic
     # Coins whose trades a feed follows (focused: "trades", watched: "watchlist").
     followed: dict[str, str] = field(default_factory=dict)
@@ -93,6 +109,9 @@ class Feed:
     """Base: a named poller with a priority, a weight for sharing the budget, and bounds."""
 
     name: str = "feed"
+    # The host whose budget the feed's requests mostly spend: the engine shares each host's
+    # budget between its feeds.
+    host: Host = Host.FRONTEND
     priority: Priority = Priority.NORMAL
     weight: float = 1.0
     # While pushed, polled when pushed news wakes it (else the push delivers, REST checks).
@@ -123,26 +142,28 @@ class Feed:
 
 
 class _CoinTrades:
-    """One coin's trade stream: a follower plus the measured trade rate."""
+    """One coin's trade stream: a cursor follower plus the measured trade rate."""
 
     def __init__(self, ctx: FeedContext, mint: str, priority: Priority) -> None:
         self.mint = mint
         self.rate = RateEstimate(weight=0.5)
 
-        async def fetch(offset: int, limit: int, conditional: bool) -> Any:
-            return await ctx.client.trades(mint, offset=offset, limit=limit,
+        async def fetch(cursor: str | None, limit: int, conditional: bool) -> Any:
+            return await ctx.client.trades(mint, cursor=cursor, limit=limit,
                                            conditional=conditional, priority=priority)
 
-        self.follower: ListFollower[Trade] = ListFollower(
+        self.follower: CursorFollower[Trade] = CursorFollower(
             fetch, key=lambda t: t.signature, order=lambda t: t.chain_order,
-            page_limit=200, first_limit=100, max_pages=MAX_PAGES, budget_wait=ctx.budget_wait,
+            cursor_of=lambda t: t.cursor, page_limit=TRADES_PAGE_LIMIT,
+            first_limit=TRADES_PAGE_LIMIT, max_pages=MAX_PAGES,
+            budget_wait=lambda: ctx.budget_wait(Host.SWAP),
             rate_hint=lambda: self.rate.rate, clock=ctx.monotonic,
         )
         self.polled_at: float | None = None
         self.newest_timestamp: float | None = None
         # When the socket delivered the newest trade REST has read (None: it did not).
         self.newest_pushed_at: float | None = None
-        self.head_limit = page_size_for(0)
+        self.head_limit = trade_page_size(0)
 
     async def poll(self, ctx: FeedContext, feed: str, interval: float,
                    *, pushed: bool = False) -> FollowResult[Trade]:
@@ -159,8 +180,8 @@ class _CoinTrades:
         expected = (self.rate.rate or 0.0) * max(interval, since)
         # Grow the page at once, shrink it only when clearly too big: a stable URL keeps its
         # ETag, so a quiet coin costs 304s.
-        size = page_size_for(expected)
-        if size > self.head_limit or page_size_for(expected * 3) < self.head_limit:
+        size = trade_page_size(expected)
+        if size > self.head_limit or trade_page_size(expected * 3) < self.head_limit:
             self.head_limit = size
         started = self.follower.started
         result = await self.follower.poll(self.head_limit)
@@ -193,6 +214,11 @@ class _CoinTrades:
             checked_pushed_at is not None and since <= checked_pushed_at)
 
 
+def trade_page_size(expected: float) -> int:
+    """A standard page for `expected` new trades, at most what swap-api serves (100)."""
+    return min(TRADES_PAGE_LIMIT, page_size_for(expected))
+
+
 def _rate_from_history(trades: Sequence[Trade]) -> float | None:
     """Trades a second over the span of a first page (None when it is too short to tell)."""
     if len(trades) < 2:
@@ -206,6 +232,7 @@ class CoinTradesFeed(Feed):
     (Its market data comes with the "market" feed.)"""
 
     name = "trades"
+    host = Host.SWAP
     priority = Priority.FOREGROUND
     weight = 6.0
 
@@ -239,10 +266,15 @@ class CoinTradesFeed(Feed):
         outcome = PollOutcome(news=len(result.items), unchanged=result.unchanged,
                               behind=result.behind, held=result.held, requests=result.requests)
         if not self._candles_done:
-            page = await ctx.client.candles(stream.mint, timeframe_minutes=1, limit=1000,
-                                            priority=self.priority)
+            coin = ctx.store.coin(stream.mint)
+            created_ms = round(coin.created_at * 1000) if coin and coin.created_at else None
+            candles = await ctx.client.candles(stream.mint, interval=CANDLE_INTERVAL,
+                                               limit=CANDLE_LIMIT, currency="SOL",
+                                               created_ms=created_ms, priority=self.priority)
             outcome.requests += 1
-            ctx.store.backfill_candles(stream.mint, page.items)
+            # Candles are newest-anchored and sparse; the store merges them with the buckets
+            # it builds from trades, so the live edge is never counted twice.
+            ctx.store.backfill_candles(stream.mint, candles)
             self._candles_done = True
         return outcome
 
@@ -266,6 +298,7 @@ class WatchlistFeed(Feed):
     """Watched coins: their data in one bulk request, then the trades of those that traded."""
 
     name = "watchlist"
+    host = Host.SWAP  # its bulk read is cheap (a v3 group of its own); its trade reads are not
     priority = Priority.NORMAL
     weight = 2.0
 
@@ -336,15 +369,15 @@ class NewCoinsFeed(Feed):
         super().__init__(ctx, ctx.settings.coins_min, ctx.settings.coins_max)
 
         async def fetch(offset: int, limit: int, conditional: bool) -> Any:
-            return await ctx.client.coins(offset=offset, limit=min(limit, BULK_LIMIT),
+            return await ctx.client.coins(offset=offset, limit=min(limit, COINS_PAGE_LIMIT),
                                           sort="created_timestamp", order="DESC",
                                           include_nsfw=ctx.include_nsfw,
                                           conditional=conditional, priority=self.priority)
 
         self.follower: ListFollower[Coin] = ListFollower(
             fetch, key=lambda c: c.mint, order=lambda c: c.created_at or 0.0,
-            page_limit=BULK_LIMIT, first_limit=50, budget_wait=ctx.budget_wait,
-            clock=ctx.monotonic,
+            page_limit=COINS_PAGE_LIMIT, first_limit=50,
+            budget_wait=lambda: ctx.budget_wait(self.host), clock=ctx.monotonic,
         )
 
     async def poll(self) -> PollOutcome:
@@ -390,7 +423,8 @@ class RepliesFeed(Feed):
 
         return ListFollower(fetch, key=lambda r: r.id, order=lambda r: (r.timestamp, r.id),
                             page_limit=BULK_LIMIT, first_limit=50,
-                            budget_wait=ctx.budget_wait, clock=ctx.monotonic)
+                            budget_wait=lambda: ctx.budget_wait(Host.FRONTEND),
+                            clock=ctx.monotonic)
 
     def wanted(self) -> bool:
         return self.follower is not None
@@ -406,34 +440,14 @@ class RepliesFeed(Feed):
                            behind=result.behind, held=result.held, requests=result.requests)
 
 
-class SiteTradesFeed(Feed):
-    """The newest trade on the whole site (`/trades/latest`): a sample for the home tape."""
+class LeaderFeed(Feed):
+    """The coin leading the bonding curve: the highest market cap not yet graduated.
 
-    name = "site-trades"
-    priority = Priority.NORMAL
-    weight = 1.0
+    King of the Hill has no route any more (`/coins/king-of-the-hill` answers 404); this is the
+    nearest thing the API can measure, and the UI labels it for what it is."""
 
-    def __init__(self, ctx: FeedContext) -> None:
-        super().__init__(ctx, ctx.settings.coins_min, ctx.settings.coins_max)
-        self._last: str | None = None
-
-    async def poll(self) -> PollOutcome:
-        trade = await self.ctx.client.latest_trade(conditional=True, priority=self.priority)
-        if trade is None or trade.signature == self._last:
-            return PollOutcome(unchanged=trade is None, requests=1)
-        self._last = trade.signature
-        follower = self.ctx.followed.get(trade.mint)
-        if follower is not None:
-            # That coin's own feed delivers its trades, complete and in order: tell it to look.
-            if not self.ctx.store.has_trade(trade.mint, trade.signature):
-                self.ctx.nudge(follower)
-            return PollOutcome(requests=1)
-        self.ctx.emit(NewTrade(trade))
-        return PollOutcome(news=1, requests=1)
-
-
-class KingFeed(Feed):
-    name = "king"
+    name = "leader"
+    host = Host.FRONTEND
     priority = Priority.NORMAL
     weight = 0.5
 
@@ -442,13 +456,15 @@ class KingFeed(Feed):
 
     async def poll(self) -> PollOutcome:
         ctx = self.ctx
-        coin = await ctx.client.king_of_the_hill(include_nsfw=ctx.include_nsfw,
-                                                 conditional=True, priority=self.priority)
-        if coin is None:
+        page = await ctx.client.coins(offset=0, limit=1, sort="market_cap", order="DESC",
+                                      complete=False, include_nsfw=ctx.include_nsfw,
+                                      conditional=True, priority=self.priority)
+        if page.unchanged or not page.items:
             return PollOutcome(unchanged=True, requests=1)
-        king = ctx.store.king
-        if king is None or king.mint != coin.mint:
-            ctx.emit(KingChanged(coin))
+        coin = page.items[0]
+        leader = ctx.store.leader
+        if leader is None or leader.mint != coin.mint:
+            ctx.emit(LeaderChanged(coin))
             return PollOutcome(news=1, requests=1)
         return PollOutcome(news=int(ctx.upsert_coin(coin)), requests=1)
 
@@ -462,10 +478,11 @@ class SolPriceFeed(Feed):
         super().__init__(ctx, 30.0, 300.0)
 
     async def poll(self) -> PollOutcome:
-        usd = await self.ctx.client.sol_price(conditional=True, priority=self.priority)
-        if usd is None or usd == self.ctx.store.sol_price:
-            return PollOutcome(unchanged=usd is None, requests=1)
-        self.ctx.emit(SolPriceChanged(usd))
+        price = await self.ctx.client.sol_price(conditional=True, priority=self.priority)
+        store = self.ctx.store
+        if price is None or (price.usd == store.sol_price and price.stale == store.sol_price_stale):
+            return PollOutcome(unchanged=price is None, requests=1)
+        self.ctx.emit(SolPriceChanged(price.usd, price.stale))
         return PollOutcome(news=1, requests=1)
 
 
@@ -495,3 +512,75 @@ class MarketFeed(Feed):
         page = await ctx.client.coins_by_mints(mints, priority=self.priority)
         changed = sum(ctx.upsert_coin(coin) for coin in page.items)
         return PollOutcome(news=changed, requests=1)
+
+
+class _FocusedCoinFeed(Feed):
+    """Base of the feeds that read figures of the focused coin only."""
+
+    def __init__(self, ctx: FeedContext, low: float, high: float) -> None:
+        super().__init__(ctx, low, high)
+        self.mint: str | None = None
+
+    def set_mint(self, mint: str | None) -> bool:
+        if mint == self.mint:
+            return False
+        self.mint = mint
+        self.reset()
+        return True
+
+    def wanted(self) -> bool:
+        return self.mint is not None
+
+    def next_interval(self, outcome: PollOutcome) -> float:
+        # Figures, not a stream: the same pace whether or not they changed.
+        return self.interval.quiet()
+
+
+class HoldersFeed(_FocusedCoinFeed):
+    """Who holds the focused coin: the summary (top-10 %, dev %, snipers, bundlers) and the
+    largest holders with their flags. Two v3 requests a poll, on the coins group's budget."""
+
+    name = "holders"
+    host = Host.FRONTEND
+    priority = Priority.NORMAL
+    weight = 0.5
+
+    def __init__(self, ctx: FeedContext) -> None:
+        super().__init__(ctx, HOLDERS_MIN, HOLDERS_MAX)
+
+    async def poll(self) -> PollOutcome:
+        mint = self.mint
+        if mint is None:
+            return PollOutcome()
+        ctx = self.ctx
+        stats = await ctx.client.holder_stats(mint, priority=self.priority)
+        top, _total = await ctx.client.top_holders(mint, priority=self.priority)
+        event = HoldersChanged(mint, stats, tuple(top), read_at=time.time())
+        known = ctx.store.holders(mint)
+        changed = known is None or (known.stats, known.top) != (event.stats, event.top)
+        ctx.emit(event)  # always: the panel shows the figures' age
+        return PollOutcome(news=int(changed), requests=2)
+
+
+class ActivityFeed(_FocusedCoinFeed):
+    """The focused coin's market activity (5 m / 1 h / 6 h / 24 h). It is read from swap-api,
+    whose budget the trades need most, so it is read rarely and in the background."""
+
+    name = "activity"
+    host = Host.SWAP
+    priority = Priority.BACKGROUND
+    weight = 0.3
+
+    def __init__(self, ctx: FeedContext) -> None:
+        super().__init__(ctx, ACTIVITY_MIN, ACTIVITY_MAX)
+
+    async def poll(self) -> PollOutcome:
+        mint = self.mint
+        if mint is None:
+            return PollOutcome()
+        ctx = self.ctx
+        activity = await ctx.client.market_activity(mint, priority=self.priority)
+        changed = ctx.store.market_activity(mint) != activity
+        if changed:
+            ctx.emit(ActivityChanged(mint, activity))
+        return PollOutcome(news=int(changed), unchanged=not changed, requests=1)

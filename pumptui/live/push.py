@@ -23,20 +23,13 @@ import time
 from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
-import orjson
 
-from pumptui.api.models import (
-    LAMPORTS_PER_SOL,
-    RAW_PER_TOKEN,
-    ModelError,
-    Trade,
-    as_float,
-    as_ident,
-)
-from pumptui.api.sanitize import clean_text
+from pumptui.api import routes
+from pumptui.api.client import is_loopback
+from pumptui.api.models import PushAck, PushCreate, PushError, PushMigration, PushTrade
 from pumptui.config import DEFAULT_PUSH_API_KEY
 from pumptui.live.events import CoinUpdated, FeedHealthChanged, NewTrade
 from pumptui.live.health import FeedHealth, FeedState
@@ -50,6 +43,7 @@ if TYPE_CHECKING:
 PUSH_FEED = "push"
 # Acknowledgements we wait for, in the order the commands were sent.
 _NEW_TOKENS = "new-tokens"
+_MIGRATIONS = "migrations"
 _SUBSCRIBE = "subscribe"
 _UNSUBSCRIBE = "unsubscribe"
 # What the simulator needs to serve trades; PumpPortal wants a real key (PUMPTUI_PUSH_API_KEY).
@@ -57,7 +51,10 @@ DEFAULT_KEY = Secret(DEFAULT_PUSH_API_KEY)
 
 
 def push_url_for(api_url: str) -> str:
-    """The WebSocket on the same origin as the API: http → ws, https → wss, path /api/data."""
+    """The WebSocket on the same origin as the API: http → ws, https → wss, path /api/data.
+
+    Only the embedded simulator serves one there (`auto`); no pump.fun host does. Real push is
+    PumpPortal, named by its own URL."""
     parts = urlsplit(api_url)
     scheme = "wss" if parts.scheme == "https" else "ws"
     return urlunsplit((scheme, parts.netloc, "/api/data", "", ""))
@@ -121,11 +118,18 @@ class PushSource(PollingSource):
 
     # -- the socket ---------------------------------------------------------------------------
 
-    def _socket_url(self) -> str:
+    @property
+    def key_withheld(self) -> bool:
+        """The key is tied to the user's wallet: it never travels in clear (plain `ws://`) to
+        a host off this machine. Without it the socket still pushes launches and migrations."""
         parts = urlsplit(self.url)
-        key = urlencode({"api-key": self.api_key.reveal()}) if self.api_key is not None else ""
-        query = "&".join(q for q in (parts.query, key) if q)
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+        return (self.api_key is not None and parts.scheme != "wss"
+                and not is_loopback(parts.hostname or ""))
+
+    def _socket_url(self) -> str:
+        if self.api_key is None or self.key_withheld:
+            return self.url
+        return routes.pumpportal_url(self.url, self.api_key.reveal())
 
     async def _run(self) -> None:
         while True:
@@ -139,7 +143,9 @@ class PushSource(PollingSource):
                     self._subscribed = frozenset()
                     self._acks.clear()
                     self._acks.append((_NEW_TOKENS, frozenset()))
-                    await ws.send_str('{"method":"subscribeNewToken"}')
+                    await ws.send_str(routes.pumpportal_subscribe(routes.PP_NEW_TOKENS))
+                    self._acks.append((_MIGRATIONS, frozenset()))
+                    await ws.send_str(routes.pumpportal_subscribe(routes.PP_MIGRATIONS))
                     await self._sync_subscriptions()
                     self._set_connected(True)
                     self.backoff.reset()
@@ -169,12 +175,12 @@ class PushSource(PollingSource):
         with contextlib.suppress(ConnectionError, RuntimeError):
             if added:
                 self._acks.append((_SUBSCRIBE, added))
-                await ws.send_str(orjson.dumps(
-                    {"method": "subscribeTokenTrade", "keys": sorted(added)}).decode())
+                await ws.send_str(
+                    routes.pumpportal_subscribe(routes.PP_TOKEN_TRADES, sorted(added)))
             if gone:
                 self._acks.append((_UNSUBSCRIBE, gone))
-                await ws.send_str(orjson.dumps(
-                    {"method": "unsubscribeTokenTrade", "keys": sorted(gone)}).decode())
+                await ws.send_str(
+                    routes.pumpportal_subscribe("unsubscribeTokenTrade", sorted(gone)))
 
     def _set_connected(self, connected: bool, reason: str | None = None) -> None:
         was = self.connected
@@ -238,39 +244,36 @@ class PushSource(PollingSource):
         engine = self._engine
         if engine is None:
             return
-        try:
-            message = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            return
-        if not isinstance(message, dict):
-            return
-        kind = message.get("txType")
-        if kind is None and ("message" in message or "errors" in message):
+        message = routes.read_pumpportal(raw)
+        if isinstance(message, PushAck | PushError):
             self._on_ack(message)
             return
-        if kind not in ("create", "buy", "sell") or engine.paused:
+        if message is None or engine.paused:
             return  # a paused engine delivers nothing; REST fills the gap on resume
         self.messages += 1
         self._last_message_at = time.time()
-        mint = as_ident(message.get("mint"))
-        if mint is None:
-            return
-        if kind == "create":
+        if isinstance(message, PushCreate):
             engine.nudge("coins")
-            return
-        self._update_reserves(engine, mint, message)
-        if mint in engine.followed:
-            self._deliver_trade(engine, message)
+        elif isinstance(message, PushMigration):
+            # The coin left its curve: its record (complete, pool) changed.
+            engine.nudge("market")
+            engine.nudge("leader")
+        elif isinstance(message, PushTrade):
+            self._update_reserves(engine, message)
+            if message.mint in engine.followed:
+                self._deliver_trade(engine, message)
 
-    def _on_ack(self, message: dict[str, Any]) -> None:
+    def _on_ack(self, message: PushAck | PushError) -> None:
         """The server answers each command in order: the oldest command waiting is this one."""
         if not self._acks:
             return
         command, mints = self._acks.popleft()
-        error = message.get("errors")
-        if error is not None:
+        if isinstance(message, PushError):
             if command == _SUBSCRIBE:
-                self._refused = "trades not pushed: " + clean_text(str(error), 120)
+                reason = message.message
+                if self.key_withheld:
+                    reason = "key withheld (plain ws:// to a remote host): " + reason
+                self._refused = "trades not pushed: " + reason
                 self._publish_health(None)
             return
         now = time.time()
@@ -281,27 +284,21 @@ class PushSource(PollingSource):
                 self._covered.setdefault(mint, now)
         self._update_feeds()
 
-    def _deliver_trade(self, engine: LiveEngine, message: dict[str, Any]) -> None:
+    def _deliver_trade(self, engine: LiveEngine, message: PushTrade) -> None:
         # Strictly increasing stand-in times, so the wall clock stepping back changes no order.
         received = max(time.time(), self._last_received + 1e-6)
         self._last_received = received
         self._seq += 1
-        try:
-            trade = Trade.from_push(message, received_at=received, seq=self._seq)
-        except ModelError:
-            return
         self.trades += 1
-        engine.emit(NewTrade(trade))
-    def _update_reserves(self, engine: LiveEngine, mint: str, message: dict[str, Any]) -> None:
+        engine.emit(NewTrade(message.to_trade(received_at=received, seq=self._seq)))
+
+    def _update_reserves(self, engine: LiveEngine, message: PushTrade) -> None:
         """The pushed reserves are newer than any REST snapshot: apply them now."""
-        coin = engine.store.coin(mint)
-        vsol = as_float(message.get("vSolInBondingCurve"), None)
-        vtok = as_float(message.get("vTokensInBondingCurve"), None)
-        if coin is None or vsol is None or vtok is None or vsol <= 0 or vtok <= 0:
+        coin = engine.store.coin(message.mint)
+        lamports, raw = message.virtual_sol_reserves, message.virtual_token_reserves
+        if coin is None or not lamports or not raw:
             return
-        lamports = round(vsol * LAMPORTS_PER_SOL)
-        raw = round(vtok * RAW_PER_TOKEN)
-        market_cap = as_float(message.get("marketCapSol"), None)
+        market_cap = message.market_cap_sol
         updated = replace(
             coin,
             virtual_sol_reserves=lamports,

@@ -23,6 +23,7 @@ from pumptui.api.errors import (
     RequestTimeout,
     ServerError,
 )
+from pumptui.api.routes import Host
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.feeds import Feed, PollOutcome
 from pumptui.live.health import FeedHealth, FeedState
@@ -45,7 +46,7 @@ class RunnerHost(Protocol):
     def blocked(self, feed: Feed) -> FeedState | None: ...
     def floor(self, feed: Feed) -> float: ...
     def rebalance(self) -> None: ...
-    def rate_limited_until(self) -> float | None: ...
+    def rate_limited_until(self, host: Host | None = None) -> float | None: ...
 
 
 def describe_error(error: BaseException) -> str:
@@ -149,7 +150,7 @@ class FeedRunner:
             if delay > 0:
                 await self._wait(delay)
                 continue
-            until = self.host.rate_limited_until()
+            until = self.host.rate_limited_until(self.feed.host)
             if until is not None and until > self._wall():
                 self._set_health(FeedState.RATE_LIMITED, retry_at=until)
                 await self._wait(until - self._wall())
@@ -177,7 +178,7 @@ class FeedRunner:
                 done, _ = await asyncio.wait({task}, timeout=RATE_LIMIT_CHECK)
                 if done:
                     break
-                until = self.host.rate_limited_until()
+                until = self.host.rate_limited_until(self.feed.host)
                 if until is not None and until > self._wall():
                     self._set_health(FeedState.RATE_LIMITED, retry_at=until)
         except asyncio.CancelledError:

@@ -11,14 +11,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pumptui.live.feeds import (
+    ActivityFeed,
     CoinTradesFeed,
     Feed,
     FeedContext,
-    KingFeed,
+    HoldersFeed,
+    LeaderFeed,
     MarketFeed,
     NewCoinsFeed,
     RepliesFeed,
-    SiteTradesFeed,
     SolPriceFeed,
     WatchlistFeed,
 )
@@ -40,11 +41,12 @@ class PollingSource:
     def build_feeds(self, ctx: FeedContext) -> dict[str, Feed]:
         feeds: list[Feed] = [
             NewCoinsFeed(ctx),
-            SiteTradesFeed(ctx),
-            KingFeed(ctx),
+            LeaderFeed(ctx),
             SolPriceFeed(ctx),
             MarketFeed(ctx),
             CoinTradesFeed(ctx, candles=self.candles),
+            HoldersFeed(ctx),
+            ActivityFeed(ctx),
             RepliesFeed(ctx),
             WatchlistFeed(ctx),
         ]

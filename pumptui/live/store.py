@@ -15,18 +15,22 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import OrderedDict, deque
 from collections.abc import Iterable
+from typing import Any
 
-from pumptui.api.models import Candle, Coin, Reply, Trade
+from pumptui.api.models import Candle, Coin, MarketActivity, Reply, Trade
 from pumptui.live.candles import TIMEFRAMES, CandleSeries, aggregate
 from pumptui.live.events import (
+    ActivityChanged,
     CoinUpdated,
     EngineError,
     Event,
     FeedHealthChanged,
-    KingChanged,
+    HoldersChanged,
+    LeaderChanged,
     NewCoin,
     NewReply,
     NewTrade,
+    RouteMoved,
     SolPriceChanged,
     TradeConfirmed,
 )
@@ -133,8 +137,14 @@ class MarketStore:
         self._site_signatures: set[str] = set()
         self._protected: frozenset[str] = frozenset()
         self._order_cache: list[str] | None = None
-        self._king: Coin | None = None
+        self._leader: Coin | None = None
         self._sol_price: float | None = None
+        self.sol_price_stale = False
+        # Per coin, the newest holder figures and market activity (bounded like the coins).
+        self._holders: OrderedDict[str, HoldersChanged] = OrderedDict()
+        self._market_activity: OrderedDict[str, MarketActivity] = OrderedDict()
+        # View -> "primary → fallback": routes the service no longer answers.
+        self.moved_routes: dict[str, str] = {}
         self._health: dict[str, FeedHealth] = {}
         self.version = 0
         self.errors: deque[EngineError] = deque(maxlen=50)
@@ -153,13 +163,22 @@ class MarketStore:
                 changed = self._confirm_trade(trade)
             case NewReply(reply=reply):
                 changed = self._put_reply(reply)
-            case KingChanged(coin=coin):
+            case LeaderChanged(coin=coin):
                 self._put_coin(coin)
-                changed = self._king is None or self._king != coin
-                self._king = coin
-            case SolPriceChanged(usd=usd):
-                changed = usd != self._sol_price
-                self._sol_price = usd
+                changed = self._leader is None or self._leader != coin
+                self._leader = coin
+            case SolPriceChanged(usd=usd, stale=stale):
+                changed = usd != self._sol_price or stale != self.sol_price_stale
+                self._sol_price, self.sol_price_stale = usd, stale
+            case HoldersChanged(mint=mint):
+                changed = self._holders.get(mint) != event
+                _put_bounded(self._holders, mint, event, self.max_reply_coins)
+            case ActivityChanged(mint=mint, activity=activity):
+                changed = self._market_activity.get(mint) != activity
+                _put_bounded(self._market_activity, mint, activity, self.max_reply_coins)
+            case RouteMoved(view=view, description=description):
+                changed = self.moved_routes.get(view) != description
+                self.moved_routes[view] = description
             case FeedHealthChanged(health=health):
                 changed = self._health.get(health.feed) != health
                 self._health[health.feed] = health
@@ -203,8 +222,8 @@ class MarketStore:
         self._bump_coin(coin.mint)
         if known is None or known.price_sol != coin.price_sol:
             self._add_price(coin.mint, coin.price_sol)
-        if self._king is not None and self._king.mint == coin.mint:
-            self._king = coin
+        if self._leader is not None and self._leader.mint == coin.mint:
+            self._leader = coin
         self._evict_coins()
         return True
 
@@ -384,12 +403,19 @@ class MarketStore:
         return list(prices)[-points:]
 
     @property
-    def king(self) -> Coin | None:
-        return self._king
+    def leader(self) -> Coin | None:
+        return self._leader
 
     @property
     def sol_price(self) -> float | None:
         return self._sol_price
+
+    def holders(self, mint: str) -> HoldersChanged | None:
+        """The newest holder figures of a coin (with when they were read: `read_at`)."""
+        return self._holders.get(mint)
+
+    def market_activity(self, mint: str) -> MarketActivity | None:
+        return self._market_activity.get(mint)
 
     @property
     def health(self) -> dict[str, FeedHealth]:
@@ -422,3 +448,10 @@ class MarketStore:
 
 def _reply_order(reply: Reply) -> tuple[float, int]:
     return (reply.timestamp, reply.id)
+
+
+def _put_bounded(table: OrderedDict[str, Any], key: str, value: Any, capacity: int) -> None:
+    table[key] = value
+    table.move_to_end(key)
+    while len(table) > capacity:
+        table.popitem(last=False)

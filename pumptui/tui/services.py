@@ -37,9 +37,9 @@ log = logging.getLogger(__name__)
 
 # The engine's feeds each screen needs polled; the rest sleep while it is on top.
 # Watched coins are listed on Home too, and only the watchlist feed refreshes them.
-HOME_FEEDS: tuple[str, ...] = ("coins", "site-trades", "king", "sol-price", "market", "watchlist")
-WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "king", "sol-price")
-COIN_FEEDS: tuple[str, ...] = ("trades", "replies", "market", "king", "sol-price")
+HOME_FEEDS: tuple[str, ...] = ("coins", "site-trades", "leader", "sol-price", "market", "watchlist")
+WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "leader", "sol-price")
+COIN_FEEDS: tuple[str, ...] = ("trades", "replies", "market", "leader", "sol-price")
 
 
 class Engine(Protocol):

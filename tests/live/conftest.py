@@ -26,7 +26,7 @@ MANUAL = RefreshSettings(coins_min=60, coins_max=120, trades_min=60, trades_max=
 def make_client(sim: SimServer, *, requests_per_minute: float = 60_000, burst: int = 100,
                 max_retries: int = 0, timeout: float = 2.0) -> PumpClient:
     return PumpClient(
-        ApiSettings(frontend_url=sim.base_url, advanced_url=sim.base_url),
+        ApiSettings(frontend_url=sim.base_url, swap_url=sim.base_url, indexer_url=sim.base_url),
         budget=RequestBudget(requests_per_minute=requests_per_minute, burst=burst),
         retry=RetryPolicy(max_retries=max_retries, base=0.01, cap=0.05, rng=random.Random(1)),
         timeout=timeout,

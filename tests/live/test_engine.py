@@ -13,7 +13,7 @@ from pumptui.live import (
     EngineError,
     FeedHealthChanged,
     FeedState,
-    KingChanged,
+    LeaderChanged,
     NewCoin,
     NewReply,
     NewTrade,
@@ -99,7 +99,7 @@ async def test_a_429_storm_slows_the_engine_within_budget_and_shows_rate_limited
     hot = sim.hot_mint
     rpm, burst = 120.0, 5
     client = make_client(sim, requests_per_minute=rpm, burst=burst, max_retries=2)
-    engine = engine_factory(sim, visible={"trades", "coins", "king"}, client=client)
+    engine = engine_factory(sim, visible={"trades", "coins", "leader"}, client=client)
     subscription = engine.bus.subscribe(coalesce=False)
     await engine.start()
     engine.focus(hot)
@@ -125,7 +125,7 @@ async def test_unchanged_answers_304_produce_no_events(
     sim: SimServer, engine_factory: EngineFactory
 ) -> None:
     mint = sim.mints()[0]
-    feeds = {"coins", "site-trades", "king", "sol-price", "trades", "replies"}
+    feeds = {"coins", "site-trades", "leader", "sol-price", "trades", "replies"}
     engine = engine_factory(sim, visible=feeds, settings=MANUAL)
     await engine.start()
     engine.focus(mint)
@@ -146,7 +146,7 @@ async def test_unchanged_answers_304_produce_no_events(
     await poll_all()
 
     assert engine.client.stats.not_modified >= not_modified + len(feeds)
-    data = (NewCoin, CoinUpdated, NewTrade, NewReply, KingChanged, SolPriceChanged)
+    data = (NewCoin, CoinUpdated, NewTrade, NewReply, LeaderChanged, SolPriceChanged)
     assert [e for e in subscription.drain() if isinstance(e, data)] == []
 
 
@@ -184,11 +184,11 @@ async def test_hidden_feeds_do_not_poll_and_a_paused_engine_stays_quiet(
     await engine.start()
     await wait_until(first_poll_done(engine, "coins"))
     await wait_until(lambda: engine.runners["coins"].polls >= 3)
-    assert engine.runners["king"].polls == 0
-    assert engine.health["king"].state is FeedState.IDLE
+    assert engine.runners["leader"].polls == 0
+    assert engine.health["leader"].state is FeedState.IDLE
 
-    engine.set_visible({"coins", "king"})
-    await wait_until(first_poll_done(engine, "king"))
+    engine.set_visible({"coins", "leader"})
+    await wait_until(first_poll_done(engine, "leader"))
 
     engine.pause()
     await wait_until(lambda: engine.health["coins"].state is FeedState.PAUSED)
@@ -197,7 +197,7 @@ async def test_hidden_feeds_do_not_poll_and_a_paused_engine_stays_quiet(
     before = time.monotonic()
     await wait_until(lambda: time.monotonic() - before > 0.6)
     assert engine.runners["coins"].polls <= polls + 1  # at most the poll already in flight
-    assert engine.health["king"].describe(time.time()) == "paused"
+    assert engine.health["leader"].describe(time.time()) == "paused"
 
     engine.resume()
     await wait_until(lambda: engine.runners["coins"].polls > polls + 1)
@@ -268,12 +268,12 @@ async def test_switching_focus_follows_the_new_coin(
 async def test_health_changes_are_published_for_the_status_bar(
     sim: SimServer, engine_factory: EngineFactory
 ) -> None:
-    engine = engine_factory(sim, visible={"king"}, settings=RefreshSettings())
+    engine = engine_factory(sim, visible={"leader"}, settings=RefreshSettings())
     subscription = engine.bus.subscribe(coalesce=False)
     await engine.start()
-    await wait_until(first_poll_done(engine, "king"))
+    await wait_until(first_poll_done(engine, "leader"))
     states = [e.health.state for e in subscription.drain()
-              if isinstance(e, FeedHealthChanged) and e.health.feed == "king"]
+              if isinstance(e, FeedHealthChanged) and e.health.feed == "leader"]
     assert states[0] is FeedState.STARTING
     assert states[-1] is FeedState.LIVE
     assert engine.store.freshest_at is not None

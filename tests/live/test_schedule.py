@@ -39,10 +39,10 @@ def test_backoff_grows_is_jittered_capped_and_honours_retry_after() -> None:
 
 
 def test_the_budget_is_shared_by_weight_and_nobody_gets_more_than_it_asks() -> None:
-    shares = fair_shares({"trades": 60, "coins": 30, "king": 1}, {"trades": 6, "coins": 3,
-                                                                  "king": 1}, capacity=25)
+    shares = fair_shares({"trades": 60, "coins": 30, "leader": 1}, {"trades": 6, "coins": 3,
+                                                                  "leader": 1}, capacity=25)
     assert abs(sum(shares.values()) - 25) < 1e-6
-    assert shares["king"] == 1
+    assert shares["leader"] == 1
     assert shares["trades"] == 2 * shares["coins"]
     assert fair_shares({"a": 5, "b": 5}, {"a": 1, "b": 1}, capacity=100) == {"a": 5, "b": 5}
 

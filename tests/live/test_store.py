@@ -9,7 +9,7 @@ import pytest
 from pumptui.live.events import (
     CoinUpdated,
     FeedHealthChanged,
-    KingChanged,
+    LeaderChanged,
     NewCoin,
     NewReply,
     NewTrade,
@@ -78,16 +78,16 @@ def test_replies_newest_first_king_sol_price_and_health() -> None:
     for n in (2, 5, 1):
         store.apply(NewReply(reply(n)))
     assert [r.id for r in store.replies(mint(0))] == [5, 2, 1]
-    store.apply(KingChanged(coin(9)))
-    assert store.king == coin(9)
+    store.apply(LeaderChanged(coin(9)))
+    assert store.leader == coin(9)
     assert store.coin(mint(9)) == coin(9)
     store.apply(SolPriceChanged(201.5))
     assert store.sol_price == 201.5
     assert store.freshest_at is None
     store.apply(FeedHealthChanged(FeedHealth("coins", FeedState.LIVE, 1.0, last_good_at=5.0)))
-    store.apply(FeedHealthChanged(FeedHealth("king", FeedState.LIVE, 1.0, last_good_at=7.0)))
+    store.apply(FeedHealthChanged(FeedHealth("leader", FeedState.LIVE, 1.0, last_good_at=7.0)))
     assert store.freshest_at == 7.0
-    assert set(store.health) == {"coins", "king"}
+    assert set(store.health) == {"coins", "leader"}
 
 
 def test_memory_stays_flat_however_long_it_runs() -> None:

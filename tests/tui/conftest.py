@@ -20,7 +20,7 @@ from pumptui.base58 import b58encode
 from pumptui.config import Settings
 from pumptui.live.events import (
     FeedHealthChanged,
-    KingChanged,
+    LeaderChanged,
     NewCoin,
     NewTrade,
     SolPriceChanged,
@@ -148,9 +148,9 @@ def frozen_store(*, extra_coins: tuple[Coin, ...] = ()) -> MarketStore:
         store.apply(NewCoin(coin))
     for trade in frozen_trades(coins):
         store.apply(NewTrade(trade))
-    store.apply(KingChanged(coins[KING_INDEX]))
+    store.apply(LeaderChanged(coins[KING_INDEX]))
     store.apply(SolPriceChanged(SOL_USD))
-    for feed in ("coins", "site-trades", "king", "sol-price"):
+    for feed in ("coins", "site-trades", "leader", "sol-price"):
         store.apply(FeedHealthChanged(live_health(feed)))
     return store
 

@@ -232,7 +232,7 @@ async def test_status_bar_shows_each_feed_problem_with_its_detail(make_app: AppF
     )
     store.apply(
         FeedHealthChanged(
-            live_health("king", FeedState.FAILING, since=FROZEN_NOW - 40, reason="server error 503")
+            live_health("leader", FeedState.FAILING, since=FROZEN_NOW - 40, reason="server error 503")
         )
     )
     app = make_app(store, sim_mode=True)
@@ -251,7 +251,7 @@ def test_status_bar_names_feeds_with_the_same_problem_once_when_space_is_short()
     now = FROZEN_NOW
     failing = tuple(
         FeedHealth(feed, FeedState.FAILING, since=now - 90, reason="connection failed")
-        for feed in ("coins", "site-trades", "king")
+        for feed in ("coins", "site-trades", "leader")
     )
     waiting = FeedHealth("sol-price", FeedState.STARTING, since=now - 40)
     text = render_status(StatusInfo(now=now, feeds=(*failing, waiting)), 80).plain

@@ -19,7 +19,7 @@ from pumptui.api.models import Coin, Reply, Trade
 from pumptui.config import Settings, UiSettings
 from pumptui.live.events import (
     FeedHealthChanged,
-    KingChanged,
+    LeaderChanged,
     NewCoin,
     NewReply,
     NewTrade,
@@ -67,7 +67,7 @@ def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
         "website": "https://wsdoge.fun",
     })
     store.apply(NewCoin(coin))
-    store.apply(KingChanged(coin))
+    store.apply(LeaderChanged(coin))
     store.apply(SolPriceChanged(241.5))
     traders = [(address(rng), rng.choice([None, None, "whale_hunter", "ape_lord", "sniper"]))
                for _ in range(30)]

@@ -199,11 +199,11 @@ class CoinScreen(SocialKeys, Screen[None]):
 
     def _sync_header(self) -> None:
         store = self.services.store
-        king = store.king
+        king = store.leader
         is_watched = getattr(self.services, "is_watched", None)
         self.header.show_coin(
             store.coin(self.mint),
-            is_king=king is not None and king.mint == self.mint,
+            is_leader=king is not None and king.mint == self.mint,
             watched=bool(is_watched(self.mint)) if is_watched is not None else False,
             sol_price=store.sol_price,
         )

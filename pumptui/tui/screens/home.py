@@ -95,10 +95,10 @@ class CoinListScreen(SocialKeys, Screen[None]):
     def row_context(self) -> RowContext:
         services = self.services
         store = services.store
-        king = store.king
+        king = store.leader
         return RowContext(
             now=services.clock(),
-            king_mint=king.mint if king is not None else None,
+            leader_mint=king.mint if king is not None else None,
             watched=frozenset(services.watched()),
             trend=lambda mint: store.sparkline(mint, TREND_POINTS),
             version=store.coin_version,
@@ -206,7 +206,7 @@ class HomeScreen(CoinListScreen):
         summary = self.query_one("#summary", Static)
         summary.update(
             summary_line(
-                store.king,
+                store.leader,
                 store.sol_price,
                 self.describe_view(table.row_count),
                 summary.content_region.width or self.app.size.width - 2,

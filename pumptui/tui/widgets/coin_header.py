@@ -115,7 +115,7 @@ class CoinHeader(Widget):
         self.mint = mint
         self.clock = clock
         self.coin: Coin | None = None
-        self.is_king = False
+        self.is_leader = False
         self.watched = False
         self.sol_price: float | None = None
         self._text: Text | None = None
@@ -124,12 +124,12 @@ class CoinHeader(Widget):
         self,
         coin: Coin | None,
         *,
-        is_king: bool = False,
+        is_leader: bool = False,
         watched: bool = False,
         sol_price: float | None = None,
     ) -> None:
         """Show this state of the coin; repaints only if the header's text changed."""
-        self.coin, self.is_king, self.watched, self.sol_price = coin, is_king, watched, sol_price
+        self.coin, self.is_leader, self.watched, self.sol_price = coin, is_leader, watched, sol_price
         self._update()
 
     def refresh_ages(self) -> None:
@@ -174,8 +174,8 @@ class CoinHeader(Widget):
         title = Text(no_wrap=True, end="")
         if self.watched:
             title.append(f"{WATCHED} ", self._style("watched"))
-        if self.is_king:
-            title.append(CROWN if compact else f"{CROWN} KOTH", self._style("king"))
+        if self.is_leader:
+            title.append(CROWN if compact else f"{CROWN} KOTH", self._style("leader"))
             title.append(" ")
         if coin.complete:
             title.append(GRADUATED if compact else f"{GRADUATED} graduated",

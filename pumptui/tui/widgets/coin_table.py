@@ -47,7 +47,7 @@ class RowContext:
     """Everything besides the coin that a row shows."""
 
     now: float
-    king_mint: str | None = None
+    leader_mint: str | None = None
     watched: frozenset[str] = frozenset()
     # USD per SOL, for coins whose record has no USD market cap.
     sol_usd: float | None = None
@@ -212,7 +212,7 @@ class CoinTable(DataTable[Text]):
             coin,
             context.version(mint),
             age_text,
-            mint == context.king_mint,
+            mint == context.leader_mint,
             mint in context.watched,
             context.sol_usd,
         )
@@ -254,7 +254,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     marks = Text(no_wrap=True)
     if coin.complete:
         marks.append(GRADUATED_MARK, style="bold green")
-    elif coin.mint == context.king_mint:
+    elif coin.mint == context.leader_mint:
         marks.append(KING_MARK, style="bold yellow")
     else:
         marks.append(" ")
@@ -281,7 +281,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
         )
     progress = coin.progress
     bar_style = (
-        "green" if coin.complete else ("yellow" if coin.mint == context.king_mint else "blue")
+        "green" if coin.complete else ("yellow" if coin.mint == context.leader_mint else "blue")
     )
     curve = Text(no_wrap=True)
     curve.append(progress_bar(progress, BAR_WIDTH), style=bar_style)

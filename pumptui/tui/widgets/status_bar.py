@@ -36,7 +36,7 @@ STARTING_NOTE_AFTER = 5.0
 FEED_LABELS: dict[str, str] = {
     "coins": "coins",
     "site-trades": "tape",
-    "king": "king",
+    "leader": "leader",
     "sol-price": "sol",
     "market": "market",
     "trades": "trades",
