@@ -444,6 +444,9 @@ class Trade:
     cursor: str | None = None
     program: str | None = None
     usd: float | None = None
+    # The pool's price per whole token in SOL right after the trade (swap-api's `priceSol`, or
+    # a push message's reserves): what the service's own candles are drawn from.
+    pool_price_sol: float | None = None
 
     @classmethod
     def from_swap(cls, record: Mapping[str, Any], mint: str) -> Trade:
@@ -476,7 +479,16 @@ class Trade:
             cursor=f"{slot_index_id}-{round(timestamp * 1000)}",
             program=clean_optional(program, 32) if isinstance(program, str) else None,
             usd=exact_float(record.get("amountUsd"), "amountUsd"),
+            pool_price_sol=exact_float(record.get("priceSol"), "priceSol"),
         )
+
+    @property
+    def chart_price(self) -> float:
+        """The price a chart plots for this trade: the pool's price after it, as the service's
+        candles do (so candles read from the API and candles built from trades agree), else the
+        execution price."""
+        pool = self.pool_price_sol
+        return pool if pool is not None and pool > 0 else self.price_sol
 
     @property
     def sol(self) -> float:
@@ -831,6 +843,11 @@ class PushTrade:
             user=self.trader,
             pushed_seq=seq,
             program=self.pool,
+            pool_price_sol=(
+                (self.virtual_sol_reserves / LAMPORTS_PER_SOL)
+                / (self.virtual_token_reserves / RAW_PER_TOKEN)
+                if self.virtual_sol_reserves and self.virtual_token_reserves else None
+            ),
         )
 
 

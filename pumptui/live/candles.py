@@ -1,6 +1,7 @@
 """OHLCV candles built incrementally from trades, one bounded series per timeframe.
 
-Price is the trade's execution price (`Trade.price_sol`, SOL per whole token); volume is in SOL.
+Price is the pool's price after each trade (`Trade.chart_price`, SOL per whole token), as the
+service's own candles are drawn; volume is in SOL.
 Open and close are chosen by chain order (slot, position in slot), not by arrival order, so a
 series fed out of order (a backfill after an outage) ends up exactly like one fed in order, and
 exactly like `candles_from_trades` on the same trades. Trades that moved no tokens carry no price
@@ -91,7 +92,7 @@ class CandleSeries:
         """Fold one trade in; returns whether any candle changed."""
         if trade.raw_tokens <= 0:
             return False
-        price = trade.price_sol
+        price = trade.chart_price
         start = bucket_start(trade.timestamp, self.seconds)
         index, found = self._find(start)
         key = trade.chain_order
@@ -174,7 +175,7 @@ def candles_from_trades(trades: Iterable[Trade], seconds: int) -> list[Candle]:
     out: list[Candle] = []
     for start in sorted(buckets):
         ordered = sorted(buckets[start], key=lambda t: t.chain_order)
-        prices = [t.price_sol for t in ordered]
+        prices = [t.chart_price for t in ordered]
         out.append(Candle(ordered[0].mint, start, prices[0], max(prices), min(prices), prices[-1],
                           sum(t.lamports for t in ordered) / LAMPORTS_PER_SOL, seconds))
     return out

@@ -46,6 +46,7 @@ from pumptui.live.runner import FeedRunner
 from pumptui.live.schedule import Backoff, fair_shares
 from pumptui.live.sources import PollingSource
 from pumptui.live.store import MarketStore
+from pumptui.live.trenches import TrenchesWatcher
 
 # The engine plans to use at most this share of the budget, leaving room for user actions.
 BUDGET_SHARE = 1.0
@@ -65,6 +66,7 @@ class LiveEngine:
         visible: Iterable[str] | None = None,
         budget_share: float = BUDGET_SHARE,
         error_backoff: tuple[float, float] = (1.0, 60.0),
+        boards: Iterable[str] = (),
     ) -> None:
         self.client = client
         self._store = store if store is not None else MarketStore()
@@ -101,6 +103,10 @@ class LiveEngine:
         self._tasks: list[asyncio.Task[None]] = []
         self._floors: dict[str, float] = {}
         self._started = False
+        # The trenches boards over the indexer's keyless socket (none: not watched).
+        boards = tuple(boards)
+        self.trenches: TrenchesWatcher | None = (
+            TrenchesWatcher(client.settings.indexer_url, boards) if boards else None)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -112,6 +118,8 @@ class LiveEngine:
         for name, runner in self.runners.items():
             self._tasks.append(asyncio.create_task(runner.run(), name=f"feed:{name}"))
         await self.source.start(self)
+        if self.trenches is not None:
+            await self.trenches.start(self)
 
     async def stop(self) -> None:
         if not self._started:
@@ -119,6 +127,9 @@ class LiveEngine:
         self._started = False
         with contextlib.suppress(Exception):
             await self.source.stop()
+        if self.trenches is not None:
+            with contextlib.suppress(Exception):
+                await self.trenches.stop()
         pending = set(self._tasks)
         for _ in range(5):
             for task in pending:

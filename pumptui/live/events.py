@@ -6,10 +6,11 @@ never says *how* it learnt something (poll or push), only *what* it learnt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from pumptui.api.models import (
+    BoardEntry,
     Coin,
     HolderStats,
     MarketActivity,
@@ -110,6 +111,16 @@ class ActivityChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class BoardChanged:
+    """A trenches board as it stands now (new, graduating, graduated): per-coin aggregates in
+    the board's order, pushed by the indexer's socket (or read over HTTP while it is down)."""
+
+    board: str
+    entries: tuple[BoardEntry, ...]
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RouteMoved:
     """The service no longer answers a view's primary route; the fallback serves it from now on."""
 
@@ -140,6 +151,7 @@ Event = (
     | SolPriceChanged
     | HoldersChanged
     | ActivityChanged
+    | BoardChanged
     | RouteMoved
     | FeedHealthChanged
     | EngineError
@@ -155,6 +167,7 @@ EVENT_TYPES: dict[type, str] = {
     SolPriceChanged: "sol_price",
     HoldersChanged: "holders",
     ActivityChanged: "activity",
+    BoardChanged: "board",
     RouteMoved: "route_moved",
     FeedHealthChanged: "feed_health",
     EngineError: "error",
@@ -167,27 +180,43 @@ def event_type(event: Event) -> str:
 
 
 def event_to_json(event: Event) -> dict[str, Any]:
-    """A JSON-ready dict: `type` plus the model's fields in the API's own names and units."""
+    """A JSON-ready dict: `type` plus the model's fields (see `Coin.to_json`, `Trade.to_json`)."""
     data: dict[str, Any] = {"type": event_type(event)}
     match event:
         case NewCoin(coin=coin, historical=historical):
-            data.update(coin.to_api())
+            data.update(coin.to_json())
             if historical:
                 data["historical"] = True
         case CoinUpdated(coin=coin) | LeaderChanged(coin=coin):
-            data.update(coin.to_api())
+            data.update(coin.to_json())
         case NewTrade(trade=trade, historical=historical):
-            data.update(trade.to_api())
+            data.update(trade.to_json())
             if historical:
                 data["historical"] = True
         case TradeConfirmed(trade=trade):
-            data.update(trade.to_api())
+            data.update(trade.to_json())
         case NewReply(reply=reply, historical=historical):
             data.update(reply.to_api())
             if historical:
                 data["historical"] = True
-        case SolPriceChanged(usd=usd):
+        case SolPriceChanged(usd=usd, stale=stale):
             data["solPrice"] = usd
+            data["stale"] = stale
+        case HoldersChanged(mint=mint, stats=stats, top=top, read_at=read_at):
+            data["mint"] = mint
+            data.update(asdict(stats))
+            data["top_holders"] = [asdict(holder) for holder in top]
+            data["read_at"] = read_at
+        case ActivityChanged(mint=mint, activity=activity):
+            data["mint"] = mint
+            data["windows"] = {name: asdict(window) for name, window in activity.windows.items()}
+        case BoardChanged(board=board, entries=entries, version=version):
+            data["board"] = board
+            data["version"] = version
+            data["entries"] = [asdict(entry) for entry in entries]
+        case RouteMoved(view=view, description=description):
+            data["view"] = view
+            data["description"] = description
         case FeedHealthChanged(health=health):
             data.update(health.to_api())
         case EngineError(feed=feed, message=message):

@@ -17,10 +17,11 @@ from collections import OrderedDict, deque
 from collections.abc import Iterable
 from typing import Any
 
-from pumptui.api.models import Candle, Coin, MarketActivity, Reply, Trade
+from pumptui.api.models import BoardEntry, Candle, Coin, MarketActivity, Reply, Trade
 from pumptui.live.candles import TIMEFRAMES, CandleSeries, aggregate
 from pumptui.live.events import (
     ActivityChanged,
+    BoardChanged,
     CoinUpdated,
     EngineError,
     Event,
@@ -143,6 +144,9 @@ class MarketStore:
         # Per coin, the newest holder figures and market activity (bounded like the coins).
         self._holders: OrderedDict[str, HoldersChanged] = OrderedDict()
         self._market_activity: OrderedDict[str, MarketActivity] = OrderedDict()
+        # Trenches boards in their order, and each listed coin's newest board entry.
+        self._boards: dict[str, tuple[BoardEntry, ...]] = {}
+        self._board_entries: dict[str, BoardEntry] = {}
         # View -> "primary → fallback": routes the service no longer answers.
         self.moved_routes: dict[str, str] = {}
         self._health: dict[str, FeedHealth] = {}
@@ -176,6 +180,12 @@ class MarketStore:
             case ActivityChanged(mint=mint, activity=activity):
                 changed = self._market_activity.get(mint) != activity
                 _put_bounded(self._market_activity, mint, activity, self.max_reply_coins)
+            case BoardChanged(board=board, entries=entries):
+                changed = self._boards.get(board) != entries
+                if changed:
+                    self._boards[board] = entries
+                    self._board_entries = {
+                        e.mint: e for listed in self._boards.values() for e in listed}
             case RouteMoved(view=view, description=description):
                 changed = self.moved_routes.get(view) != description
                 self.moved_routes[view] = description
@@ -232,7 +242,7 @@ class MarketStore:
         activity = self._activity_for(trade.mint)
         added = activity.add(trade, self.trades_per_coin)
         if added:
-            self._add_price(trade.mint, trade.price_sol)
+            self._add_price(trade.mint, trade.chart_price)
             self._bump_coin(trade.mint)
         return added or added_site
 
@@ -413,6 +423,14 @@ class MarketStore:
     def holders(self, mint: str) -> HoldersChanged | None:
         """The newest holder figures of a coin (with when they were read: `read_at`)."""
         return self._holders.get(mint)
+
+    def board(self, name: str) -> tuple[BoardEntry, ...]:
+        """A trenches board in its order (empty until its socket or HTTP read answered)."""
+        return self._boards.get(name, ())
+
+    def board_entry(self, mint: str) -> BoardEntry | None:
+        """The coin's newest figures from any board that lists it (holders, top-10 %, dev %…)."""
+        return self._board_entries.get(mint)
 
     def market_activity(self, mint: str) -> MarketActivity | None:
         return self._market_activity.get(mint)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from pumptui.api import PumpClient, RequestBudget, RetryPolicy
+from pumptui.api.client import BlockPolicy
 from pumptui.config import ApiSettings, RefreshSettings
 from pumptui.live import LiveEngine
 from pumptui.sim import SimServer
@@ -30,6 +31,8 @@ def make_client(sim: SimServer, *, requests_per_minute: float = 60_000, burst: i
         budget=RequestBudget(requests_per_minute=requests_per_minute, burst=burst),
         retry=RetryPolicy(max_retries=max_retries, base=0.01, cap=0.05, rng=random.Random(1)),
         timeout=timeout,
+        # A blocked host is left alone for a second here, not a minute.
+        block=BlockPolicy(minimum=1.0, jitter=0.2, rng=random.Random(2)),
     )
 
 

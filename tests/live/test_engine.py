@@ -69,7 +69,7 @@ async def test_a_60s_outage_loses_nothing_once_service_returns(
     await engine.start()
     engine.focus(hot)
     await wait_until(first_poll_done(engine, "trades"))
-    history = [t["signature"] for t in sim.trades_of(hot)]
+    history = [t["tx"] for t in sim.trades_of(hot)]
     await wait_until(lambda: engine.store.has_trade(hot, history[-1]))
     before = set(history)
 
@@ -80,7 +80,7 @@ async def test_a_60s_outage_loses_nothing_once_service_returns(
     assert engine.health["trades"].describe(time.time()).startswith("failing")
     sim.clear_faults()
 
-    expected = [t["signature"] for t in sim.trades_of(hot) if t["signature"] not in before]
+    expected = [t["tx"] for t in sim.trades_of(hot) if t["tx"] not in before]
     assert len(expected) > 500
     await wait_until(lambda: engine.store.has_trade(hot, expected[-1]), message="the backfill")
     await wait_until(lambda: engine.health["trades"].state is FeedState.LIVE)
@@ -125,7 +125,7 @@ async def test_unchanged_answers_304_produce_no_events(
     sim: SimServer, engine_factory: EngineFactory
 ) -> None:
     mint = sim.mints()[0]
-    feeds = {"coins", "site-trades", "leader", "sol-price", "trades", "replies"}
+    feeds = {"coins", "leader", "sol-price", "trades", "replies"}
     engine = engine_factory(sim, visible=feeds, settings=MANUAL)
     await engine.start()
     engine.focus(mint)
@@ -165,11 +165,11 @@ async def test_candles_built_from_trades_match_candles_computed_from_the_same_tr
     engine.refresh("trades")
     await wait_until(lambda: engine.store.has_trade(mint, last))
 
-    trades = [Trade.from_api(record) for record in sim.trades_of(mint)]
+    trades = [Trade.from_swap(record, mint) for record in sim.trades_of(mint)]
     for seconds in TIMEFRAMES:
         assert engine.store.candles(mint, seconds) == candles_from_trades(trades, seconds)
     # And the simulator's own one-minute candles agree on prices.
-    served = (await engine.client.candles(mint, timeframe_minutes=1)).items
+    served = await engine.client.candles(mint, interval="1m", currency="SOL")
     built = engine.store.candles(mint, 60)
     assert [c.start for c in built] == [c.start for c in served]
     for mine, theirs in zip(built, served, strict=True):
@@ -278,24 +278,3 @@ async def test_health_changes_are_published_for_the_status_bar(
     assert states[-1] is FeedState.LIVE
     assert engine.store.freshest_at is not None
     assert FAST.trades_min < RefreshSettings().trades_min  # the fixtures really are faster
-
-
-async def test_a_trade_seen_by_two_feeds_reaches_readers_once(
-    sim: SimServer, engine_factory: EngineFactory
-) -> None:
-    hot = sim.hot_mint
-    engine = engine_factory(sim, visible={"trades", "site-trades"})
-    reader = engine.bus.subscribe(coalesce=False)
-    await engine.start()
-    engine.focus(hot)
-    await wait_until(first_poll_done(engine, "trades"))
-    made: list[str] = []
-    for _ in range(5):
-        batch = sim.inject_trades(hot, 3)  # the newest trade on the site is the hot coin's
-        made += batch
-        site = engine.runners["site-trades"].polls
-        await wait_until(lambda b=batch: engine.store.has_trade(hot, b[-1]))
-        await wait_until(lambda s=site: engine.runners["site-trades"].polls > s)
-    delivered = [e.trade.signature for e in reader.drain()
-                 if isinstance(e, NewTrade) and e.trade.mint == hot and not e.historical]
-    assert delivered == made

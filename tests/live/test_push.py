@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
 
 from pumptui.live import (
     TIMEFRAMES,
@@ -59,14 +61,16 @@ async def test_pushed_trades_are_delivered_before_any_poll_then_confirmed_by_res
     events = reader.drain()
     pushed = [e.trade for e in events if isinstance(e, NewTrade) and e.mint == hot]
     assert [t.signature for t in pushed] == made
-    truth = {t["signature"]: t for t in sim.trades_of(hot)}
+    truth = {t["tx"]: t for t in sim.trades_of(hot)}
     for trade in pushed:
         assert trade.provisional
         assert trade.slot == 0
-        assert trade.lamports == truth[trade.signature]["sol_amount"]
-        assert trade.raw_tokens == truth[trade.signature]["token_amount"]
-        assert trade.user == truth[trade.signature]["user"]
-        assert trade.is_buy == truth[trade.signature]["is_buy"]
+        row = truth[trade.signature]
+        # swap-api's decimal strings: SOL to 9 places, whole tokens to 6.
+        assert trade.lamports == int(Decimal(row["amountSol"]) * 10**9)
+        assert trade.raw_tokens == int(Decimal(row["baseAmount"]) * 10**6)
+        assert trade.user == row["userAddress"]
+        assert trade.is_buy == (row["type"] == "buy")
     # The reserves in the messages update the coin at once.
     assert any(isinstance(e, CoinUpdated) and e.coin.mint == hot for e in events)
     served = await engine.client.coin(hot)
@@ -81,8 +85,9 @@ async def test_pushed_trades_are_delivered_before_any_poll_then_confirmed_by_res
     assert [t.signature for t in confirmed] == made
     for trade in confirmed:
         assert not trade.provisional
-        assert trade.slot == truth[trade.signature]["slot"]
-        assert trade.timestamp == truth[trade.signature]["timestamp"]
+        row = truth[trade.signature]
+        assert trade.slot == int(row["slotIndexId"][:12])  # the first 12 digits are the slot
+        assert trade.timestamp == datetime.fromisoformat(row["timestamp"]).timestamp()
     stored = engine.store.trades(hot)
     assert [t.signature for t in stored[:25]] == made[::-1]
     assert not any(t.provisional for t in stored)

@@ -28,7 +28,7 @@ def test_jsonl_lines_carry_a_type_and_api_units(sim: SimServer,
     assert len(lines) == 10
     assert {line["type"] for line in lines} == {"new_trade"}
     recent = history[-100:]
-    assert [line["signature"] for line in lines] == [t["signature"] for t in recent[:10]]
+    assert [line["signature"] for line in lines] == [t["tx"] for t in recent[:10]]
     first = lines[0]
     assert first["sol_amount"] == recent[0]["sol_amount"]  # lamports, as the API sends
     assert first["timestamp"] == recent[0]["timestamp"]
