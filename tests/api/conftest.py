@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import pytest
 
-from pumptui.api import PumpClient, RequestBudget, RetryPolicy
+from pumptui.api import BlockPolicy, PumpClient, RequestBudget, RetryPolicy
 from pumptui.base58 import b58encode
 from pumptui.config import ApiSettings
 from pumptui.secret import Secret
@@ -46,6 +46,7 @@ def make_client(
         token=token,
         budget=budget or RequestBudget(requests_per_minute=60_000, burst=100),
         retry=RetryPolicy(max_retries=max_retries, base=0.01, cap=0.05, rng=random.Random(1)),
+        block=BlockPolicy(minimum=0.05, jitter=0.0),
         timeout=timeout,
         transport=transport,
     )

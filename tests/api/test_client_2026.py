@@ -74,7 +74,8 @@ async def test_trades_follow_the_cursor_to_the_end_of_history(canned: CannedServ
         rest = await client.trades(MINT, cursor=first.next_cursor, limit=2)
 
     assert [t.lamports for t in first.items] == [123_456_789, 1_500_000_000]
-    assert first.has_more and first.next_cursor == first.items[-1].cursor
+    assert first.has_more
+    assert first.next_cursor == first.items[-1].cursor
     assert (rest.items, rest.has_more, rest.next_cursor) == ([], False, None)
     sent = [r.query for r in canned.requests]
     assert "cursor" not in sent[0]
@@ -115,7 +116,8 @@ async def test_market_data_reads(canned: CannedServer) -> None:
     assert activity.windows["1h"].num_txs == 140
     assert stats.top10_percent == 27.5
     assert (len(holders), total, count) == (2, 312, 318)
-    assert price is not None and price.stale
+    assert price is not None
+    assert price.stale
     assert ath == 69000.5
     assert set(batch) == {MINT, "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9"}
     assert batch[MINT].windows["5m"].num_txs == 12
@@ -163,7 +165,9 @@ async def test_an_unrouted_primary_moves_the_view_and_is_never_called_again(
         second = await client.coin(MINT)
         third = await client.coin(MINT)
 
-    assert first is not None and second is not None and third is not None
+    assert first is not None
+    assert second is not None
+    assert third is not None
     assert canned.count("GET", f"/coins-v3/{MINT}") == 1
     assert canned.count("GET", f"/coins-v2/{MINT}") == 3
     assert moved == [("coin", "GET /coins-v3/{mint} → GET /coins-v2/{mint}")]
@@ -256,10 +260,12 @@ async def test_a_1015_block_stops_every_swap_request_and_nothing_is_sent_during_
         waited = await asyncio.gather(client.trades(MINT), client.candles(MINT))
 
     assert caught.value.retry_after == pytest.approx(BLOCK, abs=0.05)
-    assert until is not None and until > time.time() - 1
+    assert until is not None
+    assert until > time.time() - 1
     assert 0 < (fast.value.retry_after or 0) <= BLOCK
     assert price is not None
-    assert waited[0].items == [] and len(waited[1]) == 2
+    assert waited[0].items == []
+    assert len(waited[1]) == 2
     swap_times = [t for t in canned.times("GET /v") if t >= blocked_at]
     assert len(swap_times) == 2
     assert min(swap_times) - blocked_at >= BLOCK - 0.02  # nothing during the block

@@ -81,7 +81,8 @@ def test_the_rest_of_a_swap_row() -> None:
     newest, oldest = page_trades()
     assert newest.signature.startswith("5KtPn1")
     assert newest.mint == MINT
-    assert newest.is_buy and not oldest.is_buy
+    assert newest.is_buy
+    assert not oldest.is_buy
     assert newest.user == "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU"
     assert newest.program == "pump"
     assert newest.usd == pytest.approx(18.518518)
@@ -149,8 +150,10 @@ def test_holders_and_holder_stats() -> None:
     holders = [TopHolder.from_api(r) for r in records]
     stats = HolderStats.from_api(load("holder_stats.json"), MINT)
     assert total == 312
-    assert holders[0].tokens == 35_000_000.5 and holders[0].is_dev
-    assert holders[1].is_sniper and holders[1].is_bundler
+    assert holders[0].tokens == 35_000_000.5
+    assert holders[0].is_dev
+    assert holders[1].is_sniper
+    assert holders[1].is_bundler
     assert (stats.top10_percent, stats.dev_percent, stats.total_holders) == (27.5, 3.5, 312)
     assert stats.as_of == NOON
     assert routes.read_holder_count(load("holder_count.json")) == 318

@@ -1,35 +1,53 @@
-"""Trades built from PumpPortal push messages: exact amounts, stand-in time and order."""
+"""The socket wire formats: PumpPortal messages and the trenches board, read in `routes`."""
 
 from __future__ import annotations
 
+import json
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
-from pumptui.api.models import ModelError, Trade
+from pumptui.api import routes
+from pumptui.api.models import (
+    PushAck,
+    PushCreate,
+    PushError,
+    PushMigration,
+    PushTrade,
+    Trade,
+)
+from pumptui.api.routes import BoardApply, BoardDelta, BoardSnapshot, BoardState
 from pumptui.base58 import b58encode
 
 MINT = b58encode(bytes(range(32)))
+OTHER = b58encode(bytes(range(1, 33)))
 SIGNATURE = b58encode(bytes(range(64)))
-TRADER = b58encode(bytes(range(1, 33)))
+TRADER = b58encode(bytes(range(2, 34)))
 
 
 def message(**fields: object) -> dict[str, object]:
     base: dict[str, object] = {
         "signature": SIGNATURE, "mint": MINT, "traderPublicKey": TRADER, "txType": "sell",
-        "tokenAmount": 123_456_789.123456, "solAmount": 4.567891234,
-        "vTokensInBondingCurve": 1_000_000_000.0, "vSolInBondingCurve": 30.0,
-        "marketCapSol": 30.0, "pool": "pump",
+        "tokenAmount": 123_456_789.123456, "solAmount": 4.567891234, "newTokenBalance": 0,
+        "bondingCurveKey": OTHER, "vTokensInBondingCurve": 1_000_000_000.0,
+        "vSolInBondingCurve": 30.0, "marketCapSol": 30.0, "pool": "pump",
     }
     base.update(fields)
     return base
 
 
-def test_human_units_give_back_the_exact_integers_of_the_api() -> None:
-    trade = Trade.from_push(message(), received_at=1_790_000_000.5, seq=7)
-    assert trade.lamports == 4_567_891_234
-    assert trade.raw_tokens == 123_456_789_123_456
-    assert not trade.is_buy
-    assert trade.user == TRADER
-    assert trade.timestamp == 1_790_000_000.5
+# -- PumpPortal ----------------------------------------------------------------------------------
+
+
+def test_float_amounts_give_back_the_exact_integers() -> None:
+    pushed = routes.read_pumpportal(json.dumps(message()))
+    assert isinstance(pushed, PushTrade)
+    assert pushed.lamports == 4_567_891_234
+    assert pushed.raw_tokens == 123_456_789_123_456
+    assert pushed.virtual_sol_reserves == 30_000_000_000
+    assert pushed.virtual_token_reserves == 1_000_000_000_000_000
+    assert not pushed.is_buy
+    assert pushed.trader == TRADER
 
 
 def test_a_pushed_trade_is_provisional_and_sorts_after_every_confirmed_one() -> None:
@@ -41,23 +59,137 @@ def test_a_pushed_trade_is_provisional_and_sorts_after_every_confirmed_one() -> 
     assert not confirmed.provisional
     assert sorted([second, confirmed, first], key=lambda t: t.chain_order) == [
         confirmed, first, second]
-    shape = first.to_api()
+    shape = first.to_json()
     assert shape["provisional"] is True
     assert shape["slot"] is None
-    assert "provisional" not in confirmed.to_api()
+    assert "provisional" not in confirmed.to_json()
+
+
+def test_create_migrate_acks_and_errors() -> None:
+    create = routes.read_pumpportal(message(
+        txType="create", initialBuy=35_000_000.5, name="\x1b[31mNew", symbol="NEW",
+        uri="https://ipfs.io/ipfs/x"))
+    migrate = routes.read_pumpportal({"txType": "migrate", "mint": MINT, "signature": SIGNATURE,
+                                      "pool": "pump-amm"})
+    ack = routes.read_pumpportal('{"message":"Successfully subscribed to token creation events."}')
+    error = routes.read_pumpportal({"errors": "This method requires an API key"})
+    assert isinstance(create, PushCreate)
+    assert create.initial_buy_raw == 35_000_000_500_000
+    assert create.name == "New"
+    assert isinstance(migrate, PushMigration)
+    assert migrate.mint == MINT
+    assert isinstance(ack, PushAck)
+    assert isinstance(error, PushError)
+    assert "API key" in error.message
+
+
+def test_a_bonk_create_names_its_reserves_differently() -> None:
+    create = routes.read_pumpportal({
+        "txType": "create", "signature": SIGNATURE, "mint": MINT, "pool": "bonk",
+        "solInPool": 1.25, "tokensInPool": 900_000_000.0})
+    assert isinstance(create, PushCreate)
+    assert (create.virtual_sol_reserves, create.virtual_token_reserves) == (
+        1_250_000_000, 900_000_000_000_000)
 
 
 @pytest.mark.parametrize("fields", [
-    {"signature": "\x1b[2J"}, {"signature": None}, {"mint": "[bold]x"}, {"txType": "create"},
-    {"txType": None}, {"solAmount": "lots"}, {"solAmount": -1.0}, {"tokenAmount": None},
-    {"solAmount": float("nan")},
+    {"signature": "\x1b[2J"}, {"signature": None}, {"mint": "[bold]x"}, {"txType": "swap"},
+    {"solAmount": "lots"}, {"solAmount": -1.0}, {"tokenAmount": None},
+    {"solAmount": float("nan")}, {"vSolInBondingCurve": float("inf")},
 ])
-def test_a_message_that_cannot_be_a_trade_is_refused(fields: dict[str, object]) -> None:
-    with pytest.raises(ModelError):
-        Trade.from_push(message(**fields), received_at=1.0, seq=1)
+def test_a_message_that_cannot_be_a_trade_is_none(fields: dict[str, object]) -> None:
+    assert routes.read_pumpportal(message(**fields)) is None
 
 
-def test_a_hostile_trader_address_is_dropped_not_kept() -> None:
-    trade = Trade.from_push(message(traderPublicKey="\x1b]52;c;evil\x07"), received_at=1.0,
-                            seq=1)
-    assert trade.user is None
+def test_garbage_is_none() -> None:
+    assert routes.read_pumpportal("not json") is None
+    assert routes.read_pumpportal("[1, 2]") is None
+
+
+def test_subscribe_messages() -> None:
+    assert json.loads(routes.pumpportal_subscribe(routes.PP_NEW_TOKENS)) == {
+        "method": "subscribeNewToken"}
+    assert json.loads(routes.pumpportal_subscribe("unsubscribeTokenTrade", [MINT])) == {
+        "method": "unsubscribeTokenTrade", "keys": [MINT]}
+    with pytest.raises(ValueError):
+        routes.pumpportal_subscribe("subscribeEverything")
+    url = routes.pumpportal_url("wss://pumpportal.fun/api/data", "k-1")
+    assert parse_qs(urlsplit(url).query) == {"api-key": ["k-1"]}
+
+
+# -- trenches ------------------------------------------------------------------------------------
+
+
+def entry(mint: str, **fields: object) -> dict[str, object]:
+    return {"m": mint, "n": "Name", "t": "TCK", "i": None, "mc": 5971.5, "age": 42, "p": 21.8,
+            "vUsd5m": 1520.5, "tx5": 12, "bc": 8, "sc": 4, "txc": 12, "nh": 31, "t10": 27.5,
+            "dh": 3.5, "sn": 2, "dw": TRADER, "gd": None, "pg": "pump", "c": "solana", **fields}
+
+
+def snapshot(version: int, *mints: str) -> str:
+    return json.dumps({"type": "snapshot", "board": "new", "version": version,
+                       "serverTs": 1_790_856_000_000, "entries": [entry(m) for m in mints]})
+
+
+def delta(base: int, version: int, *patches: dict[str, object]) -> str:
+    return json.dumps({"type": "delta", "board": "new", "baseVersion": base, "version": version,
+                       "serverTs": 1_790_856_001_000, "patches": list(patches)})
+
+
+def test_the_trenches_url_and_subscribe_message() -> None:
+    url = routes.trenches_url("https://advanced-indexer.pump.fun", "new")
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == (
+        "wss", "advanced-indexer.pump.fun", "/ws/trenches")
+    assert json.loads(parse_qs(parts.query)["subscription"][0]) == {
+        "board": "new", "tier": "web", "filterKey": "default"}
+    assert json.loads(routes.trenches_subscribe("graduating")) == {
+        "event": "subscribe",
+        "data": {"board": "graduating", "tier": "web", "platform": "WEB", "surface": "WEB"}}
+
+
+def test_a_board_entry_is_in_usd_and_seconds() -> None:
+    state = BoardState("new")
+    read = routes.read_trenches(snapshot(1, MINT))
+    assert isinstance(read, BoardSnapshot)
+    assert state.apply(read) is BoardApply.APPLIED
+    [board_entry] = state.entries
+    assert board_entry.market_cap_usd == 5971.5
+    assert board_entry.age_seconds == 42
+    assert (board_entry.curve_percent, board_entry.holders, board_entry.dev_wallet) == (
+        21.8, 31, TRADER)
+
+
+def test_patches_update_add_move_and_remove() -> None:
+    state = BoardState("new")
+    state.apply(routes.read_trenches(snapshot(1, MINT)))  # type: ignore[arg-type]
+    read = routes.read_trenches(delta(
+        1, 3,
+        {"op": "update", "mint": MINT, "fields": {"mc": 8000}},
+        {"op": "add", "mint": OTHER, "fields": entry(OTHER), "idx": 0},
+        {"op": "move", "mint": MINT, "idx": 0},
+    ))
+    assert isinstance(read, BoardDelta)
+    assert state.apply(read) is BoardApply.APPLIED  # versions may skip ahead
+    assert state.mints == [MINT, OTHER]
+    assert state.entries[0].market_cap_usd == 8000
+    state.apply(routes.read_trenches(delta(3, 4, {"op": "remove", "mint": MINT})))  # type: ignore[arg-type]
+    assert state.mints == [OTHER]
+    assert state.version == 4
+
+
+def test_a_version_going_backwards_asks_for_a_resubscribe() -> None:
+    state = BoardState("new")
+    assert state.apply(routes.read_trenches(delta(0, 1)))  is BoardApply.RESUBSCRIBE  # type: ignore[arg-type]
+    state.apply(routes.read_trenches(snapshot(10, MINT)))  # type: ignore[arg-type]
+    assert state.apply(routes.read_trenches(delta(10, 10))) is BoardApply.IGNORED  # type: ignore[arg-type]
+    assert state.apply(routes.read_trenches(delta(8, 9))) is BoardApply.RESUBSCRIBE  # type: ignore[arg-type]
+
+
+def test_a_bad_entry_costs_only_itself() -> None:
+    state = BoardState("new")
+    state.apply(BoardSnapshot("new", 1, None, [entry(MINT, mc="NaN"), entry(OTHER)]))
+    assert [e.mint for e in state.entries] == [OTHER]
+    assert state.skipped == 1
+    assert routes.read_trenches("garbage") is None
+    assert routes.read_trenches({"type": "snapshot", "board": "nope", "version": 1}) is None

@@ -10,17 +10,58 @@ from pumptui.api.routes import Host, ShapeError
 
 
 def test_a_path_segment_cannot_escape_its_place() -> None:
-    route = routes.coin("../auth/logout?x=1#")
+    route = routes.coin("../auth/logout?x=1#")[0]
 
-    assert route.path == "/coins/..%2Fauth%2Flogout%3Fx%3D1%23"
+    assert route.path == "/coins-v3/..%2Fauth%2Flogout%3Fx%3D1%23"
 
 
-def test_bulk_lookups_go_to_the_advanced_host_and_are_safe_to_repeat() -> None:
+def test_bulk_lookups_go_to_coins_v2_mints_in_their_own_v3_group() -> None:
     route = routes.coins_by_mints(["a"])
 
-    assert route.host is Host.ADVANCED
+    assert (route.host, route.path, route.group) == (Host.FRONTEND, "/coins-v2/mints",
+                                                     "coins-v2-mints")
     assert route.retry_safe
-    assert route.json == {"mints": ["a"]}
+    assert route.json == {"mints": ["a"], "includeNsfw": True, "include_nsfw": True}
+
+
+def test_market_data_routes_live_on_their_hosts_and_groups() -> None:
+    v2, v1 = routes.candles("m", interval="1m", limit=5000, currency="usd", created_ms=1)
+    trades = routes.trades("m", limit=200, cursor="1-2", min_sol=0.5)
+
+    assert {r.host for r in (v2, v1, trades, routes.market_activity("m"), routes.ath("m"))} == {
+        Host.SWAP}
+    assert {r.group for r in (v2, v1, trades)} == {"swap"}
+    assert (v2.path, v1.path) == ("/v2/coins/m/candles", "/v1/coins/m/candles")
+    assert v2.params == {"interval": "1m", "limit": 1000, "currency": "USD", "createdTs": 1}
+    assert "createdTs" not in v1.params
+    assert trades.params == {"limit": 100, "cursor": "1-2", "minSolAmount": "0.500000"}
+    assert routes.sol_price().group == "sol-price"
+    assert routes.holder_stats("m").group == "coins"
+    assert routes.board("new").host is Host.INDEXER
+
+
+def test_coins_are_clamped_to_70_and_take_the_2026_sorts() -> None:
+    for sort in ("created_timestamp", "market_cap", "ath_market_cap", "reply_count",
+                 "last_reply", "last_trade_timestamp"):
+        route = routes.coins(offset=0, limit=500, sort=sort, order="desc", include_nsfw=True)
+        assert route.params["limit"] == 70
+    with pytest.raises(ValueError, match="unknown sort"):
+        routes.coins(offset=0, limit=1, sort="currently_live", order="DESC", include_nsfw=False)
+
+
+def test_only_the_intervals_the_server_accepts() -> None:
+    with pytest.raises(ValueError, match="unknown interval"):
+        routes.candles("m", interval="1d", limit=1)
+    assert routes.interval_seconds("4h") == 14_400
+
+
+@pytest.mark.parametrize(("payload", "unrouted"), [
+    ({"message": "Cannot GET /coins/abc", "error": "Not Found", "statusCode": 404}, True),
+    ({"message": "Coin not found for mint: latest", "error": "Not Found"}, False),
+    (None, False),
+])
+def test_the_two_kinds_of_404(payload: object, unrouted: bool) -> None:
+    assert routes.is_unrouted(payload) is unrouted
 
 
 def test_posts_that_must_not_repeat_say_so() -> None:
@@ -113,7 +154,10 @@ def test_database_errors_are_told_apart_from_coins() -> None:
 
 
 def test_sol_price_tolerates_strings_and_refuses_nonsense() -> None:
-    assert routes.read_sol_price({"solPrice": "150.5"}) == 150.5
+    price = routes.read_sol_price({"solPrice": "150.5"})
+    assert price is not None
+    assert price.usd == 150.5
+    assert not price.stale
     assert routes.read_sol_price({"solPrice": -1}) is None
     assert routes.read_sol_price("NaN") is None
 
