@@ -54,7 +54,8 @@ class App:
 
 
 def make_client(sim: SimServer, token: str | None) -> PumpClient:
-    settings = ApiSettings(frontend_url=sim.base_url, advanced_url=sim.base_url, timeout=2.0)
+    settings = ApiSettings(frontend_url=sim.base_url, swap_url=sim.base_url,
+                           indexer_url=sim.base_url, timeout=2.0)
     return PumpClient(
         settings,
         token=Secret(token) if token else None,
