@@ -913,7 +913,8 @@ class PumpClient:
             etag = self._etags.get(self._etag_key(request))
             if etag:
                 request.headers["If-None-Match"] = etag
-        if self._token is not None:
+        # The session is frontend-api-v3's: swap-api and the indexer are public and never see it.
+        if self._token is not None and route.host is Host.FRONTEND:
             if token_allowed(url):
                 request.headers["Authorization"] = "Bearer " + self._token.reveal()
                 request.headers["Cookie"] = f"{routes.AUTH_COOKIE}={self._token.reveal()}"

@@ -1,9 +1,9 @@
 """A loopback HTTP server that answers exactly what a test scripts, and counts what it got.
 
-The simulator is being rewritten for the 2026 API; until it lands, client behaviour that needs a
-server (budgets, blocks, fallbacks) is tested against this: a real aiohttp server on a free
-loopback port, so requests really travel over HTTP and the counting happens server-side — a
-test that says "nothing was sent" is checked where it counts.
+Client behaviour that needs answers the simulator does not give on demand (a primary route gone,
+a fixture record from the reference, a challenge page at a chosen moment) is tested against this:
+a real aiohttp server on a free loopback port, so requests really travel over HTTP and the
+counting happens server-side — a test that says "nothing was sent" is checked where it counts.
 """
 
 from __future__ import annotations

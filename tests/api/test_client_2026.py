@@ -25,6 +25,7 @@ from pumptui.api import (
 )
 from pumptui.api.budget import HostBudgets
 from pumptui.config import ApiSettings
+from pumptui.secret import Secret
 from tests.api.canned import CannedServer, canned, cannot, json_answer, text_answer
 
 __all__ = ["canned"]
@@ -149,6 +150,22 @@ async def test_every_request_carries_the_site_origin(canned: CannedServer) -> No
     async with make(canned) as client:
         await client.sol_price()
     assert canned.requests[0].headers["Origin"] == "https://pump.fun"
+
+
+async def test_the_session_token_goes_to_frontend_api_v3_only(canned: CannedServer) -> None:
+    canned.answer("GET", "/sol-price", json_answer(fixture("sol_price.json")))
+    canned.answer("GET", TRADES, json_answer(fixture("trades_end.json")))
+    canned.answer("GET", "/boards/new", json_answer({"entries": []}))
+    async with make(canned) as client:
+        client.set_token(Secret("header.payload.signature"))
+        await client.sol_price()
+        await client.trades(MINT)
+        await client.board("new")
+    sent = {r.path: r.headers for r in canned.requests}
+    assert sent["/sol-price"]["Authorization"] == "Bearer header.payload.signature"
+    for path in (TRADES, "/boards/new"):  # swap-api and the indexer are public
+        assert "Authorization" not in sent[path]
+        assert "auth_token" not in sent[path].get("Cookie", "")
 
 
 # -- fallback routes -----------------------------------------------------------------------------
