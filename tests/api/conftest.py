@@ -75,3 +75,16 @@ def many_coins(sim: SimServer) -> Callable[[int], list[str]]:
         ]
 
     return create
+
+
+def graduate(sim: SimServer, mint: str) -> None:
+    """Buy out a coin's bonding curve: it completes (graduates) at the largest market cap a
+    curve reaches, about 410 SOL."""
+
+    def buy_out() -> None:
+        market = sim.market
+        coin = market.coins[mint]
+        market._buy(coin, market._random_user().address, 1_000 * 10**9)
+        assert coin.curve.complete
+
+    sim.call(buy_out)

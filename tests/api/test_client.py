@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -13,8 +15,10 @@ from pumptui import __version__
 from pumptui.api import (
     AuthRequired,
     BadResponse,
+    Blocked,
     ConnectionFailed,
     Forbidden,
+    Host,
     InsecureTransport,
     NotFound,
     Priority,
@@ -30,13 +34,22 @@ from pumptui.base58 import b58encode
 from pumptui.config import ApiSettings
 from pumptui.secret import Secret
 from pumptui.sim import FaultPlan, ServerConfig, SimServer
-from tests.api.conftest import RecordingTransport, make_client, unknown_mints
+from tests.api.conftest import RecordingTransport, graduate, make_client, unknown_mints
+
+SOL = Decimal(10) ** 9  # lamports per SOL
+TOKEN = Decimal(10) ** 6  # raw units per whole token
 
 
-# Tests that read the market through the 2025 simulator. The simulator is being rewritten for
-# the 2026 API (issue 11); the integrator reconnects these to it.
-def needs_sim_2026(what: str) -> pytest.MarkDecorator:
-    return pytest.mark.skip(reason=f"needs the 2026 simulator: {what}")
+def iso_seconds(text: str) -> float:
+    """swap-api's `2026-10-01T12:00:00.000Z` as Unix seconds (reference §3.2)."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def spend_v3_group(sim: SimServer, path: str, times: int) -> None:
+    """Another program on this machine (same client IP) uses up a v3 route group's window."""
+    with httpx.Client(base_url=sim.base_url) as other:
+        for _ in range(times):
+            assert other.get(path).status_code == 200
 
 # -- reading the market ------------------------------------------------------------------------
 
@@ -51,26 +64,36 @@ async def test_the_new_coins_feed_pages_newest_first(sim: SimServer, client: Pum
     assert first.next_offset == 5
 
 
-@needs_sim_2026('coins-v3 and swap v2 trades')
 async def test_units_are_converted_once_at_the_boundary(sim: SimServer, client: PumpClient) -> None:
     mint = sim.mints()[0]
     sim.inject_trades(mint, 3)
     coin = await client.coin(mint)
-    raw = sim.trades_of(mint)[-1]
-    trades = await client.trades(mint, limit=200)
+    raw = sim.trades_of(mint)[-1]  # the newest trade, as swap-api writes it
+    trades = await client.trades(mint, limit=100)
 
     assert coin is not None
     assert coin.real_sol == pytest.approx(coin.real_sol_reserves / LAMPORTS_PER_SOL)
+    # On the curve the spot price is vSOL/vTokens per whole token, and the market cap in SOL is
+    # that price times the 10^9 tokens of supply (not USD, not lamports).
+    spot = (coin.virtual_sol_reserves / 1e9) / (coin.virtual_token_reserves / 1e6)
+    assert coin.market_cap_sol == pytest.approx(spot * 1e9, rel=1e-9)
     newest = trades.items[0]
-    assert newest.signature == raw["signature"]
-    assert newest.sol == pytest.approx(raw["sol_amount"] / 1e9)
-    assert newest.tokens == pytest.approx(raw["token_amount"] / 1e6)
-    assert newest.timestamp == pytest.approx(raw["timestamp"])  # seconds stay seconds
+    assert newest.signature == raw["tx"]
+    # amountSol is SOL to 9 dp, baseAmount whole tokens to 6 dp: exact integers on our side.
+    assert newest.lamports == int(Decimal(raw["amountSol"]) * SOL)
+    assert newest.raw_tokens == int(Decimal(raw["baseAmount"]) * TOKEN)
+    assert newest.sol == pytest.approx(float(raw["amountSol"]))
+    assert newest.timestamp == iso_seconds(raw["timestamp"])  # ISO becomes Unix seconds
+    assert (newest.slot, newest.tx_index) == (int(raw["slotIndexId"][:12]),
+                                              int(raw["slotIndexId"][12:]))
+    # priceSol is the pool price after the trade: after the newest trade, the coin's spot price.
+    assert newest.pool_price_sol == pytest.approx(spot, rel=1e-12)
     assert coin.created_at is not None
-    assert coin.created_at < 1e11
+    assert coin.created_at < 1e11  # milliseconds became seconds
+    assert coin.updated_at is not None
+    assert abs(coin.updated_at - coin.created_at) < 86_400  # seconds stay seconds
 
 
-@needs_sim_2026('coins-v3')
 async def test_hostile_text_arrives_clean_and_markup_stays_literal(
     sim: SimServer, client: PumpClient
 ) -> None:
@@ -90,62 +113,107 @@ async def test_hostile_text_arrives_clean_and_markup_stays_literal(
     assert len(coin.description) <= 2000
 
 
-@needs_sim_2026('swap v2 trades and candles')
-async def test_trades_candles_replies_and_counts_parse(sim: SimServer, client: PumpClient) -> None:
+async def test_trades_candles_activity_and_replies_parse(
+    sim: SimServer, client: PumpClient
+) -> None:
     mint = sim.mints()[0]
     sim.inject_trades(mint, 5)
     reply_id = sim.post_reply(mint, "gm [link=https://evil]click[/link]")
 
     trades = await client.trades(mint)
-    count = await client.trade_count(mint)
-    candles = await client.candles(mint, timeframe_minutes=1)
+    candles = await client.candles(mint, interval="1m", currency="SOL")
+    activity = await client.market_activity(mint)
     replies = await client.replies(mint)
 
-    assert count == len(sim.trades_of(mint)) == len(trades.items)
-    assert candles.items
-    assert all(c.seconds == 60 for c in candles.items)
+    rows = sim.trades_of(mint)  # oldest first
+    assert 5 <= len(rows) <= 100
+    assert [t.signature for t in trades.items] == [r["tx"] for r in reversed(rows)]
+    assert trades.has_more is False
+    # nextCursor: the oldest trade's slotIndexId and its time in ms; past it, the end of history.
+    oldest = rows[0]
+    assert trades.next_cursor == (
+        f"{oldest['slotIndexId']}-{int(iso_seconds(str(oldest['timestamp']))) * 1000}")
+    end = await client.trades(mint, cursor=trades.next_cursor)
+    assert (end.items, end.has_more, end.next_cursor) == ([], False, None)
+    # One candle per minute that had a trade, oldest first; SOL volume is the SOL traded in it,
+    # and the close is the pool price after the minute's last trade.
+    minutes: dict[int, list[dict[str, object]]] = {}
+    for row in rows:
+        minutes.setdefault(int(iso_seconds(str(row["timestamp"]))) // 60 * 60, []).append(row)
+    assert [int(c.start) for c in candles] == sorted(minutes)
+    assert all(c.seconds == 60 and c.currency == "SOL" for c in candles)
+    for candle in candles:
+        inside = minutes[int(candle.start)]
+        assert candle.volume_sol == pytest.approx(
+            float(sum(Decimal(str(r["amountSol"])) for r in inside)))
+        assert candle.close == pytest.approx(float(str(inside[-1]["priceSol"])))
+        assert candle.low <= min(candle.open, candle.close) <= max(candle.open, candle.close) \
+            <= candle.high
+    # Every remembered trade is within the last 24 h of market time.
+    day = activity.windows["24h"]
+    assert day.num_txs == len(rows)
+    assert day.num_buys == sum(1 for r in rows if r["type"] == "buy")
+    assert day.num_buys + day.num_sells == day.num_txs
     assert reply_id in [r.id for r in replies.items]
     assert "gm [link=https://evil]click[/link]" in [r.text for r in replies.items]
     assert replies.has_more is False
 
 
-@needs_sim_2026('the 2026 routes (latest coin/trade and king are gone; port to /coins and boards)')
-async def test_single_objects_latest_and_king(sim: SimServer, client: PumpClient) -> None:
-    latest_coin = await client.latest_coin()
-    latest_trade = await client.latest_trade()
+async def test_the_newest_coin_the_leader_and_the_sol_price(
+    sim: SimServer, client: PumpClient
+) -> None:
+    """What replaced `/coins/latest`, `/trades/latest` and King of the Hill (reference §4)."""
+    hot = sim.hot_mint
+    sim.inject_trades(hot, 2)
+    graduated = sim.mints()[1]
+    graduate(sim, graduated)  # now the largest market cap of all, but off the curve
+    newest = await client.coins(limit=1)
+    leader = await client.coins(limit=1, sort="market_cap", complete=False)
     price = await client.sol_price()
-    feed = await client.coins(limit=1)
+    last_trade = await client.trades(hot, limit=1)
 
-    assert latest_coin.mint == feed.items[0].mint
-    assert latest_trade is not None
-    assert latest_trade.symbol
+    def expected() -> tuple[str, str, float]:
+        market = sim.market
+        shown = [c for c in market.coins.values() if c.listed and not c.nsfw]
+        on_curve = [c for c in shown if not c.curve.complete]
+        # The highest market cap on the curve is the highest spot price vSOL / vTokens.
+        biggest = max(on_curve, key=lambda c: c.curve.virtual_sol / c.curve.virtual_tokens)
+        return shown[-1].mint, biggest.mint, market.sol_price
+
+    newest_mint, leader_mint, sol_usd = sim.call(expected)
+    assert [c.mint for c in newest.items] == [newest_mint]
+    assert [c.mint for c in leader.items] == [leader_mint]
+    assert leader_mint != graduated
+    assert leader.items[0].complete is False
     assert price is not None
-    assert price > 0
+    assert price.usd == pytest.approx(sol_usd)
+    assert price.stale is False
+    assert [t.signature for t in last_trade.items] == [sim.trades_of(hot)[-1]["tx"]]
+    assert last_trade.has_more is True
 
 
-@needs_sim_2026('POST /coins-v2/mints')
 async def test_bulk_lookups_return_what_exists(sim: SimServer, client: PumpClient) -> None:
     known = sim.mints()[:3]
     missing = unknown_mints(2)
 
     coins = await client.coins_by_mints(known + missing)
-    metas = await client.metadatas(known + missing)
 
     assert sorted(c.mint for c in coins.items) == sorted(known)
-    assert sorted(m.mint for m in metas.items) == sorted(known)
+    # A found coin carries its metadata: what the retired /coins/metadatas gave.
+    names = sim.call(lambda: {m: (sim.market.coins[m].name, sim.market.coins[m].symbol,
+                                  sim.market.coins[m].image_uri) for m in known})
+    assert {c.mint: (c.name, c.symbol, c.image_uri) for c in coins.items} == names
 
 
-@needs_sim_2026('the 2026 routes (metadatas are gone; keep the bare-replies half)')
 async def test_older_bare_list_shapes_are_accepted(sim_factory) -> None:  # type: ignore[no-untyped-def]
     sim = sim_factory(server=ServerConfig(rate_limit=100_000, legacy_shapes=True))
     mint = sim.mints()[0]
     sim.post_reply(mint, "first")
     async with make_client(sim) as client:
         replies = await client.replies(mint)
-        metas = await client.metadatas([mint])
 
     assert "first" in [r.text for r in replies.items]
-    assert [m.mint for m in metas.items] == [mint]
+    assert replies.has_more is False
 
 
 async def test_an_unknown_coin_is_not_found(client: PumpClient) -> None:
@@ -156,14 +224,13 @@ async def test_an_unknown_coin_is_not_found(client: PumpClient) -> None:
 # -- conditional GETs --------------------------------------------------------------------------
 
 
-@needs_sim_2026('swap v2 trades with ETags')
 async def test_an_unchanged_resource_comes_back_as_unchanged(
     sim: SimServer, client: PumpClient
 ) -> None:
     mint = sim.mints()[0]
     first = await client.trades(mint, conditional=True)
     again = await client.trades(mint, conditional=True)
-    sim.inject_trades(mint, 2)
+    injected = sim.inject_trades(mint, 2)
     changed = await client.trades(mint, conditional=True)
 
     assert first.items
@@ -171,16 +238,23 @@ async def test_an_unchanged_resource_comes_back_as_unchanged(
     assert again.unchanged
     assert again.items == []
     assert not changed.unchanged
-    assert len(changed.items) == len(first.items) + 2
+    assert [t.signature for t in changed.items[:2]] == injected[::-1]  # newest first
+    assert changed.items[2:] == first.items[: len(changed.items) - 2]
     assert client.stats.not_modified == 1
 
 
-@needs_sim_2026('coins-v3 with ETags')
 async def test_a_coin_that_did_not_change_is_none(sim: SimServer, client: PumpClient) -> None:
     mint = sim.mints()[0]
-    assert await client.coin(mint, conditional=True) is not None
+    before = await client.coin(mint, conditional=True)
+    assert before is not None
     assert await client.coin(mint, conditional=True) is None
     assert await client.coin(mint) is not None  # unconditional: always the full coin
+    sim.inject_trades(mint, 1)
+    after = await client.coin(mint, conditional=True)
+
+    assert after is not None  # a trade changed it: the new coin, not "unchanged"
+    assert after.virtual_sol_reserves != before.virtual_sol_reserves
+    assert client.stats.not_modified == 1
 
 
 async def test_an_etag_is_only_sent_when_asked(sim: SimServer) -> None:
@@ -273,9 +347,12 @@ async def test_a_reply_is_never_sent_twice_after_a_lost_answer(sim: SimServer) -
     assert [r.url.path for r in spy.requests] == ["/replies"]
 
 
-@needs_sim_2026("v3 JSON 429s (the 2025 sim's 429 is an HTML page, now a block)")
-async def test_retry_after_is_honoured(sim: SimServer) -> None:
-    sim.set_faults(FaultPlan(rate_limit_rate=1.0, retry_after=1.0, duration=0.2))
+async def test_retry_after_is_honoured(sim_factory) -> None:  # type: ignore[no-untyped-def]
+    # v3's own limit: 2 requests a second to /coins*, answered 429 ThrottlerException (JSON)
+    # with Retry-After when spent.
+    sim = sim_factory(server=ServerConfig(v3_limits={"coins": 2}, rate_limit_window=1.0,
+                                          swap_limit=100_000))
+    spend_v3_group(sim, "/coins?limit=1", 2)
     async with make_client(sim, max_retries=5) as client:
         started = time.monotonic()
         page = await client.coins(limit=2)
@@ -283,18 +360,60 @@ async def test_retry_after_is_honoured(sim: SimServer) -> None:
 
     assert len(page.items) == 2
     assert waited >= 1.0  # not sooner than the server asked
+    assert client.stats.requests == 2  # the refused one and the one after the wait
+    assert client.blocked_until(Host.FRONTEND) is None  # a v3 429 pauses; it is not a block
 
 
-@needs_sim_2026("v3 JSON 429s (the 2025 sim's 429 is an HTML page, now a block)")
-async def test_a_retry_after_too_long_to_wait_is_reported(sim: SimServer) -> None:
-    sim.set_faults(FaultPlan(rate_limit_rate=1.0, retry_after=120))
+async def test_a_retry_after_too_long_to_wait_is_reported(sim_factory) -> None:  # type: ignore[no-untyped-def]
+    sim = sim_factory(server=ServerConfig(v3_limits={"coins": 1}, rate_limit_window=120.0,
+                                          swap_limit=100_000))
+    spend_v3_group(sim, "/coins?limit=1", 1)
     async with make_client(sim, max_retries=5) as client:
         with pytest.raises(RateLimited) as caught:
             await client.coins()
 
+    assert not isinstance(caught.value, Blocked)  # v3's JSON 429 is a pause, not a block
     assert caught.value.retry_after == 120
     assert client.stats.requests == 1
     assert client.stats.rate_limited_until is not None
+
+
+async def test_swaps_1015_block_holds_every_swap_route_and_nothing_is_sent_during_it(
+    sim_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    # swap's Cloudflare rule, shrunk: 3 requests a minute over every swap path, then a short
+    # block answered 429 `error code: 1015` (text, no x-ratelimit-*).
+    sim = sim_factory(server=ServerConfig(rate_limit=100_000, swap_limit=3,
+                                          swap_block=(0.3, 0.3)))
+    mint = sim.mints()[0]
+    sent_at: list[float] = []
+
+    class Timed(RecordingTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            sent_at.append(time.time())
+            return await super().handle_async_request(request)
+
+    spy = Timed()
+    async with make_client(sim, transport=spy) as client:
+        for _ in range(3):
+            await client.trades(mint, limit=5)
+        with pytest.raises(Blocked):
+            await client.candles(mint)  # another swap route, the same rule
+        until = client.blocked_until(Host.SWAP)
+        sent = len(spy.requests)
+        with pytest.raises(Blocked):
+            await client.market_activity(mint, fail_fast=True)
+        assert len(spy.requests) == sent  # refused here, not sent into the block
+        coins = await client.coins(limit=1)  # v3 is another host: not blocked
+        page = await client.trades(mint, limit=5)  # waits the block out, then goes
+
+    assert sent == 4
+    assert coins.items
+    assert client.blocked_until(Host.FRONTEND) is None
+    assert until is not None
+    assert page.items
+    assert spy.requests[-1].url.path.endswith("/trades")
+    assert sent_at[-1] >= until  # not sent before the block (Retry-After: 1 s) was over
 
 
 async def test_a_refused_connection_is_a_typed_error() -> None:
@@ -447,7 +566,6 @@ async def test_bookmarks_round_trip(sim: SimServer) -> None:
     assert target not in [b.id for b in remaining]
 
 
-@needs_sim_2026('coins-v3 (only the creator look-up; the social calls are unchanged)')
 async def test_replies_likes_and_follows(sim: SimServer) -> None:
     mint = sim.mints()[0]
     creator = (await _coin(sim, mint)).creator
