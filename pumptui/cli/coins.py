@@ -365,7 +365,7 @@ def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -
         table.add_column(column, no_wrap=number == 0, min_width=44 if number == 0 else None)
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
-    console = Console(file=out, width=None if out.isatty() else 200)
+    console = Console(file=out, width=None if out.isatty() else 320)
     console.print(table)
 
 

@@ -309,7 +309,7 @@ async def diagnose(settings: Settings, *, mint: str | None = None) -> Report:
 
 async def probe(prober: Prober, item: Probe, report: Report) -> Any:
     """Probe one view (primary, then its fallback when the primary has no handler); add its
-    row; return the payload of a good answer (None otherwise)."""
+    row; return the payload of any 2xx answer (None otherwise)."""
     from pumptui.api import routes
 
     host = HOST_LABELS[item.host.value]
@@ -368,7 +368,7 @@ async def probe(prober: Prober, item: Probe, report: Report) -> Any:
         if check.drifted:
             report.moved.append(f"shape drift: {item.view} {_template(used)} "
                                 f"(missing {', '.join(check.missing) or check.problem})")
-        return answer.payload if not check.drifted else None
+        return answer.payload  # drifted or not: doctor still needs a mint from the listing
     return None
 
 

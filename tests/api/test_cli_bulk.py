@@ -192,7 +192,7 @@ def test_failed_mints_are_written_and_the_same_command_reruns_them(
 ) -> None:
     mints = sim.mints()[:2]
     failed = tmp_path / "failed.txt"
-    sim.set_faults(FaultPlan(error_rate=1.0, paths="^/coins/mints"))
+    sim.set_faults(FaultPlan(error_rate=1.0, paths="^/coins-v2/mints"))
 
     first = coins_cli(sim, *mints, "--failed-out", str(failed), "--format", "jsonl")
     _, err = capsys.readouterr()

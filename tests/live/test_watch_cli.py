@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -27,11 +29,14 @@ def test_jsonl_lines_carry_a_type_and_api_units(sim: SimServer,
     lines = [json.loads(line) for line in out.splitlines()]
     assert len(lines) == 10
     assert {line["type"] for line in lines} == {"new_trade"}
-    recent = history[-100:]
-    assert [line["signature"] for line in lines] == [t["signature"] for t in recent[:10]]
-    first = lines[0]
-    assert first["sol_amount"] == recent[0]["sol_amount"]  # lamports, as the API sends
-    assert first["timestamp"] == recent[0]["timestamp"]
+    recent = history[-100:]  # the first page: swap-api's newest 100, printed in chain order
+    assert [line["signature"] for line in lines] == [t["tx"] for t in recent[:10]]
+    first, wire = lines[0], recent[0]
+    # The wire has SOL as a decimal string and an ISO time; the lines keep pumptui's units:
+    # integer lamports and Unix seconds (reference §3.2).
+    assert first["sol_amount"] == int(Decimal(wire["amountSol"]) * 10**9)
+    assert first["timestamp"] == int(datetime.fromisoformat(
+        wire["timestamp"].replace("Z", "+00:00")).timestamp())
 
 
 def test_new_trades_stream_until_the_count_is_reached(sim: SimServer,
