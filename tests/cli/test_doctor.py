@@ -1,4 +1,4 @@
-"""`pumptui doctor`: one probe per route, a verdict each, and an exit status that means something."""
+"""`pumptui doctor`: one probe per route, a verdict each, and an exit status that means it."""
 
 from __future__ import annotations
 
@@ -86,7 +86,8 @@ def test_a_server_of_the_2025_api_exits_1_naming_each_dead_route(
         assert dead in lines, dead
     # The listing still answers, in the 2025 shape: drift, with what is missing said.
     drift = next(line for line in lines if line.startswith("shape drift: coins /coins"))
-    assert "program" in drift and "quote_mint" in drift
+    assert "program" in drift
+    assert "quote_mint" in drift
     # The fallback was tried too (v2 after v3), but each route only once.
     assert legacy.paths().count(f"/coins-v3/{legacy_first_mint(legacy)}") == 1
 
@@ -100,8 +101,7 @@ def test_a_moved_route_is_named_and_its_fallback_checked(
 ) -> None:
     from tests.cli.loopback import unrouted
 
-    proxy = loopback(proxy_app(sim.base_url, unrouted("/coins-v3/"),
-                               unrouted("/v2/coins/"), ))
+    proxy = loopback(proxy_app(sim.base_url, unrouted("/coins-v3/"), unrouted("/v2/coins/")))
 
     status = doctor(proxy.base_url)
 
