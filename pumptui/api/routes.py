@@ -1174,3 +1174,194 @@ def _load(message: str | bytes | Mapping[str, Any]) -> Any:
         except orjson.JSONDecodeError:
             return None
     return None
+
+
+# -- documented shapes, and the routes `pumptui doctor` probes ---------------------------------
+# Expected keys come from the reference (§3, §5), not from any server: a key in `required` that
+# is missing is drift; a key in neither set is "unexpected" (shown, not a failure: the service
+# adds fields often).
+
+_COIN_2025 = (
+    "mint", "name", "symbol", "description", "image_uri", "metadata_uri", "creator",
+    "bonding_curve", "associated_bonding_curve", "twitter", "telegram", "website", "username",
+    "profile_image", "created_timestamp", "last_trade_timestamp", "last_reply",
+    "virtual_sol_reserves", "real_sol_reserves", "virtual_token_reserves", "real_token_reserves",
+    "total_supply", "market_cap", "usd_market_cap", "reply_count", "complete", "nsfw",
+    "is_banned", "show_name", "is_currently_live", "pump_swap_pool", "ath_market_cap",
+)
+_COIN_2026 = (
+    "ath_market_cap_timestamp", "updated_at", "total_supply_str", "market_cap_usd",
+    "market_cap_quote", "program", "protocol", "token_program", "quote_mint", "quote_decimals",
+    "base_decimals", "quote_token_program", "virtual_quote_reserves", "real_quote_reserves",
+    "pool_address", "chain_id", "multichain_family", "is_cashback_enabled", "boost_mode",
+    "mayhem_state", "verified", "hide_banner", "livestream_ban_expiry", "banner_uri",
+    "video_uri", "inverted", "platform", "is_holder_reward", "transfer_fee_bps",
+    "transfer_hook_program", "depth", "security_verdict",
+)
+COIN_REQUIRED_KEYS = frozenset((
+    "mint", "name", "symbol", "creator", "created_timestamp", "virtual_sol_reserves",
+    "virtual_token_reserves", "total_supply", "market_cap", "usd_market_cap", "complete",
+    "ath_market_cap", "program", "quote_mint", "quote_decimals",
+))
+COIN_KNOWN_KEYS = frozenset(_COIN_2025 + _COIN_2026)
+TRADE_REQUIRED_KEYS = frozenset((
+    "slotIndexId", "tx", "timestamp", "userAddress", "type", "amountSol", "baseAmount",
+))
+TRADE_KNOWN_KEYS = frozenset((
+    "program", "amountUsd", "quoteAmount", "priceSol", "priceUsd", "fillPriceSol",
+    "fillPriceUsd",
+))
+CANDLE_KEYS = frozenset(("timestamp", "open", "high", "low", "close", "volume"))
+BOARD_ENTRY_KEYS = frozenset((
+    "m", "n", "t", "i", "mc", "age", "p", "vUsd5m", "tx5", "bc", "sc", "txc", "nh", "t10", "dh",
+    "sn", "dw", "gd", "pg", "c",
+))
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """The documented keys of an answer. `records` says where they are: "" the payload is one
+    object; "[]" a bare list of records; "{}" an object of windows (market activity); any
+    other value, the key of a list inside the object whose own keys are `top`."""
+
+    required: frozenset[str]
+    known: frozenset[str] = frozenset()
+    records: str = ""
+    top: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeCheck:
+    missing: tuple[str, ...] = ()
+    unexpected: tuple[str, ...] = ()
+    problem: str | None = None  # not even the container is right (an object for a list...)
+    empty: bool = False  # nothing to check the records against (an empty list)
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.missing) or self.problem is not None
+
+
+def check_shape(shape: Shape, payload: Any) -> ShapeCheck:
+    """Compare an answer with its documented shape: the first record of a list (and the
+    wrapping object's keys), each window of an object of windows."""
+    records: list[Any]
+    missing: set[str] = set()
+    unexpected: set[str] = set()
+    if shape.records == "[]":
+        if not isinstance(payload, list):
+            return ShapeCheck(problem="expected a list")
+        records = payload[:1]
+    elif shape.records == "{}":
+        if not isinstance(payload, Mapping):
+            return ShapeCheck(problem="expected an object of windows")
+        records = [w for w in payload.values() if isinstance(w, Mapping)][:1]
+    elif shape.records:
+        if not isinstance(payload, Mapping) or not isinstance(payload.get(shape.records), list):
+            return ShapeCheck(problem=f"expected {{{shape.records}: [...]}}")
+        missing |= shape.top - payload.keys()
+        unexpected |= payload.keys() - shape.top - {shape.records}
+        records = payload[shape.records][:1]
+    else:
+        if not isinstance(payload, Mapping):
+            return ShapeCheck(problem="expected an object")
+        records = [payload]
+    for record in records:
+        if not isinstance(record, Mapping):
+            return ShapeCheck(problem="a record is not an object")
+        missing |= shape.required - record.keys()
+        unexpected |= record.keys() - shape.required - shape.known
+    return ShapeCheck(tuple(sorted(missing)), tuple(sorted(unexpected)), empty=not records)
+
+
+COIN_SHAPE = Shape(COIN_REQUIRED_KEYS, COIN_KNOWN_KEYS)
+COIN_LIST_SHAPE = Shape(COIN_REQUIRED_KEYS, COIN_KNOWN_KEYS, records="[]")
+SHAPES: dict[str, Shape] = {
+    "coins": COIN_LIST_SHAPE,
+    VIEW_COIN: COIN_SHAPE,
+    "coins-by-mints": COIN_LIST_SHAPE,
+    VIEW_SEARCH: COIN_LIST_SHAPE,
+    "top-holders": Shape(frozenset(("address", "amount")),
+                         frozenset(("isDev", "isSniper", "isBundler", "enteredAt")),
+                         records="topHolders", top=frozenset(("totalHolders",))),
+    "holder-stats": Shape(
+        frozenset(("mint", "totalHolders", "top10HoldersPercent", "devHoldingsPercent")),
+        frozenset(("snipersHoldingsPercent", "bundlersHoldingsPercent", "totalFeesSol",
+                   "asOf"))),
+    "holder-count": Shape(frozenset(("holderCount",)),
+                          frozenset(("mint", "chain", "networkId"))),
+    "sol-price": Shape(frozenset(("solPrice",)), frozenset(("asOfTimestamp", "stale"))),
+    "trades": Shape(TRADE_REQUIRED_KEYS, TRADE_KNOWN_KEYS, records="trades",
+                    top=frozenset(("pagination",))),
+    VIEW_CANDLES: Shape(CANDLE_KEYS, records="[]"),
+    "market-activity": Shape(frozenset(("numTxs", "volumeUSD")), frozenset(ACTIVITY_METRICS),
+                             records="{}"),
+    "ath": Shape(frozenset(("athMarketCap",))),
+    "board": Shape(frozenset(("m",)), BOARD_ENTRY_KEYS, records="entries"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """One thing the app reads, as doctor checks it: the routes that serve it (the first is
+    the primary, the rest fallbacks, as the client uses them) and its documented shape."""
+
+    view: str
+    routes: tuple[Route, ...]
+    shape: Shape
+
+    @property
+    def host(self) -> Host:
+        return self.routes[0].host
+
+
+def doctor_probes(mint: str, *, search_term: str = "pump") -> tuple[Probe, ...]:
+    """Every route the app reads (besides `/coins`, which doctor reads first to find `mint`),
+    one request each: v3 first, then swap-api (four requests, well inside its budget), then
+    the indexer. Sizes are the smallest that still show a record."""
+    probes: list[tuple[str, tuple[Route, ...]]] = [
+        (VIEW_COIN, coin(mint)),
+        ("coins-by-mints", (coins_by_mints([mint]),)),
+        (VIEW_SEARCH, search_coins(search_term, limit=1, offset=0, include_nsfw=False)),
+        ("top-holders", (top_holders(mint),)),
+        ("holder-stats", (holder_stats(mint),)),
+        ("holder-count", (holder_count(mint),)),
+        ("sol-price", (sol_price(),)),
+        ("trades", (trades(mint, limit=5),)),
+        (VIEW_CANDLES, candles(mint, interval="1m", limit=5)),
+        ("market-activity", (market_activity(mint),)),
+        ("ath", (ath(mint),)),
+        ("board", (board("new", limit=5),)),
+    ]
+    return tuple(Probe(view, candidates, SHAPES[view]) for view, candidates in probes)
+
+
+def doctor_listing() -> Probe:
+    """The first probe: the newest coins (it also gives doctor a mint for the others)."""
+    return Probe("coins", (coins(offset=0, limit=2, sort="created_timestamp", order="DESC",
+                                 include_nsfw=False),), SHAPES["coins"])
+
+
+# Routes the app may call whose behaviour on the real service is not known (reference §6, and
+# the social routes kept until their replacement): doctor names them "unverified" and sends
+# nothing (most need a session, or would act).
+UNVERIFIED_ROUTES: tuple[tuple[str, str, str], ...] = (
+    ("login", "POST /auth/login", "whether it still works after 2026-09-25 (§6.1)"),
+    ("candles createdTs", "GET /v2/coins/{mint}/candles?createdTs=",
+     "what createdTs does (§6.2)"),
+    ("trades minSolAmount", "GET /v2/coins/{mint}/trades?minSolAmount=",
+     "its unit (§6.3)"),
+    ("bulk size", "POST /coins-v2/mints", "the largest batch; order kept? (§6.5)"),
+    ("replies", "GET /replies/{mint}", "reported dead (§4); replaced in issue 12"),
+    ("bookmarks", "GET /bookmarks", "no 2026 evidence (§6.4)"),
+    ("moderation", "POST /moderation/*", "no 2026 evidence (§6.4)"),
+    ("is-admin", "GET /auth/is-admin", "no 2026 evidence (§6.4)"),
+    ("logout", "POST /auth/logout", "no 2026 evidence (§6.4)"),
+)
+
+SIM_STATE_PATH = "/_sim/state"
+
+
+def sim_state() -> Route:
+    """The simulator's admin state; `{"simulator": true}` says the server is pumptui's own."""
+    return Route("GET", SIM_STATE_PATH, group="sim", label="GET /_sim/state")

@@ -15,20 +15,49 @@ from collections.abc import Sequence
 from pumptui import __version__
 from pumptui.config import PUSH_AUTO, check_push_url
 
-SUBCOMMANDS = ("demo", "sim", "coins", "moderate", "watch", "account")
+SUBCOMMANDS = ("demo", "sim", "coins", "moderate", "watch", "doctor", "account")
+
+# Options shared by every command that talks to the service. Each is accepted before the command
+# (`pumptui --api-url URL coins`) and after it (`pumptui coins --api-url URL`); SUPPRESS keeps a
+# value given before the command from being overwritten by the subcommand parser's default.
+_HOST_OPTIONS = (
+    ("--api-url", "one server for every host (frontend, swap, indexer): the simulator, or any "
+     "server that speaks the 2026 routes; the options below win over it"),
+    ("--frontend-url", "frontend-api-v3 base URL (coins, holders, users, SOL price)"),
+    ("--swap-url", "swap-api base URL (trades, candles, market activity, ATH)"),
+    ("--indexer-url", "advanced-indexer base URL (boards, /ws/trenches)"),
+)
+RETIRED_OPTIONS = {
+    "--advanced-url": "the advanced API host is dead (2026): bulk look-ups moved to the frontend "
+    "host; use --api-url, --frontend-url, --swap-url or --indexer-url",
+}
 
 
 def add_api_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every command that talks to a Pump.fun-compatible server."""
+    """Hosts, config file and request budgets, for the main parser and each subcommand."""
     group = parser.add_argument_group("server")
-    group.add_argument(
-        "--api-url",
-        metavar="URL",
-        help="base URL of a Pump.fun-compatible server; sets both the frontend and advanced URLs",
+    for flag, text in _HOST_OPTIONS:
+        group.add_argument(flag, metavar="URL", default=argparse.SUPPRESS, help=text)
+    group.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                       help="config file (default: the user config dir, or PUMPTUI_CONFIG)")
+    for flag in RETIRED_OPTIONS:
+        group.add_argument(flag, metavar="URL", dest=flag.lstrip("-").replace("-", "_"),
+                           default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    budget = parser.add_argument_group("request budgets (requests a minute)")
+    budget.add_argument(
+        "--swap-rpm", type=float, metavar="N", default=argparse.SUPPRESS,
+        help="swap-api: ONE budget over trades, candles and stats (default 15; swap-api's "
+        "Cloudflare rule blocks the whole IP for up to a minute beyond about 20)",
     )
-    group.add_argument("--frontend-url", metavar="URL", help="frontend API base URL")
-    group.add_argument("--advanced-url", metavar="URL", help="advanced API base URL (bulk)")
-    group.add_argument("--config", metavar="PATH", help="config file (default: user config dir)")
+    budget.add_argument(
+        "--frontend-rpm", type=float, metavar="N", default=argparse.SUPPRESS,
+        help="frontend-api-v3: a budget per route group, e.g. POST /coins-v2/mints (default 24)",
+    )
+    budget.add_argument(
+        "--requests-per-minute", type=float, metavar="N", dest="requests_per_minute",
+        default=argparse.SUPPRESS,
+        help="deprecated alias of --swap-rpm (it once meant one budget for every host)",
+    )
 
 
 def add_push_options(parser: argparse.ArgumentParser) -> None:

@@ -35,7 +35,8 @@ from pumptui.auth import (
     save_login,
     token_claims,
 )
-from pumptui.config import ConfigError, Settings, load_settings
+from pumptui.cli.app import client_budgets
+from pumptui.config import ConfigError, Settings
 from pumptui.secret import Secret
 
 EXIT_OK: Final = 0
@@ -92,25 +93,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:
-    """The global server options, also accepted after the subcommand. SUPPRESS keeps a value
-    given before the subcommand from being overwritten by this parser's default."""
-    group = parser.add_argument_group("server")
-    for flag, metavar, text in (
-        ("--api-url", "URL", "base URL of a Pump.fun-compatible server (frontend and advanced)"),
-        ("--frontend-url", "URL", "frontend API base URL"),
-        ("--advanced-url", "URL", "advanced API base URL"),
-        ("--config", "PATH", "config file"),
-    ):
-        group.add_argument(flag, metavar=metavar, default=argparse.SUPPRESS, help=text)
+    """The global server options, also accepted after the subcommand."""
+    from pumptui.cli import add_api_options
+
+    add_api_options(parser)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(getattr(args, "config", None))
-    return settings.with_api_urls(
-        getattr(args, "api_url", None),
-        getattr(args, "frontend_url", None),
-        getattr(args, "advanced_url", None),
-    )
+    from pumptui.cli.app import settings_from_args
+
+    return settings_from_args(args)
 
 
 def _err(text: str) -> None:
@@ -202,7 +194,8 @@ async def _obtain_and_check(
     from pumptui.api.errors import ApiError, AuthRequired, Forbidden, InsecureTransport
     from pumptui.keypair import KeypairError, login_with_keypair
 
-    async with PumpClient(settings.api, retry=RetryPolicy(max_retries=1)) as client:
+    async with PumpClient(settings.api, retry=RetryPolicy(max_retries=1),
+                          budgets=client_budgets(settings)) as client:
         if secret is None:
             assert keypair is not None
             try:
@@ -311,6 +304,7 @@ async def _log_out_on_server(settings: Settings, secret: Secret) -> str | None:
     from pumptui.api.errors import ApiError, AuthRequired
 
     async with PumpClient(settings.api, token=secret, retry=RetryPolicy(max_retries=1),
+                          budgets=client_budgets(settings),
                           timeout=LOGOUT_TIMEOUT) as client:
         try:
             await client.logout()
@@ -370,7 +364,8 @@ async def _ask_server(settings: Settings, secret: Secret) -> AccountInfo | None:
     from pumptui.api.client import PumpClient, RetryPolicy
     from pumptui.api.errors import AuthRequired, Forbidden, InsecureTransport
 
-    async with PumpClient(settings.api, retry=RetryPolicy(max_retries=1)) as client:
+    async with PumpClient(settings.api, retry=RetryPolicy(max_retries=1),
+                          budgets=client_budgets(settings)) as client:
         try:
             return await check_token(client, secret)
         except (AuthRequired, Forbidden):

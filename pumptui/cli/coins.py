@@ -1,9 +1,15 @@
-"""`pumptui coins`: look up any number of coins (or their metadata) by mint, in bulk.
+"""`pumptui coins`: look up any number of coins by mint, in bulk (`POST /coins-v2/mints`).
 
 Results go to stdout in input order (each distinct item once), a progress bar and a summary line
 to stderr. Exit status: 0 when every item was found or reported missing, 1 when some failed or
 were invalid, 2 for bad usage or no valid input, 130 when interrupted (after printing what was
 done and writing `--failed-out` for the rest).
+
+A found coin carries its name, symbol, description, image and socials: the metadata look-up of
+the 2025 API (`--metadata`, on the dead advanced host) is gone. JSON output is `Coin.to_json`:
+lamports and raw token units as integers, times in Unix seconds, market caps in SOL
+(`market_cap_sol`, null for a coin not quoted in SOL) and USD (`market_cap_usd`,
+`ath_market_cap_usd`: the all-time high is USD).
 
 The helpers below the command (reading items, the progress display, output formats, running a
 job so that Ctrl-C keeps what was done) are shared with `pumptui moderate`.
@@ -34,19 +40,25 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from pumptui.cli import add_api_options
+
     parser = sub.add_parser(
         "coins",
-        help="look up coins (or their metadata) by mint, in bulk",
-        description="Look up any number of coins by mint. Invalid mints are reported without "
-        "being sent, duplicates are dropped, and every item ends up found, not found, invalid or "
-        "failed (with the reason). Exit status: 0 all found or missing, 1 some failed or "
-        "invalid, 2 bad usage or no valid input, 130 interrupted.",
+        help="look up coins by mint, in bulk (name, socials, market data)",
+        description="Look up any number of coins by mint, in batches of up to 100 on "
+        "POST /coins-v2/mints (frontend-api-v3; its own route group, budget --frontend-rpm). "
+        "Invalid mints are reported without being sent, duplicates are dropped, and every item "
+        "ends up found, not_found, invalid or failed (with the reason). JSON/JSONL records: "
+        '{"item", "status", "reason", "coin"}; "coin" has lamports and raw token units as '
+        "integers, times in Unix seconds, market_cap_sol in SOL, market_cap_usd and "
+        "ath_market_cap_usd in USD, plus name, symbol, description, image_uri, twitter, "
+        "telegram, website. Exit status: 0 all found or not found, 1 some failed or invalid, "
+        "2 bad usage or no valid input, 130 interrupted.",
     )
     parser.add_argument("mints", nargs="*", metavar="MINT", help="mints to look up ('-': stdin)")
     add_bulk_options(parser, item_name="mints")
-    parser.add_argument(
-        "--metadata", action="store_true", help="fetch metadata (socials, image) instead"
-    )
+    parser.add_argument("--metadata", action="store_true", help=argparse.SUPPRESS)
+    add_api_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -75,17 +87,15 @@ def add_bulk_options(parser: argparse.ArgumentParser, *, item_name: str) -> None
         metavar="PATH",
         help="write the failed items here, one per line (feed it back with --file)",
     )
-    parser.add_argument(
-        "--requests-per-minute",
-        type=float,
-        metavar="N",
-        help="request budget (default from config: 25, what the real service tolerates)",
-    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from pumptui.api.bulk import CoinLookup, MetadataLookup
+    from pumptui.api.bulk import CoinLookup
 
+    if args.metadata:
+        error("--metadata is gone: the advanced API host is dead, and every coin now carries "
+              "its name, symbol, description, image and socials (see --format json)")
+        return EXIT_USAGE
     settings = load_cli_settings(args)
     if settings is None:
         return EXIT_USAGE
@@ -95,10 +105,8 @@ def run(args: argparse.Namespace) -> int:
     if not items:
         error("no mints given: pass them as arguments, or use --file PATH (or - for stdin)")
         return EXIT_USAGE
-    operation = MetadataLookup() if args.metadata else CoinLookup()
-    render = render_metadata if args.metadata else render_coins
     return asyncio.run(
-        run_bulk(args, settings, operation, items, render=render, token=None)
+        run_bulk(args, settings, CoinLookup(), items, render=render_coins, token=None)
     )
 
 
@@ -125,18 +133,14 @@ def error(message: str) -> None:
 def load_cli_settings(args: argparse.Namespace) -> Settings | None:
     """Settings with the command line's server options applied; None (after a message) when
     the config file cannot be used."""
-    from pumptui.config import ConfigError, load_settings
+    from pumptui.cli.app import settings_from_args
+    from pumptui.config import ConfigError
 
     try:
-        settings = load_settings(getattr(args, "config", None))
+        return settings_from_args(args)
     except ConfigError as exc:
         error(str(exc))
         return None
-    return settings.with_api_urls(
-        getattr(args, "api_url", None),
-        getattr(args, "frontend_url", None),
-        getattr(args, "advanced_url", None),
-    )
 
 
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -231,17 +235,12 @@ async def run_bulk(
     """Run one bulk job to the end (or to Ctrl-C), print results and the summary, write
     `--failed-out`, and return the exit status. `before(client)` may veto the run (returning
     an exit status) after the client exists, e.g. to check admin rights."""
-    from pumptui.api.budget import RequestBudget
     from pumptui.api.bulk import BulkJob
     from pumptui.api.client import PumpClient
+    from pumptui.cli.app import client_budgets
 
-    rpm = args.requests_per_minute or settings.api.requests_per_minute
-    if rpm <= 0:
-        error("--requests-per-minute must be positive")
-        return EXIT_USAGE
-    budget = RequestBudget(rpm, settings.api.burst)
     try:
-        client = PumpClient(settings.api, token=token, budget=budget)
+        client = PumpClient(settings.api, token=token, budgets=client_budgets(settings))
     except ValueError as exc:
         error(f"bad server URL: {exc}")
         return EXIT_USAGE
@@ -334,12 +333,13 @@ def _iso(seconds: float | None) -> str:
 
 def _record(item: ItemResult[Any], value_key: str) -> dict[str, Any]:
     value = item.value
-    return {
-        "item": item.key,
-        "status": _status(item),
-        "reason": item.reason,
-        value_key: dataclasses.asdict(value) if value is not None else None,
-    }
+    if value is None:
+        data = None
+    elif hasattr(value, "to_json"):
+        data = value.to_json()
+    else:
+        data = dataclasses.asdict(value)
+    return {"item": item.key, "status": _status(item), "reason": item.reason, value_key: data}
 
 
 def _write_json(result: BulkResult[Any], fmt: str, out: TextIO, value_key: str) -> None:
@@ -365,7 +365,7 @@ def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -
         table.add_column(column, no_wrap=number == 0, min_width=44 if number == 0 else None)
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
-    console = Console(file=out, width=None if out.isatty() else 200)
+    console = Console(file=out, width=None if out.isatty() else 320)
     console.print(table)
 
 
@@ -380,42 +380,31 @@ def _status(item: ItemResult[Any]) -> str:
 
 
 def render_coins(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
+    """Table/CSV: market caps in SOL and USD (the all-time high is USD only), curve progress
+    in percent, creation time in UTC; socials and the image in JSON."""
     if fmt in ("json", "jsonl"):
         _write_json(result, fmt, out, "coin")
         return
-    columns = ["mint", "status", "name", "symbol", "market_cap_sol", "usd_market_cap",
-               "curve_progress", "complete", "created_at", "reason"]
+    columns = ["mint", "status", "name", "symbol", "market_cap_sol", "market_cap_usd",
+               "ath_market_cap_usd", "curve_progress", "complete", "created_at", "reason"]
     rows = []
     for item in result.items:
         coin = item.value
         if coin is None:
-            rows.append([item.key, _status(item), "", "", "", "", "", "", "", item.reason or ""])
+            rows.append([item.key, _status(item), "", "", "", "", "", "", "", "",
+                         item.reason or ""])
             continue
-        usd = "" if coin.usd_market_cap is None else f"{coin.usd_market_cap:.2f}"
+        sol = f"{coin.market_cap_sol:.3f}" if coin.is_sol_quoted else ""
         rows.append([
-            item.key, _status(item), coin.name, coin.symbol, f"{coin.market_cap_sol:.3f}", usd,
-            f"{coin.progress:.1%}", "yes" if coin.complete else "no", _iso(coin.created_at), "",
+            item.key, _status(item), coin.name, coin.symbol, sol, _usd(coin.market_cap_usd),
+            _usd(coin.ath_market_cap_usd), f"{coin.progress:.1%}",
+            "yes" if coin.complete else "no", _iso(coin.created_at), "",
         ])
     (_csv if fmt == "csv" else _table)(columns, rows, out)
 
 
-def render_metadata(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
-    if fmt in ("json", "jsonl"):
-        _write_json(result, fmt, out, "metadata")
-        return
-    columns = ["mint", "status", "name", "symbol", "twitter", "telegram", "website", "image",
-               "reason"]
-    rows = []
-    for item in result.items:
-        meta = item.value
-        if meta is None:
-            rows.append([item.key, _status(item), "", "", "", "", "", "", item.reason or ""])
-            continue
-        rows.append([
-            item.key, _status(item), meta.name, meta.symbol, meta.twitter or "",
-            meta.telegram or "", meta.website or "", meta.image or "", "",
-        ])
-    (_csv if fmt == "csv" else _table)(columns, rows, out)
+def _usd(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 def render_moderation(result: BulkResult[Any], fmt: str, out: TextIO) -> None:

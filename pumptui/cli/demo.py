@@ -41,10 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--requests-per-minute",
+        dest="demo_requests_per_minute",
         type=float,
         default=DEMO_REQUESTS_PER_MINUTE,
         metavar="N",
-        help="the app's request budget (default: %(default)s)",
+        help="the app's one request budget against the simulator, every host together "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--no-push", dest="push", action="store_const", const="", default=argparse.SUPPRESS,
@@ -57,7 +59,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from pumptui.cli.app import settings_from_args
     from pumptui.config import PUSH_AUTO
 
-    if args.speed <= 0 or args.hot_rate < 0 or args.requests_per_minute <= 0:
+    if args.speed <= 0 or args.hot_rate < 0 or args.demo_requests_per_minute <= 0:
         print(
             "pumptui demo: --speed and --requests-per-minute must be positive, "
             "--hot-rate not negative",
@@ -92,7 +94,7 @@ def run_demo(args: argparse.Namespace) -> int:
         services = AppServices.for_simulator(
             sim,
             settings,
-            requests_per_minute=args.requests_per_minute,
+            requests_per_minute=args.demo_requests_per_minute,
             watchlist=watchlist,
             push=getattr(args, "push", PUSH_AUTO) != "",
         )

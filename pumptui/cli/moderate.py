@@ -31,6 +31,8 @@ ACTIONS = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from pumptui.cli import add_api_options
+
     parser = sub.add_parser(
         "moderate",
         help="bulk moderation: mark NSFW, hide, ban (admin token needed)",
@@ -44,6 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_bulk_options(parser, item_name="items")
     parser.add_argument("--reason", metavar="TEXT", help="why (required for ban)")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    add_api_options(parser)
     parser.set_defaults(handler=run)
 
 

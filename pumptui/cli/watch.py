@@ -1,9 +1,17 @@
 """`pumptui watch`: the live engine without a screen, streaming events to stdout.
 
-One event a line. JSON lines (the default) carry a `type` ("new_trade", "new_coin", ...) and the
-model's fields in the API's own names and units (lamports, raw token units, milliseconds for coin
-and reply times, seconds for trade times), so scripts can treat them like API records. Health
-changes and errors go to stderr, so a pipe only ever sees events.
+One event a line. JSON lines (the default) carry a `type` and the model's fields in pumptui's
+stable units (`Trade.to_json`, `Coin.to_json`): lamports and raw token units as integers, Unix
+seconds for every time, market caps in SOL (`market_cap_sol`) and USD (`market_cap_usd`,
+`ath_market_cap_usd`). Types: new_coin, coin_updated, new_trade, trade_confirmed, new_reply,
+leader_changed (the highest market cap still on the curve; King of the Hill is gone), sol_price,
+holders, activity, route_moved. Health changes and errors go to stderr, so a pipe only ever sees
+events; a blocked host and a moved route are said there in words ("swap-api blocked, retry in
+48s", "route moved: candles /v2/… → /v1/…").
+
+There is no site-wide trade feed any more (the 2026 API has no REST tape): trades are those of
+the coins named with `--mint`, each followed on swap-api's cursor, complete and in chain order,
+within swap-api's one budget (`--swap-rpm`, default 15 a minute).
 
 With push (`--push`, or `[push] url` in the config) a followed coin's trades arrive from the
 WebSocket as soon as they happen, before their block time is known: such a trade is marked
@@ -24,39 +32,46 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
+import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from pumptui.api.models import Trade
+    from pumptui.api.models import Coin, Trade
+    from pumptui.api.routes import Host
     from pumptui.config import Settings
     from pumptui.live.events import Event
     from pumptui.live.health import FeedHealth
 
 EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "trade_confirmed", "new_reply",
-               "leader_changed", "sol_price")
+               "leader_changed", "sol_price", "holders", "activity", "route_moved")
+HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
 TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pumptui.cli import add_push_options  # the same --push / --no-push as plain pumptui
+    from pumptui.cli import add_api_options, add_push_options  # as plain pumptui
 
     parser = sub.add_parser(
         "watch",
         help="stream live market events to stdout (JSON lines or a table)",
-        description="Stream live events until interrupted: new coins, trades (complete and in "
-        "chain order), replies, King of the Hill and the SOL price. Events go to stdout, one a "
-        "line; feed health and errors go to stderr.",
+        description="Stream live events until interrupted: new coins, the trades of the coins "
+        "named with --mint (complete and in chain order, followed on swap-api's cursor), their "
+        "holders and market activity, replies, the curve leader and the SOL price. There is no "
+        "site-wide trade feed (the 2026 API has none). Events go to stdout, one a line; feed "
+        "health, blocks (\"swap-api blocked, retry in 48s\"), moved routes and errors go to "
+        "stderr.",
     )
     parser.add_argument(
         "--mint", action="append", default=[], metavar="MINT",
-        help="follow this coin's trades (repeat for several; the first also gets its replies "
-        "with --replies)",
+        help="follow this coin's trades, holders and market activity (repeat for several; the "
+        "first also gets its replies with --replies)",
     )
     parser.add_argument("--coins", action="store_true", help="stream new coins")
     parser.add_argument("--replies", action="store_true",
@@ -76,8 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--duration", type=float, metavar="SECONDS",
                         help="stop after this many seconds")
     add_push_options(parser)
-    parser.add_argument("--requests-per-minute", type=float, metavar="N",
-                        help="request budget (default: from the config, 25)")
+    add_api_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no health lines on stderr")
     parser.set_defaults(handler=run)
 
@@ -127,19 +141,19 @@ def _parse_types(raw: str | None) -> set[str] | frozenset[str] | None:
 
 async def _watch(args: argparse.Namespace, settings: Settings,
                  types: set[str] | frozenset[str]) -> int:
-    from pumptui.api import PumpClient, RequestBudget
+    from pumptui.api import PumpClient
+    from pumptui.cli.app import client_budgets
     from pumptui.live import LiveEngine
     from pumptui.live.sources import source_for
 
-    rpm = args.requests_per_minute or settings.api.requests_per_minute
-    budget = RequestBudget(rpm, settings.api.burst)
     mints: list[str] = list(dict.fromkeys(args.mint))
     visible = _visible_feeds(mints, coins=args.coins, replies=args.replies)
     source = source_for(settings, candles=False)  # no chart here
     printer = EventPrinter(sys.stdout, args.format, types, named=set(mints),
                            history=args.history)
     reporter = HealthReporter(None if args.quiet else sys.stderr)
-    async with PumpClient(settings.api, budget=budget) as client:
+    async with PumpClient(settings.api, budgets=client_budgets(settings)) as client:
+        reporter.blocked_until = client.blocked_until
         engine = LiveEngine(client, settings=settings.refresh, source=source, visible=visible,
                             include_nsfw=settings.api.include_nsfw)
         subscription = engine.bus.subscribe(maxsize=50_000, coalesce=False)
@@ -172,7 +186,7 @@ async def _watch(args: argparse.Namespace, settings: Settings,
 def _visible_feeds(mints: Sequence[str], *, coins: bool, replies: bool) -> set[str]:
     visible: set[str] = set()
     if mints:
-        visible |= {"trades", "market"}
+        visible |= {"trades", "market", "holders", "activity"}
         if len(mints) > 1:
             visible.add("watchlist")
         if replies:
@@ -180,29 +194,61 @@ def _visible_feeds(mints: Sequence[str], *, coins: bool, replies: bool) -> set[s
     if coins:
         visible.add("coins")
     if not visible:
-        visible = {"coins", "site-trades", "leader", "sol-price"}
+        visible = {"coins", "leader", "sol-price"}
     return visible
 
 
 class HealthReporter:
-    """Feed health and engine errors, one stderr line per change of a feed's state."""
+    """Feed health and engine errors on stderr: one line per change of a feed's state, a line
+    when a host starts blocking us (and when it stops), a line per moved route."""
 
-    def __init__(self, out: TextIO | None) -> None:
+    def __init__(self, out: TextIO | None,
+                 blocked_until: Callable[[Host], float | None] | None = None) -> None:
         self.out = out
+        self.blocked_until = blocked_until
         self._last: dict[str, tuple[str, str | None]] = {}
+        self._blocks: dict[str, float] = {}
 
     def report(self, event: Event) -> bool:
-        """True if the event was health or an error (and so is not for stdout)."""
-        from pumptui.live.events import EngineError, FeedHealthChanged
+        """True if the event was health or an error (and so is not for stdout). A moved route
+        is both: said here, and printed as a `route_moved` event."""
+        from pumptui.live.events import EngineError, FeedHealthChanged, RouteMoved
 
         if isinstance(event, FeedHealthChanged):
+            self._check_blocks()
             self._health(event.health)
             return True
         if isinstance(event, EngineError):
-            if self.out is not None:
-                print(f"error: {event.message}", file=self.out, flush=True)
+            self._check_blocks()
+            self._say(f"error: {event.message}")
             return True
+        if isinstance(event, RouteMoved):
+            self._say(f"route moved: {event.view} {_without_methods(event.description)}")
         return False
+
+    def _say(self, line: str) -> None:
+        if self.out is not None:
+            print(line, file=self.out, flush=True)
+
+    def _check_blocks(self) -> None:
+        """A host blocking us is said once per block (Cloudflare 1015 on swap-api, a challenge
+        page...): the engine sends nothing to it until the time given."""
+        if self.blocked_until is None:
+            return
+        from pumptui.api.routes import Host
+
+        now = time.time()
+        for host in Host:
+            label = HOST_LABELS.get(host.value, host.value)
+            until = self.blocked_until(host)
+            if until is None:
+                if self._blocks.pop(label, None) is not None:
+                    self._say(f"{label} block over")
+                continue
+            known = self._blocks.get(label)
+            if known is None or until > known + 5:  # a new block, or one the server extended
+                self._blocks[label] = until
+                self._say(f"{label} blocked, retry in {max(0, math.ceil(until - now))}s")
 
     def _health(self, health: FeedHealth) -> None:
         from pumptui.live.health import FeedState
@@ -214,7 +260,12 @@ class HealthReporter:
                                                                FeedState.IDLE):
             return  # a feed this command does not use
         self._last[health.feed] = key
-        print(f"{health.feed}: {health.describe(time.time())}", file=self.out, flush=True)
+        self._say(f"{health.feed}: {health.describe(time.time())}")
+
+
+def _without_methods(description: str) -> str:
+    """"GET /v2/coins/{mint}/candles → GET /v1/…" as "/v2/coins/{mint}/candles → /v1/…"."""
+    return " → ".join(part.strip().split(" ", 1)[-1] for part in description.split("→"))
 
 
 class EventPrinter:
@@ -249,9 +300,7 @@ class EventPrinter:
         if self.format == "jsonl":
             import orjson
 
-            from pumptui.live.events import event_to_json
-
-            line = orjson.dumps(event_to_json(event)).decode()
+            line = orjson.dumps(event_json(event)).decode()
         else:
             line = table_line(event)
         self.out.write(line + "\n")
@@ -260,14 +309,44 @@ class EventPrinter:
         return True
 
 
+def event_json(event: Event) -> dict[str, Any]:
+    """`event_to_json`, plus the figures of the 2026 events it leaves bare: holders (counts
+    and percentages 0-100, top holders in whole tokens), activity (per window: counts, USD
+    volumes, price change in percent), a moved route, and the SOL price's `stale` flag."""
+    from pumptui.live.events import (
+        ActivityChanged,
+        HoldersChanged,
+        RouteMoved,
+        SolPriceChanged,
+        event_to_json,
+    )
+
+    data = event_to_json(event)
+    match event:
+        case HoldersChanged(mint=mint, stats=stats, top=top, read_at=read_at):
+            data.update(mint=mint, stats=dataclasses.asdict(stats),
+                        top=[dataclasses.asdict(holder) for holder in top], read_at=read_at)
+        case ActivityChanged(mint=mint, activity=activity):
+            data.update(mint=mint, windows={name: dataclasses.asdict(window)
+                                            for name, window in activity.windows.items()})
+        case RouteMoved(view=view, description=description):
+            data.update(view=view, description=description)
+        case SolPriceChanged(stale=stale):
+            data["stale"] = stale
+    return data
+
+
 def table_line(event: Event) -> str:
     """A fixed-width, human line. Text fields are already sanitised by the models."""
     from pumptui.live.events import (
+        ActivityChanged,
         CoinUpdated,
+        HoldersChanged,
         LeaderChanged,
         NewCoin,
         NewReply,
         NewTrade,
+        RouteMoved,
         SolPriceChanged,
         TradeConfirmed,
     )
@@ -279,18 +358,35 @@ def table_line(event: Event) -> str:
             return _trade_line(t, "trade✓")
         case NewCoin(coin=c):
             return (f"{_clock(c.created_at)}  coin   {c.symbol[:10]:<10} {c.name[:28]:<28} "
-                    f"{c.market_cap_sol:>8.2f} SOL  {c.mint}")
+                    f"{_cap(c)}  {c.mint}")
         case CoinUpdated(coin=c):
-            return (f"{_clock(time.time())}  update {c.symbol[:10]:<10} mc {c.market_cap_sol:.2f} "
-                    f"SOL  progress {c.progress:.1%}  replies {c.reply_count}")
+            return (f"{_clock(time.time())}  update {c.symbol[:10]:<10} mc {_cap(c).strip()}  "
+                    f"progress {c.progress:.1%}  replies {c.reply_count}")
         case LeaderChanged(coin=c):
-            return f"{_clock(time.time())}  king   {c.symbol[:10]:<10} {c.name[:28]} {c.mint}"
+            return (f"{_clock(time.time())}  leader {c.symbol[:10]:<10} {c.name[:28]:<28} "
+                    f"{_cap(c)}  {c.mint}")
+        case HoldersChanged(mint=mint, stats=s):
+            total = "?" if s.total_holders is None else f"{s.total_holders:,}"
+            return (f"{_clock(time.time())}  holder {mint[:8]}…  {total} holders  "
+                    f"top10 {_pct(s.top10_percent)}  dev {_pct(s.dev_percent)}  "
+                    f"snipers {_pct(s.snipers_percent)}")
+        case ActivityChanged(mint=mint, activity=a):
+            w = a.window("5m") or a.window("1h")
+            if w is None:
+                return f"{_clock(time.time())}  activ  {mint[:8]}…  no recent trades"
+            name = "5m" if a.window("5m") is not None else "1h"
+            return (f"{_clock(time.time())}  activ  {mint[:8]}…  {name}: {w.num_txs} txs  "
+                    f"${w.volume_usd:,.0f}  {w.num_buyers} buyers / {w.num_sellers} sellers  "
+                    f"{_pct(w.price_change_percent, signed=True)}")
+        case RouteMoved(view=view, description=description):
+            return (f"{_clock(time.time())}  moved  {view}: "
+                    f"{_without_methods(description)}")
         case NewReply(reply=r):
             who = r.username or (r.user or "?")[:8]
             text = r.text.replace("\n", " ")[:80]
             return f"{_clock(r.timestamp)}  reply  {who[:16]:<16} {text}"
-        case SolPriceChanged(usd=usd):
-            return f"{_clock(time.time())}  sol    ${usd:,.2f}"
+        case SolPriceChanged(usd=usd, stale=stale):
+            return f"{_clock(time.time())}  sol    ${usd:,.2f}" + ("  (stale)" if stale else "")
     return f"{_clock(time.time())}  {type(event).__name__}"
 
 
@@ -300,7 +396,21 @@ def _trade_line(trade: Trade, label: str) -> str:
     who = trade.username or (trade.user or "?")[:8]
     when = f"~{_clock(trade.timestamp)} " if trade.provisional else f"{_clock(trade.timestamp)}  "
     return (f"{when}{label} {side} {trade.mint[:8]}…  {trade.sol:>10.4f} SOL  "
-            f"{trade.tokens:>16,.0f} tok  @ {trade.price_sol:.3e}  {who}")
+            f"{trade.tokens:>16,.0f} tok  @ {trade.price_sol:.3e} SOL/tok  {who}")
+
+
+def _cap(coin: Coin) -> str:
+    """Market cap in SOL, or in USD for a coin not quoted in SOL (its reserves are not SOL)."""
+    if coin.is_sol_quoted:
+        return f"{coin.market_cap_sol:>8.2f} SOL"
+    usd = coin.market_cap_usd
+    return f"{'$' + format(usd, ',.0f') if usd is not None else '?':>8} USD"
+
+
+def _pct(value: float | None, *, signed: bool = False) -> str:
+    if value is None:
+        return "?"
+    return f"{value:+.1f}%" if signed else f"{value:.1f}%"
 
 
 def _clock(timestamp: float | None) -> str:

@@ -9,6 +9,7 @@ import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import keyring
 import pytest
 from keyring.backends import fail
@@ -18,11 +19,7 @@ from pumptui.cli import main
 from pumptui.sim import FaultPlan, SimServer
 from tests.api.conftest import unknown_mints
 
-# `pumptui coins` (pumptui/cli) is adapted to the 2026 client after this issue (it still names
-# `advanced_url` and `--metadata`), and its look-ups need the 2026 simulator.
-pytestmark = pytest.mark.skip(reason="needs the CLI adapted to the 2026 client and the 2026 sim")
-
-FAST = ["--requests-per-minute", "60000"]
+FAST = ["--frontend-rpm", "60000", "--swap-rpm", "60000"]
 
 
 @pytest.fixture(autouse=True)
@@ -126,15 +123,50 @@ def test_csv_has_a_header_and_a_row_per_item(
     assert all(float(r["market_cap_sol"]) > 0 for r in rows)
 
 
-def test_metadata_mode_returns_metadata(sim: SimServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_found_coin_carries_its_metadata_in_documented_units(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     mint = sim.mints()[0]
+    wire = httpx.get(f"{sim.base_url}/coins-v2/{mint}").json()  # the 2026 Coin, reference §5
 
-    status = coins_cli(sim, mint, "--metadata", "--format", "jsonl")
+    status = coins_cli(sim, mint, "--format", "jsonl")
 
-    rows = jsonl(capsys.readouterr().out)
+    coin = jsonl(capsys.readouterr().out)[0]["coin"]
     assert status == 0
-    assert rows[0]["metadata"]["mint"] == mint
-    assert "coin" not in rows[0]
+    assert (coin["name"], coin["symbol"]) == (wire["name"], wire["symbol"])
+    assert {"description", "image_uri", "twitter", "telegram", "website"} <= coin.keys()
+    # Lamports and raw units stay integers; times are Unix seconds (the wire has ms).
+    assert coin["virtual_sol_reserves"] == wire["virtual_sol_reserves"]
+    assert coin["created_at"] == pytest.approx(wire["created_timestamp"] / 1000)
+    # The all-time high is USD on the wire (2026) and in the output.
+    assert coin["ath_market_cap_usd"] == pytest.approx(float(wire["ath_market_cap"]))
+    assert coin["market_cap_usd"] == pytest.approx(float(wire["usd_market_cap"]))
+
+
+def test_retired_options_are_refused_with_what_replaced_them(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mint = sim.mints()[0]
+    assert coins_cli(sim, mint, "--metadata") == 2
+    assert "carries its name, symbol, description, image and socials" in capsys.readouterr().err
+    assert main(["--advanced-url", sim.base_url, "coins", mint]) == 2
+    assert "--advanced-url is gone" in capsys.readouterr().err
+
+
+def test_requests_per_minute_is_a_deprecated_alias_of_the_swap_budget(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pumptui.cli import build_parser
+    from pumptui.cli.app import settings_from_args
+
+    args = build_parser().parse_args(["--api-url", sim.base_url, "coins",
+                                      "--requests-per-minute", "12", "--frontend-rpm", "20"])
+    settings = settings_from_args(args)
+
+    assert settings.api.swap_requests_per_minute == 12
+    assert settings.api.frontend_requests_per_minute == 20
+    assert settings.api.swap_url == settings.api.frontend_url == sim.base_url
+    assert "deprecated" in capsys.readouterr().err
 
 
 def test_bad_usage_and_no_valid_input_exit_2(
@@ -160,7 +192,7 @@ def test_failed_mints_are_written_and_the_same_command_reruns_them(
 ) -> None:
     mints = sim.mints()[:2]
     failed = tmp_path / "failed.txt"
-    sim.set_faults(FaultPlan(error_rate=1.0, paths="^/coins/mints"))
+    sim.set_faults(FaultPlan(error_rate=1.0, paths="^/coins-v2/mints"))
 
     first = coins_cli(sim, *mints, "--failed-out", str(failed), "--format", "jsonl")
     _, err = capsys.readouterr()

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
 from pumptui.cli import main
-from pumptui.sim import SimServer
+from pumptui.sim import ServerConfig, SimServer
+from tests.cli.loopback import Loopback, proxy_app, swap_blocked
 
 
 def busiest(sim: SimServer) -> tuple[str, list[dict[str, object]]]:
@@ -27,11 +34,14 @@ def test_jsonl_lines_carry_a_type_and_api_units(sim: SimServer,
     lines = [json.loads(line) for line in out.splitlines()]
     assert len(lines) == 10
     assert {line["type"] for line in lines} == {"new_trade"}
-    recent = history[-100:]
+    recent = history[-100:]  # the first page: swap-api's newest 100, printed in chain order
     assert [line["signature"] for line in lines] == [t["tx"] for t in recent[:10]]
-    first = lines[0]
-    assert first["sol_amount"] == recent[0]["sol_amount"]  # lamports, as the API sends
-    assert first["timestamp"] == recent[0]["timestamp"]
+    first, wire = lines[0], recent[0]
+    # The wire has SOL as a decimal string and an ISO time; the lines keep pumptui's units:
+    # integer lamports and Unix seconds (reference §3.2).
+    assert first["sol_amount"] == int(Decimal(wire["amountSol"]) * 10**9)
+    assert first["timestamp"] == int(datetime.fromisoformat(
+        wire["timestamp"].replace("Z", "+00:00")).timestamp())
 
 
 def test_new_trades_stream_until_the_count_is_reached(sim: SimServer,
@@ -70,3 +80,95 @@ def test_bad_input_is_refused_with_status_2(capsys: pytest.CaptureFixture[str]) 
     assert main(["watch", "--mint", "not-a-mint"]) == 2
     assert main(["watch", "--types", "new_trade,bogus"]) == 2
     assert "bogus" in capsys.readouterr().err
+
+
+# -- 2026: one coin on swap-api's cursor, within its budget ---------------------------------------
+
+
+def _iso_seconds(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def test_one_coin_at_5_trades_a_second_is_complete_within_15_swap_requests_a_minute(
+    sim_factory: Callable[..., SimServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The real swap-api rule (20 per 60 s, then a block) and the default client budget (15 a
+    # minute); a real-time market so that 5 trades a second means 5 per second of polling.
+    sim = sim_factory(clock="real", warmup=60.0, trades_per_second=0.5,
+                      hot_trades_per_second=5.0,
+                      server=ServerConfig(rate_limit=100_000, rate_limit_window=60.0,
+                                          swap_limit=20))
+    hot = sim.hot_mint
+    proxy = Loopback(proxy_app(sim.base_url)).start()  # a log of what reached the server
+    try:
+        status = main(["--api-url", proxy.base_url, "watch", "--mint", hot, "--history",
+                       "--types", "new_trade", "--duration", "24", "--swap-rpm", "15"])
+        ended = time.time()
+    finally:
+        proxy.stop()
+    out, err = capsys.readouterr()
+    printed = [json.loads(line)["signature"] for line in out.splitlines()]
+    chain = [t["tx"] for t in sim.trades_of(hot)]
+
+    assert status == 0
+    assert len(printed) == len(set(printed))  # duplicate-free
+    start = chain.index(printed[0])
+    assert printed == chain[start:start + len(printed)]  # complete, in chain order
+    settled = [t["tx"] for t in sim.trades_of(hot) if _iso_seconds(t["timestamp"]) < ended - 12]
+    assert set(settled[start:]) <= set(printed)  # and up to date, one poll or two behind
+    assert len(printed) > 100 + 50  # the first page, then ~5 a second
+    swap = [t for t, _, path in proxy.log if path.startswith(("/v1/", "/v2/"))]
+    assert len(swap) <= 3 + 15 * (swap[-1] - swap[0]) / 60 + 1  # burst 3, then 15 a minute
+    assert "blocked" not in err
+
+
+def test_a_swap_block_is_said_on_stderr_and_nothing_is_sent_during_it(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    proxy = Loopback(proxy_app(sim.base_url, swap_blocked(retry_after=48))).start()
+    try:
+        status = main(["--api-url", proxy.base_url, "watch", "--mint", sim.mints()[0],
+                       "--duration", "5"])
+    finally:
+        proxy.stop()
+    _, err = capsys.readouterr()
+
+    assert status == 0
+    assert re.search(r"^swap-api blocked, retry in \d+s$", err, re.MULTILINE)
+    swap = [path for path in proxy.paths() if path.startswith(("/v1/", "/v2/"))]
+    assert 1 <= len(swap) <= 2  # what was already in flight when the first 1015 came back
+
+
+def test_a_moved_route_is_said_in_words() -> None:
+    from pumptui.cli.watch import HealthReporter
+    from pumptui.live.events import RouteMoved
+
+    out = io.StringIO()
+    event = RouteMoved("candles", "GET /v2/coins/{mint}/candles → GET /v1/coins/{mint}/candles")
+
+    printed_elsewhere = HealthReporter(out).report(event)
+
+    assert out.getvalue() == (
+        "route moved: candles /v2/coins/{mint}/candles → /v1/coins/{mint}/candles\n")
+    assert printed_elsewhere is False  # also a `route_moved` event on stdout
+
+
+def test_the_table_marks_provisional_times_and_gives_sol_amounts() -> None:
+    from dataclasses import replace
+
+    from pumptui.api.models import Trade
+    from pumptui.cli.watch import table_line
+    from pumptui.live.events import NewTrade
+
+    mint = "So11111111111111111111111111111111111111112"
+    trade = Trade(signature="sig", mint=mint, is_buy=True, lamports=1_500_000_000,
+                  raw_tokens=2_000_000_000_000, timestamp=1_790_000_001.0, slot=1, tx_index=0)
+
+    line = table_line(NewTrade(trade))
+    pushed = table_line(NewTrade(replace(trade, pushed_seq=1)))
+
+    assert line.startswith("14:13:21  trade  BUY ")
+    assert "1.5000 SOL" in line  # SOL, not lamports, for people
+    assert "2,000,000 tok" in line
+    assert "7.500e-07 SOL/tok" in line
+    assert pushed.startswith("~14:13:21 ")
