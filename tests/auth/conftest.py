@@ -69,12 +69,3 @@ def fail_keyring() -> KeyringBackend:
     backend = fail.Keyring()
     keyring.set_keyring(backend)
     return backend
-
-
-@pytest.fixture(autouse=True)
-def generous_request_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI's clients share the process-wide request budget (25 a minute, as the real
-    service allows); against the local simulator the tests need not wait for it."""
-    from pumptui.api import budget
-
-    monkeypatch.setattr(budget, "_shared", budget.RequestBudget(60_000, burst=1000))

@@ -18,13 +18,6 @@ from pumptui.sim import SimServer
 from tests.auth.conftest import MemoryKeyring, SlowKeyring
 
 
-@pytest.fixture(autouse=True)
-def generous_request_budget() -> None:
-    """Overrides the package fixture that swapped the process-wide budget for one bucket: the
-    CLI now sizes its own budgets per host from the settings, and these commands send one or two
-    requests each, well within any of them."""
-
-
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
