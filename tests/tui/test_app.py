@@ -19,7 +19,7 @@ from pumptui.api.budget import RequestBudget
 from pumptui.api.routes import Host
 from pumptui.cli import main as cli_main
 from pumptui.config import RefreshSettings, Settings, UiSettings
-from pumptui.live.events import FeedHealthChanged, NewTrade
+from pumptui.live.events import FeedHealthChanged, NewTrade, RouteMoved
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.sim import SimServer
 from pumptui.tui.app import PumpApp, can_open_browser
@@ -262,6 +262,42 @@ def test_status_bar_names_feeds_with_the_same_problem_once_when_space_is_short()
     assert text.startswith("✖ coins leader trades: connection failed  ○ sol 40s ")
     assert text.endswith("read-only")
     assert len(text) == 80
+
+
+def test_a_moved_route_and_a_blocked_swap_api_read_in_the_status_bar() -> None:
+    """swap-api's 1015 block: the feeds waiting on it are named once with the time left, and
+    the host's block is said; a route that moved to its fallback is named (in full when there
+    is room, by its view when not)."""
+    now = FROZEN_NOW
+    limited = tuple(
+        FeedHealth(feed, FeedState.RATE_LIMITED, since=now - 5, retry_at=now + 42)
+        for feed in ("trades", "activity")
+    )
+    live = FeedHealth("coins", FeedState.LIVE, since=now - 60, last_good_at=now - 1)
+    info = StatusInfo(
+        now=now,
+        feeds=(live, *limited),
+        moved_routes=(("candles", "candles_v2 → candles_v1"),),
+        blocked_hosts=(("swap-api", now + 42),),
+    )
+    wide = render_status(info, 160).plain
+    assert "◔ trades activity rate limited · retry in 42s" in wide
+    assert "swap-api blocked 42s" in wide
+    assert "↪ candles: candles_v2 → candles_v1" in wide
+    narrow = render_status(info, 80).plain
+    assert len(narrow) == 80
+    assert "◔ trades activity 42s" in narrow
+    assert "swap-api blocked 42s" in narrow
+    assert "↪ candles" in narrow
+
+
+async def test_status_bar_shows_moved_routes_from_the_store(make_app: AppFactory) -> None:
+    store = frozen_store()
+    store.apply(RouteMoved("candles", "candles_v2 → candles_v1"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "↪ candles: candles_v2 → candles_v1" in status_text(app)
 
 
 async def test_a_feed_error_and_its_recovery_show_in_the_status_bar(sim: SimServer) -> None:

@@ -74,7 +74,7 @@ async def test_the_summary_names_the_leader_not_a_king(make_app: AppFactory) -> 
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        first = screen_text(app).splitlines()[0]
+        first = screen_text(app).splitlines()[0].strip()
         leader = frozen_coins()[LEADER_INDEX]
         assert first.startswith(f"{LEADER_MARK} leader {leader.symbol} {leader.name}")
         assert "82%" in first
@@ -302,7 +302,8 @@ async def test_with_no_followed_trades_the_tape_says_how_to_get_some(
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert EMPTY_HINT in screen_text(app)
+        tape = app.screen.query_one(FollowedTape)
+        assert tape.render().plain == EMPTY_HINT
 
 
 HOSTILE_COINS = tuple(

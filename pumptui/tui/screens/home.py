@@ -233,13 +233,14 @@ def summary_line(
     """ "⚑ leader PEPE Pepe 205 SOL $51k 82% │ SOL $244.20 │ 142 coins · sort newest".
 
     The leader is the coin with the highest market cap still on the bonding curve. A stale SOL
-    price (the server's own flag) says so. The leader's name and USD cap are left out when
-    `width` cells cannot hold everything.
+    price (the server's own flag) says so. The leader's name, its USD cap, then the word
+    "leader" (the ⚑ mark stays) are left out when `width` cells cannot hold everything.
     """
 
-    def build(with_name: bool, with_usd: bool) -> Text:
+    def build(with_name: bool, with_usd: bool, with_word: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{LEADER_MARK} leader ", style="bold yellow")
+        text.append(f"{LEADER_MARK} leader " if with_word else f"{LEADER_MARK} ",
+                    style="bold yellow")
         if leader is None:
             text.append("none yet", style="dim")
         else:
@@ -264,8 +265,9 @@ def summary_line(
         text.append_text(view)
         return text
 
-    for with_name, with_usd in ((True, True), (False, True), (False, False)):
-        text = build(with_name, with_usd)
+    steps = ((True, True, True), (False, True, True), (False, False, True), (False, False, False))
+    for with_name, with_usd, with_word in steps:
+        text = build(with_name, with_usd, with_word)
         if text.cell_len <= width:
             return text
     return text

@@ -33,7 +33,9 @@ def holder_flags(holder: TopHolder) -> str:
 
 def activity_lines(activity: MarketActivity | None) -> list[Text]:
     """A header and one line per window the server had: "1h   $4.51k   120  70/50  +3.1%"."""
-    lines = [Text("      volume   txs  buy/sell  price", style="dim", no_wrap=True)]
+    header = "".join(("".ljust(4), "volume".rjust(8), "txs".rjust(6), "buy/sell".rjust(10),
+                      "price".rjust(7)))
+    lines = [Text(header, style="dim", no_wrap=True)]
     if activity is None:
         lines.append(Text("activity …", style="dim"))
         return lines
@@ -132,7 +134,8 @@ class HoldersPanel(Widget):
     def render(self) -> Text:
         lines = activity_lines(self.activity)
         lines.append(Text(""))
-        lines.append(Text(" # holder        tokens  share", style="dim", no_wrap=True))
+        header = f" # {'holder'.ljust(ADDRESS_CELLS)}{'tokens'.rjust(6)}{'share'.rjust(6)}"
+        lines.append(Text(header, style="dim", no_wrap=True))
         lines.extend(holder_lines(self.holders, self.supply_tokens))
         height = max(1, self.size.height)
         return Text("\n", no_wrap=True).join(lines[:height])
