@@ -237,7 +237,9 @@ async def test_status_bar_shows_each_feed_problem_with_its_detail(make_app: AppF
     )
     store.apply(
         FeedHealthChanged(
-            live_health("leader", FeedState.FAILING, since=FROZEN_NOW - 40, reason="server error 503")
+            live_health(
+                "leader", FeedState.FAILING, since=FROZEN_NOW - 40, reason="server error 503"
+            )
         )
     )
     app = make_app(store, sim_mode=True)

@@ -229,6 +229,17 @@ async def test_the_all_time_high_is_shown_in_usd_as_the_api_gives_it() -> None:
         assert "ATH 41" not in first
 
 
+async def test_a_market_cap_above_the_recorded_high_reads_as_a_high_now() -> None:
+    # The coin's ATH field ($20k) lags: 111.8 SOL × $241.50 = $27k is a new high.
+    store = single_coin_store({"market_cap": 111.8, "ath_market_cap": 20_000.0})
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        first = header_lines(app)[0]
+        assert "ATH now" in first
+        assert "ATH $20k" not in first
+
+
 async def test_usd_market_cap_is_sol_times_the_current_sol_price() -> None:
     # The coin's own USD field is older than the SOL price: 111.8 SOL × $241.50 = $27.0k.
     store = single_coin_store({"market_cap": 111.8, "usd_market_cap": 9_999.0})
@@ -319,8 +330,9 @@ async def test_i_shows_the_top_holders_with_their_flags_and_activity(store: Mark
         top = store.holders(MINT).top  # type: ignore[union-attr]
         # 206.9M of a billion tokens: 21% of the supply, and the DEV flag reads without colour.
         assert f" 1 {top[0].address[:4]}…{top[0].address[-4:]}    207M   21%" in text
-        assert "DEV" in text and "SNIPER" in text and "BUNDLER" in text
-        assert "5m    $1.23k    34     20/14  +3.1%" in text
+        for flag in ("DEV", "SNIPER", "BUNDLER"):
+            assert flag in text
+        assert "5m    $1.23k    34     20/14   +3.1%" in text
         assert "6h" not in text.split("Holders")[1].split("#")[0], "a null window is left out"
         await pilot.press("i")
         await pilot.pause()

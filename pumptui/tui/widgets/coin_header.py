@@ -224,7 +224,11 @@ class CoinHeader(Widget):
                                  self._progress(coin, BAR_CELLS // 2), 8))
         fields.append(_Field(self._labelled("replies", str(coin.reply_count)), 5))
         if coin.ath_market_cap_usd:
-            fields.append(_Field(self._labelled("ATH", usd(coin.ath_market_cap_usd)), 7))
+            # The coin's ATH field lags its market cap: a cap above it is a new high, now.
+            _, in_usd = coin_caps(coin, self.sol_price)
+            at_high = in_usd is not None and in_usd >= coin.ath_market_cap_usd
+            ath = "now" if at_high else usd(coin.ath_market_cap_usd)
+            fields.append(_Field(self._labelled("ATH", ath), 7))
         if coin.created_at:
             fields.append(_Field(self._labelled("age", age(self.clock() - coin.created_at)), 9))
         return fields

@@ -31,10 +31,15 @@ def holder_flags(holder: TopHolder) -> str:
     return " ".join(flags)
 
 
-def activity_lines(activity: MarketActivity | None) -> list[Text]:
-    """A header and one line per window the server had: "1h   $4.51k   120  70/50  +3.1%"."""
+def activity_lines(activity: MarketActivity | None, age: str | None = None) -> list[Text]:
+    """A header and one line per window the server had: "1h   $4.51k   120  70/50  +3.1%".
+
+    `age` ("40s") says how long ago this activity arrived: it is read far less often than
+    trades (swap-api's budget), so it can lag the tape."""
     header = "".join(("".ljust(4), "volume".rjust(8), "txs".rjust(6), "buy/sell".rjust(10),
-                      "price".rjust(7)))
+                      "price".rjust(8)))
+    if age is not None:
+        header += f"  {age} ago"
     lines = [Text(header, style="dim", no_wrap=True)]
     if activity is None:
         lines.append(Text("activity …", style="dim"))
@@ -50,10 +55,10 @@ def activity_lines(activity: MarketActivity | None) -> list[Text]:
         line.append(f"{window.num_buys}/{window.num_sells}".rjust(10))
         change = window.price_change_percent
         if change is None:
-            line.append("—".rjust(7), style="dim")
+            line.append("—".rjust(8), style="dim")
         else:
             style = fmt.UP_STYLE if change >= 0 else fmt.DOWN_STYLE
-            line.append(f"{change:+.1f}%".rjust(7), style=style)
+            line.append(f"{change:+.1f}%".rjust(8), style=style)
         lines.append(line)
     if len(lines) == 1:
         lines.append(Text("no trades in these windows", style="dim"))
@@ -102,6 +107,8 @@ class HoldersPanel(Widget):
         self.activity: MarketActivity | None = None
         self.supply_tokens = TOTAL_SUPPLY_RAW / 1e6
         self._shown: object = None
+        # When the activity shown arrived (the event carries no time of its own).
+        self._activity_at: float | None = None
 
     def show(
         self,
@@ -109,6 +116,8 @@ class HoldersPanel(Widget):
         activity: MarketActivity | None,
         supply_tokens: float | None = None,
     ) -> None:
+        if activity != self.activity:
+            self._activity_at = self.clock() if activity is not None else None
         self.holders, self.activity = holders, activity
         if supply_tokens:
             self.supply_tokens = supply_tokens
@@ -130,9 +139,13 @@ class HoldersPanel(Widget):
                 title += f" · {fmt.age(self.clock() - read.read_at)} ago"
         if title != self.border_title:
             self.border_title = title
+        if self._activity_at is not None:
+            self.refresh()  # the activity's age moves too
 
     def render(self) -> Text:
-        lines = activity_lines(self.activity)
+        since = self._activity_at
+        lines = activity_lines(self.activity,
+                               fmt.age(self.clock() - since) if since is not None else None)
         lines.append(Text(""))
         header = f" # {'holder'.ljust(ADDRESS_CELLS)}{'tokens'.rjust(6)}{'share'.rjust(6)}"
         lines.append(Text(header, style="dim", no_wrap=True))
