@@ -290,7 +290,7 @@ class PumpApp(App[None]):
 
 def _problem_summary(problems: list[FeedHealth], now: float) -> str:
     """ "coins: failing 3s: timeout", or for several, grouped by reason:
-    "coins, king: server error 500 · tape: server error 502"."""
+    "coins, leader: server error 500 · trades: server error 502"."""
     if len(problems) == 1:
         return f"{problems[0].feed}: {problems[0].describe(now)}"
     by_reason: dict[str, list[str]] = {}

@@ -67,7 +67,7 @@ class ActionCommands(Provider):
 
 class CoinCommands(Provider):
     """Open a coin by typing part of its symbol, name or mint: any coin the store knows, any
-    coin seen trading on the site-wide tape, or any mint pasted whole."""
+    coin seen trading on the followed tape, or any mint pasted whole."""
 
     async def search(self, query: str) -> Hits:
         services = getattr(self.app, "services", None)
@@ -78,7 +78,7 @@ class CoinCommands(Provider):
         candidates = {coin.mint: f"{coin.symbol} {coin.name}".strip()
                       for coin in store.new_coins(len(store))}
         for trade in store.site_trades(store.site_trade_capacity):
-            candidates.setdefault(trade.mint, trade.symbol or "")
+            candidates.setdefault(trade.mint, "")
         hits: list[tuple[float, str, str]] = []
         for mint, name in candidates.items():
             label = name or mint

@@ -105,3 +105,38 @@ def short_address(address: str | None, keep: int = 4) -> str:
 def clock_time(timestamp: float) -> str:
     """Local wall-clock time, "14:03:27"."""
     return time.strftime("%H:%M:%S", time.localtime(timestamp))
+
+
+def market_caps(
+    market_cap_sol: float, usd_field: float | None, sol_usd: float | None, *, sol_quoted: bool
+) -> tuple[float | None, float | None]:
+    """A coin's market cap as (SOL, USD), each None when unknown.
+
+    SOL only for a coin quoted in SOL (a USDC-quoted coin's "SOL" figures are not SOL). USD is
+    SOL × the current SOL price where both exist, so every coin on screen is priced at the same
+    SOL price; otherwise the coin's own USD field.
+    """
+    in_sol = market_cap_sol if sol_quoted and market_cap_sol > 0 else None
+    if in_sol is not None and sol_usd:
+        return in_sol, in_sol * sol_usd
+    return in_sol, usd_field
+
+
+def coin_caps(coin: object, sol_usd: float | None) -> tuple[float | None, float | None]:
+    """`market_caps` of a `Coin`."""
+    return market_caps(
+        float(getattr(coin, "market_cap_sol", 0.0) or 0.0),
+        getattr(coin, "usd_market_cap", None),
+        sol_usd,
+        sol_quoted=bool(getattr(coin, "is_sol_quoted", True)),
+    )
+
+
+def holder_percent(value: float | None) -> str:
+    """A share of supply (0–100): "31%", "4.2%", "0.3%"; "—" when unknown."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    value = max(0.0, value)
+    if value >= 10 or value == 0:
+        return f"{value:.0f}%"
+    return f"{value:.1f}%"

@@ -65,18 +65,31 @@ async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -
 
     async with app.run_test(size=size) as pilot:
         table = app.screen.query_one(CoinTable)
-        await _until(lambda: table.row_count >= 20 and len(store.site_trades(5)) >= 5, pilot.pause)
+        await _until(lambda: table.row_count >= 20, pilot.pause)
+        # Home's tape holds the trades of followed coins (there is no site-wide tape): follow
+        # the hot coin and two others first, as a user would.
+        hot = sim.hot_mint
+        for mint in (hot, *table.shown_mints[1:3]):
+            if not services.is_watched(mint):
+                services.toggle_watch(mint)
+        await _until(lambda: len(store.site_trades(5)) >= 5, pilot.pause)
         await pilot.pause(1.0)
         save("home")
         if not every_screen:
             return shots
-        hot = sim.hot_mint
-        for mint in (hot, *table.shown_mints[1:3]):
-            services.toggle_watch(mint)
         app.open_coin(hot)
-        await _until(lambda: len(store.trades(hot)) >= 30, pilot.pause)
+        await _until(
+            lambda: len(store.trades(hot)) >= 30
+            and store.holders(hot) is not None
+            and store.market_activity(hot) is not None,
+            pilot.pause,
+        )
         await pilot.pause(2.0)
         save("coin")
+        await pilot.press("i")
+        await pilot.pause(0.5)
+        save("coin-holders")
+        await pilot.press("i")
         await pilot.press("question_mark")
         await pilot.pause(0.5)
         save("help")

@@ -28,6 +28,7 @@ from pumptui.tui.widgets.status_bar import StatusInfo
 if TYPE_CHECKING:
     from textual.app import App
 
+    from pumptui.api.budget import HostBudgets, RequestBudget
     from pumptui.api.client import PumpClient
     from pumptui.auth import ResolvedToken
     from pumptui.sim import SimServer
@@ -37,9 +38,16 @@ log = logging.getLogger(__name__)
 
 # The engine's feeds each screen needs polled; the rest sleep while it is on top.
 # Watched coins are listed on Home too, and only the watchlist feed refreshes them.
-HOME_FEEDS: tuple[str, ...] = ("coins", "site-trades", "leader", "sol-price", "market", "watchlist")
+# There is no site-wide trade feed in the 2026 API: Home's tape is the trades of the coins the
+# user follows, which the watchlist feed (and push) brings.
+HOME_FEEDS: tuple[str, ...] = ("coins", "leader", "sol-price", "market", "watchlist")
 WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "leader", "sol-price")
-COIN_FEEDS: tuple[str, ...] = ("trades", "replies", "market", "leader", "sol-price")
+COIN_FEEDS: tuple[str, ...] = (
+    "trades", "holders", "activity", "replies", "market", "leader", "sol-price",
+)
+
+# How the status bar names a host the server has blocked (`routes.Host` values).
+HOST_LABELS: dict[str, str] = {"swap": "swap-api", "frontend": "v3", "indexer": "indexer"}
 
 
 class Engine(Protocol):
@@ -143,22 +151,28 @@ class AppServices:
         watchlist: Watchlist | None = None,
         on_close: Callable[[], None] | None = None,
         timeout: float | None = None,
+        budget: RequestBudget | None = None,
+        budgets: HostBudgets | None = None,
     ) -> AppServices:
         """Services talking to the server in `settings.api` through the live engine.
 
         `resolve_login` looks the user's token up (env, then keyring) when the app starts, off
         the event loop and with a timeout, so a slow or locked keyring never delays the first
-        frame; until then, and without a token, the app is read-only.
+        frame; until then, and without a token, the app is read-only. `budget` (one bucket for
+        every host) or `budgets` (per host) replace the process-wide request budgets.
         """
-        from pumptui.api.budget import RequestBudget
         from pumptui.api.client import PumpClient
         from pumptui.live.engine import LiveEngine
         from pumptui.live.sources import source_for
 
-        # The app is the process's only client, so its budget is the process's budget.
-        budget = RequestBudget(settings.api.requests_per_minute, settings.api.burst)
+        # Without `budgets` the client draws on the process-wide buckets (one for swap-api, one
+        # per v3 route group, one for the indexer), sized from `settings.api`.
         client = PumpClient(
-            settings.api, token=token.secret if token else None, budget=budget, timeout=timeout
+            settings.api,
+            token=token.secret if token else None,
+            budget=budget,
+            budgets=budgets,
+            timeout=timeout,
         )
         store = MarketStore()
         bus = EventBus()
@@ -194,7 +208,7 @@ class AppServices:
         sim: SimServer,
         settings: Settings,
         *,
-        requests_per_minute: float,
+        requests_per_minute: float | None = None,
         watchlist: Watchlist | None = None,
         token_lifetime: float = 30 * 86400.0,
         push: bool = True,
@@ -204,18 +218,33 @@ class AppServices:
 
         `push` listens to the simulator's own WebSocket (whatever the config's `[push]` says:
         simulated mints mean nothing elsewhere), without the user's PumpPortal key.
+
+        Budgets: by default the real service's, per host (swap-api 15 a minute for every swap
+        route, v3 per route group, from `settings.api`), in buckets of this app's own (the
+        simulator is its own server, so the process-wide buckets are not drawn on).
+        `requests_per_minute` instead puts every request on one bucket of that size (tests and
+        screenshots, which must not wait on swap-api's budget).
         """
         from dataclasses import replace
 
+        from pumptui.api.budget import HostBudgets, RequestBudget
         from pumptui.auth import ResolvedToken
         from pumptui.config import PUSH_AUTO, PushSettings
         from pumptui.secret import Secret
 
         settings = settings.with_api_urls(sim.base_url)
-        settings = replace(
-            settings,
-            api=replace(settings.api, requests_per_minute=requests_per_minute),
-            push=PushSettings(url=PUSH_AUTO if push else ""),
+        settings = replace(settings, push=PushSettings(url=PUSH_AUTO if push else ""))
+        api = settings.api
+        budget = (
+            RequestBudget(requests_per_minute, api.burst)
+            if requests_per_minute is not None
+            else None
+        )
+        budgets = HostBudgets(
+            frontend_per_minute=api.frontend_requests_per_minute,
+            swap_per_minute=api.swap_requests_per_minute,
+            indexer_per_minute=api.indexer_requests_per_minute,
+            burst=api.burst,
         )
         token = ResolvedToken(
             Secret(sim.token_for(sim.user_address, lifetime=token_lifetime)),
@@ -227,6 +256,8 @@ class AppServices:
             token=token,
             sim_mode=True,
             watchlist=watchlist if watchlist is not None else MemoryWatchlist(),
+            budget=budget,
+            budgets=budgets,
         )
 
     def attach(self, app: App[Any]) -> None:
@@ -338,7 +369,16 @@ class AppServices:
     def status_info(self) -> StatusInfo:
         store = self.store
         health = store.health
-        requests = self.client.stats.requests_last_minute if self.client is not None else None
+        client = self.client
+        requests = client.stats.requests_last_minute if client is not None else None
+        blocked: list[tuple[str, float]] = []
+        if client is not None:
+            from pumptui.api.routes import Host
+
+            for host, label in HOST_LABELS.items():
+                until = client.blocked_until(Host(host))
+                if until is not None:
+                    blocked.append((label, until))
         return StatusInfo(
             now=self.clock(),
             feeds=tuple(health.values()),
@@ -347,6 +387,8 @@ class AppServices:
             login=self.login_label,
             sim_mode=self.sim_mode,
             paused=self.paused,
+            moved_routes=tuple(store.moved_routes.items()),
+            blocked_hosts=tuple(blocked),
         )
 
 

@@ -61,7 +61,7 @@ NAMES = (
     ("Feral Raccoon", "FERAL"),
     ("Crispy Hamster", "CRISP"),
 )
-KING_INDEX = 2
+LEADER_INDEX = 2
 GRADUATED_INDEX = 7
 
 
@@ -99,9 +99,8 @@ def frozen_coins() -> list[Coin]:
     for index, (name, symbol) in enumerate(NAMES):
         progress = ((index * 37) % 97) / 100
         extra: dict[str, object] = {}
-        if index == KING_INDEX:
+        if index == LEADER_INDEX:
             progress = 0.82
-            extra["king_of_the_hill_at"] = FROZEN_NOW - 300
         if index == GRADUATED_INDEX:
             progress = 1.0
             extra["complete"] = True
@@ -148,9 +147,9 @@ def frozen_store(*, extra_coins: tuple[Coin, ...] = ()) -> MarketStore:
         store.apply(NewCoin(coin))
     for trade in frozen_trades(coins):
         store.apply(NewTrade(trade))
-    store.apply(LeaderChanged(coins[KING_INDEX]))
+    store.apply(LeaderChanged(coins[LEADER_INDEX]))
     store.apply(SolPriceChanged(SOL_USD))
-    for feed in ("coins", "site-trades", "leader", "sol-price"):
+    for feed in ("coins", "leader", "sol-price"):
         store.apply(FeedHealthChanged(live_health(feed)))
     return store
 

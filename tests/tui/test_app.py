@@ -15,9 +15,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from pumptui.api.budget import RequestBudget
+from pumptui.api.routes import Host
 from pumptui.cli import main as cli_main
 from pumptui.config import RefreshSettings, Settings, UiSettings
-from pumptui.live.events import FeedHealthChanged, NewTrade
+from pumptui.live.events import FeedHealthChanged, NewTrade, RouteMoved
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.sim import SimServer
 from pumptui.tui.app import PumpApp, can_open_browser
@@ -51,11 +53,15 @@ FAST_REFRESH = RefreshSettings(
 
 def sim_services(sim: SimServer, **kwargs: Any) -> AppServices:
     settings = Settings(refresh=FAST_REFRESH).with_api_urls(sim.base_url)
-    settings = replace(
+    settings = replace(settings, api=replace(settings.api, burst=50, max_retries=0, timeout=2.0))
+    # One generous bucket for every host: these tests are about the flow, not swap's budget.
+    return AppServices.connect(
         settings,
-        api=replace(settings.api, requests_per_minute=6000.0, burst=50, max_retries=0, timeout=2.0),
+        watchlist=MemoryWatchlist(),
+        sim_mode=True,
+        budget=RequestBudget(6000.0, 50),
+        **kwargs,
     )
-    return AppServices.connect(settings, watchlist=MemoryWatchlist(), sim_mode=True, **kwargs)
 
 
 def status_text(app: PumpApp) -> str:
@@ -162,21 +168,20 @@ async def test_palette_finds_a_coin_by_name_and_opens_it(make_app: AppFactory) -
         assert getattr(app.screen, "mint", None) == frozen_coins()[7].mint
 
 
-async def test_palette_opens_a_coin_seen_only_on_the_site_tape_or_pasted_whole(
+async def test_palette_opens_a_coin_seen_only_on_the_followed_tape_or_pasted_whole(
     make_app: AppFactory,
 ) -> None:
-    # A hot old coin trades on the site-wide tape but is not among the newest listed on Home.
+    # A watched old coin trades on the tape but is not among the newest listed on Home.
     hot = make_mint("hot-old-coin")
     store = frozen_store()
     store.apply(NewTrade(replace(store.site_trades(1)[0], signature=make_mint("sig-hot"),
-                                 mint=hot, symbol="HOTPOT", timestamp=FROZEN_NOW - 1,
-                                 slot=5000)))
+                                 mint=hot, timestamp=FROZEN_NOW - 1, slot=5000)))
     assert store.coin(hot) is None
     pasted = make_mint("never-seen")
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await run_from_palette(pilot, "hotpot")
+        await run_from_palette(pilot, hot[:10])
         assert getattr(app.screen, "mint", None) == hot
         await pilot.press("escape")
         await pilot.pause()
@@ -232,7 +237,9 @@ async def test_status_bar_shows_each_feed_problem_with_its_detail(make_app: AppF
     )
     store.apply(
         FeedHealthChanged(
-            live_health("leader", FeedState.FAILING, since=FROZEN_NOW - 40, reason="server error 503")
+            live_health(
+                "leader", FeedState.FAILING, since=FROZEN_NOW - 40, reason="server error 503"
+            )
         )
     )
     app = make_app(store, sim_mode=True)
@@ -240,8 +247,7 @@ async def test_status_bar_shows_each_feed_problem_with_its_detail(make_app: AppF
         await pilot.pause()
         text = status_text(app)
         assert "● coins" in text
-        assert "● tape" in text
-        assert "✖ king failing 40s: server error 503" in text
+        assert "✖ leader failing 40s: server error 503" in text
         assert "◔ sol rate limited · retry in 12s" in text
         assert "data 2s" in text
         assert text.rstrip().endswith("read-only │ SIM")
@@ -251,13 +257,49 @@ def test_status_bar_names_feeds_with_the_same_problem_once_when_space_is_short()
     now = FROZEN_NOW
     failing = tuple(
         FeedHealth(feed, FeedState.FAILING, since=now - 90, reason="connection failed")
-        for feed in ("coins", "site-trades", "leader")
+        for feed in ("coins", "trades", "leader")
     )
     waiting = FeedHealth("sol-price", FeedState.STARTING, since=now - 40)
     text = render_status(StatusInfo(now=now, feeds=(*failing, waiting)), 80).plain
-    assert text.startswith("✖ coins tape king: connection failed  ○ sol 40s ")
+    assert text.startswith("✖ coins leader trades: connection failed  ○ sol 40s ")
     assert text.endswith("read-only")
     assert len(text) == 80
+
+
+def test_a_moved_route_and_a_blocked_swap_api_read_in_the_status_bar() -> None:
+    """swap-api's 1015 block: the feeds waiting on it are named once with the time left, and
+    the host's block is said; a route that moved to its fallback is named (in full when there
+    is room, by its view when not)."""
+    now = FROZEN_NOW
+    limited = tuple(
+        FeedHealth(feed, FeedState.RATE_LIMITED, since=now - 5, retry_at=now + 42)
+        for feed in ("trades", "activity")
+    )
+    live = FeedHealth("coins", FeedState.LIVE, since=now - 60, last_good_at=now - 1)
+    info = StatusInfo(
+        now=now,
+        feeds=(live, *limited),
+        moved_routes=(("candles", "candles_v2 → candles_v1"),),
+        blocked_hosts=(("swap-api", now + 42),),
+    )
+    wide = render_status(info, 160).plain
+    assert "◔ trades activity rate limited · retry in 42s" in wide
+    assert "swap-api blocked 42s" in wide
+    assert "↪ candles: candles_v2 → candles_v1" in wide
+    narrow = render_status(info, 80).plain
+    assert len(narrow) == 80
+    assert "◔ trades activity 42s" in narrow
+    assert "swap-api blocked 42s" in narrow
+    assert "↪ candles" in narrow
+
+
+async def test_status_bar_shows_moved_routes_from_the_store(make_app: AppFactory) -> None:
+    store = frozen_store()
+    store.apply(RouteMoved("candles", "candles_v2 → candles_v1"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "↪ candles: candles_v2 → candles_v1" in status_text(app)
 
 
 async def test_a_feed_error_and_its_recovery_show_in_the_status_bar(sim: SimServer) -> None:
@@ -313,7 +355,7 @@ async def test_home_fills_from_the_simulator_and_opens_a_coin_with_its_trades(
         await pilot.pause()
         assert getattr(app.screen, "mint", None) == chosen
         store = app.services.store
-        expected = {t["signature"] for t in sim.trades_of(chosen)}
+        expected = {t["tx"] for t in sim.trades_of(chosen)}
         if expected:
             await wait_for(pilot, lambda: bool(store.trades(chosen)))
             assert {t.signature for t in store.trades(chosen)} <= expected
@@ -357,7 +399,7 @@ def test_demo_starts_the_simulator_runs_the_app_on_it_and_stops_it(
         seen["url"] = services.settings.api.frontend_url
         seen["sim_mode"] = services.sim_mode
         seen["logged_in"] = services.logged_in
-        seen["rpm"] = services.settings.api.requests_per_minute
+        seen["rpm"] = services.client.budget_for(Host.SWAP).requests_per_minute
         seen["sims"] = list(started)
 
     started: list[SimServer] = []
@@ -385,14 +427,16 @@ def test_plain_pumptui_opens_on_the_api_url_given(monkeypatch: pytest.MonkeyPatc
 
     def fake_run(self: PumpApp, **kwargs: Any) -> None:
         seen["front"] = self.services.settings.api.frontend_url
-        seen["advanced"] = self.services.settings.api.advanced_url
+        seen["swap"] = self.services.settings.api.swap_url
+        seen["indexer"] = self.services.settings.api.indexer_url
         seen["sim_mode"] = self.services.sim_mode
 
     monkeypatch.setattr(PumpApp, "run", fake_run)
     assert cli_main(["--api-url", "http://127.0.0.1:8123/"]) == 0
     assert seen == {
         "front": "http://127.0.0.1:8123",
-        "advanced": "http://127.0.0.1:8123",
+        "swap": "http://127.0.0.1:8123",
+        "indexer": "http://127.0.0.1:8123",
         "sim_mode": False,
     }
 

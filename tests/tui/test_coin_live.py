@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
+from pumptui.api.budget import RequestBudget
 from pumptui.api.models import Trade
 from pumptui.config import ApiSettings, RefreshSettings, Settings
 from pumptui.sim import SimServer
@@ -33,11 +34,11 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: st
 
 
 def live_app(sim: SimServer) -> PumpApp:
-    settings = Settings(api=ApiSettings(requests_per_minute=6000, burst=50, timeout=2.0,
-                                        max_retries=1),
+    settings = Settings(api=ApiSettings(burst=50, timeout=2.0, max_retries=1),
                         refresh=FAST).with_api_urls(sim.base_url)
+    # One generous bucket for every host: this test is about the flow, not swap's budget.
     services = AppServices.connect(settings, sim_mode=True, watchlist=MemoryWatchlist(),
-                                   timeout=2.0)
+                                   timeout=2.0, budget=RequestBudget(6000, 50))
     return PumpApp(services)
 
 
@@ -54,7 +55,7 @@ async def test_a_coin_opened_on_the_simulator_fills_and_follows_live(sim: SimSer
         assert engine.focused == mint
 
         def newest_signatures(count: int) -> list[str]:
-            return [t["signature"] for t in reversed(sim.trades_of(mint))][:count]
+            return [t["tx"] for t in reversed(sim.trades_of(mint))][:count]
 
         await wait_until(pilot, lambda: len(screen.tape.rows) >= 5, "the coin's trades")
         shown = [t.signature for t in screen.tape.rows]
@@ -63,11 +64,25 @@ async def test_a_coin_opened_on_the_simulator_fills_and_follows_live(sim: SimSer
         burst = sim.inject_trades(mint, 3)
         await wait_until(pilot, lambda: [t.signature for t in screen.tape.rows[:3]]
                          == list(reversed(burst)), "the burst on top of the tape")
-        last = Trade.from_api(sim.trades_of(mint)[-1])
+        last = Trade.from_swap(sim.trades_of(mint)[-1], mint)
         await wait_until(pilot, lambda: screen.chart.grid is not None
                          and bool(screen.chart.grid.candles)
                          and screen.chart.grid.candles[-1].close == last.price_sol,
                          "the last candle closing at the last trade's price")
+
+        # Holder figures arrive from the holders feed: the header's third line shows them, as
+        # the simulator's holder-stats route gives them.
+        store = app.services.store
+        await wait_until(pilot, lambda: store.holders(mint) is not None, "the coin's holders")
+        stats = store.holders(mint).stats  # type: ignore[union-attr]
+        await pilot.pause(0.3)
+        third = screen.header.header_text(118).plain.splitlines()[2]
+        assert third.startswith(f"holders {stats.total_holders:,}")
+        await pilot.press("i")
+        assert screen.showing_holders
+        assert (screen.holders_panel.border_title or "").startswith(
+            f"Holders {stats.total_holders:,}")
+        await pilot.press("i")
 
         reply_id = sim.post_reply(mint, "[bold]gm[/bold] from the sim")
         await wait_until(pilot, lambda: bool(screen.thread.replies)

@@ -15,10 +15,12 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from pumptui.api.models import Coin, Reply, Trade
+from pumptui.api.models import Coin, HolderStats, MarketActivity, Reply, TopHolder, Trade
 from pumptui.config import Settings, UiSettings
 from pumptui.live.events import (
+    ActivityChanged,
     FeedHealthChanged,
+    HoldersChanged,
     LeaderChanged,
     NewCoin,
     NewReply,
@@ -54,7 +56,8 @@ def make_trade(rng: random.Random, price: float, when: float, slot: int, *, is_b
 
 def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
                 reply_texts: tuple[str, ...] | None = None) -> MarketStore:
-    """Two hours of one coin's trading (seeded), a dozen replies, feeds live, KOTH."""
+    """Two hours of one coin's trading (seeded), a dozen replies, holder figures and market
+    activity, feeds live; the coin is the leader."""
     rng = random.Random(7)
     store = MarketStore()
     coin = Coin.from_api({
@@ -62,7 +65,7 @@ def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
         "username": "degen_dev", "created_timestamp": (NOW - 9000) * 1000,
         "virtual_sol_reserves": 60_000_000_000, "virtual_token_reserves": 536_500_000_000_000,
         "real_sol_reserves": 30_000_000_000, "real_token_reserves": 400_000_000_000_000,
-        "market_cap": 111.8, "usd_market_cap": 27_000.0, "ath_market_cap": 150.2,
+        "market_cap": 111.8, "usd_market_cap": 27_000.0, "ath_market_cap": 41_300.0,
         "reply_count": 57, "twitter": "https://x.com/wsdoge", "telegram": "t.me/wsdoge",
         "website": "https://wsdoge.fun",
     })
@@ -94,10 +97,41 @@ def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
             "is_buy": (index % 3 == 0) if index % 2 else None,
             "sol_amount": int(1.2e9 * (index + 1)) if index % 2 else None,
         })))
-    for feed in ("coin", "trades", "replies"):
+    store.apply(holders_read(rng))
+    store.apply(ActivityChanged(MINT, MarketActivity.from_api(ACTIVITY, MINT)))
+    for feed in ("trades", "holders", "activity", "replies"):
         store.apply(FeedHealthChanged(FeedHealth(feed, FeedState.LIVE, since=NOW - 60,
                                                  last_good_at=NOW - 2)))
     return store
+
+
+# What `GET swap /v1/coins/{mint}/market-activity` answers (reference §3.4).
+ACTIVITY = {
+    "5m": {"numTxs": 34, "volumeUSD": 1234.5, "numUsers": 20, "numBuys": 20, "numSells": 14,
+           "buyVolumeUSD": 800.0, "sellVolumeUSD": 434.5, "numBuyers": 12, "numSellers": 9,
+           "priceChangePercent": 3.14},
+    "1h": {"numTxs": 120, "volumeUSD": 4510.0, "numUsers": 60, "numBuys": 70, "numSells": 50,
+           "buyVolumeUSD": 3000.0, "sellVolumeUSD": 1510.0, "numBuyers": 40, "numSellers": 30,
+           "priceChangePercent": -2.5},
+    "6h": None,
+    "24h": {"numTxs": 900, "volumeUSD": 61000.0, "numUsers": 300, "numBuys": 500,
+            "numSells": 400, "buyVolumeUSD": 35000.0, "sellVolumeUSD": 26000.0,
+            "numBuyers": 200, "numSellers": 150, "priceChangePercent": 41.0},
+}
+
+
+def holders_read(rng: random.Random, read_at: float = NOW - 40) -> HoldersChanged:
+    """What `holder-stats` and `top-holders-v2` answer, as the holders feed publishes it."""
+    stats = HolderStats.from_api({
+        "mint": MINT, "totalHolders": 812, "top10HoldersPercent": 31.2,
+        "devHoldingsPercent": 4.2, "snipersHoldingsPercent": 6.0,
+        "bundlersHoldingsPercent": 2.0, "totalFeesSol": 1.5, "asOf": None,
+    }, MINT)
+    top = tuple(TopHolder.from_api({
+        "address": address(rng), "amount": amount, "isDev": n == 1, "isSniper": n == 2,
+        "isBundler": n == 3, "enteredAt": None,
+    }) for n, amount in enumerate((206_900_000, 41_200_000, 30_000_000, 12_500_000, 9_000_000)))
+    return HoldersChanged(MINT, stats, top, read_at)
 
 
 def make_app(store: MarketStore, settings: Settings | None = None) -> PumpApp:
@@ -162,8 +196,147 @@ async def test_opening_a_coin_shows_its_chart_trades_and_replies(store: MarketSt
         header = screen.header.render().plain
         assert "Doge of Wall St" in header
         assert "WSDOGE" in header
-        assert "♛ KOTH" in header
+        assert "⚑ leader" in header
         assert MINT in header
+
+
+# -- the header: money, graduation, holders ----------------------------------------------------
+
+
+def header_lines(app: PumpApp) -> list[str]:
+    screen = coin_screen(app)
+    return screen.header.header_text(screen.header.content_region.width).plain.splitlines()
+
+
+def single_coin_store(record: dict[str, object], sol_price: float | None = 241.5,
+                      *, stale: bool = False) -> MarketStore:
+    store = MarketStore()
+    store.apply(NewCoin(Coin.from_api({"mint": MINT, "name": "Test Coin", "symbol": "TEST",
+                                       "created_timestamp": (NOW - 600) * 1000, **record})))
+    if sol_price is not None:
+        store.apply(SolPriceChanged(sol_price, stale=stale))
+    return store
+
+
+async def test_the_all_time_high_is_shown_in_usd_as_the_api_gives_it() -> None:
+    # 2026: the coin's `ath_market_cap` is USD (reference §5), not SOL.
+    store = single_coin_store({"market_cap": 111.8, "ath_market_cap": 41_300.0})
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        first = header_lines(app)[0]
+        assert "ATH $41.3k" in first
+        assert "ATH 41" not in first
+
+
+async def test_a_market_cap_above_the_recorded_high_reads_as_a_high_now() -> None:
+    # The coin's ATH field ($20k) lags: 111.8 SOL × $241.50 = $27k is a new high.
+    store = single_coin_store({"market_cap": 111.8, "ath_market_cap": 20_000.0})
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        first = header_lines(app)[0]
+        assert "ATH now" in first
+        assert "ATH $20k" not in first
+
+
+async def test_usd_market_cap_is_sol_times_the_current_sol_price() -> None:
+    # The coin's own USD field is older than the SOL price: 111.8 SOL × $241.50 = $27.0k.
+    store = single_coin_store({"market_cap": 111.8, "usd_market_cap": 9_999.0})
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        assert "mcap 112 SOL $27k" in header_lines(app)[0]
+
+
+async def test_without_a_sol_price_the_coins_own_usd_figure_is_shown() -> None:
+    store = single_coin_store({"market_cap": 111.8, "usd_market_cap": 9_999.0}, sol_price=None)
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        assert "mcap 112 SOL $10k" in header_lines(app)[0]
+
+
+async def test_a_stale_sol_price_is_marked_where_the_header_uses_it() -> None:
+    store = single_coin_store({"market_cap": 111.8}, stale=True)
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        assert "mcap 112 SOL $27k (SOL price stale)" in header_lines(app)[0]
+
+
+async def test_a_graduated_coin_says_it_trades_on_pumpswap() -> None:
+    pool = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin"
+    store = single_coin_store({
+        "market_cap": 420.0, "complete": True, "real_sol_reserves": 0,
+        "virtual_sol_reserves": 0, "virtual_token_reserves": 0, "pump_swap_pool": pool,
+    })
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        first, second, _ = header_lines(app)
+        assert "✓ graduated" in first
+        assert "on PumpSwap" in first
+        assert "%" not in first, "no bonding-curve progress for a coin that left the curve"
+        assert "pool 9xQe…VFin" in second
+
+
+async def test_a_usdc_quoted_coin_is_shown_in_usd_never_as_sol() -> None:
+    store = single_coin_store({
+        "market_cap": 4_200.0, "usd_market_cap": 4_200.0, "virtual_sol_reserves": 30_000_000_000,
+        "virtual_token_reserves": 900_000_000_000_000,
+        "quote_mint": "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "quote_decimals": 6,
+    })
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        first = header_lines(app)[0]
+        assert "mcap $4.2k USDC-quoted" in first
+        assert "SOL" not in first
+
+
+async def test_the_holders_line_comes_from_the_holder_figures_with_their_age(
+    store: MarketStore,
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        third = header_lines(app)[2]
+        assert third.startswith(
+            "holders 812 · top10 31% · dev 4.2% · snipers 6.0% · bundlers 2.0% · 40s ago"
+        )
+        assert "1h $4.51k 120 tx -2.5%" in third
+
+
+async def test_before_any_holder_figures_the_line_says_they_are_coming() -> None:
+    store = single_coin_store({"market_cap": 111.8})
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_coin(pilot)
+        assert header_lines(app)[2] == "holders …"
+
+
+async def test_i_shows_the_top_holders_with_their_flags_and_activity(store: MarketStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_coin(pilot)
+        screen = coin_screen(app)
+        assert not screen.holders_panel.display or not screen.showing_holders
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.showing_holders
+        assert screen.holders_panel.border_title == "Holders 812 · 40s ago"
+        text = screen_text(app)
+        top = store.holders(MINT).top  # type: ignore[union-attr]
+        # 206.9M of a billion tokens: 21% of the supply, and the DEV flag reads without colour.
+        assert f" 1 {top[0].address[:4]}…{top[0].address[-4:]}    207M   21%" in text
+        for flag in ("DEV", "SNIPER", "BUNDLER"):
+            assert flag in text
+        assert "5m    $1.23k    34     20/14   +3.1%" in text
+        assert "6h" not in text.split("Holders")[1].split("#")[0], "a null window is left out"
+        await pilot.press("i")
+        await pilot.pause()
+        assert not screen.showing_holders
 
 
 async def test_trades_read_without_colour(store: MarketStore) -> None:
@@ -478,11 +651,11 @@ async def test_hostile_names_and_replies_are_shown_literally_without_breaking_la
         await open_coin(pilot)
         screen = coin_screen(app)
         header = screen.header
-        header_lines = header.render().split("\n")
-        assert len(header_lines) == 2
-        for line in header_lines:
+        rendered = header.render().split("\n")
+        assert len(rendered) == 3
+        for line in rendered:
             assert line.cell_len <= header.content_region.width, "no header line overflows"
-        title = header_lines[0].plain
+        title = rendered[0].plain
         assert "[bold red]RUG[" in title, "markup shows as typed"
         assert "[i]$🚀" in title
         assert "pwned" not in title
@@ -511,7 +684,7 @@ async def test_hostile_names_and_replies_are_shown_literally_without_breaking_la
         lines = screen_text(app).rstrip("\n").split("\n")
         assert len(lines) == 24
         assert all(cell_len(line) <= 80 for line in lines)
-        assert lines[2].startswith("─Chart")
+        assert lines[3].startswith("─Chart")
 
 
 # -- snapshots ----------------------------------------------------------------------------------

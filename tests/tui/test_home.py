@@ -9,17 +9,18 @@ import pytest
 from rich.text import Text
 
 from pumptui.api.models import Coin
-from pumptui.live.events import CoinUpdated, NewCoin
+from pumptui.live.events import CoinUpdated, NewCoin, SolPriceChanged
 from pumptui.sim.text import HOSTILE
 from pumptui.tui.app import PumpApp
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
-from pumptui.tui.widgets.coin_table import KING_MARK, WATCHED_MARK, CoinTable
-from pumptui.tui.widgets.site_tape import SiteTape
+from pumptui.tui.widgets.coin_table import LEADER_MARK, WATCHED_MARK, CoinTable
+from pumptui.tui.widgets.followed_tape import EMPTY_HINT, FollowedTape
 from tests.tui.conftest import (
     FROZEN_NOW,
     GRADUATED_INDEX,
-    KING_INDEX,
+    LEADER_INDEX,
+    SOL_USD,
     curve_coin,
     frozen_coins,
     frozen_store,
@@ -58,13 +59,51 @@ async def test_home_lists_newest_coins_first_with_their_market_data(make_app: Ap
         assert cell_text(table, newest.mint, "coin").startswith(newest.symbol)
         assert cell_text(table, newest.mint, "mc") == "28"
         assert cell_text(table, newest.mint, "usd") == "$5.24k"
-        king = coins[KING_INDEX]
-        assert KING_MARK in cell_text(table, king.mint, "marks")
-        assert "82%" in cell_text(table, king.mint, "curve")
+        leader = coins[LEADER_INDEX]
+        assert LEADER_MARK in cell_text(table, leader.mint, "marks")
+        assert "82%" in cell_text(table, leader.mint, "curve")
         assert "100%" in cell_text(table, coins[GRADUATED_INDEX].mint, "curve")
         text = screen_text(app)
         assert "SOL $187.42" in text
-        assert "GIGA" in text.splitlines()[0]  # the king at a glance
+        assert "stale" not in text.splitlines()[0]
+
+
+async def test_the_summary_names_the_leader_not_a_king(make_app: AppFactory) -> None:
+    """King of the Hill is gone from the API; the leader (highest market cap still on the curve)
+    is what the summary line shows, with its own mark and word."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        first = screen_text(app).splitlines()[0].strip()
+        leader = frozen_coins()[LEADER_INDEX]
+        assert first.startswith(f"{LEADER_MARK} leader {leader.symbol} {leader.name}")
+        assert "82%" in first
+        assert "king" not in screen_text(app).lower()
+        assert "♛" not in screen_text(app)
+
+
+async def test_a_stale_sol_price_is_marked_where_it_is_shown(make_app: AppFactory) -> None:
+    store = frozen_store()
+    store.apply(SolPriceChanged(SOL_USD, stale=True))
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "SOL $187.42 stale" in screen_text(app).splitlines()[0]
+
+
+async def test_a_usdc_quoted_coin_is_listed_in_usd_never_in_sol(make_app: AppFactory) -> None:
+    usdc = Coin.from_api({
+        "mint": make_mint("usdc-coin"), "name": "Dollar Dog", "symbol": "DDOG",
+        "created_timestamp": (FROZEN_NOW - 1) * 1000, "market_cap": 4200.0,
+        "usd_market_cap": 4200.0, "virtual_token_reserves": 900_000_000_000_000,
+        "quote_mint": "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "quote_decimals": 6,
+    })
+    app = make_app(frozen_store(extra_coins=(usdc,)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        assert cell_text(table, usdc.mint, "mc") == "—"
+        assert cell_text(table, usdc.mint, "usd") == "$4.2k"
 
 
 async def test_cursor_stays_on_its_coin_while_new_coins_arrive(make_app: AppFactory) -> None:
@@ -238,14 +277,33 @@ async def test_vim_and_arrow_keys_move_the_cursor(make_app: AppFactory) -> None:
         assert table.cursor_row == 0
 
 
-async def test_site_tape_shows_the_newest_trades_of_any_coin(make_app: AppFactory) -> None:
+async def test_the_tape_shows_the_followed_coins_trades_and_says_so(
+    make_app: AppFactory,
+) -> None:
+    """No site-wide tape exists in the 2026 API: the title says whose trades these are."""
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        tape_lines = app.screen.query_one(SiteTape).render().plain.splitlines()
+        assert "Trades · coins you follow" in screen_text(app)
+        tape_lines = app.screen.query_one(FollowedTape).render().plain.splitlines()
         # The newest frozen trade: 2 s before "now" (15:06:40 UTC), a buy of 1.62 SOL of MCAT.
         assert tape_lines[0].split()[:4] == ["15:06:38", "▲", "1.62", "MCAT"]
         assert len(tape_lines) == 30
+
+
+async def test_with_no_followed_trades_the_tape_says_how_to_get_some(
+    make_app: AppFactory,
+) -> None:
+    from pumptui.live.store import MarketStore
+
+    store = MarketStore()
+    for coin in frozen_coins():
+        store.apply(NewCoin(coin))
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        tape = app.screen.query_one(FollowedTape)
+        assert tape.render().plain == EMPTY_HINT
 
 
 HOSTILE_COINS = tuple(

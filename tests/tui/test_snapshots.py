@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pumptui.live.events import FeedHealthChanged
+from pumptui.live.events import FeedHealthChanged, RouteMoved
 from pumptui.live.health import FeedState
 from pumptui.tui.app import PumpApp
 from tests.tui.conftest import FROZEN_NOW, frozen_coins, frozen_store, live_health, make_mint
@@ -54,7 +54,7 @@ def test_feed_problems_in_sim_mode(snap_compare: Snap, make_app: AppFactory) -> 
     store = frozen_store()
     store.apply(
         FeedHealthChanged(
-            live_health("site-trades", FeedState.RATE_LIMITED, retry_at=FROZEN_NOW + 12)
+            live_health("market", FeedState.RATE_LIMITED, retry_at=FROZEN_NOW + 12)
         )
     )
     store.apply(
@@ -69,9 +69,23 @@ def test_feed_problems_in_sim_mode(snap_compare: Snap, make_app: AppFactory) -> 
     assert snap_compare(make_app(store, sim_mode=True), run_before=move, terminal_size=(80, 24))
 
 
+def test_moved_route_and_blocked_swap_api_in_the_status_bar(
+    snap_compare: Snap, make_app: AppFactory
+) -> None:
+    """The engine's health while swap-api blocks us (1015), and a route that moved to its
+    fallback: both read in the status bar."""
+    store = frozen_store()
+    store.apply(RouteMoved("candles", "candles_v2 → candles_v1"))
+    for feed in ("trades", "activity"):
+        store.apply(FeedHealthChanged(
+            live_health(feed, FeedState.RATE_LIMITED, retry_at=FROZEN_NOW + 42)
+        ))
+    assert snap_compare(make_app(store, sim_mode=True), terminal_size=(120, 36))
+
+
 def test_home_without_colour(
     snap_compare: Snap, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """NO_COLOR: buys and sells, the king and the graduated mark still read (▲▼ ♛ ✓ ★)."""
+    """NO_COLOR: buys and sells, the leader and the graduated mark still read (▲▼ ⚑ ✓ ★)."""
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(make_app(watched=(frozen_coins()[1].mint,)), terminal_size=(80, 24))

@@ -195,10 +195,10 @@ class BookmarksScreen(SocialKeys, Screen[None]):
         store = services.store
         current = self.current_list()
         coins = [self._coin(mint) for mint in current.mints] if current is not None else []
-        king = store.leader
+        leader = store.leader
         self.table.show(coins, RowContext(
             now=services.clock(),
-            leader_mint=king.mint if king is not None else None,
+            leader_mint=leader.mint if leader is not None else None,
             watched=frozenset(services.watched()),
             sol_usd=store.sol_price,
             trend=lambda mint: store.sparkline(mint, TREND_POINTS),

@@ -1,4 +1,5 @@
-"""The Coin screen: header, candlestick chart with volume, trades tape and reply thread.
+"""The Coin screen: header, candlestick chart with volume, trades tape, and either the reply
+thread or the holders pane (market activity and the top holders; `i` switches).
 
 It reads the market store only (`self.app.services.store`), when the app says the store moved on
 (`StoreUpdated`, already coalesced to a few a second) and only if this coin's version changed. While
@@ -25,6 +26,7 @@ from pumptui.tui.services import COIN_FEEDS
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialKeys, SocialTarget
 from pumptui.tui.widgets.candle_chart import CandleChart
 from pumptui.tui.widgets.coin_header import CoinHeader
+from pumptui.tui.widgets.holders_panel import HoldersPanel
 from pumptui.tui.widgets.reply_thread import ReplyThread
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.tui.widgets.trade_tape import MAX_ROWS, TradeTape, next_min_size
@@ -41,6 +43,8 @@ COIN_BINDINGS: list[Binding] = [
             tooltip="Hide trades smaller than 0.1 / 0.5 / 1 / 5 / 10 SOL"),
     Binding("M", "cycle_min_size(-1)", "Smaller min size", id="coin.min-size-down", show=False,
             tooltip="Lower the minimum trade size"),
+    Binding("i", "toggle_holders", "Holders", id="coin.holders",
+            tooltip="Show the top holders and market activity instead of the replies, or back"),
     Binding("w", "toggle_watch", "Watch", id="coin.watch", tooltip="Watch or unwatch this coin"),
     Binding("c", "copy_mint", "Copy mint", id="coin.copy-mint",
             tooltip="Copy the coin's mint address"),
@@ -73,6 +77,9 @@ class CoinScreen(SocialKeys, Screen[None]):
             grid-rows: 3fr 2fr;
             #coin-tape { row-span: 2; }
         }
+        #coin-holders { display: none; }
+        &.-holders #coin-holders { display: block; }
+        &.-holders #coin-replies { display: none; }
         &.-narrow #coin-body {
             grid-columns: 1fr 1fr;
             grid-rows: 1fr 9;
@@ -117,6 +124,7 @@ class CoinScreen(SocialKeys, Screen[None]):
             yield CandleChart(seconds=self.timeframe, tz=self.tz, id="coin-chart")
             yield TradeTape(clock=self._now, min_sol=min_sol, id="coin-tape")
             yield ReplyThread(clock=self._now, id="coin-replies")
+            yield HoldersPanel(clock=self._now, id="coin-holders")
         yield StatusBar()
         yield Footer()
 
@@ -143,6 +151,14 @@ class CoinScreen(SocialKeys, Screen[None]):
     @property
     def thread(self) -> ReplyThread:
         return self.query_one(ReplyThread)
+
+    @property
+    def holders_panel(self) -> HoldersPanel:
+        return self.query_one(HoldersPanel)
+
+    @property
+    def showing_holders(self) -> bool:
+        return self.has_class("-holders")
 
     # -- life cycle ------------------------------------------------------------------------------
 
@@ -172,6 +188,7 @@ class CoinScreen(SocialKeys, Screen[None]):
         if self.app.screen is not self:
             return
         self.header.refresh_ages()
+        self.holders_panel.refresh_ages()
         self.tape.refresh_ages()
         self.thread.refresh_ages()
 
@@ -199,13 +216,22 @@ class CoinScreen(SocialKeys, Screen[None]):
 
     def _sync_header(self) -> None:
         store = self.services.store
-        king = store.leader
+        leader = store.leader
         is_watched = getattr(self.services, "is_watched", None)
+        coin = store.coin(self.mint)
+        holders = store.holders(self.mint)
+        activity = store.market_activity(self.mint)
         self.header.show_coin(
-            store.coin(self.mint),
-            is_leader=king is not None and king.mint == self.mint,
+            coin,
+            is_leader=leader is not None and leader.mint == self.mint,
             watched=bool(is_watched(self.mint)) if is_watched is not None else False,
             sol_price=store.sol_price,
+            sol_stale=store.sol_price_stale,
+            holders=holders,
+            activity=activity,
+        )
+        self.holders_panel.show(
+            holders, activity, coin.total_supply / 1e6 if coin is not None else None
         )
 
     # -- actions ---------------------------------------------------------------------------------
@@ -223,6 +249,12 @@ class CoinScreen(SocialKeys, Screen[None]):
         tape = self.tape
         tape.set_min_sol(next_min_size(tape.min_sol, direction))
 
+    def action_toggle_holders(self) -> None:
+        """Swap the replies pane for the holders pane (or back)."""
+        self.toggle_class("-holders")
+        if self.showing_holders and self.thread.has_focus:
+            self.tape.focus()
+
     def action_toggle_watch(self) -> None:
         self.app.toggle_watch(self.mint)  # type: ignore[attr-defined]
         self._sync_header()
@@ -234,7 +266,7 @@ class CoinScreen(SocialKeys, Screen[None]):
         self.app.open_in_browser(self.mint)  # type: ignore[attr-defined]
 
     def action_focus_pane(self, direction: int = 1) -> None:
-        panes = [self.chart, self.tape, self.thread]
+        panes = [self.chart, self.tape] + ([] if self.showing_holders else [self.thread])
         focused = self.focused
         index = panes.index(focused) if focused in panes else -1 if direction > 0 else 0
         panes[(index + direction) % len(panes)].focus()

@@ -1,4 +1,5 @@
-"""Home: the new-coins feed as a live table, the site-wide trades tape, King of the Hill and SOL.
+"""Home: the new-coins feed as a live table, the trades of the coins you follow, the leader
+(the highest market cap still on the bonding curve) and the SOL price.
 
 `CoinListScreen` is what Home and Watchlist share: a `CoinTable` with filter (`/`), sort (`s`),
 watch (`w`), copy (`c`) and open-in-browser (`o`) on the coin under the cursor, and Enter to open
@@ -24,13 +25,15 @@ from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.services import HOME_FEEDS, AppServices
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialKeys, SocialTarget
-from pumptui.tui.widgets.coin_table import KING_MARK, CoinTable, RowContext
-from pumptui.tui.widgets.site_tape import SiteTape
+from pumptui.tui.widgets.coin_table import LEADER_MARK, CoinTable, RowContext
+from pumptui.tui.widgets.followed_tape import FollowedTape
 from pumptui.tui.widgets.status_bar import StatusBar
 
 TREND_POINTS = 24
 # Trades handed to the tape: more than any terminal is tall; it draws what fits.
 TAPE_TRADES = 120
+# There is no site-wide tape any more: this one holds the trades of watched and opened coins.
+TAPE_TITLE = "Trades · coins you follow"
 
 
 class FilterInput(Input):
@@ -95,10 +98,10 @@ class CoinListScreen(SocialKeys, Screen[None]):
     def row_context(self) -> RowContext:
         services = self.services
         store = services.store
-        king = store.leader
+        leader = store.leader
         return RowContext(
             now=services.clock(),
-            leader_mint=king.mint if king is not None else None,
+            leader_mint=leader.mint if leader is not None else None,
             watched=frozenset(services.watched()),
             trend=lambda mint: store.sparkline(mint, TREND_POINTS),
             version=store.coin_version,
@@ -176,7 +179,8 @@ class CoinListScreen(SocialKeys, Screen[None]):
 
 
 class HomeScreen(CoinListScreen):
-    """The market at a glance: newest coins, every trade, the king and the SOL price."""
+    """The market at a glance: newest coins, the trades of the coins you follow, the leader and
+    the SOL price."""
 
     FEEDS: ClassVar[tuple[str, ...]] = HOME_FEEDS
     # Coins the table considers; with a filter, every coin the store holds.
@@ -187,8 +191,8 @@ class HomeScreen(CoinListScreen):
         with Horizontal(id="home-body"):
             yield CoinTable(limit=self.ROWS, id="coins")
             with Vertical(id="tape-box"):
-                yield Static(Text("Trades · all coins", style="bold"), id="tape-title")
-                yield SiteTape(id="site-tape")
+                yield Static(Text(TAPE_TITLE, style="bold"), id="tape-title")
+                yield FollowedTape(id="followed-tape")
         yield from self.compose_filter()
         yield StatusBar()
         yield Footer()
@@ -201,57 +205,69 @@ class HomeScreen(CoinListScreen):
         limit = len(store) if table.filter_text else self.ROWS
         coins = store.new_coins(limit)
         table.show(coins, self.row_context())
-        tape = self.query_one(SiteTape)
+        tape = self.query_one(FollowedTape)
         tape.show(store.site_trades(TAPE_TRADES), self._symbol_of)
         summary = self.query_one("#summary", Static)
         summary.update(
             summary_line(
                 store.leader,
                 store.sol_price,
+                store.sol_price_stale,
                 self.describe_view(table.row_count),
                 summary.content_region.width or self.app.size.width - 2,
             )
         )
 
     def _symbol_of(self, trade: Trade) -> str:
-        if trade.symbol:
-            return trade.symbol
         coin = self.services.store.coin(trade.mint)
         return coin.symbol if coin is not None else fmt.short_address(trade.mint, 3)
 
 
-def summary_line(king: Coin | None, sol_usd: float | None, view: Text, width: int = 200) -> Text:
-    """ "♛ PEPE Pepe 205 SOL $51k 52% │ SOL $244.20 │ 142 coins · sort newest".
+def summary_line(
+    leader: Coin | None,
+    sol_usd: float | None,
+    sol_stale: bool,
+    view: Text,
+    width: int = 200,
+) -> Text:
+    """ "⚑ leader PEPE Pepe 205 SOL $51k 82% │ SOL $244.20 │ 142 coins · sort newest".
 
-    The king's name and USD cap are left out when `width` cells cannot hold everything.
+    The leader is the coin with the highest market cap still on the bonding curve. A stale SOL
+    price (the server's own flag) says so. The leader's name, its USD cap, then the word
+    "leader" (the ⚑ mark stays) are left out when `width` cells cannot hold everything.
     """
 
-    def build(with_name: bool, with_usd: bool) -> Text:
+    def build(with_name: bool, with_usd: bool, with_word: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{KING_MARK} ", style="bold yellow")
-        if king is None:
-            text.append("no king yet", style="dim")
+        text.append(f"{LEADER_MARK} leader " if with_word else f"{LEADER_MARK} ",
+                    style="bold yellow")
+        if leader is None:
+            text.append("none yet", style="dim")
         else:
-            text.append(king.symbol or "?", style="bold")
-            if with_name and king.name and king.name != king.symbol:
+            text.append(leader.symbol or "?", style="bold")
+            if with_name and leader.name and leader.name != leader.symbol:
                 text.append(" ")
-                text.append(king.name[:24], style="dim")
-            text.append(f" {fmt.compact(king.market_cap_sol)} SOL")
-            usd_cap = king.usd_market_cap
-            if usd_cap is None and sol_usd:
-                usd_cap = king.market_cap_sol * sol_usd
-            if with_usd and usd_cap is not None:
-                text.append(f" {fmt.usd(usd_cap)}")
-            text.append(f" {fmt.percent(king.progress)}", style="yellow")
+                text.append(leader.name[:24], style="dim")
+            in_sol, in_usd = fmt.coin_caps(leader, sol_usd)
+            if in_sol is not None:
+                text.append(f" {fmt.compact(in_sol)} SOL")
+                if with_usd and in_usd is not None:
+                    text.append(f" {fmt.usd(in_usd)}")
+            elif in_usd is not None:
+                text.append(f" {fmt.usd(in_usd)}")
+            text.append(f" {fmt.percent(leader.progress)}", style="yellow")
         text.append(" │ ", style="dim")
         text.append("SOL ", style="dim")
         text.append(f"${sol_usd:,.2f}" if sol_usd else "—", style="bold")
+        if sol_usd and sol_stale:
+            text.append(" stale", style="bold yellow")
         text.append(" │ ", style="dim")
         text.append_text(view)
         return text
 
-    for with_name, with_usd in ((True, True), (False, True), (False, False)):
-        text = build(with_name, with_usd)
+    steps = ((True, True, True), (False, True, True), (False, False, True), (False, False, False))
+    for with_name, with_usd, with_word in steps:
+        text = build(with_name, with_usd, with_word)
         if text.cell_len <= width:
             return text
     return text

@@ -1,8 +1,14 @@
-"""The coin's header: who, what and how far, in two lines that fit an 80-column terminal.
+"""The coin's header: who, what, how far and who holds it, in three lines that fit 80 columns.
 
 Facts are laid out as fields in a fixed order; when the terminal is too narrow for all of them,
-the least important fields are left out rather than wrapped or cut mid-number. The coin's name and
-symbol come from the API, so they are `Text` (never markup) and are truncated by cell width.
+the least important fields are left out rather than wrapped or cut mid-number. Everything that
+comes from the API (name, symbol, creator, links, addresses) is `Text`, never markup, and is
+truncated by cell width.
+
+Money: the market cap is shown in SOL and in USD (SOL × the current SOL price, the same price for
+every coin on screen; the coin's own USD field when either is missing). A coin quoted in another
+currency (USDC) is shown in USD only: its "SOL" figures are not SOL. The all-time high is USD, as
+the API gives it. A graduated coin trades on PumpSwap, not on the curve, and says so.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from pumptui.api.models import Coin
-from pumptui.tui.format import age, compact, short_address, usd
+from pumptui.api.models import Coin, MarketActivity
+from pumptui.live.events import HoldersChanged
+from pumptui.tui import format as fmt
+from pumptui.tui.format import age, coin_caps, compact, holder_percent, short_address, usd
 
-CROWN = "♛"
+LEADER = "⚑"
 GRADUATED = "✓"
+USDC_MINT = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
 WATCHED = "★"
 NAME_CELLS = 32
 BAR_CELLS = 10
@@ -71,14 +80,16 @@ class _Field:
 
 
 class CoinHeader(Widget):
-    """Name, symbol, marks, market cap, progress, ATH, replies, age, mint, creator, socials."""
+    """Name, symbol, marks, market cap, progress, ATH, replies, age; mint, creator, pool,
+    socials; holders (count, top 10, dev, snipers, bundlers, age) and recent activity."""
 
     COMPONENT_CLASSES = {
         "coin-header--name",
         "coin-header--symbol",
         "coin-header--label",
         "coin-header--value",
-        "coin-header--king",
+        "coin-header--leader",
+        "coin-header--stale",
         "coin-header--graduated",
         "coin-header--watched",
         "coin-header--progress",
@@ -87,14 +98,15 @@ class CoinHeader(Widget):
 
     DEFAULT_CSS = """
     CoinHeader {
-        height: 2;
+        height: 3;
         padding: 0 1;
         background: $boost;
         & > .coin-header--name { text-style: bold; color: $text; }
         & > .coin-header--symbol { color: $accent; text-style: bold; }
         & > .coin-header--label { color: $text-muted; }
         & > .coin-header--value { color: $text; }
-        & > .coin-header--king { color: $warning; text-style: bold; }
+        & > .coin-header--leader { color: $warning; text-style: bold; }
+        & > .coin-header--stale { color: $warning; text-style: bold; }
         & > .coin-header--graduated { color: $success; text-style: bold; }
         & > .coin-header--watched { color: $warning; }
         & > .coin-header--progress { color: $success; }
@@ -118,6 +130,9 @@ class CoinHeader(Widget):
         self.is_leader = False
         self.watched = False
         self.sol_price: float | None = None
+        self.sol_stale = False
+        self.holders: HoldersChanged | None = None
+        self.activity: MarketActivity | None = None
         self._text: Text | None = None
 
     def show_coin(
@@ -127,9 +142,14 @@ class CoinHeader(Widget):
         is_leader: bool = False,
         watched: bool = False,
         sol_price: float | None = None,
+        sol_stale: bool = False,
+        holders: HoldersChanged | None = None,
+        activity: MarketActivity | None = None,
     ) -> None:
         """Show this state of the coin; repaints only if the header's text changed."""
-        self.coin, self.is_leader, self.watched, self.sol_price = coin, is_leader, watched, sol_price
+        self.coin, self.is_leader, self.watched = coin, is_leader, watched
+        self.sol_price, self.sol_stale = sol_price, sol_stale
+        self.holders, self.activity = holders, activity
         self._update()
 
     def refresh_ages(self) -> None:
@@ -161,21 +181,22 @@ class CoinHeader(Widget):
         return text
 
     def header_text(self, width: int) -> Text:
-        """The two lines for `width` cells (public for tests)."""
+        """The three lines for `width` cells (public for tests)."""
         coin = self.coin
         if coin is None:
             line = Text(f"Loading {self.mint}…", self._style("label"), no_wrap=True, end="")
-            return Text("\n", end="").join([line, Text("")])
+            return Text("\n", end="").join([line, Text(""), Text("")])
         first = self._fit(self._first_line(coin), width)
         second = self._fit(self._second_line(coin), width)
-        return Text("\n", no_wrap=True, overflow="ellipsis", end="").join([first, second])
+        third = self._fit(self._holders_line(coin), width, gap=" · ")
+        return Text("\n", no_wrap=True, overflow="ellipsis", end="").join([first, second, third])
 
     def _title(self, coin: Coin, name_cells: int, compact: bool) -> Text:
         title = Text(no_wrap=True, end="")
         if self.watched:
             title.append(f"{WATCHED} ", self._style("watched"))
         if self.is_leader:
-            title.append(CROWN if compact else f"{CROWN} KOTH", self._style("leader"))
+            title.append(LEADER if compact else f"{LEADER} leader", self._style("leader"))
             title.append(" ")
         if coin.complete:
             title.append(GRADUATED if compact else f"{GRADUATED} graduated",
@@ -195,28 +216,48 @@ class CoinHeader(Widget):
         fields = [_Field(self._title(coin, NAME_CELLS, False), -1,
                          self._title(coin, NAME_CELLS // 2, True), 4)]
 
-        cap = Text(f"{compact(coin.market_cap_sol)} SOL", self._style("value"), end="")
-        dollars = coin.usd_market_cap
-        if dollars is None and self.sol_price:
-            dollars = coin.market_cap_sol * self.sol_price
-        short_cap = cap.copy()
-        if dollars is not None:
-            cap.append(f" {usd(dollars)}", self._style("label"))
-        fields.append(_Field(self._labelled("mcap", cap), 2, self._labelled("mcap", short_cap), 6))
-
+        fields.append(self._cap_field(coin))
         if coin.complete:
-            fields.append(_Field(Text("bonded 100%", self._style("graduated"), end=""), 3))
+            fields.append(_Field(Text("on PumpSwap", self._style("graduated"), end=""), 3))
         else:
             fields.append(_Field(self._progress(coin, BAR_CELLS), 3,
                                  self._progress(coin, BAR_CELLS // 2), 8))
         fields.append(_Field(self._labelled("replies", str(coin.reply_count)), 5))
-        if coin.ath_market_cap_sol:
-            fields.append(
-                _Field(self._labelled("ATH", f"{compact(coin.ath_market_cap_sol)} SOL"), 7)
-            )
+        if coin.ath_market_cap_usd:
+            # The coin's ATH field lags its market cap: a cap above it is a new high, now.
+            _, in_usd = coin_caps(coin, self.sol_price)
+            at_high = in_usd is not None and in_usd >= coin.ath_market_cap_usd
+            ath = "now" if at_high else usd(coin.ath_market_cap_usd)
+            fields.append(_Field(self._labelled("ATH", ath), 7))
         if coin.created_at:
             fields.append(_Field(self._labelled("age", age(self.clock() - coin.created_at)), 9))
         return fields
+
+    def _cap_field(self, coin: Coin) -> _Field:
+        """ "mcap 111.8 SOL $20.9k", "mcap $27k USDC-quoted"; a stale SOL price is marked
+        where it is used."""
+        in_sol, in_usd = coin_caps(coin, self.sol_price)
+        value = Text(end="")
+        if in_sol is not None:
+            value.append(f"{compact(in_sol)} SOL", self._style("value"))
+        short = value.copy()
+        derived = in_sol is not None and bool(self.sol_price)
+        if in_usd is not None:
+            if in_sol is not None:
+                value.append(f" {usd(in_usd)}", self._style("label"))
+            else:
+                value.append(usd(in_usd), self._style("value"))
+                short = value.copy()
+            if derived and self.sol_stale:
+                value.append(" (SOL price stale)", self._style("stale"))
+        elif in_sol is None:
+            value.append("—", self._style("value"))
+            short = value.copy()
+        if not coin.is_sol_quoted:
+            quote = "USDC" if coin.quote_mint == USDC_MINT else short_address(coin.quote_mint)
+            tail = Text(f" {quote}-quoted", self._style("label"), end="")
+            value.append_text(tail)
+        return _Field(self._labelled("mcap", value), 2, self._labelled("mcap", short), 6)
 
     def _progress(self, coin: Coin, cells: int) -> Text:
         text = Text(progress_bar(coin.progress, cells), self._style("progress"), end="")
@@ -233,11 +274,49 @@ class CoinHeader(Widget):
             )
             creator.truncate(20, overflow="ellipsis")
             fields.append(_Field(self._labelled("by", creator), 5))
+        if coin.complete and coin.pool:
+            fields.append(_Field(self._labelled("pool", short_address(coin.pool)), 4))
         for rank, url in zip((6, 7, 8), (coin.twitter, coin.telegram, coin.website), strict=True):
             label = social_label(url) if url else None
             if label:
                 link = self._style("link") + Style(link=_safe_link(url or ""))
                 fields.append(_Field(Text(label, link, end=""), rank))
+        return fields
+
+    def _holders_line(self, coin: Coin) -> list[_Field]:
+        """ "holders 812 · top10 31% · dev 4.2% · snipers 6% · bundlers 2% · 40s ago  1h $4.5k
+        120 tx +3.1%": who holds the coin (with how old the figures are), then its last hour."""
+        fields: list[_Field] = []
+        read = self.holders
+        if read is None:
+            fields.append(_Field(Text("holders …", self._style("label"), end=""), -1))
+        else:
+            stats = read.stats
+            total = stats.total_holders
+            count = f"{total:,}" if total is not None else "—"
+            fields.append(_Field(self._labelled("holders", count), -1))
+            for label, value, rank in (
+                ("top10", stats.top10_percent, 3),
+                ("dev", stats.dev_percent, 4),
+                ("snipers", stats.snipers_percent, 5),
+                ("bundlers", stats.bundlers_percent, 6),
+            ):
+                fields.append(_Field(self._labelled(label, holder_percent(value)), rank))
+            if read.read_at:
+                ago = age(self.clock() - read.read_at)
+                fields.append(_Field(Text(f"{ago} ago", self._style("label"), end=""), 2))
+        activity = self.activity
+        for name, rank in (("1h", 7), ("24h", 8)):
+            window = activity.window(name) if activity is not None else None
+            if window is None:
+                continue
+            text = Text(f"{name} ", self._style("label"), end="")
+            text.append(f"{usd(window.volume_usd)} {window.num_txs} tx", self._style("value"))
+            change = window.price_change_percent
+            if change is not None:
+                style = fmt.UP_STYLE if change >= 0 else fmt.DOWN_STYLE
+                text.append(f" {change:+.1f}%", style)
+            fields.append(_Field(text, rank))
         return fields
 
     @staticmethod

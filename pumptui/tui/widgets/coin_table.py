@@ -6,7 +6,7 @@ changed and re-sorts only when the order changed. The cursor is pinned to its co
 index, so a launch arriving at the top does not move the cursor onto another coin under the
 user's finger.
 
-The widget only draws: it is handed coins and a `RowContext` (clock, king, watch marks, price
+The widget only draws: it is handed coins and a `RowContext` (clock, leader, watch marks, price
 history), and never reads the network or the store itself.
 """
 
@@ -79,7 +79,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("replies", "Rep", 4, "right"),
     Column("trend", "Trend", TREND_WIDTH),
 )
-KING_MARK = "♛"
+# The leader: the highest market cap still on the bonding curve (King of the Hill is gone).
+LEADER_MARK = "⚑"
 GRADUATED_MARK = "✓"
 WATCHED_MARK = "★"
 
@@ -255,7 +256,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     if coin.complete:
         marks.append(GRADUATED_MARK, style="bold green")
     elif coin.mint == context.leader_mint:
-        marks.append(KING_MARK, style="bold yellow")
+        marks.append(LEADER_MARK, style="bold yellow")
     else:
         marks.append(" ")
     if coin.mint in context.watched:
@@ -266,7 +267,11 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
         name.append(" ")
         name.append(coin.name, style="dim")
     name.truncate(COIN_WIDTH, overflow="ellipsis")
-    if coin.market_cap_sol <= 0 and coin.virtual_token_reserves <= 0:
+    if (
+        coin.market_cap_sol <= 0
+        and coin.virtual_token_reserves <= 0
+        and coin.usd_market_cap is None
+    ):
         # Not loaded yet (a watched coin before its first refresh): no numbers to show.
         dash = Text("—", justify="right", no_wrap=True)
         return (
@@ -287,9 +292,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     curve.append(progress_bar(progress, BAR_WIDTH), style=bar_style)
     curve.append(fmt.percent(progress).rjust(5))
     prices = context.trend(coin.mint)
-    usd_cap = coin.usd_market_cap
-    if usd_cap is None and context.sol_usd:
-        usd_cap = coin.market_cap_sol * context.sol_usd
+    sol_cap, usd_cap = fmt.coin_caps(coin, context.sol_usd)
     trend_style = ""
     if len(prices) >= 2:
         trend_style = fmt.UP_STYLE if prices[-1] >= prices[0] else fmt.DOWN_STYLE
@@ -297,7 +300,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
         Text(age_text, justify="right", no_wrap=True),
         marks,
         name,
-        Text(fmt.compact(coin.market_cap_sol), justify="right", no_wrap=True),
+        Text(fmt.compact(sol_cap), justify="right", no_wrap=True),
         Text(fmt.usd(usd_cap), justify="right", no_wrap=True),
         curve,
         Text(

@@ -1,8 +1,10 @@
 """The one-line status bar on every screen: is what I am looking at live, and why not?
 
 Left: each active feed with a state glyph that reads without colour (● live, ◑ slow, ◔ rate
-limited with a countdown, ✖ failing with the reason, ‖ paused). Right: the age of the freshest
-data, requests in the last minute, login state, and SIM when the data comes from the embedded
+limited with a countdown, ✖ failing with the reason, ‖ paused); feeds in the same state for the
+same reason are named together. Right: a host the server has blocked and for how long ("swap-api
+blocked 42s"), routes that moved to their fallback ("↪ candles"), the age of the freshest data,
+requests in the last minute, login state, and SIM when the data comes from the embedded
 simulator. It re-reads its source once a second (countdowns and ages move with time) and
 repaints only when its text changed.
 """
@@ -35,11 +37,12 @@ STARTING_NOTE_AFTER = 5.0
 # Short names for the engine's feeds, in the order the bar lists them.
 FEED_LABELS: dict[str, str] = {
     "coins": "coins",
-    "site-trades": "tape",
     "leader": "leader",
     "sol-price": "sol",
     "market": "market",
     "trades": "trades",
+    "holders": "holders",
+    "activity": "activity",
     "replies": "replies",
     "watchlist": "watchlist",
     # The WebSocket, when push is on: listed last, since polling goes on without it.
@@ -58,17 +61,21 @@ class StatusInfo:
     login: str = "read-only"
     sim_mode: bool = False
     paused: bool = False
+    # View -> "primary → fallback" for each route the service no longer answers.
+    moved_routes: tuple[tuple[str, str], ...] = ()
+    # (host label, wall time the block ends) for each host the server blocks (swap-api's 1015).
+    blocked_hosts: tuple[tuple[str, float], ...] = ()
 
 
 def feed_text(health: FeedHealth, now: float, *, compact: bool = False) -> Text:
     """ "● coins", or with the detail of a feed that needs attention:
-    "◔ tape rate limited · retry in 12s" (compact: "◔ tape 12s"), "✖ coins failing 40s: timeout"
-    (compact: "✖ coins timeout")."""
+    "◔ trades rate limited · retry in 12s" (compact: "◔ trades 12s"), "✖ coins failing 40s:
+    timeout" (compact: "✖ coins timeout")."""
     return _feeds_text([health], now, compact=compact)
 
 
 def _feeds_text(group: list[FeedHealth], now: float, *, compact: bool) -> Text:
-    """Feeds in the same state for the same reason, said once: "✖ coins tape: timeout"."""
+    """Feeds in the same state for the same reason, said once: "✖ coins trades: timeout"."""
     health = group[0]
     glyph, style = GLYPHS.get(health.state, ("?", ""))
     text = Text(no_wrap=True)
@@ -76,7 +83,8 @@ def _feeds_text(group: list[FeedHealth], now: float, *, compact: bool) -> Text:
     text.append(" " + " ".join(FEED_LABELS.get(h.feed, h.feed) for h in group))
     if health.state in (FeedState.RATE_LIMITED, FeedState.FAILING, FeedState.SLOW):
         detail = _compact_problem(health, now) if compact else health.describe(now)
-        text.append((":" if len(group) > 1 else "") + " " + detail, style=style)
+        separator = ":" if len(group) > 1 and health.state is not FeedState.RATE_LIMITED else ""
+        text.append(separator + " " + detail, style=style)
     elif health.state is FeedState.STARTING and now - health.since >= STARTING_NOTE_AFTER:
         # A first answer that takes long (a slow or unreachable server): say for how long.
         waited = fmt.age(now - health.since)
@@ -92,11 +100,25 @@ def _compact_problem(health: FeedHealth, now: float) -> str:
     return "slow"
 
 
-def _right_side(info: StatusInfo, *, data_age: bool, requests: bool) -> Text:
+def _right_side(
+    info: StatusInfo, *, data_age: bool, requests: bool, routes_in_full: bool = True
+) -> Text:
     right = Text(no_wrap=True)
     if info.paused:
         right.append(" PAUSED ", style="bold reverse yellow")
         right.append(" ")
+    for host, until in info.blocked_hosts:
+        wait = max(0, math.ceil(until - info.now))
+        if wait:
+            right.append(f"{host} blocked {wait}s", style=GLYPHS[FeedState.RATE_LIMITED][1])
+            right.append(" │ ", style="dim")
+    if info.moved_routes:
+        if routes_in_full:
+            moved = ", ".join(f"{view}: {how}" for view, how in info.moved_routes)
+        else:
+            moved = ", ".join(view for view, _ in info.moved_routes)
+        right.append(f"↪ {moved}", style="yellow")
+        right.append(" │ ", style="dim")
     if data_age and info.freshest_at is not None:
         right.append(f"data {fmt.age(info.now - info.freshest_at)}", style="dim")
         right.append(" │ ", style="dim")
@@ -127,7 +149,12 @@ def _left_side(
             groups.setdefault(key, []).append(health)
         parts = [_feeds_text(group, now, compact=True) for group in groups.values()]
     else:
-        parts = [feed_text(h, now) for h in others]
+        full: dict[tuple[FeedState, str], list[FeedHealth]] = {}
+        for health in others:
+            problem = health.state in (FeedState.RATE_LIMITED, FeedState.FAILING, FeedState.SLOW)
+            key = (health.state, health.describe(now) if problem else health.feed)
+            full.setdefault(key, []).append(health)
+        parts = [_feeds_text(group, now, compact=False) for group in full.values()]
     if live and not name_live:
         glyph, style = GLYPHS[FeedState.LIVE]
         parts.insert(0, Text.assemble((glyph, style), f" {len(live)} live"))
@@ -142,8 +169,9 @@ def render_status(info: StatusInfo, width: int) -> Text:
     """The bar's text for a terminal `width` cells wide.
 
     When everything does not fit, the least useful facts go first: healthy feeds are counted
-    instead of named, problems are said in short ("◔ tape 12s"), then the request rate and the
-    data age are dropped; a feed's problem and its countdown are the last things to be cut.
+    instead of named, problems are said in short ("◔ trades 12s"), moved routes are named without
+    their routes, then the request rate and the data age are dropped; a feed's problem and its
+    countdown are the last things to be cut.
     """
     order = {name: index for index, name in enumerate(FEED_LABELS)}
     shown = sorted(
@@ -151,15 +179,18 @@ def render_status(info: StatusInfo, width: int) -> Text:
         key=lambda h: (order.get(h.feed, len(order)), h.feed),
     )
     attempts = [
-        (True, True, True, False),
-        (False, True, True, False),
-        (False, True, True, True),
-        (False, True, False, True),
-        (False, False, False, True),
+        (True, True, True, False, True),
+        (False, True, True, False, True),
+        (False, True, True, True, True),
+        (False, True, True, True, False),
+        (False, True, False, True, False),
+        (False, False, False, True, False),
     ]
-    for name_live, data_age, requests, compact in attempts:
+    for name_live, data_age, requests, compact, routes_in_full in attempts:
         left = _left_side(shown, info.now, name_live=name_live, compact=compact)
-        right = _right_side(info, data_age=data_age, requests=requests)
+        right = _right_side(
+            info, data_age=data_age, requests=requests, routes_in_full=routes_in_full
+        )
         if left.cell_len + 1 + right.cell_len <= width:
             break
     room = max(0, width - right.cell_len - 1)

@@ -1,4 +1,8 @@
-"""The site-wide trades tape: the newest trades of any coin, newest on top.
+"""Home's tape: the newest trades of the coins the user follows, newest on top.
+
+The 2026 API has no site-wide trade feed (`/trades/latest` is gone), so this is not "every trade
+on pump.fun": it is the trades the engine reads for the coins the user follows (the watchlist,
+the coin last opened) and whatever push delivers.
 
 It draws only as many trades as it has lines, and redraws only when the newest trade or its
 size changed, so a quiet market costs nothing and a busy one costs one repaint of this box per
@@ -39,17 +43,20 @@ def trade_line(trade: Trade, symbol: str, width: int) -> Text:
     return line
 
 
-class SiteTape(Widget):
-    """Newest site-wide trades, one per line; fed by `show()`."""
+EMPTY_HINT = "no trades yet · watch coins (w) to follow their trades here"
+
+
+class FollowedTape(Widget):
+    """Newest trades of the followed coins, one per line; fed by `show()`."""
 
     DEFAULT_CSS = """
-    SiteTape { height: 1fr; overflow: hidden; }
+    FollowedTape { height: 1fr; overflow: hidden; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._trades: Sequence[Trade] = ()
-        self._symbol_of: Callable[[Trade], str] = lambda trade: trade.symbol or ""
+        self._symbol_of: Callable[[Trade], str] = lambda trade: ""
         self._shown: tuple[object, ...] = ()
 
     def show(self, trades: Sequence[Trade], symbol_of: Callable[[Trade], str]) -> None:
@@ -70,5 +77,5 @@ class SiteTape(Widget):
         width = max(1, self.size.width)
         lines = [trade_line(t, self._symbol_of(t), width) for t in self._trades[:height]]
         if not lines:
-            return Text("waiting for trades…", style="dim")
+            return Text(EMPTY_HINT, style="dim")
         return Text("\n").join(lines)
