@@ -16,9 +16,6 @@ import sys
 
 from pumptui.config import ConfigError
 
-# Requests a minute the demo may make: half the simulator's default limit, so the market looks
-# live; `--requests-per-minute 25` shows how the app behaves within the real service's budget.
-DEMO_REQUESTS_PER_MINUTE = 300.0
 DEMO_STATE_FILE = "demo-social.sqlite3"
 
 
@@ -43,10 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--requests-per-minute",
         dest="demo_requests_per_minute",
         type=float,
-        default=DEMO_REQUESTS_PER_MINUTE,
+        default=None,
         metavar="N",
-        help="the app's one request budget against the simulator, every host together "
-        "(default: %(default)s)",
+        help="one request budget for every host together (default: the real per-host budgets "
+        "of the config, e.g. 15 a minute on swap-api, as against the real service)",
     )
     parser.add_argument(
         "--no-push", dest="push", action="store_const", const="", default=argparse.SUPPRESS,
@@ -59,7 +56,8 @@ def run_demo(args: argparse.Namespace) -> int:
     from pumptui.cli.app import settings_from_args
     from pumptui.config import PUSH_AUTO
 
-    if args.speed <= 0 or args.hot_rate < 0 or args.demo_requests_per_minute <= 0:
+    rpm = args.demo_requests_per_minute
+    if args.speed <= 0 or args.hot_rate < 0 or (rpm is not None and rpm <= 0):
         print(
             "pumptui demo: --speed and --requests-per-minute must be positive, "
             "--hot-rate not negative",
@@ -94,7 +92,7 @@ def run_demo(args: argparse.Namespace) -> int:
         services = AppServices.for_simulator(
             sim,
             settings,
-            requests_per_minute=args.demo_requests_per_minute,
+            requests_per_minute=rpm,
             watchlist=watchlist,
             push=getattr(args, "push", PUSH_AUTO) != "",
         )

@@ -108,6 +108,7 @@ class ActivityChanged:
 
     mint: str
     activity: MarketActivity
+    read_at: float = 0.0  # Unix seconds: it is read rarely, so its age is shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -581,6 +581,5 @@ class ActivityFeed(_FocusedCoinFeed):
         ctx = self.ctx
         activity = await ctx.client.market_activity(mint, priority=self.priority)
         changed = ctx.store.market_activity(mint) != activity
-        if changed:
-            ctx.emit(ActivityChanged(mint, activity))
+        ctx.emit(ActivityChanged(mint, activity, read_at=time.time()))  # always: its age shows
         return PollOutcome(news=int(changed), unchanged=not changed, requests=1)

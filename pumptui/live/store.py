@@ -143,7 +143,7 @@ class MarketStore:
         self.sol_price_stale = False
         # Per coin, the newest holder figures and market activity (bounded like the coins).
         self._holders: OrderedDict[str, HoldersChanged] = OrderedDict()
-        self._market_activity: OrderedDict[str, MarketActivity] = OrderedDict()
+        self._market_activity: OrderedDict[str, ActivityChanged] = OrderedDict()
         # Trenches boards in their order, and each listed coin's newest board entry.
         self._boards: dict[str, tuple[BoardEntry, ...]] = {}
         self._board_entries: dict[str, BoardEntry] = {}
@@ -177,9 +177,9 @@ class MarketStore:
             case HoldersChanged(mint=mint):
                 changed = self._holders.get(mint) != event
                 _put_bounded(self._holders, mint, event, self.max_reply_coins)
-            case ActivityChanged(mint=mint, activity=activity):
-                changed = self._market_activity.get(mint) != activity
-                _put_bounded(self._market_activity, mint, activity, self.max_reply_coins)
+            case ActivityChanged(mint=mint):
+                changed = self._market_activity.get(mint) != event
+                _put_bounded(self._market_activity, mint, event, self.max_reply_coins)
             case BoardChanged(board=board, entries=entries):
                 changed = self._boards.get(board) != entries
                 if changed:
@@ -433,7 +433,13 @@ class MarketStore:
         return self._board_entries.get(mint)
 
     def market_activity(self, mint: str) -> MarketActivity | None:
-        return self._market_activity.get(mint)
+        read = self._market_activity.get(mint)
+        return read.activity if read is not None else None
+
+    def market_activity_read_at(self, mint: str) -> float | None:
+        """When the coin's market activity was last read (Unix seconds)."""
+        read = self._market_activity.get(mint)
+        return read.read_at if read is not None and read.read_at else None
 
     @property
     def health(self) -> dict[str, FeedHealth]:

@@ -67,8 +67,8 @@ async def test_a_coin_opened_on_the_simulator_fills_and_follows_live(sim: SimSer
         last = Trade.from_swap(sim.trades_of(mint)[-1], mint)
         await wait_until(pilot, lambda: screen.chart.grid is not None
                          and bool(screen.chart.grid.candles)
-                         and screen.chart.grid.candles[-1].close == last.price_sol,
-                         "the last candle closing at the last trade's price")
+                         and screen.chart.grid.candles[-1].close == last.chart_price,
+                         "the last candle closing at the pool price after the last trade")
 
         # Holder figures arrive from the holders feed: the header's third line shows them, as
         # the simulator's holder-stats route gives them.

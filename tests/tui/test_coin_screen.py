@@ -98,7 +98,7 @@ def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
             "sol_amount": int(1.2e9 * (index + 1)) if index % 2 else None,
         })))
     store.apply(holders_read(rng))
-    store.apply(ActivityChanged(MINT, MarketActivity.from_api(ACTIVITY, MINT)))
+    store.apply(ActivityChanged(MINT, MarketActivity.from_api(ACTIVITY, MINT), read_at=NOW - 90))
     for feed in ("trades", "holders", "activity", "replies"):
         store.apply(FeedHealthChanged(FeedHealth(feed, FeedState.LIVE, since=NOW - 60,
                                                  last_good_at=NOW - 2)))
@@ -333,6 +333,7 @@ async def test_i_shows_the_top_holders_with_their_flags_and_activity(store: Mark
         for flag in ("DEV", "SNIPER", "BUNDLER"):
             assert flag in text
         assert "5m    $1.23k    34     20/14   +3.1%" in text
+        assert "1m ago" in text  # the activity was read 90 s ago: it is read rarely
         assert "6h" not in text.split("Holders")[1].split("#")[0], "a null window is left out"
         await pilot.press("i")
         await pilot.pause()

@@ -231,7 +231,8 @@ class CoinScreen(SocialKeys, Screen[None]):
             activity=activity,
         )
         self.holders_panel.show(
-            holders, activity, coin.total_supply / 1e6 if coin is not None else None
+            holders, activity, coin.total_supply / 1e6 if coin is not None else None,
+            activity_read_at=store.market_activity_read_at(self.mint),
         )
 
     # -- actions ---------------------------------------------------------------------------------

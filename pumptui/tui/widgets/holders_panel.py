@@ -34,7 +34,7 @@ def holder_flags(holder: TopHolder) -> str:
 def activity_lines(activity: MarketActivity | None, age: str | None = None) -> list[Text]:
     """A header and one line per window the server had: "1h   $4.51k   120  70/50  +3.1%".
 
-    `age` ("40s") says how long ago this activity arrived: it is read far less often than
+    `age` ("40s") says how long ago this activity was read: it is read far less often than
     trades (swap-api's budget), so it can lag the tape."""
     header = "".join(("".ljust(4), "volume".rjust(8), "txs".rjust(6), "buy/sell".rjust(10),
                       "price".rjust(8)))
@@ -107,7 +107,7 @@ class HoldersPanel(Widget):
         self.activity: MarketActivity | None = None
         self.supply_tokens = TOTAL_SUPPLY_RAW / 1e6
         self._shown: object = None
-        # When the activity shown arrived (the event carries no time of its own).
+        # When the activity shown was read.
         self._activity_at: float | None = None
 
     def show(
@@ -115,14 +115,14 @@ class HoldersPanel(Widget):
         holders: HoldersChanged | None,
         activity: MarketActivity | None,
         supply_tokens: float | None = None,
+        activity_read_at: float | None = None,
     ) -> None:
-        if activity != self.activity:
-            self._activity_at = self.clock() if activity is not None else None
+        self._activity_at = activity_read_at if activity is not None else None
         self.holders, self.activity = holders, activity
         if supply_tokens:
             self.supply_tokens = supply_tokens
         self.refresh_ages()
-        key = (holders, activity, self.supply_tokens)
+        key = (holders, activity, self.supply_tokens, self._activity_at)
         if key != self._shown:
             self._shown = key
             self.refresh()
