@@ -184,8 +184,13 @@ class MarketStore:
                 changed = self._boards.get(board) != entries
                 if changed:
                     self._boards[board] = entries
+                    before = self._board_entries
                     self._board_entries = {
                         e.mint: e for listed in self._boards.values() for e in listed}
+                    # A listed coin whose board figures moved is redrawn like any change.
+                    for mint, entry in self._board_entries.items():
+                        if before.get(mint) != entry and mint in self._coins:
+                            self._bump_coin(mint)
             case RouteMoved(view=view, description=description):
                 changed = self.moved_routes.get(view) != description
                 self.moved_routes[view] = description

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 # Watched coins are listed on Home too, and only the watchlist feed refreshes them.
 # There is no site-wide trade feed in the 2026 API: Home's tape is the trades of the coins the
 # user follows, which the watchlist feed (and push) brings.
+TRENCHES_BOARDS: tuple[str, ...] = ("new", "graduating")
 HOME_FEEDS: tuple[str, ...] = ("coins", "leader", "sol-price", "market", "watchlist")
 WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "leader", "sol-price")
 COIN_FEEDS: tuple[str, ...] = (
@@ -184,6 +185,8 @@ class AppServices:
             source=source_for(settings, candles=True),  # the coin screen has a chart
             include_nsfw=settings.api.include_nsfw,
             visible=HOME_FEEDS,
+            # Holders, top-10 % and dev % of the listed coins, pushed without any request budget.
+            boards=TRENCHES_BOARDS,
         )
         if watchlist is None:
             watchlist = open_watchlist()

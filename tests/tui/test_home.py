@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from rich.text import Text
 
-from pumptui.api.models import Coin
-from pumptui.live.events import CoinUpdated, NewCoin, SolPriceChanged
+from pumptui.api.models import BoardEntry, Coin
+from pumptui.live.events import BoardChanged, CoinUpdated, NewCoin, SolPriceChanged
 from pumptui.sim.text import HOSTILE
 from pumptui.tui.app import PumpApp
 from pumptui.tui.screens.home import HomeScreen
@@ -135,12 +135,31 @@ async def test_rows_update_in_place_by_key(make_app: AppFactory) -> None:
         table = table_of(app)
         coin = frozen_coins()[4]
         rows_before = table.shown_mints
-        updated = replace(coin, market_cap_sol=333.0, reply_count=99)
+        updated = replace(coin, market_cap_sol=333.0)
         store.apply(CoinUpdated(updated))
         await redraw(app, pilot)
         assert table.shown_mints == rows_before
         assert cell_text(table, coin.mint, "mc") == "333"
-        assert cell_text(table, coin.mint, "replies") == "99"
+        assert cell_text(table, coin.mint, "holders") == "—"  # no board lists it yet
+
+
+async def test_holders_top10_and_dev_come_from_the_trenches_board(make_app: AppFactory) -> None:
+    store = frozen_store()
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        coin = frozen_coins()[4]
+        # The socket pushes a board entry; the coin's own record does not change.
+        entry = BoardEntry(coin.mint, holders=812, top10_percent=31.2, dev_percent=12.4)
+        store.apply(BoardChanged("new", (entry,), version=7))
+        await redraw(app, pilot)
+        assert cell_text(table, coin.mint, "holders") == "812"
+        assert cell_text(table, coin.mint, "top10") == "31"
+        assert cell_text(table, coin.mint, "dev") == "12"
+        store.apply(BoardChanged("new", (replace(entry, holders=1500),), version=8))
+        await redraw(app, pilot)
+        assert cell_text(table, coin.mint, "holders") == "1.5k"
 
 
 async def test_s_cycles_the_sort_and_the_summary_names_it(make_app: AppFactory) -> None:
@@ -329,7 +348,7 @@ async def test_hostile_coin_names_show_literally_without_breaking_the_layout(
         await pilot.pause()
         table = table_of(app)
         # Symbol "[bold red]no" then the name, as typed: markup is text, never styling.
-        assert cell_text(table, HOSTILE_COINS[1].mint, "coin").startswith("[bold red]no [bold")
+        assert cell_text(table, HOSTILE_COINS[1].mint, "coin").startswith("[bold red]no [b")
         text = screen_text(app)
         assert "\x1b" not in text
         assert "\u202e" not in text

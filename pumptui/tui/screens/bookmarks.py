@@ -202,6 +202,7 @@ class BookmarksScreen(SocialKeys, Screen[None]):
             watched=frozenset(services.watched()),
             sol_usd=store.sol_price,
             trend=lambda mint: store.sparkline(mint, TREND_POINTS),
+            board=store.board_entry,
         ))
         summary = Text(no_wrap=True, overflow="ellipsis")
         summary.append("Bookmarks", style="bold")

@@ -106,6 +106,7 @@ class CoinListScreen(SocialKeys, Screen[None]):
             trend=lambda mint: store.sparkline(mint, TREND_POINTS),
             version=store.coin_version,
             sol_usd=store.sol_price,
+            board=store.board_entry,
         )
 
     # -- actions on the coin under the cursor ------------------------------------------------------

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from pumptui.api.models import Coin
+from pumptui.api.models import BoardEntry, Coin
 from pumptui.tui import format as fmt
 from pumptui.tui.keys import TABLE_BINDINGS
 from pumptui.tui.widgets.sparkline import progress_bar, sparkline
@@ -56,6 +56,8 @@ class RowContext:
     # Bumps whenever anything about the coin changed; rows whose version, age text and marks
     # are unchanged are skipped without building any text.
     version: Callable[[str], int] = field(default=lambda mint: -1)
+    # The coin's trenches-board figures (holders, top-10 %, dev %), when a board lists it.
+    board: Callable[[str], BoardEntry | None] = field(default=lambda mint: None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +68,12 @@ class Column:
     justify: str = "left"
 
 
-COIN_WIDTH = 20
+COIN_WIDTH = 16
 TREND_WIDTH = 8
-BAR_WIDTH = 6
+# Shares (%) from which a row's top-10 or dev figure is shown as a warning.
+TOP10_WARN = 50.0
+DEV_WARN = 10.0
+BAR_WIDTH = 4
 COLUMNS: tuple[Column, ...] = (
     Column("age", "Age", 3, "right"),
     Column("marks", "", 2),
@@ -76,7 +81,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("mc", "MC SOL", 6, "right"),
     Column("usd", "MC $", 6, "right"),
     Column("curve", "Curve", BAR_WIDTH + 5),
-    Column("replies", "Rep", 4, "right"),
+    Column("holders", "Hold", 5, "right"),
+    Column("top10", "T10", 3, "right"),
+    Column("dev", "Dev", 3, "right"),
     Column("trend", "Trend", TREND_WIDTH),
 )
 # The leader: the highest market cap still on the bonding curve (King of the Hill is gone).
@@ -281,7 +288,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
             dash,
             dash.copy(),
             Text(""),
-            dash.copy(),
+            *board_cells(context.board(coin.mint)),
             Text(""),
         )
     progress = coin.progress
@@ -303,10 +310,24 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
         Text(fmt.compact(sol_cap), justify="right", no_wrap=True),
         Text(fmt.usd(usd_cap), justify="right", no_wrap=True),
         curve,
-        Text(
-            str(coin.reply_count) if coin.reply_count < 10_000 else "9999+",
-            justify="right",
-            no_wrap=True,
-        ),
+        *board_cells(context.board(coin.mint)),
         Text(sparkline(prices, TREND_WIDTH), style=trend_style, no_wrap=True),
+    )
+
+
+def board_cells(entry: BoardEntry | None) -> tuple[Text, Text, Text]:
+    """Holders, top-10 % and dev % from the trenches boards ("—" for a coin no board lists).
+    A dev holding a large share, or a top ten holding most of the supply, is shown in the
+    warning colour: the first things a trader checks before buying."""
+    if entry is None:
+        return (Text("—", justify="right", no_wrap=True), Text("—", justify="right"),
+                Text("—", justify="right"))
+    holders = "—" if entry.holders is None else fmt.compact(entry.holders)
+    top10, dev = entry.top10_percent, entry.dev_percent
+    return (
+        Text(holders, justify="right", no_wrap=True),
+        Text("—" if top10 is None else f"{top10:.0f}", justify="right", no_wrap=True,
+             style=fmt.DOWN_STYLE if top10 is not None and top10 >= TOP10_WARN else ""),
+        Text("—" if dev is None else f"{dev:.0f}", justify="right", no_wrap=True,
+             style=fmt.DOWN_STYLE if dev is not None and dev >= DEV_WARN else ""),
     )
