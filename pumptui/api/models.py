@@ -413,9 +413,6 @@ class Coin:
             "website": self.website,
         }
 
-    # The 2025 name, kept for callers not yet moved to `to_json`.
-    to_api = to_json
-
 
 def _real_from_virtual(virtual: int, gap: int) -> int:
     return max(0, virtual - gap) if virtual > 0 else 0
@@ -503,17 +500,6 @@ class Trade:
         """Execution price: SOL per whole token (0 for an empty fill)."""
         return self.sol / self.tokens if self.raw_tokens else 0.0
 
-    @classmethod
-    def from_push(cls, message: Mapping[str, Any], *, received_at: float, seq: int) -> Trade:
-        """A trade from a PumpPortal message (kept for the live layer until it calls
-        `routes.read_pumpportal`, which this delegates to)."""
-        from pumptui.api.routes import read_pumpportal  # routes imports this module
-
-        pushed = read_pumpportal(message)
-        if not isinstance(pushed, PushTrade):
-            raise ModelError("push message is not a trade")
-        return pushed.to_trade(received_at=received_at, seq=seq)
-
     @property
     def provisional(self) -> bool:
         return self.pushed_seq is not None
@@ -550,9 +536,6 @@ class Trade:
             data["slot"] = data["tx_index"] = data["cursor"] = None
             data["provisional"] = True
         return data
-
-    # The 2025 name, kept for callers not yet moved to `to_json`.
-    to_api = to_json
 
 
 SLOT_DIGITS = 12

@@ -51,8 +51,13 @@ def test_float_amounts_give_back_the_exact_integers() -> None:
 
 
 def test_a_pushed_trade_is_provisional_and_sorts_after_every_confirmed_one() -> None:
-    first = Trade.from_push(message(), received_at=5.0, seq=1)
-    second = Trade.from_push(message(signature=SIGNATURE[:-1]), received_at=4.0, seq=2)
+    def pushed(raw: dict[str, object], received_at: float, seq: int) -> Trade:
+        trade = routes.read_pumpportal(raw)
+        assert isinstance(trade, PushTrade)
+        return trade.to_trade(received_at=received_at, seq=seq)
+
+    first = pushed(message(), received_at=5.0, seq=1)
+    second = pushed(message(signature=SIGNATURE[:-1]), received_at=4.0, seq=2)
     confirmed = Trade(signature="1", mint=MINT, is_buy=True, lamports=1, raw_tokens=1,
                       timestamp=9e9, slot=10**12)
     assert first.provisional
