@@ -839,7 +839,7 @@ class PumpClient:
                     raise
                 index += 1
                 self._view_route[view] = index
-                description = f"{route.name} → {candidates[index].name}"
+                description = f"{route.template} → {candidates[index].template}"
                 self._moved[view] = description
                 log.warning("%s moved: %s", view, description)
                 if self.on_route_moved is not None:

@@ -96,6 +96,12 @@ class Route:
     def name(self) -> str:
         return self.label or f"{self.method} {self.path}"
 
+    @property
+    def template(self) -> str:
+        """The path without its arguments or method ("/coins-v3/{mint}"): how a person names
+        a route that moved."""
+        return self.name.split(" ", 1)[-1]
+
 
 def _segment(value: str | int) -> str:
     """A path segment that cannot escape its place (`/`, `?`, `#`, `..` are all quoted)."""

@@ -223,7 +223,7 @@ class HealthReporter:
             self._say(f"error: {event.message}")
             return True
         if isinstance(event, RouteMoved):
-            self._say(f"route moved: {event.view} {_without_methods(event.description)}")
+            self._say(f"route moved: {event.view} {event.description}")
         return False
 
     def _say(self, line: str) -> None:
@@ -261,11 +261,6 @@ class HealthReporter:
             return  # a feed this command does not use
         self._last[health.feed] = key
         self._say(f"{health.feed}: {health.describe(time.time())}")
-
-
-def _without_methods(description: str) -> str:
-    """"GET /v2/coins/{mint}/candles → GET /v1/…" as "/v2/coins/{mint}/candles → /v1/…"."""
-    return " → ".join(part.strip().split(" ", 1)[-1] for part in description.split("→"))
 
 
 class EventPrinter:
@@ -379,8 +374,7 @@ def table_line(event: Event) -> str:
                     f"${w.volume_usd:,.0f}  {w.num_buyers} buyers / {w.num_sellers} sellers  "
                     f"{_pct(w.price_change_percent, signed=True)}")
         case RouteMoved(view=view, description=description):
-            return (f"{_clock(time.time())}  moved  {view}: "
-                    f"{_without_methods(description)}")
+            return f"{_clock(time.time())}  moved  {view}: {description}"
         case NewReply(reply=r):
             who = r.username or (r.user or "?")[:8]
             text = r.text.replace("\n", " ")[:80]

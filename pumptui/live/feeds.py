@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pumptui.api.budget import Priority
+from pumptui.api.errors import ApiError, RateLimited
 from pumptui.api.models import Coin, Reply, Trade
 from pumptui.api.routes import Host
 from pumptui.config import RefreshSettings
@@ -49,6 +50,8 @@ CANDLE_LIMIT = 1000
 # Seconds between reads of the focused coin's holders (v3) and market activity (swap-api).
 HOLDERS_MIN, HOLDERS_MAX = 30.0, 120.0
 ACTIVITY_MIN, ACTIVITY_MAX = 120.0, 600.0
+# Seconds between two reports of the same kind of unusable record.
+SKIP_NOTE_EVERY = 60.0
 # Watched coins whose trades are read in one watchlist poll; the rest follow in the next.
 WATCHLIST_TRADE_POLLS = 4
 # While a push source delivers a coin's trades, REST only checks them (block times, slots, any
@@ -80,6 +83,8 @@ class FeedContext:
     nudge: Callable[[str], None] = lambda feed: None
     # Since when a push source has delivered every trade of a coin (None: it has not).
     pushed_since: Callable[[str], float | None] = lambda mint: None
+    # When each kind of unusable record was last reported (monotonic seconds).
+    noted: dict[str, float] = field(default_factory=dict)
 
     def upsert_coin(self, coin: Coin, *, new: bool = False, historical: bool = False) -> bool:
         """Publish a coin if it is new to the store or its data changed; True if it was."""
@@ -144,13 +149,15 @@ class Feed:
 class _CoinTrades:
     """One coin's trade stream: a cursor follower plus the measured trade rate."""
 
-    def __init__(self, ctx: FeedContext, mint: str, priority: Priority) -> None:
+    def __init__(self, ctx: FeedContext, mint: str, priority: Priority, feed: str) -> None:
         self.mint = mint
         self.rate = RateEstimate(weight=0.5)
 
         async def fetch(cursor: str | None, limit: int, conditional: bool) -> Any:
-            return await ctx.client.trades(mint, cursor=cursor, limit=limit,
+            page = await ctx.client.trades(mint, cursor=cursor, limit=limit,
                                            conditional=conditional, priority=priority)
+            note_skipped(ctx, feed, page.skipped, f"trade record(s) of {mint[:8]}…")
+            return page
 
         self.follower: CursorFollower[Trade] = CursorFollower(
             fetch, key=lambda t: t.signature, order=lambda t: t.chain_order,
@@ -214,6 +221,19 @@ class _CoinTrades:
             checked_pushed_at is not None and since <= checked_pushed_at)
 
 
+def note_skipped(ctx: FeedContext, feed: str, skipped: int, what: str) -> None:
+    """Say that records were unusable (an absurd number, a missing key): the rest of the page
+    is used and the feed goes on, but the user hears of it — once a minute at most, as a bad
+    record at the top of a list is read again by every poll until newer ones push it down."""
+    if not skipped:
+        return
+    now = ctx.monotonic()
+    key = f"{feed} {what}"
+    if now - ctx.noted.get(key, -SKIP_NOTE_EVERY) >= SKIP_NOTE_EVERY:
+        ctx.noted[key] = now
+        ctx.emit(EngineError(feed, f"{skipped} unusable {what} skipped (malformed data)"))
+
+
 def trade_page_size(expected: float) -> int:
     """A standard page for `expected` new trades, at most what swap-api serves (100)."""
     return min(TRADES_PAGE_LIMIT, page_size_for(expected))
@@ -248,7 +268,7 @@ class CoinTradesFeed(Feed):
         if mint == self.mint:
             return False
         self.mint = mint
-        self._stream = _CoinTrades(self.ctx, mint, self.priority) if mint else None
+        self._stream = _CoinTrades(self.ctx, mint, self.priority, self.name) if mint else None
         self._candles_done = not self.candles
         self._first_done = False
         self.reset()
@@ -266,17 +286,33 @@ class CoinTradesFeed(Feed):
         outcome = PollOutcome(news=len(result.items), unchanged=result.unchanged,
                               behind=result.behind, held=result.held, requests=result.requests)
         if not self._candles_done:
-            coin = ctx.store.coin(stream.mint)
-            created_ms = round(coin.created_at * 1000) if coin and coin.created_at else None
-            candles = await ctx.client.candles(stream.mint, interval=CANDLE_INTERVAL,
-                                               limit=CANDLE_LIMIT, currency="SOL",
-                                               created_ms=created_ms, priority=self.priority)
             outcome.requests += 1
-            # Candles are newest-anchored and sparse; the store merges them with the buckets
-            # it builds from trades, so the live edge is never counted twice.
-            ctx.store.backfill_candles(stream.mint, candles)
-            self._candles_done = True
+            await self._backfill_candles(stream.mint)
         return outcome
+
+    async def _backfill_candles(self, mint: str) -> None:
+        """The chart's history before the first trade read. Best effort: the chart is built
+        from trades anyway, so a failure here never fails the trades. A block or a rate limit
+        is tried again at the next poll; any other failure is said once and given up."""
+        ctx = self.ctx
+        coin = ctx.store.coin(mint)
+        created_ms = round(coin.created_at * 1000) if coin and coin.created_at else None
+        try:
+            candles = await ctx.client.candles(mint, interval=CANDLE_INTERVAL,
+                                               limit=CANDLE_LIMIT, currency="SOL",
+                                               created_ms=created_ms, priority=self.priority,
+                                               fail_fast=True)
+        except RateLimited:
+            return
+        except ApiError as error:
+            self._candles_done = True
+            ctx.emit(EngineError(self.name, f"chart history unavailable ({error.message}); "
+                                            "the chart starts from the trades read"))
+            return
+        # Candles are newest-anchored and sparse; the store merges them with the buckets it
+        # builds from trades, so the live edge is never counted twice.
+        ctx.store.backfill_candles(mint, candles)
+        self._candles_done = True
 
     def next_interval(self, outcome: PollOutcome) -> float:
         stream = self._stream
@@ -338,7 +374,7 @@ class WatchlistFeed(Feed):
                 self._last_trade_at[coin.mint] = coin.last_trade_at
         for mint in mints:
             if mint not in self._streams:
-                self._streams[mint] = _CoinTrades(ctx, mint, self.priority)
+                self._streams[mint] = _CoinTrades(ctx, mint, self.priority, self.name)
                 self._due.add(mint)
         due = [m for m in mints if m in self._due]
         # Those that have waited longest first.
@@ -369,10 +405,12 @@ class NewCoinsFeed(Feed):
         super().__init__(ctx, ctx.settings.coins_min, ctx.settings.coins_max)
 
         async def fetch(offset: int, limit: int, conditional: bool) -> Any:
-            return await ctx.client.coins(offset=offset, limit=min(limit, COINS_PAGE_LIMIT),
+            page = await ctx.client.coins(offset=offset, limit=min(limit, COINS_PAGE_LIMIT),
                                           sort="created_timestamp", order="DESC",
                                           include_nsfw=ctx.include_nsfw,
                                           conditional=conditional, priority=self.priority)
+            note_skipped(ctx, self.name, page.skipped, "coin record(s)")
+            return page
 
         self.follower: ListFollower[Coin] = ListFollower(
             fetch, key=lambda c: c.mint, order=lambda c: c.created_at or 0.0,

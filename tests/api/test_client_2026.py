@@ -187,8 +187,8 @@ async def test_an_unrouted_primary_moves_the_view_and_is_never_called_again(
     assert third is not None
     assert canned.count("GET", f"/coins-v3/{MINT}") == 1
     assert canned.count("GET", f"/coins-v2/{MINT}") == 3
-    assert moved == [("coin", "GET /coins-v3/{mint} → GET /coins-v2/{mint}")]
-    assert client.moved_routes == {"coin": "GET /coins-v3/{mint} → GET /coins-v2/{mint}"}
+    assert moved == [("coin", "/coins-v3/{mint} → /coins-v2/{mint}")]
+    assert client.moved_routes == {"coin": "/coins-v3/{mint} → /coins-v2/{mint}"}
 
 
 async def test_a_handler_404_is_not_found_not_a_move(canned: CannedServer) -> None:

@@ -144,7 +144,7 @@ def test_a_moved_route_is_said_in_words() -> None:
     from pumptui.live.events import RouteMoved
 
     out = io.StringIO()
-    event = RouteMoved("candles", "GET /v2/coins/{mint}/candles → GET /v1/coins/{mint}/candles")
+    event = RouteMoved("candles", "/v2/coins/{mint}/candles → /v1/coins/{mint}/candles")
 
     printed_elsewhere = HealthReporter(out).report(event)
 

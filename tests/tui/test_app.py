@@ -279,13 +279,13 @@ def test_a_moved_route_and_a_blocked_swap_api_read_in_the_status_bar() -> None:
     info = StatusInfo(
         now=now,
         feeds=(live, *limited),
-        moved_routes=(("candles", "candles_v2 → candles_v1"),),
+        moved_routes=(("candles", "/v2/coins/{mint}/candles → /v1/coins/{mint}/candles"),),
         blocked_hosts=(("swap-api", now + 42),),
     )
     wide = render_status(info, 160).plain
     assert "◔ trades activity rate limited · retry in 42s" in wide
     assert "swap-api blocked 42s" in wide
-    assert "↪ candles: candles_v2 → candles_v1" in wide
+    assert "↪ candles: /v2/coins/{mint}/candles → /v1/coins/{mint}/candles" in wide
     narrow = render_status(info, 80).plain
     assert len(narrow) == 80
     assert "◔ trades activity 42s" in narrow
@@ -295,11 +295,11 @@ def test_a_moved_route_and_a_blocked_swap_api_read_in_the_status_bar() -> None:
 
 async def test_status_bar_shows_moved_routes_from_the_store(make_app: AppFactory) -> None:
     store = frozen_store()
-    store.apply(RouteMoved("candles", "candles_v2 → candles_v1"))
+    store.apply(RouteMoved("candles", "/v2/coins/{mint}/candles → /v1/coins/{mint}/candles"))
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert "↪ candles: candles_v2 → candles_v1" in status_text(app)
+        assert "↪ candles: /v2/coins/{mint}/candles → /v1/coins/{mint}/candles" in status_text(app)
 
 
 async def test_a_feed_error_and_its_recovery_show_in_the_status_bar(sim: SimServer) -> None:

@@ -75,7 +75,7 @@ def test_moved_route_and_blocked_swap_api_in_the_status_bar(
     """The engine's health while swap-api blocks us (1015), and a route that moved to its
     fallback: both read in the status bar."""
     store = frozen_store()
-    store.apply(RouteMoved("candles", "candles_v2 → candles_v1"))
+    store.apply(RouteMoved("candles", "/v2/coins/{mint}/candles → /v1/coins/{mint}/candles"))
     for feed in ("trades", "activity"):
         store.apply(FeedHealthChanged(
             live_health(feed, FeedState.RATE_LIMITED, retry_at=FROZEN_NOW + 42)
