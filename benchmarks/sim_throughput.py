@@ -207,7 +207,7 @@ def scenarios(mints: list[str], hot: str) -> list[Scenario]:
                   ("created_timestamp", "market_cap", "last_trade_timestamp", "last_reply")],
                  cached_list=True),
         Scenario("GET /coins-v3/{mint} (10 coins)", [(f"/coins-v3/{m}", each) for m in quiet]),
-        Scenario("GET swap /v2/coins/{hot}/trades?limit=100 (50 trades/s)",
+        Scenario("GET /v2/coins/{hot}/trades?limit=100 (50/s)",
                  [(f"/v2/coins/{hot}/trades?limit=100", 1.0)]),
         Scenario("304 revalidation of /coins-v3/{mint}",
                  [(f"/coins-v3/{m}", each) for m in quiet], revalidate=True),
