@@ -206,14 +206,14 @@ def scenarios(mints: list[str], hot: str) -> list[Scenario]:
                  [(f"/coins?limit=50&sort={s}", 1.0) for s in
                   ("created_timestamp", "market_cap", "last_trade_timestamp", "last_reply")],
                  cached_list=True),
-        Scenario("GET /coins/{mint} (10 coins)", [(f"/coins/{m}", each) for m in quiet]),
-        Scenario("GET /trades/all/{hot}?limit=200 (50 trades/s)",
-                 [(f"/trades/all/{hot}?limit=200", 1.0)]),
-        Scenario("304 revalidation of /coins/{mint}", [(f"/coins/{m}", each) for m in quiet],
-                 revalidate=True),
+        Scenario("GET /coins-v3/{mint} (10 coins)", [(f"/coins-v3/{m}", each) for m in quiet]),
+        Scenario("GET /v2/coins/{hot}/trades?limit=100 (50/s)",
+                 [(f"/v2/coins/{hot}/trades?limit=100", 1.0)]),
+        Scenario("304 revalidation of /coins-v3/{mint}",
+                 [(f"/coins-v3/{m}", each) for m in quiet], revalidate=True),
         Scenario("mix, revalidating: list/coin/trades/sol-price",
-                 [("/coins?limit=50", 0.4), *((f"/coins/{m}", 0.2 / len(quiet)) for m in quiet),
-                  (f"/trades/all/{hot}?limit=100", 0.2), ("/sol-price", 0.2)],
+                 [("/coins?limit=50", 0.4), *((f"/coins-v3/{m}", 0.2 / len(quiet)) for m in quiet),
+                  (f"/v2/coins/{hot}/trades?limit=100", 0.2), ("/sol-price", 0.2)],
                  revalidate=True),
     ]
 
