@@ -174,6 +174,8 @@ class BatchAnswer(Generic[V]):
     settled: dict[str, tuple[Outcome, V | None]]
     unsettled: list[str] = field(default_factory=list)
     reason: str = ""
+    # How long the server took, when the client measured it apart from budget waits.
+    latency: float | None = None
 
 
 class Operation(Protocol[V]):
@@ -211,7 +213,8 @@ def _lookup_answer(keys: list[str], page: Any) -> BatchAnswer[Any]:
             unsettled.append(key)
         else:
             settled[key] = (Outcome.NOT_FOUND, None)
-    return BatchAnswer(settled, unsettled, "the server sent an unusable record")
+    return BatchAnswer(settled, unsettled, "the server sent an unusable record",
+                       latency=getattr(page, "latency", None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,7 +494,10 @@ class BulkJob(Generic[V]):
             self._after_failure(batch, error)
             return
         self._batches_done += 1
-        self._adapt(time.monotonic() - started, timed_out=False)
+        # Judge the batch size by the server's answer time, not by the wait for the budget
+        # (at the default 24 a minute that wait would read as a slow server, and halve it).
+        took = answer.latency if answer.latency is not None else time.monotonic() - started
+        self._adapt(took, timed_out=False)
         index_of = {self._items[i].key: i for i in batch.indices}
         for key, (outcome, value) in answer.settled.items():
             if key in index_of:

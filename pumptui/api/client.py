@@ -96,6 +96,9 @@ class Page(Generic[T]):
     unchanged: bool = False
     has_more: bool | None = None
     next_offset: int | None = None
+    # Seconds the server took to answer (from sending to the body read), without any time spent
+    # waiting for the request budget or a block: what adaptive batch sizes must judge by.
+    latency: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,7 @@ class _Answer:
     payload: Any
     headers: httpx.Headers
     unchanged: bool = False
+    latency: float | None = None
 
 
 class _NoCookies(DefaultCookiePolicy):
@@ -772,12 +776,12 @@ class PumpClient:
         limit: int | None = None,
     ) -> Page[T]:
         if answer.unchanged:
-            return Page([], unchanged=True)
+            return Page([], unchanged=True, latency=answer.latency)
         records = self._shape(answer, route, routes.read_list)
         parsed = parse_list(records, parse)
         if parsed.skipped:
             log.debug("%s %s: skipped %d bad records", route.method, route.path, parsed.skipped)
-        page: Page[T] = Page(parsed.items, parsed.skipped)
+        page: Page[T] = Page(parsed.items, parsed.skipped, latency=answer.latency)
         if offset is not None and limit is not None:
             page.has_more = len(records) >= limit
             page.next_offset = offset + len(records)
@@ -990,7 +994,9 @@ class PumpClient:
             "%s %s -> %d (%d bytes, %.0f ms)",
             route.method, route.path, response.status_code, len(body), elapsed * 1000,
         )
-        return self._interpret(route, request, response, body)
+        answer = self._interpret(route, request, response, body)
+        answer.latency = elapsed
+        return answer
 
     def _block_error(self, route: Route, response: httpx.Response, why: str) -> Blocked:
         retry_after = _retry_after(response.headers.get("retry-after"))

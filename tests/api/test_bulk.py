@@ -169,6 +169,21 @@ async def test_the_batch_size_shrinks_when_slow_and_grows_back_when_fast(
     assert sizes[-1] > smallest
 
 
+async def test_waiting_for_the_budget_is_not_mistaken_for_a_slow_server(sim: SimServer) -> None:
+    # A request every 0.25 s (a tight budget, as the real 24 a minute is), a fast server: the
+    # batch keeps its size, because only the server's answer time says "slow".
+    sizes: list[int] = []
+    async with make_client(sim, budget=RequestBudget(requests_per_minute=240, burst=1)) as client:
+        job = BulkJob(client, CoinLookup(), unknown_mints(250), batch_size=50, concurrency=1,
+                      slow_after=0.2, fast_under=0.1, on_progress=lambda p: sizes.append(
+                          p.batch_size), **FAST)
+        result = await job.run()
+
+    assert result.count(Outcome.NOT_FOUND) == 250
+    assert result.requests == 5
+    assert set(sizes) == {50}
+
+
 async def test_the_budget_holds_during_a_bulk_run(sim: SimServer) -> None:
     budget = RequestBudget(requests_per_minute=1200, burst=3)  # 20 a second
     sent: list[float] = []
