@@ -32,7 +32,12 @@ from pumptui.live.events import (
     SolPriceChanged,
 )
 from pumptui.live.follow import CursorFollower, FollowResult, ListFollower, page_size_for
-from pumptui.live.schedule import AdaptiveInterval, RateEstimate, trade_interval
+from pumptui.live.schedule import (
+    FOCUSED_TRADE_POLL_COST,
+    AdaptiveInterval,
+    RateEstimate,
+    trade_interval,
+)
 from pumptui.live.store import MarketStore
 
 FEED_NAMES: tuple[str, ...] = (
@@ -321,7 +326,8 @@ class CoinTradesFeed(Feed):
             low = max(self.interval.low, PUSH_CHECK_MIN)
             target = PUSH_CHECK_TRADES / rate if rate else self.interval.high
             return self.interval.set(min(self.interval.high, max(low, target)))
-        target = trade_interval(rate, self.interval.low, self.interval.high)
+        target = trade_interval(rate, self.interval.low, self.interval.high,
+                                cost=FOCUSED_TRADE_POLL_COST)
         if not self._first_done:
             # The first page's history gave the rate: go straight to its interval.
             self._first_done = True
