@@ -230,7 +230,7 @@ class SimServer:
     def trades_of(self, mint: str) -> list[dict[str, Any]]:
         """Every remembered trade of a coin in the swap-api row shape (`GET /v2/coins/{mint}/
         trades`), in chain order: oldest first, newest LAST (the reverse of the API's pages)."""
-        return self.call(lambda: [swap.trade_record(mint, t)
+        return self.call(lambda: [swap.trade_record(t)
                                   for t in self.market.coins[mint].trades])
 
     def mints(self) -> list[str]:

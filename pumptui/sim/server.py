@@ -572,7 +572,7 @@ async def swap_trades(request: web.Request) -> web.Response:
         pagination: dict[str, Any] = {"hasMore": more, "limit": limit}
         if page:
             pagination = {"nextCursor": swap.cursor_of(page[-1]), **pagination}
-        return {"trades": [swap.trade_record(mint, t) for t in page], "pagination": pagination}
+        return {"trades": [swap.trade_record(t) for t in page], "pagination": pagination}
 
     return cached(request, coin.version if coin else state.market.version, build)
 

@@ -96,7 +96,7 @@ def cursor_of(trade: SimTrade) -> str:
     return f"{slot_index_id(trade)}-{trade.epoch_ms}"
 
 
-def trade_record(mint: str, trade: SimTrade) -> dict[str, object]:
+def trade_record(trade: SimTrade) -> dict[str, object]:
     """One swap-api trade row (§3.2)."""
     sol = Decimal(trade.sol_amount) / 1_000_000_000
     usd_per_sol = sol_price_decimal(trade.sol_price)
@@ -111,7 +111,6 @@ def trade_record(mint: str, trade: SimTrade) -> dict[str, object]:
         "userAddress": trade.user,
         "type": "buy" if trade.is_buy else "sell",
         "program": trade.program,
-        "mint": mint,
         "amountSol": amount_sol,
         "amountUsd": usd_text(sol * usd_per_sol),
         "baseAmount": token_text(trade.token_amount),
