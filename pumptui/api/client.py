@@ -788,15 +788,7 @@ class PumpClient:
         return page
 
     def _one(self, answer: _Answer, route: Route, parse: Callable[[Any], T]) -> T:
-        record = self._shape(answer, route, routes.read_object)
-        try:
-            return parse(record)
-        except (ModelError, TypeError, ValueError) as exc:
-            raise BadResponse(
-                f"{route.method} {route.path}: unusable record ({exc})",
-                excerpt=_excerpt(orjson.dumps(record, default=str)),
-                url=route.path,
-            ) from None
+        return self._one_of(self._shape(answer, route, routes.read_object), route, parse)
 
     def _one_of(self, record: Any, route: Route, parse: Callable[[Any], T]) -> T:
         try:

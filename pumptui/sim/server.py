@@ -845,14 +845,12 @@ async def logout(request: web.Request) -> web.Response:
 # -- push (PumpPortal /api/data) ---------------------------------------------------------
 
 
-class PushConnection:
-    def __init__(self, ws: web.WebSocketResponse, has_key: bool, size: int) -> None:
+class SocketConnection:
+    """One client socket with a bounded outbox: a client that reads too slowly loses messages
+    (counted), as a real server drops them, instead of growing the simulator's memory."""
+
+    def __init__(self, ws: web.WebSocketResponse, size: int) -> None:
         self.ws = ws
-        self.has_key = has_key
-        self.new_tokens = False
-        self.migrations = False
-        self.mints: set[str] = set()
-        self.accounts: set[str] = set()
         self.queue: asyncio.Queue[bytes] = asyncio.Queue(size)
         self.dropped = 0
 
@@ -861,6 +859,16 @@ class PushConnection:
             self.queue.put_nowait(orjson.dumps(message))
         except asyncio.QueueFull:
             self.dropped += 1
+
+
+class PushConnection(SocketConnection):
+    def __init__(self, ws: web.WebSocketResponse, has_key: bool, size: int) -> None:
+        super().__init__(ws, size)
+        self.has_key = has_key
+        self.new_tokens = False
+        self.migrations = False
+        self.mints: set[str] = set()
+        self.accounts: set[str] = set()
 
 
 def push_listener(state: SimState) -> Callable[[str, Any], None]:
@@ -954,18 +962,10 @@ async def _socket_writer(ws: web.WebSocketResponse, queue: asyncio.Queue[bytes])
 # -- idx: trenches socket ----------------------------------------------------------------
 
 
-class TrenchesConnection:
+class TrenchesConnection(SocketConnection):
     def __init__(self, ws: web.WebSocketResponse, size: int) -> None:
-        self.ws = ws
+        super().__init__(ws, size)
         self.boards: set[str] = set()
-        self.queue: asyncio.Queue[bytes] = asyncio.Queue(size)
-        self.dropped = 0
-
-    def offer(self, message: dict[str, Any]) -> None:
-        try:
-            self.queue.put_nowait(orjson.dumps(message))
-        except asyncio.QueueFull:
-            self.dropped += 1
 
 
 async def trenches_socket(request: web.Request) -> web.StreamResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from pumptui.api import PumpClient, RequestBudget, RetryPolicy
@@ -22,6 +23,27 @@ PAGE = json.loads((Path(__file__).parent.parent / "api" / "fixtures" / "trades_p
                   .read_text())
 
 
+def engine_on(server: CannedServer) -> LiveEngine:
+    """The live engine as shipped, every host pointed at the scripted server."""
+    client = PumpClient(
+        ApiSettings(frontend_url=server.base_url, swap_url=server.base_url,
+                    indexer_url=server.base_url),
+        budget=RequestBudget(60_000, 100), retry=RetryPolicy(max_retries=0), timeout=2.0,
+    )
+    return LiveEngine(client, settings=FAST, visible={"trades"})
+
+
+async def following(engine: LiveEngine, until: Callable[[], bool], what: str) -> None:
+    """Focus the coin, wait for `until`, then for two more polls: the feed must go on."""
+    await engine.start()
+    engine.focus(MINT)
+    await wait_until(until, message=what)
+    polls = engine.runners["trades"].polls
+    await wait_until(lambda: engine.runners["trades"].polls >= polls + 2,
+                     message="the feed polling on")
+    assert engine.health["trades"].state is FeedState.LIVE
+
+
 def page_with_a_poisoned_record() -> dict[str, object]:
     """The documented page (two trades), the newer one carrying a 400-digit SOL amount."""
     page = copy.deepcopy(PAGE)
@@ -36,21 +58,10 @@ async def test_a_400_digit_amount_costs_one_trade_and_a_note_not_the_feed(
     good_tx = PAGE["trades"][1]["tx"]
     canned.answer("GET", TRADES, json_answer(page_with_a_poisoned_record()))
     canned.answer("GET", f"/v2/coins/{MINT}/candles", json_answer([]))
-    client = PumpClient(
-        ApiSettings(frontend_url=canned.base_url, swap_url=canned.base_url,
-                    indexer_url=canned.base_url),
-        budget=RequestBudget(60_000, 100), retry=RetryPolicy(max_retries=0), timeout=2.0,
-    )
-    engine = LiveEngine(client, settings=FAST, visible={"trades"})
+    engine = engine_on(canned)
     reader = engine.bus.subscribe(coalesce=False)
     try:
-        await engine.start()
-        engine.focus(MINT)
-        await wait_until(lambda: engine.store.has_trade(MINT, good_tx), message="the good trade")
-        polls = engine.runners["trades"].polls
-        await wait_until(lambda: engine.runners["trades"].polls >= polls + 2,
-                         message="the feed polling on")
-        assert engine.health["trades"].state is FeedState.LIVE
+        await following(engine, lambda: engine.store.has_trade(MINT, good_tx), "the good trade")
         events = reader.drain()
         assert [e.trade.signature for e in events if isinstance(e, NewTrade)] == [good_tx]
         notes = [e for e in events if isinstance(e, EngineError) and e.feed == "trades"]
@@ -58,32 +69,21 @@ async def test_a_400_digit_amount_costs_one_trade_and_a_note_not_the_feed(
         assert "1 unusable trade record" in notes[0].message
     finally:
         await engine.stop()
-        await client.aclose()
+        await engine.client.aclose()
 
 
 async def test_chart_history_that_fails_never_fails_the_trades(canned: CannedServer) -> None:
     canned.answer("GET", TRADES, json_answer({**PAGE, "pagination": {"hasMore": False,
                                                                      "limit": 100}}))
     # No candles route answers at all (both v2 and v1 are unrouted here).
-    client = PumpClient(
-        ApiSettings(frontend_url=canned.base_url, swap_url=canned.base_url,
-                    indexer_url=canned.base_url),
-        budget=RequestBudget(60_000, 100), retry=RetryPolicy(max_retries=0), timeout=2.0,
-    )
-    engine = LiveEngine(client, settings=FAST, visible={"trades"})
+    engine = engine_on(canned)
     reader = engine.bus.subscribe(coalesce=False)
     try:
-        await engine.start()
-        engine.focus(MINT)
-        await wait_until(lambda: all(engine.store.has_trade(MINT, t["tx"])
-                                     for t in PAGE["trades"]), message="the trades")
-        polls = engine.runners["trades"].polls
-        await wait_until(lambda: engine.runners["trades"].polls >= polls + 2,
-                         message="the feed polling on")
-        assert engine.health["trades"].state is FeedState.LIVE
+        await following(engine, lambda: all(engine.store.has_trade(MINT, t["tx"])
+                                            for t in PAGE["trades"]), "the trades")
         notes = [e.message for e in reader.drain() if isinstance(e, EngineError)]
         assert len([n for n in notes if n.startswith("chart history unavailable")]) == 1
         assert canned.count("GET", f"/v1/coins/{MINT}/candles") == 1  # given up, not hammered
     finally:
         await engine.stop()
-        await client.aclose()
+        await engine.client.aclose()
