@@ -10,12 +10,14 @@ Typical use (the TUI calls `start()` from its own event loop)::
         ...
     await engine.stop()
 
-`error_backoff` is (base, cap) in seconds for a failing feed's exponential backoff.
+`error_backoff` is (base, cap) in seconds for a failing feed's exponential backoff. `boards`
+names the trenches boards to keep live over the indexer's keyless socket (`trenches.py`).
 
 Feeds run as asyncio tasks in the caller's loop, one task per feed; a feed that is hidden
 (`set_visible`), has nothing to do, or is paused does not poll. Every request goes through the
-client's shared budget; the engine splits that budget between the running feeds by weight
-(`schedule.fair_shares`), so the coin on screen gets most of it.
+client's budget for its host (swap-api has one for everything; frontend-api-v3 one per route
+group); the engine splits each host's budget between the running feeds that spend it, by weight
+(`schedule.fair_shares`), so the coin on screen gets most of swap-api's few requests.
 """
 
 from __future__ import annotations
