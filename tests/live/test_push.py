@@ -18,15 +18,29 @@ from pumptui.live import (
     candles_from_trades,
 )
 from pumptui.live.push import PushSource, push_url_for
+from pumptui.secret import Secret
 from pumptui.sim import SimServer
 from tests.conftest import TEST_SERVER
 from tests.live.conftest import MANUAL, EngineFactory, wait_until
 
 
-def test_the_socket_lives_on_the_api_origin() -> None:
+def test_auto_is_the_socket_on_the_api_origin_which_only_the_simulator_serves() -> None:
     assert push_url_for("http://127.0.0.1:8787") == "ws://127.0.0.1:8787/api/data"
-    assert push_url_for("https://frontend-api-v3.pump.fun/") == (
-        "wss://frontend-api-v3.pump.fun/api/data")
+    assert push_url_for("https://127.0.0.1:8787/") == "wss://127.0.0.1:8787/api/data"
+
+
+def test_the_key_never_travels_in_clear_to_another_machine() -> None:
+    key = Secret("portal-key-bound-to-a-wallet")
+    # Plain ws:// to a remote host: connect without the key (launches and migrations still come).
+    clear = PushSource("ws://push.example.net/api/data", api_key=key)
+    assert clear.key_withheld
+    assert "portal-key" not in clear._socket_url()
+    # Encrypted, or not leaving the machine: the key goes in the URL, as PumpPortal wants it.
+    for url in ("wss://pumpportal.fun/api/data", "ws://127.0.0.1:8787/api/data",
+                "ws://localhost:8787/api/data"):
+        source = PushSource(url, api_key=key)
+        assert not source.key_withheld
+        assert "api-key=portal-key-bound-to-a-wallet" in source._socket_url()
 
 
 async def _focused_and_pushed(sim: SimServer, engine_factory: EngineFactory,
