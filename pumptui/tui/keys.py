@@ -74,6 +74,8 @@ TABLE_BINDINGS: list[Binding] = [
 
 # Actions on the coin under the cursor, on Home and Watchlist.
 COIN_LIST_BINDINGS: list[Binding] = [
+    # A priority binding runs the moment the key is read, before the keys typed after it are
+    # handed to the focused widget: so those land in the filter, never on the table's bindings.
     Binding(
         "slash",
         "search",
@@ -81,6 +83,7 @@ COIN_LIST_BINDINGS: list[Binding] = [
         key_display="/",
         id="coins.filter",
         tooltip="Filter the table by name, symbol or mint",
+        priority=True,
     ),
     Binding("s", "cycle_sort", "Sort", id="coins.sort", tooltip="Cycle the sort order"),
     Binding("w", "toggle_watch", "Watch", id="coins.watch", tooltip="Watch or unwatch the coin"),

@@ -227,9 +227,14 @@ def test_ctrl_c_prints_what_was_done_and_writes_the_rest(
         return await real(self, batch, **options)
 
     monkeypatch.setattr(PumpClient, "coins_by_mints", interrupted_on_third_call)
-
-    status = coins_cli(sim, *mints, "--batch-size", "10", "--concurrency", "1",
-                       "--failed-out", str(failed), "--format", "jsonl")
+    # Ctrl-C as a terminal delivers it, whatever an earlier test in this worker process left
+    # installed for SIGINT (asyncio.run turns only the default handler into a cancellation).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        status = coins_cli(sim, *mints, "--batch-size", "10", "--concurrency", "1",
+                           "--failed-out", str(failed), "--format", "jsonl")
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
     out, err = capsys.readouterr()
     rows = jsonl(out)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 from rich.text import Text
+from textual import events
 
 from pumptui.api.models import BoardEntry, Coin
 from pumptui.live.events import BoardChanged, CoinUpdated, NewCoin, SolPriceChanged
@@ -373,3 +374,19 @@ async def test_a_click_selects_a_row_and_a_second_click_opens_it(make_app: AppFa
         await pilot.click(CoinTable, offset=(12, 3))
         await pilot.pause()
         assert getattr(app.screen, "mint", None) == frozen_coins()[2].mint
+
+
+async def test_keys_typed_at_once_after_slash_all_land_in_the_filter(make_app: AppFactory) -> None:
+    # As a fast typist (or a paste) sends them: every key queued before the filter has opened.
+    # None may reach the table's bindings ("w" would watch a coin, "l" like it on the server).
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key, character in (("slash", "/"), *((c, c) for c in "wolf")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert table_of(app).filter_text == "wolf"
+        assert app.services.watched() == []  # type: ignore[attr-defined]
+        await pilot.press("slash")  # in the filter, `/` is text
+        assert table_of(app).filter_text == "wolf/"

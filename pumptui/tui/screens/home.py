@@ -149,8 +149,14 @@ class CoinListScreen(SocialKeys, Screen[None]):
 
     def action_search(self) -> None:
         filter_input = self.query_one(FilterInput)
+        if filter_input.has_focus:
+            # `/` is a priority binding: typed in the filter, it is text like any other.
+            filter_input.insert_text_at_cursor("/")
+            return
         filter_input.display = True
-        filter_input.focus()
+        # Focus now, not at the next message (`focus()` defers): keys typed right after `/` are
+        # already on their way, and each must land in the filter.
+        self.set_focus(filter_input)
 
     def action_close_filter(self) -> None:
         filter_input = self.query_one(FilterInput)
