@@ -271,6 +271,8 @@ class PumpClient:
         self._last_status: int | None = None
         self._sent_at: deque[float] = deque()
         self._blocked: dict[Host, float] = {}  # host -> monotonic end of its block
+        # The server said it is pumptui's simulator (a header the real service never sends).
+        self.server_is_simulator = False
         self._view_route: dict[str, int] = {}  # view -> index of the route in use
         self._moved: dict[str, str] = {}
 
@@ -975,6 +977,8 @@ class PumpClient:
         body = response.content
         self._bytes_in += len(body)
         self._last_status = response.status_code
+        if routes.SIMULATOR_HEADER in response.headers:
+            self.server_is_simulator = True
         if (route.host is Host.FRONTEND
                 and (response.status_code != 429 or "retry-after" not in response.headers)):
             # v3's x-ratelimit-* describe the route group's window. swap's are misleading (a

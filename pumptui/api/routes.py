@@ -1366,6 +1366,8 @@ UNVERIFIED_ROUTES: tuple[tuple[str, str, str], ...] = (
 )
 
 SIM_STATE_PATH = "/_sim/state"
+# A header only pumptui's simulator sends, on every answer: an app pointed at it says so on screen.
+SIMULATOR_HEADER = "x-pumptui-simulator"
 
 
 def sim_state() -> Route:

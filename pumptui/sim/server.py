@@ -50,6 +50,8 @@ V3_GROUP_LIMITS: dict[str, int] = {
 SWAP_LIMIT = 20  # Cloudflare's rule: requests per window per client IP, over every swap path
 SWAP_BLOCK = (35.0, 60.0)  # seconds a client stays blocked, renewed by each request meanwhile
 SWAP_ADVERTISED_LIMIT = "1000"  # the misleading x-ratelimit-limit swap answers carry
+# On every answer the simulator gives (never on the real service's): "this is pumptui's simulator".
+SIMULATOR_HEADER = "x-pumptui-simulator"
 
 HTML_ERROR_PAGE = (
     "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>"
@@ -330,6 +332,8 @@ async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
     state.advance()
     response = await _guarded(request, handler)
     response.headers.update(limit_headers)
+    # Not something the real service sends: it lets an app pointed here say "SIM" on screen.
+    response.headers[SIMULATOR_HEADER] = "1"
     if faulty and isinstance(response, web.Response) and response.status in (200, 201):
         damage = state.faults.after()
         if damage == "malformed":

@@ -388,7 +388,7 @@ class AppServices:
             freshest_at=store.freshest_at,
             requests_last_minute=requests,
             login=self.login_label,
-            sim_mode=self.sim_mode,
+            sim_mode=self.sim_mode or bool(getattr(client, "server_is_simulator", False)),
             paused=self.paused,
             moved_routes=tuple(store.moved_routes.items()),
             blocked_hosts=tuple(blocked),

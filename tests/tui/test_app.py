@@ -55,10 +55,10 @@ def sim_services(sim: SimServer, **kwargs: Any) -> AppServices:
     settings = Settings(refresh=FAST_REFRESH).with_api_urls(sim.base_url)
     settings = replace(settings, api=replace(settings.api, burst=50, max_retries=0, timeout=2.0))
     # One generous bucket for every host: these tests are about the flow, not swap's budget.
+    kwargs.setdefault("sim_mode", True)
     return AppServices.connect(
         settings,
         watchlist=MemoryWatchlist(),
-        sim_mode=True,
         budget=RequestBudget(6000.0, 50),
         **kwargs,
     )
@@ -300,6 +300,14 @@ async def test_status_bar_shows_moved_routes_from_the_store(make_app: AppFactory
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert "↪ candles: /v2/coins/{mint}/candles → /v1/coins/{mint}/candles" in status_text(app)
+
+
+async def test_sim_shows_whenever_the_server_says_it_is_the_simulator(sim: SimServer) -> None:
+    # `pumptui --api-url <simulator>`, not `pumptui demo`: the server's answers say what it is.
+    app = PumpApp(sim_services(sim, sim_mode=False))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.screen.query_one(CoinTable).row_count > 0)
+        assert status_text(app).rstrip().endswith("SIM")
 
 
 async def test_a_feed_error_and_its_recovery_show_in_the_status_bar(sim: SimServer) -> None:
