@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     from pumptui.live.health import FeedHealth
 
 EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "trade_confirmed", "new_reply",
-               "leader_changed", "sol_price", "holders", "activity", "route_moved")
+               "leader_changed", "sol_price", "holders", "activity", "route_moved",
+               "coin_not_found")
 HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
 TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
@@ -212,7 +213,7 @@ class HealthReporter:
     def report(self, event: Event) -> bool:
         """True if the event was health or an error (and so is not for stdout). A moved route
         is both: said here, and printed as a `route_moved` event."""
-        from pumptui.live.events import EngineError, FeedHealthChanged, RouteMoved
+        from pumptui.live.events import CoinNotFound, EngineError, FeedHealthChanged, RouteMoved
 
         if isinstance(event, FeedHealthChanged):
             self._check_blocks()
@@ -224,6 +225,8 @@ class HealthReporter:
             return True
         if isinstance(event, RouteMoved):
             self._say(f"route moved: {event.view} {event.description}")
+        if isinstance(event, CoinNotFound):
+            self._say(f"coin not found: {event.mint} (pump.fun has no coin with this mint)")
         return False
 
     def _say(self, line: str) -> None:
@@ -335,6 +338,7 @@ def table_line(event: Event) -> str:
     """A fixed-width, human line. Text fields are already sanitised by the models."""
     from pumptui.live.events import (
         ActivityChanged,
+        CoinNotFound,
         CoinUpdated,
         HoldersChanged,
         LeaderChanged,
@@ -375,6 +379,8 @@ def table_line(event: Event) -> str:
                     f"{_pct(w.price_change_percent, signed=True)}")
         case RouteMoved(view=view, description=description):
             return f"{_clock(time.time())}  moved  {view}: {description}"
+        case CoinNotFound(mint=mint):
+            return f"{_clock(time.time())}  gone   no coin with mint {mint}"
         case NewReply(reply=r):
             who = r.username or (r.user or "?")[:8]
             text = r.text.replace("\n", " ")[:80]

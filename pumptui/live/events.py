@@ -77,6 +77,13 @@ class NewReply:
 
 
 @dataclass(frozen=True, slots=True)
+class CoinNotFound:
+    """The service has no coin with this mint (a typo, a pasted address of something else)."""
+
+    mint: str
+
+
+@dataclass(frozen=True, slots=True)
 class LeaderChanged:
     """A different coin now leads the bonding curve: the highest market cap among the coins not
     yet graduated. (King of the Hill is gone from the API; this is what can be measured.)"""
@@ -148,6 +155,7 @@ Event = (
     | NewTrade
     | TradeConfirmed
     | NewReply
+    | CoinNotFound
     | LeaderChanged
     | SolPriceChanged
     | HoldersChanged
@@ -164,6 +172,7 @@ EVENT_TYPES: dict[type, str] = {
     NewTrade: "new_trade",
     TradeConfirmed: "trade_confirmed",
     NewReply: "new_reply",
+    CoinNotFound: "coin_not_found",
     LeaderChanged: "leader_changed",
     SolPriceChanged: "sol_price",
     HoldersChanged: "holders",
@@ -215,6 +224,8 @@ def event_to_json(event: Event) -> dict[str, Any]:
             data["board"] = board
             data["version"] = version
             data["entries"] = [asdict(entry) for entry in entries]
+        case CoinNotFound(mint=mint):
+            data["mint"] = mint
         case RouteMoved(view=view, description=description):
             data["view"] = view
             data["description"] = description

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pumptui.api.budget import Priority
-from pumptui.api.errors import ApiError, RateLimited
+from pumptui.api.errors import ApiError, NotFound, RateLimited
 from pumptui.api.models import Coin, Reply, Trade
 from pumptui.api.routes import Host
 from pumptui.config import RefreshSettings
 from pumptui.live.events import (
     ActivityChanged,
+    CoinNotFound,
     CoinUpdated,
     EngineError,
     Event,
@@ -542,6 +543,7 @@ class MarketFeed(Feed):
         self.focused: str | None = None
         self.excluded: frozenset[str] = frozenset()
         self.listed = 60
+        self._asked_alone: str | None = None  # the focused mint last looked up on its own
 
     def wanted(self) -> bool:
         return self.focused is not None or len(self.ctx.store) > 0
@@ -555,6 +557,22 @@ class MarketFeed(Feed):
             return PollOutcome()
         page = await ctx.client.coins_by_mints(mints, priority=self.priority)
         changed = sum(ctx.upsert_coin(coin) for coin in page.items)
+        focused = self.focused
+        if (focused is not None and focused != self._asked_alone
+                and ctx.store.coin(focused) is None):
+            # A bulk answer leaves an unknown mint out without a word: ask for it alone, once,
+            # so that a coin that does not exist says so instead of loading for ever.
+            self._asked_alone = focused
+            try:
+                coin = await ctx.client.coin(focused, priority=self.priority)
+            except NotFound as error:
+                if error.unrouted:
+                    raise
+                ctx.emit(CoinNotFound(focused))
+            else:
+                if coin is not None:
+                    changed += int(ctx.upsert_coin(coin))
+            return PollOutcome(news=changed, requests=2)
         return PollOutcome(news=changed, requests=1)
 
 

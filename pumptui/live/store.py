@@ -22,6 +22,7 @@ from pumptui.live.candles import TIMEFRAMES, CandleSeries, aggregate
 from pumptui.live.events import (
     ActivityChanged,
     BoardChanged,
+    CoinNotFound,
     CoinUpdated,
     EngineError,
     Event,
@@ -147,6 +148,8 @@ class MarketStore:
         # Trenches boards in their order, and each listed coin's newest board entry.
         self._boards: dict[str, tuple[BoardEntry, ...]] = {}
         self._board_entries: dict[str, BoardEntry] = {}
+        # Mints the service says it has no coin for (forgotten when the coin turns up after all).
+        self._missing: OrderedDict[str, None] = OrderedDict()
         # View -> "primary → fallback": routes the service no longer answers.
         self.moved_routes: dict[str, str] = {}
         self._health: dict[str, FeedHealth] = {}
@@ -191,6 +194,9 @@ class MarketStore:
                     for mint, entry in self._board_entries.items():
                         if before.get(mint) != entry and mint in self._coins:
                             self._bump_coin(mint)
+            case CoinNotFound(mint=mint):
+                changed = mint not in self._missing
+                _put_bounded(self._missing, mint, None, self.max_reply_coins)
             case RouteMoved(view=view, description=description):
                 changed = self.moved_routes.get(view) != description
                 self.moved_routes[view] = description
@@ -226,6 +232,7 @@ class MarketStore:
         self._bump_coin(mint)
 
     def _put_coin(self, coin: Coin) -> bool:
+        self._missing.pop(coin.mint, None)
         known = self._coins.get(coin.mint)
         if known == coin:
             self._coins.move_to_end(coin.mint)
@@ -428,6 +435,10 @@ class MarketStore:
     def holders(self, mint: str) -> HoldersChanged | None:
         """The newest holder figures of a coin (with when they were read: `read_at`)."""
         return self._holders.get(mint)
+
+    def is_missing(self, mint: str) -> bool:
+        """Whether the service said it has no such coin (and it has not turned up since)."""
+        return mint in self._missing
 
     def board(self, name: str) -> tuple[BoardEntry, ...]:
         """A trenches board in its order (empty until its socket or HTTP read answered)."""

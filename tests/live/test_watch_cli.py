@@ -173,3 +173,14 @@ def test_the_table_marks_provisional_times_and_gives_sol_amounts() -> None:
     assert "2,000,000 tok" in line
     assert "7.500e-07 SOL/tok" in line
     assert pushed.startswith("~14:13:21 ")
+
+
+def test_a_mint_with_no_coin_is_said_not_waited_for(sim: SimServer,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    unknown = "So11111111111111111111111111111111111111112"  # a real mint, not a pump.fun coin
+    status = main(["--api-url", sim.base_url, "watch", "--mint", unknown,
+                   "--types", "coin_not_found", "--count", "1", "--duration", "15"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert json.loads(out) == {"type": "coin_not_found", "mint": unknown}
+    assert f"coin not found: {unknown}" in err

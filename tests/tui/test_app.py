@@ -23,6 +23,7 @@ from pumptui.live.events import FeedHealthChanged, NewTrade, RouteMoved
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.sim import SimServer
 from pumptui.tui.app import PumpApp, can_open_browser
+from pumptui.tui.screens.coin import CoinScreen
 from pumptui.tui.screens.help import HelpScreen
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.services import AppServices, MemoryWatchlist
@@ -308,6 +309,22 @@ async def test_sim_shows_whenever_the_server_says_it_is_the_simulator(sim: SimSe
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.screen.query_one(CoinTable).row_count > 0)
         assert status_text(app).rstrip().endswith("SIM")
+
+
+async def test_a_mint_the_service_does_not_know_says_so_instead_of_loading(
+    sim: SimServer,
+) -> None:
+    unknown = "So11111111111111111111111111111111111111112"  # a real mint, but no pump.fun coin
+    app = PumpApp(sim_services(sim))
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_coin(unknown)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CoinScreen)
+        await wait_for(pilot, lambda: "Coin not found" in screen.header.header_text(118).plain)
+        assert "esc goes back" in screen.header.header_text(118).plain
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_a_feed_error_and_its_recovery_show_in_the_status_bar(sim: SimServer) -> None:

@@ -229,6 +229,7 @@ class CoinScreen(SocialKeys, Screen[None]):
             sol_stale=store.sol_price_stale,
             holders=holders,
             activity=activity,
+            missing=coin is None and store.is_missing(self.mint),
         )
         self.holders_panel.show(
             holders, activity, coin.total_supply / 1e6 if coin is not None else None,

@@ -125,6 +125,7 @@ class CoinHeader(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.mint = mint
+        self.missing = False
         self.clock = clock
         self.coin: Coin | None = None
         self.is_leader = False
@@ -145,8 +146,11 @@ class CoinHeader(Widget):
         sol_stale: bool = False,
         holders: HoldersChanged | None = None,
         activity: MarketActivity | None = None,
+        missing: bool = False,
     ) -> None:
-        """Show this state of the coin; repaints only if the header's text changed."""
+        """Show this state of the coin; repaints only if the header's text changed. `missing`:
+        the service has no such coin (shown instead of "Loading…" for ever)."""
+        self.missing = missing
         self.coin, self.is_leader, self.watched = coin, is_leader, watched
         self.sol_price, self.sol_stale = sol_price, sol_stale
         self.holders, self.activity = holders, activity
@@ -184,6 +188,11 @@ class CoinHeader(Widget):
         """The three lines for `width` cells (public for tests)."""
         coin = self.coin
         if coin is None:
+            if self.missing:
+                line = Text(f"Coin not found: {self.mint}", "bold", no_wrap=True, end="")
+                hint = Text("pump.fun has no coin with this mint · esc goes back", "dim",
+                            no_wrap=True, end="")
+                return Text("\n", end="").join([line, hint, Text("")])
             line = Text(f"Loading {self.mint}…", self._style("label"), no_wrap=True, end="")
             return Text("\n", end="").join([line, Text(""), Text("")])
         first = self._fit(self._first_line(coin), width)
