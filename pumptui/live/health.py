@@ -7,7 +7,7 @@ is published as a `FeedHealthChanged` event carrying one of these records.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -17,6 +17,9 @@ class FeedState(StrEnum):
     # Data flows, but the feed is behind: a backfill is still open or the budget delays it.
     SLOW = "slow"
     RATE_LIMITED = "rate_limited"
+    # Said live, but its last answer is older than its own interval allows (a server that went
+    # quiet without an error yet): derived by `stale()` when shown, never set by a runner.
+    STALE = "stale"
     FAILING = "failing"
     PAUSED = "paused"
     # Nothing to do: hidden, or no coin focused / watched.
@@ -47,6 +50,8 @@ class FeedHealth:
             return f"{text}: {self.reason}" if self.reason else text
         if self.state is FeedState.SLOW and self.reason:
             return f"slow: {self.reason}"
+        if self.state is FeedState.STALE and self.last_good_at is not None:
+            return f"stale: no answer for {_span(now - self.last_good_at)}"
         return self.state.value.replace("_", " ")
 
     def to_api(self) -> dict[str, object]:
@@ -69,3 +74,21 @@ def _span(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds // 60}m"
     return f"{seconds // 3600}h"
+
+
+# A live feed counts as stale once its last answer is older than this many of its intervals,
+# plus STALE_SLACK seconds for the request itself and the once-a-second health refresh.
+STALE_INTERVALS = 1.5
+STALE_SLACK = 5.0
+
+
+def stale(health: FeedHealth, now: float) -> FeedHealth:
+    """`health`, or the same feed marked STALE when it says live but has not had an answer for
+    longer than its own polling interval allows: a server that died shows within seconds,
+    whatever the feed's next poll has still to find out."""
+    if (health.state is not FeedState.LIVE or health.last_good_at is None
+            or health.interval <= 0):
+        return health
+    if now - health.last_good_at <= health.interval * STALE_INTERVALS + STALE_SLACK:
+        return health
+    return replace(health, state=FeedState.STALE)

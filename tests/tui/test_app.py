@@ -267,6 +267,21 @@ def test_status_bar_names_feeds_with_the_same_problem_once_when_space_is_short()
     assert len(text) == 80
 
 
+def test_a_feed_that_says_live_but_has_not_answered_for_long_shows_stale() -> None:
+    now = 1_800_000_000.0
+    # Polled every 4 s: fresh 6 s after its last answer, stale 20 s after it (a dead server
+    # whose failure the next poll has not found yet).
+    fresh = FeedHealth("trades", FeedState.LIVE, since=now - 60, last_good_at=now - 6,
+                       interval=4.0)
+    quiet = FeedHealth("sol-price", FeedState.LIVE, since=now - 600, last_good_at=now - 200,
+                       interval=300.0)  # a slow feed is not stale within its own interval
+    silent = replace(fresh, feed="coins", last_good_at=now - 20)
+    text = render_status(StatusInfo(now=now, feeds=(fresh, quiet, silent)), 160).plain
+    assert "● trades" in text
+    assert "● sol" in text
+    assert "◌ coins stale: no answer for 20s" in text
+
+
 def test_a_moved_route_and_a_blocked_swap_api_read_in_the_status_bar() -> None:
     """swap-api's 1015 block: the feeds waiting on it are named once with the time left, and
     the host's block is said; a route that moved to its fallback is named (in full when there

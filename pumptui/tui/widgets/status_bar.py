@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
-from pumptui.live.health import FeedHealth, FeedState
+from pumptui.live.health import FeedHealth, FeedState, stale
 from pumptui.tui import format as fmt
 
 GLYPHS: dict[FeedState, tuple[str, str]] = {
     FeedState.STARTING: ("○", "dim"),
     FeedState.LIVE: ("●", "green"),
     FeedState.SLOW: ("◑", "yellow"),
+    FeedState.STALE: ("◌", "yellow"),
     FeedState.RATE_LIMITED: ("◔", "magenta"),
     FeedState.FAILING: ("✖", "bold red"),
     FeedState.PAUSED: ("‖", "yellow"),
@@ -34,6 +35,8 @@ GLYPHS: dict[FeedState, tuple[str, str]] = {
 
 # A feed still waiting for its first answer after this many seconds says how long it has waited.
 STARTING_NOTE_AFTER = 5.0
+# States whose reason is said next to the feed's name.
+PROBLEMS = (FeedState.RATE_LIMITED, FeedState.FAILING, FeedState.SLOW, FeedState.STALE)
 # Short names for the engine's feeds, in the order the bar lists them.
 FEED_LABELS: dict[str, str] = {
     "coins": "coins",
@@ -81,7 +84,7 @@ def _feeds_text(group: list[FeedHealth], now: float, *, compact: bool) -> Text:
     text = Text(no_wrap=True)
     text.append(glyph, style=style)
     text.append(" " + " ".join(FEED_LABELS.get(h.feed, h.feed) for h in group))
-    if health.state in (FeedState.RATE_LIMITED, FeedState.FAILING, FeedState.SLOW):
+    if health.state in PROBLEMS:
         detail = _compact_problem(health, now) if compact else health.describe(now)
         separator = ":" if len(group) > 1 and health.state is not FeedState.RATE_LIMITED else ""
         text.append(separator + " " + detail, style=style)
@@ -97,6 +100,8 @@ def _compact_problem(health: FeedHealth, now: float) -> str:
         return f"{max(0, math.ceil(health.retry_at - now))}s" if health.retry_at else "429"
     if health.state is FeedState.FAILING:
         return health.reason or "failing"
+    if health.state is FeedState.STALE and health.last_good_at is not None:
+        return f"stale {fmt.age(now - health.last_good_at)}"
     return "slow"
 
 
@@ -151,7 +156,7 @@ def _left_side(
     else:
         full: dict[tuple[FeedState, str], list[FeedHealth]] = {}
         for health in others:
-            problem = health.state in (FeedState.RATE_LIMITED, FeedState.FAILING, FeedState.SLOW)
+            problem = health.state in PROBLEMS
             key = (health.state, health.describe(now) if problem else health.feed)
             full.setdefault(key, []).append(health)
         parts = [_feeds_text(group, now, compact=False) for group in full.values()]
@@ -175,7 +180,7 @@ def render_status(info: StatusInfo, width: int) -> Text:
     """
     order = {name: index for index, name in enumerate(FEED_LABELS)}
     shown = sorted(
-        (h for h in info.feeds if h.state is not FeedState.IDLE),
+        (stale(h, info.now) for h in info.feeds if h.state is not FeedState.IDLE),
         key=lambda h: (order.get(h.feed, len(order)), h.feed),
     )
     attempts = [
