@@ -187,7 +187,11 @@ class TrenchesWatcher:
                 state, reason = FeedState.SLOW, "no board update lately"
         else:
             state = FeedState.FAILING
-            why = "; ".join(f"{b}: {self._reasons[b] or 'connecting'}" for b in down)
+            # Boards down for the same reason are named together: "new, graduating: …".
+            by_reason: dict[str, list[str]] = {}
+            for board in down:
+                by_reason.setdefault(self._reasons[board] or "connecting", []).append(board)
+            why = "; ".join(f"{', '.join(boards)}: {why}" for why, boards in by_reason.items())
             reason = f"{why} (boards read over HTTP meanwhile)"
         with contextlib.suppress(Exception):
             engine.emit(FeedHealthChanged(FeedHealth(
