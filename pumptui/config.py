@@ -146,6 +146,25 @@ class PushSettings:
         return self.api_key if self.api_key is not None else Secret(DEFAULT_PUSH_API_KEY)
 
 
+def check_base_url(value: str) -> str:
+    """A server's base URL as stored: http(s)://host[:port][/path], nothing after; else
+    ValueError saying what is wrong, in words a user can act on."""
+    url = value.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        hint = f" (did you mean http://{url}?)" if "://" not in url else ""
+        raise ValueError(f"not an http(s) URL: {url[:80]!r}{hint}")
+    if not parts.hostname:
+        raise ValueError(f"no host in {url[:80]!r}")
+    if parts.query or parts.fragment:
+        raise ValueError(f"a base URL has no query or fragment: {url[:80]!r}")
+    try:
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise ValueError(f"not a valid port in {url[:80]!r}") from None
+    return url
+
+
 def check_push_url(value: str) -> str:
     """The push URL as stored: "" (off), "auto", or a ws:// or wss:// URL; else ValueError."""
     url = value.strip()
@@ -180,10 +199,11 @@ class Settings:
         indexer_url: str | None = None,
     ) -> Settings:
         """`api_url` sets all three base URLs to one server (the simulator, or any server that
-        speaks the 2026 routes: their paths do not collide); the specific options win over it."""
-        front = frontend_url or api_url or self.api.frontend_url
-        swap = swap_url or api_url or self.api.swap_url
-        indexer = indexer_url or api_url or self.api.indexer_url
+        speaks the 2026 routes: their paths do not collide); the specific options win over it.
+        ValueError names a URL that cannot be a base URL ("127.0.0.1:8765" has no scheme)."""
+        front = check_base_url(frontend_url or api_url or self.api.frontend_url)
+        swap = check_base_url(swap_url or api_url or self.api.swap_url)
+        indexer = check_base_url(indexer_url or api_url or self.api.indexer_url)
         return replace(self, api=replace(
             self.api,
             frontend_url=front.rstrip("/"),
@@ -232,8 +252,15 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
             f"{file_path}: a token does not belong in the config file; "
             "use `pumptui login` (OS keyring) or PUMPTUI_TOKEN"
         )
+    try:
+        settings = settings.with_api_urls()  # the file's own URLs
+    except ValueError as exc:
+        raise ConfigError(f"{file_path}: [api] {exc}") from None
     if env.get(API_URL_ENV):
-        settings = settings.with_api_urls(env[API_URL_ENV])
+        try:
+            settings = settings.with_api_urls(env[API_URL_ENV])
+        except ValueError as exc:
+            raise ConfigError(f"{API_URL_ENV}: {exc}") from None
     rpm = env.get(REQUESTS_PER_MINUTE_ENV)
     if rpm:
         try:

@@ -178,3 +178,12 @@ def test_the_old_requests_per_minute_variable_sets_the_v3_group_budget(tmp_path:
 def test_a_bad_requests_per_minute_variable_is_refused(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigError, match="PUMPTUI_REQUESTS_PER_MINUTE"):
         load_settings(tmp_path / "missing.toml", env={"PUMPTUI_REQUESTS_PER_MINUTE": value})
+
+
+def test_a_server_url_without_a_scheme_is_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"did you mean http://127\.0\.0\.1:8765"):
+        load_settings(tmp_path / "missing.toml", env={"PUMPTUI_API_URL": "127.0.0.1:8765"})
+    config = tmp_path / "config.toml"
+    config.write_text('[api]\nswap_url = "https://swap-api.pump.fun?x=1"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="no query"):
+        load_settings(config, env={})

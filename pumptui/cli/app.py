@@ -33,12 +33,15 @@ def settings_from_args(args: argparse.Namespace, *, warn: bool = True) -> Settin
         if getattr(args, flag.lstrip("-").replace("-", "_"), None) is not None:
             raise ConfigError(f"{flag} is gone: {why}")
     settings = load_settings(getattr(args, "config", None))
-    settings = settings.with_api_urls(
-        getattr(args, "api_url", None),
-        frontend_url=getattr(args, "frontend_url", None),
-        swap_url=getattr(args, "swap_url", None),
-        indexer_url=getattr(args, "indexer_url", None),
-    )
+    try:
+        settings = settings.with_api_urls(
+            getattr(args, "api_url", None),
+            frontend_url=getattr(args, "frontend_url", None),
+            swap_url=getattr(args, "swap_url", None),
+            indexer_url=getattr(args, "indexer_url", None),
+        )
+    except ValueError as exc:
+        raise ConfigError(f"bad server URL: {exc}") from None
     swap = getattr(args, "swap_rpm", None)
     alias = getattr(args, "requests_per_minute", None)
     if alias is not None:

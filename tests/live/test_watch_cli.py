@@ -184,3 +184,11 @@ def test_a_mint_with_no_coin_is_said_not_waited_for(sim: SimServer,
     assert status == 0
     assert json.loads(out) == {"type": "coin_not_found", "mint": unknown}
     assert f"coin not found: {unknown}" in err
+
+
+def test_a_server_url_without_a_scheme_is_one_line_and_status_2(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--api-url", "127.0.0.1:8765", "watch", "--coins", "--duration", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "did you mean http://127.0.0.1:8765" in err
