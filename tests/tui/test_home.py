@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from rich.text import Text
 from textual import events
+from textual.command import CommandPalette
 
 from pumptui.api.models import BoardEntry, Coin
 from pumptui.live.events import BoardChanged, CoinUpdated, NewCoin, SolPriceChanged
@@ -390,3 +391,19 @@ async def test_keys_typed_at_once_after_slash_all_land_in_the_filter(make_app: A
         assert app.services.watched() == []  # type: ignore[attr-defined]
         await pilot.press("slash")  # in the filter, `/` is text
         assert table_of(app).filter_text == "wolf/"
+
+
+async def test_keys_typed_at_once_after_colon_never_reach_the_table(make_app: AppFactory) -> None:
+    # ":" then "LAWS" typed as fast as a paste: the palette opens and the keys never act on the
+    # coin under the cursor (L opens the login screen, w watches, l likes, s sorts).
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        for key, character in (("colon", ":"), *((c, c) for c in "LAws")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.services.watched() == []  # type: ignore[attr-defined]
+        assert home.query_one(CoinTable).sort_index == 0  # not re-sorted by the "s"
