@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
+from dataclasses import replace
 
 from pumptui.api.models import LAMPORTS_PER_SOL, Candle, Trade
 
@@ -154,16 +155,34 @@ class CandleSeries:
             bucket.close = candle.close
 
     def candles(self, limit: int | None = None) -> list[Candle]:
-        """Oldest first."""
-        buckets = self._buckets if limit is None else self._buckets[-limit:] if limit > 0 else []
-        return [
+        """Oldest first, each opening at the close of the one before (see `chained`)."""
+        count = len(self._buckets) if limit is None else max(0, min(limit, len(self._buckets)))
+        first = len(self._buckets) - count
+        before = self._buckets[first - 1].close if first > 0 else None
+        return chained([
             Candle(self.mint, b.start, b.open, b.high, b.low, b.close,
                    b.volume / LAMPORTS_PER_SOL, self.seconds)
-            for b in buckets
-        ]
+            for b in self._buckets[first:]
+        ], before)
 
     def last_close(self) -> float | None:
         return self._buckets[-1].close if self._buckets else None
+
+
+def chained(candles: list[Candle], before: float | None = None) -> list[Candle]:
+    """Each candle opens at the previous candle's close (`before`: the close of the candle just
+    before the first), as charting sites draw them: a candle holding one sell opens where the
+    price was and closes lower, so it is red, not a green dash at its own price. The extremes
+    widen to take in the open."""
+    out: list[Candle] = []
+    previous = before
+    for candle in candles:
+        if previous is not None and previous != candle.open:
+            candle = replace(candle, open=previous, high=max(candle.high, previous),
+                             low=min(candle.low, previous))
+        out.append(candle)
+        previous = candle.close
+    return out
 
 
 def candles_from_trades(trades: Iterable[Trade], seconds: int) -> list[Candle]:
@@ -178,7 +197,7 @@ def candles_from_trades(trades: Iterable[Trade], seconds: int) -> list[Candle]:
         prices = [t.chart_price for t in ordered]
         out.append(Candle(ordered[0].mint, start, prices[0], max(prices), min(prices), prices[-1],
                           sum(t.lamports for t in ordered) / LAMPORTS_PER_SOL, seconds))
-    return out
+    return chained(out)
 
 
 def aggregate(candles: Iterable[Candle], seconds: int) -> list[Candle]:

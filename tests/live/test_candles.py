@@ -24,7 +24,26 @@ def test_one_bucket_has_first_and_last_prices_extremes_and_summed_volume() -> No
     assert (first.start, first.open, first.high, first.low, first.close) == (
         60.0, 1e-7, 3e-7, 5e-8, 2e-7)
     assert first.volume_sol == 650 / 1e9
-    assert (second.start, second.open, second.close) == (120.0, 4e-7, 4e-7)
+    # The next candle opens where this one closed, as charting sites draw them.
+    assert (second.start, second.open, second.high, second.low, second.close) == (
+        120.0, 2e-7, 4e-7, 2e-7, 4e-7)
+
+
+def test_a_candle_of_one_sell_is_red_and_one_of_one_buy_green() -> None:
+    # One trade a bucket (1 s or 15 s charts): each candle must show which way the price went.
+    trades = [
+        trade(1, timestamp=60.0, lamports=300, tokens=1_000_000),  # price 3e-7
+        trade(2, timestamp=75.0, lamports=100, tokens=1_000_000),  # a sell to 1e-7
+        trade(3, timestamp=90.0, lamports=200, tokens=1_000_000),  # a buy to 2e-7
+    ]
+    series = CandleSeries(mint(0), 15)
+    for each in reversed(trades):  # arrival order does not matter
+        series.add_trade(each)
+    for candles in (candles_from_trades(trades, 15), series.candles()):
+        _, sell, buy = candles
+        assert sell.close < sell.open  # red
+        assert buy.close > buy.open  # green
+    assert series.candles(limit=1)[0].open == 1e-7  # a window still opens at the close before
 
 
 def test_a_trade_that_moved_no_tokens_makes_no_price() -> None:
