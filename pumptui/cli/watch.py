@@ -53,7 +53,7 @@ EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "trade_confirmed", "new_
 HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
 TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
-EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -178,10 +178,19 @@ async def _watch(args: argparse.Namespace, settings: Settings,
                     continue
                 if printer.print(event) and args.count and printer.printed >= args.count:
                     break
+                if _nothing_left(event, mints, coins=args.coins):
+                    return EXIT_NOT_FOUND  # said on stderr: "coin not found: …"
         finally:
             subscription.close()
             await engine.stop()
     return EXIT_OK
+
+
+def _nothing_left(event: Event, mints: Sequence[str], *, coins: bool) -> bool:
+    """The one coin named does not exist and nothing else was asked for: waiting is pointless."""
+    from pumptui.live.events import CoinNotFound
+
+    return isinstance(event, CoinNotFound) and list(mints) == [event.mint] and not coins
 
 
 def _visible_feeds(mints: Sequence[str], *, coins: bool, replies: bool) -> set[str]:
