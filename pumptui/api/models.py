@@ -230,7 +230,6 @@ class Coin:
     real_token_reserves: int = 0
     total_supply: int = TOTAL_SUPPLY_RAW
     market_cap_sol: float = 0.0
-    usd_market_cap: float | None = None
     ath_market_cap_usd: float | None = None
     reply_count: int = 0
     complete: bool = False
@@ -305,7 +304,6 @@ class Coin:
             real_token_reserves=real_tok,
             total_supply=supply,
             market_cap_sol=market_cap or 0.0,
-            usd_market_cap=usd_cap if usd_cap is not None else cap_usd,
             ath_market_cap_usd=exact_float(record.get("ath_market_cap"), "ath_market_cap"),
             reply_count=max(0, as_int(record.get("reply_count"))),
             complete=complete,
@@ -316,6 +314,7 @@ class Coin:
             twitter=clean_optional(record.get("twitter"), URL_LIMIT),
             telegram=clean_optional(record.get("telegram"), URL_LIMIT),
             website=clean_optional(record.get("website"), URL_LIMIT),
+            # The 2026 rows send the same figure under both names; either will do.
             market_cap_usd=cap_usd if cap_usd is not None else usd_cap,
             ath_at=as_time(record.get("ath_market_cap_timestamp")),
             updated_at=as_time(record.get("updated_at")),
@@ -610,11 +609,6 @@ class Candle:
             currency="USD" if usd else "SOL",
             volume_usd=volume if usd else 0.0,
         )
-
-    @property
-    def volume(self) -> float:
-        """The volume in the series' own currency."""
-        return self.volume_usd if self.currency == "USD" else self.volume_sol
 
 
 ACTIVITY_WINDOWS = ("1m", "5m", "1h", "6h", "24h")

@@ -558,18 +558,6 @@ def read_replies(payload: Any) -> RepliesShape:
     return RepliesShape(records, None, None)
 
 
-def read_count(payload: Any) -> int:
-    """A bare integer, or `{"count": n}`."""
-    if isinstance(payload, Mapping):
-        payload = payload.get("count", payload.get("total"))
-    if isinstance(payload, bool) or payload is None:
-        raise ShapeError("expected a count")
-    count = as_int(payload, -1)
-    if count < 0:
-        raise ShapeError("expected a count")
-    return count
-
-
 def read_is_admin(payload: Any) -> bool:
     """A bare JSON boolean, or `{"isAdmin": bool}`."""
     if isinstance(payload, bool):

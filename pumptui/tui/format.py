@@ -126,7 +126,7 @@ def coin_caps(coin: object, sol_usd: float | None) -> tuple[float | None, float 
     """`market_caps` of a `Coin`."""
     return market_caps(
         float(getattr(coin, "market_cap_sol", 0.0) or 0.0),
-        getattr(coin, "usd_market_cap", None),
+        getattr(coin, "market_cap_usd", None),
         sol_usd,
         sol_quoted=bool(getattr(coin, "is_sol_quoted", True)),
     )

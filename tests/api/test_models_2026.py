@@ -125,7 +125,7 @@ def test_sol_candles_are_per_whole_token_with_sol_volume_oldest_first() -> None:
     assert candles[0].open == pytest.approx(2.8e-8)
     assert candles[0].high == pytest.approx(3.1e-8)
     assert candles[0].volume_sol == 12.5  # SOL now, not lamports
-    assert candles[1].volume == 0.75
+    assert candles[1].volume_sol == 0.75
     assert candles[0].currency == "SOL"
 
 

@@ -113,17 +113,6 @@ def test_is_admin_of_another_shape_is_an_error() -> None:
         routes.read_is_admin("yes")
 
 
-@pytest.mark.parametrize(("payload", "expected"), [(12, 12), ("12", 12), ({"count": 3}, 3)])
-def test_trade_counts(payload: object, expected: int) -> None:
-    assert routes.read_count(payload) == expected
-
-
-@pytest.mark.parametrize("payload", [None, True, -1, "many", {}])
-def test_a_count_that_is_not_a_count_is_an_error(payload: object) -> None:
-    with pytest.raises(ShapeError):
-        routes.read_count(payload)
-
-
 def test_replies_wrapped_or_bare() -> None:
     wrapped = routes.read_replies({"replies": [{"id": 1}], "hasMore": True, "offset": 50})
     bare = routes.read_replies([{"id": 1}])

@@ -87,7 +87,7 @@ def curve_coin(index: int, name: str, symbol: str, progress: float, **extra: obj
         real_sol_reserves=virtual_sol - VIRTUAL_SOL_AT_START,
         real_token_reserves=INITIAL_REAL_TOKEN_RESERVES - sold,
         market_cap_sol=market_cap,
-        usd_market_cap=market_cap * SOL_USD,
+        market_cap_usd=market_cap * SOL_USD,
         reply_count=(index * 7) % 23,
     )
     fields.update(extra)

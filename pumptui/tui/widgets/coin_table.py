@@ -277,7 +277,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     if (
         coin.market_cap_sol <= 0
         and coin.virtual_token_reserves <= 0
-        and coin.usd_market_cap is None
+        and coin.market_cap_usd is None
     ):
         # Not loaded yet (a watched coin before its first refresh): no numbers to show.
         dash = Text("—", justify="right", no_wrap=True)
