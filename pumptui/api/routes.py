@@ -61,8 +61,11 @@ class Host(Enum):
     INDEXER = "indexer"  # advanced-indexer: boards, /ws/trenches
 
 
-# swap's limit is one Cloudflare rule over every route and mint: one group.
+# swap's limit is one Cloudflare rule over every route and mint: one group. v3 counts `/coins*`
+# (lists, one coin, holders) as one group, replies as another, and so on.
 SWAP_GROUP = "swap"
+COINS_GROUP = "coins"
+REPLIES_GROUP = "replies"
 INDEXER_GROUP = "indexer"
 
 
@@ -84,7 +87,7 @@ class Route:
     json: Any = None
     retry_safe: bool = True
     auth: bool = False
-    group: str = "coins"
+    group: str = COINS_GROUP
     label: str = ""
 
     @property
@@ -370,7 +373,7 @@ def replies(mint: str, *, limit: int, offset: int, reverse: bool) -> Route:
     params: dict[str, str | int] = {"limit": max(1, limit), "offset": max(0, offset)}
     if reverse:
         params["reverseOrder"] = "true"
-    return Route("GET", f"/replies/{_segment(mint)}", params=params, group="replies")
+    return Route("GET", f"/replies/{_segment(mint)}", params=params, group=REPLIES_GROUP)
 
 
 def post_reply(mint: str, text: str, *, captcha_token: str | None) -> Route:
@@ -378,7 +381,8 @@ def post_reply(mint: str, text: str, *, captcha_token: str | None) -> Route:
     if captcha_token:
         body["captchaToken"] = captcha_token
     # A repeated reply is a duplicate post: never retried after it may have arrived.
-    return Route("POST", "/replies", json=body, retry_safe=False, auth=True, group="replies")
+    return Route("POST", "/replies", json=body, retry_safe=False, auth=True,
+                 group=REPLIES_GROUP)
 
 
 def like(target_id: str | int) -> Route:

@@ -345,8 +345,8 @@ class LiveEngine:
         stats = getattr(self.client, "stats", None)
         return getattr(stats, "rate_limited_until", None) if stats is not None else None
 
-    def _budget_wait(self, host: Host = Host.SWAP) -> float:
+    def _budget_wait(self, host: Host = Host.SWAP, group: str | None = None) -> float:
         budget_for = getattr(self.client, "budget_for", None)
         if not callable(budget_for):
             return 0.0
-        return float(budget_for(host).wait_time())
+        return float(budget_for(host, group).wait_time())

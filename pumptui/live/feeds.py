@@ -17,7 +17,7 @@ from typing import Any
 from pumptui.api.budget import Priority
 from pumptui.api.errors import ApiError, NotFound, RateLimited
 from pumptui.api.models import Coin, Reply, Trade
-from pumptui.api.routes import Host
+from pumptui.api.routes import COINS_GROUP, REPLIES_GROUP, Host
 from pumptui.config import RefreshSettings
 from pumptui.live.events import (
     ActivityChanged,
@@ -80,8 +80,8 @@ class FeedContext:
     emit: Callable[[Event], None]
     settings: RefreshSettings
     include_nsfw: bool = False
-    # How long a request to a host would wait for its budget now (seconds).
-    budget_wait: Callable[[Host], float] = lambda host: 0.0
+    # How long a request to a host (on v3: to a route group) would wait for its budget now.
+    budget_wait: Callable[[Host, str | None], float] = lambda host, group=None: 0.0
     monotonic: Callable[[], float] = time.monotonic
     # Coins whose trades a feed follows (focused: "trades", watched: "watchlist").
     followed: dict[str, str] = field(default_factory=dict)
@@ -169,7 +169,7 @@ class _CoinTrades:
             fetch, key=lambda t: t.signature, order=lambda t: t.chain_order,
             cursor_of=lambda t: t.cursor, page_limit=TRADES_PAGE_LIMIT,
             first_limit=TRADES_PAGE_LIMIT, max_pages=MAX_PAGES,
-            budget_wait=lambda: ctx.budget_wait(Host.SWAP),
+            budget_wait=lambda: ctx.budget_wait(Host.SWAP, None),
             rate_hint=lambda: self.rate.rate, clock=ctx.monotonic,
         )
         self.polled_at: float | None = None
@@ -422,7 +422,8 @@ class NewCoinsFeed(Feed):
         self.follower: ListFollower[Coin] = ListFollower(
             fetch, key=lambda c: c.mint, order=lambda c: c.created_at or 0.0,
             page_limit=COINS_PAGE_LIMIT, first_limit=50,
-            budget_wait=lambda: ctx.budget_wait(self.host), clock=ctx.monotonic,
+            budget_wait=lambda: ctx.budget_wait(Host.FRONTEND, COINS_GROUP),
+            clock=ctx.monotonic,
         )
 
     async def poll(self) -> PollOutcome:
@@ -468,7 +469,7 @@ class RepliesFeed(Feed):
 
         return ListFollower(fetch, key=lambda r: r.id, order=lambda r: (r.timestamp, r.id),
                             page_limit=BULK_LIMIT, first_limit=50,
-                            budget_wait=lambda: ctx.budget_wait(Host.FRONTEND),
+                            budget_wait=lambda: ctx.budget_wait(Host.FRONTEND, REPLIES_GROUP),
                             clock=ctx.monotonic)
 
     def wanted(self) -> bool:
