@@ -77,6 +77,7 @@ from pumptui.api.routes import Host, Route
 from pumptui.api.sanitize import clean_text
 from pumptui.config import SITE_URL, ApiSettings
 from pumptui.secret import Secret
+from pumptui.session import Session
 
 log = logging.getLogger("pumptui.api")
 
@@ -221,6 +222,7 @@ class PumpClient:
         settings: ApiSettings | None = None,
         *,
         token: Secret | None = None,
+        session: Session | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         budget: RequestBudget | None = None,
         budgets: HostBudgets | None = None,
@@ -247,7 +249,8 @@ class PumpClient:
         self.block = block or BlockPolicy()
         self._clock = clock or Clock()
         self.on_route_moved = on_route_moved
-        self._token = token
+        # Who the user is lives in the session (shared with the app); `token` starts a new one.
+        self.session = session if session is not None else Session(token)
         seconds = timeout if timeout is not None else s.timeout
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
@@ -329,7 +332,11 @@ class PumpClient:
         )
 
     def set_token(self, token: Secret | None) -> None:
-        self._token = token
+        self.session.set_token(token)
+
+    @property
+    def _token(self) -> Secret | None:
+        return self.session.token
 
     @property
     def has_token(self) -> bool:
@@ -745,7 +752,7 @@ class PumpClient:
             raise BadResponse("login answered without an auth_token cookie", url=route.path)
         token = Secret(raw)
         del raw
-        self._token = token
+        self.session.set_token(token)
         return token
 
     async def my_profile(self) -> User:
@@ -764,7 +771,7 @@ class PumpClient:
             if self._token is not None:
                 await self._call(routes.logout(), priority=Priority.FOREGROUND, max_retries=0)
         finally:
-            self._token = None
+            self.session.log_out()
 
     # -- parsing helpers ------------------------------------------------------------------------
 

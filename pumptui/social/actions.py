@@ -1,21 +1,31 @@
-"""Likes, follows, bookmarks and replies from the keyboard: optimistic, rolled back on refusal.
+"""Likes, follows, bookmarks and posts from the keyboard: the one optimistic layer.
 
-`SocialActions` joins the API client to the local cache and the drafts. Each action changes the
-cache at once (so the UI shows the new state immediately), sends the request, and when the
-server refuses or cannot be reached, rolls the cache back and returns an `ActionResult` whose
-`message` is meant for a toast. Nothing here raises for a refusal: the UI gets a result to show.
+Every change goes in two steps, so a UI can show it the moment the key is pressed:
 
-Replies go through the draft store: the text is saved before sending, discarded only on the
-server's confirmation, and on a 429 ("replying too fast"), a network failure or a 5xx it stays
-with a reason and a `retry_at` for the countdown.
+    intent = actions.intend(Like("callout:42"))   # the cache changes now; the UI redraws
+    result = await actions.send(intent)           # the server is asked; a refusal is undone
+
+`send` keeps changes to one target in the order they were intended (like then unlike reach the
+server in that order), and never raises for a refusal: the `ActionResult` says what happened, in a
+sentence that names the target, for a toast. `act` does both steps for callers with nothing to
+draw (the CLI, tests).
+
+Posts (a callout, a reply to a callout, a chat message) go through the draft store: the text is
+saved before sending and discarded only on the server's confirmation; a 429 ("replying too
+fast"), a network failure or a 5xx leaves it with a reason and a `retry_at` for the countdown. The
+service allows about one post a minute per wallet; `post_wait()` counts it down.
+
+Who the user is comes from the `Session` (shared with the client and the UI): the cache and the
+drafts follow it. Nothing here knows Textual.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from pumptui.api.client import PumpClient
 from pumptui.api.errors import (
@@ -23,27 +33,59 @@ from pumptui.api.errors import (
     AuthRequired,
     ClientError,
     ConnectionFailed,
+    NotFound,
     RateLimited,
     RequestTimeout,
     ServerError,
 )
-from pumptui.api.models import Reply
-from pumptui.social.captcha import CaptchaError, CaptchaProvider, CaptchaUnavailable
+from pumptui.session import Session
 from pumptui.social.drafts import INTERRUPTED, Draft, DraftStore
-from pumptui.social.state import Bookmark, Change, Follow, Like, NotLoggedIn, SocialState
+from pumptui.social.state import (
+    Bookmark,
+    CachedUser,
+    Change,
+    Follow,
+    Like,
+    NotLoggedIn,
+    SocialState,
+    Undo,
+    Watch,
+)
 
-# The real service allows about one reply a minute per wallet.
-REPLY_INTERVAL: Final = 60.0
-LOGIN_NEEDED: Final = "Log in first: press the login key, run `pumptui login` or set PUMPTUI_TOKEN."
+# The real service allows about one post (callout or reply) a minute per wallet.
+POST_INTERVAL: Final = 60.0
+# A user's UUID never changes; counts are refreshed when older than this.
+USER_MAX_AGE: Final = 600.0
+LOGIN_NEEDED: Final = "Log in first: press L, run `pumptui login` or set PUMPTUI_TOKEN."
 SESSION_EXPIRED: Final = "Your login expired or was refused: log in again."
+CALLOUT_PREFIX: Final = "callout:"
+
+
+def callout_key(callout_id: str | int) -> str:
+    """The like target of a callout (coins are liked by mint)."""
+    return f"{CALLOUT_PREFIX}{callout_id}"
+
+
+def new_callout_draft(mint: str) -> str:
+    """The draft key of a callout being written about `mint`."""
+    return f"callout:{mint}"
+
+
+def callout_reply_draft(callout_id: str | int) -> str:
+    return f"reply:{callout_id}"
+
+
+def chat_draft(mint: str) -> str:
+    return f"chat:{mint}"
 
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
-    """What happened, for the UI. `message` is a short sentence for a toast.
+    """What happened, for the UI. `message` is a short sentence for a toast, naming the target.
 
-    `needs_login`: open the login screen. `needs_captcha`: ask for a captcha token and call again
-    with it. `retry_at`: Unix time when trying again makes sense (rate limits, failed replies).
+    `needs_login`: ask the user to log in. `needs_captcha`: ask for a captcha token and send again
+    with it. `retry_at`: Unix time when trying again makes sense. `unavailable`: the service has
+    no such route any more (the UI says "not available", not "failed").
     """
 
     ok: bool
@@ -52,76 +94,143 @@ class ActionResult:
     rolled_back: bool = False
     needs_login: bool = False
     needs_captcha: bool = False
+    unavailable: bool = False
     retry_at: float | None = None
     draft: Draft | None = None
-    reply: Reply | None = None
+    posted: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """A change already in the cache, not yet confirmed by the server."""
+
+    change: Change
+    undo: Undo
+    label: str
 
 
 class SocialActions:
+    """The API client, the local cache and the drafts, joined. One per app or command."""
+
     def __init__(
         self,
         client: PumpClient,
         state: SocialState,
         drafts: DraftStore,
-        captcha: CaptchaProvider | None = None,
         *,
+        session: Session | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client = client
         self.state = state
         self.drafts = drafts
-        self.captcha = captcha or CaptchaProvider()
+        self.session = session if session is not None else client.session
         self._clock = clock
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._next_post_at: dict[str, float] = {}
+        self._follow_session(self.session)
+        self._unsubscribe = self.session.subscribe(self._follow_session)
 
-    def set_account(self, account: str | None) -> None:
-        """After login or logout: the cache and the drafts follow the account."""
-        self.state.set_account(account)
-        self.drafts.set_account(account)
+    def close(self) -> None:
+        self._unsubscribe()
 
-    # -- likes, follows, bookmarks ----------------------------------------------------------
+    def _follow_session(self, session: Session) -> None:
+        account = session.local_account
+        if self.state.account != account:
+            self.state.set_account(account)
+        if self.drafts.account != (account or ""):
+            self.drafts.set_account(account)
 
-    async def like(self, target: str | int, on: bool = True) -> ActionResult:
-        """Like (or unlike) a coin by mint or a reply by id."""
-        key = str(target)
-        send = self.client.like if on else self.client.unlike
-        return await self._optimistic(Like(key, on), lambda: send(key))
+    # -- reading (the cache already holds every intent) ----------------------------------------
 
-    async def toggle_like(self, target: str | int) -> ActionResult:
-        return await self.like(target, not self.state.is_liked(str(target)))
+    def is_liked(self, target: str) -> bool:
+        return self.state.is_liked(target)
 
-    async def follow(
-        self, wallet: str, on: bool = True, *, captcha_token: str | None = None
-    ) -> ActionResult:
-        """Follow (needs a captcha token: given, or from the provider) or unfollow a wallet."""
-        change = Follow(wallet, on)
-        if not on:
-            return await self._optimistic(change, lambda: self.client.unfollow(wallet))
-        if not self.state.account:
-            return ActionResult(False, LOGIN_NEEDED, change, needs_login=True)
-        token = captcha_token
-        if token is None:
+    def is_following(self, wallet: str) -> bool:
+        return self.state.is_following(wallet)
+
+    # -- the two steps ----------------------------------------------------------------------------
+
+    def intend(self, change: Change, label: str = "") -> Intent:
+        """Put `change` in the cache now. Raises `NotLoggedIn` in read-only mode (a watch is
+        local and always allowed)."""
+        return Intent(change, self.state.apply(change), label or _target_name(change))
+
+    async def send(self, intent: Intent, *, captcha_token: str | None = None) -> ActionResult:
+        """Ask the server for an intended change, after any earlier one on the same target.
+
+        On refusal the cache goes back (unless a newer intent changed it since) and the result
+        says why; it never raises for what the server or the network did.
+        """
+        change = intent.change
+        async with self._lock(_target_of(change)):
             try:
-                token = await self.captcha.get()
-            except CaptchaUnavailable as exc:
-                return ActionResult(False, str(exc), change, needs_captcha=True)
-            except CaptchaError as exc:
-                return ActionResult(False, f"follow: {exc}", change, needs_captcha=True)
-        given: str = token
-        return await self._optimistic(
-            change, lambda: self.client.follow(wallet, captcha_token=given)
-        )
+                await self._deliver(change, captcha_token)
+            except ApiError as error:
+                return self._refused(intent, error, rolled_back=self.state.rollback(intent.undo))
+            except BaseException:
+                self.state.rollback(intent.undo)
+                raise
+        return ActionResult(True, f"{_done(change)} {intent.label}", change)
 
-    async def toggle_follow(self, wallet: str, *, captcha_token: str | None = None) -> ActionResult:
-        return await self.follow(
-            wallet, not self.state.is_following(wallet), captcha_token=captcha_token
-        )
+    async def act(self, change: Change, label: str = "", *,
+                  captcha_token: str | None = None) -> ActionResult:
+        """`intend` then `send`, for callers that draw nothing in between."""
+        try:
+            intent = self.intend(change, label)
+        except NotLoggedIn:
+            return ActionResult(False, LOGIN_NEEDED, change, needs_login=True)
+        return await self.send(intent, captcha_token=captcha_token)
 
-    async def bookmark(self, mint: str, list_id: str = "default", on: bool = True) -> ActionResult:
-        send = self.client.add_bookmark_item if on else self.client.remove_bookmark_item
-        return await self._optimistic(Bookmark(mint, list_id, on), lambda: send(mint, [list_id]))
+    def _lock(self, target: str) -> asyncio.Lock:
+        return self._locks.setdefault(target, asyncio.Lock())
 
-    async def toggle_bookmark(self, mint: str, list_id: str = "default") -> ActionResult:
-        return await self.bookmark(mint, list_id, not self.state.is_bookmarked(mint, list_id))
+    async def _deliver(self, change: Change, captcha_token: str | None) -> None:
+        match change:
+            case Like(target=target, on=on):
+                if target.startswith(CALLOUT_PREFIX):
+                    if on:  # the service has no unlike for callouts (reference §3.7)
+                        await self.client.like_callout(target.removeprefix(CALLOUT_PREFIX))
+                elif on:
+                    await self.client.like(target)
+                else:
+                    await self.client.unlike(target)
+            case Follow(wallet=wallet, on=on):
+                user = await self.user(wallet)
+                if on:  # whether the 2026 route wants a captcha is unverified (§6 question 9)
+                    await self.client.follow_uuid(user.user_id, captcha_token=captcha_token)
+                else:
+                    await self.client.unfollow_uuid(user.user_id)
+            case Bookmark(mint=mint, list_id=list_id, on=on):
+                if on:
+                    await self.client.add_bookmark_item(mint, [list_id])
+                else:
+                    await self.client.remove_bookmark_item(mint, [list_id])
+            case Watch():
+                pass  # local only
+
+    def can_undo(self, change: Change) -> bool:
+        """Whether the service can take `change` back (a callout's like cannot be)."""
+        return not (isinstance(change, Like) and change.target.startswith(CALLOUT_PREFIX)
+                    and not change.on)
+
+    # -- users ------------------------------------------------------------------------------------
+
+    async def user(self, wallet: str, *, max_age: float | None = None) -> CachedUser:
+        """The wallet's account (UUID, name, counts): asked once, then from the cache.
+
+        With `max_age`, a cached entry older than that is asked again (for fresh counts)."""
+        cached = self.state.user(wallet)
+        now = self._clock()
+        if cached is not None and (max_age is None or now - cached.updated_at <= max_age):
+            return cached
+        profile = await self.client.user(wallet)
+        user = CachedUser(wallet, profile.user_id, profile.username, profile.followers,
+                          profile.following, now)
+        self.state.remember_user(user)
+        return user
+
+    # -- bookmarks --------------------------------------------------------------------------------
 
     async def refresh_bookmarks(self) -> ActionResult:
         """Replace the cached lists with the server's (at start-up, and now and then)."""
@@ -130,141 +239,179 @@ class SocialActions:
         try:
             lists = await self.client.bookmarks()
         except ApiError as error:
-            return self._failure(None, error, rolled_back=False)
+            return self._failure("load bookmarks", None, error, rolled_back=False)
         self.state.replace_bookmarks(lists)
         return ActionResult(True, f"{len(lists)} bookmark list(s)")
 
-    async def _optimistic(
-        self, change: Change, send: Callable[[], Awaitable[None]]
-    ) -> ActionResult:
-        try:
-            undo = self.state.apply(change)
-        except NotLoggedIn:
-            return ActionResult(False, LOGIN_NEEDED, change, needs_login=True)
-        try:
-            await send()
-        except ApiError as error:
-            rolled_back = self.state.rollback(undo)
-            return self._failure(change, error, rolled_back=rolled_back)
-        return ActionResult(True, f"{change.label}: done", change)
+    # -- posts ------------------------------------------------------------------------------------
 
-    def _failure(
-        self, change: Change | None, error: ApiError, *, rolled_back: bool
-    ) -> ActionResult:
-        what = change.label if change is not None else "request"
-        undone = " (undone)" if rolled_back else ""
-        if isinstance(error, AuthRequired):
-            return ActionResult(False, SESSION_EXPIRED, change, rolled_back, needs_login=True)
-        if isinstance(error, RateLimited):
-            wait = error.retry_after if error.retry_after is not None else 10.0
-            return ActionResult(
-                False,
-                f"{what}: too many requests, try again in {wait:.0f} s{undone}",
-                change,
-                rolled_back,
-                retry_at=self._clock() + wait,
-            )
-        needs_captcha = _is_captcha_refusal(error)
-        return ActionResult(
-            False,
-            f"{what} failed: {error.message}{undone}",
-            change,
-            rolled_back,
-            needs_captcha=needs_captcha,
-        )
+    def save_draft(self, key: str, text: str) -> None:
+        """Call on every keystroke in an editor."""
+        self.drafts.save(key, text)
 
-    # -- replies ---------------------------------------------------------------------------------
+    def post_wait(self) -> float:
+        """Seconds until the service will take another post from this wallet (0: now)."""
+        account = self.session.local_account or ""
+        return max(0.0, self._next_post_at.get(account, 0.0) - self._clock())
 
-    def save_draft(self, mint: str, text: str) -> None:
-        """Call on every keystroke in the reply box."""
-        self.drafts.save(mint, text)
+    async def post_callout(self, mint: str, text: str | None = None, *,
+                           force: bool = False) -> ActionResult:
+        """Post a callout on `mint` from its draft (saving `text` into it first)."""
+        return await self._post(new_callout_draft(mint), text, "callout",
+                                lambda body: self.client.create_callout(mint, body), force)
 
-    async def post_reply(
+    async def reply_to_callout(self, callout_id: str | int, text: str | None = None, *,
+                               force: bool = False) -> ActionResult:
+        return await self._post(callout_reply_draft(callout_id), text, "reply",
+                                lambda body: self.client.reply_to_callout(str(callout_id), body),
+                                force)
+
+    async def send_chat(self, mint: str, send: Callable[[str], Awaitable[object]],
+                        text: str | None = None) -> ActionResult:
+        """A chat message through `send` (the live chat connection), kept as a draft until
+        the socket confirms. Chat has no minute limit of its own."""
+        return await self._post(chat_draft(mint), text, "message", send, force=True,
+                                limited=False)
+
+    async def _post(
         self,
-        mint: str,
-        text: str | None = None,
+        key: str,
+        text: str | None,
+        what: str,
+        send: Callable[[str], Awaitable[object]],
+        force: bool,
         *,
-        captcha_token: str | None = None,
-        force: bool = False,
+        limited: bool = True,
     ) -> ActionResult:
-        """Send the draft for `mint` (saving `text` into it first when given).
-
-        The draft is discarded only when the server confirms; every failure leaves it with a
-        reason and `retry_at`. Before `retry_at` nothing is sent unless `force`. When the server
-        asks for a captcha and the provider can make one, it is fetched and the post tried once
-        more.
-        """
         if text is not None:
-            self.drafts.save(mint, text)
-        draft = self.drafts.load(mint)
+            self.drafts.save(key, text)
+        draft = self.drafts.load(key)
         if draft is None:
-            return ActionResult(False, "nothing to send: the reply is empty")
-        if not self.client.has_token:
+            return ActionResult(False, f"nothing to send: the {what} is empty")
+        if not self.session.logged_in:
             return ActionResult(False, LOGIN_NEEDED, needs_login=True, draft=draft)
-        wait = draft.retry_in(self._clock())
+        now = self._clock()
+        wait = max(draft.retry_in(now) or 0.0, self.post_wait() if limited else 0.0)
         if wait and not force:
-            return ActionResult(
-                False,
-                f"reply kept as a draft: retry in {wait:.0f} s",
-                retry_at=draft.retry_at,
-                draft=draft,
-            )
-        self.drafts.mark_sending(mint)
-        try:
-            reply = await self._send_reply(mint, draft.text, captcha_token)
-        except ApiError as error:
-            return self._reply_failed(mint, error)
-        except CaptchaError as exc:
-            failed = self.drafts.mark_failed(mint, f"needs a captcha token: {exc}")
-            return ActionResult(
-                False, f"reply kept as a draft: {exc}", needs_captcha=True, draft=failed
-            )
-        except BaseException:
-            self.drafts.mark_failed(mint, INTERRUPTED)
-            raise
-        self.drafts.discard(mint)
-        return ActionResult(True, "reply posted", reply=reply)
-
-    async def _send_reply(self, mint: str, text: str, captcha_token: str | None) -> Reply | None:
-        try:
-            return await self.client.post_reply(mint, text, captcha_token=captcha_token)
-        except ClientError as error:
-            if captcha_token is not None or not _is_captcha_refusal(error):
+            return ActionResult(False, f"{what} kept as a draft: the service takes one post a "
+                                       f"minute, next in {wait:.0f} s",
+                                retry_at=now + wait, draft=draft)
+        async with self._lock(key):
+            self.drafts.mark_sending(key)
+            try:
+                posted = await send(draft.text)
+            except ApiError as error:
+                return self._post_failed(key, what, error)
+            except BaseException:
+                self.drafts.mark_failed(key, INTERRUPTED)
                 raise
-            if not self.captcha.automatic:
-                raise CaptchaUnavailable("the server wants a captcha token for replies") from None
-        token = await self.captcha.get()
-        return await self.client.post_reply(mint, text, captcha_token=token)
+            self.drafts.discard(key)
+        if limited:
+            self._next_post_at[self.session.local_account or ""] = self._clock() + POST_INTERVAL
+        return ActionResult(True, f"{what} posted", draft=draft, posted=posted)
 
-    def _reply_failed(self, mint: str, error: ApiError) -> ActionResult:
+    def _post_failed(self, key: str, what: str, error: ApiError) -> ActionResult:
         now = self._clock()
         if isinstance(error, RateLimited):
-            wait = error.retry_after if error.retry_after is not None else REPLY_INTERVAL
-            reason = "replying too fast"
+            wait = error.retry_after if error.retry_after is not None else POST_INTERVAL
+            reason = "posting too fast"
+            self._next_post_at[self.session.local_account or ""] = now + wait
         elif isinstance(error, (ConnectionFailed, RequestTimeout, ServerError)):
-            previous = self.drafts.load(mint)
+            previous = self.drafts.load(key)
             attempts = previous.attempts if previous else 1
-            wait = min(REPLY_INTERVAL, 5.0 * 2 ** max(0, attempts - 1))
+            wait = min(POST_INTERVAL, 5.0 * 2 ** max(0, attempts - 1))
             reason = f"not sent: {error.message}"
         else:
             wait = 0.0
             reason = f"refused: {error.message}"
         retry_at = now + wait if wait else None
-        draft = self.drafts.mark_failed(mint, reason, retry_at)
-        if isinstance(error, AuthRequired):
-            message = f"reply kept as a draft. {SESSION_EXPIRED}"
+        draft = self.drafts.mark_failed(key, reason, retry_at)
+        expired = isinstance(error, AuthRequired)
+        if expired:
+            message = f"{what} kept as a draft. {SESSION_EXPIRED}"
         elif retry_at is not None:
-            message = f"reply kept as a draft ({reason}): retry in {wait:.0f} s"
+            message = f"{what} kept as a draft ({reason}): retry in {wait:.0f} s"
         else:
-            message = f"reply kept as a draft ({reason})"
-        return ActionResult(
-            False,
-            message,
-            needs_login=isinstance(error, AuthRequired),
-            needs_captcha=_is_captcha_refusal(error),
-            retry_at=retry_at,
-            draft=draft,
-        )
+            message = f"{what} kept as a draft ({reason})"
+        return ActionResult(False, message, needs_login=expired, retry_at=retry_at, draft=draft,
+                            unavailable=_is_unrouted(error))
+
+    # -- failures ---------------------------------------------------------------------------------
+
+    def _refused(self, intent: Intent, error: ApiError, *, rolled_back: bool) -> ActionResult:
+        return self._failure(f"{_verb(intent.change)} {intent.label}", intent.change, error,
+                             rolled_back=rolled_back)
+
+    def _failure(self, what: str, change: Change | None, error: ApiError, *,
+                 rolled_back: bool) -> ActionResult:
+        undone = " (undone)" if rolled_back else ""
+        if isinstance(error, AuthRequired):
+            return ActionResult(False, SESSION_EXPIRED, change, rolled_back, needs_login=True)
+        if _is_unrouted(error):
+            return ActionResult(False, f"{what}: not available on this service{undone}",
+                                change, rolled_back, unavailable=True)
+        if isinstance(error, RateLimited):
+            wait = error.retry_after if error.retry_after is not None else 10.0
+            return ActionResult(False, f"{what}: too many requests, try again in {wait:.0f} s"
+                                       f"{undone}", change, rolled_back,
+                                retry_at=self._clock() + wait)
+        return ActionResult(False, f"{what} failed: {error.message}{undone}", change,
+                            rolled_back, needs_captcha=_is_captcha_refusal(error))
+
+
+def _target_of(change: Change) -> str:
+    match change:
+        case Like(target=target):
+            return f"like\n{target}"
+        case Follow(wallet=wallet):
+            return f"follow\n{wallet}"
+        case Bookmark(mint=mint, list_id=list_id):
+            return f"bookmark\n{list_id}\n{mint}"
+        case Watch(mint=mint):
+            return f"watch\n{mint}"
+    raise TypeError(f"not a change: {change!r}")
+
+
+def _target_name(change: Change) -> str:
+    match change:
+        case Like(target=target):
+            return "this callout" if target.startswith(CALLOUT_PREFIX) else target[:8]
+        case Follow(wallet=wallet):
+            return wallet[:8]
+        case Bookmark(mint=mint) | Watch(mint=mint):
+            return mint[:8]
+    return ""
+
+
+def _verb(change: Change) -> str:
+    match change:
+        case Like(on=on):
+            return "like" if on else "unlike"
+        case Follow(on=on):
+            return "follow" if on else "unfollow"
+        case Bookmark(on=on):
+            return "bookmark" if on else "remove bookmark of"
+        case Watch(on=on):
+            return "watch" if on else "unwatch"
+    return "change"
+
+
+def _done(change: Change) -> str:
+    """What a toast says on success, before the target's name: "Liked $FOO"."""
+    match change:
+        case Like(on=on):
+            return "Liked" if on else "Like removed from"
+        case Follow(on=on):
+            return "Following" if on else "Unfollowed"
+        case Bookmark(on=on):
+            return "Bookmarked" if on else "Bookmark removed from"
+        case Watch(on=on):
+            return "Watching" if on else "Stopped watching"
+    return "Done:"
+
+
+def _is_unrouted(error: ApiError) -> bool:
+    return isinstance(error, NotFound) and error.unrouted
 
 
 def _is_captcha_refusal(error: ApiError) -> bool:

@@ -26,7 +26,7 @@ from pumptui.api.models import BookmarkList
 from pumptui.social.db import open_database
 
 STATE_FILE_NAME: Final = "social.sqlite3"
-_SCHEMA_VERSION: Final = 1
+_SCHEMA_VERSION: Final = 2  # 2: users (wallet → UUID, counts)
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS likes (
     account TEXT NOT NULL, target TEXT NOT NULL, updated_at REAL NOT NULL,
@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS bookmark_items (
 CREATE INDEX IF NOT EXISTS bookmark_items_by_mint ON bookmark_items (account, mint);
 CREATE TABLE IF NOT EXISTS watchlist (
     mint TEXT PRIMARY KEY, added_at REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS users (
+    wallet TEXT PRIMARY KEY, user_id TEXT NOT NULL, username TEXT,
+    followers INTEGER, following INTEGER, updated_at REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS synced (
     account TEXT NOT NULL, kind TEXT NOT NULL, synced_at REAL NOT NULL,
     PRIMARY KEY (account, kind)) WITHOUT ROWID;
@@ -117,6 +120,26 @@ class Undo:
     account: str | None
     previous: bool
     serial: int
+
+
+@dataclass(frozen=True, slots=True)
+class CachedUser:
+    """A wallet's account on the service: follows go to `user_id` (a UUID), not the wallet."""
+
+    wallet: str
+    user_id: str
+    username: str | None = None
+    followers: int | None = None
+    following: int | None = None
+    updated_at: float = 0.0
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _opt_int(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 # -- the store ---------------------------------------------------------------------------------
@@ -242,6 +265,27 @@ class SocialState:
 
     def is_watched(self, mint: str) -> bool:
         return bool(self._rows("SELECT 1 FROM watchlist WHERE mint=?", mint))
+
+    def user(self, wallet: str) -> CachedUser | None:
+        """What the service said about `wallet` last (its UUID never changes; counts do)."""
+        rows = self._rows(
+            "SELECT user_id, username, followers, following, updated_at FROM users"
+            " WHERE wallet = ?",
+            wallet,
+        )
+        if not rows:
+            return None
+        user_id, username, followers, following, updated_at = rows[0]
+        seen = float(updated_at) if isinstance(updated_at, (int, float)) else 0.0
+        return CachedUser(wallet, str(user_id), _opt_str(username), _opt_int(followers),
+                          _opt_int(following), seen)
+
+    def remember_user(self, user: CachedUser) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?)",
+            user.wallet, user.user_id, user.username, user.followers, user.following,
+            user.updated_at,
+        )
 
     def synced_at(self, kind: str) -> float | None:
         """When `kind` ("bookmarks", ...) was last replaced from the server, for this account."""

@@ -22,6 +22,7 @@ import gc
 import os
 import sys
 import webbrowser
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,9 +36,24 @@ from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.tui.commands import ActionCommands, CoinCommands
 from pumptui.tui.keys import APP_BINDINGS
-from pumptui.tui.messages import StoreUpdated, WatchlistChanged
+from pumptui.tui.messages import (
+    BookmarkPickerWanted,
+    BookmarksWanted,
+    CaptchaNeeded,
+    EditorWanted,
+    LoginNeeded,
+    ModerationWanted,
+    StoreUpdated,
+    WatchlistChanged,
+)
+from pumptui.tui.screens.bookmark_picker import BookmarkPicker
+from pumptui.tui.screens.bookmarks import BookmarksScreen
+from pumptui.tui.screens.captcha import CaptchaScreen
 from pumptui.tui.screens.help import HelpScreen
 from pumptui.tui.screens.home import HomeScreen
+from pumptui.tui.screens.login import LoginScreen
+from pumptui.tui.screens.moderation import ModerationScreen
+from pumptui.tui.screens.post_editor import PostEditor
 from pumptui.tui.screens.watchlist import WatchlistScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import SocialActions
@@ -124,6 +140,39 @@ class PumpApp(App[None]):
     async def on_unmount(self) -> None:
         self.social.close()
         await self.services.stop()
+
+    # -- screens the services ask for -------------------------------------------------------------
+
+    def on_login_needed(self, message: LoginNeeded) -> None:
+        if message.then is not None:
+            self.social.after_login(message.then)
+        if any(isinstance(screen, LoginScreen) for screen in self.screen_stack):
+            return
+        self.push_screen(
+            LoginScreen(message.reason),
+            callback=lambda outcome: self.social.login_closed(bool(outcome and outcome.ok)),
+        )
+
+    def on_captcha_needed(self, message: CaptchaNeeded) -> None:
+        then = message.then
+
+        def given(token: str | None) -> None:
+            if token:
+                then(token)
+
+        self.push_screen(CaptchaScreen(message.reason), callback=given)
+
+    def on_editor_wanted(self, message: EditorWanted) -> None:
+        self.push_screen(PostEditor(message.target))
+
+    def on_bookmark_picker_wanted(self, message: BookmarkPickerWanted) -> None:
+        self.push_screen(BookmarkPicker(message.mint, message.label))
+
+    def on_bookmarks_wanted(self, _message: BookmarksWanted) -> None:
+        self.push_screen(BookmarksScreen())
+
+    def on_moderation_wanted(self, message: ModerationWanted) -> None:
+        self.push_screen(ModerationScreen(message.items))
 
     # -- engine events -----------------------------------------------------------------------------
 
@@ -220,7 +269,9 @@ class PumpApp(App[None]):
 
     def status_info(self) -> StatusInfo:
         """The status bar's source (every screen's `StatusBar` reads it once a second)."""
-        return self.services.status_info()
+        info = self.services.status_info()
+        marked = len(self.social.marked)
+        return replace(info, marked=marked) if marked else info
 
     def open_coin(self, mint: str) -> None:
         self.push_screen(coin_screen(mint))

@@ -7,9 +7,14 @@ that the store moved on. `StoreUpdated` therefore replaces any undelivered one
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from pumptui.tui.social import Marked, PostTarget
 
 
 @dataclass
@@ -41,3 +46,47 @@ class WatchlistChanged(Message, bubble=False):
 
     mint: str
     watched: bool
+
+
+# -- requests for screens: services ask, the app opens (so no service imports a screen) ---------
+
+
+@dataclass
+class LoginNeeded(Message, bubble=False):
+    """Open the login screen (once), saying `reason`; `then` runs after a successful login."""
+
+    reason: str | None = None
+    then: Callable[[], object] | None = field(default=None, compare=False)
+
+
+@dataclass
+class CaptchaNeeded(Message, bubble=False):
+    """Ask the user for a captcha token; `then(token)` runs when one is given."""
+
+    reason: str
+    then: Callable[[str], object] = field(compare=False)
+
+
+@dataclass
+class EditorWanted(Message, bubble=False):
+    """Open the editor for a callout, a reply to a callout, or a chat line."""
+
+    target: PostTarget
+
+
+@dataclass
+class BookmarkPickerWanted(Message, bubble=False):
+    mint: str
+    label: str
+
+
+@dataclass
+class BookmarksWanted(Message, bubble=False):
+    """Open the bookmark lists."""
+
+
+@dataclass
+class ModerationWanted(Message, bubble=False):
+    """Open the bulk moderation dialog for these rows (each with its text)."""
+
+    items: list[Marked]

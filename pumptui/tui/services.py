@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pumptui.config import SITE_URL, Settings
 from pumptui.live.bus import EventBus
 from pumptui.live.store import MarketStore
-from pumptui.tui import format as fmt
+from pumptui.session import Session
 from pumptui.tui.widgets.status_bar import StatusInfo
 
 if TYPE_CHECKING:
@@ -120,8 +120,7 @@ class AppServices:
         watchlist: Watchlist | None = None,
         clock: Callable[[], float] = time.time,
         sim_mode: bool = False,
-        account: str | None = None,
-        logged_in: bool = False,
+        session: Session | None = None,
         on_close: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings or Settings()
@@ -132,8 +131,10 @@ class AppServices:
         self.watchlist = watchlist if watchlist is not None else MemoryWatchlist()
         self.clock = clock
         self.sim_mode = sim_mode
-        self.account = account
-        self.logged_in = logged_in or account is not None
+        # One session for the client, local state, drafts and every screen.
+        if session is None:
+            session = client.session if client is not None else Session()
+        self.session = session
         self._on_close = on_close
         self._app: App[Any] | None = None
         self._paused = False
@@ -168,9 +169,11 @@ class AppServices:
 
         # Without `budgets` the client draws on the process-wide buckets (one for swap-api, one
         # per v3 route group, one for the indexer), sized from `settings.api`.
+        session = (Session(token.secret, token.account, source=token.source) if token
+                   else Session())
         client = PumpClient(
             settings.api,
-            token=token.secret if token else None,
+            session=session,
             budget=budget,
             budgets=budgets,
             timeout=timeout,
@@ -198,8 +201,7 @@ class AppServices:
             client=client,
             watchlist=watchlist,
             sim_mode=sim_mode,
-            account=token.account if token else None,
-            logged_in=token is not None,
+            session=session,
             on_close=on_close,
         )
         services.resolve_login = resolve_login and token is None
@@ -302,9 +304,7 @@ class AppServices:
         resolved = report.resolved
         if resolved is None or self.client is None:
             return
-        self.client.set_token(resolved.secret)
-        self.account = resolved.account
-        self.logged_in = True
+        self.session.log_in(resolved.secret, resolved.account, source=resolved.source)
         if resolved.warning and self._app is not None:
             self._app.notify(
                 resolved.warning, severity="warning", title="Token", timeout=10, markup=False
@@ -364,10 +364,16 @@ class AppServices:
         return f"{SITE_URL}/coin/{mint}"
 
     @property
+    def logged_in(self) -> bool:
+        return self.session.logged_in
+
+    @property
+    def account(self) -> str | None:
+        return self.session.account
+
+    @property
     def login_label(self) -> str:
-        if not self.logged_in:
-            return "read-only"
-        return f"@{fmt.short_address(self.account)}" if self.account else "logged in"
+        return self.session.label
 
     def status_info(self) -> StatusInfo:
         store = self.store

@@ -1,31 +1,24 @@
-"""Likes, follows, bookmarks, replies, moderation and logging in: the app's social service.
+"""Likes, follows, bookmarks, posts, moderation and logging in: the app's social service.
 
-`SocialActions` is what screens call when the user presses `l`, `f`, `b`, `r`, space or `!`. It
-holds no widgets and draws nothing. Every network call runs in a Textual worker of its own group
-(`social-<action>`, `exit_on_error=False`), and what came of it goes back as a message:
-`SocialChanged` to the active screen (redraw like, follow, bookmark or mark state), or a result
-message to the screen that asked (`ReplyFinished`, `LoginFinished`, `CoinsFetched`, ...).
+`SocialActions` is what screens call when the user presses `l`, `f`, `b`, `r`, `c`, space or
+`!`. It holds no widgets, draws nothing and opens no screen. The optimistic rules live in
+`pumptui.social` (no Textual there): `intend` puts a change in the local cache at once and `send`
+asks the server, in per-target order, undoing a refusal. This module runs `send` in a Textual
+worker of its own group (`social-<action>`, `exit_on_error=False`) and says what came of it with
+messages: `SocialChanged` to the active screen (redraw hearts, follow marks, bookmarks, marks),
+a result message to the screen that asked (`PostFinished`, `LoginFinished`, ...), and requests
+to the app (`LoginNeeded`, `CaptchaNeeded`, `EditorWanted`, ...), which opens the screens.
 
-The rules live in `pumptui.social` (no Textual there): the optimistic cache with rollback, the
-drafts that are kept until the server confirms, the captcha sources. This module adds what only
-an app can do: show the intent at once (a pending overlay, so `l` shows the heart before the
-answer), serialise actions on one target (like then unlike reach the server in that order), toast
-refusals, open the login screen on a 401 and carry on with the action once logged in, and ask for
-a captcha in a modal when no automatic source gives one.
-
-Wiring (three lines): `SocialActions.install(app)` in `PumpApp.__init__` (the service becomes
-`app.social`), `app.social.start()` once the app runs, and `SocialKeys` + `SOCIAL_BINDINGS` on the
-screens, each implementing `social_target()`.
+Who the user is comes from the app's one `Session` (`app.services.session`); the client, the
+local cache, the drafts and the status bar read the same object.
 """
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import logging
 import tempfile
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
@@ -36,9 +29,8 @@ from textual.message_pump import MessagePump
 from pumptui import config
 from pumptui.api.bulk import BulkResult, fetch_coins, moderate_ban, moderate_hide, moderate_nsfw
 from pumptui.api.errors import ApiError, AuthRequired, Forbidden, InsecureTransport
-from pumptui.api.models import BookmarkList, Coin, Reply
+from pumptui.api.models import BookmarkList, Coin
 from pumptui.auth import (
-    UNKNOWN_ACCOUNT,
     InsecureFileError,
     InsecureTokenFile,
     KeyringUnavailable,
@@ -47,13 +39,38 @@ from pumptui.auth import (
     check_token,
 )
 from pumptui.secret import Secret
-from pumptui.social.actions import SESSION_EXPIRED, ActionResult
+from pumptui.session import Session
+from pumptui.social.actions import (
+    SESSION_EXPIRED,
+    ActionResult,
+    Intent,
+    callout_key,
+    callout_reply_draft,
+    chat_draft,
+    new_callout_draft,
+)
 from pumptui.social.actions import SocialActions as CoreActions
 from pumptui.social.captcha import CaptchaError, CaptchaProvider
 from pumptui.social.db import LocalStateError
 from pumptui.social.drafts import DRAFTS_FILE_NAME, Draft, DraftStore
-from pumptui.social.state import STATE_FILE_NAME, SocialState
+from pumptui.social.state import (
+    STATE_FILE_NAME,
+    Bookmark,
+    Change,
+    Follow,
+    Like,
+    NotLoggedIn,
+    SocialState,
+)
 from pumptui.tui import format as fmt
+from pumptui.tui.messages import (
+    BookmarkPickerWanted,
+    BookmarksWanted,
+    CaptchaNeeded,
+    EditorWanted,
+    LoginNeeded,
+    ModerationWanted,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -80,13 +97,17 @@ ModerationAction = Literal["nsfw", "hide", "ban"]
 # are hidden (and do nothing) for everyone else: see `SocialKeys.check_action`.
 SOCIAL_BINDINGS: list[Binding] = [
     Binding("l", "social_like", "Like", id="social.like",
-            tooltip="Like or unlike the coin, or the reply in focus"),
+            tooltip="Like the callout in focus (or the coin)"),
     Binding("f", "social_follow", "Follow", id="social.follow",
-            tooltip="Follow or unfollow the coin's creator, or the reply's author"),
+            tooltip="Follow or unfollow the coin's creator, or the callout's author"),
     Binding("b", "social_bookmark", "Bookmark", id="social.bookmark",
             tooltip="Add the coin to or remove it from your bookmark lists"),
     Binding("r", "social_reply", "Reply", id="social.reply",
-            tooltip="Write a reply to the coin (drafts are kept until the server confirms)"),
+            tooltip="Reply to the callout in focus (drafts are kept until the server confirms)"),
+    Binding("n", "social_callout", "Call out", id="social.callout",
+            tooltip="Post a callout on the coin (you must hold it)"),
+    Binding("a", "social_chat", "Chat", id="social.chat",
+            tooltip="Say something in the coin's live chat"),
     Binding("B", "social_bookmarks", "Bookmarks", id="social.bookmarks", show=False,
             tooltip="Your bookmark lists with live market data"),
     Binding("L", "social_login", "Log in", id="social.login", show=False,
@@ -104,41 +125,77 @@ MODERATOR_ONLY: Final = frozenset({"social_mark", "social_moderate"})
 
 @dataclass(frozen=True, slots=True)
 class SocialTarget:
-    """The coin or reply under the cursor. `author` is the coin's creator or the reply's author
-    (whom `f` follows); `label` names it in toasts and titles."""
+    """The coin or callout under the cursor. `author` is the coin's creator or the callout's
+    author (whom `f` follows); `label` names it in toasts and titles; `text` is what a moderator
+    sees in the `!` dialog."""
 
     mint: str
-    reply_id: int | None = None
+    callout_id: str | None = None
     author: str | None = None
     label: str = ""
+    text: str = ""
 
     @classmethod
     def for_coin(cls, coin: Coin) -> SocialTarget:
         name = f"${coin.symbol}" if coin.symbol else fmt.short_address(coin.mint)
-        return cls(coin.mint, None, coin.creator, name)
-
-    @classmethod
-    def for_reply(cls, reply: Reply) -> SocialTarget:
-        who = reply.username or fmt.short_address(reply.user)
-        return cls(reply.mint, reply.id, reply.user, f"reply by {who}")
+        return cls(coin.mint, None, coin.creator, name, coin.name or "")
 
     @property
     def key(self) -> str:
-        """What likes and moderation address: the reply id as text, or the mint."""
-        return str(self.reply_id) if self.reply_id is not None else self.mint
+        """What a like or a moderation mark is filed under: the callout, or the coin's mint."""
+        return callout_key(self.callout_id) if self.callout_id is not None else self.mint
 
     @property
-    def is_reply(self) -> bool:
-        return self.reply_id is not None
+    def is_callout(self) -> bool:
+        return self.callout_id is not None
 
 
 @dataclass(frozen=True, slots=True)
 class Marked:
-    """A row marked for moderation: a coin (mint) or a reply (id as text)."""
+    """A row marked for moderation: a coin (mint) or a callout, with the text to show."""
 
     key: str
     label: str
     is_reply: bool = False
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OwnMarks:
+    """The user's own marks, for rows to draw: liked coins and callouts (keys), followed
+    wallets, and keys marked for moderation."""
+
+    liked: frozenset[str] = frozenset()
+    followed: frozenset[str] = frozenset()
+    marked: frozenset[str] = frozenset()
+
+
+NO_MARKS: Final = OwnMarks()
+
+PostKind = Literal["callout", "reply", "chat"]
+
+
+@dataclass(frozen=True, slots=True)
+class PostTarget:
+    """What an editor writes: a new callout on a coin, a reply to a callout, or a chat line."""
+
+    kind: PostKind
+    mint: str
+    title: str
+    callout_id: str | None = None
+
+    @property
+    def draft_key(self) -> str:
+        if self.kind == "reply" and self.callout_id is not None:
+            return callout_reply_draft(self.callout_id)
+        if self.kind == "chat":
+            return chat_draft(self.mint)
+        return new_callout_draft(self.mint)
+
+    @property
+    def limited(self) -> bool:
+        """Callouts and replies share the service's one-post-a-minute limit; chat does not."""
+        return self.kind != "chat"
 
 
 # -- messages -------------------------------------------------------------------------------------
@@ -152,16 +209,16 @@ class SocialChanged(Message, bubble=False):
     the server answered (`result` set; a refusal has been rolled back by then).
     """
 
-    what: str  # "like" | "follow" | "bookmark" | "marks" | "login"
+    what: str  # "like" | "follow" | "bookmark" | "marks" | "login" | "post"
     key: str | None = None
     result: ActionResult | None = None
 
 
 @dataclass
-class ReplyFinished(Message, bubble=False):
-    """The answer to a reply the editor sent; the draft is gone only if `result.ok`."""
+class PostFinished(Message, bubble=False):
+    """The answer to a post an editor sent; the draft is gone only if `result.ok`."""
 
-    mint: str
+    target: PostTarget
     result: ActionResult
 
 
@@ -220,30 +277,6 @@ class ModerationFinished(Message, bubble=False):
 # -- the service ----------------------------------------------------------------------------------
 
 
-SUCCESS: Final = {
-    "like": "Liked",
-    "unlike": "Like removed",
-    "follow": "Following",
-    "unfollow": "Unfollowed",
-    "bookmark": "Bookmarked",
-    "remove bookmark": "Bookmark removed",
-}
-
-
-@dataclass(slots=True)
-class _Pending:
-    serial: int
-    on: bool
-
-
-@dataclass(slots=True)
-class _Retry:
-    """What to do once the user has logged in (or given a captcha token)."""
-
-    after_login: Callable[[], object] | None = None
-    with_captcha: Callable[[str], object] | None = None
-
-
 class SocialActions:
     """The app-level social service. One per app; screens reach it as `app.social`."""
 
@@ -260,6 +293,7 @@ class SocialActions:
     ) -> None:
         self.app = app
         self.services: Any = app.services  # type: ignore[attr-defined]
+        self.session: Session = self.services.session
         self.clock: Callable[[], float] = clock or self.services.clock
         self.local_problem: str | None = None
         self.state = state if state is not None else self._open_state()
@@ -267,14 +301,11 @@ class SocialActions:
         self.captcha = captcha if captcha is not None else self._captcha_provider()
         self.token_store = token_store
         self.token_file = token_file
-        self.is_admin = False
         self.marked: dict[str, Marked] = {}
-        self._pending: dict[tuple[str, str], _Pending] = {}
-        self._serials = itertools.count(1)
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
-        self._retry = _Retry()
+        self._after_login: Callable[[], object] | None = None
         self._core: CoreActions | None = None
-        self._sync_account()
+        self._unsubscribe = self.session.subscribe(self._session_changed)
+        self._session_changed(self.session)
 
     @classmethod
     def install(cls, app: App[Any], **options: Any) -> SocialActions:
@@ -298,6 +329,9 @@ class SocialActions:
 
     def close(self) -> None:
         """Close the local files this service opened (not a watchlist it shares)."""
+        self._unsubscribe()
+        if self._core is not None:
+            self._core.close()
         self.drafts.close()
         if self.state is not self.services.watchlist:
             self.state.close()
@@ -324,7 +358,7 @@ class SocialActions:
     def _fallback_path(self, name: str, problem: Exception) -> Path:
         """A private temporary file, so the app works, with a warning that nothing is kept."""
         self.local_problem = (
-            f"{problem}. Likes, bookmarks and reply drafts are kept only until pumptui exits."
+            f"{problem}. Likes, bookmarks and drafts are kept only until pumptui exits."
         )
         return Path(tempfile.mkdtemp(prefix="pumptui-")) / name
 
@@ -340,75 +374,72 @@ class SocialActions:
             raise CaptchaError(NO_SERVER)
         return await client.sim_captcha()
 
-    def _sync_account(self) -> None:
-        """Local state follows the account the services are logged in as."""
-        services = self.services
-        account = (services.account or UNKNOWN_ACCOUNT) if services.logged_in else None
-        if self.state.account != account or self.drafts.account != (account or ""):
+    def _session_changed(self, session: Session) -> None:
+        """Local state follows the session (the core does too once it exists); screens redraw
+        what depends on who is logged in, and moderator keys appear or hide."""
+        account = session.local_account
+        if self.state.account != account:
             self.state.set_account(account)
+        if self.drafts.account != (account or ""):
             self.drafts.set_account(account)
+        if not session.is_admin and self.marked:
+            self.marked.clear()
+        if self.app.is_running:
+            self.app.refresh_bindings()
+            self._changed("login", session.account)
 
     def _actions(self) -> CoreActions | None:
-        """The textual-free actions, on the current client; None (with a toast) when offline."""
+        """The Textual-free actions, on the current client; None (with a toast) when offline."""
         client = self.services.client
         if client is None:
             self.app.notify(NO_SERVER, severity="warning", timeout=4)
             return None
-        self._sync_account()
         if self._core is None or self._core.client is not client:
-            self._core = CoreActions(client, self.state, self.drafts, self.captcha,
+            if self._core is not None:
+                self._core.close()
+            self._core = CoreActions(client, self.state, self.drafts, session=self.session,
                                      clock=self.clock)
         return self._core
 
     @property
     def logged_in(self) -> bool:
-        return bool(self.services.logged_in)
+        return self.session.logged_in
 
-    # -- what the UI reads (cache plus intents not yet answered) --------------------------------
+    @property
+    def is_admin(self) -> bool:
+        return self.session.is_admin
+
+    # -- what the UI reads (the cache holds every intent already) --------------------------------
 
     def is_liked(self, key: str) -> bool:
-        pending = self._pending.get(("like", key))
-        return pending.on if pending is not None else self.state.is_liked(key)
+        return self.state.is_liked(key)
 
     def is_following(self, wallet: str) -> bool:
-        pending = self._pending.get(("follow", wallet))
-        return pending.on if pending is not None else self.state.is_following(wallet)
+        return self.state.is_following(wallet)
 
-    def _bookmark_intents(self) -> Iterator[tuple[str, str, bool]]:
-        """(list id, mint, on) for each bookmark change not answered yet."""
-        for (kind, key), pending in self._pending.items():
-            if kind == "bookmark":
-                list_id, _, mint = key.partition("\n")
-                yield list_id, mint, pending.on
+    def own_marks(self) -> OwnMarks:
+        if not self.logged_in:
+            return OwnMarks(marked=frozenset(self.marked))
+        return OwnMarks(frozenset(self.state.liked()), frozenset(self.state.following()),
+                        frozenset(self.marked))
 
     def lists_containing(self, mint: str) -> set[str]:
-        lists = self.state.lists_containing(mint)
-        for list_id, pending_mint, on in self._bookmark_intents():
-            if pending_mint == mint:
-                (lists.add if on else lists.discard)(list_id)
-        return lists
+        return self.state.lists_containing(mint)
 
     def bookmark_lists(self) -> list[BookmarkList]:
-        """The cached lists, with the changes not answered yet already in them."""
-        lists = self.state.bookmark_lists()
-        intents = list(self._bookmark_intents())
-        if not intents:
-            return lists
-        shown = []
-        for bookmark in lists:
-            mints = list(bookmark.mints)
-            for list_id, mint, on in intents:
-                if list_id != bookmark.id:
-                    continue
-                if on and mint not in mints:
-                    mints.append(mint)
-                elif not on and mint in mints:
-                    mints.remove(mint)
-            shown.append(replace(bookmark, mints=tuple(mints)))
-        return shown
+        return self.state.bookmark_lists()
 
     def bookmarks_synced(self) -> bool:
         return self.state.account is not None and self.state.synced_at("bookmarks") is not None
+
+    def post_wait(self) -> float:
+        """Seconds before the service takes another callout or reply from this wallet."""
+        core = self._core
+        return core.post_wait() if core is not None else 0.0
+
+    def user(self, wallet: str) -> Any:
+        """The cached account of `wallet` (UUID, name, counts) or None: see `load_user`."""
+        return self.state.user(wallet)
 
     # -- running work ----------------------------------------------------------------------------
 
@@ -445,9 +476,6 @@ class SocialActions:
         return self.app.run_worker(runner(), name=f"social-{group}", group=f"social-{group}",
                                    exit_on_error=False, exclusive=exclusive)
 
-    def _lock(self, kind: str, key: str) -> asyncio.Lock:
-        return self._locks.setdefault((kind, key), asyncio.Lock())
-
     def _post(self, message: Message, to: MessagePump | None = None) -> None:
         """To the screen that asked while it is up, else to whatever screen is on top."""
         if to is not None and to.is_attached:
@@ -458,18 +486,22 @@ class SocialActions:
     def _changed(self, what: str, key: str | None, result: ActionResult | None = None) -> None:
         self._post(SocialChanged(what, key, result))
 
+    def _need_login(self, reason: str | None, then: Callable[[], object] | None = None) -> None:
+        self.app.post_message(LoginNeeded(reason, then))
+
     # -- likes, follows, bookmarks -------------------------------------------------------------
 
     def toggle_like(self, target: SocialTarget) -> Worker[None] | None:
-        return self.like(target, not self.is_liked(target.key))
+        liked = self.is_liked(target.key)
+        if liked and target.is_callout:
+            self.app.notify(f"{target.label}: Pump.fun has no way to take back a like on a "
+                            "callout", severity="warning", timeout=4, markup=False)
+            return None
+        return self.like(target, not liked)
 
     def like(self, target: SocialTarget, on: bool = True) -> Worker[None] | None:
-        key = target.key
-        return self._optimistic(
-            "like", key, on,
-            lambda core: core.like(key, on),
-            retry=_Retry(after_login=lambda: self.like(target, on)),
-        )
+        return self._change(Like(target.key, on), target.label or target.key,
+                            then=lambda: self.like(target, on))
 
     def toggle_follow(self, target: SocialTarget) -> Worker[None] | None:
         wallet = target.author
@@ -481,90 +513,84 @@ class SocialActions:
 
     def follow(self, wallet: str, on: bool = True,
                captcha_token: str | None = None) -> Worker[None] | None:
-        return self._optimistic(
-            "follow", wallet, on,
-            lambda core: core.follow(wallet, on, captcha_token=captcha_token),
-            retry=_Retry(after_login=lambda: self.follow(wallet, on),
-                         with_captcha=lambda token: self.follow(wallet, on, token)),
-        )
+        user = self.state.user(wallet)
+        name = f"@{user.username}" if user is not None and user.username else (
+            fmt.short_address(wallet))
+        return self._change(Follow(wallet, on), name, captcha_token=captcha_token,
+                            then=lambda: self.follow(wallet, on))
 
     def set_bookmark(self, mint: str, list_id: str, on: bool) -> Worker[None] | None:
-        return self._optimistic(
-            "bookmark", f"{list_id}\n{mint}", on,
-            lambda core: core.bookmark(mint, list_id, on),
-            retry=_Retry(after_login=lambda: self.set_bookmark(mint, list_id, on)),
-            changed_key=mint,
-        )
+        coin = self.services.store.coin(mint)
+        name = SocialTarget.for_coin(coin).label if coin is not None else fmt.short_address(mint)
+        return self._change(Bookmark(mint, list_id, on), name, changed_key=mint,
+                            then=lambda: self.set_bookmark(mint, list_id, on))
 
-    def _optimistic(
-        self,
-        kind: str,
-        key: str,
-        on: bool,
-        send: Callable[[CoreActions], Awaitable[ActionResult]],
-        *,
-        retry: _Retry,
-        changed_key: str | None = None,
-    ) -> Worker[None] | None:
-        """Show the intent now, send it (after any earlier action on the same target), then
-        settle: the cache holds the server's verdict, and a refusal gets a toast."""
+    def _change(self, change: Change, label: str, *, then: Callable[[], object],
+                captcha_token: str | None = None,
+                changed_key: str | None = None) -> Worker[None] | None:
+        """Show the change now (the cache holds it), send it in a worker, then settle: the cache
+        holds the server's verdict, and the toast names the target either way."""
         core = self._actions()
         if core is None:
             return None
-        shown = changed_key or key
-        serial = next(self._serials)
-        self._pending[(kind, key)] = _Pending(serial, on)
+        kind = _kind(change)
+        try:
+            intent = core.intend(change, label)
+        except NotLoggedIn:
+            self._need_login(f"Log in to {_kind(change)} {label}.", then)
+            return None
+        shown = changed_key or _key(change)
         self._changed(kind, shown)
 
         async def work() -> ActionResult:
-            async with self._lock(kind, key):
-                return await send(core)
-
-        def forget_intent() -> bool:
-            pending = self._pending.get((kind, key))
-            if pending is not None and pending.serial == serial:
-                del self._pending[(kind, key)]
-                return True
-            return False
+            return await core.send(intent, captcha_token=captcha_token)
 
         def done(result: ActionResult) -> None:
-            forget_intent()
-            self._settle(kind, shown, result, retry)
+            self._settle(kind, shown, intent, result, then)
 
         def always() -> None:
-            # After an unexpected failure or a cancellation, `done` never ran: stop showing
-            # an intent that will not be answered.
-            if forget_intent():
-                self._changed(kind, shown)
+            # After an unexpected failure or a cancellation `done` never ran; the cache may
+            # still show the intent, so redraw from whatever it holds now.
+            self._changed(kind, shown)
 
         return self._run(kind, work, done, always=always)
 
-    def _settle(self, kind: str, key: str | None, result: ActionResult, retry: _Retry) -> None:
+    def _settle(self, kind: str, key: str | None, intent: Intent, result: ActionResult,
+                then: Callable[[], object]) -> None:
         self._changed(kind, key, result)
         if result.ok:
-            label = result.change.label if result.change is not None else ""
-            self.app.notify(SUCCESS.get(label, result.message), timeout=2, markup=False)
+            self.app.notify(result.message, timeout=2, markup=False)
             return
         if result.needs_login:
             if result.message == SESSION_EXPIRED:
                 self._token_rejected()
-            self.open_login(result.message, then=retry.after_login)
+            self._need_login(result.message, then)
             return
-        if result.needs_captcha and retry.with_captcha is not None:
-            self.ask_captcha(result.message, then=retry.with_captcha)
+        if result.needs_captcha and isinstance(intent.change, Follow):
+            change = intent.change
+            self.app.post_message(CaptchaNeeded(
+                result.message, lambda token: self.follow(change.wallet, change.on, token)))
             return
-        severity = "warning" if result.retry_at is not None else "error"
-        self.app.notify(result.message, severity=severity, title="Refused", timeout=6,
+        severity = "warning" if result.retry_at is not None or result.unavailable else "error"
+        title = "Not available" if result.unavailable else "Refused"
+        self.app.notify(result.message, severity=severity, title=title, timeout=6,
                         markup=False)
 
     def _token_rejected(self) -> None:
         """A 401: the token is no good. Read-only until the user logs in again."""
-        client = self.services.client
-        if client is not None:
-            client.set_token(None)
-        self.services.logged_in = False
-        self.is_admin = False
-        self.app.refresh_bindings()
+        self.session.log_out()
+
+    def load_user(self, wallet: str, *, max_age: float = 600.0) -> Worker[None] | None:
+        """Ask the service for `wallet`'s account (UUID, follower counts) unless cached and
+        fresh; `SocialChanged("user", wallet)` when it is known."""
+        core = self._actions() if self.services.client is not None else None
+        if core is None:
+            return None
+
+        async def work() -> object:
+            return await core.user(wallet, max_age=max_age)
+
+        return self._run("user", work, lambda _user: self._changed("user", wallet))
 
     # -- bookmark lists --------------------------------------------------------------------------
 
@@ -580,7 +606,10 @@ class SocialActions:
             if result.needs_login and reply_to is not None:
                 if result.message == SESSION_EXPIRED:
                     self._token_rejected()
-                self.open_login(result.message)
+                self._need_login(result.message)
+            elif result.unavailable and reply_to is not None:
+                self.app.notify("Bookmarks are not available on this service.",
+                                severity="warning", title="Not available", timeout=6)
 
         return self._run("bookmark-lists", core.refresh_bookmarks, done, exclusive=True)
 
@@ -615,7 +644,7 @@ class SocialActions:
                 self.set_bookmark(add_mint, message.bookmark_list.id, True)
             elif message.message == SESSION_EXPIRED:
                 self._token_rejected()
-                self.open_login(SESSION_EXPIRED)
+                self._need_login(SESSION_EXPIRED)
             self._post(message, reply_to)
 
         return self._run("bookmark-create", work, done)
@@ -641,42 +670,91 @@ class SocialActions:
         return self._run("bookmark-coins", work, lambda m: self._post(m, reply_to),
                          exclusive=True)
 
-    # -- replies -------------------------------------------------------------------------------
+    # -- posts: callouts, replies to callouts, chat ------------------------------------------------
 
-    def load_draft(self, mint: str) -> Draft | None:
-        self._sync_account()
-        return self.drafts.load(mint)
+    def load_draft(self, target: PostTarget) -> Draft | None:
+        return self.drafts.load(target.draft_key)
 
-    def save_draft(self, mint: str, text: str) -> None:
+    def save_draft(self, target: PostTarget, text: str) -> None:
         """On every keystroke: one small SQLite write, cheap enough for the event loop."""
-        self.drafts.save(mint, text)
+        self.drafts.save(target.draft_key, text)
 
-    def post_reply(self, mint: str, text: str | None = None, *,
-                   captcha_token: str | None = None,
-                   reply_to: MessagePump | None = None) -> Worker[None] | None:
-        """Send the draft of `mint` (saving `text` into it first); `ReplyFinished` when done."""
+    def post(self, target: PostTarget, text: str | None = None, *,
+             reply_to: MessagePump | None = None) -> Worker[None] | None:
+        """Send the draft of `target` (saving `text` into it first); `PostFinished` when done."""
         core = self._actions()
         if core is None:
             return None
 
         async def work() -> ActionResult:
-            async with self._lock("reply", mint):
-                return await core.post_reply(mint, text, captcha_token=captcha_token)
+            if target.kind == "callout":
+                return await core.post_callout(target.mint, text)
+            if target.kind == "reply" and target.callout_id is not None:
+                return await core.reply_to_callout(target.callout_id, text)
+            return await core.send_chat(target.mint, self._chat_sender(target.mint), text)
 
         def done(result: ActionResult) -> None:
-            self._post(ReplyFinished(mint, result), reply_to)
+            self._post(PostFinished(target, result), reply_to)
             if result.ok:
-                self.app.notify("Reply posted", timeout=3)
+                self.app.notify(f"{target.kind.capitalize()} posted: {target.title}", timeout=3,
+                                markup=False)
+                self._changed("post", target.mint, result)
             elif result.needs_login:
                 if SESSION_EXPIRED in result.message:
                     self._token_rejected()
-                self.open_login(result.message,
-                                then=lambda: self.post_reply(mint, reply_to=reply_to))
-            elif result.needs_captcha:
-                self.ask_captcha(result.message, then=lambda token: self.post_reply(
-                    mint, captcha_token=token, reply_to=reply_to))
+                self._need_login(result.message,
+                                 lambda: self.post(target, reply_to=reply_to))
 
-        return self._run("reply", work, done)
+        return self._run(f"post-{target.kind}", work, done)
+
+    def _chat_sender(self, mint: str) -> Callable[[str], Awaitable[object]]:
+        engine = self.services.engine
+        chat = getattr(engine, "chat", None)
+
+        async def send(text: str) -> object:
+            if chat is None:
+                raise ApiError("the live chat is not connected")
+            return await chat.send(mint, text, self.session.token)
+
+        return send
+
+    def check_eligibility(self, mint: str, label: str,
+                          then: Callable[[], object]) -> Worker[None] | None:
+        """Before the callout editor opens: may this wallet post on `mint`? (It must hold the
+        coin.) `then()` runs when it may; otherwise a toast says why, before anything is typed."""
+        if not self.logged_in:
+            self._need_login(f"Log in to post a callout on {label}.",
+                             lambda: self.check_eligibility(mint, label, then))
+            return None
+        client = self.services.client
+        if client is None:
+            self.app.notify(NO_SERVER, severity="warning", timeout=4)
+            return None
+
+        async def work() -> tuple[bool, str]:
+            try:
+                eligibility = await client.callout_eligibility(mint)
+            except AuthRequired:
+                return False, SESSION_EXPIRED
+            except ApiError as error:
+                return False, f"Could not check whether you may post on {label}: {error.message}"
+            if eligibility.eligible:
+                return True, ""
+            reason = eligibility.reason or "your wallet must hold the coin"
+            return False, f"You cannot post a callout on {label}: {reason}"
+
+        def done(answer: tuple[bool, str]) -> None:
+            ok, message = answer
+            if ok:
+                then()
+            elif message == SESSION_EXPIRED:
+                self._token_rejected()
+                self._need_login(message, lambda: self.check_eligibility(mint, label, then))
+            else:
+                self.app.notify(message, severity="warning", title="Callout", timeout=6,
+                                markup=False)
+
+        return self._run("eligibility", work, done, exclusive=True)
 
     # -- moderation ----------------------------------------------------------------------------
 
@@ -688,8 +766,11 @@ class SocialActions:
         if key in self.marked:
             del self.marked[key]
         else:
-            self.marked[key] = Marked(key, target.label or key, target.is_reply)
+            self.marked[key] = Marked(key, target.label or key, target.is_callout, target.text)
         self._changed("marks", key)
+        return key in self.marked
+
+    def is_marked(self, key: str) -> bool:
         return key in self.marked
 
     def clear_marks(self, keys: Iterable[str] | None = None) -> None:
@@ -698,18 +779,17 @@ class SocialActions:
         self._changed("marks", None)
 
     def open_moderation(self, target: SocialTarget | None = None) -> None:
-        """The confirmation screen for the marked rows (or the row under the cursor)."""
+        """Ask the app for the confirmation screen (the marked rows, or the row in focus)."""
         if not self.is_admin:
             return
         items = list(self.marked.values())
         if not items and target is not None:
-            items = [Marked(target.key, target.label or target.key, target.is_reply)]
+            items = [Marked(target.key, target.label or target.key, target.is_callout,
+                            target.text)]
         if not items:
             self.app.notify("Mark rows with space first", severity="warning", timeout=3)
             return
-        from pumptui.tui.screens.moderation import ModerationScreen
-
-        self.app.push_screen(ModerationScreen(items))
+        self.app.post_message(ModerationWanted(items))
 
     def moderate(self, action: ModerationAction, items: list[Marked], reason: str = "",
                  reply_to: MessagePump | None = None) -> Worker[None] | None:
@@ -742,23 +822,11 @@ class SocialActions:
 
         return self._run("moderation", work, done, exclusive=True)
 
-    # -- login, identity, captcha --------------------------------------------------------------
+    # -- login, identity ------------------------------------------------------------------------
 
     def open_login(self, reason: str | None = None,
                    then: Callable[[], object] | None = None) -> None:
-        """The login screen (once); `then` runs after a successful login."""
-        from pumptui.tui.screens.login import LoginScreen
-
-        if then is not None:
-            self._retry.after_login = then
-        if any(isinstance(screen, LoginScreen) for screen in self.app.screen_stack):
-            return
-        self.app.push_screen(LoginScreen(reason), callback=self._login_closed)
-
-    def _login_closed(self, outcome: LoginOutcome | None) -> None:
-        then, self._retry.after_login = self._retry.after_login, None
-        if outcome is not None and outcome.ok and then is not None:
-            then()
+        self._need_login(reason, then)
 
     def login(self, *, token: Secret | None = None, keypair: str | None = None,
               storage: Storage = "keyring",
@@ -783,7 +851,6 @@ class SocialActions:
                 if outcome.warning:
                     self.app.notify(outcome.warning, severity="warning", timeout=10,
                                     markup=False)
-                self._changed("login", outcome.account)
                 self.refresh_bookmarks()
             self._post(LoginFinished(outcome), reply_to)
 
@@ -812,12 +879,8 @@ class SocialActions:
         except ApiError as error:
             client.set_token(previous)
             return LoginOutcome(False, f"Sign-in failed: {error.message}")
-        services = self.services
-        services.account = info.address
-        services.logged_in = True
-        self.is_admin = bool(info.admin)
-        self._sync_account()
-        self.app.refresh_bindings()
+        self.session.log_in(token, info.address, username=info.username,
+                            is_admin=bool(info.admin), source="login")
         who = info.username or (fmt.short_address(info.address) if info.address
                                  else "your account")
         unverified = "" if info.verified else f" (not checked: {info.problem})"
@@ -846,7 +909,7 @@ class SocialActions:
         if token is None:
             self._post(LoginFinished(LoginOutcome(False, "Not logged in.")), reply_to)
             return None
-        base = LoginOutcome(True, "Logged in", self.services.account,
+        base = LoginOutcome(True, "Logged in", self.session.account,
                             admin=self.is_admin)
 
         async def work() -> LoginOutcome:
@@ -863,69 +926,81 @@ class SocialActions:
         """After the token changed outside this service (resolved at start-up): learn the
         account and whether it may moderate, then sync the bookmark cache."""
         client = self.services.client
-        if client is None or not client.has_token:
-            self.is_admin = False
+        session = self.session
+        if client is None or not session.logged_in:
             return None
 
-        async def work() -> bool:
-            services = self.services
-            if services.account is None:
+        async def work() -> tuple[str | None, str | None, bool]:
+            address, username = session.account, session.username
+            if address is None:
                 try:
-                    services.account = (await client.my_profile()).address
+                    profile = await client.my_profile()
+                    address, username = profile.address, profile.username
                 except ApiError:
                     pass
             try:
-                return await client.is_admin()
+                admin = await client.is_admin()
             except ApiError:
-                return False
+                admin = False
+            return address, username, admin
 
-        def done(admin: bool) -> None:
-            self.is_admin = admin
-            self._sync_account()
-            self.app.refresh_bindings()
-            self._changed("login", self.services.account)
+        def done(found: tuple[str | None, str | None, bool]) -> None:
+            address, username, admin = found
+            session.learned(account=address, username=username, is_admin=admin)
             self.refresh_bookmarks()
 
         return self._run("identity", work, done, exclusive=True)
 
-    def ask_captcha(self, reason: str, then: Callable[[str], object]) -> None:
-        """Ask the user for a captcha token in a modal; `then(token)` when one is given."""
-        from pumptui.tui.screens.captcha import CaptchaScreen
+    def after_login(self, then: Callable[[], object] | None) -> None:
+        """Remember what to do once the login screen closes with a login (the app calls this)."""
+        self._after_login = then
 
-        def given(token: str | None) -> None:
-            if token:
-                then(token)
+    def login_closed(self, logged_in: bool) -> None:
+        then, self._after_login = self._after_login, None
+        if logged_in and then is not None:
+            then()
 
-        self.app.push_screen(CaptchaScreen(reason), callback=given)
+    # -- asking the app for screens --------------------------------------------------------------
 
-    # -- screens -------------------------------------------------------------------------------
+    def open_editor(self, target: PostTarget) -> None:
+        if not self.logged_in:
+            self._need_login(f"Log in to write a {target.kind}.",
+                             lambda: self.open_editor(target))
+            return
+        self.app.post_message(EditorWanted(target))
 
-    def open_reply_editor(self, target: SocialTarget) -> None:
-        """Replies go to the coin's thread, also when `r` is pressed on a reply."""
-        from pumptui.tui.screens.reply_editor import ReplyEditor
-
-        coin = self.services.store.coin(target.mint)
-        title = SocialTarget.for_coin(coin).label if coin is not None else target.label
-        if coin is not None and coin.name and coin.name != coin.symbol:
-            title = f"{title} {coin.name}"
-        self.app.push_screen(ReplyEditor(target.mint, title))
+    def open_callout_editor(self, mint: str, label: str) -> None:
+        """The eligibility check first, then the editor: nobody types a thesis for nothing."""
+        target = PostTarget("callout", mint, label)
+        self.check_eligibility(mint, label, lambda: self.app.post_message(EditorWanted(target)))
 
     def open_bookmark_picker(self, target: SocialTarget) -> None:
         if not self.logged_in:
-            self.open_login("Log in to bookmark coins.",
-                            then=lambda: self.open_bookmark_picker(target))
+            self._need_login("Log in to bookmark coins.",
+                             lambda: self.open_bookmark_picker(target))
             return
-        from pumptui.tui.screens.bookmark_picker import BookmarkPicker
-
-        self.app.push_screen(BookmarkPicker(target.mint, target.label))
+        self.app.post_message(BookmarkPickerWanted(target.mint, target.label))
 
     def open_bookmarks(self) -> None:
         if not self.logged_in:
-            self.open_login("Log in to see your bookmarks.", then=self.open_bookmarks)
+            self._need_login("Log in to see your bookmarks.", self.open_bookmarks)
             return
-        from pumptui.tui.screens.bookmarks import BookmarksScreen
+        self.app.post_message(BookmarksWanted())
 
-        self.app.push_screen(BookmarksScreen())
+
+def _kind(change: Change) -> str:
+    return {Like: "like", Follow: "follow", Bookmark: "bookmark"}.get(type(change), "change")
+
+
+def _key(change: Change) -> str:
+    match change:
+        case Like(target=target):
+            return target
+        case Follow(wallet=wallet):
+            return wallet
+        case Bookmark(mint=mint):
+            return mint
+    return ""
 
 
 def social_of(node: MessagePump) -> SocialActions | None:
@@ -944,11 +1019,15 @@ class SocialKeys:
     SOCIAL_BINDINGS: ClassVar[list[Binding]] = SOCIAL_BINDINGS
 
     def social_target(self) -> SocialTarget | None:
-        """The coin or reply the keys act on now (None: nothing under the cursor)."""
+        """The coin or callout the keys act on now (None: nothing under the cursor)."""
         raise NotImplementedError
 
     def _social(self) -> SocialActions | None:
         return social_of(self)  # type: ignore[arg-type]
+
+    def own_marks(self) -> OwnMarks:
+        social = self._social()
+        return social.own_marks() if social is not None else NO_MARKS
 
     def _social_and_target(self) -> tuple[SocialActions, SocialTarget] | None:
         social = self._social()
@@ -979,14 +1058,38 @@ class SocialKeys:
     def action_social_bookmark(self) -> None:
         if (found := self._social_and_target()) is not None:
             social, target = found
-            if target.is_reply:  # bookmarks hold coins: a reply's coin
+            if target.is_callout:  # bookmarks hold coins: the callout's coin
                 target = SocialTarget(target.mint, label=fmt.short_address(target.mint))
             social.open_bookmark_picker(target)
 
     def action_social_reply(self) -> None:
         if (found := self._social_and_target()) is not None:
             social, target = found
-            social.open_reply_editor(target)
+            if target.callout_id is None:
+                self.notify(  # type: ignore[attr-defined]
+                    "Replies go to a callout: pick one in the callouts pane (n posts a new one)",
+                    severity="warning", timeout=4)
+                return
+            social.open_editor(PostTarget("reply", target.mint,
+                                          f"{target.label}'s callout", target.callout_id))
+
+    def action_social_callout(self) -> None:
+        if (found := self._social_and_target()) is not None:
+            social, target = found
+            coin = SocialTarget(target.mint, label=target.label) if not target.is_callout else (
+                SocialTarget(target.mint, label=fmt.short_address(target.mint)))
+            social.open_callout_editor(coin.mint, self._coin_label(target.mint, coin.label))
+
+    def action_social_chat(self) -> None:
+        if (found := self._social_and_target()) is not None:
+            social, target = found
+            social.open_editor(PostTarget("chat", target.mint,
+                                          self._coin_label(target.mint, target.label)))
+
+    def _coin_label(self, mint: str, fallback: str) -> str:
+        social = self._social()
+        coin = social.services.store.coin(mint) if social is not None else None
+        return SocialTarget.for_coin(coin).label if coin is not None else fallback
 
     def action_social_bookmarks(self) -> None:
         if (social := self._social()) is not None:
@@ -1011,4 +1114,3 @@ class SocialKeys:
         social = self._social()
         if social is not None:
             social.open_moderation(self.social_target() if not social.marked else None)
-

@@ -146,6 +146,8 @@ class BookmarksScreen(SocialKeys, Screen[None]):
             self._show_lists()
             if any(mint not in self.coins for mint in self._all_mints()):
                 self._refresh_market(force=True)
+        else:
+            self.redraw()  # hearts, follow and moderation marks
 
     # -- drawing ---------------------------------------------------------------------------------
 
@@ -196,6 +198,7 @@ class BookmarksScreen(SocialKeys, Screen[None]):
         current = self.current_list()
         coins = [self._coin(mint) for mint in current.mints] if current is not None else []
         leader = store.leader
+        marks = self.own_marks()
         self.table.show(coins, RowContext(
             now=services.clock(),
             leader_mint=leader.mint if leader is not None else None,
@@ -203,6 +206,9 @@ class BookmarksScreen(SocialKeys, Screen[None]):
             sol_usd=store.sol_price,
             trend=lambda mint: store.sparkline(mint, TREND_POINTS),
             board=store.board_entry,
+            liked=marks.liked,
+            followed=marks.followed,
+            marked=marks.marked,
         ))
         summary = Text(no_wrap=True, overflow="ellipsis")
         summary.append("Bookmarks", style="bold")

@@ -24,7 +24,7 @@ from pumptui.tui import format as fmt
 from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.services import HOME_FEEDS, AppServices
-from pumptui.tui.social import SOCIAL_BINDINGS, SocialKeys, SocialTarget
+from pumptui.tui.social import SOCIAL_BINDINGS, SocialChanged, SocialKeys, SocialTarget
 from pumptui.tui.widgets.coin_table import LEADER_MARK, CoinTable, RowContext
 from pumptui.tui.widgets.followed_tape import FollowedTape
 from pumptui.tui.widgets.status_bar import StatusBar
@@ -86,6 +86,11 @@ class CoinListScreen(SocialKeys, Screen[None]):
     def on_watchlist_changed(self, message: WatchlistChanged) -> None:
         self.redraw()
 
+    def on_social_changed(self, message: SocialChanged) -> None:
+        # A heart, a follow mark or a moderation mark: shown the moment the key is pressed,
+        # and again (maybe undone) when the server answered.
+        self.redraw()
+
     def _tick(self) -> None:
         # Ages move with the clock; off screen or under a modal, wait for the resume.
         if self.app.screen is self:
@@ -99,6 +104,7 @@ class CoinListScreen(SocialKeys, Screen[None]):
         services = self.services
         store = services.store
         leader = store.leader
+        marks = self.own_marks()
         return RowContext(
             now=services.clock(),
             leader_mint=leader.mint if leader is not None else None,
@@ -107,6 +113,9 @@ class CoinListScreen(SocialKeys, Screen[None]):
             version=store.coin_version,
             sol_usd=store.sol_price,
             board=store.board_entry,
+            liked=marks.liked,
+            followed=marks.followed,
+            marked=marks.marked,
         )
 
     # -- actions on the coin under the cursor ------------------------------------------------------

@@ -36,7 +36,7 @@ OUTCOME_STYLES: dict[Outcome, str] = {
 
 
 def allowed_actions(items: list[Marked]) -> list[str]:
-    """NSFW applies to coins only; hiding and banning to coins and replies."""
+    """NSFW applies to coins only; hiding and banning to coins and callouts."""
     if any(item.is_reply for item in items):
         return ["hide", "ban"]
     return ["nsfw", "hide", "ban"]
@@ -111,11 +111,16 @@ class ModerationScreen(ModalScreen[BulkResult[Any] | None]):
         text.append(f"These {len(self.items)} item(s) will be {verb}:\n", style="bold")
         for item in self.items:
             text.append("  • ")
-            text.append("reply " if item.is_reply else "coin ", style="dim")
+            text.append("callout " if item.is_reply else "coin ", style="dim")
             text.append(item.label)
             if item.label != item.key:
                 text.append(f"  {item.key}", style="dim")
             text.append("\n")
+            if item.text:  # what the moderator is about to act on, literally, one line
+                excerpt = " ".join(item.text.split())
+                if len(excerpt) > 72:
+                    excerpt = excerpt[:71] + "…"
+                text.append(f"      “{excerpt}”\n", style="italic")
         return text
 
     def _show_plan(self) -> None:

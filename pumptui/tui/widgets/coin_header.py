@@ -32,6 +32,8 @@ LEADER = "⚑"
 GRADUATED = "✓"
 USDC_MINT = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
 WATCHED = "★"
+LIKED = fmt.LIKED_MARK
+FOLLOWED = fmt.FOLLOWED_MARK
 NAME_CELLS = 32
 BAR_CELLS = 10
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -92,6 +94,8 @@ class CoinHeader(Widget):
         "coin-header--stale",
         "coin-header--graduated",
         "coin-header--watched",
+        "coin-header--liked",
+        "coin-header--followed",
         "coin-header--progress",
         "coin-header--link",
     }
@@ -109,6 +113,8 @@ class CoinHeader(Widget):
         & > .coin-header--stale { color: $warning; text-style: bold; }
         & > .coin-header--graduated { color: $success; text-style: bold; }
         & > .coin-header--watched { color: $warning; }
+        & > .coin-header--liked { color: $error; text-style: bold; }
+        & > .coin-header--followed { color: $success; text-style: bold; }
         & > .coin-header--progress { color: $success; }
         & > .coin-header--link { color: $text-muted; text-style: underline; }
     }
@@ -130,6 +136,10 @@ class CoinHeader(Widget):
         self.coin: Coin | None = None
         self.is_leader = False
         self.watched = False
+        self.liked = False
+        self.creator_followed = False
+        # The creator's (followers, following) on the service, once looked up.
+        self.creator_counts: tuple[int | None, int | None] | None = None
         self.sol_price: float | None = None
         self.sol_stale = False
         self.holders: HoldersChanged | None = None
@@ -147,10 +157,17 @@ class CoinHeader(Widget):
         holders: HoldersChanged | None = None,
         activity: MarketActivity | None = None,
         missing: bool = False,
+        liked: bool = False,
+        creator_followed: bool = False,
+        creator_counts: tuple[int | None, int | None] | None = None,
     ) -> None:
         """Show this state of the coin; repaints only if the header's text changed. `missing`:
-        the service has no such coin (shown instead of "Loading…" for ever)."""
+        the service has no such coin (shown instead of "Loading…" for ever). `liked` and
+        `creator_followed` are the user's own marks; `creator_counts` the creator's followers
+        and following."""
         self.missing = missing
+        self.liked, self.creator_followed = liked, creator_followed
+        self.creator_counts = creator_counts
         self.coin, self.is_leader, self.watched = coin, is_leader, watched
         self.sol_price, self.sol_stale = sol_price, sol_stale
         self.holders, self.activity = holders, activity
@@ -204,6 +221,8 @@ class CoinHeader(Widget):
         title = Text(no_wrap=True, end="")
         if self.watched:
             title.append(f"{WATCHED} ", self._style("watched"))
+        if self.liked:
+            title.append(f"{LIKED} ", self._style("liked"))
         if self.is_leader:
             title.append(LEADER if compact else f"{LEADER} leader", self._style("leader"))
             title.append(" ")
@@ -282,7 +301,21 @@ class CoinHeader(Widget):
                 no_wrap=True, end="",
             )
             creator.truncate(20, overflow="ellipsis")
+            if self.creator_followed:
+                creator.append(f" {FOLLOWED} following", self._style("followed"))
             fields.append(_Field(self._labelled("by", creator), 5))
+            if self.creator_counts is not None:
+                followers, following = self.creator_counts
+                counts = Text(end="")
+                if followers is not None:
+                    counts.append(compact(followers), self._style("value"))
+                    counts.append(" followers", self._style("label"))
+                if following is not None:
+                    counts.append(" · " if followers is not None else "", self._style("label"))
+                    counts.append(compact(following), self._style("value"))
+                    counts.append(" following", self._style("label"))
+                if counts.cell_len:
+                    fields.append(_Field(counts, 7))
         if coin.complete and coin.pool:
             fields.append(_Field(self._labelled("pool", short_address(coin.pool)), 4))
         for rank, url in zip((6, 7, 8), (coin.twitter, coin.telegram, coin.website), strict=True):

@@ -58,6 +58,10 @@ class RowContext:
     version: Callable[[str], int] = field(default=lambda mint: -1)
     # The coin's trenches-board figures (holders, top-10 %, dev %), when a board lists it.
     board: Callable[[str], BoardEntry | None] = field(default=lambda mint: None)
+    # The user's own marks: coins liked, creators followed, rows marked for moderation.
+    liked: frozenset[str] = frozenset()
+    followed: frozenset[str] = frozenset()
+    marked: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,7 @@ class Column:
     justify: str = "left"
 
 
-COIN_WIDTH = 16
+COIN_WIDTH = 14
 TREND_WIDTH = 8
 # Shares (%) from which a row's top-10 or dev figure is shown as a warning.
 TOP10_WARN = 50.0
@@ -76,7 +80,7 @@ DEV_WARN = 10.0
 BAR_WIDTH = 4
 COLUMNS: tuple[Column, ...] = (
     Column("age", "Age", 3, "right"),
-    Column("marks", "", 2),
+    Column("marks", "", 4),
     Column("coin", "Coin", COIN_WIDTH),
     Column("mc", "MC SOL", 6, "right"),
     Column("usd", "MC $", 6, "right"),
@@ -90,6 +94,9 @@ COLUMNS: tuple[Column, ...] = (
 LEADER_MARK = "⚑"
 GRADUATED_MARK = "✓"
 WATCHED_MARK = "★"
+LIKED_MARK = fmt.LIKED_MARK
+FOLLOWED_MARK = fmt.FOLLOWED_MARK  # the coin's creator is someone you follow
+MARKED_MARK = fmt.MARKED_MARK
 
 Cells = tuple[Text, ...]
 
@@ -223,6 +230,9 @@ class CoinTable(DataTable[Text]):
             mint == context.leader_mint,
             mint in context.watched,
             context.sol_usd,
+            mint in context.liked,
+            coin.creator in context.followed,
+            mint in context.marked,
         )
         if self._row_state.get(mint) == state:
             return
@@ -260,14 +270,19 @@ class CoinTable(DataTable[Text]):
 def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     """The cells of one coin's row, as `Text` (API strings are never parsed as markup)."""
     marks = Text(no_wrap=True)
-    if coin.complete:
+    if coin.mint in context.marked:
+        marks.append(MARKED_MARK, style="bold magenta")
+    elif coin.complete:
         marks.append(GRADUATED_MARK, style="bold green")
     elif coin.mint == context.leader_mint:
         marks.append(LEADER_MARK, style="bold yellow")
     else:
         marks.append(" ")
-    if coin.mint in context.watched:
-        marks.append(WATCHED_MARK, style="bold cyan")
+    marks.append(WATCHED_MARK if coin.mint in context.watched else " ", style="bold cyan")
+    marks.append(LIKED_MARK if coin.mint in context.liked else " ", style="bold red")
+    followed = coin.creator is not None and coin.creator in context.followed
+    marks.append(FOLLOWED_MARK if followed else " ", style="bold green")
+    marks.rstrip()
     name = Text(no_wrap=True, overflow="ellipsis")
     name.append(coin.symbol or "?", style="bold")
     if coin.name and coin.name != coin.symbol:

@@ -68,6 +68,8 @@ class StatusInfo:
     moved_routes: tuple[tuple[str, str], ...] = ()
     # (host label, wall time the block ends) for each host the server blocks (swap-api's 1015).
     blocked_hosts: tuple[tuple[str, float], ...] = ()
+    # Rows a moderator has marked for a bulk action (0: none, or not a moderator).
+    marked: int = 0
 
 
 def feed_text(health: FeedHealth, now: float, *, compact: bool = False) -> Text:
@@ -129,6 +131,9 @@ def _right_side(
         right.append(" │ ", style="dim")
     if requests and info.requests_last_minute is not None:
         right.append(f"{info.requests_last_minute} req/min", style="dim")
+        right.append(" │ ", style="dim")
+    if info.marked:
+        right.append(f"■ {info.marked} marked", style="bold magenta")
         right.append(" │ ", style="dim")
     right.append(info.login)
     if info.sim_mode:

@@ -1,9 +1,12 @@
-"""The reply editor: multi-line, a live length counter, a literal preview, and a confirm step.
+"""The post editor (a callout, a reply to a callout, a chat line): multi-line, a live length
+counter, a literal preview, and a confirm step.
 
-A typed reply is never lost. Every change is saved as a draft (one small SQLite write) and the
-draft stays until the server confirms the reply; on a refusal as "replying too fast", a network
+A typed post is never lost. Every change is saved as a draft (one small SQLite write) and the
+draft stays until the server confirms the post; on a refusal as "replying too fast", a network
 failure or a crash it is still there, and opening the editor again restores it with the reason and
-a countdown to when a retry makes sense. Escape closes the editor and keeps the draft.
+a countdown to when a retry makes sense. The service takes about one callout or reply a minute per
+wallet: the countdown shows that too, from the moment the editor opens. Escape closes the editor
+and keeps the draft.
 
 The preview is the text as it will be shown to everyone: never parsed as markup, so `[bold]` is
 eight visible characters, with invisible and control characters removed as the app removes them
@@ -23,10 +26,11 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
-from pumptui.api.models import Reply
 from pumptui.api.sanitize import clean_text
 from pumptui.social.drafts import Draft, DraftStatus
-from pumptui.tui.social import REPLY_MAX_CHARS, ReplyFinished, social_of
+from pumptui.tui.social import REPLY_MAX_CHARS, PostFinished, PostTarget, social_of
+
+HEADINGS = {"callout": "Callout on ", "reply": "Reply to ", "chat": "Say in the chat of "}
 
 
 def reply_length(text: str) -> int:
@@ -42,52 +46,52 @@ def describe_problem(reason: str) -> str:
 
 
 def preview_text(text: str) -> Text:
-    """The reply as others will see it: cleaned like every reply, then shown literally."""
+    """The post as others will see it: cleaned like every post, then shown literally."""
     return Text(clean_text(text, REPLY_MAX_CHARS * 2, multiline=True))
 
 
-class ReplyEditor(ModalScreen[Reply | None]):
-    """Write a reply to one coin. Returns the posted reply, or None (the draft is kept)."""
+class PostEditor(ModalScreen[object | None]):
+    """Write one post. Returns what the service answered, or None (the draft is kept)."""
 
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+r", "send", "Send", id="reply.send", priority=True,
-                tooltip="Review and send the reply"),
+                tooltip="Review and send"),
         Binding("ctrl+o", "toggle_preview", "Preview", id="reply.preview", priority=True,
-                tooltip="Show the reply as others will see it"),
+                tooltip="Show the text as others will see it"),
         Binding("escape", "close", "Close (draft kept)", id="reply.close"),
     ]
 
     DEFAULT_CSS = """
-    ReplyEditor { align: center middle; }
-    ReplyEditor > #reply-box {
+    PostEditor { align: center middle; }
+    PostEditor > #reply-box {
         width: 84; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 0 1;
     }
-    ReplyEditor #reply-text { height: 8; }
-    ReplyEditor #reply-meta { height: auto; }
-    ReplyEditor #reply-counter { width: 14; }
-    ReplyEditor #reply-counter.-over { color: $error; text-style: bold; }
-    ReplyEditor #reply-status { width: 1fr; height: auto; }
-    ReplyEditor #reply-status.-problem { color: $warning; }
-    ReplyEditor #reply-preview-box {
+    PostEditor #reply-text { height: 8; }
+    PostEditor #reply-meta { height: auto; }
+    PostEditor #reply-counter { width: 14; }
+    PostEditor #reply-counter.-over { color: $error; text-style: bold; }
+    PostEditor #reply-status { width: 1fr; height: auto; }
+    PostEditor #reply-status.-problem { color: $warning; }
+    PostEditor #reply-preview-box {
         display: none; height: auto; max-height: 8; border-top: hkey $panel-lighten-2;
     }
-    ReplyEditor.-preview #reply-preview-box { display: block; }
-    ReplyEditor #reply-confirm { display: none; height: auto; color: $accent; }
-    ReplyEditor.-confirming #reply-confirm { display: block; }
-    ReplyEditor Horizontal#reply-buttons { height: auto; align-horizontal: right; }
-    ReplyEditor #reply-confirm-send { display: none; }
-    ReplyEditor.-confirming #reply-confirm-send { display: block; }
-    ReplyEditor.-confirming #reply-send { display: none; }
+    PostEditor.-preview #reply-preview-box { display: block; }
+    PostEditor #reply-confirm { display: none; height: auto; color: $accent; }
+    PostEditor.-confirming #reply-confirm { display: block; }
+    PostEditor Horizontal#reply-buttons { height: auto; align-horizontal: right; }
+    PostEditor #reply-confirm-send { display: none; }
+    PostEditor.-confirming #reply-confirm-send { display: block; }
+    PostEditor.-confirming #reply-send { display: none; }
     """
 
     confirming: reactive[bool] = reactive(False)
     previewing: reactive[bool] = reactive(False)
 
-    def __init__(self, mint: str, title: str = "", *, limit: int = REPLY_MAX_CHARS) -> None:
+    def __init__(self, target: PostTarget, *, limit: int = REPLY_MAX_CHARS) -> None:
         super().__init__()
-        self.mint = mint
-        self.title_text = title
+        self.target = target
+        self.title_text = target.title
         self.limit = limit
         self.sending = False
         self.retry_at: float | None = None
@@ -97,8 +101,8 @@ class ReplyEditor(ModalScreen[Reply | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reply-box"):
-            title = Text("Reply to ", style="bold")
-            title.append(self.title_text or self.mint, style="bold")
+            title = Text(HEADINGS[self.target.kind], style="bold")
+            title.append(self.title_text or self.target.mint, style="bold")
             yield Static(title, id="reply-title")
             yield TextArea(id="reply-text", soft_wrap=True, tab_behavior="focus")
             with Horizontal(id="reply-meta"):
@@ -107,7 +111,7 @@ class ReplyEditor(ModalScreen[Reply | None]):
             with VerticalScroll(id="reply-preview-box"):
                 yield Static(Text("Preview, exactly as it will show:", style="dim"))
                 yield Static(id="reply-preview")
-            yield Static(Text("Send this reply? enter: send · esc: keep editing"),
+            yield Static(Text(f"Send this {self.target.kind}? enter: send · esc: keep editing"),
                          id="reply-confirm")
             with Horizontal(id="reply-buttons"):
                 yield Button("Send…", variant="primary", id="reply-send")
@@ -131,11 +135,16 @@ class ReplyEditor(ModalScreen[Reply | None]):
 
     def on_mount(self) -> None:
         social = social_of(self)
-        draft = social.load_draft(self.mint) if social is not None else None
+        draft = social.load_draft(self.target) if social is not None else None
         if draft is not None:
             self.editor.load_text(draft.text)
             self.editor.move_cursor(self.editor.document.end)
             self._show_draft(draft)
+        if social is not None and self.target.limited:
+            wait = social.post_wait()
+            if wait > 0 and self.retry_at is None:
+                self.problem = "the service takes one post a minute"
+                self.retry_at = self._now() + wait
         self._update_counter()
         self._update_status()
         self.set_interval(1.0, self._update_status, name="reply-countdown")
@@ -154,7 +163,7 @@ class ReplyEditor(ModalScreen[Reply | None]):
     def _changed(self) -> None:
         social = social_of(self)
         if social is not None:
-            social.save_draft(self.mint, self.text)
+            social.save_draft(self.target, self.text)
         self._update_counter()
         if self.previewing or self.confirming:
             self._update_preview()
@@ -211,7 +220,7 @@ class ReplyEditor(ModalScreen[Reply | None]):
         """Why the reply cannot be sent now, or None."""
         text = self.text
         if not text.strip():
-            return "Nothing to send: the reply is empty."
+            return f"Nothing to send: the {self.target.kind} is empty."
         if reply_length(text) > self.limit:
             return f"Too long: {reply_length(text)} characters, at most {self.limit}."
         wait = self.countdown()
@@ -244,16 +253,16 @@ class ReplyEditor(ModalScreen[Reply | None]):
         self.sending = True
         self.problem = None
         self._update_status()
-        social.post_reply(self.mint, self.text, reply_to=self)
+        social.post(self.target, self.text, reply_to=self)
 
-    def on_reply_finished(self, message: ReplyFinished) -> None:
-        if message.mint != self.mint:
+    def on_post_finished(self, message: PostFinished) -> None:
+        if message.target != self.target:
             return
         self.sending = False
         self.confirming = False
         result = message.result
         if result.ok:
-            self.dismiss(result.reply)
+            self.dismiss(result.posted)
             return
         draft = result.draft
         self.problem = (draft.reason if draft is not None and draft.reason
