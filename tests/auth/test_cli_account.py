@@ -14,6 +14,7 @@ from pumptui import auth
 from pumptui.auth import CURRENT_ACCOUNT_KEY, SERVICE, InsecureTokenFile
 from pumptui.base58 import b58encode
 from pumptui.cli import main
+from pumptui.secret import Secret
 from pumptui.sim import SimServer
 from tests.auth.conftest import MemoryKeyring, SlowKeyring
 
@@ -246,7 +247,7 @@ def test_signing_in_with_a_keypair_file_stores_a_token_but_never_the_key(
     assert code == 0, err
     assert f"Logged in as {sim.admin_address}, admin" in out
     stored = memory_keyring.entries[(SERVICE, sim.admin_address)]
-    assert auth.token_claims(auth.Secret(stored)).address == sim.admin_address  # type: ignore[union-attr]
+    assert auth.token_claims(Secret(stored)).address == sim.admin_address  # type: ignore[union-attr]
     seed = sim.admin_keypair[:32]
     for form in (json.dumps(list(seed))[1:-1], b58encode(seed), b58encode(sim.admin_keypair)):
         assert form not in out + err
@@ -397,7 +398,7 @@ def test_logout_forgets_the_token_and_whoami_explains_read_only_mode(
 def test_logout_also_removes_an_insecure_file_and_mentions_the_env_var(
     capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    InsecureTokenFile().save(auth.Secret("file-token-123456"), "someone")
+    InsecureTokenFile().save(Secret("file-token-123456"), "someone")
     monkeypatch.setenv("PUMPTUI_TOKEN", "env-token-123456")
 
     # Nothing listens on port 9: the server cannot be told, the token is forgotten anyway.

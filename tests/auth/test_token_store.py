@@ -359,6 +359,24 @@ def test_keyring_errors_never_carry_the_token() -> None:
     assert failed.value.__context__ is None
 
 
+async def test_keyring_errors_off_the_event_loop_never_carry_the_token_either() -> None:
+    keyring.set_keyring(EchoingKeyring())
+
+    with pytest.raises(KeyringUnavailable) as failed:
+        await auth.asave_login(Secret(TOKEN_A), ALICE)
+
+    console = Console(record=True, width=200)
+    console.print(
+        Traceback.from_exception(
+            type(failed.value), failed.value, failed.value.__traceback__, show_locals=True
+        )
+    )
+    assert "KeyringError" in str(failed.value)
+    assert TOKEN_A not in console.export_text()
+    assert failed.value.__cause__ is None
+    assert failed.value.__context__ is None
+
+
 def test_switching_to_the_keyring_removes_an_older_plaintext_file() -> None:
     save_login(Secret(TOKEN_A), ALICE, insecure=True)
 
