@@ -52,6 +52,7 @@ from pumptui.api.errors import (
     ConnectionFailed,
     Forbidden,
     InsecureTransport,
+    LoginRefused,
     NotFound,
     RateLimited,
     RequestTimeout,
@@ -743,8 +744,53 @@ class PumpClient:
         return self._shape(answer, route, routes.read_captcha_token)
 
     async def login(self, address: str, signature_b58: str, timestamp_ms: int) -> Secret:
-        """Exchange a signed login message for a token (read from `Set-Cookie`); the client
-        uses it from now on."""
+        """Exchange a signed login message for a token; the client uses it from now on.
+
+        Today's two login routes, in order (reference §3.8): `POST /auth/login` (the token comes
+        as the `auth_token` cookie), then `POST /auth/login/token` (a bearer token in the body)
+        when the first refuses (401/403) or is gone (404 "Cannot POST", 410): the web site moved
+        its own sign-in to Privy on 2026-09-25, and whether the first still works is unverified.
+        For the rest of the session the route that worked goes first, and a gone route is not
+        asked again (`moved_routes`, `on_route_moved`, as for a view). Raises `LoginRefused` when
+        no route would sign in, and the usual typed errors for anything else (offline, 5xx, …).
+        """
+        attempts = (self.login_cookie, self.login_token)
+        labels = (routes.login(address, signature_b58, timestamp_ms).name,
+                  routes.login_token(address, signature_b58, timestamp_ms).name)
+        start = self._view_route.get(routes.VIEW_LOGIN, 0)
+        tried = [f"{labels[i]}: not asked, it failed earlier this session" for i in range(start)]
+        for index in range(start, len(attempts)):
+            try:
+                token = await attempts[index](address, signature_b58, timestamp_ms)
+            except ApiError as error:
+                refusal = _login_refusal(error)
+                if refusal is None:
+                    raise
+                tried.append(f"{labels[index]}: {refusal}")
+                if _login_route_gone(error) and index + 1 < len(attempts):
+                    self._give_up_login_route(index + 1, labels)
+                continue
+            if index != self._view_route.get(routes.VIEW_LOGIN, 0):
+                self._give_up_login_route(index, labels)
+            return token
+        raise LoginRefused(
+            "Neither login route would sign this wallet in (" + "; ".join(tried) + "). A token "
+            "from the web site's new sign-in provider (Privy) is not accepted either.",
+            tried=tuple(tried),
+        )
+
+    def _give_up_login_route(self, index: int, labels: Sequence[str]) -> None:
+        """Sign in on route `index` from now on (what `_call_view` does for a moved view)."""
+        start = self._view_route.get(routes.VIEW_LOGIN, 0)
+        self._view_route[routes.VIEW_LOGIN] = index
+        description = f"{labels[start]} → {labels[index]}"
+        self._moved[routes.VIEW_LOGIN] = description
+        log.warning("%s moved: %s", routes.VIEW_LOGIN, description)
+        if self.on_route_moved is not None:
+            self.on_route_moved(routes.VIEW_LOGIN, description)
+
+    async def login_cookie(self, address: str, signature_b58: str, timestamp_ms: int) -> Secret:
+        """`POST /auth/login` only: the token from `Set-Cookie: auth_token=…`."""
         route = routes.login(address, signature_b58, timestamp_ms)
         answer = await self._call(route, priority=Priority.FOREGROUND)
         raw = routes.read_auth_cookie(answer.headers.get_list("set-cookie"))
@@ -753,6 +799,21 @@ class PumpClient:
         token = Secret(raw)
         del raw
         self.session.set_token(token)
+        return token
+
+    async def login_token(self, address: str, signature_b58: str, timestamp_ms: int) -> Secret:
+        """`POST /auth/login/token` only: the bearer token from the JSON body. A body we cannot
+        use gives a `BadResponse` without an excerpt (it may hold the token)."""
+        route = routes.login_token(address, signature_b58, timestamp_ms)
+        unusable = False
+        try:
+            answer = await self._call(route, priority=Priority.FOREGROUND)
+            token = Secret(routes.read_access_token(answer.payload))
+        except (BadResponse, routes.ShapeError):
+            unusable = True
+        if unusable:  # raised outside the `except`: nothing chained that quotes the body
+            raise BadResponse(f"{route.name}: answered without an access_token", url=route.path)
+        self._token = token
         return token
 
     async def my_profile(self) -> User:
@@ -1082,6 +1143,28 @@ class PumpClient:
             raise BadResponse(
                 f"{where}: malformed or truncated JSON", excerpt=_excerpt(body), url=route.path
             ) from None
+
+
+def _login_refusal(error: ApiError) -> str | None:
+    """How a login route turned us down ("refused (401: Invalid signature)"), or None when the
+    failure is not that route's answer to this signature (offline, blocked, 5xx, a bad body)."""
+    if isinstance(error, NotFound) and error.unrouted:
+        return "no such route (404)"
+    parts = error.message.split(": ", 2)  # "<route>: <what>: <the server's message>"
+    detail = f": {parts[2]}" if len(parts) == 3 else ""
+    if isinstance(error, ClientError) and error.status == 410:
+        return f"gone (410{detail})"
+    if isinstance(error, AuthRequired):
+        return f"refused (401{detail})"
+    if isinstance(error, Forbidden):
+        return f"refused (403{detail})"
+    return None
+
+
+def _login_route_gone(error: ApiError) -> bool:
+    """No handler, or 410: the route will not come back this session."""
+    return (isinstance(error, NotFound) and error.unrouted) or (
+        isinstance(error, ClientError) and error.status == 410)
 
 
 def _is_html(response: httpx.Response, body: bytes) -> bool:

@@ -48,6 +48,17 @@ class AuthRequired(ApiError):
     """401: no token, or the token was rejected or expired."""
 
 
+class LoginRefused(AuthRequired):
+    """No login route would sign this wallet in: each refused it (401/403) or is gone (404
+    "Cannot POST", 410). `tried` names each route with what it answered; the message says so,
+    and that a token from the web site's own sign-in provider (Privy) is not accepted either."""
+
+    def __init__(self, message: str, *, tried: tuple[str, ...] = (),
+                 url: str | None = None) -> None:
+        super().__init__(message, url=url)
+        self.tried = tried
+
+
 class Forbidden(ApiError):
     """403: logged in, but not allowed (e.g. moderation without admin rights)."""
 

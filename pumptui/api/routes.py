@@ -492,6 +492,49 @@ def login(address: str, signature_b58: str, timestamp_ms: int) -> Route:
     )
 
 
+# The bearer-token login (reference §3.8, MED: one client, date unclear): the fallback when
+# `/auth/login` refuses or is gone (the web site moved its own sign-in to Privy on 2026-09-25).
+VIEW_LOGIN = "login"
+LOGIN_AUTH_TYPE = "non_custodial"
+ACCESS_TOKEN_KEYS = ("access_token", "accessToken")
+
+
+def login_token(address: str, signature_b58: str, timestamp_ms: int) -> Route:
+    """The same signed body as `login` plus `authType`; the token comes back in the JSON body,
+    to be sent as `Authorization: Bearer`. Not retried, like `login`."""
+    return Route(
+        "POST",
+        "/auth/login/token",
+        json={"address": address, "signature": signature_b58, "timestamp": timestamp_ms,
+              "authType": LOGIN_AUTH_TYPE},
+        retry_safe=False,
+        group="auth",
+        label="POST /auth/login/token",
+    )
+
+
+def read_access_token(payload: Any) -> str:
+    """`{"access_token": "<JWT>"}` → the token (`accessToken` accepted too: unverified which the
+    real service sends). The `ShapeError` never quotes the payload: it may hold a token."""
+    if isinstance(payload, Mapping):
+        for key in ACCESS_TOKEN_KEYS:
+            value = payload.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    raise ShapeError("expected {\"access_token\": \"…\"}")
+
+
+def login_probes() -> tuple[Route, Route]:
+    """Both login routes with an unsigned body, for doctor: a handler refuses it (400/401)
+    without signing anyone in; a route with no handler answers 404 "Cannot POST"."""
+    return (
+        Route("POST", "/auth/login", json={}, retry_safe=False, group="auth",
+              label="POST /auth/login"),
+        Route("POST", "/auth/login/token", json={}, retry_safe=False, group="auth",
+              label="POST /auth/login/token"),
+    )
+
+
 def my_profile() -> Route:
     return Route("GET", "/auth/my-profile", auth=True, group="auth")
 
@@ -1344,7 +1387,9 @@ def doctor_listing() -> Probe:
 # the social routes kept until their replacement): doctor names them "unverified" and sends
 # nothing (most need a session, or would act).
 UNVERIFIED_ROUTES: tuple[tuple[str, str, str], ...] = (
-    ("login", "POST /auth/login", "whether it still works after 2026-09-25 (§6.1)"),
+    ("login", "POST /auth/login",
+     "whether a signed sign-in still works after 2026-09-25; else /auth/login/token (§6.1)"),
+    ("login token", "POST /auth/login/token", "how long its tokens last (§6.1)"),
     ("candles createdTs", "GET /v2/coins/{mint}/candles?createdTs=",
      "what createdTs does (§6.2)"),
     ("trades minSolAmount", "GET /v2/coins/{mint}/trades?minSolAmount=",

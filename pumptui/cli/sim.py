@@ -41,6 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         'paths=^/v2/,for=60s"')
     parser.add_argument("--admin", action="append", default=[], metavar="WALLET",
                         help="wallet allowed to moderate (repeatable)")
+    for route, flag in (("/auth/login", "--cookie-login"), ("/auth/login/token", "--token-login")):
+        parser.add_argument(flag, choices=("open", "unrouted", "refused"), default="open",
+                            help=f"what POST {route} does: sign in (default), answer 404 "
+                            "Cannot POST, or refuse every signature with 401")
     parser.add_argument("--quiet", action="store_true", help="no live summary line")
     parser.set_defaults(handler=run)
 
@@ -61,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     server = ServerConfig(
         host=args.host, port=args.port, rate_limit=args.rate_limit, swap_limit=args.swap_limit,
         rate_limit_window=args.rate_window, rate_limit_by_header=args.rate_limit_by,
-        admin_wallets=tuple(args.admin), faults=faults,
+        admin_wallets=tuple(args.admin), faults=faults, cookie_login=args.cookie_login,
+        token_login=args.token_login,
     )
     sim = SimServer(market, server)
 

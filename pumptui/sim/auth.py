@@ -1,6 +1,9 @@
 """Sign-in and sessions like the real service: an ed25519 signature of
 `Sign in to pump.fun: <ms>` buys a signed session token (JWT, HS256), sent back as the
-`auth_token` cookie; later requests present it as that cookie or as `Authorization: Bearer`.
+`auth_token` cookie (`POST /auth/login`) or in the body (`POST /auth/login/token`, which also
+wants `authType: "non_custodial"`); later requests present it as that cookie or as
+`Authorization: Bearer`. Whether the real `/auth/login` still signs in after the web site moved
+to Privy (2026-09-25) is unknown, so either route can be switched off or made to refuse.
 
 Captcha tokens (needed to follow, and to reply when the server is configured so) are HMAC-signed,
 short-lived and single-use; a test or the demo gets one from `GET /_sim/captcha`.
@@ -25,6 +28,11 @@ LOGIN_MESSAGE = "Sign in to pump.fun: {timestamp}"
 LOGIN_MAX_SKEW_MS = 5 * 60 * 1000
 TOKEN_LIFETIME = 30 * 24 * 3600
 CAPTCHA_LIFETIME = 300
+TOKEN_LOGIN_AUTH_TYPE = "non_custodial"
+# What a login route does (`ServerConfig.cookie_login`, `token_login`): signs in; answers 404
+# "Cannot POST" as if it had no handler; or refuses every signature with 401.
+LOGIN_OPEN, LOGIN_UNROUTED, LOGIN_REFUSED = "open", "unrouted", "refused"
+LOGIN_MODES = (LOGIN_OPEN, LOGIN_UNROUTED, LOGIN_REFUSED)
 
 
 class AuthError(Exception):

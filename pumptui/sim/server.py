@@ -26,7 +26,16 @@ from aiohttp import WSMsgType, web
 
 from pumptui.base58 import is_pubkey
 from pumptui.sim import shapes, swap, trenches
-from pumptui.sim.auth import AuthError, Authority, Session
+from pumptui.sim.auth import (
+    LOGIN_MODES,
+    LOGIN_OPEN,
+    LOGIN_REFUSED,
+    LOGIN_UNROUTED,
+    TOKEN_LOGIN_AUTH_TYPE,
+    AuthError,
+    Authority,
+    Session,
+)
 from pumptui.sim.faults import FaultInjector, FaultPlan
 from pumptui.sim.market import SORT_KEYS, Market, MarketError, SimCoin
 from pumptui.sim.ratelimit import CloudflareShield, GroupLimits
@@ -89,6 +98,10 @@ class ServerConfig:
     admin_wallets: tuple[str, ...] = ()
     faults: FaultPlan | str | None = None
     reply_captcha: bool = False
+    # `POST /auth/login` and `/auth/login/token`: "open" signs in, "unrouted" answers 404
+    # Cannot POST, "refused" 401 (the real cookie route's fate after 2026-09-25 is unknown).
+    cookie_login: str = LOGIN_OPEN
+    token_login: str = LOGIN_OPEN
     enable_admin: bool = True
     # Older response shapes: replies as a bare list.
     legacy_shapes: bool = False
@@ -810,8 +823,17 @@ async def moderate(request: web.Request) -> web.Response:
     return json_response(request, {"updated": updated, "notFound": missing}, status=201)
 
 
+def _login_switch(request: web.Request, mode: str) -> None:
+    """A login route switched off answers as if it had no handler; one set to refuse, 401."""
+    if mode == LOGIN_UNROUTED:
+        raise ApiError(404, f"Cannot {request.method} {request.path}")
+    if mode == LOGIN_REFUSED:
+        raise ApiError(401, "Wallet sign-in is not accepted here")
+
+
 async def login(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
+    _login_switch(request, state.config.cookie_login)
     body = await _json_body(request)
     token = state.authority.verify_login(body.get("address"), body.get("signature"),
                                          body.get("timestamp"))
@@ -820,6 +842,21 @@ async def login(request: web.Request) -> web.Response:
     response.set_cookie("auth_token", token, httponly=True, samesite="Lax", path="/",
                         max_age=30 * 24 * 3600, secure=request.secure)
     return response
+
+
+async def login_token(request: web.Request) -> web.Response:
+    """The bearer-token login: `/auth/login`'s signed body plus `authType: "non_custodial"` →
+    `{access_token}` in the body, no cookie. Without that authType: 400 (our choice; what the
+    real service does then is unverified)."""
+    state: SimState = request.app[STATE]
+    _login_switch(request, state.config.token_login)
+    body = await _json_body(request)
+    if body.get("authType") != TOKEN_LOGIN_AUTH_TYPE:
+        raise ApiError(400, f"authType must be {TOKEN_LOGIN_AUTH_TYPE}")
+    token = state.authority.verify_login(body.get("address"), body.get("signature"),
+                                         body.get("timestamp"))
+    state.market.ensure_user(str(body["address"]))
+    return json_response(request, {"access_token": token}, status=201)
 
 
 async def my_profile(request: web.Request) -> web.Response:
@@ -1150,6 +1187,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/moderation/bulk-hidden", moderate, V3, "social"),
     Route("POST", "/moderation/bulk-ban", moderate, V3, "social"),
     Route("POST", "/auth/login", login, V3, "social"),
+    Route("POST", "/auth/login/token", login_token, V3, "social"),
     Route("GET", "/auth/my-profile", my_profile, V3, "social"),
     Route("GET", "/auth/is-admin", is_admin, V3, "social"),
     Route("POST", "/auth/logout", logout, V3, "social"),
@@ -1197,6 +1235,8 @@ def build_app(state: SimState) -> web.Application:
 
 
 def make_state(market: Market, config: ServerConfig) -> SimState:
+    if not {config.cookie_login, config.token_login} <= set(LOGIN_MODES):
+        raise ValueError(f"cookie_login and token_login are each one of {', '.join(LOGIN_MODES)}")
     faults = config.faults
     plan = FaultPlan.parse(faults) if isinstance(faults, str) else (faults or FaultPlan())
     seed = market.config.seed

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
 
 from pumptui.sim import SimServer
+from tests.conftest import TEST_SERVER
 from tests.sim.support import PROFILE_FIELDS, bearer, check_fields, http, login_body, nest_error
 
 
@@ -117,3 +123,68 @@ def test_writes_need_a_session(sim: SimServer) -> None:
             ("POST", "/bookmarks/items/add", {"itemId": mint, "bookmarkIds": ["default"]}),
         ):
             nest_error(client.request(method, path, json=body), 401)
+
+
+# -- the bearer-token login, and a cookie route that is gone or refuses (reference §3.8) -------
+
+
+def token_login_body(keypair: bytes, timestamp_ms: int | None = None) -> dict[str, Any]:
+    return {**login_body(keypair, timestamp_ms), "authType": "non_custodial"}
+
+
+def test_the_token_route_answers_an_access_token_that_works_as_bearer(sim: SimServer) -> None:
+    with http(sim) as client:
+        response = client.post("/auth/login/token", json=token_login_body(sim.user_keypair))
+        assert response.status_code == 201
+        token = response.json()["access_token"]
+        assert "set-cookie" not in response.headers  # a bearer token, not a cookie
+        nest_error(client.get("/auth/my-profile"), 401)
+        profile = client.get("/auth/my-profile", headers=bearer(token))
+    assert profile.status_code == 200
+    assert profile.json()["address"] == sim.user_address
+
+
+def test_the_token_route_checks_the_signature_like_the_cookie_route(sim: SimServer) -> None:
+    body = token_login_body(sim.user_keypair)
+    stolen = login_body(sim.admin_keypair, body["timestamp"])
+    stale = token_login_body(sim.user_keypair, int(time.time() * 1000) - 10 * 60_000)
+    forged = {**body, "signature": stolen["signature"]}
+    with http(sim) as client:
+        nest_error(client.post("/auth/login/token", json=forged), 401)
+        nest_error(client.post("/auth/login/token", json=stale), 401)
+        nest_error(client.post("/auth/login/token", json=login_body(sim.user_keypair)), 400)
+        nest_error(client.post("/auth/login/token", json={}), 400)
+
+
+@pytest.mark.parametrize(("mode", "status"), [("unrouted", 404), ("refused", 401)])
+def test_the_cookie_route_can_be_gone_or_refuse_while_the_token_route_signs_in(
+    sim_factory: Callable[..., SimServer], mode: str, status: int
+) -> None:
+    sim = sim_factory(server=replace(TEST_SERVER, cookie_login=mode))
+    with http(sim) as client:
+        cookie = nest_error(client.post("/auth/login", json=login_body(sim.user_keypair)), status)
+        assert "auth_token" not in client.cookies
+        by_token = client.post("/auth/login/token", json=token_login_body(sim.user_keypair))
+    if mode == "unrouted":
+        assert cookie["message"] == "Cannot POST /auth/login"  # no handler, as NestJS says it
+    assert by_token.status_code == 201
+    assert by_token.json()["access_token"]
+
+
+@pytest.mark.parametrize(("mode", "status"), [("unrouted", 404), ("refused", 401)])
+def test_the_token_route_can_be_gone_or_refuse_too(
+    sim_factory: Callable[..., SimServer], mode: str, status: int
+) -> None:
+    sim = sim_factory(server=replace(TEST_SERVER, token_login=mode))
+    with http(sim) as client:
+        by_token = client.post("/auth/login/token", json=token_login_body(sim.user_keypair))
+        by_cookie = client.post("/auth/login", json=login_body(sim.user_keypair))
+    body = nest_error(by_token, status)
+    if mode == "unrouted":
+        assert body["message"] == "Cannot POST /auth/login/token"
+    assert by_cookie.status_code == 201
+
+
+def test_an_unknown_login_mode_is_refused_at_start(sim_factory: Callable[..., SimServer]) -> None:
+    with pytest.raises(ValueError, match="cookie_login"):
+        sim_factory(server=replace(TEST_SERVER, cookie_login="maybe"))
