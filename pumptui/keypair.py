@@ -1,8 +1,9 @@
 """Sign in with a Solana keypair file, the way the pump.fun web site does.
 
 The wallet signs the UTF-8 text `Sign in to pump.fun: <ms timestamp>` with ed25519; the address,
-the base58 signature and the timestamp are POSTed to `/auth/login`, which answers with the
-`auth_token` cookie. The private key is read, used once and forgotten:
+the base58 signature and the timestamp go to the client's `login`, which tries `/auth/login` (the
+`auth_token` cookie) and then `/auth/login/token` (a bearer token). The private key is read, used
+once and forgotten:
 
 - the file is read into a `bytearray` and parsed by hand (JSON array of numbers, or a base58
   secret key as wallets export it) into another `bytearray`; both are overwritten with zeros
@@ -40,7 +41,7 @@ class KeypairError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class LoginSignature:
-    """What `/auth/login` needs: nothing secret."""
+    """What the login routes need: nothing secret."""
 
     address: str
     signature: str
@@ -93,10 +94,11 @@ class LoginClient(Protocol):
 async def login_with_keypair(
     client: LoginClient, path: str | Path, *, timestamp_ms: int | None = None
 ) -> Secret:
-    """Sign in with the keypair at `path` through `client` (POST /auth/login); the new token.
+    """Sign in with the keypair at `path` through `client` (`PumpClient.login`: either login
+    route); the new token.
 
     Raises `KeypairError` for a bad file, and the client's typed errors (`pumptui.api.errors`)
-    when the server refuses or cannot be reached.
+    when the server refuses (`LoginRefused`: both routes did) or cannot be reached.
     """
     signed = sign_login(path, timestamp_ms=timestamp_ms)
     return await client.login(signed.address, signed.signature, signed.timestamp_ms)

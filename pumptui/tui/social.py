@@ -28,7 +28,7 @@ from textual.message_pump import MessagePump
 
 from pumptui import config
 from pumptui.api.bulk import BulkResult, fetch_coins, moderate_ban, moderate_hide, moderate_nsfw
-from pumptui.api.errors import ApiError, AuthRequired, Forbidden, InsecureTransport
+from pumptui.api.errors import ApiError, AuthRequired, Forbidden, InsecureTransport, LoginRefused
 from pumptui.api.models import BookmarkList, Coin
 from pumptui.auth import (
     InsecureFileError,
@@ -869,6 +869,9 @@ class SocialActions:
             info = await check_token(client, token)
         except KeypairError as exc:
             return LoginOutcome(False, str(exc))
+        except LoginRefused as refused:  # both login routes: the message names each, and Privy
+            client.set_token(previous)
+            return LoginOutcome(False, refused.message)
         except (AuthRequired, Forbidden):
             client.set_token(previous)
             return LoginOutcome(False, "The server refused this token (expired, revoked or "

@@ -6,6 +6,8 @@ import io
 import json
 import os
 import stat
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from pumptui.cli import main
 from pumptui.secret import Secret
 from pumptui.sim import SimServer
 from tests.auth.conftest import MemoryKeyring, SlowKeyring
+from tests.conftest import TEST_SERVER
 
 
 class Terminal(io.StringIO):
@@ -253,6 +256,53 @@ def test_signing_in_with_a_keypair_file_stores_a_token_but_never_the_key(
         assert form not in out + err
         assert files_holding(form) == []
         assert all(form not in value for value in memory_keyring.entries.values())
+
+
+@pytest.mark.parametrize("cookie_login", ["unrouted", "refused"])
+def test_a_keypair_signs_in_on_the_token_route_when_the_cookie_route_will_not(
+    sim_factory: Callable[..., SimServer],
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cookie_login: str,
+) -> None:
+    sim = sim_factory(server=replace(TEST_SERVER, cookie_login=cookie_login))
+    keypair = tmp_path / "id.json"
+    keypair.write_text(json.dumps(list(sim.user_keypair)))
+
+    code, out, err = run(
+        capfd, monkeypatch, "--api-url", sim.base_url, "login", "--keypair", str(keypair)
+    )
+
+    assert code == 0, err
+    assert f"Logged in as {sim.user_address}" in out
+    stored = memory_keyring.entries[(SERVICE, sim.user_address)]
+    assert stored not in out + err
+    assert files_holding(stored) == []
+
+
+def test_when_both_login_routes_refuse_it_says_so_and_stores_nothing(
+    sim_factory: Callable[..., SimServer],
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sim = sim_factory(server=replace(TEST_SERVER, cookie_login="unrouted", token_login="refused"))
+    keypair = tmp_path / "id.json"
+    keypair.write_text(json.dumps(list(sim.user_keypair)))
+
+    code, out, err = run(
+        capfd, monkeypatch, "--api-url", sim.base_url, "login", "--keypair", str(keypair)
+    )
+
+    assert code == 1
+    assert "Logged in" not in out
+    assert "POST /auth/login: no such route (404)" in err
+    assert "POST /auth/login/token: refused (401" in err
+    assert "Privy" in err
+    assert memory_keyring.entries == {}
 
 
 def test_a_bad_keypair_file_is_reported_without_its_content(

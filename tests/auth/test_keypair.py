@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from pumptui.config import ApiSettings
 from pumptui.keypair import KeypairError, login_message, login_with_keypair, now_ms, sign_login
 from pumptui.secret import Secret
 from pumptui.sim import SimServer
+from tests.conftest import TEST_SERVER
 
 SEED = bytes(range(200, 232))
 KEY = Ed25519PrivateKey.from_private_bytes(SEED)
@@ -135,6 +138,21 @@ async def test_the_admin_keypair_signs_in_as_an_admin(sim: SimServer, tmp_path: 
         info = await check_token(client, await login_with_keypair(client, path))
 
     assert info.admin is True
+
+
+async def test_a_keypair_signs_in_on_the_token_route_when_the_cookie_route_is_gone(
+    sim_factory: Callable[..., SimServer], tmp_path: Path
+) -> None:
+    sim = sim_factory(server=replace(TEST_SERVER, cookie_login="unrouted"))
+    path = write(tmp_path / "id.json", json.dumps(list(sim.user_keypair)))
+
+    async with client_for(sim) as client:
+        token = await login_with_keypair(client, path)
+        info = await check_token(client, token)
+
+    assert info.verified
+    assert info.address == sim.user_address
+    assert client.moved_routes == {"login": "POST /auth/login → POST /auth/login/token"}
 
 
 async def test_a_stale_signature_is_refused_by_the_server(sim: SimServer, tmp_path: Path) -> None:

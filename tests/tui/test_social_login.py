@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from pumptui.auth import SERVICE, InsecureTokenFile
 from pumptui.sim import SimServer
 from pumptui.tui.screens.login import LoginScreen
 from pumptui.tui.social import SocialActions
+from tests.conftest import TEST_SERVER
 from tests.tui.social_support import (
     SIZE,
     LockedKeyring,
@@ -114,6 +117,50 @@ async def test_a_keypair_file_signs_in(sim: SimServer, tmp_path: Path) -> None:
         assert app.services.account == sim.user_address
         assert (SERVICE, sim.user_address) in keyring.entries
         assert app.services.client.has_token
+
+
+async def test_a_keypair_signs_in_on_the_token_route_when_the_cookie_route_is_gone(
+    sim_factory: Callable[..., SimServer], tmp_path: Path
+) -> None:
+    sim = sim_factory(server=replace(TEST_SERVER, cookie_login="unrouted"))
+    keypair = tmp_path / "id.json"
+    keypair.write_text(json.dumps(list(sim.user_keypair)))
+    keyring = MemoryKeyring()
+    app, social = social_app(sim, keyring=keyring)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_login(pilot, social, sim)
+
+        screen.query_one("#login-keypair").value = str(keypair)
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert not isinstance(app.screen, LoginScreen)
+        assert app.services.account == sim.user_address
+        assert (SERVICE, sim.user_address) in keyring.entries
+
+
+async def test_when_both_login_routes_refuse_the_screen_says_so_and_names_privy(
+    sim_factory: Callable[..., SimServer], tmp_path: Path
+) -> None:
+    sim = sim_factory(server=replace(TEST_SERVER, cookie_login="refused", token_login="refused"))
+    keypair = tmp_path / "id.json"
+    keypair.write_text(json.dumps(list(sim.user_keypair)))
+    keyring = MemoryKeyring()
+    app, social = social_app(sim, keyring=keyring)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_login(pilot, social, sim)
+
+        screen.query_one("#login-keypair").value = str(keypair)
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert app.screen is screen, "still asking"
+        text = " ".join((await shown(pilot)).split())
+        assert "Neither login route" in text
+        assert "Privy" in text
+        assert "refused this token" not in text  # it was a signature, not a pasted token
+        assert keyring.entries == {}
+        assert not app.services.logged_in
 
 
 async def test_an_unusable_keyring_says_why_and_can_keep_the_token_in_a_private_file(
