@@ -14,6 +14,10 @@ headers seen, and a verdict:
 - rate limited / failed: a v3 429, another error status, a timeout;
 - unverified: what the reference leaves open (§6): nothing is sent, no pass or fail.
 
+Login is probed without logging in: an unsigned POST to each login route says whether a handler
+is there (it refuses the probe) or not (404 "Cannot POST"); whether a signed `/auth/login` still
+works after 2026-09-25 stays unverified.
+
 swap-api gets at most `MAX_SWAP_PROBES` requests (its budget is 15 a minute, its rule ~20), and
 nothing after its first 429. Also printed: the keyring backend (never a secret), the terminal, the
 config in force (any push key redacted), and whether the server is pumptui's simulator.
@@ -291,6 +295,7 @@ async def diagnose(settings: Settings, *, mint: str | None = None) -> Report:
         else:
             for item in routes.doctor_probes(mint, search_term=term):
                 await probe(prober, item, report)
+        await probe_login(prober, report)
         for view, label, why in routes.UNVERIFIED_ROUTES:
             on_swap = " /v1/" in label or " /v2/" in label
             report.rows.append(Row(view, label, "swap-api" if on_swap else "frontend-api-v3",
@@ -370,6 +375,81 @@ async def probe(prober: Prober, item: Probe, report: Report) -> Any:
                                 f"(missing {', '.join(check.missing) or check.problem})")
         return answer.payload  # drifted or not: doctor still needs a mint from the listing
     return None
+
+
+async def probe_login(prober: Prober, report: Report) -> None:
+    """Which login route the service answers, without logging in: an unsigned POST to each.
+    A handler refuses it (400/401/403: the route is there); no handler answers 404 "Cannot
+    POST", and 410 says the route is gone. Whether a SIGNED sign-in still works on
+    `/auth/login` after 2026-09-25 cannot be seen this way: that stays unverified (§6.1)."""
+    from pumptui.api import routes
+
+    cookie, token = routes.login_probes()
+    host = HOST_LABELS[cookie.host.value]
+    answers: list[Answer] = []
+    for route in (cookie, token):
+        refusal = prober.refuses(route)
+        if refusal:
+            verdict = BLOCKED if "blocked" in refusal else FAILED
+            report.rows.append(Row("login route", _template(route), host, verdict, note=refusal))
+            return
+        answers.append(await prober.send(route))
+    first, second = answers
+    described = "; ".join(f"{_template(r)}: {_login_answer(a)}" for r, a in zip(
+        (cookie, token), answers, strict=True))
+    row = Row("login route", _template(cookie), host, OK, first.status, first.latency_ms,
+              rate_headers=first.headers, note=described)
+    report.rows.append(row)
+    if first.block or second.block:
+        row.verdict = BLOCKED
+    elif first.status == 429 or second.status == 429:
+        row.verdict = LIMITED
+    elif _login_present(first):
+        pass
+    elif _login_gone(first) and _login_present(second):
+        row.verdict, row.route = MOVED, _template(token)
+        row.status, row.latency_ms = second.status, second.latency_ms
+        row.note = f"{_template(cookie)}: {_login_answer(first)}"
+        report.moved.append(f"moved: login {_template(cookie)} → {_template(token)}")
+    elif _login_gone(first) and _login_gone(second):
+        row.verdict = DEAD
+        report.moved.append(f"dead: login {_template(cookie)} and {_template(token)}")
+    else:
+        row.verdict = FAILED
+    report.notes.append(
+        f"login: {described}. The app signs in on {_template(cookie)}, then on "
+        f"{_template(token)} when the first refuses or is gone; whether {_template(cookie)} still "
+        "signs a wallet in after 2026-09-25 (the web site moved to Privy) is unverified on the "
+        "real service.")
+
+
+def _login_present(answer: Answer) -> bool:
+    """A handler looked at the unsigned probe and refused it (not 404 "Cannot POST", not 410)."""
+    status = answer.status
+    return (status is not None and 400 <= status < 500 and status not in (410, 429)
+            and not answer.unrouted and answer.block is None)
+
+
+def _login_gone(answer: Answer) -> bool:
+    return answer.unrouted or answer.status == 410
+
+
+def _login_answer(answer: Answer) -> str:
+    if answer.block:
+        return f"blocked ({answer.block})"
+    if answer.status is None:
+        return answer.error or "no answer"
+    message = _message(answer.payload)
+    detail = f": {message}" if message else ""
+    if answer.unrouted:
+        return f"no handler (404{detail})"
+    if answer.status == 410:
+        return f"gone (410{detail})"
+    if _login_present(answer):
+        return f"answers (a handler refused the unsigned probe with {answer.status}{detail})"
+    if 200 <= answer.status < 300:
+        return f"accepted an unsigned sign-in ({answer.status})?"
+    return f"HTTP {answer.status}{detail}"
 
 
 def _template(route: Route) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.cli.loopback import (
     rename_field,
     swap_blocked,
 )
+from tests.conftest import TEST_SERVER
 
 # Probes are few; roomy budgets keep the tests from waiting out the bursts.
 FAST = ["--swap-rpm", "600", "--frontend-rpm", "600"]
@@ -143,6 +145,48 @@ def test_nothing_more_goes_to_swap_once_it_blocks(
             "candles, market-activity, ath") in out
     # The other hosts were still probed.
     assert proxy.paths("/boards/")
+
+
+def test_it_says_which_login_route_answers_without_logging_in(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = doctor(sim.base_url, "--json")
+
+    report = json.loads(capsys.readouterr().out)
+    row = next(r for r in report["routes"] if r["view"] == "login route")
+    assert status == 0
+    assert row["verdict"] == "ok"
+    assert row["route"] == "/auth/login"
+    assert row["status"] == 400  # a handler refused the unsigned probe: nobody was signed in
+    login_note = next(n for n in report["notes"] if n.startswith("login:"))
+    assert "/auth/login/token: answers" in login_note
+    assert "after 2026-09-25" in login_note
+    assert "unverified on the real service" in login_note
+
+
+def test_a_gone_cookie_login_route_is_named_moved_to_the_token_route(
+    sim_factory: Callable[..., SimServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = sim_factory(server=replace(TEST_SERVER, cookie_login="unrouted"))
+
+    status = doctor(sim.base_url)
+
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "moved: login /auth/login → /auth/login/token" in out.splitlines()
+    assert "/auth/login: no handler (404: Cannot POST /auth/login)" in out
+
+
+def test_both_login_routes_gone_is_dead(
+    sim_factory: Callable[..., SimServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = sim_factory(server=replace(TEST_SERVER, cookie_login="unrouted",
+                                     token_login="unrouted"))
+
+    status = doctor(sim.base_url)
+
+    assert status == 1
+    assert "dead: login /auth/login and /auth/login/token" in capsys.readouterr().out.splitlines()
 
 
 def test_no_token_or_push_key_ever_appears(
