@@ -813,7 +813,7 @@ class PumpClient:
             unusable = True
         if unusable:  # raised outside the `except`: nothing chained that quotes the body
             raise BadResponse(f"{route.name}: answered without an access_token", url=route.path)
-        self._token = token
+        self.session.set_token(token)
         return token
 
     async def my_profile(self) -> User:
