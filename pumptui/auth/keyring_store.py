@@ -23,13 +23,15 @@ from typing import Any, Final, TypeVar
 
 from pumptui.auth.errors import KeyringUnavailable
 from pumptui.secret import Secret
+from pumptui.session import UNKNOWN_ACCOUNT as SESSION_UNKNOWN_ACCOUNT
 
 SERVICE: Final = "pumptui"
 # The index entry: its value is the address of the current account. Underscores are not base58,
 # so it can never collide with an account entry.
 CURRENT_ACCOUNT_KEY: Final = "__current_account__"
-# Used when no address is known for a token (pasted, server unreachable, not a readable JWT).
-UNKNOWN_ACCOUNT: Final = "default"
+# Used when no address is known for a token (pasted, server unreachable, not a readable JWT);
+# the session files local state under the same name.
+UNKNOWN_ACCOUNT: Final = SESSION_UNKNOWN_ACCOUNT
 DEFAULT_KEYRING_TIMEOUT: Final = 5.0
 KEYRING_TIMEOUT_ENV: Final = "PUMPTUI_KEYRING_TIMEOUT"
 

@@ -24,6 +24,7 @@ from pumptui.api.client import PumpClient
 from pumptui.auth import InsecureTokenFile, TokenStore
 from pumptui.config import Settings
 from pumptui.secret import Secret
+from pumptui.session import Session
 from pumptui.sim import SimServer
 from pumptui.social.captcha import CaptchaProvider
 from pumptui.tui.app import PumpApp
@@ -90,10 +91,11 @@ def social_app(
     """The app on `sim`, logged in with `token` (as `account`) or read-only, without the engine."""
     settings = Settings().with_api_urls(sim.base_url)
     settings = replace(settings, api=replace(settings.api, max_retries=0, timeout=2.0))
-    client = PumpClient(settings.api, token=Secret(token) if token else None,
+    session = Session(Secret(token), account) if token else Session()
+    client = PumpClient(settings.api, session=session,
                         budget=RequestBudget(60_000, burst=1000), timeout=2.0)
     services = AppServices(settings, client=client, watchlist=MemoryWatchlist(),
-                           sim_mode=sim_mode, account=account, logged_in=token is not None)
+                           sim_mode=sim_mode)
     app = PumpApp(services)
     options: dict[str, Any] = {
         "token_store": TokenStore(keyring if keyring is not None else MemoryKeyring(),
