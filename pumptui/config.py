@@ -108,6 +108,9 @@ class RefreshSettings:
     trades_max: float = 30.0
     replies_min: float = 5.0
     replies_max: float = 60.0
+    # A coin's callouts change slowly: at most every 10 s.
+    callouts_min: float = 10.0
+    callouts_max: float = 60.0
     market_min: float = 15.0
     market_max: float = 120.0
 

@@ -264,10 +264,25 @@ def _header_float(headers: Mapping[str, str], name: str) -> float | None:
     return value if value == value and value >= 0 else None
 
 
+# v3 groups whose own limit is below what the default v3 budget would spend (reference §2), by
+# the group names `routes` gives them: (requests a minute, burst), at about half the limit.
+# `/users*` allows 30 a minute; `/callout/top` and `/following/v3/*/count` 50; a burst on
+# `/callout/list` sets off a block of 30 minutes and more: one request per 3 s, never two at once.
+# A group's bucket never exceeds the v3 default either.
+V3_GROUP_BUDGETS: dict[str, tuple[float, int]] = {
+    "users": (15.0, 3),
+    "callout-top": (25.0, 3),
+    "follow-counts": (25.0, 3),
+    "callout-list": (20.0, 1),
+}
+
+
 class HostBudgets:
     """One bucket per limit the service applies: swap as a whole, each v3 route group, the
     indexer. Buckets are made on first use. Hosts are named by string ("frontend", "swap",
-    "indexer": `routes.Host` values) so this module needs nothing from the routes.
+    "indexer": `routes.Host` values) so this module needs nothing from the routes. A v3 group
+    with a tighter limit of its own gets its own rate and burst (`group_budgets`, by default
+    `V3_GROUP_BUDGETS`).
 
     `single` replaces them all with one bucket (the simulator's demo, tests that must not be
     slowed): a caller that wants one figure for everything gets exactly that.
@@ -282,9 +297,11 @@ class HostBudgets:
         burst: int = 3,
         clock: Clock | None = None,
         single: RequestBudget | None = None,
+        group_budgets: Mapping[str, tuple[float, int]] | None = None,
     ) -> None:
         self.rates = {"frontend": frontend_per_minute, "swap": swap_per_minute,
                       "indexer": indexer_per_minute}
+        self.group_budgets = dict(V3_GROUP_BUDGETS if group_budgets is None else group_budgets)
         for host, rate in self.rates.items():
             if rate <= 0:
                 raise ValueError(f"{host} requests per minute must be positive")
@@ -301,8 +318,11 @@ class HostBudgets:
         key = (host, (group or "") if host == "frontend" else "")
         budget = self._buckets.get(key)
         if budget is None:
-            budget = RequestBudget(self.rates.get(host, min(self.rates.values())), self.burst,
-                                   clock=self._clock)
+            rate, burst = self.rates.get(host, min(self.rates.values())), self.burst
+            own = self.group_budgets.get(key[1]) if host == "frontend" else None
+            if own is not None:
+                rate, burst = min(rate, own[0]), min(burst, own[1])
+            budget = RequestBudget(rate, burst, clock=self._clock)
             self._buckets[key] = budget
         return budget
 

@@ -25,6 +25,7 @@ Paths and JSON shapes live in `routes`; this module only moves bytes and maps fa
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import ipaddress
 import logging
@@ -53,16 +54,25 @@ from pumptui.api.errors import (
     Forbidden,
     InsecureTransport,
     LoginRefused,
+    NotAvailable,
+    NotEligible,
     NotFound,
+    PostingTooFast,
     RateLimited,
     RequestTimeout,
+    RouteGone,
     ServerError,
 )
 from pumptui.api.models import (
     BoardEntry,
     BookmarkList,
+    Callout,
+    CalloutEligibility,
+    CalloutPage,
+    CalloutReply,
     Candle,
     Coin,
+    FollowCounts,
     HolderStats,
     MarketActivity,
     ModelError,
@@ -72,10 +82,11 @@ from pumptui.api.models import (
     Trade,
     TradePage,
     User,
+    UserProfile,
     parse_list,
 )
 from pumptui.api.routes import Host, Route
-from pumptui.api.sanitize import clean_text
+from pumptui.api.sanitize import TEXT_LIMIT, clean_text
 from pumptui.config import SITE_URL, ApiSettings
 from pumptui.secret import Secret
 from pumptui.session import Session
@@ -85,6 +96,9 @@ log = logging.getLogger("pumptui.api")
 T = TypeVar("T")
 USER_AGENT = f"pumptui/{__version__}"
 ETAG_MEMORY = 2048
+UUID_MEMORY = 4096
+# Seconds a post waits after "You're replying too fast" when the service gives no Retry-After.
+POST_INTERVAL = 60.0
 EXCERPT_LIMIT = 120
 
 
@@ -279,6 +293,9 @@ class PumpClient:
         self.server_is_simulator = False
         self._view_route: dict[str, int] = {}  # view -> index of the route in use
         self._moved: dict[str, str] = {}
+        # Optional features the service has no handler for (`NotAvailable`), and wallet → UUID.
+        self._unavailable: set[str] = set()
+        self._uuids: OrderedDict[str, str] = OrderedDict()
 
     # -- budgets, blocks and moved routes -------------------------------------------------------
 
@@ -453,7 +470,8 @@ class PumpClient:
         route = routes.bookmarked_coins(
             bookmark_id, limit=limit, offset=offset, include_nsfw=include_nsfw
         )
-        answer = await self._call(route, priority=priority, conditional=conditional)
+        answer = await self._feature_call(routes.FEATURE_BOOKMARKS, route, priority=priority,
+                                          conditional=conditional)
         return self._page(answer, route, Coin.from_api, offset=offset, limit=limit)
 
     async def coins_by_mints(
@@ -625,7 +643,9 @@ class PumpClient:
         return parse_list(records, routes.read_board_entry).items
 
 
-    # -- replies and social ---------------------------------------------------------------------
+    # -- gone: the 2025 social routes -----------------------------------------------------------
+    # Kept so that their callers fail with a clear, typed error (`RouteGone`) until they move to
+    # the methods below; nothing is sent.
 
     async def replies(
         self,
@@ -637,62 +657,260 @@ class PumpClient:
         conditional: bool = False,
         priority: Priority = Priority.NORMAL,
     ) -> Page[Reply]:
-        route = routes.replies(mint, limit=limit, offset=offset, reverse=reverse)
-        answer = await self._call(route, priority=priority, conditional=conditional)
-        if answer.unchanged:
-            return Page([], unchanged=True)
-        shape = self._shape(answer, route, routes.read_replies)
-        parsed = parse_list(shape.records, Reply.from_api)
-        has_more = shape.has_more
-        if has_more is None:
-            has_more = len(shape.records) >= limit
-        next_offset = shape.next_offset
-        if next_offset is None:
-            next_offset = offset + len(shape.records)
-        return Page(parsed.items, parsed.skipped, has_more=has_more, next_offset=next_offset)
+        """Gone: `GET /replies/{mint}` answers "Cannot GET" since Aug 2026 (reference §4)."""
+        raise _gone("GET /replies/{mint}", "replies", "the coin's chat and `callouts`")
 
     async def post_reply(
         self, mint: str, text: str, *, captcha_token: str | None = None
     ) -> Reply | None:
-        """Post a reply; None when the server accepted it without echoing it back."""
-        route = routes.post_reply(mint, text, captcha_token=captcha_token)
-        answer = await self._call(route, priority=Priority.FOREGROUND)
-        record = routes.read_reply(answer.payload)
-        if record is None:
-            return None
-        try:
-            return Reply.from_api(record)
-        except ModelError:
-            return None
+        """Gone: `POST /replies` (reference §4)."""
+        raise _gone("POST /replies", "replies", "`create_callout`, `reply_to_callout`, the chat")
 
     async def like(self, target_id: str | int) -> None:
-        await self._call(routes.like(target_id), priority=Priority.FOREGROUND)
+        """Gone: `POST /likes/{id}` (reference §4)."""
+        raise _gone("POST /likes/{id}", "likes", "`like_callout`")
 
     async def unlike(self, target_id: str | int) -> None:
-        await self._call(routes.unlike(target_id), priority=Priority.FOREGROUND)
+        """Gone: `DELETE /likes/{id}`; a callout's like cannot be taken back."""
+        raise _gone("DELETE /likes/{id}", "likes", "nothing: a callout's like is for good")
 
     async def follow(self, address: str, *, captcha_token: str) -> None:
-        route = routes.follow(address, captcha_token=captcha_token)
-        await self._call(route, priority=Priority.FOREGROUND)
+        """Gone: follows by wallet (reference §4)."""
+        raise _gone("POST /following/{wallet}", "follows-by-wallet",
+                    "`follow_uuid` (the UUID from `user_uuid`)")
 
     async def unfollow(self, address: str) -> None:
-        await self._call(routes.unfollow(address), priority=Priority.FOREGROUND)
+        """Gone: unfollows by wallet (reference §4)."""
+        raise _gone("DELETE /following/{wallet}", "follows-by-wallet", "`unfollow_uuid`")
+
+    # -- users and follows (2026) ---------------------------------------------------------------
+
+    async def user(self, wallet: str, *, priority: Priority = Priority.NORMAL) -> UserProfile:
+        """A wallet's profile with its UUID; a wallet the service has never seen is `NotFound`.
+        The UUID is remembered (it never changes), so `user_uuid` asks once per wallet."""
+        route = routes.user(wallet)
+        answer = await self._feature_call(routes.FEATURE_USERS, route, priority=priority)
+        record = self._shape(answer, route, lambda payload: routes.read_one(payload, "user"))
+        profile = self._one_of(record, route, UserProfile.from_api)
+        self._remember_uuid(wallet, profile.uuid)
+        return profile
+
+    async def user_uuid(self, wallet: str, *, priority: Priority = Priority.NORMAL) -> str:
+        """The UUID follows take, looked up once per wallet and then remembered."""
+        known = self._uuids.get(wallet)
+        if known is not None:
+            self._uuids.move_to_end(wallet)
+            return known
+        return (await self.user(wallet, priority=priority)).uuid
+
+    async def users(
+        self, wallets: Sequence[str], *, priority: Priority = Priority.NORMAL
+    ) -> list[UserProfile]:
+        """Profiles of many wallets, 50 a request; unknown wallets are simply missing."""
+        wanted = list(dict.fromkeys(wallets))
+        found: list[UserProfile] = []
+        for start in range(0, len(wanted), routes.USERS_BATCH_LIMIT):
+            route = routes.users_batch(wanted[start:start + routes.USERS_BATCH_LIMIT])
+            answer = await self._feature_call(routes.FEATURE_USERS, route, priority=priority)
+            page = parse_list(self._shape(answer, route, routes.read_list),
+                              UserProfile.from_api)
+            for profile in page.items:
+                if profile.wallet is not None:
+                    self._remember_uuid(profile.wallet, profile.uuid)
+            found += page.items
+        return found
+
+    def _remember_uuid(self, wallet: str, user_uuid: str) -> None:
+        self._uuids[wallet] = user_uuid
+        self._uuids.move_to_end(wallet)
+        while len(self._uuids) > UUID_MEMORY:
+            self._uuids.popitem(last=False)
+
+    async def follow_uuid(self, user_uuid: str) -> None:
+        """Follow a user by UUID (`user_uuid(wallet)` gives it). Not repeated on a lost answer."""
+        await self._feature_call(routes.FEATURE_FOLLOWS, routes.follow_uuid(user_uuid),
+                                 priority=Priority.FOREGROUND)
+
+    async def unfollow_uuid(self, user_uuid: str) -> None:
+        """Unfollow by UUID. LOW confidence: no unfollow route was ever seen (reference §3.7);
+        a service without this one raises `NotAvailable` ("unfollow")."""
+        await self._feature_call(routes.FEATURE_UNFOLLOW, routes.unfollow_uuid(user_uuid),
+                                 priority=Priority.FOREGROUND)
+
+    async def following(
+        self, user_uuid: str, *, limit: int = routes.FOLLOWING_LIMIT,
+        priority: Priority = Priority.NORMAL,
+    ) -> list[UserProfile]:
+        """Whom a user follows (at most 100); rows without a UUID are skipped."""
+        route = routes.following(user_uuid, limit=limit)
+        answer = await self._feature_call(routes.FEATURE_FOLLOWS, route, priority=priority)
+        return self._page(answer, route, UserProfile.from_api).items
+
+    async def follow_counts(
+        self, user_id: str, *, priority: Priority = Priority.NORMAL
+    ) -> FollowCounts:
+        """How many follow the user and how many it follows (two requests of the follow-count
+        group). `user_id` is a UUID (a wallet works on the simulator; unverified elsewhere)."""
+        counts = []
+        for kind in routes.FOLLOW_COUNT_KINDS:
+            route = routes.follow_count(user_id, kind)
+            answer = await self._feature_call(routes.FEATURE_FOLLOW_COUNTS, route,
+                                              priority=priority)
+            counts.append(self._shape(answer, route, routes.read_count))
+        return FollowCounts(followers=counts[0], following=counts[1])
 
     async def followers(
         self, address: str, *, priority: Priority = Priority.NORMAL
     ) -> list[User]:
+        """Who follows a user (a wallet or a UUID): at most 1000 rows, the service's cap."""
         route = routes.followers(address)
         answer = await self._call(route, priority=priority)
         return self._page(answer, route, User.from_api).items
 
+    # -- callouts (2026) ------------------------------------------------------------------------
+
+    async def callouts(
+        self,
+        mint: str,
+        *,
+        conditional: bool = False,
+        priority: Priority = Priority.NORMAL,
+        fail_fast: bool = False,
+    ) -> Page[Callout]:
+        """The coin's top callouts (anonymous). `unchanged` when `conditional` and nothing
+        changed (304)."""
+        route = routes.callout_top(mint)
+        answer = await self._feature_call(routes.FEATURE_CALLOUTS, route, priority=priority,
+                                          conditional=conditional, fail_fast=fail_fast)
+        if answer.unchanged:
+            return Page([], unchanged=True, latency=answer.latency)
+        records = self._shape(answer, route, routes.read_callouts)
+        parsed = parse_list(records, lambda record: Callout.from_api(record, mint))
+        return Page(parsed.items, parsed.skipped, latency=answer.latency)
+
+    async def user_callouts(
+        self,
+        user_id: str,
+        *,
+        limit: int = 20,
+        page_token: str | None = None,
+        newest_first: bool = True,
+        priority: Priority = Priority.NORMAL,
+    ) -> CalloutPage:
+        """One user's callouts (`user_id`: a UUID or a wallet), a page at a time: pass the
+        last page's `next_page_token` for the next. The route blocks a burst for 30 minutes,
+        so its bucket spaces requests 3 s apart (a 429 pauses it for its Retry-After)."""
+        route = routes.callout_list(user_id, limit=limit, page_token=page_token,
+                                    newest_first=newest_first)
+        answer = await self._feature_call(routes.FEATURE_CALLOUT_LIST, route, priority=priority)
+        records, token = self._shape(answer, route, routes.read_callout_page)
+        parsed = parse_list(records, Callout.from_api)
+        return CalloutPage(parsed.items, token, parsed.skipped)
+
+    async def callout_eligibility(self, mint: str) -> CalloutEligibility:
+        """Whether the logged-in wallet may post a callout on the coin (it must hold it). The
+        answer's shape is unverified (see `CalloutEligibility`)."""
+        route = routes.callout_eligibility(mint)
+        answer = await self._feature_call(routes.FEATURE_CALLOUTS, route,
+                                          priority=Priority.FOREGROUND)
+        return self._one_of(answer.payload, route, CalloutEligibility.from_api)
+
+    async def create_callout(self, mint: str, thesis: str) -> str:
+        """Post a callout; returns its id. Sent once, never retried. `NotEligible` when the
+        wallet does not hold the coin; `PostingTooFast` (with the seconds to wait) within about
+        a minute of the wallet's last post — also at once, without sending, while the last
+        such refusal's wait runs."""
+        route = routes.create_callout(mint, thesis)
+        try:
+            answer = await self._post(route)
+        except Forbidden as error:
+            raise NotEligible(error.message, url=route.path) from None
+        return self._shape(answer, route, routes.read_created_callout)
+
+    async def reply_to_callout(self, callout_id: str, text: str) -> CalloutReply:
+        """Reply to a callout (the one-post-a-minute pace is shared with `create_callout`);
+        returns what the service says of the reply (`content` is the text sent)."""
+        route = routes.reply_to_callout(callout_id, text)
+        answer = await self._post(route)
+        record = self._shape(answer, route, lambda payload: routes.read_one(payload, "reply"))
+        reply = self._one_of(record, route, lambda r: CalloutReply.from_api(r, callout_id))
+        if not reply.content:
+            reply = dataclasses.replace(reply, content=clean_text(text, TEXT_LIMIT,
+                                                                  multiline=True))
+        return reply
+
+    async def callout_replies(
+        self, callout_id: str, *, limit: int = 50, priority: Priority = Priority.NORMAL
+    ) -> list[CalloutReply]:
+        """A callout's replies, oldest first. The simulator's route: none has been seen on the
+        service, where this raises `NotAvailable` ("callout-replies")."""
+        route = routes.callout_replies(callout_id, limit=limit)
+        answer = await self._feature_call(routes.FEATURE_CALLOUT_REPLIES, route,
+                                          priority=priority)
+        records = self._shape(answer, route, routes.read_callout_replies)
+        return parse_list(records, lambda r: CalloutReply.from_api(r, callout_id)).items
+
+    async def like_callout(self, callout_id: str) -> None:
+        """Like a callout. There is no unlike: a like cannot be taken back."""
+        await self._feature_call(routes.FEATURE_CALLOUTS, routes.like_callout(callout_id),
+                                 priority=Priority.FOREGROUND)
+
+    async def _post(self, route: Route) -> _Answer:
+        """A callout or a reply: sent once. The service allows about one post a minute per
+        wallet; its refusal pauses the posts' bucket for the wait it gives (60 s when it gives
+        none), and a post during that pause is refused here without being sent."""
+        budget = self.budget_for(route.host, route.group)
+        held = budget.paused_until
+        if held is not None:
+            left = held - self._clock.monotonic()
+            raise PostingTooFast(f"{route.name}: wait {left:.0f}s before posting again",
+                                 retry_after=left, url=route.path)
+        try:
+            return await self._feature_call(routes.FEATURE_CALLOUTS, route,
+                                            priority=Priority.FOREGROUND, max_retries=0)
+        except RateLimited as error:
+            if isinstance(error, Blocked):
+                raise
+            wait = error.retry_after if error.retry_after else POST_INTERVAL
+            budget.pause_for(wait)
+            raise PostingTooFast(f"{route.name}: posting too fast; wait {wait:.0f}s",
+                                 retry_after=wait, url=route.path) from None
+
+    async def _feature_call(self, feature: str, route: Route, **options: Any) -> _Answer:
+        """A request to a route of an optional feature. When the service has no handler for it
+        ("Cannot GET"), `NotAvailable` — at once, without sending, for the rest of the session."""
+        if feature in self._unavailable:
+            raise NotAvailable(f"{route.name}: {feature} not available on this service",
+                               feature=feature, url=route.path)
+        try:
+            return await self._call(route, **options)
+        except NotFound as error:
+            if not error.unrouted:
+                raise
+            self._unavailable.add(feature)
+            log.warning("%s: no handler; %s not available on this service", route.name, feature)
+            raise NotAvailable(f"{route.name}: {feature} not available on this service",
+                               feature=feature, url=route.path) from None
+
+    @property
+    def unavailable_features(self) -> frozenset[str]:
+        """Features the service answered "Cannot GET" for this session (`routes.FEATURE_*`)."""
+        return frozenset(self._unavailable)
+
+    # -- bookmarks ------------------------------------------------------------------------------
+    # Not seen in use in 2026 (reference §4): kept behind a capability check. A service without
+    # them raises `NotAvailable` ("bookmarks").
+
     async def bookmarks(self, *, priority: Priority = Priority.NORMAL) -> list[BookmarkList]:
         route = routes.bookmarks()
-        answer = await self._call(route, priority=priority)
+        answer = await self._feature_call(routes.FEATURE_BOOKMARKS, route, priority=priority)
         return self._page(answer, route, BookmarkList.from_api).items
 
     async def create_bookmark(self, name: str) -> BookmarkList | None:
         """The new list, or None when the server did not echo it back."""
-        answer = await self._call(routes.create_bookmark(name), priority=Priority.FOREGROUND)
+        answer = await self._feature_call(routes.FEATURE_BOOKMARKS,
+                                          routes.create_bookmark(name),
+                                          priority=Priority.FOREGROUND)
         record = routes.read_created_bookmark(answer.payload)
         if record is None:
             return None
@@ -702,15 +920,16 @@ class PumpClient:
             return None
 
     async def delete_bookmark(self, list_id: str) -> None:
-        await self._call(routes.delete_bookmark(list_id), priority=Priority.FOREGROUND)
+        await self._feature_call(routes.FEATURE_BOOKMARKS, routes.delete_bookmark(list_id),
+                                 priority=Priority.FOREGROUND)
 
     async def add_bookmark_item(self, mint: str, list_ids: Sequence[str]) -> None:
         route = routes.add_bookmark_item(mint, list_ids)
-        await self._call(route, priority=Priority.FOREGROUND)
+        await self._feature_call(routes.FEATURE_BOOKMARKS, route, priority=Priority.FOREGROUND)
 
     async def remove_bookmark_item(self, mint: str, list_ids: Sequence[str]) -> None:
         route = routes.remove_bookmark_item(mint, list_ids)
-        await self._call(route, priority=Priority.FOREGROUND)
+        await self._feature_call(routes.FEATURE_BOOKMARKS, route, priority=Priority.FOREGROUND)
 
     # -- moderation -----------------------------------------------------------------------------
 
@@ -1165,6 +1384,11 @@ def _login_route_gone(error: ApiError) -> bool:
     """No handler, or 410: the route will not come back this session."""
     return (isinstance(error, NotFound) and error.unrouted) or (
         isinstance(error, ClientError) and error.status == 410)
+
+
+def _gone(route: str, feature: str, instead: str) -> RouteGone:
+    return RouteGone(f"{route} is gone from the service (2026); instead: {instead}",
+                     feature=feature, url=route)
 
 
 def _is_html(response: httpx.Response, body: bytes) -> bool:

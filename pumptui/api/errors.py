@@ -122,3 +122,28 @@ class ClientError(ApiError):
 
 class InsecureTransport(ApiError):
     """Refused to send a token over plain http to a host that is not loopback."""
+
+
+class NotAvailable(NotFound):
+    """The service has no handler for a route of an optional feature ("Cannot GET": bookmarks
+    dropped, callouts not served): the feature is not available on this service. The UI says
+    "not available" instead of failing; the client sends nothing more to `feature` this session."""
+
+    def __init__(self, message: str, *, feature: str, url: str | None = None) -> None:
+        super().__init__(message, unrouted=True, url=url)
+        self.feature = feature
+
+
+class RouteGone(NotAvailable):
+    """A route the service dropped for good (reference §4: `/replies`, `/likes`, follows by
+    wallet). Raised without sending anything; the message names what replaced it."""
+
+
+class PostingTooFast(RateLimited):
+    """About one post (a callout, or a reply to one) per wallet per minute: "You're replying too
+    fast". `retry_after` is the seconds until the next post may go (for a countdown). A post is
+    never retried: nothing typed is sent twice."""
+
+
+class NotEligible(Forbidden):
+    """The wallet may not post a callout on this coin: it must hold some of it."""

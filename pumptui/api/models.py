@@ -35,6 +35,7 @@ from pumptui.api.sanitize import (
     clean_optional,
     clean_text,
 )
+from pumptui.base58 import is_pubkey
 
 LAMPORTS_PER_SOL = 1_000_000_000
 RAW_PER_TOKEN = 1_000_000
@@ -965,6 +966,229 @@ class User:
             followers=None if followers is None else max(0, as_int(followers)),
             followed_at=as_time(record.get("timestamp")),
         )
+
+
+# -- users, follows and callouts (2026, reference §3.7) ---------------------------------
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_OPAQUE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+
+
+def as_uuid(value: Any) -> str | None:
+    """A user's UUID (`userId`), lower case; None unless it is one."""
+    if isinstance(value, str) and _UUID.match(value.strip()):
+        return value.strip().lower()
+    return None
+
+
+def as_opaque_id(value: Any) -> str | None:
+    """A server-made id (a callout's, a reply's): a string of safe characters, or an integer."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and _OPAQUE_ID.match(value):
+        return value
+    return None
+
+
+def as_wallet(value: Any) -> str | None:
+    """A wallet address: base58 of 32 bytes (so a numeric or short id is never taken for one)."""
+    return value if isinstance(value, str) and is_pubkey(value) else None
+
+
+def _optional_count(value: Any, what: str) -> int | None:
+    return None if value is None else exact_int(value, what)
+
+
+@dataclass(frozen=True, slots=True)
+class UserProfile:
+    """A user as the 2026 service names one: by UUID (what follows take) and by wallet.
+    `followers` and `following` are None when the answer did not carry them."""
+
+    uuid: str
+    wallet: str | None = None
+    username: str | None = None
+    profile_image: str | None = None
+    followers: int | None = None
+    following: int | None = None
+    followed_at: float | None = None  # in a follow list: when the follow was made
+
+    @classmethod
+    def from_api(cls, record: Mapping[str, Any]) -> UserProfile:
+        if not isinstance(record, Mapping):
+            raise ModelError("user is not an object")
+        user_id = as_uuid(record.get("userId")) or as_uuid(record.get("user_uuid")) or as_uuid(
+            record.get("uuid")) or as_uuid(record.get("id"))
+        if user_id is None:
+            raise ModelError("user without a UUID")
+        image = record.get("profile_image", record.get("profileImage"))
+        return cls(
+            uuid=user_id,
+            wallet=as_wallet(record.get("address")) or as_wallet(record.get("wallet")),
+            username=clean_optional(record.get("username"), NAME_LIMIT),
+            profile_image=clean_optional(image, URL_LIMIT),
+            followers=_optional_count(record.get("followers"), "followers"),
+            following=_optional_count(record.get("following"), "following"),
+            followed_at=as_iso_time(record.get("timestamp")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FollowCounts:
+    """How many follow a user, and how many the user follows."""
+
+    followers: int
+    following: int
+
+
+@dataclass(frozen=True, slots=True)
+class Callout:
+    """A holder's call on a coin, with a thesis (the successor of threaded replies).
+
+    Units: `market_cap_usd` is the coin's market cap in USD when the call was made; `multiple` is
+    the price now over the price then (2.0: doubled since); times are Unix seconds. The service
+    recomputes the SOL prices (`call_price_sol`, `max_price_sol`) at read time, so they drift with
+    SOL: show the USD cap and the multiple. The author is named by wallet and UUID (which of
+    `userId` and `user_uuid` carries which is unverified: both are read by their form).
+    `likes`, `replies` and `liked_by_user` are not in the reference: None when the service does
+    not send them (the simulator does).
+    """
+
+    id: str
+    mint: str
+    thesis: str = ""
+    created_at: float | None = None
+    market_cap_usd: float | None = None
+    multiple: float | None = None
+    author_wallet: str | None = None
+    author_uuid: str | None = None
+    username: str | None = None
+    profile_image: str | None = None
+    x_username: str | None = None
+    call_price_sol: float | None = None
+    max_price_sol: float | None = None
+    peak_at: float | None = None
+    likes: int | None = None
+    replies: int | None = None
+    liked_by_user: bool | None = None
+
+    @classmethod
+    def from_api(cls, record: Mapping[str, Any], mint: str | None = None) -> Callout:
+        if not isinstance(record, Mapping):
+            raise ModelError("callout is not an object")
+        callout_id = as_opaque_id(record.get("calloutId")) or as_opaque_id(record.get("id"))
+        if callout_id is None:
+            raise ModelError("callout without a calloutId")
+        coin = as_ident(record.get("coinMint")) or as_ident(record.get("mint")) or mint
+        if coin is None:
+            raise ModelError("callout without a coinMint")
+        user_id, user_uuid = record.get("userId"), record.get("user_uuid")
+        liked = record.get("likedByUser")
+        return cls(
+            id=callout_id,
+            mint=coin,
+            thesis=clean_text(record.get("thesis"), TEXT_LIMIT, multiline=True),
+            created_at=as_iso_time(record.get("createdAt")),
+            market_cap_usd=exact_float(record.get("marketCap"), "marketCap"),
+            multiple=exact_float(record.get("multiple"), "multiple"),
+            author_wallet=as_wallet(user_id) or as_wallet(user_uuid)
+            or as_wallet(record.get("userAddress")),
+            author_uuid=as_uuid(user_uuid) or as_uuid(user_id),
+            username=clean_optional(record.get("username"), NAME_LIMIT),
+            profile_image=clean_optional(record.get("profileImage"), URL_LIMIT),
+            x_username=clean_optional(record.get("xUsername"), NAME_LIMIT),
+            call_price_sol=exact_float(record.get("calloutPrice"), "calloutPrice"),
+            max_price_sol=exact_float(record.get("maxPriceSol"), "maxPriceSol"),
+            peak_at=as_iso_time(record.get("peakTimestamp")),
+            likes=_optional_count(record.get("likeCount"), "likeCount"),
+            replies=_optional_count(record.get("replyCount"), "replyCount"),
+            liked_by_user=None if liked is None else as_bool(liked),
+        )
+
+    @property
+    def peak_multiple(self) -> float | None:
+        """The highest price since the call over the call's price (both recomputed at the same
+        SOL price, so their ratio holds); None when either is missing."""
+        if self.max_price_sol is None or not self.call_price_sol:
+            return None
+        return self.max_price_sol / self.call_price_sol
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable keys in the app's units (USD, Unix seconds), as `watch --json` prints it."""
+        return {
+            "id": self.id, "mint": self.mint, "thesis": self.thesis,
+            "created_at": self.created_at, "market_cap_usd": self.market_cap_usd,
+            "multiple": self.multiple, "peak_multiple": self.peak_multiple,
+            "peak_at": self.peak_at, "author_wallet": self.author_wallet,
+            "author_uuid": self.author_uuid, "username": self.username,
+            "x_username": self.x_username, "likes": self.likes, "replies": self.replies,
+            "liked_by_user": self.liked_by_user,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CalloutPage:
+    """One page of a user's callouts; `next_page_token` is None on the last page."""
+
+    items: list[Callout]
+    next_page_token: str | None = None
+    skipped: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CalloutReply:
+    """A reply to a callout. Posting answers `{replyId, createdAt, mediaUrl, rootMessageId}`
+    only: `content` and the author are known when a reply is read back (the simulator's read
+    route; unverified on the service)."""
+
+    id: str
+    callout_id: str | None = None
+    created_at: float | None = None
+    media_url: str | None = None
+    content: str = ""
+    author_wallet: str | None = None
+    author_uuid: str | None = None
+    username: str | None = None
+
+    @classmethod
+    def from_api(cls, record: Mapping[str, Any], callout_id: str | None = None) -> CalloutReply:
+        if not isinstance(record, Mapping):
+            raise ModelError("callout reply is not an object")
+        reply_id = as_opaque_id(record.get("replyId")) or as_opaque_id(record.get("id"))
+        if reply_id is None:
+            raise ModelError("callout reply without a replyId")
+        user_id, user_uuid = record.get("userId"), record.get("user_uuid")
+        return cls(
+            id=reply_id,
+            callout_id=as_opaque_id(record.get("rootMessageId"))
+            or as_opaque_id(record.get("calloutId")) or callout_id,
+            created_at=as_iso_time(record.get("createdAt")),
+            media_url=clean_optional(record.get("mediaUrl"), URL_LIMIT),
+            content=clean_text(record.get("content"), TEXT_LIMIT, multiline=True),
+            author_wallet=as_wallet(user_id) or as_wallet(user_uuid),
+            author_uuid=as_uuid(user_uuid) or as_uuid(user_id),
+            username=clean_optional(record.get("username"), NAME_LIMIT),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CalloutEligibility:
+    """Whether the logged-in wallet may post a callout on a coin (it must hold it), and why not.
+    The answer's shape is unverified: `{eligible, reason}` (the simulator's), a few likely
+    synonyms, or a bare boolean are read."""
+
+    eligible: bool
+    reason: str | None = None
+
+    @classmethod
+    def from_api(cls, payload: Any) -> CalloutEligibility:
+        if isinstance(payload, bool):
+            return cls(payload)
+        if isinstance(payload, Mapping):
+            for key in ("eligible", "isEligible", "canPost", "canCallout", "allowed"):
+                if key in payload:
+                    reason = payload.get("reason", payload.get("message"))
+                    return cls(as_bool(payload[key]), clean_optional(reason, 200))
+        raise ModelError("eligibility answer without a verdict")
 
 
 # -- lists ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ messages to send and turn each message received into a typed value, so `live` ne
 wire message.
 
 Reference: `pumpfun-api-2026.md` (today's API); `pumpfun-api.md` for what did not change (login
-signing, ETags, the social routes kept until their replacement lands).
+signing, ETags, bookmarks and moderation, kept behind a capability check).
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ from pumptui.api.models import (
     as_float,
     as_ident,
     as_int,
+    as_opaque_id,
     as_time,
+    as_uuid,
     exact_float,
     exact_int,
     exact_units,
@@ -65,7 +67,6 @@ class Host(Enum):
 # (lists, one coin, holders) as one group, replies as another, and so on.
 SWAP_GROUP = "swap"
 COINS_GROUP = "coins"
-REPLIES_GROUP = "replies"
 INDEXER_GROUP = "indexer"
 
 
@@ -366,52 +367,196 @@ def board(name: str, *, offset: int = 0, limit: int = 50) -> Route:
                  label="GET /boards/{board}")
 
 
-# -- replies and social ------------------------------------------------------------------------
+# -- users, follows and callouts (v3, 2026; reference §3.7) -----------------------------------
+# The 2025 social routes are gone (§4): `/replies/{mint}`, `POST /replies`, `/likes/{id}` and
+# follows by wallet have no handler; nothing here spells them any more. Reads of `/users*` (30 a
+# minute), `/callout/top` and `/following/v3/*/count` (50 each) count in v3 groups of their own,
+# and `/callout/list` punishes bursts (keep 3 s apart): each has its own bucket
+# (`budget.V3_GROUP_BUDGETS`). Posts go to a group of their own, so that the one-post-a-minute
+# pause never holds a read back.
+
+USERS_GROUP = "users"
+CALLOUT_TOP_GROUP = "callout-top"
+CALLOUT_LIST_GROUP = "callout-list"
+FOLLOW_COUNTS_GROUP = "follow-counts"
+CALLOUTS_GROUP = "callouts"  # eligibility, likes, reading a callout's replies
+CALLOUT_POSTS_GROUP = "callout-posts"  # posting a callout or a reply: ~1 a minute per wallet
+FOLLOWING_GROUP = "following"
+# Features a client may find missing on a service ("Cannot GET"): `errors.NotAvailable.feature`.
+FEATURE_USERS = "users"
+FEATURE_CALLOUTS = "callouts"
+FEATURE_CALLOUT_LIST = "callout-list"
+FEATURE_CALLOUT_REPLIES = "callout-replies"  # reading them: the simulator's route (unverified)
+FEATURE_FOLLOWS = "follows"
+FEATURE_UNFOLLOW = "unfollow"
+FEATURE_FOLLOW_COUNTS = "follow-counts"
+FEATURE_BOOKMARKS = "bookmarks"
+USERS_BATCH_LIMIT = 50
+CALLOUT_LIST_LIMIT = 50
+FOLLOWING_LIMIT = 100
+CALLOUT_VERSION = 2
+FOLLOW_COUNT_KINDS = ("followers", "following")
 
 
-def replies(mint: str, *, limit: int, offset: int, reverse: bool) -> Route:
-    params: dict[str, str | int] = {"limit": max(1, limit), "offset": max(0, offset)}
-    if reverse:
-        params["reverseOrder"] = "true"
-    return Route("GET", f"/replies/{_segment(mint)}", params=params, group=REPLIES_GROUP)
+def user(wallet: str) -> Route:
+    """A wallet's profile, with its UUID (`userId`): how a wallet becomes a UUID."""
+    return Route("GET", f"/users/{_segment(wallet)}", group=USERS_GROUP,
+                 label="GET /users/{wallet}")
 
 
-def post_reply(mint: str, text: str, *, captcha_token: str | None) -> Route:
-    body: dict[str, Any] = {"mint": mint, "text": text}
-    if captcha_token:
-        body["captchaToken"] = captcha_token
-    # A repeated reply is a duplicate post: never retried after it may have arrived.
-    return Route("POST", "/replies", json=body, retry_safe=False, auth=True,
-                 group=REPLIES_GROUP)
+def users_batch(wallets: Sequence[str]) -> Route:
+    """Up to 50 profiles in one request; a read sent as POST, safe to repeat."""
+    if not wallets:
+        raise ValueError("a batch needs at least one wallet")
+    if len(wallets) > USERS_BATCH_LIMIT:
+        raise ValueError(f"at most {USERS_BATCH_LIMIT} wallets per batch, not {len(wallets)}")
+    return Route("POST", "/users/batch", json={"addresses": list(wallets)}, group=USERS_GROUP,
+                 label="POST /users/batch")
 
 
-def like(target_id: str | int) -> Route:
-    return Route("POST", f"/likes/{_segment(target_id)}", retry_safe=False, auth=True,
-                 group="likes")
+def callout_top(mint: str) -> Route:
+    """A coin's top callouts (anonymous)."""
+    return Route("GET", f"/callout/top/{_segment(mint)}", group=CALLOUT_TOP_GROUP,
+                 label="GET /callout/top/{mint}")
 
 
-def unlike(target_id: str | int) -> Route:
-    return Route("DELETE", f"/likes/{_segment(target_id)}", auth=True, group="likes")
+def callout_list(user_id: str, *, limit: int, page_token: str | None = None,
+                 newest_first: bool = True) -> Route:
+    """One user's callouts (`user_id`: a UUID or a wallet), a page at a time. `pageToken` is a
+    page number (reference §3.7); the client passes back what the last answer gave."""
+    params: dict[str, str | int] = {
+        "sortBy": "TIMESTAMP",
+        "sortOrder": "DESC" if newest_first else "ASC",
+        "limit": max(1, min(limit, CALLOUT_LIST_LIMIT)),
+    }
+    if page_token:
+        params["pageToken"] = page_token
+    return Route("GET", f"/callout/list/{_segment(user_id)}", params=params,
+                 group=CALLOUT_LIST_GROUP, label="GET /callout/list/{user}")
 
 
-def follow(address: str, *, captcha_token: str) -> Route:
-    # Captcha tokens are single use, so a second send could only fail.
-    return Route(
-        "POST",
-        f"/following/{_segment(address)}",
-        params={"captchaToken": captcha_token},
-        retry_safe=False,
-        auth=True,
-        group="following",
-    )
+def callout_eligibility(mint: str) -> Route:
+    return Route("GET", f"/callout/eligibility/{_segment(mint)}", auth=True,
+                 group=CALLOUTS_GROUP, label="GET /callout/eligibility/{mint}")
 
 
-def unfollow(address: str) -> Route:
-    return Route("DELETE", f"/following/{_segment(address)}", auth=True, group="following")
+def create_callout(mint: str, thesis: str) -> Route:
+    # A repeated post is a duplicate callout: never sent twice.
+    return Route("POST", "/callout/create",
+                 json={"coinMint": mint, "thesis": thesis, "version": CALLOUT_VERSION},
+                 retry_safe=False, auth=True, group=CALLOUT_POSTS_GROUP,
+                 label="POST /callout/create")
 
 
-def followers(address: str) -> Route:
-    return Route("GET", f"/following/followers/{_segment(address)}", group="following")
+def reply_to_callout(callout_id: str, content: str) -> Route:
+    return Route("POST", f"/callout/{_segment(callout_id)}/replies", json={"content": content},
+                 retry_safe=False, auth=True, group=CALLOUT_POSTS_GROUP,
+                 label="POST /callout/{id}/replies")
+
+
+def callout_replies(callout_id: str, *, limit: int = 50) -> Route:
+    """Reading a callout's replies: the simulator's route; none seen on the service."""
+    return Route("GET", f"/callout/{_segment(callout_id)}/replies",
+                 params={"limit": max(1, min(limit, 100))}, group=CALLOUTS_GROUP,
+                 label="GET /callout/{id}/replies")
+
+
+def like_callout(callout_id: str) -> Route:
+    # Whether a second like is harmless on the service is unknown (no unlike route was found):
+    # not repeated after an answer may have been lost.
+    return Route("POST", f"/callout/{_segment(callout_id)}/like", retry_safe=False, auth=True,
+                 group=CALLOUTS_GROUP, label="POST /callout/{id}/like")
+
+
+def follow_uuid(user_uuid: str) -> Route:
+    """Follow by UUID (a wallet is refused). Whether it needs a captcha is unknown (§6.9)."""
+    return Route("POST", f"/following/v2/{_segment(user_uuid)}", retry_safe=False, auth=True,
+                 group=FOLLOWING_GROUP, label="POST /following/v2/{uuid}")
+
+
+def unfollow_uuid(user_uuid: str) -> Route:
+    """LOW confidence (§3.7: no evidence of any unfollow route): the follow route's DELETE."""
+    return Route("DELETE", f"/following/v2/{_segment(user_uuid)}", auth=True,
+                 group=FOLLOWING_GROUP, label="DELETE /following/v2/{uuid}")
+
+
+def following(user_uuid: str, *, limit: int = FOLLOWING_LIMIT) -> Route:
+    """Whom a user follows (the service's default page is about 20)."""
+    return Route("GET", f"/following/v3/following/{_segment(user_uuid)}",
+                 params={"limit": max(1, min(limit, FOLLOWING_LIMIT))}, group=FOLLOWING_GROUP,
+                 label="GET /following/v3/following/{uuid}")
+
+
+def follow_count(user_id: str, kind: str) -> Route:
+    """`kind` is "followers" or "following"; `user_id` a UUID (a wallet works on the
+    simulator; on the service, unverified)."""
+    if kind not in FOLLOW_COUNT_KINDS:
+        raise ValueError(f"kind is one of {', '.join(FOLLOW_COUNT_KINDS)}")
+    return Route("GET", f"/following/v3/{kind}/count/{_segment(user_id)}",
+                 group=FOLLOW_COUNTS_GROUP, label=f"GET /following/v3/{kind}/count/{{id}}")
+
+
+def read_callouts(payload: Any) -> list[Any]:
+    """`{"callouts": [...]}`, or a bare or otherwise wrapped list."""
+    if isinstance(payload, Mapping) and isinstance(payload.get("callouts"), list):
+        return payload["callouts"]
+    return read_list(payload)
+
+
+def read_callout_page(payload: Any) -> tuple[list[Any], str | None]:
+    """A page of `/callout/list`: the records and the next page's token (None on the last)."""
+    records = read_callouts(payload)
+    token = None
+    if isinstance(payload, Mapping):
+        for key in ("nextPageToken", "nextPage", "pageToken"):
+            value = payload.get(key)
+            if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
+                token = clean_text(str(value), 64) or None
+                break
+    return records, token
+
+
+def read_created_callout(payload: Any) -> str:
+    """The new callout's id: `{"callout": {"calloutId"}}` (or the id at the top level)."""
+    record = payload.get("callout", payload) if isinstance(payload, Mapping) else None
+    if isinstance(record, Mapping):
+        callout_id = as_opaque_id(record.get("calloutId")) or as_opaque_id(record.get("id"))
+        if callout_id is not None:
+            return callout_id
+    raise ShapeError("expected {callout: {calloutId}}")
+
+
+def read_callout_replies(payload: Any) -> list[Any]:
+    if isinstance(payload, Mapping) and isinstance(payload.get("replies"), list):
+        return payload["replies"]
+    return read_list(payload)
+
+
+def read_count(payload: Any) -> int:
+    """`{"count": n}`, or a bare number."""
+    if isinstance(payload, Mapping):
+        payload = payload.get("count")
+    try:
+        return exact_int(payload, "count", -1)
+    except ModelError:
+        raise ShapeError("expected {count}") from None
+
+
+def read_one(payload: Any, *wrappers: str) -> Mapping[str, Any]:
+    """One record, bare or wrapped in one of `wrappers` (or `data`)."""
+    if isinstance(payload, Mapping):
+        for key in (*wrappers, "data"):
+            inner = payload.get(key)
+            if isinstance(inner, Mapping):
+                return inner
+        return payload
+    raise ShapeError("expected an object")
+
+
+def followers(user_id: str) -> Route:
+    """Who follows a user (a wallet or a UUID): live in 2026, capped at 1000 rows."""
+    return Route("GET", f"/following/followers/{_segment(user_id)}", group=FOLLOWING_GROUP,
+                 label="GET /following/followers/{id}")
 
 
 def bookmarks() -> Route:
@@ -584,27 +729,6 @@ def read_object(payload: Any) -> Mapping[str, Any]:
     raise ShapeError("expected an object")
 
 
-@dataclass(frozen=True, slots=True)
-class RepliesShape:
-    records: list[Any]
-    has_more: bool | None
-    next_offset: int | None
-
-
-def read_replies(payload: Any) -> RepliesShape:
-    """`{"replies": [...], "hasMore": bool, "offset": next}`, or a bare list (older versions)."""
-    records = read_list(payload)
-    if isinstance(payload, Mapping):
-        has_more = payload.get("hasMore")
-        next_offset = payload.get("offset")
-        return RepliesShape(
-            records,
-            None if has_more is None else as_bool(has_more),
-            None if next_offset is None else as_int(next_offset),
-        )
-    return RepliesShape(records, None, None)
-
-
 def read_is_admin(payload: Any) -> bool:
     """A bare JSON boolean, or `{"isAdmin": bool}`."""
     if isinstance(payload, bool):
@@ -682,17 +806,6 @@ def read_created_bookmark(payload: Any) -> Mapping[str, Any] | None:
     """The created list, bare or wrapped; None when the server only said "success"."""
     if isinstance(payload, Mapping):
         inner = payload.get("bookmark") or payload.get("data")
-        if isinstance(inner, Mapping):
-            return inner
-        if "id" in payload:
-            return payload
-    return None
-
-
-def read_reply(payload: Any) -> Mapping[str, Any] | None:
-    """The created reply, bare or wrapped; None when the server answered without a body."""
-    if isinstance(payload, Mapping):
-        inner = payload.get("reply") or payload.get("data")
         if isinstance(inner, Mapping):
             return inner
         if "id" in payload:
@@ -1253,6 +1366,17 @@ TRADE_KNOWN_KEYS = frozenset((
     "fillPriceUsd",
 ))
 CANDLE_KEYS = frozenset(("timestamp", "open", "high", "low", "close", "volume"))
+CALLOUT_REQUIRED_KEYS = frozenset((
+    "calloutId", "coinMint", "marketCap", "multiple", "createdAt", "thesis",
+))
+CALLOUT_KNOWN_KEYS = frozenset((
+    "userId", "user_uuid", "calloutPrice", "maxPriceSol", "peakTimestamp", "username",
+    "profileImage", "xUsername",
+    "likeCount", "replyCount", "likedByUser",  # the simulator's; not in the reference
+))
+USER_KNOWN_KEYS = frozenset((
+    "address", "username", "profile_image", "bio", "likes_received", "unread_notifs_count",
+))
 BOARD_ENTRY_KEYS = frozenset((
     "m", "n", "t", "i", "mc", "age", "p", "vUsd5m", "tx5", "bc", "sc", "txc", "nh", "t10", "dh",
     "sn", "dw", "gd", "pg", "c",
@@ -1269,6 +1393,7 @@ class Shape:
     known: frozenset[str] = frozenset()
     records: str = ""
     top: frozenset[str] = frozenset()
+    top_known: frozenset[str] = frozenset()  # optional keys of the wrapping object
 
 
 @dataclass(frozen=True, slots=True)
@@ -1301,7 +1426,7 @@ def check_shape(shape: Shape, payload: Any) -> ShapeCheck:
         if not isinstance(payload, Mapping) or not isinstance(payload.get(shape.records), list):
             return ShapeCheck(problem=f"expected {{{shape.records}: [...]}}")
         missing |= shape.top - payload.keys()
-        unexpected |= payload.keys() - shape.top - {shape.records}
+        unexpected |= payload.keys() - shape.top - shape.top_known - {shape.records}
         records = payload[shape.records][:1]
     else:
         if not isinstance(payload, Mapping):
@@ -1339,6 +1464,12 @@ SHAPES: dict[str, Shape] = {
                              records="{}"),
     "ath": Shape(frozenset(("athMarketCap",))),
     "board": Shape(frozenset(("m",)), BOARD_ENTRY_KEYS, records="entries"),
+    "callouts": Shape(CALLOUT_REQUIRED_KEYS, CALLOUT_KNOWN_KEYS, records="callouts"),
+    "user": Shape(frozenset(("userId", "followers", "following")), USER_KNOWN_KEYS),
+    "user-callouts": Shape(CALLOUT_REQUIRED_KEYS, CALLOUT_KNOWN_KEYS, records="callouts",
+                           top_known=frozenset(("nextPageToken",))),
+    "follower-count": Shape(frozenset(("count",))),
+    "following-count": Shape(frozenset(("count",))),
 }
 
 
@@ -1373,8 +1504,37 @@ def doctor_probes(mint: str, *, search_term: str = "pump") -> tuple[Probe, ...]:
         ("market-activity", (market_activity(mint),)),
         ("ath", (ath(mint),)),
         ("board", (board("new", limit=5),)),
+        ("callouts", (callout_top(mint),)),
     ]
     return tuple(Probe(view, candidates, SHAPES[view]) for view, candidates in probes)
+
+
+def doctor_user_probe(wallet: str) -> Probe:
+    """A user's profile (the creator of the coin probed): it also gives doctor the UUID the
+    follow-count probes take."""
+    return Probe("user", (user(wallet),), SHAPES["user"])
+
+
+def doctor_people_probes(user_id: str) -> tuple[Probe, ...]:
+    """Follow counts and one page of the user's callouts (one request each: `/callout/list`
+    only punishes bursts)."""
+    return (
+        Probe("follower-count", (follow_count(user_id, "followers"),), SHAPES["follower-count"]),
+        Probe("following-count", (follow_count(user_id, "following"),),
+              SHAPES["following-count"]),
+        Probe("user-callouts", (callout_list(user_id, limit=1),), SHAPES["user-callouts"]),
+    )
+
+
+def doctor_bookmarks() -> Route:
+    """Bookmarks' liveness, asked without a session: a live route answers 401 (or 200), a
+    dropped one "Cannot GET"."""
+    return bookmarks()
+
+
+def read_user_uuid(payload: Any) -> str | None:
+    """The UUID in a `/users/{wallet}` answer, if there is one."""
+    return as_uuid(payload.get("userId")) if isinstance(payload, Mapping) else None
 
 
 def doctor_listing() -> Probe:
@@ -1395,8 +1555,17 @@ UNVERIFIED_ROUTES: tuple[tuple[str, str, str], ...] = (
     ("trades minSolAmount", "GET /v2/coins/{mint}/trades?minSolAmount=",
      "its unit (§6.3)"),
     ("bulk size", "POST /coins-v2/mints", "the largest batch; order kept? (§6.5)"),
-    ("replies", "GET /replies/{mint}", "reported dead (§4); replaced in issue 12"),
-    ("bookmarks", "GET /bookmarks", "no 2026 evidence (§6.4)"),
+    ("callout eligibility", "GET /callout/eligibility/{mint}",
+     "needs a session; the shape of its answer is unknown ({eligible, reason} assumed)"),
+    ("callout posts", "POST /callout/create, POST /callout/{id}/replies",
+     "need a session and would post; whether 'too fast' carries a Retry-After is unknown"),
+    ("callout unlike", "(none)", "no unlike route found (§3.7): a like cannot be taken back"),
+    ("callout replies", "GET /callout/{id}/replies",
+     "reading a callout's replies: the simulator's route, not seen on the service"),
+    ("unfollow", "DELETE /following/v2/{uuid}", "no evidence of any unfollow route (§3.7, LOW)"),
+    ("follow captcha", "POST /following/v2/{uuid}", "whether a follow needs a captcha (§6.9)"),
+    ("callout list paging", "GET /callout/list/{user}?pageToken=",
+     "the page token's numbering and where the next one is in the answer"),
     ("moderation", "POST /moderation/*", "no 2026 evidence (§6.4)"),
     ("is-admin", "GET /auth/is-admin", "no 2026 evidence (§6.4)"),
     ("logout", "POST /auth/logout", "no 2026 evidence (§6.4)"),

@@ -12,7 +12,13 @@ headers seen, and a verdict:
   the blocked page); nothing more is sent to that host, and its other routes are "not probed";
 - shape drift: an answer without a documented key (a renamed field shows as missing + unexpected);
 - rate limited / failed: a v3 429, another error status, a timeout;
-- unverified: what the reference leaves open (§6): nothing is sent, no pass or fail.
+- unverified: what the reference leaves open (§6): nothing is sent, no pass or fail;
+- not available: an optional feature the service has dropped (bookmarks: "Cannot GET"); the app
+  says "not available" for it. Not a failure.
+
+Social routes are probed too: a coin's callouts, its creator's profile (which gives the UUID),
+the creator's follow counts and one page of callouts, and whether bookmarks still answer (asked
+without a session: 401 means they are there).
 
 Login is probed without logging in: an unsigned POST to each login route says whether a handler
 is there (it refuses the probe) or not (404 "Cannot POST"); whether a signed `/auth/login` still
@@ -53,6 +59,7 @@ HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "ad
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after")
 OK, MOVED, DEAD, BLOCKED, DRIFT = "ok", "moved → fallback works", "dead", "blocked", "shape drift"
 LIMITED, FAILED, UNVERIFIED = "rate limited", "failed", "unverified"
+NOT_AVAILABLE = "not available"
 _SECRET_WORDS = ("key", "token", "secret", "auth", "password")
 
 
@@ -170,7 +177,7 @@ class Report:
 
     @property
     def exit_status(self) -> int:
-        bad = [r for r in self.rows if r.verdict not in (OK, UNVERIFIED)]
+        bad = [r for r in self.rows if r.verdict not in (OK, UNVERIFIED, NOT_AVAILABLE)]
         return EXIT_DRIFT if bad else EXIT_OK
 
     def to_json(self) -> dict[str, Any]:
@@ -293,9 +300,14 @@ async def diagnose(settings: Settings, *, mint: str | None = None) -> Report:
                                        HOST_LABELS[item.host.value], FAILED,
                                        note="not probed: no coin"))
         else:
+            answers = {}
             for item in routes.doctor_probes(mint, search_term=term):
-                await probe(prober, item, report)
+                answers[item.view] = await probe(prober, item, report)
+            coin = answers.get(routes.VIEW_COIN)
+            await probe_people(prober, report,
+                               coin.get("creator") if isinstance(coin, dict) else None)
         await probe_login(prober, report)
+        await probe_bookmarks(prober, report)
         for view, label, why in routes.UNVERIFIED_ROUTES:
             on_swap = " /v1/" in label or " /v2/" in label
             report.rows.append(Row(view, label, "swap-api" if on_swap else "frontend-api-v3",
@@ -450,6 +462,50 @@ def _login_answer(answer: Answer) -> str:
     if 200 <= answer.status < 300:
         return f"accepted an unsigned sign-in ({answer.status})?"
     return f"HTTP {answer.status}{detail}"
+
+
+async def probe_people(prober: Prober, report: Report, creator: object) -> None:
+    """The creator's profile, then (by the UUID it gives) follow counts and callouts."""
+    from pumptui.api import routes
+    from pumptui.base58 import is_pubkey
+
+    if not isinstance(creator, str) or not is_pubkey(creator):
+        report.notes.append("no creator to probe the user and follow routes with")
+        return
+    profile = await probe(prober, routes.doctor_user_probe(creator), report)
+    user_id = routes.read_user_uuid(profile)
+    if user_id is None:
+        report.notes.append("no UUID from /users/{wallet}: follow counts probed by wallet")
+    for item in routes.doctor_people_probes(user_id or creator):
+        await probe(prober, item, report)
+
+
+async def probe_bookmarks(prober: Prober, report: Report) -> None:
+    """Bookmarks' liveness (reference §4: no 2026 evidence): asked without a session, a live
+    route answers 401 (or 200); a dropped one has no handler ("Cannot GET")."""
+    from pumptui.api import routes
+
+    route = routes.doctor_bookmarks()
+    host = HOST_LABELS[route.host.value]
+    refusal = prober.refuses(route)
+    if refusal:
+        verdict = BLOCKED if "blocked" in refusal else FAILED
+        report.rows.append(Row("bookmarks", _template(route), host, verdict, note=refusal))
+        return
+    answer = await prober.send(route)
+    row = Row("bookmarks", _template(route), host, OK, answer.status, answer.latency_ms,
+              rate_headers=answer.headers)
+    report.rows.append(row)
+    if answer.block:
+        row.verdict, row.note = BLOCKED, answer.block
+    elif answer.unrouted:
+        row.verdict, row.note = NOT_AVAILABLE, f"no handler ({_message(answer.payload)})"
+        report.notes.append("bookmarks: not available on this service")
+    elif answer.status in (401, 403):
+        row.note = "answers (needs a session)"
+    elif not answer.ok:
+        row.verdict = FAILED
+        row.note = _message(answer.payload) or answer.error or f"HTTP {answer.status}"
 
 
 def _template(route: Route) -> str:

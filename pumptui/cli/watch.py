@@ -3,11 +3,12 @@
 One event a line. JSON lines (the default) carry a `type` and the model's fields in pumptui's
 stable units (`Trade.to_json`, `Coin.to_json`): lamports and raw token units as integers, Unix
 seconds for every time, market caps in SOL (`market_cap_sol`) and USD (`market_cap_usd`,
-`ath_market_cap_usd`). Types: new_coin, coin_updated, new_trade, trade_confirmed, new_reply,
+`ath_market_cap_usd`). Types: new_coin, coin_updated, new_trade, trade_confirmed,
 leader_changed (the highest market cap still on the curve; King of the Hill is gone), sol_price,
-holders, activity, route_moved. Health changes and errors go to stderr, so a pipe only ever sees
-events; a blocked host and a moved route are said there in words ("swap-api blocked, retry in
-48s", "route moved: candles /v2/… → /v1/…").
+holders, activity, callouts (the first --mint's top callouts, with --callouts: USD market cap when
+called, the multiple since, the thesis), route_moved. Health changes and errors go to stderr, so
+a pipe only ever sees events; a blocked host and a moved route are said there in words ("swap-api
+blocked, retry in 48s", "route moved: candles /v2/… → /v1/…").
 
 There is no site-wide trade feed any more (the 2026 API has no REST tape): trades are those of
 the coins named with `--mint`, each followed on swap-api's cursor, complete and in chain order,
@@ -47,9 +48,8 @@ if TYPE_CHECKING:
     from pumptui.live.events import Event
     from pumptui.live.health import FeedHealth
 
-EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "trade_confirmed", "new_reply",
-               "leader_changed", "sol_price", "holders", "activity", "route_moved",
-               "coin_not_found")
+EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "trade_confirmed", "leader_changed",
+               "sol_price", "holders", "activity", "callouts", "route_moved", "coin_not_found")
 HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
 TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="stream live market events to stdout (JSON lines or a table)",
         description="Stream live events until interrupted: new coins, the trades of the coins "
         "named with --mint (complete and in chain order, followed on swap-api's cursor), their "
-        "holders and market activity, replies, the curve leader and the SOL price. There is no "
+        "holders and market activity, callouts, the curve leader and the SOL price. There is no "
         "site-wide trade feed (the 2026 API has none). Events go to stdout, one a line; feed "
         "health, blocks (\"swap-api blocked, retry in 48s\"), moved routes and errors go to "
         "stderr.",
@@ -72,11 +72,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--mint", action="append", default=[], metavar="MINT",
         help="follow this coin's trades, holders and market activity (repeat for several; the "
-        "first also gets its replies with --replies)",
+        "first also gets its callouts with --callouts)",
     )
     parser.add_argument("--coins", action="store_true", help="stream new coins")
-    parser.add_argument("--replies", action="store_true",
-                        help="also stream replies of the first --mint")
+    parser.add_argument("--callouts", action="store_true",
+                        help="also stream the top callouts of the first --mint (read every 10 s "
+                        "or more)")
     parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl",
                         help="output format (default: jsonl)")
     parser.add_argument(
@@ -148,7 +149,7 @@ async def _watch(args: argparse.Namespace, settings: Settings,
     from pumptui.live.sources import source_for
 
     mints: list[str] = list(dict.fromkeys(args.mint))
-    visible = _visible_feeds(mints, coins=args.coins, replies=args.replies)
+    visible = _visible_feeds(mints, coins=args.coins, callouts=args.callouts)
     source = source_for(settings, candles=False)  # no chart here
     printer = EventPrinter(sys.stdout, args.format, types, named=set(mints),
                            history=args.history)
@@ -193,14 +194,14 @@ def _nothing_left(event: Event, mints: Sequence[str], *, coins: bool) -> bool:
     return isinstance(event, CoinNotFound) and list(mints) == [event.mint] and not coins
 
 
-def _visible_feeds(mints: Sequence[str], *, coins: bool, replies: bool) -> set[str]:
+def _visible_feeds(mints: Sequence[str], *, coins: bool, callouts: bool) -> set[str]:
     visible: set[str] = set()
     if mints:
         visible |= {"trades", "market", "holders", "activity"}
         if len(mints) > 1:
             visible.add("watchlist")
-        if replies:
-            visible.add("replies")
+        if callouts:
+            visible.add("callouts")
     if coins:
         visible.add("coins")
     if not visible:
@@ -347,6 +348,7 @@ def table_line(event: Event) -> str:
     """A fixed-width, human line. Text fields are already sanitised by the models."""
     from pumptui.live.events import (
         ActivityChanged,
+        CalloutsChanged,
         CoinNotFound,
         CoinUpdated,
         HoldersChanged,
@@ -390,6 +392,19 @@ def table_line(event: Event) -> str:
             return f"{_clock(time.time())}  moved  {view}: {description}"
         case CoinNotFound(mint=mint):
             return f"{_clock(time.time())}  gone   no coin with mint {mint}"
+        case CalloutsChanged(mint=mint, callouts=callouts):
+            count = len(callouts)
+            line = (f"{_clock(time.time())}  calls  {mint[:8]}…  {count} "
+                    f"callout{'' if count == 1 else 's'}")
+            if callouts:
+                best = callouts[0]
+                who = best.username or (best.author_wallet or "?")[:8]
+                multiple = "?" if best.multiple is None else f"{best.multiple:.2f}×"
+                called = ("?" if best.market_cap_usd is None
+                          else f"${best.market_cap_usd:,.0f}")
+                thesis = best.thesis.replace("\n", " ")[:60]
+                line += f"  best {multiple} since {called} by {who[:16]}: {thesis}"
+            return line
         case NewReply(reply=r):
             who = r.username or (r.user or "?")[:8]
             text = r.text.replace("\n", " ")[:80]

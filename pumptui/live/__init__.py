@@ -7,6 +7,7 @@ from pumptui.live.bus import EventBus, Subscription, SubscriptionClosed
 from pumptui.live.candles import TIMEFRAMES, CandleSeries, candles_from_trades
 from pumptui.live.engine import LiveEngine
 from pumptui.live.events import (
+    CalloutsChanged,
     CoinUpdated,
     EngineError,
     Event,
@@ -27,6 +28,7 @@ from pumptui.live.store import MarketStore
 __all__ = [
     "FEED_NAMES",
     "TIMEFRAMES",
+    "CalloutsChanged",
     "CandleSeries",
     "CoinUpdated",
     "EngineError",

@@ -4,8 +4,8 @@ Typical use (the TUI calls `start()` from its own event loop)::
 
     engine = LiveEngine(client)
     await engine.start()
-    engine.focus(mint)                   # the coin screen: its trades, replies, candles
-    engine.set_visible({"trades", "replies"})
+    engine.focus(mint)                   # the coin screen: its trades, callouts, candles
+    engine.set_visible({"trades", "callouts"})
     async for event in engine.bus.subscribe():
         ...
     await engine.stop()
@@ -35,12 +35,12 @@ from pumptui.live.events import Event, NewTrade, RouteMoved, TradeConfirmed
 from pumptui.live.feeds import (
     FEED_NAMES,
     ActivityFeed,
+    CalloutsFeed,
     CoinTradesFeed,
     Feed,
     FeedContext,
     HoldersFeed,
     MarketFeed,
-    RepliesFeed,
     WatchlistFeed,
 )
 from pumptui.live.health import FeedHealth, FeedState
@@ -180,17 +180,17 @@ class LiveEngine:
         return self._visible
 
     def focus(self, mint: str | None) -> None:
-        """Open a coin (its trades, replies and candle backfill at foreground priority), or
-        close it with None."""
+        """Open a coin (its trades and candle backfill at foreground priority, its holders,
+        activity and callouts), or close it with None."""
         if mint == self._focus:
             return
         self._focus = mint
         trades = self.feeds.get("trades")
         if isinstance(trades, CoinTradesFeed) and trades.set_mint(mint):
             self.runners["trades"].restart()
-        for name in ("replies", "holders", "activity"):
+        for name in ("callouts", "holders", "activity"):
             feed = self.feeds.get(name)
-            if isinstance(feed, RepliesFeed | HoldersFeed | ActivityFeed) and feed.set_mint(mint):
+            if isinstance(feed, CalloutsFeed | HoldersFeed | ActivityFeed) and feed.set_mint(mint):
                 self.runners[name].restart()
         market = self.feeds.get("market")
         if isinstance(market, MarketFeed):

@@ -11,6 +11,7 @@ from typing import Any
 
 from pumptui.api.models import (
     BoardEntry,
+    Callout,
     Coin,
     HolderStats,
     MarketActivity,
@@ -72,8 +73,22 @@ class TradeConfirmed:
 
 @dataclass(frozen=True, slots=True)
 class NewReply:
+    """A reply of a coin's thread. No feed publishes it since `/replies/{mint}` died (2026);
+    kept while screens still read replies from the store."""
+
     reply: Reply
     historical: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CalloutsChanged:
+    """The focused coin's top callouts, as the service ranks them (best multiple first), each
+    time they change (a multiple moving is a change). `read_at`: when this version was read,
+    Unix seconds."""
+
+    mint: str
+    callouts: tuple[Callout, ...]
+    read_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +170,7 @@ Event = (
     | NewTrade
     | TradeConfirmed
     | NewReply
+    | CalloutsChanged
     | CoinNotFound
     | LeaderChanged
     | SolPriceChanged
@@ -172,6 +188,7 @@ EVENT_TYPES: dict[type, str] = {
     NewTrade: "new_trade",
     TradeConfirmed: "trade_confirmed",
     NewReply: "new_reply",
+    CalloutsChanged: "callouts",
     CoinNotFound: "coin_not_found",
     LeaderChanged: "leader_changed",
     SolPriceChanged: "sol_price",
@@ -209,6 +226,10 @@ def event_to_json(event: Event) -> dict[str, Any]:
             data.update(reply.to_api())
             if historical:
                 data["historical"] = True
+        case CalloutsChanged(mint=mint, callouts=callouts, read_at=read_at):
+            data["mint"] = mint
+            data["read_at"] = read_at
+            data["callouts"] = [callout.to_json() for callout in callouts]
         case SolPriceChanged(usd=usd, stale=stale):
             data["solPrice"] = usd
             data["stale"] = stale

@@ -16,11 +16,12 @@ from typing import Any
 
 from pumptui.api.budget import Priority
 from pumptui.api.errors import ApiError, NotFound, RateLimited
-from pumptui.api.models import Coin, Reply, Trade
-from pumptui.api.routes import COINS_GROUP, REPLIES_GROUP, Host
+from pumptui.api.models import Coin, Trade
+from pumptui.api.routes import COINS_GROUP, Host
 from pumptui.config import RefreshSettings
 from pumptui.live.events import (
     ActivityChanged,
+    CalloutsChanged,
     CoinNotFound,
     CoinUpdated,
     EngineError,
@@ -28,7 +29,6 @@ from pumptui.live.events import (
     HoldersChanged,
     LeaderChanged,
     NewCoin,
-    NewReply,
     NewTrade,
     SolPriceChanged,
 )
@@ -42,7 +42,7 @@ from pumptui.live.schedule import (
 from pumptui.live.store import MarketStore
 
 FEED_NAMES: tuple[str, ...] = (
-    "coins", "leader", "sol-price", "market", "trades", "holders", "activity", "replies",
+    "coins", "leader", "sol-price", "market", "trades", "holders", "activity", "callouts",
     "watchlist",
 )
 # Mints per `POST /coins-v2/mints` from a feed (the service's largest batch is unknown).
@@ -440,52 +440,6 @@ class NewCoinsFeed(Feed):
                            behind=result.behind, held=result.held, requests=result.requests)
 
 
-class RepliesFeed(Feed):
-    """The focused coin's reply thread, newest first."""
-
-    name = "replies"
-    priority = Priority.FOREGROUND
-    weight = 1.0
-
-    def __init__(self, ctx: FeedContext) -> None:
-        super().__init__(ctx, ctx.settings.replies_min, ctx.settings.replies_max)
-        self.mint: str | None = None
-        self.follower: ListFollower[Reply] | None = None
-
-    def set_mint(self, mint: str | None) -> bool:
-        if mint == self.mint:
-            return False
-        self.mint = mint
-        self.follower = self._follower(mint) if mint else None
-        self.reset()
-        return True
-
-    def _follower(self, mint: str) -> ListFollower[Reply]:
-        ctx = self.ctx
-
-        async def fetch(offset: int, limit: int, conditional: bool) -> Any:
-            return await ctx.client.replies(mint, offset=offset, limit=min(limit, BULK_LIMIT),
-                                            conditional=conditional, priority=self.priority)
-
-        return ListFollower(fetch, key=lambda r: r.id, order=lambda r: (r.timestamp, r.id),
-                            page_limit=BULK_LIMIT, first_limit=50,
-                            budget_wait=lambda: ctx.budget_wait(Host.FRONTEND, REPLIES_GROUP),
-                            clock=ctx.monotonic)
-
-    def wanted(self) -> bool:
-        return self.follower is not None
-
-    async def poll(self) -> PollOutcome:
-        follower = self.follower
-        if follower is None:
-            return PollOutcome()
-        result = await follower.poll(20)
-        for reply in result.items:
-            self.ctx.emit(NewReply(reply, historical=result.historical))
-        return PollOutcome(news=len(result.items), unchanged=result.unchanged,
-                           behind=result.behind, held=result.held, requests=result.requests)
-
-
 class LeaderFeed(Feed):
     """The coin leading the bonding curve: the highest market cap not yet graduated.
 
@@ -646,3 +600,37 @@ class ActivityFeed(_FocusedCoinFeed):
         changed = ctx.store.market_activity(mint) != activity
         ctx.emit(ActivityChanged(mint, activity, read_at=time.time()))  # always: its age shows
         return PollOutcome(news=int(changed), unchanged=not changed, requests=1)
+
+
+class CalloutsFeed(_FocusedCoinFeed):
+    """The focused coin's top callouts (`/callout/top/{mint}`), on the v3 callout-top group's
+    own budget. They change slowly: read every `callouts_min` seconds (10 by default) while
+    they change, less often while they do not, up to `callouts_max`. `CalloutsChanged` is
+    published when they changed (a multiple moving is a change); a 304 or the same callouts
+    again publish nothing (how fresh they are is the feed's health)."""
+
+    name = "callouts"
+    host = Host.FRONTEND
+    priority = Priority.NORMAL
+    weight = 0.5
+
+    def __init__(self, ctx: FeedContext) -> None:
+        super().__init__(ctx, ctx.settings.callouts_min, ctx.settings.callouts_max)
+
+    async def poll(self) -> PollOutcome:
+        mint = self.mint
+        if mint is None:
+            return PollOutcome()
+        ctx = self.ctx
+        known = ctx.store.callouts(mint)
+        page = await ctx.client.callouts(mint, conditional=known is not None,
+                                         priority=self.priority)
+        note_skipped(ctx, self.name, page.skipped, f"callout(s) of {mint[:8]}…")
+        callouts = tuple(page.items)
+        changed = not page.unchanged and callouts != known
+        if changed:
+            ctx.emit(CalloutsChanged(mint, callouts, read_at=time.time()))
+        return PollOutcome(news=int(changed), unchanged=not changed, requests=1)
+
+    def next_interval(self, outcome: PollOutcome) -> float:
+        return self.interval.active() if outcome.news else self.interval.quiet()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pumptui.live.feeds import (
     ActivityFeed,
+    CalloutsFeed,
     CoinTradesFeed,
     Feed,
     FeedContext,
@@ -19,7 +20,6 @@ from pumptui.live.feeds import (
     LeaderFeed,
     MarketFeed,
     NewCoinsFeed,
-    RepliesFeed,
     SolPriceFeed,
     WatchlistFeed,
 )
@@ -47,7 +47,7 @@ class PollingSource:
             CoinTradesFeed(ctx, candles=self.candles),
             HoldersFeed(ctx),
             ActivityFeed(ctx),
-            RepliesFeed(ctx),
+            CalloutsFeed(ctx),
             WatchlistFeed(ctx),
         ]
         return {feed.name: feed for feed in feeds}

@@ -17,11 +17,20 @@ from collections import OrderedDict, deque
 from collections.abc import Iterable
 from typing import Any
 
-from pumptui.api.models import BoardEntry, Candle, Coin, MarketActivity, Reply, Trade
+from pumptui.api.models import (
+    BoardEntry,
+    Callout,
+    Candle,
+    Coin,
+    MarketActivity,
+    Reply,
+    Trade,
+)
 from pumptui.live.candles import TIMEFRAMES, CandleSeries, aggregate
 from pumptui.live.events import (
     ActivityChanged,
     BoardChanged,
+    CalloutsChanged,
     CoinNotFound,
     CoinUpdated,
     EngineError,
@@ -145,6 +154,7 @@ class MarketStore:
         # Per coin, the newest holder figures and market activity (bounded like the coins).
         self._holders: OrderedDict[str, HoldersChanged] = OrderedDict()
         self._market_activity: OrderedDict[str, ActivityChanged] = OrderedDict()
+        self._callouts: OrderedDict[str, CalloutsChanged] = OrderedDict()
         # Trenches boards in their order, and each listed coin's newest board entry.
         self._boards: dict[str, tuple[BoardEntry, ...]] = {}
         self._board_entries: dict[str, BoardEntry] = {}
@@ -183,6 +193,12 @@ class MarketStore:
             case ActivityChanged(mint=mint):
                 changed = self._market_activity.get(mint) != event
                 _put_bounded(self._market_activity, mint, event, self.max_reply_coins)
+            case CalloutsChanged(mint=mint, callouts=callouts):
+                known = self._callouts.get(mint)
+                changed = known is None or known.callouts != callouts
+                _put_bounded(self._callouts, mint, event, self.max_reply_coins)
+                if changed:
+                    self._bump_coin(mint)
             case BoardChanged(board=board, entries=entries):
                 changed = self._boards.get(board) != entries
                 if changed:
@@ -410,6 +426,18 @@ class MarketStore:
             return []
         return sorted(replies.values(), key=_reply_order, reverse=True)
 
+    def callouts(self, mint: str) -> tuple[Callout, ...] | None:
+        """The coin's top callouts as last read (the service's order: best multiple first);
+        None before the first read."""
+        read = self._callouts.get(mint)
+        return read.callouts if read is not None else None
+
+    def callouts_read_at(self, mint: str) -> float | None:
+        """When the coin's callouts as held were read (Unix seconds): the feed publishes only
+        changes, so a later read that found the same ones is in the feed's health instead."""
+        read = self._callouts.get(mint)
+        return read.read_at if read is not None and read.read_at else None
+
     def candles(self, mint: str, seconds: int) -> list[Candle]:
         """Oldest first; `seconds` is one of `TIMEFRAMES`."""
         if seconds not in TIMEFRAMES:
@@ -468,7 +496,8 @@ class MarketStore:
         return max(times) if times else None
 
     def coin_version(self, mint: str) -> int:
-        """Bumps whenever anything about the coin changes (data, trades, replies, candles)."""
+        """Bumps whenever anything about the coin changes (data, trades, replies, callouts,
+        candles)."""
         return self._coin_versions.get(mint, 0)
 
     def sizes(self) -> dict[str, int]:
@@ -480,6 +509,7 @@ class MarketStore:
             "provisional": sum(len(a.provisional) for a in self._activity.values()),
             "site_trades": len(self._site),
             "reply_coins": len(self._replies),
+            "callout_coins": len(self._callouts),
             "replies": sum(len(r) for r in self._replies.values()),
             "price_series": len(self._prices),
             "candles": sum(len(s) for a in self._activity.values() for s in a.candles.values()),

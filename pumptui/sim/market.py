@@ -85,6 +85,10 @@ class MarketConfig:
     initial_sol_price: float | None = None
     # Share of launches bought into by a bundle of wallets in the creation slot.
     bundle_share: float = 0.15
+    # Callouts (pumptui.sim.callouts): holders' calls, replies to them and likes of them.
+    callouts_per_minute: float = 2.0
+    callout_replies_per_minute: float = 4.0
+    callout_likes_per_minute: float = 10.0
 
 
 @dataclass(slots=True)
@@ -295,7 +299,8 @@ class MarketError(Exception):
 
 
 Listener = Callable[[str, Any], None]
-Process = Literal["launch", "trade", "hot", "reply", "like", "follow", "sol", "raid", "prune"]
+Process = Literal["launch", "trade", "hot", "reply", "like", "follow", "sol", "raid", "prune",
+                  "callouts"]
 # The sort keys `GET /coins` accepts (any other is a 400).
 _SORTS: dict[str, Callable[[SimCoin], Any]] = {
     "created_timestamp": lambda c: c.created,
@@ -355,6 +360,14 @@ class Market:
         self._schedule_fixed("sol", 10.0)
         self._schedule_fixed("raid", 180.0)
         self._schedule_fixed("prune", 60.0)
+        # Imported here: the book reads the market's types, the market owns a book.
+        from pumptui.sim.callouts import CalloutBook
+
+        self._own_stream: dict[Process, Callable[[], float | None]] = {}
+        self.callouts = CalloutBook(
+            self, per_minute=self.config.callouts_per_minute,
+            replies_per_minute=self.config.callout_replies_per_minute,
+            likes_per_minute=self.config.callout_likes_per_minute)
         # A market that starts with no coins looks broken; seed a few launches at warm-up start.
         for _ in range(3):
             self._launch()
@@ -406,7 +419,23 @@ class Market:
         self._seq += 1
         heapq.heappush(self._heap, (when, self._seq, process, self._generation[process]))
 
+    def schedule_process(self, process: Process, step: Callable[[], float | None],
+                         delay: float | None) -> None:
+        """(Re)start a process that draws from a random stream of its own (so adding it leaves
+        every other seeded draw as it was): `step` runs at each of its times and returns the
+        delay until the next one (None: no more). The run already pending is dropped."""
+        self._own_stream[process] = step
+        self._generation[process] = self._generation.get(process, 0) + 1
+        if delay is not None:
+            self._push(self.now + delay, process)
+
     def _run(self, process: Process) -> None:
+        own = self._own_stream.get(process)
+        if own is not None:
+            delay = own()
+            if delay is not None:
+                self._push(self.now + delay, process)
+            return
         if process == "launch":
             self._launch()
         elif process == "trade":
@@ -478,6 +507,10 @@ class Market:
             user = SimUser(address, None, None, self.now)
             self.users[address] = user
         return user
+
+    def user_drawn_by(self, rng: random.Random) -> SimUser:
+        """A random known user, drawn from the caller's own random stream."""
+        return self._user_list[int(rng.random() * len(self._user_list))]
 
     def _random_user(self) -> SimUser:
         return self._user_list[int(self.rng.random() * len(self._user_list))]
@@ -724,6 +757,14 @@ class Market:
                     break
             made.append(trade)
         return made
+
+    def buy_as(self, coin: SimCoin, trader: str, lamports: int) -> SimTrade:
+        """A buy by a chosen wallet, now (tests and the demo: so that it holds the coin)."""
+        trade = self._buy(coin, trader, lamports)
+        if trade is None:
+            raise MarketError("the curve cannot fill this buy", 400)
+        self.ensure_user(trader)
+        return trade
 
     # -- social ---------------------------------------------------------------------------
 

@@ -131,3 +131,38 @@ class CloudflareShield:
                                                                                     longest))
         self._blocked_until[client] = until
         return ShieldVerdict(False, max(1, min(60, math.ceil(until - now))))
+
+
+class BurstBlock:
+    """v3 `/callout/list`'s rule, as a single 2026 client reported it: a burst — `burst`
+    requests from one client within `within` seconds — sets off a block of that client's calls
+    to the route for `block` seconds (30 minutes and more). Whether a request during the block
+    extends it is unknown; here it does not."""
+
+    def __init__(self, burst: int, within: float, block: float, clock: Clock = time.monotonic
+                 ) -> None:
+        if burst < 2 or within <= 0 or block <= 0:
+            raise ValueError("a burst is 2 requests or more, within and block positive")
+        self.burst = burst
+        self.within = within
+        self.block = block
+        self._clock = clock
+        self._recent: dict[str, deque[float]] = {}
+        self._blocked_until: dict[str, float] = {}
+
+    def check(self, client: str) -> ShieldVerdict:
+        now = self._clock()
+        until = self._blocked_until.get(client)
+        if until is not None:
+            if now < until:
+                return ShieldVerdict(False, max(1, math.ceil(until - now)))
+            del self._blocked_until[client]
+        recent = self._recent.setdefault(client, deque(maxlen=self.burst))
+        recent.append(now)
+        if len(recent) == self.burst and now - recent[0] < self.within:
+            self._blocked_until[client] = now + self.block
+            recent.clear()
+            return ShieldVerdict(False, max(1, math.ceil(self.block)))
+        if len(self._recent) > 10_000:
+            self._recent = {client: recent}
+        return ShieldVerdict(True)

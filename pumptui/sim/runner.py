@@ -219,6 +219,44 @@ class SimServer:
 
         return self.call(add)
 
+    def post_callout(self, mint: str, thesis: str, user: str | None = None) -> str:
+        """A callout by `user` (else a holder of the coin), past the holder rule and the pace;
+        returns its id."""
+
+        def post() -> str:
+            coin = self.market.coins[mint]
+            author = user or coin.holders.choice(self.market.callouts.rng) or coin.creator
+            return self.market.callouts.create(author, mint, thesis, vetted=False).id
+
+        return self.call(post)
+
+    def reply_to_callout(self, callout_id: str, text: str, user: str | None = None) -> str:
+        """A reply by `user` (else a random one), past the pace; returns its id."""
+        return self.call(lambda: self.market.callouts.reply(
+            user or self.market.user_drawn_by(self.market.callouts.rng).address, callout_id, text,
+            vetted=False).id)
+
+    def buy(self, mint: str, wallet: str | None = None, sol: float = 0.1) -> str:
+        """A buy by `wallet` (default: the plain user), so that it holds the coin; returns the
+        trade's signature."""
+        return self.call(lambda: self.market.buy_as(
+            self.market.coins[mint], wallet or self.user_address, round(sol * 1e9)).signature)
+
+    def set_feature(self, name: str, on: bool) -> None:
+        """Switch a feature's routes on or off (off: unrouted, "Cannot GET"): `bookmarks`."""
+        assert self.state is not None
+        features = self.state.features
+        if name not in features:
+            raise ValueError(f"unknown feature {name!r}")
+        self.call(lambda: features.__setitem__(name, on))
+
+    @staticmethod
+    def user_uuid(wallet: str) -> str:
+        """The UUID the simulator gives the user of `wallet` (`GET /users/{wallet}` → userId)."""
+        from pumptui.sim.people import user_uuid
+
+        return user_uuid(wallet)
+
     def captcha_token(self) -> str:
         return self.call(lambda: self.state.authority.captcha())  # type: ignore[union-attr]
 

@@ -6,8 +6,9 @@ not collide, so one port serves them all (contract-2026.md). Cross-cutting behav
 middleware, in the order a real request meets it: the host's rate limit (swap's Cloudflare rule
 or v3's per-group windows), then injected faults, then the market is brought up to the clock,
 then the handler, then weak ETags / 304 and the rate-limit headers. Admin endpoints under
-`/_sim/` (clock, faults, rates, bursts, captcha) skip limits and faults; they exist for tests,
-benchmarks and the demo. Unknown paths answer like NestJS: 404 `Cannot GET /path`.
+`/_sim/` (clock, faults, rates, bursts, captcha, callouts, buys, features) skip limits and
+faults; they exist for tests, benchmarks and the demo. Unknown paths answer like NestJS: 404
+`Cannot GET /path`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import hashlib
 import re
 from collections.abc import Awaitable, Callable
@@ -25,7 +27,7 @@ import orjson
 from aiohttp import WSMsgType, web
 
 from pumptui.base58 import is_pubkey
-from pumptui.sim import shapes, swap, trenches
+from pumptui.sim import callouts, people, shapes, swap, trenches
 from pumptui.sim.auth import (
     LOGIN_MODES,
     LOGIN_OPEN,
@@ -38,15 +40,15 @@ from pumptui.sim.auth import (
 )
 from pumptui.sim.faults import FaultInjector, FaultPlan
 from pumptui.sim.market import SORT_KEYS, Market, MarketError, SimCoin
-from pumptui.sim.ratelimit import CloudflareShield, GroupLimits
+from pumptui.sim.ratelimit import BurstBlock, CloudflareShield, GroupLimits
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 COINS_PAGE_CAP = 70  # `limit` is silently clamped to this
 COINS_DEPTH = 1000  # offset + limit beyond this gives []
-REPLIES_PAGE_CAP = 100
 BULK_CAP = 100
+USERS_BATCH_CAP = 50
 TOP_HOLDERS = 20
 GREAT_COINS = 5
 SOL_PRICE_STALE_AFTER = 120.0  # market seconds without an update
@@ -55,7 +57,10 @@ SOL_PRICE_STALE_AFTER = 120.0  # market seconds without an update
 V3_GROUP_LIMITS: dict[str, int] = {
     "coins": 60, "sol-price": 50, "great-coins": 20, "coins-v2-mints": 30, "users": 30,
     "holders": 60, "social": 60, "other": 60,
+    "callout-top": 50, "callout-list": 60, "follow-counts": 50,
 }
+# `/callout/list`: 3 requests within 5 s from one client block it there for 30 minutes.
+CALLOUT_LIST_BURST = (3, 5.0, 1800.0)
 SWAP_LIMIT = 20  # Cloudflare's rule: requests per window per client IP, over every swap path
 SWAP_BLOCK = (35.0, 60.0)  # seconds a client stays blocked, renewed by each request meanwhile
 SWAP_ADVERTISED_LIMIT = "1000"  # the misleading x-ratelimit-limit swap answers carry
@@ -103,14 +108,21 @@ class ServerConfig:
     cookie_login: str = LOGIN_OPEN
     token_login: str = LOGIN_OPEN
     enable_admin: bool = True
-    # Older response shapes: replies as a bare list.
-    legacy_shapes: bool = False
     push_queue: int = 5000
+    # Bookmarks answer; False makes every bookmark route unrouted ("Cannot GET"), as on a
+    # service that dropped them (also switchable at run time: `POST /_sim/features`).
+    bookmarks: bool = True
+    # `/callout/list`'s burst rule (requests, within seconds, block seconds); on only with the
+    # real limits (`rate_limit` None), like every other limit.
+    callout_list_burst: tuple[int, float, float] | None = CALLOUT_LIST_BURST
 
     def group_limits(self) -> dict[str, int]:
         if self.rate_limit is not None:
             return dict.fromkeys(V3_GROUP_LIMITS | self.v3_limits, self.rate_limit)
         return {**V3_GROUP_LIMITS, **self.v3_limits}
+
+    def callout_list_rule(self) -> tuple[int, float, float] | None:
+        return self.callout_list_burst if self.rate_limit is None else None
 
     def swap_requests(self) -> int:
         if self.swap_limit is not None:
@@ -148,6 +160,9 @@ class SimState:
         default_factory=lambda: {name: trenches.Board(name) for name in trenches.BOARDS})
     trench_sockets: set[TrenchesConnection] = field(default_factory=set)
     requests: int = 0
+    users_by_uuid: people.UserIndex = field(default_factory=people.UserIndex)
+    features: dict[str, bool] = field(default_factory=lambda: {"bookmarks": True})
+    callout_list_guard: BurstBlock | None = None
 
     def advance(self) -> None:
         self.market.advance_to(self.market.clock.now())
@@ -270,6 +285,22 @@ def _session(request: web.Request, *, admin: bool = False) -> Session:
     if admin and not session.admin:
         raise ApiError(403, "Forbidden resource")
     return session
+
+
+def feature(name: str) -> Callable[[Handler], Handler]:
+    """A route of a feature the simulator can switch off (`POST /_sim/features`): while off it
+    answers like a path with no handler, as the service does for a feature it dropped."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            if not request.app[STATE].features.get(name, True):
+                raise web.HTTPNotFound()
+            return await handler(request)
+
+        return guarded
+
+    return wrap
 
 
 # -- middleware --------------------------------------------------------------------------
@@ -516,6 +547,7 @@ async def gone_trades_all(request: web.Request) -> web.Response:
     raise ApiError(400, "Invalid chainId: all")
 
 
+@feature("bookmarks")
 async def bookmarked_coins(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     session = _session(request)
@@ -693,82 +725,24 @@ async def board_http(request: web.Request) -> web.Response:
     return json_response(request, {"entries": board.entries[offset: offset + limit]})
 
 
-# -- replies -----------------------------------------------------------------------------
-
-
-async def get_replies(request: web.Request) -> web.Response:
-    state: SimState = request.app[STATE]
-    coin = _coin(state, request.match_info["mint"])
-    limit = _int(request, "limit", 50, low=1, high=REPLIES_PAGE_CAP)
-    offset = _int(request, "offset", 0)
-    oldest_first = bool(_bool(request, "reverseOrder"))
-    market = state.market
-    viewer = request.get(VIEWER)
-
-    def build() -> Any:
-        replies = market.visible_replies(coin)
-        if not oldest_first:
-            replies.reverse()
-        page = replies[offset: offset + limit]
-        items = [shapes.reply(market, r, viewer) for r in page]
-        if state.config.legacy_shapes:
-            return items
-        has_more = offset + limit < len(replies)
-        return {"replies": items, "hasMore": has_more, "offset": offset + len(page)}
-
-    return cached(request, coin.version, build)
-
-
-async def post_reply(request: web.Request) -> web.Response:
-    state: SimState = request.app[STATE]
-    session = _session(request)
-    body = await _json_body(request)
-    mint, text = body.get("mint"), body.get("text")
-    if not isinstance(mint, str) or not isinstance(text, str):
-        raise ApiError(400, "mint and text are required")
-    if state.config.reply_captcha and not state.authority.check_captcha(body.get("captchaToken")):
-        raise ApiError(400, "Invalid captcha")
-    image = body.get("image") if isinstance(body.get("image"), str) else None
-    reply = state.market.post_reply(session.address, mint, text, image)
-    return json_response(request, shapes.reply(state.market, reply, session.address), status=201)
-
-
 # -- social ------------------------------------------------------------------------------
-
-
-async def like(request: web.Request) -> web.Response:
-    state: SimState = request.app[STATE]
-    session = _session(request)
-    target = request.match_info["target"]
-    if request.method == "POST":
-        state.market.like(session.address, target)
-        return json_response(request, {"success": True, "targetId": target}, status=201)
-    state.market.unlike(session.address, target)
-    return json_response(request, {"success": True, "targetId": target})
-
-
-async def follow(request: web.Request) -> web.Response:
-    state: SimState = request.app[STATE]
-    session = _session(request)
-    address = request.match_info["address"]
-    if not is_pubkey(address):
-        raise ApiError(400, "Invalid user id")
-    if request.method == "POST":
-        if not state.authority.check_captcha(request.query.get("captchaToken")):
-            raise ApiError(400, "Invalid captcha")
-        state.market.follow(session.address, address)
-        return json_response(request, {"success": True, "following": address}, status=201)
-    state.market.unfollow(session.address, address)
-    return json_response(request, {"success": True})
+#
+# The 2025 social routes are gone from the service (`/replies/{mint}`, `POST /replies`,
+# `/likes/{id}`, `POST/DELETE /following/{wallet}`, reference §4): they are not in the table, so
+# they answer "Cannot GET" like any unrouted path. Their successors are below (callouts, users,
+# follows by UUID).
 
 
 async def followers(request: web.Request) -> web.Response:
-    market = request.app[STATE].market
-    address = request.match_info["address"]
-    return json_response(request, [shapes.follower(market, u, at)
-                                   for u, at in market.followers(address)])
+    """`/following/followers/{id}` (a wallet or a UUID): at most 1000 rows, newest first."""
+    state: SimState = request.app[STATE]
+    market = state.market
+    wallet = state.users_by_uuid.resolve(market, request.match_info["address"]) or ""
+    rows = market.followers(wallet)[: people.FOLLOWERS_CAP] if wallet else []
+    return json_response(request, [people.follow_entry(market, u, at) for u, at in rows])
 
 
+@feature("bookmarks")
 async def bookmarks(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     session = _session(request)
@@ -784,6 +758,7 @@ async def bookmarks(request: web.Request) -> web.Response:
                                    for b in market.bookmark_lists(session.address)])
 
 
+@feature("bookmarks")
 async def delete_bookmark(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     session = _session(request)
@@ -791,6 +766,7 @@ async def delete_bookmark(request: web.Request) -> web.Response:
     return json_response(request, {"success": True})
 
 
+@feature("bookmarks")
 async def bookmark_items(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     session = _session(request)
@@ -801,6 +777,209 @@ async def bookmark_items(request: web.Request) -> web.Response:
     add = request.path.endswith("/add")
     state.market.bookmark_items(session.address, item, [str(i) for i in ids], add)
     return json_response(request, {"success": True}, status=201)
+
+
+# -- v3: users, follows by UUID, callouts (2026, reference §3.7) -------------------------
+
+
+def _wallet_param(request: web.Request) -> str:
+    wallet = request.match_info["wallet"]
+    if not is_pubkey(wallet):
+        raise ApiError(400, f"Invalid wallet address: {wallet}")
+    return wallet
+
+
+async def user_profile(request: web.Request) -> web.Response:
+    """`GET /users/{wallet}` → the profile with its UUID. A wallet the service has never seen is
+    a handler's 404 "User not found" (the real answer for it is unverified)."""
+    market = request.app[STATE].market
+    wallet = _wallet_param(request)
+    user = people.known_user(market, wallet)
+    if user is None:
+        raise ApiError(404, f"User not found: {wallet}")
+    return json_response(request, people.profile(market, user))
+
+
+async def users_batch(request: web.Request) -> web.Response:
+    """`POST /users/batch {addresses:[≤50]}` → 201, the known users' profiles, in the order
+    asked; unknown wallets are left out (like unknown mints of the coin batch)."""
+    market = request.app[STATE].market
+    addresses = (await _json_body(request)).get("addresses")
+    if not isinstance(addresses, list) or not addresses or not all(
+            isinstance(a, str) for a in addresses):
+        raise ApiError(400, "addresses must be a non-empty array of strings")
+    if len(addresses) > USERS_BATCH_CAP:
+        raise ApiError(400, f"addresses must contain no more than {USERS_BATCH_CAP} elements")
+    found = [people.known_user(market, a) for a in dict.fromkeys(addresses) if is_pubkey(a)]
+    return json_response(request, [people.profile(market, u) for u in found if u is not None],
+                         status=201)
+
+
+def _followed_wallet(state: SimState, user_id: str) -> str:
+    """The wallet of a follow target given by UUID: a wallet is refused (the real route takes
+    UUIDs), an unknown UUID is a handler's 404."""
+    if not people.is_uuid(user_id):
+        raise ApiError(400, f"Invalid user id (a UUID is expected): {user_id}")
+    wallet = state.users_by_uuid.wallet(state.market, user_id)
+    if wallet is None:
+        raise ApiError(404, f"User not found: {user_id}")
+    return wallet
+
+
+async def follow_uuid(request: web.Request) -> web.Response:
+    """`POST /following/v2/{uuid}` follows; `DELETE` unfollows (that route is LOW confidence:
+    no evidence of any unfollow route, reference §3.7). No captcha (unverified, §6.9)."""
+    state: SimState = request.app[STATE]
+    session = _session(request)
+    user_id = request.match_info["uuid"]
+    wallet = _followed_wallet(state, user_id)
+    state.market.ensure_user(session.address)
+    if request.method == "POST":
+        state.market.follow(session.address, wallet)
+        return json_response(request, {"success": True, "following": user_id}, status=201)
+    state.market.unfollow(session.address, wallet)
+    return json_response(request, {"success": True})
+
+
+async def following_list(request: web.Request) -> web.Response:
+    """`GET /following/v3/following/{uuid}?limit=` (default 20, at most 100): whom the user
+    follows, newest follow first (the row shape is the simulator's: unverified)."""
+    state: SimState = request.app[STATE]
+    wallet = _followed_wallet(state, request.match_info["uuid"])
+    limit = _int(request, "limit", 20, low=1, high=100)
+    market = state.market
+    return json_response(request, [people.follow_entry(market, u, at)
+                                   for u, at in people.following(market, wallet)[:limit]])
+
+
+async def follow_count(request: web.Request) -> web.Response:
+    """`GET /following/v3/{followers|following}/count/{id}` (a UUID or a wallet) → {count}."""
+    state: SimState = request.app[STATE]
+    which = request.match_info["which"]
+    if which not in ("followers", "following"):
+        raise web.HTTPNotFound()
+    market = state.market
+    wallet = state.users_by_uuid.resolve(market, request.match_info["ident"])
+    if wallet is None:
+        raise ApiError(404, f"User not found: {request.match_info['ident']}")
+    count = (market.follower_count(wallet) if which == "followers"
+             else len(market.follows.get(wallet, {})))
+    return json_response(request, {"count": count})
+
+
+async def callout_top(request: web.Request) -> web.Response:
+    """`GET /callout/top/{mint}` (anonymous) → {callouts}: best multiple first, at most 50. An
+    unknown coin has none."""
+    state: SimState = request.app[STATE]
+    mint = request.match_info["mint"]
+    if not is_pubkey(mint):
+        raise ApiError(400, f"Invalid coin mint: {mint}")
+    market = state.market
+    viewer = request.get(VIEWER)
+    return json_response(request, {"callouts": [callouts.callout_json(market, c, viewer)
+                                                for c in market.callouts.top(mint)]})
+
+
+async def callout_list(request: web.Request) -> web.Response:
+    """`GET /callout/list/{uuid|wallet}?sortBy=TIMESTAMP&sortOrder=DESC&limit&pageToken`: one
+    user's callouts. `pageToken` is a page number from 1; the answer's `nextPageToken` is the
+    next one, null on the last page (both shapes unverified). A burst of requests blocks the
+    client here for 30 minutes (reference §2)."""
+    state: SimState = request.app[STATE]
+    guard = state.callout_list_guard
+    if guard is not None:
+        verdict = guard.check(_client(request, state))
+        if not verdict.allowed:
+            return error_response(429, "ThrottlerException: Too Many Requests",
+                                  {"Retry-After": str(verdict.retry_after)})
+    market = state.market
+    wallet = state.users_by_uuid.resolve(market, request.match_info["ident"])
+    if wallet is None:
+        raise ApiError(404, f"User not found: {request.match_info['ident']}")
+    if request.query.get("sortBy", "TIMESTAMP") != "TIMESTAMP":
+        raise ApiError(400, "sortBy must be one of the following values: TIMESTAMP")
+    order = request.query.get("sortOrder", "DESC").upper()
+    if order not in ("ASC", "DESC"):
+        raise ApiError(400, "sortOrder must be one of the following values: ASC, DESC")
+    limit = _int(request, "limit", callouts.LIST_PAGE_DEFAULT, low=1,
+                 high=callouts.LIST_PAGE_MAX)
+    page = _int(request, "pageToken", 1, low=1)
+    mine = market.callouts.of_author(wallet, newest_first=order == "DESC")
+    shown = mine[(page - 1) * limit: page * limit]
+    more = page * limit < len(mine)
+    viewer = request.get(VIEWER)
+    return json_response(request, {
+        "callouts": [callouts.callout_json(market, c, viewer) for c in shown],
+        "nextPageToken": str(page + 1) if more else None,
+    })
+
+
+async def callout_eligibility(request: web.Request) -> web.Response:
+    """`GET /callout/eligibility/{mint}` (session): eligible iff the wallet holds the coin."""
+    state: SimState = request.app[STATE]
+    session = _session(request)
+    coin = _coin(state, request.match_info["mint"])
+    eligible = state.market.callouts.eligible(session.address, coin.mint)
+    return json_response(request, callouts.eligibility_json(eligible))
+
+
+def _too_fast(exc: callouts.TooFast) -> web.Response:
+    return error_response(429, exc.message, {"Retry-After": str(exc.retry_after)})
+
+
+async def callout_create(request: web.Request) -> web.Response:
+    """`POST /callout/create {coinMint, thesis, version:2}` (session) → 201 {callout:
+    {calloutId}}. A wallet that does not hold the coin is refused (403); a second post within
+    a minute is 429 "You're replying too fast"."""
+    state: SimState = request.app[STATE]
+    session = _session(request)
+    body = await _json_body(request)
+    mint, thesis = body.get("coinMint"), body.get("thesis")
+    if not isinstance(mint, str) or not isinstance(thesis, str):
+        raise ApiError(400, "coinMint and thesis are required")
+    if body.get("version") != 2:
+        raise ApiError(400, "version must be 2")
+    try:
+        made = state.market.callouts.create(session.address, mint, thesis)
+    except callouts.TooFast as exc:
+        return _too_fast(exc)
+    return json_response(request, {"callout": {"calloutId": made.id}}, status=201)
+
+
+async def callout_reply(request: web.Request) -> web.Response:
+    """`POST /callout/{id}/replies {content}` (session) → 201 {replyId, createdAt, mediaUrl,
+    rootMessageId}; the one-post-a-minute pace is shared with posting callouts."""
+    state: SimState = request.app[STATE]
+    session = _session(request)
+    content = (await _json_body(request)).get("content")
+    if not isinstance(content, str):
+        raise ApiError(400, "content is required")
+    try:
+        reply = state.market.callouts.reply(session.address, request.match_info["callout_id"],
+                                            content)
+    except callouts.TooFast as exc:
+        return _too_fast(exc)
+    return json_response(request, callouts.reply_json(state.market, reply), status=201)
+
+
+async def callout_replies(request: web.Request) -> web.Response:
+    """`GET /callout/{id}/replies?limit=`: oldest first. The simulator's own, so that replies
+    can be shown: no such read route has been seen on the service (unverified)."""
+    state: SimState = request.app[STATE]
+    found = state.market.callouts.callout(request.match_info["callout_id"])
+    limit = _int(request, "limit", 50, low=1, high=100)
+    return json_response(request, {"replies": [callouts.reply_json(state.market, r)
+                                                for r in found.replies[-limit:]]})
+
+
+async def callout_like(request: web.Request) -> web.Response:
+    """`POST /callout/{id}/like` (session): idempotent; there is no unlike route. The answer's
+    shape is the simulator's (unverified)."""
+    state: SimState = request.app[STATE]
+    session = _session(request)
+    liked = state.market.callouts.like(session.address, request.match_info["callout_id"])
+    return json_response(request, {"success": True, "calloutId": liked.id,
+                                   "likeCount": len(liked.likes)}, status=201)
 
 
 # -- moderation --------------------------------------------------------------------------
@@ -1131,14 +1310,38 @@ async def sim_create_coin(request: web.Request) -> web.Response:
     return web.json_response({"mint": coin.mint})
 
 
-async def sim_reply(request: web.Request) -> web.Response:
+async def sim_callout(request: web.Request) -> web.Response:
+    """Post a callout as any wallet (a random holder's when none is given), past the holder
+    rule and the pace: `{mint, user?, thesis?}` → {calloutId}."""
     state: SimState = request.app[STATE]
     body = await _json_body(request)
-    market = state.market
     coin = _coin(state, str(body.get("mint")))
-    author = str(body.get("user") or market._random_user().address)
-    reply = market._add_reply(coin, author, str(body.get("text", "")), None, None)
-    return web.json_response({"id": reply.id})
+    author = body.get("user") or coin.holders.choice(state.market.callouts.rng) or coin.creator
+    made = state.market.callouts.create(str(author), coin.mint,
+                                        str(body.get("thesis") or "a call from the admin"),
+                                        vetted=False)
+    return web.json_response({"calloutId": made.id})
+
+
+async def sim_buy(request: web.Request) -> web.Response:
+    """A buy by a chosen wallet (so that it holds the coin): `{mint, user, sol}`."""
+    state: SimState = request.app[STATE]
+    body = await _json_body(request)
+    coin = _coin(state, str(body.get("mint")))
+    lamports = round(float(body.get("sol", 0.1)) * 1_000_000_000)
+    trade = state.market.buy_as(coin, str(body.get("user")), lamports)
+    return web.json_response({"signature": trade.signature})
+
+
+async def sim_features(request: web.Request) -> web.Response:
+    """`{"bookmarks": false}` makes the bookmark routes unrouted; GET shows what is on."""
+    state: SimState = request.app[STATE]
+    if request.method == "POST":
+        for name, on in (await _json_body(request)).items():
+            if name not in state.features:
+                raise ApiError(400, f"unknown feature {name!r}")
+            state.features[name] = bool(on)
+    return web.json_response(state.features)
 
 
 async def sim_token(request: web.Request) -> web.Response:
@@ -1170,14 +1373,22 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/coins/latest", gone_coin_word, V3, "coins"),
     Route("GET", "/coins/king-of-the-hill", gone_coin_word, V3, "coins"),
     Route("GET", "/trades/all/{mint}", gone_trades_all, V3, "other"),
-    # v3: social and account routes, kept as they are until they are replaced
-    Route("GET", "/replies/{mint}", get_replies, V3, "social"),
-    Route("POST", "/replies", post_reply, V3, "social"),
-    Route("POST", "/likes/{target}", like, V3, "social"),
-    Route("DELETE", "/likes/{target}", like, V3, "social"),
+    # v3: users, follows by UUID, callouts (the 2025 reply, like and follow routes are gone)
+    Route("GET", "/users/{wallet}", user_profile, V3, "users"),
+    Route("POST", "/users/batch", users_batch, V3, "users"),
     Route("GET", "/following/followers/{address}", followers, V3, "social"),
-    Route("POST", "/following/{address}", follow, V3, "social"),
-    Route("DELETE", "/following/{address}", follow, V3, "social"),
+    Route("POST", "/following/v2/{uuid}", follow_uuid, V3, "social"),
+    Route("DELETE", "/following/v2/{uuid}", follow_uuid, V3, "social"),
+    Route("GET", "/following/v3/following/{uuid}", following_list, V3, "social"),
+    Route("GET", "/following/v3/{which}/count/{ident}", follow_count, V3, "follow-counts"),
+    Route("GET", "/callout/top/{mint}", callout_top, V3, "callout-top"),
+    Route("GET", "/callout/list/{ident}", callout_list, V3, "callout-list"),
+    Route("GET", "/callout/eligibility/{mint}", callout_eligibility, V3, "social"),
+    Route("POST", "/callout/create", callout_create, V3, "social"),
+    Route("POST", "/callout/{callout_id}/replies", callout_reply, V3, "social"),
+    Route("GET", "/callout/{callout_id}/replies", callout_replies, V3, "social"),
+    Route("POST", "/callout/{callout_id}/like", callout_like, V3, "social"),
+    # v3: account routes, bookmarks (switchable), moderation
     Route("GET", "/bookmarks", bookmarks, V3, "social"),
     Route("POST", "/bookmarks", bookmarks, V3, "social"),
     Route("POST", "/bookmarks/items/add", bookmark_items, V3, "social"),
@@ -1214,7 +1425,10 @@ ADMIN_ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("POST", "/_sim/burst", sim_burst),
     ("GET", "/_sim/captcha", sim_captcha),
     ("POST", "/_sim/coins", sim_create_coin),
-    ("POST", "/_sim/replies", sim_reply),
+    ("POST", "/_sim/callouts", sim_callout),
+    ("POST", "/_sim/buy", sim_buy),
+    ("GET", "/_sim/features", sim_features),
+    ("POST", "/_sim/features", sim_features),
     ("POST", "/_sim/token", sim_token),
 )
 
@@ -1248,6 +1462,8 @@ def make_state(market: Market, config: ServerConfig) -> SimState:
         swap_shield=CloudflareShield(config.swap_requests(), config.rate_limit_window,
                                      config.swap_block, seed),
         authority=Authority(config.admin_wallets),
+        features={"bookmarks": config.bookmarks},
+        callout_list_guard=BurstBlock(*rule) if (rule := config.callout_list_rule()) else None,
     )
 
 

@@ -16,7 +16,6 @@ from pumptui.sim.market import (
     BookmarkList,
     Market,
     SimCoin,
-    SimReply,
     SimTrade,
     SimUser,
 )
@@ -167,25 +166,6 @@ def board_entry(market: Market, c: SimCoin) -> dict[str, Any]:
         "gd": _ms(c.graduated_at),
         "pg": "pump",
         "c": "solana",
-    }
-
-
-def reply(market: Market, r: SimReply, viewer: str | None) -> dict[str, Any]:
-    user = market.users.get(r.user)
-    return {
-        "id": r.id,
-        "mint": r.mint,
-        "file_uri": r.file_uri,
-        "text": r.text,
-        "user": r.user,
-        "timestamp": _ms(r.time),
-        "total_likes": r.likes,
-        "username": user.username if user else None,
-        "profile_image": user.profile_image if user else None,
-        "liked_by_user": viewer is not None and (viewer, str(r.id)) in market.likes,
-        "is_buy": r.is_buy,
-        "sol_amount": r.sol_amount,
-        "signature": r.signature,
     }
 
 

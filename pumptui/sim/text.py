@@ -1,4 +1,5 @@
-"""Names, symbols, descriptions and replies for simulated coins, and hostile strings for tests.
+"""Names, symbols, descriptions, replies and callout theses for simulated coins, and hostile
+strings for tests.
 
 Everything is drawn from the caller's seeded `random.Random`, so the same seed writes the same
 market. `HOSTILE` holds the strings a real feed can carry and a terminal must survive.
@@ -33,6 +34,19 @@ _REPLIES = (
     "this {noun} is different", "holding till graduation", "gm", "ngmi", "🐸🐸🐸",
     "bonding curve almost done", "fudders will cry", "dev is based", "1m mc easy",
 )
+_THESES = (
+    "{symbol} is the strongest {noun} chart on the curve, dev still holding",
+    "community takeover in progress, {symbol} to graduation this week",
+    "early on {symbol}: tiny mc, real memes, twitter waking up",
+    "calling {symbol} here. volume up 5x in an hour and no jeets yet",
+    "{noun} meta is back and {symbol} is the cleanest play",
+    "bundles sold, holders spread out, {symbol} ready to run",
+    "not financial advice but {symbol} at this mc is a gift",
+)
+_CALLOUT_REPLIES = (
+    "called it", "in at 2x, thanks ser", "this aged well", "still holding", "rugged?",
+    "{symbol} printing", "nah this is cooked", "good call", "late but aped", "🐸 gm",
+)
 _USERNAME_PARTS = (
     "sol", "degen", "whale", "moon", "ape", "chad", "anon", "pump", "frog", "based", "gm", "wagmi",
 )
@@ -65,6 +79,14 @@ def coin_identity(rng: random.Random) -> tuple[str, str, str]:
 
 def reply_text(rng: random.Random, symbol: str) -> str:
     return rng.choice(_REPLIES).format(symbol=symbol, noun=rng.choice(_NOUNS).lower())
+
+
+def callout_thesis(rng: random.Random, symbol: str) -> str:
+    return rng.choice(_THESES).format(symbol=symbol, noun=rng.choice(_NOUNS).lower())
+
+
+def callout_reply(rng: random.Random, symbol: str) -> str:
+    return rng.choice(_CALLOUT_REPLIES).format(symbol=symbol)
 
 
 def username(rng: random.Random) -> str:

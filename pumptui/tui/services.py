@@ -44,7 +44,7 @@ TRENCHES_BOARDS: tuple[str, ...] = ("new", "graduating")
 HOME_FEEDS: tuple[str, ...] = ("coins", "leader", "sol-price", "market", "watchlist")
 WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "leader", "sol-price")
 COIN_FEEDS: tuple[str, ...] = (
-    "trades", "holders", "activity", "replies", "market", "leader", "sol-price",
+    "trades", "holders", "activity", "callouts", "market", "leader", "sol-price",
 )
 
 # How the status bar names a host the server has blocked (`routes.Host` values).

@@ -113,17 +113,15 @@ async def test_hostile_text_arrives_clean_and_markup_stays_literal(
     assert len(coin.description) <= 2000
 
 
-async def test_trades_candles_activity_and_replies_parse(
+async def test_trades_candles_and_activity_parse(
     sim: SimServer, client: PumpClient
 ) -> None:
     mint = sim.mints()[0]
     sim.inject_trades(mint, 5)
-    reply_id = sim.post_reply(mint, "gm [link=https://evil]click[/link]")
 
     trades = await client.trades(mint)
     candles = await client.candles(mint, interval="1m", currency="SOL")
     activity = await client.market_activity(mint)
-    replies = await client.replies(mint)
 
     rows = sim.trades_of(mint)  # oldest first
     assert 5 <= len(rows) <= 100
@@ -154,9 +152,6 @@ async def test_trades_candles_activity_and_replies_parse(
     assert day.num_txs == len(rows)
     assert day.num_buys == sum(1 for r in rows if r["type"] == "buy")
     assert day.num_buys + day.num_sells == day.num_txs
-    assert reply_id in [r.id for r in replies.items]
-    assert "gm [link=https://evil]click[/link]" in [r.text for r in replies.items]
-    assert replies.has_more is False
 
 
 async def test_the_newest_coin_the_leader_and_the_sol_price(
@@ -203,17 +198,6 @@ async def test_bulk_lookups_return_what_exists(sim: SimServer, client: PumpClien
     names = sim.call(lambda: {m: (sim.market.coins[m].name, sim.market.coins[m].symbol,
                                   sim.market.coins[m].image_uri) for m in known})
     assert {c.mint: (c.name, c.symbol, c.image_uri) for c in coins.items} == names
-
-
-async def test_older_bare_list_shapes_are_accepted(sim_factory) -> None:  # type: ignore[no-untyped-def]
-    sim = sim_factory(server=ServerConfig(rate_limit=100_000, legacy_shapes=True))
-    mint = sim.mints()[0]
-    sim.post_reply(mint, "first")
-    async with make_client(sim) as client:
-        replies = await client.replies(mint)
-
-    assert "first" in [r.text for r in replies.items]
-    assert replies.has_more is False
 
 
 async def test_an_unknown_coin_is_not_found(client: PumpClient) -> None:
@@ -335,16 +319,17 @@ async def test_a_dropped_connection_is_retried_for_reads(sim: SimServer) -> None
     assert client.stats.retries >= 1
 
 
-async def test_a_reply_is_never_sent_twice_after_a_lost_answer(sim: SimServer) -> None:
+async def test_a_callout_is_never_sent_twice_after_a_lost_answer(sim: SimServer) -> None:
     mint = sim.mints()[0]
-    sim.set_faults(FaultPlan(drop_rate=1.0, paths="^/replies$"))
+    sim.buy(mint, sim.user_address)
+    sim.set_faults(FaultPlan(drop_rate=1.0, paths="^/callout/create$"))
     spy = RecordingTransport()
     token = Secret(sim.token_for())
     async with make_client(sim, token=token, transport=spy, max_retries=5) as client:
         with pytest.raises(ConnectionFailed):
-            await client.post_reply(mint, "only once", captcha_token=sim.captcha_token())
+            await client.create_callout(mint, "only once")
 
-    assert [r.url.path for r in spy.requests] == ["/replies"]
+    assert [r.url.path for r in spy.requests] == ["/callout/create"]
 
 
 async def test_retry_after_is_honoured(sim_factory) -> None:  # type: ignore[no-untyped-def]
@@ -564,29 +549,6 @@ async def test_bookmarks_round_trip(sim: SimServer) -> None:
     assert [c.mint for c in marked.items] == [mint]
     assert after.items == []
     assert target not in [b.id for b in remaining]
-
-
-async def test_replies_likes_and_follows(sim: SimServer) -> None:
-    mint = sim.mints()[0]
-    creator = (await _coin(sim, mint)).creator
-    async with make_client(sim, token=Secret(sim.token_for())) as client:
-        posted = await client.post_reply(mint, "wagmi", captcha_token=sim.captcha_token())
-        page = await client.replies(mint)
-        await client.like(mint)
-        await client.unlike(mint)
-        assert creator is not None
-        await client.follow(creator, captcha_token=sim.captcha_token())
-        followers = await client.followers(creator)
-        await client.unfollow(creator)
-
-    assert "wagmi" in [r.text for r in page.items]
-    assert posted is None or posted.text == "wagmi"
-    assert sim.user_address in [u.address for u in followers]
-
-
-async def _coin(sim: SimServer, mint: str):  # type: ignore[no-untyped-def]
-    async with make_client(sim) as client:
-        return await client.coin(mint)
 
 
 # -- the shared budget ---------------------------------------------------------------------------

@@ -65,9 +65,11 @@ def test_the_two_kinds_of_404(payload: object, unrouted: bool) -> None:
 
 
 def test_posts_that_must_not_repeat_say_so() -> None:
-    assert not routes.post_reply("m", "hi", captcha_token=None).retry_safe
-    assert not routes.like("m").retry_safe
-    assert not routes.follow("w", captcha_token="c").retry_safe
+    assert not routes.create_callout("m", "hi").retry_safe
+    assert not routes.reply_to_callout("c", "hi").retry_safe
+    assert not routes.like_callout("c").retry_safe
+    assert not routes.follow_uuid("u").retry_safe
+    assert routes.users_batch(["w"]).retry_safe  # a read sent as POST
     assert routes.bulk_nsfw(["m"]).retry_safe  # setting a flag twice is the same as once
 
 
@@ -113,14 +115,6 @@ def test_is_admin_of_another_shape_is_an_error() -> None:
         routes.read_is_admin("yes")
 
 
-def test_replies_wrapped_or_bare() -> None:
-    wrapped = routes.read_replies({"replies": [{"id": 1}], "hasMore": True, "offset": 50})
-    bare = routes.read_replies([{"id": 1}])
-
-    assert (len(wrapped.records), wrapped.has_more, wrapped.next_offset) == (1, True, 50)
-    assert (len(bare.records), bare.has_more, bare.next_offset) == (1, None, None)
-
-
 def test_lists_bare_or_wrapped() -> None:
     assert routes.read_list([1]) == [1]
     assert routes.read_list({"data": [2]}) == [2]
@@ -154,3 +148,74 @@ def test_sol_price_tolerates_strings_and_refuses_nonsense() -> None:
 def test_everything_exported_is_importable() -> None:
     for name in pumptui.api.__all__:
         assert getattr(pumptui.api, name) is not None
+
+
+# -- users, follows and callouts (reference §3.7) ----------------------------------------------
+
+USER_UUID = "fb69e03e-424f-5c4a-9e55-38f19687ba43"
+
+
+def test_the_2026_social_routes_are_spelled_as_the_reference_says() -> None:
+    listing = routes.callout_list(USER_UUID, limit=10, page_token="2")
+    create = routes.create_callout("M", "my thesis")
+    reply = routes.reply_to_callout("C", "hi")
+
+    assert (routes.user("W").method, routes.user("W").path) == ("GET", "/users/W")
+    assert routes.users_batch(["a", "b"]).json == {"addresses": ["a", "b"]}
+    assert routes.callout_top("M").path == "/callout/top/M"
+    assert listing.path == f"/callout/list/{USER_UUID}"
+    assert dict(listing.params) == {"sortBy": "TIMESTAMP", "sortOrder": "DESC", "limit": 10,
+                                    "pageToken": "2"}
+    assert dict(routes.callout_list("W", limit=5, newest_first=False).params)["sortOrder"] == (
+        "ASC")
+    assert (create.method, create.path, create.json, create.auth) == (
+        "POST", "/callout/create", {"coinMint": "M", "thesis": "my thesis", "version": 2}, True)
+    assert (reply.method, reply.path, reply.json) == ("POST", "/callout/C/replies",
+                                                      {"content": "hi"})
+    assert routes.like_callout("C").path == "/callout/C/like"
+    assert routes.callout_eligibility("M").auth
+    assert (routes.follow_uuid(USER_UUID).method, routes.unfollow_uuid(USER_UUID).method) == (
+        "POST", "DELETE")
+    assert routes.follow_uuid(USER_UUID).path == f"/following/v2/{USER_UUID}"
+    assert routes.following(USER_UUID).path == f"/following/v3/following/{USER_UUID}"
+    assert routes.follow_count(USER_UUID, "followers").path == (
+        f"/following/v3/followers/count/{USER_UUID}")
+    assert routes.followers(USER_UUID).path == f"/following/followers/{USER_UUID}"
+
+
+def test_social_arguments_are_checked_before_sending() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        routes.follow_count(USER_UUID, "fans")
+    with pytest.raises(ValueError, match="at most 50"):
+        routes.users_batch(["w"] * 51)
+    with pytest.raises(ValueError, match="at least one"):
+        routes.users_batch([])
+    assert routes.like_callout("../x?y").path == "/callout/..%2Fx%3Fy/like"
+
+
+def test_each_social_read_draws_on_its_v3_group() -> None:
+    """§2: `/users*`, `/callout/top`, `/following/v3/*/count` and `/callout/list` are groups
+    of their own; posts have their own bucket so that a posting pause never holds reads."""
+    assert routes.user("W").group == routes.users_batch(["W"]).group == "users"
+    assert routes.callout_top("M").group == "callout-top"
+    assert routes.follow_count(USER_UUID, "following").group == "follow-counts"
+    assert routes.callout_list(USER_UUID, limit=1).group == "callout-list"
+    posts = {routes.create_callout("M", "t").group, routes.reply_to_callout("C", "t").group}
+    assert len(posts) == 1
+    assert posts.isdisjoint({routes.callout_top("M").group, routes.like_callout("C").group,
+                             routes.callout_eligibility("M").group})
+
+
+def test_callout_answers_are_read_wrapped_or_bare() -> None:
+    assert routes.read_callouts({"callouts": [1]}) == [1]
+    assert routes.read_callouts([1]) == [1]
+    assert routes.read_callout_page({"callouts": [1], "nextPageToken": "3"}) == ([1], "3")
+    assert routes.read_callout_page({"callouts": [], "nextPageToken": 3}) == ([], "3")
+    assert routes.read_callout_page({"callouts": [], "nextPageToken": None}) == ([], None)
+    assert routes.read_created_callout({"callout": {"calloutId": "c-1"}}) == "c-1"
+    assert routes.read_created_callout({"calloutId": 42}) == "42"
+    assert routes.read_count({"count": 7}) == routes.read_count(7) == 7
+    with pytest.raises(ShapeError):
+        routes.read_created_callout({"success": True})
+    with pytest.raises(ShapeError):
+        routes.read_count({"count": -1})

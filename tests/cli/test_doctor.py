@@ -52,10 +52,16 @@ def test_the_simulator_answers_every_route_as_expected(
     verdicts = {row["view"]: row["verdict"] for row in report["routes"]}
     for view in ("coins", "coin", "coins-by-mints", "search", "top-holders", "holder-stats",
                  "holder-count", "sol-price", "trades", "candles", "market-activity", "ath",
-                 "board"):
+                 "board", "callouts", "user", "follower-count", "following-count",
+                 "user-callouts", "bookmarks"):
         assert verdicts[view] == "ok", view
+    shapes = {row["view"]: row["shape"] for row in report["routes"]}
+    for view in ("user", "follower-count", "following-count"):
+        assert shapes[view] == "ok", view  # the simulator's shapes are the reference's
     # What the reference leaves open is neither a pass nor a fail.
     assert verdicts["login"] == verdicts["candles createdTs"] == "unverified"
+    for open_question in ("callout eligibility", "unfollow", "callout unlike", "follow captcha"):
+        assert verdicts[open_question] == "unverified", open_question
     assert report["requests"]["swap-api"] <= 5  # "a handful", well under 15 a minute
 
 
@@ -212,3 +218,15 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor", "--api-url", "ftp://x.example"]) == 2
     assert main(["doctor", "--advanced-url", "https://advanced-api-v2.pump.fun"]) == 2
     assert "--advanced-url is gone" in capsys.readouterr().err
+
+
+def test_bookmarks_gone_are_said_not_available_without_failing(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim.set_feature("bookmarks", False)
+
+    status = doctor(sim.base_url)
+
+    out = capsys.readouterr().out
+    assert status == 0  # a dropped optional feature is not drift
+    assert "bookmarks: not available on this service" in out.splitlines()

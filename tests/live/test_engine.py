@@ -9,13 +9,13 @@ from pumptui.api.models import Trade
 from pumptui.config import RefreshSettings
 from pumptui.live import (
     TIMEFRAMES,
+    CalloutsChanged,
     CoinUpdated,
     EngineError,
     FeedHealthChanged,
     FeedState,
     LeaderChanged,
     NewCoin,
-    NewReply,
     NewTrade,
     SolPriceChanged,
     candles_from_trades,
@@ -125,7 +125,7 @@ async def test_unchanged_answers_304_produce_no_events(
     sim: SimServer, engine_factory: EngineFactory
 ) -> None:
     mint = sim.mints()[0]
-    feeds = {"coins", "leader", "sol-price", "trades", "replies"}
+    feeds = {"coins", "leader", "sol-price", "trades", "callouts"}
     engine = engine_factory(sim, visible=feeds, settings=MANUAL)
     await engine.start()
     engine.focus(mint)
@@ -146,7 +146,7 @@ async def test_unchanged_answers_304_produce_no_events(
     await poll_all()
 
     assert engine.client.stats.not_modified >= not_modified + len(feeds)
-    data = (NewCoin, CoinUpdated, NewTrade, NewReply, LeaderChanged, SolPriceChanged)
+    data = (NewCoin, CoinUpdated, NewTrade, CalloutsChanged, LeaderChanged, SolPriceChanged)
     assert [e for e in subscription.drain() if isinstance(e, data)] == []
 
 
@@ -253,16 +253,16 @@ async def test_switching_focus_follows_the_new_coin(
     sim: SimServer, engine_factory: EngineFactory
 ) -> None:
     old, new = sim.create_coin(name="Old", symbol="OLD"), sim.create_coin(name="New", symbol="NEW")
-    engine = engine_factory(sim, visible={"trades", "replies", "market"})
+    engine = engine_factory(sim, visible={"trades", "callouts", "market"})
     await engine.start()
     engine.focus(old)
     await wait_until(first_poll_done(engine, "trades"))
     engine.focus(new)
-    reply_id = sim.post_reply(new, "gm [bold]not bold[/bold]")
+    callout_id = sim.post_callout(new, "gm [bold]not bold[/bold]")
     made = sim.inject_trades(new, 10)
     await wait_until(lambda: engine.store.has_trade(new, made[-1]))
-    await wait_until(lambda: any(r.id == reply_id for r in engine.store.replies(new)))
-    assert engine.store.replies(new)[0].text == "gm [bold]not bold[/bold]"
+    await wait_until(lambda: any(c.id == callout_id for c in engine.store.callouts(new) or ()))
+    assert [c.thesis for c in engine.store.callouts(new) or ()] == ["gm [bold]not bold[/bold]"]
     await wait_until(lambda: engine.store.coin(new) is not None, message="the coin's data")
 
 

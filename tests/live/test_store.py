@@ -169,3 +169,24 @@ def test_a_pushed_trade_is_replaced_in_place_by_its_rest_copy() -> None:
     assert newest_first[0].provisional
     assert store.site_trades(10)[-1] != pushed[0]
     assert real[0] in store.site_trades(10)
+
+
+def test_callouts_are_kept_per_coin_and_only_changes_count() -> None:
+    from pumptui.api.models import Callout
+    from pumptui.live.events import CalloutsChanged
+
+    store = MarketStore(max_reply_coins=2)
+    call = Callout(id="c1", mint=mint(1), thesis="up", market_cap_usd=5_000.0, multiple=1.0)
+    assert store.callouts(mint(1)) is None
+    assert store.apply(CalloutsChanged(mint(1), (call,), read_at=10.0))
+    version = store.coin_version(mint(1))
+
+    assert not store.apply(CalloutsChanged(mint(1), (call,), read_at=20.0))  # the same ones
+    assert store.apply(CalloutsChanged(mint(1), (replace(call, multiple=2.0),), read_at=30.0))
+    assert store.callouts(mint(1)) == (replace(call, multiple=2.0),)
+    assert store.callouts_read_at(mint(1)) == 30.0
+    assert store.coin_version(mint(1)) > version
+    for n in (2, 3):  # bounded like the other per-coin figures
+        store.apply(CalloutsChanged(mint(n), ()))
+    assert store.callouts(mint(1)) is None
+    assert store.sizes()["callout_coins"] == 2

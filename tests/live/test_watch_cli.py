@@ -192,3 +192,35 @@ def test_a_server_url_without_a_scheme_is_one_line_and_status_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "did you mean http://127.0.0.1:8765" in err
+
+
+def test_callouts_of_the_first_mint_stream_with_their_call_figures(
+        sim: SimServer, capsys: pytest.CaptureFixture[str]) -> None:
+    mint = sim.create_coin(name="Called", symbol="CALD")
+    callout_id = sim.post_callout(mint, "CALD \x1b[31mto the moon")
+    at_call = sim.call(lambda: sim.market.callouts.callout(callout_id).market_cap_usd)
+    status = main(["--api-url", sim.base_url, "watch", "--mint", mint, "--callouts",
+                   "--types", "callouts", "--count", "1", "--duration", "20", "--quiet"])
+    out, _ = capsys.readouterr()
+    assert status == 0
+    line = json.loads(out)
+    assert (line["type"], line["mint"]) == ("callouts", mint)
+    mine = next(c for c in line["callouts"] if c["id"] == callout_id)
+    assert mine["thesis"] == "CALD to the moon"
+    assert mine["market_cap_usd"] == pytest.approx(at_call)
+
+
+def test_the_table_gives_the_best_callout_of_the_coin() -> None:
+    from pumptui.api.models import Callout
+    from pumptui.cli.watch import table_line
+    from pumptui.live.events import CalloutsChanged
+
+    mint = "So11111111111111111111111111111111111111112"
+    best = Callout(id="c", mint=mint, thesis="up\nonly", market_cap_usd=12_500.0, multiple=3.25,
+                   username="anon")
+
+    line = table_line(CalloutsChanged(mint, (best,)))
+    empty = table_line(CalloutsChanged(mint, ()))
+
+    assert "1 callout  best 3.25× since $12,500 by anon: up only" in line
+    assert empty.endswith("0 callouts")

@@ -58,11 +58,6 @@ SWAP_TRADE_FIELDS: Spec = {
 }
 GONE_TRADE_FIELDS = ("signature", "is_buy", "sol_amount", "token_amount", "user", "slot",
                      "tx_index", "username", "profile_image")
-REPLY_FIELDS: Spec = {
-    "id": INT, "mint": STR, "text": STR, "user": STR, "timestamp": INT, "total_likes": INT,
-    "username": OPT_STR, "profile_image": OPT_STR, "file_uri": OPT_STR, "liked_by_user": BOOL,
-    "signature": OPT_STR, "is_buy": (bool, None), "sol_amount": OPT_INT,
-}
 BOOKMARK_LIST_FIELDS: Spec = {
     "id": STR, "user_id": STR, "name": STR, "created_at": STR, "bookmark_items": (list,),
 }
@@ -185,14 +180,6 @@ def epoch_ms(iso: str) -> int:
     from datetime import datetime
 
     return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
-
-
-def check_reply(reply: dict[str, Any]) -> None:
-    check_fields(reply, REPLY_FIELDS, "reply")
-    assert reply["timestamp"] > 10**12, "reply time is not in milliseconds"
-    assert reply["total_likes"] >= 0
-    attached = (reply["signature"], reply["is_buy"], reply["sol_amount"])
-    assert all(v is None for v in attached) or all(v is not None for v in attached)
 
 
 @contextmanager

@@ -114,10 +114,10 @@ def test_writes_need_a_session(sim: SimServer) -> None:
     mint = sim.mints()[0]
     with http(sim) as client:
         for method, path, body in (
-            ("POST", "/replies", {"mint": mint, "text": "hi"}),
-            ("POST", f"/likes/{mint}", None),
-            ("DELETE", f"/likes/{mint}", None),
-            ("POST", f"/following/{sim.admin_address}", None),
+            ("POST", "/callout/create", {"coinMint": mint, "thesis": "hi", "version": 2}),
+            ("GET", f"/callout/eligibility/{mint}", None),
+            ("POST", f"/callout/{sim.post_callout(mint, 'a call')}/like", None),
+            ("POST", f"/following/v2/{sim.user_uuid(sim.admin_address)}", None),
             ("GET", "/bookmarks", None),
             ("POST", "/bookmarks", {"name": "x"}),
             ("POST", "/bookmarks/items/add", {"itemId": mint, "bookmarkIds": ["default"]}),

@@ -17,7 +17,7 @@ def test_gets_carry_a_weak_etag_and_a_match_answers_304_with_no_body(sim: SimSer
     mint = sim.mints()[0]
     with http(sim) as client:
         for path in ("/coins", f"/coins-v3/{mint}", f"/v2/coins/{mint}/trades",
-                     f"/replies/{mint}", "/sol-price", f"/v2/coins/{mint}/candles?interval=1m"):
+                     f"/callout/top/{mint}", "/sol-price", f"/v2/coins/{mint}/candles?interval=1m"):
             first = client.get(path)
             etag = first.headers["ETag"]
             assert WEAK_ETAG.match(etag), etag

@@ -22,14 +22,16 @@ def world_as_seen(sim: SimServer) -> list[bytes]:
     mint = sim.create_coin(name="Scripted", symbol="SCR", description="same every run")
     sim.inject_trades(mint, 25)
     sim.post_reply(mint, "scripted reply")
+    sim.post_callout(mint, "scripted call")
     sim.advance(15.0)
     hot = sim.mints()[5]
+    creator = sim.call(lambda: sim.market.coins[hot].creator)
     paths = ["/coins?limit=70&includeNsfw=true", "/coins?sort=market_cap&limit=70",
              f"/coins-v3/{mint}", f"/coins-v3/{hot}", f"/v2/coins/{hot}/trades?limit=100",
              f"/v2/coins/{mint}/trades", f"/v2/coins/{hot}/candles?interval=1m&currency=SOL",
              f"/v1/coins/{hot}/market-activity", f"/coins/holder-stats/{hot}",
-             f"/coins/top-holders-v2/{hot}", "/boards/new", f"/replies/{hot}",
-             f"/replies/{mint}", "/sol-price"]
+             f"/coins/top-holders-v2/{hot}", "/boards/new", f"/callout/top/{hot}",
+             f"/callout/top/{mint}", f"/users/{creator}", "/sol-price"]
     with http(sim) as client:
         bodies = []
         for path in paths:

@@ -1,5 +1,6 @@
-"""Replies, likes, follows, bookmarks and moderation: each write changes the world that later
-reads show, and each answers 201 (POST) or 200 (DELETE)."""
+"""Bookmarks and moderation: each write changes the world that later reads show, and each
+answers 201 (POST) or 200 (DELETE); the 2025 reply, like and follow routes are gone. (Callouts,
+users and follows by UUID: test_callouts.py, test_users.py.)"""
 
 from __future__ import annotations
 
@@ -11,12 +12,9 @@ import pytest
 from pumptui.sim import SimServer
 from tests.sim.support import (
     BOOKMARK_LIST_FIELDS,
-    FOLLOWER_FIELDS,
     bearer,
     check_fields,
-    check_reply,
     http,
-    market_now,
     nest_error,
 )
 
@@ -33,133 +31,18 @@ def user(sim: SimServer) -> Iterator[httpx.Client]:
         yield client
 
 
-def replies_of(client: httpx.Client, mint: str, **params: object) -> dict:
-    return client.get(f"/replies/{mint}", params={"limit": 100, **params}).json()
-
-
-def test_replies_come_wrapped_newest_first_with_has_more_and_next_offset(sim: SimServer) -> None:
-    mint = sim.create_coin(name="Chatty", symbol="CHAT")
-    ids = [sim.post_reply(mint, f"message {i}") for i in range(5)]
-    with http(sim) as client:
-        page = client.get(f"/replies/{mint}", params={"limit": 2}).json()
-        assert set(page) == {"replies", "hasMore", "offset"}
-        assert [r["id"] for r in page["replies"]] == ids[:-3:-1]
-        assert page["hasMore"] is True
-        assert page["offset"] == 2
-        seen: list[int] = []
-        offset, more = 0, True
-        while more:
-            page = client.get(f"/replies/{mint}", params={"limit": 2, "offset": offset}).json()
-            seen += [r["id"] for r in page["replies"]]
-            offset, more = page["offset"], page["hasMore"]
-        assert seen == ids[::-1]
-        oldest_first = replies_of(client, mint, reverseOrder="true")
-        assert [r["id"] for r in oldest_first["replies"]] == ids
-        for reply in oldest_first["replies"]:
-            check_reply(reply)
-            assert reply["mint"] == mint
-
-
-def test_a_replies_page_holds_at_most_100(sim: SimServer) -> None:
-    mint = sim.create_coin(name="Crowded", symbol="CRWD")
-    for i in range(105):
-        sim.post_reply(mint, f"reply {i}")
-    with http(sim) as client:
-        page = client.get(f"/replies/{mint}", params={"limit": 500}).json()
-        rest = client.get(f"/replies/{mint}", params={"limit": 500, "offset": 100}).json()
-    assert len(page["replies"]) == 100
-    assert (page["hasMore"], page["offset"]) == (True, 100)
-    assert len(rest["replies"]) == 5
-    assert (rest["hasMore"], rest["offset"]) == (False, 105)
-
-
-def test_posting_a_reply_answers_201_and_counts_on_the_coin(sim: SimServer,
-                                                            user: httpx.Client) -> None:
-    mint = sim.mints()[0]
-    before = user.get(f"/coins-v3/{mint}").json()
-    now = market_now(user)
-    response = user.post("/replies", json={"mint": mint, "text": "gm from the test"})
-    assert response.status_code == 201
-    reply = response.json()
-    check_reply(reply)
-    assert (reply["mint"], reply["text"], reply["user"]) == (mint, "gm from the test",
-                                                             sim.user_address)
-    assert reply["timestamp"] == int(now * 1000)
-    after = user.get(f"/coins-v3/{mint}").json()
-    assert after["reply_count"] == before["reply_count"] + 1
-    assert after["last_reply"] == int(now * 1000)
-    assert replies_of(user, mint)["replies"][0]["id"] == reply["id"]
-
-
-def test_a_wallet_replying_again_within_a_minute_is_told_to_slow_down(
+def test_the_2025_social_routes_answer_cannot_get_like_the_service(
         sim: SimServer, user: httpx.Client) -> None:
-    first, second = sim.mints()[:2]
-    assert user.post("/replies", json={"mint": first, "text": "one"}).status_code == 201
-    body = nest_error(user.post("/replies", json={"mint": second, "text": "two"}), 429)
-    assert "too fast" in body["message"]
-    sim.advance(61.0)
-    assert user.post("/replies", json={"mint": second, "text": "two"}).status_code == 201
-
-
-def test_bad_replies_are_refused(sim: SimServer, user: httpx.Client) -> None:
+    """Reference §4: replies, likes and follows by wallet have no handler any more."""
     mint = sim.mints()[0]
-    nest_error(user.post("/replies", json={"mint": mint, "text": "   "}), 400)
-    nest_error(user.post("/replies", json={"mint": mint, "text": "x" * 1001}), 400)
-    nest_error(user.post("/replies", json={"mint": mint}), 400)
-    nest_error(user.post("/replies", json={"mint": "So11111111111111111111111111111111111111112",
-                                           "text": "hello"}), 404)
-
-
-def test_likes_move_the_count_once_per_wallet_and_show_who_liked(sim: SimServer,
-                                                                 user: httpx.Client) -> None:
-    mint = sim.create_coin(name="Likeable", symbol="LIKE")
-    reply_id = sim.post_reply(mint, "like me")
-
-    def shown() -> dict:
-        return replies_of(user, mint)["replies"][0]
-
-    assert (shown()["total_likes"], shown()["liked_by_user"]) == (0, False)
-    liked = user.post(f"/likes/{reply_id}")
-    assert liked.status_code == 201
-    assert liked.json() == {"success": True, "targetId": str(reply_id)}
-    assert user.post(f"/likes/{reply_id}").status_code == 201  # idempotent
-    assert (shown()["total_likes"], shown()["liked_by_user"]) == (1, True)
-    with http(sim) as anonymous:
-        assert replies_of(anonymous, mint)["replies"][0]["liked_by_user"] is False
-    unliked = user.delete(f"/likes/{reply_id}")
-    assert unliked.status_code == 200
-    assert (shown()["total_likes"], shown()["liked_by_user"]) == (0, False)
-    assert user.post(f"/likes/{mint}").status_code == 201  # a coin can be liked too
-    nest_error(user.post("/likes/999999999"), 404)
-
-
-def test_following_needs_a_single_use_captcha(sim: SimServer, user: httpx.Client) -> None:
-    target = sim.admin_address
-    nest_error(user.post(f"/following/{target}"), 400)
-    nest_error(user.post(f"/following/{target}", params={"captchaToken": "made-up"}), 400)
-    captcha = sim.captcha_token()
-    followed = user.post(f"/following/{target}", params={"captchaToken": captcha})
-    assert followed.status_code == 201
-    assert followed.json() == {"success": True, "following": target}
-    nest_error(user.post(f"/following/{target}", params={"captchaToken": captcha}), 400)
-    # A captcha from the admin endpoint works the same way.
-    other = sim.mints()[0]
-    creator = user.get(f"/coins-v3/{other}").json()["creator"]
-    fresh = user.get("/_sim/captcha").json()["captchaToken"]
-    assert user.post(f"/following/{creator}", params={"captchaToken": fresh}).status_code == 201
-
-    followers = user.get(f"/following/followers/{target}").json()
-    mine = [f for f in followers if f["address"] == sim.user_address]
-    assert len(mine) == 1
-    check_fields(mine[0], FOLLOWER_FIELDS, "follower")
-    assert mine[0]["timestamp"] == int(market_now(user) * 1000)
-    assert user.get("/auth/my-profile").json()["following"] == 2
-
-    assert user.delete(f"/following/{target}").status_code == 200
-    followers = user.get(f"/following/followers/{target}").json()
-    assert sim.user_address not in {f["address"] for f in followers}
-    nest_error(user.post("/following/not-a-wallet", params={"captchaToken": sim.captcha_token()}),
-               400)
+    wallet = sim.admin_address
+    for method, path in (("GET", f"/replies/{mint}"), ("POST", "/replies"),
+                         ("POST", f"/likes/{mint}"), ("DELETE", f"/likes/{mint}"),
+                         ("POST", f"/following/{wallet}"), ("DELETE", f"/following/{wallet}")):
+        response = user.request(method, path, json={"mint": mint, "text": "gm"})
+        assert response.status_code == 404, path
+        assert response.json() == {"message": f"Cannot {method} {path}", "error": "Not Found",
+                                   "statusCode": 404}
 
 
 def test_bookmark_lists_and_items(sim: SimServer, user: httpx.Client) -> None:
@@ -248,6 +131,26 @@ def test_a_banned_reply_vanishes_and_is_counted_out_once(sim: SimServer) -> None
             assert response.json()["updated"] == [bad]
         hidden = admin.post("/moderation/bulk-hidden", json={"ids": [bad, 987654321]})
         assert hidden.json() == {"updated": [bad], "notFound": [987654321]}
-        assert [r["id"] for r in replies_of(admin, mint)["replies"]] == [keep]
         assert admin.get(f"/coins-v3/{mint}").json()["reply_count"] == 1
-        nest_error(admin.post(f"/likes/{bad}"), 404)
+    visible = sim.call(lambda: [r.id for r in sim.market.visible_replies(
+        sim.market.coins[mint])])
+    assert visible == [keep]
+
+
+def test_bookmarks_switched_off_answer_like_a_service_without_them(
+        sim: SimServer, user: httpx.Client) -> None:
+    mint = sim.mints()[0]
+    assert user.get("/bookmarks").status_code == 200
+    switched = user.post("/_sim/features", json={"bookmarks": False})
+    assert switched.json() == {"bookmarks": False}
+    for method, path, body in (("GET", "/bookmarks", None), ("POST", "/bookmarks", {"name": "x"}),
+                               ("POST", "/bookmarks/items/add",
+                                {"itemId": mint, "bookmarkIds": ["default"]}),
+                               ("DELETE", "/bookmarks/default", None),
+                               ("GET", "/coins/bookmarks/default", None)):
+        response = user.request(method, path, json=body)
+        assert response.status_code == 404, path
+        assert response.json()["message"] == f"Cannot {method} {path}"
+    sim.set_feature("bookmarks", True)
+    assert user.get("/bookmarks").status_code == 200
+    nest_error(user.post("/_sim/features", json={"chat": False}), 400)
