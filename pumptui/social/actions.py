@@ -31,7 +31,6 @@ from pumptui.api.client import PumpClient
 from pumptui.api.errors import (
     ApiError,
     AuthRequired,
-    ClientError,
     ConnectionFailed,
     NotFound,
     RateLimited,
@@ -83,9 +82,8 @@ def chat_draft(mint: str) -> str:
 class ActionResult:
     """What happened, for the UI. `message` is a short sentence for a toast, naming the target.
 
-    `needs_login`: ask the user to log in. `needs_captcha`: ask for a captcha token and send again
-    with it. `retry_at`: Unix time when trying again makes sense. `unavailable`: the service has
-    no such route any more (the UI says "not available", not "failed").
+    `needs_login`: ask the user to log in. `retry_at`: Unix time when trying again makes sense.
+    `unavailable`: the service has no such route any more (the UI says "not available").
     """
 
     ok: bool
@@ -93,7 +91,6 @@ class ActionResult:
     change: Change | None = None
     rolled_back: bool = False
     needs_login: bool = False
-    needs_captcha: bool = False
     unavailable: bool = False
     retry_at: float | None = None
     draft: Draft | None = None
@@ -156,7 +153,7 @@ class SocialActions:
         local and always allowed)."""
         return Intent(change, self.state.apply(change), label or _target_name(change))
 
-    async def send(self, intent: Intent, *, captcha_token: str | None = None) -> ActionResult:
+    async def send(self, intent: Intent) -> ActionResult:
         """Ask the server for an intended change, after any earlier one on the same target.
 
         On refusal the cache goes back (unless a newer intent changed it since) and the result
@@ -165,7 +162,7 @@ class SocialActions:
         change = intent.change
         async with self._lock(_target_of(change)):
             try:
-                await self._deliver(change, captcha_token)
+                await self._deliver(change)
             except ApiError as error:
                 return self._refused(intent, error, rolled_back=self.state.rollback(intent.undo))
             except BaseException:
@@ -173,19 +170,18 @@ class SocialActions:
                 raise
         return ActionResult(True, f"{_done(change)} {intent.label}", change)
 
-    async def act(self, change: Change, label: str = "", *,
-                  captcha_token: str | None = None) -> ActionResult:
+    async def act(self, change: Change, label: str = "") -> ActionResult:
         """`intend` then `send`, for callers that draw nothing in between."""
         try:
             intent = self.intend(change, label)
         except NotLoggedIn:
             return ActionResult(False, LOGIN_NEEDED, change, needs_login=True)
-        return await self.send(intent, captcha_token=captcha_token)
+        return await self.send(intent)
 
     def _lock(self, target: str) -> asyncio.Lock:
         return self._locks.setdefault(target, asyncio.Lock())
 
-    async def _deliver(self, change: Change, captcha_token: str | None) -> None:
+    async def _deliver(self, change: Change) -> None:
         match change:
             case Like(target=target, on=on):
                 if target.startswith(CALLOUT_PREFIX):
@@ -197,8 +193,8 @@ class SocialActions:
                     await self.client.unlike(target)
             case Follow(wallet=wallet, on=on):
                 user = await self.user(wallet)
-                if on:  # whether the 2026 route wants a captcha is unverified (§6 question 9)
-                    await self.client.follow_uuid(user.user_id, captcha_token=captcha_token)
+                if on:
+                    await self.client.follow_uuid(user.user_id)
                 else:
                     await self.client.unfollow_uuid(user.user_id)
             case Bookmark(mint=mint, list_id=list_id, on=on):
@@ -225,7 +221,7 @@ class SocialActions:
         if cached is not None and (max_age is None or now - cached.updated_at <= max_age):
             return cached
         profile = await self.client.user(wallet)
-        user = CachedUser(wallet, profile.user_id, profile.username, profile.followers,
+        user = CachedUser(wallet, profile.uuid, profile.username, profile.followers,
                           profile.following, now)
         self.state.remember_user(user)
         return user
@@ -356,7 +352,7 @@ class SocialActions:
                                        f"{undone}", change, rolled_back,
                                 retry_at=self._clock() + wait)
         return ActionResult(False, f"{what} failed: {error.message}{undone}", change,
-                            rolled_back, needs_captcha=_is_captcha_refusal(error))
+                            rolled_back)
 
 
 def _target_of(change: Change) -> str:
@@ -412,7 +408,3 @@ def _done(change: Change) -> str:
 
 def _is_unrouted(error: ApiError) -> bool:
     return isinstance(error, NotFound) and error.unrouted
-
-
-def _is_captcha_refusal(error: ApiError) -> bool:
-    return isinstance(error, ClientError) and "captcha" in error.message.lower()

@@ -39,7 +39,6 @@ from pumptui.tui.keys import APP_BINDINGS
 from pumptui.tui.messages import (
     BookmarkPickerWanted,
     BookmarksWanted,
-    CaptchaNeeded,
     EditorWanted,
     LoginNeeded,
     ModerationWanted,
@@ -48,7 +47,6 @@ from pumptui.tui.messages import (
 )
 from pumptui.tui.screens.bookmark_picker import BookmarkPicker
 from pumptui.tui.screens.bookmarks import BookmarksScreen
-from pumptui.tui.screens.captcha import CaptchaScreen
 from pumptui.tui.screens.help import HelpScreen
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.login import LoginScreen
@@ -152,15 +150,6 @@ class PumpApp(App[None]):
             LoginScreen(message.reason),
             callback=lambda outcome: self.social.login_closed(bool(outcome and outcome.ok)),
         )
-
-    def on_captcha_needed(self, message: CaptchaNeeded) -> None:
-        then = message.then
-
-        def given(token: str | None) -> None:
-            if token:
-                then(token)
-
-        self.push_screen(CaptchaScreen(message.reason), callback=given)
 
     def on_editor_wanted(self, message: EditorWanted) -> None:
         self.push_screen(PostEditor(message.target))

@@ -60,14 +60,6 @@ class LoginNeeded(Message, bubble=False):
 
 
 @dataclass
-class CaptchaNeeded(Message, bubble=False):
-    """Ask the user for a captcha token; `then(token)` runs when one is given."""
-
-    reason: str
-    then: Callable[[str], object] = field(compare=False)
-
-
-@dataclass
 class EditorWanted(Message, bubble=False):
     """Open the editor for a callout, a reply to a callout, or a chat line."""
 

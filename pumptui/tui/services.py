@@ -17,10 +17,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from pumptui.api.models import ChatMessage
 from pumptui.config import SITE_URL, Settings
 from pumptui.live.bus import EventBus
+from pumptui.live.health import FeedState
 from pumptui.live.store import MarketStore
 from pumptui.session import Session
 from pumptui.tui.widgets.status_bar import StatusInfo
@@ -49,6 +52,28 @@ COIN_FEEDS: tuple[str, ...] = (
 
 # How the status bar names a host the server has blocked (`routes.Host` values).
 HOST_LABELS: dict[str, str] = {"swap": "swap-api", "frontend": "v3", "indexer": "indexer"}
+
+
+@dataclass(frozen=True, slots=True)
+class ChatView:
+    """A coin's chat for the pane: messages oldest first, people in the room, and a word on the
+    connection ("" while live)."""
+
+    messages: tuple[ChatMessage, ...]
+    viewers: int | None
+    state: str
+
+
+# How the chat pane names a connection that is not live (the status bar has the detail).
+CHAT_STATES: dict[FeedState, str] = {
+    FeedState.STARTING: "connecting…",
+    FeedState.SLOW: "",
+    FeedState.PAUSED: "",
+    FeedState.RATE_LIMITED: "reconnecting…",
+    FeedState.FAILING: "reconnecting…",
+    FeedState.STALE: "reconnecting…",
+    FeedState.IDLE: "",
+}
 
 
 class Engine(Protocol):
@@ -359,6 +384,27 @@ class AppServices:
         return watched
 
     # -- facts for the status bar and links ------------------------------------------------------
+
+    # -- the coin's conversation -------------------------------------------------------------
+
+    def chat_view(self, mint: str) -> ChatView | None:
+        """The coin's live chat as the engine's one chat connection holds it, or None when the
+        app has no chat (frozen data)."""
+        chat = getattr(self.engine, "chat", None)
+        if chat is None:
+            return None
+        health = chat.health
+        state = "" if health.state is FeedState.LIVE else CHAT_STATES.get(health.state, "")
+        return ChatView(chat.messages(mint), chat.viewers(mint), state)
+
+    def callouts_note(self, mint: str) -> str:
+        """What the callouts pane says when it has none to show: why."""
+        client = self.client
+        if client is not None and "callouts" in client.unavailable_features:
+            return "Callouts are not available on this service"
+        if self.store.callouts(mint) is None:
+            return "Loading callouts…"
+        return ""
 
     def coin_url(self, mint: str) -> str:
         return f"{SITE_URL}/coin/{mint}"

@@ -7,7 +7,7 @@ asks the server, in per-target order, undoing a refusal. This module runs `send`
 worker of its own group (`social-<action>`, `exit_on_error=False`) and says what came of it with
 messages: `SocialChanged` to the active screen (redraw hearts, follow marks, bookmarks, marks),
 a result message to the screen that asked (`PostFinished`, `LoginFinished`, ...), and requests
-to the app (`LoginNeeded`, `CaptchaNeeded`, `EditorWanted`, ...), which opens the screens.
+to the app (`LoginNeeded`, `EditorWanted`, ...), which opens the screens.
 
 Who the user is comes from the app's one `Session` (`app.services.session`); the client, the
 local cache, the drafts and the status bar read the same object.
@@ -43,14 +43,12 @@ from pumptui.session import Session
 from pumptui.social.actions import (
     SESSION_EXPIRED,
     ActionResult,
-    Intent,
     callout_key,
     callout_reply_draft,
     chat_draft,
     new_callout_draft,
 )
 from pumptui.social.actions import SocialActions as CoreActions
-from pumptui.social.captcha import CaptchaError, CaptchaProvider
 from pumptui.social.db import LocalStateError
 from pumptui.social.drafts import DRAFTS_FILE_NAME, Draft, DraftStore
 from pumptui.social.state import (
@@ -66,7 +64,6 @@ from pumptui.tui import format as fmt
 from pumptui.tui.messages import (
     BookmarkPickerWanted,
     BookmarksWanted,
-    CaptchaNeeded,
     EditorWanted,
     LoginNeeded,
     ModerationWanted,
@@ -286,7 +283,6 @@ class SocialActions:
         *,
         state: SocialState | None = None,
         drafts: DraftStore | None = None,
-        captcha: CaptchaProvider | None = None,
         token_store: TokenStore | None = None,
         token_file: InsecureTokenFile | None = None,
         clock: Callable[[], float] | None = None,
@@ -298,7 +294,6 @@ class SocialActions:
         self.local_problem: str | None = None
         self.state = state if state is not None else self._open_state()
         self.drafts = drafts if drafts is not None else self._open_drafts()
-        self.captcha = captcha if captcha is not None else self._captcha_provider()
         self.token_store = token_store
         self.token_file = token_file
         self.marked: dict[str, Marked] = {}
@@ -361,18 +356,6 @@ class SocialActions:
             f"{problem}. Likes, bookmarks and drafts are kept only until pumptui exits."
         )
         return Path(tempfile.mkdtemp(prefix="pumptui-")) / name
-
-    def _captcha_provider(self) -> CaptchaProvider:
-        command = self.services.settings.ui.captcha_command
-        if self.services.sim_mode:
-            return CaptchaProvider(command=command, fetch=self._sim_captcha)
-        return CaptchaProvider(command=command)
-
-    async def _sim_captcha(self) -> str:
-        client = self.services.client
-        if client is None:
-            raise CaptchaError(NO_SERVER)
-        return await client.sim_captcha()
 
     def _session_changed(self, session: Session) -> None:
         """Local state follows the session (the core does too once it exists); screens redraw
@@ -460,7 +443,7 @@ class SocialActions:
             try:
                 try:
                     outcome = await work()
-                except (ApiError, LocalStateError, CaptchaError) as exc:
+                except (ApiError, LocalStateError) as exc:
                     self.app.notify(f"{group}: {exc}", severity="error", markup=False)
                     return
                 except Exception as exc:
@@ -511,13 +494,11 @@ class SocialActions:
             return None
         return self.follow(wallet, not self.is_following(wallet))
 
-    def follow(self, wallet: str, on: bool = True,
-               captcha_token: str | None = None) -> Worker[None] | None:
+    def follow(self, wallet: str, on: bool = True) -> Worker[None] | None:
         user = self.state.user(wallet)
         name = f"@{user.username}" if user is not None and user.username else (
             fmt.short_address(wallet))
-        return self._change(Follow(wallet, on), name, captcha_token=captcha_token,
-                            then=lambda: self.follow(wallet, on))
+        return self._change(Follow(wallet, on), name, then=lambda: self.follow(wallet, on))
 
     def set_bookmark(self, mint: str, list_id: str, on: bool) -> Worker[None] | None:
         coin = self.services.store.coin(mint)
@@ -526,7 +507,6 @@ class SocialActions:
                             then=lambda: self.set_bookmark(mint, list_id, on))
 
     def _change(self, change: Change, label: str, *, then: Callable[[], object],
-                captcha_token: str | None = None,
                 changed_key: str | None = None) -> Worker[None] | None:
         """Show the change now (the cache holds it), send it in a worker, then settle: the cache
         holds the server's verdict, and the toast names the target either way."""
@@ -543,10 +523,10 @@ class SocialActions:
         self._changed(kind, shown)
 
         async def work() -> ActionResult:
-            return await core.send(intent, captcha_token=captcha_token)
+            return await core.send(intent)
 
         def done(result: ActionResult) -> None:
-            self._settle(kind, shown, intent, result, then)
+            self._settle(kind, shown, result, then)
 
         def always() -> None:
             # After an unexpected failure or a cancellation `done` never ran; the cache may
@@ -555,7 +535,7 @@ class SocialActions:
 
         return self._run(kind, work, done, always=always)
 
-    def _settle(self, kind: str, key: str | None, intent: Intent, result: ActionResult,
+    def _settle(self, kind: str, key: str | None, result: ActionResult,
                 then: Callable[[], object]) -> None:
         self._changed(kind, key, result)
         if result.ok:
@@ -565,11 +545,6 @@ class SocialActions:
             if result.message == SESSION_EXPIRED:
                 self._token_rejected()
             self._need_login(result.message, then)
-            return
-        if result.needs_captcha and isinstance(intent.change, Follow):
-            change = intent.change
-            self.app.post_message(CaptchaNeeded(
-                result.message, lambda token: self.follow(change.wallet, change.on, token)))
             return
         severity = "warning" if result.retry_at is not None or result.unavailable else "error"
         title = "Not available" if result.unavailable else "Refused"

@@ -1,5 +1,6 @@
-"""The Coin screen: header, candlestick chart with volume, trades tape, and either the reply
-thread or the holders pane (market activity and the top holders; `i` switches).
+"""The Coin screen: header, candlestick chart with volume, trades tape, and the coin's
+conversation — its live chat and its callouts, side by side when the terminal is wide, one at a
+time (`v` switches) when it is not — or the holders pane instead (`i`).
 
 It reads the market store only (`self.app.services.store`), when the app says the store moved on
 (`StoreUpdated`, already coalesced to a few a second) and only if this coin's version changed. While
@@ -15,19 +16,28 @@ from weakref import WeakKeyDictionary
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid
+from textual.containers import Grid, Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from pumptui.live.candles import TIMEFRAMES
+from pumptui.social.actions import CALLOUT_PREFIX
+from pumptui.tui import format as fmt
 from pumptui.tui.keys import BACK_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.services import COIN_FEEDS
-from pumptui.tui.social import SOCIAL_BINDINGS, SocialKeys, SocialTarget
+from pumptui.tui.social import (
+    SOCIAL_BINDINGS,
+    SocialChanged,
+    SocialKeys,
+    SocialTarget,
+    social_of,
+)
+from pumptui.tui.widgets.callouts_pane import CalloutMarks, CalloutsPane
 from pumptui.tui.widgets.candle_chart import CandleChart
+from pumptui.tui.widgets.chat_pane import ChatPane
 from pumptui.tui.widgets.coin_header import CoinHeader
 from pumptui.tui.widgets.holders_panel import HoldersPanel
-from pumptui.tui.widgets.reply_thread import ReplyThread
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.tui.widgets.trade_tape import MAX_ROWS, TradeTape, next_min_size
 
@@ -44,16 +54,19 @@ COIN_BINDINGS: list[Binding] = [
     Binding("M", "cycle_min_size(-1)", "Smaller min size", id="coin.min-size-down", show=False,
             tooltip="Lower the minimum trade size"),
     Binding("i", "toggle_holders", "Holders", id="coin.holders",
-            tooltip="Show the top holders and market activity instead of the replies, or back"),
+            tooltip="Show the top holders and market activity instead of the chat, or back"),
+    Binding("v", "toggle_talk", "Chat/Callouts", id="coin.toggle-talk",
+            tooltip="Switch between the coin's live chat and its callouts (narrow terminals), "
+                    "or move between them"),
     Binding("w", "toggle_watch", "Watch", id="coin.watch", tooltip="Watch or unwatch this coin"),
     Binding("c", "copy_mint", "Copy mint", id="coin.copy-mint",
             tooltip="Copy the coin's mint address"),
     Binding("o", "open_browser", "Browser", id="coin.open-browser",
             tooltip="Open the coin on pump.fun"),
     Binding("tab", "focus_pane(1)", "Next pane", id="coin.next-pane", show=False,
-            tooltip="Move between chart, trades and replies"),
+            tooltip="Move between chart, trades, chat and callouts"),
     Binding("shift+tab", "focus_pane(-1)", "Previous pane", id="coin.previous-pane", show=False,
-            tooltip="Move between chart, trades and replies"),
+            tooltip="Move between chart, trades, chat and callouts"),
 ]
 
 
@@ -77,14 +90,20 @@ class CoinScreen(SocialKeys, Screen[None]):
             grid-rows: 3fr 2fr;
             #coin-tape { row-span: 2; }
         }
+        #coin-talk { layout: horizontal; height: 1fr; }
+        #coin-talk > * { width: 1fr; }
         #coin-holders { display: none; }
         &.-holders #coin-holders { display: block; }
-        &.-holders #coin-replies { display: none; }
+        &.-holders #coin-talk { display: none; }
         &.-narrow #coin-body {
             grid-columns: 1fr 1fr;
             grid-rows: 1fr 9;
             #coin-chart { column-span: 2; }
         }
+        /* Narrow: one of chat and callouts at a time (`v`). */
+        &.-narrow #coin-callouts { display: none; }
+        &.-narrow.-callouts #coin-callouts { display: block; }
+        &.-narrow.-callouts #coin-chat { display: none; }
     }
     """
 
@@ -123,18 +142,28 @@ class CoinScreen(SocialKeys, Screen[None]):
         with Grid(id="coin-body"):
             yield CandleChart(seconds=self.timeframe, tz=self.tz, id="coin-chart")
             yield TradeTape(clock=self._now, min_sol=min_sol, id="coin-tape")
-            yield ReplyThread(clock=self._now, id="coin-replies")
+            with Horizontal(id="coin-talk"):
+                yield ChatPane(id="coin-chat")
+                yield CalloutsPane(clock=self._now, id="coin-callouts")
             yield HoldersPanel(clock=self._now, id="coin-holders")
         yield StatusBar()
         yield Footer()
 
     def social_target(self) -> SocialTarget | None:
-        """The reply at the top of the thread when the thread has focus, else the coin."""
-        thread = self.thread
-        if thread.has_focus and (reply := thread.reply_in_view) is not None:
-            return SocialTarget.for_reply(reply)
+        """The callout under the cursor when the callouts pane has focus, else the coin."""
+        pane = self.callouts_pane
+        if pane.has_focus and (callout := pane.selected) is not None:
+            author = f"@{callout.username}" if callout.username else fmt.short_address(
+                callout.author_wallet) or "?"
+            return SocialTarget(self.mint, callout.id, callout.author_wallet,
+                                f"{author}'s callout on {self._coin_label()}", callout.thesis)
         coin = self.services.store.coin(self.mint)
         return SocialTarget.for_coin(coin) if coin is not None else SocialTarget(self.mint)
+
+    def _coin_label(self) -> str:
+        coin = self.services.store.coin(self.mint)
+        return SocialTarget.for_coin(coin).label if coin is not None else (
+            fmt.short_address(self.mint))
 
     @property
     def header(self) -> CoinHeader:
@@ -149,8 +178,12 @@ class CoinScreen(SocialKeys, Screen[None]):
         return self.query_one(TradeTape)
 
     @property
-    def thread(self) -> ReplyThread:
-        return self.query_one(ReplyThread)
+    def chat_pane(self) -> ChatPane:
+        return self.query_one(ChatPane)
+
+    @property
+    def callouts_pane(self) -> CalloutsPane:
+        return self.query_one(CalloutsPane)
 
     @property
     def holders_panel(self) -> HoldersPanel:
@@ -164,9 +197,13 @@ class CoinScreen(SocialKeys, Screen[None]):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick_clock, name="coin-clock")
-        # The coin's feeds (trades, replies, candle backfill) get foreground priority.
+        # The coin's feeds (trades, callouts, candle backfill) get foreground priority, and its
+        # chat room is joined.
         self.services.focus(self.mint)
         self.call_after_refresh(self.sync_from_store, True)
+        coin = self.services.store.coin(self.mint)
+        if coin is not None and coin.creator:
+            self._load_creator(coin.creator)
 
     def on_unmount(self) -> None:
         self.services.focus(None)
@@ -184,13 +221,21 @@ class CoinScreen(SocialKeys, Screen[None]):
         if message.mint == self.mint:
             self._sync_header()
 
+    def on_social_changed(self, message: SocialChanged) -> None:
+        # A heart, a follow mark, a moderation mark, a post or a login: at once on screen.
+        self._sync_header()
+        self._sync_talk()
+        if message.what == "post" and message.result is not None and message.result.ok:
+            self.services.refresh_now()  # a new callout shows without waiting for the feed
+
     def _tick_clock(self) -> None:
         if self.app.screen is not self:
             return
         self.header.refresh_ages()
         self.holders_panel.refresh_ages()
         self.tape.refresh_ages()
-        self.thread.refresh_ages()
+        self.callouts_pane.refresh_ages()
+        self._sync_talk()  # expired chat messages go; a reconnecting chat says so
 
     # -- reading the store -----------------------------------------------------------------------
 
@@ -206,9 +251,32 @@ class CoinScreen(SocialKeys, Screen[None]):
         self._synced_version = version
         self._sync_chart()
         self.tape.show_trades(store.trades(self.mint, limit=MAX_ROWS * 4))
-        coin = store.coin(self.mint)
-        self.thread.show_replies(store.replies(self.mint),
-                                 total=coin.reply_count if coin is not None else None)
+        self._sync_talk()
+
+    def _sync_talk(self) -> None:
+        """The chat (from the live chat connection) and the callouts (from the store), with
+        the user's own marks."""
+        if not self.is_mounted:
+            return
+        services = self.services
+        chat = services.chat_view(self.mint) if hasattr(services, "chat_view") else None
+        if chat is not None:
+            self.chat_pane.show(chat.messages, chat.viewers, chat.state)
+        else:
+            self.chat_pane.show((), None, "not connected")
+        callouts = services.store.callouts(self.mint)
+        marks = self.own_marks()
+        self.callouts_pane.show(
+            callouts or (),
+            CalloutMarks(
+                liked=frozenset(key.removeprefix(CALLOUT_PREFIX) for key in marks.liked
+                                if key.startswith(CALLOUT_PREFIX)),
+                followed=marks.followed,
+                marked=frozenset(key.removeprefix(CALLOUT_PREFIX) for key in marks.marked
+                                 if key.startswith(CALLOUT_PREFIX)),
+            ),
+            note=services.callouts_note(self.mint) if hasattr(services, "callouts_note") else "",
+        )
 
     def _sync_chart(self) -> None:
         self.chart.show_candles(self.services.store.candles(self.mint, self.timeframe),
@@ -221,6 +289,10 @@ class CoinScreen(SocialKeys, Screen[None]):
         coin = store.coin(self.mint)
         holders = store.holders(self.mint)
         activity = store.market_activity(self.mint)
+        marks = self.own_marks()
+        social = social_of(self)
+        creator = coin.creator if coin is not None else None
+        user = social.user(creator) if social is not None and creator else None
         self.header.show_coin(
             coin,
             is_leader=leader is not None and leader.mint == self.mint,
@@ -230,6 +302,9 @@ class CoinScreen(SocialKeys, Screen[None]):
             holders=holders,
             activity=activity,
             missing=coin is None and store.is_missing(self.mint),
+            liked=self.mint in marks.liked,
+            creator_followed=creator is not None and creator in marks.followed,
+            creator_counts=(user.followers, user.following) if user is not None else None,
         )
         self.holders_panel.show(
             holders, activity, coin.total_supply / 1e6 if coin is not None else None,
@@ -252,10 +327,27 @@ class CoinScreen(SocialKeys, Screen[None]):
         tape.set_min_sol(next_min_size(tape.min_sol, direction))
 
     def action_toggle_holders(self) -> None:
-        """Swap the replies pane for the holders pane (or back)."""
+        """Swap the chat and callouts for the holders pane (or back)."""
         self.toggle_class("-holders")
-        if self.showing_holders and self.thread.has_focus:
+        if self.showing_holders and (self.chat_pane.has_focus or self.callouts_pane.has_focus):
             self.tape.focus()
+
+    def action_toggle_talk(self) -> None:
+        """Narrow: show the callouts instead of the chat (or back). Wide: both are shown, so
+        move the focus between them."""
+        if self.showing_holders:
+            self.toggle_class("-holders")
+        if self.has_class("-narrow"):
+            self.toggle_class("-callouts")
+        showing_callouts = self.has_class("-callouts") or (
+            not self.has_class("-narrow") and not self.callouts_pane.has_focus)
+        (self.callouts_pane if showing_callouts else self.chat_pane).focus()
+
+    def _load_creator(self, creator: str) -> None:
+        """The creator's account (UUID for follows, follower counts for the header)."""
+        social = social_of(self)
+        if social is not None and social.services.client is not None:
+            social.load_user(creator)
 
     def action_toggle_watch(self) -> None:
         self.app.toggle_watch(self.mint)  # type: ignore[attr-defined]
@@ -268,7 +360,14 @@ class CoinScreen(SocialKeys, Screen[None]):
         self.app.open_in_browser(self.mint)  # type: ignore[attr-defined]
 
     def action_focus_pane(self, direction: int = 1) -> None:
-        panes = [self.chart, self.tape] + ([] if self.showing_holders else [self.thread])
+        talk: list[Any] = []
+        if not self.showing_holders:
+            narrow = self.has_class("-narrow")
+            if not narrow or not self.has_class("-callouts"):
+                talk.append(self.chat_pane)
+            if not narrow or self.has_class("-callouts"):
+                talk.append(self.callouts_pane)
+        panes = [self.chart, self.tape, *talk]
         focused = self.focused
         index = panes.index(focused) if focused in panes else -1 if direction > 0 else 0
         panes[(index + direction) % len(panes)].focus()
