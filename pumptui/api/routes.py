@@ -1474,7 +1474,7 @@ def read_chat_message(record: Any, *, room: str | None = None) -> ChatMessage:
     )
 
 
-def _chat_records(ack: Any) -> list[Any]:
+def read_chat_records(ack: Any) -> list[Any]:
     """The list of messages in an ack: a bare list, a wrapping object (`{messages: […]}`), or
     either as the first of several ack arguments."""
     if isinstance(ack, tuple):
@@ -1494,7 +1494,7 @@ def read_chat_history(ack: Any, *, room: str | None = None) -> list[ChatMessage]
     """The messages of a `getMessageHistory` ack, in the order sent; an unusable record costs
     only itself."""
     messages: list[ChatMessage] = []
-    for record in _chat_records(ack):
+    for record in read_chat_records(ack):
         try:
             messages.append(read_chat_message(record, room=room))
         except ModelError:
@@ -1617,6 +1617,11 @@ CALLOUT_KNOWN_KEYS = frozenset((
 USER_KNOWN_KEYS = frozenset((
     "address", "username", "profile_image", "bio", "likes_received", "unread_notifs_count",
 ))
+CHAT_MESSAGE_KEYS = frozenset((
+    "id", "roomId", "username", "profile_image", "timestamp", "messageType", "isModerator",
+    "isCreator", "expiresAt", "replyToId", "replyPreview", "reactionRecentAddresses",
+    "reactionRecentAvatarUrls",
+))
 BOARD_ENTRY_KEYS = frozenset((
     "m", "n", "t", "i", "mc", "age", "p", "vUsd5m", "tx5", "bc", "sc", "txc", "nh", "t10", "dh",
     "sn", "dw", "gd", "pg", "c",
@@ -1710,6 +1715,8 @@ SHAPES: dict[str, Shape] = {
                            top_known=frozenset(("nextPageToken",))),
     "follower-count": Shape(frozenset(("count",))),
     "following-count": Shape(frozenset(("count",))),
+    # The records of a history ack (`read_chat_records` unwraps it first); §3.6 lists the keys.
+    "chat": Shape(frozenset(("message", "userAddress")), CHAT_MESSAGE_KEYS, records="[]"),
 }
 
 
@@ -1809,6 +1816,18 @@ UNVERIFIED_ROUTES: tuple[tuple[str, str, str], ...] = (
     ("moderation", "POST /moderation/*", "no 2026 evidence (§6.4)"),
     ("is-admin", "GET /auth/is-admin", "no 2026 evidence (§6.4)"),
     ("logout", "POST /auth/logout", "no 2026 evidence (§6.4)"),
+)
+
+# What the reference leaves open about the live chat (§3.6, §6.8); doctor lists these as
+# unverified next to its own check of connecting, joining and reading history.
+CHAT_UNVERIFIED: tuple[tuple[str, str, str], ...] = (
+    ("chat posting", f"socket.io {CHAT_SEND}",
+     "whether posting works, and whether a session token in the connect auth is accepted for "
+     "it (LOW: one client)"),
+    ("chat push", f"socket.io {CHAT_NEW_MESSAGE}", "the event that pushes new messages (§6.8)"),
+    ("chat history limit", f"socket.io {CHAT_HISTORY} limit",
+     f"the largest limit the service honours (§6.8); pumptui asks for {CHAT_HISTORY_LIMIT}"),
+    ("chat lifetime", "message expiresAt", "how long messages live (§6.8)"),
 )
 
 SIM_STATE_PATH = "/_sim/state"

@@ -68,7 +68,10 @@ from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.schedule import Backoff
 from pumptui.secret import Secret
 
-log = logging.getLogger(__name__)
+# python-socketio's own messages: to logging when the app configures it, never to stderr (a TUI
+# owns the terminal; without a handler, Python would print warnings there).
+socket_log = logging.getLogger(f"{__name__}.socket")
+socket_log.addHandler(logging.NullHandler())
 
 CHAT_FEED = "chat"
 # Seconds to open the socket (TCP, TLS, Engine.IO, the namespace) before giving up on an attempt.
@@ -139,7 +142,7 @@ class ChatConnection:
         # reconnection is off: the loop below paces attempts. Its logs go to logging, never to
         # stderr (a TUI owns the terminal).
         self._sio = socketio.AsyncClient(
-            reconnection=False, handle_sigint=False, logger=log, engineio_logger=log
+            reconnection=False, handle_sigint=False, logger=socket_log, engineio_logger=socket_log
         )
         for event, handler in (
             ("connect_error", self._on_connect_error),
@@ -347,6 +350,7 @@ class ChatConnection:
                 continue
             self.connections += 1
             opened = time.monotonic()
+            self._set_health(FeedState.LIVE)  # connected; the rooms are (re)joined next
             await self._session()
             self._ready.clear()
             self._joined.clear()
