@@ -543,7 +543,8 @@ class ChatConnection:
             self.prune()
 
     def _publish(self, event: Event) -> None:
-        if self._emit is not None:
+        # Nothing after `stop` (closing the socket is not news for a status bar).
+        if self._emit is not None and self._tasks:
             with contextlib.suppress(Exception):
                 self._emit(event)
 

@@ -194,8 +194,8 @@ class SimChat:
             await self.drop()
         if self._pump is not None:
             self._pump.cancel()
-        with contextlib.suppress(Exception):
-            await self.sio.shutdown()
+        # Not `sio.shutdown()`: its service task stops by raising KeyboardInterrupt, which a
+        # garbage-collector callback can catch mid-flight; the loop's end cancels it cleanly.
 
     async def _send_outbox(self) -> None:
         """Broadcasts decided by the market (inside a synchronous listener) go out in order."""

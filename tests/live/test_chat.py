@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
 from pumptui.api.errors import AuthRequired, ChatRefused, ConnectionFailed, RateLimited
@@ -113,7 +114,11 @@ async def test_opening_a_coin_brings_its_history_then_each_new_message(
     assert [e.message.id for e in history] == [m["id"] for m in older]
     assert all(e.historical for e in history)
 
-    posted = quiet.post_chat(mint, "gm from the simulator")
+    async with httpx.AsyncClient(base_url=quiet.base_url) as admin:
+        response = await admin.post(
+            f"/_sim/chat/{mint}", json={"text": "gm from the simulator", "user": quiet.user_address}
+        )
+    posted = response.json()
     await wait_until(
         lambda: "gm from the simulator" in chat.texts(mint), message="the pushed message"
     )
@@ -167,7 +172,9 @@ async def test_a_dropped_connection_recovers_by_itself_without_duplicates(
     await wait_until(lambda: chat.health() is FeedState.LIVE, message="chat live")
 
     quiet.refuse_chat(10_000)  # keep it down until the test has posted
-    assert quiet.drop_chat() == 1
+    async with httpx.AsyncClient(base_url=quiet.base_url) as admin:
+        dropped = await admin.post("/_sim/chat/drop")
+    assert dropped.json() == {"dropped": 1}
     await wait_until(lambda: chat.health() is FeedState.FAILING, message="health down")
     await wait_until(lambda: quiet.chat_stats()["refused"] >= 2, message="reconnect attempts")
     missed = quiet.post_chat(mint, "said while you were away")

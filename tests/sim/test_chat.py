@@ -85,14 +85,18 @@ async def chatter(
         client.on(
             name, lambda *args, name=name: seen.events[name].append(args[0] if args else None)
         )
-    await client.connect(
-        sim.base_url,
-        headers={"Origin": origin} if origin else {},
-        auth=auth(token),
-        transports=["websocket"],
-        socketio_path="socket.io",
-        wait_timeout=10,
-    )
+    try:
+        await client.connect(
+            sim.base_url,
+            headers={"Origin": origin} if origin else {},
+            auth=auth(token),
+            transports=["websocket"],
+            socketio_path="socket.io",
+            wait_timeout=10,
+        )
+    except socketio.exceptions.ConnectionError:
+        await client.eio.disconnect(abort=True)  # closes the client's HTTP session
+        raise
     try:
         yield seen
     finally:
