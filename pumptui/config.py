@@ -7,10 +7,11 @@ path and line, never a traceback. The token is never read from or written to thi
 
 Example::
 
-    [api]              # three hosts since 2026; PUMPTUI_API_URL / --api-url sets all three
+    [api]              # three hosts and the chat; PUMPTUI_API_URL / --api-url sets them all
     frontend_url = "https://frontend-api-v3.pump.fun"   # coins, holders, users, SOL price
     swap_url = "https://swap-api.pump.fun"              # trades, candles, market activity
     indexer_url = "https://advanced-indexer.pump.fun"   # boards, /ws/trenches
+    chat_url = "https://livechat.pump.fun"              # coin chat (Socket.IO at /socket.io/)
     swap_requests_per_minute = 15      # one bucket for every swap route (Cloudflare: ~20/min/IP)
     frontend_requests_per_minute = 24  # per v3 route group (half the smallest common limit)
     indexer_requests_per_minute = 6
@@ -52,6 +53,7 @@ APP_NAME = "pumptui"
 DEFAULT_FRONTEND_URL = "https://frontend-api-v3.pump.fun"
 DEFAULT_SWAP_URL = "https://swap-api.pump.fun"
 DEFAULT_INDEXER_URL = "https://advanced-indexer.pump.fun"
+DEFAULT_CHAT_URL = "https://livechat.pump.fun"
 SITE_URL = "https://pump.fun"
 # `[push] url` value meaning "the WebSocket on the API host itself" (what the simulator serves).
 PUSH_AUTO = "auto"
@@ -89,6 +91,8 @@ class ApiSettings:
     frontend_url: str = DEFAULT_FRONTEND_URL
     swap_url: str = DEFAULT_SWAP_URL
     indexer_url: str = DEFAULT_INDEXER_URL
+    # The coin chat's Socket.IO server (one socket per process; reference §3.6).
+    chat_url: str = DEFAULT_CHAT_URL
     swap_requests_per_minute: float = 15.0
     frontend_requests_per_minute: float = 24.0
     indexer_requests_per_minute: float = 6.0
@@ -200,18 +204,22 @@ class Settings:
         frontend_url: str | None = None,
         swap_url: str | None = None,
         indexer_url: str | None = None,
+        chat_url: str | None = None,
     ) -> Settings:
-        """`api_url` sets all three base URLs to one server (the simulator, or any server that
-        speaks the 2026 routes: their paths do not collide); the specific options win over it.
-        ValueError names a URL that cannot be a base URL ("127.0.0.1:8765" has no scheme)."""
+        """`api_url` sets every base URL (the three API hosts and the chat) to one server (the
+        simulator, or any server that speaks the 2026 routes: their paths do not collide); the
+        specific options win over it. ValueError names a URL that cannot be a base URL
+        ("127.0.0.1:8765" has no scheme)."""
         front = check_base_url(frontend_url or api_url or self.api.frontend_url)
         swap = check_base_url(swap_url or api_url or self.api.swap_url)
         indexer = check_base_url(indexer_url or api_url or self.api.indexer_url)
+        chat = check_base_url(chat_url or api_url or self.api.chat_url)
         return replace(self, api=replace(
             self.api,
             frontend_url=front.rstrip("/"),
             swap_url=swap.rstrip("/"),
             indexer_url=indexer.rstrip("/"),
+            chat_url=chat.rstrip("/"),
         ))
 
 

@@ -149,6 +149,18 @@ def test_a_specific_url_wins_over_the_shared_one() -> None:
     assert settings.api.indexer_url == "http://127.0.0.1:1"
 
 
+def test_the_chat_host_is_livechat_and_one_api_url_moves_it_too(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "missing.toml", env={}).api.chat_url == (
+        "https://livechat.pump.fun")
+    settings = load_settings(tmp_path / "missing.toml",
+                             env={"PUMPTUI_API_URL": "http://127.0.0.1:8765/"})
+    assert settings.api.chat_url == "http://127.0.0.1:8765"  # the simulator's one port
+    own = Settings().with_api_urls(api_url="http://127.0.0.1:1", chat_url="http://127.0.0.1:3")
+    assert own.api.chat_url == "http://127.0.0.1:3"
+    config = config_file(tmp_path, '[api]\nchat_url = "https://chat.example"\n')
+    assert load_settings(config, env={}).api.chat_url == "https://chat.example"
+
+
 @pytest.mark.parametrize(("key", "value", "replacement"), [
     ("advanced_url", '"https://advanced-api-v2.pump.fun"', "swap_url"),
     ("requests_per_minute", "25", "swap_requests_per_minute"),

@@ -147,3 +147,7 @@ class PostingTooFast(RateLimited):
 
 class NotEligible(Forbidden):
     """The wallet may not post a callout on this coin: it must hold some of it."""
+
+
+class ChatRefused(ApiError):
+    """The live chat refused a message; the message is the server's reason (sanitised)."""

@@ -853,6 +853,57 @@ class PushError:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of a coin's live chat (`routes.read_chat_message` builds it).
+
+    `id` is the service's id (or, when it sent none, a stable hash of author, time and text,
+    so a message read twice is still one message). `at` and `expires_at` are Unix seconds
+    (0.0 / None when unknown); `kind` is the service's message type ("REGULAR", "SYSTEM"…).
+    `text` and `reply_preview` are sanitised; `reactions` pairs each emoji shortcode with the
+    number of recent reactors the service listed (a sample, not a total), most first.
+    """
+
+    id: str
+    mint: str
+    text: str
+    author: str
+    username: str | None = None
+    at: float = 0.0
+    kind: str = "REGULAR"
+    is_moderator: bool = False
+    is_creator: bool = False
+    expires_at: float | None = None
+    reply_to_id: str | None = None
+    reply_preview: str | None = None
+    reactions: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind.upper() == "SYSTEM"
+
+    def expired(self, now: float) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def to_json(self) -> dict[str, Any]:
+        """pumptui's stable shape (`pumptui watch`): Unix seconds, reactions as emoji → count."""
+        return {
+            "id": self.id,
+            "mint": self.mint,
+            "text": self.text,
+            "author": self.author,
+            "username": self.username,
+            "at": self.at,
+            "kind": self.kind,
+            "is_moderator": self.is_moderator,
+            "is_creator": self.is_creator,
+            "expires_at": self.expires_at,
+            "reply_to_id": self.reply_to_id,
+            "reply_preview": self.reply_preview,
+            "reactions": dict(self.reactions),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     id: int
     mint: str

@@ -13,6 +13,7 @@ signing, ETags, bookmarks and moderation, kept behind a capability check).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from pumptui.api.models import (
     SOL_DECIMALS,
     TOKEN_DECIMALS,
     BoardEntry,
+    ChatMessage,
     ModelError,
     PushAck,
     PushCreate,
@@ -38,6 +40,7 @@ from pumptui.api.models import (
     as_float,
     as_ident,
     as_int,
+    as_iso_time,
     as_opaque_id,
     as_time,
     as_uuid,
@@ -1330,6 +1333,243 @@ def _load(message: str | bytes | Mapping[str, Any]) -> Any:
     return None
 
 
+# -- live chat (livechat.pump.fun, Socket.IO v4) -----------------------------------------------
+# Reference §3.6 (MED: one live client, Aug 2026, and the site's bundle). ONE socket per process
+# (§2: ten connections in a row drew only errors), rooms joined and left on it. python-socketio
+# speaks the protocol; this section spells the events and payloads and reads what comes back.
+# Unverified on the real service (`pumptui doctor` says so): `sendMessage` as the way to post
+# and whether it takes the session token of the connect auth (LOW); `newMessage` as the event
+# that pushes messages (what clients saw); the largest history `limit`; how long messages live.
+
+CHAT_SOCKETIO_PATH = "socket.io"
+# The site's own origin, in the handshake header and the connect auth (§0: never another).
+CHAT_ORIGIN = "https://pump.fun"
+CHAT_JOIN = "joinRoom"
+CHAT_LEAVE = "leaveRoom"
+CHAT_HISTORY = "getMessageHistory"
+CHAT_SEND = "sendMessage"  # LOW: whether the service takes it, and from whom, is unknown
+CHAT_NEW_MESSAGE = "newMessage"
+CHAT_VIEWER_COUNT = "viewerCount"
+CHAT_USER_JOINED = "userJoined"
+CHAT_USER_LEFT = "userLeft"
+# Messages asked for per history read (the service's own cap is unknown).
+CHAT_HISTORY_LIMIT = 50
+# Characters of a message kept for display, and of a reply preview.
+CHAT_TEXT_LIMIT = 1000
+CHAT_PREVIEW_LIMIT = 200
+# Wrappers a history ack has been seen in (a bare list is the usual shape).
+_CHAT_LIST_KEYS = ("messages", "data", "items", "results")
+
+
+def chat_url(base: str) -> str:
+    """The socket as the reference spells it: `wss://<host>/socket.io/?EIO=4&transport=websocket`
+    (for messages and `doctor`; python-socketio builds it from `chat_endpoint`)."""
+    parts = urlsplit(base.rstrip("/"))
+    scheme = {"https": "wss", "http": "ws"}.get(parts.scheme, parts.scheme)
+    return urlunsplit((scheme, parts.netloc, f"/{CHAT_SOCKETIO_PATH}/",
+                       "EIO=4&transport=websocket", ""))
+
+
+def chat_endpoint(base: str) -> str:
+    """The server URL python-socketio connects to, with `CHAT_SOCKETIO_PATH` and the websocket
+    transport only (the site never polls)."""
+    return base.rstrip("/")
+
+
+def chat_headers() -> dict[str, str]:
+    return {"Origin": CHAT_ORIGIN}
+
+
+def chat_auth(token: str | None, *, now_ms: int) -> dict[str, Any]:
+    """The connect auth: `{"origin", "timestamp", "token"}`; a null token is anonymous. (The
+    site also sends a `deviceId`; none is sent here.) Whether a session token here lets the
+    socket post is unverified."""
+    return {"origin": CHAT_ORIGIN, "timestamp": now_ms, "token": token}
+
+
+def chat_join(mint: str, username: str | None = None) -> dict[str, Any]:
+    return {"roomId": mint, "username": username}
+
+
+def chat_leave(mint: str) -> dict[str, Any]:
+    return {"roomId": mint}
+
+
+def chat_history(mint: str, *, limit: int = CHAT_HISTORY_LIMIT,
+                 before: str | None = None) -> dict[str, Any]:
+    """Up to `limit` messages older than the message `before` names (None: the newest)."""
+    return {"roomId": mint, "limit": max(1, limit), "before": before}
+
+
+def chat_send(mint: str, text: str, username: str | None = None) -> dict[str, Any]:
+    return {"roomId": mint, "message": text, "username": username}
+
+
+def _chat_id(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return clean_text(str(value), 64) or None
+
+
+def _chat_preview(value: Any) -> str | None:
+    """`replyPreview`: a string, or (guarded) an object holding the replied message's text."""
+    if isinstance(value, Mapping):
+        value = next((value[k] for k in ("message", "text", "content")
+                      if isinstance(value.get(k), str)), None)
+    return clean_text(value, CHAT_PREVIEW_LIMIT, multiline=False) or None
+
+
+def _chat_reactions(record: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+    """Emoji shortcode → how many recent reactors the service listed (addresses, or avatars
+    when those are all it sent), most first."""
+    counts: dict[str, int] = {}
+    for key in ("reactionRecentAddresses", "reactionRecentAvatarUrls"):
+        listed = record.get(key)
+        if not isinstance(listed, Mapping):
+            continue
+        for emoji, people in list(listed.items())[:50]:
+            name = clean_text(emoji, 32) if isinstance(emoji, str) else ""
+            if name and isinstance(people, list):
+                counts[name] = max(counts.get(name, 0), len(people))
+    return tuple(sorted(((e, n) for e, n in counts.items() if n > 0),
+                        key=lambda item: (-item[1], item[0])))
+
+
+def read_chat_message(record: Any, *, room: str | None = None) -> ChatMessage:
+    """One message object (§3.6). `message` and `userAddress` are required (`ModelError`
+    otherwise); the room is `roomId`, else `room` (the room it was asked of). Text is
+    sanitised; `timestamp` is ISO, `expiresAt` epoch seconds."""
+    if not isinstance(record, Mapping):
+        raise ModelError("chat message is not an object")
+    raw_text = record.get("message")
+    if not isinstance(raw_text, str):
+        raise ModelError("chat message without text")
+    author = as_ident(record.get("userAddress"))
+    if author is None:
+        raise ModelError("chat message without a valid userAddress")
+    mint = as_ident(record.get("roomId")) or room
+    if mint is None:
+        raise ModelError("chat message without a room")
+    text = clean_text(raw_text, CHAT_TEXT_LIMIT, multiline=True)
+    at = as_iso_time(record.get("timestamp")) or 0.0
+    message_id = _chat_id(record.get("id"))
+    if message_id is None:
+        digest = hashlib.sha256(f"{author}|{at}|{text}".encode()).hexdigest()[:24]
+        message_id = f"h:{digest}"
+    kind = record.get("messageType")
+    return ChatMessage(
+        id=message_id,
+        mint=mint,
+        text=text,
+        author=author,
+        username=clean_optional(record.get("username"), NAME_LIMIT),
+        at=at,
+        kind=(clean_text(kind, 32).upper() if isinstance(kind, str) else "") or "REGULAR",
+        is_moderator=as_bool(record.get("isModerator")),
+        is_creator=as_bool(record.get("isCreator")),
+        expires_at=as_time(record.get("expiresAt")),
+        reply_to_id=_chat_id(record.get("replyToId")),
+        reply_preview=_chat_preview(record.get("replyPreview")),
+        reactions=_chat_reactions(record),
+    )
+
+
+def read_chat_records(ack: Any) -> list[Any]:
+    """The list of messages in an ack: a bare list, a wrapping object (`{messages: […]}`), or
+    either as the first of several ack arguments."""
+    if isinstance(ack, tuple):
+        ack = next((a for a in ack if isinstance(a, list | Mapping)), None)
+    if isinstance(ack, list):
+        if len(ack) == 1 and isinstance(ack[0], list):
+            return ack[0]
+        return ack
+    if isinstance(ack, Mapping):
+        for key in _CHAT_LIST_KEYS:
+            if isinstance(ack.get(key), list):
+                return ack[key]
+    return []
+
+
+def read_chat_history(ack: Any, *, room: str | None = None) -> list[ChatMessage]:
+    """The messages of a `getMessageHistory` ack, in the order sent; an unusable record costs
+    only itself."""
+    messages: list[ChatMessage] = []
+    for record in read_chat_records(ack):
+        try:
+            messages.append(read_chat_message(record, room=room))
+        except ModelError:
+            continue
+    return messages
+
+
+def read_viewer_count(payload: Any) -> int | None:
+    """`viewerCount`: a bare number, or an object with a count (`{roomId, count}`-like);
+    None when there is no sensible count in it."""
+    if isinstance(payload, Mapping):
+        payload = next((payload[k] for k in ("count", "viewerCount", "viewers", "online")
+                        if k in payload), None)
+    if isinstance(payload, bool) or payload is None:
+        return None
+    number = as_float(payload, None)
+    if number is None or number < 0 or number > 10**9:
+        return None
+    return int(number)
+
+
+def read_chat_room(payload: Any) -> str | None:
+    """The room (mint) a server event names, if it names one."""
+    return as_ident(payload.get("roomId")) if isinstance(payload, Mapping) else None
+
+
+def read_chat_error(payload: Any) -> str:
+    """The reason in a refusal (a connect error's data, an `error` event): sanitised."""
+    if isinstance(payload, Mapping):
+        payload = payload.get("message") or payload.get("error") or payload.get("reason")
+    text = clean_text(payload, 200) if isinstance(payload, str) else ""
+    return text or "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSendAck:
+    """What the server answered to `sendMessage`: accepted (with the message when it sent it
+    back), or refused with its reason and, when given, seconds to wait."""
+
+    accepted: bool
+    reason: str | None = None
+    message: ChatMessage | None = None
+    retry_after: float | None = None
+
+
+def read_chat_send_ack(ack: Any, *, room: str | None = None) -> ChatSendAck:
+    """`{"success": true, "message": {…}}` or `{"error": "…", "retryAfter": s}` (the
+    simulator's shapes; the real one is unknown, so a bare message object, a bare true, an
+    empty ack and an error string are all read too)."""
+    if isinstance(ack, tuple | list) and ack:
+        ack = ack[0]
+    if ack is None or ack is True:
+        return ChatSendAck(True)
+    if ack is False:
+        return ChatSendAck(False, "refused")
+    if isinstance(ack, str):
+        if ack.strip().lower() in ("ok", "success", "sent"):
+            return ChatSendAck(True)
+        return ChatSendAck(False, read_chat_error(ack))
+    if not isinstance(ack, Mapping):
+        return ChatSendAck(False, "an answer that could not be read")
+    retry = as_float(ack.get("retryAfter"), None)
+    retry_after = retry if retry is not None and retry >= 0 else None
+    error = ack.get("error")
+    if error or ack.get("success") is False:
+        reason = read_chat_error(error if error else ack)
+        return ChatSendAck(False, reason, None, retry_after)
+    inner = ack.get("message") if isinstance(ack.get("message"), Mapping) else ack
+    try:
+        message = read_chat_message(inner, room=room)
+    except ModelError:
+        message = None
+    return ChatSendAck(True, None, message)
+
+
 # -- documented shapes, and the routes `pumptui doctor` probes ---------------------------------
 # Expected keys come from the reference (§3, §5), not from any server: a key in `required` that
 # is missing is drift; a key in neither set is "unexpected" (shown, not a failure: the service
@@ -1376,6 +1616,11 @@ CALLOUT_KNOWN_KEYS = frozenset((
 ))
 USER_KNOWN_KEYS = frozenset((
     "address", "username", "profile_image", "bio", "likes_received", "unread_notifs_count",
+))
+CHAT_MESSAGE_KEYS = frozenset((
+    "id", "roomId", "username", "profile_image", "timestamp", "messageType", "isModerator",
+    "isCreator", "expiresAt", "replyToId", "replyPreview", "reactionRecentAddresses",
+    "reactionRecentAvatarUrls",
 ))
 BOARD_ENTRY_KEYS = frozenset((
     "m", "n", "t", "i", "mc", "age", "p", "vUsd5m", "tx5", "bc", "sc", "txc", "nh", "t10", "dh",
@@ -1470,6 +1715,8 @@ SHAPES: dict[str, Shape] = {
                            top_known=frozenset(("nextPageToken",))),
     "follower-count": Shape(frozenset(("count",))),
     "following-count": Shape(frozenset(("count",))),
+    # The records of a history ack (`read_chat_records` unwraps it first); §3.6 lists the keys.
+    "chat": Shape(frozenset(("message", "userAddress")), CHAT_MESSAGE_KEYS, records="[]"),
 }
 
 
@@ -1569,6 +1816,18 @@ UNVERIFIED_ROUTES: tuple[tuple[str, str, str], ...] = (
     ("moderation", "POST /moderation/*", "no 2026 evidence (§6.4)"),
     ("is-admin", "GET /auth/is-admin", "no 2026 evidence (§6.4)"),
     ("logout", "POST /auth/logout", "no 2026 evidence (§6.4)"),
+)
+
+# What the reference leaves open about the live chat (§3.6, §6.8); doctor lists these as
+# unverified next to its own check of connecting, joining and reading history.
+CHAT_UNVERIFIED: tuple[tuple[str, str, str], ...] = (
+    ("chat posting", f"socket.io {CHAT_SEND}",
+     "whether posting works, and whether a session token in the connect auth is accepted for "
+     "it (LOW: one client)"),
+    ("chat push", f"socket.io {CHAT_NEW_MESSAGE}", "the event that pushes new messages (§6.8)"),
+    ("chat history limit", f"socket.io {CHAT_HISTORY} limit",
+     f"the largest limit the service honours (§6.8); pumptui asks for {CHAT_HISTORY_LIMIT}"),
+    ("chat lifetime", "message expiresAt", "how long messages live (§6.8)"),
 )
 
 SIM_STATE_PATH = "/_sim/state"

@@ -21,11 +21,12 @@ SUBCOMMANDS = ("demo", "sim", "coins", "moderate", "watch", "doctor", "account")
 # (`pumptui --api-url URL coins`) and after it (`pumptui coins --api-url URL`); SUPPRESS keeps a
 # value given before the command from being overwritten by the subcommand parser's default.
 _HOST_OPTIONS = (
-    ("--api-url", "one server for every host (frontend, swap, indexer): the simulator, or any "
-     "server that speaks the 2026 routes; the options below win over it"),
+    ("--api-url", "one server for every host (frontend, swap, indexer, chat): the simulator, or "
+     "any server that speaks the 2026 routes; the options below win over it"),
     ("--frontend-url", "frontend-api-v3 base URL (coins, holders, users, SOL price)"),
     ("--swap-url", "swap-api base URL (trades, candles, market activity, ATH)"),
     ("--indexer-url", "advanced-indexer base URL (boards, /ws/trenches)"),
+    ("--chat-url", "live chat base URL (livechat, Socket.IO at /socket.io/)"),
 )
 RETIRED_OPTIONS = {
     "--advanced-url": "the advanced API host is dead (2026): bulk look-ups moved to the frontend "

@@ -39,6 +39,7 @@ def settings_from_args(args: argparse.Namespace, *, warn: bool = True) -> Settin
             frontend_url=getattr(args, "frontend_url", None),
             swap_url=getattr(args, "swap_url", None),
             indexer_url=getattr(args, "indexer_url", None),
+            chat_url=getattr(args, "chat_url", None),
         )
     except ValueError as exc:
         raise ConfigError(f"bad server URL: {exc}") from None

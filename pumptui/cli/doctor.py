@@ -24,6 +24,11 @@ Login is probed without logging in: an unsigned POST to each login route says wh
 is there (it refuses the probe) or not (404 "Cannot POST"); whether a signed `/auth/login` still
 works after 2026-09-25 stays unverified.
 
+The live chat (`livechat.pump.fun`, Socket.IO) is checked on ONE socket: connect anonymously,
+join the coin's room, read a few messages of its history by ack; its row says what worked, a
+note the figures seen (messages, viewers, a message's lifetime). Posting and the rest of what
+the reference leaves open about the chat are listed as unverified (`routes.CHAT_UNVERIFIED`).
+
 swap-api gets at most `MAX_SWAP_PROBES` requests (its budget is 15 a minute, its rule ~20), and
 nothing after its first 429. Also printed: the keyring backend (never a secret), the terminal, the
 config in force (any push key redacted), and whether the server is pumptui's simulator.
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import locale
 import math
 import os
@@ -308,10 +314,13 @@ async def diagnose(settings: Settings, *, mint: str | None = None) -> Report:
                                coin.get("creator") if isinstance(coin, dict) else None)
         await probe_login(prober, report)
         await probe_bookmarks(prober, report)
+        await probe_chat(settings, report, mint)
         for view, label, why in routes.UNVERIFIED_ROUTES:
             on_swap = " /v1/" in label or " /v2/" in label
             report.rows.append(Row(view, label, "swap-api" if on_swap else "frontend-api-v3",
                                    UNVERIFIED, note=why))
+        for view, label, why in routes.CHAT_UNVERIFIED:
+            report.rows.append(Row(view, label, CHAT_HOST, UNVERIFIED, note=why))
         for host, (until, why) in prober.blocked.items():
             stopped = [r.view for r in report.rows if r.note.startswith("not probed")
                        and r.host == HOST_LABELS[host]]
@@ -508,6 +517,90 @@ async def probe_bookmarks(prober: Prober, report: Report) -> None:
         row.note = _message(answer.payload) or answer.error or f"HTTP {answer.status}"
 
 
+CHAT_HOST = "livechat"
+# Messages of history doctor asks for: enough to see the shape and a lifetime.
+CHAT_PROBE_LIMIT = 5
+
+
+async def probe_chat(settings: Settings, report: Report, mint: str | None) -> None:
+    """The live chat on one socket: connect (anonymous), join `mint`'s room, read its history
+    by ack. Adds the "chat" row, and a note of what was seen."""
+    import socketio
+
+    from pumptui.api import routes
+    from pumptui.live.chat import socket_log
+
+    row = Row("chat", f"socket.io {routes.CHAT_JOIN} + {routes.CHAT_HISTORY}", CHAT_HOST, OK)
+    report.rows.append(row)
+    if mint is None:
+        row.verdict, row.note = FAILED, "not probed: no coin"
+        return
+    timeout = settings.api.timeout
+    sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, logger=socket_log,
+                               engineio_logger=socket_log)
+    viewers: list[int | None] = []
+    refusals: list[str] = []
+    sio.on(routes.CHAT_VIEWER_COUNT,
+           lambda data=None: viewers.append(routes.read_viewer_count(data)))
+    sio.on("connect_error", lambda data=None: refusals.append(routes.read_chat_error(data))
+           if isinstance(data, dict) else None)
+    started = time.monotonic()
+    try:
+        await asyncio.wait_for(sio.connect(
+            routes.chat_endpoint(settings.api.chat_url), headers=routes.chat_headers(),
+            auth=routes.chat_auth(None, now_ms=int(time.time() * 1000)),
+            transports=["websocket"], socketio_path=routes.CHAT_SOCKETIO_PATH,
+            wait_timeout=timeout), timeout + 1.0)
+    except Exception as exc:
+        row.verdict = FAILED
+        row.note = (f"refused: {refusals[0]}" if refusals
+                    else f"could not connect to {routes.chat_url(settings.api.chat_url)} "
+                         f"({type(exc).__name__})")
+        with contextlib.suppress(Exception):
+            await sio.eio.disconnect(abort=True)
+        return
+    try:
+        await sio.emit(routes.CHAT_JOIN, routes.chat_join(mint))
+        ack = await sio.call(routes.CHAT_HISTORY,
+                             routes.chat_history(mint, limit=CHAT_PROBE_LIMIT), timeout=timeout)
+    except socketio.exceptions.TimeoutError:
+        row.verdict = FAILED
+        row.note = f"connected and joined; no {routes.CHAT_HISTORY} ack in {timeout:g}s"
+        return
+    except socketio.exceptions.SocketIOError as exc:
+        row.verdict, row.note = FAILED, f"connected, then {type(exc).__name__}"
+        return
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(sio.disconnect(), 5.0)
+    row.latency_ms = (time.monotonic() - started) * 1000
+    check = routes.check_shape(routes.SHAPES["chat"], routes.read_chat_records(ack))
+    row.missing, row.unexpected = check.missing, check.unexpected
+    row.shape = _shape_text(check)
+    if check.drifted:
+        row.verdict = DRIFT
+        report.moved.append(f"shape drift: chat history (missing "
+                            f"{', '.join(check.missing) or check.problem})")
+    messages = routes.read_chat_history(ack, room=mint)
+    seen = [f"connected, joined the room, history ack with {len(messages)} message(s)"]
+    counts = [v for v in viewers if v is not None]
+    if counts:
+        seen.append(f"viewers {counts[-1]}")
+    lifetimes = [m.expires_at - m.at for m in messages if m.expires_at and m.at]
+    if lifetimes:
+        seen.append(f"a message lives about {_lifetime(max(lifetimes))} (expiresAt − timestamp)")
+    row.note = "; ".join(seen)
+    report.notes.append(f"livechat: {row.note}")
+
+
+def _lifetime(seconds: float) -> str:
+    if seconds >= 5400:
+        return f"{seconds / 3600:.0f} h"
+    if seconds >= 90:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s"
+
+
 def _template(route: Route) -> str:
     """A route as a template without its method: "/coins-v3/{mint}"."""
     return route.name.split(" ", 1)[-1]
@@ -604,7 +697,7 @@ def config_info(settings: Settings) -> dict[str, Any]:
         "file": str(path) if path else None,
         "file_exists": bool(path and path.is_file()),
         "hosts": {"frontend": api.frontend_url, "swap": api.swap_url,
-                  "indexer": api.indexer_url},
+                  "indexer": api.indexer_url, "chat": api.chat_url},
         "budgets_per_minute": {"swap": api.swap_requests_per_minute,
                                "frontend_per_group": api.frontend_requests_per_minute,
                                "indexer": api.indexer_requests_per_minute, "burst": api.burst},
@@ -669,7 +762,8 @@ def print_report(report: Report, out: TextIO) -> None:
         console.print(
             f"config: {config['file']}{'' if config['file_exists'] else ' (absent: defaults)'}"
             f"\n  hosts: frontend {hosts['frontend']} · swap {hosts['swap']} · indexer "
-            f"{hosts['indexer']}\n  budgets a minute: swap {budgets['swap']:g} · frontend "
+            f"{hosts['indexer']} · chat {hosts['chat']}\n  budgets a minute: swap "
+            f"{budgets['swap']:g} · frontend "
             f"{budgets['frontend_per_group']:g} per route group · indexer "
             f"{budgets['indexer']:g} · burst {budgets['burst']}\n  push: {config['push']} · "
             f"push api key {config['push_api_key']}", markup=False, soft_wrap=True)

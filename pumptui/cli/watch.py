@@ -6,7 +6,8 @@ seconds for every time, market caps in SOL (`market_cap_sol`) and USD (`market_c
 `ath_market_cap_usd`). Types: new_coin, coin_updated, new_trade, trade_confirmed,
 leader_changed (the highest market cap still on the curve; King of the Hill is gone), sol_price,
 holders, activity, callouts (the first --mint's top callouts, with --callouts: USD market cap when
-called, the multiple since, the thesis), route_moved. Health changes and errors go to stderr, so
+called, the multiple since, the thesis), route_moved, and with `--chat` chat_message and viewers
+(the live chat of the `--mint` coins, over one socket). Health changes and errors go to stderr, so
 a pipe only ever sees events; a blocked host and a moved route are said there in words ("swap-api
 blocked, retry in 48s", "route moved: candles /v2/… → /v1/…").
 
@@ -26,6 +27,7 @@ Examples::
     pumptui watch --mint MINT --format table    # one coin's trades, readable
     pumptui watch --push --mint MINT            # trades the moment the socket says so
     pumptui --api-url http://127.0.0.1:8787 watch --mint MINT --count 100 | jq .sol_amount
+    pumptui watch --mint MINT --chat --types chat_message --history   # the coin's chat
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ if TYPE_CHECKING:
     from pumptui.live.health import FeedHealth
 
 EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "trade_confirmed", "leader_changed",
-               "sol_price", "holders", "activity", "callouts", "route_moved", "coin_not_found")
+               "sol_price", "holders", "activity", "callouts", "route_moved", "coin_not_found",
+               "chat_message", "viewers")
 HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
 TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
@@ -78,6 +81,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--callouts", action="store_true",
                         help="also stream the top callouts of the first --mint (read every 10 s "
                         "or more)")
+    parser.add_argument("--chat", action="store_true",
+                        help="also stream the live chat of the --mint coins (messages and "
+                        "viewer counts, over one socket; --history adds each room's recent past)")
     parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl",
                         help="output format (default: jsonl)")
     parser.add_argument(
@@ -157,12 +163,15 @@ async def _watch(args: argparse.Namespace, settings: Settings,
     async with PumpClient(settings.api, budgets=client_budgets(settings)) as client:
         reporter.blocked_until = client.blocked_until
         engine = LiveEngine(client, settings=settings.refresh, source=source, visible=visible,
-                            include_nsfw=settings.api.include_nsfw)
+                            include_nsfw=settings.api.include_nsfw, chat=args.chat and bool(mints))
         subscription = engine.bus.subscribe(maxsize=50_000, coalesce=False)
         await engine.start()
         if mints:
-            engine.focus(mints[0])
+            engine.focus(mints[0])  # its chat room too, with --chat
             engine.watch(mints[1:])
+            if engine.chat is not None:
+                for mint in mints[1:]:
+                    engine.chat.join(mint)
         deadline = None if args.duration is None else time.monotonic() + args.duration
         try:
             while True:
@@ -353,12 +362,14 @@ def table_line(event: Event) -> str:
         CoinUpdated,
         HoldersChanged,
         LeaderChanged,
+        NewChatMessage,
         NewCoin,
         NewReply,
         NewTrade,
         RouteMoved,
         SolPriceChanged,
         TradeConfirmed,
+        ViewerCountChanged,
     )
 
     match event:
@@ -411,6 +422,13 @@ def table_line(event: Event) -> str:
             return f"{_clock(r.timestamp)}  reply  {who[:16]:<16} {text}"
         case SolPriceChanged(usd=usd, stale=stale):
             return f"{_clock(time.time())}  sol    ${usd:,.2f}" + ("  (stale)" if stale else "")
+        case NewChatMessage(message=m):
+            who = m.username or m.author[:8]
+            badge = "[dev] " if m.is_creator else "[mod] " if m.is_moderator else ""
+            text = m.text.replace("\n", " ")[:80]
+            return f"{_clock(m.at)}  chat   {m.mint[:8]}…  {who[:16]:<16} {badge}{text}"
+        case ViewerCountChanged(mint=mint, count=count):
+            return f"{_clock(time.time())}  chat   {mint[:8]}…  {count} watching"
     return f"{_clock(time.time())}  {type(event).__name__}"
 
 

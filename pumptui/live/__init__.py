@@ -5,19 +5,23 @@ Knows nothing of Textual: the TUI reads the store and subscribes to the bus.
 
 from pumptui.live.bus import EventBus, Subscription, SubscriptionClosed
 from pumptui.live.candles import TIMEFRAMES, CandleSeries, candles_from_trades
+from pumptui.live.chat import ChatConnection, ChatSendOutcome, SendStatus
 from pumptui.live.engine import LiveEngine
 from pumptui.live.events import (
     CalloutsChanged,
+    ChatMessagesChanged,
     CoinUpdated,
     EngineError,
     Event,
     FeedHealthChanged,
     LeaderChanged,
+    NewChatMessage,
     NewCoin,
     NewReply,
     NewTrade,
     SolPriceChanged,
     TradeConfirmed,
+    ViewerCountChanged,
     event_to_json,
 )
 from pumptui.live.feeds import FEED_NAMES
@@ -30,6 +34,9 @@ __all__ = [
     "TIMEFRAMES",
     "CalloutsChanged",
     "CandleSeries",
+    "ChatConnection",
+    "ChatMessagesChanged",
+    "ChatSendOutcome",
     "CoinUpdated",
     "EngineError",
     "Event",
@@ -40,14 +47,17 @@ __all__ = [
     "LeaderChanged",
     "LiveEngine",
     "MarketStore",
+    "NewChatMessage",
     "NewCoin",
     "NewReply",
     "NewTrade",
     "PollingSource",
+    "SendStatus",
     "SolPriceChanged",
     "Subscription",
     "SubscriptionClosed",
     "TradeConfirmed",
+    "ViewerCountChanged",
     "candles_from_trades",
     "event_to_json",
 ]

@@ -17,12 +17,14 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Hashable
 
 from pumptui.live.events import (
+    ChatMessagesChanged,
     CoinUpdated,
     Event,
     FeedHealthChanged,
     LeaderChanged,
     NewTrade,
     SolPriceChanged,
+    ViewerCountChanged,
 )
 
 DEFAULT_QUEUE_SIZE = 10_000
@@ -42,6 +44,10 @@ def coalesce_key(event: Event) -> Hashable | None:
         return ("sol",)
     if isinstance(event, LeaderChanged):
         return ("leader",)
+    if isinstance(event, ChatMessagesChanged):
+        return ("chat", event.mint)
+    if isinstance(event, ViewerCountChanged):
+        return ("viewers", event.mint)
     return None
 
 

@@ -12,6 +12,8 @@ Typical use (the TUI calls `start()` from its own event loop)::
 
 `error_backoff` is (base, cap) in seconds for a failing feed's exponential backoff. `boards`
 names the trenches boards to keep live over the indexer's keyless socket (`trenches.py`).
+`chat` keeps the coin chat live over one Socket.IO connection (`chat.py`): the focused coin's
+room is joined and the previous one left; `engine.chat` joins others and sends.
 
 Feeds run as asyncio tasks in the caller's loop, one task per feed; a feed that is hidden
 (`set_visible`), has nothing to do, or is paused does not poll. Every request goes through the
@@ -31,7 +33,8 @@ from typing import Any
 from pumptui.api.routes import Host
 from pumptui.config import RefreshSettings
 from pumptui.live.bus import EventBus
-from pumptui.live.events import Event, NewTrade, RouteMoved, TradeConfirmed
+from pumptui.live.chat import ChatConnection
+from pumptui.live.events import Event, FeedHealthChanged, NewTrade, RouteMoved, TradeConfirmed
 from pumptui.live.feeds import (
     FEED_NAMES,
     ActivityFeed,
@@ -69,6 +72,7 @@ class LiveEngine:
         budget_share: float = BUDGET_SHARE,
         error_backoff: tuple[float, float] = (1.0, 60.0),
         boards: Iterable[str] = (),
+        chat: bool = False,
     ) -> None:
         self.client = client
         self._store = store if store is not None else MarketStore()
@@ -109,6 +113,9 @@ class LiveEngine:
         boards = tuple(boards)
         self.trenches: TrenchesWatcher | None = (
             TrenchesWatcher(client.settings.indexer_url, boards) if boards else None)
+        # The coins' live chat: one socket for the process (none: not followed).
+        self.chat: ChatConnection | None = (
+            ChatConnection(client.settings.chat_url) if chat else None)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -122,6 +129,10 @@ class LiveEngine:
         await self.source.start(self)
         if self.trenches is not None:
             await self.trenches.start(self)
+        if self.chat is not None:
+            await self.chat.start(self._publish_chat)
+            if self._focus is not None:
+                self.chat.join(self._focus)
 
     async def stop(self) -> None:
         if not self._started:
@@ -132,6 +143,9 @@ class LiveEngine:
         if self.trenches is not None:
             with contextlib.suppress(Exception):
                 await self.trenches.stop()
+        if self.chat is not None:
+            with contextlib.suppress(Exception):
+                await self.chat.stop()
         pending = set(self._tasks)
         for _ in range(5):
             for task in pending:
@@ -184,6 +198,11 @@ class LiveEngine:
         activity and callouts), or close it with None."""
         if mint == self._focus:
             return
+        if self.chat is not None:
+            if self._focus is not None:
+                self.chat.leave(self._focus)
+            if mint is not None:
+                self.chat.join(mint)
         self._focus = mint
         trades = self.feeds.get("trades")
         if isinstance(trades, CoinTradesFeed) and trades.set_mint(mint):
@@ -291,6 +310,14 @@ class LiveEngine:
                 and self._store.is_provisional(event.trade)):
             event = TradeConfirmed(event.trade)
         if self._store.apply(event):
+            self._bus.publish(event)
+
+    def _publish_chat(self, event: Event) -> None:
+        """The chat's events: its health through the store like every feed's; its messages
+        and viewer counts straight to the bus (the chat's own rooms already deduplicate)."""
+        if isinstance(event, FeedHealthChanged):
+            self.emit(event)
+        else:
             self._bus.publish(event)
 
     def running(self, feed: Feed) -> bool:

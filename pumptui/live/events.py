@@ -12,6 +12,7 @@ from typing import Any
 from pumptui.api.models import (
     BoardEntry,
     Callout,
+    ChatMessage,
     Coin,
     HolderStats,
     MarketActivity,
@@ -144,6 +145,37 @@ class BoardChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatMessagesChanged:
+    """A coin's chat as it stands now: its unexpired messages, oldest first, each once (the
+    chat pane redraws from this; a newer one for the same coin supersedes a queued one)."""
+
+    mint: str
+    messages: tuple[ChatMessage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NewChatMessage:
+    """A chat message seen for the first time. `historical` marks those of the history read
+    when a room is joined (its recent past); messages missed while the connection was down and
+    read back after it are not historical."""
+
+    message: ChatMessage
+    historical: bool = False
+
+    @property
+    def mint(self) -> str:
+        return self.message.mint
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerCountChanged:
+    """How many people the chat service says are in a coin's room."""
+
+    mint: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class RouteMoved:
     """The service no longer answers a view's primary route; the fallback serves it from now on."""
 
@@ -177,6 +209,9 @@ Event = (
     | HoldersChanged
     | ActivityChanged
     | BoardChanged
+    | ChatMessagesChanged
+    | NewChatMessage
+    | ViewerCountChanged
     | RouteMoved
     | FeedHealthChanged
     | EngineError
@@ -195,6 +230,9 @@ EVENT_TYPES: dict[type, str] = {
     HoldersChanged: "holders",
     ActivityChanged: "activity",
     BoardChanged: "board",
+    ChatMessagesChanged: "chat",
+    NewChatMessage: "chat_message",
+    ViewerCountChanged: "viewers",
     RouteMoved: "route_moved",
     FeedHealthChanged: "feed_health",
     EngineError: "error",
@@ -245,6 +283,16 @@ def event_to_json(event: Event) -> dict[str, Any]:
             data["board"] = board
             data["version"] = version
             data["entries"] = [asdict(entry) for entry in entries]
+        case ChatMessagesChanged(mint=mint, messages=messages):
+            data["mint"] = mint
+            data["messages"] = [message.to_json() for message in messages]
+        case NewChatMessage(message=message, historical=historical):
+            data.update(message.to_json())
+            if historical:
+                data["historical"] = True
+        case ViewerCountChanged(mint=mint, count=count):
+            data["mint"] = mint
+            data["count"] = count
         case CoinNotFound(mint=mint):
             data["mint"] = mint
         case RouteMoved(view=view, description=description):

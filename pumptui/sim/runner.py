@@ -297,6 +297,42 @@ class SimServer:
         """Messages the push sockets dropped because a client read too slowly (queue full)."""
         return self.call(lambda: sum(c.dropped for c in self.state.sockets))  # type: ignore
 
+    # -- the live chat (pumptui.sim.chat) ---------------------------------------------------
+
+    def post_chat(self, mint: str, text: str, user: str | None = None, *,
+                  is_creator: bool | None = None, is_moderator: bool | None = None,
+                  expires_in: float | None = None, reply_to: str | None = None
+                  ) -> dict[str, Any]:
+        """A chat message in a coin's room, as `user` (default: the plain test user), sent to
+        the room's members; returns the message object as the service sends it."""
+        from pumptui.sim.chat import message_shape
+
+        def post() -> dict[str, Any]:
+            assert self.state is not None
+            assert self.state.chat is not None
+            return message_shape(self.state.chat.post(
+                self.market.coins[mint], user or self.user_address, text,
+                creator=is_creator, moderator=is_moderator, expires_in=expires_in,
+                reply_to=reply_to))
+
+        return self.call(post)
+
+    def drop_chat(self) -> int:
+        """Disconnect every chat socket from the server side; returns how many there were."""
+        assert self._loop is not None
+        assert self.state is not None
+        assert self.state.chat is not None
+        chat = self.state.chat
+        return asyncio.run_coroutine_threadsafe(chat.drop(), self._loop).result(timeout=30)
+
+    def refuse_chat(self, count: int, reason: str = "Too many connections") -> None:
+        """Refuse the next `count` chat connection attempts."""
+        self.call(lambda: self.state.chat.refuse(count, reason))  # type: ignore[union-attr]
+
+    def chat_stats(self) -> dict[str, Any]:
+        """Chat sockets now and at most, connection attempts, refusals, rooms and viewers."""
+        return self.call(lambda: self.state.chat.stats())  # type: ignore[union-attr]
+
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:

@@ -28,6 +28,7 @@ from aiohttp import WSMsgType, web
 
 from pumptui.base58 import is_pubkey
 from pumptui.sim import callouts, people, shapes, swap, trenches
+from pumptui.sim import chat as livechat
 from pumptui.sim.auth import (
     LOGIN_MODES,
     LOGIN_OPEN,
@@ -115,6 +116,8 @@ class ServerConfig:
     # `/callout/list`'s burst rule (requests, within seconds, block seconds); on only with the
     # real limits (`rate_limit` None), like every other limit.
     callout_list_burst: tuple[int, float, float] | None = CALLOUT_LIST_BURST
+    # The live chat at /socket.io/ (message lifetime, history cap, send interval, chatter).
+    chat: livechat.ChatConfig = field(default_factory=livechat.ChatConfig)
 
     def group_limits(self) -> dict[str, int]:
         if self.rate_limit is not None:
@@ -159,6 +162,7 @@ class SimState:
     boards: dict[str, trenches.Board] = field(
         default_factory=lambda: {name: trenches.Board(name) for name in trenches.BOARDS})
     trench_sockets: set[TrenchesConnection] = field(default_factory=set)
+    chat: livechat.SimChat | None = None  # set by build_app
     requests: int = 0
     users_by_uuid: people.UserIndex = field(default_factory=people.UserIndex)
     features: dict[str, bool] = field(default_factory=lambda: {"bookmarks": True})
@@ -341,7 +345,7 @@ async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
             return error_response(404, f"Cannot {request.method} {path}")
         state.advance()
         return await _guarded(request, handler)
-    if path in ("/api/data", "/ws/trenches"):  # sockets: one long request each
+    if path in ("/api/data", "/ws/trenches", "/socket.io/"):  # sockets: one long request each
         return await handler(request)
     state.requests += 1
     host, group = _route_of(request)
@@ -1430,6 +1434,11 @@ ADMIN_ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/_sim/features", sim_features),
     ("POST", "/_sim/features", sim_features),
     ("POST", "/_sim/token", sim_token),
+    # the live chat (pumptui.sim.chat); the fixed paths before /_sim/chat/{mint}
+    ("GET", "/_sim/chat", livechat.admin_stats),
+    ("POST", "/_sim/chat/drop", livechat.admin_drop),
+    ("POST", "/_sim/chat/refuse", livechat.admin_refuse),
+    ("POST", "/_sim/chat/{mint}", livechat.admin_post),
 )
 
 
@@ -1445,6 +1454,8 @@ def build_app(state: SimState) -> web.Application:
         info[(route.method, resource.canonical)] = (route.host, route.group)
     for method, path, handler in ADMIN_ROUTES:
         app.router.add_route(method, path, handler)
+    state.chat = livechat.SimChat(state.market, state.authority, state.config.chat, state.advance)
+    state.chat.attach(app)  # Socket.IO at /socket.io/, on this same port
     return app
 
 

@@ -232,3 +232,44 @@ def test_bookmarks_gone_are_said_not_available_without_failing(
     out = capsys.readouterr().out
     assert status == 0  # a dropped optional feature is not drift
     assert "bookmarks: not available on this service" in out.splitlines()
+
+
+def test_the_live_chat_is_checked_on_one_socket_and_its_open_questions_listed(
+    sim_factory: Callable[..., SimServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pumptui.sim import ServerConfig
+    from pumptui.sim.chat import ChatConfig
+
+    # No chatter of the market's own, and messages that live two hours.
+    sim = sim_factory(server=ServerConfig(rate_limit=100_000,
+                                          chat=ChatConfig(chatter=0.0, lifetime=7200.0)))
+    mint = sim.mints()[0]
+    sim.post_chat(mint, "gm doctor")
+
+    status = doctor(sim.base_url, "--mint", mint, "--json")
+
+    report = json.loads(capsys.readouterr().out)
+    rows = {row["view"]: row for row in report["routes"]}
+    assert status == 0
+    assert rows["chat"]["verdict"] == "ok"
+    assert rows["chat"]["host"] == "livechat"
+    assert "history ack with 1 message" in rows["chat"]["note"]
+    assert "lives about 2 h" in rows["chat"]["note"]
+    for open_question in ("chat posting", "chat push", "chat history limit", "chat lifetime"):
+        assert rows[open_question]["verdict"] == "unverified", open_question
+    assert "session token" in rows["chat posting"]["note"]
+    assert sim.chat_stats()["attempts"] == 1
+
+
+def test_a_refused_chat_connection_fails_with_the_server_s_reason(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim.refuse_chat(1, "Too many connections")
+
+    status = doctor(sim.base_url, "--json")
+
+    report = json.loads(capsys.readouterr().out)
+    row = next(r for r in report["routes"] if r["view"] == "chat")
+    assert status == 1
+    assert row["verdict"] == "failed"
+    assert row["note"] == "refused: Too many connections"

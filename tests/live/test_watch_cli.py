@@ -224,3 +224,25 @@ def test_the_table_gives_the_best_callout_of_the_coin() -> None:
 
     assert "1 callout  best 3.25× since $12,500 by anon: up only" in line
     assert empty.endswith("0 callouts")
+
+
+def test_the_chat_of_the_named_coin_as_json_lines(
+    sim_factory: Callable[..., SimServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pumptui.sim.chat import ChatConfig
+
+    # The simulator's manual clock stands in May 2026; messages must outlive today's clock.
+    sim = sim_factory(server=ServerConfig(rate_limit=100_000,
+                                          chat=ChatConfig(chatter=0.0, lifetime=10**9)))
+    mint = sim.mints()[0]
+    posted = [sim.post_chat(mint, text) for text in ("gm", "\x1b[31mwagmi\x1b[0m")]
+    status = main(["--api-url", sim.base_url, "watch", "--mint", mint, "--chat", "--history",
+                   "--types", "chat_message", "--count", "2", "--duration", "20"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["type"] for line in lines] == ["chat_message", "chat_message"]
+    assert [line["id"] for line in lines] == [m["id"] for m in posted]
+    assert [line["text"] for line in lines] == ["gm", "wagmi"]
+    assert all(line["mint"] == mint and line["historical"] for line in lines)
+    assert "chat: live" in err.splitlines()
