@@ -35,6 +35,7 @@ from pumptui.api.errors import (
     NotFound,
     RateLimited,
     RequestTimeout,
+    RouteGone,
     ServerError,
 )
 from pumptui.session import Session
@@ -58,6 +59,8 @@ USER_MAX_AGE: Final = 600.0
 LOGIN_NEEDED: Final = "Log in first: press L, run `pumptui login` or set PUMPTUI_TOKEN."
 SESSION_EXPIRED: Final = "Your login expired or was refused: log in again."
 CALLOUT_PREFIX: Final = "callout:"
+COIN_LIKES_GONE: Final = ("Pump.fun has no likes for coins any more (2026): like one of the coin's "
+                          "callouts instead")
 
 
 def callout_key(callout_id: str | int) -> str:
@@ -184,13 +187,10 @@ class SocialActions:
     async def _deliver(self, change: Change) -> None:
         match change:
             case Like(target=target, on=on):
-                if target.startswith(CALLOUT_PREFIX):
-                    if on:  # the service has no unlike for callouts (reference §3.7)
-                        await self.client.like_callout(target.removeprefix(CALLOUT_PREFIX))
-                elif on:
-                    await self.client.like(target)
-                else:
-                    await self.client.unlike(target)
+                if not target.startswith(CALLOUT_PREFIX):
+                    raise RouteGone(COIN_LIKES_GONE, feature="likes")
+                if on:  # the service has no unlike for callouts (reference §3.7)
+                    await self.client.like_callout(target.removeprefix(CALLOUT_PREFIX))
             case Follow(wallet=wallet, on=on):
                 user = await self.user(wallet)
                 if on:
@@ -343,6 +343,9 @@ class SocialActions:
         undone = " (undone)" if rolled_back else ""
         if isinstance(error, AuthRequired):
             return ActionResult(False, SESSION_EXPIRED, change, rolled_back, needs_login=True)
+        if isinstance(error, RouteGone):
+            return ActionResult(False, f"{error.message}{undone}", change, rolled_back,
+                                unavailable=True)
         if _is_unrouted(error):
             return ActionResult(False, f"{what}: not available on this service{undone}",
                                 change, rolled_back, unavailable=True)

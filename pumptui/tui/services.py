@@ -215,6 +215,8 @@ class AppServices:
             visible=HOME_FEEDS,
             # Holders, top-10 % and dev % of the listed coins, pushed without any request budget.
             boards=TRENCHES_BOARDS,
+            # The coin screen's live chat: one socket, the room of the coin on screen.
+            chat=True,
         )
         if watchlist is None:
             watchlist = open_watchlist()

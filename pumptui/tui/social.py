@@ -41,6 +41,7 @@ from pumptui.auth import (
 from pumptui.secret import Secret
 from pumptui.session import Session
 from pumptui.social.actions import (
+    COIN_LIKES_GONE,
     SESSION_EXPIRED,
     ActionResult,
     callout_key,
@@ -475,6 +476,10 @@ class SocialActions:
     # -- likes, follows, bookmarks -------------------------------------------------------------
 
     def toggle_like(self, target: SocialTarget) -> Worker[None] | None:
+        if not target.is_callout:  # no heart that flashes and goes: say so at once
+            self.app.notify(COIN_LIKES_GONE, severity="warning", title="Not available",
+                            timeout=5, markup=False)
+            return None
         liked = self.is_liked(target.key)
         if liked and target.is_callout:
             self.app.notify(f"{target.label}: Pump.fun has no way to take back a like on a "

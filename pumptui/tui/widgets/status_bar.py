@@ -46,7 +46,8 @@ FEED_LABELS: dict[str, str] = {
     "trades": "trades",
     "holders": "holders",
     "activity": "activity",
-    "replies": "replies",
+    "callouts": "callouts",
+    "chat": "chat",
     "watchlist": "watchlist",
     # The WebSocket, when push is on: listed last, since polling goes on without it.
     "push": "push",
