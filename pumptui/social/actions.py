@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pumptui.api.client import PumpClient
@@ -102,11 +102,14 @@ class ActionResult:
 
 @dataclass(frozen=True, slots=True)
 class Intent:
-    """A change already in the cache, not yet confirmed by the server."""
+    """A change already in the cache, not yet confirmed by the server. `after` is set once the
+    previous intent on the same target has been sent; `sent` once this one has."""
 
     change: Change
     undo: Undo
     label: str
+    after: asyncio.Event | None = None
+    sent: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class SocialActions:
@@ -127,6 +130,8 @@ class SocialActions:
         self.session = session if session is not None else client.session
         self._clock = clock
         self._locks: dict[str, asyncio.Lock] = {}
+        # Per target, the last intent's `sent` event: the next intent waits for it.
+        self._last_sent: dict[str, asyncio.Event] = {}
         self._next_post_at: dict[str, float] = {}
         self._follow_session(self.session)
         self._unsubscribe = self.session.subscribe(self._follow_session)
@@ -153,17 +158,26 @@ class SocialActions:
 
     def intend(self, change: Change, label: str = "") -> Intent:
         """Put `change` in the cache now. Raises `NotLoggedIn` in read-only mode (a watch is
-        local and always allowed)."""
-        return Intent(change, self.state.apply(change), label or _target_name(change))
+        local and always allowed). Every intent must then be `send`-ed: later intents on the
+        same target wait for it."""
+        undo = self.state.apply(change)
+        target = _target_of(change)
+        intent = Intent(change, undo, label or _target_name(change), self._last_sent.get(target))
+        self._last_sent[target] = intent.sent
+        return intent
 
     async def send(self, intent: Intent) -> ActionResult:
-        """Ask the server for an intended change, after any earlier one on the same target.
+        """Ask the server for an intended change, once every earlier intent on the same target
+        has been sent: like then unlike reach the server in that order, however the sends are
+        scheduled.
 
         On refusal the cache goes back (unless a newer intent changed it since) and the result
         says why; it never raises for what the server or the network did.
         """
         change = intent.change
-        async with self._lock(_target_of(change)):
+        try:
+            if intent.after is not None:
+                await intent.after.wait()
             try:
                 await self._deliver(change)
             except ApiError as error:
@@ -171,6 +185,11 @@ class SocialActions:
             except BaseException:
                 self.state.rollback(intent.undo)
                 raise
+        finally:
+            intent.sent.set()
+            target = _target_of(change)
+            if self._last_sent.get(target) is intent.sent:
+                del self._last_sent[target]
         return ActionResult(True, f"{_done(change)} {intent.label}", change)
 
     async def act(self, change: Change, label: str = "") -> ActionResult:

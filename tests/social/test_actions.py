@@ -1,11 +1,13 @@
-"""Likes, follows, bookmarks and replies against the simulator: optimistic, rolled back on
-refusal, and a typed reply is never lost."""
+"""Likes, follows, bookmarks and posts against the simulator: shown at once (the cache holds the
+intent before the server answers), sent in order per target, undone on refusal, and a typed post
+is never lost."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -13,11 +15,11 @@ from pumptui.api.budget import RequestBudget
 from pumptui.api.client import PumpClient, RetryPolicy
 from pumptui.config import ApiSettings
 from pumptui.secret import Secret
-from pumptui.sim import FaultPlan, ServerConfig, SimServer
-from pumptui.social.actions import SocialActions
-from pumptui.social.captcha import CaptchaProvider
-from pumptui.social.drafts import DraftStatus, DraftStore
-from pumptui.social.state import SocialState
+from pumptui.session import Session
+from pumptui.sim import FaultPlan, SimServer
+from pumptui.social.actions import SocialActions, callout_key
+from pumptui.social.drafts import DraftStore
+from pumptui.social.state import Bookmark, Follow, Like, SocialState
 
 
 class FakeClock:
@@ -46,19 +48,21 @@ class App:
         return self.actions.drafts
 
     def restart(self) -> App:
-        """A new process: fresh stores over the same files (the old ones are just dropped)."""
-        drafts = DraftStore(account=self.sim.user_address, clock=self.clock)
-        state = SocialState(account=self.sim.user_address, clock=self.clock)
-        actions = SocialActions(self.client, state, drafts, self.actions.captcha, clock=self.clock)
-        return App(self.sim, self.client, actions, self.clock)
+        """A new process: a new client and fresh stores over the same files (the old ones are
+        just dropped). The caller closes the new client."""
+        client = make_client(self.sim, self.sim.token_for(self.sim.user_address),
+                             self.sim.user_address)
+        actions = SocialActions(client, SocialState(clock=self.clock),
+                                DraftStore(clock=self.clock), clock=self.clock)
+        return App(self.sim, client, actions, self.clock)
 
 
-def make_client(sim: SimServer, token: str | None) -> PumpClient:
+def make_client(sim: SimServer, token: str | None, account: str | None = None) -> PumpClient:
     settings = ApiSettings(frontend_url=sim.base_url, swap_url=sim.base_url,
                            indexer_url=sim.base_url, timeout=2.0)
     return PumpClient(
         settings,
-        token=Secret(token) if token else None,
+        session=Session(Secret(token), account) if token else Session(),
         retry=RetryPolicy(max_retries=0),
         budget=RequestBudget(60_000, burst=1000),
     )
@@ -71,21 +75,15 @@ async def app(sim: SimServer) -> AsyncIterator[App]:
     await built.client.aclose()
 
 
-def build_app(
-    sim: SimServer,
-    *,
-    logged_in: bool = True,
-    captcha: CaptchaProvider | None = None,
-    token: str | None = None,
-) -> App:
+def build_app(sim: SimServer, *, logged_in: bool = True, token: str | None = None) -> App:
     account = sim.user_address if logged_in else None
-    client = make_client(sim, token or (sim.token_for(sim.user_address) if logged_in else None))
+    client = make_client(sim, token or (sim.token_for(sim.user_address) if logged_in else None),
+                         account)
     clock = FakeClock()
     actions = SocialActions(
         client,
-        SocialState(account=account, clock=clock),
-        DraftStore(account=account, clock=clock),
-        captcha if captcha is not None else CaptchaProvider(fetch=sim.captcha_token),
+        SocialState(clock=clock),
+        DraftStore(clock=clock),
         clock=clock,
     )
     return App(sim, client, actions, clock)
@@ -95,58 +93,94 @@ def a_mint(sim: SimServer) -> str:
     return sim.mints()[0]
 
 
-# -- likes ---------------------------------------------------------------------------------
+def a_callout(sim: SimServer, thesis: str = "cto incoming, chart is a cup") -> tuple[str, str]:
+    """(mint, callout id) of a callout by someone else on the simulator."""
+    mint = a_mint(sim)
+    return mint, sim.post_callout(mint, thesis, user=sim.admin_address)
+
+
+async def server_callout(app: App, mint: str, callout_id: str) -> Any:
+    page = await app.client.callouts(mint)
+    return next(c for c in page.items if c.id == callout_id)
+
+
+# -- the session -------------------------------------------------------------------------------
+
+
+async def test_the_cache_and_the_drafts_follow_the_session(app: App) -> None:
+    assert app.state.account == app.sim.user_address
+    assert app.drafts.account == app.sim.user_address
+
+    app.client.session.log_out()
+
+    assert app.state.account is None
+    assert app.drafts.account == ""
+
+
+# -- likes (callouts) ----------------------------------------------------------------------------
 
 
 async def test_a_like_shows_at_once_and_the_server_records_it(app: App) -> None:
-    mint = a_mint(app.sim)
-    reply_id = app.sim.post_reply(mint, "nice chart")
-    app.sim.set_faults(FaultPlan(latency_ms=300, paths="/likes/"))
+    mint, callout_id = a_callout(app.sim)
+    app.sim.set_faults(FaultPlan(latency_ms=300, paths="/like"))
 
-    sending = asyncio.create_task(app.actions.like(reply_id))
-    while not app.state.is_liked(str(reply_id)):
-        await asyncio.sleep(0)
-    shown_before_answer = not sending.done()
-    result = await sending
+    intent = app.actions.intend(Like(callout_key(callout_id)), "$X callout")
+    shown_before_answer = app.state.is_liked(callout_key(callout_id))
+    result = await app.actions.send(intent)
 
     assert shown_before_answer
     assert result.ok, result.message
-    replies = (await app.client.replies(mint, limit=200)).items
-    liked = next(r for r in replies if r.id == reply_id)
-    assert liked.liked_by_user
-    assert liked.total_likes == 1
+    assert result.message == "Liked $X callout"
+    app.sim.clear_faults()
+    liked = await server_callout(app, mint, callout_id)
+    assert liked.likes == 1
 
 
-async def test_toggling_a_like_twice_unlikes_on_the_server_too(app: App) -> None:
-    mint = a_mint(app.sim)
-    reply_id = app.sim.post_reply(mint, "gm")
+async def test_changes_to_one_target_reach_the_server_in_the_order_they_were_made(
+    app: App,
+) -> None:
+    first, second = app.sim.mints()[:2]
+    app.sim.set_faults(FaultPlan(latency_ms=200, paths="/bookmarks/items"))
 
-    first = await app.actions.toggle_like(reply_id)
-    second = await app.actions.toggle_like(reply_id)
+    on = app.actions.intend(Bookmark(first))
+    off = app.actions.intend(Bookmark(first, on=False))
+    other = app.actions.intend(Bookmark(second))
+    results = await asyncio.gather(app.actions.send(off), app.actions.send(on),
+                                   app.actions.send(other))
 
-    assert first.ok
-    assert second.ok
-    assert second.change is not None
-    assert second.change.label == "unlike"
-    assert not app.state.is_liked(str(reply_id))
-    replies = (await app.client.replies(mint, limit=200)).items
-    assert next(r for r in replies if r.id == reply_id).total_likes == 0
+    assert all(r.ok for r in results), [r.message for r in results]
+    app.sim.clear_faults()
+    lists = await app.client.bookmarks()
+    assert first not in lists[0].mints  # added, then removed: in that order
+    assert second in lists[0].mints
+
+
+async def test_a_coin_cannot_be_liked_any_more_and_nothing_is_sent(app: App) -> None:
+    before = app.client.stats.requests
+
+    result = await app.actions.act(Like(a_mint(app.sim)))
+
+    assert not result.ok
+    assert result.unavailable
+    assert "callout" in result.message
+    assert app.state.liked() == set()
+    assert app.client.stats.requests == before
 
 
 async def test_a_refused_like_is_rolled_back_with_a_message(app: App) -> None:
-    result = await app.actions.like(999_999_999)  # no such reply
+    result = await app.actions.act(Like(callout_key("no-such-callout")), "that callout")
 
     assert not result.ok
     assert result.rolled_back
-    assert "like failed" in result.message
-    assert "not found" in result.message
-    assert not app.state.is_liked("999999999")
+    assert result.message.startswith("like that callout failed")
+    assert app.state.liked() == set()
 
 
 async def test_a_server_error_rolls_back_too(app: App) -> None:
-    app.sim.set_faults(FaultPlan(error_rate=1.0, paths="/likes/"))
+    _, callout_id = a_callout(app.sim)
+    app.sim.set_faults(FaultPlan(error_rate=1.0, paths="/like"))
 
-    result = await app.actions.like(a_mint(app.sim))
+    result = await app.actions.act(Like(callout_key(callout_id)))
 
     assert not result.ok
     assert result.rolled_back
@@ -156,10 +190,11 @@ async def test_a_server_error_rolls_back_too(app: App) -> None:
 async def test_an_expired_or_rejected_token_asks_for_a_login_instead_of_failing(
     sim: SimServer,
 ) -> None:
+    _, callout_id = a_callout(sim)
     header, payload, _ = sim.token_for(sim.user_address).split(".")
     app = build_app(sim, token=f"{header}.{payload}.forgedforgedforgedforgedforgedforgedforged")
     try:
-        result = await app.actions.like(a_mint(sim))
+        result = await app.actions.act(Like(callout_key(callout_id)))
     finally:
         await app.client.aclose()
 
@@ -169,69 +204,57 @@ async def test_an_expired_or_rejected_token_asks_for_a_login_instead_of_failing(
 
 
 async def test_logged_out_actions_explain_how_to_log_in_and_send_nothing(sim: SimServer) -> None:
+    _, callout_id = a_callout(sim)
     app = build_app(sim, logged_in=False)
     try:
-        like = await app.actions.like(a_mint(sim))
-        follow = await app.actions.follow(sim.admin_address)
-        reply = await app.actions.post_reply(a_mint(sim), "hello?")
+        like = await app.actions.act(Like(callout_key(callout_id)))
+        follow = await app.actions.act(Follow(sim.admin_address))
+        post = await app.actions.post_callout(a_mint(sim), "hello?")
     finally:
         await app.client.aclose()
 
-    for result in (like, follow, reply):
+    for result in (like, follow, post):
         assert not result.ok
         assert result.needs_login
         assert "log in" in result.message.lower()
     assert app.client.stats.requests == 0
-    assert reply.draft is not None  # ...and the typed reply is kept for after the login
-    assert reply.draft.text == "hello?"
+    assert post.draft is not None  # ...and the typed callout is kept for after the login
+    assert post.draft.text == "hello?"
 
 
-# -- follows -----------------------------------------------------------------------------------
+# -- follows (by UUID) -------------------------------------------------------------------------
 
 
-async def test_following_fetches_a_captcha_and_the_server_lists_the_follower(app: App) -> None:
-    result = await app.actions.follow(app.sim.admin_address)
+async def test_following_looks_the_uuid_up_once_and_the_server_lists_the_follower(
+    app: App,
+) -> None:
+    creator = app.sim.call(lambda: app.sim.market.coins[a_mint(app.sim)].creator)
 
-    assert result.ok, result.message
-    assert app.state.is_following(app.sim.admin_address)
-    followers = await app.client.followers(app.sim.admin_address)
+    followed = await app.actions.act(Follow(creator))
+    unfollowed = await app.actions.act(Follow(creator, on=False))
+    before = app.client.stats.requests
+    again = await app.actions.act(Follow(creator))
+    cost = app.client.stats.requests - before
+
+    for result in (followed, unfollowed, again):
+        assert result.ok, result.message
+    assert cost == 1  # the follow itself: the UUID came from the cache
+    assert app.state.is_following(creator)
+    cached = app.state.user(creator)
+    assert cached is not None
+    assert cached.user_id == app.sim.user_uuid(creator)
+    followers = await app.client.followers(app.sim.user_uuid(creator))
     assert app.sim.user_address in [user.address for user in followers]
 
 
-async def test_without_a_captcha_source_a_follow_asks_for_one_and_changes_nothing(
-    sim: SimServer,
-) -> None:
-    app = build_app(sim, captcha=CaptchaProvider())
-    try:
-        asked = await app.actions.follow(sim.admin_address)
-        given = await app.actions.follow(sim.admin_address, captcha_token=sim.captcha_token())
-    finally:
-        await app.client.aclose()
+async def test_a_follow_of_a_wallet_the_service_does_not_know_is_undone(app: App) -> None:
+    unknown = "9" * 44
 
-    assert asked.needs_captcha
-    assert not asked.ok
-    assert given.ok, given.message
-    assert app.state.is_following(sim.admin_address)
-
-
-async def test_a_refused_captcha_rolls_the_follow_back_and_asks_again(app: App) -> None:
-    result = await app.actions.follow(app.sim.admin_address, captcha_token="not-a-real-captcha")
+    result = await app.actions.act(Follow(unknown))
 
     assert not result.ok
     assert result.rolled_back
-    assert result.needs_captcha
-    assert not app.state.is_following(app.sim.admin_address)
-
-
-async def test_unfollowing_needs_no_captcha(app: App) -> None:
-    await app.actions.follow(app.sim.admin_address)
-
-    result = await app.actions.toggle_follow(app.sim.admin_address)
-
-    assert result.ok
-    assert not app.state.is_following(app.sim.admin_address)
-    followers = await app.client.followers(app.sim.admin_address)
-    assert app.sim.user_address not in [user.address for user in followers]
+    assert not app.state.is_following(unknown)
 
 
 # -- bookmarks -----------------------------------------------------------------------------------
@@ -241,9 +264,9 @@ async def test_bookmarks_are_sent_and_the_cache_matches_the_server_after_a_refre
     app: App,
 ) -> None:
     first, second = app.sim.mints()[:2]
-    await app.actions.bookmark(first)
-    await app.actions.toggle_bookmark(second)
-    await app.actions.toggle_bookmark(first)  # removed again
+    await app.actions.act(Bookmark(first))
+    await app.actions.act(Bookmark(second))
+    await app.actions.act(Bookmark(first, on=False))
 
     refreshed = await app.actions.refresh_bookmarks()
 
@@ -254,110 +277,103 @@ async def test_bookmarks_are_sent_and_the_cache_matches_the_server_after_a_refre
     assert not app.state.is_bookmarked(first)
 
 
-# -- replies: never lost ---------------------------------------------------------------------
+async def test_bookmarks_on_a_service_without_them_are_not_available_and_undone(
+    app: App,
+) -> None:
+    app.sim.set_feature("bookmarks", False)
+
+    result = await app.actions.act(Bookmark(a_mint(app.sim)))
+
+    assert not result.ok
+    assert result.unavailable
+    assert "not available" in result.message
+    assert not app.state.is_bookmarked(a_mint(app.sim))
 
 
-async def test_a_confirmed_reply_removes_its_draft(app: App) -> None:
+# -- posts: never lost ---------------------------------------------------------------------------
+
+
+async def test_a_confirmed_callout_removes_its_draft_and_shows_on_the_coin(app: App) -> None:
     mint = a_mint(app.sim)
-    for end in range(1, 12):
-        app.actions.save_draft(mint, "first post!"[:end])
+    app.sim.buy(mint)  # the wallet must hold the coin
 
-    result = await app.actions.post_reply(mint)
+    app.actions.save_draft(f"callout:{mint}", "[bold]dev[/] is based")
+    result = await app.actions.post_callout(mint)
 
     assert result.ok, result.message
-    assert result.reply is not None
-    assert result.reply.text == "first post!"
-    assert app.drafts.load(mint) is None
-    thread = (await app.client.replies(mint, limit=200)).items
-    assert "first post!" in [reply.text for reply in thread]
+    assert app.drafts.load(f"callout:{mint}") is None
+    page = await app.client.callouts(mint)
+    assert "[bold]dev[/] is based" in [c.thesis for c in page.items]
 
 
-async def test_a_reply_refused_as_too_fast_survives_a_restart_and_is_sent_later(app: App) -> None:
-    first, second = app.sim.mints()[:2]
-    assert (await app.actions.post_reply(first, "one")).ok
+async def test_a_second_post_within_the_minute_is_kept_with_a_countdown(app: App) -> None:
+    mint, callout_id = a_callout(app.sim)
+    app.sim.buy(mint)
 
-    refused = await app.actions.post_reply(second, "two, too soon")
+    first = await app.actions.post_callout(mint, "first call")
+    second = await app.actions.reply_to_callout(callout_id, "and a reply right after")
+
+    assert first.ok, first.message
+    assert not second.ok
+    assert second.draft is not None
+    assert second.draft.text == "and a reply right after"
+    assert 0 < app.actions.post_wait() <= 60
+    assert "next in" in second.message
+
+
+async def test_a_post_refused_as_too_fast_survives_a_restart_and_is_sent_later(
+    app: App,
+) -> None:
+    mint, callout_id = a_callout(app.sim)
+    app.sim.buy(mint)
+    # Another pumptui (or the web site) posted a moment ago: the server refuses this one.
+    other = build_app(app.sim)
+    try:
+        assert (await other.actions.post_callout(mint, "from elsewhere")).ok
+    finally:
+        await other.client.aclose()
+
+    refused = await app.actions.reply_to_callout(callout_id, "typed, then refused")
 
     assert not refused.ok
-    assert refused.draft is not None
-    assert refused.draft.status is DraftStatus.FAILED
-    assert refused.draft.reason == "replying too fast"
-    assert refused.retry_at == app.clock.now + 60
-    assert "retry in 60 s" in refused.message
-
+    assert refused.retry_at is not None
     restarted = app.restart()
-    kept = restarted.drafts.load(second)
+    kept = restarted.drafts.load(f"reply:{callout_id}")
     assert kept is not None
-    assert kept.text == "two, too soon"
-    assert kept.retry_in(app.clock.now + 20) == 40
-    early = await restarted.actions.post_reply(second)
-    assert not early.ok
-    assert "retry in" in early.message
-
+    assert kept.text == "typed, then refused"
+    assert kept.reason is not None
+    assert "too fast" in kept.reason
     app.sim.advance(61)
-    app.clock.now += 61
-    sent = await restarted.actions.post_reply(second)
-
-    assert sent.ok, sent.message
-    assert restarted.drafts.load(second) is None
-    thread = (await app.client.replies(second, limit=200)).items
-    assert "two, too soon" in [reply.text for reply in thread]
-
-
-async def test_a_reply_that_cannot_reach_the_server_is_kept_with_a_retry_countdown(
-    sim_factory: Callable[..., SimServer],
-) -> None:
-    sim = sim_factory()
-    app = build_app(sim)
-    mint = a_mint(sim)
-    sim.stop()
+    restarted.clock.now += 61
     try:
-        result = await app.actions.post_reply(mint, "is this thing on?")
+        sent = await restarted.actions.reply_to_callout(callout_id)
     finally:
-        await app.client.aclose()
+        await restarted.client.aclose()
+    assert sent.ok, sent.message
+    assert restarted.drafts.load(f"reply:{callout_id}") is None
+
+
+async def test_a_post_that_cannot_reach_the_server_is_kept_with_a_retry_countdown(
+    app: App,
+) -> None:
+    _, callout_id = a_callout(app.sim)
+    app.sim.set_faults(FaultPlan(error_rate=1.0, paths="/callout/"))
+
+    result = await app.actions.reply_to_callout(callout_id, "will this get through?")
 
     assert not result.ok
     assert result.retry_at is not None
-    assert result.retry_at > app.clock.now
-    kept = app.restart().drafts.load(mint)
-    assert kept is not None
-    assert kept.text == "is this thing on?"
-    assert kept.status is DraftStatus.FAILED
-    assert kept.reason is not None
-    assert "not sent" in kept.reason
+    assert result.draft is not None
+    assert result.draft.text == "will this get through?"
 
 
-async def test_a_server_that_wants_a_captcha_for_replies_gets_one(
-    sim_factory: Callable[..., SimServer],
+async def test_a_callout_by_a_wallet_that_does_not_hold_the_coin_is_refused_and_kept(
+    app: App,
 ) -> None:
-    sim = sim_factory(server=ServerConfig(rate_limit=100_000, reply_captcha=True))
-    with_source = build_app(sim)
-    mint = a_mint(sim)
-    try:
-        posted = await with_source.actions.post_reply(mint, "captcha'd")
-    finally:
-        await with_source.client.aclose()
+    mint = app.sim.mints()[-1]
 
-    assert posted.ok, posted.message
-    async with make_client(sim, None) as reader:
-        thread = [r.text for r in (await reader.replies(mint, limit=200)).items]
-    assert "captcha'd" in thread
+    result = await app.actions.post_callout(mint, "never held it")
 
-
-async def test_without_a_captcha_source_a_reply_that_needs_one_stays_a_draft(
-    sim_factory: Callable[..., SimServer],
-) -> None:
-    sim = sim_factory(server=ServerConfig(rate_limit=100_000, reply_captcha=True))
-    app = build_app(sim, captcha=CaptchaProvider())
-    mint = a_mint(sim)
-    try:
-        asked = await app.actions.post_reply(mint, "let me in")
-        given = await app.actions.post_reply(mint, captcha_token=sim.captcha_token())
-    finally:
-        await app.client.aclose()
-
-    assert asked.needs_captcha
-    assert asked.draft is not None
-    assert asked.draft.text == "let me in"
-    assert given.ok, given.message
-    assert app.drafts.load(mint) is None
+    assert not result.ok
+    assert result.draft is not None
+    assert "refused" in result.message
