@@ -532,6 +532,8 @@ class SocialActions:
 
         def done(result: ActionResult) -> None:
             self._settle(kind, shown, result, then)
+            if result.ok and isinstance(change, Follow):
+                self.load_user(change.wallet, max_age=0.0)  # the counts moved
 
         def always() -> None:
             # After an unexpected failure or a cancellation `done` never ran; the cache may

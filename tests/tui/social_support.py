@@ -1,5 +1,5 @@
 """Helpers for the social TUI tests: the real app on the simulator, with the social service
-installed and a small screen whose keys act on one chosen coin or reply.
+installed and a small screen whose keys act on one chosen coin or callout.
 
 The app runs without the live engine (nothing polls), so every request a test sees is one the
 social actions made. Keyrings are in-memory backends handed to the service, never the process's.
@@ -26,8 +26,8 @@ from pumptui.config import Settings
 from pumptui.secret import Secret
 from pumptui.session import Session
 from pumptui.sim import SimServer
-from pumptui.social.captcha import CaptchaProvider
 from pumptui.tui.app import PumpApp
+from pumptui.tui.messages import StoreUpdated
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialActions, SocialKeys, SocialTarget
 from tests.keyrings import MemoryKeyring
@@ -82,7 +82,6 @@ def social_app(
     token: str | None = None,
     account: str | None = None,
     sim_mode: bool = True,
-    captcha: CaptchaProvider | None = None,
     keyring: KeyringBackend | None = None,
     keyring_timeout: float = 2.0,
     token_file: InsecureTokenFile | None = None,
@@ -102,8 +101,6 @@ def social_app(
                                   timeout=keyring_timeout),
         "token_file": token_file,
     }
-    if captcha is not None:
-        options["captcha"] = captcha
     if clock is not None:
         options["clock"] = clock
     return app, SocialActions.install(app, **options)
@@ -184,3 +181,38 @@ def _coin_record(sim: SimServer, mint: str) -> dict[str, Any]:
     from pumptui.sim import shapes
 
     return shapes.coin(sim.market, sim.market.coins[mint])
+
+
+async def open_coin_with_callouts(pilot: Pilot[Any], social: SocialActions, sim: SimServer,
+                                  mint: str) -> Any:
+    """The real coin screen on `mint`, its callouts read from the simulator into the store (the
+    app runs without the engine here), with the callouts pane shown and focused (`v`)."""
+    from pumptui.api.models import Coin
+    from pumptui.live.events import NewCoin
+    from pumptui.tui.screens.coin import CoinScreen
+
+    social.start()
+    await settle(pilot)
+    app = pilot.app
+    store = app.services.store  # type: ignore[attr-defined]
+    store.apply(NewCoin(Coin.from_api(sim.call(lambda: _coin_record(sim, mint)))))
+    await refresh_callouts(app, mint)
+    app.open_coin(mint)  # type: ignore[attr-defined]
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, CoinScreen)
+    await pilot.press("v")
+    await pilot.pause()
+    assert screen.callouts_pane.has_focus
+    return screen
+
+
+async def refresh_callouts(app: Any, mint: str) -> None:
+    """What the callouts feed does: read the coin's callouts and put them in the store."""
+    import time
+
+    from pumptui.live.events import CalloutsChanged
+
+    page = await app.services.client.callouts(mint)
+    app.services.store.apply(CalloutsChanged(mint, tuple(page.items), time.time()))
+    app.screen.post_message(StoreUpdated(app.services.store.version))

@@ -1,209 +1,232 @@
 """Likes, follows and bookmarks from the keyboard, end to end against the simulator.
 
-What a user relies on: the key shows its effect at once, the server really records it, a refusal
-(4xx, 429, a dropped connection) is undone with a toast that says why, a rejected token leads to
-the login screen and the action goes through once logged in, and a follow gets its captcha.
+What a user relies on, asserted on the screen: the key shows its effect at once (a heart on the
+liked callout, a `+` on a followed author or creator), the server really records it and the mark
+survives a refresh, a refusal (4xx, 429, a dropped connection) is undone on screen with a toast
+that names the target and says why, a rejected token leads to the login screen and the action
+goes through once logged in.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pumptui.sim import FaultPlan, SimServer
-from pumptui.social.captcha import CaptchaProvider
 from pumptui.tui.screens.bookmark_picker import BookmarkPicker
 from pumptui.tui.screens.bookmarks import BookmarksScreen
-from pumptui.tui.screens.captcha import CaptchaScreen
 from pumptui.tui.screens.login import LoginScreen
-from pumptui.tui.social import SocialTarget
 from pumptui.tui.widgets.coin_table import CoinTable
 from tests.tui.conftest import screen_text
 from tests.tui.social_support import (
     SIZE,
     coin_target,
+    open_coin_with_callouts,
     open_target,
     record_toasts,
+    refresh_callouts,
     settle,
+    shown,
     social_app,
     user_app,
 )
 
-
-def likes_of(sim: SimServer, address: str) -> set[str]:
-    return sim.call(lambda: {target for who, target in sim.market.likes if who == address})
+THESIS = "cup and handle on the 5m, dev still holds"
 
 
-def followers_of(sim: SimServer, address: str) -> set[str]:
-    return sim.call(lambda: {who for who, followed in sim.market.follows.items()
-                             if address in followed})
+def a_callout(sim: SimServer) -> tuple[str, str, str]:
+    """(mint, callout id, author wallet): a callout by one of the coin's holders."""
+    mint = sim.mints()[0]
+    callout_id = sim.post_callout(mint, THESIS)
+    author = sim.call(lambda: sim.market.callouts.callouts[callout_id].author)
+    return mint, callout_id, author
+
+
+def header_line(text: str) -> str:
+    """The callout's header line as shown (the line above its thesis)."""
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if THESIS[:20] in line)
+    return lines[index - 1]
+
+
+async def server_likes(app: Any, mint: str, callout_id: str) -> int | None:
+    page = await app.services.client.callouts(mint)
+    return next(c.likes for c in page.items if c.id == callout_id)
 
 
 # -- likes ----------------------------------------------------------------------------------------
 
 
-async def test_l_shows_the_like_at_once_and_the_server_records_it(sim: SimServer) -> None:
-    target = coin_target(sim)
-    app, social = user_app(sim)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_target(pilot, social, target)
-        sim.set_faults(FaultPlan(latency_ms=400, paths="^/likes/"))
-
-        await pilot.press("l")
-
-        assert social.is_liked(target.mint), "shown before the server answered"
-        assert target.mint not in likes_of(sim, sim.user_address)
-        await settle(pilot)
-        assert social.is_liked(target.mint)
-        assert likes_of(sim, sim.user_address) == {target.mint}
-
-        sim.clear_faults()
-        await pilot.press("l")
-        await settle(pilot)
-        assert not social.is_liked(target.mint)
-        assert likes_of(sim, sim.user_address) == set()
-
-
-async def test_like_then_unlike_in_quick_succession_reach_the_server_in_order(
+async def test_l_shows_a_heart_on_the_callout_at_once_and_it_survives_a_refresh(
     sim: SimServer,
 ) -> None:
-    mint = sim.mints()[0]
-    reply_id = sim.post_reply(mint, "wagmi")
-    target = SocialTarget(mint, reply_id, None, "reply")
-    app, social = user_app(sim)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_target(pilot, social, target)
-        sim.set_faults(FaultPlan(latency_ms=200, paths="^/likes/"))
-
-        await pilot.press("l", "l", "l")
-        await settle(pilot)
-
-        assert social.is_liked(str(reply_id))
-        assert likes_of(sim, sim.user_address) == {str(reply_id)}
-
-
-async def test_a_refused_like_is_undone_with_a_toast_saying_why(sim: SimServer) -> None:
-    target = SocialTarget(sim.mints()[0], 987_654_321, None, "a deleted reply")
+    mint, callout_id, _ = a_callout(sim)
     app, social = user_app(sim)
     toasts = record_toasts(app)
     async with app.run_test(size=SIZE) as pilot:
-        await open_target(pilot, social, target)
+        await open_coin_with_callouts(pilot, social, sim, mint)
+        assert "♥" not in header_line(await shown(pilot))
+        sim.set_faults(FaultPlan(latency_ms=400, paths="/like"))
+
+        await pilot.press("l")
+
+        assert "♥" in header_line(await shown(pilot)), "shown before the server answered"
+        await settle(pilot)
+        sim.clear_faults()
+        assert await server_likes(app, mint, callout_id) == 1
+        await refresh_callouts(app, mint)
+        line = header_line(await shown(pilot))
+        assert line.count("♥") == 2, line  # the user's heart, and the count of likes: ♥ 1
+        assert any(t.startswith("Liked ") and "callout" in t for t in toasts), toasts
+
+
+async def test_a_liked_callout_cannot_be_unliked_and_the_screen_says_why(sim: SimServer) -> None:
+    mint, _, _ = a_callout(sim)
+    app, social = user_app(sim)
+    toasts = record_toasts(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coin_with_callouts(pilot, social, sim, mint)
+        await pilot.press("l")
+        await settle(pilot)
+        requests = app.services.client.stats.requests
 
         await pilot.press("l")
         await settle(pilot)
 
-        assert not social.is_liked("987654321")
-        assert any("like failed" in t and "not found" in t and "undone" in t for t in toasts)
+        assert "♥" in header_line(await shown(pilot))
+        assert app.services.client.stats.requests == requests
+        assert any("no way to take back a like" in t for t in toasts), toasts
 
 
 @pytest.mark.parametrize(
     ("faults", "expected"),
     [
-        (FaultPlan(rate_limit_rate=1.0, retry_after=1, paths="^/likes/"), "too many requests"),
-        (FaultPlan(drop_rate=1.0, paths="^/likes/"), "connection dropped"),
-        (FaultPlan(error_rate=1.0, paths="^/likes/"), "server error"),
+        (FaultPlan(rate_limit_rate=1.0, retry_after=1, paths="/like"), "too many requests"),
+        (FaultPlan(drop_rate=1.0, paths="/like"), "connection dropped"),
+        (FaultPlan(error_rate=1.0, paths="/like"), "server error"),
     ],
     ids=["429", "network failure", "5xx"],
 )
-async def test_a_like_the_server_could_not_take_is_rolled_back(
+async def test_a_like_the_server_could_not_take_is_undone_on_screen_with_a_toast(
     sim: SimServer, faults: FaultPlan, expected: str
+) -> None:
+    mint, _, _ = a_callout(sim)
+    app, social = user_app(sim)
+    toasts = record_toasts(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coin_with_callouts(pilot, social, sim, mint)
+        sim.set_faults(faults)
+
+        await pilot.press("l")
+        await settle(pilot)
+
+        assert "♥" not in header_line(await shown(pilot))
+        assert any(expected in t and "(undone)" in t and "callout" in t for t in toasts), toasts
+
+
+async def test_l_on_a_coin_says_coins_have_no_likes_any_more_and_sends_nothing(
+    sim: SimServer,
 ) -> None:
     target = coin_target(sim)
     app, social = user_app(sim)
     toasts = record_toasts(app)
     async with app.run_test(size=SIZE) as pilot:
         await open_target(pilot, social, target)
-        sim.set_faults(faults)
+        requests = app.services.client.stats.requests
 
         await pilot.press("l")
         await settle(pilot)
 
-        assert not social.is_liked(target.mint)
-        assert any(expected in t for t in toasts), toasts
+        assert app.services.client.stats.requests == requests
+        assert any("no likes for coins" in t for t in toasts), toasts
 
 
 async def test_a_rejected_token_opens_the_login_screen_and_the_like_goes_through_after(
     sim: SimServer,
 ) -> None:
+    mint, callout_id, _ = a_callout(sim)
     header, payload, _ = sim.token_for(sim.user_address).split(".")
     forged = f"{header}.{payload}.forgedforgedforgedforgedforgedforged"
-    target = coin_target(sim)
     app, social = social_app(sim, token=forged, account=sim.user_address)
     async with app.run_test(size=SIZE) as pilot:
-        await open_target(pilot, social, target)
+        await open_coin_with_callouts(pilot, social, sim, mint)
 
         await pilot.press("l")
         await settle(pilot)
 
         assert isinstance(app.screen, LoginScreen), "a 401 asks for a login, not a crash"
         assert app.services.login_label == "read-only"
-        assert not social.is_liked(target.mint)
 
-        good = sim.token_for(sim.user_address)
-        app.screen.query_one("#login-token").value = good
+        app.screen.query_one("#login-token").value = sim.token_for(sim.user_address)
         await pilot.press("enter")
         await settle(pilot)
 
         assert not isinstance(app.screen, LoginScreen)
-        assert likes_of(sim, sim.user_address) == {target.mint}
-        assert social.is_liked(target.mint)
+        assert "♥" in header_line(await shown(pilot))
+        assert await server_likes(app, mint, callout_id) == 1
         assert app.services.logged_in
 
 
 async def test_read_only_keys_ask_for_a_login_and_send_nothing(sim: SimServer) -> None:
-    target = coin_target(sim)
+    mint, _, _ = a_callout(sim)
     app, social = social_app(sim)
     async with app.run_test(size=SIZE) as pilot:
-        await open_target(pilot, social, target)
+        await open_coin_with_callouts(pilot, social, sim, mint)
+        requests = app.services.client.stats.requests
 
         await pilot.press("l")
         await settle(pilot)
 
         assert isinstance(app.screen, LoginScreen)
-        assert app.services.client.stats.requests == 0
+        assert app.services.client.stats.requests == requests
 
 
 # -- follows --------------------------------------------------------------------------------------
 
 
-async def test_f_follows_the_creator_with_a_captcha_from_the_simulator(sim: SimServer) -> None:
-    target = coin_target(sim)
-    assert target.author
+def followers_of(sim: SimServer, wallet: str) -> set[str]:
+    return sim.call(lambda: {who for who, followed in sim.market.follows.items()
+                             if wallet in followed})
+
+
+async def test_f_on_a_callout_follows_its_author_by_uuid_and_marks_it(sim: SimServer) -> None:
+    mint, _, author = a_callout(sim)
     app, social = user_app(sim)
     async with app.run_test(size=SIZE) as pilot:
-        await open_target(pilot, social, target)
+        await open_coin_with_callouts(pilot, social, sim, mint)
+
+        await pilot.press("f")
+
+        assert "+" in header_line(await shown(pilot)), "the follow mark at once"
+        await settle(pilot)
+        assert sim.user_address in followers_of(sim, author)
 
         await pilot.press("f")
         await settle(pilot)
-        assert social.is_following(target.author)
-        assert sim.user_address in followers_of(sim, target.author)
-
-        await pilot.press("f")
-        await settle(pilot)
-        assert not social.is_following(target.author)
-        assert sim.user_address not in followers_of(sim, target.author)
+        assert "+" not in header_line(await shown(pilot))
+        assert sim.user_address not in followers_of(sim, author)
 
 
-async def test_without_a_captcha_source_the_app_asks_for_one_in_a_modal(sim: SimServer) -> None:
-    mint = sim.mints()[0]
-    author = sim.admin_address
-    reply_id = sim.post_reply(mint, "follow me", user=author)
-    target = SocialTarget(mint, reply_id, author, "reply by admin")
-    app, social = user_app(sim, sim_mode=False, captcha=CaptchaProvider())
+async def test_f_on_the_coin_follows_its_creator_and_the_header_says_so(sim: SimServer) -> None:
+    mint, _, _ = a_callout(sim)
+    creator = sim.call(lambda: sim.market.coins[mint].creator)
+    app, social = user_app(sim)
+    toasts = record_toasts(app)
     async with app.run_test(size=SIZE) as pilot:
-        await open_target(pilot, social, target)
+        screen = await open_coin_with_callouts(pilot, social, sim, mint)
+        screen.tape.focus()
 
         await pilot.press("f")
         await settle(pilot)
-        assert isinstance(app.screen, CaptchaScreen)
-        assert followers_of(sim, author) == set()
 
-        app.screen.query_one("#captcha-token").value = sim.captcha_token()
-        await pilot.press("enter")
-        await settle(pilot)
-
-        assert not isinstance(app.screen, CaptchaScreen)
-        assert followers_of(sim, author) == {sim.user_address}
-        assert social.is_following(author)
+        text = await shown(pilot)
+        assert "+ following" in text
+        followers = followers_of(sim, creator)
+        assert sim.user_address in followers
+        # The creator's counts, asked again once the follow went through.
+        assert f"{len(followers)} follower" in text
+        assert any(t.startswith("Following ") for t in toasts), toasts
 
 
 # -- bookmarks ------------------------------------------------------------------------------------

@@ -309,7 +309,8 @@ class CoinHeader(Widget):
                 counts = Text(end="")
                 if followers is not None:
                     counts.append(compact(followers), self._style("value"))
-                    counts.append(" followers", self._style("label"))
+                    counts.append(" follower" if followers == 1 else " followers",
+                                  self._style("label"))
                 if following is not None:
                     counts.append(" · " if followers is not None else "", self._style("label"))
                     counts.append(compact(following), self._style("value"))
