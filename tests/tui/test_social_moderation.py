@@ -50,6 +50,7 @@ async def test_a_moderator_marks_rows_confirms_a_ban_with_a_reason_and_sees_each
         assert "These 2 item(s) will be banned" in plan
         assert first.label in plan
         assert second.label in plan
+        assert f"“{first.text}”" in plan, "the text of what is about to be acted on"
 
         await pilot.click("#moderation-confirm")
         await pilot.pause()
@@ -94,7 +95,7 @@ async def test_a_refusal_of_the_rights_is_reported_per_item(sim: SimServer) -> N
     app, social = user_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         await open_target(pilot, social, target)
-        social.is_admin = True  # the app thinks so; the server (403) does not
+        app.services.session.learned(is_admin=True)  # the app thinks so; the server does not
         await pilot.press("space", "exclamation_mark")
         await pilot.pause()
         assert isinstance(app.screen, ModerationScreen)
@@ -108,3 +109,36 @@ async def test_a_refusal_of_the_rights_is_reported_per_item(sim: SimServer) -> N
         assert "not allowed" in results
         assert not sim.call(lambda: sim.market.coins[target.mint].nsfw)
         assert list(social.marked) == [target.mint], "still marked for another try"
+
+
+async def test_marked_rows_carry_a_mark_on_home_until_the_action_is_done(sim: SimServer) -> None:
+    from pumptui.api.models import Coin
+    from pumptui.live.events import NewCoin
+    from pumptui.tui.messages import StoreUpdated
+    from pumptui.tui.screens.home import HomeScreen
+    from tests.tui.social_support import _coin_record
+
+    app, social = admin_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        social.start()
+        await settle(pilot)
+        store = app.services.store
+        for mint in sim.mints()[:3]:
+            store.apply(NewCoin(Coin.from_api(sim.call(lambda m=mint: _coin_record(sim, m)))))
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.post_message(StoreUpdated(store.version))
+        await pilot.pause()
+        mint = home.table.cursor_mint
+        assert mint is not None
+
+        await pilot.press("space")
+        await pilot.pause()
+
+        marks = str(home.table.get_cell(mint, "marks"))
+        assert "■" in marks
+        assert "■ 1 marked" in await shown(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        assert "■" not in str(home.table.get_cell(mint, "marks"))
+        assert "marked" not in await shown(pilot)

@@ -225,6 +225,7 @@ class CoinScreen(SocialKeys, Screen[None]):
         # A heart, a follow mark, a moderation mark, a post or a login: at once on screen.
         self._sync_header()
         self._sync_talk()
+        self.query_one(StatusBar).update_status()
         if message.what == "post" and message.result is not None and message.result.ok:
             self.services.refresh_now()  # a new callout shows without waiting for the feed
 

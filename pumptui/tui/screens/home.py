@@ -88,8 +88,9 @@ class CoinListScreen(SocialKeys, Screen[None]):
 
     def on_social_changed(self, message: SocialChanged) -> None:
         # A heart, a follow mark or a moderation mark: shown the moment the key is pressed,
-        # and again (maybe undone) when the server answered.
+        # and again (maybe undone) when the server answered. The status bar counts marked rows.
         self.redraw()
+        self.query_one(StatusBar).update_status()
 
     def _tick(self) -> None:
         # Ages move with the clock; off screen or under a modal, wait for the resume.
