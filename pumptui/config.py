@@ -23,7 +23,6 @@ Example::
 
     [ui]
     theme = "textual-dark"
-    captcha_command = ""
 
     [keymap]           # binding id = keys
     "coin.cycle-timeframe" = "t"
@@ -64,12 +63,24 @@ PUSH_URL_ENV = "PUMPTUI_PUSH_URL"
 API_URL_ENV = "PUMPTUI_API_URL"
 # Kept as an alias of the v3 per-group figure, the only one a single number can still mean.
 REQUESTS_PER_MINUTE_ENV = "PUMPTUI_REQUESTS_PER_MINUTE"
-# Settings of the 2025 API, and what replaced them (a file naming them gets a ConfigError).
-RETIRED_API_SETTINGS = {
-    "advanced_url": "swap_url (trades, candles) and indexer_url (boards); the advanced API "
-    "host is dead and bulk look-ups moved to frontend_url",
-    "requests_per_minute": "swap_requests_per_minute, frontend_requests_per_minute and "
-    "indexer_requests_per_minute (one budget per host)",
+# Settings of the 2025 API per section, and what to do instead (a file naming them gets a
+# ConfigError).
+RETIRED_SETTINGS: dict[str, dict[str, str]] = {
+    "api": {
+        "advanced_url": "use swap_url (trades, candles) and indexer_url (boards); the advanced "
+        "API host is dead and bulk look-ups moved to frontend_url",
+        "requests_per_minute": "use swap_requests_per_minute, frontend_requests_per_minute and "
+        "indexer_requests_per_minute (one budget per host)",
+    },
+    "refresh": dict.fromkeys(
+        ("replies_min", "replies_max"),
+        "threaded replies are gone; a coin's callouts are polled between callouts_min and "
+        "callouts_max, and its chat is live",
+    ),
+    "ui": {
+        "captcha_command": "captchas are not needed by today's Pump.fun routes (callouts, "
+        "follows, the chat); remove the line",
+    },
 }
 
 
@@ -110,8 +121,6 @@ class RefreshSettings:
     coins_max: float = 30.0
     trades_min: float = 1.0
     trades_max: float = 30.0
-    replies_min: float = 5.0
-    replies_max: float = 60.0
     # A coin's callouts change slowly: at most every 10 s.
     callouts_min: float = 10.0
     callouts_max: float = 60.0
@@ -122,8 +131,6 @@ class RefreshSettings:
 @dataclass(frozen=True)
 class UiSettings:
     theme: str = "textual-dark"
-    # A command that prints a captcha token on stdout (used for follows and replies).
-    captcha_command: str = ""
     min_trade_sol: float = 0.0
     mouse: bool = True
 
@@ -302,10 +309,10 @@ def _section(cls: type, raw: Any, path: Path, name: str) -> Any:
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if name == "api" and key in RETIRED_API_SETTINGS:
+        retired = RETIRED_SETTINGS.get(name, {})
+        if key in retired:
             raise ConfigError(
-                f"{path}: api.{key} belongs to the 2025 API and is gone; "
-                f"use {RETIRED_API_SETTINGS[key]}"
+                f"{path}: {name}.{key} belongs to the 2025 API and is gone; {retired[key]}"
             )
         if key not in known:
             raise ConfigError(f"{path}: unknown setting {name}.{key}")

@@ -178,6 +178,24 @@ def test_a_2025_api_setting_is_refused_naming_what_replaced_it(
     assert replacement in str(caught.value)
 
 
+@pytest.mark.parametrize(("section", "key", "value", "why"), [
+    ("ui", "captcha_command", '"my-solver --site pump.fun"', "captchas are not needed"),
+    ("refresh", "replies_min", "5.0", "callouts_min"),
+    ("refresh", "replies_max", "60", "callouts_max"),
+])
+def test_a_2025_social_setting_is_refused_saying_why_it_is_gone(
+    tmp_path: Path, section: str, key: str, value: str, why: str
+) -> None:
+    path = config_file(tmp_path, f"[{section}]\n{key} = {value}\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+
+    assert str(path) in str(caught.value)
+    assert f"{section}.{key}" in str(caught.value)
+    assert why in str(caught.value)
+
+
 def test_the_old_requests_per_minute_variable_sets_the_v3_group_budget(tmp_path: Path) -> None:
     api = load_settings(tmp_path / "missing.toml",
                         env={"PUMPTUI_REQUESTS_PER_MINUTE": "12"}).api

@@ -193,7 +193,8 @@ def normalise_mint(raw: str) -> str | None:
 
 
 def normalise_id(raw: str) -> str | None:
-    """Moderation targets: a positive integer id (a reply), or a mint."""
+    """Moderation targets: a mint, or a positive integer id (ids named 2025 replies, which are
+    gone; what ids the service's moderation takes today is unverified)."""
     text = raw.strip()
     if text.isascii() and text.isdigit():
         number = int(text)

@@ -60,7 +60,6 @@ from pumptui.api.errors import (
     PostingTooFast,
     RateLimited,
     RequestTimeout,
-    RouteGone,
     ServerError,
 )
 from pumptui.api.models import (
@@ -76,7 +75,6 @@ from pumptui.api.models import (
     HolderStats,
     MarketActivity,
     ModelError,
-    Reply,
     SolPrice,
     TopHolder,
     Trade,
@@ -642,47 +640,6 @@ class PumpClient:
         records = self._shape(answer, route, routes.read_board)
         return parse_list(records, routes.read_board_entry).items
 
-
-    # -- gone: the 2025 social routes -----------------------------------------------------------
-    # Kept so that their callers fail with a clear, typed error (`RouteGone`) until they move to
-    # the methods below; nothing is sent.
-
-    async def replies(
-        self,
-        mint: str,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        reverse: bool = False,
-        conditional: bool = False,
-        priority: Priority = Priority.NORMAL,
-    ) -> Page[Reply]:
-        """Gone: `GET /replies/{mint}` answers "Cannot GET" since Aug 2026 (reference §4)."""
-        raise _gone("GET /replies/{mint}", "replies", "the coin's chat and `callouts`")
-
-    async def post_reply(
-        self, mint: str, text: str, *, captcha_token: str | None = None
-    ) -> Reply | None:
-        """Gone: `POST /replies` (reference §4)."""
-        raise _gone("POST /replies", "replies", "`create_callout`, `reply_to_callout`, the chat")
-
-    async def like(self, target_id: str | int) -> None:
-        """Gone: `POST /likes/{id}` (reference §4)."""
-        raise _gone("POST /likes/{id}", "likes", "`like_callout`")
-
-    async def unlike(self, target_id: str | int) -> None:
-        """Gone: `DELETE /likes/{id}`; a callout's like cannot be taken back."""
-        raise _gone("DELETE /likes/{id}", "likes", "nothing: a callout's like is for good")
-
-    async def follow(self, address: str, *, captcha_token: str) -> None:
-        """Gone: follows by wallet (reference §4)."""
-        raise _gone("POST /following/{wallet}", "follows-by-wallet",
-                    "`follow_uuid` (the UUID from `user_uuid`)")
-
-    async def unfollow(self, address: str) -> None:
-        """Gone: unfollows by wallet (reference §4)."""
-        raise _gone("DELETE /following/{wallet}", "follows-by-wallet", "`unfollow_uuid`")
-
     # -- users and follows (2026) ---------------------------------------------------------------
 
     async def user(self, wallet: str, *, priority: Priority = Priority.NORMAL) -> UserProfile:
@@ -954,13 +911,6 @@ class PumpClient:
         return ModerationResult(shape.updated, shape.not_found, shape.complete)
 
     # -- auth and misc --------------------------------------------------------------------------
-
-    async def sim_captcha(self) -> str:
-        """A captcha token from the embedded simulator (demo mode). Not retried: a token is cheap
-        to ask for again, and the user is waiting."""
-        route = routes.sim_captcha()
-        answer = await self._call(route, priority=Priority.FOREGROUND, max_retries=0)
-        return self._shape(answer, route, routes.read_captcha_token)
 
     async def login(self, address: str, signature_b58: str, timestamp_ms: int) -> Secret:
         """Exchange a signed login message for a token; the client uses it from now on.
@@ -1384,11 +1334,6 @@ def _login_route_gone(error: ApiError) -> bool:
     """No handler, or 410: the route will not come back this session."""
     return (isinstance(error, NotFound) and error.unrouted) or (
         isinstance(error, ClientError) and error.status == 410)
-
-
-def _gone(route: str, feature: str, instead: str) -> RouteGone:
-    return RouteGone(f"{route} is gone from the service (2026); instead: {instead}",
-                     feature=feature, url=route)
 
 
 def _is_html(response: httpx.Response, body: bytes) -> bool:

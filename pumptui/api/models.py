@@ -904,68 +904,6 @@ class ChatMessage:
 
 
 @dataclass(frozen=True, slots=True)
-class Reply:
-    id: int
-    mint: str
-    text: str
-    timestamp: float
-    user: str | None = None
-    username: str | None = None
-    total_likes: int = 0
-    liked_by_user: bool = False
-    file_uri: str | None = None
-    # The poster's attached trade, when there is one.
-    signature: str | None = None
-    is_buy: bool | None = None
-    lamports: int | None = None
-
-    @classmethod
-    def from_api(cls, record: Mapping[str, Any]) -> Reply:
-        if not isinstance(record, Mapping):
-            raise ModelError("reply is not an object")
-        reply_id = as_int(record.get("id"), -1)
-        if reply_id < 0:
-            raise ModelError("reply without an id")
-        mint = _require(record, "mint", "reply")
-        sol_amount = record.get("sol_amount")
-        is_buy = record.get("is_buy")
-        return cls(
-            id=reply_id,
-            mint=mint,
-            text=clean_text(record.get("text"), TEXT_LIMIT, multiline=True),
-            timestamp=as_time(record.get("timestamp")) or 0.0,
-            user=as_ident(record.get("user")),
-            username=clean_optional(record.get("username"), NAME_LIMIT),
-            total_likes=max(0, as_int(record.get("total_likes"))),
-            liked_by_user=as_bool(record.get("liked_by_user")),
-            file_uri=clean_optional(record.get("file_uri"), URL_LIMIT),
-            signature=as_ident(record.get("signature")),
-            is_buy=None if is_buy is None else as_bool(is_buy),
-            lamports=None if sol_amount is None else max(0, as_int(sol_amount)),
-        )
-
-    @property
-    def sol(self) -> float | None:
-        return None if self.lamports is None else self.lamports / LAMPORTS_PER_SOL
-
-    def to_api(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "mint": self.mint,
-            "text": self.text,
-            "user": self.user,
-            "username": self.username,
-            "timestamp": _ms(self.timestamp),
-            "total_likes": self.total_likes,
-            "liked_by_user": self.liked_by_user,
-            "file_uri": self.file_uri,
-            "signature": self.signature,
-            "is_buy": self.is_buy,
-            "sol_amount": self.lamports,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class BookmarkList:
     id: str
     name: str

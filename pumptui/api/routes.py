@@ -67,7 +67,7 @@ class Host(Enum):
 
 
 # swap's limit is one Cloudflare rule over every route and mint: one group. v3 counts `/coins*`
-# (lists, one coin, holders) as one group, replies as another, and so on.
+# (lists, one coin, holders) as one group, users as another, and so on.
 SWAP_GROUP = "swap"
 COINS_GROUP = "coins"
 INDEXER_GROUP = "indexer"
@@ -695,11 +695,6 @@ def logout() -> Route:
     return Route("POST", "/auth/logout", auth=True, group="auth")
 
 
-def sim_captcha() -> Route:
-    """The embedded simulator's captcha source (`pumptui demo`); the real service has none."""
-    return Route("GET", "/_sim/captcha", group="sim")
-
-
 def _check_bulk(items: Sequence[Any]) -> None:
     if not items:
         raise ValueError("a bulk request needs at least one item")
@@ -794,15 +789,6 @@ def read_auth_cookie(set_cookie_headers: Sequence[str]) -> str | None:
         if name.strip() == AUTH_COOKIE and value.strip():
             return value.strip().strip('"')
     return None
-
-
-def read_captcha_token(payload: Any) -> str:
-    """`{"captchaToken": "..."}` (or a bare string): the token, still to be validated."""
-    if isinstance(payload, Mapping):
-        payload = payload.get("captchaToken", payload.get("token"))
-    if isinstance(payload, str) and payload.strip():
-        return payload.strip()
-    raise ShapeError("expected a captcha token")
 
 
 def read_created_bookmark(payload: Any) -> Mapping[str, Any] | None:

@@ -36,8 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "moderate",
         help="bulk moderation: mark NSFW, hide, ban (admin token needed)",
-        description="Moderate in bulk. nsfw takes mints; hide and ban take reply ids (or "
-        "mints). Needs a token with admin rights (`pumptui login`, or PUMPTUI_TOKEN). Exit "
+        description="Moderate in bulk. nsfw takes mints; hide and ban take mints (or "
+        "numeric ids). Needs a token with admin rights (`pumptui login`, or PUMPTUI_TOKEN). Exit "
         "status: 0 all done or missing, 1 some failed or invalid, 2 bad usage, no valid input "
         "or no admin rights, 130 interrupted.",
     )

@@ -12,8 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sim",
         help="run the embedded Pump.fun simulator",
         description="Serve a seeded, simulated Pump.fun market on a loopback port. Admin "
-        "endpoints under /_sim/ control the clock, faults and rates; GET /_sim/captcha hands out "
-        "captcha tokens.",
+        "endpoints under /_sim/ control the clock, faults and rates.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
@@ -25,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--hot-rate", type=float, default=0.0,
                         help="trades per second on one designated hot coin")
     parser.add_argument("--hostile", type=float, default=0.0,
-                        help="share of names and replies made of hostile text (0..1)")
+                        help="share of names, callouts and chat made of hostile text (0..1)")
     parser.add_argument("--rate-limit", type=int, default=None,
                         help="one limit (requests per window per client) for every v3 group "
                         "and swap-api; default: the real per-group figures and swap's 20")
@@ -108,6 +107,7 @@ def _summary(sim: object) -> None:
     assert sim.state is not None
     snap = sim.state.market.snapshot()
     line = (f"\rcoins {snap['coins']:>5}  active {snap['active']:>4}  trades "
-            f"{snap['trades_total']:>8}  replies {snap['replies']:>6}  SOL ${snap['sol_price']:.2f}"
+            f"{snap['trades_total']:>8}  callouts {snap['callouts']:>5}  "
+            f"SOL ${snap['sol_price']:.2f}"
             f"  requests {sim.state.requests:>7}")
     print(line, end="", file=sys.stderr, flush=True)

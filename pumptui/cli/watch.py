@@ -364,7 +364,6 @@ def table_line(event: Event) -> str:
         LeaderChanged,
         NewChatMessage,
         NewCoin,
-        NewReply,
         NewTrade,
         RouteMoved,
         SolPriceChanged,
@@ -416,10 +415,6 @@ def table_line(event: Event) -> str:
                 thesis = best.thesis.replace("\n", " ")[:60]
                 line += f"  best {multiple} since {called} by {who[:16]}: {thesis}"
             return line
-        case NewReply(reply=r):
-            who = r.username or (r.user or "?")[:8]
-            text = r.text.replace("\n", " ")[:80]
-            return f"{_clock(r.timestamp)}  reply  {who[:16]:<16} {text}"
         case SolPriceChanged(usd=usd, stale=stale):
             return f"{_clock(time.time())}  sol    ${usd:,.2f}" + ("  (stale)" if stale else "")
         case NewChatMessage(message=m):

@@ -16,7 +16,6 @@ from pumptui.api.models import (
     Coin,
     HolderStats,
     MarketActivity,
-    Reply,
     TopHolder,
     Trade,
 )
@@ -70,15 +69,6 @@ class TradeConfirmed:
     @property
     def mint(self) -> str:
         return self.trade.mint
-
-
-@dataclass(frozen=True, slots=True)
-class NewReply:
-    """A reply of a coin's thread. No feed publishes it since `/replies/{mint}` died (2026);
-    kept while screens still read replies from the store."""
-
-    reply: Reply
-    historical: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +191,6 @@ Event = (
     | CoinUpdated
     | NewTrade
     | TradeConfirmed
-    | NewReply
     | CalloutsChanged
     | CoinNotFound
     | LeaderChanged
@@ -222,7 +211,6 @@ EVENT_TYPES: dict[type, str] = {
     CoinUpdated: "coin_updated",
     NewTrade: "new_trade",
     TradeConfirmed: "trade_confirmed",
-    NewReply: "new_reply",
     CalloutsChanged: "callouts",
     CoinNotFound: "coin_not_found",
     LeaderChanged: "leader_changed",
@@ -260,10 +248,6 @@ def event_to_json(event: Event) -> dict[str, Any]:
                 data["historical"] = True
         case TradeConfirmed(trade=trade):
             data.update(trade.to_json())
-        case NewReply(reply=reply, historical=historical):
-            data.update(reply.to_api())
-            if historical:
-                data["historical"] = True
         case CalloutsChanged(mint=mint, callouts=callouts, read_at=read_at):
             data["mint"] = mint
             data["read_at"] = read_at

@@ -1,9 +1,9 @@
-"""Following a newest-first list (a coin's trades, new coins, replies) without missing an item.
+"""Following a newest-first list (a coin's trades, new coins) without missing an item.
 
 Two followers share one contract (`FollowResult`, the bounds of a poll, the rules for giving a
 gap up): `CursorFollower` for cursor-paged lists (a coin's trades on the 2026 swap API, see its
 docstring: a cursor does not move when items arrive, so it needs none of the position
-reckoning below) and `ListFollower` for lists paged by offset (new coins, replies).
+reckoning below) and `ListFollower` for lists paged by offset (new coins).
 
 An offset-paged API only offers `offset` + `limit` pages of a list that grows at the top while
 we read it. Two facts make a complete reading possible:

@@ -7,7 +7,7 @@ coins are kept in LRU order (coins marked with `protect` — the focused and wat
 evicted), per-coin trade history is a ring, candles are rings, and only the most recently active
 coins keep a trade history at all.
 
-`apply` is idempotent: applying the same trade or reply twice changes nothing.
+`apply` is idempotent: applying the same trade or coin twice changes nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from pumptui.api.models import (
     Candle,
     Coin,
     MarketActivity,
-    Reply,
     Trade,
 )
 from pumptui.live.candles import TIMEFRAMES, CandleSeries, aggregate
@@ -39,7 +38,6 @@ from pumptui.live.events import (
     HoldersChanged,
     LeaderChanged,
     NewCoin,
-    NewReply,
     NewTrade,
     RouteMoved,
     SolPriceChanged,
@@ -125,8 +123,7 @@ class MarketStore:
         max_trade_coins: int = 64,
         trades_per_coin: int = 2000,
         site_trades: int = 200,
-        max_reply_coins: int = 32,
-        replies_per_coin: int = 300,
+        max_detail_coins: int = 32,
         candle_capacity: int = 720,
         price_points: int = 120,
     ) -> None:
@@ -134,15 +131,15 @@ class MarketStore:
         self.max_trade_coins = max_trade_coins
         self.trades_per_coin = trades_per_coin
         self.site_trade_capacity = site_trades
-        self.max_reply_coins = max_reply_coins
-        self.replies_per_coin = replies_per_coin
+        # How many coins keep their details (holders, market activity, callouts, not-found
+        # marks): each is the newest read, and only the coins looked at lately need one.
+        self.max_detail_coins = max_detail_coins
         self.candle_capacity = candle_capacity
         self.price_point_capacity = price_points
 
         self._coins: OrderedDict[str, Coin] = OrderedDict()
         self._coin_versions: dict[str, int] = {}
         self._activity: OrderedDict[str, _CoinActivity] = OrderedDict()
-        self._replies: OrderedDict[str, dict[int, Reply]] = OrderedDict()
         self._prices: OrderedDict[str, deque[float]] = OrderedDict()
         self._site: list[Trade] = []
         self._site_signatures: set[str] = set()
@@ -178,8 +175,6 @@ class MarketStore:
                 changed = self._put_trade(trade)
             case TradeConfirmed(trade=trade):
                 changed = self._confirm_trade(trade)
-            case NewReply(reply=reply):
-                changed = self._put_reply(reply)
             case LeaderChanged(coin=coin):
                 self._put_coin(coin)
                 changed = self._leader is None or self._leader != coin
@@ -189,14 +184,14 @@ class MarketStore:
                 self._sol_price, self.sol_price_stale = usd, stale
             case HoldersChanged(mint=mint):
                 changed = self._holders.get(mint) != event
-                _put_bounded(self._holders, mint, event, self.max_reply_coins)
+                _put_bounded(self._holders, mint, event, self.max_detail_coins)
             case ActivityChanged(mint=mint):
                 changed = self._market_activity.get(mint) != event
-                _put_bounded(self._market_activity, mint, event, self.max_reply_coins)
+                _put_bounded(self._market_activity, mint, event, self.max_detail_coins)
             case CalloutsChanged(mint=mint, callouts=callouts):
                 known = self._callouts.get(mint)
                 changed = known is None or known.callouts != callouts
-                _put_bounded(self._callouts, mint, event, self.max_reply_coins)
+                _put_bounded(self._callouts, mint, event, self.max_detail_coins)
                 if changed:
                     self._bump_coin(mint)
             case BoardChanged(board=board, entries=entries):
@@ -212,7 +207,7 @@ class MarketStore:
                             self._bump_coin(mint)
             case CoinNotFound(mint=mint):
                 changed = mint not in self._missing
-                _put_bounded(self._missing, mint, None, self.max_reply_coins)
+                _put_bounded(self._missing, mint, None, self.max_detail_coins)
             case RouteMoved(view=view, description=description):
                 changed = self.moved_routes.get(view) != description
                 self.moved_routes[view] = description
@@ -305,26 +300,6 @@ class MarketStore:
             del site[:excess]
         return True
 
-    def _put_reply(self, reply: Reply) -> bool:
-        replies = self._replies.get(reply.mint)
-        if replies is None:
-            replies = self._replies[reply.mint] = {}
-            while len(self._replies) > self.max_reply_coins:
-                victim = next((m for m in self._replies if m not in self._protected), None)
-                if victim is None or victim == reply.mint:
-                    break
-                del self._replies[victim]
-        self._replies.move_to_end(reply.mint)
-        if replies.get(reply.id) == reply:
-            return False
-        replies[reply.id] = reply
-        if len(replies) > self.replies_per_coin:
-            for old in sorted(replies.values(), key=_reply_order)[: len(replies)
-                                                                   - self.replies_per_coin]:
-                del replies[old.id]
-        self._bump_coin(reply.mint)
-        return True
-
     def _activity_for(self, mint: str) -> _CoinActivity:
         activity = self._activity.get(mint)
         if activity is None:
@@ -358,7 +333,7 @@ class MarketStore:
         if len(versions) > 2 * self.max_coins + self.max_trade_coins:
             # Forget versions of coins the store no longer holds anything about.
             for known in [m for m in versions if m not in self._coins
-                          and m not in self._activity and m not in self._replies]:
+                          and m not in self._activity and m not in self._callouts]:
                 del versions[known]
 
     def _evict_coins(self) -> None:
@@ -418,13 +393,6 @@ class MarketStore:
     def site_trades(self, limit: int = 100) -> list[Trade]:
         """The site-wide tape: every trade the engine saw, any coin, newest first."""
         return self._site[-limit:][::-1] if limit > 0 else []
-
-    def replies(self, mint: str) -> list[Reply]:
-        """Newest first."""
-        replies = self._replies.get(mint)
-        if not replies:
-            return []
-        return sorted(replies.values(), key=_reply_order, reverse=True)
 
     def callouts(self, mint: str) -> tuple[Callout, ...] | None:
         """The coin's top callouts as last read (the service's order: best multiple first);
@@ -496,8 +464,7 @@ class MarketStore:
         return max(times) if times else None
 
     def coin_version(self, mint: str) -> int:
-        """Bumps whenever anything about the coin changes (data, trades, replies, callouts,
-        candles)."""
+        """Bumps whenever anything about the coin changes (data, trades, callouts, candles).."""
         return self._coin_versions.get(mint, 0)
 
     def sizes(self) -> dict[str, int]:
@@ -508,16 +475,10 @@ class MarketStore:
             "trades": sum(len(a.trades) for a in self._activity.values()),
             "provisional": sum(len(a.provisional) for a in self._activity.values()),
             "site_trades": len(self._site),
-            "reply_coins": len(self._replies),
             "callout_coins": len(self._callouts),
-            "replies": sum(len(r) for r in self._replies.values()),
             "price_series": len(self._prices),
             "candles": sum(len(s) for a in self._activity.values() for s in a.candles.values()),
         }
-
-
-def _reply_order(reply: Reply) -> tuple[float, int]:
-    return (reply.timestamp, reply.id)
 
 
 def _put_bounded(table: OrderedDict[str, Any], key: str, value: Any, capacity: int) -> None:

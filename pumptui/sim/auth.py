@@ -4,9 +4,6 @@
 wants `authType: "non_custodial"`); later requests present it as that cookie or as
 `Authorization: Bearer`. Whether the real `/auth/login` still signs in after the web site moved
 to Privy (2026-09-25) is unknown, so either route can be switched off or made to refuse.
-
-Captcha tokens (needed to follow, and to reply when the server is configured so) are HMAC-signed,
-short-lived and single-use; a test or the demo gets one from `GET /_sim/captcha`.
 """
 
 from __future__ import annotations
@@ -27,7 +24,6 @@ from pumptui.base58 import b58decode
 LOGIN_MESSAGE = "Sign in to pump.fun: {timestamp}"
 LOGIN_MAX_SKEW_MS = 5 * 60 * 1000
 TOKEN_LIFETIME = 30 * 24 * 3600
-CAPTCHA_LIFETIME = 300
 TOKEN_LOGIN_AUTH_TYPE = "non_custodial"
 # What a login route does (`ServerConfig.cookie_login`, `token_login`): signs in; answers 404
 # "Cannot POST" as if it had no handler; or refuses every signature with 401.
@@ -61,7 +57,6 @@ class Authority:
     def __init__(self, admin_wallets: tuple[str, ...] = (), secret: bytes | None = None) -> None:
         self.admin_wallets = frozenset(admin_wallets)
         self._secret = secret or secrets.token_bytes(32)
-        self._used_captchas: dict[str, float] = {}
         # Signature of a logged-out token -> its expiry (after which it is refused anyway).
         self._revoked: dict[str, float] = {}
 
@@ -134,31 +129,3 @@ class Authority:
         for signature in [s for s, expires in self._revoked.items() if expires < now]:
             del self._revoked[signature]
         self._revoked[token.rsplit(".", 1)[1]] = session.expires
-
-    # -- captcha --------------------------------------------------------------------------
-
-    def captcha(self) -> str:
-        expires = int(time.time()) + CAPTCHA_LIFETIME
-        nonce = secrets.token_hex(8)
-        body = f"{expires}.{nonce}"
-        mac = hmac.new(self._secret, b"captcha:" + body.encode(), hashlib.sha256).hexdigest()[:24]
-        return f"sim-captcha.{body}.{mac}"
-
-    def check_captcha(self, token: str | None) -> bool:
-        if not token or not token.startswith("sim-captcha."):
-            return False
-        try:
-            _, expires, nonce, mac = token.split(".")
-        except ValueError:
-            return False
-        body = f"{expires}.{nonce}"
-        good = hmac.new(self._secret, b"captcha:" + body.encode(), hashlib.sha256).hexdigest()[:24]
-        if not hmac.compare_digest(good, mac) or not expires.isdigit():
-            return False
-        now = time.time()
-        if int(expires) < now or token in self._used_captchas:
-            return False
-        self._used_captchas[token] = float(expires)
-        if len(self._used_captchas) > 10_000:
-            self._used_captchas = {k: v for k, v in self._used_captchas.items() if v > now}
-        return True

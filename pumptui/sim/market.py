@@ -1,5 +1,5 @@
 """A seeded, event-driven Pump.fun market: coins launch, traders buy and sell on real bonding
-curves, people reply, like, follow and bookmark.
+curves, people talk about coins (a reply count), follow and bookmark.
 
 Every random process draws its next arrival time from one `random.Random(seed)`, and events are
 processed strictly in time order, so the market depends only on the seed and on the times at which
@@ -72,8 +72,9 @@ class MarketConfig:
     trades_per_second: float = 8.0
     hot_trades_per_second: float = 0.0
     hot_market_cap_sol: float = 120.0
+    # The coin's `reply_count`, which the 2026 Coin still carries: what it counts on the service
+    # now that threaded replies are gone is unknown (unverified), so it simply grows here.
     replies_per_minute: float = 12.0
-    likes_per_minute: float = 30.0
     follows_per_minute: float = 2.0
     users: int = 1500
     hostile_share: float = 0.0
@@ -81,6 +82,7 @@ class MarketConfig:
     history_horizon: float = 6 * 3600.0
     max_trades_per_coin: int = 100_000
     max_coins: int = 5000
+    # Market seconds a wallet waits between two posts (a callout or a reply to one).
     reply_interval: float = 60.0
     initial_sol_price: float | None = None
     # Share of launches bought into by a bundle of wallets in the creation slot.
@@ -140,22 +142,6 @@ class SimTrade:
     def price(self) -> float:
         """The pool price after the trade, SOL per whole token."""
         return (self.virtual_sol / LAMPORTS_PER_SOL) / (self.virtual_tokens / RAW_PER_TOKEN)
-
-
-@dataclass(slots=True)
-class SimReply:
-    id: int
-    mint: str
-    text: str
-    user: str
-    time: float
-    file_uri: str | None = None
-    signature: str | None = None
-    is_buy: bool | None = None
-    sol_amount: int | None = None
-    likes: int = 0
-    hidden: bool = False
-    banned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +219,6 @@ class SimCoin:
     trades: list[SimTrade] = field(default_factory=list)
     forgotten_trades: int = 0
     holders: Holdings = field(default_factory=Holdings)
-    reply_ids: list[int] = field(default_factory=list)
     reply_count: int = 0
     last_reply: float | None = None
     last_trade: float | None = None
@@ -299,8 +284,7 @@ class MarketError(Exception):
 
 
 Listener = Callable[[str, Any], None]
-Process = Literal["launch", "trade", "hot", "reply", "like", "follow", "sol", "raid", "prune",
-                  "callouts"]
+Process = Literal["launch", "trade", "hot", "reply", "follow", "sol", "raid", "prune", "callouts"]
 # The sort keys `GET /coins` accepts (any other is a 400).
 _SORTS: dict[str, Callable[[SimCoin], Any]] = {
     "created_timestamp": lambda c: c.created,
@@ -332,17 +316,12 @@ class Market:
         self.coins: dict[str, SimCoin] = {}
         self.active: list[SimCoin] = []
         self.hot_coin: SimCoin | None = None
-        self.replies: dict[int, SimReply] = {}
-        self._recent_replies: list[int] = []
-        self._next_reply_id = 1
-        self.likes: set[tuple[str, str]] = set()
         self.follows: dict[str, dict[str, float]] = {}
         self.bookmarks: dict[str, list[BookmarkList]] = {}
         self.latest_trade: SimTrade | None = None
         self.trades_total = 0
         self._slot = -1
         self._tx_index = 0
-        self._last_reply_by: dict[str, float] = {}
         self.sol_price = round(self.config.initial_sol_price or self.rng.uniform(120, 250), 2)
         start = self.clock.now()
         self.now = start - self.config.warmup
@@ -354,7 +333,6 @@ class Market:
             trade=self.config.trades_per_second,
             hot=self.config.hot_trades_per_second,
             reply=self.config.replies_per_minute / 60.0,
-            like=self.config.likes_per_minute / 60.0,
             follow=self.config.follows_per_minute / 60.0,
         )
         self._schedule_fixed("sol", 10.0)
@@ -396,7 +374,7 @@ class Market:
     def set_rates(self, **rates: float) -> None:
         """Change process rates (events per market second); 0 stops a process."""
         for name, rate in rates.items():
-            if name not in ("launch", "trade", "hot", "reply", "like", "follow"):
+            if name not in ("launch", "trade", "hot", "reply", "follow"):
                 raise ValueError(f"unknown process {name!r}")
             process: Process = name  # type: ignore[assignment]
             self.rates[process] = max(0.0, float(rate))
@@ -445,8 +423,6 @@ class Market:
                 self._trade(self.hot_coin)
         elif process == "reply":
             self._random_reply()
-        elif process == "like":
-            self._random_like()
         elif process == "follow":
             self._random_follow()
         elif process == "sol":
@@ -776,55 +752,14 @@ class Market:
         return self.rng.choices(pool, weights)[0]
 
     def _random_reply(self) -> None:
+        """Someone talks about a coin: its reply count grows (nothing else is kept)."""
         coin = self._weighted_coin()
         if coin is None:
             return
-        rng = self.rng
-        attached: SimTrade | None = None
-        if coin.trades and rng.random() < 0.5:
-            attached = coin.trades[-1 - int(rng.random() * min(20, len(coin.trades)))]
-            author = attached.user
-        else:
-            author = self._random_user().address
-        body = self._text(lambda: simtext.reply_text(rng, coin.symbol))
-        image = self._ipfs() if rng.random() < 0.08 else None
-        self._add_reply(coin, author, body, image, attached)
-
-    def _add_reply(self, coin: SimCoin, author: str, body: str, image: str | None,
-                   attached: SimTrade | None) -> SimReply:
-        reply = SimReply(
-            id=self._next_reply_id, mint=coin.mint, text=body, user=author, time=self.now,
-            file_uri=image,
-            signature=attached.signature if attached else None,
-            is_buy=attached.is_buy if attached else None,
-            sol_amount=attached.sol_amount if attached else None,
-        )
-        self._next_reply_id += 1
-        self.replies[reply.id] = reply
-        self._recent_replies.append(reply.id)
-        if len(self._recent_replies) > 500:
-            del self._recent_replies[:100]
-        coin.reply_ids.append(reply.id)
         coin.reply_count += 1
         coin.last_reply = self.now
         coin.version += 1
         self.version += 1
-        self._emit("reply", reply)
-        return reply
-
-    def _random_like(self) -> None:
-        liker = self._random_user().address
-        if self._recent_replies and self.rng.random() < 0.5:
-            target = str(self._recent_replies[int(self.rng.random() * len(self._recent_replies))])
-        else:
-            coin = self._weighted_coin()
-            if coin is None:
-                return
-            target = coin.mint
-        try:
-            self.like(liker, target)
-        except MarketError:
-            pass
 
     def _random_follow(self) -> None:
         coin = self._weighted_coin()
@@ -834,64 +769,6 @@ class Market:
                 self.follows.setdefault(follower, {})[coin.creator] = self.now
 
     # -- writes from the API --------------------------------------------------------------
-
-    def post_reply(self, author: str, mint: str, body: str, image: str | None = None) -> SimReply:
-        coin = self.coins.get(mint)
-        if coin is None or not coin.listed:
-            raise MarketError("Coin not found", 404)
-        if not body.strip():
-            raise MarketError("Reply text is required", 400)
-        if len(body) > 1000:
-            raise MarketError("Reply is too long (1000 characters at most)", 400)
-        last = self._last_reply_by.get(author)
-        if last is not None and self.now - last < self.config.reply_interval:
-            raise MarketError("You're replying too fast. Please wait a moment.", 429)
-        self._last_reply_by[author] = self.now
-        attached = next((t for t in reversed(coin.trades[-200:]) if t.user == author), None)
-        return self._add_reply(coin, author, body, image, attached)
-
-    def _target(self, target: str) -> tuple[SimCoin | None, SimReply | None]:
-        if target.isdigit():
-            reply = self.replies.get(int(target))
-            if reply is None or reply.hidden or reply.banned:
-                raise MarketError("Reply not found", 404)
-            return None, reply
-        coin = self.coins.get(target)
-        if coin is None:
-            raise MarketError("Target not found", 404)
-        return coin, None
-
-    def like(self, who: str, target: str) -> bool:
-        coin, reply = self._target(target)
-        key = (who, target)
-        if key in self.likes:
-            return False
-        self.likes.add(key)
-        if reply is not None:
-            reply.likes += 1
-            owner = self.coins.get(reply.mint)
-            if owner:
-                owner.version += 1
-        elif coin is not None:
-            coin.version += 1
-        self.version += 1
-        return True
-
-    def unlike(self, who: str, target: str) -> bool:
-        coin, reply = self._target(target)
-        key = (who, target)
-        if key not in self.likes:
-            return False
-        self.likes.discard(key)
-        if reply is not None:
-            reply.likes = max(0, reply.likes - 1)
-            owner = self.coins.get(reply.mint)
-            if owner:
-                owner.version += 1
-        elif coin is not None:
-            coin.version += 1
-        self.version += 1
-        return True
 
     def follow(self, who: str, address: str) -> None:
         if who == address:
@@ -967,28 +844,12 @@ class Market:
 
     def moderate(self, action: Literal["nsfw", "hide", "ban"], items: Iterable[Any]
                  ) -> tuple[list[Any], list[Any]]:
-        """Apply a moderation action; returns (updated, not_found) in input order."""
+        """Apply a moderation action to coins; returns (updated, not_found) in input order. An
+        id that is not a mint is not found: the replies that ids named are gone (2026)."""
         updated: list[Any] = []
         missing: list[Any] = []
         for item in items:
-            key = str(item)
-            if key.isdigit() and action != "nsfw":
-                reply = self.replies.get(int(key))
-                if reply is None:
-                    missing.append(item)
-                    continue
-                was_visible = not (reply.hidden or reply.banned)
-                if action == "hide":
-                    reply.hidden = True
-                else:
-                    reply.banned = True
-                coin = self.coins.get(reply.mint)
-                if coin and was_visible:  # a second hide or ban must not count it out twice
-                    coin.reply_count = max(0, coin.reply_count - 1)
-                    coin.version += 1
-                updated.append(item)
-                continue
-            coin = self.coins.get(key)
+            coin = self.coins.get(str(item))
             if coin is None:
                 missing.append(item)
                 continue
@@ -1062,13 +923,6 @@ class Market:
         """The `n` largest holders, largest first (ties by address, so the order is stable)."""
         return heapq.nsmallest(n, coin.holders.balances.items(), key=lambda kv: (-kv[1], kv[0]))
 
-    def visible_replies(self, coin: SimCoin) -> list[SimReply]:
-        """Oldest first."""
-        return [
-            r for r in (self.replies.get(i) for i in coin.reply_ids)
-            if r is not None and not r.hidden and not r.banned
-        ]
-
     # -- housekeeping ---------------------------------------------------------------------
 
     def prune(self) -> int:
@@ -1083,9 +937,7 @@ class Market:
             if coin.last_activity < horizon or overflow > len(doomed):
                 doomed.append(mint)
         for mint in doomed:
-            coin = self.coins.pop(mint)
-            for reply_id in coin.reply_ids:
-                self.replies.pop(reply_id, None)
+            del self.coins[mint]
         if doomed:
             self.version += 1
         return len(doomed)
@@ -1101,7 +953,7 @@ class Market:
             "coins": len(self.coins),
             "active": len(self.active),
             "trades_total": self.trades_total,
-            "replies": len(self.replies),
+            "callouts": len(self.callouts.callouts),
             "sol_price": self.sol_price,
             "hot_mint": self.hot_coin.mint if self.hot_coin else None,
             "rates": dict(self.rates),
@@ -1122,7 +974,6 @@ __all__ = [
     "MarketConfig",
     "MarketError",
     "SimCoin",
-    "SimReply",
     "SimTrade",
     "SimUser",
     "supply_is_conserved",

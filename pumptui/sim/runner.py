@@ -191,7 +191,7 @@ class SimServer:
     def set_rates(self, **rates: float) -> None:
         names = {"launches_per_minute": ("launch", 1 / 60), "trades_per_second": ("trade", 1.0),
                  "hot_trades_per_second": ("hot", 1.0), "replies_per_minute": ("reply", 1 / 60),
-                 "likes_per_minute": ("like", 1 / 60), "follows_per_minute": ("follow", 1 / 60)}
+                 "follows_per_minute": ("follow", 1 / 60)}
         converted = {names[k][0]: v * names[k][1] for k, v in rates.items()}
         self.call(lambda: self.market.set_rates(**converted))
 
@@ -209,15 +209,6 @@ class SimServer:
                     creator: str | None = None) -> str:
         return self.call(lambda: self.market.create_coin(
             name=name, symbol=symbol, description=description, creator=creator).mint)
-
-    def post_reply(self, mint: str, text: str, user: str | None = None) -> int:
-        def add() -> int:
-            market = self.market
-            coin = market.coins[mint]
-            author = user or market._random_user().address
-            return market._add_reply(coin, author, text, None, None).id
-
-        return self.call(add)
 
     def post_callout(self, mint: str, thesis: str, user: str | None = None) -> str:
         """A callout by `user` (else a holder of the coin), past the holder rule and the pace;
@@ -256,9 +247,6 @@ class SimServer:
         from pumptui.sim.people import user_uuid
 
         return user_uuid(wallet)
-
-    def captcha_token(self) -> str:
-        return self.call(lambda: self.state.authority.captcha())  # type: ignore[union-attr]
 
     def token_for(self, address: str | None = None, *, admin: bool = False,
                   lifetime: float = 3600) -> str:

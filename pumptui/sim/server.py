@@ -6,7 +6,7 @@ not collide, so one port serves them all (contract-2026.md). Cross-cutting behav
 middleware, in the order a real request meets it: the host's rate limit (swap's Cloudflare rule
 or v3's per-group windows), then injected faults, then the market is brought up to the clock,
 then the handler, then weak ETags / 304 and the rate-limit headers. Admin endpoints under
-`/_sim/` (clock, faults, rates, bursts, captcha, callouts, buys, features) skip limits and
+`/_sim/` (clock, faults, rates, bursts, coins, callouts, buys, features) skip limits and
 faults; they exist for tests, benchmarks and the demo. Unknown paths answer like NestJS: 404
 `Cannot GET /path`.
 """
@@ -103,7 +103,6 @@ class ServerConfig:
     rate_limit_by_header: str | None = None
     admin_wallets: tuple[str, ...] = ()
     faults: FaultPlan | str | None = None
-    reply_captcha: bool = False
     # `POST /auth/login` and `/auth/login/token`: "open" signs in, "unrouted" answers 404
     # Cannot POST, "refused" 401 (the real cookie route's fate after 2026-09-25 is unknown).
     cookie_login: str = LOGIN_OPEN
@@ -1278,7 +1277,7 @@ async def sim_rates(request: web.Request) -> web.Response:
     body = await _json_body(request)
     names = {"launches_per_minute": ("launch", 1 / 60), "trades_per_second": ("trade", 1.0),
              "hot_trades_per_second": ("hot", 1.0), "replies_per_minute": ("reply", 1 / 60),
-             "likes_per_minute": ("like", 1 / 60), "follows_per_minute": ("follow", 1 / 60)}
+             "follows_per_minute": ("follow", 1 / 60)}
     rates = {}
     for key, value in body.items():
         if key not in names:
@@ -1297,10 +1296,6 @@ async def sim_burst(request: web.Request) -> web.Response:
     body = await _json_body(request)
     trades = state.market.inject_trades(str(body.get("mint")), int(body.get("count", 1)))
     return web.json_response({"signatures": [t.signature for t in trades]})
-
-
-async def sim_captcha(request: web.Request) -> web.Response:
-    return web.json_response({"captchaToken": request.app[STATE].authority.captcha()})
 
 
 async def sim_create_coin(request: web.Request) -> web.Response:
@@ -1427,7 +1422,6 @@ ADMIN_ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("DELETE", "/_sim/faults", sim_faults),
     ("POST", "/_sim/rates", sim_rates),
     ("POST", "/_sim/burst", sim_burst),
-    ("GET", "/_sim/captcha", sim_captcha),
     ("POST", "/_sim/coins", sim_create_coin),
     ("POST", "/_sim/callouts", sim_callout),
     ("POST", "/_sim/buy", sim_buy),

@@ -1,15 +1,9 @@
-"""Local social state: the likes/follows/bookmarks cache, the watchlist, reply drafts, captcha.
+"""Local social state: the likes/follows/bookmarks cache, the watchlist, post drafts.
 
 Knows nothing of Textual. `SocialActions` (in `actions`) joins these to the API client for
 optimistic updates; import it from there (it pulls in the HTTP client).
 """
 
-from pumptui.social.captcha import (
-    CaptchaError,
-    CaptchaProvider,
-    CaptchaUnavailable,
-    run_captcha_command,
-)
 from pumptui.social.db import LocalStateError
 from pumptui.social.drafts import Draft, DraftStatus, DraftStore
 from pumptui.social.state import (
@@ -25,9 +19,6 @@ from pumptui.social.state import (
 
 __all__ = [
     "Bookmark",
-    "CaptchaError",
-    "CaptchaProvider",
-    "CaptchaUnavailable",
     "Change",
     "Draft",
     "DraftStatus",
@@ -39,5 +30,4 @@ __all__ = [
     "SocialState",
     "Undo",
     "Watch",
-    "run_captcha_command",
 ]

@@ -265,22 +265,20 @@ def test_admins_mark_coins_nsfw(
     assert all(is_nsfw(sim, m) for m in targets)
 
 
-def test_admins_hide_and_ban_replies(
+def test_admins_hide_and_ban_coins(
     sim: SimServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PUMPTUI_TOKEN", sim.token_for(admin=True))
-    mint = sim.mints()[0]
-    spam = [sim.post_reply(mint, f"spam {n}") for n in range(2)]
+    spam = [sim.create_coin(name=f"Spam {n}", symbol="SPAM") for n in range(2)]
 
-    hidden = moderate_cli(sim, "hide", str(spam[0]), "--yes", "--format", "jsonl")
-    banned = moderate_cli(sim, "ban", str(spam[1]), "--reason", "spam", "--yes", "--format",
-                          "jsonl")
+    hidden = moderate_cli(sim, "hide", spam[0], "--yes", "--format", "jsonl")
+    banned = moderate_cli(sim, "ban", spam[1], "--reason", "spam", "--yes", "--format", "jsonl")
 
     out = capsys.readouterr().out
     assert (hidden, banned) == (0, 0)
     assert [r["status"] for r in jsonl(out)] == ["done", "done"]
-    assert sim.call(lambda: sim.market.replies[spam[0]].hidden)
-    assert sim.call(lambda: sim.market.replies[spam[1]].banned)
+    assert sim.call(lambda: sim.market.coins[spam[0]].hidden)
+    assert sim.call(lambda: sim.market.coins[spam[1]].banned)
 
 
 def test_a_ban_without_a_reason_is_refused(

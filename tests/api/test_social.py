@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -21,7 +20,6 @@ from pumptui.api import (
     NotFound,
     PostingTooFast,
     PumpClient,
-    RouteGone,
     UserProfile,
 )
 from pumptui.api.budget import HostBudgets
@@ -284,29 +282,6 @@ async def test_bookmarks_gone_are_not_available_and_not_asked_again(sim: SimServ
     assert client.unavailable_features == {"bookmarks"}
     assert [r.url.path for r in spy.requests] == ["/bookmarks", "/coins"]
     assert coins.items
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda c: c.replies(MINT),
-        lambda c: c.post_reply(MINT, "gm"),
-        lambda c: c.like(MINT),
-        lambda c: c.unlike(MINT),
-        lambda c: c.follow(WALLET, captcha_token="x"),
-        lambda c: c.unfollow(WALLET),
-    ],
-)
-async def test_the_dead_2025_methods_fail_clearly_without_sending(
-    sim: SimServer, call: Callable[[PumpClient], Awaitable[object]]
-) -> None:
-    spy = RecordingTransport()
-    async with make_client(sim, token=Secret(sim.token_for()), transport=spy) as client:
-        with pytest.raises(RouteGone) as caught:
-            await call(client)
-
-    assert "gone" in caught.value.message
-    assert spy.requests == []
 
 
 # -- against a scripted server -----------------------------------------------------------------

@@ -18,12 +18,10 @@ from pumptui.sim import SimServer
 
 # Polls as often as a test needs; backoff in tenths of a second.
 FAST = RefreshSettings(coins_min=0.2, coins_max=0.5, trades_min=0.2, trades_max=0.5,
-                       replies_min=0.2, replies_max=0.5, market_min=0.2, market_max=0.5,
-                       callouts_min=0.2, callouts_max=0.5)
+                       market_min=0.2, market_max=0.5, callouts_min=0.2, callouts_max=0.5)
 # Never polls by itself within a test: only when the test asks (refresh) or something wakes it.
 MANUAL = RefreshSettings(coins_min=60, coins_max=120, trades_min=60, trades_max=120,
-                         replies_min=60, replies_max=120, market_min=60, market_max=120,
-                         callouts_min=60, callouts_max=120)
+                         market_min=60, market_max=120, callouts_min=60, callouts_max=120)
 
 
 def make_client(sim: SimServer, *, requests_per_minute: float = 60_000, burst: int = 100,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from pumptui.api.models import Coin, Reply, Trade
+from pumptui.api.models import Coin, Trade
 from pumptui.base58 import b58encode
 
 
@@ -35,8 +35,3 @@ def coin(n: int, *, created_at: float | None = None, vsol: int = 30_000_000_000,
         virtual_sol_reserves=vsol, virtual_token_reserves=1_073_000_000_000_000,
         market_cap_sol=vsol / 1e9 / 1_073_000_000 * 1e9,
     )
-
-
-def reply(n: int, *, coin_mint: str | None = None) -> Reply:
-    return Reply(id=n, mint=coin_mint or mint(0), text=f"reply {n}",
-                 timestamp=1_780_000_000 + n)

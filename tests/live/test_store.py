@@ -6,19 +6,20 @@ from dataclasses import replace
 
 import pytest
 
+from pumptui.api.models import Callout
 from pumptui.live.events import (
+    CalloutsChanged,
     CoinUpdated,
     FeedHealthChanged,
     LeaderChanged,
     NewCoin,
-    NewReply,
     NewTrade,
     SolPriceChanged,
     TradeConfirmed,
 )
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.store import MarketStore
-from tests.live.factories import coin, mint, reply, trade
+from tests.live.factories import coin, mint, trade
 
 
 def test_new_coins_are_listed_newest_launch_first() -> None:
@@ -73,11 +74,8 @@ def test_candles_follow_trades_at_every_timeframe() -> None:
         store.candles(mint(0), 7)
 
 
-def test_replies_newest_first_king_sol_price_and_health() -> None:
+def test_king_sol_price_and_health() -> None:
     store = MarketStore()
-    for n in (2, 5, 1):
-        store.apply(NewReply(reply(n)))
-    assert [r.id for r in store.replies(mint(0))] == [5, 2, 1]
     store.apply(LeaderChanged(coin(9)))
     assert store.leader == coin(9)
     assert store.coin(mint(9)) == coin(9)
@@ -92,21 +90,21 @@ def test_replies_newest_first_king_sol_price_and_health() -> None:
 
 def test_memory_stays_flat_however_long_it_runs() -> None:
     store = MarketStore(max_coins=100, max_trade_coins=10, trades_per_coin=50, site_trades=30,
-                        max_reply_coins=5, replies_per_coin=20, candle_capacity=40)
+                        max_detail_coins=5, candle_capacity=40)
     store.protect([mint(0)])
     for n in range(20_000):
         m = mint(n % 300)
         store.apply(NewCoin(coin(n % 300)))
         store.apply(NewTrade(trade(n, coin=m)))
         if n % 7 == 0:
-            store.apply(NewReply(reply(n, coin_mint=m)))
+            call = Callout(id=f"c{n}", mint=m, thesis="up", market_cap_usd=5_000.0)
+            store.apply(CalloutsChanged(m, (call,), read_at=float(n)))
     sizes = store.sizes()
     assert sizes["coins"] <= 100
     assert sizes["trade_coins"] <= 10
     assert sizes["trades"] <= 10 * 50
     assert sizes["site_trades"] <= 30
-    assert sizes["reply_coins"] <= 5
-    assert sizes["replies"] <= 5 * 20
+    assert sizes["callout_coins"] <= 5
     assert sizes["candles"] <= 10 * 6 * 40
     assert sizes["price_series"] <= 100
     assert store.coin(mint(0)) is not None  # protected: the focused coin is never evicted
@@ -172,10 +170,7 @@ def test_a_pushed_trade_is_replaced_in_place_by_its_rest_copy() -> None:
 
 
 def test_callouts_are_kept_per_coin_and_only_changes_count() -> None:
-    from pumptui.api.models import Callout
-    from pumptui.live.events import CalloutsChanged
-
-    store = MarketStore(max_reply_coins=2)
+    store = MarketStore(max_detail_coins=2)
     call = Callout(id="c1", mint=mint(1), thesis="up", market_cap_usd=5_000.0, multiple=1.0)
     assert store.callouts(mint(1)) is None
     assert store.apply(CalloutsChanged(mint(1), (call,), read_at=10.0))

@@ -125,6 +125,7 @@ def test_a_callout_carries_the_call_market_cap_and_the_multiple_since(
 
 
 def test_the_peak_stays_when_the_price_falls(quiet: SimServer, user: httpx.Client) -> None:
+    quiet.set_rates(trades_per_second=0.0)  # only the test's own trades move the price
     mint = quiet.create_coin(name="Peaky", symbol="PEAK")
     quiet.buy(mint, quiet.user_address, sol=0.2)
     callout_id = post(user, mint).json()["callout"]["calloutId"]

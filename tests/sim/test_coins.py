@@ -74,6 +74,15 @@ def test_sorted_lists_follow_the_sort_key(busy_sim: SimServer, sort: str) -> Non
     assert keys == sorted(keys, reverse=True)
 
 
+def test_reply_counts_grow_as_people_talk_about_coins(busy_sim: SimServer) -> None:
+    """The 2026 Coin still carries `reply_count` and `last_reply` (what it counts now that
+    threaded replies are gone is unknown), and `/coins` still sorts by it."""
+    with http(busy_sim) as client:
+        top = client.get("/coins", params={"limit": 5, "sort": "reply_count"}).json()
+    assert top[0]["reply_count"] > 0
+    assert top[0]["last_reply"] is not None
+
+
 def test_limit_is_silently_clamped_to_70_and_offset_pages_on(busy_sim: SimServer) -> None:
     assert len(busy_sim.mints()) > 150
     with http(busy_sim) as client:

@@ -126,7 +126,7 @@ def test_faults_apply_only_to_matching_paths_and_never_to_sim_controls(sim: SimS
         assert client.get("/coins").status_code == 200
         sim.set_faults("error=1")
         assert client.get("/_sim/state").status_code == 200
-        assert client.get("/_sim/captcha").status_code == 200
+        assert client.get("/_sim/features").status_code == 200
 
 
 def test_a_fault_plan_with_a_duration_switches_itself_off(sim: SimServer) -> None:
