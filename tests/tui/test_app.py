@@ -45,8 +45,8 @@ FAST_REFRESH = RefreshSettings(
     coins_max=1.0,
     trades_min=0.2,
     trades_max=1.0,
-    replies_min=0.5,
-    replies_max=2.0,
+    callouts_min=0.5,
+    callouts_max=2.0,
     market_min=0.5,
     market_max=2.0,
 )
