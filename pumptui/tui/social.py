@@ -95,7 +95,7 @@ ModerationAction = Literal["nsfw", "hide", "ban"]
 # are hidden (and do nothing) for everyone else: see `SocialKeys.check_action`.
 SOCIAL_BINDINGS: list[Binding] = [
     Binding("l", "social_like", "Like", id="social.like",
-            tooltip="Like the callout in focus (or the coin)"),
+            tooltip="Like the callout in focus (coins have no likes any more)"),
     Binding("f", "social_follow", "Follow", id="social.follow",
             tooltip="Follow or unfollow the coin's creator, or the callout's author"),
     Binding("b", "social_bookmark", "Bookmark", id="social.bookmark",
@@ -116,6 +116,8 @@ SOCIAL_BINDINGS: list[Binding] = [
             id="moderation.open", tooltip="Mark NSFW, hide or ban the marked rows (moderators)"),
 ]
 MODERATOR_ONLY: Final = frozenset({"social_mark", "social_moderate"})
+# Keys about callouts: shown only on screens that show callouts (`SocialKeys.SHOWS_CALLOUTS`).
+CALLOUT_ONLY: Final = frozenset({"social_like", "social_reply"})
 
 
 # -- what the keys act on -------------------------------------------------------------------------
@@ -1002,6 +1004,9 @@ class SocialKeys:
     """
 
     SOCIAL_BINDINGS: ClassVar[list[Binding]] = SOCIAL_BINDINGS
+    # Whether the screen shows callouts (which `l` likes and `r` replies to): on screens that
+    # list coins only, those keys are hidden, as likes and replies no longer target coins.
+    SHOWS_CALLOUTS: ClassVar[bool] = False
 
     def social_target(self) -> SocialTarget | None:
         """The coin or callout the keys act on now (None: nothing under the cursor)."""
@@ -1028,6 +1033,8 @@ class SocialKeys:
         if action in MODERATOR_ONLY:
             social = self._social()
             return social is not None and social.is_admin
+        if action in CALLOUT_ONLY and not self.SHOWS_CALLOUTS:
+            return False
         return super().check_action(action, parameters)  # type: ignore[misc, no-any-return]
 
     def action_social_like(self) -> None:

@@ -39,6 +39,7 @@ class TargetScreen(SocialKeys, Screen[None]):
     """Stands in for Home or Coin until the wiring: the social keys act on `target`."""
 
     BINDINGS: ClassVar[list[Binding]] = SOCIAL_BINDINGS
+    SHOWS_CALLOUTS = True
 
     def __init__(self, target: SocialTarget) -> None:
         super().__init__()

@@ -74,6 +74,7 @@ class CoinScreen(SocialKeys, Screen[None]):
     """Everything about one coin, live."""
 
     BINDINGS = [*BACK_BINDINGS, *COIN_BINDINGS, *SOCIAL_BINDINGS]
+    SHOWS_CALLOUTS = True
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"),
                                                                        (110, "-wide")]
 
