@@ -193,6 +193,11 @@ class PostTarget:
         return new_callout_draft(self.mint)
 
     @property
+    def noun(self) -> str:
+        """What the editor and the toasts call it."""
+        return "message" if self.kind == "chat" else self.kind
+
+    @property
     def limited(self) -> bool:
         """Callouts and replies share the service's one-post-a-minute limit; chat does not."""
         return self.kind != "chat"
@@ -680,8 +685,8 @@ class SocialActions:
         def done(result: ActionResult) -> None:
             self._post(PostFinished(target, result), reply_to)
             if result.ok:
-                self.app.notify(f"{target.kind.capitalize()} posted: {target.title}", timeout=3,
-                                markup=False)
+                self.app.notify(f"{target.noun.capitalize()} posted: {target.title}",
+                                timeout=3, markup=False)
                 self._changed("post", target.mint, result)
             elif result.needs_login:
                 if SESSION_EXPIRED in result.message:
@@ -951,7 +956,7 @@ class SocialActions:
 
     def open_editor(self, target: PostTarget) -> None:
         if not self.logged_in:
-            self._need_login(f"Log in to write a {target.kind}.",
+            self._need_login(f"Log in to write a {target.noun}.",
                              lambda: self.open_editor(target))
             return
         self.app.post_message(EditorWanted(target))
@@ -1068,9 +1073,8 @@ class SocialKeys:
     def action_social_callout(self) -> None:
         if (found := self._social_and_target()) is not None:
             social, target = found
-            coin = SocialTarget(target.mint, label=target.label) if not target.is_callout else (
-                SocialTarget(target.mint, label=fmt.short_address(target.mint)))
-            social.open_callout_editor(coin.mint, self._coin_label(target.mint, coin.label))
+            fallback = fmt.short_address(target.mint) if target.is_callout else target.label
+            social.open_callout_editor(target.mint, self._coin_label(target.mint, fallback))
 
     def action_social_chat(self) -> None:
         if (found := self._social_and_target()) is not None:

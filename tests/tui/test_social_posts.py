@@ -284,3 +284,28 @@ async def test_a_chat_line_without_a_chat_connection_is_kept_as_a_draft(sim: Sim
         kept = social.load_draft(PostTarget("chat", target.mint, target.label))
         assert kept is not None
         assert kept.text == "anyone here?"
+
+
+async def test_on_the_coin_screen_a_and_n_open_their_editors_for_that_coin(
+    sim: SimServer,
+) -> None:
+    from tests.tui.social_support import open_coin_with_callouts
+
+    mint = sim.mints()[0]
+    sim.buy(mint)
+    app, social = user_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coin_with_callouts(pilot, social, sim, mint)
+        label = coin_target(sim, mint).label
+
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, PostEditor)
+        assert f"Say in the chat of {label}" in await shown(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, PostEditor)
+        assert f"Callout on {label}" in await shown(pilot)

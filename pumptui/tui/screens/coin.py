@@ -157,11 +157,11 @@ class CoinScreen(SocialKeys, Screen[None]):
             author = f"@{callout.username}" if callout.username else fmt.short_address(
                 callout.author_wallet) or "?"
             return SocialTarget(self.mint, callout.id, callout.author_wallet,
-                                f"{author}'s callout on {self._coin_label()}", callout.thesis)
+                                f"{author}'s callout on {self._coin_name()}", callout.thesis)
         coin = self.services.store.coin(self.mint)
         return SocialTarget.for_coin(coin) if coin is not None else SocialTarget(self.mint)
 
-    def _coin_label(self) -> str:
+    def _coin_name(self) -> str:
         coin = self.services.store.coin(self.mint)
         return SocialTarget.for_coin(coin).label if coin is not None else (
             fmt.short_address(self.mint))

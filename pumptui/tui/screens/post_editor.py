@@ -111,7 +111,7 @@ class PostEditor(ModalScreen[object | None]):
             with VerticalScroll(id="reply-preview-box"):
                 yield Static(Text("Preview, exactly as it will show:", style="dim"))
                 yield Static(id="reply-preview")
-            yield Static(Text(f"Send this {self.target.kind}? enter: send · esc: keep editing"),
+            yield Static(Text(f"Send this {self.target.noun}? enter: send · esc: keep editing"),
                          id="reply-confirm")
             with Horizontal(id="reply-buttons"):
                 yield Button("Send…", variant="primary", id="reply-send")
@@ -220,7 +220,7 @@ class PostEditor(ModalScreen[object | None]):
         """Why the reply cannot be sent now, or None."""
         text = self.text
         if not text.strip():
-            return f"Nothing to send: the {self.target.kind} is empty."
+            return f"Nothing to send: the {self.target.noun} is empty."
         if reply_length(text) > self.limit:
             return f"Too long: {reply_length(text)} characters, at most {self.limit}."
         wait = self.countdown()

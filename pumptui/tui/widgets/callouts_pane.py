@@ -266,7 +266,7 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
         if not self._lines:
             if y == 0:
                 style = base + self.get_component_rich_style("callouts-pane--empty")
-                words = self._note or "No callouts yet · n posts one (you must hold the coin)"
+                words = self._note or "No callouts yet · n: post one"
                 return Strip([Segment(words[:width], style)]).extend_cell_length(width, base)
             return Strip.blank(width, base)
         index = y + round(self.scroll_y)

@@ -36,6 +36,12 @@ class _Line:
     n: int = 0
 
 
+def reaction_name(emoji: str) -> str:
+    """ ":fire:" as the service names a reaction; a bare "fire" gets its colons back."""
+    name = emoji.strip(":")
+    return f":{name}:" if name else "?"
+
+
 class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
     """One coin's chat. `show(messages, viewers, state)` redraws only when something changed."""
 
@@ -133,12 +139,19 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._relayout()
         if follow:
             self._unread = 0
-            self.scroll_end(animate=False, immediate=True)
+            self._stick_to_bottom()
         else:
             self._unread += arrived
         self._update_titles()
         self.refresh()
         return True
+
+    def _stick_to_bottom(self) -> None:
+        """Show the newest line at the bottom. Computed from the layout just made: the
+        scroll limits the widget knows may still be the previous layout's."""
+        bottom = max(0, len(self._lines) - self.scrollable_content_region.height)
+        self.scroll_to(y=bottom, animate=False, immediate=True, force=True)
+        self.call_after_refresh(self.scroll_end, animate=False)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -159,7 +172,7 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
         follow = self.at_bottom
         self._relayout()
         if follow:
-            self.scroll_end(animate=False, immediate=True)
+            self._stick_to_bottom()
 
     def on_mount(self) -> None:
         self._update_titles()
@@ -212,8 +225,10 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
                         self.get_component_rich_style(style_name, partial=True))
             if message.reactions:
                 meta = self.get_component_rich_style("chat-pane--meta", partial=True)
-                shown = " ".join(f"{emoji}{count}" for emoji, count in message.reactions[:4])
+                shown = " ".join(f"{reaction_name(emoji)} {count}"
+                                 for emoji, count in message.reactions[:4])
                 text.append(f"  {shown}", meta)
+            text.no_wrap = False  # the prefix is built unwrapped; the message wraps
             lines = list(text.wrap(self.app.console, width - INDENT, overflow="fold"))
             lines = [lines[0]] + [Text(" " * INDENT, end="") + line for line in lines[1:]]
             self._wrapped[key] = lines
