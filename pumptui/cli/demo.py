@@ -82,6 +82,10 @@ def run_demo(args: argparse.Namespace) -> int:
         ServerConfig(),
     ).start()
     try:
+        # The demo wallet holds a little of every coin listed at start, so posting a callout
+        # (the wallet must hold the coin) can be tried on any of them.
+        for mint in {sim.hot_mint, *sim.mints()}:
+            sim.buy(mint, sol=0.01)
         watchlist: Watchlist
         try:
             from pumptui.social.state import SocialState

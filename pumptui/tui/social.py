@@ -687,6 +687,8 @@ class SocialActions:
             if result.ok:
                 self.app.notify(f"{target.noun.capitalize()} posted: {target.title}",
                                 timeout=3, markup=False)
+                if target.kind != "chat":  # the chat shows its own echo; callouts are polled
+                    self.services.refresh_now()
                 self._changed("post", target.mint, result)
             elif result.needs_login:
                 if SESSION_EXPIRED in result.message:

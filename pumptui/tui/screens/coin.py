@@ -227,8 +227,6 @@ class CoinScreen(SocialKeys, Screen[None]):
         self._sync_header()
         self._sync_talk()
         self.query_one(StatusBar).update_status()
-        if message.what == "post" and message.result is not None and message.result.ok:
-            self.services.refresh_now()  # a new callout shows without waiting for the feed
 
     def _tick_clock(self) -> None:
         if self.app.screen is not self:
