@@ -77,11 +77,21 @@ async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -
         save("home")
         if not every_screen:
             return shots
+        # Two holders call the hot coin, so its callouts pane has something to show.
+        sim.post_callout(hot, "Dev locked the LP and keeps buying: this runs to graduation.")
+        sim.post_callout(hot, "Chart is a cup and handle on the 5m, volume rising. Sized in.")
         app.open_coin(hot)
+
+        def chat_shown() -> bool:
+            chat = services.chat_view(hot)
+            return chat is not None and len(chat.messages) >= 5
+
         await _until(
             lambda: len(store.trades(hot)) >= 30
             and store.holders(hot) is not None
-            and store.market_activity(hot) is not None,
+            and store.market_activity(hot) is not None
+            and bool(store.callouts(hot))
+            and chat_shown(),
             pilot.pause,
         )
         await pilot.pause(2.0)
@@ -125,7 +135,7 @@ def keys_table() -> str:
 
     groups.append(("Coin screen", COIN_BINDINGS))
     groups.append(("Chart in focus", CandleChart.BINDINGS))  # type: ignore[arg-type]
-    groups.append(("Social (Home, Watchlist, Coin)", SOCIAL_BINDINGS))
+    groups.append(("Social", SOCIAL_BINDINGS))
     lines = ["| Where | Keys | Action | Id (for `[keymap]`) |", "|---|---|---|---|"]
     for where, bindings in groups:
         for ident, keys, what in binding_rows(bindings):
