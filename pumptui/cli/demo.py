@@ -12,6 +12,7 @@ demo shows trades the moment they happen; `--no-push` shows the same market by p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from pumptui.config import ConfigError
@@ -72,6 +73,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     from pumptui.config import data_dir
     from pumptui.sim import MarketConfig, ServerConfig, SimServer
+    from pumptui.sim.market import MarketError
     from pumptui.tui.app import PumpApp
     from pumptui.tui.services import AppServices, MemoryWatchlist, Watchlist
 
@@ -85,7 +87,8 @@ def run_demo(args: argparse.Namespace) -> int:
         # The demo wallet holds a little of every coin listed at start, so posting a callout
         # (the wallet must hold the coin) can be tried on any of them.
         for mint in {sim.hot_mint, *sim.mints()}:
-            sim.buy(mint, sol=0.01)
+            with contextlib.suppress(MarketError):  # a graduated coin has no curve to buy on
+                sim.buy(mint, sol=0.01)
         watchlist: Watchlist
         try:
             from pumptui.social.state import SocialState
