@@ -232,6 +232,10 @@ class AppServices:
             on_close=on_close,
         )
         services.resolve_login = resolve_login and token is None
+        chat = engine.chat
+        if chat is not None:
+            # The chat socket carries the session too: a logout must not leave it signed in.
+            session.subscribe(lambda changed: chat.set_token(changed.token))
         return services
 
     @classmethod
