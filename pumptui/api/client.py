@@ -294,6 +294,7 @@ class PumpClient:
         # Optional features the service has no handler for (`NotAvailable`), and wallet → UUID.
         self._unavailable: set[str] = set()
         self._uuids: OrderedDict[str, str] = OrderedDict()
+        self._posts_held: dict[str, float] = {}  # session fingerprint -> monotonic end of wait
 
     # -- budgets, blocks and moved routes -------------------------------------------------------
 
@@ -814,12 +815,12 @@ class PumpClient:
 
     async def _post(self, route: Route) -> _Answer:
         """A callout or a reply: sent once. The service allows about one post a minute per
-        wallet; its refusal pauses the posts' bucket for the wait it gives (60 s when it gives
-        none), and a post during that pause is refused here without being sent."""
-        budget = self.budget_for(route.host, route.group)
-        held = budget.paused_until
-        if held is not None:
-            left = held - self._clock.monotonic()
+        wallet; after its refusal, posts by the same session are refused here, without being
+        sent, for the wait it gave (60 s when it gave none). The wait is the wallet's: it holds
+        back nothing else, whatever the budgets (even one bucket for everything)."""
+        who = self._token.fingerprint() if self._token is not None else "-"
+        left = self._posts_held.get(who, 0.0) - self._clock.monotonic()
+        if left > 0:
             raise PostingTooFast(f"{route.name}: wait {left:.0f}s before posting again",
                                  retry_after=left, url=route.path)
         try:
@@ -829,7 +830,7 @@ class PumpClient:
             if isinstance(error, Blocked):
                 raise
             wait = error.retry_after if error.retry_after else POST_INTERVAL
-            budget.pause_for(wait)
+            self._posts_held[who] = self._clock.monotonic() + wait
             raise PostingTooFast(f"{route.name}: posting too fast; wait {wait:.0f}s",
                                  retry_after=wait, url=route.path) from None
 
@@ -1280,8 +1281,9 @@ class PumpClient:
                 # during the block extends it.
                 raise self._block_error(route, response, "rate limit, error 1015")
             retry_after = _retry_after(response.headers.get("retry-after"))
-            self.budget_for(route.host, route.group).pause_for(
-                retry_after if retry_after is not None else self.retry.base)
+            if route.group not in routes.PACED_GROUPS:
+                self.budget_for(route.host, route.group).pause_for(
+                    retry_after if retry_after is not None else self.retry.base)
             raise RateLimited(
                 f"{where}: rate limited" + (f", retry in {retry_after:g}s" if retry_after else ""),
                 retry_after=retry_after,

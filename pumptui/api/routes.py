@@ -375,8 +375,8 @@ def board(name: str, *, offset: int = 0, limit: int = 50) -> Route:
 # follows by wallet have no handler; nothing here spells them any more. Reads of `/users*` (30 a
 # minute), `/callout/top` and `/following/v3/*/count` (50 each) count in v3 groups of their own,
 # and `/callout/list` punishes bursts (keep 3 s apart): each has its own bucket
-# (`budget.V3_GROUP_BUDGETS`). Posts go to a group of their own, so that the one-post-a-minute
-# pause never holds a read back.
+# (`budget.V3_GROUP_BUDGETS`). Posts go to a group of their own, whose refusal ("too fast") is
+# the wallet's pace and never pauses a budget.
 
 USERS_GROUP = "users"
 CALLOUT_TOP_GROUP = "callout-top"
@@ -384,6 +384,9 @@ CALLOUT_LIST_GROUP = "callout-list"
 FOLLOW_COUNTS_GROUP = "follow-counts"
 CALLOUTS_GROUP = "callouts"  # eligibility, likes, reading a callout's replies
 CALLOUT_POSTS_GROUP = "callout-posts"  # posting a callout or a reply: ~1 a minute per wallet
+# Groups whose 429 is the wallet's posting pace, not the API's rate: the client waits it out for
+# that session's posts only, and pauses no request budget.
+PACED_GROUPS = frozenset((CALLOUT_POSTS_GROUP,))
 FOLLOWING_GROUP = "following"
 # Features a client may find missing on a service ("Cannot GET"): `errors.NotAvailable.feature`.
 FEATURE_USERS = "users"

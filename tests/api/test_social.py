@@ -6,6 +6,7 @@ answers."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 
@@ -219,10 +220,13 @@ async def test_a_holder_only_posts_and_about_once_a_minute(sim: SimServer) -> No
             await client.reply_to_callout(callout_id, "a reply too soon")
         with pytest.raises(PostingTooFast) as still:
             await client.create_callout(mint, "and again")
+        # The wait is the wallet's posts': reads go on at once, even on one shared bucket.
+        page = await asyncio.wait_for(client.callouts(mint), timeout=10)
 
     assert 0 < (too_fast.value.retry_after or 0) <= 60
     assert (still.value.retry_after or 0) <= (too_fast.value.retry_after or 0)
     # The last one was refused at once while the wait ran: nothing typed is sent in vain.
+    assert [c.id for c in page.items] == [callout_id]
     posts = [r.url.path for r in spy.requests if r.method == "POST"]
     assert posts == ["/callout/create", "/callout/create", f"/callout/{callout_id}/replies"]
 
