@@ -1,29 +1,43 @@
 """The Coin screen as a trader uses it: keys, live updates, hostile text, and how it looks.
 
 The screen runs in the real app shell over a market store filled with fixed data (two hours of
-one coin's trading from a seeded generator) and a frozen clock, so every run, and every snapshot,
-is the same to the cell.
+one coin's trading from a seeded generator, its callouts as the callouts feed publishes them) and
+a frozen clock, so every run, and every snapshot, is the same to the cell. The coin's live chat
+is what the engine's one chat connection would hold, handed to the screen by the services'
+`chat_view` (the live path is `test_coin_live.py`'s).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from pumptui.api.models import Coin, HolderStats, MarketActivity, Reply, TopHolder, Trade
+from pumptui.api import routes
+from pumptui.api.models import (
+    Callout,
+    ChatMessage,
+    Coin,
+    HolderStats,
+    MarketActivity,
+    TopHolder,
+    Trade,
+)
 from pumptui.config import Settings, UiSettings
 from pumptui.live.events import (
     ActivityChanged,
+    CalloutsChanged,
+    ChatMessagesChanged,
     FeedHealthChanged,
     HoldersChanged,
     LeaderChanged,
     NewCoin,
-    NewReply,
     NewTrade,
     SolPriceChanged,
 )
@@ -32,15 +46,19 @@ from pumptui.live.store import MarketStore
 from pumptui.tui.app import PumpApp
 from pumptui.tui.format import age
 from pumptui.tui.screens.coin import CoinScreen
-from pumptui.tui.services import AppServices, MemoryWatchlist
+from pumptui.tui.services import AppServices, ChatView, MemoryWatchlist
+from pumptui.tui.widgets.callouts_pane import INDENT as THESIS_INDENT
+from pumptui.tui.widgets.callouts_pane import THESIS_LINES, CalloutsPane
 from pumptui.tui.widgets.candle_chart import CandleChart
-from pumptui.tui.widgets.reply_thread import INDENT, ReplyThread
+from pumptui.tui.widgets.chat_pane import INDENT as CHAT_INDENT
+from pumptui.tui.widgets.chat_pane import ChatPane
 from pumptui.tui.widgets.trade_tape import TradeTape
-from tests.tui.conftest import FROZEN_NOW, screen_text
+from tests.tui.conftest import FROZEN_NOW, make_mint, screen_text
 
 NOW = FROZEN_NOW
 MINT = "7GCihgDB8fe6KNjn2MYtkzZcRjQy3t9GHdC8uHYmpump"
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+WIDE, NARROW = (120, 36), (80, 24)
 
 
 def address(rng: random.Random, length: int = 44) -> str:
@@ -54,14 +72,105 @@ def make_trade(rng: random.Random, price: float, when: float, slot: int, *, is_b
                  user=user, username=username)
 
 
+# -- the coin's callouts, as `GET v3 /callout/top/{mint}` answers them (reference §3.7) ----------
+
+CALLER = make_mint("early-ape")
+DOUBTER = make_mint("doubter")
+CALLOUT_THESES = (
+    "dev is based, LP burned, CTO vibes. 100k by the weekend",
+    "bought the top, still holding 💎🙌",
+)
+
+
+def callout_record(n: int, thesis: str, **fields: Any) -> dict[str, Any]:
+    """One callout object: `marketCap` is USD when called, `multiple` the price now over then,
+    `createdAt` in ms (reference §3.7); like and reply counts as the simulator sends them."""
+    record: dict[str, Any] = {
+        "calloutId": f"co-{n}", "coinMint": MINT, "thesis": thesis,
+        "createdAt": int((NOW - 1800 * (n + 1)) * 1000),
+        "userId": (CALLER, DOUBTER)[n % 2],
+        "user_uuid": f"00000000-0000-4000-8000-{n:012d}",
+        "username": ("early_ape", None)[n % 2],
+        "marketCap": (12_300.0, 48_000.0)[n % 2], "multiple": (2.41, 0.52)[n % 2],
+        "calloutPrice": 0.000_000_03, "maxPriceSol": 0.000_000_08,
+        "likeCount": (3, 0)[n % 2], "replyCount": (2, 1)[n % 2],
+    }
+    record.update(fields)
+    return record
+
+
+def callouts_read(theses: Sequence[str] = CALLOUT_THESES, **fields: Any) -> CalloutsChanged:
+    """What the callouts feed publishes for the coin: its top callouts, best multiple first."""
+    callouts = tuple(Callout.from_api(callout_record(n, thesis, **fields), MINT)
+                     for n, thesis in enumerate(theses))
+    return CalloutsChanged(MINT, callouts, read_at=NOW - 5)
+
+
+# -- the coin's chat, as the chat socket sends its messages (reference §3.6) ---------------------
+
+CREATOR = make_mint("degen-dev")
+MODERATOR = make_mint("room-mod")
+VIEWERS = 12
+
+
+def iso(when: float) -> str:
+    return datetime.fromtimestamp(when, UTC).isoformat().replace("+00:00", "Z")
+
+
+def chat_message(n: int, text: str, *, at: float, user: str | None = None,
+                 username: str | None = None, **fields: Any) -> ChatMessage:
+    """A message built from the object the socket sends (so it is sanitised as the service's
+    would be): ISO `timestamp`, `expiresAt` in seconds."""
+    record: dict[str, Any] = {
+        "id": f"msg-{n}", "roomId": MINT, "message": text,
+        "userAddress": user or make_mint(f"chatter-{n}"), "username": username,
+        "timestamp": iso(at), "messageType": "REGULAR", "isModerator": False,
+        "isCreator": False, "expiresAt": at + 3600,
+    }
+    record.update(fields)
+    return routes.read_chat_message(record)
+
+
+def coin_chat() -> tuple[ChatMessage, ...]:
+    """Five messages, oldest first: the creator, a moderator, and a reply to an earlier one."""
+    return (
+        chat_message(1, "gm 🌅", at=NOW - 300, username="moon_boi"),
+        chat_message(2, "LP burned, socials up", at=NOW - 240, user=CREATOR,
+                     username="degen_dev", isCreator=True),
+        chat_message(3, "who's still holding?", at=NOW - 180, username="paper_hands"),
+        chat_message(4, "no links in here pls", at=NOW - 120, user=MODERATOR,
+                     username="room_mod", isModerator=True),
+        chat_message(5, "since 10k mcap 💎", at=NOW - 60, username="whale_hunter",
+                     replyToId="msg-3", replyPreview="who's still holding?"),
+    )
+
+
+def busy_chat(count: int = 40) -> tuple[ChatMessage, ...]:
+    """More messages than the pane can show at once, oldest first."""
+    return tuple(chat_message(100 + n, f"message number {n}", at=NOW - 10 * (count - n),
+                              username=f"chatter{n % 7}") for n in range(count))
+
+
+class HeldChat(AppServices):
+    """Frozen services whose coin chat is held by the test: `chat` stands for what the engine's
+    one chat connection holds for the coin on screen."""
+
+    def __init__(self, *args: Any, chat: ChatView | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chat = chat
+
+    def chat_view(self, mint: str) -> ChatView | None:
+        return self.chat if mint == MINT else None
+
+
 def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
-                reply_texts: tuple[str, ...] | None = None) -> MarketStore:
-    """Two hours of one coin's trading (seeded), a dozen replies, holder figures and market
-    activity, feeds live; the coin is the leader."""
+                callout_theses: Sequence[str] | None = CALLOUT_THESES) -> MarketStore:
+    """Two hours of one coin's trading (seeded), its callouts (None: not read yet), holder
+    figures and market activity, feeds live; the coin is the leader."""
     rng = random.Random(7)
     store = MarketStore()
     coin = Coin.from_api({
-        "mint": MINT, "name": name, "symbol": symbol, "creator": address(rng),
+        "mint": MINT, "name": name, "symbol": symbol, "creator": CREATOR,
         "username": "degen_dev", "created_timestamp": (NOW - 9000) * 1000,
         "virtual_sol_reserves": 60_000_000_000, "virtual_token_reserves": 536_500_000_000_000,
         "real_sol_reserves": 30_000_000_000, "real_token_reserves": 400_000_000_000_000,
@@ -72,6 +181,7 @@ def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
     store.apply(NewCoin(coin))
     store.apply(LeaderChanged(coin))
     store.apply(SolPriceChanged(241.5))
+    address(rng)  # the creator's draw, kept so that the seeded trades stay the same
     traders = [(address(rng), rng.choice([None, None, "whale_hunter", "ape_lord", "sniper"]))
                for _ in range(30)]
     price, when, slot = 2.8e-8, NOW - 7200, 300_000_000
@@ -83,23 +193,11 @@ def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
         slot += 1
         store.apply(NewTrade(make_trade(rng, price, when, slot, is_buy=is_buy, sol=sol,
                                         user=user, username=username)))
-    texts = reply_texts or (
-        "to the moon 🚀🚀🚀",
-        "dev is based, LP burned, cto when",
-        "who else is holding since 10k mcap? this is going to be the next big thing " * 3,
-        "ＷＩＤＥ ｃｈａｒｓ 全角文字テスト",
-    )
-    for index in range(12):
-        store.apply(NewReply(Reply.from_api({
-            "id": 1000 + index, "mint": MINT, "text": texts[index % len(texts)],
-            "user": address(rng), "username": rng.choice([None, "anon", "moon_boi"]),
-            "timestamp": (NOW - 600 * (12 - index)) * 1000, "total_likes": index % 4,
-            "is_buy": (index % 3 == 0) if index % 2 else None,
-            "sol_amount": int(1.2e9 * (index + 1)) if index % 2 else None,
-        })))
+    if callout_theses is not None:
+        store.apply(callouts_read(callout_theses))
     store.apply(holders_read(rng))
     store.apply(ActivityChanged(MINT, MarketActivity.from_api(ACTIVITY, MINT), read_at=NOW - 90))
-    for feed in ("trades", "holders", "activity", "replies"):
+    for feed in ("trades", "holders", "activity", "callouts", "chat"):
         store.apply(FeedHealthChanged(FeedHealth(feed, FeedState.LIVE, since=NOW - 60,
                                                  last_good_at=NOW - 2)))
     return store
@@ -134,10 +232,16 @@ def holders_read(rng: random.Random, read_at: float = NOW - 40) -> HoldersChange
     return HoldersChanged(MINT, stats, top, read_at)
 
 
-def make_app(store: MarketStore, settings: Settings | None = None) -> PumpApp:
-    """The real shell on frozen data: no client, no engine, the clock stopped at NOW."""
-    services = AppServices(settings or Settings(), store=store, watchlist=MemoryWatchlist(),
-                           clock=lambda: NOW, sim_mode=True)
+# The coin's chat, live, with people watching: what make_app shows unless told otherwise.
+LIVE_CHAT = ChatView(coin_chat(), VIEWERS, "")
+
+
+def make_app(store: MarketStore, settings: Settings | None = None, *,
+             chat: ChatView | None = LIVE_CHAT) -> PumpApp:
+    """The real shell on frozen data: no client, no engine, the clock stopped at NOW; the coin's
+    chat as `chat` (None: the app has no chat connection)."""
+    services = HeldChat(settings or Settings(), store=store, watchlist=MemoryWatchlist(),
+                        clock=lambda: NOW, sim_mode=True, chat=chat)
     return PumpApp(services)
 
 
@@ -159,6 +263,27 @@ async def redraw(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+def chat_says(app: PumpApp, *messages: ChatMessage, viewers: int | None = VIEWERS,
+              state: str = "") -> None:
+    """What the engine's chat connection does when messages arrive: its rooms hold them, and
+    the room as it stands is published on the bus."""
+    services = app.services
+    assert isinstance(services, HeldChat)
+    held = services.chat.messages if services.chat is not None else ()
+    services.chat = ChatView((*held, *messages), viewers, state)
+    services.bus.publish(ChatMessagesChanged(MINT, services.chat.messages))
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str,
+                     deadline: float = 10.0) -> None:
+    """Let the app run until `condition` holds (a safety deadline, not a timing assertion)."""
+    for _ in range(int(deadline / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
 @pytest.fixture
 def store() -> MarketStore:
     return build_store()
@@ -174,22 +299,38 @@ def strip_text(strip: Strip) -> str:
     return "".join(segment.text for segment in strip)
 
 
-def widget_lines(widget: CandleChart | TradeTape | ReplyThread) -> list[Strip]:
+def widget_lines(widget: CandleChart | TradeTape | ChatPane | CalloutsPane) -> list[Strip]:
     return [widget.render_line(y) for y in range(widget.size.height)]
+
+
+def pane_lines(pane: ChatPane | CalloutsPane) -> list[str]:
+    """What the pane shows now, line by line, without trailing blanks."""
+    return [strip_text(strip).rstrip() for strip in widget_lines(pane)]
+
+
+def every_line(pane: ChatPane | CalloutsPane) -> list[Strip]:
+    """Every line of the pane's content, scrolled through a screenful at a time."""
+    strips: list[Strip] = []
+    height = pane.size.height
+    total = pane.virtual_size.height
+    for top in range(0, max(total, 1), height):
+        pane.scroll_to(y=top, animate=False, immediate=True)
+        first = round(pane.scroll_y)  # the last screenful stops at the end of the content
+        strips.extend(widget_lines(pane)[top - first: min(top + height, total) - first])
+    return strips
 
 
 # -- what it shows --------------------------------------------------------------------------------
 
 
-async def test_opening_a_coin_shows_its_chart_trades_and_replies(store: MarketStore) -> None:
+async def test_opening_a_coin_shows_its_chart_trades_chat_and_callouts(
+        store: MarketStore) -> None:
     app = make_app(store)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=WIDE) as pilot:
         await open_coin(pilot)
         screen = coin_screen(app)
         assert screen.tape.rows == store.trades(MINT)[: len(screen.tape.rows)]
         assert screen.tape.rows[0] == store.trades(MINT)[0], "newest trade on top"
-        assert [r.id for r in screen.thread.replies] == [r.id for r in store.replies(MINT)]
-        assert screen.thread.replies[0].id == 1011, "newest reply on top"
         grid = screen.chart.grid
         assert grid is not None
         assert grid.candles == store.candles(MINT, 60)[-len(grid.candles):]
@@ -198,6 +339,269 @@ async def test_opening_a_coin_shows_its_chart_trades_and_replies(store: MarketSt
         assert "WSDOGE" in header
         assert "⚑ leader" in header
         assert MINT in header
+        assert screen.chat_pane.messages == list(coin_chat())
+        assert [c.id for c in screen.callouts_pane.callouts] == ["co-0", "co-1"]
+        # Wide: the chat and the callouts side by side under the chart, the tape beside them.
+        chat, callouts, chart = (screen.chat_pane.region, screen.callouts_pane.region,
+                                 screen.chart.region)
+        assert chat.width > 0
+        assert callouts.width > 0
+        assert chat.y == callouts.y >= chart.bottom
+        assert chat.right <= callouts.x
+        assert not screen.holders_panel.display or not screen.showing_holders
+
+
+# -- the chat ------------------------------------------------------------------------------------
+
+
+def chat_line(pane: ChatPane, text: str) -> int:
+    """The row of the pane showing `text` (the first one in view)."""
+    lines = pane_lines(pane)
+    return next(y for y, line in enumerate(lines) if text in line)
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_the_chat_reads_oldest_first_with_the_newest_at_the_bottom(
+        store: MarketStore, size: tuple[int, int]) -> None:
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        assert pane.display
+        shown = [line for line in pane_lines(pane) if line]
+        assert shown[-1].endswith("💎"), "the newest at the bottom"
+        lines = [strip_text(strip).rstrip() for strip in every_line(pane)]
+        rows = [next(y for y, line in enumerate(lines) if f" {m.username}" in line)
+                for m in coin_chat()]
+        assert rows == sorted(rows), "oldest first"
+        # Each says when, in local time (UTC here): the oldest was 5 minutes before NOW.
+        assert lines[rows[0]].startswith("15:01 moon_boi: gm 🌅")
+        assert lines[rows[-1]].startswith("15:05 whale_hunter: since 10k")
+
+
+async def test_the_coins_creator_and_its_moderators_carry_badges(store: MarketStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        lines = pane_lines(pane)
+        assert lines[chat_line(pane, "LP burned")].startswith("15:02 degen_dev DEV: LP burned")
+        assert lines[chat_line(pane, "no links")].startswith("15:04 room_mod MOD: no links")
+        others = [line for line in lines if "degen_dev" not in line and "room_mod" not in line]
+        assert not any(" DEV" in line or " MOD" in line for line in others)
+
+
+async def test_a_reply_shows_a_preview_of_what_it_answers_above_it(store: MarketStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        lines = pane_lines(pane)
+        reply = chat_line(pane, "since 10k mcap")
+        assert lines[reply - 1] == "  ↳ who's still holding?"
+        assert sum("↳" in line for line in lines) == 1, "only the reply has a preview"
+
+
+async def test_the_chat_title_counts_the_people_watching(store: MarketStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        assert pane.border_title == f"Chat · {VIEWERS} watching"
+        chat_says(app, viewers=31)
+        await wait_until(pilot, lambda: pane.border_title == "Chat · 31 watching",
+                         "the new viewer count in the title")
+        assert "Chat · 31 watching" in screen_text(app)
+
+
+async def test_a_new_message_appears_at_the_bottom(store: MarketStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        chat_says(app, chat_message(6, "just aped 5 SOL", at=NOW - 1, username="late_ape"))
+        await wait_until(pilot, lambda: [line for line in pane_lines(pane) if line][-1]
+                         == "15:06 late_ape: just aped 5 SOL", "the new message at the bottom")
+        assert pane.border_title == f"Chat · {VIEWERS} watching", "nothing unread: it is in view"
+
+
+async def test_a_busy_chat_opens_on_its_newest_messages(store: MarketStore) -> None:
+    app = make_app(store, chat=ChatView(busy_chat(), VIEWERS, ""))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        assert pane.at_bottom
+        assert "message number 39" in pane_lines(pane)[-1]
+
+
+async def test_a_reader_scrolled_up_keeps_their_place_and_is_told_what_is_new(
+        store: MarketStore) -> None:
+    app = make_app(store, chat=ChatView(busy_chat(), VIEWERS, ""))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        screen = coin_screen(app)
+        pane = screen.chat_pane
+        await pilot.press("tab", "tab", "G")
+        assert app.focused is pane
+        assert pane.at_bottom
+        assert "message number 39" in pane_lines(pane)[-1]
+        await pilot.press("k", "k", "k")
+        reading = pane_lines(pane)
+        assert not pane.at_bottom
+        chat_says(app, chat_message(200, "fresh one", at=NOW - 2, username="late_ape"),
+                  chat_message(201, "and another", at=NOW - 1, username="late_ape"))
+        await wait_until(pilot, lambda: pane.border_title == f"Chat · {VIEWERS} watching · 2 new ↓",
+                         "the count of new messages in the title")
+        assert pane_lines(pane) == reading, "the reader's place is kept"
+        assert "2 new ↓" in screen_text(app)
+        await pilot.press("G")
+        await pilot.pause()
+        assert pane.at_bottom
+        assert [line for line in pane_lines(pane) if line][-1].endswith("late_ape: and another")
+        assert pane.border_title == f"Chat · {VIEWERS} watching"
+
+
+async def test_a_chat_that_is_not_live_says_so(store: MarketStore) -> None:
+    app = make_app(store, chat=ChatView((), None, "connecting…"))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        assert pane_lines(pane)[0] == "Chat connecting…"
+        assert pane.border_title == "Chat", "no viewer count before the room is joined"
+        # The history came, then the connection dropped: the messages stay, and the status bar
+        # says what happened to the chat (a feed like every other) until it is live again.
+        chat_says(app, *coin_chat(), viewers=None, state="reconnecting…")
+        store.apply(FeedHealthChanged(FeedHealth("chat", FeedState.FAILING, since=NOW - 3,
+                                                 last_good_at=NOW - 4, reason="connection lost",
+                                                 retry_at=NOW + 5)))
+        await wait_until(pilot, lambda: pane.messages == list(coin_chat()), "the history")
+        await wait_until(pilot, lambda: "✖ chat failing 3s: connection lost" in screen_text(app),
+                         "the chat's health in the status bar")
+        assert "gm 🌅" in pane_lines(pane)[0]
+        chat_says(app, viewers=VIEWERS, state="")
+        store.apply(FeedHealthChanged(FeedHealth("chat", FeedState.LIVE, since=NOW,
+                                                 last_good_at=NOW)))
+        await wait_until(pilot, lambda: "● chat" in screen_text(app), "the chat live again")
+        await wait_until(pilot, lambda: f"Chat · {VIEWERS} watching" in screen_text(app),
+                         "the viewer count back in the title")
+
+
+async def test_the_chat_pane_itself_says_it_is_reconnecting(store: MarketStore) -> None:
+    app = make_app(store, chat=ChatView(coin_chat(), None, "reconnecting…"))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        assert "reconnecting…" in screen_text(app)
+
+
+async def test_without_a_chat_connection_the_pane_says_so(store: MarketStore) -> None:
+    app = make_app(store, chat=None)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        assert pane.messages == []
+        assert pane_lines(pane)[0] == "Chat not connected"
+
+
+async def test_a_long_message_wraps_onto_the_next_lines_instead_of_being_cut_off(
+        store: MarketStore) -> None:
+    text = "LP burned, socials up, CTO forming in the telegram, come say gm and bring friends"
+    app = make_app(store, chat=ChatView((chat_message(1, text, at=NOW - 60, username="dev"),),
+                                        VIEWERS, ""))
+    async with app.run_test(size=NARROW) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        lines = [line for line in pane_lines(pane) if line]
+        assert len(lines) > 1
+        assert lines[0].startswith("15:05 dev: LP burned")
+        assert all(line.startswith(" " * CHAT_INDENT) for line in lines[1:]), "indented"
+        assert " ".join(line.strip() for line in lines) == f"15:05 dev: {text}"
+
+
+async def test_a_messages_reactions_show_their_new_counts(store: MarketStore) -> None:
+    # `reactionRecentAddresses`: who reacted lately, per emoji (reference §3.6).
+    def gm(*reactors: str) -> ChatMessage:
+        return chat_message(1, "gm", at=NOW - 60, username="moon_boi",
+                            reactionRecentAddresses={"fire": list(reactors)})
+
+    app = make_app(store, chat=ChatView((gm("a"),), VIEWERS, ""))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).chat_pane
+        assert pane_lines(pane)[0] == "15:05 moon_boi: gm  :fire: 1"
+        services = app.services
+        assert isinstance(services, HeldChat)
+        services.chat = ChatView((gm("a", "b", "c"),), VIEWERS, "")  # the room re-read it
+        services.bus.publish(ChatMessagesChanged(MINT, services.chat.messages))
+        await wait_until(pilot, lambda: pane.messages[0].reactions == (("fire", 3),),
+                         "the message with its new reactions")
+        assert pane_lines(pane)[0] == "15:05 moon_boi: gm  :fire: 3"
+
+
+# -- the callouts --------------------------------------------------------------------------------
+
+
+def theses_shown(pane: CalloutsPane, lines: Sequence[str] | None = None) -> list[str]:
+    """Each callout's thesis as the pane shows it (or as `lines` of it read), its wrapped lines
+    joined."""
+    theses: list[str] = []
+    for line in lines if lines is not None else pane_lines(pane):
+        if line.startswith(" " * THESIS_INDENT):
+            theses[-1] = f"{theses[-1]} {line.strip()}".strip()
+        elif line:
+            theses.append("")
+    return theses
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_callouts_show_their_author_market_cap_when_called_multiple_and_thesis(
+        store: MarketStore, size: tuple[int, int]) -> None:
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await open_coin(pilot)
+        await pilot.press("v")  # narrow: the callouts instead of the chat; wide: the focus
+        await pilot.pause()
+        pane = coin_screen(app).callouts_pane
+        assert pane.border_title == "Callouts · 2"
+        assert "Callouts · 2" in screen_text(app)
+        first, second = pane.callouts
+        # Each header in full ("▌" marks the cursor); the pane cuts it with "…" when narrow.
+        assert pane.header_text(first, True).plain == (
+            "▌early_ape · at $12.3k · ×2.41 · 30m · ♥ 3 · 2 replies")
+        assert pane.header_text(second, False).plain == (
+            f" {DOUBTER[:4]}…{DOUBTER[-4:]} · at $48k · ×0.52 · 1h · 1 reply")
+        lines = pane_lines(pane)
+        assert lines[0].startswith("▌early_ape · at $12.3k · ×2.41 · 30m")
+        assert theses_shown(pane) == list(CALLOUT_THESES), "best multiple first, thesis under"
+        doubter = f" {DOUBTER[:4]}…{DOUBTER[-4:]}"
+        row = next(y for y, line in enumerate(lines) if line.startswith(doubter))
+        assert lines[row - 1] == "", "a blank line between callouts"
+        assert lines[row].startswith(f"{doubter} · at $48k · ×0.52")
+
+
+async def test_callouts_the_feed_brings_show_without_a_key(store: MarketStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).callouts_pane
+        fresh = "fresh call: chart looks like a cup and handle"
+        called = Callout.from_api(callout_record(9, fresh, multiple=5.0), MINT)
+        store.apply(CalloutsChanged(MINT, (called, *(store.callouts(MINT) or ())), NOW))
+        await redraw(pilot)
+        assert pane.border_title == "Callouts · 3"
+        assert theses_shown(pane)[0] == fresh
+        assert "Callouts · 3" in screen_text(app)
+
+
+async def test_before_the_callouts_are_read_the_pane_says_they_are_loading() -> None:
+    store = build_store(callout_theses=None)
+    app = make_app(store)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        pane = coin_screen(app).callouts_pane
+        assert pane_lines(pane)[0] == "Loading callouts…"
+        store.apply(callouts_read(()))
+        await redraw(pilot)
+        assert pane_lines(pane)[0].startswith("No callouts yet")
 
 
 # -- the header: money, graduation, holders ----------------------------------------------------
@@ -327,6 +731,8 @@ async def test_i_shows_the_top_holders_with_their_flags_and_activity(store: Mark
         assert screen.showing_holders
         assert screen.holders_panel.border_title == "Holders 812 · 40s ago"
         text = screen_text(app)
+        assert "Chat ·" not in text, "the holders take the place of the chat and callouts"
+        assert "Callouts ·" not in text
         top = store.holders(MINT).top  # type: ignore[union-attr]
         # 206.9M of a billion tokens: 21% of the supply, and the DEV flag reads without colour.
         assert f" 1 {top[0].address[:4]}…{top[0].address[-4:]}    207M   21%" in text
@@ -338,6 +744,9 @@ async def test_i_shows_the_top_holders_with_their_flags_and_activity(store: Mark
         await pilot.press("i")
         await pilot.pause()
         assert not screen.showing_holders
+        text = screen_text(app)
+        assert "Chat · 12 watching" in text
+        assert "Callouts · 2" in text
 
 
 async def test_trades_read_without_colour(store: MarketStore) -> None:
@@ -479,32 +888,136 @@ async def test_coin_keys_can_be_remapped_in_the_config(store: MarketStore) -> No
         assert screen.tape.min_sol == 0.1
 
 
-async def test_tab_moves_between_chart_tape_and_replies(store: MarketStore) -> None:
+async def test_tab_cycles_chart_tape_chat_and_callouts_when_wide(store: MarketStore) -> None:
     app = make_app(store)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=WIDE) as pilot:
         await open_coin(pilot)
         screen = coin_screen(app)
         assert app.focused is screen.chart
         order = []
+        for _ in range(4):
+            await pilot.press("tab")
+            order.append(app.focused)
+        assert order == [screen.tape, screen.chat_pane, screen.callouts_pane, screen.chart]
+        await pilot.press("shift+tab")
+        assert app.focused is screen.callouts_pane
+
+
+async def test_tab_cycles_through_the_one_conversation_pane_shown_when_narrow(
+        store: MarketStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_coin(pilot)
+        screen = coin_screen(app)
+        order = []
         for _ in range(3):
             await pilot.press("tab")
             order.append(app.focused)
-        assert order == [screen.tape, screen.thread, screen.chart]
-        await pilot.press("shift+tab")
-        assert app.focused is screen.thread
+        assert order == [screen.tape, screen.chat_pane, screen.chart]
+        await pilot.press("v")
+        await pilot.pause()
+        order = []
+        for _ in range(3):
+            await pilot.press("tab")
+            order.append(app.focused)
+        assert order == [screen.chart, screen.tape, screen.callouts_pane]
+
+
+async def test_v_when_narrow_shows_the_callouts_instead_of_the_chat_and_back(
+        store: MarketStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_coin(pilot)
+        screen = coin_screen(app)
+        text = screen_text(app)
+        assert "Chat · 12 watching" in text
+        assert "Callouts ·" not in text, "one at a time on a narrow terminal"
+        await pilot.press("v")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Callouts · 2" in text
+        assert "Chat ·" not in text
+        assert "early_ape · at $12.3k" in text
+        assert app.focused is screen.callouts_pane, "v moves to what it shows"
+        await pilot.press("v")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Chat · 12 watching" in text
+        assert "Callouts ·" not in text
+        assert app.focused is screen.chat_pane
+
+
+async def test_v_when_wide_moves_between_the_chat_and_the_callouts(store: MarketStore) -> None:
+    app = make_app(store)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_coin(pilot)
+        screen = coin_screen(app)
+        await pilot.press("v")
+        assert app.focused is screen.callouts_pane
+        await pilot.press("v")
+        assert app.focused is screen.chat_pane
+        await pilot.press("v")
+        assert app.focused is screen.callouts_pane
+        text = screen_text(app)
+        assert "Chat · 12 watching" in text, "both stay on screen"
+        assert "Callouts · 2" in text
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_i_swaps_the_conversation_for_the_holders_and_v_brings_it_back(
+        store: MarketStore, size: tuple[int, int]) -> None:
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await open_coin(pilot)
+        screen = coin_screen(app)
+        await pilot.press("tab", "tab")
+        assert app.focused is screen.chat_pane
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.showing_holders
+        assert app.focused is screen.tape, "the focus leaves the pane that went away"
+        assert "Holders 812" in screen_text(app)
+        assert "Chat ·" not in screen_text(app)
+        order = []
+        for _ in range(2):
+            await pilot.press("tab")
+            order.append(app.focused)
+        assert order == [screen.chart, screen.tape], "tab skips the hidden panes"
+        await pilot.press("v")
+        await pilot.pause()
+        assert not screen.showing_holders
+        assert "Holders 812" not in screen_text(app)
+        assert app.focused in (screen.chat_pane, screen.callouts_pane)
 
 
 async def test_j_and_k_scroll_the_focused_pane(store: MarketStore) -> None:
-    app = make_app(store)
-    async with app.run_test(size=(120, 36)) as pilot:
+    app = make_app(store, chat=ChatView(busy_chat(), VIEWERS, ""))
+    async with app.run_test(size=WIDE) as pilot:
         await open_coin(pilot)
         screen = coin_screen(app)
         await pilot.press("tab", "j", "j", "j")
         assert screen.tape.scroll_y == 3
         await pilot.press("k")
         assert screen.tape.scroll_y == 2
-        await pilot.press("tab", "j")
-        assert screen.thread.scroll_y == 1
+        chat = screen.chat_pane
+        await pilot.press("tab", "G")
+        bottom = chat.scroll_y
+        assert bottom == chat.max_scroll_y > 0
+        await pilot.press("k", "k")
+        assert chat.scroll_y == bottom - 2
+        await pilot.press("j")
+        assert chat.scroll_y == bottom - 1
+        assert screen.tape.scroll_y == 2, "only the focused pane moves"
+        callouts = screen.callouts_pane
+        await pilot.press("tab")
+        assert callouts.selected is not None
+        assert callouts.selected.id == "co-0"
+        await pilot.press("j")
+        assert callouts.selected.id == "co-1"
+        assert pane_lines(callouts)[4].startswith("▌"), "the cursor is on the second callout"
+        await pilot.press("k")
+        assert callouts.selected.id == "co-0"
+        assert chat.scroll_y == bottom - 1
 
 
 async def test_left_and_right_look_back_in_time_and_end_follows_the_market_again(
@@ -572,7 +1085,7 @@ async def test_without_colour_rising_candles_are_hollow_and_falling_ones_filled(
 def test_every_coin_binding_has_an_id() -> None:
     for binding in CoinScreen.BINDINGS:
         assert getattr(binding, "id", None), binding
-    for widget in (CandleChart, TradeTape, ReplyThread):
+    for widget in (CandleChart, TradeTape, ChatPane, CalloutsPane):
         for binding in widget.BINDINGS:
             assert getattr(binding, "id", None), binding
 
@@ -618,25 +1131,10 @@ async def test_a_reader_scrolled_down_the_tape_keeps_their_place(store: MarketSt
         assert tape.rows[14] == reading
 
 
-async def test_a_new_reply_appears_at_the_top_of_the_thread(store: MarketStore) -> None:
-    app = make_app(store)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await open_coin(pilot)
-        thread = coin_screen(app).thread
-        store.apply(NewReply(Reply(id=5000, mint=MINT, text="just aped 5 SOL", timestamp=NOW - 1,
-                                   username="late_ape", is_buy=True, lamports=5_000_000_000)))
-        await redraw(pilot)
-        assert thread.replies[0].id == 5000
-        first = strip_text(thread.render_line(0))
-        assert first.startswith("late_ape · 1s")
-        assert "▲ bought 5 SOL" in first
-        assert strip_text(thread.render_line(1)).strip() == "just aped 5 SOL"
-
-
 # -- hostile text -------------------------------------------------------------------------------
 
 HOSTILE_NAME = "\x1b[2J\x1b]0;pwned\x07[bold red]RUG[/] \u202egnp.exe\u202c 🚀👨‍👩‍👧" + "Ｗ" * 5000
-HOSTILE_REPLIES = (
+HOSTILE_TEXTS = (
     "[link=https://evil.example]claim airdrop[/link] \x1b[31mred\x1b[0m",
     "🚀" * 40 + " 全角文字" * 30,
     "A" * 10_000,
@@ -644,11 +1142,44 @@ HOSTILE_REPLIES = (
 )
 
 
-async def test_hostile_names_and_replies_are_shown_literally_without_breaking_layout() -> None:
-    store = build_store(name=HOSTILE_NAME, symbol="[i]$🚀[/i]\x1b[5m",
-                        reply_texts=HOSTILE_REPLIES)
-    app = make_app(store)
-    async with app.run_test(size=(80, 24)) as pilot:
+def hostile_chat() -> ChatView:
+    """Hostile texts from hostile names, one replying to another with a hostile preview."""
+    messages = tuple(
+        chat_message(n, text, at=NOW - 60 * (len(HOSTILE_TEXTS) - n),
+                     username="[b]mod[/b]\x1b[31m\u202e" if n % 2 else None,
+                     isCreator=n == 1, isModerator=n == 2,
+                     replyToId="msg-0" if n == 3 else None,
+                     replyPreview="[red]gm[/red]\x1b[2J" + "Ｗ" * 300 if n == 3 else None)
+        for n, text in enumerate(HOSTILE_TEXTS))
+    return ChatView(messages, VIEWERS, "")
+
+
+def hostile_store() -> MarketStore:
+    store = build_store(name=HOSTILE_NAME, symbol="[i]$🚀[/i]\x1b[5m", callout_theses=None)
+    store.apply(callouts_read(HOSTILE_TEXTS, username="[b]caller[/b]\x1b]0;x\x07"))
+    return store
+
+
+def shown_literally(pane: ChatPane | CalloutsPane) -> str:
+    """Every line of the pane, each exactly the pane's width, with no escape sequence or
+    direction override left; the lines joined."""
+    width = pane.scrollable_content_region.width
+    texts: list[str] = []
+    for strip in every_line(pane):
+        assert strip.cell_length == width, "no line overflows or falls short"
+        texts.append(strip_text(strip))
+    joined = "\n".join(texts)
+    assert "\x1b" not in joined
+    assert "\u202e" not in joined
+    assert "\u200f" not in joined
+    return joined
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_hostile_names_chat_and_callouts_are_shown_literally_without_breaking_layout(
+        size: tuple[int, int]) -> None:
+    app = make_app(hostile_store(), chat=hostile_chat())
+    async with app.run_test(size=size) as pilot:
         await open_coin(pilot)
         screen = coin_screen(app)
         header = screen.header
@@ -661,30 +1192,45 @@ async def test_hostile_names_and_replies_are_shown_literally_without_breaking_la
         assert "[i]$🚀" in title
         assert "pwned" not in title
         assert "\x1b" not in title
-        thread = screen.thread
-        texts: list[str] = []
-        for top in range(0, thread.line_count, thread.size.height):
-            thread.scroll_to(y=top, animate=False, immediate=True)
-            for strip in widget_lines(thread):
-                assert strip.cell_length == thread.scrollable_content_region.width, "no overflow"
-                texts.append(strip_text(strip))
-        joined = "\n".join(texts)
-        assert "[link=https://evil.example]claim" in joined, "markup shows as typed"
-        assert "airdrop[/link] red" in joined
-        assert "\x1b" not in joined
-        assert "\u202e" not in joined
-        assert "🚀🚀" in joined
-        # Long texts wrap (folding a 10 kB word) instead of running off the edge.
-        body_width = thread.scrollable_content_region.width - INDENT
-        assert any(text.strip() == "A" * body_width for text in texts)
+
+        # The chat: every message as typed (whitespace aside: long ones wrap), a 1000-character
+        # word folded onto full lines.
+        chat = shown_literally(screen.chat_pane)
+        flat = "".join(chat.split())
+        assert "[link=https://evil.example]claimairdrop[/link]red" in flat, "markup as typed"
+        assert "[b]mod[/b]DEV:" + "🚀" * 40 + "全角文字" * 30 in flat, "a hostile name, a badge"
+        assert "MOD:" + "A" * 500 in flat
+        width = screen.chat_pane.scrollable_content_region.width
+        assert "  " + "A" * (width - CHAT_INDENT) in chat.split("\n")
+        assert "↳[red]gm[/red]ＷＷ" in flat, "the preview as typed"
+        assert "[b]mod[/b]:lineone" in flat
+        assert "linetworeversed?" in flat
+
+        await pilot.press("v")
+        await pilot.pause()
+        pane = screen.callouts_pane
+        callouts = shown_literally(pane)
+        assert "▌[b]caller[/b]" in callouts
+        theses = theses_shown(pane, callouts.split("\n"))
+        assert theses[0] == "[link=https://evil.example]claim airdrop[/link] red", "as typed"
+        assert "🚀🚀" in callouts
+        assert "全角文字" in callouts
+        assert "line one" in callouts
+        # A thesis of one 10 kB word: folded onto full lines, cut after THESIS_LINES with "…".
+        body = pane.scrollable_content_region.width - THESIS_INDENT
+        lines = [line.strip() for line in callouts.split("\n")]
+        assert lines.count("A" * body) == THESIS_LINES - 1
+        assert "A" * (body - 1) + "…" in lines
+
         for widget in (screen.chart, screen.tape):
             for strip in widget_lines(widget):
                 assert strip.cell_length == widget.scrollable_content_region.width
                 assert "\x1b" not in strip_text(strip)
-        # The whole terminal: 24 lines of at most 80 cells, the chart right under the header.
+        # The whole terminal: every line at most its width, the chart right under the header.
+        width, height = size
         lines = screen_text(app).rstrip("\n").split("\n")
-        assert len(lines) == 24
-        assert all(cell_len(line) <= 80 for line in lines)
+        assert len(lines) == height
+        assert all(cell_len(line) <= width for line in lines)
         assert lines[3].startswith("─Chart")
 
 
@@ -701,16 +1247,26 @@ def opened_on(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
     return run_before
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+# The coin as the README shows it: chart, tape, and its conversation (five chat messages with the
+# creator's and a moderator's badges and a reply, two callouts).
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
 def test_coin_screen_snapshot(snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(build_store()), terminal_size=size, run_before=opened_on())
 
 
+def test_coin_screen_snapshot_of_the_callouts_on_a_narrow_terminal(snap_compare) -> None:
+    assert snap_compare(make_app(build_store()), terminal_size=NARROW,
+                        run_before=opened_on("v"))
+
+
 def test_coin_screen_snapshot_on_the_5m_timeframe_with_a_size_filter(snap_compare) -> None:
-    assert snap_compare(make_app(build_store()), terminal_size=(120, 36),
+    assert snap_compare(make_app(build_store()), terminal_size=WIDE,
                         run_before=opened_on("t", "m", "tab"))
 
 
 def test_coin_screen_snapshot_of_a_coin_not_loaded_yet(snap_compare) -> None:
-    assert snap_compare(make_app(MarketStore()), terminal_size=(80, 24),
-                        run_before=opened_on())
+    # Nothing read yet: the chat is connecting, the callouts are loading.
+    assert snap_compare(make_app(MarketStore(), chat=ChatView((), None, "connecting…")),
+                        terminal_size=NARROW, run_before=opened_on())

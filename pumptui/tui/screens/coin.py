@@ -217,6 +217,9 @@ class CoinScreen(SocialKeys, Screen[None]):
 
     def on_store_updated(self, message: StoreUpdated) -> None:
         self.sync_from_store()
+        # The chat is not in the store (its events go straight to the bus): redraw it on every
+        # update; the pane does nothing when its messages are the same.
+        self._sync_talk()
 
     def on_watchlist_changed(self, message: WatchlistChanged) -> None:
         if message.mint == self.mint:

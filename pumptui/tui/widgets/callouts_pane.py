@@ -111,7 +111,8 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.clock = clock
         self._callouts: list[Callout] = []
         self._marks = CalloutMarks()
-        self._theses: dict[tuple[str, int], list[Text]] = {}
+        # (callout id, width) → (the thesis wrapped, its lines)
+        self._theses: dict[tuple[str, int], tuple[str, list[Text]]] = {}
         self._lines: list[_Line] = []
         self._layout_width = 0
         self._cursor = 0
@@ -201,7 +202,8 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
         callout = self._callouts[index]
         width = max(4, self.scrollable_content_region.width - INDENT)
         key = (callout.id, width)
-        lines = self._theses.get(key)
+        cached = self._theses.get(key)
+        lines = cached[1] if cached is not None and cached[0] == callout.thesis else None
         if lines is None:
             text = Text(callout.thesis or "(no thesis)", end="")
             lines = list(text.wrap(self.app.console, width, overflow="fold"))
@@ -209,7 +211,7 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
                 lines = lines[:THESIS_LINES]
                 lines[-1].truncate(width - 1)
                 lines[-1].append("…")
-            self._theses[key] = lines
+            self._theses[key] = (callout.thesis, lines)
         return lines
 
     def _relayout(self) -> None:

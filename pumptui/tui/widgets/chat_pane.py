@@ -71,8 +71,6 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
         border-top: solid $panel-lighten-2;
         border-title-color: $text-muted;
         border-title-align: left;
-        border-subtitle-color: $warning;
-        border-subtitle-align: right;
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
         &:focus { border-top: solid $accent; border-title-color: $text; }
@@ -96,14 +94,15 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._messages: list[ChatMessage] = []
-        self._wrapped: dict[tuple[str, int], list[Text]] = {}  # (message id, width) → lines
+        # (message id, width) → (the message wrapped, its lines): a message edited under the
+        # same id (new reactions, a changed text) is wrapped again.
+        self._wrapped: dict[tuple[str, int], tuple[ChatMessage, list[Text]]] = {}
         self._lines: list[_Line] = []
         self._layout_width = 0
         self._viewers: int | None = None
         self._state = ""
         self._unread = 0
         self._title = ""
-        self._subtitle = ""
 
     @property
     def messages(self) -> list[ChatMessage]:
@@ -183,12 +182,11 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
             title += f" · {self._viewers} watching"
         if self._unread:
             title += f" · {self._unread} new ↓"
+        if self._state and self._messages:  # (an empty pane says it in its body)
+            title += f" · {self._state}"
         if title != self._title:  # setting a border title repaints the whole pane
             self._title = title
             self.border_title = title
-        if self._state != self._subtitle:
-            self._subtitle = self._state
-            self.border_subtitle = self._state
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -217,7 +215,8 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
         message = self._messages[index]
         width = max(8, self.scrollable_content_region.width)
         key = (message.id, width)
-        lines = self._wrapped.get(key)
+        cached = self._wrapped.get(key)
+        lines = cached[1] if cached is not None and cached[0] == message else None
         if lines is None:
             style_name = "chat-pane--system" if message.is_system else "chat-pane--body"
             text = self._prefix(message)
@@ -231,7 +230,7 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
             text.no_wrap = False  # the prefix is built unwrapped; the message wraps
             lines = list(text.wrap(self.app.console, width - INDENT, overflow="fold"))
             lines = [lines[0]] + [Text(" " * INDENT, end="") + line for line in lines[1:]]
-            self._wrapped[key] = lines
+            self._wrapped[key] = (message, lines)
         return lines
 
     def _relayout(self) -> None:

@@ -82,7 +82,7 @@ class _Field:
 
 
 class CoinHeader(Widget):
-    """Name, symbol, marks, market cap, progress, ATH, replies, age; mint, creator, pool,
+    """Name, symbol, marks, market cap, progress, ATH, age; mint, creator and their follows, pool,
     socials; holders (count, top 10, dev, snipers, bundlers, age) and recent activity."""
 
     COMPONENT_CLASSES = {
@@ -250,7 +250,6 @@ class CoinHeader(Widget):
         else:
             fields.append(_Field(self._progress(coin, BAR_CELLS), 3,
                                  self._progress(coin, BAR_CELLS // 2), 8))
-        fields.append(_Field(self._labelled("replies", str(coin.reply_count)), 5))
         if coin.ath_market_cap_usd:
             # The coin's ATH field lags its market cap: a cap above it is a new high, now.
             _, in_usd = coin_caps(coin, self.sol_price)
