@@ -140,11 +140,7 @@ class SocialActions:
         self._unsubscribe()
 
     def _follow_session(self, session: Session) -> None:
-        account = session.local_account
-        if self.state.account != account:
-            self.state.set_account(account)
-        if self.drafts.account != (account or ""):
-            self.drafts.set_account(account)
+        file_under(session, self.state, self.drafts)
 
     # -- reading (the cache already holds every intent) ----------------------------------------
 
@@ -375,6 +371,15 @@ class SocialActions:
                                 retry_at=self._clock() + wait)
         return ActionResult(False, f"{what} failed: {error.message}{undone}", change,
                             rolled_back)
+
+
+def file_under(session: Session, state: SocialState, drafts: DraftStore) -> None:
+    """Point the cache and the drafts at the session's account (None: read-only)."""
+    account = session.local_account
+    if state.account != account:
+        state.set_account(account)
+    if drafts.account != (account or ""):
+        drafts.set_account(account)
 
 
 def _target_of(change: Change) -> str:

@@ -47,6 +47,7 @@ from pumptui.social.actions import (
     callout_key,
     callout_reply_draft,
     chat_draft,
+    file_under,
     new_callout_draft,
 )
 from pumptui.social.actions import SocialActions as CoreActions
@@ -368,11 +369,7 @@ class SocialActions:
     def _session_changed(self, session: Session) -> None:
         """Local state follows the session (the core does too once it exists); screens redraw
         what depends on who is logged in, and moderator keys appear or hide."""
-        account = session.local_account
-        if self.state.account != account:
-            self.state.set_account(account)
-        if self.drafts.account != (account or ""):
-            self.drafts.set_account(account)
+        file_under(session, self.state, self.drafts)
         if not session.is_admin and self.marked:
             self.marked.clear()
         if self.app.is_running:
