@@ -157,7 +157,7 @@ class Marked:
 
     key: str
     label: str
-    is_reply: bool = False
+    is_callout: bool = False
     text: str = ""
 
 

@@ -37,7 +37,7 @@ OUTCOME_STYLES: dict[Outcome, str] = {
 
 def allowed_actions(items: list[Marked]) -> list[str]:
     """NSFW applies to coins only; hiding and banning to coins and callouts."""
-    if any(item.is_reply for item in items):
+    if any(item.is_callout for item in items):
         return ["hide", "ban"]
     return ["nsfw", "hide", "ban"]
 
@@ -111,7 +111,7 @@ class ModerationScreen(ModalScreen[BulkResult[Any] | None]):
         text.append(f"These {len(self.items)} item(s) will be {verb}:\n", style="bold")
         for item in self.items:
             text.append("  • ")
-            text.append("callout " if item.is_reply else "coin ", style="dim")
+            text.append("callout " if item.is_callout else "coin ", style="dim")
             text.append(item.label)
             if item.label != item.key:
                 text.append(f"  {item.key}", style="dim")

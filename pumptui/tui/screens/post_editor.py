@@ -10,7 +10,7 @@ and keeps the draft.
 
 The preview is the text as it will be shown to everyone: never parsed as markup, so `[bold]` is
 eight visible characters, with invisible and control characters removed as the app removes them
-from everyone's replies.
+from everyone's posts.
 """
 
 from __future__ import annotations
