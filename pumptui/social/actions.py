@@ -220,11 +220,6 @@ class SocialActions:
             case Watch():
                 pass  # local only
 
-    def can_undo(self, change: Change) -> bool:
-        """Whether the service can take `change` back (a callout's like cannot be)."""
-        return not (isinstance(change, Like) and change.target.startswith(CALLOUT_PREFIX)
-                    and not change.on)
-
     # -- users ------------------------------------------------------------------------------------
 
     async def user(self, wallet: str, *, max_age: float | None = None) -> CachedUser:
@@ -406,31 +401,26 @@ def _target_name(change: Change) -> str:
     return ""
 
 
+# Per kind of change, (on, off) words: what failed ("like $FOO failed") and what a toast says on
+# success, before the target's name ("Liked $FOO").
+_VERBS: Final[dict[type, tuple[str, str]]] = {
+    Like: ("like", "unlike"), Follow: ("follow", "unfollow"),
+    Bookmark: ("bookmark", "remove bookmark of"), Watch: ("watch", "unwatch"),
+}
+_DONE: Final[dict[type, tuple[str, str]]] = {
+    Like: ("Liked", "Like removed from"), Follow: ("Following", "Unfollowed"),
+    Bookmark: ("Bookmarked", "Bookmark removed from"), Watch: ("Watching", "Stopped watching"),
+}
+
+
 def _verb(change: Change) -> str:
-    match change:
-        case Like(on=on):
-            return "like" if on else "unlike"
-        case Follow(on=on):
-            return "follow" if on else "unfollow"
-        case Bookmark(on=on):
-            return "bookmark" if on else "remove bookmark of"
-        case Watch(on=on):
-            return "watch" if on else "unwatch"
-    return "change"
+    on, off = _VERBS[type(change)]
+    return on if change.on else off
 
 
 def _done(change: Change) -> str:
-    """What a toast says on success, before the target's name: "Liked $FOO"."""
-    match change:
-        case Like(on=on):
-            return "Liked" if on else "Like removed from"
-        case Follow(on=on):
-            return "Following" if on else "Unfollowed"
-        case Bookmark(on=on):
-            return "Bookmarked" if on else "Bookmark removed from"
-        case Watch(on=on):
-            return "Watching" if on else "Stopped watching"
-    return "Done:"
+    on, off = _DONE[type(change)]
+    return on if change.on else off
 
 
 def _is_unrouted(error: ApiError) -> bool:

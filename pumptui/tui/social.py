@@ -56,6 +56,7 @@ from pumptui.social.drafts import DRAFTS_FILE_NAME, Draft, DraftStore
 from pumptui.social.state import (
     STATE_FILE_NAME,
     Bookmark,
+    CachedUser,
     Change,
     Follow,
     Like,
@@ -425,7 +426,7 @@ class SocialActions:
         core = self._core
         return core.post_wait() if core is not None else 0.0
 
-    def user(self, wallet: str) -> Any:
+    def user(self, wallet: str) -> CachedUser | None:
         """The cached account of `wallet` (UUID, name, counts) or None: see `load_user`."""
         return self.state.user(wallet)
 
@@ -756,9 +757,6 @@ class SocialActions:
         else:
             self.marked[key] = Marked(key, target.label or key, target.is_callout, target.text)
         self._changed("marks", key)
-        return key in self.marked
-
-    def is_marked(self, key: str) -> bool:
         return key in self.marked
 
     def clear_marks(self, keys: Iterable[str] | None = None) -> None:

@@ -262,7 +262,7 @@ class CoinScreen(SocialKeys, Screen[None]):
         if not self.is_mounted:
             return
         services = self.services
-        chat = services.chat_view(self.mint) if hasattr(services, "chat_view") else None
+        chat = services.chat_view(self.mint)
         if chat is not None:
             self.chat_pane.show(chat.messages, chat.viewers, chat.state)
         else:
@@ -278,7 +278,7 @@ class CoinScreen(SocialKeys, Screen[None]):
                 marked=frozenset(key.removeprefix(CALLOUT_PREFIX) for key in marks.marked
                                  if key.startswith(CALLOUT_PREFIX)),
             ),
-            note=services.callouts_note(self.mint) if hasattr(services, "callouts_note") else "",
+            note=services.callouts_note(self.mint),
         )
 
     def _sync_chart(self) -> None:
