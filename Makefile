@@ -19,6 +19,7 @@ demo: $(STAMP)
 # in about half the time on a 2-core machine.
 test: $(STAMP)
 	$(BIN)/ruff check pumptui tests benchmarks
+	$(BIN)/ruff format --check pumptui tests benchmarks
 	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)

@@ -159,15 +159,18 @@ def run_guide(sim: SimServer, mints: list[str], existing: set[str]) -> Row:
     )
 
 
-async def run_pumptui(sim: SimServer, mints: list[str], existing: set[str], batch_size: int,
-                      concurrency: int) -> Row:
+async def run_pumptui(
+    sim: SimServer, mints: list[str], existing: set[str], batch_size: int, concurrency: int
+) -> Row:
     base = sim.base_url
     settings = ApiSettings(frontend_url=base, swap_url=base, indexer_url=base)
     # The default budgets, its own (as its own process would have them).
-    budgets = HostBudgets(frontend_per_minute=settings.frontend_requests_per_minute,
-                          swap_per_minute=settings.swap_requests_per_minute,
-                          indexer_per_minute=settings.indexer_requests_per_minute,
-                          burst=settings.burst)
+    budgets = HostBudgets(
+        frontend_per_minute=settings.frontend_requests_per_minute,
+        swap_per_minute=settings.swap_requests_per_minute,
+        indexer_per_minute=settings.indexer_requests_per_minute,
+        burst=settings.burst,
+    )
     transport = CountingTransport(PUMPTUI_ADDRESS)
     async with PumpClient(settings, budgets=budgets, transport=transport) as client:
         started = time.perf_counter()
@@ -192,10 +195,12 @@ def prepare(
     """`count` mints: most of them coins the simulator has, some valid mints it has never seen."""
     rng = random.Random(seed)
     unknown = int(count * unknown_share)
-    existing = [sim.create_coin(name=f"Bench {n}", symbol=f"B{n % 1000}")
-                for n in range(count - unknown)]
-    strangers = [b58encode(bytes([rng.randrange(1, 256)]) + rng.randbytes(31))
-                 for _ in range(unknown)]
+    existing = [
+        sim.create_coin(name=f"Bench {n}", symbol=f"B{n % 1000}") for n in range(count - unknown)
+    ]
+    strangers = [
+        b58encode(bytes([rng.randrange(1, 256)]) + rng.randbytes(31)) for _ in range(unknown)
+    ]
     mints = existing + strangers
     rng.shuffle(mints)
     return mints, set(existing)
@@ -206,8 +211,12 @@ def main() -> int:
     parser.add_argument("--mints", type=int, default=2000)
     parser.add_argument("--error-rate", type=float, default=0.1)
     parser.add_argument("--latency-ms", type=float, default=30.0)
-    parser.add_argument("--unknown-share", type=float, default=0.05,
-                        help="share of valid mints the simulator does not know")
+    parser.add_argument(
+        "--unknown-share",
+        type=float,
+        default=0.05,
+        help="share of valid mints the simulator does not know",
+    )
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
@@ -216,17 +225,20 @@ def main() -> int:
     if args.quick:
         args.mints = 300
 
-    market = MarketConfig(seed=args.seed, clock="manual", warmup=30.0, launches_per_minute=2.0,
-                          trades_per_second=1.0)
+    market = MarketConfig(
+        seed=args.seed, clock="manual", warmup=30.0, launches_per_minute=2.0, trades_per_second=1.0
+    )
     server = ServerConfig()  # the real limits, keyed by the peer address
     with SimServer(market, server) as sim:
         mints, existing = prepare(sim, args.mints, args.unknown_share, args.seed)
         faults = FaultPlan(error_rate=args.error_rate, latency_ms=args.latency_ms)
         limit = server.group_limits()["coins-v2-mints"]
-        print(f"{len(mints)} mints ({len(existing)} known to the simulator), "
-              f"{args.error_rate:.0%} of requests failing, {args.latency_ms:g} ms latency; "
-              f"POST /coins-v2/mints limited to {limit}/min per IP, pumptui's budget "
-              f"{ApiSettings().frontend_requests_per_minute:g}/min; a shared 2-core machine\n")
+        print(
+            f"{len(mints)} mints ({len(existing)} known to the simulator), "
+            f"{args.error_rate:.0%} of requests failing, {args.latency_ms:g} ms latency; "
+            f"POST /coins-v2/mints limited to {limit}/min per IP, pumptui's budget "
+            f"{ApiSettings().frontend_requests_per_minute:g}/min; a shared 2-core machine\n"
+        )
         sim.set_faults(faults)
         ours = asyncio.run(run_pumptui(sim, mints, existing, args.batch_size, args.concurrency))
         sim.set_faults(faults)
@@ -239,12 +251,16 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     for row in (guide, ours):
-        print(f"{row.name:28} {row.seconds:8.2f} {row.requests:9d} {row.status_429:5d} "
-              f"{row.delivered:10d} "
-              f"{row.lost:6d} {row.unaccounted:12d}")
-    print(f"\npumptui took {ours.seconds:.1f} s ({ours.seconds / guide.seconds:.1f}x the guide's "
-          f"time), drew {ours.status_429} 429s and lost {ours.lost} items; the guide drew "
-          f"{guide.status_429} 429s, lost {guide.lost} and left {guide.unaccounted} unaccounted.")
+        print(
+            f"{row.name:28} {row.seconds:8.2f} {row.requests:9d} {row.status_429:5d} "
+            f"{row.delivered:10d} "
+            f"{row.lost:6d} {row.unaccounted:12d}"
+        )
+    print(
+        f"\npumptui took {ours.seconds:.1f} s ({ours.seconds / guide.seconds:.1f}x the guide's "
+        f"time), drew {ours.status_429} 429s and lost {ours.lost} items; the guide drew "
+        f"{guide.status_429} 429s, lost {guide.lost} and left {guide.unaccounted} unaccounted."
+    )
     target_met = ours.lost == 0 and ours.unaccounted == 0 and ours.status_429 == 0
     print(f"target (0 lost, 0 unaccounted, no 429): {'met' if target_met else 'NOT met'}")
     return 0 if target_met else 1

@@ -138,8 +138,14 @@ def _trades_of(payload: Any) -> list[dict[str, Any]]:
     return [t for t in trades if isinstance(t, dict)] if isinstance(trades, list) else []
 
 
-async def guide_simple(http: httpx.AsyncClient, base: str, mint: str, tally: Tally,
-                       limit: int = 10, interval: float = 5.0) -> None:
+async def guide_simple(
+    http: httpx.AsyncClient,
+    base: str,
+    mint: str,
+    tally: Tally,
+    limit: int = 10,
+    interval: float = 5.0,
+) -> None:
     """`poll_latest_trades(mint, interval=5)`: the newest `limit`, a `seen` set."""
     url = _trades_url(base, mint)
     params = {"limit": limit}
@@ -215,13 +221,18 @@ async def pumptui_engine(base: str, mint: str, tally: Tally, push: bool) -> None
     """The live engine as shipped, pointed at the simulator, following `mint` headless."""
     settings = ApiSettings(frontend_url=base, swap_url=base, indexer_url=base)
     # Its own budgets, sized by the default settings: what its own process would have.
-    budgets = HostBudgets(frontend_per_minute=settings.frontend_requests_per_minute,
-                          swap_per_minute=settings.swap_requests_per_minute,
-                          indexer_per_minute=settings.indexer_requests_per_minute,
-                          burst=settings.burst)
+    budgets = HostBudgets(
+        frontend_per_minute=settings.frontend_requests_per_minute,
+        swap_per_minute=settings.swap_requests_per_minute,
+        indexer_per_minute=settings.indexer_requests_per_minute,
+        burst=settings.burst,
+    )
     client = PumpClient(settings, budgets=budgets, transport=tally.wire)
-    source = (PushSource(push_url_for(base), api_key=PUSH_KEY, candles=False) if push
-              else PollingSource(candles=False))
+    source = (
+        PushSource(push_url_for(base), api_key=PUSH_KEY, candles=False)
+        if push
+        else PollingSource(candles=False)
+    )
     engine = LiveEngine(client, visible={"trades"}, source=source)
 
     def record(event: object) -> bool:
@@ -291,8 +302,15 @@ def _longest_silence(times: list[float], start: float, end: float) -> float:
     return max(b - a for a, b in itertools.pairwise(points))
 
 
-async def run_rate(sim: SimServer, index: int, rate: float, duration: float, drain: float,
-                   warmup: float, names: list[str]) -> tuple[int, float, list[Row]]:
+async def run_rate(
+    sim: SimServer,
+    index: int,
+    rate: float,
+    duration: float,
+    drain: float,
+    warmup: float,
+    names: list[str],
+) -> tuple[int, float, list[Row]]:
     base = sim.base_url
     mint = sim.hot_mint
     sim.set_rates(hot_trades_per_second=rate)
@@ -313,8 +331,9 @@ async def run_rate(sim: SimServer, index: int, rate: float, duration: float, dra
         if poller is None:
             tasks.append(asyncio.create_task(pumptui_engine(base, mint, tally, push)))
         else:
-            http = httpx.AsyncClient(transport=tally.wire, timeout=10.0,
-                                     headers={"Accept": "application/json"})
+            http = httpx.AsyncClient(
+                transport=tally.wire, timeout=10.0, headers={"Accept": "application/json"}
+            )
             http_clients.append(http)
             tasks.append(asyncio.create_task(poller(http, base, mint, tally)))
     # Every contender settles at this rate first (the coin traded at the previous one before).
@@ -343,22 +362,27 @@ async def run_rate(sim: SimServer, index: int, rate: float, duration: float, dra
     for name, tally in tallies.items():
         got = [tally.first[sig] - t for sig, t in window.items() if sig in tally.first]
         delays = sorted(max(0.0, x) for x in got)
-        requests, swap, status_429 = (e - s for e, s in zip(ends[name], tally.at_window,
-                                                             strict=True))
-        rows.append(Row(
-            name=name,
-            completeness=100.0 * len(got) / max(1, len(window)),
-            ceiling=None if tally.ceiling_tps is None
-            else min(100.0, 100.0 * tally.ceiling_tps / rate),
-            duplicates=sum(tally.count[sig] - 1 for sig in window if sig in tally.count),
-            p50=statistics.median(delays) if delays else None,
-            p95=delays[min(len(delays) - 1, int(0.95 * len(delays)))] if delays else None,
-            silent=_longest_silence([tally.first[s] for s in window if s in tally.first],
-                                    window_start, window_end),
-            per_minute=requests / minutes,
-            swap_per_minute=swap / minutes,
-            status_429=status_429,
-        ))
+        requests, swap, status_429 = (
+            e - s for e, s in zip(ends[name], tally.at_window, strict=True)
+        )
+        rows.append(
+            Row(
+                name=name,
+                completeness=100.0 * len(got) / max(1, len(window)),
+                ceiling=None
+                if tally.ceiling_tps is None
+                else min(100.0, 100.0 * tally.ceiling_tps / rate),
+                duplicates=sum(tally.count[sig] - 1 for sig in window if sig in tally.count),
+                p50=statistics.median(delays) if delays else None,
+                p95=delays[min(len(delays) - 1, int(0.95 * len(delays)))] if delays else None,
+                silent=_longest_silence(
+                    [tally.first[s] for s in window if s in tally.first], window_start, window_end
+                ),
+                per_minute=requests / minutes,
+                swap_per_minute=swap / minutes,
+                status_429=status_429,
+            )
+        )
     return len(window), market_silence, rows
 
 
@@ -370,49 +394,77 @@ def _ceiling(value: float | None) -> str:
     return "push" if value is None else f"≤{value:.0f}%"
 
 
-HEADER = (f"  {'contender':<15} {'complete':>9} {'ceiling':>8} {'dups':>6} {'p50 s':>7} "
-          f"{'p95 s':>7} {'silent s':>9} {'req/min':>8} {'swap/min':>9} {'429s':>5}")
+HEADER = (
+    f"  {'contender':<15} {'complete':>9} {'ceiling':>8} {'dups':>6} {'p50 s':>7} "
+    f"{'p95 s':>7} {'silent s':>9} {'req/min':>8} {'swap/min':>9} {'429s':>5}"
+)
 
 
 def print_rows(rate: float, trades: int, market_silence: float, rows: list[Row]) -> None:
     polling = min(100.0, 100.0 * TRADES_PAGE * SWAP_BUDGET / 60.0 / rate)
-    print(f"\ncoin at {rate:g} trades/s: {trades} trades in the window, the market's longest "
-          f"pause {market_silence:.1f} s; polling ceiling {SWAP_BUDGET:g}/min x {TRADES_PAGE} "
-          f"= {TRADES_PAGE * SWAP_BUDGET / 60:g} trades/s -> ≤{polling:.0f}% at {rate:g}/s")
+    print(
+        f"\ncoin at {rate:g} trades/s: {trades} trades in the window, the market's longest "
+        f"pause {market_silence:.1f} s; polling ceiling {SWAP_BUDGET:g}/min x {TRADES_PAGE} "
+        f"= {TRADES_PAGE * SWAP_BUDGET / 60:g} trades/s -> ≤{polling:.0f}% at {rate:g}/s"
+    )
     print(HEADER)
     for r in rows:
-        print(f"  {r.name:<15} {r.completeness:8.2f}% {_ceiling(r.ceiling):>8} "
-              f"{r.duplicates:6d} {_seconds(r.p50):>7} {_seconds(r.p95):>7} {r.silent:9.1f} "
-              f"{r.per_minute:8.1f} {r.swap_per_minute:9.1f} {r.status_429:5d}")
+        print(
+            f"  {r.name:<15} {r.completeness:8.2f}% {_ceiling(r.ceiling):>8} "
+            f"{r.duplicates:6d} {_seconds(r.p50):>7} {_seconds(r.p95):>7} {r.silent:9.1f} "
+            f"{r.per_minute:8.1f} {r.swap_per_minute:9.1f} {r.status_429:5d}"
+        )
     sys.stdout.flush()
 
 
 def print_markdown(results: dict[float, tuple[int, float, list[Row]]]) -> None:
     """The same figures as one Markdown table (for the README)."""
-    print("\n| rate | contender | complete | ceiling | dups | p50 s | p95 s | silent s | "
-          "swap req/min | 429s |")
+    print(
+        "\n| rate | contender | complete | ceiling | dups | p50 s | p95 s | silent s | "
+        "swap req/min | 429s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for rate, (_, _, rows) in results.items():
         for r in rows:
-            print(f"| {rate:g}/s | {r.name} | {r.completeness:.1f}% | {_ceiling(r.ceiling)} | "
-                  f"{r.duplicates} | {_seconds(r.p50)} | {_seconds(r.p95)} | {r.silent:.1f} | "
-                  f"{r.swap_per_minute:.1f} | {r.status_429} |")
+            print(
+                f"| {rate:g}/s | {r.name} | {r.completeness:.1f}% | {_ceiling(r.ceiling)} | "
+                f"{r.duplicates} | {_seconds(r.p50)} | {_seconds(r.p95)} | {r.silent:.1f} | "
+                f"{r.swap_per_minute:.1f} | {r.status_429} |"
+            )
 
 
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=120.0,
-                        help="seconds of trades measured per rate (default 120)")
-    parser.add_argument("--drain", type=float, default=15.0,
-                        help="seconds the contenders keep running after the window (default 15)")
-    parser.add_argument("--warmup", type=float, default=30.0,
-                        help="seconds every contender runs at a rate before the window opens "
-                             "(default 30)")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=120.0,
+        help="seconds of trades measured per rate (default 120)",
+    )
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=15.0,
+        help="seconds the contenders keep running after the window (default 15)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=30.0,
+        help="seconds every contender runs at a rate before the window opens (default 30)",
+    )
     parser.add_argument("--rates", type=str, default=",".join(f"{r:g}" for r in RATES))
-    parser.add_argument("--contenders", type=str, default=",".join(CONTENDERS),
-                        help="comma-separated subset of: " + ", ".join(CONTENDERS))
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 8 s warm-up, 20 s window, 5 s drain per rate")
+    parser.add_argument(
+        "--contenders",
+        type=str,
+        default=",".join(CONTENDERS),
+        help="comma-separated subset of: " + ", ".join(CONTENDERS),
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 8 s warm-up, 20 s window, 5 s drain per rate",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.warmup, args.duration, args.drain = 8.0, 20.0, 5.0
@@ -423,37 +475,53 @@ async def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown contenders: {', '.join(unknown)}")
 
     sim = SimServer(
-        MarketConfig(seed=7, clock="real", warmup=60.0, launches_per_minute=4.0,
-                     trades_per_second=2.0, hot_trades_per_second=1.0, replies_per_minute=6.0),
+        MarketConfig(
+            seed=7,
+            clock="real",
+            warmup=60.0,
+            launches_per_minute=4.0,
+            trades_per_second=2.0,
+            hot_trades_per_second=1.0,
+            replies_per_minute=6.0,
+        ),
         # The real limits: swap's Cloudflare rule (20 per 60 s per IP, block 35-60 s), v3's
         # groups; keyed by the peer address.
         ServerConfig(push_queue=50_000),
     ).start()
     config = sim.server_config
-    print("freshness benchmark: one seeded simulated market (seed 7), real time; "
-          "a shared 2-core machine")
-    print(f"simulator: swap-api {config.swap_requests()} requests / "
-          f"{config.rate_limit_window:g} s per IP, block {config.swap_block[0]:g}-"
-          f"{config.swap_block[1]:g} s; every contender its own loopback IP")
-    print(f"every contender on swap-api's budget of {SWAP_BUDGET:g} requests/min (pumptui: the "
-          "default ApiSettings)")
-    print(f"per rate: {args.warmup:g} s warm-up, a {args.duration:g} s window, {args.drain:g} s "
-          "drain; delay from the moment the simulator made the trade; req/min over window+drain")
+    print(
+        "freshness benchmark: one seeded simulated market (seed 7), real time; "
+        "a shared 2-core machine"
+    )
+    print(
+        f"simulator: swap-api {config.swap_requests()} requests / "
+        f"{config.rate_limit_window:g} s per IP, block {config.swap_block[0]:g}-"
+        f"{config.swap_block[1]:g} s; every contender its own loopback IP"
+    )
+    print(
+        f"every contender on swap-api's budget of {SWAP_BUDGET:g} requests/min (pumptui: the "
+        "default ApiSettings)"
+    )
+    print(
+        f"per rate: {args.warmup:g} s warm-up, a {args.duration:g} s window, {args.drain:g} s "
+        "drain; delay from the moment the simulator made the trade; req/min over window+drain"
+    )
     results: dict[float, tuple[int, float, list[Row]]] = {}
     started = time.monotonic()
     try:
         for index, rate in enumerate(rates):
-            result = await run_rate(sim, index, rate, args.duration, args.drain, args.warmup,
-                                    names)
+            result = await run_rate(sim, index, rate, args.duration, args.drain, args.warmup, names)
             print_rows(rate, *result)
             results[rate] = result
     finally:
         sim.stop()
     print_markdown(results)
-    print(f"\nceiling: polling reads at most {SWAP_BUDGET:g} pages of {TRADES_PAGE} a minute = "
-          f"{TRADES_PAGE * SWAP_BUDGET / 60:g} trades/s (less what candles and activity take "
-          "from the same budget); above that only push can be complete. The guide's pages of "
-          "10-20 every 4-5 s carry 2-5 trades/s.")
+    print(
+        f"\nceiling: polling reads at most {SWAP_BUDGET:g} pages of {TRADES_PAGE} a minute = "
+        f"{TRADES_PAGE * SWAP_BUDGET / 60:g} trades/s (less what candles and activity take "
+        "from the same budget); above that only push can be complete. The guide's pages of "
+        "10-20 every 4-5 s carry 2-5 trades/s."
+    )
     print(f"run took {time.monotonic() - started:.0f} s")
     return 0
 

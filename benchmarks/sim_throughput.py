@@ -67,8 +67,9 @@ class LoadResult:
         self.latencies += other.latencies
 
 
-async def _load(base_url: str, scenario: Scenario, seconds: float, connections: int,
-                seed: int) -> LoadResult:
+async def _load(
+    base_url: str, scenario: Scenario, seconds: float, connections: int, seed: int
+) -> LoadResult:
     rng = random.Random(seed)
     paths = [p for p, _ in scenario.paths]
     weights = [w for _, w in scenario.paths]
@@ -103,26 +104,30 @@ async def _load(base_url: str, scenario: Scenario, seconds: float, connections: 
     return result
 
 
-async def _fetch(session: aiohttp.ClientSession, path: str, headers: dict[str, str]
-                 ) -> tuple[int, str | None]:
+async def _fetch(
+    session: aiohttp.ClientSession, path: str, headers: dict[str, str]
+) -> tuple[int, str | None]:
     async with session.get(path, headers=headers) as response:
         await response.read()
         return response.status, response.headers.get("ETag")
 
 
-def _load_process(base_url: str, scenario: Scenario, seconds: float, connections: int,
-                  seed: int, out: mp.Queue) -> None:
+def _load_process(
+    base_url: str, scenario: Scenario, seconds: float, connections: int, seed: int, out: mp.Queue
+) -> None:
     out.put(asyncio.run(_load(base_url, scenario, seconds, connections, seed)))
 
 
-def drive(base_url: str, scenario: Scenario, seconds: float, clients: int,
-          connections: int) -> LoadResult:
+def drive(
+    base_url: str, scenario: Scenario, seconds: float, clients: int, connections: int
+) -> LoadResult:
     """Run `clients` load processes at once against one server; their results merged."""
     ctx = mp.get_context("spawn")
     out: mp.Queue = ctx.Queue()
-    procs = [ctx.Process(target=_load_process,
-                         args=(base_url, scenario, seconds, connections, i, out))
-             for i in range(clients)]
+    procs = [
+        ctx.Process(target=_load_process, args=(base_url, scenario, seconds, connections, i, out))
+        for i in range(clients)
+    ]
     for proc in procs:
         proc.start()
     total = LoadResult()
@@ -179,8 +184,23 @@ def serve_hello() -> None:
 
 
 def sim_argv() -> list[str]:
-    return [sys.executable, "-m", "pumptui", "sim", "--port", "0", "--quiet", "--seed", "1",
-            "--warmup", "600", "--hot-rate", "50", "--rate-limit", "1000000000"]
+    return [
+        sys.executable,
+        "-m",
+        "pumptui",
+        "sim",
+        "--port",
+        "0",
+        "--quiet",
+        "--seed",
+        "1",
+        "--warmup",
+        "600",
+        "--hot-rate",
+        "50",
+        "--rate-limit",
+        "1000000000",
+    ]
 
 
 def hello_argv() -> list[str]:
@@ -200,21 +220,39 @@ def scenarios(mints: list[str], hot: str) -> list[Scenario]:
     quiet = mints[-10:]
     each = 1.0 / len(quiet)
     return [
-        Scenario("GET /coins?limit=50 (cached list)",
-                 [("/coins?limit=50&sort=created_timestamp&order=DESC", 1.0)], cached_list=True),
-        Scenario("GET /coins 4 sorts (cached lists)",
-                 [(f"/coins?limit=50&sort={s}", 1.0) for s in
-                  ("created_timestamp", "market_cap", "last_trade_timestamp", "last_reply")],
-                 cached_list=True),
+        Scenario(
+            "GET /coins?limit=50 (cached list)",
+            [("/coins?limit=50&sort=created_timestamp&order=DESC", 1.0)],
+            cached_list=True,
+        ),
+        Scenario(
+            "GET /coins 4 sorts (cached lists)",
+            [
+                (f"/coins?limit=50&sort={s}", 1.0)
+                for s in ("created_timestamp", "market_cap", "last_trade_timestamp", "last_reply")
+            ],
+            cached_list=True,
+        ),
         Scenario("GET /coins-v3/{mint} (10 coins)", [(f"/coins-v3/{m}", each) for m in quiet]),
-        Scenario("GET /v2/coins/{hot}/trades?limit=100 (50/s)",
-                 [(f"/v2/coins/{hot}/trades?limit=100", 1.0)]),
-        Scenario("304 revalidation of /coins-v3/{mint}",
-                 [(f"/coins-v3/{m}", each) for m in quiet], revalidate=True),
-        Scenario("mix, revalidating: list/coin/trades/sol-price",
-                 [("/coins?limit=50", 0.4), *((f"/coins-v3/{m}", 0.2 / len(quiet)) for m in quiet),
-                  (f"/v2/coins/{hot}/trades?limit=100", 0.2), ("/sol-price", 0.2)],
-                 revalidate=True),
+        Scenario(
+            "GET /v2/coins/{hot}/trades?limit=100 (50/s)",
+            [(f"/v2/coins/{hot}/trades?limit=100", 1.0)],
+        ),
+        Scenario(
+            "304 revalidation of /coins-v3/{mint}",
+            [(f"/coins-v3/{m}", each) for m in quiet],
+            revalidate=True,
+        ),
+        Scenario(
+            "mix, revalidating: list/coin/trades/sol-price",
+            [
+                ("/coins?limit=50", 0.4),
+                *((f"/coins-v3/{m}", 0.2 / len(quiet)) for m in quiet),
+                (f"/v2/coins/{hot}/trades?limit=100", 0.2),
+                ("/sol-price", 0.2),
+            ],
+            revalidate=True,
+        ),
     ]
 
 
@@ -267,8 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="load time per row")
     parser.add_argument("--clients", type=int, default=2, help="load-generating processes")
-    parser.add_argument("--connections", type=int, default=16,
-                        help="keep-alive connections per client process")
+    parser.add_argument(
+        "--connections", type=int, default=16, help="keep-alive connections per client process"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--serve-hello", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -276,12 +315,16 @@ def main(argv: list[str] | None = None) -> int:
         serve_hello()
         return 0
 
-    print(f"pumptui simulator throughput: {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, aiohttp {aiohttp.__version__}; {args.clients} client "
-          f"processes x {args.connections} keep-alive connections, {args.seconds:g} s a row")
+    print(
+        f"pumptui simulator throughput: {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, aiohttp {aiohttp.__version__}; {args.clients} client "
+        f"processes x {args.connections} keep-alive connections, {args.seconds:g} s a row"
+    )
     print()
-    header = f"{'HTTP on loopback':<50}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'304':>7}" \
-             f"{'errors':>8}{'vs hello':>10}"
+    header = (
+        f"{'HTTP on loopback':<50}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'304':>7}"
+        f"{'errors':>8}{'vs hello':>10}"
+    )
     print(header)
     print("-" * len(header))
 
@@ -289,14 +332,18 @@ def main(argv: list[str] | None = None) -> int:
         rps = result.requests / result.elapsed if result.elapsed else 0.0
         share_304 = f"{result.not_modified / result.requests:.0%}" if result.requests else "-"
         versus = f"{rps / baseline:.0%}" if baseline else "-"
-        print(f"{label:<50}{rps:>9,.0f}{_ms(result.latencies, 0.5):>9.1f}"
-              f"{_ms(result.latencies, 0.99):>9.1f}{share_304:>7}{result.failed:>8}"
-              f"{versus:>10}", flush=True)
+        print(
+            f"{label:<50}{rps:>9,.0f}{_ms(result.latencies, 0.5):>9.1f}"
+            f"{_ms(result.latencies, 0.99):>9.1f}{share_304:>7}{result.failed:>8}"
+            f"{versus:>10}",
+            flush=True,
+        )
         return rps
 
     with server_process(hello_argv()) as hello_url:
-        hello = drive(hello_url, Scenario("hello", [("/", 1.0)]), args.seconds, args.clients,
-                      args.connections)
+        hello = drive(
+            hello_url, Scenario("hello", [("/", 1.0)]), args.seconds, args.clients, args.connections
+        )
     baseline = row('baseline: aiohttp "hello" handler', hello, None)
 
     cached_rates: list[float] = []
@@ -316,14 +363,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'baseline: bare BondingCurve buy/sell loop':<50}{curve_rate:>12,.0f}{'-':>10}")
     engine_rates: list[float] = []
     for label, seconds, rates in (
-        ("hot coin alone, 5,000 trades/s asked", 10.0,
-         {"hot_trades_per_second": 5000.0, "trades_per_second": 0.0,
-          "launches_per_minute": 0.0}),
-        ("whole market: 500 trades/s, 60 launches/min", 60.0,
-         {"trades_per_second": 500.0, "launches_per_minute": 60.0}),
-        ("whole market and hot coin at 2,000/s", 20.0,
-         {"trades_per_second": 200.0, "launches_per_minute": 30.0,
-          "hot_trades_per_second": 2000.0}),
+        (
+            "hot coin alone, 5,000 trades/s asked",
+            10.0,
+            {"hot_trades_per_second": 5000.0, "trades_per_second": 0.0, "launches_per_minute": 0.0},
+        ),
+        (
+            "whole market: 500 trades/s, 60 launches/min",
+            60.0,
+            {"trades_per_second": 500.0, "launches_per_minute": 60.0},
+        ),
+        (
+            "whole market and hot coin at 2,000/s",
+            20.0,
+            {
+                "trades_per_second": 200.0,
+                "launches_per_minute": 30.0,
+                "hot_trades_per_second": 2000.0,
+            },
+        ),
     ):
         rate, made = market_rate(seconds, **rates)
         engine_rates.append(rate)
@@ -332,10 +390,14 @@ def main(argv: list[str] | None = None) -> int:
     print()
     cached_ok = bool(cached_rates) and min(cached_rates) >= TARGET_CACHED_RPS
     engine_ok = min(engine_rates) >= TARGET_TRADES_PER_SECOND
-    print(f"target: cached lists >= {TARGET_CACHED_RPS:,} req/s: "
-          f"{'met' if cached_ok else 'MISSED'} (slowest {min(cached_rates):,.0f})")
-    print(f"target: engine >= {TARGET_TRADES_PER_SECOND:,} trades/s: "
-          f"{'met' if engine_ok else 'MISSED'} (slowest {min(engine_rates):,.0f})")
+    print(
+        f"target: cached lists >= {TARGET_CACHED_RPS:,} req/s: "
+        f"{'met' if cached_ok else 'MISSED'} (slowest {min(cached_rates):,.0f})"
+    )
+    print(
+        f"target: engine >= {TARGET_TRADES_PER_SECOND:,} trades/s: "
+        f"{'met' if engine_ok else 'MISSED'} (slowest {min(engine_rates):,.0f})"
+    )
     if statistics.fmean(cached_rates) < baseline * 0.2:
         print("note: the simulator serves under a fifth of the framework's ceiling")
     return 1 if args.check and not (cached_ok and engine_ok) else 0

@@ -154,8 +154,9 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
-def measure(variant: str, url: str, mint: str, seconds: float, screen: str, push: bool
-            ) -> Measurement:
+def measure(
+    variant: str, url: str, mint: str, seconds: float, screen: str, push: bool
+) -> Measurement:
     result = Measurement(variant)
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
@@ -253,8 +254,11 @@ def measure(variant: str, url: str, mint: str, seconds: float, screen: str, push
         if not times["actions"]:
             # The app can crash to its error screen and still exit 0: say so, not just zeros.
             text = tail.decode(errors="replace")
-            print(f"{variant} ran no key action: it crashed or quit early; its last output:\n"
-                  f"{text[-1500:]}", file=sys.stderr)
+            print(
+                f"{variant} ran no key action: it crashed or quit early; its last output:\n"
+                f"{text[-1500:]}",
+                file=sys.stderr,
+            )
     result.keys_sent = len(sent)
     result.keys_seen = len(times["actions"])
     frames = times["frames"]
@@ -267,8 +271,7 @@ def measure(variant: str, url: str, mint: str, seconds: float, screen: str, push
     return result
 
 
-def report(results: list[Measurement], seconds: float, tps: float, screen: str, push: bool
-           ) -> None:
+def report(results: list[Measurement], seconds: float, tps: float, screen: str, push: bool) -> None:
     where = "with the hot coin's screen open" if screen == "coin" else "on Home"
     where += ", pushed" if push else ", polled"
     print(
@@ -314,10 +317,17 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--trades-per-second", type=float, default=200.0)
     parser.add_argument("--only", choices=CONTENDERS, help="measure one contender")
-    parser.add_argument("--screen", choices=tuple(KEYS), default="coin",
-                        help="the screen kept open (default: coin; home types s instead of t)")
-    parser.add_argument("--push", action="store_true",
-                        help="take the trades from the simulator's WebSocket, as the demo does")
+    parser.add_argument(
+        "--screen",
+        choices=tuple(KEYS),
+        default="coin",
+        help="the screen kept open (default: coin; home types s instead of t)",
+    )
+    parser.add_argument(
+        "--push",
+        action="store_true",
+        help="take the trades from the simulator's WebSocket, as the demo does",
+    )
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--mint", help=argparse.SUPPRESS)

@@ -221,13 +221,16 @@ class Settings:
         swap = check_base_url(swap_url or api_url or self.api.swap_url)
         indexer = check_base_url(indexer_url or api_url or self.api.indexer_url)
         chat = check_base_url(chat_url or api_url or self.api.chat_url)
-        return replace(self, api=replace(
-            self.api,
-            frontend_url=front.rstrip("/"),
-            swap_url=swap.rstrip("/"),
-            indexer_url=indexer.rstrip("/"),
-            chat_url=chat.rstrip("/"),
-        ))
+        return replace(
+            self,
+            api=replace(
+                self.api,
+                frontend_url=front.rstrip("/"),
+                swap_url=swap.rstrip("/"),
+                indexer_url=indexer.rstrip("/"),
+                chat_url=chat.rstrip("/"),
+            ),
+        )
 
 
 def config_dir() -> Path:
@@ -287,9 +290,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
             raise ConfigError(f"{REQUESTS_PER_MINUTE_ENV} is not a number: {rpm!r}") from None
         if not value > 0 or value == float("inf"):
             raise ConfigError(f"{REQUESTS_PER_MINUTE_ENV} must be a positive number: {rpm!r}")
-        settings = replace(
-            settings, api=replace(settings.api, frontend_requests_per_minute=value)
-        )
+        settings = replace(settings, api=replace(settings.api, frontend_requests_per_minute=value))
     if PUSH_URL_ENV in env:  # set but empty turns push off
         try:
             settings = settings.with_push_url(env[PUSH_URL_ENV])

@@ -10,8 +10,9 @@ import pytest
 from pumptui.sim import MarketConfig, ServerConfig, SimServer
 
 # Small, quiet and deterministic: a manual clock with a little history.
-TEST_MARKET = MarketConfig(seed=7, clock="manual", warmup=120.0, launches_per_minute=6.0,
-                           trades_per_second=10.0, users=300)
+TEST_MARKET = MarketConfig(
+    seed=7, clock="manual", warmup=120.0, launches_per_minute=6.0, trades_per_second=10.0, users=300
+)
 TEST_SERVER = ServerConfig(rate_limit=100_000, rate_limit_window=60.0)
 
 
@@ -19,8 +20,11 @@ TEST_SERVER = ServerConfig(rate_limit=100_000, rate_limit_window=60.0)
 def sim_factory() -> Iterator[Callable[..., SimServer]]:
     started: list[SimServer] = []
 
-    def make(market: MarketConfig | None = None, server: ServerConfig | None = None,
-             **market_overrides: object) -> SimServer:
+    def make(
+        market: MarketConfig | None = None,
+        server: ServerConfig | None = None,
+        **market_overrides: object,
+    ) -> SimServer:
         config = replace(market or TEST_MARKET, **market_overrides)  # type: ignore[arg-type]
         sim = SimServer(config, server or TEST_SERVER).start()
         started.append(sim)
@@ -37,8 +41,9 @@ def sim(sim_factory: Callable[..., SimServer]) -> SimServer:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes the real user's config, data or token."""
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("PUMPTUI_CONFIG", str(base / "config.toml"))

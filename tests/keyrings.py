@@ -27,4 +27,3 @@ class MemoryKeyring(KeyringBackend):
         if (service, username) not in self.entries:
             raise PasswordDeleteError(username)
         del self.entries[(service, username)]
-

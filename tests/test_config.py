@@ -29,10 +29,16 @@ def test_push_is_off_unless_configured(tmp_path: Path) -> None:
     [
         ("auto", PUSH_AUTO, None),
         ("AUTO", PUSH_AUTO, None),
-        ("wss://pumpportal.fun/api/data", "wss://pumpportal.fun/api/data",
-         "wss://pumpportal.fun/api/data"),
-        ("ws://127.0.0.1:8765/api/data", "ws://127.0.0.1:8765/api/data",
-         "ws://127.0.0.1:8765/api/data"),
+        (
+            "wss://pumpportal.fun/api/data",
+            "wss://pumpportal.fun/api/data",
+            "wss://pumpportal.fun/api/data",
+        ),
+        (
+            "ws://127.0.0.1:8765/api/data",
+            "ws://127.0.0.1:8765/api/data",
+            "ws://127.0.0.1:8765/api/data",
+        ),
     ],
 )
 def test_push_url_can_be_auto_or_a_websocket_url(
@@ -126,14 +132,18 @@ def test_the_defaults_are_the_three_live_hosts_with_a_budget_each(tmp_path: Path
     assert api.swap_url == "https://swap-api.pump.fun"
     assert api.indexer_url == "https://advanced-indexer.pump.fun"
     # Reference §2: swap ≤15/min in all, v3 24/min per route group, the indexer 6/min.
-    assert (api.swap_requests_per_minute, api.frontend_requests_per_minute,
-            api.indexer_requests_per_minute) == (15.0, 24.0, 6.0)
+    assert (
+        api.swap_requests_per_minute,
+        api.frontend_requests_per_minute,
+        api.indexer_requests_per_minute,
+    ) == (15.0, 24.0, 6.0)
     assert (api.burst, api.timeout, api.max_retries, api.include_nsfw) == (3, 10.0, 4, False)
 
 
 def test_one_api_url_points_all_three_hosts_at_one_server(tmp_path: Path) -> None:
-    settings = load_settings(tmp_path / "missing.toml",
-                             env={"PUMPTUI_API_URL": "http://127.0.0.1:8765/"})
+    settings = load_settings(
+        tmp_path / "missing.toml", env={"PUMPTUI_API_URL": "http://127.0.0.1:8765/"}
+    )
 
     assert settings.api.frontend_url == "http://127.0.0.1:8765"
     assert settings.api.swap_url == "http://127.0.0.1:8765"
@@ -141,8 +151,9 @@ def test_one_api_url_points_all_three_hosts_at_one_server(tmp_path: Path) -> Non
 
 
 def test_a_specific_url_wins_over_the_shared_one() -> None:
-    settings = Settings().with_api_urls(api_url="http://127.0.0.1:1",
-                                        swap_url="http://127.0.0.1:2/")
+    settings = Settings().with_api_urls(
+        api_url="http://127.0.0.1:1", swap_url="http://127.0.0.1:2/"
+    )
 
     assert settings.api.frontend_url == "http://127.0.0.1:1"
     assert settings.api.swap_url == "http://127.0.0.1:2"
@@ -151,9 +162,11 @@ def test_a_specific_url_wins_over_the_shared_one() -> None:
 
 def test_the_chat_host_is_livechat_and_one_api_url_moves_it_too(tmp_path: Path) -> None:
     assert load_settings(tmp_path / "missing.toml", env={}).api.chat_url == (
-        "https://livechat.pump.fun")
-    settings = load_settings(tmp_path / "missing.toml",
-                             env={"PUMPTUI_API_URL": "http://127.0.0.1:8765/"})
+        "https://livechat.pump.fun"
+    )
+    settings = load_settings(
+        tmp_path / "missing.toml", env={"PUMPTUI_API_URL": "http://127.0.0.1:8765/"}
+    )
     assert settings.api.chat_url == "http://127.0.0.1:8765"  # the simulator's one port
     own = Settings().with_api_urls(api_url="http://127.0.0.1:1", chat_url="http://127.0.0.1:3")
     assert own.api.chat_url == "http://127.0.0.1:3"
@@ -161,10 +174,13 @@ def test_the_chat_host_is_livechat_and_one_api_url_moves_it_too(tmp_path: Path) 
     assert load_settings(config, env={}).api.chat_url == "https://chat.example"
 
 
-@pytest.mark.parametrize(("key", "value", "replacement"), [
-    ("advanced_url", '"https://advanced-api-v2.pump.fun"', "swap_url"),
-    ("requests_per_minute", "25", "swap_requests_per_minute"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "replacement"),
+    [
+        ("advanced_url", '"https://advanced-api-v2.pump.fun"', "swap_url"),
+        ("requests_per_minute", "25", "swap_requests_per_minute"),
+    ],
+)
 def test_a_2025_api_setting_is_refused_naming_what_replaced_it(
     tmp_path: Path, key: str, value: str, replacement: str
 ) -> None:
@@ -178,11 +194,14 @@ def test_a_2025_api_setting_is_refused_naming_what_replaced_it(
     assert replacement in str(caught.value)
 
 
-@pytest.mark.parametrize(("section", "key", "value", "why"), [
-    ("ui", "captcha_command", '"my-solver --site pump.fun"', "captchas are not needed"),
-    ("refresh", "replies_min", "5.0", "callouts_min"),
-    ("refresh", "replies_max", "60", "callouts_max"),
-])
+@pytest.mark.parametrize(
+    ("section", "key", "value", "why"),
+    [
+        ("ui", "captcha_command", '"my-solver --site pump.fun"', "captchas are not needed"),
+        ("refresh", "replies_min", "5.0", "callouts_min"),
+        ("refresh", "replies_max", "60", "callouts_max"),
+    ],
+)
 def test_a_2025_social_setting_is_refused_saying_why_it_is_gone(
     tmp_path: Path, section: str, key: str, value: str, why: str
 ) -> None:
@@ -197,8 +216,7 @@ def test_a_2025_social_setting_is_refused_saying_why_it_is_gone(
 
 
 def test_the_old_requests_per_minute_variable_sets_the_v3_group_budget(tmp_path: Path) -> None:
-    api = load_settings(tmp_path / "missing.toml",
-                        env={"PUMPTUI_REQUESTS_PER_MINUTE": "12"}).api
+    api = load_settings(tmp_path / "missing.toml", env={"PUMPTUI_REQUESTS_PER_MINUTE": "12"}).api
 
     assert api.frontend_requests_per_minute == 12.0
     assert api.swap_requests_per_minute == 15.0  # never raised above the Cloudflare rule

@@ -299,8 +299,11 @@ class HostBudgets:
         single: RequestBudget | None = None,
         group_budgets: Mapping[str, tuple[float, int]] | None = None,
     ) -> None:
-        self.rates = {"frontend": frontend_per_minute, "swap": swap_per_minute,
-                      "indexer": indexer_per_minute}
+        self.rates = {
+            "frontend": frontend_per_minute,
+            "swap": swap_per_minute,
+            "indexer": indexer_per_minute,
+        }
         self.group_budgets = dict(V3_GROUP_BUDGETS if group_budgets is None else group_budgets)
         for host, rate in self.rates.items():
             if rate <= 0:
@@ -350,8 +353,10 @@ def shared_budgets(
     """
     global _shared
     if _shared is None:
-        _shared = HostBudgets(frontend_per_minute=frontend_per_minute,
-                              swap_per_minute=swap_per_minute,
-                              indexer_per_minute=indexer_per_minute, burst=burst)
+        _shared = HostBudgets(
+            frontend_per_minute=frontend_per_minute,
+            swap_per_minute=swap_per_minute,
+            indexer_per_minute=indexer_per_minute,
+            burst=burst,
+        )
     return _shared
-

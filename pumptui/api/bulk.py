@@ -214,8 +214,12 @@ def _lookup_answer(keys: list[str], page: Any) -> BatchAnswer[Any]:
             unsettled.append(key)
         else:
             settled[key] = (Outcome.NOT_FOUND, None)
-    return BatchAnswer(settled, unsettled, "the server sent an unusable record",
-                       latency=getattr(page, "latency", None))
+    return BatchAnswer(
+        settled,
+        unsettled,
+        "the server sent an unusable record",
+        latency=getattr(page, "latency", None),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,8 +358,9 @@ class BulkJob(Generic[V]):
                     continue
                 seen[seen_key] = len(self._items)
                 self._items.append(
-                    ItemResult(shown, len(self._items), Outcome.INVALID,
-                               reason=self._invalid_reason())
+                    ItemResult(
+                        shown, len(self._items), Outcome.INVALID, reason=self._invalid_reason()
+                    )
                 )
                 continue
             if key in seen:
@@ -538,8 +543,9 @@ class BulkJob(Generic[V]):
         """Queue a retry, cut to the current batch size if that has shrunk meanwhile."""
         ready = time.monotonic() + delay
         for start in range(0, len(batch.indices), self.batch_size):
-            part = _Batch(batch.indices[start : start + self.batch_size], batch.attempt,
-                          batch.rate_limited)
+            part = _Batch(
+                batch.indices[start : start + self.batch_size], batch.attempt, batch.rate_limited
+            )
             heapq.heappush(self._retries, (ready, next(self._seq), part))
         self._changed.set()
 
@@ -554,8 +560,9 @@ class BulkJob(Generic[V]):
         elif seconds < self.fast_under and self.batch_size < self.ceiling:
             self.batch_size = min(self.ceiling, self.batch_size + max(1, self.ceiling // 10))
 
-    def _settle(self, item: ItemResult[V], outcome: Outcome, value: V | None,
-                reason: str | None) -> None:
+    def _settle(
+        self, item: ItemResult[V], outcome: Outcome, value: V | None, reason: str | None
+    ) -> None:
         if item.outcome is not None:
             return
         item.outcome = outcome
@@ -606,4 +613,3 @@ def operation_for(action: str, reason: str = "") -> Operation[Any]:
         case "nsfw" | "hide" | "ban":
             return Moderation(action, reason)
     raise ValueError(f"unknown bulk operation {action!r}")
-

@@ -255,8 +255,10 @@ class PumpClient:
             self.budgets = HostBudgets(single=budget)
         else:
             self.budgets = budgets or shared_budgets(
-                s.frontend_requests_per_minute, s.swap_requests_per_minute,
-                s.indexer_requests_per_minute, s.burst,
+                s.frontend_requests_per_minute,
+                s.swap_requests_per_minute,
+                s.indexer_requests_per_minute,
+                s.burst,
             )
         self.retry = retry or RetryPolicy(max_retries=s.max_retries)
         self.block = block or BlockPolicy()
@@ -415,10 +417,12 @@ class PumpClient:
             creator=creator,
             complete=complete,
         )
-        answer = await self._call(route, priority=priority, conditional=conditional,
-                                  fail_fast=fail_fast)
-        return self._page(answer, route, Coin.from_api, offset=offset,
-                          limit=min(limit, routes.COINS_PAGE_LIMIT))
+        answer = await self._call(
+            route, priority=priority, conditional=conditional, fail_fast=fail_fast
+        )
+        return self._page(
+            answer, route, Coin.from_api, offset=offset, limit=min(limit, routes.COINS_PAGE_LIMIT)
+        )
 
     async def coin(
         self,
@@ -431,7 +435,10 @@ class PumpClient:
         """The coin (coins-v3, else coins-v2), or None only when `conditional` and it has not
         changed (304). An unknown mint is `NotFound`."""
         answer, route = await self._call_view(
-            routes.VIEW_COIN, routes.coin(mint), priority=priority, conditional=conditional,
+            routes.VIEW_COIN,
+            routes.coin(mint),
+            priority=priority,
+            conditional=conditional,
             fail_fast=fail_fast,
         )
         if answer.unchanged:
@@ -449,12 +456,15 @@ class PumpClient:
         fail_fast: bool = False,
     ) -> Page[Coin]:
         """`/coins?searchTerm=` by market cap, else `/coins/search-unrestricted`."""
-        candidates = routes.search_coins(term, limit=limit, offset=offset,
-                                         include_nsfw=include_nsfw)
-        answer, route = await self._call_view(routes.VIEW_SEARCH, candidates, priority=priority,
-                                              fail_fast=fail_fast)
-        return self._page(answer, route, Coin.from_api, offset=offset,
-                          limit=min(limit, routes.COINS_PAGE_LIMIT))
+        candidates = routes.search_coins(
+            term, limit=limit, offset=offset, include_nsfw=include_nsfw
+        )
+        answer, route = await self._call_view(
+            routes.VIEW_SEARCH, candidates, priority=priority, fail_fast=fail_fast
+        )
+        return self._page(
+            answer, route, Coin.from_api, offset=offset, limit=min(limit, routes.COINS_PAGE_LIMIT)
+        )
 
     async def bookmarked_coins(
         self,
@@ -469,8 +479,9 @@ class PumpClient:
         route = routes.bookmarked_coins(
             bookmark_id, limit=limit, offset=offset, include_nsfw=include_nsfw
         )
-        answer = await self._feature_call(routes.FEATURE_BOOKMARKS, route, priority=priority,
-                                          conditional=conditional)
+        answer = await self._feature_call(
+            routes.FEATURE_BOOKMARKS, route, priority=priority, conditional=conditional
+        )
         return self._page(answer, route, Coin.from_api, offset=offset, limit=limit)
 
     async def coins_by_mints(
@@ -522,8 +533,9 @@ class PumpClient:
         """SOL in USD with the server's `stale` flag; None when unchanged (304) or when the
         server gave no usable price."""
         route = routes.sol_price()
-        answer = await self._call(route, priority=priority, conditional=conditional,
-                                  fail_fast=fail_fast)
+        answer = await self._call(
+            route, priority=priority, conditional=conditional, fail_fast=fail_fast
+        )
         if answer.unchanged:
             return None
         return routes.read_sol_price(answer.payload)
@@ -544,8 +556,9 @@ class PumpClient:
         """A page of the coin's trades, newest first; `cursor` (a page's `next_cursor`)
         continues to older ones, exclusively."""
         route = routes.trades(mint, limit=limit, cursor=cursor, min_sol=min_sol)
-        answer = await self._call(route, priority=priority, conditional=conditional,
-                                  fail_fast=fail_fast)
+        answer = await self._call(
+            route, priority=priority, conditional=conditional, fail_fast=fail_fast
+        )
         return self._trade_page(answer, route, mint)
 
     async def trades_before(
@@ -558,8 +571,13 @@ class PumpClient:
         fail_fast: bool = False,
     ) -> TradePage:
         """The newest trades older than `before_ms` (epoch milliseconds), by a cursor seek."""
-        return await self.trades(mint, cursor=routes.seek_cursor(before_ms), limit=limit,
-                                 priority=priority, fail_fast=fail_fast)
+        return await self.trades(
+            mint,
+            cursor=routes.seek_cursor(before_ms),
+            limit=limit,
+            priority=priority,
+            fail_fast=fail_fast,
+        )
 
     def _trade_page(self, answer: _Answer, route: Route, mint: str) -> TradePage:
         if answer.unchanged:
@@ -584,12 +602,17 @@ class PumpClient:
         """The newest `limit` non-empty buckets, oldest first (swap v2, else v1). Buckets
         without a trade are absent: the caller fills gaps."""
         seconds = routes.interval_seconds(interval)
-        candidates = routes.candles(mint, interval=interval, limit=limit, currency=currency,
-                                    created_ms=created_ms)
-        answer, route = await self._call_view(routes.VIEW_CANDLES, candidates, priority=priority,
-                                              fail_fast=fail_fast)
-        page = self._page(answer, route, lambda record: Candle.from_swap(
-            record, mint=mint, seconds=seconds, currency=currency))
+        candidates = routes.candles(
+            mint, interval=interval, limit=limit, currency=currency, created_ms=created_ms
+        )
+        answer, route = await self._call_view(
+            routes.VIEW_CANDLES, candidates, priority=priority, fail_fast=fail_fast
+        )
+        page = self._page(
+            answer,
+            route,
+            lambda record: Candle.from_swap(record, mint=mint, seconds=seconds, currency=currency),
+        )
         return sorted(page.items, key=lambda c: c.start)
 
     async def market_activity(
@@ -632,8 +655,13 @@ class PumpClient:
     # -- boards (indexer) -----------------------------------------------------------------------
 
     async def board(
-        self, name: str, *, offset: int = 0, limit: int = 50,
-        priority: Priority = Priority.NORMAL, fail_fast: bool = False,
+        self,
+        name: str,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        priority: Priority = Priority.NORMAL,
+        fail_fast: bool = False,
     ) -> list[BoardEntry]:
         """A board over HTTP (for while its socket is down)."""
         route = routes.board(name, offset=offset, limit=limit)
@@ -668,10 +696,9 @@ class PumpClient:
         wanted = list(dict.fromkeys(wallets))
         found: list[UserProfile] = []
         for start in range(0, len(wanted), routes.USERS_BATCH_LIMIT):
-            route = routes.users_batch(wanted[start:start + routes.USERS_BATCH_LIMIT])
+            route = routes.users_batch(wanted[start : start + routes.USERS_BATCH_LIMIT])
             answer = await self._feature_call(routes.FEATURE_USERS, route, priority=priority)
-            page = parse_list(self._shape(answer, route, routes.read_list),
-                              UserProfile.from_api)
+            page = parse_list(self._shape(answer, route, routes.read_list), UserProfile.from_api)
             for profile in page.items:
                 if profile.wallet is not None:
                     self._remember_uuid(profile.wallet, profile.uuid)
@@ -686,17 +713,22 @@ class PumpClient:
 
     async def follow_uuid(self, user_uuid: str) -> None:
         """Follow a user by UUID (`user_uuid(wallet)` gives it). Not repeated on a lost answer."""
-        await self._feature_call(routes.FEATURE_FOLLOWS, routes.follow_uuid(user_uuid),
-                                 priority=Priority.FOREGROUND)
+        await self._feature_call(
+            routes.FEATURE_FOLLOWS, routes.follow_uuid(user_uuid), priority=Priority.FOREGROUND
+        )
 
     async def unfollow_uuid(self, user_uuid: str) -> None:
         """Unfollow by UUID. LOW confidence: no unfollow route was ever seen (reference §3.7);
         a service without this one raises `NotAvailable` ("unfollow")."""
-        await self._feature_call(routes.FEATURE_UNFOLLOW, routes.unfollow_uuid(user_uuid),
-                                 priority=Priority.FOREGROUND)
+        await self._feature_call(
+            routes.FEATURE_UNFOLLOW, routes.unfollow_uuid(user_uuid), priority=Priority.FOREGROUND
+        )
 
     async def following(
-        self, user_uuid: str, *, limit: int = routes.FOLLOWING_LIMIT,
+        self,
+        user_uuid: str,
+        *,
+        limit: int = routes.FOLLOWING_LIMIT,
         priority: Priority = Priority.NORMAL,
     ) -> list[UserProfile]:
         """Whom a user follows (at most 100); rows without a UUID are skipped."""
@@ -712,14 +744,13 @@ class PumpClient:
         counts = []
         for kind in routes.FOLLOW_COUNT_KINDS:
             route = routes.follow_count(user_id, kind)
-            answer = await self._feature_call(routes.FEATURE_FOLLOW_COUNTS, route,
-                                              priority=priority)
+            answer = await self._feature_call(
+                routes.FEATURE_FOLLOW_COUNTS, route, priority=priority
+            )
             counts.append(self._shape(answer, route, routes.read_count))
         return FollowCounts(followers=counts[0], following=counts[1])
 
-    async def followers(
-        self, address: str, *, priority: Priority = Priority.NORMAL
-    ) -> list[User]:
+    async def followers(self, address: str, *, priority: Priority = Priority.NORMAL) -> list[User]:
         """Who follows a user (a wallet or a UUID): at most 1000 rows, the service's cap."""
         route = routes.followers(address)
         answer = await self._call(route, priority=priority)
@@ -738,8 +769,13 @@ class PumpClient:
         """The coin's top callouts (anonymous). `unchanged` when `conditional` and nothing
         changed (304)."""
         route = routes.callout_top(mint)
-        answer = await self._feature_call(routes.FEATURE_CALLOUTS, route, priority=priority,
-                                          conditional=conditional, fail_fast=fail_fast)
+        answer = await self._feature_call(
+            routes.FEATURE_CALLOUTS,
+            route,
+            priority=priority,
+            conditional=conditional,
+            fail_fast=fail_fast,
+        )
         if answer.unchanged:
             return Page([], unchanged=True, latency=answer.latency)
         records = self._shape(answer, route, routes.read_callouts)
@@ -758,8 +794,9 @@ class PumpClient:
         """One user's callouts (`user_id`: a UUID or a wallet), a page at a time: pass the
         last page's `next_page_token` for the next. The route blocks a burst for 30 minutes,
         so its bucket spaces requests 3 s apart (a 429 pauses it for its Retry-After)."""
-        route = routes.callout_list(user_id, limit=limit, page_token=page_token,
-                                    newest_first=newest_first)
+        route = routes.callout_list(
+            user_id, limit=limit, page_token=page_token, newest_first=newest_first
+        )
         answer = await self._feature_call(routes.FEATURE_CALLOUT_LIST, route, priority=priority)
         records, token = self._shape(answer, route, routes.read_callout_page)
         parsed = parse_list(records, Callout.from_api)
@@ -769,8 +806,9 @@ class PumpClient:
         """Whether the logged-in wallet may post a callout on the coin (it must hold it). The
         answer's shape is unverified (see `CalloutEligibility`)."""
         route = routes.callout_eligibility(mint)
-        answer = await self._feature_call(routes.FEATURE_CALLOUTS, route,
-                                          priority=Priority.FOREGROUND)
+        answer = await self._feature_call(
+            routes.FEATURE_CALLOUTS, route, priority=Priority.FOREGROUND
+        )
         return self._one_of(answer.payload, route, CalloutEligibility.from_api)
 
     async def create_callout(self, mint: str, thesis: str) -> str:
@@ -793,8 +831,7 @@ class PumpClient:
         record = self._shape(answer, route, lambda payload: routes.read_one(payload, "reply"))
         reply = self._one_of(record, route, lambda r: CalloutReply.from_api(r, callout_id))
         if not reply.content:
-            reply = dataclasses.replace(reply, content=clean_text(text, TEXT_LIMIT,
-                                                                  multiline=True))
+            reply = dataclasses.replace(reply, content=clean_text(text, TEXT_LIMIT, multiline=True))
         return reply
 
     async def callout_replies(
@@ -803,15 +840,15 @@ class PumpClient:
         """A callout's replies, oldest first. The simulator's route: none has been seen on the
         service, where this raises `NotAvailable` ("callout-replies")."""
         route = routes.callout_replies(callout_id, limit=limit)
-        answer = await self._feature_call(routes.FEATURE_CALLOUT_REPLIES, route,
-                                          priority=priority)
+        answer = await self._feature_call(routes.FEATURE_CALLOUT_REPLIES, route, priority=priority)
         records = self._shape(answer, route, routes.read_callout_replies)
         return parse_list(records, lambda r: CalloutReply.from_api(r, callout_id)).items
 
     async def like_callout(self, callout_id: str) -> None:
         """Like a callout. There is no unlike: a like cannot be taken back."""
-        await self._feature_call(routes.FEATURE_CALLOUTS, routes.like_callout(callout_id),
-                                 priority=Priority.FOREGROUND)
+        await self._feature_call(
+            routes.FEATURE_CALLOUTS, routes.like_callout(callout_id), priority=Priority.FOREGROUND
+        )
 
     async def _post(self, route: Route) -> _Answer:
         """A callout or a reply: sent once. The service allows about one post a minute per
@@ -821,25 +858,35 @@ class PumpClient:
         who = self._token.fingerprint() if self._token is not None else "-"
         left = self._posts_held.get(who, 0.0) - self._clock.monotonic()
         if left > 0:
-            raise PostingTooFast(f"{route.name}: wait {left:.0f}s before posting again",
-                                 retry_after=left, url=route.path)
+            raise PostingTooFast(
+                f"{route.name}: wait {left:.0f}s before posting again",
+                retry_after=left,
+                url=route.path,
+            )
         try:
-            return await self._feature_call(routes.FEATURE_CALLOUTS, route,
-                                            priority=Priority.FOREGROUND, max_retries=0)
+            return await self._feature_call(
+                routes.FEATURE_CALLOUTS, route, priority=Priority.FOREGROUND, max_retries=0
+            )
         except RateLimited as error:
             if isinstance(error, Blocked):
                 raise
             wait = error.retry_after if error.retry_after else POST_INTERVAL
             self._posts_held[who] = self._clock.monotonic() + wait
-            raise PostingTooFast(f"{route.name}: posting too fast; wait {wait:.0f}s",
-                                 retry_after=wait, url=route.path) from None
+            raise PostingTooFast(
+                f"{route.name}: posting too fast; wait {wait:.0f}s",
+                retry_after=wait,
+                url=route.path,
+            ) from None
 
     async def _feature_call(self, feature: str, route: Route, **options: Any) -> _Answer:
         """A request to a route of an optional feature. When the service has no handler for it
         ("Cannot GET"), `NotAvailable` — at once, without sending, for the rest of the session."""
         if feature in self._unavailable:
-            raise NotAvailable(f"{route.name}: {feature} not available on this service",
-                               feature=feature, url=route.path)
+            raise NotAvailable(
+                f"{route.name}: {feature} not available on this service",
+                feature=feature,
+                url=route.path,
+            )
         try:
             return await self._call(route, **options)
         except NotFound as error:
@@ -847,8 +894,11 @@ class PumpClient:
                 raise
             self._unavailable.add(feature)
             log.warning("%s: no handler; %s not available on this service", route.name, feature)
-            raise NotAvailable(f"{route.name}: {feature} not available on this service",
-                               feature=feature, url=route.path) from None
+            raise NotAvailable(
+                f"{route.name}: {feature} not available on this service",
+                feature=feature,
+                url=route.path,
+            ) from None
 
     @property
     def unavailable_features(self) -> frozenset[str]:
@@ -866,9 +916,9 @@ class PumpClient:
 
     async def create_bookmark(self, name: str) -> BookmarkList | None:
         """The new list, or None when the server did not echo it back."""
-        answer = await self._feature_call(routes.FEATURE_BOOKMARKS,
-                                          routes.create_bookmark(name),
-                                          priority=Priority.FOREGROUND)
+        answer = await self._feature_call(
+            routes.FEATURE_BOOKMARKS, routes.create_bookmark(name), priority=Priority.FOREGROUND
+        )
         record = routes.read_created_bookmark(answer.payload)
         if record is None:
             return None
@@ -878,8 +928,9 @@ class PumpClient:
             return None
 
     async def delete_bookmark(self, list_id: str) -> None:
-        await self._feature_call(routes.FEATURE_BOOKMARKS, routes.delete_bookmark(list_id),
-                                 priority=Priority.FOREGROUND)
+        await self._feature_call(
+            routes.FEATURE_BOOKMARKS, routes.delete_bookmark(list_id), priority=Priority.FOREGROUND
+        )
 
     async def add_bookmark_item(self, mint: str, list_ids: Sequence[str]) -> None:
         route = routes.add_bookmark_item(mint, list_ids)
@@ -925,8 +976,10 @@ class PumpClient:
         no route would sign in, and the usual typed errors for anything else (offline, 5xx, …).
         """
         attempts = (self.login_cookie, self.login_token)
-        labels = (routes.login(address, signature_b58, timestamp_ms).name,
-                  routes.login_token(address, signature_b58, timestamp_ms).name)
+        labels = (
+            routes.login(address, signature_b58, timestamp_ms).name,
+            routes.login_token(address, signature_b58, timestamp_ms).name,
+        )
         start = self._view_route.get(routes.VIEW_LOGIN, 0)
         tried = [f"{labels[i]}: not asked, it failed earlier this session" for i in range(start)]
         for index in range(start, len(attempts)):
@@ -1067,8 +1120,9 @@ class PumpClient:
         while True:
             route = candidates[min(index, len(candidates) - 1)]
             try:
-                answer = await self._call(route, priority=priority, conditional=conditional,
-                                          fail_fast=fail_fast)
+                answer = await self._call(
+                    route, priority=priority, conditional=conditional, fail_fast=fail_fast
+                )
                 return answer, route
             except NotFound as error:
                 if not error.unrouted or index + 1 >= len(candidates):
@@ -1099,8 +1153,9 @@ class PumpClient:
         attempt = 0
         while True:
             try:
-                return await self._send_once(route, priority=priority, conditional=conditional,
-                                             fail_fast=fail_fast)
+                return await self._send_once(
+                    route, priority=priority, conditional=conditional, fail_fast=fail_fast
+                )
             except ApiError as error:
                 never_arrived = isinstance(error, RateLimited) or (
                     isinstance(error, ConnectionFailed) and error.never_sent
@@ -1122,7 +1177,11 @@ class PumpClient:
                 self._retries += 1
                 log.debug(
                     "%s %s: %s; retry %d in %.2fs",
-                    route.method, route.path, error.message, attempt, wait,
+                    route.method,
+                    route.path,
+                    error.message,
+                    attempt,
+                    wait,
                 )
                 await self._clock.sleep(wait)
 
@@ -1133,7 +1192,6 @@ class PumpClient:
         if host is Host.INDEXER:
             return settings.indexer_url
         return settings.frontend_url
-
 
     def _build_request(self, route: Route, conditional: bool) -> httpx.Request:
         """The request, with the token only where it may go. Kept apart from sending so that no
@@ -1176,7 +1234,9 @@ class PumpClient:
                 raise Blocked(
                     f"{route.method} {route.path}: {route.host.value} is blocking us; "
                     f"{left:.0f}s left",
-                    retry_after=left, host=route.host.value, url=route.path,
+                    retry_after=left,
+                    host=route.host.value,
+                    url=route.path,
                 )
             await self._clock.sleep(left)
 
@@ -1217,8 +1277,9 @@ class PumpClient:
         self._last_status = response.status_code
         if routes.SIMULATOR_HEADER in response.headers:
             self.server_is_simulator = True
-        if (route.host is Host.FRONTEND
-                and (response.status_code != 429 or "retry-after" not in response.headers)):
+        if route.host is Host.FRONTEND and (
+            response.status_code != 429 or "retry-after" not in response.headers
+        ):
             # v3's x-ratelimit-* describe the route group's window. swap's are misleading (a
             # `limit: 1000` over a Cloudflare rule of ~20), so they are not listened to. A 429's
             # Retry-After is the server's specific instruction; its window headers (often "0
@@ -1226,7 +1287,11 @@ class PumpClient:
             self.budget_for(route.host, route.group).observe(response.headers)
         log.debug(
             "%s %s -> %d (%d bytes, %.0f ms)",
-            route.method, route.path, response.status_code, len(body), elapsed * 1000,
+            route.method,
+            route.path,
+            response.status_code,
+            len(body),
+            elapsed * 1000,
         )
         answer = self._interpret(route, request, response, body)
         answer.latency = elapsed
@@ -1238,7 +1303,9 @@ class PumpClient:
         return Blocked(
             f"{route.method} {route.path}: {route.host.value} is blocking us ({why}); "
             f"nothing sent to it for {left:.0f}s",
-            retry_after=left, host=route.host.value, url=route.path,
+            retry_after=left,
+            host=route.host.value,
+            url=route.path,
         )
 
     def _interpret(
@@ -1276,14 +1343,16 @@ class PumpClient:
         message = _error_message(body)
         if status == 429:
             if route.host is Host.SWAP or routes.BLOCK_BODY_1015 in body[:200].decode(
-                    "utf-8", "replace"):
+                "utf-8", "replace"
+            ):
                 # swap's limit is a Cloudflare rule: the whole IP is blocked, and every request
                 # during the block extends it.
                 raise self._block_error(route, response, "rate limit, error 1015")
             retry_after = _retry_after(response.headers.get("retry-after"))
             if route.group not in routes.PACED_GROUPS:
                 self.budget_for(route.host, route.group).pause_for(
-                    retry_after if retry_after is not None else self.retry.base)
+                    retry_after if retry_after is not None else self.retry.base
+                )
             raise RateLimited(
                 f"{where}: rate limited" + (f", retry in {retry_after:g}s" if retry_after else ""),
                 retry_after=retry_after,
@@ -1298,8 +1367,9 @@ class PumpClient:
             unrouted = routes.is_unrouted(_json_or_none(body))
             raise NotFound(f"{where}: not found{detail}", unrouted=unrouted, url=route.path)
         if status >= 500:
-            raise ServerError(f"{where}: server error {status}{detail}", status=status,
-                              url=route.path)
+            raise ServerError(
+                f"{where}: server error {status}{detail}", status=status, url=route.path
+            )
         error = ClientError(f"{where}: refused ({status}){detail}", status=status, url=route.path)
         if status in RETRY_STATUSES:  # 408 and 413: the site's own client retries them
             error.retryable = True
@@ -1335,7 +1405,8 @@ def _login_refusal(error: ApiError) -> str | None:
 def _login_route_gone(error: ApiError) -> bool:
     """No handler, or 410: the route will not come back this session."""
     return (isinstance(error, NotFound) and error.unrouted) or (
-        isinstance(error, ClientError) and error.status == 410)
+        isinstance(error, ClientError) and error.status == 410
+    )
 
 
 def _is_html(response: httpx.Response, body: bytes) -> bool:
@@ -1383,4 +1454,3 @@ def _retry_after(value: str | None) -> float | None:
     if seconds != seconds:
         return None
     return max(0.0, seconds)
-

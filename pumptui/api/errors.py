@@ -26,8 +26,13 @@ class RateLimited(ApiError):
 
     retryable = True
 
-    def __init__(self, message: str = "rate limited", *, retry_after: float | None = None,
-                 url: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "rate limited",
+        *,
+        retry_after: float | None = None,
+        url: str | None = None,
+    ) -> None:
         super().__init__(message, url=url)
         self.retry_after = retry_after
 
@@ -38,8 +43,14 @@ class Blocked(RateLimited):
     challenge. Nothing goes to that host until `retry_after` seconds have passed; the body is
     never read as data. A `RateLimited`, so code that waits out rate limits waits this out too."""
 
-    def __init__(self, message: str = "blocked", *, retry_after: float | None = None,
-                 host: str = "", url: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "blocked",
+        *,
+        retry_after: float | None = None,
+        host: str = "",
+        url: str | None = None,
+    ) -> None:
         super().__init__(message, retry_after=retry_after, url=url)
         self.host = host
 
@@ -53,8 +64,9 @@ class LoginRefused(AuthRequired):
     "Cannot POST", 410). `tried` names each route with what it answered; the message says so,
     and that a token from the web site's own sign-in provider (Privy) is not accepted either."""
 
-    def __init__(self, message: str, *, tried: tuple[str, ...] = (),
-                 url: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, tried: tuple[str, ...] = (), url: str | None = None
+    ) -> None:
         super().__init__(message, url=url)
         self.tried = tried
 

@@ -261,8 +261,9 @@ class Coin:
         real_tok_given = record.get("real_token_reserves")
         if real_tok_given is None:
             # /coins rows in 2026 may lack the real reserves: they follow from the virtual ones.
-            real_tok = _real_from_virtual(vtok, INITIAL_VIRTUAL_TOKEN_RESERVES
-                                          - INITIAL_REAL_TOKEN_RESERVES)
+            real_tok = _real_from_virtual(
+                vtok, INITIAL_VIRTUAL_TOKEN_RESERVES - INITIAL_REAL_TOKEN_RESERVES
+            )
         else:
             real_tok = exact_int(real_tok_given, "real_token_reserves")
         supply = exact_int(record.get("total_supply"), "total_supply") or TOTAL_SUPPLY_RAW
@@ -546,8 +547,12 @@ def split_slot_index_id(value: Any) -> tuple[int, int, str]:
     the slot (zero-padded), the rest the position; lengths of 22 and 26 have been seen."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if (not isinstance(value, str) or not value.isascii() or not value.isdigit()
-            or not SLOT_DIGITS <= len(value) <= MAX_DIGITS):
+    if (
+        not isinstance(value, str)
+        or not value.isascii()
+        or not value.isdigit()
+        or not SLOT_DIGITS <= len(value) <= MAX_DIGITS
+    ):
         raise ModelError("trade without a valid slotIndexId")
     rest = value[SLOT_DIGITS:]
     return int(value[:SLOT_DIGITS]), int(rest) if rest else 0, value
@@ -824,7 +829,8 @@ class PushTrade:
             pool_price_sol=(
                 (self.virtual_sol_reserves / LAMPORTS_PER_SOL)
                 / (self.virtual_token_reserves / RAW_PER_TOKEN)
-                if self.virtual_sol_reserves and self.virtual_token_reserves else None
+                if self.virtual_sol_reserves and self.virtual_token_reserves
+                else None
             ),
         )
 
@@ -1005,8 +1011,12 @@ class UserProfile:
     def from_api(cls, record: Mapping[str, Any]) -> UserProfile:
         if not isinstance(record, Mapping):
             raise ModelError("user is not an object")
-        user_id = as_uuid(record.get("userId")) or as_uuid(record.get("user_uuid")) or as_uuid(
-            record.get("uuid")) or as_uuid(record.get("id"))
+        user_id = (
+            as_uuid(record.get("userId"))
+            or as_uuid(record.get("user_uuid"))
+            or as_uuid(record.get("uuid"))
+            or as_uuid(record.get("id"))
+        )
         if user_id is None:
             raise ModelError("user without a UUID")
         image = record.get("profile_image", record.get("profileImage"))
@@ -1079,7 +1089,8 @@ class Callout:
             created_at=as_iso_time(record.get("createdAt")),
             market_cap_usd=exact_float(record.get("marketCap"), "marketCap"),
             multiple=exact_float(record.get("multiple"), "multiple"),
-            author_wallet=as_wallet(user_id) or as_wallet(user_uuid)
+            author_wallet=as_wallet(user_id)
+            or as_wallet(user_uuid)
             or as_wallet(record.get("userAddress")),
             author_uuid=as_uuid(user_uuid) or as_uuid(user_id),
             username=clean_optional(record.get("username"), NAME_LIMIT),
@@ -1104,12 +1115,20 @@ class Callout:
     def to_json(self) -> dict[str, Any]:
         """Stable keys in the app's units (USD, Unix seconds), as `watch --json` prints it."""
         return {
-            "id": self.id, "mint": self.mint, "thesis": self.thesis,
-            "created_at": self.created_at, "market_cap_usd": self.market_cap_usd,
-            "multiple": self.multiple, "peak_multiple": self.peak_multiple,
-            "peak_at": self.peak_at, "author_wallet": self.author_wallet,
-            "author_uuid": self.author_uuid, "username": self.username,
-            "x_username": self.x_username, "likes": self.likes, "replies": self.replies,
+            "id": self.id,
+            "mint": self.mint,
+            "thesis": self.thesis,
+            "created_at": self.created_at,
+            "market_cap_usd": self.market_cap_usd,
+            "multiple": self.multiple,
+            "peak_multiple": self.peak_multiple,
+            "peak_at": self.peak_at,
+            "author_wallet": self.author_wallet,
+            "author_uuid": self.author_uuid,
+            "username": self.username,
+            "x_username": self.x_username,
+            "likes": self.likes,
+            "replies": self.replies,
             "liked_by_user": self.liked_by_user,
         }
 
@@ -1149,7 +1168,8 @@ class CalloutReply:
         return cls(
             id=reply_id,
             callout_id=as_opaque_id(record.get("rootMessageId"))
-            or as_opaque_id(record.get("calloutId")) or callout_id,
+            or as_opaque_id(record.get("calloutId"))
+            or callout_id,
             created_at=as_iso_time(record.get("createdAt")),
             media_url=clean_optional(record.get("mediaUrl"), URL_LIMIT),
             content=clean_text(record.get("content"), TEXT_LIMIT, multiline=True),

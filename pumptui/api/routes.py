@@ -191,17 +191,29 @@ def coin(mint: str) -> tuple[Route, ...]:
 
 def search_coins(term: str, *, limit: int, offset: int, include_nsfw: bool) -> tuple[Route, ...]:
     """`/coins?searchTerm=` (what the site uses), falling back to `/coins/search-unrestricted`."""
-    primary = coins(offset=offset, limit=limit, sort="market_cap", order="DESC",
-                    include_nsfw=include_nsfw, search=term)
+    primary = coins(
+        offset=offset,
+        limit=limit,
+        sort="market_cap",
+        order="DESC",
+        include_nsfw=include_nsfw,
+        search=term,
+    )
     fallback = Route(
         "GET",
         "/coins/search-unrestricted",
-        params={"searchTerm": term, "limit": max(1, min(limit, 100)), "offset": max(0, offset),
-                "includeNsfw": _flag(include_nsfw)},
+        params={
+            "searchTerm": term,
+            "limit": max(1, min(limit, 100)),
+            "offset": max(0, offset),
+            "includeNsfw": _flag(include_nsfw),
+        },
         label="GET /coins/search-unrestricted",
     )
-    return (Route(primary.method, primary.path, params=primary.params,
-                  label="GET /coins?searchTerm="), fallback)
+    return (
+        Route(primary.method, primary.path, params=primary.params, label="GET /coins?searchTerm="),
+        fallback,
+    )
 
 
 def bookmarked_coins(bookmark_id: str, *, limit: int, offset: int, include_nsfw: bool) -> Route:
@@ -229,18 +241,24 @@ def coins_by_mints(mints: Sequence[str]) -> Route:
 
 
 def top_holders(mint: str) -> Route:
-    return Route("GET", f"/coins/top-holders-v2/{_segment(mint)}",
-                 label="GET /coins/top-holders-v2/{mint}")
+    return Route(
+        "GET", f"/coins/top-holders-v2/{_segment(mint)}", label="GET /coins/top-holders-v2/{mint}"
+    )
 
 
 def holder_stats(mint: str) -> Route:
-    return Route("GET", f"/coins/holder-stats/{_segment(mint)}",
-                 label="GET /coins/holder-stats/{mint}")
+    return Route(
+        "GET", f"/coins/holder-stats/{_segment(mint)}", label="GET /coins/holder-stats/{mint}"
+    )
 
 
 def holder_count(mint: str) -> Route:
-    return Route("GET", f"/token-holders/{_segment(mint)}/count", group="token-holders",
-                 label="GET /token-holders/{mint}/count")
+    return Route(
+        "GET",
+        f"/token-holders/{_segment(mint)}/count",
+        group="token-holders",
+        label="GET /token-holders/{mint}/count",
+    )
 
 
 def sol_price() -> Route:
@@ -274,8 +292,9 @@ def trades(
         params["program"] = program
     if user:
         params["userAddress"] = user
-    return _swap("GET", f"/v2/coins/{_segment(mint)}/trades", "GET /v2/coins/{mint}/trades",
-                 params=params)
+    return _swap(
+        "GET", f"/v2/coins/{_segment(mint)}/trades", "GET /v2/coins/{mint}/trades", params=params
+    )
 
 
 def seek_cursor(before_ms: int) -> str:
@@ -284,8 +303,18 @@ def seek_cursor(before_ms: int) -> str:
 
 
 CANDLE_INTERVALS = {
-    "1s": 1, "15s": 15, "30s": 30, "1m": 60, "5m": 300, "15m": 900, "30m": 1800,
-    "1h": 3600, "4h": 14400, "6h": 21600, "12h": 43200, "24h": 86400,
+    "1s": 1,
+    "15s": 15,
+    "30s": 30,
+    "1m": 60,
+    "5m": 300,
+    "15m": 900,
+    "30m": 1800,
+    "1h": 3600,
+    "4h": 14400,
+    "6h": 21600,
+    "12h": 43200,
+    "24h": 86400,
 }
 CANDLES_LIMIT = 1000
 CURRENCIES = ("SOL", "USD")
@@ -318,24 +347,38 @@ def candles(
         "limit": max(1, min(limit, CANDLES_LIMIT)),
         "currency": currency,
     }
-    v1 = _swap("GET", f"/v1/coins/{_segment(mint)}/candles", "GET /v1/coins/{mint}/candles",
-               params=dict(params))
+    v1 = _swap(
+        "GET",
+        f"/v1/coins/{_segment(mint)}/candles",
+        "GET /v1/coins/{mint}/candles",
+        params=dict(params),
+    )
     if created_ms is not None:
         params["createdTs"] = max(0, int(created_ms))
-    v2 = _swap("GET", f"/v2/coins/{_segment(mint)}/candles", "GET /v2/coins/{mint}/candles",
-               params=params)
+    v2 = _swap(
+        "GET", f"/v2/coins/{_segment(mint)}/candles", "GET /v2/coins/{mint}/candles", params=params
+    )
     return (v2, v1)
 
 
 def market_activity(mint: str) -> Route:
-    return _swap("GET", f"/v1/coins/{_segment(mint)}/market-activity",
-                 "GET /v1/coins/{mint}/market-activity")
+    return _swap(
+        "GET", f"/v1/coins/{_segment(mint)}/market-activity", "GET /v1/coins/{mint}/market-activity"
+    )
 
 
 ACTIVITY_BATCH_LIMIT = 50
 ACTIVITY_METRICS = (
-    "numTxs", "volumeUSD", "numUsers", "numBuys", "numSells", "buyVolumeUSD", "sellVolumeUSD",
-    "numBuyers", "numSellers", "priceChangePercent",
+    "numTxs",
+    "volumeUSD",
+    "numUsers",
+    "numBuys",
+    "numSells",
+    "buyVolumeUSD",
+    "sellVolumeUSD",
+    "numBuyers",
+    "numSellers",
+    "priceChangePercent",
 )
 
 
@@ -347,14 +390,20 @@ def market_activity_batch(mints: Sequence[str], intervals: Sequence[str] = ()) -
         raise ValueError(f"at most {ACTIVITY_BATCH_LIMIT} mints per batch, not {len(mints)}")
     wanted = list(intervals) or [w for w in ACTIVITY_WINDOWS if w != "1m"]
     return _swap(
-        "POST", "/v1/coins/market-activity/batch", "POST /v1/coins/market-activity/batch",
+        "POST",
+        "/v1/coins/market-activity/batch",
+        "POST /v1/coins/market-activity/batch",
         json={"addresses": list(mints), "intervals": wanted, "metrics": list(ACTIVITY_METRICS)},
     )
 
 
 def ath(mint: str) -> Route:
-    return _swap("GET", f"/v1/coins/{_segment(mint)}/ath", "GET /v1/coins/{mint}/ath",
-                 params={"currency": "USD"})
+    return _swap(
+        "GET",
+        f"/v1/coins/{_segment(mint)}/ath",
+        "GET /v1/coins/{mint}/ath",
+        params={"currency": "USD"},
+    )
 
 
 # -- boards (advanced indexer) -----------------------------------------------------------------
@@ -365,9 +414,14 @@ BOARDS = ("new", "graduating", "graduated", "movers")
 def board(name: str, *, offset: int = 0, limit: int = 50) -> Route:
     if name not in BOARDS:
         raise ValueError(f"unknown board {name!r}; one of {', '.join(BOARDS)}")
-    return Route("GET", f"/boards/{name}", host=Host.INDEXER, group=INDEXER_GROUP,
-                 params={"offset": max(0, offset), "limit": max(1, limit)},
-                 label="GET /boards/{board}")
+    return Route(
+        "GET",
+        f"/boards/{name}",
+        host=Host.INDEXER,
+        group=INDEXER_GROUP,
+        params={"offset": max(0, offset), "limit": max(1, limit)},
+        label="GET /boards/{board}",
+    )
 
 
 # -- users, follows and callouts (v3, 2026; reference §3.7) -----------------------------------
@@ -406,8 +460,9 @@ FOLLOW_COUNT_KINDS = ("followers", "following")
 
 def user(wallet: str) -> Route:
     """A wallet's profile, with its UUID (`userId`): how a wallet becomes a UUID."""
-    return Route("GET", f"/users/{_segment(wallet)}", group=USERS_GROUP,
-                 label="GET /users/{wallet}")
+    return Route(
+        "GET", f"/users/{_segment(wallet)}", group=USERS_GROUP, label="GET /users/{wallet}"
+    )
 
 
 def users_batch(wallets: Sequence[str]) -> Route:
@@ -416,18 +471,28 @@ def users_batch(wallets: Sequence[str]) -> Route:
         raise ValueError("a batch needs at least one wallet")
     if len(wallets) > USERS_BATCH_LIMIT:
         raise ValueError(f"at most {USERS_BATCH_LIMIT} wallets per batch, not {len(wallets)}")
-    return Route("POST", "/users/batch", json={"addresses": list(wallets)}, group=USERS_GROUP,
-                 label="POST /users/batch")
+    return Route(
+        "POST",
+        "/users/batch",
+        json={"addresses": list(wallets)},
+        group=USERS_GROUP,
+        label="POST /users/batch",
+    )
 
 
 def callout_top(mint: str) -> Route:
     """A coin's top callouts (anonymous)."""
-    return Route("GET", f"/callout/top/{_segment(mint)}", group=CALLOUT_TOP_GROUP,
-                 label="GET /callout/top/{mint}")
+    return Route(
+        "GET",
+        f"/callout/top/{_segment(mint)}",
+        group=CALLOUT_TOP_GROUP,
+        label="GET /callout/top/{mint}",
+    )
 
 
-def callout_list(user_id: str, *, limit: int, page_token: str | None = None,
-                 newest_first: bool = True) -> Route:
+def callout_list(
+    user_id: str, *, limit: int, page_token: str | None = None, newest_first: bool = True
+) -> Route:
     """One user's callouts (`user_id`: a UUID or a wallet), a page at a time. `pageToken` is a
     page number (reference §3.7); the client passes back what the last answer gave."""
     params: dict[str, str | int] = {
@@ -437,60 +502,106 @@ def callout_list(user_id: str, *, limit: int, page_token: str | None = None,
     }
     if page_token:
         params["pageToken"] = page_token
-    return Route("GET", f"/callout/list/{_segment(user_id)}", params=params,
-                 group=CALLOUT_LIST_GROUP, label="GET /callout/list/{user}")
+    return Route(
+        "GET",
+        f"/callout/list/{_segment(user_id)}",
+        params=params,
+        group=CALLOUT_LIST_GROUP,
+        label="GET /callout/list/{user}",
+    )
 
 
 def callout_eligibility(mint: str) -> Route:
-    return Route("GET", f"/callout/eligibility/{_segment(mint)}", auth=True,
-                 group=CALLOUTS_GROUP, label="GET /callout/eligibility/{mint}")
+    return Route(
+        "GET",
+        f"/callout/eligibility/{_segment(mint)}",
+        auth=True,
+        group=CALLOUTS_GROUP,
+        label="GET /callout/eligibility/{mint}",
+    )
 
 
 def create_callout(mint: str, thesis: str) -> Route:
     # A repeated post is a duplicate callout: never sent twice.
-    return Route("POST", "/callout/create",
-                 json={"coinMint": mint, "thesis": thesis, "version": CALLOUT_VERSION},
-                 retry_safe=False, auth=True, group=CALLOUT_POSTS_GROUP,
-                 label="POST /callout/create")
+    return Route(
+        "POST",
+        "/callout/create",
+        json={"coinMint": mint, "thesis": thesis, "version": CALLOUT_VERSION},
+        retry_safe=False,
+        auth=True,
+        group=CALLOUT_POSTS_GROUP,
+        label="POST /callout/create",
+    )
 
 
 def reply_to_callout(callout_id: str, content: str) -> Route:
-    return Route("POST", f"/callout/{_segment(callout_id)}/replies", json={"content": content},
-                 retry_safe=False, auth=True, group=CALLOUT_POSTS_GROUP,
-                 label="POST /callout/{id}/replies")
+    return Route(
+        "POST",
+        f"/callout/{_segment(callout_id)}/replies",
+        json={"content": content},
+        retry_safe=False,
+        auth=True,
+        group=CALLOUT_POSTS_GROUP,
+        label="POST /callout/{id}/replies",
+    )
 
 
 def callout_replies(callout_id: str, *, limit: int = 50) -> Route:
     """Reading a callout's replies: the simulator's route; none seen on the service."""
-    return Route("GET", f"/callout/{_segment(callout_id)}/replies",
-                 params={"limit": max(1, min(limit, 100))}, group=CALLOUTS_GROUP,
-                 label="GET /callout/{id}/replies")
+    return Route(
+        "GET",
+        f"/callout/{_segment(callout_id)}/replies",
+        params={"limit": max(1, min(limit, 100))},
+        group=CALLOUTS_GROUP,
+        label="GET /callout/{id}/replies",
+    )
 
 
 def like_callout(callout_id: str) -> Route:
     # Whether a second like is harmless on the service is unknown (no unlike route was found):
     # not repeated after an answer may have been lost.
-    return Route("POST", f"/callout/{_segment(callout_id)}/like", retry_safe=False, auth=True,
-                 group=CALLOUTS_GROUP, label="POST /callout/{id}/like")
+    return Route(
+        "POST",
+        f"/callout/{_segment(callout_id)}/like",
+        retry_safe=False,
+        auth=True,
+        group=CALLOUTS_GROUP,
+        label="POST /callout/{id}/like",
+    )
 
 
 def follow_uuid(user_uuid: str) -> Route:
     """Follow by UUID (a wallet is refused). Whether it needs a captcha is unknown (§6.9)."""
-    return Route("POST", f"/following/v2/{_segment(user_uuid)}", retry_safe=False, auth=True,
-                 group=FOLLOWING_GROUP, label="POST /following/v2/{uuid}")
+    return Route(
+        "POST",
+        f"/following/v2/{_segment(user_uuid)}",
+        retry_safe=False,
+        auth=True,
+        group=FOLLOWING_GROUP,
+        label="POST /following/v2/{uuid}",
+    )
 
 
 def unfollow_uuid(user_uuid: str) -> Route:
     """LOW confidence (§3.7: no evidence of any unfollow route): the follow route's DELETE."""
-    return Route("DELETE", f"/following/v2/{_segment(user_uuid)}", auth=True,
-                 group=FOLLOWING_GROUP, label="DELETE /following/v2/{uuid}")
+    return Route(
+        "DELETE",
+        f"/following/v2/{_segment(user_uuid)}",
+        auth=True,
+        group=FOLLOWING_GROUP,
+        label="DELETE /following/v2/{uuid}",
+    )
 
 
 def following(user_uuid: str, *, limit: int = FOLLOWING_LIMIT) -> Route:
     """Whom a user follows (the service's default page is about 20)."""
-    return Route("GET", f"/following/v3/following/{_segment(user_uuid)}",
-                 params={"limit": max(1, min(limit, FOLLOWING_LIMIT))}, group=FOLLOWING_GROUP,
-                 label="GET /following/v3/following/{uuid}")
+    return Route(
+        "GET",
+        f"/following/v3/following/{_segment(user_uuid)}",
+        params={"limit": max(1, min(limit, FOLLOWING_LIMIT))},
+        group=FOLLOWING_GROUP,
+        label="GET /following/v3/following/{uuid}",
+    )
 
 
 def follow_count(user_id: str, kind: str) -> Route:
@@ -498,8 +609,12 @@ def follow_count(user_id: str, kind: str) -> Route:
     simulator; on the service, unverified)."""
     if kind not in FOLLOW_COUNT_KINDS:
         raise ValueError(f"kind is one of {', '.join(FOLLOW_COUNT_KINDS)}")
-    return Route("GET", f"/following/v3/{kind}/count/{_segment(user_id)}",
-                 group=FOLLOW_COUNTS_GROUP, label=f"GET /following/v3/{kind}/count/{{id}}")
+    return Route(
+        "GET",
+        f"/following/v3/{kind}/count/{_segment(user_id)}",
+        group=FOLLOW_COUNTS_GROUP,
+        label=f"GET /following/v3/{kind}/count/{{id}}",
+    )
 
 
 def read_callouts(payload: Any) -> list[Any]:
@@ -561,8 +676,12 @@ def read_one(payload: Any, *wrappers: str) -> Mapping[str, Any]:
 
 def followers(user_id: str) -> Route:
     """Who follows a user (a wallet or a UUID): live in 2026, capped at 1000 rows."""
-    return Route("GET", f"/following/followers/{_segment(user_id)}", group=FOLLOWING_GROUP,
-                 label="GET /following/followers/{id}")
+    return Route(
+        "GET",
+        f"/following/followers/{_segment(user_id)}",
+        group=FOLLOWING_GROUP,
+        label="GET /following/followers/{id}",
+    )
 
 
 def bookmarks() -> Route:
@@ -570,8 +689,9 @@ def bookmarks() -> Route:
 
 
 def create_bookmark(name: str) -> Route:
-    return Route("POST", "/bookmarks", json={"name": name}, retry_safe=False, auth=True,
-                 group="bookmarks")
+    return Route(
+        "POST", "/bookmarks", json={"name": name}, retry_safe=False, auth=True, group="bookmarks"
+    )
 
 
 def delete_bookmark(list_id: str) -> Route:
@@ -604,20 +724,25 @@ def remove_bookmark_item(mint: str, list_ids: Sequence[str]) -> Route:
 def bulk_nsfw(mints: Sequence[str]) -> Route:
     """Setting a flag: idempotent, so safe to repeat."""
     _check_bulk(mints)
-    return Route("POST", "/moderation/bulk-nsfw", json={"mints": list(mints)}, auth=True,
-                 group="moderation")
+    return Route(
+        "POST", "/moderation/bulk-nsfw", json={"mints": list(mints)}, auth=True, group="moderation"
+    )
 
 
 def bulk_hide(ids: Sequence[int]) -> Route:
     _check_bulk(ids)
-    return Route("POST", "/moderation/bulk-hidden", json={"ids": list(ids)}, auth=True,
-                 group="moderation")
+    return Route(
+        "POST", "/moderation/bulk-hidden", json={"ids": list(ids)}, auth=True, group="moderation"
+    )
 
 
 def bulk_ban(ids: Sequence[int], reason: str) -> Route:
     _check_bulk(ids)
     return Route(
-        "POST", "/moderation/bulk-ban", json={"ids": list(ids), "reason": reason}, auth=True,
+        "POST",
+        "/moderation/bulk-ban",
+        json={"ids": list(ids), "reason": reason},
+        auth=True,
         group="moderation",
     )
 
@@ -656,8 +781,12 @@ def login_token(address: str, signature_b58: str, timestamp_ms: int) -> Route:
     return Route(
         "POST",
         "/auth/login/token",
-        json={"address": address, "signature": signature_b58, "timestamp": timestamp_ms,
-              "authType": LOGIN_AUTH_TYPE},
+        json={
+            "address": address,
+            "signature": signature_b58,
+            "timestamp": timestamp_ms,
+            "authType": LOGIN_AUTH_TYPE,
+        },
         retry_safe=False,
         group="auth",
         label="POST /auth/login/token",
@@ -672,17 +801,24 @@ def read_access_token(payload: Any) -> str:
             value = payload.get(key)
             if isinstance(value, str) and value.strip():
                 return value.strip()
-    raise ShapeError("expected {\"access_token\": \"…\"}")
+    raise ShapeError('expected {"access_token": "…"}')
 
 
 def login_probes() -> tuple[Route, Route]:
     """Both login routes with an unsigned body, for doctor: a handler refuses it (400/401)
     without signing anyone in; a route with no handler answers 404 "Cannot POST"."""
     return (
-        Route("POST", "/auth/login", json={}, retry_safe=False, group="auth",
-              label="POST /auth/login"),
-        Route("POST", "/auth/login/token", json={}, retry_safe=False, group="auth",
-              label="POST /auth/login/token"),
+        Route(
+            "POST", "/auth/login", json={}, retry_safe=False, group="auth", label="POST /auth/login"
+        ),
+        Route(
+            "POST",
+            "/auth/login/token",
+            json={},
+            retry_safe=False,
+            group="auth",
+            label="POST /auth/login/token",
+        ),
     )
 
 
@@ -846,8 +982,9 @@ def decode_json(body: bytes) -> Any:
         try:
             return json.loads(body)
         except ValueError:  # JSONDecodeError, and integers beyond Python's digit limit
-            raise orjson.JSONDecodeError("malformed JSON", body.decode("utf-8", "replace"),
-                                         0) from None
+            raise orjson.JSONDecodeError(
+                "malformed JSON", body.decode("utf-8", "replace"), 0
+            ) from None
 
 
 def is_unrouted(payload: Any) -> bool:
@@ -1028,18 +1165,30 @@ def trenches_url(indexer_url: str, board: str) -> str:
         raise ValueError(f"unknown board {board!r}")
     parts = urlsplit(indexer_url.rstrip("/"))
     scheme = {"https": "wss", "http": "ws"}.get(parts.scheme, parts.scheme)
-    subscription = json.dumps({"board": board, "tier": "web", "filterKey": "default"},
-                              separators=(",", ":"))
-    return urlunsplit((scheme, parts.netloc, parts.path + "/ws/trenches",
-                       urlencode({"subscription": subscription}), ""))
+    subscription = json.dumps(
+        {"board": board, "tier": "web", "filterKey": "default"}, separators=(",", ":")
+    )
+    return urlunsplit(
+        (
+            scheme,
+            parts.netloc,
+            parts.path + "/ws/trenches",
+            urlencode({"subscription": subscription}),
+            "",
+        )
+    )
 
 
 def trenches_subscribe(board: str) -> str:
     """The message to send once connected."""
     if board not in BOARDS:
         raise ValueError(f"unknown board {board!r}")
-    return orjson.dumps({"event": "subscribe", "data": {
-        "board": board, "tier": "web", "platform": "WEB", "surface": "WEB"}}).decode()
+    return orjson.dumps(
+        {
+            "event": "subscribe",
+            "data": {"board": board, "tier": "web", "platform": "WEB", "surface": "WEB"},
+        }
+    ).decode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1090,8 +1239,9 @@ def read_trenches(message: str | bytes | Mapping[str, Any]) -> BoardSnapshot | B
         entries = data.get("entries")
         if not isinstance(entries, list):
             return None
-        return BoardSnapshot(board, version, server_ts,
-                             [e for e in entries if isinstance(e, Mapping)])
+        return BoardSnapshot(
+            board, version, server_ts, [e for e in entries if isinstance(e, Mapping)]
+        )
     if kind == "delta":
         raw_patches = data.get("patches")
         if not isinstance(raw_patches, list):
@@ -1105,13 +1255,18 @@ def read_trenches(message: str | bytes | Mapping[str, Any]) -> BoardSnapshot | B
                 continue
             fields = raw.get("fields")
             idx = raw.get("idx")
-            patches.append(BoardPatch(
-                raw["op"], mint, fields if isinstance(fields, Mapping) else {},
-                as_int(idx, 0) if idx is not None else None,
-            ))
+            patches.append(
+                BoardPatch(
+                    raw["op"],
+                    mint,
+                    fields if isinstance(fields, Mapping) else {},
+                    as_int(idx, 0) if idx is not None else None,
+                )
+            )
         base = data.get("baseVersion")
-        return BoardDelta(board, None if base is None else as_int(base, -1), version, server_ts,
-                          patches)
+        return BoardDelta(
+            board, None if base is None else as_int(base, -1), version, server_ts, patches
+        )
     return None
 
 
@@ -1207,8 +1362,13 @@ PP_MIGRATIONS = "subscribeMigration"
 PP_TOKEN_TRADES = "subscribeTokenTrade"
 PP_ACCOUNT_TRADES = "subscribeAccountTrade"
 PP_METHODS = (
-    PP_NEW_TOKENS, PP_MIGRATIONS, PP_TOKEN_TRADES, PP_ACCOUNT_TRADES,
-    "unsubscribeNewToken", "unsubscribeMigration", "unsubscribeTokenTrade",
+    PP_NEW_TOKENS,
+    PP_MIGRATIONS,
+    PP_TOKEN_TRADES,
+    PP_ACCOUNT_TRADES,
+    "unsubscribeNewToken",
+    "unsubscribeMigration",
+    "unsubscribeTokenTrade",
     "unsubscribeAccountTrade",
 )
 # PumpPortal's FAQ: at most 5000 keys in one message.
@@ -1268,9 +1428,14 @@ def read_pumpportal(
                 return None
             vsol, vtok = _pp_reserves(data)
             return PushTrade(
-                signature=signature, mint=mint, is_buy=kind == "buy", lamports=lamports,
-                raw_tokens=raw, trader=as_ident(data.get("traderPublicKey")),
-                virtual_sol_reserves=vsol, virtual_token_reserves=vtok,
+                signature=signature,
+                mint=mint,
+                is_buy=kind == "buy",
+                lamports=lamports,
+                raw_tokens=raw,
+                trader=as_ident(data.get("traderPublicKey")),
+                virtual_sol_reserves=vsol,
+                virtual_token_reserves=vtok,
                 market_cap_sol=exact_float(data.get("marketCapSol"), "marketCapSol"),
                 pool=_pp_pool(data),
             )
@@ -1280,13 +1445,16 @@ def read_pumpportal(
                 return None
             vsol, vtok = _pp_reserves(data)
             return PushCreate(
-                signature=signature, mint=mint, creator=as_ident(data.get("traderPublicKey")),
+                signature=signature,
+                mint=mint,
+                creator=as_ident(data.get("traderPublicKey")),
                 name=clean_text(data.get("name"), NAME_LIMIT),
                 symbol=clean_text(data.get("symbol"), SYMBOL_LIMIT),
                 uri=clean_optional(data.get("uri"), URL_LIMIT),
                 initial_buy_raw=exact_units(data.get("initialBuy"), TOKEN_DECIMALS, "initialBuy"),
                 lamports=exact_units(data.get("solAmount"), SOL_DECIMALS, "solAmount"),
-                virtual_sol_reserves=vsol, virtual_token_reserves=vtok,
+                virtual_sol_reserves=vsol,
+                virtual_token_reserves=vtok,
                 market_cap_sol=exact_float(data.get("marketCapSol"), "marketCapSol"),
                 pool=_pp_pool(data),
             )
@@ -1302,8 +1470,10 @@ def _pp_reserves(data: Mapping[str, Any]) -> tuple[int | None, int | None]:
     `tokensInPool`."""
     vsol = data.get("vSolInBondingCurve", data.get("solInPool"))
     vtok = data.get("vTokensInBondingCurve", data.get("tokensInPool"))
-    return (exact_units(vsol, SOL_DECIMALS, "vSolInBondingCurve"),
-            exact_units(vtok, TOKEN_DECIMALS, "vTokensInBondingCurve"))
+    return (
+        exact_units(vsol, SOL_DECIMALS, "vSolInBondingCurve"),
+        exact_units(vtok, TOKEN_DECIMALS, "vTokensInBondingCurve"),
+    )
 
 
 def _pp_pool(data: Mapping[str, Any]) -> str | None:
@@ -1355,8 +1525,9 @@ def chat_url(base: str) -> str:
     (for messages and `doctor`; python-socketio builds it from `chat_endpoint`)."""
     parts = urlsplit(base.rstrip("/"))
     scheme = {"https": "wss", "http": "ws"}.get(parts.scheme, parts.scheme)
-    return urlunsplit((scheme, parts.netloc, f"/{CHAT_SOCKETIO_PATH}/",
-                       "EIO=4&transport=websocket", ""))
+    return urlunsplit(
+        (scheme, parts.netloc, f"/{CHAT_SOCKETIO_PATH}/", "EIO=4&transport=websocket", "")
+    )
 
 
 def chat_endpoint(base: str) -> str:
@@ -1384,8 +1555,9 @@ def chat_leave(mint: str) -> dict[str, Any]:
     return {"roomId": mint}
 
 
-def chat_history(mint: str, *, limit: int = CHAT_HISTORY_LIMIT,
-                 before: str | None = None) -> dict[str, Any]:
+def chat_history(
+    mint: str, *, limit: int = CHAT_HISTORY_LIMIT, before: str | None = None
+) -> dict[str, Any]:
     """Up to `limit` messages older than the message `before` names (None: the newest)."""
     return {"roomId": mint, "limit": max(1, limit), "before": before}
 
@@ -1403,8 +1575,10 @@ def _chat_id(value: Any) -> str | None:
 def _chat_preview(value: Any) -> str | None:
     """`replyPreview`: a string, or (guarded) an object holding the replied message's text."""
     if isinstance(value, Mapping):
-        value = next((value[k] for k in ("message", "text", "content")
-                      if isinstance(value.get(k), str)), None)
+        value = next(
+            (value[k] for k in ("message", "text", "content") if isinstance(value.get(k), str)),
+            None,
+        )
     return clean_text(value, CHAT_PREVIEW_LIMIT, multiline=False) or None
 
 
@@ -1420,8 +1594,9 @@ def _chat_reactions(record: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
             name = clean_text(emoji, 32) if isinstance(emoji, str) else ""
             if name and isinstance(people, list):
                 counts[name] = max(counts.get(name, 0), len(people))
-    return tuple(sorted(((e, n) for e, n in counts.items() if n > 0),
-                        key=lambda item: (-item[1], item[0])))
+    return tuple(
+        sorted(((e, n) for e, n in counts.items() if n > 0), key=lambda item: (-item[1], item[0]))
+    )
 
 
 def read_chat_message(record: Any, *, room: str | None = None) -> ChatMessage:
@@ -1495,8 +1670,10 @@ def read_viewer_count(payload: Any) -> int | None:
     """`viewerCount`: a bare number, or an object with a count (`{roomId, count}`-like);
     None when there is no sensible count in it."""
     if isinstance(payload, Mapping):
-        payload = next((payload[k] for k in ("count", "viewerCount", "viewers", "online")
-                        if k in payload), None)
+        payload = next(
+            (payload[k] for k in ("count", "viewerCount", "viewers", "online") if k in payload),
+            None,
+        )
     if isinstance(payload, bool) or payload is None:
         return None
     number = as_float(payload, None)
@@ -1565,56 +1742,192 @@ def read_chat_send_ack(ack: Any, *, room: str | None = None) -> ChatSendAck:
 # adds fields often).
 
 _COIN_2025 = (
-    "mint", "name", "symbol", "description", "image_uri", "metadata_uri", "creator",
-    "bonding_curve", "associated_bonding_curve", "twitter", "telegram", "website", "username",
-    "profile_image", "created_timestamp", "last_trade_timestamp", "last_reply",
-    "virtual_sol_reserves", "real_sol_reserves", "virtual_token_reserves", "real_token_reserves",
-    "total_supply", "market_cap", "usd_market_cap", "reply_count", "complete", "nsfw",
-    "is_banned", "show_name", "is_currently_live", "pump_swap_pool", "ath_market_cap",
+    "mint",
+    "name",
+    "symbol",
+    "description",
+    "image_uri",
+    "metadata_uri",
+    "creator",
+    "bonding_curve",
+    "associated_bonding_curve",
+    "twitter",
+    "telegram",
+    "website",
+    "username",
+    "profile_image",
+    "created_timestamp",
+    "last_trade_timestamp",
+    "last_reply",
+    "virtual_sol_reserves",
+    "real_sol_reserves",
+    "virtual_token_reserves",
+    "real_token_reserves",
+    "total_supply",
+    "market_cap",
+    "usd_market_cap",
+    "reply_count",
+    "complete",
+    "nsfw",
+    "is_banned",
+    "show_name",
+    "is_currently_live",
+    "pump_swap_pool",
+    "ath_market_cap",
 )
 _COIN_2026 = (
-    "ath_market_cap_timestamp", "updated_at", "total_supply_str", "market_cap_usd",
-    "market_cap_quote", "program", "protocol", "token_program", "quote_mint", "quote_decimals",
-    "base_decimals", "quote_token_program", "virtual_quote_reserves", "real_quote_reserves",
-    "pool_address", "chain_id", "multichain_family", "is_cashback_enabled", "boost_mode",
-    "mayhem_state", "verified", "hide_banner", "livestream_ban_expiry", "banner_uri",
-    "video_uri", "inverted", "platform", "is_holder_reward", "transfer_fee_bps",
-    "transfer_hook_program", "depth", "security_verdict",
+    "ath_market_cap_timestamp",
+    "updated_at",
+    "total_supply_str",
+    "market_cap_usd",
+    "market_cap_quote",
+    "program",
+    "protocol",
+    "token_program",
+    "quote_mint",
+    "quote_decimals",
+    "base_decimals",
+    "quote_token_program",
+    "virtual_quote_reserves",
+    "real_quote_reserves",
+    "pool_address",
+    "chain_id",
+    "multichain_family",
+    "is_cashback_enabled",
+    "boost_mode",
+    "mayhem_state",
+    "verified",
+    "hide_banner",
+    "livestream_ban_expiry",
+    "banner_uri",
+    "video_uri",
+    "inverted",
+    "platform",
+    "is_holder_reward",
+    "transfer_fee_bps",
+    "transfer_hook_program",
+    "depth",
+    "security_verdict",
 )
-COIN_REQUIRED_KEYS = frozenset((
-    "mint", "name", "symbol", "creator", "created_timestamp", "virtual_sol_reserves",
-    "virtual_token_reserves", "total_supply", "market_cap", "usd_market_cap", "complete",
-    "ath_market_cap", "program", "quote_mint", "quote_decimals",
-))
+COIN_REQUIRED_KEYS = frozenset(
+    (
+        "mint",
+        "name",
+        "symbol",
+        "creator",
+        "created_timestamp",
+        "virtual_sol_reserves",
+        "virtual_token_reserves",
+        "total_supply",
+        "market_cap",
+        "usd_market_cap",
+        "complete",
+        "ath_market_cap",
+        "program",
+        "quote_mint",
+        "quote_decimals",
+    )
+)
 COIN_KNOWN_KEYS = frozenset(_COIN_2025 + _COIN_2026)
-TRADE_REQUIRED_KEYS = frozenset((
-    "slotIndexId", "tx", "timestamp", "userAddress", "type", "amountSol", "baseAmount",
-))
-TRADE_KNOWN_KEYS = frozenset((
-    "program", "amountUsd", "quoteAmount", "priceSol", "priceUsd", "fillPriceSol",
-    "fillPriceUsd",
-))
+TRADE_REQUIRED_KEYS = frozenset(
+    (
+        "slotIndexId",
+        "tx",
+        "timestamp",
+        "userAddress",
+        "type",
+        "amountSol",
+        "baseAmount",
+    )
+)
+TRADE_KNOWN_KEYS = frozenset(
+    (
+        "program",
+        "amountUsd",
+        "quoteAmount",
+        "priceSol",
+        "priceUsd",
+        "fillPriceSol",
+        "fillPriceUsd",
+    )
+)
 CANDLE_KEYS = frozenset(("timestamp", "open", "high", "low", "close", "volume"))
-CALLOUT_REQUIRED_KEYS = frozenset((
-    "calloutId", "coinMint", "marketCap", "multiple", "createdAt", "thesis",
-))
-CALLOUT_KNOWN_KEYS = frozenset((
-    "userId", "user_uuid", "calloutPrice", "maxPriceSol", "peakTimestamp", "username",
-    "profileImage", "xUsername",
-    "likeCount", "replyCount", "likedByUser",  # the simulator's; not in the reference
-))
-USER_KNOWN_KEYS = frozenset((
-    "address", "username", "profile_image", "bio", "likes_received", "unread_notifs_count",
-))
-CHAT_MESSAGE_KEYS = frozenset((
-    "id", "roomId", "username", "profile_image", "timestamp", "messageType", "isModerator",
-    "isCreator", "expiresAt", "replyToId", "replyPreview", "reactionRecentAddresses",
-    "reactionRecentAvatarUrls",
-))
-BOARD_ENTRY_KEYS = frozenset((
-    "m", "n", "t", "i", "mc", "age", "p", "vUsd5m", "tx5", "bc", "sc", "txc", "nh", "t10", "dh",
-    "sn", "dw", "gd", "pg", "c",
-))
+CALLOUT_REQUIRED_KEYS = frozenset(
+    (
+        "calloutId",
+        "coinMint",
+        "marketCap",
+        "multiple",
+        "createdAt",
+        "thesis",
+    )
+)
+CALLOUT_KNOWN_KEYS = frozenset(
+    (
+        "userId",
+        "user_uuid",
+        "calloutPrice",
+        "maxPriceSol",
+        "peakTimestamp",
+        "username",
+        "profileImage",
+        "xUsername",
+        "likeCount",
+        "replyCount",
+        "likedByUser",  # the simulator's; not in the reference
+    )
+)
+USER_KNOWN_KEYS = frozenset(
+    (
+        "address",
+        "username",
+        "profile_image",
+        "bio",
+        "likes_received",
+        "unread_notifs_count",
+    )
+)
+CHAT_MESSAGE_KEYS = frozenset(
+    (
+        "id",
+        "roomId",
+        "username",
+        "profile_image",
+        "timestamp",
+        "messageType",
+        "isModerator",
+        "isCreator",
+        "expiresAt",
+        "replyToId",
+        "replyPreview",
+        "reactionRecentAddresses",
+        "reactionRecentAvatarUrls",
+    )
+)
+BOARD_ENTRY_KEYS = frozenset(
+    (
+        "m",
+        "n",
+        "t",
+        "i",
+        "mc",
+        "age",
+        "p",
+        "vUsd5m",
+        "tx5",
+        "bc",
+        "sc",
+        "txc",
+        "nh",
+        "t10",
+        "dh",
+        "sn",
+        "dw",
+        "gd",
+        "pg",
+        "c",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1681,27 +1994,35 @@ SHAPES: dict[str, Shape] = {
     VIEW_COIN: COIN_SHAPE,
     "coins-by-mints": COIN_LIST_SHAPE,
     VIEW_SEARCH: COIN_LIST_SHAPE,
-    "top-holders": Shape(frozenset(("address", "amount")),
-                         frozenset(("isDev", "isSniper", "isBundler", "enteredAt")),
-                         records="topHolders", top=frozenset(("totalHolders",))),
+    "top-holders": Shape(
+        frozenset(("address", "amount")),
+        frozenset(("isDev", "isSniper", "isBundler", "enteredAt")),
+        records="topHolders",
+        top=frozenset(("totalHolders",)),
+    ),
     "holder-stats": Shape(
         frozenset(("mint", "totalHolders", "top10HoldersPercent", "devHoldingsPercent")),
-        frozenset(("snipersHoldingsPercent", "bundlersHoldingsPercent", "totalFeesSol",
-                   "asOf"))),
-    "holder-count": Shape(frozenset(("holderCount",)),
-                          frozenset(("mint", "chain", "networkId"))),
+        frozenset(("snipersHoldingsPercent", "bundlersHoldingsPercent", "totalFeesSol", "asOf")),
+    ),
+    "holder-count": Shape(frozenset(("holderCount",)), frozenset(("mint", "chain", "networkId"))),
     "sol-price": Shape(frozenset(("solPrice",)), frozenset(("asOfTimestamp", "stale"))),
-    "trades": Shape(TRADE_REQUIRED_KEYS, TRADE_KNOWN_KEYS, records="trades",
-                    top=frozenset(("pagination",))),
+    "trades": Shape(
+        TRADE_REQUIRED_KEYS, TRADE_KNOWN_KEYS, records="trades", top=frozenset(("pagination",))
+    ),
     VIEW_CANDLES: Shape(CANDLE_KEYS, records="[]"),
-    "market-activity": Shape(frozenset(("numTxs", "volumeUSD")), frozenset(ACTIVITY_METRICS),
-                             records="{}"),
+    "market-activity": Shape(
+        frozenset(("numTxs", "volumeUSD")), frozenset(ACTIVITY_METRICS), records="{}"
+    ),
     "ath": Shape(frozenset(("athMarketCap",))),
     "board": Shape(frozenset(("m",)), BOARD_ENTRY_KEYS, records="entries"),
     "callouts": Shape(CALLOUT_REQUIRED_KEYS, CALLOUT_KNOWN_KEYS, records="callouts"),
     "user": Shape(frozenset(("userId", "followers", "following")), USER_KNOWN_KEYS),
-    "user-callouts": Shape(CALLOUT_REQUIRED_KEYS, CALLOUT_KNOWN_KEYS, records="callouts",
-                           top_known=frozenset(("nextPageToken",))),
+    "user-callouts": Shape(
+        CALLOUT_REQUIRED_KEYS,
+        CALLOUT_KNOWN_KEYS,
+        records="callouts",
+        top_known=frozenset(("nextPageToken",)),
+    ),
     "follower-count": Shape(frozenset(("count",))),
     "following-count": Shape(frozenset(("count",))),
     # The records of a history ack (`read_chat_records` unwraps it first); §3.6 lists the keys.
@@ -1756,8 +2077,7 @@ def doctor_people_probes(user_id: str) -> tuple[Probe, ...]:
     only punishes bursts)."""
     return (
         Probe("follower-count", (follow_count(user_id, "followers"),), SHAPES["follower-count"]),
-        Probe("following-count", (follow_count(user_id, "following"),),
-              SHAPES["following-count"]),
+        Probe("following-count", (follow_count(user_id, "following"),), SHAPES["following-count"]),
         Probe("user-callouts", (callout_list(user_id, limit=1),), SHAPES["user-callouts"]),
     )
 
@@ -1775,33 +2095,49 @@ def read_user_uuid(payload: Any) -> str | None:
 
 def doctor_listing() -> Probe:
     """The first probe: the newest coins (it also gives doctor a mint for the others)."""
-    return Probe("coins", (coins(offset=0, limit=2, sort="created_timestamp", order="DESC",
-                                 include_nsfw=False),), SHAPES["coins"])
+    return Probe(
+        "coins",
+        (coins(offset=0, limit=2, sort="created_timestamp", order="DESC", include_nsfw=False),),
+        SHAPES["coins"],
+    )
 
 
 # Routes the app may call whose behaviour on the real service is not known (reference §6, and
 # the social routes kept until their replacement): doctor names them "unverified" and sends
 # nothing (most need a session, or would act).
 UNVERIFIED_ROUTES: tuple[tuple[str, str, str], ...] = (
-    ("login", "POST /auth/login",
-     "whether a signed sign-in still works after 2026-09-25; else /auth/login/token (§6.1)"),
+    (
+        "login",
+        "POST /auth/login",
+        "whether a signed sign-in still works after 2026-09-25; else /auth/login/token (§6.1)",
+    ),
     ("login token", "POST /auth/login/token", "how long its tokens last (§6.1)"),
-    ("candles createdTs", "GET /v2/coins/{mint}/candles?createdTs=",
-     "what createdTs does (§6.2)"),
-    ("trades minSolAmount", "GET /v2/coins/{mint}/trades?minSolAmount=",
-     "its unit (§6.3)"),
+    ("candles createdTs", "GET /v2/coins/{mint}/candles?createdTs=", "what createdTs does (§6.2)"),
+    ("trades minSolAmount", "GET /v2/coins/{mint}/trades?minSolAmount=", "its unit (§6.3)"),
     ("bulk size", "POST /coins-v2/mints", "the largest batch; order kept? (§6.5)"),
-    ("callout eligibility", "GET /callout/eligibility/{mint}",
-     "needs a session; the shape of its answer is unknown ({eligible, reason} assumed)"),
-    ("callout posts", "POST /callout/create, POST /callout/{id}/replies",
-     "need a session and would post; whether 'too fast' carries a Retry-After is unknown"),
+    (
+        "callout eligibility",
+        "GET /callout/eligibility/{mint}",
+        "needs a session; the shape of its answer is unknown ({eligible, reason} assumed)",
+    ),
+    (
+        "callout posts",
+        "POST /callout/create, POST /callout/{id}/replies",
+        "need a session and would post; whether 'too fast' carries a Retry-After is unknown",
+    ),
     ("callout unlike", "(none)", "no unlike route found (§3.7): a like cannot be taken back"),
-    ("callout replies", "GET /callout/{id}/replies",
-     "reading a callout's replies: the simulator's route, not seen on the service"),
+    (
+        "callout replies",
+        "GET /callout/{id}/replies",
+        "reading a callout's replies: the simulator's route, not seen on the service",
+    ),
     ("unfollow", "DELETE /following/v2/{uuid}", "no evidence of any unfollow route (§3.7, LOW)"),
     ("follow captcha", "POST /following/v2/{uuid}", "whether a follow needs a captcha (§6.9)"),
-    ("callout list paging", "GET /callout/list/{user}?pageToken=",
-     "the page token's numbering and where the next one is in the answer"),
+    (
+        "callout list paging",
+        "GET /callout/list/{user}?pageToken=",
+        "the page token's numbering and where the next one is in the answer",
+    ),
     ("moderation", "POST /moderation/*", "no 2026 evidence (§6.4)"),
     ("is-admin", "GET /auth/is-admin", "no 2026 evidence (§6.4)"),
     ("logout", "POST /auth/logout", "no 2026 evidence (§6.4)"),
@@ -1810,12 +2146,18 @@ UNVERIFIED_ROUTES: tuple[tuple[str, str, str], ...] = (
 # What the reference leaves open about the live chat (§3.6, §6.8); doctor lists these as
 # unverified next to its own check of connecting, joining and reading history.
 CHAT_UNVERIFIED: tuple[tuple[str, str, str], ...] = (
-    ("chat posting", f"socket.io {CHAT_SEND}",
-     "whether posting works, and whether a session token in the connect auth is accepted for "
-     "it (LOW: one client)"),
+    (
+        "chat posting",
+        f"socket.io {CHAT_SEND}",
+        "whether posting works, and whether a session token in the connect auth is accepted for "
+        "it (LOW: one client)",
+    ),
     ("chat push", f"socket.io {CHAT_NEW_MESSAGE}", "the event that pushes new messages (§6.8)"),
-    ("chat history limit", f"socket.io {CHAT_HISTORY} limit",
-     f"the largest limit the service honours (§6.8); pumptui asks for {CHAT_HISTORY_LIMIT}"),
+    (
+        "chat history limit",
+        f"socket.io {CHAT_HISTORY} limit",
+        f"the largest limit the service honours (§6.8); pumptui asks for {CHAT_HISTORY_LIMIT}",
+    ),
     ("chat lifetime", "message expiresAt", "how long messages live (§6.8)"),
 )
 

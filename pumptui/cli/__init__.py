@@ -21,8 +21,11 @@ SUBCOMMANDS = ("demo", "sim", "coins", "moderate", "watch", "doctor", "account")
 # (`pumptui --api-url URL coins`) and after it (`pumptui coins --api-url URL`); SUPPRESS keeps a
 # value given before the command from being overwritten by the subcommand parser's default.
 _HOST_OPTIONS = (
-    ("--api-url", "one server for every host (frontend, swap, indexer, chat): the simulator, or "
-     "any server that speaks the 2026 routes; the options below win over it"),
+    (
+        "--api-url",
+        "one server for every host (frontend, swap, indexer, chat): the simulator, or "
+        "any server that speaks the 2026 routes; the options below win over it",
+    ),
     ("--frontend-url", "frontend-api-v3 base URL (coins, holders, users, SOL price)"),
     ("--swap-url", "swap-api base URL (trades, candles, market activity, ATH)"),
     ("--indexer-url", "advanced-indexer base URL (boards, /ws/trenches)"),
@@ -39,23 +42,41 @@ def add_api_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("server")
     for flag, text in _HOST_OPTIONS:
         group.add_argument(flag, metavar="URL", default=argparse.SUPPRESS, help=text)
-    group.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
-                       help="config file (default: the user config dir, or PUMPTUI_CONFIG)")
+    group.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="config file (default: the user config dir, or PUMPTUI_CONFIG)",
+    )
     for flag in RETIRED_OPTIONS:
-        group.add_argument(flag, metavar="URL", dest=flag.lstrip("-").replace("-", "_"),
-                           default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        group.add_argument(
+            flag,
+            metavar="URL",
+            dest=flag.lstrip("-").replace("-", "_"),
+            default=argparse.SUPPRESS,
+            help=argparse.SUPPRESS,
+        )
     budget = parser.add_argument_group("request budgets (requests a minute)")
     budget.add_argument(
-        "--swap-rpm", type=float, metavar="N", default=argparse.SUPPRESS,
+        "--swap-rpm",
+        type=float,
+        metavar="N",
+        default=argparse.SUPPRESS,
         help="swap-api: ONE budget over trades, candles and stats (default 15; swap-api's "
         "Cloudflare rule blocks the whole IP for up to a minute beyond about 20)",
     )
     budget.add_argument(
-        "--frontend-rpm", type=float, metavar="N", default=argparse.SUPPRESS,
+        "--frontend-rpm",
+        type=float,
+        metavar="N",
+        default=argparse.SUPPRESS,
         help="frontend-api-v3: a budget per route group, e.g. POST /coins-v2/mints (default 24)",
     )
     budget.add_argument(
-        "--requests-per-minute", type=float, metavar="N", dest="requests_per_minute",
+        "--requests-per-minute",
+        type=float,
+        metavar="N",
+        dest="requests_per_minute",
         default=argparse.SUPPRESS,
         help="deprecated alias of --swap-rpm (it once meant one budget for every host)",
     )
@@ -69,13 +90,21 @@ def add_push_options(parser: argparse.ArgumentParser) -> None:
     """
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
-        "--push", metavar="WS_URL", nargs="?", const=PUSH_AUTO, default=argparse.SUPPRESS,
+        "--push",
+        metavar="WS_URL",
+        nargs="?",
+        const=PUSH_AUTO,
+        default=argparse.SUPPRESS,
         type=_push_value,
         help="take live news from a PumpPortal-style WebSocket as well as polling (default URL: "
         "the API host's /api/data); the API key comes from PUMPTUI_PUSH_API_KEY",
     )
     group.add_argument(
-        "--no-push", dest="push", action="store_const", const="", default=argparse.SUPPRESS,
+        "--no-push",
+        dest="push",
+        action="store_const",
+        const="",
+        default=argparse.SUPPRESS,
         help="poll only, whatever the config says",
     )
 

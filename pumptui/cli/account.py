@@ -82,8 +82,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     logout.add_argument(
         "--account", metavar="ADDRESS", help="the account to forget (default: the current one)"
     )
-    logout.add_argument("--local", action="store_true",
-                        help="only forget the token here; do not tell the server")
+    logout.add_argument(
+        "--local", action="store_true", help="only forget the token here; do not tell the server"
+    )
     _server_options(logout)
     logout.set_defaults(handler=run_logout)
 
@@ -194,8 +195,9 @@ async def _obtain_and_check(
     from pumptui.api.errors import ApiError, AuthRequired, Forbidden, InsecureTransport
     from pumptui.keypair import KeypairError, login_with_keypair
 
-    async with PumpClient(settings.api, retry=RetryPolicy(max_retries=1),
-                          budgets=client_budgets(settings)) as client:
+    async with PumpClient(
+        settings.api, retry=RetryPolicy(max_retries=1), budgets=client_budgets(settings)
+    ) as client:
         if secret is None:
             assert keypair is not None
             try:
@@ -280,8 +282,10 @@ def _end_session(args: argparse.Namespace) -> None:
     if problem is None:
         print(f"Ended the session on {settings.api.frontend_url}.")
     else:
-        _err(f"note: could not end the session on the server ({problem}); the token is "
-             "forgotten here, but stays valid until it expires.")
+        _err(
+            f"note: could not end the session on the server ({problem}); the token is "
+            "forgotten here, but stays valid until it expires."
+        )
 
 
 def _stored_secret(account: str | None) -> Secret | None:
@@ -303,9 +307,13 @@ async def _log_out_on_server(settings: Settings, secret: Secret) -> str | None:
     from pumptui.api.client import PumpClient, RetryPolicy
     from pumptui.api.errors import ApiError, AuthRequired
 
-    async with PumpClient(settings.api, token=secret, retry=RetryPolicy(max_retries=1),
-                          budgets=client_budgets(settings),
-                          timeout=LOGOUT_TIMEOUT) as client:
+    async with PumpClient(
+        settings.api,
+        token=secret,
+        retry=RetryPolicy(max_retries=1),
+        budgets=client_budgets(settings),
+        timeout=LOGOUT_TIMEOUT,
+    ) as client:
         try:
             await client.logout()
         except AuthRequired:
@@ -364,8 +372,9 @@ async def _ask_server(settings: Settings, secret: Secret) -> AccountInfo | None:
     from pumptui.api.client import PumpClient, RetryPolicy
     from pumptui.api.errors import AuthRequired, Forbidden, InsecureTransport
 
-    async with PumpClient(settings.api, retry=RetryPolicy(max_retries=1),
-                          budgets=client_budgets(settings)) as client:
+    async with PumpClient(
+        settings.api, retry=RetryPolicy(max_retries=1), budgets=client_budgets(settings)
+    ) as client:
         try:
             return await check_token(client, secret)
         except (AuthRequired, Forbidden):

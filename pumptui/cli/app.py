@@ -47,26 +47,38 @@ def settings_from_args(args: argparse.Namespace, *, warn: bool = True) -> Settin
     alias = getattr(args, "requests_per_minute", None)
     if alias is not None:
         if warn:
-            print("pumptui: --requests-per-minute is deprecated: it now sets swap-api's budget "
-                  "only (use --swap-rpm; v3's per-group budget is --frontend-rpm)",
-                  file=sys.stderr)
+            print(
+                "pumptui: --requests-per-minute is deprecated: it now sets swap-api's budget "
+                "only (use --swap-rpm; v3's per-group budget is --frontend-rpm)",
+                file=sys.stderr,
+            )
         swap = alias if swap is None else swap
     front = getattr(args, "frontend_rpm", None)
     for flag, value in (("--swap-rpm", swap), ("--frontend-rpm", front)):
         if value is not None and not 0 < value < float("inf"):
             raise ConfigError(f"{flag} must be a positive number, not {value:g}")
     api = settings.api
-    settings = replace(settings, api=replace(
-        api,
-        swap_requests_per_minute=swap if swap is not None else api.swap_requests_per_minute,
-        frontend_requests_per_minute=front if front is not None
-        else api.frontend_requests_per_minute,
-    ))
-    if warn and swap is not None and swap > SWAP_RULE_PER_MINUTE and not _loopback(
-            settings.api.swap_url):
-        print(f"pumptui: warning: --swap-rpm {swap:g} is above swap-api's limit (about "
-              f"{SWAP_RULE_PER_MINUTE:g} a minute per IP); expect blocks of up to a minute",
-              file=sys.stderr)
+    settings = replace(
+        settings,
+        api=replace(
+            api,
+            swap_requests_per_minute=swap if swap is not None else api.swap_requests_per_minute,
+            frontend_requests_per_minute=front
+            if front is not None
+            else api.frontend_requests_per_minute,
+        ),
+    )
+    if (
+        warn
+        and swap is not None
+        and swap > SWAP_RULE_PER_MINUTE
+        and not _loopback(settings.api.swap_url)
+    ):
+        print(
+            f"pumptui: warning: --swap-rpm {swap:g} is above swap-api's limit (about "
+            f"{SWAP_RULE_PER_MINUTE:g} a minute per IP); expect blocks of up to a minute",
+            file=sys.stderr,
+        )
     push = getattr(args, "push", None)
     if push is not None:
         try:
@@ -83,9 +95,12 @@ def client_budgets(settings: Settings) -> HostBudgets:
     from pumptui.api.budget import HostBudgets
 
     api = settings.api
-    return HostBudgets(frontend_per_minute=api.frontend_requests_per_minute,
-                       swap_per_minute=api.swap_requests_per_minute,
-                       indexer_per_minute=api.indexer_requests_per_minute, burst=api.burst)
+    return HostBudgets(
+        frontend_per_minute=api.frontend_requests_per_minute,
+        swap_per_minute=api.swap_requests_per_minute,
+        indexer_per_minute=api.indexer_requests_per_minute,
+        burst=api.burst,
+    )
 
 
 def _loopback(url: str) -> bool:

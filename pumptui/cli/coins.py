@@ -93,8 +93,10 @@ def run(args: argparse.Namespace) -> int:
     from pumptui.api.bulk import CoinLookup
 
     if args.metadata:
-        error("--metadata is gone: the advanced API host is dead, and every coin now carries "
-              "its name, symbol, description, image and socials (see --format json)")
+        error(
+            "--metadata is gone: the advanced API host is dead, and every coin now carries "
+            "its name, symbol, description, image and socials (see --format json)"
+        )
         return EXIT_USAGE
     settings = load_cli_settings(args)
     if settings is None:
@@ -385,21 +387,43 @@ def render_coins(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
     if fmt in ("json", "jsonl"):
         _write_json(result, fmt, out, "coin")
         return
-    columns = ["mint", "status", "name", "symbol", "market_cap_sol", "market_cap_usd",
-               "ath_market_cap_usd", "curve_progress", "complete", "created_at", "reason"]
+    columns = [
+        "mint",
+        "status",
+        "name",
+        "symbol",
+        "market_cap_sol",
+        "market_cap_usd",
+        "ath_market_cap_usd",
+        "curve_progress",
+        "complete",
+        "created_at",
+        "reason",
+    ]
     rows = []
     for item in result.items:
         coin = item.value
         if coin is None:
-            rows.append([item.key, _status(item), "", "", "", "", "", "", "", "",
-                         item.reason or ""])
+            rows.append(
+                [item.key, _status(item), "", "", "", "", "", "", "", "", item.reason or ""]
+            )
             continue
         sol = f"{coin.market_cap_sol:.3f}" if coin.is_sol_quoted else ""
-        rows.append([
-            item.key, _status(item), coin.name, coin.symbol, sol, _usd(coin.market_cap_usd),
-            _usd(coin.ath_market_cap_usd), f"{coin.progress:.1%}",
-            "yes" if coin.complete else "no", _iso(coin.created_at), "",
-        ])
+        rows.append(
+            [
+                item.key,
+                _status(item),
+                coin.name,
+                coin.symbol,
+                sol,
+                _usd(coin.market_cap_usd),
+                _usd(coin.ath_market_cap_usd),
+                f"{coin.progress:.1%}",
+                "yes" if coin.complete else "no",
+                _iso(coin.created_at),
+                "",
+            ]
+        )
     (_csv if fmt == "csv" else _table)(columns, rows, out)
 
 
@@ -411,10 +435,7 @@ def render_moderation(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
     if fmt in ("json", "jsonl"):
         import orjson
 
-        records = [
-            {"item": i.key, "status": _status(i), "reason": i.reason}
-            for i in result.items
-        ]
+        records = [{"item": i.key, "status": _status(i), "reason": i.reason} for i in result.items]
         if fmt == "json":
             out.write(orjson.dumps(records, option=orjson.OPT_INDENT_2).decode() + "\n")
         else:

@@ -47,7 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "of the config, e.g. 15 a minute on swap-api, as against the real service)",
     )
     parser.add_argument(
-        "--no-push", dest="push", action="store_const", const="", default=argparse.SUPPRESS,
+        "--no-push",
+        dest="push",
+        action="store_const",
+        const="",
+        default=argparse.SUPPRESS,
         help="poll only, without the simulator's WebSocket (to compare with push)",
     )
     parser.set_defaults(handler=run_demo)

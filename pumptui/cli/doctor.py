@@ -82,8 +82,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the keyring backend, the terminal and the config in force. Exit status: 0 all as "
         "expected, 1 something drifted, was blocked or failed, 2 bad usage.",
     )
-    parser.add_argument("--mint", metavar="MINT",
-                        help="the coin to probe per-coin routes with (default: the newest coin)")
+    parser.add_argument(
+        "--mint",
+        metavar="MINT",
+        help="the coin to probe per-coin routes with (default: the newest coin)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     add_api_options(parser)
     parser.set_defaults(handler=run)
@@ -163,11 +166,17 @@ class Row:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "view": self.view, "route": self.route, "host": self.host, "status": self.status,
+            "view": self.view,
+            "route": self.route,
+            "host": self.host,
+            "status": self.status,
             "latency_ms": None if self.latency_ms is None else round(self.latency_ms, 1),
-            "shape": self.shape, "missing": list(self.missing),
-            "unexpected": list(self.unexpected), "rate_limit_headers": self.rate_headers,
-            "verdict": self.verdict, "note": self.note,
+            "shape": self.shape,
+            "missing": list(self.missing),
+            "unexpected": list(self.unexpected),
+            "rate_limit_headers": self.rate_headers,
+            "verdict": self.verdict,
+            "note": self.note,
         }
 
 
@@ -188,9 +197,13 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "simulator": self.simulator, "mint": self.mint,
-            "routes": [row.to_json() for row in self.rows], "moved": self.moved,
-            "notes": self.notes, "requests": self.requests, "environment": self.environment,
+            "simulator": self.simulator,
+            "mint": self.mint,
+            "routes": [row.to_json() for row in self.rows],
+            "moved": self.moved,
+            "notes": self.notes,
+            "requests": self.requests,
+            "environment": self.environment,
             "exit_status": self.exit_status,
         }
 
@@ -198,8 +211,7 @@ class Report:
 class Prober:
     """Sends each probe through the app's budgets; never to a host that is blocking us."""
 
-    def __init__(self, settings: Settings, http: httpx.AsyncClient,
-                 budgets: HostBudgets) -> None:
+    def __init__(self, settings: Settings, http: httpx.AsyncClient, budgets: HostBudgets) -> None:
         self.settings = settings
         self.http = http
         self.budgets = budgets
@@ -211,7 +223,8 @@ class Prober:
 
         api = self.settings.api
         return {Host.SWAP: api.swap_url, Host.INDEXER: api.indexer_url}.get(
-            route.host, api.frontend_url).rstrip("/")
+            route.host, api.frontend_url
+        ).rstrip("/")
 
     def refuses(self, route: Route) -> str | None:
         """Why nothing may go to this route's host now (None: it may)."""
@@ -236,8 +249,11 @@ class Prober:
         started = time.monotonic()
         try:
             response = await self.http.request(
-                route.method, self.base(route) + route.path, params=dict(route.params) or None,
-                json=route.json)
+                route.method,
+                self.base(route) + route.path,
+                params=dict(route.params) or None,
+                json=route.json,
+            )
         except httpx.TimeoutException:
             answer.error = "no answer in time"
             return answer
@@ -285,12 +301,14 @@ async def diagnose(settings: Settings, *, mint: str | None = None) -> Report:
     report = Report()
     headers = {"User-Agent": USER_AGENT, "Accept": "application/json", "Origin": SITE_URL}
     timeout = httpx.Timeout(settings.api.timeout, connect=min(settings.api.timeout, 5.0))
-    async with httpx.AsyncClient(headers=headers, timeout=timeout, follow_redirects=False,
-                                 trust_env=False) as http:
+    async with httpx.AsyncClient(
+        headers=headers, timeout=timeout, follow_redirects=False, trust_env=False
+    ) as http:
         prober = Prober(settings, http, client_budgets(settings))
         state = await prober.send(routes.sim_state())
-        report.simulator = bool(state.ok and isinstance(state.payload, dict)
-                                and state.payload.get("simulator") is True)
+        report.simulator = bool(
+            state.ok and isinstance(state.payload, dict) and state.payload.get("simulator") is True
+        )
         listing = routes.doctor_listing()
         first = await probe(prober, listing, report)
         term = "pump"
@@ -299,28 +317,40 @@ async def diagnose(settings: Settings, *, mint: str | None = None) -> Report:
             term = _text(first[0].get("symbol")) or term
         report.mint = mint
         if mint is None:
-            report.notes.append("no coin to probe per-coin routes with (/coins gave none): "
-                                "pass --mint MINT")
+            report.notes.append(
+                "no coin to probe per-coin routes with (/coins gave none): pass --mint MINT"
+            )
             for item in routes.doctor_probes("MINT"):
-                report.rows.append(Row(item.view, _template(item.routes[0]),
-                                       HOST_LABELS[item.host.value], FAILED,
-                                       note="not probed: no coin"))
+                report.rows.append(
+                    Row(
+                        item.view,
+                        _template(item.routes[0]),
+                        HOST_LABELS[item.host.value],
+                        FAILED,
+                        note="not probed: no coin",
+                    )
+                )
         else:
             answers = {}
             for item in routes.doctor_probes(mint, search_term=term):
                 answers[item.view] = await probe(prober, item, report)
             coin = answers.get(routes.VIEW_COIN)
-            await probe_people(prober, report,
-                               coin.get("creator") if isinstance(coin, dict) else None)
+            await probe_people(
+                prober, report, coin.get("creator") if isinstance(coin, dict) else None
+            )
         await probe_login(prober, report)
         await probe_bookmarks(prober, report)
         for view, label, why in routes.UNVERIFIED_ROUTES:
             on_swap = " /v1/" in label or " /v2/" in label
-            report.rows.append(Row(view, label, "swap-api" if on_swap else "frontend-api-v3",
-                                   UNVERIFIED, note=why))
+            report.rows.append(
+                Row(view, label, "swap-api" if on_swap else "frontend-api-v3", UNVERIFIED, note=why)
+            )
         for host, (until, why) in prober.blocked.items():
-            stopped = [r.view for r in report.rows if r.note.startswith("not probed")
-                       and r.host == HOST_LABELS[host]]
+            stopped = [
+                r.view
+                for r in report.rows
+                if r.note.startswith("not probed") and r.host == HOST_LABELS[host]
+            ]
             left = max(0, math.ceil(until - time.time()))
             line = f"{HOST_LABELS[host]} blocked ({why}), retry in {left}s: stopped probing it"
             if stopped:
@@ -358,8 +388,15 @@ async def probe(prober: Prober, item: Probe, report: Report) -> Any:
             answer = await prober.send(fallback)
             if not answer.unrouted:
                 break
-    row = Row(item.view, _template(used), host, OK, answer.status, answer.latency_ms,
-              rate_headers=answer.headers)
+    row = Row(
+        item.view,
+        _template(used),
+        host,
+        OK,
+        answer.status,
+        answer.latency_ms,
+        rate_headers=answer.headers,
+    )
     report.rows.append(row)
     if answer.block:
         row.verdict = BLOCKED
@@ -388,14 +425,14 @@ async def probe(prober: Prober, item: Probe, report: Report) -> Any:
         elif moved_from is not None:
             row.verdict = MOVED
             row.note = f"{_template(moved_from)} has no handler"
-            report.moved.append(
-                f"moved: {item.view} {_template(moved_from)} → {_template(used)}")
+            report.moved.append(f"moved: {item.view} {_template(moved_from)} → {_template(used)}")
         if check.drifted and moved_from is not None:
-            report.moved.append(
-                f"moved: {item.view} {_template(moved_from)} → {_template(used)}")
+            report.moved.append(f"moved: {item.view} {_template(moved_from)} → {_template(used)}")
         if check.drifted:
-            report.moved.append(f"shape drift: {item.view} {_template(used)} "
-                                f"(missing {', '.join(check.missing) or check.problem})")
+            report.moved.append(
+                f"shape drift: {item.view} {_template(used)} "
+                f"(missing {', '.join(check.missing) or check.problem})"
+            )
         return answer.payload  # drifted or not: doctor still needs a mint from the listing
     return None
 
@@ -418,10 +455,19 @@ async def probe_login(prober: Prober, report: Report) -> None:
             return
         answers.append(await prober.send(route))
     first, second = answers
-    described = "; ".join(f"{_template(r)}: {_login_answer(a)}" for r, a in zip(
-        (cookie, token), answers, strict=True))
-    row = Row("login route", _template(cookie), host, OK, first.status, first.latency_ms,
-              rate_headers=first.headers, note=described)
+    described = "; ".join(
+        f"{_template(r)}: {_login_answer(a)}" for r, a in zip((cookie, token), answers, strict=True)
+    )
+    row = Row(
+        "login route",
+        _template(cookie),
+        host,
+        OK,
+        first.status,
+        first.latency_ms,
+        rate_headers=first.headers,
+        note=described,
+    )
     report.rows.append(row)
     if first.block or second.block:
         row.verdict = BLOCKED
@@ -443,14 +489,20 @@ async def probe_login(prober: Prober, report: Report) -> None:
         f"login: {described}. The app signs in on {_template(cookie)}, then on "
         f"{_template(token)} when the first refuses or is gone; whether {_template(cookie)} still "
         "signs a wallet in after 2026-09-25 (the web site moved to Privy) is unverified on the "
-        "real service.")
+        "real service."
+    )
 
 
 def _login_present(answer: Answer) -> bool:
     """A handler looked at the unsigned probe and refused it (not 404 "Cannot POST", not 410)."""
     status = answer.status
-    return (status is not None and 400 <= status < 500 and status not in (410, 429)
-            and not answer.unrouted and answer.block is None)
+    return (
+        status is not None
+        and 400 <= status < 500
+        and status not in (410, 429)
+        and not answer.unrouted
+        and answer.block is None
+    )
 
 
 def _login_gone(answer: Answer) -> bool:
@@ -504,8 +556,15 @@ async def probe_bookmarks(prober: Prober, report: Report) -> None:
         report.rows.append(Row("bookmarks", _template(route), host, verdict, note=refusal))
         return
     answer = await prober.send(route)
-    row = Row("bookmarks", _template(route), host, OK, answer.status, answer.latency_ms,
-              rate_headers=answer.headers)
+    row = Row(
+        "bookmarks",
+        _template(route),
+        host,
+        OK,
+        answer.status,
+        answer.latency_ms,
+        rate_headers=answer.headers,
+    )
     report.rows.append(row)
     if answer.block:
         row.verdict, row.note = BLOCKED, answer.block
@@ -538,33 +597,49 @@ async def probe_chat(settings: Settings, report: Report, mint: str | None) -> No
         row.verdict, row.note = FAILED, "not probed: no coin"
         return
     timeout = settings.api.timeout
-    sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, logger=socket_log,
-                               engineio_logger=socket_log)
+    sio = socketio.AsyncClient(
+        reconnection=False, handle_sigint=False, logger=socket_log, engineio_logger=socket_log
+    )
     viewers: list[int | None] = []
     refusals: list[str] = []
-    sio.on(routes.CHAT_VIEWER_COUNT,
-           lambda data=None: viewers.append(routes.read_viewer_count(data)))
-    sio.on("connect_error", lambda data=None: refusals.append(routes.read_chat_error(data))
-           if isinstance(data, dict) else None)
+    sio.on(
+        routes.CHAT_VIEWER_COUNT, lambda data=None: viewers.append(routes.read_viewer_count(data))
+    )
+    sio.on(
+        "connect_error",
+        lambda data=None: (
+            refusals.append(routes.read_chat_error(data)) if isinstance(data, dict) else None
+        ),
+    )
     started = time.monotonic()
     try:
-        await asyncio.wait_for(sio.connect(
-            routes.chat_endpoint(settings.api.chat_url), headers=routes.chat_headers(),
-            auth=routes.chat_auth(None, now_ms=int(time.time() * 1000)),
-            transports=["websocket"], socketio_path=routes.CHAT_SOCKETIO_PATH,
-            wait_timeout=timeout), timeout + 1.0)
+        await asyncio.wait_for(
+            sio.connect(
+                routes.chat_endpoint(settings.api.chat_url),
+                headers=routes.chat_headers(),
+                auth=routes.chat_auth(None, now_ms=int(time.time() * 1000)),
+                transports=["websocket"],
+                socketio_path=routes.CHAT_SOCKETIO_PATH,
+                wait_timeout=timeout,
+            ),
+            timeout + 1.0,
+        )
     except Exception as exc:
         row.verdict = FAILED
-        row.note = (f"refused: {refusals[0]}" if refusals
-                    else f"could not connect to {routes.chat_url(settings.api.chat_url)} "
-                         f"({type(exc).__name__})")
+        row.note = (
+            f"refused: {refusals[0]}"
+            if refusals
+            else f"could not connect to {routes.chat_url(settings.api.chat_url)} "
+            f"({type(exc).__name__})"
+        )
         with contextlib.suppress(Exception):
             await sio.eio.disconnect(abort=True)
         return
     try:
         await sio.emit(routes.CHAT_JOIN, routes.chat_join(mint))
-        ack = await sio.call(routes.CHAT_HISTORY,
-                             routes.chat_history(mint, limit=CHAT_PROBE_LIMIT), timeout=timeout)
+        ack = await sio.call(
+            routes.CHAT_HISTORY, routes.chat_history(mint, limit=CHAT_PROBE_LIMIT), timeout=timeout
+        )
     except socketio.exceptions.TimeoutError:
         row.verdict = FAILED
         row.note = f"connected and joined; no {routes.CHAT_HISTORY} ack in {timeout:g}s"
@@ -581,8 +656,9 @@ async def probe_chat(settings: Settings, report: Report, mint: str | None) -> No
     row.shape = _shape_text(check)
     if check.drifted:
         row.verdict = DRIFT
-        report.moved.append(f"shape drift: chat history (missing "
-                            f"{', '.join(check.missing) or check.problem})")
+        report.moved.append(
+            f"shape drift: chat history (missing {', '.join(check.missing) or check.problem})"
+        )
     messages = routes.read_chat_history(ack, room=mint)
     seen = [f"connected, joined the room, history ack with {len(messages)} message(s)"]
     counts = [v for v in viewers if v is not None]
@@ -649,8 +725,7 @@ def _seconds(value: str | None) -> float | None:
 
 
 def environment(settings: Settings) -> dict[str, Any]:
-    return {"keyring": keyring_info(), "terminal": terminal_info(),
-            "config": config_info(settings)}
+    return {"keyring": keyring_info(), "terminal": terminal_info(), "config": config_info(settings)}
 
 
 def keyring_info() -> dict[str, Any]:
@@ -660,8 +735,11 @@ def keyring_info() -> dict[str, Any]:
     store = TokenStore(timeout=3.0)
     try:
         status = store.status()
-        info: dict[str, Any] = {"backend": status.name, "usable": status.usable,
-                                "problem": status.problem}
+        info: dict[str, Any] = {
+            "backend": status.name,
+            "usable": status.usable,
+            "problem": status.problem,
+        }
     except AuthError as exc:
         info = {"backend": None, "usable": False, "problem": str(exc).splitlines()[0]}
     try:
@@ -677,13 +755,15 @@ def terminal_info() -> dict[str, Any]:
 
     console = Console(file=sys.stdout)
     size = shutil.get_terminal_size(fallback=(0, 0))
-    encoding = (getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False)
-                or "")
+    encoding = getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False) or ""
     colours = {"standard": 16, "256": 256, "truecolor": 16_777_216, "windows": 16}.get(
-        console.color_system or "", 0)
+        console.color_system or "", 0
+    )
     return {
-        "TERM": os.environ.get("TERM"), "COLORTERM": os.environ.get("COLORTERM"),
-        "NO_COLOR": "NO_COLOR" in os.environ, "colours": colours,
+        "TERM": os.environ.get("TERM"),
+        "COLORTERM": os.environ.get("COLORTERM"),
+        "NO_COLOR": "NO_COLOR" in os.environ,
+        "colours": colours,
         "size": f"{size.columns}x{size.lines}" if size.columns else "unknown",
         "is_terminal": sys.stdout.isatty(),
         "utf8": encoding.lower().replace("-", "") in ("utf8", "utf8sig"),
@@ -698,11 +778,18 @@ def config_info(settings: Settings) -> dict[str, Any]:
     return {
         "file": str(path) if path else None,
         "file_exists": bool(path and path.is_file()),
-        "hosts": {"frontend": api.frontend_url, "swap": api.swap_url,
-                  "indexer": api.indexer_url, "chat": api.chat_url},
-        "budgets_per_minute": {"swap": api.swap_requests_per_minute,
-                               "frontend_per_group": api.frontend_requests_per_minute,
-                               "indexer": api.indexer_requests_per_minute, "burst": api.burst},
+        "hosts": {
+            "frontend": api.frontend_url,
+            "swap": api.swap_url,
+            "indexer": api.indexer_url,
+            "chat": api.chat_url,
+        },
+        "budgets_per_minute": {
+            "swap": api.swap_requests_per_minute,
+            "frontend_per_group": api.frontend_requests_per_minute,
+            "indexer": api.indexer_requests_per_minute,
+            "burst": api.burst,
+        },
         "push": redact_url(push.url) if push.url else "off",
         "push_api_key": f"set ({PUSH_API_KEY_ENV})" if push.api_key is not None else "not set",
     }
@@ -714,8 +801,10 @@ def redact_url(url: str) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = [(k, "***" if any(w in k.lower() for w in _SECRET_WORDS) else v)
-             for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [
+        (k, "***" if any(w in k.lower() for w in _SECRET_WORDS) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
     return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, safe="*")))
 
 
@@ -729,20 +818,32 @@ def print_report(report: Report, out: TextIO) -> None:
 
     console = Console(file=out, width=None if out.isatty() else 200, highlight=False)
     if report.simulator:
-        console.print("server: pumptui's simulator (/_sim/state says simulator: true)",
-                      markup=False)
+        console.print(
+            "server: pumptui's simulator (/_sim/state says simulator: true)", markup=False
+        )
     if report.mint:
         console.print(f"per-coin routes probed with {report.mint}", markup=False)
     table = Table(header_style="bold")
-    for column in ("view", "route", "host", "status", "latency", "shape", "rate limit",
-                   "verdict"):
+    for column in ("view", "route", "host", "status", "latency", "shape", "rate limit", "verdict"):
         table.add_column(column, overflow="fold")
     for row in report.rows:
         latency = "" if row.latency_ms is None else f"{row.latency_ms:.0f} ms"
         verdict = row.verdict + (f" ({row.note})" if row.note and row.verdict != OK else "")
-        table.add_row(*(Text(cell) for cell in (
-            row.view, row.route, row.host, "" if row.status is None else str(row.status),
-            latency, row.shape, _rate_text(row.rate_headers), verdict)))
+        table.add_row(
+            *(
+                Text(cell)
+                for cell in (
+                    row.view,
+                    row.route,
+                    row.host,
+                    "" if row.status is None else str(row.status),
+                    latency,
+                    row.shape,
+                    _rate_text(row.rate_headers),
+                    verdict,
+                )
+            )
+        )
     console.print(table)
     for line in report.moved + report.notes:
         console.print(line, markup=False, soft_wrap=True)
@@ -754,11 +855,16 @@ def print_report(report: Report, out: TextIO) -> None:
         console.print(
             f"keyring: {ring.get('backend') or 'none'} · "
             f"{'usable' if ring.get('usable') else 'not usable: ' + str(ring.get('problem'))}"
-            f" · token from {ring.get('token')}", markup=False, soft_wrap=True)
+            f" · token from {ring.get('token')}",
+            markup=False,
+            soft_wrap=True,
+        )
         console.print(
             f"terminal: TERM={term['TERM']} COLORTERM={term['COLORTERM']} "
             f"NO_COLOR={'set' if term['NO_COLOR'] else 'unset'} colours={term['colours']} "
-            f"size={term['size']} utf-8={'yes' if term['utf8'] else 'no'}", markup=False)
+            f"size={term['size']} utf-8={'yes' if term['utf8'] else 'no'}",
+            markup=False,
+        )
         hosts = config["hosts"]
         budgets = config["budgets_per_minute"]
         console.print(
@@ -768,13 +874,23 @@ def print_report(report: Report, out: TextIO) -> None:
             f"{budgets['swap']:g} · frontend "
             f"{budgets['frontend_per_group']:g} per route group · indexer "
             f"{budgets['indexer']:g} · burst {budgets['burst']}\n  push: {config['push']} · "
-            f"push api key {config['push_api_key']}", markup=False, soft_wrap=True)
-    verdict = ("every route answered as expected" if report.exit_status == EXIT_OK
-               else "something drifted: see above")
+            f"push api key {config['push_api_key']}",
+            markup=False,
+            soft_wrap=True,
+        )
+    verdict = (
+        "every route answered as expected"
+        if report.exit_status == EXIT_OK
+        else "something drifted: see above"
+    )
     console.print(verdict, markup=False)
 
 
 def _rate_text(headers: dict[str, str]) -> str:
-    names = {"x-ratelimit-limit": "limit", "x-ratelimit-remaining": "left",
-             "x-ratelimit-reset": "reset", "retry-after": "retry-after"}
+    names = {
+        "x-ratelimit-limit": "limit",
+        "x-ratelimit-remaining": "left",
+        "x-ratelimit-reset": "reset",
+        "retry-after": "retry-after",
+    }
     return " ".join(f"{names[k]} {v}" for k, v in headers.items())

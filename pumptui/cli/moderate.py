@@ -87,9 +87,7 @@ def run(args: argparse.Namespace) -> int:
     valid = {key for key in map(operation.normalise, items) if key is not None}
     resolved = resolve_token()
     if resolved is None:
-        error(
-            "moderation needs an admin token: run `pumptui login`, or set PUMPTUI_TOKEN"
-        )
+        error("moderation needs an admin token: run `pumptui login`, or set PUMPTUI_TOKEN")
         return EXIT_USAGE
     if valid and not args.yes:
         reading_stdin = args.file == "-" or "-" in args.items

@@ -50,9 +50,21 @@ if TYPE_CHECKING:
     from pumptui.live.events import Event
     from pumptui.live.health import FeedHealth
 
-EVENT_TYPES = ("new_coin", "coin_updated", "new_trade", "trade_confirmed", "leader_changed",
-               "sol_price", "holders", "activity", "callouts", "route_moved", "coin_not_found",
-               "chat_message", "viewers")
+EVENT_TYPES = (
+    "new_coin",
+    "coin_updated",
+    "new_trade",
+    "trade_confirmed",
+    "leader_changed",
+    "sol_price",
+    "holders",
+    "activity",
+    "callouts",
+    "route_moved",
+    "coin_not_found",
+    "chat_message",
+    "viewers",
+)
 HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
 TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
@@ -69,35 +81,49 @@ def register(sub: argparse._SubParsersAction) -> None:
         "named with --mint (complete and in chain order, followed on swap-api's cursor), their "
         "holders and market activity, callouts, the curve leader and the SOL price. There is no "
         "site-wide trade feed (the 2026 API has none). Events go to stdout, one a line; feed "
-        "health, blocks (\"swap-api blocked, retry in 48s\"), moved routes and errors go to "
+        'health, blocks ("swap-api blocked, retry in 48s"), moved routes and errors go to '
         "stderr.",
     )
     parser.add_argument(
-        "--mint", action="append", default=[], metavar="MINT",
+        "--mint",
+        action="append",
+        default=[],
+        metavar="MINT",
         help="follow this coin's trades, holders and market activity (repeat for several; the "
         "first also gets its callouts with --callouts)",
     )
     parser.add_argument("--coins", action="store_true", help="stream new coins")
-    parser.add_argument("--callouts", action="store_true",
-                        help="also stream the top callouts of the first --mint (read every 10 s "
-                        "or more)")
-    parser.add_argument("--chat", action="store_true",
-                        help="also stream the live chat of the --mint coins (messages and "
-                        "viewer counts, over one socket; --history adds each room's recent past)")
-    parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl",
-                        help="output format (default: jsonl)")
     parser.add_argument(
-        "--types", metavar="LIST",
+        "--callouts",
+        action="store_true",
+        help="also stream the top callouts of the first --mint (read every 10 s or more)",
+    )
+    parser.add_argument(
+        "--chat",
+        action="store_true",
+        help="also stream the live chat of the --mint coins (messages and "
+        "viewer counts, over one socket; --history adds each room's recent past)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("jsonl", "table"),
+        default="jsonl",
+        help="output format (default: jsonl)",
+    )
+    parser.add_argument(
+        "--types",
+        metavar="LIST",
         help=f"comma-separated event types to print (of: {', '.join(EVENT_TYPES)}); default: "
         "everything except updates of coins you did not name (and, in the table, "
         "trade_confirmed: the REST copy of a trade first seen by push)",
     )
-    parser.add_argument("--history", action="store_true",
-                        help="also print the recent past read when a feed starts")
-    parser.add_argument("--count", type=int, metavar="N",
-                        help="stop after printing N events")
-    parser.add_argument("--duration", type=float, metavar="SECONDS",
-                        help="stop after this many seconds")
+    parser.add_argument(
+        "--history", action="store_true", help="also print the recent past read when a feed starts"
+    )
+    parser.add_argument("--count", type=int, metavar="N", help="stop after printing N events")
+    parser.add_argument(
+        "--duration", type=float, metavar="SECONDS", help="stop after this many seconds"
+    )
     add_push_options(parser)
     add_api_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no health lines on stderr")
@@ -141,14 +167,18 @@ def _parse_types(raw: str | None) -> set[str] | frozenset[str] | None:
     wanted = {t.strip() for t in raw.split(",") if t.strip()}
     unknown = wanted - set(EVENT_TYPES)
     if unknown or not wanted:
-        print(f"pumptui watch: unknown event types: {', '.join(sorted(unknown)) or '(none)'}; "
-              f"choose from {', '.join(EVENT_TYPES)}", file=sys.stderr)
+        print(
+            f"pumptui watch: unknown event types: {', '.join(sorted(unknown)) or '(none)'}; "
+            f"choose from {', '.join(EVENT_TYPES)}",
+            file=sys.stderr,
+        )
         return None
     return wanted
 
 
-async def _watch(args: argparse.Namespace, settings: Settings,
-                 types: set[str] | frozenset[str]) -> int:
+async def _watch(
+    args: argparse.Namespace, settings: Settings, types: set[str] | frozenset[str]
+) -> int:
     from pumptui.api import PumpClient
     from pumptui.cli.app import client_budgets
     from pumptui.live import LiveEngine
@@ -157,13 +187,18 @@ async def _watch(args: argparse.Namespace, settings: Settings,
     mints: list[str] = list(dict.fromkeys(args.mint))
     visible = _visible_feeds(mints, coins=args.coins, callouts=args.callouts)
     source = source_for(settings, candles=False)  # no chart here
-    printer = EventPrinter(sys.stdout, args.format, types, named=set(mints),
-                           history=args.history)
+    printer = EventPrinter(sys.stdout, args.format, types, named=set(mints), history=args.history)
     reporter = HealthReporter(None if args.quiet else sys.stderr)
     async with PumpClient(settings.api, budgets=client_budgets(settings)) as client:
         reporter.blocked_until = client.blocked_until
-        engine = LiveEngine(client, settings=settings.refresh, source=source, visible=visible,
-                            include_nsfw=settings.api.include_nsfw, chat=args.chat and bool(mints))
+        engine = LiveEngine(
+            client,
+            settings=settings.refresh,
+            source=source,
+            visible=visible,
+            include_nsfw=settings.api.include_nsfw,
+            chat=args.chat and bool(mints),
+        )
         subscription = engine.bus.subscribe(maxsize=50_000, coalesce=False)
         await engine.start()
         if mints:
@@ -222,8 +257,9 @@ class HealthReporter:
     """Feed health and engine errors on stderr: one line per change of a feed's state, a line
     when a host starts blocking us (and when it stops), a line per moved route."""
 
-    def __init__(self, out: TextIO | None,
-                 blocked_until: Callable[[Host], float | None] | None = None) -> None:
+    def __init__(
+        self, out: TextIO | None, blocked_until: Callable[[Host], float | None] | None = None
+    ) -> None:
         self.out = out
         self.blocked_until = blocked_until
         self._last: dict[str, tuple[str, str | None]] = {}
@@ -278,8 +314,7 @@ class HealthReporter:
         key = (health.state.value, health.reason)
         if self.out is None or self._last.get(health.feed) == key:
             return
-        if health.feed not in self._last and health.state in (FeedState.STARTING,
-                                                               FeedState.IDLE):
+        if health.feed not in self._last and health.state in (FeedState.STARTING, FeedState.IDLE):
             return  # a feed this command does not use
         self._last[health.feed] = key
         self._say(f"{health.feed}: {health.describe(time.time())}")
@@ -288,8 +323,15 @@ class HealthReporter:
 class EventPrinter:
     """Turns events into lines: JSON with API units, or a readable table."""
 
-    def __init__(self, out: TextIO, fmt: str, types: set[str] | frozenset[str],
-                 *, named: set[str], history: bool) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        fmt: str,
+        types: set[str] | frozenset[str],
+        *,
+        named: set[str],
+        history: bool,
+    ) -> None:
         self.out = out
         self.format = fmt
         self.types = types
@@ -341,11 +383,19 @@ def event_json(event: Event) -> dict[str, Any]:
     data = event_to_json(event)
     match event:
         case HoldersChanged(mint=mint, stats=stats, top=top, read_at=read_at):
-            data.update(mint=mint, stats=dataclasses.asdict(stats),
-                        top=[dataclasses.asdict(holder) for holder in top], read_at=read_at)
+            data.update(
+                mint=mint,
+                stats=dataclasses.asdict(stats),
+                top=[dataclasses.asdict(holder) for holder in top],
+                read_at=read_at,
+            )
         case ActivityChanged(mint=mint, activity=activity):
-            data.update(mint=mint, windows={name: dataclasses.asdict(window)
-                                            for name, window in activity.windows.items()})
+            data.update(
+                mint=mint,
+                windows={
+                    name: dataclasses.asdict(window) for name, window in activity.windows.items()
+                },
+            )
         case RouteMoved(view=view, description=description):
             data.update(view=view, description=description)
         case SolPriceChanged(stale=stale):
@@ -377,41 +427,52 @@ def table_line(event: Event) -> str:
         case TradeConfirmed(trade=t):
             return _trade_line(t, "trade✓")
         case NewCoin(coin=c):
-            return (f"{_clock(c.created_at)}  coin   {c.symbol[:10]:<10} {c.name[:28]:<28} "
-                    f"{_cap(c)}  {c.mint}")
+            return (
+                f"{_clock(c.created_at)}  coin   {c.symbol[:10]:<10} {c.name[:28]:<28} "
+                f"{_cap(c)}  {c.mint}"
+            )
         case CoinUpdated(coin=c):
-            return (f"{_clock(time.time())}  update {c.symbol[:10]:<10} mc {_cap(c).strip()}  "
-                    f"progress {c.progress:.1%}  replies {c.reply_count}")
+            return (
+                f"{_clock(time.time())}  update {c.symbol[:10]:<10} mc {_cap(c).strip()}  "
+                f"progress {c.progress:.1%}  replies {c.reply_count}"
+            )
         case LeaderChanged(coin=c):
-            return (f"{_clock(time.time())}  leader {c.symbol[:10]:<10} {c.name[:28]:<28} "
-                    f"{_cap(c)}  {c.mint}")
+            return (
+                f"{_clock(time.time())}  leader {c.symbol[:10]:<10} {c.name[:28]:<28} "
+                f"{_cap(c)}  {c.mint}"
+            )
         case HoldersChanged(mint=mint, stats=s):
             total = "?" if s.total_holders is None else f"{s.total_holders:,}"
-            return (f"{_clock(time.time())}  holder {mint[:8]}…  {total} holders  "
-                    f"top10 {_pct(s.top10_percent)}  dev {_pct(s.dev_percent)}  "
-                    f"snipers {_pct(s.snipers_percent)}")
+            return (
+                f"{_clock(time.time())}  holder {mint[:8]}…  {total} holders  "
+                f"top10 {_pct(s.top10_percent)}  dev {_pct(s.dev_percent)}  "
+                f"snipers {_pct(s.snipers_percent)}"
+            )
         case ActivityChanged(mint=mint, activity=a):
             w = a.window("5m") or a.window("1h")
             if w is None:
                 return f"{_clock(time.time())}  activ  {mint[:8]}…  no recent trades"
             name = "5m" if a.window("5m") is not None else "1h"
-            return (f"{_clock(time.time())}  activ  {mint[:8]}…  {name}: {w.num_txs} txs  "
-                    f"${w.volume_usd:,.0f}  {w.num_buyers} buyers / {w.num_sellers} sellers  "
-                    f"{_pct(w.price_change_percent, signed=True)}")
+            return (
+                f"{_clock(time.time())}  activ  {mint[:8]}…  {name}: {w.num_txs} txs  "
+                f"${w.volume_usd:,.0f}  {w.num_buyers} buyers / {w.num_sellers} sellers  "
+                f"{_pct(w.price_change_percent, signed=True)}"
+            )
         case RouteMoved(view=view, description=description):
             return f"{_clock(time.time())}  moved  {view}: {description}"
         case CoinNotFound(mint=mint):
             return f"{_clock(time.time())}  gone   no coin with mint {mint}"
         case CalloutsChanged(mint=mint, callouts=callouts):
             count = len(callouts)
-            line = (f"{_clock(time.time())}  calls  {mint[:8]}…  {count} "
-                    f"callout{'' if count == 1 else 's'}")
+            line = (
+                f"{_clock(time.time())}  calls  {mint[:8]}…  {count} "
+                f"callout{'' if count == 1 else 's'}"
+            )
             if callouts:
                 best = callouts[0]
                 who = best.username or (best.author_wallet or "?")[:8]
                 multiple = "?" if best.multiple is None else f"{best.multiple:.2f}×"
-                called = ("?" if best.market_cap_usd is None
-                          else f"${best.market_cap_usd:,.0f}")
+                called = "?" if best.market_cap_usd is None else f"${best.market_cap_usd:,.0f}"
                 thesis = best.thesis.replace("\n", " ")[:60]
                 line += f"  best {multiple} since {called} by {who[:16]}: {thesis}"
             return line
@@ -432,8 +493,10 @@ def _trade_line(trade: Trade, label: str) -> str:
     side = "BUY " if trade.is_buy else "SELL"
     who = trade.username or (trade.user or "?")[:8]
     when = f"~{_clock(trade.timestamp)} " if trade.provisional else f"{_clock(trade.timestamp)}  "
-    return (f"{when}{label} {side} {trade.mint[:8]}…  {trade.sol:>10.4f} SOL  "
-            f"{trade.tokens:>16,.0f} tok  @ {trade.price_sol:.3e} SOL/tok  {who}")
+    return (
+        f"{when}{label} {side} {trade.mint[:8]}…  {trade.sol:>10.4f} SOL  "
+        f"{trade.tokens:>16,.0f} tok  @ {trade.price_sol:.3e} SOL/tok  {who}"
+    )
 
 
 def _cap(coin: Coin) -> str:

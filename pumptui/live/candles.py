@@ -23,11 +23,22 @@ _NO_KEY: tuple[int, int, float, str] = (0, 0, 0.0, "")
 
 
 class _Bucket:
-    __slots__ = ("backfilled", "close", "close_key", "high", "low", "open", "open_key", "start",
-                 "trades", "volume")
+    __slots__ = (
+        "backfilled",
+        "close",
+        "close_key",
+        "high",
+        "low",
+        "open",
+        "open_key",
+        "start",
+        "trades",
+        "volume",
+    )
 
-    def __init__(self, start: float, price: float, volume: int,
-                 key: tuple[int, int, float, str]) -> None:
+    def __init__(
+        self, start: float, price: float, volume: int, key: tuple[int, int, float, str]
+    ) -> None:
         self.start = start
         self.open = self.high = self.low = self.close = price
         self.volume = volume  # lamports: integer sums do not depend on arrival order
@@ -159,11 +170,22 @@ class CandleSeries:
         count = len(self._buckets) if limit is None else max(0, min(limit, len(self._buckets)))
         first = len(self._buckets) - count
         before = self._buckets[first - 1].close if first > 0 else None
-        return chained([
-            Candle(self.mint, b.start, b.open, b.high, b.low, b.close,
-                   b.volume / LAMPORTS_PER_SOL, self.seconds)
-            for b in self._buckets[first:]
-        ], before)
+        return chained(
+            [
+                Candle(
+                    self.mint,
+                    b.start,
+                    b.open,
+                    b.high,
+                    b.low,
+                    b.close,
+                    b.volume / LAMPORTS_PER_SOL,
+                    self.seconds,
+                )
+                for b in self._buckets[first:]
+            ],
+            before,
+        )
 
     def last_close(self) -> float | None:
         return self._buckets[-1].close if self._buckets else None
@@ -178,8 +200,12 @@ def chained(candles: list[Candle], before: float | None = None) -> list[Candle]:
     previous = before
     for candle in candles:
         if previous is not None and previous != candle.open:
-            candle = replace(candle, open=previous, high=max(candle.high, previous),
-                             low=min(candle.low, previous))
+            candle = replace(
+                candle,
+                open=previous,
+                high=max(candle.high, previous),
+                low=min(candle.low, previous),
+            )
         out.append(candle)
         previous = candle.close
     return out
@@ -195,8 +221,18 @@ def candles_from_trades(trades: Iterable[Trade], seconds: int) -> list[Candle]:
     for start in sorted(buckets):
         ordered = sorted(buckets[start], key=lambda t: t.chain_order)
         prices = [t.chart_price for t in ordered]
-        out.append(Candle(ordered[0].mint, start, prices[0], max(prices), min(prices), prices[-1],
-                          sum(t.lamports for t in ordered) / LAMPORTS_PER_SOL, seconds))
+        out.append(
+            Candle(
+                ordered[0].mint,
+                start,
+                prices[0],
+                max(prices),
+                min(prices),
+                prices[-1],
+                sum(t.lamports for t in ordered) / LAMPORTS_PER_SOL,
+                seconds,
+            )
+        )
     return chained(out)
 
 
@@ -207,10 +243,27 @@ def aggregate(candles: Iterable[Candle], seconds: int) -> list[Candle]:
         start = bucket_start(candle.start, seconds)
         if out and out[-1].start == start:
             last = out[-1]
-            out[-1] = Candle(last.mint, start, last.open, max(last.high, candle.high),
-                             min(last.low, candle.low), candle.close,
-                             last.volume_sol + candle.volume_sol, seconds)
+            out[-1] = Candle(
+                last.mint,
+                start,
+                last.open,
+                max(last.high, candle.high),
+                min(last.low, candle.low),
+                candle.close,
+                last.volume_sol + candle.volume_sol,
+                seconds,
+            )
         else:
-            out.append(Candle(candle.mint, start, candle.open, candle.high, candle.low,
-                              candle.close, candle.volume_sol, seconds))
+            out.append(
+                Candle(
+                    candle.mint,
+                    start,
+                    candle.open,
+                    candle.high,
+                    candle.low,
+                    candle.close,
+                    candle.volume_sol,
+                    seconds,
+                )
+            )
     return out

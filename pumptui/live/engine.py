@@ -95,11 +95,13 @@ class LiveEngine:
         # A route the service stopped answering is news for the status bar and `watch`.
         if hasattr(client, "on_route_moved"):
             client.on_route_moved = lambda view, description: self.emit(
-                RouteMoved(view, description))
+                RouteMoved(view, description)
+            )
         base, cap = error_backoff
         self.runners: dict[str, FeedRunner] = {
-            name: FeedRunner(feed, self, wall=clock, backoff=Backoff(base=base, cap=cap,
-                                                                    floor=min(0.5, base)))
+            name: FeedRunner(
+                feed, self, wall=clock, backoff=Backoff(base=base, cap=cap, floor=min(0.5, base))
+            )
             for name, feed in self.feeds.items()
         }
         self._visible: frozenset[str] = frozenset(FEED_NAMES if visible is None else visible)
@@ -112,10 +114,12 @@ class LiveEngine:
         # The trenches boards over the indexer's keyless socket (none: not watched).
         boards = tuple(boards)
         self.trenches: TrenchesWatcher | None = (
-            TrenchesWatcher(client.settings.indexer_url, boards) if boards else None)
+            TrenchesWatcher(client.settings.indexer_url, boards) if boards else None
+        )
         # The coins' live chat: one socket for the process (none: not followed).
         self.chat: ChatConnection | None = (
-            ChatConnection(client.settings.chat_url) if chat else None)
+            ChatConnection(client.settings.chat_url) if chat else None
+        )
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -306,8 +310,11 @@ class LiveEngine:
         the store, so a trade seen by two feeds (the site tape and the coin's own) or a repeated
         state reaches readers once. The REST copy of a trade first delivered from a push message
         is published as `TradeConfirmed`, not as a second `NewTrade`."""
-        if (isinstance(event, NewTrade) and not event.trade.provisional
-                and self._store.is_provisional(event.trade)):
+        if (
+            isinstance(event, NewTrade)
+            and not event.trade.provisional
+            and self._store.is_provisional(event.trade)
+        ):
             event = TradeConfirmed(event.trade)
         if self._store.apply(event):
             self._bus.publish(event)
@@ -344,7 +351,8 @@ class LiveEngine:
             # A feed woken by pushed news may be woken at any moment: it asks for as much as
             # its weight gets.
             demand = {
-                f.name: capacity if f.pushed and f.woken_by_push
+                f.name: capacity
+                if f.pushed and f.woken_by_push
                 else 60.0 / max(0.05, f.interval.value)
                 for f in feeds
             }

@@ -42,7 +42,14 @@ from pumptui.live.schedule import (
 from pumptui.live.store import MarketStore
 
 FEED_NAMES: tuple[str, ...] = (
-    "coins", "leader", "sol-price", "market", "trades", "holders", "activity", "callouts",
+    "coins",
+    "leader",
+    "sol-price",
+    "market",
+    "trades",
+    "holders",
+    "activity",
+    "callouts",
     "watchlist",
 )
 # Mints per `POST /coins-v2/mints` from a feed (the service's largest batch is unknown).
@@ -160,17 +167,23 @@ class _CoinTrades:
         self.rate = RateEstimate(weight=0.5)
 
         async def fetch(cursor: str | None, limit: int, conditional: bool) -> Any:
-            page = await ctx.client.trades(mint, cursor=cursor, limit=limit,
-                                           conditional=conditional, priority=priority)
+            page = await ctx.client.trades(
+                mint, cursor=cursor, limit=limit, conditional=conditional, priority=priority
+            )
             note_skipped(ctx, feed, page.skipped, f"trade record(s) of {mint[:8]}…")
             return page
 
         self.follower: CursorFollower[Trade] = CursorFollower(
-            fetch, key=lambda t: t.signature, order=lambda t: t.chain_order,
-            cursor_of=lambda t: t.cursor, page_limit=TRADES_PAGE_LIMIT,
-            first_limit=TRADES_PAGE_LIMIT, max_pages=MAX_PAGES,
+            fetch,
+            key=lambda t: t.signature,
+            order=lambda t: t.chain_order,
+            cursor_of=lambda t: t.cursor,
+            page_limit=TRADES_PAGE_LIMIT,
+            first_limit=TRADES_PAGE_LIMIT,
+            max_pages=MAX_PAGES,
             budget_wait=lambda: ctx.budget_wait(Host.SWAP, None),
-            rate_hint=lambda: self.rate.rate, clock=ctx.monotonic,
+            rate_hint=lambda: self.rate.rate,
+            clock=ctx.monotonic,
         )
         self.polled_at: float | None = None
         self.newest_timestamp: float | None = None
@@ -178,8 +191,9 @@ class _CoinTrades:
         self.newest_pushed_at: float | None = None
         self.head_limit = trade_page_size(0)
 
-    async def poll(self, ctx: FeedContext, feed: str, interval: float,
-                   *, pushed: bool = False) -> FollowResult[Trade]:
+    async def poll(
+        self, ctx: FeedContext, feed: str, interval: float, *, pushed: bool = False
+    ) -> FollowResult[Trade]:
         """Read what is new. `pushed`: a push source delivers these trades already, so this is
         a bounded check; a gap it gives up on was covered by the push, not lost."""
         self.follower.max_pages = PUSH_CHECK_PAGES if pushed else MAX_PAGES
@@ -211,12 +225,18 @@ class _CoinTrades:
             self.rate.add(result.found, now - self.polled_at)
         self.polled_at = now
         if result.abandoned and not self._push_covered(ctx, checked_up_to, checked_pushed_at):
-            ctx.emit(EngineError(feed, f"trades of {self.mint[:8]}… arrive faster than the "
-                                       "request budget allows; some older ones were skipped"))
+            ctx.emit(
+                EngineError(
+                    feed,
+                    f"trades of {self.mint[:8]}… arrive faster than the "
+                    "request budget allows; some older ones were skipped",
+                )
+            )
         return result
 
-    def _push_covered(self, ctx: FeedContext, checked_up_to: float | None,
-                      checked_pushed_at: float | None) -> bool:
+    def _push_covered(
+        self, ctx: FeedContext, checked_up_to: float | None, checked_pushed_at: float | None
+    ) -> bool:
         """Whether every trade after the newest one REST had read was pushed to us: the socket
         was subscribed before that trade was made (its block time says so), or delivered that
         very trade (block times are whole seconds, so only this tells right after subscribing)."""
@@ -224,7 +244,8 @@ class _CoinTrades:
         if since is None:
             return False
         return (checked_up_to is not None and since <= checked_up_to) or (
-            checked_pushed_at is not None and since <= checked_pushed_at)
+            checked_pushed_at is not None and since <= checked_pushed_at
+        )
 
 
 def note_skipped(ctx: FeedContext, feed: str, skipped: int, what: str) -> None:
@@ -289,8 +310,13 @@ class CoinTradesFeed(Feed):
             return PollOutcome()
         ctx = self.ctx
         result = await stream.poll(ctx, self.name, self.interval.value, pushed=self.pushed)
-        outcome = PollOutcome(news=len(result.items), unchanged=result.unchanged,
-                              behind=result.behind, held=result.held, requests=result.requests)
+        outcome = PollOutcome(
+            news=len(result.items),
+            unchanged=result.unchanged,
+            behind=result.behind,
+            held=result.held,
+            requests=result.requests,
+        )
         if not self._candles_done:
             outcome.requests += 1
             await self._backfill_candles(stream.mint)
@@ -304,16 +330,26 @@ class CoinTradesFeed(Feed):
         coin = ctx.store.coin(mint)
         created_ms = round(coin.created_at * 1000) if coin and coin.created_at else None
         try:
-            candles = await ctx.client.candles(mint, interval=CANDLE_INTERVAL,
-                                               limit=CANDLE_LIMIT, currency="SOL",
-                                               created_ms=created_ms, priority=self.priority,
-                                               fail_fast=True)
+            candles = await ctx.client.candles(
+                mint,
+                interval=CANDLE_INTERVAL,
+                limit=CANDLE_LIMIT,
+                currency="SOL",
+                created_ms=created_ms,
+                priority=self.priority,
+                fail_fast=True,
+            )
         except RateLimited:
             return
         except ApiError as error:
             self._candles_done = True
-            ctx.emit(EngineError(self.name, f"chart history unavailable ({error.message}); "
-                                            "the chart starts from the trades read"))
+            ctx.emit(
+                EngineError(
+                    self.name,
+                    f"chart history unavailable ({error.message}); "
+                    "the chart starts from the trades read",
+                )
+            )
             return
         # Candles are newest-anchored and sparse; the store merges them with the buckets it
         # builds from trades, so the live edge is never counted twice.
@@ -327,8 +363,9 @@ class CoinTradesFeed(Feed):
             low = max(self.interval.low, PUSH_CHECK_MIN)
             target = PUSH_CHECK_TRADES / rate if rate else self.interval.high
             return self.interval.set(min(self.interval.high, max(low, target)))
-        target = trade_interval(rate, self.interval.low, self.interval.high,
-                                cost=FOCUSED_TRADE_POLL_COST)
+        target = trade_interval(
+            rate, self.interval.low, self.interval.high, cost=FOCUSED_TRADE_POLL_COST
+        )
         if not self._first_done:
             # The first page's history gave the rate: go straight to its interval.
             self._first_done = True
@@ -387,8 +424,9 @@ class WatchlistFeed(Feed):
         # Those that have waited longest first.
         due.sort(key=lambda m: self._streams[m].polled_at or 0.0)
         for mint in due[:WATCHLIST_TRADE_POLLS]:
-            result = await self._streams[mint].poll(ctx, self.name, self.interval.value,
-                                                    pushed=self.pushed)
+            result = await self._streams[mint].poll(
+                ctx, self.name, self.interval.value, pushed=self.pushed
+            )
             outcome.requests += result.requests
             outcome.news += len(result.items)
             outcome.held += result.held
@@ -412,16 +450,24 @@ class NewCoinsFeed(Feed):
         super().__init__(ctx, ctx.settings.coins_min, ctx.settings.coins_max)
 
         async def fetch(offset: int, limit: int, conditional: bool) -> Any:
-            page = await ctx.client.coins(offset=offset, limit=min(limit, COINS_PAGE_LIMIT),
-                                          sort="created_timestamp", order="DESC",
-                                          include_nsfw=ctx.include_nsfw,
-                                          conditional=conditional, priority=self.priority)
+            page = await ctx.client.coins(
+                offset=offset,
+                limit=min(limit, COINS_PAGE_LIMIT),
+                sort="created_timestamp",
+                order="DESC",
+                include_nsfw=ctx.include_nsfw,
+                conditional=conditional,
+                priority=self.priority,
+            )
             note_skipped(ctx, self.name, page.skipped, "coin record(s)")
             return page
 
         self.follower: ListFollower[Coin] = ListFollower(
-            fetch, key=lambda c: c.mint, order=lambda c: c.created_at or 0.0,
-            page_limit=COINS_PAGE_LIMIT, first_limit=50,
+            fetch,
+            key=lambda c: c.mint,
+            order=lambda c: c.created_at or 0.0,
+            page_limit=COINS_PAGE_LIMIT,
+            first_limit=50,
             budget_wait=lambda: ctx.budget_wait(Host.FRONTEND, COINS_GROUP),
             clock=ctx.monotonic,
         )
@@ -436,8 +482,13 @@ class NewCoinsFeed(Feed):
         for coin in result.head:
             if coin.mint not in fresh:
                 ctx.upsert_coin(coin)
-        return PollOutcome(news=len(result.items), unchanged=result.unchanged,
-                           behind=result.behind, held=result.held, requests=result.requests)
+        return PollOutcome(
+            news=len(result.items),
+            unchanged=result.unchanged,
+            behind=result.behind,
+            held=result.held,
+            requests=result.requests,
+        )
 
 
 class LeaderFeed(Feed):
@@ -456,9 +507,16 @@ class LeaderFeed(Feed):
 
     async def poll(self) -> PollOutcome:
         ctx = self.ctx
-        page = await ctx.client.coins(offset=0, limit=1, sort="market_cap", order="DESC",
-                                      complete=False, include_nsfw=ctx.include_nsfw,
-                                      conditional=True, priority=self.priority)
+        page = await ctx.client.coins(
+            offset=0,
+            limit=1,
+            sort="market_cap",
+            order="DESC",
+            complete=False,
+            include_nsfw=ctx.include_nsfw,
+            conditional=True,
+            priority=self.priority,
+        )
         if page.unchanged or not page.items:
             return PollOutcome(unchanged=True, requests=1)
         coin = page.items[0]
@@ -513,8 +571,7 @@ class MarketFeed(Feed):
         page = await ctx.client.coins_by_mints(mints, priority=self.priority)
         changed = sum(ctx.upsert_coin(coin) for coin in page.items)
         focused = self.focused
-        if (focused is not None and focused != self._asked_alone
-                and ctx.store.coin(focused) is None):
+        if focused is not None and focused != self._asked_alone and ctx.store.coin(focused) is None:
             # A bulk answer leaves an unknown mint out without a word: ask for it alone, once,
             # so that a coin that does not exist says so instead of loading for ever.
             self._asked_alone = focused
@@ -623,8 +680,9 @@ class CalloutsFeed(_FocusedCoinFeed):
             return PollOutcome()
         ctx = self.ctx
         known = ctx.store.callouts(mint)
-        page = await ctx.client.callouts(mint, conditional=known is not None,
-                                         priority=self.priority)
+        page = await ctx.client.callouts(
+            mint, conditional=known is not None, priority=self.priority
+        )
         note_skipped(ctx, self.name, page.skipped, f"callout(s) of {mint[:8]}…")
         callouts = tuple(page.items)
         changed = not page.unchanged and callouts != known

@@ -263,8 +263,9 @@ class _Follower(Generic[T]):
         self._outrun = False
         self._deliver(result, [*held, *new])
 
-    def _top_not_reached(self, result: FollowResult[T], new: list[T],
-                         new_run: Callable[[], Any]) -> None:
+    def _top_not_reached(
+        self, result: FollowResult[T], new: list[T], new_run: Callable[[], Any]
+    ) -> None:
         """The poll could not read the top down to what is held or delivered: hold `new` as a
         run (`new_run()`) for the next poll, or give the gaps up when holding cannot help."""
         outrun = not self.hold_when_outrun and (bool(self._runs) or self._outrun)
@@ -309,15 +310,22 @@ class ListFollower(_Follower[T]):
 
     _top = 0
 
-    async def _page(self, result: FollowResult[T], offset: int, limit: int,
-                    conditional: bool) -> Any:
+    async def _page(
+        self, result: FollowResult[T], offset: int, limit: int, conditional: bool
+    ) -> Any:
         result.requests += 1
         return await self._fetch(max(0, offset), limit, conditional)
 
     def _new_run(self, new: list[tuple[Any, int]]) -> _Run:
         (top, top_pos), (bottom, bottom_pos) = new[0], new[-1]
-        run = _Run(self._key(top), self._order(top), top_pos,
-                   self._key(bottom), self._order(bottom), bottom_pos)
+        run = _Run(
+            self._key(top),
+            self._order(top),
+            top_pos,
+            self._key(bottom),
+            self._order(bottom),
+            bottom_pos,
+        )
         run.items = {self._key(item): item for item, _ in new}
         return run
 
@@ -332,16 +340,16 @@ class ListFollower(_Follower[T]):
             walk = _Walk(status="run", arrived=0)
         else:
             result.head = list(page.items)
-            walk = await self._descend(result, page, 0, head_limit, _Walk(),
-                                       stop=runs[0] if runs else None)
+            walk = await self._descend(
+                result, page, 0, head_limit, _Walk(), stop=runs[0] if runs else None
+            )
         result.found += len(walk.new)
         if walk.status in ("closed", "end"):
             self._close(result, [item for item, _ in walk.new])
             return
         if walk.status == "exhausted":
             new = walk.new
-            self._top_not_reached(result, [item for item, _ in new],
-                                  lambda: self._new_run(new))
+            self._top_not_reached(result, [item for item, _ in new], lambda: self._new_run(new))
             return
         assert walk.arrived is not None
         current = runs[0]
@@ -349,7 +357,10 @@ class ListFollower(_Follower[T]):
         if walk.new:
             top, top_pos = walk.new[0]
             current.top_key, current.top_order, current.top_pos = (
-                self._key(top), self._order(top), top_pos)
+                self._key(top),
+                self._order(top),
+                top_pos,
+            )
             current.items.update((self._key(item), item) for item, _ in walk.new)
         # 2. Below each run, down to the next one (they merge) and finally to what was delivered.
         drift = walk.drift
@@ -369,7 +380,10 @@ class ListFollower(_Follower[T]):
                 assert walk.arrived is not None
                 below.shift(walk.arrived)
                 current.bottom_key, current.bottom_order, current.bottom_pos = (
-                    below.bottom_key, below.bottom_order, below.bottom_pos)
+                    below.bottom_key,
+                    below.bottom_order,
+                    below.bottom_pos,
+                )
                 current.items.update(below.items)
                 runs.remove(below)
                 continue
@@ -377,8 +391,16 @@ class ListFollower(_Follower[T]):
         self._stalled = 0 if progressed else self._stalled + 1
         self._trim(result)
 
-    async def _descend(self, result: FollowResult[T], page: Any, offset: int, limit: int,
-                       walk: _Walk, *, stop: _Run | None = None) -> _Walk:
+    async def _descend(
+        self,
+        result: FollowResult[T],
+        page: Any,
+        offset: int,
+        limit: int,
+        walk: _Walk,
+        *,
+        stop: _Run | None = None,
+    ) -> _Walk:
         """Read down from `page` (at `offset`), page after page.
 
         Positions are kept in the coordinates of this poll's first request: `walk.drift` is how
@@ -393,8 +415,10 @@ class ListFollower(_Follower[T]):
         while True:
             items = page.items
             mark = walk.mark
-            if jumped_from is not None and mark is not None and (
-                not items or self._order(items[0]) < mark[1]
+            if (
+                jumped_from is not None
+                and mark is not None
+                and (not items or self._order(items[0]) < mark[1])
             ):
                 # The jump overshot: items between the mark and this page would go unread.
                 step_backs += 1
@@ -457,8 +481,9 @@ class ListFollower(_Follower[T]):
             limit = self.page_limit
             page = await self._page(result, offset, limit, False)
 
-    async def _extend_down(self, result: FollowResult[T], run: _Run, drift: int,
-                           below: _Run | None) -> _Walk:
+    async def _extend_down(
+        self, result: FollowResult[T], run: _Run, drift: int, below: _Run | None
+    ) -> _Walk:
         """Read below `run`, down to the run `below` it or to what was delivered."""
         # Positions are exact unless the service misbehaves; a small margin absorbs that.
         margin = max(2, self.page_limit // 20)
@@ -477,14 +502,20 @@ class ListFollower(_Follower[T]):
                     return _Walk(status="exhausted", drift=drift)
                 continue
             break
-        walk = _Walk(top_order=run.top_order, drift=drift,
-                     mark=(run.bottom_key, run.bottom_order, run.bottom_pos))
+        walk = _Walk(
+            top_order=run.top_order,
+            drift=drift,
+            mark=(run.bottom_key, run.bottom_order, run.bottom_pos),
+        )
         walk = await self._descend(result, page, offset, self.page_limit, walk, stop=below)
         result.found += len(walk.new)
         if walk.new:
             bottom, bottom_pos = walk.new[-1]
             run.bottom_key, run.bottom_order, run.bottom_pos = (
-                self._key(bottom), self._order(bottom), bottom_pos)
+                self._key(bottom),
+                self._order(bottom),
+                bottom_pos,
+            )
             run.items.update((self._key(item), item) for item, _ in walk.new)
         return walk
 
@@ -564,19 +595,28 @@ class CursorFollower(_Follower[T]):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(
-            fetch, key=key, order=order,
+            fetch,
+            key=key,
+            order=order,
             page_limit=max(1, min(page_limit, CURSOR_PAGE_MAX)),
             first_limit=max(1, min(first_limit, CURSOR_PAGE_MAX)),
-            max_pages=max_pages, max_pending=max_pending, max_runs=max_runs,
-            stall_polls=stall_polls, seen_capacity=seen_capacity, budget_wait=budget_wait,
-            max_page_wait=max_page_wait, max_poll_seconds=max_poll_seconds,
-            rate_hint=rate_hint, clock=clock,
+            max_pages=max_pages,
+            max_pending=max_pending,
+            max_runs=max_runs,
+            stall_polls=stall_polls,
+            seen_capacity=seen_capacity,
+            budget_wait=budget_wait,
+            max_page_wait=max_page_wait,
+            max_poll_seconds=max_poll_seconds,
+            rate_hint=rate_hint,
+            clock=clock,
         )
         self._cursor_of = cursor_of
         self._top_taken = True  # the last top page answered was delivered or held
 
-    async def _page(self, result: FollowResult[T], cursor: str | None, limit: int,
-                    conditional: bool) -> Any:
+    async def _page(
+        self, result: FollowResult[T], cursor: str | None, limit: int, conditional: bool
+    ) -> Any:
         result.requests += 1
         return await self._fetch(cursor, limit, conditional)
 
@@ -588,8 +628,7 @@ class CursorFollower(_Follower[T]):
         # later request of its walk failed.
         conditional, self._top_taken = self._top_taken, False
         fresh: _HeldRun[T] = _HeldRun()
-        page = await self._page(result, None, max(1, min(head_limit, self.page_limit)),
-                                conditional)
+        page = await self._page(result, None, max(1, min(head_limit, self.page_limit)), conditional)
         if page.unchanged:
             self._top_taken = True
             result.unchanged = True
@@ -614,8 +653,7 @@ class CursorFollower(_Follower[T]):
         while self._may_continue(result):
             below = runs[1] if len(runs) > 1 else None
             before = len(current.items)
-            page = await self._page(result, self._cursor_of(current.bottom), self.page_limit,
-                                    False)
+            page = await self._page(result, self._cursor_of(current.bottom), self.page_limit, False)
             status = await self._read_down(result, current, page, below)
             progressed = progressed or len(current.items) > before
             if status in ("closed", "end"):
@@ -630,8 +668,9 @@ class CursorFollower(_Follower[T]):
         self._stalled = 0 if progressed else self._stalled + 1
         self._trim(result)
 
-    async def _read_down(self, result: FollowResult[T], run: _HeldRun[T], page: Any,
-                         stop: _HeldRun[T] | None) -> str:
+    async def _read_down(
+        self, result: FollowResult[T], run: _HeldRun[T], page: Any, stop: _HeldRun[T] | None
+    ) -> str:
         """Add the items of `page`, and of the pages below it, to the bottom of `run` until
         the walk reaches `stop` ("run"), something delivered ("closed"), the start of the list
         ("end") or a bound of the poll ("exhausted")."""

@@ -86,8 +86,7 @@ def stale(health: FeedHealth, now: float) -> FeedHealth:
     """`health`, or the same feed marked STALE when it says live but has not had an answer for
     longer than its own polling interval allows: a server that died shows within seconds,
     whatever the feed's next poll has still to find out."""
-    if (health.state is not FeedState.LIVE or health.last_good_at is None
-            or health.interval <= 0):
+    if health.state is not FeedState.LIVE or health.last_good_at is None or health.interval <= 0:
         return health
     if now - health.last_good_at <= health.interval * STALE_INTERVALS + STALE_SLACK:
         return health

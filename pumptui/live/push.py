@@ -63,8 +63,15 @@ def push_url_for(api_url: str) -> str:
 class PushSource(PollingSource):
     name = "push"
 
-    def __init__(self, url: str, *, api_key: Secret | None = DEFAULT_KEY, heartbeat: float = 20.0,
-                 backoff: Backoff | None = None, candles: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        api_key: Secret | None = DEFAULT_KEY,
+        heartbeat: float = 20.0,
+        backoff: Backoff | None = None,
+        candles: bool = True,
+    ) -> None:
         super().__init__(candles=candles)
         self.url = url
         # PumpPortal ties the key to a wallet: held as a Secret, revealed only in the connect URL.
@@ -123,8 +130,11 @@ class PushSource(PollingSource):
         """The key is tied to the user's wallet: it never travels in clear (plain `ws://`) to
         a host off this machine. Without it the socket still pushes launches and migrations."""
         parts = urlsplit(self.url)
-        return (self.api_key is not None and parts.scheme != "wss"
-                and not is_loopback(parts.hostname or ""))
+        return (
+            self.api_key is not None
+            and parts.scheme != "wss"
+            and not is_loopback(parts.hostname or "")
+        )
 
     def _socket_url(self) -> str:
         if self.api_key is None or self.key_withheld:
@@ -135,10 +145,14 @@ class PushSource(PollingSource):
         while True:
             reason = "connection closed"
             try:
-                async with aiohttp.ClientSession() as session, session.ws_connect(
-                    self._socket_url(), heartbeat=self.heartbeat, timeout=aiohttp.ClientWSTimeout(
-                        ws_close=5.0)
-                ) as ws:
+                async with (
+                    aiohttp.ClientSession() as session,
+                    session.ws_connect(
+                        self._socket_url(),
+                        heartbeat=self.heartbeat,
+                        timeout=aiohttp.ClientWSTimeout(ws_close=5.0),
+                    ) as ws,
+                ):
                     self._ws = ws
                     self._subscribed = frozenset()
                     self._acks.clear()
@@ -176,11 +190,13 @@ class PushSource(PollingSource):
             if added:
                 self._acks.append((_SUBSCRIBE, added))
                 await ws.send_str(
-                    routes.pumpportal_subscribe(routes.PP_TOKEN_TRADES, sorted(added)))
+                    routes.pumpportal_subscribe(routes.PP_TOKEN_TRADES, sorted(added))
+                )
             if gone:
                 self._acks.append((_UNSUBSCRIBE, gone))
                 await ws.send_str(
-                    routes.pumpportal_subscribe("unsubscribeTokenTrade", sorted(gone)))
+                    routes.pumpportal_subscribe("unsubscribeTokenTrade", sorted(gone))
+                )
 
     def _set_connected(self, connected: bool, reason: str | None = None) -> None:
         was = self.connected
@@ -212,7 +228,8 @@ class PushSource(PollingSource):
         served = {
             "coins": self.connected and self._new_tokens,
             "trades": self.connected and focused is not None and focused in self._covered,
-            "watchlist": self.connected and bool(watched)
+            "watchlist": self.connected
+            and bool(watched)
             and all(m in self._covered for m in watched),
         }
         changed = False
@@ -234,9 +251,19 @@ class PushSource(PollingSource):
             state, reason = FeedState.SLOW, self._refused
         else:
             state = FeedState.LIVE
-        engine.emit(FeedHealthChanged(FeedHealth(
-            PUSH_FEED, state, self._since, self._last_message_at, reason, None, 0.0,
-        )))
+        engine.emit(
+            FeedHealthChanged(
+                FeedHealth(
+                    PUSH_FEED,
+                    state,
+                    self._since,
+                    self._last_message_at,
+                    reason,
+                    None,
+                    0.0,
+                )
+            )
+        )
 
     # -- messages -----------------------------------------------------------------------------
 
@@ -306,7 +333,8 @@ class PushSource(PollingSource):
             # Real reserves move by the same amounts as the virtual ones.
             real_sol_reserves=max(0, coin.real_sol_reserves + lamports - coin.virtual_sol_reserves),
             real_token_reserves=max(
-                0, coin.real_token_reserves + raw - coin.virtual_token_reserves),
+                0, coin.real_token_reserves + raw - coin.virtual_token_reserves
+            ),
             market_cap_sol=market_cap if market_cap is not None else coin.market_cap_sol,
         )
         if updated != coin:

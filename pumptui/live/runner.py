@@ -211,11 +211,11 @@ class FeedRunner:
             self._next_at = now  # a refresh asked for while this poll ran
         took = now - started
         if outcome.behind:
-            self._set_health(FeedState.SLOW, reason=f"catching up, {outcome.held} held",
-                             interval=interval)
+            self._set_health(
+                FeedState.SLOW, reason=f"catching up, {outcome.held} held", interval=interval
+            )
         elif took > max(SLOW_POLL, 3 * interval):
-            self._set_health(FeedState.SLOW, reason=f"answers took {took:.0f}s",
-                             interval=interval)
+            self._set_health(FeedState.SLOW, reason=f"answers took {took:.0f}s", interval=interval)
         else:
             self._set_health(FeedState.LIVE, interval=interval)
 
@@ -235,8 +235,13 @@ class FeedRunner:
         first = self._failing_since is None
         if first:
             self._failing_since = now
-        self._set_health(FeedState.FAILING, reason=reason, retry_at=now + delay,
-                         since=self._failing_since, interval=delay)
+        self._set_health(
+            FeedState.FAILING,
+            reason=reason,
+            retry_at=now + delay,
+            since=self._failing_since,
+            interval=delay,
+        )
         if first:
             self.host.emit(EngineError(self.feed.name, f"{self.feed.name}: {reason}"))
 
@@ -268,12 +273,12 @@ class FeedRunner:
         )
         if previous is not None and not force:
             unchanged = (
-                same_state
-                and previous.reason == reason
-                and _close(previous.retry_at, retry_at)
+                same_state and previous.reason == reason and _close(previous.retry_at, retry_at)
             )
-            if unchanged and (previous.last_good_at == health.last_good_at
-                              or now - self._published_at < HEALTH_REFRESH):
+            if unchanged and (
+                previous.last_good_at == health.last_good_at
+                or now - self._published_at < HEALTH_REFRESH
+            ):
                 return
         self._health = health
         self._published_at = now

@@ -18,8 +18,14 @@ from collections.abc import Mapping
 
 
 class AdaptiveInterval:
-    def __init__(self, low: float, high: float, start: float | None = None,
-                 shrink: float = 0.6, grow: float = 1.5) -> None:
+    def __init__(
+        self,
+        low: float,
+        high: float,
+        start: float | None = None,
+        shrink: float = 0.6,
+        grow: float = 1.5,
+    ) -> None:
         self.low = max(0.05, low)
         self.high = max(self.low, high)
         self.shrink = shrink
@@ -57,8 +63,8 @@ class RateEstimate:
         if seconds <= 0:
             return self.rate or 0.0
         sample = count / seconds
-        self.rate = sample if self.rate is None else (
-            self.weight * sample + (1 - self.weight) * self.rate
+        self.rate = (
+            sample if self.rate is None else (self.weight * sample + (1 - self.weight) * self.rate)
         )
         return self.rate
 
@@ -71,8 +77,9 @@ TRADE_POLL_COST = 18.0
 FOCUSED_TRADE_POLL_COST = 8.0
 
 
-def trade_interval(rate: float | None, low: float, high: float,
-                   cost: float = TRADE_POLL_COST) -> float:
+def trade_interval(
+    rate: float | None, low: float, high: float, cost: float = TRADE_POLL_COST
+) -> float:
     """The interval that minimises requests plus total trade delay: sqrt(2 * cost / rate)."""
     if rate is None:
         return low
@@ -85,8 +92,13 @@ class Backoff:
     """Delays after consecutive failures: uniform(0, min(cap, base * 2**n)), at least `floor`
     and at least the server's Retry-After."""
 
-    def __init__(self, base: float = 1.0, cap: float = 60.0, floor: float = 0.5,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        base: float = 1.0,
+        cap: float = 60.0,
+        floor: float = 0.5,
+        rng: random.Random | None = None,
+    ) -> None:
         self.base = base
         self.cap = cap
         self.floor = floor
@@ -105,8 +117,9 @@ class Backoff:
         self.failures = 0
 
 
-def fair_shares(demand: Mapping[str, float], weight: Mapping[str, float],
-                capacity: float) -> dict[str, float]:
+def fair_shares(
+    demand: Mapping[str, float], weight: Mapping[str, float], capacity: float
+) -> dict[str, float]:
     """Split `capacity` (requests a minute) between feeds: each gets at most what it asks for,
     and what is left over is shared by weight among those that want more."""
     shares = {name: 0.0 for name in demand}

@@ -200,7 +200,8 @@ class MarketStore:
                     self._boards[board] = entries
                     before = self._board_entries
                     self._board_entries = {
-                        e.mint: e for listed in self._boards.values() for e in listed}
+                        e.mint: e for listed in self._boards.values() for e in listed
+                    }
                     # A listed coin whose board figures moved is redrawn like any change.
                     for mint, entry in self._board_entries.items():
                         if before.get(mint) != entry and mint in self._coins:
@@ -286,8 +287,10 @@ class MarketStore:
         site = self._site
         key = (trade.timestamp, trade.slot, trade.tx_index)
         index = len(site)
-        while index > 0 and (site[index - 1].timestamp, site[index - 1].slot,
-                             site[index - 1].tx_index) > key:
+        while (
+            index > 0
+            and (site[index - 1].timestamp, site[index - 1].slot, site[index - 1].tx_index) > key
+        ):
             index -= 1
         if index == 0 and len(site) >= self.site_trade_capacity:
             return False
@@ -332,8 +335,11 @@ class MarketStore:
         versions[mint] = versions.get(mint, 0) + 1
         if len(versions) > 2 * self.max_coins + self.max_trade_coins:
             # Forget versions of coins the store no longer holds anything about.
-            for known in [m for m in versions if m not in self._coins
-                          and m not in self._activity and m not in self._callouts]:
+            for known in [
+                m
+                for m in versions
+                if m not in self._coins and m not in self._activity and m not in self._callouts
+            ]:
                 del versions[known]
 
     def _evict_coins(self) -> None:

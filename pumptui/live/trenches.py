@@ -45,9 +45,15 @@ HTTP_INTERVAL = 20.0
 class TrenchesWatcher:
     """One socket per board; the boards' health is one status-bar entry ("trenches")."""
 
-    def __init__(self, indexer_url: str, boards: Iterable[str] = DEFAULT_BOARDS, *,
-                 heartbeat: float = 20.0, backoff: Backoff | None = None,
-                 http_interval: float = HTTP_INTERVAL) -> None:
+    def __init__(
+        self,
+        indexer_url: str,
+        boards: Iterable[str] = DEFAULT_BOARDS,
+        *,
+        heartbeat: float = 20.0,
+        backoff: Backoff | None = None,
+        http_interval: float = HTTP_INTERVAL,
+    ) -> None:
         self.indexer_url = indexer_url
         self.boards = tuple(dict.fromkeys(boards))
         for board in self.boards:
@@ -70,8 +76,9 @@ class TrenchesWatcher:
         self._engine = engine
         for board in self.boards:
             self._tasks.append(asyncio.create_task(self._run(board), name=f"trenches:{board}"))
-            self._tasks.append(asyncio.create_task(self._fallback(board),
-                                                   name=f"trenches-http:{board}"))
+            self._tasks.append(
+                asyncio.create_task(self._fallback(board), name=f"trenches-http:{board}")
+            )
         self._publish_health()
 
     async def stop(self) -> None:
@@ -93,10 +100,14 @@ class TrenchesWatcher:
         while True:
             reason = "connection closed"
             try:
-                async with aiohttp.ClientSession() as session, session.ws_connect(
-                    url, heartbeat=self.heartbeat,
-                    timeout=aiohttp.ClientWSTimeout(ws_close=5.0),
-                ) as ws:
+                async with (
+                    aiohttp.ClientSession() as session,
+                    session.ws_connect(
+                        url,
+                        heartbeat=self.heartbeat,
+                        timeout=aiohttp.ClientWSTimeout(ws_close=5.0),
+                    ) as ws,
+                ):
                     await ws.send_str(routes.trenches_subscribe(board))
                     self._set_connected(board, True)
                     backoff.reset()
@@ -158,8 +169,7 @@ class TrenchesWatcher:
         state = self._states[board]
         self._emit_board(board, tuple(state.entries), state.version)
 
-    def _emit_board(self, board: str, entries: tuple[BoardEntry, ...],
-                    version: int | None) -> None:
+    def _emit_board(self, board: str, entries: tuple[BoardEntry, ...], version: int | None) -> None:
         engine = self._engine
         if engine is None or engine.paused:
             return
@@ -194,6 +204,16 @@ class TrenchesWatcher:
             why = "; ".join(f"{', '.join(boards)}: {why}" for why, boards in by_reason.items())
             reason = f"{why} (boards read over HTTP meanwhile)"
         with contextlib.suppress(Exception):
-            engine.emit(FeedHealthChanged(FeedHealth(
-                TRENCHES_FEED, state, self._since, self._last_message_at, reason, None, 0.0,
-            )))
+            engine.emit(
+                FeedHealthChanged(
+                    FeedHealth(
+                        TRENCHES_FEED,
+                        state,
+                        self._since,
+                        self._last_message_at,
+                        reason,
+                        None,
+                        0.0,
+                    )
+                )
+            )

@@ -62,8 +62,9 @@ class Authority:
 
     # -- login ----------------------------------------------------------------------------
 
-    def verify_login(self, address: object, signature: object, timestamp: object,
-                     now_ms: int | None = None) -> str:
+    def verify_login(
+        self, address: object, signature: object, timestamp: object, now_ms: int | None = None
+    ) -> str:
         """Check a login and return a session token, or raise AuthError."""
         if not isinstance(address, str) or not isinstance(signature, str):
             raise AuthError("address and signature are required", 400)
@@ -90,11 +91,17 @@ class Authority:
     def issue(self, address: str, lifetime: float = TOKEN_LIFETIME) -> str:
         now = int(time.time())
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-        payload = _b64(json.dumps(
-            {"address": address, "roles": ["admin"] if address in self.admin_wallets else [],
-             "iat": now, "exp": int(now + lifetime)},
-            separators=(",", ":"),
-        ).encode())
+        payload = _b64(
+            json.dumps(
+                {
+                    "address": address,
+                    "roles": ["admin"] if address in self.admin_wallets else [],
+                    "iat": now,
+                    "exp": int(now + lifetime),
+                },
+                separators=(",", ":"),
+            ).encode()
+        )
         signing_input = f"{header}.{payload}".encode()
         signature = _b64(hmac.new(self._secret, signing_input, hashlib.sha256).digest())
         return f"{header}.{payload}.{signature}"
@@ -106,8 +113,9 @@ class Authority:
         parts = token.split(".")
         if len(parts) != 3:
             return None
-        expected = _b64(hmac.new(self._secret, f"{parts[0]}.{parts[1]}".encode(),
-                                 hashlib.sha256).digest())
+        expected = _b64(
+            hmac.new(self._secret, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()
+        )
         if not hmac.compare_digest(expected, parts[2]):
             return None
         try:

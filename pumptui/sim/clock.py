@@ -26,8 +26,8 @@ class SimClock:
             raise ValueError(f"unknown clock mode {mode!r}")
         self.mode: ClockMode = mode
         self._speed = max(0.0, speed)
-        self._origin = start if start is not None else (
-            time.time() if mode == "real" else MANUAL_EPOCH
+        self._origin = (
+            start if start is not None else (time.time() if mode == "real" else MANUAL_EPOCH)
         )
         self._mono0 = time.monotonic()
         self._manual = self._origin

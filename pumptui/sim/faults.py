@@ -12,19 +12,42 @@ import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
-Fault = Literal["rate_limit", "error", "timeout", "drop", "truncate", "malformed", "html",
-                "challenge", "blocked"]
+Fault = Literal[
+    "rate_limit",
+    "error",
+    "timeout",
+    "drop",
+    "truncate",
+    "malformed",
+    "html",
+    "challenge",
+    "blocked",
+]
 
 # Spec keys accepted by `FaultPlan.parse` (CLI --faults and the admin endpoint).
 _ALIASES = {
-    "429": "rate_limit_rate", "rate_limit": "rate_limit_rate", "ratelimit": "rate_limit_rate",
-    "error": "error_rate", "5xx": "error_rate", "500": "error_rate",
-    "timeout": "timeout_rate", "drop": "drop_rate", "truncate": "truncate_rate",
-    "malformed": "malformed_rate", "html": "html_rate",
-    "challenge": "challenge_rate", "blocked": "blocked_rate", "redirect": "blocked_rate",
-    "latency": "latency_ms", "jitter": "latency_jitter_ms",
-    "retry_after": "retry_after", "retry-after": "retry_after",
-    "paths": "paths", "for": "duration", "duration": "duration", "hang": "hang_seconds",
+    "429": "rate_limit_rate",
+    "rate_limit": "rate_limit_rate",
+    "ratelimit": "rate_limit_rate",
+    "error": "error_rate",
+    "5xx": "error_rate",
+    "500": "error_rate",
+    "timeout": "timeout_rate",
+    "drop": "drop_rate",
+    "truncate": "truncate_rate",
+    "malformed": "malformed_rate",
+    "html": "html_rate",
+    "challenge": "challenge_rate",
+    "blocked": "blocked_rate",
+    "redirect": "blocked_rate",
+    "latency": "latency_ms",
+    "jitter": "latency_jitter_ms",
+    "retry_after": "retry_after",
+    "retry-after": "retry_after",
+    "paths": "paths",
+    "for": "duration",
+    "duration": "duration",
+    "hang": "hang_seconds",
 }
 
 

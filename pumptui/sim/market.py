@@ -302,8 +302,9 @@ class Market:
 
     def __init__(self, config: MarketConfig | None = None, clock: SimClock | None = None) -> None:
         self.config = config or MarketConfig()
-        self.clock = clock or SimClock(self.config.clock, speed=self.config.speed,
-                                       start=self.config.start_time)
+        self.clock = clock or SimClock(
+            self.config.clock, speed=self.config.speed, start=self.config.start_time
+        )
         self.rng = random.Random(self.config.seed)
         self.rates: dict[Process, float] = {}
         self._generation: dict[Process, int] = {}
@@ -343,9 +344,11 @@ class Market:
 
         self._own_stream: dict[Process, Callable[[], float | None]] = {}
         self.callouts = CalloutBook(
-            self, per_minute=self.config.callouts_per_minute,
+            self,
+            per_minute=self.config.callouts_per_minute,
             replies_per_minute=self.config.callout_replies_per_minute,
-            likes_per_minute=self.config.callout_likes_per_minute)
+            likes_per_minute=self.config.callout_likes_per_minute,
+        )
         # A market that starts with no coins looks broken; seed a few launches at warm-up start.
         for _ in range(3):
             self._launch()
@@ -397,8 +400,9 @@ class Market:
         self._seq += 1
         heapq.heappush(self._heap, (when, self._seq, process, self._generation[process]))
 
-    def schedule_process(self, process: Process, step: Callable[[], float | None],
-                         delay: float | None) -> None:
+    def schedule_process(
+        self, process: Process, step: Callable[[], float | None], delay: float | None
+    ) -> None:
         """(Re)start a process that draws from a random stream of its own (so adding it leaves
         every other seeded draw as it was): `step` runs at each of its times and returns the
         delay until the next one (None: no more). The run already pending is dropped."""
@@ -515,12 +519,18 @@ class Market:
             half_life=half_life,
         )
         if self.rng.random() < 0.85:
-            self._buy(coin, creator.address, int(self.rng.lognormvariate(math.log(0.6), 0.9)
-                                                 * LAMPORTS_PER_SOL))
+            self._buy(
+                coin,
+                creator.address,
+                int(self.rng.lognormvariate(math.log(0.6), 0.9) * LAMPORTS_PER_SOL),
+            )
         if self.rng.random() < self.config.bundle_share:
             for _ in range(self.rng.randint(2, 5)):  # a bundle: buys in the creation slot
-                self._buy(coin, self._random_user().address,
-                          int(self.rng.uniform(0.3, 2.0) * LAMPORTS_PER_SOL))
+                self._buy(
+                    coin,
+                    self._random_user().address,
+                    int(self.rng.uniform(0.3, 2.0) * LAMPORTS_PER_SOL),
+                )
         return coin
 
     def create_coin(
@@ -549,7 +559,8 @@ class Market:
             bonding_curve=self._address(),
             associated_bonding_curve=self._address(),
             twitter=f"https://x.com/{symbol.lower()}coin" if has_socials else None,
-            telegram=f"https://t.me/{symbol.lower()}portal" if has_socials and rng.random() < 0.6
+            telegram=f"https://t.me/{symbol.lower()}portal"
+            if has_socials and rng.random() < 0.6
             else None,
             website=f"https://{symbol.lower()}.fun" if has_socials and rng.random() < 0.3 else None,
             fate=fate,
@@ -574,8 +585,13 @@ class Market:
     def ensure_hot_coin(self) -> SimCoin:
         if self.hot_coin is None:
             self.hot_coin = self.create_coin(
-                name="Hot Potato", symbol="HOT", description="the busiest coin on the curve",
-                fate=0.0, base_attention=0.0, half_life=1e9, hot=True,
+                name="Hot Potato",
+                symbol="HOT",
+                description="the busiest coin on the curve",
+                fate=0.0,
+                base_attention=0.0,
+                half_life=1e9,
+                hot=True,
             )
             self.hot_coin.nsfw = False
         return self.hot_coin
@@ -671,11 +687,20 @@ class Market:
             self._tx_index = 0
         curve = coin.curve
         trade = SimTrade(
-            signature=self._signature(), mint=coin.mint, user=trader, is_buy=fill.is_buy,
-            sol_amount=fill.sol_amount, token_amount=fill.token_amount, time=now, slot=slot,
-            tx_index=self._tx_index, virtual_sol=curve.virtual_sol,
-            virtual_tokens=curve.virtual_tokens, market_cap=curve.market_cap_sol,
-            fee=fill.fee, sol_price=self.sol_price,
+            signature=self._signature(),
+            mint=coin.mint,
+            user=trader,
+            is_buy=fill.is_buy,
+            sol_amount=fill.sol_amount,
+            token_amount=fill.token_amount,
+            time=now,
+            slot=slot,
+            tx_index=self._tx_index,
+            virtual_sol=curve.virtual_sol,
+            virtual_tokens=curve.virtual_tokens,
+            market_cap=curve.market_cap_sol,
+            fee=fill.fee,
+            sol_price=self.sol_price,
         )
         coin.trades.append(trade)
         coin.fees += fill.fee
@@ -842,8 +867,9 @@ class Market:
 
     # -- moderation -----------------------------------------------------------------------
 
-    def moderate(self, action: Literal["nsfw", "hide", "ban"], items: Iterable[Any]
-                 ) -> tuple[list[Any], list[Any]]:
+    def moderate(
+        self, action: Literal["nsfw", "hide", "ban"], items: Iterable[Any]
+    ) -> tuple[list[Any], list[Any]]:
         """Apply a moderation action to coins; returns (updated, not_found) in input order. An
         id that is not a mint is not found: the replies that ids named are gone (2026)."""
         updated: list[Any] = []
@@ -884,13 +910,18 @@ class Market:
         needle = search.lower() if search else None
         coins: Iterable[SimCoin] = self.coins.values()
         picked = [
-            c for c in coins
+            c
+            for c in coins
             if c.listed
             and (include_nsfw or not c.nsfw)
             and (creator is None or c.creator == creator)
             and (complete is None or c.curve.complete == complete)
-            and (needle is None or needle in c.name.lower() or needle in c.symbol.lower()
-                 or needle == c.mint.lower())
+            and (
+                needle is None
+                or needle in c.name.lower()
+                or needle in c.symbol.lower()
+                or needle == c.mint.lower()
+            )
         ]
         descending = order.upper() != "ASC"
         if sort == "created_timestamp":
@@ -899,7 +930,7 @@ class Market:
                 picked.reverse()
         else:
             picked.sort(key=lambda c: (key(c), c.created), reverse=descending)
-        return picked[offset: offset + limit]
+        return picked[offset : offset + limit]
 
     def trade_count(self, coin: SimCoin, minimum_size: int = 0) -> int:
         if minimum_size <= 0:

@@ -71,10 +71,12 @@ class RateLimiter:
 class GroupLimits:
     """v3's limits: one `RateLimiter` per route group."""
 
-    def __init__(self, limits: dict[str, int], window: float, clock: Clock = time.monotonic
-                 ) -> None:
-        self._limiters = {group: RateLimiter(limit, window, clock)
-                          for group, limit in limits.items()}
+    def __init__(
+        self, limits: dict[str, int], window: float, clock: Clock = time.monotonic
+    ) -> None:
+        self._limiters = {
+            group: RateLimiter(limit, window, clock) for group, limit in limits.items()
+        }
 
     def check(self, group: str, client: str) -> Verdict:
         limiter = self._limiters.get(group) or self._limiters["other"]
@@ -91,8 +93,14 @@ class CloudflareShield:
     """swap-api's rule: `limit` requests per sliding `window` per client, then a block of
     `block` = (shortest, longest) seconds that every request made during it renews."""
 
-    def __init__(self, limit: int, window: float, block: tuple[float, float], seed: int,
-                 clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        block: tuple[float, float],
+        seed: int,
+        clock: Clock = time.monotonic,
+    ) -> None:
         if limit <= 0 or window <= 0:
             raise ValueError("limit and window must be positive")
         self.limit = limit
@@ -127,8 +135,9 @@ class CloudflareShield:
 
     def _block(self, client: str, now: float) -> ShieldVerdict:
         shortest, longest = self.block
-        until = max(self._blocked_until.get(client, now), now + self._rng.uniform(shortest,
-                                                                                    longest))
+        until = max(
+            self._blocked_until.get(client, now), now + self._rng.uniform(shortest, longest)
+        )
         self._blocked_until[client] = until
         return ShieldVerdict(False, max(1, min(60, math.ceil(until - now))))
 
@@ -139,8 +148,9 @@ class BurstBlock:
     to the route for `block` seconds (30 minutes and more). Whether a request during the block
     extends it is unknown; here it does not."""
 
-    def __init__(self, burst: int, within: float, block: float, clock: Clock = time.monotonic
-                 ) -> None:
+    def __init__(
+        self, burst: int, within: float, block: float, clock: Clock = time.monotonic
+    ) -> None:
         if burst < 2 or within <= 0 or block <= 0:
             raise ValueError("a burst is 2 requests or more, within and block positive")
         self.burst = burst

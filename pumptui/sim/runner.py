@@ -38,8 +38,9 @@ USER_KEYPAIR, USER_ADDRESS = keypair_from_seed(bytes(range(101, 133)))
 
 
 class SimServer:
-    def __init__(self, market: MarketConfig | None = None, server: ServerConfig | None = None
-                 ) -> None:
+    def __init__(
+        self, market: MarketConfig | None = None, server: ServerConfig | None = None
+    ) -> None:
         self.market_config = market or MarketConfig()
         config = server or ServerConfig()
         if ADMIN_ADDRESS not in config.admin_wallets:
@@ -102,11 +103,11 @@ class SimServer:
         self.state = make_state(market, self.server_config)
         app = build_app(self.state)
         # A short shutdown: requests held open by a "timeout" fault must not stall stop().
-        runner = web.AppRunner(app, access_log=None, handle_signals=False,
-                               shutdown_timeout=0.5)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await runner.setup()
-        site = web.TCPSite(runner, self.server_config.host, self.server_config.port,
-                           reuse_address=True)
+        site = web.TCPSite(
+            runner, self.server_config.host, self.server_config.port, reuse_address=True
+        )
         await site.start()
         server = site._server
         assert server is not None
@@ -177,8 +178,12 @@ class SimServer:
         return self.state.market
 
     def advance(self, seconds: float) -> float:
-        return self.call(lambda: (self.market.clock.advance(seconds),
-                                  self.market.advance_to(self.market.clock.now()))[0])
+        return self.call(
+            lambda: (
+                self.market.clock.advance(seconds),
+                self.market.advance_to(self.market.clock.now()),
+            )[0]
+        )
 
     def set_faults(self, plan: FaultPlan | str | None) -> None:
         if isinstance(plan, str):
@@ -189,9 +194,13 @@ class SimServer:
         self.set_faults(None)
 
     def set_rates(self, **rates: float) -> None:
-        names = {"launches_per_minute": ("launch", 1 / 60), "trades_per_second": ("trade", 1.0),
-                 "hot_trades_per_second": ("hot", 1.0), "replies_per_minute": ("reply", 1 / 60),
-                 "follows_per_minute": ("follow", 1 / 60)}
+        names = {
+            "launches_per_minute": ("launch", 1 / 60),
+            "trades_per_second": ("trade", 1.0),
+            "hot_trades_per_second": ("hot", 1.0),
+            "replies_per_minute": ("reply", 1 / 60),
+            "follows_per_minute": ("follow", 1 / 60),
+        }
         converted = {names[k][0]: v * names[k][1] for k, v in rates.items()}
         self.call(lambda: self.market.set_rates(**converted))
 
@@ -205,10 +214,16 @@ class SimServer:
     def inject_trades(self, mint: str, count: int) -> list[str]:
         return self.call(lambda: [t.signature for t in self.market.inject_trades(mint, count)])
 
-    def create_coin(self, *, name: str, symbol: str, description: str = "",
-                    creator: str | None = None) -> str:
-        return self.call(lambda: self.market.create_coin(
-            name=name, symbol=symbol, description=description, creator=creator).mint)
+    def create_coin(
+        self, *, name: str, symbol: str, description: str = "", creator: str | None = None
+    ) -> str:
+        return self.call(
+            lambda: (
+                self.market.create_coin(
+                    name=name, symbol=symbol, description=description, creator=creator
+                ).mint
+            )
+        )
 
     def post_callout(self, mint: str, thesis: str, user: str | None = None) -> str:
         """A callout by `user` (else a holder of the coin), past the holder rule and the pace;
@@ -223,15 +238,27 @@ class SimServer:
 
     def reply_to_callout(self, callout_id: str, text: str, user: str | None = None) -> str:
         """A reply by `user` (else a random one), past the pace; returns its id."""
-        return self.call(lambda: self.market.callouts.reply(
-            user or self.market.user_drawn_by(self.market.callouts.rng).address, callout_id, text,
-            vetted=False).id)
+        return self.call(
+            lambda: (
+                self.market.callouts.reply(
+                    user or self.market.user_drawn_by(self.market.callouts.rng).address,
+                    callout_id,
+                    text,
+                    vetted=False,
+                ).id
+            )
+        )
 
     def buy(self, mint: str, wallet: str | None = None, sol: float = 0.1) -> str:
         """A buy by `wallet` (default: the plain user), so that it holds the coin; returns the
         trade's signature."""
-        return self.call(lambda: self.market.buy_as(
-            self.market.coins[mint], wallet or self.user_address, round(sol * 1e9)).signature)
+        return self.call(
+            lambda: (
+                self.market.buy_as(
+                    self.market.coins[mint], wallet or self.user_address, round(sol * 1e9)
+                ).signature
+            )
+        )
 
     def set_feature(self, name: str, on: bool) -> None:
         """Switch a feature's routes on or off (off: unrouted, "Cannot GET"): `bookmarks`."""
@@ -248,20 +275,19 @@ class SimServer:
 
         return user_uuid(wallet)
 
-    def token_for(self, address: str | None = None, *, admin: bool = False,
-                  lifetime: float = 3600) -> str:
+    def token_for(
+        self, address: str | None = None, *, admin: bool = False, lifetime: float = 3600
+    ) -> str:
         address = address or (self.admin_address if admin else self.user_address)
         return self.call(lambda: self.state.authority.issue(address, lifetime))  # type: ignore
 
     def trades_of(self, mint: str) -> list[dict[str, Any]]:
         """Every remembered trade of a coin in the swap-api row shape (`GET /v2/coins/{mint}/
         trades`), in chain order: oldest first, newest LAST (the reverse of the API's pages)."""
-        return self.call(lambda: [swap.trade_record(t)
-                                  for t in self.market.coins[mint].trades])
+        return self.call(lambda: [swap.trade_record(t) for t in self.market.coins[mint].trades])
 
     def mints(self) -> list[str]:
-        return self.call(lambda: [c.mint for c in reversed(self.market.coins.values())
-                                  if c.listed])
+        return self.call(lambda: [c.mint for c in reversed(self.market.coins.values()) if c.listed])
 
     def snapshot(self) -> dict[str, Any]:
         return self.call(self.market.snapshot)
@@ -287,10 +313,17 @@ class SimServer:
 
     # -- the live chat (pumptui.sim.chat) ---------------------------------------------------
 
-    def post_chat(self, mint: str, text: str, user: str | None = None, *,
-                  is_creator: bool | None = None, is_moderator: bool | None = None,
-                  expires_in: float | None = None, reply_to: str | None = None
-                  ) -> dict[str, Any]:
+    def post_chat(
+        self,
+        mint: str,
+        text: str,
+        user: str | None = None,
+        *,
+        is_creator: bool | None = None,
+        is_moderator: bool | None = None,
+        expires_in: float | None = None,
+        reply_to: str | None = None,
+    ) -> dict[str, Any]:
         """A chat message in a coin's room, as `user` (default: the plain test user), sent to
         the room's members; returns the message object as the service sends it."""
         from pumptui.sim.chat import message_shape
@@ -298,10 +331,17 @@ class SimServer:
         def post() -> dict[str, Any]:
             assert self.state is not None
             assert self.state.chat is not None
-            return message_shape(self.state.chat.post(
-                self.market.coins[mint], user or self.user_address, text,
-                creator=is_creator, moderator=is_moderator, expires_in=expires_in,
-                reply_to=reply_to))
+            return message_shape(
+                self.state.chat.post(
+                    self.market.coins[mint],
+                    user or self.user_address,
+                    text,
+                    creator=is_creator,
+                    moderator=is_moderator,
+                    expires_in=expires_in,
+                    reply_to=reply_to,
+                )
+            )
 
         return self.call(post)
 

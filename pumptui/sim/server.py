@@ -56,9 +56,17 @@ SOL_PRICE_STALE_AFTER = 120.0  # market seconds without an update
 
 # v3's per-group limits (requests per window per client), pumpfun-api-2026.md §2.
 V3_GROUP_LIMITS: dict[str, int] = {
-    "coins": 60, "sol-price": 50, "great-coins": 20, "coins-v2-mints": 30, "users": 30,
-    "holders": 60, "social": 60, "other": 60,
-    "callout-top": 50, "callout-list": 60, "follow-counts": 50,
+    "coins": 60,
+    "sol-price": 50,
+    "great-coins": 20,
+    "coins-v2-mints": 30,
+    "users": 30,
+    "holders": 60,
+    "social": 60,
+    "other": 60,
+    "callout-top": 50,
+    "callout-list": 60,
+    "follow-counts": 50,
 }
 # `/callout/list`: 3 requests within 5 s from one client block it there for 30 minutes.
 CALLOUT_LIST_BURST = (3, 5.0, 1800.0)
@@ -77,9 +85,9 @@ HTML_RATE_LIMIT_PAGE = (
     "<h1>Error 1015</h1><p>You are being rate limited.</p></body></html>"
 )
 HTML_CHALLENGE_PAGE = (
-    "<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title></head><body>"
+    '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body>'
     "<noscript>Enable JavaScript and cookies to continue</noscript>"
-    "<script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1\"></script>"
+    '<script src="/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1"></script>'
     "</body></html>"
 )
 BLOCKED_URL = "https://static.pump.fun/blocked"
@@ -159,7 +167,8 @@ class SimState:
     cache: dict[tuple[Any, ...], tuple[Any, bytes, str]] = field(default_factory=dict)
     sockets: set[PushConnection] = field(default_factory=set)
     boards: dict[str, trenches.Board] = field(
-        default_factory=lambda: {name: trenches.Board(name) for name in trenches.BOARDS})
+        default_factory=lambda: {name: trenches.Board(name) for name in trenches.BOARDS}
+    )
     trench_sockets: set[TrenchesConnection] = field(default_factory=set)
     chat: livechat.SimChat | None = None  # set by build_app
     requests: int = 0
@@ -177,9 +186,14 @@ class SimState:
         base = board.version
         patches = board.refresh(self.market, force=force)
         if patches and base:
-            delta = {"type": "delta", "board": name, "baseVersion": base,
-                     "version": board.version, "serverTs": int(self.market.now * 1000),
-                     "patches": patches}
+            delta = {
+                "type": "delta",
+                "board": name,
+                "baseVersion": base,
+                "version": board.version,
+                "serverTs": int(self.market.now * 1000),
+                "patches": patches,
+            }
             for conn in self.trench_sockets:
                 if name in conn.boards:
                     conn.offer(delta)
@@ -209,8 +223,13 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     return any(part.strip().removeprefix("W/") in (bare, "*") for part in header.split(","))
 
 
-def json_response(request: web.Request, data: Any, status: int = 200,
-                  body: bytes | None = None, etag: str | None = None) -> web.Response:
+def json_response(
+    request: web.Request,
+    data: Any,
+    status: int = 200,
+    body: bytes | None = None,
+    etag: str | None = None,
+) -> web.Response:
     body = orjson.dumps(data) if body is None else body
     headers = {}
     if request.method == "GET" and status == 200:
@@ -218,8 +237,7 @@ def json_response(request: web.Request, data: Any, status: int = 200,
         headers["ETag"] = etag
         if _etag_matches(request.headers.get("If-None-Match"), etag):
             return web.Response(status=304, headers=headers)
-    return web.Response(status=status, body=body, content_type="application/json",
-                        headers=headers)
+    return web.Response(status=status, body=body, content_type="application/json", headers=headers)
 
 
 def cached(request: web.Request, version: Any, build: Callable[[], Any]) -> web.Response:
@@ -237,14 +255,20 @@ def cached(request: web.Request, version: Any, build: Callable[[], Any]) -> web.
     return json_response(request, None, body=body, etag=etag)
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None
-                   ) -> web.Response:
-    return web.Response(status=status, body=orjson.dumps(shapes.error(status, message)),
-                        content_type="application/json", headers=headers)
+def error_response(
+    status: int, message: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        status=status,
+        body=orjson.dumps(shapes.error(status, message)),
+        content_type="application/json",
+        headers=headers,
+    )
 
 
-def _int(request: web.Request, name: str, default: int, *, low: int = 0,
-         high: int | None = None) -> int:
+def _int(
+    request: web.Request, name: str, default: int, *, low: int = 0, high: int | None = None
+) -> int:
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
@@ -331,8 +355,12 @@ def _client(request: web.Request, state: SimState) -> str:
 
 def cloudflare_1015(retry_after: int) -> web.Response:
     """Cloudflare's rate-limit answer: plain text, no x-ratelimit-* headers."""
-    return web.Response(status=429, text="error code: 1015", content_type="text/plain",
-                        headers={"server": "cloudflare", "retry-after": str(retry_after)})
+    return web.Response(
+        status=429,
+        text="error code: 1015",
+        content_type="text/plain",
+        headers={"server": "cloudflare", "retry-after": str(retry_after)},
+    )
 
 
 @web.middleware
@@ -386,8 +414,12 @@ async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
         if damage == "malformed":
             body = response.body if isinstance(response.body, bytes) else b"{}"
             broken = body[: max(1, len(body) // 2)] + b'",,}{"'
-            return web.Response(status=response.status, body=broken,
-                                content_type="application/json", headers=limit_headers)
+            return web.Response(
+                status=response.status,
+                body=broken,
+                content_type="application/json",
+                headers=limit_headers,
+            )
         if damage == "truncate":
             return await _truncated(request, response)
     return response
@@ -407,16 +439,18 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
         return error_response(404, f"Cannot {request.method} {request.path}")
 
 
-async def _fault_response(request: web.Request, state: SimState, fault: str,
-                          limit_headers: dict[str, str]) -> web.StreamResponse:
+async def _fault_response(
+    request: web.Request, state: SimState, fault: str, limit_headers: dict[str, str]
+) -> web.StreamResponse:
     plan = state.faults.plan
     if fault == "rate_limit":
         headers = dict(limit_headers)
         headers["Retry-After"] = str(max(0, round(plan.retry_after)))
         headers["x-ratelimit-remaining"] = "0"
         if state.faults._rng.random() < 0.5:
-            return web.Response(status=429, text=HTML_RATE_LIMIT_PAGE, content_type="text/html",
-                                headers=headers)
+            return web.Response(
+                status=429, text=HTML_RATE_LIMIT_PAGE, content_type="text/html", headers=headers
+            )
         return error_response(429, "Too Many Requests", headers)
     if fault == "error":
         status = state.faults._rng.choice((500, 502, 503))
@@ -425,8 +459,12 @@ async def _fault_response(request: web.Request, state: SimState, fault: str,
         return web.Response(status=502, text=HTML_ERROR_PAGE, content_type="text/html")
     if fault == "challenge":
         # A disguised block: 200 and an HTML challenge where JSON was expected.
-        return web.Response(status=200, text=HTML_CHALLENGE_PAGE, content_type="text/html",
-                            headers={"server": "cloudflare", "cf-mitigated": "challenge"})
+        return web.Response(
+            status=200,
+            text=HTML_CHALLENGE_PAGE,
+            content_type="text/html",
+            headers={"server": "cloudflare", "cf-mitigated": "challenge"},
+        )
     if fault == "blocked":
         return web.Response(status=302, headers={"Location": BLOCKED_URL})
     if fault == "timeout":
@@ -444,8 +482,10 @@ def _abort(request: web.Request) -> None:
 
 async def _truncated(request: web.Request, response: web.Response) -> web.StreamResponse:
     body = response.body if isinstance(response.body, bytes) else b""
-    stream = web.StreamResponse(status=response.status, headers={
-        "Content-Type": "application/json", "Content-Length": str(len(body))})
+    stream = web.StreamResponse(
+        status=response.status,
+        headers={"Content-Type": "application/json", "Content-Length": str(len(body))},
+    )
     await stream.prepare(request)
     await stream.write(body[: len(body) // 2])
     _abort(request)
@@ -471,14 +511,20 @@ async def list_coins(request: web.Request) -> web.Response:
         return json_response(request, [])
     complete = request.query.get("complete")
     kwargs: dict[str, Any] = dict(
-        sort=sort, order=order, offset=offset, limit=limit,
+        sort=sort,
+        order=order,
+        offset=offset,
+        limit=limit,
         include_nsfw=bool(_bool(request, "includeNsfw")),
         search=request.query.get("searchTerm") or None,
         creator=request.query.get("creator") or None,
         complete=None if complete in (None, "") else complete.lower() == "true",
     )
-    return cached(request, market.version,
-                  lambda: [shapes.coin(market, c) for c in market.list_coins(**kwargs)])
+    return cached(
+        request,
+        market.version,
+        lambda: [shapes.coin(market, c) for c in market.list_coins(**kwargs)],
+    )
 
 
 async def one_coin(request: web.Request) -> web.Response:
@@ -503,8 +549,9 @@ async def great_coins(request: web.Request) -> web.Response:
     market = request.app[STATE].market
 
     def build() -> list[dict[str, Any]]:
-        live = [c for c in market.coins.values()
-                if c.listed and not c.nsfw and not c.curve.complete]
+        live = [
+            c for c in market.coins.values() if c.listed and not c.nsfw and not c.curve.complete
+        ]
         live.sort(key=lambda c: (-c.curve.market_cap_sol, c.mint))
         return [shapes.coin(market, c) for c in live[:GREAT_COINS]]
 
@@ -514,15 +561,17 @@ async def great_coins(request: web.Request) -> web.Response:
 async def top_holders(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     coin = _coin(state, request.match_info["mint"])
-    return cached(request, coin.version,
-                  lambda: shapes.top_holders(state.market, coin, TOP_HOLDERS))
+    return cached(
+        request, coin.version, lambda: shapes.top_holders(state.market, coin, TOP_HOLDERS)
+    )
 
 
 async def holder_stats(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     coin = _coin(state, request.match_info["mint"])
-    return cached(request, (coin.version, state.market.now),
-                  lambda: shapes.holder_stats(state.market, coin))
+    return cached(
+        request, (coin.version, state.market.now), lambda: shapes.holder_stats(state.market, coin)
+    )
 
 
 async def holder_count(request: web.Request) -> web.Response:
@@ -534,9 +583,15 @@ async def holder_count(request: web.Request) -> web.Response:
 async def sol_price(request: web.Request) -> web.Response:
     market = request.app[STATE].market
     stale = market.now - market.sol_price_at > SOL_PRICE_STALE_AFTER
-    return cached(request, (market.sol_price, market.sol_price_at, stale), lambda: {
-        "solPrice": market.sol_price, "asOfTimestamp": int(market.sol_price_at * 1000),
-        "stale": stale})
+    return cached(
+        request,
+        (market.sol_price, market.sol_price_at, stale),
+        lambda: {
+            "solPrice": market.sol_price,
+            "asOfTimestamp": int(market.sol_price_at * 1000),
+            "stale": stale,
+        },
+    )
 
 
 async def gone_coin_word(request: web.Request) -> web.Response:
@@ -557,10 +612,14 @@ async def bookmarked_coins(request: web.Request) -> web.Response:
     list_id = request.match_info["bookmark_id"]
     if list_id != "default" and not _UUID.match(list_id):
         # The real service lets Postgres reject a malformed uuid, and answers 200.
-        return json_response(request, {
-            "code": "22P02", "message": f'invalid input syntax for type uuid: "{list_id}"',
-            "severity": "ERROR",
-        })
+        return json_response(
+            request,
+            {
+                "code": "22P02",
+                "message": f'invalid input syntax for type uuid: "{list_id}"',
+                "severity": "ERROR",
+            },
+        )
     market = state.market
     lst = market.bookmark_list(session.address, list_id)
     include_nsfw = bool(_bool(request, "includeNsfw"))
@@ -568,9 +627,7 @@ async def bookmarked_coins(request: web.Request) -> web.Response:
     limit = _int(request, "limit", 50, low=1, high=COINS_PAGE_CAP)
     coins = [market.coins[m] for m in lst.items if m in market.coins]
     coins = [c for c in coins if c.listed and (include_nsfw or not c.nsfw)]
-    return json_response(request, [shapes.coin(market, c) for c in coins[offset: offset + limit]])
-
-
+    return json_response(request, [shapes.coin(market, c) for c in coins[offset : offset + limit]])
 
 
 def _mint_list(body: dict[str, Any], key: str) -> list[Any]:
@@ -582,8 +639,6 @@ def _mint_list(body: dict[str, Any], key: str) -> list[Any]:
     if key == "mints" and not all(isinstance(m, str) for m in items):
         raise ApiError(400, "each mint must be a string")
     return items
-
-
 
 
 # -- swap: trades, candles, activity, ATH ------------------------------------------------
@@ -674,8 +729,9 @@ async def market_activity(request: web.Request) -> web.Response:
     market = state.market
     if coin is None:
         return json_response(request, {k: dict(swap.EMPTY_WINDOW) for k in swap.ACTIVITY_DEFAULT})
-    return cached(request, (coin.version, market.now),
-                  lambda: swap.market_activity(coin, market.now))
+    return cached(
+        request, (coin.version, market.now), lambda: swap.market_activity(coin, market.now)
+    )
 
 
 async def market_activity_batch(request: web.Request) -> web.Response:
@@ -683,26 +739,35 @@ async def market_activity_batch(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     body = await _json_body(request)
     addresses = body.get("addresses")
-    if not isinstance(addresses, list) or not addresses or not all(
-            isinstance(a, str) for a in addresses):
+    if (
+        not isinstance(addresses, list)
+        or not addresses
+        or not all(isinstance(a, str) for a in addresses)
+    ):
         raise ApiError(400, "addresses must be a non-empty array of strings")
     if len(addresses) > 50:
         raise ApiError(400, "addresses must contain no more than 50 elements")
     intervals = body.get("intervals") or list(swap.ACTIVITY_DEFAULT)
     if not isinstance(intervals, list) or any(i not in swap.ACTIVITY_WINDOWS for i in intervals):
-        raise ApiError(400, f"each value in intervals must be one of : "
-                            f"{', '.join(swap.ACTIVITY_WINDOWS)}")
+        raise ApiError(
+            400, f"each value in intervals must be one of : {', '.join(swap.ACTIVITY_WINDOWS)}"
+        )
     metrics = body.get("metrics")
     wanted = set(metrics) if isinstance(metrics, list) and metrics else None
     market = state.market
     out: dict[str, Any] = {}
     for mint in dict.fromkeys(addresses):
         coin = market.coins.get(mint)
-        windows = (swap.market_activity(coin, market.now, intervals, empty_as_null=True)
-                   if coin is not None else dict.fromkeys(intervals))
+        windows = (
+            swap.market_activity(coin, market.now, intervals, empty_as_null=True)
+            if coin is not None
+            else dict.fromkeys(intervals)
+        )
         if wanted is not None:
-            windows = {k: None if w is None else {m: v for m, v in w.items() if m in wanted}
-                       for k, w in windows.items()}
+            windows = {
+                k: None if w is None else {m: v for m, v in w.items() if m in wanted}
+                for k, w in windows.items()
+            }
         out[mint] = windows
     return json_response(request, out, status=201)
 
@@ -725,7 +790,7 @@ async def board_http(request: web.Request) -> web.Response:
     offset = _int(request, "offset", 0)
     limit = _int(request, "limit", trenches.BOARD_SIZE, low=1, high=trenches.BOARD_SIZE)
     board = state.refresh_board(name)
-    return json_response(request, {"entries": board.entries[offset: offset + limit]})
+    return json_response(request, {"entries": board.entries[offset : offset + limit]})
 
 
 # -- social ------------------------------------------------------------------------------
@@ -757,8 +822,10 @@ async def bookmarks(request: web.Request) -> web.Response:
             raise ApiError(400, "name is required")
         lst = market.create_bookmark_list(session.address, name)
         return json_response(request, shapes.bookmark_list(session.address, lst), status=201)
-    return json_response(request, [shapes.bookmark_list(session.address, b)
-                                   for b in market.bookmark_lists(session.address)])
+    return json_response(
+        request,
+        [shapes.bookmark_list(session.address, b) for b in market.bookmark_lists(session.address)],
+    )
 
 
 @feature("bookmarks")
@@ -808,14 +875,18 @@ async def users_batch(request: web.Request) -> web.Response:
     asked; unknown wallets are left out (like unknown mints of the coin batch)."""
     market = request.app[STATE].market
     addresses = (await _json_body(request)).get("addresses")
-    if not isinstance(addresses, list) or not addresses or not all(
-            isinstance(a, str) for a in addresses):
+    if (
+        not isinstance(addresses, list)
+        or not addresses
+        or not all(isinstance(a, str) for a in addresses)
+    ):
         raise ApiError(400, "addresses must be a non-empty array of strings")
     if len(addresses) > USERS_BATCH_CAP:
         raise ApiError(400, f"addresses must contain no more than {USERS_BATCH_CAP} elements")
     found = [people.known_user(market, a) for a in dict.fromkeys(addresses) if is_pubkey(a)]
-    return json_response(request, [people.profile(market, u) for u in found if u is not None],
-                         status=201)
+    return json_response(
+        request, [people.profile(market, u) for u in found if u is not None], status=201
+    )
 
 
 def _followed_wallet(state: SimState, user_id: str) -> str:
@@ -851,8 +922,10 @@ async def following_list(request: web.Request) -> web.Response:
     wallet = _followed_wallet(state, request.match_info["uuid"])
     limit = _int(request, "limit", 20, low=1, high=100)
     market = state.market
-    return json_response(request, [people.follow_entry(market, u, at)
-                                   for u, at in people.following(market, wallet)[:limit]])
+    return json_response(
+        request,
+        [people.follow_entry(market, u, at) for u, at in people.following(market, wallet)[:limit]],
+    )
 
 
 async def follow_count(request: web.Request) -> web.Response:
@@ -865,8 +938,11 @@ async def follow_count(request: web.Request) -> web.Response:
     wallet = state.users_by_uuid.resolve(market, request.match_info["ident"])
     if wallet is None:
         raise ApiError(404, f"User not found: {request.match_info['ident']}")
-    count = (market.follower_count(wallet) if which == "followers"
-             else len(market.follows.get(wallet, {})))
+    count = (
+        market.follower_count(wallet)
+        if which == "followers"
+        else len(market.follows.get(wallet, {}))
+    )
     return json_response(request, {"count": count})
 
 
@@ -879,8 +955,10 @@ async def callout_top(request: web.Request) -> web.Response:
         raise ApiError(400, f"Invalid coin mint: {mint}")
     market = state.market
     viewer = request.get(VIEWER)
-    return json_response(request, {"callouts": [callouts.callout_json(market, c, viewer)
-                                                for c in market.callouts.top(mint)]})
+    return json_response(
+        request,
+        {"callouts": [callouts.callout_json(market, c, viewer) for c in market.callouts.top(mint)]},
+    )
 
 
 async def callout_list(request: web.Request) -> web.Response:
@@ -893,8 +971,11 @@ async def callout_list(request: web.Request) -> web.Response:
     if guard is not None:
         verdict = guard.check(_client(request, state))
         if not verdict.allowed:
-            return error_response(429, "ThrottlerException: Too Many Requests",
-                                  {"Retry-After": str(verdict.retry_after)})
+            return error_response(
+                429,
+                "ThrottlerException: Too Many Requests",
+                {"Retry-After": str(verdict.retry_after)},
+            )
     market = state.market
     wallet = state.users_by_uuid.resolve(market, request.match_info["ident"])
     if wallet is None:
@@ -904,17 +985,19 @@ async def callout_list(request: web.Request) -> web.Response:
     order = request.query.get("sortOrder", "DESC").upper()
     if order not in ("ASC", "DESC"):
         raise ApiError(400, "sortOrder must be one of the following values: ASC, DESC")
-    limit = _int(request, "limit", callouts.LIST_PAGE_DEFAULT, low=1,
-                 high=callouts.LIST_PAGE_MAX)
+    limit = _int(request, "limit", callouts.LIST_PAGE_DEFAULT, low=1, high=callouts.LIST_PAGE_MAX)
     page = _int(request, "pageToken", 1, low=1)
     mine = market.callouts.of_author(wallet, newest_first=order == "DESC")
-    shown = mine[(page - 1) * limit: page * limit]
+    shown = mine[(page - 1) * limit : page * limit]
     more = page * limit < len(mine)
     viewer = request.get(VIEWER)
-    return json_response(request, {
-        "callouts": [callouts.callout_json(market, c, viewer) for c in shown],
-        "nextPageToken": str(page + 1) if more else None,
-    })
+    return json_response(
+        request,
+        {
+            "callouts": [callouts.callout_json(market, c, viewer) for c in shown],
+            "nextPageToken": str(page + 1) if more else None,
+        },
+    )
 
 
 async def callout_eligibility(request: web.Request) -> web.Response:
@@ -958,8 +1041,9 @@ async def callout_reply(request: web.Request) -> web.Response:
     if not isinstance(content, str):
         raise ApiError(400, "content is required")
     try:
-        reply = state.market.callouts.reply(session.address, request.match_info["callout_id"],
-                                            content)
+        reply = state.market.callouts.reply(
+            session.address, request.match_info["callout_id"], content
+        )
     except callouts.TooFast as exc:
         return _too_fast(exc)
     return json_response(request, callouts.reply_json(state.market, reply), status=201)
@@ -971,8 +1055,9 @@ async def callout_replies(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     found = state.market.callouts.callout(request.match_info["callout_id"])
     limit = _int(request, "limit", 50, low=1, high=100)
-    return json_response(request, {"replies": [callouts.reply_json(state.market, r)
-                                                for r in found.replies[-limit:]]})
+    return json_response(
+        request, {"replies": [callouts.reply_json(state.market, r) for r in found.replies[-limit:]]}
+    )
 
 
 async def callout_like(request: web.Request) -> web.Response:
@@ -981,8 +1066,9 @@ async def callout_like(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     session = _session(request)
     liked = state.market.callouts.like(session.address, request.match_info["callout_id"])
-    return json_response(request, {"success": True, "calloutId": liked.id,
-                                   "likeCount": len(liked.likes)}, status=201)
+    return json_response(
+        request, {"success": True, "calloutId": liked.id, "likeCount": len(liked.likes)}, status=201
+    )
 
 
 # -- moderation --------------------------------------------------------------------------
@@ -1017,12 +1103,20 @@ async def login(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     _login_switch(request, state.config.cookie_login)
     body = await _json_body(request)
-    token = state.authority.verify_login(body.get("address"), body.get("signature"),
-                                         body.get("timestamp"))
+    token = state.authority.verify_login(
+        body.get("address"), body.get("signature"), body.get("timestamp")
+    )
     user = state.market.ensure_user(str(body["address"]))
     response = json_response(request, shapes.profile(state.market, user), status=201)
-    response.set_cookie("auth_token", token, httponly=True, samesite="Lax", path="/",
-                        max_age=30 * 24 * 3600, secure=request.secure)
+    response.set_cookie(
+        "auth_token",
+        token,
+        httponly=True,
+        samesite="Lax",
+        path="/",
+        max_age=30 * 24 * 3600,
+        secure=request.secure,
+    )
     return response
 
 
@@ -1035,8 +1129,9 @@ async def login_token(request: web.Request) -> web.Response:
     body = await _json_body(request)
     if body.get("authType") != TOKEN_LOGIN_AUTH_TYPE:
         raise ApiError(400, f"authType must be {TOKEN_LOGIN_AUTH_TYPE}")
-    token = state.authority.verify_login(body.get("address"), body.get("signature"),
-                                         body.get("timestamp"))
+    token = state.authority.verify_login(
+        body.get("address"), body.get("signature"), body.get("timestamp")
+    )
     state.market.ensure_user(str(body["address"]))
     return json_response(request, {"access_token": token}, status=201)
 
@@ -1061,8 +1156,6 @@ async def logout(request: web.Request) -> web.Response:
     response = json_response(request, {"success": True}, status=201)
     response.del_cookie("auth_token", path="/")
     return response
-
-
 
 
 # -- push (PumpPortal /api/data) ---------------------------------------------------------
@@ -1137,8 +1230,10 @@ async def push_socket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-KEY_REQUIRED = ("This method requires an API key (?api-key=...) since 2026-05-01: "
-                "https://pumpportal.fun/data-api/real-time")
+KEY_REQUIRED = (
+    "This method requires an API key (?api-key=...) since 2026-05-01: "
+    "https://pumpportal.fun/data-api/real-time"
+)
 
 
 def _push_command(conn: PushConnection, raw: str) -> dict[str, Any]:
@@ -1148,7 +1243,7 @@ def _push_command(conn: PushConnection, raw: str) -> dict[str, Any]:
         command = orjson.loads(raw)
         method = command["method"]
     except (orjson.JSONDecodeError, KeyError, TypeError):
-        return {"errors": "Invalid message: expected {\"method\": ...}"}
+        return {"errors": 'Invalid message: expected {"method": ...}'}
     keys = [k for k in command.get("keys", []) if isinstance(k, str)]
     if method == "subscribeNewToken":
         conn.new_tokens = True
@@ -1168,8 +1263,7 @@ def _push_command(conn: PushConnection, raw: str) -> dict[str, Any]:
         (conn.mints if method == "subscribeTokenTrade" else conn.accounts).update(keys)
         return {"message": "Successfully subscribed to keys."}
     if method in ("unsubscribeTokenTrade", "unsubscribeAccountTrade"):
-        (conn.mints if method == "unsubscribeTokenTrade" else conn.accounts).difference_update(
-            keys)
+        (conn.mints if method == "unsubscribeTokenTrade" else conn.accounts).difference_update(keys)
         return {"message": "Unsubscribed from keys."}
     return {"errors": f"Unknown method {method!r}"}
 
@@ -1213,14 +1307,12 @@ async def trenches_socket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-def _trenches_command(state: SimState, conn: TrenchesConnection, raw: str
-                      ) -> dict[str, Any] | None:
+def _trenches_command(state: SimState, conn: TrenchesConnection, raw: str) -> dict[str, Any] | None:
     try:
         command = orjson.loads(raw)
         event, board = command["event"], command["data"]["board"]
     except (orjson.JSONDecodeError, KeyError, TypeError):
-        return {"type": "error", "message": "expected {\"event\":\"subscribe\",\"data\":"
-                                            "{\"board\":…}}"}
+        return {"type": "error", "message": 'expected {"event":"subscribe","data":{"board":…}}'}
     if board not in state.boards:
         return {"type": "error", "message": f"unknown board: {board}"}
     if event == "unsubscribe":
@@ -1240,8 +1332,13 @@ def _trenches_command(state: SimState, conn: TrenchesConnection, raw: str
 async def sim_state(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     snap = state.market.snapshot()
-    snap.update(simulator=True, faults=state.faults.plan.to_dict(), requests=state.requests,
-                clock=state.market.clock.mode, speed=state.market.clock.speed)
+    snap.update(
+        simulator=True,
+        faults=state.faults.plan.to_dict(),
+        requests=state.requests,
+        clock=state.market.clock.mode,
+        speed=state.market.clock.speed,
+    )
     return web.json_response(snap)
 
 
@@ -1275,9 +1372,13 @@ async def sim_faults(request: web.Request) -> web.Response:
 async def sim_rates(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     body = await _json_body(request)
-    names = {"launches_per_minute": ("launch", 1 / 60), "trades_per_second": ("trade", 1.0),
-             "hot_trades_per_second": ("hot", 1.0), "replies_per_minute": ("reply", 1 / 60),
-             "follows_per_minute": ("follow", 1 / 60)}
+    names = {
+        "launches_per_minute": ("launch", 1 / 60),
+        "trades_per_second": ("trade", 1.0),
+        "hot_trades_per_second": ("hot", 1.0),
+        "replies_per_minute": ("reply", 1 / 60),
+        "follows_per_minute": ("follow", 1 / 60),
+    }
     rates = {}
     for key, value in body.items():
         if key not in names:
@@ -1302,8 +1403,10 @@ async def sim_create_coin(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     body = await _json_body(request)
     coin = state.market.create_coin(
-        name=str(body.get("name", "Test Coin")), symbol=str(body.get("symbol", "TEST")),
-        description=str(body.get("description", "")), creator=body.get("creator"),
+        name=str(body.get("name", "Test Coin")),
+        symbol=str(body.get("symbol", "TEST")),
+        description=str(body.get("description", "")),
+        creator=body.get("creator"),
         base_attention=float(body.get("attention", 1.0)),
     )
     return web.json_response({"mint": coin.mint})
@@ -1316,9 +1419,9 @@ async def sim_callout(request: web.Request) -> web.Response:
     body = await _json_body(request)
     coin = _coin(state, str(body.get("mint")))
     author = body.get("user") or coin.holders.choice(state.market.callouts.rng) or coin.creator
-    made = state.market.callouts.create(str(author), coin.mint,
-                                        str(body.get("thesis") or "a call from the admin"),
-                                        vetted=False)
+    made = state.market.callouts.create(
+        str(author), coin.mint, str(body.get("thesis") or "a call from the admin"), vetted=False
+    )
     return web.json_response({"calloutId": made.id})
 
 
@@ -1346,10 +1449,9 @@ async def sim_features(request: web.Request) -> web.Response:
 async def sim_token(request: web.Request) -> web.Response:
     state: SimState = request.app[STATE]
     body = await _json_body(request)
-    return web.json_response({"token": state.authority.issue(str(body["address"]),
-                                                              float(body.get("lifetime", 3600)))})
-
-
+    return web.json_response(
+        {"token": state.authority.issue(str(body["address"]), float(body.get("lifetime", 3600)))}
+    )
 
 
 # -- the route table ---------------------------------------------------------------------
@@ -1464,8 +1566,9 @@ def make_state(market: Market, config: ServerConfig) -> SimState:
         config=config,
         faults=FaultInjector(plan, seed=seed),
         v3_limits=GroupLimits(config.group_limits(), config.rate_limit_window),
-        swap_shield=CloudflareShield(config.swap_requests(), config.rate_limit_window,
-                                     config.swap_block, seed),
+        swap_shield=CloudflareShield(
+            config.swap_requests(), config.rate_limit_window, config.swap_block, seed
+        ),
         authority=Authority(config.admin_wallets),
         features={"bookmarks": config.bookmarks},
         callout_list_guard=BurstBlock(*rule) if (rule := config.callout_list_rule()) else None,
@@ -1488,5 +1591,13 @@ async def run_ticker(state: SimState, stop: asyncio.Event) -> None:
                 state.refresh_board(name)
 
 
-__all__ = ["ROUTES", "Route", "ServerConfig", "SimState", "build_app", "make_state",
-           "run_ticker", "weak_etag"]
+__all__ = [
+    "ROUTES",
+    "Route",
+    "ServerConfig",
+    "SimState",
+    "build_app",
+    "make_state",
+    "run_ticker",
+    "weak_etag",
+]

@@ -127,8 +127,14 @@ def holder_stats(market: Market, c: SimCoin) -> dict[str, Any]:
 def top_holders(market: Market, c: SimCoin, n: int) -> dict[str, Any]:
     return {
         "topHolders": [
-            {"address": who, "amount": raw / 1e6, "isDev": who == c.creator,
-             "isSniper": who in c.snipers, "isBundler": who in c.bundlers, "enteredAt": None}
+            {
+                "address": who,
+                "amount": raw / 1e6,
+                "isDev": who == c.creator,
+                "isSniper": who in c.snipers,
+                "isBundler": who in c.bundlers,
+                "enteredAt": None,
+            }
             for who, raw in market.top_holders(c, n)
         ],
         "totalHolders": len(c.holders),
@@ -136,8 +142,12 @@ def top_holders(market: Market, c: SimCoin, n: int) -> dict[str, Any]:
 
 
 def holder_count(c: SimCoin) -> dict[str, Any]:
-    return {"mint": c.mint, "chain": "solana", "networkId": SOLANA_NETWORK_ID,
-            "holderCount": len(c.holders)}
+    return {
+        "mint": c.mint,
+        "chain": "solana",
+        "networkId": SOLANA_NETWORK_ID,
+        "holderCount": len(c.holders),
+    }
 
 
 def board_entry(market: Market, c: SimCoin) -> dict[str, Any]:
@@ -204,9 +214,17 @@ def profile(market: Market, u: SimUser) -> dict[str, Any]:
 
 def error(status: int, message: str) -> dict[str, Any]:
     """NestJS-style error body."""
-    reasons = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-               409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error",
-               502: "Bad Gateway", 503: "Service Unavailable"}
+    reasons = {
+        400: "Bad Request",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "Not Found",
+        409: "Conflict",
+        429: "Too Many Requests",
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+        503: "Service Unavailable",
+    }
     return {"statusCode": status, "message": message, "error": reasons.get(status, "Error")}
 
 
@@ -235,8 +253,12 @@ def push_create(market: Market, c: SimCoin) -> dict[str, Any]:
 def push_migrate(c: SimCoin) -> dict[str, Any]:
     """PumpPortal `migrate` message (its fields are an open question; these are the ones seen:
     the migration transaction, the mint, and the pool it moved to)."""
-    return {"signature": c.migrate_signature, "mint": c.mint, "txType": "migrate",
-            "pool": "pump-amm"}
+    return {
+        "signature": c.migrate_signature,
+        "mint": c.mint,
+        "txType": "migrate",
+        "pool": "pump-amm",
+    }
 
 
 def push_trade(market: Market, t: SimTrade) -> dict[str, Any]:

@@ -30,11 +30,20 @@ CANDLES_LIMIT_MAX = 1000
 SEEK_PREFIX = "0" * (SLOT_DIGITS + POSITION_DIGITS)
 
 INTERVALS: dict[str, int] = {
-    "1s": 1, "15s": 15, "30s": 30, "1m": 60, "5m": 300, "15m": 900, "30m": 1800,
-    "1h": 3600, "4h": 14_400, "6h": 21_600, "12h": 43_200, "24h": 86_400,
+    "1s": 1,
+    "15s": 15,
+    "30s": 30,
+    "1m": 60,
+    "5m": 300,
+    "15m": 900,
+    "30m": 1800,
+    "1h": 3600,
+    "4h": 14_400,
+    "6h": 21_600,
+    "12h": 43_200,
+    "24h": 86_400,
 }
-ACTIVITY_WINDOWS: dict[str, int] = {"1m": 60, "5m": 300, "1h": 3600, "6h": 21_600,
-                                    "24h": 86_400}
+ACTIVITY_WINDOWS: dict[str, int] = {"1m": 60, "5m": 300, "1h": 3600, "6h": 21_600, "24h": 86_400}
 ACTIVITY_DEFAULT = ("5m", "1h", "6h", "24h")
 
 _CTX = Context(prec=60)
@@ -146,9 +155,9 @@ def parse_cursor(raw: str | None) -> Cursor | None:
     return Cursor((int(slot_index[:SLOT_DIGITS]), int(slot_index[SLOT_DIGITS:] or 0)), None)
 
 
-def trades_page(coin: SimCoin, cursor: Cursor | None, limit: int,
-                keep: Callable[[SimTrade], bool] | None = None
-                ) -> tuple[list[SimTrade], bool]:
+def trades_page(
+    coin: SimCoin, cursor: Cursor | None, limit: int, keep: Callable[[SimTrade], bool] | None = None
+) -> tuple[list[SimTrade], bool]:
     """(trades newest first, whether older matching trades remain). The start is found by
     bisection on the coin's chain-ordered list, so a page costs O(log n + limit) unfiltered."""
     trades = coin.trades
@@ -194,25 +203,32 @@ def candles(coin: SimCoin, seconds: int, limit: int, currency: str) -> list[dict
     for bucket in reversed(buckets):
         bucket.reverse()  # chain order
         if usd:
+
             def key(t: SimTrade) -> int:
                 return t.virtual_sol * _sol_price_units(t.sol_price) * 10**30 // t.virtual_tokens
 
-            volume = usd_text(Decimal(sum(t.sol_amount * _sol_price_units(t.sol_price)
-                                          for t in bucket)).scaleb(-9 - _SOL_PRICE_DP))
+            volume = usd_text(
+                Decimal(sum(t.sol_amount * _sol_price_units(t.sol_price) for t in bucket)).scaleb(
+                    -9 - _SOL_PRICE_DP
+                )
+            )
         else:
+
             def key(t: SimTrade) -> int:
                 return t.virtual_sol * 10**30 // t.virtual_tokens
 
             volume = sol_text(sum(t.sol_amount for t in bucket))
         first = bucket[0]
-        rows.append({
-            "timestamp": (first.timestamp - first.timestamp % seconds) * 1000,
-            "open": price_text(_price(first, usd)),
-            "high": price_text(_price(max(bucket, key=key), usd)),
-            "low": price_text(_price(min(bucket, key=key), usd)),
-            "close": price_text(_price(bucket[-1], usd)),
-            "volume": volume,
-        })
+        rows.append(
+            {
+                "timestamp": (first.timestamp - first.timestamp % seconds) * 1000,
+                "open": price_text(_price(first, usd)),
+                "high": price_text(_price(max(bucket, key=key), usd)),
+                "low": price_text(_price(min(bucket, key=key), usd)),
+                "close": price_text(_price(bucket[-1], usd)),
+                "volume": volume,
+            }
+        )
     return rows
 
 
@@ -273,14 +289,26 @@ def activity_window(coin: SimCoin, now: float, seconds: int) -> dict[str, object
 
 
 EMPTY_WINDOW: dict[str, object] = {
-    "numTxs": 0, "volumeUSD": 0.0, "numUsers": 0, "numBuys": 0, "numSells": 0,
-    "buyVolumeUSD": 0.0, "sellVolumeUSD": 0.0, "numBuyers": 0, "numSellers": 0,
+    "numTxs": 0,
+    "volumeUSD": 0.0,
+    "numUsers": 0,
+    "numBuys": 0,
+    "numSells": 0,
+    "buyVolumeUSD": 0.0,
+    "sellVolumeUSD": 0.0,
+    "numBuyers": 0,
+    "numSellers": 0,
     "priceChangePercent": 0.0,
 }
 
 
-def market_activity(coin: SimCoin, now: float, intervals: Iterable[str] = ACTIVITY_DEFAULT,
-                    *, empty_as_null: bool = False) -> dict[str, dict[str, object] | None]:
+def market_activity(
+    coin: SimCoin,
+    now: float,
+    intervals: Iterable[str] = ACTIVITY_DEFAULT,
+    *,
+    empty_as_null: bool = False,
+) -> dict[str, dict[str, object] | None]:
     out: dict[str, dict[str, object] | None] = {}
     for name in intervals:
         window = activity_window(coin, now, ACTIVITY_WINDOWS[name])

@@ -10,14 +10,68 @@ from __future__ import annotations
 import random
 
 _ADJECTIVES = (
-    "Based", "Moon", "Tiny", "Giga", "Sad", "Happy", "Angry", "Sleepy", "Golden", "Cyber",
-    "Turbo", "Baby", "Wild", "Dank", "Frozen", "Cosmic", "Lazy", "Rich", "Degen", "Silly",
-    "Mega", "Smol", "Chad", "Dark", "Pixel", "Laser", "Retro", "Holy", "Feral", "Crispy",
+    "Based",
+    "Moon",
+    "Tiny",
+    "Giga",
+    "Sad",
+    "Happy",
+    "Angry",
+    "Sleepy",
+    "Golden",
+    "Cyber",
+    "Turbo",
+    "Baby",
+    "Wild",
+    "Dank",
+    "Frozen",
+    "Cosmic",
+    "Lazy",
+    "Rich",
+    "Degen",
+    "Silly",
+    "Mega",
+    "Smol",
+    "Chad",
+    "Dark",
+    "Pixel",
+    "Laser",
+    "Retro",
+    "Holy",
+    "Feral",
+    "Crispy",
 )
 _NOUNS = (
-    "Frog", "Cat", "Dog", "Pepe", "Shiba", "Whale", "Penguin", "Goat", "Hamster", "Otter",
-    "Wojak", "Duck", "Bonk", "Ape", "Panda", "Toad", "Llama", "Corgi", "Sloth", "Banana",
-    "Rocket", "Wizard", "Ninja", "Pirate", "Robot", "Taco", "Pickle", "Bear", "Bull", "Raccoon",
+    "Frog",
+    "Cat",
+    "Dog",
+    "Pepe",
+    "Shiba",
+    "Whale",
+    "Penguin",
+    "Goat",
+    "Hamster",
+    "Otter",
+    "Wojak",
+    "Duck",
+    "Bonk",
+    "Ape",
+    "Panda",
+    "Toad",
+    "Llama",
+    "Corgi",
+    "Sloth",
+    "Banana",
+    "Rocket",
+    "Wizard",
+    "Ninja",
+    "Pirate",
+    "Robot",
+    "Taco",
+    "Pickle",
+    "Bear",
+    "Bull",
+    "Raccoon",
 )
 _DESCRIPTIONS = (
     "the next 1000x, community owned, no team tokens",
@@ -28,11 +82,28 @@ _DESCRIPTIONS = (
     "",
 )
 _REPLIES = (
-    "LFG 🚀🚀", "dev sold?", "this is going to raydium", "send it", "chart looks healthy",
-    "who is buying this lol", "{symbol} army where you at", "bought the dip", "rug incoming",
-    "just aped 2 sol", "king of the hill soon", "community takeover?", "wen twitter",
-    "this {noun} is different", "holding till graduation", "gm", "ngmi", "🐸🐸🐸",
-    "bonding curve almost done", "fudders will cry", "dev is based", "1m mc easy",
+    "LFG 🚀🚀",
+    "dev sold?",
+    "this is going to raydium",
+    "send it",
+    "chart looks healthy",
+    "who is buying this lol",
+    "{symbol} army where you at",
+    "bought the dip",
+    "rug incoming",
+    "just aped 2 sol",
+    "king of the hill soon",
+    "community takeover?",
+    "wen twitter",
+    "this {noun} is different",
+    "holding till graduation",
+    "gm",
+    "ngmi",
+    "🐸🐸🐸",
+    "bonding curve almost done",
+    "fudders will cry",
+    "dev is based",
+    "1m mc easy",
 )
 _THESES = (
     "{symbol} is the strongest {noun} chart on the curve, dev still holding",
@@ -44,11 +115,30 @@ _THESES = (
     "not financial advice but {symbol} at this mc is a gift",
 )
 _CALLOUT_REPLIES = (
-    "called it", "in at 2x, thanks ser", "this aged well", "still holding", "rugged?",
-    "{symbol} printing", "nah this is cooked", "good call", "late but aped", "🐸 gm",
+    "called it",
+    "in at 2x, thanks ser",
+    "this aged well",
+    "still holding",
+    "rugged?",
+    "{symbol} printing",
+    "nah this is cooked",
+    "good call",
+    "late but aped",
+    "🐸 gm",
 )
 _USERNAME_PARTS = (
-    "sol", "degen", "whale", "moon", "ape", "chad", "anon", "pump", "frog", "based", "gm", "wagmi",
+    "sol",
+    "degen",
+    "whale",
+    "moon",
+    "ape",
+    "chad",
+    "anon",
+    "pump",
+    "frog",
+    "based",
+    "gm",
+    "wagmi",
 )
 
 HOSTILE: tuple[str, ...] = (
@@ -72,8 +162,9 @@ def coin_identity(rng: random.Random) -> tuple[str, str, str]:
     adj, noun = rng.choice(_ADJECTIVES), rng.choice(_NOUNS)
     name = f"{adj} {noun}" if rng.random() < 0.8 else f"{noun}{rng.randint(2, 999)}"
     symbol = (adj[: rng.randint(1, 3)] + noun[: rng.randint(2, 4)]).upper()
-    description = rng.choice(_DESCRIPTIONS).format(name=name, noun=noun.lower(), adj=adj.lower(),
-                                                   symbol=symbol)
+    description = rng.choice(_DESCRIPTIONS).format(
+        name=name, noun=noun.lower(), adj=adj.lower(), symbol=symbol
+    )
     return name, symbol, description
 
 

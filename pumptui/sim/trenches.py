@@ -34,12 +34,14 @@ def board_coins(market: Market, board: str) -> list[SimCoin]:
     elif board == "graduating":
         # real tokens left ≤ 30 % of the curve's: at least 70 % sold.
         limit = INITIAL_REAL_TOKENS * (1 - GRADUATING_PROGRESS)
-        picked = sorted((c for c in visible
-                         if not c.curve.complete and c.curve.real_tokens <= limit),
-                        key=lambda c: (c.curve.real_tokens, -c.created))
+        picked = sorted(
+            (c for c in visible if not c.curve.complete and c.curve.real_tokens <= limit),
+            key=lambda c: (c.curve.real_tokens, -c.created),
+        )
     elif board == "graduated":
-        picked = sorted((c for c in visible if c.curve.complete),
-                        key=lambda c: -(c.graduated_at or 0.0))
+        picked = sorted(
+            (c for c in visible if c.curve.complete), key=lambda c: -(c.graduated_at or 0.0)
+        )
     else:
         raise KeyError(board)
     return picked[:BOARD_SIZE]
@@ -93,5 +95,10 @@ class Board:
         return patches
 
     def snapshot(self, market: Market) -> dict[str, Any]:
-        return {"type": "snapshot", "board": self.name, "version": self.version,
-                "serverTs": int(market.now * 1000), "entries": self.entries}
+        return {
+            "type": "snapshot",
+            "board": self.name,
+            "version": self.version,
+            "serverTs": int(market.now * 1000),
+            "entries": self.entries,
+        }

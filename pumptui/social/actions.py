@@ -59,8 +59,9 @@ USER_MAX_AGE: Final = 600.0
 LOGIN_NEEDED: Final = "Log in first: press L, run `pumptui login` or set PUMPTUI_TOKEN."
 SESSION_EXPIRED: Final = "Your login expired or was refused: log in again."
 CALLOUT_PREFIX: Final = "callout:"
-COIN_LIKES_GONE: Final = ("Pump.fun has no likes for coins any more (2026): like one of the coin's "
-                          "callouts instead")
+COIN_LIKES_GONE: Final = (
+    "Pump.fun has no likes for coins any more (2026): like one of the coin's callouts instead"
+)
 
 
 def callout_key(callout_id: str | int) -> str:
@@ -231,8 +232,9 @@ class SocialActions:
         if cached is not None and (max_age is None or now - cached.updated_at <= max_age):
             return cached
         profile = await self.client.user(wallet)
-        user = CachedUser(wallet, profile.uuid, profile.username, profile.followers,
-                          profile.following, now)
+        user = CachedUser(
+            wallet, profile.uuid, profile.username, profile.followers, profile.following, now
+        )
         self.state.remember_user(user)
         return user
 
@@ -260,24 +262,35 @@ class SocialActions:
         account = self.session.local_account or ""
         return max(0.0, self._next_post_at.get(account, 0.0) - self._clock())
 
-    async def post_callout(self, mint: str, text: str | None = None, *,
-                           force: bool = False) -> ActionResult:
+    async def post_callout(
+        self, mint: str, text: str | None = None, *, force: bool = False
+    ) -> ActionResult:
         """Post a callout on `mint` from its draft (saving `text` into it first)."""
-        return await self._post(new_callout_draft(mint), text, "callout",
-                                lambda body: self.client.create_callout(mint, body), force)
+        return await self._post(
+            new_callout_draft(mint),
+            text,
+            "callout",
+            lambda body: self.client.create_callout(mint, body),
+            force,
+        )
 
-    async def reply_to_callout(self, callout_id: str | int, text: str | None = None, *,
-                               force: bool = False) -> ActionResult:
-        return await self._post(callout_reply_draft(callout_id), text, "reply",
-                                lambda body: self.client.reply_to_callout(str(callout_id), body),
-                                force)
+    async def reply_to_callout(
+        self, callout_id: str | int, text: str | None = None, *, force: bool = False
+    ) -> ActionResult:
+        return await self._post(
+            callout_reply_draft(callout_id),
+            text,
+            "reply",
+            lambda body: self.client.reply_to_callout(str(callout_id), body),
+            force,
+        )
 
-    async def send_chat(self, mint: str, send: Callable[[str], Awaitable[object]],
-                        text: str | None = None) -> ActionResult:
+    async def send_chat(
+        self, mint: str, send: Callable[[str], Awaitable[object]], text: str | None = None
+    ) -> ActionResult:
         """A chat message through `send` (the live chat connection), kept as a draft until
         the socket confirms. Chat has no minute limit of its own."""
-        return await self._post(chat_draft(mint), text, "message", send, force=True,
-                                limited=False)
+        return await self._post(chat_draft(mint), text, "message", send, force=True, limited=False)
 
     async def _post(
         self,
@@ -299,9 +312,13 @@ class SocialActions:
         now = self._clock()
         wait = max(draft.retry_in(now) or 0.0, self.post_wait() if limited else 0.0)
         if wait and not force:
-            return ActionResult(False, f"{what} kept as a draft: the service takes one post a "
-                                       f"minute, next in {wait:.0f} s",
-                                retry_at=now + wait, draft=draft)
+            return ActionResult(
+                False,
+                f"{what} kept as a draft: the service takes one post a "
+                f"minute, next in {wait:.0f} s",
+                retry_at=now + wait,
+                draft=draft,
+            )
         async with self._lock(key):
             self.drafts.mark_sending(key)
             try:
@@ -339,33 +356,50 @@ class SocialActions:
             message = f"{what} kept as a draft ({reason}): retry in {wait:.0f} s"
         else:
             message = f"{what} kept as a draft ({reason})"
-        return ActionResult(False, message, needs_login=expired, retry_at=retry_at, draft=draft,
-                            unavailable=_is_unrouted(error))
+        return ActionResult(
+            False,
+            message,
+            needs_login=expired,
+            retry_at=retry_at,
+            draft=draft,
+            unavailable=_is_unrouted(error),
+        )
 
     # -- failures ---------------------------------------------------------------------------------
 
     def _refused(self, intent: Intent, error: ApiError, *, rolled_back: bool) -> ActionResult:
-        return self._failure(f"{_verb(intent.change)} {intent.label}", intent.change, error,
-                             rolled_back=rolled_back)
+        return self._failure(
+            f"{_verb(intent.change)} {intent.label}", intent.change, error, rolled_back=rolled_back
+        )
 
-    def _failure(self, what: str, change: Change | None, error: ApiError, *,
-                 rolled_back: bool) -> ActionResult:
+    def _failure(
+        self, what: str, change: Change | None, error: ApiError, *, rolled_back: bool
+    ) -> ActionResult:
         undone = " (undone)" if rolled_back else ""
         if isinstance(error, AuthRequired):
             return ActionResult(False, SESSION_EXPIRED, change, rolled_back, needs_login=True)
         if isinstance(error, RouteGone):
-            return ActionResult(False, f"{error.message}{undone}", change, rolled_back,
-                                unavailable=True)
+            return ActionResult(
+                False, f"{error.message}{undone}", change, rolled_back, unavailable=True
+            )
         if _is_unrouted(error):
-            return ActionResult(False, f"{what}: not available on this service{undone}",
-                                change, rolled_back, unavailable=True)
+            return ActionResult(
+                False,
+                f"{what}: not available on this service{undone}",
+                change,
+                rolled_back,
+                unavailable=True,
+            )
         if isinstance(error, RateLimited):
             wait = error.retry_after if error.retry_after is not None else 10.0
-            return ActionResult(False, f"{what}: too many requests, try again in {wait:.0f} s"
-                                       f"{undone}", change, rolled_back,
-                                retry_at=self._clock() + wait)
-        return ActionResult(False, f"{what} failed: {error.message}{undone}", change,
-                            rolled_back)
+            return ActionResult(
+                False,
+                f"{what}: too many requests, try again in {wait:.0f} s{undone}",
+                change,
+                rolled_back,
+                retry_at=self._clock() + wait,
+            )
+        return ActionResult(False, f"{what} failed: {error.message}{undone}", change, rolled_back)
 
 
 def file_under(session: Session, state: SocialState, drafts: DraftStore) -> None:
@@ -404,12 +438,16 @@ def _target_name(change: Change) -> str:
 # Per kind of change, (on, off) words: what failed ("like $FOO failed") and what a toast says on
 # success, before the target's name ("Liked $FOO").
 _VERBS: Final[dict[type, tuple[str, str]]] = {
-    Like: ("like", "unlike"), Follow: ("follow", "unfollow"),
-    Bookmark: ("bookmark", "remove bookmark of"), Watch: ("watch", "unwatch"),
+    Like: ("like", "unlike"),
+    Follow: ("follow", "unfollow"),
+    Bookmark: ("bookmark", "remove bookmark of"),
+    Watch: ("watch", "unwatch"),
 }
 _DONE: Final[dict[type, tuple[str, str]]] = {
-    Like: ("Liked", "Like removed from"), Follow: ("Following", "Unfollowed"),
-    Bookmark: ("Bookmarked", "Bookmark removed from"), Watch: ("Watching", "Stopped watching"),
+    Like: ("Liked", "Like removed from"),
+    Follow: ("Following", "Unfollowed"),
+    Bookmark: ("Bookmarked", "Bookmark removed from"),
+    Watch: ("Watching", "Stopped watching"),
 }
 
 

@@ -277,13 +277,18 @@ class SocialState:
             return None
         user_id, username, followers, following, updated_at = rows[0]
         seen = float(updated_at) if isinstance(updated_at, (int, float)) else 0.0
-        return CachedUser(wallet, str(user_id), _opt_str(username), _opt_int(followers),
-                          _opt_int(following), seen)
+        return CachedUser(
+            wallet, str(user_id), _opt_str(username), _opt_int(followers), _opt_int(following), seen
+        )
 
     def remember_user(self, user: CachedUser) -> None:
         self._write(
             "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?)",
-            user.wallet, user.user_id, user.username, user.followers, user.following,
+            user.wallet,
+            user.user_id,
+            user.username,
+            user.followers,
+            user.following,
             user.updated_at,
         )
 

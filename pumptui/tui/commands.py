@@ -75,8 +75,9 @@ class CoinCommands(Provider):
             return
         store = services.store
         matcher = self.matcher(query)
-        candidates = {coin.mint: f"{coin.symbol} {coin.name}".strip()
-                      for coin in store.new_coins(len(store))}
+        candidates = {
+            coin.mint: f"{coin.symbol} {coin.name}".strip() for coin in store.new_coins(len(store))
+        }
         for trade in store.site_trades(store.site_trade_capacity):
             candidates.setdefault(trade.mint, "")
         hits: list[tuple[float, str, str]] = []

@@ -87,11 +87,13 @@ async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -
             return chat is not None and len(chat.messages) >= 5
 
         await _until(
-            lambda: len(store.trades(hot)) >= 30
-            and store.holders(hot) is not None
-            and store.market_activity(hot) is not None
-            and bool(store.callouts(hot))
-            and chat_shown(),
+            lambda: (
+                len(store.trades(hot)) >= 30
+                and store.holders(hot) is not None
+                and store.market_activity(hot) is not None
+                and bool(store.callouts(hot))
+                and chat_shown()
+            ),
             pilot.pause,
         )
         await pilot.pause(2.0)

@@ -47,7 +47,13 @@ TRENCHES_BOARDS: tuple[str, ...] = ("new", "graduating")
 HOME_FEEDS: tuple[str, ...] = ("coins", "leader", "sol-price", "market", "watchlist")
 WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "leader", "sol-price")
 COIN_FEEDS: tuple[str, ...] = (
-    "trades", "holders", "activity", "callouts", "market", "leader", "sol-price",
+    "trades",
+    "holders",
+    "activity",
+    "callouts",
+    "market",
+    "leader",
+    "sol-price",
 )
 
 # How the status bar names a host the server has blocked (`routes.Host` values).
@@ -194,8 +200,7 @@ class AppServices:
 
         # Without `budgets` the client draws on the process-wide buckets (one for swap-api, one
         # per v3 route group, one for the indexer), sized from `settings.api`.
-        session = (Session(token.secret, token.account, source=token.source) if token
-                   else Session())
+        session = Session(token.secret, token.account, source=token.source) if token else Session()
         client = PumpClient(
             settings.api,
             session=session,

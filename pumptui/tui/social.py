@@ -96,26 +96,79 @@ ModerationAction = Literal["nsfw", "hide", "ban"]
 # Screen bindings for the social keys; ids let the config's [keymap] remap them. Moderator keys
 # are hidden (and do nothing) for everyone else: see `SocialKeys.check_action`.
 SOCIAL_BINDINGS: list[Binding] = [
-    Binding("l", "social_like", "Like", id="social.like",
-            tooltip="Like the callout in focus (coins have no likes any more)"),
-    Binding("f", "social_follow", "Follow", id="social.follow",
-            tooltip="Follow or unfollow the coin's creator, or the callout's author"),
-    Binding("b", "social_bookmark", "Bookmark", id="social.bookmark",
-            tooltip="Add the coin to or remove it from your bookmark lists"),
-    Binding("r", "social_reply", "Reply", id="social.reply",
-            tooltip="Reply to the callout in focus (drafts are kept until the server confirms)"),
-    Binding("n", "social_callout", "Call out", id="social.callout",
-            tooltip="Post a callout on the coin (you must hold it)"),
-    Binding("a", "social_chat", "Chat", id="social.chat",
-            tooltip="Say something in the coin's live chat"),
-    Binding("B", "social_bookmarks", "Bookmarks", id="social.bookmarks", show=False,
-            tooltip="Your bookmark lists with live market data"),
-    Binding("L", "social_login", "Log in", id="social.login", show=False,
-            tooltip="Log in with a token or a keypair file"),
-    Binding("space", "social_mark", "Mark", id="moderation.mark",
-            tooltip="Mark the row for a bulk moderation action (moderators)"),
-    Binding("exclamation_mark", "social_moderate", "Moderate", key_display="!",
-            id="moderation.open", tooltip="Mark NSFW, hide or ban the marked rows (moderators)"),
+    Binding(
+        "l",
+        "social_like",
+        "Like",
+        id="social.like",
+        tooltip="Like the callout in focus (coins have no likes any more)",
+    ),
+    Binding(
+        "f",
+        "social_follow",
+        "Follow",
+        id="social.follow",
+        tooltip="Follow or unfollow the coin's creator, or the callout's author",
+    ),
+    Binding(
+        "b",
+        "social_bookmark",
+        "Bookmark",
+        id="social.bookmark",
+        tooltip="Add the coin to or remove it from your bookmark lists",
+    ),
+    Binding(
+        "r",
+        "social_reply",
+        "Reply",
+        id="social.reply",
+        tooltip="Reply to the callout in focus (drafts are kept until the server confirms)",
+    ),
+    Binding(
+        "n",
+        "social_callout",
+        "Call out",
+        id="social.callout",
+        tooltip="Post a callout on the coin (you must hold it)",
+    ),
+    Binding(
+        "a",
+        "social_chat",
+        "Chat",
+        id="social.chat",
+        tooltip="Say something in the coin's live chat",
+    ),
+    Binding(
+        "B",
+        "social_bookmarks",
+        "Bookmarks",
+        id="social.bookmarks",
+        show=False,
+        tooltip="Your bookmark lists with live market data",
+    ),
+    Binding(
+        "L",
+        "social_login",
+        "Log in",
+        id="social.login",
+        show=False,
+        tooltip="Log in with a token or a keypair file",
+    ),
+    Binding(
+        "space",
+        "social_mark",
+        "Mark",
+        id="moderation.mark",
+        tooltip="Mark the row for a bulk moderation action (moderators)",
+    ),
+    Binding(
+        "exclamation_mark",
+        "social_moderate",
+        "Moderate",
+        key_display="!",
+        id="moderation.open",
+        tooltip="Mark NSFW, hide or ban the marked rows (moderators)",
+    ),
 ]
 MODERATOR_ONLY: Final = frozenset({"social_mark", "social_moderate"})
 # Keys about callouts: shown only on screens that show callouts (`SocialKeys.SHOWS_CALLOUTS`).
@@ -327,8 +380,9 @@ class SocialActions:
     def start(self) -> None:
         """Once the app runs: learn who we are (admin?) and sync the bookmark cache."""
         if self.local_problem:
-            self.app.notify(self.local_problem, severity="warning", title="Local state",
-                            timeout=8, markup=False)
+            self.app.notify(
+                self.local_problem, severity="warning", title="Local state", timeout=8, markup=False
+            )
         if not getattr(self.services, "resolve_login", False):
             self.identity_changed()
 
@@ -386,8 +440,9 @@ class SocialActions:
         if self._core is None or self._core.client is not client:
             if self._core is not None:
                 self._core.close()
-            self._core = CoreActions(client, self.state, self.drafts, session=self.session,
-                                     clock=self.clock)
+            self._core = CoreActions(
+                client, self.state, self.drafts, session=self.session, clock=self.clock
+            )
         return self._core
 
     @property
@@ -409,8 +464,9 @@ class SocialActions:
     def own_marks(self) -> OwnMarks:
         if not self.logged_in:
             return OwnMarks(marked=frozenset(self.marked))
-        return OwnMarks(frozenset(self.state.liked()), frozenset(self.state.following()),
-                        frozenset(self.marked))
+        return OwnMarks(
+            frozenset(self.state.liked()), frozenset(self.state.following()), frozenset(self.marked)
+        )
 
     def lists_containing(self, mint: str) -> set[str]:
         return self.state.lists_containing(mint)
@@ -454,16 +510,24 @@ class SocialActions:
                     return
                 except Exception as exc:
                     log.exception("social action %s failed", group)
-                    self.app.notify(f"{group} failed unexpectedly ({type(exc).__name__})",
-                                    severity="error", markup=False)
+                    self.app.notify(
+                        f"{group} failed unexpectedly ({type(exc).__name__})",
+                        severity="error",
+                        markup=False,
+                    )
                     return
                 done(outcome)
             finally:
                 if always is not None:
                     always()
 
-        return self.app.run_worker(runner(), name=f"social-{group}", group=f"social-{group}",
-                                   exit_on_error=False, exclusive=exclusive)
+        return self.app.run_worker(
+            runner(),
+            name=f"social-{group}",
+            group=f"social-{group}",
+            exit_on_error=False,
+            exclusive=exclusive,
+        )
 
     def _post(self, message: Message, to: MessagePump | None = None) -> None:
         """To the screen that asked while it is up, else to whatever screen is on top."""
@@ -482,42 +546,65 @@ class SocialActions:
 
     def toggle_like(self, target: SocialTarget) -> Worker[None] | None:
         if not target.is_callout:  # no heart that flashes and goes: say so at once
-            self.app.notify(COIN_LIKES_GONE, severity="warning", title="Not available",
-                            timeout=5, markup=False)
+            self.app.notify(
+                COIN_LIKES_GONE, severity="warning", title="Not available", timeout=5, markup=False
+            )
             return None
         liked = self.is_liked(target.key)
         if liked and target.is_callout:
-            self.app.notify(f"{target.label}: Pump.fun has no way to take back a like on a "
-                            "callout", severity="warning", timeout=4, markup=False)
+            self.app.notify(
+                f"{target.label}: Pump.fun has no way to take back a like on a callout",
+                severity="warning",
+                timeout=4,
+                markup=False,
+            )
             return None
         return self.like(target, not liked)
 
     def like(self, target: SocialTarget, on: bool = True) -> Worker[None] | None:
-        return self._change(Like(target.key, on), target.label or target.key,
-                            then=lambda: self.like(target, on))
+        return self._change(
+            Like(target.key, on), target.label or target.key, then=lambda: self.like(target, on)
+        )
 
     def toggle_follow(self, target: SocialTarget) -> Worker[None] | None:
         wallet = target.author
         if not wallet:
-            self.app.notify(f"No author known for {target.label or 'this'}: nothing to follow",
-                            severity="warning", timeout=3, markup=False)
+            self.app.notify(
+                f"No author known for {target.label or 'this'}: nothing to follow",
+                severity="warning",
+                timeout=3,
+                markup=False,
+            )
             return None
         return self.follow(wallet, not self.is_following(wallet))
 
     def follow(self, wallet: str, on: bool = True) -> Worker[None] | None:
         user = self.state.user(wallet)
-        name = f"@{user.username}" if user is not None and user.username else (
-            fmt.short_address(wallet))
+        name = (
+            f"@{user.username}"
+            if user is not None and user.username
+            else (fmt.short_address(wallet))
+        )
         return self._change(Follow(wallet, on), name, then=lambda: self.follow(wallet, on))
 
     def set_bookmark(self, mint: str, list_id: str, on: bool) -> Worker[None] | None:
         coin = self.services.store.coin(mint)
         name = SocialTarget.for_coin(coin).label if coin is not None else fmt.short_address(mint)
-        return self._change(Bookmark(mint, list_id, on), name, changed_key=mint,
-                            then=lambda: self.set_bookmark(mint, list_id, on))
+        return self._change(
+            Bookmark(mint, list_id, on),
+            name,
+            changed_key=mint,
+            then=lambda: self.set_bookmark(mint, list_id, on),
+        )
 
-    def _change(self, change: Change, label: str, *, then: Callable[[], object],
-                changed_key: str | None = None) -> Worker[None] | None:
+    def _change(
+        self,
+        change: Change,
+        label: str,
+        *,
+        then: Callable[[], object],
+        changed_key: str | None = None,
+    ) -> Worker[None] | None:
         """Show the change now (the cache holds it), send it in a worker, then settle: the cache
         holds the server's verdict, and the toast names the target either way."""
         core = self._actions()
@@ -547,8 +634,9 @@ class SocialActions:
 
         return self._run(kind, work, done, always=always)
 
-    def _settle(self, kind: str, key: str | None, result: ActionResult,
-                then: Callable[[], object]) -> None:
+    def _settle(
+        self, kind: str, key: str | None, result: ActionResult, then: Callable[[], object]
+    ) -> None:
         self._changed(kind, key, result)
         if result.ok:
             self.app.notify(result.message, timeout=2, markup=False)
@@ -560,8 +648,7 @@ class SocialActions:
             return
         severity = "warning" if result.retry_at is not None or result.unavailable else "error"
         title = "Not available" if result.unavailable else "Refused"
-        self.app.notify(result.message, severity=severity, title=title, timeout=6,
-                        markup=False)
+        self.app.notify(result.message, severity=severity, title=title, timeout=6, markup=False)
 
     def _token_rejected(self) -> None:
         """A 401: the token is no good. Read-only until the user logs in again."""
@@ -595,13 +682,18 @@ class SocialActions:
                     self._token_rejected()
                 self._need_login(result.message)
             elif result.unavailable and reply_to is not None:
-                self.app.notify("Bookmarks are not available on this service.",
-                                severity="warning", title="Not available", timeout=6)
+                self.app.notify(
+                    "Bookmarks are not available on this service.",
+                    severity="warning",
+                    title="Not available",
+                    timeout=6,
+                )
 
         return self._run("bookmark-lists", core.refresh_bookmarks, done, exclusive=True)
 
-    def create_bookmark_list(self, name: str, *, add_mint: str | None = None,
-                             reply_to: MessagePump | None = None) -> Worker[None] | None:
+    def create_bookmark_list(
+        self, name: str, *, add_mint: str | None = None, reply_to: MessagePump | None = None
+    ) -> Worker[None] | None:
         """Create a list on the server, cache it, and put `add_mint` in it."""
         core = self._actions()
         if core is None:
@@ -615,8 +707,9 @@ class SocialActions:
             try:
                 created = await client.create_bookmark(name)
                 if created is None:  # the server said "success" only: find it by name
-                    created = next((b for b in reversed(await client.bookmarks())
-                                    if b.name == name), None)
+                    created = next(
+                        (b for b in reversed(await client.bookmarks()) if b.name == name), None
+                    )
             except AuthRequired:
                 return BookmarkListCreated(None, SESSION_EXPIRED)
             except ApiError as error:
@@ -636,8 +729,9 @@ class SocialActions:
 
         return self._run("bookmark-create", work, done)
 
-    def fetch_coins(self, mints: Iterable[str],
-                    reply_to: MessagePump | None = None) -> Worker[None] | None:
+    def fetch_coins(
+        self, mints: Iterable[str], reply_to: MessagePump | None = None
+    ) -> Worker[None] | None:
         """Market data for `mints` through the bulk endpoint; `CoinsFetched` when done."""
         client = self.services.client
         wanted = list(dict.fromkeys(mints))
@@ -650,12 +744,14 @@ class SocialActions:
             coins = {item.key: item.value for item in result.items if item.value is not None}
             missing = tuple(item.key for item in result.items if item.outcome == "not_found")
             failed = result.failed
-            problem = (f"{len(failed)} coin(s) could not be fetched: {failed[0].reason}"
-                       if failed else None)
+            problem = (
+                f"{len(failed)} coin(s) could not be fetched: {failed[0].reason}"
+                if failed
+                else None
+            )
             return CoinsFetched(coins, missing, problem)
 
-        return self._run("bookmark-coins", work, lambda m: self._post(m, reply_to),
-                         exclusive=True)
+        return self._run("bookmark-coins", work, lambda m: self._post(m, reply_to), exclusive=True)
 
     # -- posts: callouts, replies to callouts, chat ------------------------------------------------
 
@@ -666,8 +762,9 @@ class SocialActions:
         """On every keystroke: one small SQLite write, cheap enough for the event loop."""
         self.drafts.save(target.draft_key, text)
 
-    def post(self, target: PostTarget, text: str | None = None, *,
-             reply_to: MessagePump | None = None) -> Worker[None] | None:
+    def post(
+        self, target: PostTarget, text: str | None = None, *, reply_to: MessagePump | None = None
+    ) -> Worker[None] | None:
         """Send the draft of `target` (saving `text` into it first); `PostFinished` when done."""
         core = self._actions()
         if core is None:
@@ -683,16 +780,16 @@ class SocialActions:
         def done(result: ActionResult) -> None:
             self._post(PostFinished(target, result), reply_to)
             if result.ok:
-                self.app.notify(f"{target.noun.capitalize()} posted: {target.title}",
-                                timeout=3, markup=False)
+                self.app.notify(
+                    f"{target.noun.capitalize()} posted: {target.title}", timeout=3, markup=False
+                )
                 if target.kind != "chat":  # the chat shows its own echo; callouts are polled
                     self.services.refresh_now()
                 self._changed("post", target.mint, result)
             elif result.needs_login:
                 if SESSION_EXPIRED in result.message:
                     self._token_rejected()
-                self._need_login(result.message,
-                                 lambda: self.post(target, reply_to=reply_to))
+                self._need_login(result.message, lambda: self.post(target, reply_to=reply_to))
 
         return self._run(f"post-{target.kind}", work, done)
 
@@ -707,13 +804,16 @@ class SocialActions:
 
         return send
 
-    def check_eligibility(self, mint: str, label: str,
-                          then: Callable[[], object]) -> Worker[None] | None:
+    def check_eligibility(
+        self, mint: str, label: str, then: Callable[[], object]
+    ) -> Worker[None] | None:
         """Before the callout editor opens: may this wallet post on `mint`? (It must hold the
         coin.) `then()` runs when it may; otherwise a toast says why, before anything is typed."""
         if not self.logged_in:
-            self._need_login(f"Log in to post a callout on {label}.",
-                             lambda: self.check_eligibility(mint, label, then))
+            self._need_login(
+                f"Log in to post a callout on {label}.",
+                lambda: self.check_eligibility(mint, label, then),
+            )
             return None
         client = self.services.client
         if client is None:
@@ -740,8 +840,9 @@ class SocialActions:
                 self._token_rejected()
                 self._need_login(message, lambda: self.check_eligibility(mint, label, then))
             else:
-                self.app.notify(message, severity="warning", title="Callout", timeout=6,
-                                markup=False)
+                self.app.notify(
+                    message, severity="warning", title="Callout", timeout=6, markup=False
+                )
 
         return self._run("eligibility", work, done, exclusive=True)
 
@@ -770,15 +871,19 @@ class SocialActions:
             return
         items = list(self.marked.values())
         if not items and target is not None:
-            items = [Marked(target.key, target.label or target.key, target.is_callout,
-                            target.text)]
+            items = [Marked(target.key, target.label or target.key, target.is_callout, target.text)]
         if not items:
             self.app.notify("Mark rows with space first", severity="warning", timeout=3)
             return
         self.app.post_message(ModerationWanted(items))
 
-    def moderate(self, action: ModerationAction, items: list[Marked], reason: str = "",
-                 reply_to: MessagePump | None = None) -> Worker[None] | None:
+    def moderate(
+        self,
+        action: ModerationAction,
+        items: list[Marked],
+        reason: str = "",
+        reply_to: MessagePump | None = None,
+    ) -> Worker[None] | None:
         """Run a bulk moderation action; `ModerationFinished` with one result per item."""
         client = self.services.client
         if client is None:
@@ -802,21 +907,26 @@ class SocialActions:
             if message.result is not None:
                 done_keys = [i.key for i in message.result.items if i.outcome == "done"]
                 self.clear_marks(done_keys)
-                self.app.notify(f"{action}: {message.result.summary()}", timeout=5,
-                                markup=False)
+                self.app.notify(f"{action}: {message.result.summary()}", timeout=5, markup=False)
             self._post(message, reply_to)
 
         return self._run("moderation", work, done, exclusive=True)
 
     # -- login, identity ------------------------------------------------------------------------
 
-    def open_login(self, reason: str | None = None,
-                   then: Callable[[], object] | None = None) -> None:
+    def open_login(
+        self, reason: str | None = None, then: Callable[[], object] | None = None
+    ) -> None:
         self._need_login(reason, then)
 
-    def login(self, *, token: Secret | None = None, keypair: str | None = None,
-              storage: Storage = "keyring",
-              reply_to: MessagePump | None = None) -> Worker[None] | None:
+    def login(
+        self,
+        *,
+        token: Secret | None = None,
+        keypair: str | None = None,
+        storage: Storage = "keyring",
+        reply_to: MessagePump | None = None,
+    ) -> Worker[None] | None:
         """Check a pasted token (or sign in with a keypair file), then keep it in `storage`.
 
         Keyring calls run off the event loop with a timeout (`pumptui.auth`); when the keyring
@@ -835,15 +945,15 @@ class SocialActions:
             if outcome.ok:
                 self.app.notify(outcome.message, title="Logged in", timeout=4, markup=False)
                 if outcome.warning:
-                    self.app.notify(outcome.warning, severity="warning", timeout=10,
-                                    markup=False)
+                    self.app.notify(outcome.warning, severity="warning", timeout=10, markup=False)
                 self.refresh_bookmarks()
             self._post(LoginFinished(outcome), reply_to)
 
         return self._run("login", work, done, exclusive=True)
 
-    async def _log_in(self, client: PumpClient, token: Secret | None, keypair: str | None,
-                      storage: Storage) -> LoginOutcome:
+    async def _log_in(
+        self, client: PumpClient, token: Secret | None, keypair: str | None, storage: Storage
+    ) -> LoginOutcome:
         from pumptui.keypair import KeypairError, login_with_keypair
 
         previous = client.token
@@ -860,36 +970,56 @@ class SocialActions:
             return LoginOutcome(False, refused.message)
         except (AuthRequired, Forbidden):
             client.set_token(previous)
-            return LoginOutcome(False, "The server refused this token (expired, revoked or "
-                                       "mistyped?). Nothing was stored.")
+            return LoginOutcome(
+                False,
+                "The server refused this token (expired, revoked or "
+                "mistyped?). Nothing was stored.",
+            )
         except InsecureTransport as error:
             client.set_token(previous)
             return LoginOutcome(False, f"{error.message}; use an https:// or loopback server.")
         except ApiError as error:
             client.set_token(previous)
             return LoginOutcome(False, f"Sign-in failed: {error.message}")
-        self.session.log_in(token, info.address, username=info.username,
-                            is_admin=bool(info.admin), source="login")
-        who = info.username or (fmt.short_address(info.address) if info.address
-                                 else "your account")
+        self.session.log_in(
+            token, info.address, username=info.username, is_admin=bool(info.admin), source="login"
+        )
+        who = info.username or (fmt.short_address(info.address) if info.address else "your account")
         unverified = "" if info.verified else f" (not checked: {info.problem})"
-        outcome = LoginOutcome(True, f"Logged in as {who}{unverified}", info.address,
-                               info.username, bool(info.admin))
+        outcome = LoginOutcome(
+            True, f"Logged in as {who}{unverified}", info.address, info.username, bool(info.admin)
+        )
         if storage == "session":
             return outcome
         return await self._keep(token, outcome, insecure=storage == "file")
 
     async def _keep(self, token: Secret, outcome: LoginOutcome, *, insecure: bool) -> LoginOutcome:
         try:
-            saved = await asave_login(token, outcome.account, insecure=insecure,
-                                      store=self.token_store or TokenStore(),
-                                      file=self.token_file or InsecureTokenFile())
+            saved = await asave_login(
+                token,
+                outcome.account,
+                insecure=insecure,
+                store=self.token_store or TokenStore(),
+                file=self.token_file or InsecureTokenFile(),
+            )
         except (KeyringUnavailable, InsecureFileError) as exc:
-            return LoginOutcome(True, outcome.message + " for this session only",
-                                outcome.account, outcome.username, outcome.admin,
-                                keyring_problem=str(exc))
-        return LoginOutcome(True, outcome.message, outcome.account, outcome.username,
-                            outcome.admin, stored_in=saved.source, warning=saved.warning)
+            return LoginOutcome(
+                True,
+                outcome.message + " for this session only",
+                outcome.account,
+                outcome.username,
+                outcome.admin,
+                keyring_problem=str(exc),
+            )
+        return LoginOutcome(
+            True,
+            outcome.message,
+            outcome.account,
+            outcome.username,
+            outcome.admin,
+            stored_in=saved.source,
+            warning=saved.warning,
+        )
 
     def keep_login_in_file(self, reply_to: MessagePump | None = None) -> Worker[None] | None:
         """After the keyring failed: keep the current token in the 0600 file, as asked."""
@@ -898,8 +1028,7 @@ class SocialActions:
         if token is None:
             self._post(LoginFinished(LoginOutcome(False, "Not logged in.")), reply_to)
             return None
-        base = LoginOutcome(True, "Logged in", self.session.account,
-                            admin=self.is_admin)
+        base = LoginOutcome(True, "Logged in", self.session.account, admin=self.is_admin)
 
         async def work() -> LoginOutcome:
             return await self._keep(token, base, insecure=True)
@@ -953,8 +1082,7 @@ class SocialActions:
 
     def open_editor(self, target: PostTarget) -> None:
         if not self.logged_in:
-            self._need_login(f"Log in to write a {target.noun}.",
-                             lambda: self.open_editor(target))
+            self._need_login(f"Log in to write a {target.noun}.", lambda: self.open_editor(target))
             return
         self.app.post_message(EditorWanted(target))
 
@@ -965,8 +1093,7 @@ class SocialActions:
 
     def open_bookmark_picker(self, target: SocialTarget) -> None:
         if not self.logged_in:
-            self._need_login("Log in to bookmark coins.",
-                             lambda: self.open_bookmark_picker(target))
+            self._need_login("Log in to bookmark coins.", lambda: self.open_bookmark_picker(target))
             return
         self.app.post_message(BookmarkPickerWanted(target.mint, target.label))
 
@@ -1062,10 +1189,13 @@ class SocialKeys:
             if target.callout_id is None:
                 self.notify(  # type: ignore[attr-defined]
                     "Replies go to a callout: pick one in the callouts pane (n posts a new one)",
-                    severity="warning", timeout=4)
+                    severity="warning",
+                    timeout=4,
+                )
                 return
-            social.open_editor(PostTarget("reply", target.mint,
-                                          f"{target.label}'s callout", target.callout_id))
+            social.open_editor(
+                PostTarget("reply", target.mint, f"{target.label}'s callout", target.callout_id)
+            )
 
     def action_social_callout(self) -> None:
         if (found := self._social_and_target()) is not None:
@@ -1076,8 +1206,9 @@ class SocialKeys:
     def action_social_chat(self) -> None:
         if (found := self._social_and_target()) is not None:
             social, target = found
-            social.open_editor(PostTarget("chat", target.mint,
-                                          self._coin_label(target.mint, target.label)))
+            social.open_editor(
+                PostTarget("chat", target.mint, self._coin_label(target.mint, target.label))
+            )
 
     def _coin_label(self, mint: str, fallback: str) -> str:
         social = self._social()
@@ -1100,7 +1231,8 @@ class SocialKeys:
             self.notify(  # type: ignore[attr-defined]
                 f"{'Marked' if marked else 'Unmarked'} {target.label or target.key} · "
                 f"{count} marked (! to moderate)",
-                timeout=2, markup=False,
+                timeout=2,
+                markup=False,
             )
 
     def action_social_moderate(self) -> None:

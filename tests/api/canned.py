@@ -27,8 +27,11 @@ class Canned:
 
 
 def json_answer(payload: Any, status: int = 200, **headers: str) -> Canned:
-    return Canned(status, orjson.dumps(payload),
-                  {"content-type": "application/json; charset=utf-8", **headers})
+    return Canned(
+        status,
+        orjson.dumps(payload),
+        {"content-type": "application/json; charset=utf-8", **headers},
+    )
 
 
 def text_answer(text: str, status: int, content_type: str = "text/plain", **headers: str) -> Canned:
@@ -37,8 +40,9 @@ def text_answer(text: str, status: int, content_type: str = "text/plain", **head
 
 def cannot(method: str, path: str) -> Canned:
     """NestJS's answer for a path with no handler."""
-    return json_answer({"message": f"Cannot {method} {path}", "error": "Not Found",
-                        "statusCode": 404}, 404)
+    return json_answer(
+        {"message": f"Cannot {method} {path}", "error": "Not Found", "statusCode": 404}, 404
+    )
 
 
 class CannedServer:
@@ -78,8 +82,11 @@ class CannedServer:
             except orjson.JSONDecodeError:
                 self.bodies.append(raw)
         queue = self._script.get((request.method, request.path))
-        canned = cannot(request.method, request.path) if not queue else (
-            queue.popleft() if len(queue) > 1 else queue[0])
+        canned = (
+            cannot(request.method, request.path)
+            if not queue
+            else (queue.popleft() if len(queue) > 1 else queue[0])
+        )
         return web.Response(status=canned.status, body=canned.body, headers=canned.headers)
 
     async def start(self) -> CannedServer:

@@ -70,8 +70,7 @@ def many_coins(sim: SimServer) -> Callable[[int], list[str]]:
 
     def create(count: int) -> list[str]:
         return [
-            sim.create_coin(name=f"Bulk {n}", symbol=f"B{n}", description="")
-            for n in range(count)
+            sim.create_coin(name=f"Bulk {n}", symbol=f"B{n}", description="") for n in range(count)
         ]
 
     return create

@@ -84,9 +84,20 @@ async def test_nothing_is_lost_when_the_server_misbehaves_in_every_way(
     sim.set_faults(
         # ... including the disguised blocks of 2026: a challenge page served as 200, and a
         # redirect to the blocked page (each holds the whole host for a moment).
-        FaultPlan(error_rate=0.15, rate_limit_rate=0.05, retry_after=0, timeout_rate=0.03,
-                  drop_rate=0.05, truncate_rate=0.05, malformed_rate=0.05, html_rate=0.05,
-                  challenge_rate=0.03, blocked_rate=0.03, hang_seconds=1.0, paths=BULK_PATH)
+        FaultPlan(
+            error_rate=0.15,
+            rate_limit_rate=0.05,
+            retry_after=0,
+            timeout_rate=0.03,
+            drop_rate=0.05,
+            truncate_rate=0.05,
+            malformed_rate=0.05,
+            html_rate=0.05,
+            challenge_rate=0.03,
+            blocked_rate=0.03,
+            hang_seconds=1.0,
+            paths=BULK_PATH,
+        )
     )
     async with make_client(sim, timeout=0.3) as client:
         result = await fetch_coins(client, inputs, batch_size=20, **FAST)
@@ -158,9 +169,17 @@ async def test_the_batch_size_shrinks_when_slow_and_grows_back_when_fast(
     sizes: list[int] = []
     sim.set_faults(FaultPlan(latency_ms=250, duration=1.2))
     async with make_client(sim) as client:
-        job = BulkJob(client, CoinLookup(), inputs, batch_size=50, concurrency=1,
-                      slow_after=0.2, fast_under=0.1, on_progress=lambda p: sizes.append(
-                          p.batch_size), **FAST)
+        job = BulkJob(
+            client,
+            CoinLookup(),
+            inputs,
+            batch_size=50,
+            concurrency=1,
+            slow_after=0.2,
+            fast_under=0.1,
+            on_progress=lambda p: sizes.append(p.batch_size),
+            **FAST,
+        )
         result = await job.run()
 
     assert result.count(Outcome.NOT_FOUND) == 400
@@ -174,9 +193,17 @@ async def test_waiting_for_the_budget_is_not_mistaken_for_a_slow_server(sim: Sim
     # batch keeps its size, because only the server's answer time says "slow".
     sizes: list[int] = []
     async with make_client(sim, budget=RequestBudget(requests_per_minute=240, burst=1)) as client:
-        job = BulkJob(client, CoinLookup(), unknown_mints(250), batch_size=50, concurrency=1,
-                      slow_after=0.2, fast_under=0.1, on_progress=lambda p: sizes.append(
-                          p.batch_size), **FAST)
+        job = BulkJob(
+            client,
+            CoinLookup(),
+            unknown_mints(250),
+            batch_size=50,
+            concurrency=1,
+            slow_after=0.2,
+            fast_under=0.1,
+            on_progress=lambda p: sizes.append(p.batch_size),
+            **FAST,
+        )
         result = await job.run()
 
     assert result.count(Outcome.NOT_FOUND) == 250
@@ -195,8 +222,7 @@ async def test_the_budget_holds_during_a_bulk_run(sim: SimServer) -> None:
 
     spy = Timed()
     async with make_client(sim, budget=budget, transport=spy) as client:
-        result = await fetch_coins(client, unknown_mints(300), batch_size=10, concurrency=5,
-                                   **FAST)
+        result = await fetch_coins(client, unknown_mints(300), batch_size=10, concurrency=5, **FAST)
 
     assert result.requests == 30 == len(sent)
     for start in sent:
@@ -208,8 +234,11 @@ async def test_the_budget_holds_during_a_bulk_run(sim: SimServer) -> None:
 async def test_a_tight_server_limit_costs_no_items(sim_factory) -> None:  # type: ignore[no-untyped-def]
     # POST /coins-v2/mints is a v3 group of its own (30 a minute for real): here 12 a second,
     # and 20 batches to send.
-    sim = sim_factory(server=ServerConfig(v3_limits={"coins-v2-mints": 12}, rate_limit_window=1.0,
-                                          swap_limit=100_000))
+    sim = sim_factory(
+        server=ServerConfig(
+            v3_limits={"coins-v2-mints": 12}, rate_limit_window=1.0, swap_limit=100_000
+        )
+    )
     inputs = unknown_mints(200)
     async with make_client(sim) as client:
         result = await fetch_coins(client, inputs, batch_size=10, **FAST)
@@ -228,8 +257,15 @@ async def test_cancelling_keeps_what_was_done_and_fails_the_rest(sim: SimServer)
             first_batch.set()
 
     async with make_client(sim) as client:
-        job = BulkJob(client, CoinLookup(), inputs, batch_size=10, concurrency=1,
-                      on_progress=on_progress, **FAST)
+        job = BulkJob(
+            client,
+            CoinLookup(),
+            inputs,
+            batch_size=10,
+            concurrency=1,
+            on_progress=on_progress,
+            **FAST,
+        )
         running = asyncio.create_task(job.run())
         await first_batch.wait()
         running.cancel()
@@ -273,7 +309,10 @@ async def test_hide_and_ban_take_coins_and_report_ids_that_name_nothing(
         banned = await moderate_ban(client, targets[1:], "spam", **FAST)
 
     assert [i.outcome for i in hidden.items] == [
-        Outcome.DONE, Outcome.NOT_FOUND, Outcome.INVALID, Outcome.INVALID
+        Outcome.DONE,
+        Outcome.NOT_FOUND,
+        Outcome.INVALID,
+        Outcome.INVALID,
     ]
     assert banned.count(Outcome.DONE) == 2
     assert not set(targets) & set(sim.mints())

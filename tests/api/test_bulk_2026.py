@@ -26,24 +26,28 @@ def coin(name: str) -> dict[str, object]:
 
 def client_for(server: CannedServer) -> PumpClient:
     url = server.base_url
-    return PumpClient(ApiSettings(frontend_url=url, swap_url=url, indexer_url=url),
-                      budget=RequestBudget(60_000, 100),
-                      retry=RetryPolicy(max_retries=0, base=0.01, cap=0.02),
-                      block=BlockPolicy(minimum=0.05, jitter=0.0))
+    return PumpClient(
+        ApiSettings(frontend_url=url, swap_url=url, indexer_url=url),
+        budget=RequestBudget(60_000, 100),
+        retry=RetryPolicy(max_retries=0, base=0.01, cap=0.02),
+        block=BlockPolicy(minimum=0.05, jitter=0.0),
+    )
 
 
 async def test_found_not_found_and_invalid_in_input_order(canned: CannedServer) -> None:
     live, graduated = coin("coin_live_from_list.json"), coin("coin_graduated.json")
     missing = unknown_mints(1)[0]
     canned.answer("POST", "/coins-v2/mints", json_answer([graduated, live], status=201))
-    inputs = [str(live["mint"]), "not-a-mint", missing, str(graduated["mint"]),
-              str(live["mint"])]
+    inputs = [str(live["mint"]), "not-a-mint", missing, str(graduated["mint"]), str(live["mint"])]
     async with client_for(canned) as client:
         result = await fetch_coins(client, inputs, **FAST)
 
     assert [(i.key, i.outcome) for i in result.items] == [
-        (live["mint"], Outcome.FOUND), ("not-a-mint", Outcome.INVALID),
-        (missing, Outcome.NOT_FOUND), (graduated["mint"], Outcome.FOUND)]
+        (live["mint"], Outcome.FOUND),
+        ("not-a-mint", Outcome.INVALID),
+        (missing, Outcome.NOT_FOUND),
+        (graduated["mint"], Outcome.FOUND),
+    ]
     assert result.duplicates == 1
     assert result.items[3].value.symbol == "GRAD"  # a found coin carries its metadata
     assert canned.count("POST", "/coins-v2/mints") == 1

@@ -61,7 +61,10 @@ def test_results_come_in_input_order_with_every_item_accounted(
     out, err = capsys.readouterr()
     rows = jsonl(out)
     assert [(r["item"], r["status"]) for r in rows] == [
-        (second, "found"), ("bogus", "invalid"), (first, "found"), (missing, "not_found")
+        (second, "found"),
+        ("bogus", "invalid"),
+        (first, "found"),
+        (missing, "not_found"),
     ]
     assert rows[0]["coin"]["mint"] == second
     assert status == 1  # an invalid item is not a clean run
@@ -159,8 +162,9 @@ def test_requests_per_minute_is_a_deprecated_alias_of_the_swap_budget(
     from pumptui.cli import build_parser
     from pumptui.cli.app import settings_from_args
 
-    args = build_parser().parse_args(["--api-url", sim.base_url, "coins",
-                                      "--requests-per-minute", "12", "--frontend-rpm", "20"])
+    args = build_parser().parse_args(
+        ["--api-url", sim.base_url, "coins", "--requests-per-minute", "12", "--frontend-rpm", "20"]
+    )
     settings = settings_from_args(args)
 
     assert settings.api.swap_requests_per_minute == 12
@@ -231,8 +235,18 @@ def test_ctrl_c_prints_what_was_done_and_writes_the_rest(
     # installed for SIGINT (asyncio.run turns only the default handler into a cancellation).
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        status = coins_cli(sim, *mints, "--batch-size", "10", "--concurrency", "1",
-                           "--failed-out", str(failed), "--format", "jsonl")
+        status = coins_cli(
+            sim,
+            *mints,
+            "--batch-size",
+            "10",
+            "--concurrency",
+            "1",
+            "--failed-out",
+            str(failed),
+            "--format",
+            "jsonl",
+        )
     finally:
         signal.signal(signal.SIGINT, previous)
 
@@ -333,8 +347,9 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.mark.parametrize(("answer", "expected_status", "changed"), [("n\n", 2, False),
-                                                                   ("y\n", 0, True)])
+@pytest.mark.parametrize(
+    ("answer", "expected_status", "changed"), [("n\n", 2, False), ("y\n", 0, True)]
+)
 def test_the_confirmation_question_decides(
     sim: SimServer,
     capsys: pytest.CaptureFixture[str],
@@ -366,8 +381,17 @@ def test_moderation_failures_are_accounted_and_written(
     failed = tmp_path / "failed.txt"
     sim.set_faults(FaultPlan(error_rate=1.0, paths="^/moderation/"))
 
-    status = moderate_cli(sim, "nsfw", *targets, "not-a-mint", "--yes", "--failed-out",
-                          str(failed), "--format", "jsonl")
+    status = moderate_cli(
+        sim,
+        "nsfw",
+        *targets,
+        "not-a-mint",
+        "--yes",
+        "--failed-out",
+        str(failed),
+        "--format",
+        "jsonl",
+    )
 
     rows = jsonl(capsys.readouterr().out)
     assert status == 1

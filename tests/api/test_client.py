@@ -51,6 +51,7 @@ def spend_v3_group(sim: SimServer, path: str, times: int) -> None:
         for _ in range(times):
             assert other.get(path).status_code == 200
 
+
 # -- reading the market ------------------------------------------------------------------------
 
 
@@ -84,8 +85,10 @@ async def test_units_are_converted_once_at_the_boundary(sim: SimServer, client: 
     assert newest.raw_tokens == int(Decimal(raw["baseAmount"]) * TOKEN)
     assert newest.sol == pytest.approx(float(raw["amountSol"]))
     assert newest.timestamp == iso_seconds(raw["timestamp"])  # ISO becomes Unix seconds
-    assert (newest.slot, newest.tx_index) == (int(raw["slotIndexId"][:12]),
-                                              int(raw["slotIndexId"][12:]))
+    assert (newest.slot, newest.tx_index) == (
+        int(raw["slotIndexId"][:12]),
+        int(raw["slotIndexId"][12:]),
+    )
     # priceSol is the pool price after the trade: after the newest trade, the coin's spot price.
     assert newest.pool_price_sol == pytest.approx(spot, rel=1e-12)
     assert coin.created_at is not None
@@ -113,9 +116,7 @@ async def test_hostile_text_arrives_clean_and_markup_stays_literal(
     assert len(coin.description) <= 2000
 
 
-async def test_trades_candles_and_activity_parse(
-    sim: SimServer, client: PumpClient
-) -> None:
+async def test_trades_candles_and_activity_parse(sim: SimServer, client: PumpClient) -> None:
     mint = sim.mints()[0]
     sim.inject_trades(mint, 5)
 
@@ -130,7 +131,8 @@ async def test_trades_candles_and_activity_parse(
     # nextCursor: the oldest trade's slotIndexId and its time in ms; past it, the end of history.
     oldest = rows[0]
     assert trades.next_cursor == (
-        f"{oldest['slotIndexId']}-{int(iso_seconds(str(oldest['timestamp']))) * 1000}")
+        f"{oldest['slotIndexId']}-{int(iso_seconds(str(oldest['timestamp']))) * 1000}"
+    )
     end = await client.trades(mint, cursor=trades.next_cursor)
     assert (end.items, end.has_more, end.next_cursor) == ([], False, None)
     # One candle per minute that had a trade, oldest first; SOL volume is the SOL traded in it,
@@ -143,10 +145,15 @@ async def test_trades_candles_and_activity_parse(
     for candle in candles:
         inside = minutes[int(candle.start)]
         assert candle.volume_sol == pytest.approx(
-            float(sum(Decimal(str(r["amountSol"])) for r in inside)))
+            float(sum(Decimal(str(r["amountSol"])) for r in inside))
+        )
         assert candle.close == pytest.approx(float(str(inside[-1]["priceSol"])))
-        assert candle.low <= min(candle.open, candle.close) <= max(candle.open, candle.close) \
+        assert (
+            candle.low
+            <= min(candle.open, candle.close)
+            <= max(candle.open, candle.close)
             <= candle.high
+        )
     # Every remembered trade is within the last 24 h of market time.
     day = activity.windows["24h"]
     assert day.num_txs == len(rows)
@@ -195,8 +202,12 @@ async def test_bulk_lookups_return_what_exists(sim: SimServer, client: PumpClien
 
     assert sorted(c.mint for c in coins.items) == sorted(known)
     # A found coin carries its metadata: what the retired /coins/metadatas gave.
-    names = sim.call(lambda: {m: (sim.market.coins[m].name, sim.market.coins[m].symbol,
-                                  sim.market.coins[m].image_uri) for m in known})
+    names = sim.call(
+        lambda: {
+            m: (sim.market.coins[m].name, sim.market.coins[m].symbol, sim.market.coins[m].image_uri)
+            for m in known
+        }
+    )
     assert {c.mint: (c.name, c.symbol, c.image_uri) for c in coins.items} == names
 
 
@@ -335,8 +346,9 @@ async def test_a_callout_is_never_sent_twice_after_a_lost_answer(sim: SimServer)
 async def test_retry_after_is_honoured(sim_factory) -> None:  # type: ignore[no-untyped-def]
     # v3's own limit: 2 requests a second to /coins*, answered 429 ThrottlerException (JSON)
     # with Retry-After when spent.
-    sim = sim_factory(server=ServerConfig(v3_limits={"coins": 2}, rate_limit_window=1.0,
-                                          swap_limit=100_000))
+    sim = sim_factory(
+        server=ServerConfig(v3_limits={"coins": 2}, rate_limit_window=1.0, swap_limit=100_000)
+    )
     spend_v3_group(sim, "/coins?limit=1", 2)
     async with make_client(sim, max_retries=5) as client:
         started = time.monotonic()
@@ -350,8 +362,9 @@ async def test_retry_after_is_honoured(sim_factory) -> None:  # type: ignore[no-
 
 
 async def test_a_retry_after_too_long_to_wait_is_reported(sim_factory) -> None:  # type: ignore[no-untyped-def]
-    sim = sim_factory(server=ServerConfig(v3_limits={"coins": 1}, rate_limit_window=120.0,
-                                          swap_limit=100_000))
+    sim = sim_factory(
+        server=ServerConfig(v3_limits={"coins": 1}, rate_limit_window=120.0, swap_limit=100_000)
+    )
     spend_v3_group(sim, "/coins?limit=1", 1)
     async with make_client(sim, max_retries=5) as client:
         with pytest.raises(RateLimited) as caught:
@@ -368,8 +381,7 @@ async def test_swaps_1015_block_holds_every_swap_route_and_nothing_is_sent_durin
 ) -> None:
     # swap's Cloudflare rule, shrunk: 3 requests a minute over every swap path, then a short
     # block answered 429 `error code: 1015` (text, no x-ratelimit-*).
-    sim = sim_factory(server=ServerConfig(rate_limit=100_000, swap_limit=3,
-                                          swap_block=(0.3, 0.3)))
+    sim = sim_factory(server=ServerConfig(rate_limit=100_000, swap_limit=3, swap_block=(0.3, 0.3)))
     mint = sim.mints()[0]
     sent_at: list[float] = []
 
@@ -403,7 +415,8 @@ async def test_swaps_1015_block_holds_every_swap_route_and_nothing_is_sent_durin
 
 async def test_a_refused_connection_is_a_typed_error() -> None:
     settings = ApiSettings(
-        frontend_url="http://127.0.0.1:9", swap_url="http://127.0.0.1:9",
+        frontend_url="http://127.0.0.1:9",
+        swap_url="http://127.0.0.1:9",
         indexer_url="http://127.0.0.1:9",
     )
     async with PumpClient(settings, budget=RequestBudget(6000, 10), timeout=1.0) as client:
@@ -471,7 +484,8 @@ async def test_a_token_never_travels_over_plain_http_to_another_host() -> None:
         return httpx.Response(200, json=[])
 
     settings = ApiSettings(
-        frontend_url="http://pump.example", swap_url="http://pump.example",
+        frontend_url="http://pump.example",
+        swap_url="http://pump.example",
         indexer_url="http://pump.example",
     )
     async with PumpClient(

@@ -42,20 +42,27 @@ def fixture(name: str) -> object:
     return json.loads((FIXTURES / name).read_text())
 
 
-def make(server: CannedServer, *, budgets: HostBudgets | None = None,
-         budget: RequestBudget | None = None, max_retries: int = 0,
-         moved: list[tuple[str, str]] | None = None) -> PumpClient:
+def make(
+    server: CannedServer,
+    *,
+    budgets: HostBudgets | None = None,
+    budget: RequestBudget | None = None,
+    max_retries: int = 0,
+    moved: list[tuple[str, str]] | None = None,
+) -> PumpClient:
     if budget is None and budgets is None:
         budget = RequestBudget(60_000, 100)
     return PumpClient(
-        ApiSettings().__class__(frontend_url=server.base_url, swap_url=server.base_url,
-                                indexer_url=server.base_url),
+        ApiSettings().__class__(
+            frontend_url=server.base_url, swap_url=server.base_url, indexer_url=server.base_url
+        ),
         budget=budget,
         budgets=budgets,
         retry=RetryPolicy(max_retries=max_retries, base=0.01, cap=0.02, rng=random.Random(1)),
         block=BlockPolicy(minimum=BLOCK, jitter=0.0),
         timeout=2.0,
-        on_route_moved=(lambda view, text: moved.append((view, text))) if moved is not None
+        on_route_moved=(lambda view, text: moved.append((view, text)))
+        if moved is not None
         else None,
     )
 
@@ -68,8 +75,12 @@ def cloudflare_1015(retry_after: str = "0") -> object:
 
 
 async def test_trades_follow_the_cursor_to_the_end_of_history(canned: CannedServer) -> None:
-    canned.answer("GET", TRADES, json_answer(fixture("trades_page.json")),
-                  json_answer(fixture("trades_end.json")))
+    canned.answer(
+        "GET",
+        TRADES,
+        json_answer(fixture("trades_page.json")),
+        json_answer(fixture("trades_end.json")),
+    )
     async with make(canned) as client:
         first = await client.trades(MINT, limit=2)
         rest = await client.trades(MINT, cursor=first.next_cursor, limit=2)
@@ -94,16 +105,24 @@ async def test_a_seek_asks_for_trades_older_than_a_time(canned: CannedServer) ->
 
 
 async def test_market_data_reads(canned: CannedServer) -> None:
-    canned.answer("GET", f"/v1/coins/{MINT}/market-activity",
-                  json_answer(fixture("market_activity.json")))
+    canned.answer(
+        "GET", f"/v1/coins/{MINT}/market-activity", json_answer(fixture("market_activity.json"))
+    )
     canned.answer("GET", f"/coins/holder-stats/{MINT}", json_answer(fixture("holder_stats.json")))
     canned.answer("GET", f"/coins/top-holders-v2/{MINT}", json_answer(fixture("top_holders.json")))
     canned.answer("GET", f"/token-holders/{MINT}/count", json_answer(fixture("holder_count.json")))
     canned.answer("GET", "/sol-price", json_answer(fixture("sol_price.json")))
     canned.answer("GET", f"/v1/coins/{MINT}/ath", json_answer({"athMarketCap": 69000.5}))
-    canned.answer("POST", "/v1/coins/market-activity/batch",
-                  json_answer({MINT: fixture("market_activity.json"),
-                               "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9": None}))
+    canned.answer(
+        "POST",
+        "/v1/coins/market-activity/batch",
+        json_answer(
+            {
+                MINT: fixture("market_activity.json"),
+                "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9": None,
+            }
+        ),
+    )
     async with make(canned) as client:
         activity = await client.market_activity(MINT)
         stats = await client.holder_stats(MINT)
@@ -112,7 +131,8 @@ async def test_market_data_reads(canned: CannedServer) -> None:
         price = await client.sol_price()
         ath = await client.ath(MINT)
         batch = await client.market_activity_batch(
-            [MINT, "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9"])
+            [MINT, "2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9"]
+        )
 
     assert activity.windows["1h"].num_txs == 140
     assert stats.top10_percent == 27.5
@@ -131,8 +151,9 @@ async def test_coins_pages_are_clamped_to_70_and_bulk_posts_to_coins_v2(
     canned: CannedServer,
 ) -> None:
     canned.answer("GET", "/coins", json_answer([fixture("coin_live_from_list.json")]))
-    canned.answer("POST", "/coins-v2/mints",
-                  json_answer([fixture("coin_graduated.json")], status=201))
+    canned.answer(
+        "POST", "/coins-v2/mints", json_answer([fixture("coin_graduated.json")], status=201)
+    )
     async with make(canned) as client:
         page = await client.coins(limit=200, sort="ath_market_cap")
         found = await client.coins_by_mints(["2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9", MINT])
@@ -141,8 +162,11 @@ async def test_coins_pages_are_clamped_to_70_and_bulk_posts_to_coins_v2(
     assert canned.requests[0].query["sort"] == "ath_market_cap"
     assert page.items[0].progress < 0.25
     assert [c.symbol for c in found.items] == ["GRAD"]
-    assert canned.bodies[-1] == {"mints": ["2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9", MINT],
-                                 "includeNsfw": True, "include_nsfw": True}
+    assert canned.bodies[-1] == {
+        "mints": ["2wmVCSfPxGPjrnMMn7rchp4uaeoTqN39mXFC2zhPdri9", MINT],
+        "includeNsfw": True,
+        "include_nsfw": True,
+    }
 
 
 async def test_every_request_carries_the_site_origin(canned: CannedServer) -> None:
@@ -192,9 +216,18 @@ async def test_an_unrouted_primary_moves_the_view_and_is_never_called_again(
 
 
 async def test_a_handler_404_is_not_found_not_a_move(canned: CannedServer) -> None:
-    canned.answer("GET", f"/coins-v3/{MINT}", json_answer(
-        {"message": f"Coin not found for mint: {MINT}", "error": "Not Found", "statusCode": 404},
-        404))
+    canned.answer(
+        "GET",
+        f"/coins-v3/{MINT}",
+        json_answer(
+            {
+                "message": f"Coin not found for mint: {MINT}",
+                "error": "Not Found",
+                "statusCode": 404,
+            },
+            404,
+        ),
+    )
     async with make(canned) as client:
         with pytest.raises(NotFound) as caught:
             await client.coin(MINT)
@@ -233,8 +266,11 @@ async def test_each_host_and_v3_group_has_its_own_bucket(canned: CannedServer) -
 
     assert swap_trades is swap_candles  # one Cloudflare rule over every swap route
     assert coins is not price  # v3 counts per route group
-    assert (swap_trades.requests_per_minute, coins.requests_per_minute,
-            indexer.requests_per_minute) == (15, 24, 6)
+    assert (
+        swap_trades.requests_per_minute,
+        coins.requests_per_minute,
+        indexer.requests_per_minute,
+    ) == (15, 24, 6)
 
 
 async def test_swap_requests_share_one_bucket_whatever_the_route(canned: CannedServer) -> None:
@@ -242,8 +278,9 @@ async def test_swap_requests_share_one_bucket_whatever_the_route(canned: CannedS
     canned.answer("GET", CANDLES_V2, json_answer(fixture("candles_sol.json")))
     canned.answer("GET", "/sol-price", json_answer(fixture("sol_price.json")))
     canned.answer("POST", "/v1/coins/market-activity/batch", json_answer({}))
-    budgets = HostBudgets(frontend_per_minute=6000, swap_per_minute=6000, indexer_per_minute=60,
-                          burst=10)
+    budgets = HostBudgets(
+        frontend_per_minute=6000, swap_per_minute=6000, indexer_per_minute=60, burst=10
+    )
     async with make(canned, budgets=budgets) as client:
         await client.trades(MINT)
         await client.candles(MINT)
@@ -303,13 +340,21 @@ async def test_a_block_is_not_retried_into(canned: CannedServer) -> None:
     assert (caught.value.retry_after or 0) >= 59
 
 
-@pytest.mark.parametrize("answer", [
-    text_answer("<!DOCTYPE html><title>Just a moment...</title>"
-                "<script src='/cdn-cgi/challenge-platform/x.js'></script>", 200, "text/html"),
-    text_answer("<html>Attention required</html>", 403, "text/html"),
-    text_answer("<html>checking your browser</html>", 503, "text/html"),
-    text_answer("", 302, location="https://static.pump.fun/blocked"),
-], ids=["html-200", "challenge-403", "challenge-503", "redirect-blocked"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        text_answer(
+            "<!DOCTYPE html><title>Just a moment...</title>"
+            "<script src='/cdn-cgi/challenge-platform/x.js'></script>",
+            200,
+            "text/html",
+        ),
+        text_answer("<html>Attention required</html>", 403, "text/html"),
+        text_answer("<html>checking your browser</html>", 503, "text/html"),
+        text_answer("", 302, location="https://static.pump.fun/blocked"),
+    ],
+    ids=["html-200", "challenge-403", "challenge-503", "redirect-blocked"],
+)
 async def test_a_disguised_block_is_a_block_of_the_host_never_data(
     canned: CannedServer, answer: object
 ) -> None:
@@ -328,8 +373,15 @@ async def test_a_disguised_block_is_a_block_of_the_host_never_data(
 
 
 async def test_a_v3_429_pauses_its_group_and_not_the_host(canned: CannedServer) -> None:
-    canned.answer("GET", "/coins", json_answer({"message": "ThrottlerException: Too Many Requests",
-                                                "statusCode": 429}, 429, **{"retry-after": "30"}))
+    canned.answer(
+        "GET",
+        "/coins",
+        json_answer(
+            {"message": "ThrottlerException: Too Many Requests", "statusCode": 429},
+            429,
+            **{"retry-after": "30"},
+        ),
+    )
     canned.answer("GET", "/sol-price", json_answer(fixture("sol_price.json")))
     async with make(canned, budgets=HostBudgets(frontend_per_minute=6000, burst=10)) as client:
         with pytest.raises(RateLimited) as caught:

@@ -95,12 +95,23 @@ def test_a_page_with_more_and_the_end_of_history() -> None:
     assert (end.records, end.has_more, end.next_cursor) == ([], False, None)
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("amountSol", "NaN"), ("amountSol", "Infinity"), ("amountSol", "-0.5"),
-    ("amountSol", "1" + "0" * 399), ("baseAmount", "-1"), ("baseAmount", "1e400"),
-    ("amountSol", None), ("slotIndexId", "12ab"), ("slotIndexId", "12345"),
-    ("timestamp", "yesterday"), ("type", "create"), ("tx", "\x1b[2J"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("amountSol", "NaN"),
+        ("amountSol", "Infinity"),
+        ("amountSol", "-0.5"),
+        ("amountSol", "1" + "0" * 399),
+        ("baseAmount", "-1"),
+        ("baseAmount", "1e400"),
+        ("amountSol", None),
+        ("slotIndexId", "12ab"),
+        ("slotIndexId", "12345"),
+        ("timestamp", "yesterday"),
+        ("type", "create"),
+        ("tx", "\x1b[2J"),
+    ],
+)
 def test_a_trade_with_an_absurd_or_missing_field_is_refused_alone(key: str, value: Any) -> None:
     payload = load("trades_page.json")
     payload["trades"][0][key] = value
@@ -221,11 +232,17 @@ def test_absurd_numbers_cost_only_their_own_record() -> None:
     assert parsed.skipped == 4
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("virtual_token_reserves", 10**399), ("market_cap", float("nan")),
-    ("virtual_sol_reserves", float("inf")), ("real_sol_reserves", -5),
-    ("real_token_reserves", "-1"), ("usd_market_cap", "Infinity"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("virtual_token_reserves", 10**399),
+        ("market_cap", float("nan")),
+        ("virtual_sol_reserves", float("inf")),
+        ("real_sol_reserves", -5),
+        ("real_token_reserves", "-1"),
+        ("usd_market_cap", "Infinity"),
+    ],
+)
 def test_each_absurd_number_is_a_model_error(key: str, value: Any) -> None:
     record = load("coin_live_from_list.json")
     record[key] = value

@@ -27,10 +27,18 @@ TRADER = b58encode(bytes(range(2, 34)))
 
 def message(**fields: object) -> dict[str, object]:
     base: dict[str, object] = {
-        "signature": SIGNATURE, "mint": MINT, "traderPublicKey": TRADER, "txType": "sell",
-        "tokenAmount": 123_456_789.123456, "solAmount": 4.567891234, "newTokenBalance": 0,
-        "bondingCurveKey": OTHER, "vTokensInBondingCurve": 1_000_000_000.0,
-        "vSolInBondingCurve": 30.0, "marketCapSol": 30.0, "pool": "pump",
+        "signature": SIGNATURE,
+        "mint": MINT,
+        "traderPublicKey": TRADER,
+        "txType": "sell",
+        "tokenAmount": 123_456_789.123456,
+        "solAmount": 4.567891234,
+        "newTokenBalance": 0,
+        "bondingCurveKey": OTHER,
+        "vTokensInBondingCurve": 1_000_000_000.0,
+        "vSolInBondingCurve": 30.0,
+        "marketCapSol": 30.0,
+        "pool": "pump",
     }
     base.update(fields)
     return base
@@ -58,12 +66,16 @@ def test_a_pushed_trade_is_provisional_and_sorts_after_every_confirmed_one() -> 
 
     first = pushed(message(), received_at=5.0, seq=1)
     second = pushed(message(signature=SIGNATURE[:-1]), received_at=4.0, seq=2)
-    confirmed = Trade(signature="1", mint=MINT, is_buy=True, lamports=1, raw_tokens=1,
-                      timestamp=9e9, slot=10**12)
+    confirmed = Trade(
+        signature="1", mint=MINT, is_buy=True, lamports=1, raw_tokens=1, timestamp=9e9, slot=10**12
+    )
     assert first.provisional
     assert not confirmed.provisional
     assert sorted([second, confirmed, first], key=lambda t: t.chain_order) == [
-        confirmed, first, second]
+        confirmed,
+        first,
+        second,
+    ]
     shape = first.to_json()
     assert shape["provisional"] is True
     assert shape["slot"] is None
@@ -71,11 +83,18 @@ def test_a_pushed_trade_is_provisional_and_sorts_after_every_confirmed_one() -> 
 
 
 def test_create_migrate_acks_and_errors() -> None:
-    create = routes.read_pumpportal(message(
-        txType="create", initialBuy=35_000_000.5, name="\x1b[31mNew", symbol="NEW",
-        uri="https://ipfs.io/ipfs/x"))
-    migrate = routes.read_pumpportal({"txType": "migrate", "mint": MINT, "signature": SIGNATURE,
-                                      "pool": "pump-amm"})
+    create = routes.read_pumpportal(
+        message(
+            txType="create",
+            initialBuy=35_000_000.5,
+            name="\x1b[31mNew",
+            symbol="NEW",
+            uri="https://ipfs.io/ipfs/x",
+        )
+    )
+    migrate = routes.read_pumpportal(
+        {"txType": "migrate", "mint": MINT, "signature": SIGNATURE, "pool": "pump-amm"}
+    )
     ack = routes.read_pumpportal('{"message":"Successfully subscribed to token creation events."}')
     error = routes.read_pumpportal({"errors": "This method requires an API key"})
     assert isinstance(create, PushCreate)
@@ -89,19 +108,37 @@ def test_create_migrate_acks_and_errors() -> None:
 
 
 def test_a_bonk_create_names_its_reserves_differently() -> None:
-    create = routes.read_pumpportal({
-        "txType": "create", "signature": SIGNATURE, "mint": MINT, "pool": "bonk",
-        "solInPool": 1.25, "tokensInPool": 900_000_000.0})
+    create = routes.read_pumpportal(
+        {
+            "txType": "create",
+            "signature": SIGNATURE,
+            "mint": MINT,
+            "pool": "bonk",
+            "solInPool": 1.25,
+            "tokensInPool": 900_000_000.0,
+        }
+    )
     assert isinstance(create, PushCreate)
     assert (create.virtual_sol_reserves, create.virtual_token_reserves) == (
-        1_250_000_000, 900_000_000_000_000)
+        1_250_000_000,
+        900_000_000_000_000,
+    )
 
 
-@pytest.mark.parametrize("fields", [
-    {"signature": "\x1b[2J"}, {"signature": None}, {"mint": "[bold]x"}, {"txType": "swap"},
-    {"solAmount": "lots"}, {"solAmount": -1.0}, {"tokenAmount": None},
-    {"solAmount": float("nan")}, {"vSolInBondingCurve": float("inf")},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"signature": "\x1b[2J"},
+        {"signature": None},
+        {"mint": "[bold]x"},
+        {"txType": "swap"},
+        {"solAmount": "lots"},
+        {"solAmount": -1.0},
+        {"tokenAmount": None},
+        {"solAmount": float("nan")},
+        {"vSolInBondingCurve": float("inf")},
+    ],
+)
 def test_a_message_that_cannot_be_a_trade_is_none(fields: dict[str, object]) -> None:
     assert routes.read_pumpportal(message(**fields)) is None
 
@@ -113,9 +150,12 @@ def test_garbage_is_none() -> None:
 
 def test_subscribe_messages() -> None:
     assert json.loads(routes.pumpportal_subscribe(routes.PP_NEW_TOKENS)) == {
-        "method": "subscribeNewToken"}
+        "method": "subscribeNewToken"
+    }
     assert json.loads(routes.pumpportal_subscribe("unsubscribeTokenTrade", [MINT])) == {
-        "method": "unsubscribeTokenTrade", "keys": [MINT]}
+        "method": "unsubscribeTokenTrade",
+        "keys": [MINT],
+    }
     with pytest.raises(ValueError):
         routes.pumpportal_subscribe("subscribeEverything")
     url = routes.pumpportal_url("wss://pumpportal.fun/api/data", "k-1")
@@ -126,31 +166,73 @@ def test_subscribe_messages() -> None:
 
 
 def entry(mint: str, **fields: object) -> dict[str, object]:
-    return {"m": mint, "n": "Name", "t": "TCK", "i": None, "mc": 5971.5, "age": 42, "p": 21.8,
-            "vUsd5m": 1520.5, "tx5": 12, "bc": 8, "sc": 4, "txc": 12, "nh": 31, "t10": 27.5,
-            "dh": 3.5, "sn": 2, "dw": TRADER, "gd": None, "pg": "pump", "c": "solana", **fields}
+    return {
+        "m": mint,
+        "n": "Name",
+        "t": "TCK",
+        "i": None,
+        "mc": 5971.5,
+        "age": 42,
+        "p": 21.8,
+        "vUsd5m": 1520.5,
+        "tx5": 12,
+        "bc": 8,
+        "sc": 4,
+        "txc": 12,
+        "nh": 31,
+        "t10": 27.5,
+        "dh": 3.5,
+        "sn": 2,
+        "dw": TRADER,
+        "gd": None,
+        "pg": "pump",
+        "c": "solana",
+        **fields,
+    }
 
 
 def snapshot(version: int, *mints: str) -> str:
-    return json.dumps({"type": "snapshot", "board": "new", "version": version,
-                       "serverTs": 1_790_856_000_000, "entries": [entry(m) for m in mints]})
+    return json.dumps(
+        {
+            "type": "snapshot",
+            "board": "new",
+            "version": version,
+            "serverTs": 1_790_856_000_000,
+            "entries": [entry(m) for m in mints],
+        }
+    )
 
 
 def delta(base: int, version: int, *patches: dict[str, object]) -> str:
-    return json.dumps({"type": "delta", "board": "new", "baseVersion": base, "version": version,
-                       "serverTs": 1_790_856_001_000, "patches": list(patches)})
+    return json.dumps(
+        {
+            "type": "delta",
+            "board": "new",
+            "baseVersion": base,
+            "version": version,
+            "serverTs": 1_790_856_001_000,
+            "patches": list(patches),
+        }
+    )
 
 
 def test_the_trenches_url_and_subscribe_message() -> None:
     url = routes.trenches_url("https://advanced-indexer.pump.fun", "new")
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == (
-        "wss", "advanced-indexer.pump.fun", "/ws/trenches")
+        "wss",
+        "advanced-indexer.pump.fun",
+        "/ws/trenches",
+    )
     assert json.loads(parse_qs(parts.query)["subscription"][0]) == {
-        "board": "new", "tier": "web", "filterKey": "default"}
+        "board": "new",
+        "tier": "web",
+        "filterKey": "default",
+    }
     assert json.loads(routes.trenches_subscribe("graduating")) == {
         "event": "subscribe",
-        "data": {"board": "graduating", "tier": "web", "platform": "WEB", "surface": "WEB"}}
+        "data": {"board": "graduating", "tier": "web", "platform": "WEB", "surface": "WEB"},
+    }
 
 
 def test_a_board_entry_is_in_usd_and_seconds() -> None:
@@ -162,18 +244,24 @@ def test_a_board_entry_is_in_usd_and_seconds() -> None:
     assert board_entry.market_cap_usd == 5971.5
     assert board_entry.age_seconds == 42
     assert (board_entry.curve_percent, board_entry.holders, board_entry.dev_wallet) == (
-        21.8, 31, TRADER)
+        21.8,
+        31,
+        TRADER,
+    )
 
 
 def test_patches_update_add_move_and_remove() -> None:
     state = BoardState("new")
     state.apply(routes.read_trenches(snapshot(1, MINT)))  # type: ignore[arg-type]
-    read = routes.read_trenches(delta(
-        1, 3,
-        {"op": "update", "mint": MINT, "fields": {"mc": 8000}},
-        {"op": "add", "mint": OTHER, "fields": entry(OTHER), "idx": 0},
-        {"op": "move", "mint": MINT, "idx": 0},
-    ))
+    read = routes.read_trenches(
+        delta(
+            1,
+            3,
+            {"op": "update", "mint": MINT, "fields": {"mc": 8000}},
+            {"op": "add", "mint": OTHER, "fields": entry(OTHER), "idx": 0},
+            {"op": "move", "mint": MINT, "idx": 0},
+        )
+    )
     assert isinstance(read, BoardDelta)
     assert state.apply(read) is BoardApply.APPLIED  # versions may skip ahead
     assert state.mints == [MINT, OTHER]
@@ -185,7 +273,7 @@ def test_patches_update_add_move_and_remove() -> None:
 
 def test_a_version_going_backwards_asks_for_a_resubscribe() -> None:
     state = BoardState("new")
-    assert state.apply(routes.read_trenches(delta(0, 1)))  is BoardApply.RESUBSCRIBE  # type: ignore[arg-type]
+    assert state.apply(routes.read_trenches(delta(0, 1))) is BoardApply.RESUBSCRIBE  # type: ignore[arg-type]
     state.apply(routes.read_trenches(snapshot(10, MINT)))  # type: ignore[arg-type]
     assert state.apply(routes.read_trenches(delta(10, 10))) is BoardApply.IGNORED  # type: ignore[arg-type]
     assert state.apply(routes.read_trenches(delta(8, 9))) is BoardApply.RESUBSCRIBE  # type: ignore[arg-type]

@@ -18,8 +18,11 @@ def test_a_path_segment_cannot_escape_its_place() -> None:
 def test_bulk_lookups_go_to_coins_v2_mints_in_their_own_v3_group() -> None:
     route = routes.coins_by_mints(["a"])
 
-    assert (route.host, route.path, route.group) == (Host.FRONTEND, "/coins-v2/mints",
-                                                     "coins-v2-mints")
+    assert (route.host, route.path, route.group) == (
+        Host.FRONTEND,
+        "/coins-v2/mints",
+        "coins-v2-mints",
+    )
     assert route.retry_safe
     assert route.json == {"mints": ["a"], "includeNsfw": True, "include_nsfw": True}
 
@@ -29,7 +32,8 @@ def test_market_data_routes_live_on_their_hosts_and_groups() -> None:
     trades = routes.trades("m", limit=200, cursor="1-2", min_sol=0.5)
 
     assert {r.host for r in (v2, v1, trades, routes.market_activity("m"), routes.ath("m"))} == {
-        Host.SWAP}
+        Host.SWAP
+    }
     assert {r.group for r in (v2, v1, trades)} == {"swap"}
     assert (v2.path, v1.path) == ("/v2/coins/m/candles", "/v1/coins/m/candles")
     assert v2.params == {"interval": "1m", "limit": 1000, "currency": "USD", "createdTs": 1}
@@ -41,8 +45,14 @@ def test_market_data_routes_live_on_their_hosts_and_groups() -> None:
 
 
 def test_coins_are_clamped_to_70_and_take_the_2026_sorts() -> None:
-    for sort in ("created_timestamp", "market_cap", "ath_market_cap", "reply_count",
-                 "last_reply", "last_trade_timestamp"):
+    for sort in (
+        "created_timestamp",
+        "market_cap",
+        "ath_market_cap",
+        "reply_count",
+        "last_reply",
+        "last_trade_timestamp",
+    ):
         route = routes.coins(offset=0, limit=500, sort=sort, order="desc", include_nsfw=True)
         assert route.params["limit"] == 70
     with pytest.raises(ValueError, match="unknown sort"):
@@ -55,11 +65,14 @@ def test_only_the_intervals_the_server_accepts() -> None:
     assert routes.interval_seconds("4h") == 14_400
 
 
-@pytest.mark.parametrize(("payload", "unrouted"), [
-    ({"message": "Cannot GET /coins/abc", "error": "Not Found", "statusCode": 404}, True),
-    ({"message": "Coin not found for mint: latest", "error": "Not Found"}, False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("payload", "unrouted"),
+    [
+        ({"message": "Cannot GET /coins/abc", "error": "Not Found", "statusCode": 404}, True),
+        ({"message": "Coin not found for mint: latest", "error": "Not Found"}, False),
+        (None, False),
+    ],
+)
 def test_the_two_kinds_of_404(payload: object, unrouted: bool) -> None:
     assert routes.is_unrouted(payload) is unrouted
 
@@ -104,8 +117,9 @@ def test_a_moderation_answer_of_another_shape_is_an_error() -> None:
         routes.read_moderation({"success": False})
 
 
-@pytest.mark.parametrize(("payload", "expected"), [(True, True), (False, False),
-                                                   ({"isAdmin": True}, True)])
+@pytest.mark.parametrize(
+    ("payload", "expected"), [(True, True), (False, False), ({"isAdmin": True}, True)]
+)
 def test_is_admin_as_a_bare_boolean_or_wrapped(payload: object, expected: bool) -> None:
     assert routes.read_is_admin(payload) is expected
 
@@ -164,22 +178,37 @@ def test_the_2026_social_routes_are_spelled_as_the_reference_says() -> None:
     assert routes.users_batch(["a", "b"]).json == {"addresses": ["a", "b"]}
     assert routes.callout_top("M").path == "/callout/top/M"
     assert listing.path == f"/callout/list/{USER_UUID}"
-    assert dict(listing.params) == {"sortBy": "TIMESTAMP", "sortOrder": "DESC", "limit": 10,
-                                    "pageToken": "2"}
+    assert dict(listing.params) == {
+        "sortBy": "TIMESTAMP",
+        "sortOrder": "DESC",
+        "limit": 10,
+        "pageToken": "2",
+    }
     assert dict(routes.callout_list("W", limit=5, newest_first=False).params)["sortOrder"] == (
-        "ASC")
+        "ASC"
+    )
     assert (create.method, create.path, create.json, create.auth) == (
-        "POST", "/callout/create", {"coinMint": "M", "thesis": "my thesis", "version": 2}, True)
-    assert (reply.method, reply.path, reply.json) == ("POST", "/callout/C/replies",
-                                                      {"content": "hi"})
+        "POST",
+        "/callout/create",
+        {"coinMint": "M", "thesis": "my thesis", "version": 2},
+        True,
+    )
+    assert (reply.method, reply.path, reply.json) == (
+        "POST",
+        "/callout/C/replies",
+        {"content": "hi"},
+    )
     assert routes.like_callout("C").path == "/callout/C/like"
     assert routes.callout_eligibility("M").auth
     assert (routes.follow_uuid(USER_UUID).method, routes.unfollow_uuid(USER_UUID).method) == (
-        "POST", "DELETE")
+        "POST",
+        "DELETE",
+    )
     assert routes.follow_uuid(USER_UUID).path == f"/following/v2/{USER_UUID}"
     assert routes.following(USER_UUID).path == f"/following/v3/following/{USER_UUID}"
     assert routes.follow_count(USER_UUID, "followers").path == (
-        f"/following/v3/followers/count/{USER_UUID}")
+        f"/following/v3/followers/count/{USER_UUID}"
+    )
     assert routes.followers(USER_UUID).path == f"/following/followers/{USER_UUID}"
 
 
@@ -202,8 +231,13 @@ def test_each_social_read_draws_on_its_v3_group() -> None:
     assert routes.callout_list(USER_UUID, limit=1).group == "callout-list"
     posts = {routes.create_callout("M", "t").group, routes.reply_to_callout("C", "t").group}
     assert len(posts) == 1
-    assert posts.isdisjoint({routes.callout_top("M").group, routes.like_callout("C").group,
-                             routes.callout_eligibility("M").group})
+    assert posts.isdisjoint(
+        {
+            routes.callout_top("M").group,
+            routes.like_callout("C").group,
+            routes.callout_eligibility("M").group,
+        }
+    )
 
 
 def test_callout_answers_are_read_wrapped_or_bare() -> None:

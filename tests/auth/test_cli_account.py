@@ -469,8 +469,15 @@ def test_logout_local_only_forgets_the_token_here(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     token = sim.token_for(sim.user_address)
-    run(capfd, monkeypatch, "--api-url", sim.base_url, "login", "--token-stdin",
-        stdin=io.StringIO(token))
+    run(
+        capfd,
+        monkeypatch,
+        "--api-url",
+        sim.base_url,
+        "login",
+        "--token-stdin",
+        stdin=io.StringIO(token),
+    )
 
     code, out, _ = run(capfd, monkeypatch, "logout", "--local", "--api-url", sim.base_url)
 

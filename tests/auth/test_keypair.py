@@ -33,8 +33,9 @@ def write(path: Path, content: str) -> Path:
 
 
 def client_for(sim: SimServer) -> PumpClient:
-    settings = ApiSettings(frontend_url=sim.base_url, swap_url=sim.base_url,
-                           indexer_url=sim.base_url, timeout=5.0)
+    settings = ApiSettings(
+        frontend_url=sim.base_url, swap_url=sim.base_url, indexer_url=sim.base_url, timeout=5.0
+    )
     return PumpClient(
         settings, retry=RetryPolicy(max_retries=0), budget=RequestBudget(60_000, burst=100)
     )

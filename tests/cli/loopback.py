@@ -78,8 +78,13 @@ class Loopback:
 def cannot(request: web.Request) -> web.Response:
     """NestJS's answer for a path without a handler."""
     return web.json_response(
-        {"message": f"Cannot {request.method} {request.path}", "error": "Not Found",
-         "statusCode": 404}, status=404)
+        {
+            "message": f"Cannot {request.method} {request.path}",
+            "error": "Not Found",
+            "statusCode": 404,
+        },
+        status=404,
+    )
 
 
 # -- a server of the 2025 API ------------------------------------------------------------------
@@ -90,17 +95,40 @@ LEGACY_MINTS = unknown_mints(3)
 def legacy_coin(mint: str, n: int) -> dict[str, Any]:
     """A coin with the 2025 keys only (pumpfun-api.md, "Coin object")."""
     return {
-        "mint": mint, "name": f"Old {n}", "symbol": f"OLD{n}", "description": "", "image_uri":
-        None, "metadata_uri": None, "creator": LEGACY_MINTS[0], "bonding_curve": None,
-        "associated_bonding_curve": None, "twitter": None, "telegram": None, "website": None,
-        "username": None, "profile_image": None, "created_timestamp": 1_750_000_000_000 + n,
-        "last_trade_timestamp": None, "king_of_the_hill_timestamp": None, "last_reply": None,
-        "virtual_sol_reserves": 30_000_000_000, "real_sol_reserves": 0,
-        "virtual_token_reserves": 1_073_000_000_000_000, "real_token_reserves":
-        793_100_000_000_000, "total_supply": 1_000_000_000_000_000, "market_cap": 27.96,
-        "usd_market_cap": 4194.0, "reply_count": 0, "complete": False, "nsfw": False,
-        "is_banned": False, "show_name": True, "is_currently_live": False, "raydium_pool": None,
-        "pump_swap_pool": None, "ath_market_cap": 27.96,
+        "mint": mint,
+        "name": f"Old {n}",
+        "symbol": f"OLD{n}",
+        "description": "",
+        "image_uri": None,
+        "metadata_uri": None,
+        "creator": LEGACY_MINTS[0],
+        "bonding_curve": None,
+        "associated_bonding_curve": None,
+        "twitter": None,
+        "telegram": None,
+        "website": None,
+        "username": None,
+        "profile_image": None,
+        "created_timestamp": 1_750_000_000_000 + n,
+        "last_trade_timestamp": None,
+        "king_of_the_hill_timestamp": None,
+        "last_reply": None,
+        "virtual_sol_reserves": 30_000_000_000,
+        "real_sol_reserves": 0,
+        "virtual_token_reserves": 1_073_000_000_000_000,
+        "real_token_reserves": 793_100_000_000_000,
+        "total_supply": 1_000_000_000_000_000,
+        "market_cap": 27.96,
+        "usd_market_cap": 4194.0,
+        "reply_count": 0,
+        "complete": False,
+        "nsfw": False,
+        "is_banned": False,
+        "show_name": True,
+        "is_currently_live": False,
+        "raydium_pool": None,
+        "pump_swap_pool": None,
+        "ath_market_cap": 27.96,
     }
 
 
@@ -117,8 +145,7 @@ def legacy_2025_app() -> web.Application:
     async def one(request: web.Request) -> web.Response:
         coin = by_mint.get(request.match_info["mint"])
         if coin is None:
-            return web.json_response({"message": "Coin not found", "statusCode": 404},
-                                     status=404)
+            return web.json_response({"message": "Coin not found", "statusCode": 404}, status=404)
         return web.json_response(coin)
 
     async def trades_all(request: web.Request) -> web.Response:
@@ -157,15 +184,26 @@ def proxy_app(upstream: str, *rules: Rule) -> web.Application:
         http = client.setdefault("c", httpx.AsyncClient(timeout=30))
         body = await request.read()
         response = await http.request(
-            request.method, upstream + request.path_qs, content=body or None,
-            headers={k: v for k, v in request.headers.items()
-                     if k.lower() in ("content-type", "authorization", "cookie")})
-        headers = {k: v for k, v in response.headers.items()
-                   if k.lower().startswith(("x-ratelimit", "retry-after", "etag"))}
-        return web.Response(status=response.status_code, body=response.content,
-                            content_type=response.headers.get("content-type",
-                                                              "application/json").split(";")[0],
-                            headers=headers)
+            request.method,
+            upstream + request.path_qs,
+            content=body or None,
+            headers={
+                k: v
+                for k, v in request.headers.items()
+                if k.lower() in ("content-type", "authorization", "cookie")
+            },
+        )
+        headers = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower().startswith(("x-ratelimit", "retry-after", "etag"))
+        }
+        return web.Response(
+            status=response.status_code,
+            body=response.content,
+            content_type=response.headers.get("content-type", "application/json").split(";")[0],
+            headers=headers,
+        )
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", forward)
@@ -177,9 +215,12 @@ def swap_blocked(retry_after: int = 48) -> Rule:
 
     def rule(request: web.Request) -> web.Response | None:
         if request.path.startswith(("/v1/", "/v2/")):
-            return web.Response(status=429, text="error code: 1015", content_type="text/plain",
-                                headers={"server": "cloudflare",
-                                         "retry-after": str(retry_after)})
+            return web.Response(
+                status=429,
+                text="error code: 1015",
+                content_type="text/plain",
+                headers={"server": "cloudflare", "retry-after": str(retry_after)},
+            )
         return None
 
     return rule

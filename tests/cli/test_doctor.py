@@ -51,10 +51,27 @@ def test_the_simulator_answers_every_route_as_expected(
     assert status == 0
     assert report["simulator"] is True
     verdicts = {row["view"]: row["verdict"] for row in report["routes"]}
-    for view in ("coins", "coin", "coins-by-mints", "search", "top-holders", "holder-stats",
-                 "holder-count", "sol-price", "trades", "candles", "market-activity", "ath",
-                 "board", "callouts", "user", "follower-count", "following-count",
-                 "user-callouts", "bookmarks"):
+    for view in (
+        "coins",
+        "coin",
+        "coins-by-mints",
+        "search",
+        "top-holders",
+        "holder-stats",
+        "holder-count",
+        "sol-price",
+        "trades",
+        "candles",
+        "market-activity",
+        "ath",
+        "board",
+        "callouts",
+        "user",
+        "follower-count",
+        "following-count",
+        "user-callouts",
+        "bookmarks",
+    ):
         assert verdicts[view] == "ok", view
     shapes = {row["view"]: row["shape"] for row in report["routes"]}
     for view in ("user", "follower-count", "following-count"):
@@ -88,10 +105,14 @@ def test_a_server_of_the_2025_api_exits_1_naming_each_dead_route(
     out = capsys.readouterr().out
     assert status == 1
     lines = out.splitlines()
-    for dead in ("dead: coin /coins-v3/{mint}", "dead: coins-by-mints /coins-v2/mints",
-                 "dead: trades /v2/coins/{mint}/trades",
-                 "dead: candles /v2/coins/{mint}/candles", "dead: sol-price /sol-price",
-                 "dead: top-holders /coins/top-holders-v2/{mint}"):
+    for dead in (
+        "dead: coin /coins-v3/{mint}",
+        "dead: coins-by-mints /coins-v2/mints",
+        "dead: trades /v2/coins/{mint}/trades",
+        "dead: candles /v2/coins/{mint}/candles",
+        "dead: sol-price /sol-price",
+        "dead: top-holders /coins/top-holders-v2/{mint}",
+    ):
         assert dead in lines, dead
     # The listing still answers, in the 2025 shape: drift, with what is missing said.
     drift = next(line for line in lines if line.startswith("shape drift: coins /coins"))
@@ -124,8 +145,9 @@ def test_a_moved_route_is_named_and_its_fallback_checked(
 def test_a_renamed_field_is_shape_drift(
     sim: SimServer, loopback: Callable[..., Loopback], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    proxy = loopback(proxy_app(sim.base_url,
-                               rename_field("/sol-price", "solPrice", "price", sim.base_url)))
+    proxy = loopback(
+        proxy_app(sim.base_url, rename_field("/sol-price", "solPrice", "price", sim.base_url))
+    )
 
     status = doctor(proxy.base_url, "--json")
 
@@ -149,8 +171,11 @@ def test_nothing_more_goes_to_swap_once_it_blocks(
     # The first swap request found the block; nothing followed it.
     assert len([p for p in proxy.paths() if p.startswith(("/v1/", "/v2/"))]) == 1
     # The countdown is read when the line is printed: 60 s, or a second less on a slow machine.
-    assert re.search(r"swap-api blocked \(Cloudflare 1015\), retry in (59|60)s: stopped probing "
-                     r"it; not probed: candles, market-activity, ath", out)
+    assert re.search(
+        r"swap-api blocked \(Cloudflare 1015\), retry in (59|60)s: stopped probing "
+        r"it; not probed: candles, market-activity, ath",
+        out,
+    )
     # The other hosts were still probed.
     assert proxy.paths("/boards/")
 
@@ -188,8 +213,7 @@ def test_a_gone_cookie_login_route_is_named_moved_to_the_token_route(
 def test_both_login_routes_gone_is_dead(
     sim_factory: Callable[..., SimServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sim = sim_factory(server=replace(TEST_SERVER, cookie_login="unrouted",
-                                     token_login="unrouted"))
+    sim = sim_factory(server=replace(TEST_SERVER, cookie_login="unrouted", token_login="unrouted"))
 
     status = doctor(sim.base_url)
 
@@ -241,8 +265,9 @@ def test_the_live_chat_is_checked_on_one_socket_and_its_open_questions_listed(
     from pumptui.sim.chat import ChatConfig
 
     # No chatter of the market's own, and messages that live two hours.
-    sim = sim_factory(server=ServerConfig(rate_limit=100_000,
-                                          chat=ChatConfig(chatter=0.0, lifetime=7200.0)))
+    sim = sim_factory(
+        server=ServerConfig(rate_limit=100_000, chat=ChatConfig(chatter=0.0, lifetime=7200.0))
+    )
     mint = sim.mints()[0]
     sim.post_chat(mint, "gm doctor")
 

@@ -35,17 +35,23 @@ NOON = 1_750_075_201.0  # 12:00:01 UTC
 def pushed_trade(**changes: Any) -> Trade:
     """A trade as the socket tells it: receive time, no slot, no username."""
     fields: dict[str, Any] = dict(
-        signature=SIGNATURE, mint=MINT, is_buy=True, lamports=250_000_000,
-        raw_tokens=7_000_000_000_000, timestamp=NOON,
-        user="9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin", pushed_seq=1,
+        signature=SIGNATURE,
+        mint=MINT,
+        is_buy=True,
+        lamports=250_000_000,
+        raw_tokens=7_000_000_000_000,
+        timestamp=NOON,
+        user="9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+        pushed_seq=1,
     )
     fields.update(changes)
     return Trade(**fields)
 
 
 def confirmed_trade() -> Trade:
-    return pushed_trade(timestamp=NOON - 1, slot=3_000_000, tx_index=2, username="whale_hunter",
-                        pushed_seq=None)
+    return pushed_trade(
+        timestamp=NOON - 1, slot=3_000_000, tx_index=2, username="whale_hunter", pushed_seq=None
+    )
 
 
 def captured_app_services(monkeypatch: pytest.MonkeyPatch) -> dict[str, AppServices]:
@@ -71,7 +77,8 @@ def parse_push(argv: list[str]) -> argparse.Namespace:
 def test_push_options_mean_auto_a_url_or_off_and_otherwise_leave_the_config_alone() -> None:
     assert parse_push(["--push"]).push == "auto"
     assert parse_push(["--push", "wss://push.example/api/data"]).push == (
-        "wss://push.example/api/data")
+        "wss://push.example/api/data"
+    )
     assert parse_push(["--no-push"]).push == ""
     assert not hasattr(parse_push([]), "push")
     with pytest.raises(SystemExit):
@@ -107,8 +114,14 @@ async def test_the_push_api_key_comes_from_the_environment(
     config = tmp_path / "config.toml"
     config.write_text('[push]\nurl = "wss://push.example/api/data"\n', encoding="utf-8")
     seen = captured_app_services(monkeypatch)
-    assert run_app(argparse.Namespace(config=str(config), api_url=None, frontend_url=None,
-                                      advanced_url=None)) == 0
+    assert (
+        run_app(
+            argparse.Namespace(
+                config=str(config), api_url=None, frontend_url=None, advanced_url=None
+            )
+        )
+        == 0
+    )
     services = seen["services"]
     source = services.engine.source  # type: ignore[union-attr]
     assert isinstance(source, PushSource)
@@ -124,8 +137,14 @@ async def test_no_push_on_the_command_line_beats_the_config(
     config = tmp_path / "config.toml"
     config.write_text('[push]\nurl = "auto"\n', encoding="utf-8")
     seen = captured_app_services(monkeypatch)
-    assert run_app(argparse.Namespace(config=str(config), api_url=None, frontend_url=None,
-                                      advanced_url=None, push="")) == 0
+    assert (
+        run_app(
+            argparse.Namespace(
+                config=str(config), api_url=None, frontend_url=None, advanced_url=None, push=""
+            )
+        )
+        == 0
+    )
     services = seen["services"]
     assert not isinstance(services.engine.source, PushSource)  # type: ignore[union-attr]
     await services.stop()
@@ -134,8 +153,13 @@ async def test_no_push_on_the_command_line_beats_the_config(
 def test_a_push_url_that_is_not_a_websocket_is_refused_with_status_2(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    args = argparse.Namespace(config=None, api_url=None, frontend_url=None, advanced_url=None,
-                              push="https://push.example/api/data")
+    args = argparse.Namespace(
+        config=None,
+        api_url=None,
+        frontend_url=None,
+        advanced_url=None,
+        push="https://push.example/api/data",
+    )
     assert run_app(args) == 2
     assert "--push" in capsys.readouterr().err
 
@@ -212,8 +236,22 @@ def test_watch_streams_the_trades_of_a_pushed_coin(
     trader = threading.Thread(target=trade_once_subscribed)
     trader.start()
     try:
-        status = cli_main(["--api-url", sim.base_url, "watch", "--push", "--mint", hot,
-                           "--types", "new_trade", "--count", "20", "--duration", "30"])
+        status = cli_main(
+            [
+                "--api-url",
+                sim.base_url,
+                "watch",
+                "--push",
+                "--mint",
+                hot,
+                "--types",
+                "new_trade",
+                "--count",
+                "20",
+                "--duration",
+                "30",
+            ]
+        )
     finally:
         stop.set()
         trader.join()

@@ -22,11 +22,21 @@ def test_one_bucket_has_first_and_last_prices_extremes_and_summed_volume() -> No
     ]
     first, second = candles_from_trades(trades, 60)
     assert (first.start, first.open, first.high, first.low, first.close) == (
-        60.0, 1e-7, 3e-7, 5e-8, 2e-7)
+        60.0,
+        1e-7,
+        3e-7,
+        5e-8,
+        2e-7,
+    )
     assert first.volume_sol == 650 / 1e9
     # The next candle opens where this one closed, as charting sites draw them.
     assert (second.start, second.open, second.high, second.low, second.close) == (
-        120.0, 2e-7, 4e-7, 2e-7, 4e-7)
+        120.0,
+        2e-7,
+        4e-7,
+        2e-7,
+        4e-7,
+    )
 
 
 def test_a_candle_of_one_sell_is_red_and_one_of_one_buy_green() -> None:
@@ -74,8 +84,14 @@ def test_incremental_candles_equal_candles_from_scratch_in_any_arrival_order(
     trades = []
     for n, gap in enumerate(gaps):
         clock += gap
-        trades.append(trade(n, timestamp=int(clock), lamports=rng.randrange(1, 10**10),
-                            tokens=rng.randrange(1, 10**13)))
+        trades.append(
+            trade(
+                n,
+                timestamp=int(clock),
+                lamports=rng.randrange(1, 10**10),
+                tokens=rng.randrange(1, 10**13),
+            )
+        )
     shuffled = trades[:]
     rng.shuffle(shuffled)
     for seconds in TIMEFRAMES:

@@ -127,16 +127,22 @@ class CursorTape:
 def follower(tape: CursorTape, **options: object) -> CursorFollower[Trade]:
     defaults: dict[str, object] = {"first_limit": 20, "max_pages": 100}
     defaults.update(options)
-    return CursorFollower(tape.fetch, key=lambda t: t.tx, order=lambda t: t.chain_order,
-                          cursor_of=lambda t: t.cursor, **defaults)  # type: ignore[arg-type]
+    return CursorFollower(
+        tape.fetch,
+        key=lambda t: t.tx,
+        order=lambda t: t.chain_order,
+        cursor_of=lambda t: t.cursor,
+        **defaults,
+    )  # type: ignore[arg-type]
 
 
 def numbers(result: FollowResult[Trade]) -> list[int]:
     return [t.number for t in result.items]
 
 
-async def catch_up(reader: CursorFollower[Trade], head_limit: int = 50,
-                   polls: int = 1000) -> list[int]:
+async def catch_up(
+    reader: CursorFollower[Trade], head_limit: int = 50, polls: int = 1000
+) -> list[int]:
     """Poll a tape that stopped growing until nothing is held; what was delivered."""
     delivered: list[int] = []
     for _ in range(polls):
@@ -453,19 +459,32 @@ async def test_a_check_that_cannot_reach_what_it_held_gives_the_gaps_up() -> Non
     lazy_end=st.booleans(),
 )
 async def test_any_growth_failures_and_bounds_deliver_every_trade_once_in_order(
-    bursts: list[int], during: list[int], failures: set[int], max_pages: int,
-    head_limit: int, page_limit: int, per_slot: int, lazy_end: bool,
+    bursts: list[int],
+    during: list[int],
+    failures: set[int],
+    max_pages: int,
+    head_limit: int,
+    page_limit: int,
+    per_slot: int,
+    lazy_end: bool,
 ) -> None:
     tape = CursorTape(per_slot=per_slot, lazy_end=lazy_end)
     tape.add(5)
-    reader = follower(tape, max_pages=max_pages, page_limit=page_limit, seen_capacity=50,
-                      stall_polls=10**6, max_pending=10**6, max_runs=10**6)
+    reader = follower(
+        tape,
+        max_pages=max_pages,
+        page_limit=page_limit,
+        seen_capacity=50,
+        stall_polls=10**6,
+        max_pending=10**6,
+        max_runs=10**6,
+    )
     await reader.poll()
     tape.fail_on = {tape.requests + n for n in failures}
     delivered: list[int] = []
     for n, burst in enumerate(bursts):
         tape.add(burst)
-        step = iter(during[n % len(during):] + during)
+        step = iter(during[n % len(during) :] + during)
         tape.arrivals = lambda step=step: next(step, 0)  # type: ignore[misc]
         try:
             delivered += numbers(await reader.poll(head_limit=head_limit))

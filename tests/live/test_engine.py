@@ -27,8 +27,11 @@ from tests.live.conftest import FAST, MANUAL, EngineFactory, make_client, wait_u
 
 def live_trades(subscription: Subscription, mint: str) -> list[str]:
     """Signatures of the non-historical trades of `mint` delivered so far."""
-    return [e.trade.signature for e in subscription.drain()
-            if isinstance(e, NewTrade) and e.trade.mint == mint and not e.historical]
+    return [
+        e.trade.signature
+        for e in subscription.drain()
+        if isinstance(e, NewTrade) and e.trade.mint == mint and not e.historical
+    ]
 
 
 def first_poll_done(engine: object, feed: str) -> Callable[[], bool]:
@@ -85,9 +88,12 @@ async def test_a_60s_outage_loses_nothing_once_service_returns(
     await wait_until(lambda: engine.store.has_trade(hot, expected[-1]), message="the backfill")
     await wait_until(lambda: engine.health["trades"].state is FeedState.LIVE)
     events = subscription.drain()
-    delivered = [e.trade.signature for e in events
-                 if isinstance(e, NewTrade) and e.trade.mint == hot and not e.historical]
-    assert delivered[-len(expected):] == expected
+    delivered = [
+        e.trade.signature
+        for e in events
+        if isinstance(e, NewTrade) and e.trade.mint == hot and not e.historical
+    ]
+    assert delivered[-len(expected) :] == expected
     assert len(delivered) == len(set(delivered))
     assert any(isinstance(e, EngineError) and e.feed == "trades" for e in events)
 
@@ -130,15 +136,22 @@ async def test_unchanged_answers_304_produce_no_events(
     await engine.start()
     engine.focus(mint)
     for feed in feeds:
-        await wait_until(first_poll_done(engine, feed),
-                         message=lambda feed=feed: f"{feed}: {engine.health.get(feed)}")
+        await wait_until(
+            first_poll_done(engine, feed),
+            message=lambda feed=feed: f"{feed}: {engine.health.get(feed)}",
+        )
     subscription = engine.bus.subscribe(coalesce=False)
+
     async def poll_all() -> None:
         before = {name: engine.runners[name].polls for name in feeds}
         engine.refresh()
-        await wait_until(lambda: all(engine.runners[n].polls > before[n] for n in feeds),
-                         message=lambda: f"a poll of every feed after {before}: "
-                         f"{ {n: engine.runners[n].polls for n in feeds} } {engine.health}")
+        await wait_until(
+            lambda: all(engine.runners[n].polls > before[n] for n in feeds),
+            message=lambda: (
+                f"a poll of every feed after {before}: "
+                f"{ {n: engine.runners[n].polls for n in feeds} } {engine.health}"
+            ),
+        )
 
     for _ in range(3):
         await poll_all()
@@ -235,13 +248,15 @@ async def test_watched_coins_are_refreshed_in_bulk_and_their_trades_followed(
     engine.watch([first, second])
     await wait_until(lambda: engine.store.coin(first) and engine.store.coin(second))
     one, two = sim.inject_trades(first, 40), sim.inject_trades(second, 25)
-    await wait_until(lambda: engine.store.has_trade(first, one[-1])
-                     and engine.store.has_trade(second, two[-1]))
+    await wait_until(
+        lambda: engine.store.has_trade(first, one[-1]) and engine.store.has_trade(second, two[-1])
+    )
     events = subscription.drain()
     for mint, made in ((first, one), (second, two)):
-        got = [e.trade.signature for e in events
-               if isinstance(e, NewTrade) and e.trade.mint == mint]
-        assert got[-len(made):] == made
+        got = [
+            e.trade.signature for e in events if isinstance(e, NewTrade) and e.trade.mint == mint
+        ]
+        assert got[-len(made) :] == made
         assert len(got) == len(set(got))
     assert engine.store.coin(first).name == "Watched One"  # type: ignore[union-attr]
 
@@ -273,8 +288,11 @@ async def test_health_changes_are_published_for_the_status_bar(
     subscription = engine.bus.subscribe(coalesce=False)
     await engine.start()
     await wait_until(first_poll_done(engine, "leader"))
-    states = [e.health.state for e in subscription.drain()
-              if isinstance(e, FeedHealthChanged) and e.health.feed == "leader"]
+    states = [
+        e.health.state
+        for e in subscription.drain()
+        if isinstance(e, FeedHealthChanged) and e.health.feed == "leader"
+    ]
     assert states[0] is FeedState.STARTING
     assert states[-1] is FeedState.LIVE
     assert engine.store.freshest_at is not None

@@ -51,14 +51,13 @@ class GrowingList:
         if conditional and self.etags.get((offset, limit)) == version:
             return Page([], unchanged=True)
         self.etags[(offset, limit)] = version
-        return Page([Item(i) for i in listed[offset:offset + limit]])
+        return Page([Item(i) for i in listed[offset : offset + limit]])
 
 
 def follower(source: GrowingList, **options: object) -> ListFollower[Item]:
     defaults: dict[str, object] = {"page_limit": 50, "first_limit": 20, "max_pages": 100}
     defaults.update(options)
-    return ListFollower(source.fetch, key=lambda i: i.id, order=lambda i: i.id,
-                        **defaults)  # type: ignore[arg-type]
+    return ListFollower(source.fetch, key=lambda i: i.id, order=lambda i: i.id, **defaults)  # type: ignore[arg-type]
 
 
 async def test_first_poll_delivers_the_recent_past_as_history() -> None:
@@ -202,13 +201,14 @@ async def test_any_arrival_pattern_is_delivered_exactly_once_in_order(
     bursts: list[int], during: list[int], max_pages: int, head_limit: int
 ) -> None:
     source = GrowingList(total=5)
-    reader = follower(source, max_pages=max_pages, stall_polls=10**6, max_pending=10**6,
-                      max_runs=10**6)
+    reader = follower(
+        source, max_pages=max_pages, stall_polls=10**6, max_pending=10**6, max_runs=10**6
+    )
     await reader.poll()
     delivered: list[int] = []
     for n, burst in enumerate(bursts):
         source.add(burst)
-        step = iter(during[n % len(during):] + during)
+        step = iter(during[n % len(during) :] + during)
         source.arrivals = lambda step=step: next(step, 0)  # type: ignore[misc]
         delivered += [i.id for i in (await reader.poll(head_limit=head_limit)).items]
     source.arrivals = lambda: 0
@@ -222,8 +222,15 @@ async def test_any_arrival_pattern_is_delivered_exactly_once_in_order(
 
 async def test_a_list_growing_faster_than_pages_are_read_is_still_read_downwards() -> None:
     source = GrowingList(total=10)
-    reader = follower(source, page_limit=200, max_pages=6, max_runs=10**6, stall_polls=10**6,
-                      rate_hint=lambda: 170.0, clock=lambda: source.now)
+    reader = follower(
+        source,
+        page_limit=200,
+        max_pages=6,
+        max_runs=10**6,
+        stall_polls=10**6,
+        rate_hint=lambda: 170.0,
+        clock=lambda: source.now,
+    )
     await reader.poll()
     source.add(2_000)
     source.arrivals = lambda: 250  # more arrive per request than a page holds
@@ -250,9 +257,16 @@ async def test_a_wrong_rate_hint_costs_requests_but_never_items(
     during: list[int], hint: float, page_limit: int
 ) -> None:
     source = GrowingList(total=5)
-    reader = follower(source, page_limit=page_limit, max_pages=5, max_runs=10**6,
-                      stall_polls=10**6, max_pending=10**7, rate_hint=lambda: hint,
-                      clock=lambda: source.now)
+    reader = follower(
+        source,
+        page_limit=page_limit,
+        max_pages=5,
+        max_runs=10**6,
+        stall_polls=10**6,
+        max_pending=10**7,
+        rate_hint=lambda: hint,
+        clock=lambda: source.now,
+    )
     await reader.poll()
     delivered: list[int] = []
     for arrivals in during:

@@ -19,16 +19,20 @@ __all__ = ["canned"]
 
 MINT = "4k3Dyjzvzp8eMZWUXbBCjEvwSkkk59S5iCNLY3QrkX6R"
 TRADES = f"/v2/coins/{MINT}/trades"
-PAGE = json.loads((Path(__file__).parent.parent / "api" / "fixtures" / "trades_page.json")
-                  .read_text())
+PAGE = json.loads(
+    (Path(__file__).parent.parent / "api" / "fixtures" / "trades_page.json").read_text()
+)
 
 
 def engine_on(server: CannedServer) -> LiveEngine:
     """The live engine as shipped, every host pointed at the scripted server."""
     client = PumpClient(
-        ApiSettings(frontend_url=server.base_url, swap_url=server.base_url,
-                    indexer_url=server.base_url),
-        budget=RequestBudget(60_000, 100), retry=RetryPolicy(max_retries=0), timeout=2.0,
+        ApiSettings(
+            frontend_url=server.base_url, swap_url=server.base_url, indexer_url=server.base_url
+        ),
+        budget=RequestBudget(60_000, 100),
+        retry=RetryPolicy(max_retries=0),
+        timeout=2.0,
     )
     return LiveEngine(client, settings=FAST, visible={"trades"})
 
@@ -39,8 +43,9 @@ async def following(engine: LiveEngine, until: Callable[[], bool], what: str) ->
     engine.focus(MINT)
     await wait_until(until, message=what)
     polls = engine.runners["trades"].polls
-    await wait_until(lambda: engine.runners["trades"].polls >= polls + 2,
-                     message="the feed polling on")
+    await wait_until(
+        lambda: engine.runners["trades"].polls >= polls + 2, message="the feed polling on"
+    )
     assert engine.health["trades"].state is FeedState.LIVE
 
 
@@ -73,14 +78,18 @@ async def test_a_400_digit_amount_costs_one_trade_and_a_note_not_the_feed(
 
 
 async def test_chart_history_that_fails_never_fails_the_trades(canned: CannedServer) -> None:
-    canned.answer("GET", TRADES, json_answer({**PAGE, "pagination": {"hasMore": False,
-                                                                     "limit": 100}}))
+    canned.answer(
+        "GET", TRADES, json_answer({**PAGE, "pagination": {"hasMore": False, "limit": 100}})
+    )
     # No candles route answers at all (both v2 and v1 are unrouted here).
     engine = engine_on(canned)
     reader = engine.bus.subscribe(coalesce=False)
     try:
-        await following(engine, lambda: all(engine.store.has_trade(MINT, t["tx"])
-                                            for t in PAGE["trades"]), "the trades")
+        await following(
+            engine,
+            lambda: all(engine.store.has_trade(MINT, t["tx"]) for t in PAGE["trades"]),
+            "the trades",
+        )
         notes = [e.message for e in reader.drain() if isinstance(e, EngineError)]
         assert len([n for n in notes if n.startswith("chart history unavailable")]) == 1
         assert canned.count("GET", f"/v1/coins/{MINT}/candles") == 1  # given up, not hammered

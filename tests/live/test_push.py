@@ -36,15 +36,19 @@ def test_the_key_never_travels_in_clear_to_another_machine() -> None:
     assert clear.key_withheld
     assert "portal-key" not in clear._socket_url()
     # Encrypted, or not leaving the machine: the key goes in the URL, as PumpPortal wants it.
-    for url in ("wss://pumpportal.fun/api/data", "ws://127.0.0.1:8787/api/data",
-                "ws://localhost:8787/api/data"):
+    for url in (
+        "wss://pumpportal.fun/api/data",
+        "ws://127.0.0.1:8787/api/data",
+        "ws://localhost:8787/api/data",
+    ):
         source = PushSource(url, api_key=key)
         assert not source.key_withheld
         assert "api-key=portal-key-bound-to-a-wallet" in source._socket_url()
 
 
-async def _focused_and_pushed(sim: SimServer, engine_factory: EngineFactory,
-                              source: PushSource) -> tuple[object, str]:
+async def _focused_and_pushed(
+    sim: SimServer, engine_factory: EngineFactory, source: PushSource
+) -> tuple[object, str]:
     """An engine following the hot coin, its REST history read, its trades subscribed."""
     hot = sim.hot_mint
     # MANUAL: no feed polls by itself within a test; REST reads happen when the test asks.
@@ -52,8 +56,12 @@ async def _focused_and_pushed(sim: SimServer, engine_factory: EngineFactory,
     await engine.start()
     engine.focus(hot)
     await wait_until(lambda: engine.store.coin(hot) is not None)  # the market feed's first read
-    await wait_until(lambda: engine.runners["trades"].health is not None
-                     and engine.runners["trades"].health.last_good_at is not None)
+    await wait_until(
+        lambda: (
+            engine.runners["trades"].health is not None
+            and engine.runners["trades"].health.last_good_at is not None
+        )
+    )
     await wait_until(lambda: source.covered_since(hot) is not None, message="the subscription")
     return engine, hot
 
@@ -155,8 +163,10 @@ async def test_a_coin_trading_faster_than_checks_read_is_never_held_back(
         synced = now
         made += sim.inject_trades(hot, burst)
         newest, polls = made[-1], runner.polls
-        await wait_until(lambda: engine.store.has_trade(hot, newest),  # noqa: B023
-                         message="the push")
+        await wait_until(
+            lambda: engine.store.has_trade(hot, newest),  # noqa: B023
+            message="the push",
+        )
         engine.refresh("trades")
         await wait_until(lambda: runner.polls > polls, message="the check")  # noqa: B023
 
@@ -220,8 +230,12 @@ async def test_a_refused_trade_subscription_keeps_the_feed_polling_and_says_why(
     engine = engine_factory(sim, visible={"trades"}, source=source)
     await engine.start()
     engine.focus(hot)
-    await wait_until(lambda: engine.health.get("push") is not None
-                     and engine.health["push"].state is FeedState.SLOW, message="refusal")
+    await wait_until(
+        lambda: (
+            engine.health.get("push") is not None and engine.health["push"].state is FeedState.SLOW
+        ),
+        message="refusal",
+    )
     assert "API key" in (engine.health["push"].reason or "")
     assert not engine.feeds["trades"].pushed
     made = sim.inject_trades(hot, 5)
@@ -234,12 +248,16 @@ async def test_hostile_push_messages_are_ignored(
     source = PushSource.for_api(sim.base_url, candles=False)
     engine, hot = await _focused_and_pushed(sim, engine_factory, source)
     reader = engine.bus.subscribe(coalesce=False)
-    for raw in ("not json", "[1, 2]", '{"txType": "buy"}',
-                f'{{"txType": "buy", "mint": "{hot}", "signature": "\\u001b[31m"}}',
-                f'{{"txType": "sell", "mint": "{hot}", "signature": "5abc", "solAmount": -1,'
-                ' "tokenAmount": 1}',
-                f'{{"txType": "buy", "mint": "{hot}", "signature": "5abc", "solAmount": "x",'
-                ' "tokenAmount": 1}'):
+    for raw in (
+        "not json",
+        "[1, 2]",
+        '{"txType": "buy"}',
+        f'{{"txType": "buy", "mint": "{hot}", "signature": "\\u001b[31m"}}',
+        f'{{"txType": "sell", "mint": "{hot}", "signature": "5abc", "solAmount": -1,'
+        ' "tokenAmount": 1}',
+        f'{{"txType": "buy", "mint": "{hot}", "signature": "5abc", "solAmount": "x",'
+        ' "tokenAmount": 1}',
+    ):
         source._on_message(raw)
     assert not [e for e in reader.drain() if isinstance(e, NewTrade)]
     assert source.connected
@@ -253,9 +271,12 @@ async def test_when_the_socket_is_unreachable_the_feeds_keep_polling(
     engine = engine_factory(sim, visible={"trades"}, source=source)
     await engine.start()
     engine.focus(hot)
-    await wait_until(lambda: engine.health.get("push") is not None
-                     and engine.health["push"].state is FeedState.FAILING)
+    await wait_until(
+        lambda: (
+            engine.health.get("push") is not None
+            and engine.health["push"].state is FeedState.FAILING
+        )
+    )
     made = sim.inject_trades(hot, 5)
     await wait_until(lambda: engine.store.has_trade(hot, made[-1]))
     assert not engine.feeds["trades"].pushed
-

@@ -39,8 +39,11 @@ def test_backoff_grows_is_jittered_capped_and_honours_retry_after() -> None:
 
 
 def test_the_budget_is_shared_by_weight_and_nobody_gets_more_than_it_asks() -> None:
-    shares = fair_shares({"trades": 60, "coins": 30, "leader": 1}, {"trades": 6, "coins": 3,
-                                                                  "leader": 1}, capacity=25)
+    shares = fair_shares(
+        {"trades": 60, "coins": 30, "leader": 1},
+        {"trades": 6, "coins": 3, "leader": 1},
+        capacity=25,
+    )
     assert abs(sum(shares.values()) - 25) < 1e-6
     assert shares["leader"] == 1
     assert shares["trades"] == 2 * shares["coins"]
@@ -56,4 +59,5 @@ def test_health_reads_well_in_a_status_bar() -> None:
     assert failing.describe(now) == "failing 40s: timeout"
     assert FeedHealth("x", FeedState.PAUSED, now).describe(now) == "paused"
     assert FeedHealth("x", FeedState.SLOW, now, reason="catching up").describe(now) == (
-        "slow: catching up")
+        "slow: catching up"
+    )

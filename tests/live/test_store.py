@@ -50,8 +50,9 @@ def test_trades_are_kept_newest_first_and_a_repeat_changes_nothing() -> None:
     version = store.version
     assert not store.apply(NewTrade(trade(3)))
     assert store.version == version
-    assert [t.signature for t in store.trades(mint(0))] == [trade(n).signature
-                                                            for n in (4, 3, 2, 1, 0)]
+    assert [t.signature for t in store.trades(mint(0))] == [
+        trade(n).signature for n in (4, 3, 2, 1, 0)
+    ]
     assert len(store.trades(mint(0), limit=2)) == 2
     assert store.site_trades(limit=1)[0].signature == trade(4).signature
 
@@ -89,8 +90,14 @@ def test_king_sol_price_and_health() -> None:
 
 
 def test_memory_stays_flat_however_long_it_runs() -> None:
-    store = MarketStore(max_coins=100, max_trade_coins=10, trades_per_coin=50, site_trades=30,
-                        max_detail_coins=5, candle_capacity=40)
+    store = MarketStore(
+        max_coins=100,
+        max_trade_coins=10,
+        trades_per_coin=50,
+        site_trades=30,
+        max_detail_coins=5,
+        candle_capacity=40,
+    )
     store.protect([mint(0)])
     for n in range(20_000):
         m = mint(n % 300)
@@ -112,8 +119,9 @@ def test_memory_stays_flat_however_long_it_runs() -> None:
 
 def _pushed(confirmed, seq: int, received_at: float):
     """What a push message gives for a trade: no slot, the receive time, an arrival number."""
-    return replace(confirmed, slot=0, tx_index=0, timestamp=received_at, username=None,
-                   pushed_seq=seq)
+    return replace(
+        confirmed, slot=0, tx_index=0, timestamp=received_at, username=None, pushed_seq=seq
+    )
 
 
 def test_the_rest_copy_of_a_pushed_trade_the_ring_let_go_is_still_a_confirmation() -> None:
@@ -133,7 +141,8 @@ def test_the_rest_copy_of_a_pushed_trade_the_ring_let_go_is_still_a_confirmation
     assert not store.is_provisional(late)
     # The ring keeps the newest four; the candles count the trade once.
     assert [t.signature for t in store.trades(mint(0))] == [
-        t.signature for t in reversed(real[-4:])]
+        t.signature for t in reversed(real[-4:])
+    ]
     for seconds, before in volume.items():
         after = sum(c.volume_sol for c in store.candles(mint(0), seconds))
         assert after == pytest.approx(before)
@@ -152,7 +161,8 @@ def test_a_pushed_trade_is_replaced_in_place_by_its_rest_copy() -> None:
     for t in pushed:
         assert store.apply(NewTrade(t))
     assert [t.signature for t in store.trades(mint(0))] == [
-        t.signature for t in reversed([trade(n) for n in range(3)] + real)]
+        t.signature for t in reversed([trade(n) for n in range(3)] + real)
+    ]
     assert store.is_provisional(real[0])
     # A repeat of the pushed copy changes nothing; the REST copy confirms it, once.
     assert not store.apply(NewTrade(pushed[0]))
@@ -162,7 +172,10 @@ def test_a_pushed_trade_is_replaced_in_place_by_its_rest_copy() -> None:
     newest_first = store.trades(mint(0))
     # Confirmed trades keep chain order; the ones still pushed stay newest, in arrival order.
     assert [t.signature for t in newest_first[:3]] == [
-        real[2].signature, real[1].signature, real[0].signature]
+        real[2].signature,
+        real[1].signature,
+        real[0].signature,
+    ]
     assert newest_first[2] == real[0]
     assert newest_first[0].provisional
     assert store.site_trades(10)[-1] != pushed[0]

@@ -19,16 +19,22 @@ async def test_the_new_board_arrives_by_socket_and_a_launch_shows_up_without_res
     reader = engine.bus.subscribe(coalesce=False)
     await engine.start()
     await wait_until(lambda: engine.store.board("new"), message="the new board's snapshot")
-    await wait_until(lambda: engine.health.get("trenches") is not None
-                     and engine.health["trenches"].state is FeedState.LIVE)
+    await wait_until(
+        lambda: (
+            engine.health.get("trenches") is not None
+            and engine.health["trenches"].state is FeedState.LIVE
+        )
+    )
     newest = sim.mints()[0]
     assert engine.store.board("new")[0].mint == newest
     requests = engine.client.stats.requests
 
     launched = sim.create_coin(name="Fresh Launch", symbol="FRESH")
     sim.advance(1.0)  # deltas go out once a simulated second
-    await wait_until(lambda: any(e.mint == launched for e in engine.store.board("new")),
-                     message="the launch in the new board")
+    await wait_until(
+        lambda: any(e.mint == launched for e in engine.store.board("new")),
+        message="the launch in the new board",
+    )
     entry = engine.store.board_entry(launched)
     assert entry is not None
     assert entry.symbol == "FRESH"

@@ -24,12 +24,27 @@ def busiest(sim: SimServer) -> tuple[str, list[dict[str, object]]]:
     return mint, histories[mint]
 
 
-def test_jsonl_lines_carry_a_type_and_api_units(sim: SimServer,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_jsonl_lines_carry_a_type_and_api_units(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     mint, history = busiest(sim)
     # Only trades: the named coin's own updates may come first or not, as the feeds race.
-    status = main(["--api-url", sim.base_url, "watch", "--mint", mint, "--history",
-                   "--types", "new_trade", "--count", "10", "--duration", "20"])
+    status = main(
+        [
+            "--api-url",
+            sim.base_url,
+            "watch",
+            "--mint",
+            mint,
+            "--history",
+            "--types",
+            "new_trade",
+            "--count",
+            "10",
+            "--duration",
+            "20",
+        ]
+    )
     out, _ = capsys.readouterr()
     assert status == 0
     lines = [json.loads(line) for line in out.splitlines()]
@@ -41,20 +56,35 @@ def test_jsonl_lines_carry_a_type_and_api_units(sim: SimServer,
     # The wire has SOL as a decimal string and an ISO time; the lines keep pumptui's units:
     # integer lamports and Unix seconds (reference §3.2).
     assert first["sol_amount"] == int(Decimal(wire["amountSol"]) * 10**9)
-    assert first["timestamp"] == int(datetime.fromisoformat(
-        wire["timestamp"].replace("Z", "+00:00")).timestamp())
+    assert first["timestamp"] == int(
+        datetime.fromisoformat(wire["timestamp"].replace("Z", "+00:00")).timestamp()
+    )
 
 
-def test_new_trades_stream_until_the_count_is_reached(sim: SimServer,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_trades_stream_until_the_count_is_reached(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     hot = sim.hot_mint
     made: list[str] = []
     # Trades happen once the command is watching (its first poll reads the past).
     timer = threading.Timer(1.0, lambda: made.extend(sim.inject_trades(hot, 30)))
     timer.start()
     try:
-        status = main(["--api-url", sim.base_url, "watch", "--mint", hot, "--count", "30",
-                       "--types", "new_trade", "--duration", "20"])
+        status = main(
+            [
+                "--api-url",
+                sim.base_url,
+                "watch",
+                "--mint",
+                hot,
+                "--count",
+                "30",
+                "--types",
+                "new_trade",
+                "--duration",
+                "20",
+            ]
+        )
     finally:
         timer.cancel()
     out, err = capsys.readouterr()
@@ -66,8 +96,22 @@ def test_new_trades_stream_until_the_count_is_reached(sim: SimServer,
 def test_the_table_is_for_people(sim: SimServer, capsys: pytest.CaptureFixture[str]) -> None:
     hostile = sim.create_coin(name="\x1b[31mRED\x1b[0m [bold]x[/bold]", symbol="EVIL")
     listed = str(min(len(sim.mints()), 50))  # the first page of /coins: history, then live
-    status = main(["--api-url", sim.base_url, "watch", "--coins", "--history",
-                   "--format", "table", "--count", listed, "--duration", "20", "--quiet"])
+    status = main(
+        [
+            "--api-url",
+            sim.base_url,
+            "watch",
+            "--coins",
+            "--history",
+            "--format",
+            "table",
+            "--count",
+            listed,
+            "--duration",
+            "20",
+            "--quiet",
+        ]
+    )
     out, _ = capsys.readouterr()
     assert status == 0
     line = next(line for line in out.splitlines() if hostile in line)
@@ -95,15 +139,32 @@ def test_one_coin_at_5_trades_a_second_is_complete_within_15_swap_requests_a_min
 ) -> None:
     # The real swap-api rule (20 per 60 s, then a block) and the default client budget (15 a
     # minute); a real-time market so that 5 trades a second means 5 per second of polling.
-    sim = sim_factory(clock="real", warmup=60.0, trades_per_second=0.5,
-                      hot_trades_per_second=5.0,
-                      server=ServerConfig(rate_limit=100_000, rate_limit_window=60.0,
-                                          swap_limit=20))
+    sim = sim_factory(
+        clock="real",
+        warmup=60.0,
+        trades_per_second=0.5,
+        hot_trades_per_second=5.0,
+        server=ServerConfig(rate_limit=100_000, rate_limit_window=60.0, swap_limit=20),
+    )
     hot = sim.hot_mint
     proxy = Loopback(proxy_app(sim.base_url)).start()  # a log of what reached the server
     try:
-        status = main(["--api-url", proxy.base_url, "watch", "--mint", hot, "--history",
-                       "--types", "new_trade", "--duration", "24", "--swap-rpm", "15"])
+        status = main(
+            [
+                "--api-url",
+                proxy.base_url,
+                "watch",
+                "--mint",
+                hot,
+                "--history",
+                "--types",
+                "new_trade",
+                "--duration",
+                "24",
+                "--swap-rpm",
+                "15",
+            ]
+        )
         ended = time.time()
     finally:
         proxy.stop()
@@ -114,7 +175,7 @@ def test_one_coin_at_5_trades_a_second_is_complete_within_15_swap_requests_a_min
     assert status == 0
     assert len(printed) == len(set(printed))  # duplicate-free
     start = chain.index(printed[0])
-    assert printed == chain[start:start + len(printed)]  # complete, in chain order
+    assert printed == chain[start : start + len(printed)]  # complete, in chain order
     settled = [t["tx"] for t in sim.trades_of(hot) if _iso_seconds(t["timestamp"]) < ended - 12]
     assert set(settled[start:]) <= set(printed)  # and up to date, one poll or two behind
     assert len(printed) > 100 + 50  # the first page, then ~5 a second
@@ -128,8 +189,9 @@ def test_a_swap_block_is_said_on_stderr_and_nothing_is_sent_during_it(
 ) -> None:
     proxy = Loopback(proxy_app(sim.base_url, swap_blocked(retry_after=48))).start()
     try:
-        status = main(["--api-url", proxy.base_url, "watch", "--mint", sim.mints()[0],
-                       "--duration", "5"])
+        status = main(
+            ["--api-url", proxy.base_url, "watch", "--mint", sim.mints()[0], "--duration", "5"]
+        )
     finally:
         proxy.stop()
     _, err = capsys.readouterr()
@@ -150,7 +212,8 @@ def test_a_moved_route_is_said_in_words() -> None:
     printed_elsewhere = HealthReporter(out).report(event)
 
     assert out.getvalue() == (
-        "route moved: candles /v2/coins/{mint}/candles → /v1/coins/{mint}/candles\n")
+        "route moved: candles /v2/coins/{mint}/candles → /v1/coins/{mint}/candles\n"
+    )
     assert printed_elsewhere is False  # also a `route_moved` event on stdout
 
 
@@ -162,8 +225,16 @@ def test_the_table_marks_provisional_times_and_gives_sol_amounts() -> None:
     from pumptui.live.events import NewTrade
 
     mint = "So11111111111111111111111111111111111111112"
-    trade = Trade(signature="sig", mint=mint, is_buy=True, lamports=1_500_000_000,
-                  raw_tokens=2_000_000_000_000, timestamp=1_790_000_001.0, slot=1, tx_index=0)
+    trade = Trade(
+        signature="sig",
+        mint=mint,
+        is_buy=True,
+        lamports=1_500_000_000,
+        raw_tokens=2_000_000_000_000,
+        timestamp=1_790_000_001.0,
+        slot=1,
+        tx_index=0,
+    )
 
     line = table_line(NewTrade(trade))
     pushed = table_line(NewTrade(replace(trade, pushed_seq=1)))
@@ -175,11 +246,23 @@ def test_the_table_marks_provisional_times_and_gives_sol_amounts() -> None:
     assert pushed.startswith("~14:13:21 ")
 
 
-def test_a_mint_with_no_coin_is_said_not_waited_for(sim: SimServer,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_mint_with_no_coin_is_said_not_waited_for(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     unknown = "So11111111111111111111111111111111111111112"  # a real mint, not a pump.fun coin
-    status = main(["--api-url", sim.base_url, "watch", "--mint", unknown,
-                   "--types", "coin_not_found", "--duration", "15"])
+    status = main(
+        [
+            "--api-url",
+            sim.base_url,
+            "watch",
+            "--mint",
+            unknown,
+            "--types",
+            "coin_not_found",
+            "--duration",
+            "15",
+        ]
+    )
     out, err = capsys.readouterr()
     assert status == 1  # nothing else was asked for: no point in waiting for ever
     assert json.loads(out) == {"type": "coin_not_found", "mint": unknown}
@@ -187,7 +270,8 @@ def test_a_mint_with_no_coin_is_said_not_waited_for(sim: SimServer,
 
 
 def test_a_server_url_without_a_scheme_is_one_line_and_status_2(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["--api-url", "127.0.0.1:8765", "watch", "--coins", "--duration", "1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -195,12 +279,28 @@ def test_a_server_url_without_a_scheme_is_one_line_and_status_2(
 
 
 def test_callouts_of_the_first_mint_stream_with_their_call_figures(
-        sim: SimServer, capsys: pytest.CaptureFixture[str]) -> None:
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     mint = sim.create_coin(name="Called", symbol="CALD")
     callout_id = sim.post_callout(mint, "CALD \x1b[31mto the moon")
     at_call = sim.call(lambda: sim.market.callouts.callout(callout_id).market_cap_usd)
-    status = main(["--api-url", sim.base_url, "watch", "--mint", mint, "--callouts",
-                   "--types", "callouts", "--count", "1", "--duration", "20", "--quiet"])
+    status = main(
+        [
+            "--api-url",
+            sim.base_url,
+            "watch",
+            "--mint",
+            mint,
+            "--callouts",
+            "--types",
+            "callouts",
+            "--count",
+            "1",
+            "--duration",
+            "20",
+            "--quiet",
+        ]
+    )
     out, _ = capsys.readouterr()
     assert status == 0
     line = json.loads(out)
@@ -216,8 +316,14 @@ def test_the_table_gives_the_best_callout_of_the_coin() -> None:
     from pumptui.live.events import CalloutsChanged
 
     mint = "So11111111111111111111111111111111111111112"
-    best = Callout(id="c", mint=mint, thesis="up\nonly", market_cap_usd=12_500.0, multiple=3.25,
-                   username="anon")
+    best = Callout(
+        id="c",
+        mint=mint,
+        thesis="up\nonly",
+        market_cap_usd=12_500.0,
+        multiple=3.25,
+        username="anon",
+    )
 
     line = table_line(CalloutsChanged(mint, (best,)))
     empty = table_line(CalloutsChanged(mint, ()))
@@ -232,12 +338,28 @@ def test_the_chat_of_the_named_coin_as_json_lines(
     from pumptui.sim.chat import ChatConfig
 
     # The simulator's manual clock stands in May 2026; messages must outlive today's clock.
-    sim = sim_factory(server=ServerConfig(rate_limit=100_000,
-                                          chat=ChatConfig(chatter=0.0, lifetime=10**9)))
+    sim = sim_factory(
+        server=ServerConfig(rate_limit=100_000, chat=ChatConfig(chatter=0.0, lifetime=10**9))
+    )
     mint = sim.mints()[0]
     posted = [sim.post_chat(mint, text) for text in ("gm", "\x1b[31mwagmi\x1b[0m")]
-    status = main(["--api-url", sim.base_url, "watch", "--mint", mint, "--chat", "--history",
-                   "--types", "chat_message", "--count", "2", "--duration", "20"])
+    status = main(
+        [
+            "--api-url",
+            sim.base_url,
+            "watch",
+            "--mint",
+            mint,
+            "--chat",
+            "--history",
+            "--types",
+            "chat_message",
+            "--count",
+            "2",
+            "--duration",
+            "20",
+        ]
+    )
     out, err = capsys.readouterr()
     assert status == 0
     lines = [json.loads(line) for line in out.splitlines()]

@@ -35,38 +35,98 @@ OPT_STR, OPT_INT, OPT_FLOAT = (str, None), (int, None), (float, None)
 
 WSOL = "So11111111111111111111111111111111111111112"
 COIN_FIELDS: Spec = {
-    "mint": STR, "name": STR, "symbol": STR, "description": OPT_STR, "image_uri": STR,
-    "metadata_uri": STR, "creator": STR, "bonding_curve": STR, "associated_bonding_curve": STR,
-    "twitter": OPT_STR, "telegram": OPT_STR, "website": OPT_STR,
-    "username": OPT_STR, "profile_image": OPT_STR,
-    "created_timestamp": INT, "last_trade_timestamp": OPT_INT, "last_reply": OPT_INT,
-    "updated_at": INT, "ath_market_cap_timestamp": OPT_INT,
-    "virtual_sol_reserves": INT, "real_sol_reserves": INT,
-    "virtual_token_reserves": INT, "real_token_reserves": INT, "total_supply": INT,
-    "total_supply_str": STR, "virtual_quote_reserves": INT, "real_quote_reserves": INT,
-    "market_cap": FLOAT, "usd_market_cap": FLOAT, "market_cap_usd": FLOAT,
-    "ath_market_cap": FLOAT, "reply_count": INT, "complete": BOOL, "nsfw": BOOL,
-    "is_banned": BOOL, "show_name": BOOL, "is_currently_live": BOOL, "pump_swap_pool": OPT_STR,
-    "pool_address": OPT_STR, "program": STR, "quote_mint": STR, "quote_decimals": INT,
-    "base_decimals": INT, "chain_id": STR,
+    "mint": STR,
+    "name": STR,
+    "symbol": STR,
+    "description": OPT_STR,
+    "image_uri": STR,
+    "metadata_uri": STR,
+    "creator": STR,
+    "bonding_curve": STR,
+    "associated_bonding_curve": STR,
+    "twitter": OPT_STR,
+    "telegram": OPT_STR,
+    "website": OPT_STR,
+    "username": OPT_STR,
+    "profile_image": OPT_STR,
+    "created_timestamp": INT,
+    "last_trade_timestamp": OPT_INT,
+    "last_reply": OPT_INT,
+    "updated_at": INT,
+    "ath_market_cap_timestamp": OPT_INT,
+    "virtual_sol_reserves": INT,
+    "real_sol_reserves": INT,
+    "virtual_token_reserves": INT,
+    "real_token_reserves": INT,
+    "total_supply": INT,
+    "total_supply_str": STR,
+    "virtual_quote_reserves": INT,
+    "real_quote_reserves": INT,
+    "market_cap": FLOAT,
+    "usd_market_cap": FLOAT,
+    "market_cap_usd": FLOAT,
+    "ath_market_cap": FLOAT,
+    "reply_count": INT,
+    "complete": BOOL,
+    "nsfw": BOOL,
+    "is_banned": BOOL,
+    "show_name": BOOL,
+    "is_currently_live": BOOL,
+    "pump_swap_pool": OPT_STR,
+    "pool_address": OPT_STR,
+    "program": STR,
+    "quote_mint": STR,
+    "quote_decimals": INT,
+    "base_decimals": INT,
+    "chain_id": STR,
 }
 GONE_COIN_FIELDS = ("king_of_the_hill_timestamp", "raydium_pool")
 SWAP_TRADE_FIELDS: Spec = {
-    "slotIndexId": STR, "tx": STR, "timestamp": STR, "userAddress": STR, "type": STR,
-    "program": STR, "amountSol": STR, "amountUsd": STR, "baseAmount": STR, "quoteAmount": STR,
-    "priceSol": STR, "priceUsd": STR, "fillPriceSol": STR, "fillPriceUsd": STR,
+    "slotIndexId": STR,
+    "tx": STR,
+    "timestamp": STR,
+    "userAddress": STR,
+    "type": STR,
+    "program": STR,
+    "amountSol": STR,
+    "amountUsd": STR,
+    "baseAmount": STR,
+    "quoteAmount": STR,
+    "priceSol": STR,
+    "priceUsd": STR,
+    "fillPriceSol": STR,
+    "fillPriceUsd": STR,
 }
-GONE_TRADE_FIELDS = ("signature", "is_buy", "sol_amount", "token_amount", "user", "slot",
-                     "tx_index", "username", "profile_image")
+GONE_TRADE_FIELDS = (
+    "signature",
+    "is_buy",
+    "sol_amount",
+    "token_amount",
+    "user",
+    "slot",
+    "tx_index",
+    "username",
+    "profile_image",
+)
 BOOKMARK_LIST_FIELDS: Spec = {
-    "id": STR, "user_id": STR, "name": STR, "created_at": STR, "bookmark_items": (list,),
+    "id": STR,
+    "user_id": STR,
+    "name": STR,
+    "created_at": STR,
+    "bookmark_items": (list,),
 }
 PROFILE_FIELDS: Spec = {
-    "address": STR, "username": OPT_STR, "profile_image": OPT_STR, "followers": INT,
+    "address": STR,
+    "username": OPT_STR,
+    "profile_image": OPT_STR,
+    "followers": INT,
     "following": INT,
 }
 FOLLOWER_FIELDS: Spec = {
-    "username": OPT_STR, "profile_image": OPT_STR, "address": STR, "timestamp": INT,
+    "username": OPT_STR,
+    "profile_image": OPT_STR,
+    "address": STR,
+    "timestamp": INT,
     "followers": INT,
 }
 
@@ -99,8 +159,10 @@ def check_coin(coin: dict[str, Any], sol_price: float | None = None) -> None:
     assert (coin["program"], coin["quote_mint"]) == ("pump", WSOL)
     assert (coin["quote_decimals"], coin["base_decimals"]) == (9, 6)
     assert coin["chain_id"].startswith("solana:")
-    assert (coin["virtual_token_reserves"] - coin["real_token_reserves"]
-            == LAUNCH_VIRTUAL_TOKENS - LAUNCH_REAL_TOKENS)
+    assert (
+        coin["virtual_token_reserves"] - coin["real_token_reserves"]
+        == LAUNCH_VIRTUAL_TOKENS - LAUNCH_REAL_TOKENS
+    )
     assert coin["virtual_quote_reserves"] == coin["virtual_sol_reserves"]
     assert coin["real_quote_reserves"] == coin["real_sol_reserves"]
     if coin["complete"]:
@@ -116,16 +178,21 @@ def check_coin(coin: dict[str, Any], sol_price: float | None = None) -> None:
     assert coin["real_sol_reserves"] >= 0
     assert coin["total_supply"] == TOTAL_SUPPLY
     assert coin["total_supply_str"] == str(TOTAL_SUPPLY)
-    price = ((coin["virtual_sol_reserves"] / LAMPORTS_PER_SOL)
-             / (coin["virtual_token_reserves"] / RAW_PER_TOKEN))
+    price = (coin["virtual_sol_reserves"] / LAMPORTS_PER_SOL) / (
+        coin["virtual_token_reserves"] / RAW_PER_TOKEN
+    )
     assert abs(coin["market_cap"] - price * 1e9) <= 1e-9 * coin["market_cap"]
     assert coin["market_cap_usd"] == coin["usd_market_cap"]
     if sol_price is not None:
         assert abs(coin["usd_market_cap"] - coin["market_cap"] * sol_price) <= 1e-6
         # The ATH is in USD now: never below today's USD market cap by more than SOL's drift.
         assert coin["ath_market_cap"] >= coin["usd_market_cap"] * 0.9
-    for key in ("created_timestamp", "last_trade_timestamp", "last_reply",
-                "ath_market_cap_timestamp"):
+    for key in (
+        "created_timestamp",
+        "last_trade_timestamp",
+        "last_reply",
+        "ath_market_cap_timestamp",
+    ):
         if coin[key] is not None:
             assert coin[key] > 10**12, f"{key} is not in milliseconds"
     assert 10**9 < coin["updated_at"] < 10**11, "updated_at is not in seconds"
@@ -151,8 +218,7 @@ def pool_price(virtual_sol: int, virtual_tokens: int) -> Decimal:
     """SOL per whole token, from the reserves (lamports / raw units), with plenty of digits."""
     with localcontext() as ctx:
         ctx.prec = 60
-        return (Decimal(virtual_sol) / LAMPORTS_PER_SOL) / (Decimal(virtual_tokens)
-                                                            / RAW_PER_TOKEN)
+        return (Decimal(virtual_sol) / LAMPORTS_PER_SOL) / (Decimal(virtual_tokens) / RAW_PER_TOKEN)
 
 
 def check_swap_trade(trade: dict[str, Any]) -> None:

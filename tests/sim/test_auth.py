@@ -54,8 +54,7 @@ def test_a_bad_signature_is_refused(sim: SimServer) -> None:
         nest_error(forged, 401)
         # Someone else's signature over the right message.
         stolen = login_body(sim.admin_keypair, body["timestamp"])
-        nest_error(client.post("/auth/login", json={**body, "signature": stolen["signature"]}),
-                   401)
+        nest_error(client.post("/auth/login", json={**body, "signature": stolen["signature"]}), 401)
         assert "auth_token" not in client.cookies
 
 
@@ -70,8 +69,12 @@ def test_a_stale_or_future_timestamp_is_refused(sim: SimServer) -> None:
 def test_a_malformed_login_is_a_400(sim: SimServer) -> None:
     good = login_body(sim.user_keypair)
     with http(sim) as client:
-        for broken in ({**good, "address": "not base58 0OIl"}, {**good, "signature": "abc"},
-                       {**good, "timestamp": None}, {"address": good["address"]}):
+        for broken in (
+            {**good, "address": "not base58 0OIl"},
+            {**good, "signature": "abc"},
+            {**good, "timestamp": None},
+            {"address": good["address"]},
+        ):
             nest_error(client.post("/auth/login", json=broken), 400)
 
 
@@ -102,11 +105,15 @@ def test_moderation_needs_a_session_and_an_admin(sim: SimServer) -> None:
     with http(sim) as client:
         anonymous = client.post("/moderation/bulk-nsfw", json={"mints": [mint]})
         nest_error(anonymous, 401)
-        user = client.post("/moderation/bulk-nsfw", json={"mints": [mint]},
-                           headers=bearer(sim.token_for()))
+        user = client.post(
+            "/moderation/bulk-nsfw", json={"mints": [mint]}, headers=bearer(sim.token_for())
+        )
         assert nest_error(user, 403)["message"] == "Forbidden resource"
-        admin = client.post("/moderation/bulk-nsfw", json={"mints": [mint]},
-                            headers=bearer(sim.token_for(admin=True)))
+        admin = client.post(
+            "/moderation/bulk-nsfw",
+            json={"mints": [mint]},
+            headers=bearer(sim.token_for(admin=True)),
+        )
         assert admin.status_code == 201
 
 

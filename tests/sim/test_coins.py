@@ -60,13 +60,23 @@ def test_the_new_coins_feed_is_newest_first_and_asc_reverses_it(busy_sim: SimSer
     times = [c["created_timestamp"] for c in newest]
     assert times == sorted(times, reverse=True)
     assert [c["mint"] for c in newest[:5]] == busy_sim.mints()[:5]
-    assert [c["created_timestamp"] for c in oldest] == sorted(c["created_timestamp"]
-                                                               for c in oldest)
+    assert [c["created_timestamp"] for c in oldest] == sorted(
+        c["created_timestamp"] for c in oldest
+    )
     assert oldest[0]["created_timestamp"] < newest[-1]["created_timestamp"]
 
 
-@pytest.mark.parametrize("sort", ["market_cap", "ath_market_cap", "last_trade_timestamp",
-                                  "reply_count", "last_reply", "created_timestamp"])
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "market_cap",
+        "ath_market_cap",
+        "last_trade_timestamp",
+        "reply_count",
+        "last_reply",
+        "created_timestamp",
+    ],
+)
 def test_sorted_lists_follow_the_sort_key(busy_sim: SimServer, sort: str) -> None:
     with http(busy_sim) as client:
         coins = client.get("/coins", params={"limit": 70, "sort": sort}).json()
@@ -99,21 +109,27 @@ def test_limit_is_silently_clamped_to_70_and_offset_pages_on(busy_sim: SimServer
 def test_nothing_lies_deeper_than_1000(sim: SimServer) -> None:
     with http(sim) as client:
         for offset in (931, 1000, 5000):
-            response = client.get("/coins", params={"offset": offset, "limit": 70,
-                                                    "includeNsfw": "true"})
+            response = client.get(
+                "/coins", params={"offset": offset, "limit": 70, "includeNsfw": "true"}
+            )
             assert response.status_code == 200
             assert response.json() == []
 
 
 def test_bad_paging_values_and_sorts_are_refused_with_nest_errors(sim: SimServer) -> None:
     with http(sim) as client:
-        for params in ({"limit": "lots"}, {"limit": 0}, {"offset": -1}, {"sort": "vibes"},
-                       {"sort": "currently_live"}, {"order": "sideways"}):
+        for params in (
+            {"limit": "lots"},
+            {"limit": 0},
+            {"offset": -1},
+            {"sort": "vibes"},
+            {"sort": "currently_live"},
+            {"order": "sideways"},
+        ):
             nest_error(client.get("/coins", params=params), 400)
 
 
-def test_one_coin_is_bare_on_v3_and_v2_and_an_unknown_mint_is_a_handler_404(
-        sim: SimServer) -> None:
+def test_one_coin_is_bare_on_v3_and_v2_and_an_unknown_mint_is_a_handler_404(sim: SimServer) -> None:
     mint = sim.mints()[3]
     with http(sim) as client:
         coin = client.get(f"/coins-v3/{mint}", params={"includeLiveStreamInfo": "true"}).json()
@@ -130,8 +146,7 @@ def test_search_finds_by_name_symbol_or_mint(sim: SimServer) -> None:
     mint = sim.create_coin(name="Zanzibar Quokka", symbol="ZQK")
     with http(sim) as client:
         for term in ("zanzibar", "ZQK", mint):
-            found = client.get("/coins", params={"searchTerm": term,
-                                                 "includeNsfw": "true"}).json()
+            found = client.get("/coins", params={"searchTerm": term, "includeNsfw": "true"}).json()
             assert [c["mint"] for c in found] == [mint], term
         nothing = client.get("/coins", params={"searchTerm": "no such coin anywhere"})
         assert nothing.json() == []
@@ -146,20 +161,19 @@ def test_coins_by_creator(sim: SimServer) -> None:
     assert all(c["creator"] == creator for c in coins)
 
 
-def test_the_batch_answers_201_in_order_skips_unknown_mints_and_caps_at_100(
-        sim: SimServer) -> None:
+def test_the_batch_answers_201_in_order_skips_unknown_mints_and_caps_at_100(sim: SimServer) -> None:
     mints = sim.mints()[:5]
     with http(sim) as client:
-        response = client.post("/coins-v2/mints", json={"mints": [*mints, UNKNOWN_MINT],
-                                                        "includeNsfw": True,
-                                                        "include_nsfw": True})
+        response = client.post(
+            "/coins-v2/mints",
+            json={"mints": [*mints, UNKNOWN_MINT], "includeNsfw": True, "include_nsfw": True},
+        )
         assert response.status_code == 201
         coins = response.json()
         assert [c["mint"] for c in coins] == mints
         for coin in coins:
             check_coin(coin)
-        body = nest_error(client.post("/coins-v2/mints", json={"mints": [UNKNOWN_MINT] * 101}),
-                          400)
+        body = nest_error(client.post("/coins-v2/mints", json={"mints": [UNKNOWN_MINT] * 101}), 400)
         assert body["message"] == "mints must contain no more than 100 elements"
         nest_error(client.post("/coins-v2/mints", json={"mints": []}), 400)
         nest_error(client.post("/coins-v2/mints", content=b"not json"), 400)
@@ -189,11 +203,15 @@ def test_bookmarked_coins_need_a_session_and_a_uuid(sim: SimServer) -> None:
     with http(sim) as client:
         nest_error(client.get("/coins/bookmarks/default"), 401)
         assert client.get("/coins/bookmarks/default", headers=headers).json() == []
-        added = client.post("/bookmarks/items/add", headers=headers,
-                            json={"itemId": mint, "bookmarkIds": ["default"]})
+        added = client.post(
+            "/bookmarks/items/add",
+            headers=headers,
+            json={"itemId": mint, "bookmarkIds": ["default"]},
+        )
         assert added.status_code == 201
-        coins = client.get("/coins/bookmarks/default", headers=headers,
-                           params={"includeNsfw": "true"}).json()
+        coins = client.get(
+            "/coins/bookmarks/default", headers=headers, params={"includeNsfw": "true"}
+        ).json()
         assert [c["mint"] for c in coins] == [mint]
         # The real service lets Postgres reject a malformed id, and says so with a 200.
         broken = client.get("/coins/bookmarks/not-a-uuid", headers=headers)

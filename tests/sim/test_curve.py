@@ -107,8 +107,9 @@ def test_reserves_never_go_negative_and_supply_is_conserved(ops: list[tuple]) ->
         assert curve.real_tokens >= 0
         assert sum(holders) + curve.real_tokens == LAUNCH_REAL_TOKENS
         assert curve.virtual_sol - curve.real_sol == LAUNCH_VIRTUAL_SOL
-        assert (curve.virtual_tokens - curve.real_tokens
-                == LAUNCH_VIRTUAL_TOKENS - LAUNCH_REAL_TOKENS)
+        assert (
+            curve.virtual_tokens - curve.real_tokens == LAUNCH_VIRTUAL_TOKENS - LAUNCH_REAL_TOKENS
+        )
         # Integer rounding always favours the curve: the product never shrinks.
         new_k = curve.virtual_sol * curve.virtual_tokens
         assert new_k >= k
@@ -119,7 +120,8 @@ def test_reserves_never_go_negative_and_supply_is_conserved(ops: list[tuple]) ->
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1, 200 * SOL))
 def test_a_buy_never_takes_more_than_the_real_tokens_nor_costs_more_than_offered(
-        spend: int) -> None:
+    spend: int,
+) -> None:
     curve = BondingCurve()
     try:
         fill = curve.buy(spend)
@@ -148,7 +150,8 @@ def test_a_coin_launched_on_the_server_starts_at_the_launch_reserves(sim: SimSer
 
 
 def test_a_coin_pumped_on_the_server_graduates_and_migrates(
-        sim_factory: Callable[..., SimServer]) -> None:
+    sim_factory: Callable[..., SimServer],
+) -> None:
     sim = sim_factory(nsfw_share=0.0, warmup=0.0)
     # A coin with a very bullish fate: its traders nearly always buy.
     mint = sim.call(lambda: sim.market.create_coin(name="Rocket", symbol="RKT", fate=3.0).mint)
@@ -164,7 +167,8 @@ def test_a_coin_pumped_on_the_server_graduates_and_migrates(
         # The curve took 85 SOL; in 2026 a graduated coin shows its real SOL as 0 (the pool
         # holds it now), the virtual reserves still say where the curve ended.
         assert (coin["virtual_sol_reserves"] - LAUNCH_VIRTUAL_SOL) / SOL == pytest.approx(
-            85.0, abs=0.05)
+            85.0, abs=0.05
+        )
         assert coin["real_sol_reserves"] == 0
         assert coin["market_cap"] == pytest.approx(410.9, abs=0.1)
         assert coin["usd_market_cap"] == pytest.approx(coin["market_cap"] * sol_price)

@@ -91,8 +91,10 @@ def test_drop_fault_closes_the_connection_without_an_answer(sim: SimServer) -> N
 
 def test_truncate_fault_cuts_the_body_short_of_its_length(sim: SimServer) -> None:
     sim.set_faults("truncate=1")
-    with http(sim) as client, pytest.raises(httpx.RemoteProtocolError,
-                                            match="without sending complete message body"):
+    with (
+        http(sim) as client,
+        pytest.raises(httpx.RemoteProtocolError, match="without sending complete message body"),
+    ):
         client.get("/coins")
 
 
@@ -169,12 +171,18 @@ def test_faults_can_be_set_over_http(sim: SimServer) -> None:
 
 
 def test_fault_specs_parse_and_bad_ones_are_refused() -> None:
-    plan = FaultPlan.parse("error=0.1, 429=0.2,timeout=0.05,drop=0.05,truncate=0.05,"
-                           "malformed=0.05,html=0.05,challenge=0.01,blocked=0.02,latency=50ms,"
-                           "jitter=1s,paths=^/coins,for=2m")
+    plan = FaultPlan.parse(
+        "error=0.1, 429=0.2,timeout=0.05,drop=0.05,truncate=0.05,"
+        "malformed=0.05,html=0.05,challenge=0.01,blocked=0.02,latency=50ms,"
+        "jitter=1s,paths=^/coins,for=2m"
+    )
     assert (plan.challenge_rate, plan.blocked_rate) == (0.01, 0.02)
     assert (plan.error_rate, plan.rate_limit_rate, plan.timeout_rate, plan.drop_rate) == (
-        0.1, 0.2, 0.05, 0.05)
+        0.1,
+        0.2,
+        0.05,
+        0.05,
+    )
     assert (plan.truncate_rate, plan.malformed_rate, plan.html_rate) == (0.05, 0.05, 0.05)
     assert (plan.latency_ms, plan.latency_jitter_ms) == (50.0, 1000.0)
     assert (plan.paths, plan.duration) == ("^/coins", 120.0)

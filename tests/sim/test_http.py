@@ -16,8 +16,14 @@ WEAK_ETAG = re.compile(r'^W/"[0-9a-f]+-[A-Za-z0-9+/]{27}"$')
 def test_gets_carry_a_weak_etag_and_a_match_answers_304_with_no_body(sim: SimServer) -> None:
     mint = sim.mints()[0]
     with http(sim) as client:
-        for path in ("/coins", f"/coins-v3/{mint}", f"/v2/coins/{mint}/trades",
-                     f"/callout/top/{mint}", "/sol-price", f"/v2/coins/{mint}/candles?interval=1m"):
+        for path in (
+            "/coins",
+            f"/coins-v3/{mint}",
+            f"/v2/coins/{mint}/trades",
+            f"/callout/top/{mint}",
+            "/sol-price",
+            f"/v2/coins/{mint}/candles?interval=1m",
+        ):
             first = client.get(path)
             etag = first.headers["ETag"]
             assert WEAK_ETAG.match(etag), etag
@@ -35,20 +41,25 @@ def test_gets_carry_a_weak_etag_and_a_match_answers_304_with_no_body(sim: SimSer
 
 
 def test_a_change_invalidates_only_what_it_changed(sim: SimServer) -> None:
-    quiet, busy = sim.create_coin(name="Quiet", symbol="QT"), sim.create_coin(name="Busy",
-                                                                              symbol="BZ")
+    quiet, busy = (
+        sim.create_coin(name="Quiet", symbol="QT"),
+        sim.create_coin(name="Busy", symbol="BZ"),
+    )
     with http(sim) as client:
         quiet_tag = client.get(f"/coins-v3/{quiet}").headers["ETag"]
         busy_tag = client.get(f"/coins-v3/{busy}").headers["ETag"]
         list_tag = client.get("/coins", params={"includeNsfw": "true"}).headers["ETag"]
         sim.inject_trades(busy, 1)
-        assert client.get(f"/coins-v3/{quiet}",
-                          headers={"If-None-Match": quiet_tag}).status_code == 304
+        assert (
+            client.get(f"/coins-v3/{quiet}", headers={"If-None-Match": quiet_tag}).status_code
+            == 304
+        )
         changed = client.get(f"/coins-v3/{busy}", headers={"If-None-Match": busy_tag})
         assert changed.status_code == 200
         assert changed.headers["ETag"] != busy_tag
-        relisted = client.get("/coins", params={"includeNsfw": "true"},
-                              headers={"If-None-Match": list_tag})
+        relisted = client.get(
+            "/coins", params={"includeNsfw": "true"}, headers={"If-None-Match": list_tag}
+        )
         assert relisted.status_code == 200
 
 
@@ -68,15 +79,15 @@ def test_unknown_routes_and_methods_answer_like_nest(sim: SimServer) -> None:
         assert body["message"] == "Cannot GET /no/such/route"
         body = nest_error(client.put("/coins"), 404)
         assert body["message"] == "Cannot PUT /coins"
-        assert client.get("/no/such/route").headers["content-type"].startswith(
-            "application/json")
+        assert client.get("/no/such/route").headers["content-type"].startswith("application/json")
 
 
 def test_a_non_json_body_is_a_400_not_a_crash(sim: SimServer) -> None:
     with http(sim) as client:
         for body in (b"{not json", b"[1, 2]", b""):
-            response = client.post("/coins-v2/mints", content=body,
-                                   headers={"Content-Type": "application/json"})
+            response = client.post(
+                "/coins-v2/mints", content=body, headers={"Content-Type": "application/json"}
+            )
             nest_error(response, 400)
 
 

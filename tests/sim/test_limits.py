@@ -20,11 +20,16 @@ class FakeClock:
 
 
 def test_swap_answers_1015_past_its_budget_over_every_swap_path(
-        sim_factory: Callable[..., SimServer]) -> None:
+    sim_factory: Callable[..., SimServer],
+) -> None:
     sim = sim_factory(server=ServerConfig(rate_limit=100_000, swap_limit=4))
     mint = sim.mints()[0]
-    paths = [f"/v2/coins/{mint}/trades", f"/v2/coins/{mint}/candles?interval=1m",
-             f"/v1/coins/{mint}/market-activity", f"/v1/coins/{mint}/ath"]
+    paths = [
+        f"/v2/coins/{mint}/trades",
+        f"/v2/coins/{mint}/candles?interval=1m",
+        f"/v1/coins/{mint}/market-activity",
+        f"/v1/coins/{mint}/ath",
+    ]
     with http(sim) as client:
         allowed = [client.get(p) for p in paths]
         refused = client.get(f"/v1/coins/{mint}/candles?interval=1m")
@@ -89,9 +94,11 @@ def test_the_swap_window_slides(sim_factory: Callable[..., SimServer]) -> None:
 
 
 def test_v3_groups_have_their_own_windows_and_headers(
-        sim_factory: Callable[..., SimServer]) -> None:
-    sim = sim_factory(server=ServerConfig(v3_limits={"coins": 60, "sol-price": 3},
-                                          swap_limit=100_000))
+    sim_factory: Callable[..., SimServer],
+) -> None:
+    sim = sim_factory(
+        server=ServerConfig(v3_limits={"coins": 60, "sol-price": 3}, swap_limit=100_000)
+    )
     with http(sim) as client:
         prices = [client.get("/sol-price") for _ in range(3)]
         refused = client.get("/sol-price")
@@ -112,14 +119,23 @@ def test_v3_default_groups_are_the_measured_ones(sim_factory: Callable[..., SimS
     sim = sim_factory(server=ServerConfig(swap_limit=100_000))
     mint = sim.mints()[0]
     with http(sim) as client:
-        limits = {path: client.request(method, path, **kw).headers["x-ratelimit-limit"]
-                  for method, path, kw in (
-                      ("GET", "/coins", {}), ("GET", "/sol-price", {}),
-                      ("GET", "/coins/great-coins", {}),
-                      ("POST", "/coins-v2/mints", {"json": {"mints": [mint]}}),
-                      ("GET", f"/coins/holder-stats/{mint}", {}))}
-    assert limits == {"/coins": "60", "/sol-price": "50", "/coins/great-coins": "20",
-                      "/coins-v2/mints": "30", f"/coins/holder-stats/{mint}": "60"}
+        limits = {
+            path: client.request(method, path, **kw).headers["x-ratelimit-limit"]
+            for method, path, kw in (
+                ("GET", "/coins", {}),
+                ("GET", "/sol-price", {}),
+                ("GET", "/coins/great-coins", {}),
+                ("POST", "/coins-v2/mints", {"json": {"mints": [mint]}}),
+                ("GET", f"/coins/holder-stats/{mint}", {}),
+            )
+        }
+    assert limits == {
+        "/coins": "60",
+        "/sol-price": "50",
+        "/coins/great-coins": "20",
+        "/coins-v2/mints": "30",
+        f"/coins/holder-stats/{mint}": "60",
+    }
 
 
 def test_a_v3_window_resets() -> None:
@@ -135,11 +151,13 @@ def test_a_v3_window_resets() -> None:
 
 
 def test_budgets_are_per_client(sim_factory: Callable[..., SimServer]) -> None:
-    sim = sim_factory(server=ServerConfig(v3_limits={"sol-price": 3}, swap_limit=100_000,
-                                          rate_limit_by_header="X-Client"))
+    sim = sim_factory(
+        server=ServerConfig(
+            v3_limits={"sol-price": 3}, swap_limit=100_000, rate_limit_by_header="X-Client"
+        )
+    )
     with http(sim) as client:
-        first = [client.get("/sol-price", headers={"X-Client": "a"}).status_code
-                 for _ in range(4)]
+        first = [client.get("/sol-price", headers={"X-Client": "a"}).status_code for _ in range(4)]
         other = client.get("/sol-price", headers={"X-Client": "b"})
     assert first == [200, 200, 200, 429]
     assert other.headers["x-ratelimit-remaining"] == "2"

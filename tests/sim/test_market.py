@@ -12,8 +12,12 @@ from pumptui.sim.market import Market, supply_is_conserved
 from pumptui.sim.text import HOSTILE
 from tests.sim.support import check_swap_trade, epoch_ms, http, market_now
 
-QUIET = {"trades_per_second": 0.0, "launches_per_minute": 0.0, "replies_per_minute": 0.0,
-         "follows_per_minute": 0.0}
+QUIET = {
+    "trades_per_second": 0.0,
+    "launches_per_minute": 0.0,
+    "replies_per_minute": 0.0,
+    "follows_per_minute": 0.0,
+}
 
 
 def world_as_seen(sim: SimServer) -> list[bytes]:
@@ -25,12 +29,23 @@ def world_as_seen(sim: SimServer) -> list[bytes]:
     sim.advance(15.0)
     hot = sim.mints()[5]
     creator = sim.call(lambda: sim.market.coins[hot].creator)
-    paths = ["/coins?limit=70&includeNsfw=true", "/coins?sort=market_cap&limit=70",
-             f"/coins-v3/{mint}", f"/coins-v3/{hot}", f"/v2/coins/{hot}/trades?limit=100",
-             f"/v2/coins/{mint}/trades", f"/v2/coins/{hot}/candles?interval=1m&currency=SOL",
-             f"/v1/coins/{hot}/market-activity", f"/coins/holder-stats/{hot}",
-             f"/coins/top-holders-v2/{hot}", "/boards/new", f"/callout/top/{hot}",
-             f"/callout/top/{mint}", f"/users/{creator}", "/sol-price"]
+    paths = [
+        "/coins?limit=70&includeNsfw=true",
+        "/coins?sort=market_cap&limit=70",
+        f"/coins-v3/{mint}",
+        f"/coins-v3/{hot}",
+        f"/v2/coins/{hot}/trades?limit=100",
+        f"/v2/coins/{mint}/trades",
+        f"/v2/coins/{hot}/candles?interval=1m&currency=SOL",
+        f"/v1/coins/{hot}/market-activity",
+        f"/coins/holder-stats/{hot}",
+        f"/coins/top-holders-v2/{hot}",
+        "/boards/new",
+        f"/callout/top/{hot}",
+        f"/callout/top/{mint}",
+        f"/users/{creator}",
+        "/sol-price",
+    ]
     with http(sim) as client:
         bodies = []
         for path in paths:
@@ -43,7 +58,8 @@ def world_as_seen(sim: SimServer) -> list[bytes]:
 
 
 def test_two_runs_with_one_seed_answer_byte_for_byte_alike(
-        sim_factory: Callable[..., SimServer]) -> None:
+    sim_factory: Callable[..., SimServer],
+) -> None:
     first = world_as_seen(sim_factory(seed=11))
     second = world_as_seen(sim_factory(seed=11))
     other = world_as_seen(sim_factory(seed=12))
@@ -120,8 +136,17 @@ def test_a_burst_of_trades_lands_at_one_instant(sim: SimServer) -> None:
 
 def test_supply_is_conserved_across_a_long_run() -> None:
     """Holders plus the curve always hold every token of every coin, graduated or not."""
-    market = Market(MarketConfig(seed=3, clock="manual", warmup=0.0, trades_per_second=20.0,
-                                 launches_per_minute=10.0, hot_trades_per_second=40.0, users=300))
+    market = Market(
+        MarketConfig(
+            seed=3,
+            clock="manual",
+            warmup=0.0,
+            trades_per_second=20.0,
+            launches_per_minute=10.0,
+            hot_trades_per_second=40.0,
+            users=300,
+        )
+    )
     for _ in range(10):
         market.clock.advance(60.0)
         market.advance_to(market.clock.now())
@@ -135,8 +160,15 @@ def test_supply_is_conserved_across_a_long_run() -> None:
 def test_no_trade_moves_zero_sol_even_on_a_busy_hot_coin() -> None:
     """Holders never keep unsellable dust whose sale would print a zero-lamport trade (a
     price of 0 in every chart). A busy hot coin is where partial sells pile up."""
-    market = Market(MarketConfig(seed=3, clock="manual", warmup=0.0, hot_trades_per_second=2000.0,
-                                 **{k: 0.0 for k in QUIET}))
+    market = Market(
+        MarketConfig(
+            seed=3,
+            clock="manual",
+            warmup=0.0,
+            hot_trades_per_second=2000.0,
+            **{k: 0.0 for k in QUIET},
+        )
+    )
     market.clock.advance(20.0)
     market.advance_to(market.clock.now())
     hot = market.hot_coin
@@ -148,9 +180,17 @@ def test_no_trade_moves_zero_sol_even_on_a_busy_hot_coin() -> None:
 
 
 def test_memory_stays_bounded_dead_coins_go_and_trades_are_capped() -> None:
-    config = MarketConfig(seed=5, clock="manual", warmup=0.0, history_horizon=300.0,
-                          max_trades_per_coin=50, trades_per_second=4.0,
-                          launches_per_minute=6.0, hot_trades_per_second=5.0, users=200)
+    config = MarketConfig(
+        seed=5,
+        clock="manual",
+        warmup=0.0,
+        history_horizon=300.0,
+        max_trades_per_coin=50,
+        trades_per_second=4.0,
+        launches_per_minute=6.0,
+        hot_trades_per_second=5.0,
+        users=200,
+    )
     market = Market(config)
     launched: list[str] = list(market.coins)
     made = Counter({mint: market.trade_count(coin) for mint, coin in market.coins.items()})
@@ -182,7 +222,8 @@ def test_memory_stays_bounded_dead_coins_go_and_trades_are_capped() -> None:
 
 
 def test_hostile_text_is_served_verbatim_for_clients_to_sanitise(
-        sim_factory: Callable[..., SimServer]) -> None:
+    sim_factory: Callable[..., SimServer],
+) -> None:
     """The simulator does not clean names: proving the client does is the point."""
     sim = sim_factory(hostile_share=1.0, warmup=60.0)
     with http(sim) as client:

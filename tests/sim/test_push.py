@@ -14,12 +14,37 @@ import pytest
 from pumptui.sim import SimServer
 from tests.sim.support import lamports_of, raw_of
 
-TRADE_KEYS = {"signature", "mint", "traderPublicKey", "txType", "tokenAmount", "solAmount",
-              "newTokenBalance", "bondingCurveKey", "vTokensInBondingCurve",
-              "vSolInBondingCurve", "marketCapSol", "pool"}
-CREATE_KEYS = {"signature", "mint", "traderPublicKey", "txType", "initialBuy", "solAmount",
-               "bondingCurveKey", "vTokensInBondingCurve", "vSolInBondingCurve",
-               "marketCapSol", "name", "symbol", "uri", "is_mayhem_mode", "pool"}
+TRADE_KEYS = {
+    "signature",
+    "mint",
+    "traderPublicKey",
+    "txType",
+    "tokenAmount",
+    "solAmount",
+    "newTokenBalance",
+    "bondingCurveKey",
+    "vTokensInBondingCurve",
+    "vSolInBondingCurve",
+    "marketCapSol",
+    "pool",
+}
+CREATE_KEYS = {
+    "signature",
+    "mint",
+    "traderPublicKey",
+    "txType",
+    "initialBuy",
+    "solAmount",
+    "bondingCurveKey",
+    "vTokensInBondingCurve",
+    "vSolInBondingCurve",
+    "marketCapSol",
+    "name",
+    "symbol",
+    "uri",
+    "is_mayhem_mode",
+    "pool",
+}
 
 
 @pytest.fixture
@@ -36,8 +61,9 @@ async def receive(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
     return data
 
 
-async def command(ws: aiohttp.ClientWebSocketResponse, method: str,
-                  keys: list[str] | None = None) -> dict[str, Any]:
+async def command(
+    ws: aiohttp.ClientWebSocketResponse, method: str, keys: list[str] | None = None
+) -> dict[str, Any]:
     await ws.send_json({"method": method, **({"keys": keys} if keys is not None else {})})
     return await receive(ws)
 
@@ -46,8 +72,9 @@ def no_timestamps(message: dict[str, Any]) -> bool:
     return not any("time" in key.lower() for key in message)
 
 
-async def test_new_token_subscribers_see_each_launch(sim: SimServer,
-                                                     session: aiohttp.ClientSession) -> None:
+async def test_new_token_subscribers_see_each_launch(
+    sim: SimServer, session: aiohttp.ClientSession
+) -> None:
     async with session.ws_connect(f"{sim.base_url}/api/data") as ws:
         ack = await command(ws, "subscribeNewToken")
         assert "message" in ack
@@ -57,18 +84,25 @@ async def test_new_token_subscribers_see_each_launch(sim: SimServer,
     assert set(created) == CREATE_KEYS
     assert no_timestamps(created)
     assert (created["mint"], created["txType"], created["name"], created["symbol"]) == (
-        mint, "create", "Pushed", "PUSH")
+        mint,
+        "create",
+        "Pushed",
+        "PUSH",
+    )
     assert created["vSolInBondingCurve"] == 30.0  # SOL, not lamports
     assert created["vTokensInBondingCurve"] == 1_073_000_000.0  # whole tokens
     assert created["marketCapSol"] == pytest.approx(27.96, rel=1e-3)
 
 
 async def test_trade_subscriptions_need_an_api_key_and_send_nothing_without(
-        sim: SimServer, session: aiohttp.ClientSession) -> None:
+    sim: SimServer, session: aiohttp.ClientSession
+) -> None:
     mint = await asyncio.to_thread(sim.create_coin, name="Keyless", symbol="NOKEY")
     async with session.ws_connect(f"{sim.base_url}/api/data") as ws:
-        for method, keys in (("subscribeTokenTrade", [mint]),
-                             ("subscribeAccountTrade", [sim.user_address])):
+        for method, keys in (
+            ("subscribeTokenTrade", [mint]),
+            ("subscribeAccountTrade", [sim.user_address]),
+        ):
             refused = await command(ws, method, keys)
             assert "errors" in refused
             assert "API key" in refused["errors"]
@@ -78,7 +112,8 @@ async def test_trade_subscriptions_need_an_api_key_and_send_nothing_without(
 
 
 async def test_account_trades_follow_a_wallet_with_a_key(
-        sim: SimServer, session: aiohttp.ClientSession) -> None:
+    sim: SimServer, session: aiohttp.ClientSession
+) -> None:
     mint = await asyncio.to_thread(sim.create_coin, name="Wallet", symbol="WLT")
     await asyncio.to_thread(sim.inject_trades, mint, 10)
     wallet = (await asyncio.to_thread(sim.trades_of, mint))[-1]["userAddress"]
@@ -90,6 +125,7 @@ async def test_account_trades_follow_a_wallet_with_a_key(
                 trade = sim.market._buy(sim.market.coins[mint], wallet, 100_000_000)
                 assert trade is not None
                 return trade.signature
+
             return sim.call(run)
 
         signature = await asyncio.to_thread(buy)
@@ -98,10 +134,12 @@ async def test_account_trades_follow_a_wallet_with_a_key(
 
 
 async def test_migrations_are_free_and_name_the_graduated_coin(
-        sim_factory, session: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+    sim_factory, session: aiohttp.ClientSession
+) -> None:  # type: ignore[no-untyped-def]
     sim = sim_factory(trades_per_second=0.0, launches_per_minute=0.0)
     mint = await asyncio.to_thread(
-        lambda: sim.call(lambda: sim.market.create_coin(name="Grad", symbol="GRAD").mint))
+        lambda: sim.call(lambda: sim.market.create_coin(name="Grad", symbol="GRAD").mint)
+    )
     async with session.ws_connect(f"{sim.base_url}/api/data") as ws:
         assert "errors" not in await command(ws, "subscribeMigration")
 
@@ -119,7 +157,8 @@ async def test_migrations_are_free_and_name_the_graduated_coin(
 
 
 async def test_trade_messages_match_the_chain_in_human_units(
-        sim: SimServer, session: aiohttp.ClientSession) -> None:
+    sim: SimServer, session: aiohttp.ClientSession
+) -> None:
     mint = await asyncio.to_thread(sim.create_coin, name="Tape", symbol="TAPE")
     async with session.ws_connect(f"{sim.base_url}/api/data?api-key=test-key") as ws:
         ack = await command(ws, "subscribeTokenTrade", [mint])
@@ -142,8 +181,9 @@ async def test_trade_messages_match_the_chain_in_human_units(
         assert message["marketCapSol"] == pytest.approx(price * 1e9)
 
 
-async def test_unsubscribing_stops_a_coins_trades(sim: SimServer,
-                                                  session: aiohttp.ClientSession) -> None:
+async def test_unsubscribing_stops_a_coins_trades(
+    sim: SimServer, session: aiohttp.ClientSession
+) -> None:
     first = await asyncio.to_thread(sim.create_coin, name="First", symbol="ONE")
     second = await asyncio.to_thread(sim.create_coin, name="Second", symbol="TWO")
     async with session.ws_connect(f"{sim.base_url}/api/data?api-key=k") as ws:
@@ -157,7 +197,8 @@ async def test_unsubscribing_stops_a_coins_trades(sim: SimServer,
 
 
 async def test_bad_commands_get_errors_and_the_socket_stays_open(
-        sim: SimServer, session: aiohttp.ClientSession) -> None:
+    sim: SimServer, session: aiohttp.ClientSession
+) -> None:
     async with session.ws_connect(f"{sim.base_url}/api/data") as ws:
         await ws.send_str("not json")
         assert "errors" in await receive(ws)
@@ -165,8 +206,9 @@ async def test_bad_commands_get_errors_and_the_socket_stays_open(
         assert "errors" not in await command(ws, "subscribeNewToken")
 
 
-async def test_the_socket_is_outside_the_rate_limit(sim: SimServer,
-                                                    session: aiohttp.ClientSession) -> None:
+async def test_the_socket_is_outside_the_rate_limit(
+    sim: SimServer, session: aiohttp.ClientSession
+) -> None:
     """A socket is one long request: faults and request budgets are for the REST API."""
     await asyncio.to_thread(sim.set_faults, "error=1")
     async with session.ws_connect(f"{sim.base_url}/api/data") as ws:

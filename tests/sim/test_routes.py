@@ -22,13 +22,24 @@ def test_dead_2025_routes_answer_as_the_real_service(sim: SimServer) -> None:
         for word in ("latest", "king-of-the-hill"):
             response = client.get(f"/coins/{word}")
             assert response.status_code == 404
-            assert response.json() == {"message": f"Coin not found for mint: {word}",
-                                       "error": "Not Found", "statusCode": 404}
-        for path in (f"/coins/{mint}", "/trades/latest", f"/candlesticks/{mint}",
-                     f"/trades/count/{mint}", "/coins/search"):
+            assert response.json() == {
+                "message": f"Coin not found for mint: {word}",
+                "error": "Not Found",
+                "statusCode": 404,
+            }
+        for path in (
+            f"/coins/{mint}",
+            "/trades/latest",
+            f"/candlesticks/{mint}",
+            f"/trades/count/{mint}",
+            "/coins/search",
+        ):
             response = client.get(path)
-            assert response.json() == {"message": f"Cannot GET {path}", "error": "Not Found",
-                                       "statusCode": 404}
+            assert response.json() == {
+                "message": f"Cannot GET {path}",
+                "error": "Not Found",
+                "statusCode": 404,
+            }
         nest_error(client.get(f"/trades/all/{mint}"), 400)
         for path in ("/coins/mints", "/coins/metadatas"):
             response = client.post(path, json={"mints": [mint]})
@@ -49,7 +60,8 @@ def test_a_known_route_with_an_unknown_coin_is_a_handler_404(sim: SimServer) -> 
     with http(sim) as client:
         for path in (f"/coins-v3/{unknown}", f"/coins-v2/{unknown}"):
             assert nest_error(client.get(path), 404)["message"] == (
-                f"Coin not found for mint: {unknown}")
+                f"Coin not found for mint: {unknown}"
+            )
 
 
 def test_the_state_says_it_is_a_simulator(sim: SimServer) -> None:

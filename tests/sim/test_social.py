@@ -32,17 +32,26 @@ def user(sim: SimServer) -> Iterator[httpx.Client]:
 
 
 def test_the_2025_social_routes_answer_cannot_get_like_the_service(
-        sim: SimServer, user: httpx.Client) -> None:
+    sim: SimServer, user: httpx.Client
+) -> None:
     """Reference §4: replies, likes and follows by wallet have no handler any more."""
     mint = sim.mints()[0]
     wallet = sim.admin_address
-    for method, path in (("GET", f"/replies/{mint}"), ("POST", "/replies"),
-                         ("POST", f"/likes/{mint}"), ("DELETE", f"/likes/{mint}"),
-                         ("POST", f"/following/{wallet}"), ("DELETE", f"/following/{wallet}")):
+    for method, path in (
+        ("GET", f"/replies/{mint}"),
+        ("POST", "/replies"),
+        ("POST", f"/likes/{mint}"),
+        ("DELETE", f"/likes/{mint}"),
+        ("POST", f"/following/{wallet}"),
+        ("DELETE", f"/following/{wallet}"),
+    ):
         response = user.request(method, path, json={"mint": mint, "text": "gm"})
         assert response.status_code == 404, path
-        assert response.json() == {"message": f"Cannot {method} {path}", "error": "Not Found",
-                                   "statusCode": 404}
+        assert response.json() == {
+            "message": f"Cannot {method} {path}",
+            "error": "Not Found",
+            "statusCode": 404,
+        }
 
 
 def test_bookmark_lists_and_items(sim: SimServer, user: httpx.Client) -> None:
@@ -57,15 +66,17 @@ def test_bookmark_lists_and_items(sim: SimServer, user: httpx.Client) -> None:
     check_fields(gems, BOOKMARK_LIST_FIELDS, "bookmark list")
     assert gems["created_at"].endswith("Z")
     for mint in mints:
-        added = user.post("/bookmarks/items/add",
-                          json={"itemId": mint, "bookmarkIds": [gems["id"], "default"]})
+        added = user.post(
+            "/bookmarks/items/add", json={"itemId": mint, "bookmarkIds": [gems["id"], "default"]}
+        )
         assert added.status_code == 201
     by_id = {b["id"]: b for b in user.get("/bookmarks").json()}
     assert by_id[gems["id"]]["bookmark_items"] == mints
     coins = user.get(f"/coins/bookmarks/{gems['id']}", params={"includeNsfw": "true"}).json()
     assert [c["mint"] for c in coins] == mints
-    removed = user.post("/bookmarks/items/remove",
-                        json={"itemId": mints[0], "bookmarkIds": [gems["id"]]})
+    removed = user.post(
+        "/bookmarks/items/remove", json={"itemId": mints[0], "bookmarkIds": [gems["id"]]}
+    )
     assert removed.status_code == 201
     coins = user.get(f"/coins/bookmarks/{gems['id']}", params={"includeNsfw": "true"}).json()
     assert [c["mint"] for c in coins] == mints[1:]
@@ -124,24 +135,28 @@ def test_a_banned_coin_disappears_and_a_numeric_id_names_nothing(calm: SimServer
     with http(calm, headers=bearer(calm.token_for(admin=True))) as admin:
         nest_error(admin.post("/moderation/bulk-ban", json={"ids": [mint]}), 400)  # no reason
         assert mint in listed(admin)
-        response = admin.post("/moderation/bulk-ban",
-                              json={"ids": [mint, 987654321], "reason": "spam"})
+        response = admin.post(
+            "/moderation/bulk-ban", json={"ids": [mint, 987654321], "reason": "spam"}
+        )
         assert response.status_code == 201
         assert response.json() == {"updated": [mint], "notFound": [987654321]}
         assert mint not in listed(admin, includeNsfw="true")
 
 
 def test_bookmarks_switched_off_answer_like_a_service_without_them(
-        sim: SimServer, user: httpx.Client) -> None:
+    sim: SimServer, user: httpx.Client
+) -> None:
     mint = sim.mints()[0]
     assert user.get("/bookmarks").status_code == 200
     switched = user.post("/_sim/features", json={"bookmarks": False})
     assert switched.json() == {"bookmarks": False}
-    for method, path, body in (("GET", "/bookmarks", None), ("POST", "/bookmarks", {"name": "x"}),
-                               ("POST", "/bookmarks/items/add",
-                                {"itemId": mint, "bookmarkIds": ["default"]}),
-                               ("DELETE", "/bookmarks/default", None),
-                               ("GET", "/coins/bookmarks/default", None)):
+    for method, path, body in (
+        ("GET", "/bookmarks", None),
+        ("POST", "/bookmarks", {"name": "x"}),
+        ("POST", "/bookmarks/items/add", {"itemId": mint, "bookmarkIds": ["default"]}),
+        ("DELETE", "/bookmarks/default", None),
+        ("GET", "/coins/bookmarks/default", None),
+    ):
         response = user.request(method, path, json=body)
         assert response.status_code == 404, path
         assert response.json()["message"] == f"Cannot {method} {path}"

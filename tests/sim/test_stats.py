@@ -12,8 +12,18 @@ from pumptui.sim import SimServer
 from tests.sim.support import LAUNCH_REAL_TOKENS, TOTAL_SUPPLY, http, lamports_of, raw_of
 
 UNKNOWN_MINT = "So11111111111111111111111111111111111111112"
-WINDOW_KEYS = {"numTxs", "volumeUSD", "numUsers", "numBuys", "numSells", "buyVolumeUSD",
-               "sellVolumeUSD", "numBuyers", "numSellers", "priceChangePercent"}
+WINDOW_KEYS = {
+    "numTxs",
+    "volumeUSD",
+    "numUsers",
+    "numBuys",
+    "numSells",
+    "buyVolumeUSD",
+    "sellVolumeUSD",
+    "numBuyers",
+    "numSellers",
+    "priceChangePercent",
+}
 
 
 @pytest.fixture
@@ -49,8 +59,9 @@ def test_market_activity_counts_the_trades_in_each_window(quiet_sim: SimServer) 
     # The hour's change runs from the launch price to the last trade's pool price.
     launch = (30_000_000_000 / 1e9) / (1_073_000_000_000_000 / 1e6)
     last = float(Decimal(chain[-1]["priceSol"]))
-    assert activity["1h"]["priceChangePercent"] == pytest.approx((last / launch - 1) * 100,
-                                                                 rel=1e-9)
+    assert activity["1h"]["priceChangePercent"] == pytest.approx(
+        (last / launch - 1) * 100, rel=1e-9
+    )
 
 
 def test_the_batch_buys_fifty_coins_for_one_request(quiet_sim: SimServer) -> None:
@@ -59,15 +70,23 @@ def test_the_batch_buys_fifty_coins_for_one_request(quiet_sim: SimServer) -> Non
     idle = sim.create_coin(name="Idle", symbol="IDL")
     sim.inject_trades(traded, 4)
     with http(sim) as client:
-        response = client.post("/v1/coins/market-activity/batch",
-                               json={"addresses": [traded, idle, UNKNOWN_MINT],
-                                     "intervals": ["1m", "5m"], "metrics": ["numTxs"]})
-        too_many = client.post("/v1/coins/market-activity/batch",
-                               json={"addresses": [UNKNOWN_MINT] * 51})
+        response = client.post(
+            "/v1/coins/market-activity/batch",
+            json={
+                "addresses": [traded, idle, UNKNOWN_MINT],
+                "intervals": ["1m", "5m"],
+                "metrics": ["numTxs"],
+            },
+        )
+        too_many = client.post(
+            "/v1/coins/market-activity/batch", json={"addresses": [UNKNOWN_MINT] * 51}
+        )
     assert response.status_code == 201
-    assert response.json() == {traded: {"1m": {"numTxs": 4}, "5m": {"numTxs": 4}},
-                               idle: {"1m": None, "5m": None},
-                               UNKNOWN_MINT: {"1m": None, "5m": None}}
+    assert response.json() == {
+        traded: {"1m": {"numTxs": 4}, "5m": {"numTxs": 4}},
+        idle: {"1m": None, "5m": None},
+        UNKNOWN_MINT: {"1m": None, "5m": None},
+    }
     assert too_many.status_code == 400
 
 
@@ -94,7 +113,8 @@ def test_holders_are_the_wallets_the_trades_left_holding(quiet_sim: SimServer) -
     for t in sim.trades_of(mint):
         sign = 1 if t["type"] == "buy" else -1
         balances[t["userAddress"]] = balances.get(t["userAddress"], 0) + sign * raw_of(
-            t["baseAmount"])
+            t["baseAmount"]
+        )
     holding = {w: b for w, b in balances.items() if b > 0}
     top10 = sorted(holding.values(), reverse=True)[:10]
     with http(sim) as client:
@@ -103,8 +123,12 @@ def test_holders_are_the_wallets_the_trades_left_holding(quiet_sim: SimServer) -
         count = client.get(f"/token-holders/{mint}/count").json()
         coin = client.get(f"/coins-v3/{mint}").json()
         missing = client.get(f"/coins/holder-stats/{UNKNOWN_MINT}")
-    assert count == {"mint": mint, "chain": "solana", "networkId": 1399811149,
-                     "holderCount": len(holding)}
+    assert count == {
+        "mint": mint,
+        "chain": "solana",
+        "networkId": 1399811149,
+        "holderCount": len(holding),
+    }
     assert stats["totalHolders"] == top["totalHolders"] == len(holding)
     assert stats["top10HoldersPercent"] == pytest.approx(sum(top10) * 100 / TOTAL_SUPPLY)
     # Nobody bought in the creation slot or the first seconds, and the creator never bought.
@@ -143,16 +167,21 @@ def test_dev_snipers_and_bundlers_follow_the_documented_rules(quiet_sim: SimServ
 
     mint, bundler, sniper, late = sim.call(script)
     with http(sim) as client:
-        top = {h["address"]: h for h in
-               client.get(f"/coins/top-holders-v2/{mint}").json()["topHolders"]}
+        top = {
+            h["address"]: h
+            for h in client.get(f"/coins/top-holders-v2/{mint}").json()["topHolders"]
+        }
         stats = client.get(f"/coins/holder-stats/{mint}").json()
     dev = sim.user_address
     assert (top[dev]["isDev"], top[dev]["isSniper"], top[dev]["isBundler"]) == (True, False, False)
     assert (top[bundler]["isBundler"], top[bundler]["isSniper"]) == (True, False)
     assert (top[sniper]["isSniper"], top[sniper]["isBundler"]) == (True, False)
     assert (top[late]["isSniper"], top[late]["isBundler"]) == (False, False)
-    for key, wallet in (("devHoldingsPercent", dev), ("bundlersHoldingsPercent", bundler),
-                        ("snipersHoldingsPercent", sniper)):
+    for key, wallet in (
+        ("devHoldingsPercent", dev),
+        ("bundlersHoldingsPercent", bundler),
+        ("snipersHoldingsPercent", sniper),
+    ):
         assert stats[key] == pytest.approx(top[wallet]["amount"] * 1e6 * 100 / TOTAL_SUPPLY)
 
 

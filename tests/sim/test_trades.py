@@ -59,9 +59,15 @@ def test_amounts_are_exact_decimals_that_replay_to_the_coins_reserves(sim: SimSe
     mint = sim.create_coin(name="Ledger", symbol="LDGR")
     sim.inject_trades(mint, 120)
     with http(sim) as client:
-        page = trades(client, mint, limit=100)["trades"] + trades(
-            client, mint, limit=100, cursor=trades(client, mint, limit=100)["pagination"][
-                "nextCursor"])["trades"]
+        page = (
+            trades(client, mint, limit=100)["trades"]
+            + trades(
+                client,
+                mint,
+                limit=100,
+                cursor=trades(client, mint, limit=100)["pagination"]["nextCursor"],
+            )["trades"]
+        )
         coin = client.get(f"/coins-v3/{mint}").json()
     assert len(page) == 120
     virtual_sol, virtual_tokens = LAUNCH_VIRTUAL_SOL, LAUNCH_VIRTUAL_TOKENS
@@ -73,8 +79,10 @@ def test_amounts_are_exact_decimals_that_replay_to_the_coins_reserves(sim: SimSe
         # priceSol: the pool price per whole token after the trade.
         expected = pool_price(virtual_sol, virtual_tokens).quantize(PRICE_Q, ROUND_HALF_EVEN)
         assert Decimal(trade["priceSol"]) == expected
-    assert (coin["virtual_sol_reserves"], coin["virtual_token_reserves"]) == (virtual_sol,
-                                                                            virtual_tokens)
+    assert (coin["virtual_sol_reserves"], coin["virtual_token_reserves"]) == (
+        virtual_sol,
+        virtual_tokens,
+    )
     assert {t["type"] for t in page} == {"buy", "sell"}
 
 
@@ -157,7 +165,8 @@ def test_pages_follow_the_exclusive_cursor_to_the_end_of_history(sim: SimServer)
     assert first["pagination"]["limit"] == 100
     last = first["trades"][-1]
     assert first["pagination"]["nextCursor"] == (
-        f"{last['slotIndexId']}-{epoch_ms(last['timestamp'])}")
+        f"{last['slotIndexId']}-{epoch_ms(last['timestamp'])}"
+    )
     # Exclusive: the next page starts right after the cursor's trade.
     assert second["trades"][0]["tx"] == chain[::-1][100]
 
@@ -266,8 +275,16 @@ def expected_candles(chain: list[dict], width: int, usd_per_sol: Decimal | None)
             volume = Decimal(sum(lamports_of(t["amountSol"]) for t in inside)) / 10**9
         else:
             volume = sum((Decimal(t["amountUsd"]) for t in inside), Decimal(0))
-        rows.append({"timestamp": start * 1000, "open": prices[0], "close": prices[-1],
-                     "high": max(prices), "low": min(prices), "volume": volume})
+        rows.append(
+            {
+                "timestamp": start * 1000,
+                "open": prices[0],
+                "close": prices[-1],
+                "high": max(prices),
+                "low": min(prices),
+                "volume": volume,
+            }
+        )
     return rows
 
 
@@ -275,8 +292,9 @@ def test_sol_candles_are_sparse_oldest_first_from_the_trades(quiet_sim: SimServe
     mint, chain = candle_script(quiet_sim)
     with http(quiet_sim) as client:
         for interval, width in (("1m", 60), ("5m", 300), ("15s", 15)):
-            got = client.get(f"/v2/coins/{mint}/candles",
-                             params={"interval": interval, "currency": "SOL"}).json()
+            got = client.get(
+                f"/v2/coins/{mint}/candles", params={"interval": interval, "currency": "SOL"}
+            ).json()
             want = expected_candles(chain, width, None)
             assert [c["timestamp"] for c in got] == [w["timestamp"] for w in want]
             for candle, expected in zip(got, want, strict=True):
@@ -295,8 +313,9 @@ def test_usd_candles_are_usd_per_token_and_usd_volume(quiet_sim: SimServer) -> N
     mint, chain = candle_script(quiet_sim)
     with http(quiet_sim) as client:
         got = client.get(f"/v2/coins/{mint}/candles", params={"interval": "1m"}).json()
-        v1 = client.get(f"/v1/coins/{mint}/candles",
-                        params={"interval": "1m", "currency": "USD"}).json()
+        v1 = client.get(
+            f"/v1/coins/{mint}/candles", params={"interval": "1m", "currency": "USD"}
+        ).json()
     want = expected_candles(chain, 60, Decimal(1))
     assert got == v1
     for candle, expected in zip(got, want, strict=True):
@@ -308,8 +327,9 @@ def test_candles_are_the_newest_limit_buckets(quiet_sim: SimServer) -> None:
     mint, _ = candle_script(quiet_sim)
     with http(quiet_sim) as client:
         every = client.get(f"/v2/coins/{mint}/candles", params={"interval": "1m"}).json()
-        newest = client.get(f"/v2/coins/{mint}/candles",
-                            params={"interval": "1m", "limit": 3}).json()
+        newest = client.get(
+            f"/v2/coins/{mint}/candles", params={"interval": "1m", "limit": 3}
+        ).json()
     assert len(every) >= 6
     assert newest == every[-3:]
 
@@ -318,17 +338,35 @@ def test_candle_intervals_and_limits_are_checked(sim: SimServer) -> None:
     mint = sim.mints()[0]
     with http(sim) as client:
         for bad in ("1d", "2m", "", "60"):
-            body = nest_error(client.get(f"/v2/coins/{mint}/candles",
-                                         params={"interval": bad}), 400)
-            assert body["message"] == ("interval must be one of : 1s, 15s, 30s, 1m, 5m, 15m, "
-                                       "30m, 1h, 4h, 6h, 12h, 24h")
+            body = nest_error(
+                client.get(f"/v2/coins/{mint}/candles", params={"interval": bad}), 400
+            )
+            assert body["message"] == (
+                "interval must be one of : 1s, 15s, 30s, 1m, 5m, 15m, 30m, 1h, 4h, 6h, 12h, 24h"
+            )
         nest_error(client.get(f"/v1/coins/{mint}/candles", params={"interval": "1d"}), 400)
-        nest_error(client.get(f"/v2/coins/{mint}/candles",
-                              params={"interval": "1m", "limit": 1001}), 400)
-        for interval in ("1s", "15s", "30s", "1m", "5m", "15m", "30m", "1h", "4h", "6h", "12h",
-                         "24h"):
-            assert client.get(f"/v2/coins/{mint}/candles",
-                              params={"interval": interval}).status_code == 200
-        assert client.get(f"/v1/coins/{UNKNOWN_MINT}/candles",
-                          params={"interval": "1m"}).json() == []
+        nest_error(
+            client.get(f"/v2/coins/{mint}/candles", params={"interval": "1m", "limit": 1001}), 400
+        )
+        for interval in (
+            "1s",
+            "15s",
+            "30s",
+            "1m",
+            "5m",
+            "15m",
+            "30m",
+            "1h",
+            "4h",
+            "6h",
+            "12h",
+            "24h",
+        ):
+            assert (
+                client.get(f"/v2/coins/{mint}/candles", params={"interval": interval}).status_code
+                == 200
+            )
+        assert (
+            client.get(f"/v1/coins/{UNKNOWN_MINT}/candles", params={"interval": "1m"}).json() == []
+        )
         nest_error(client.get("/v1/coins/0OIl/candles", params={"interval": "1m"}), 404)

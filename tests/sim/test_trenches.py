@@ -15,8 +15,28 @@ import pytest
 from pumptui.sim import SimServer
 from tests.sim.support import http
 
-ENTRY_KEYS = {"m", "n", "t", "i", "mc", "age", "p", "vUsd5m", "tx5", "bc", "sc", "txc", "nh",
-              "t10", "dh", "sn", "dw", "gd", "pg", "c"}
+ENTRY_KEYS = {
+    "m",
+    "n",
+    "t",
+    "i",
+    "mc",
+    "age",
+    "p",
+    "vUsd5m",
+    "tx5",
+    "bc",
+    "sc",
+    "txc",
+    "nh",
+    "t10",
+    "dh",
+    "sn",
+    "dw",
+    "gd",
+    "pg",
+    "c",
+}
 
 
 def apply(entries: list[dict[str, Any]], patches: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -56,13 +76,18 @@ def socket_url(sim: SimServer, board: str) -> str:
 
 
 async def subscribe(ws: aiohttp.ClientWebSocketResponse, board: str) -> dict[str, Any]:
-    await ws.send_json({"event": "subscribe", "data": {"board": board, "tier": "web",
-                                                       "platform": "WEB", "surface": "WEB"}})
+    await ws.send_json(
+        {
+            "event": "subscribe",
+            "data": {"board": board, "tier": "web", "platform": "WEB", "surface": "WEB"},
+        }
+    )
     return await receive(ws)
 
 
 async def test_a_snapshot_then_deltas_that_keep_the_board_current(
-        sim: SimServer, session: aiohttp.ClientSession) -> None:
+    sim: SimServer, session: aiohttp.ClientSession
+) -> None:
     async with session.ws_connect(socket_url(sim, "new")) as ws:
         snapshot = await subscribe(ws, "new")
         assert snapshot["type"] == "snapshot"
@@ -87,15 +112,17 @@ async def test_a_snapshot_then_deltas_that_keep_the_board_current(
     assert entries == board["entries"]
 
 
-async def test_boards_hold_what_their_names_say(sim_factory: Callable[..., SimServer],
-                                                session: aiohttp.ClientSession) -> None:
+async def test_boards_hold_what_their_names_say(
+    sim_factory: Callable[..., SimServer], session: aiohttp.ClientSession
+) -> None:
     sim = sim_factory(nsfw_share=0.0, trades_per_second=0.0, launches_per_minute=0.0)
 
     def pump(mint: str, until: Callable[[dict], bool]) -> None:
         with http(sim) as client:
             while not until(client.get(f"/coins-v3/{mint}").json()):
-                sim.call(lambda: sim.market._buy(sim.market.coins[mint], sim.user_address,
-                                                 2_000_000_000))
+                sim.call(
+                    lambda: sim.market._buy(sim.market.coins[mint], sim.user_address, 2_000_000_000)
+                )
 
     near = sim.call(lambda: sim.market.create_coin(name="Near", symbol="NEAR").mint)
     done = sim.call(lambda: sim.market.create_coin(name="Done", symbol="DONE").mint)
@@ -115,10 +142,12 @@ async def test_boards_hold_what_their_names_say(sim_factory: Callable[..., SimSe
 
 
 async def test_an_entry_is_a_per_coin_aggregate_in_usd_and_seconds(
-        sim_factory: Callable[..., SimServer]) -> None:
+    sim_factory: Callable[..., SimServer],
+) -> None:
     sim = sim_factory(trades_per_second=0.0, launches_per_minute=0.0, nsfw_share=0.0)
-    mint = await asyncio.to_thread(sim.create_coin, name="Agg", symbol="AGG",
-                                   creator=sim.user_address)
+    mint = await asyncio.to_thread(
+        sim.create_coin, name="Agg", symbol="AGG", creator=sim.user_address
+    )
     await asyncio.to_thread(sim.advance, 12.0)
     await asyncio.to_thread(sim.inject_trades, mint, 10)
     with http(sim) as client:
@@ -135,8 +164,9 @@ async def test_an_entry_is_a_per_coin_aggregate_in_usd_and_seconds(
     assert (entry["pg"], entry["c"], entry["gd"]) == ("pump", "solana", None)
 
 
-async def test_unknown_boards_and_bad_messages_get_errors(sim: SimServer,
-                                                          session: aiohttp.ClientSession) -> None:
+async def test_unknown_boards_and_bad_messages_get_errors(
+    sim: SimServer, session: aiohttp.ClientSession
+) -> None:
     async with session.ws_connect(f"{sim.base_url}/ws/trenches") as ws:
         assert (await subscribe(ws, "movers"))["type"] == "error"
         await ws.send_str("not json")

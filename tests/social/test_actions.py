@@ -50,16 +50,19 @@ class App:
     def restart(self) -> App:
         """A new process: a new client and fresh stores over the same files (the old ones are
         just dropped). The caller closes the new client."""
-        client = make_client(self.sim, self.sim.token_for(self.sim.user_address),
-                             self.sim.user_address)
-        actions = SocialActions(client, SocialState(clock=self.clock),
-                                DraftStore(clock=self.clock), clock=self.clock)
+        client = make_client(
+            self.sim, self.sim.token_for(self.sim.user_address), self.sim.user_address
+        )
+        actions = SocialActions(
+            client, SocialState(clock=self.clock), DraftStore(clock=self.clock), clock=self.clock
+        )
         return App(self.sim, client, actions, self.clock)
 
 
 def make_client(sim: SimServer, token: str | None, account: str | None = None) -> PumpClient:
-    settings = ApiSettings(frontend_url=sim.base_url, swap_url=sim.base_url,
-                           indexer_url=sim.base_url, timeout=2.0)
+    settings = ApiSettings(
+        frontend_url=sim.base_url, swap_url=sim.base_url, indexer_url=sim.base_url, timeout=2.0
+    )
     return PumpClient(
         settings,
         session=Session(Secret(token), account) if token else Session(),
@@ -77,8 +80,9 @@ async def app(sim: SimServer) -> AsyncIterator[App]:
 
 def build_app(sim: SimServer, *, logged_in: bool = True, token: str | None = None) -> App:
     account = sim.user_address if logged_in else None
-    client = make_client(sim, token or (sim.token_for(sim.user_address) if logged_in else None),
-                         account)
+    client = make_client(
+        sim, token or (sim.token_for(sim.user_address) if logged_in else None), account
+    )
     clock = FakeClock()
     actions = SocialActions(
         client,
@@ -145,8 +149,9 @@ async def test_changes_to_one_target_reach_the_server_in_the_order_they_were_mad
     on = app.actions.intend(Bookmark(first))
     off = app.actions.intend(Bookmark(first, on=False))
     other = app.actions.intend(Bookmark(second))
-    results = await asyncio.gather(app.actions.send(off), app.actions.send(on),
-                                   app.actions.send(other))
+    results = await asyncio.gather(
+        app.actions.send(off), app.actions.send(on), app.actions.send(other)
+    )
 
     assert all(r.ok for r in results), [r.message for r in results]
     app.sim.clear_faults()

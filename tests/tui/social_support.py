@@ -92,14 +92,15 @@ def social_app(
     settings = Settings().with_api_urls(sim.base_url)
     settings = replace(settings, api=replace(settings.api, max_retries=0, timeout=2.0))
     session = Session(Secret(token), account) if token else Session()
-    client = PumpClient(settings.api, session=session,
-                        budget=RequestBudget(60_000, burst=1000), timeout=2.0)
-    services = AppServices(settings, client=client, watchlist=MemoryWatchlist(),
-                           sim_mode=sim_mode)
+    client = PumpClient(
+        settings.api, session=session, budget=RequestBudget(60_000, burst=1000), timeout=2.0
+    )
+    services = AppServices(settings, client=client, watchlist=MemoryWatchlist(), sim_mode=sim_mode)
     app = PumpApp(services)
     options: dict[str, Any] = {
-        "token_store": TokenStore(keyring if keyring is not None else MemoryKeyring(),
-                                  timeout=keyring_timeout),
+        "token_store": TokenStore(
+            keyring if keyring is not None else MemoryKeyring(), timeout=keyring_timeout
+        ),
         "token_file": token_file,
     }
     if clock is not None:
@@ -108,8 +109,9 @@ def social_app(
 
 
 def user_app(sim: SimServer, **options: Any) -> tuple[PumpApp, SocialActions]:
-    return social_app(sim, token=sim.token_for(sim.user_address), account=sim.user_address,
-                      **options)
+    return social_app(
+        sim, token=sim.token_for(sim.user_address), account=sim.user_address, **options
+    )
 
 
 def admin_app(sim: SimServer, **options: Any) -> tuple[PumpApp, SocialActions]:
@@ -133,13 +135,13 @@ async def settle(pilot: Pilot[Any], seconds: float = 10.0) -> None:
     The app's own workers (the engine-event listener) run forever and are not waited for."""
     for _ in range(3):
         await pilot.pause()
-        await wait_for(pilot, lambda: not social_workers(pilot.app), "social workers done",
-                       seconds)
+        await wait_for(pilot, lambda: not social_workers(pilot.app), "social workers done", seconds)
     await pilot.pause()
 
 
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
-                   seconds: float = 8.0) -> None:
+async def wait_for(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, seconds: float = 8.0
+) -> None:
     """Let the app run until `condition` holds (a safety bound, not a timing assertion)."""
     for _ in range(int(seconds / 0.05)):
         if condition():
@@ -184,8 +186,9 @@ def _coin_record(sim: SimServer, mint: str) -> dict[str, Any]:
     return shapes.coin(sim.market, sim.market.coins[mint])
 
 
-async def open_coin_with_callouts(pilot: Pilot[Any], social: SocialActions, sim: SimServer,
-                                  mint: str) -> Any:
+async def open_coin_with_callouts(
+    pilot: Pilot[Any], social: SocialActions, sim: SimServer, mint: str
+) -> Any:
     """The real coin screen on `mint`, its callouts read from the simulator into the store (the
     app runs without the engine here), with the callouts pane shown and focused (`v`)."""
     from pumptui.api.models import Coin

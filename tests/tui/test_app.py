@@ -175,8 +175,17 @@ async def test_palette_opens_a_coin_seen_only_on_the_followed_tape_or_pasted_who
     # A watched old coin trades on the tape but is not among the newest listed on Home.
     hot = make_mint("hot-old-coin")
     store = frozen_store()
-    store.apply(NewTrade(replace(store.site_trades(1)[0], signature=make_mint("sig-hot"),
-                                 mint=hot, timestamp=FROZEN_NOW - 1, slot=5000)))
+    store.apply(
+        NewTrade(
+            replace(
+                store.site_trades(1)[0],
+                signature=make_mint("sig-hot"),
+                mint=hot,
+                timestamp=FROZEN_NOW - 1,
+                slot=5000,
+            )
+        )
+    )
     assert store.coin(hot) is None
     pasted = make_mint("never-seen")
     app = make_app(store)
@@ -271,10 +280,10 @@ def test_a_feed_that_says_live_but_has_not_answered_for_long_shows_stale() -> No
     now = 1_800_000_000.0
     # Polled every 4 s: fresh 6 s after its last answer, stale 20 s after it (a dead server
     # whose failure the next poll has not found yet).
-    fresh = FeedHealth("trades", FeedState.LIVE, since=now - 60, last_good_at=now - 6,
-                       interval=4.0)
-    quiet = FeedHealth("sol-price", FeedState.LIVE, since=now - 600, last_good_at=now - 200,
-                       interval=300.0)  # a slow feed is not stale within its own interval
+    fresh = FeedHealth("trades", FeedState.LIVE, since=now - 60, last_good_at=now - 6, interval=4.0)
+    quiet = FeedHealth(
+        "sol-price", FeedState.LIVE, since=now - 600, last_good_at=now - 200, interval=300.0
+    )  # a slow feed is not stale within its own interval
     silent = replace(fresh, feed="coins", last_good_at=now - 20)
     text = render_status(StatusInfo(now=now, feeds=(fresh, quiet, silent)), 160).plain
     assert "● trades" in text

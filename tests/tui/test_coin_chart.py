@@ -22,8 +22,9 @@ T0 = 1_763_700_000.0  # 2025-11-21 04:40:00 UTC
 WICK_GLYPHS = set("│╷╵")
 
 
-def random_candles(count: int, seconds: int = 60, seed: int = 5, gaps: tuple[int, ...] = ()
-                   ) -> list[Candle]:
+def random_candles(
+    count: int, seconds: int = 60, seed: int = 5, gaps: tuple[int, ...] = ()
+) -> list[Candle]:
     """A random walk of tiny Pump.fun prices (~2.8e-8 SOL), one candle per bucket."""
     rng = random.Random(seed)
     price = 2.8e-8
@@ -35,16 +36,22 @@ def random_candles(count: int, seconds: int = 60, seed: int = 5, gaps: tuple[int
         close = price * (1 + rng.uniform(-0.08, 0.1))
         high = max(open_, close) * (1 + rng.uniform(0, 0.05))
         low = min(open_, close) * (1 - rng.uniform(0, 0.05))
-        candles.append(Candle(MINT, T0 + index * seconds, open_, high, low, close,
-                              rng.uniform(0.05, 8.0), seconds))
+        candles.append(
+            Candle(
+                MINT, T0 + index * seconds, open_, high, low, close, rng.uniform(0.05, 8.0), seconds
+            )
+        )
         price = close
     return candles
 
 
 def plot_rows_of(grid: ChartGrid, x: int) -> list[int]:
     """Rows of the price plot where column `x` shows part of a candle."""
-    return [y for y in range(grid.plot_rows)
-            if grid.roles[y][x] in (Role.UP, Role.DOWN) and grid.chars[y][x] != " "]
+    return [
+        y
+        for y in range(grid.plot_rows)
+        if grid.roles[y][x] in (Role.UP, Role.DOWN) and grid.chars[y][x] != " "
+    ]
 
 
 def test_each_candle_spans_exactly_its_high_to_its_low() -> None:
@@ -113,7 +120,7 @@ def test_only_the_newest_candles_that_fit_are_drawn_newest_at_the_right() -> Non
     candles = random_candles(500)
     grid = draw_chart(candles, 80, 20, seconds=60, tz=UTC)
     drawn = grid.candles
-    assert drawn == candles[-len(drawn):]
+    assert drawn == candles[-len(drawn) :]
     assert len(drawn) == grid.plot_width // 2
     assert grid.columns[candles[-1].start] == max(grid.columns.values())
     assert grid.columns[candles[-1].start] >= grid.plot_width - 2
@@ -124,11 +131,12 @@ def test_looking_back_puts_the_chosen_time_at_the_right_edge() -> None:
     end = candles[300].start + 30  # inside the 301st candle's minute
     grid = draw_chart(candles, 80, 20, seconds=60, tz=UTC, end=end)
     assert grid.candles[-1] == candles[300]
-    assert grid.candles == candles[301 - len(grid.candles):301]
+    assert grid.candles == candles[301 - len(grid.candles) : 301]
     before_any = draw_chart(candles, 80, 20, seconds=60, tz=UTC, end=T0 - 3600)
     assert before_any.candles == []
     assert "No trades in this stretch" in "".join(
-        before_any.row_text(y) for y in range(before_any.height))
+        before_any.row_text(y) for y in range(before_any.height)
+    )
 
 
 def test_a_bucket_without_trades_is_a_gap_at_the_previous_close() -> None:
@@ -185,8 +193,9 @@ def test_one_second_candles_are_labelled_with_seconds() -> None:
 
 def test_a_history_too_short_for_a_round_time_is_still_dated() -> None:
     # Two 5-minute candles, 04:50 and 04:55: no half-hour mark falls on them.
-    candles = [Candle(MINT, T0 + 600 + 300 * i, 1e-7, 1.2e-7, 0.9e-7, 1.1e-7, 1.0, 300)
-               for i in range(2)]
+    candles = [
+        Candle(MINT, T0 + 600 + 300 * i, 1e-7, 1.2e-7, 0.9e-7, 1.1e-7, 1.0, 300) for i in range(2)
+    ]
     grid = draw_chart(candles, 80, 12, seconds=300, tz=UTC)
     assert grid.row_text(grid.height - 1).split() == ["04:50"]
     start = grid.row_text(grid.height - 1).index("04:50")
@@ -214,14 +223,17 @@ def test_price_axis_reads_upwards_and_shows_the_last_close() -> None:
 def test_axis_labels_keep_one_notation_across_a_decade() -> None:
     # A young coin's run from 4e-8 to 2.4e-7 SOL: every label counts the same six zeros.
     prices = [4e-8, 6e-8, 9e-8, 1.3e-7, 1.8e-7, 2.4e-7]
-    candles = [Candle(MINT, T0 + 60 * i, p, p * 1.01, p * 0.99, p * 1.005, 1.0)
-               for i, p in enumerate(prices)]
+    candles = [
+        Candle(MINT, T0 + 60 * i, p, p * 1.01, p * 0.99, p * 1.005, 1.0)
+        for i, p in enumerate(prices)
+    ]
     grid = draw_chart(candles, 60, 24, seconds=60, tz=UTC)
     label_x = grid.plot_width + 2
     rows = [y for y in range(grid.plot_rows) if grid.row_text(y)[label_x:].strip()]
     labels = [grid.row_text(y)[label_x:].strip() for y in rows]
-    ticks = [grid.row_text(y)[label_x:].strip() for y in rows
-             if grid.roles[y][label_x] is Role.LABEL]
+    ticks = [
+        grid.row_text(y)[label_x:].strip() for y in rows if grid.roles[y][label_x] is Role.LABEL
+    ]
     assert len(ticks) >= 4
     assert all(label.startswith("0.0₆") for label in labels), labels
     assert "0.0₆05" in ticks, ticks  # 5e-8, not "0.0₇50"
@@ -233,8 +245,16 @@ def test_changing_the_last_candle_repaints_only_the_cells_that_moved() -> None:
     before = draw_chart(candles, 100, 24, seconds=60, tz=UTC)
     last = candles[-1]
     # A small trade inside the visible range: same scale, the last candle's close moves.
-    moved = Candle(MINT, last.start, last.open, last.high, last.low,
-                   (last.high + last.low) / 2, last.volume_sol * 0.99, 60)
+    moved = Candle(
+        MINT,
+        last.start,
+        last.open,
+        last.high,
+        last.low,
+        (last.high + last.low) / 2,
+        last.volume_sol * 0.99,
+        60,
+    )
     after = draw_chart([*candles[:-1], moved], 100, 24, seconds=60, tz=UTC)
     regions = after.changed_regions(before)
     assert regions, "something changed"
@@ -265,8 +285,7 @@ def test_no_candles_says_so() -> None:
         (0.0, None, "0"),
     ],
 )
-def test_prices_are_short_and_exact_enough(price: float, step: float | None,
-                                           expected: str) -> None:
+def test_prices_are_short_and_exact_enough(price: float, step: float | None, expected: str) -> None:
     assert format_price(price, step) == expected
 
 

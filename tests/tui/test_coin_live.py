@@ -28,15 +28,24 @@ from tests.conftest import TEST_SERVER
 from tests.tui.conftest import screen_text
 
 # Poll fast: the simulator has no real rate limit here, and the test should not wait.
-FAST = RefreshSettings(coins_min=0.2, coins_max=1.0, trades_min=0.1, trades_max=0.3,
-                       callouts_min=0.2, callouts_max=1.0, market_min=0.5, market_max=2.0)
+FAST = RefreshSettings(
+    coins_min=0.2,
+    coins_max=1.0,
+    trades_min=0.1,
+    trades_max=0.3,
+    callouts_min=0.2,
+    callouts_max=1.0,
+    market_min=0.5,
+    market_max=2.0,
+)
 # The chat as a test wants it: nobody chatting but the test. The market runs on the real clock,
 # as the service does: a chat message expires an hour after it was posted, by the app's clock.
 QUIET_CHAT = replace(TEST_SERVER, chat=ChatConfig(chatter=0.0))
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str,
-                     deadline: float = 15.0) -> None:
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, deadline: float = 15.0
+) -> None:
     """Let the app run until `condition` holds (a safety deadline, not a timing assertion)."""
     for _ in range(int(deadline / 0.05)):
         if condition():
@@ -52,11 +61,17 @@ def chatty(sim_factory: Callable[..., SimServer]) -> SimServer:
 
 
 def live_app(sim: SimServer) -> PumpApp:
-    settings = Settings(api=ApiSettings(burst=50, timeout=2.0, max_retries=1),
-                        refresh=FAST).with_api_urls(sim.base_url)
+    settings = Settings(
+        api=ApiSettings(burst=50, timeout=2.0, max_retries=1), refresh=FAST
+    ).with_api_urls(sim.base_url)
     # One generous bucket for every host: this test is about the flow, not swap's budget.
-    services = AppServices.connect(settings, sim_mode=True, watchlist=MemoryWatchlist(),
-                                   timeout=2.0, budget=RequestBudget(6000, 50))
+    services = AppServices.connect(
+        settings,
+        sim_mode=True,
+        watchlist=MemoryWatchlist(),
+        timeout=2.0,
+        budget=RequestBudget(6000, 50),
+    )
     return PumpApp(services)
 
 
@@ -76,8 +91,10 @@ def chat_texts(pane: ChatPane) -> list[str]:
 
 def chat_lines(pane: ChatPane) -> str:
     """What the chat pane shows now, its wrapped lines joined."""
-    return " ".join("".join(segment.text for segment in pane.render_line(y)).strip()
-                    for y in range(pane.size.height))
+    return " ".join(
+        "".join(segment.text for segment in pane.render_line(y)).strip()
+        for y in range(pane.size.height)
+    )
 
 
 def status_line(app: PumpApp) -> str:
@@ -102,13 +119,21 @@ async def test_a_coin_opened_on_the_simulator_fills_and_follows_live(sim: SimSer
         assert shown == newest_signatures(len(shown)), "the newest trades, in order, no gaps"
 
         burst = sim.inject_trades(mint, 3)
-        await wait_until(pilot, lambda: [t.signature for t in screen.tape.rows[:3]]
-                         == list(reversed(burst)), "the burst on top of the tape")
+        await wait_until(
+            pilot,
+            lambda: [t.signature for t in screen.tape.rows[:3]] == list(reversed(burst)),
+            "the burst on top of the tape",
+        )
         last = Trade.from_swap(sim.trades_of(mint)[-1], mint)
-        await wait_until(pilot, lambda: screen.chart.grid is not None
-                         and bool(screen.chart.grid.candles)
-                         and screen.chart.grid.candles[-1].close == last.chart_price,
-                         "the last candle closing at the pool price after the last trade")
+        await wait_until(
+            pilot,
+            lambda: (
+                screen.chart.grid is not None
+                and bool(screen.chart.grid.candles)
+                and screen.chart.grid.candles[-1].close == last.chart_price
+            ),
+            "the last candle closing at the pool price after the last trade",
+        )
 
         # Holder figures arrive from the holders feed: the header's third line shows them, as
         # the simulator's holder-stats route gives them.
@@ -121,7 +146,8 @@ async def test_a_coin_opened_on_the_simulator_fills_and_follows_live(sim: SimSer
         await pilot.press("i")
         assert screen.showing_holders
         assert (screen.holders_panel.border_title or "").startswith(
-            f"Holders {stats.total_holders:,}")
+            f"Holders {stats.total_holders:,}"
+        )
         await pilot.press("i")
 
         await pilot.press("escape")
@@ -131,24 +157,35 @@ async def test_a_coin_opened_on_the_simulator_fills_and_follows_live(sim: SimSer
 
 
 async def test_opening_a_coin_joins_its_chat_and_new_messages_appear_in_the_pane(
-        chatty: SimServer) -> None:
+    chatty: SimServer,
+) -> None:
     mint = chatty.hot_mint
     earlier = chatty.post_chat(mint, "posted before anyone opened the coin")
     app = live_app(chatty)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_coin(pilot, mint)
         pane = screen.chat_pane
-        await wait_until(pilot, lambda: earlier["message"] in chat_texts(pane),
-                         "the room's history in the pane")
-        await wait_until(pilot, lambda: pane.border_title == "Chat · 1 watching",
-                         "the viewer count (this app) in the title")
+        await wait_until(
+            pilot, lambda: earlier["message"] in chat_texts(pane), "the room's history in the pane"
+        )
+        await wait_until(
+            pilot,
+            lambda: pane.border_title == "Chat · 1 watching",
+            "the viewer count (this app) in the title",
+        )
 
         posted = chatty.post_chat(mint, "[bold]gm[/bold] from the sim")
-        await wait_until(pilot, lambda: bool(pane.messages)
-                         and pane.messages[-1].id == posted["id"], "the new message, last")
+        await wait_until(
+            pilot,
+            lambda: bool(pane.messages) and pane.messages[-1].id == posted["id"],
+            "the new message, last",
+        )
         assert pane.messages[-1].text == "[bold]gm[/bold] from the sim", "shown as typed"
-        await wait_until(pilot, lambda: "[bold]gm[/bold] from the sim" in chat_lines(pane),
-                         "the new message on screen")
+        await wait_until(
+            pilot,
+            lambda: "[bold]gm[/bold] from the sim" in chat_lines(pane),
+            "the new message on screen",
+        )
         assert chatty.chat_stats()["rooms"] == {mint: 1}
 
         # Another coin: its room instead of this one, on the same socket.
@@ -156,12 +193,16 @@ async def test_opening_a_coin_joins_its_chat_and_new_messages_appear_in_the_pane
         await pilot.press("escape")
         await pilot.pause()
         screen = await open_coin(pilot, other)
-        await wait_until(pilot, lambda: chatty.chat_stats()["rooms"] == {other: 1},
-                         "the other coin's room joined, the first one left")
+        await wait_until(
+            pilot,
+            lambda: chatty.chat_stats()["rooms"] == {other: 1},
+            "the other coin's room joined, the first one left",
+        )
         assert chatty.chat_stats()["peak"] == 1, "one chat connection for the whole app"
         await pilot.press("escape")
-        await wait_until(pilot, lambda: chatty.chat_stats()["rooms"] == {},
-                         "no room joined once no coin is open")
+        await wait_until(
+            pilot, lambda: chatty.chat_stats()["rooms"] == {}, "no room joined once no coin is open"
+        )
 
 
 async def test_the_coins_callouts_arrive_from_the_callouts_feed(chatty: SimServer) -> None:
@@ -172,21 +213,28 @@ async def test_the_coins_callouts_arrive_from_the_callouts_feed(chatty: SimServe
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_coin(pilot, mint)
         pane = screen.callouts_pane
-        await wait_until(pilot, lambda: [c.id for c in pane.callouts] == [first],
-                         "the coin's callout in the pane")
+        await wait_until(
+            pilot,
+            lambda: [c.id for c in pane.callouts] == [first],
+            "the coin's callout in the pane",
+        )
         assert pane.callouts[0].thesis == "first [bold]call[/bold]"
         assert "Callouts · 1" in screen_text(app)
         assert "first [bold]call[/bold]" in screen_text(app), "the thesis as typed"
 
         chatty.buy(mint, sol=0.5)  # the plain user holds it too, and may call it
         second = chatty.post_callout(mint, "second call", user=chatty.user_address)
-        await wait_until(pilot, lambda: {c.id for c in pane.callouts} == {first, second},
-                         "the new callout, without a key")
+        await wait_until(
+            pilot,
+            lambda: {c.id for c in pane.callouts} == {first, second},
+            "the new callout, without a key",
+        )
         await wait_until(pilot, lambda: "Callouts · 2" in screen_text(app), "the count")
 
 
 async def test_a_dropped_chat_connection_shows_on_screen_and_recovers_by_itself(
-        chatty: SimServer) -> None:
+    chatty: SimServer,
+) -> None:
     mint = chatty.hot_mint
     app = live_app(chatty)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -203,24 +251,37 @@ async def test_a_dropped_chat_connection_shows_on_screen_and_recovers_by_itself(
         # for at least that many attempts, whatever the machine's speed.
         chatty.refuse_chat(3)
         assert chatty.drop_chat() == 1
-        await wait_until(pilot, lambda: "✖ chat" in status_line(app),
-                         "the chat's failure in the status bar")
+        await wait_until(
+            pilot, lambda: "✖ chat" in status_line(app), "the chat's failure in the status bar"
+        )
         view = app.services.chat_view(mint)
         assert view is not None
         assert view.state == "reconnecting…"
         assert before["message"] in chat_texts(pane), "what was read stays on screen"
         during = chatty.post_chat(mint, "posted while the app was away")
 
-        await wait_until(pilot, lambda: chat.health.state is FeedState.LIVE
-                         and chatty.chat_stats()["refusing"] == 0, "the chat reconnected",
-                         deadline=90.0)
-        await wait_until(pilot, lambda: "✖ chat" not in status_line(app),
-                         "the status bar no longer says the chat fails")
-        await wait_until(pilot, lambda: during["message"] in chat_texts(pane),
-                         "the message missed while away, read back after the reconnect")
+        await wait_until(
+            pilot,
+            lambda: chat.health.state is FeedState.LIVE and chatty.chat_stats()["refusing"] == 0,
+            "the chat reconnected",
+            deadline=90.0,
+        )
+        await wait_until(
+            pilot,
+            lambda: "✖ chat" not in status_line(app),
+            "the status bar no longer says the chat fails",
+        )
+        await wait_until(
+            pilot,
+            lambda: during["message"] in chat_texts(pane),
+            "the message missed while away, read back after the reconnect",
+        )
         after = chatty.post_chat(mint, "posted after the recovery")
-        await wait_until(pilot, lambda: bool(pane.messages)
-                         and pane.messages[-1].id == after["id"], "a new message, live again")
+        await wait_until(
+            pilot,
+            lambda: bool(pane.messages) and pane.messages[-1].id == after["id"],
+            "a new message, live again",
+        )
         texts = chat_texts(pane)
         assert texts.count(before["message"]) == 1, "nothing shown twice after the reconnect"
         assert texts.index(before["message"]) < texts.index(during["message"]) < len(texts) - 1

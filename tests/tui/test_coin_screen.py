@@ -65,11 +65,29 @@ def address(rng: random.Random, length: int = 44) -> str:
     return "".join(rng.choice(BASE58) for _ in range(length))
 
 
-def make_trade(rng: random.Random, price: float, when: float, slot: int, *, is_buy: bool,
-               sol: float, user: str, username: str | None = None) -> Trade:
-    return Trade(signature=address(rng, 88), mint=MINT, is_buy=is_buy, lamports=int(sol * 1e9),
-                 raw_tokens=int(sol / price * 1e6), timestamp=when, slot=slot, tx_index=0,
-                 user=user, username=username)
+def make_trade(
+    rng: random.Random,
+    price: float,
+    when: float,
+    slot: int,
+    *,
+    is_buy: bool,
+    sol: float,
+    user: str,
+    username: str | None = None,
+) -> Trade:
+    return Trade(
+        signature=address(rng, 88),
+        mint=MINT,
+        is_buy=is_buy,
+        lamports=int(sol * 1e9),
+        raw_tokens=int(sol / price * 1e6),
+        timestamp=when,
+        slot=slot,
+        tx_index=0,
+        user=user,
+        username=username,
+    )
 
 
 # -- the coin's callouts, as `GET v3 /callout/top/{mint}` answers them (reference §3.7) ----------
@@ -86,14 +104,19 @@ def callout_record(n: int, thesis: str, **fields: Any) -> dict[str, Any]:
     """One callout object: `marketCap` is USD when called, `multiple` the price now over then,
     `createdAt` in ms (reference §3.7); like and reply counts as the simulator sends them."""
     record: dict[str, Any] = {
-        "calloutId": f"co-{n}", "coinMint": MINT, "thesis": thesis,
+        "calloutId": f"co-{n}",
+        "coinMint": MINT,
+        "thesis": thesis,
         "createdAt": int((NOW - 1800 * (n + 1)) * 1000),
         "userId": (CALLER, DOUBTER)[n % 2],
         "user_uuid": f"00000000-0000-4000-8000-{n:012d}",
         "username": ("early_ape", None)[n % 2],
-        "marketCap": (12_300.0, 48_000.0)[n % 2], "multiple": (2.41, 0.52)[n % 2],
-        "calloutPrice": 0.000_000_03, "maxPriceSol": 0.000_000_08,
-        "likeCount": (3, 0)[n % 2], "replyCount": (2, 1)[n % 2],
+        "marketCap": (12_300.0, 48_000.0)[n % 2],
+        "multiple": (2.41, 0.52)[n % 2],
+        "calloutPrice": 0.000_000_03,
+        "maxPriceSol": 0.000_000_08,
+        "likeCount": (3, 0)[n % 2],
+        "replyCount": (2, 1)[n % 2],
     }
     record.update(fields)
     return record
@@ -101,8 +124,10 @@ def callout_record(n: int, thesis: str, **fields: Any) -> dict[str, Any]:
 
 def callouts_read(theses: Sequence[str] = CALLOUT_THESES, **fields: Any) -> CalloutsChanged:
     """What the callouts feed publishes for the coin: its top callouts, best multiple first."""
-    callouts = tuple(Callout.from_api(callout_record(n, thesis, **fields), MINT)
-                     for n, thesis in enumerate(theses))
+    callouts = tuple(
+        Callout.from_api(callout_record(n, thesis, **fields), MINT)
+        for n, thesis in enumerate(theses)
+    )
     return CalloutsChanged(MINT, callouts, read_at=NOW - 5)
 
 
@@ -117,15 +142,28 @@ def iso(when: float) -> str:
     return datetime.fromtimestamp(when, UTC).isoformat().replace("+00:00", "Z")
 
 
-def chat_message(n: int, text: str, *, at: float, user: str | None = None,
-                 username: str | None = None, **fields: Any) -> ChatMessage:
+def chat_message(
+    n: int,
+    text: str,
+    *,
+    at: float,
+    user: str | None = None,
+    username: str | None = None,
+    **fields: Any,
+) -> ChatMessage:
     """A message built from the object the socket sends (so it is sanitised as the service's
     would be): ISO `timestamp`, `expiresAt` in seconds."""
     record: dict[str, Any] = {
-        "id": f"msg-{n}", "roomId": MINT, "message": text,
-        "userAddress": user or make_mint(f"chatter-{n}"), "username": username,
-        "timestamp": iso(at), "messageType": "REGULAR", "isModerator": False,
-        "isCreator": False, "expiresAt": at + 3600,
+        "id": f"msg-{n}",
+        "roomId": MINT,
+        "message": text,
+        "userAddress": user or make_mint(f"chatter-{n}"),
+        "username": username,
+        "timestamp": iso(at),
+        "messageType": "REGULAR",
+        "isModerator": False,
+        "isCreator": False,
+        "expiresAt": at + 3600,
     }
     record.update(fields)
     return routes.read_chat_message(record)
@@ -135,20 +173,42 @@ def coin_chat() -> tuple[ChatMessage, ...]:
     """Five messages, oldest first: the creator, a moderator, and a reply to an earlier one."""
     return (
         chat_message(1, "gm 🌅", at=NOW - 300, username="moon_boi"),
-        chat_message(2, "LP burned, socials up", at=NOW - 240, user=CREATOR,
-                     username="degen_dev", isCreator=True),
+        chat_message(
+            2,
+            "LP burned, socials up",
+            at=NOW - 240,
+            user=CREATOR,
+            username="degen_dev",
+            isCreator=True,
+        ),
         chat_message(3, "who's still holding?", at=NOW - 180, username="paper_hands"),
-        chat_message(4, "no links in here pls", at=NOW - 120, user=MODERATOR,
-                     username="room_mod", isModerator=True),
-        chat_message(5, "since 10k mcap 💎", at=NOW - 60, username="whale_hunter",
-                     replyToId="msg-3", replyPreview="who's still holding?"),
+        chat_message(
+            4,
+            "no links in here pls",
+            at=NOW - 120,
+            user=MODERATOR,
+            username="room_mod",
+            isModerator=True,
+        ),
+        chat_message(
+            5,
+            "since 10k mcap 💎",
+            at=NOW - 60,
+            username="whale_hunter",
+            replyToId="msg-3",
+            replyPreview="who's still holding?",
+        ),
     )
 
 
 def busy_chat(count: int = 40) -> tuple[ChatMessage, ...]:
     """More messages than the pane can show at once, oldest first."""
-    return tuple(chat_message(100 + n, f"message number {n}", at=NOW - 10 * (count - n),
-                              username=f"chatter{n % 7}") for n in range(count))
+    return tuple(
+        chat_message(
+            100 + n, f"message number {n}", at=NOW - 10 * (count - n), username=f"chatter{n % 7}"
+        )
+        for n in range(count)
+    )
 
 
 class HeldChat(AppServices):
@@ -163,27 +223,44 @@ class HeldChat(AppServices):
         return self.chat if mint == MINT else None
 
 
-def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
-                callout_theses: Sequence[str] | None = CALLOUT_THESES) -> MarketStore:
+def build_store(
+    name: str = "Doge of Wall St",
+    symbol: str = "WSDOGE",
+    callout_theses: Sequence[str] | None = CALLOUT_THESES,
+) -> MarketStore:
     """Two hours of one coin's trading (seeded), its callouts (None: not read yet), holder
     figures and market activity, feeds live; the coin is the leader."""
     rng = random.Random(7)
     store = MarketStore()
-    coin = Coin.from_api({
-        "mint": MINT, "name": name, "symbol": symbol, "creator": CREATOR,
-        "username": "degen_dev", "created_timestamp": (NOW - 9000) * 1000,
-        "virtual_sol_reserves": 60_000_000_000, "virtual_token_reserves": 536_500_000_000_000,
-        "real_sol_reserves": 30_000_000_000, "real_token_reserves": 400_000_000_000_000,
-        "market_cap": 111.8, "usd_market_cap": 27_000.0, "ath_market_cap": 41_300.0,
-        "reply_count": 57, "twitter": "https://x.com/wsdoge", "telegram": "t.me/wsdoge",
-        "website": "https://wsdoge.fun",
-    })
+    coin = Coin.from_api(
+        {
+            "mint": MINT,
+            "name": name,
+            "symbol": symbol,
+            "creator": CREATOR,
+            "username": "degen_dev",
+            "created_timestamp": (NOW - 9000) * 1000,
+            "virtual_sol_reserves": 60_000_000_000,
+            "virtual_token_reserves": 536_500_000_000_000,
+            "real_sol_reserves": 30_000_000_000,
+            "real_token_reserves": 400_000_000_000_000,
+            "market_cap": 111.8,
+            "usd_market_cap": 27_000.0,
+            "ath_market_cap": 41_300.0,
+            "reply_count": 57,
+            "twitter": "https://x.com/wsdoge",
+            "telegram": "t.me/wsdoge",
+            "website": "https://wsdoge.fun",
+        }
+    )
     store.apply(NewCoin(coin))
     store.apply(LeaderChanged(coin))
     store.apply(SolPriceChanged(241.5))
     address(rng)  # the creator's draw, kept so that the seeded trades stay the same
-    traders = [(address(rng), rng.choice([None, None, "whale_hunter", "ape_lord", "sniper"]))
-               for _ in range(30)]
+    traders = [
+        (address(rng), rng.choice([None, None, "whale_hunter", "ape_lord", "sniper"]))
+        for _ in range(30)
+    ]
     price, when, slot = 2.8e-8, NOW - 7200, 300_000_000
     while (when := when + rng.expovariate(1 / 12)) < NOW - 3:
         is_buy = rng.random() < 0.55
@@ -191,44 +268,96 @@ def build_store(name: str = "Doge of Wall St", symbol: str = "WSDOGE",
         price *= 1 + (0.004 if is_buy else -0.004) * sol * rng.random()
         user, username = rng.choice(traders)
         slot += 1
-        store.apply(NewTrade(make_trade(rng, price, when, slot, is_buy=is_buy, sol=sol,
-                                        user=user, username=username)))
+        store.apply(
+            NewTrade(
+                make_trade(
+                    rng, price, when, slot, is_buy=is_buy, sol=sol, user=user, username=username
+                )
+            )
+        )
     if callout_theses is not None:
         store.apply(callouts_read(callout_theses))
     store.apply(holders_read(rng))
     store.apply(ActivityChanged(MINT, MarketActivity.from_api(ACTIVITY, MINT), read_at=NOW - 90))
     for feed in ("trades", "holders", "activity", "callouts", "chat"):
-        store.apply(FeedHealthChanged(FeedHealth(feed, FeedState.LIVE, since=NOW - 60,
-                                                 last_good_at=NOW - 2)))
+        store.apply(
+            FeedHealthChanged(
+                FeedHealth(feed, FeedState.LIVE, since=NOW - 60, last_good_at=NOW - 2)
+            )
+        )
     return store
 
 
 # What `GET swap /v1/coins/{mint}/market-activity` answers (reference §3.4).
 ACTIVITY = {
-    "5m": {"numTxs": 34, "volumeUSD": 1234.5, "numUsers": 20, "numBuys": 20, "numSells": 14,
-           "buyVolumeUSD": 800.0, "sellVolumeUSD": 434.5, "numBuyers": 12, "numSellers": 9,
-           "priceChangePercent": 3.14},
-    "1h": {"numTxs": 120, "volumeUSD": 4510.0, "numUsers": 60, "numBuys": 70, "numSells": 50,
-           "buyVolumeUSD": 3000.0, "sellVolumeUSD": 1510.0, "numBuyers": 40, "numSellers": 30,
-           "priceChangePercent": -2.5},
+    "5m": {
+        "numTxs": 34,
+        "volumeUSD": 1234.5,
+        "numUsers": 20,
+        "numBuys": 20,
+        "numSells": 14,
+        "buyVolumeUSD": 800.0,
+        "sellVolumeUSD": 434.5,
+        "numBuyers": 12,
+        "numSellers": 9,
+        "priceChangePercent": 3.14,
+    },
+    "1h": {
+        "numTxs": 120,
+        "volumeUSD": 4510.0,
+        "numUsers": 60,
+        "numBuys": 70,
+        "numSells": 50,
+        "buyVolumeUSD": 3000.0,
+        "sellVolumeUSD": 1510.0,
+        "numBuyers": 40,
+        "numSellers": 30,
+        "priceChangePercent": -2.5,
+    },
     "6h": None,
-    "24h": {"numTxs": 900, "volumeUSD": 61000.0, "numUsers": 300, "numBuys": 500,
-            "numSells": 400, "buyVolumeUSD": 35000.0, "sellVolumeUSD": 26000.0,
-            "numBuyers": 200, "numSellers": 150, "priceChangePercent": 41.0},
+    "24h": {
+        "numTxs": 900,
+        "volumeUSD": 61000.0,
+        "numUsers": 300,
+        "numBuys": 500,
+        "numSells": 400,
+        "buyVolumeUSD": 35000.0,
+        "sellVolumeUSD": 26000.0,
+        "numBuyers": 200,
+        "numSellers": 150,
+        "priceChangePercent": 41.0,
+    },
 }
 
 
 def holders_read(rng: random.Random, read_at: float = NOW - 40) -> HoldersChanged:
     """What `holder-stats` and `top-holders-v2` answer, as the holders feed publishes it."""
-    stats = HolderStats.from_api({
-        "mint": MINT, "totalHolders": 812, "top10HoldersPercent": 31.2,
-        "devHoldingsPercent": 4.2, "snipersHoldingsPercent": 6.0,
-        "bundlersHoldingsPercent": 2.0, "totalFeesSol": 1.5, "asOf": None,
-    }, MINT)
-    top = tuple(TopHolder.from_api({
-        "address": address(rng), "amount": amount, "isDev": n == 1, "isSniper": n == 2,
-        "isBundler": n == 3, "enteredAt": None,
-    }) for n, amount in enumerate((206_900_000, 41_200_000, 30_000_000, 12_500_000, 9_000_000)))
+    stats = HolderStats.from_api(
+        {
+            "mint": MINT,
+            "totalHolders": 812,
+            "top10HoldersPercent": 31.2,
+            "devHoldingsPercent": 4.2,
+            "snipersHoldingsPercent": 6.0,
+            "bundlersHoldingsPercent": 2.0,
+            "totalFeesSol": 1.5,
+            "asOf": None,
+        },
+        MINT,
+    )
+    top = tuple(
+        TopHolder.from_api(
+            {
+                "address": address(rng),
+                "amount": amount,
+                "isDev": n == 1,
+                "isSniper": n == 2,
+                "isBundler": n == 3,
+                "enteredAt": None,
+            }
+        )
+        for n, amount in enumerate((206_900_000, 41_200_000, 30_000_000, 12_500_000, 9_000_000))
+    )
     return HoldersChanged(MINT, stats, top, read_at)
 
 
@@ -236,12 +365,19 @@ def holders_read(rng: random.Random, read_at: float = NOW - 40) -> HoldersChange
 LIVE_CHAT = ChatView(coin_chat(), VIEWERS, "")
 
 
-def make_app(store: MarketStore, settings: Settings | None = None, *,
-             chat: ChatView | None = LIVE_CHAT) -> PumpApp:
+def make_app(
+    store: MarketStore, settings: Settings | None = None, *, chat: ChatView | None = LIVE_CHAT
+) -> PumpApp:
     """The real shell on frozen data: no client, no engine, the clock stopped at NOW; the coin's
     chat as `chat` (None: the app has no chat connection)."""
-    services = HeldChat(settings or Settings(), store=store, watchlist=MemoryWatchlist(),
-                        clock=lambda: NOW, sim_mode=True, chat=chat)
+    services = HeldChat(
+        settings or Settings(),
+        store=store,
+        watchlist=MemoryWatchlist(),
+        clock=lambda: NOW,
+        sim_mode=True,
+        chat=chat,
+    )
     return PumpApp(services)
 
 
@@ -263,8 +399,9 @@ async def redraw(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def chat_says(app: PumpApp, *messages: ChatMessage, viewers: int | None = VIEWERS,
-              state: str = "") -> None:
+def chat_says(
+    app: PumpApp, *messages: ChatMessage, viewers: int | None = VIEWERS, state: str = ""
+) -> None:
     """What the engine's chat connection does when messages arrive: its rooms hold them, and
     the room as it stands is published on the bus."""
     services = app.services
@@ -274,8 +411,9 @@ def chat_says(app: PumpApp, *messages: ChatMessage, viewers: int | None = VIEWER
     services.bus.publish(ChatMessagesChanged(MINT, services.chat.messages))
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str,
-                     deadline: float = 10.0) -> None:
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, deadline: float = 10.0
+) -> None:
     """Let the app run until `condition` holds (a safety deadline, not a timing assertion)."""
     for _ in range(int(deadline / 0.05)):
         if condition():
@@ -316,15 +454,14 @@ def every_line(pane: ChatPane | CalloutsPane) -> list[Strip]:
     for top in range(0, max(total, 1), height):
         pane.scroll_to(y=top, animate=False, immediate=True)
         first = round(pane.scroll_y)  # the last screenful stops at the end of the content
-        strips.extend(widget_lines(pane)[top - first: min(top + height, total) - first])
+        strips.extend(widget_lines(pane)[top - first : min(top + height, total) - first])
     return strips
 
 
 # -- what it shows --------------------------------------------------------------------------------
 
 
-async def test_opening_a_coin_shows_its_chart_trades_chat_and_callouts(
-        store: MarketStore) -> None:
+async def test_opening_a_coin_shows_its_chart_trades_chat_and_callouts(store: MarketStore) -> None:
     app = make_app(store)
     async with app.run_test(size=WIDE) as pilot:
         await open_coin(pilot)
@@ -333,7 +470,7 @@ async def test_opening_a_coin_shows_its_chart_trades_chat_and_callouts(
         assert screen.tape.rows[0] == store.trades(MINT)[0], "newest trade on top"
         grid = screen.chart.grid
         assert grid is not None
-        assert grid.candles == store.candles(MINT, 60)[-len(grid.candles):]
+        assert grid.candles == store.candles(MINT, 60)[-len(grid.candles) :]
         header = screen.header.render().plain
         assert "Doge of Wall St" in header
         assert "WSDOGE" in header
@@ -342,8 +479,11 @@ async def test_opening_a_coin_shows_its_chart_trades_chat_and_callouts(
         assert screen.chat_pane.messages == list(coin_chat())
         assert [c.id for c in screen.callouts_pane.callouts] == ["co-0", "co-1"]
         # Wide: the chat and the callouts side by side under the chart, the tape beside them.
-        chat, callouts, chart = (screen.chat_pane.region, screen.callouts_pane.region,
-                                 screen.chart.region)
+        chat, callouts, chart = (
+            screen.chat_pane.region,
+            screen.callouts_pane.region,
+            screen.chart.region,
+        )
         assert chat.width > 0
         assert callouts.width > 0
         assert chat.y == callouts.y >= chart.bottom
@@ -362,7 +502,8 @@ def chat_line(pane: ChatPane, text: str) -> int:
 
 @pytest.mark.parametrize("size", [WIDE, NARROW])
 async def test_the_chat_reads_oldest_first_with_the_newest_at_the_bottom(
-        store: MarketStore, size: tuple[int, int]) -> None:
+    store: MarketStore, size: tuple[int, int]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=size) as pilot:
         await open_coin(pilot)
@@ -371,8 +512,9 @@ async def test_the_chat_reads_oldest_first_with_the_newest_at_the_bottom(
         shown = [line for line in pane_lines(pane) if line]
         assert shown[-1].endswith("💎"), "the newest at the bottom"
         lines = [strip_text(strip).rstrip() for strip in every_line(pane)]
-        rows = [next(y for y, line in enumerate(lines) if f" {m.username}" in line)
-                for m in coin_chat()]
+        rows = [
+            next(y for y, line in enumerate(lines) if f" {m.username}" in line) for m in coin_chat()
+        ]
         assert rows == sorted(rows), "oldest first"
         # Each says when, in local time (UTC here): the oldest was 5 minutes before NOW.
         assert lines[rows[0]].startswith("15:01 moon_boi: gm 🌅")
@@ -409,8 +551,11 @@ async def test_the_chat_title_counts_the_people_watching(store: MarketStore) -> 
         pane = coin_screen(app).chat_pane
         assert pane.border_title == f"Chat · {VIEWERS} watching"
         chat_says(app, viewers=31)
-        await wait_until(pilot, lambda: pane.border_title == "Chat · 31 watching",
-                         "the new viewer count in the title")
+        await wait_until(
+            pilot,
+            lambda: pane.border_title == "Chat · 31 watching",
+            "the new viewer count in the title",
+        )
         assert "Chat · 31 watching" in screen_text(app)
 
 
@@ -420,8 +565,13 @@ async def test_a_new_message_appears_at_the_bottom(store: MarketStore) -> None:
         await open_coin(pilot)
         pane = coin_screen(app).chat_pane
         chat_says(app, chat_message(6, "just aped 5 SOL", at=NOW - 1, username="late_ape"))
-        await wait_until(pilot, lambda: [line for line in pane_lines(pane) if line][-1]
-                         == "15:06 late_ape: just aped 5 SOL", "the new message at the bottom")
+        await wait_until(
+            pilot,
+            lambda: (
+                [line for line in pane_lines(pane) if line][-1] == "15:06 late_ape: just aped 5 SOL"
+            ),
+            "the new message at the bottom",
+        )
         assert pane.border_title == f"Chat · {VIEWERS} watching", "nothing unread: it is in view"
 
 
@@ -435,7 +585,8 @@ async def test_a_busy_chat_opens_on_its_newest_messages(store: MarketStore) -> N
 
 
 async def test_a_reader_scrolled_up_keeps_their_place_and_is_told_what_is_new(
-        store: MarketStore) -> None:
+    store: MarketStore,
+) -> None:
     app = make_app(store, chat=ChatView(busy_chat(), VIEWERS, ""))
     async with app.run_test(size=WIDE) as pilot:
         await open_coin(pilot)
@@ -448,10 +599,16 @@ async def test_a_reader_scrolled_up_keeps_their_place_and_is_told_what_is_new(
         await pilot.press("k", "k", "k")
         reading = pane_lines(pane)
         assert not pane.at_bottom
-        chat_says(app, chat_message(200, "fresh one", at=NOW - 2, username="late_ape"),
-                  chat_message(201, "and another", at=NOW - 1, username="late_ape"))
-        await wait_until(pilot, lambda: pane.border_title == f"Chat · {VIEWERS} watching · 2 new ↓",
-                         "the count of new messages in the title")
+        chat_says(
+            app,
+            chat_message(200, "fresh one", at=NOW - 2, username="late_ape"),
+            chat_message(201, "and another", at=NOW - 1, username="late_ape"),
+        )
+        await wait_until(
+            pilot,
+            lambda: pane.border_title == f"Chat · {VIEWERS} watching · 2 new ↓",
+            "the count of new messages in the title",
+        )
         assert pane_lines(pane) == reading, "the reader's place is kept"
         assert "2 new ↓" in screen_text(app)
         await pilot.press("G")
@@ -471,19 +628,35 @@ async def test_a_chat_that_is_not_live_says_so(store: MarketStore) -> None:
         # The history came, then the connection dropped: the messages stay, and the status bar
         # says what happened to the chat (a feed like every other) until it is live again.
         chat_says(app, *coin_chat(), viewers=None, state="reconnecting…")
-        store.apply(FeedHealthChanged(FeedHealth("chat", FeedState.FAILING, since=NOW - 3,
-                                                 last_good_at=NOW - 4, reason="connection lost",
-                                                 retry_at=NOW + 5)))
+        store.apply(
+            FeedHealthChanged(
+                FeedHealth(
+                    "chat",
+                    FeedState.FAILING,
+                    since=NOW - 3,
+                    last_good_at=NOW - 4,
+                    reason="connection lost",
+                    retry_at=NOW + 5,
+                )
+            )
+        )
         await wait_until(pilot, lambda: pane.messages == list(coin_chat()), "the history")
-        await wait_until(pilot, lambda: "✖ chat failing 3s: connection lost" in screen_text(app),
-                         "the chat's health in the status bar")
+        await wait_until(
+            pilot,
+            lambda: "✖ chat failing 3s: connection lost" in screen_text(app),
+            "the chat's health in the status bar",
+        )
         assert "gm 🌅" in pane_lines(pane)[0]
         chat_says(app, viewers=VIEWERS, state="")
-        store.apply(FeedHealthChanged(FeedHealth("chat", FeedState.LIVE, since=NOW,
-                                                 last_good_at=NOW)))
+        store.apply(
+            FeedHealthChanged(FeedHealth("chat", FeedState.LIVE, since=NOW, last_good_at=NOW))
+        )
         await wait_until(pilot, lambda: "● chat" in screen_text(app), "the chat live again")
-        await wait_until(pilot, lambda: f"Chat · {VIEWERS} watching" in screen_text(app),
-                         "the viewer count back in the title")
+        await wait_until(
+            pilot,
+            lambda: f"Chat · {VIEWERS} watching" in screen_text(app),
+            "the viewer count back in the title",
+        )
 
 
 async def test_the_chat_pane_itself_says_it_is_reconnecting(store: MarketStore) -> None:
@@ -503,10 +676,12 @@ async def test_without_a_chat_connection_the_pane_says_so(store: MarketStore) ->
 
 
 async def test_a_long_message_wraps_onto_the_next_lines_instead_of_being_cut_off(
-        store: MarketStore) -> None:
+    store: MarketStore,
+) -> None:
     text = "LP burned, socials up, CTO forming in the telegram, come say gm and bring friends"
-    app = make_app(store, chat=ChatView((chat_message(1, text, at=NOW - 60, username="dev"),),
-                                        VIEWERS, ""))
+    app = make_app(
+        store, chat=ChatView((chat_message(1, text, at=NOW - 60, username="dev"),), VIEWERS, "")
+    )
     async with app.run_test(size=NARROW) as pilot:
         await open_coin(pilot)
         pane = coin_screen(app).chat_pane
@@ -520,8 +695,13 @@ async def test_a_long_message_wraps_onto_the_next_lines_instead_of_being_cut_off
 async def test_a_messages_reactions_show_their_new_counts(store: MarketStore) -> None:
     # `reactionRecentAddresses`: who reacted lately, per emoji (reference §3.6).
     def gm(*reactors: str) -> ChatMessage:
-        return chat_message(1, "gm", at=NOW - 60, username="moon_boi",
-                            reactionRecentAddresses={"fire": list(reactors)})
+        return chat_message(
+            1,
+            "gm",
+            at=NOW - 60,
+            username="moon_boi",
+            reactionRecentAddresses={"fire": list(reactors)},
+        )
 
     app = make_app(store, chat=ChatView((gm("a"),), VIEWERS, ""))
     async with app.run_test(size=WIDE) as pilot:
@@ -532,8 +712,11 @@ async def test_a_messages_reactions_show_their_new_counts(store: MarketStore) ->
         assert isinstance(services, HeldChat)
         services.chat = ChatView((gm("a", "b", "c"),), VIEWERS, "")  # the room re-read it
         services.bus.publish(ChatMessagesChanged(MINT, services.chat.messages))
-        await wait_until(pilot, lambda: pane.messages[0].reactions == (("fire", 3),),
-                         "the message with its new reactions")
+        await wait_until(
+            pilot,
+            lambda: pane.messages[0].reactions == (("fire", 3),),
+            "the message with its new reactions",
+        )
         assert pane_lines(pane)[0] == "15:05 moon_boi: gm  :fire: 3"
 
 
@@ -554,7 +737,8 @@ def theses_shown(pane: CalloutsPane, lines: Sequence[str] | None = None) -> list
 
 @pytest.mark.parametrize("size", [WIDE, NARROW])
 async def test_callouts_show_their_author_market_cap_when_called_multiple_and_thesis(
-        store: MarketStore, size: tuple[int, int]) -> None:
+    store: MarketStore, size: tuple[int, int]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=size) as pilot:
         await open_coin(pilot)
@@ -566,9 +750,11 @@ async def test_callouts_show_their_author_market_cap_when_called_multiple_and_th
         first, second = pane.callouts
         # Each header in full ("▌" marks the cursor); the pane cuts it with "…" when narrow.
         assert pane.header_text(first, True).plain == (
-            "▌early_ape · at $12.3k · ×2.41 · 30m · ♥ 3 · 2 replies")
+            "▌early_ape · at $12.3k · ×2.41 · 30m · ♥ 3 · 2 replies"
+        )
         assert pane.header_text(second, False).plain == (
-            f" {DOUBTER[:4]}…{DOUBTER[-4:]} · at $48k · ×0.52 · 1h · 1 reply")
+            f" {DOUBTER[:4]}…{DOUBTER[-4:]} · at $48k · ×0.52 · 1h · 1 reply"
+        )
         lines = pane_lines(pane)
         assert lines[0].startswith("▌early_ape · at $12.3k · ×2.41 · 30m")
         assert theses_shown(pane) == list(CALLOUT_THESES), "best multiple first, thesis under"
@@ -612,11 +798,23 @@ def header_lines(app: PumpApp) -> list[str]:
     return screen.header.header_text(screen.header.content_region.width).plain.splitlines()
 
 
-def single_coin_store(record: dict[str, object], sol_price: float | None = 241.5,
-                      *, stale: bool = False) -> MarketStore:
+def single_coin_store(
+    record: dict[str, object], sol_price: float | None = 241.5, *, stale: bool = False
+) -> MarketStore:
     store = MarketStore()
-    store.apply(NewCoin(Coin.from_api({"mint": MINT, "name": "Test Coin", "symbol": "TEST",
-                                       "created_timestamp": (NOW - 600) * 1000, **record})))
+    store.apply(
+        NewCoin(
+            Coin.from_api(
+                {
+                    "mint": MINT,
+                    "name": "Test Coin",
+                    "symbol": "TEST",
+                    "created_timestamp": (NOW - 600) * 1000,
+                    **record,
+                }
+            )
+        )
+    )
     if sol_price is not None:
         store.apply(SolPriceChanged(sol_price, stale=stale))
     return store
@@ -671,10 +869,16 @@ async def test_a_stale_sol_price_is_marked_where_the_header_uses_it() -> None:
 
 async def test_a_graduated_coin_says_it_trades_on_pumpswap() -> None:
     pool = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin"
-    store = single_coin_store({
-        "market_cap": 420.0, "complete": True, "real_sol_reserves": 0,
-        "virtual_sol_reserves": 0, "virtual_token_reserves": 0, "pump_swap_pool": pool,
-    })
+    store = single_coin_store(
+        {
+            "market_cap": 420.0,
+            "complete": True,
+            "real_sol_reserves": 0,
+            "virtual_sol_reserves": 0,
+            "virtual_token_reserves": 0,
+            "pump_swap_pool": pool,
+        }
+    )
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_coin(pilot)
@@ -686,11 +890,16 @@ async def test_a_graduated_coin_says_it_trades_on_pumpswap() -> None:
 
 
 async def test_a_usdc_quoted_coin_is_shown_in_usd_never_as_sol() -> None:
-    store = single_coin_store({
-        "market_cap": 4_200.0, "usd_market_cap": 4_200.0, "virtual_sol_reserves": 30_000_000_000,
-        "virtual_token_reserves": 900_000_000_000_000,
-        "quote_mint": "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "quote_decimals": 6,
-    })
+    store = single_coin_store(
+        {
+            "market_cap": 4_200.0,
+            "usd_market_cap": 4_200.0,
+            "virtual_sol_reserves": 30_000_000_000,
+            "virtual_token_reserves": 900_000_000_000_000,
+            "quote_mint": "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+            "quote_decimals": 6,
+        }
+    )
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_coin(pilot)
@@ -787,7 +996,8 @@ def age_of(tape: TradeTape, trade: Trade) -> str:
 
 
 async def test_t_cycles_the_timeframe_through_all_six_and_redraws_from_the_store(
-        store: MarketStore) -> None:
+    store: MarketStore,
+) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_coin(pilot)
@@ -798,7 +1008,7 @@ async def test_t_cycles_the_timeframe_through_all_six_and_redraws_from_the_store
             await pilot.pause()
             grid = screen.chart.grid
             assert grid is not None
-            assert grid.candles == store.candles(MINT, screen.chart.seconds)[-len(grid.candles):]
+            assert grid.candles == store.candles(MINT, screen.chart.seconds)[-len(grid.candles) :]
             seen.append(screen.chart.seconds)
         assert seen == [60, 300, 900, 3600, 1, 15, 60]
         await pilot.press("T")
@@ -864,8 +1074,9 @@ async def test_c_copies_the_mint(store: MarketStore) -> None:
         assert app.clipboard == MINT
 
 
-async def test_o_over_ssh_copies_the_coin_page_link(store: MarketStore,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_o_over_ssh_copies_the_coin_page_link(
+    store: MarketStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("BROWSER", raising=False)
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22")
     app = make_app(store)
@@ -904,7 +1115,8 @@ async def test_tab_cycles_chart_tape_chat_and_callouts_when_wide(store: MarketSt
 
 
 async def test_tab_cycles_through_the_one_conversation_pane_shown_when_narrow(
-        store: MarketStore) -> None:
+    store: MarketStore,
+) -> None:
     app = make_app(store)
     async with app.run_test(size=NARROW) as pilot:
         await open_coin(pilot)
@@ -924,7 +1136,8 @@ async def test_tab_cycles_through_the_one_conversation_pane_shown_when_narrow(
 
 
 async def test_v_when_narrow_shows_the_callouts_instead_of_the_chat_and_back(
-        store: MarketStore) -> None:
+    store: MarketStore,
+) -> None:
     app = make_app(store)
     async with app.run_test(size=NARROW) as pilot:
         await open_coin(pilot)
@@ -965,7 +1178,8 @@ async def test_v_when_wide_moves_between_the_chat_and_the_callouts(store: Market
 
 @pytest.mark.parametrize("size", [WIDE, NARROW])
 async def test_i_swaps_the_conversation_for_the_holders_and_v_brings_it_back(
-        store: MarketStore, size: tuple[int, int]) -> None:
+    store: MarketStore, size: tuple[int, int]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=size) as pilot:
         await open_coin(pilot)
@@ -1021,7 +1235,8 @@ async def test_j_and_k_scroll_the_focused_pane(store: MarketStore) -> None:
 
 
 async def test_left_and_right_look_back_in_time_and_end_follows_the_market_again(
-        store: MarketStore) -> None:
+    store: MarketStore,
+) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_coin(pilot)
@@ -1038,8 +1253,19 @@ async def test_left_and_right_look_back_in_time_and_end_follows_the_market_again
         # A new trade does not yank the reader back to the present...
         rng = random.Random(3)
         newest = store.trades(MINT)[0]
-        store.apply(NewTrade(make_trade(rng, newest.price_sol, NOW - 1, newest.slot + 1,
-                                        is_buy=True, sol=1.0, user=address(rng))))
+        store.apply(
+            NewTrade(
+                make_trade(
+                    rng,
+                    newest.price_sol,
+                    NOW - 1,
+                    newest.slot + 1,
+                    is_buy=True,
+                    sol=1.0,
+                    user=address(rng),
+                )
+            )
+        )
         await redraw(pilot)
         assert chart.grid is not None
         assert chart.grid.candles == back.candles
@@ -1063,7 +1289,8 @@ async def test_escape_and_backspace_go_back(store: MarketStore, key: str) -> Non
 
 
 async def test_without_colour_rising_candles_are_hollow_and_falling_ones_filled(
-        store: MarketStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: MarketStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -1101,8 +1328,16 @@ async def test_new_trades_appear_on_top_and_move_the_last_candle(store: MarketSt
         rng = random.Random(99)
         newest = store.trades(MINT)[0]
         price = newest.price_sol * 1.5
-        trade = make_trade(rng, price, NOW - 1, newest.slot + 1, is_buy=True, sol=2.0,
-                           user=address(rng), username="fresh_ape")
+        trade = make_trade(
+            rng,
+            price,
+            NOW - 1,
+            newest.slot + 1,
+            is_buy=True,
+            sol=2.0,
+            user=address(rng),
+            username="fresh_ape",
+        )
         store.apply(NewTrade(trade))
         await redraw(pilot)
         assert screen.tape.rows[0] == trade
@@ -1124,8 +1359,19 @@ async def test_a_reader_scrolled_down_the_tape_keeps_their_place(store: MarketSt
         rng = random.Random(5)
         newest = store.trades(MINT)[0]
         for n in range(4):
-            store.apply(NewTrade(make_trade(rng, newest.price_sol, NOW - 1, newest.slot + 1 + n,
-                                            is_buy=False, sol=0.3, user=address(rng))))
+            store.apply(
+                NewTrade(
+                    make_trade(
+                        rng,
+                        newest.price_sol,
+                        NOW - 1,
+                        newest.slot + 1 + n,
+                        is_buy=False,
+                        sol=0.3,
+                        user=address(rng),
+                    )
+                )
+            )
         await redraw(pilot)
         assert tape.scroll_y == 14
         assert tape.rows[14] == reading
@@ -1145,12 +1391,18 @@ HOSTILE_TEXTS = (
 def hostile_chat() -> ChatView:
     """Hostile texts from hostile names, one replying to another with a hostile preview."""
     messages = tuple(
-        chat_message(n, text, at=NOW - 60 * (len(HOSTILE_TEXTS) - n),
-                     username="[b]mod[/b]\x1b[31m\u202e" if n % 2 else None,
-                     isCreator=n == 1, isModerator=n == 2,
-                     replyToId="msg-0" if n == 3 else None,
-                     replyPreview="[red]gm[/red]\x1b[2J" + "Ｗ" * 300 if n == 3 else None)
-        for n, text in enumerate(HOSTILE_TEXTS))
+        chat_message(
+            n,
+            text,
+            at=NOW - 60 * (len(HOSTILE_TEXTS) - n),
+            username="[b]mod[/b]\x1b[31m\u202e" if n % 2 else None,
+            isCreator=n == 1,
+            isModerator=n == 2,
+            replyToId="msg-0" if n == 3 else None,
+            replyPreview="[red]gm[/red]\x1b[2J" + "Ｗ" * 300 if n == 3 else None,
+        )
+        for n, text in enumerate(HOSTILE_TEXTS)
+    )
     return ChatView(messages, VIEWERS, "")
 
 
@@ -1177,7 +1429,8 @@ def shown_literally(pane: ChatPane | CalloutsPane) -> str:
 
 @pytest.mark.parametrize("size", [NARROW, WIDE])
 async def test_hostile_names_chat_and_callouts_are_shown_literally_without_breaking_layout(
-        size: tuple[int, int]) -> None:
+    size: tuple[int, int],
+) -> None:
     app = make_app(hostile_store(), chat=hostile_chat())
     async with app.run_test(size=size) as pilot:
         await open_coin(pilot)
@@ -1257,16 +1510,19 @@ def test_coin_screen_snapshot(snap_compare, size: tuple[int, int]) -> None:
 
 
 def test_coin_screen_snapshot_of_the_callouts_on_a_narrow_terminal(snap_compare) -> None:
-    assert snap_compare(make_app(build_store()), terminal_size=NARROW,
-                        run_before=opened_on("v"))
+    assert snap_compare(make_app(build_store()), terminal_size=NARROW, run_before=opened_on("v"))
 
 
 def test_coin_screen_snapshot_on_the_5m_timeframe_with_a_size_filter(snap_compare) -> None:
-    assert snap_compare(make_app(build_store()), terminal_size=WIDE,
-                        run_before=opened_on("t", "m", "tab"))
+    assert snap_compare(
+        make_app(build_store()), terminal_size=WIDE, run_before=opened_on("t", "m", "tab")
+    )
 
 
 def test_coin_screen_snapshot_of_a_coin_not_loaded_yet(snap_compare) -> None:
     # Nothing read yet: the chat is connecting, the callouts are loading.
-    assert snap_compare(make_app(MarketStore(), chat=ChatView((), None, "connecting…")),
-                        terminal_size=NARROW, run_before=opened_on())
+    assert snap_compare(
+        make_app(MarketStore(), chat=ChatView((), None, "connecting…")),
+        terminal_size=NARROW,
+        run_before=opened_on(),
+    )

@@ -94,12 +94,19 @@ async def test_a_stale_sol_price_is_marked_where_it_is_shown(make_app: AppFactor
 
 
 async def test_a_usdc_quoted_coin_is_listed_in_usd_never_in_sol(make_app: AppFactory) -> None:
-    usdc = Coin.from_api({
-        "mint": make_mint("usdc-coin"), "name": "Dollar Dog", "symbol": "DDOG",
-        "created_timestamp": (FROZEN_NOW - 1) * 1000, "market_cap": 4200.0,
-        "usd_market_cap": 4200.0, "virtual_token_reserves": 900_000_000_000_000,
-        "quote_mint": "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "quote_decimals": 6,
-    })
+    usdc = Coin.from_api(
+        {
+            "mint": make_mint("usdc-coin"),
+            "name": "Dollar Dog",
+            "symbol": "DDOG",
+            "created_timestamp": (FROZEN_NOW - 1) * 1000,
+            "market_cap": 4200.0,
+            "usd_market_cap": 4200.0,
+            "virtual_token_reserves": 900_000_000_000_000,
+            "quote_mint": "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+            "quote_decimals": 6,
+        }
+    )
     app = make_app(frozen_store(extra_coins=(usdc,)))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()

@@ -27,10 +27,19 @@ PUSHED_SIGNATURE = "4" * 88
 
 def test_the_push_sockets_health_reaches_the_status_bar() -> None:
     store = MarketStore()
-    store.apply(FeedHealthChanged(FeedHealth("coins", FeedState.LIVE, since=NOW - 60,
-                                             last_good_at=NOW - 1)))
-    store.apply(FeedHealthChanged(FeedHealth("push", FeedState.FAILING, since=NOW - 30,
-                                             reason="connection failed (ClientConnectorError)")))
+    store.apply(
+        FeedHealthChanged(FeedHealth("coins", FeedState.LIVE, since=NOW - 60, last_good_at=NOW - 1))
+    )
+    store.apply(
+        FeedHealthChanged(
+            FeedHealth(
+                "push",
+                FeedState.FAILING,
+                since=NOW - 30,
+                reason="connection failed (ClientConnectorError)",
+            )
+        )
+    )
     services = AppServices(store=store, clock=lambda: NOW, watchlist=MemoryWatchlist())
     text = render_status(services.status_info(), 120).plain
     assert "● coins" in text
@@ -40,9 +49,16 @@ def test_the_push_sockets_health_reaches_the_status_bar() -> None:
 async def test_a_confirmed_trade_shows_its_traders_name_on_the_tape() -> None:
     store: MarketStore = build_store()
     newest = store.trades(MINT)[0]
-    pushed = replace(newest, signature=PUSHED_SIGNATURE, timestamp=NOW - 1, slot=0, tx_index=0,
-                     username=None, user="9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
-                     pushed_seq=1)
+    pushed = replace(
+        newest,
+        signature=PUSHED_SIGNATURE,
+        timestamp=NOW - 1,
+        slot=0,
+        tx_index=0,
+        username=None,
+        user="9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+        pushed_seq=1,
+    )
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_coin(pilot)
@@ -52,8 +68,13 @@ async def test_a_confirmed_trade_shows_its_traders_name_on_the_tape() -> None:
         assert tape.rows[0].signature == PUSHED_SIGNATURE
         assert "confirmed_whale" not in strip_text(widget_lines(tape)[0])
 
-        confirmed = replace(pushed, timestamp=NOW - 2, slot=newest.slot + 1, pushed_seq=None,
-                            username="confirmed_whale")
+        confirmed = replace(
+            pushed,
+            timestamp=NOW - 2,
+            slot=newest.slot + 1,
+            pushed_seq=None,
+            username="confirmed_whale",
+        )
         store.apply(TradeConfirmed(confirmed))
         await redraw(pilot)
         assert tape.rows[0].signature == PUSHED_SIGNATURE

@@ -53,9 +53,7 @@ def test_hostile_names(snap_compare: Snap, make_app: AppFactory, size: tuple[int
 def test_feed_problems_in_sim_mode(snap_compare: Snap, make_app: AppFactory) -> None:
     store = frozen_store()
     store.apply(
-        FeedHealthChanged(
-            live_health("market", FeedState.RATE_LIMITED, retry_at=FROZEN_NOW + 12)
-        )
+        FeedHealthChanged(live_health("market", FeedState.RATE_LIMITED, retry_at=FROZEN_NOW + 12))
     )
     store.apply(
         FeedHealthChanged(
@@ -77,9 +75,9 @@ def test_moved_route_and_blocked_swap_api_in_the_status_bar(
     store = frozen_store()
     store.apply(RouteMoved("candles", "/v2/coins/{mint}/candles → /v1/coins/{mint}/candles"))
     for feed in ("trades", "activity"):
-        store.apply(FeedHealthChanged(
-            live_health(feed, FeedState.RATE_LIMITED, retry_at=FROZEN_NOW + 42)
-        ))
+        store.apply(
+            FeedHealthChanged(live_health(feed, FeedState.RATE_LIMITED, retry_at=FROZEN_NOW + 42))
+        )
     assert snap_compare(make_app(store, sim_mode=True), terminal_size=(120, 36))
 
 

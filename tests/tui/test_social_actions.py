@@ -186,8 +186,9 @@ async def test_read_only_keys_ask_for_a_login_and_send_nothing(sim: SimServer) -
 
 
 def followers_of(sim: SimServer, wallet: str) -> set[str]:
-    return sim.call(lambda: {who for who, followed in sim.market.follows.items()
-                             if wallet in followed})
+    return sim.call(
+        lambda: {who for who, followed in sim.market.follows.items() if wallet in followed}
+    )
 
 
 async def test_f_on_a_callout_follows_its_author_by_uuid_and_marks_it(sim: SimServer) -> None:
@@ -257,8 +258,10 @@ async def test_b_picks_lists_and_creates_one_and_the_server_agrees(sim: SimServe
 
         server_lists = {b.name: b for b in await app.services.client.bookmarks()}
         assert target.mint in server_lists["moon shots"].mints
-        assert social.lists_containing(target.mint) == {server_lists["default"].id,
-                                                         server_lists["moon shots"].id}
+        assert social.lists_containing(target.mint) == {
+            server_lists["default"].id,
+            server_lists["moon shots"].id,
+        }
         assert "moon shots" in screen_text(app)
 
         await pilot.press("escape")

@@ -38,8 +38,9 @@ class ManualClock:
 
 
 def callout_theses(sim: SimServer, mint: str) -> list[str]:
-    return sim.call(lambda: [c.thesis for c in sim.market.callouts.callouts.values()
-                             if c.mint == mint])
+    return sim.call(
+        lambda: [c.thesis for c in sim.market.callouts.callouts.values() if c.mint == mint]
+    )
 
 
 def reply_texts(sim: SimServer, callout_id: str) -> list[str]:

@@ -58,8 +58,9 @@ class BookmarkPicker(ModalScreen[None]):
             title.append(self.label or self.mint, style="bold")
             yield Static(title)
             yield SelectionList[str](id="picker-lists")
-            yield Input(placeholder="new list name, enter to create", id="picker-new",
-                        max_length=NAME_LIMIT)
+            yield Input(
+                placeholder="new list name, enter to create", id="picker-new", max_length=NAME_LIMIT
+            )
             yield Static(id="picker-status")
             yield Static(Text("space: add / remove · tab: new list · esc: done", style="dim"))
 
@@ -92,8 +93,7 @@ class BookmarkPicker(ModalScreen[None]):
         for bookmark_list in social.bookmark_lists():
             label = Text(bookmark_list.name or "(unnamed)")
             label.append(f"  {len(bookmark_list.mints)} coins", style="dim")
-            selection.add_option(Selection(label, bookmark_list.id,
-                                           bookmark_list.id in containing))
+            selection.add_option(Selection(label, bookmark_list.id, bookmark_list.id in containing))
         if selection.option_count:
             selection.highlighted = min(highlighted or 0, selection.option_count - 1)
 

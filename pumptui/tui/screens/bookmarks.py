@@ -46,13 +46,26 @@ class BookmarksScreen(SocialKeys, Screen[None]):
     BINDINGS: ClassVar[list[Binding]] = [
         *BACK_BINDINGS,
         *SOCIAL_BINDINGS,
-        Binding("x,delete", "remove_from_list", "Remove", id="bookmarks.remove",
-                tooltip="Remove the coin from this list"),
-        Binding("R", "reload", "Reload", id="bookmarks.reload", show=False,
-                tooltip="Fetch the lists and their coins again"),
+        Binding(
+            "x,delete",
+            "remove_from_list",
+            "Remove",
+            id="bookmarks.remove",
+            tooltip="Remove the coin from this list",
+        ),
+        Binding(
+            "R",
+            "reload",
+            "Reload",
+            id="bookmarks.reload",
+            show=False,
+            tooltip="Fetch the lists and their coins again",
+        ),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"),
-                                                                       (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
 
     DEFAULT_CSS = """
     BookmarksScreen #bookmarks-summary { height: 1; padding: 0 1; background: $boost; }
@@ -199,17 +212,20 @@ class BookmarksScreen(SocialKeys, Screen[None]):
         coins = [self._coin(mint) for mint in current.mints] if current is not None else []
         leader = store.leader
         marks = self.own_marks()
-        self.table.show(coins, RowContext(
-            now=services.clock(),
-            leader_mint=leader.mint if leader is not None else None,
-            watched=frozenset(services.watched()),
-            sol_usd=store.sol_price,
-            trend=lambda mint: store.sparkline(mint, TREND_POINTS),
-            board=store.board_entry,
-            liked=marks.liked,
-            followed=marks.followed,
-            marked=marks.marked,
-        ))
+        self.table.show(
+            coins,
+            RowContext(
+                now=services.clock(),
+                leader_mint=leader.mint if leader is not None else None,
+                watched=frozenset(services.watched()),
+                sol_usd=store.sol_price,
+                trend=lambda mint: store.sparkline(mint, TREND_POINTS),
+                board=store.board_entry,
+                liked=marks.liked,
+                followed=marks.followed,
+                marked=marks.marked,
+            ),
+        )
         summary = Text(no_wrap=True, overflow="ellipsis")
         summary.append("Bookmarks", style="bold")
         if current is not None:
@@ -223,8 +239,7 @@ class BookmarksScreen(SocialKeys, Screen[None]):
         if self.problem:
             empty.update(Text(self.problem, style="bold red"))
         elif current is None:
-            empty.update(Text("No bookmark lists yet: press b on a coin to make one.",
-                              style="dim"))
+            empty.update(Text("No bookmark lists yet: press b on a coin to make one.", style="dim"))
         elif not coins:
             empty.update(Text("This list is empty: press b on a coin to add it.", style="dim"))
         else:

@@ -45,28 +45,74 @@ DEFAULT_TIMEFRAME = 60
 _last_timeframe: WeakKeyDictionary[App[Any], int] = WeakKeyDictionary()
 
 COIN_BINDINGS: list[Binding] = [
-    Binding("t", "cycle_timeframe(1)", "Timeframe", id="coin.cycle-timeframe",
-            tooltip="Next candle timeframe: 1s, 15s, 1m, 5m, 15m, 1h"),
-    Binding("T", "cycle_timeframe(-1)", "Previous timeframe", id="coin.previous-timeframe",
-            show=False, tooltip="Previous candle timeframe"),
-    Binding("m", "cycle_min_size(1)", "Min size", id="coin.min-size",
-            tooltip="Hide trades smaller than 0.1 / 0.5 / 1 / 5 / 10 SOL"),
-    Binding("M", "cycle_min_size(-1)", "Smaller min size", id="coin.min-size-down", show=False,
-            tooltip="Lower the minimum trade size"),
-    Binding("i", "toggle_holders", "Holders", id="coin.holders",
-            tooltip="Show the top holders and market activity instead of the chat, or back"),
-    Binding("v", "toggle_talk", "Chat/Callouts", id="coin.toggle-talk",
-            tooltip="Switch between the coin's live chat and its callouts (narrow terminals), "
-                    "or move between them"),
+    Binding(
+        "t",
+        "cycle_timeframe(1)",
+        "Timeframe",
+        id="coin.cycle-timeframe",
+        tooltip="Next candle timeframe: 1s, 15s, 1m, 5m, 15m, 1h",
+    ),
+    Binding(
+        "T",
+        "cycle_timeframe(-1)",
+        "Previous timeframe",
+        id="coin.previous-timeframe",
+        show=False,
+        tooltip="Previous candle timeframe",
+    ),
+    Binding(
+        "m",
+        "cycle_min_size(1)",
+        "Min size",
+        id="coin.min-size",
+        tooltip="Hide trades smaller than 0.1 / 0.5 / 1 / 5 / 10 SOL",
+    ),
+    Binding(
+        "M",
+        "cycle_min_size(-1)",
+        "Smaller min size",
+        id="coin.min-size-down",
+        show=False,
+        tooltip="Lower the minimum trade size",
+    ),
+    Binding(
+        "i",
+        "toggle_holders",
+        "Holders",
+        id="coin.holders",
+        tooltip="Show the top holders and market activity instead of the chat, or back",
+    ),
+    Binding(
+        "v",
+        "toggle_talk",
+        "Chat/Callouts",
+        id="coin.toggle-talk",
+        tooltip="Switch between the coin's live chat and its callouts (narrow terminals), "
+        "or move between them",
+    ),
     Binding("w", "toggle_watch", "Watch", id="coin.watch", tooltip="Watch or unwatch this coin"),
-    Binding("c", "copy_mint", "Copy mint", id="coin.copy-mint",
-            tooltip="Copy the coin's mint address"),
-    Binding("o", "open_browser", "Browser", id="coin.open-browser",
-            tooltip="Open the coin on pump.fun"),
-    Binding("tab", "focus_pane(1)", "Next pane", id="coin.next-pane", show=False,
-            tooltip="Move between chart, trades, chat and callouts"),
-    Binding("shift+tab", "focus_pane(-1)", "Previous pane", id="coin.previous-pane", show=False,
-            tooltip="Move between chart, trades, chat and callouts"),
+    Binding(
+        "c", "copy_mint", "Copy mint", id="coin.copy-mint", tooltip="Copy the coin's mint address"
+    ),
+    Binding(
+        "o", "open_browser", "Browser", id="coin.open-browser", tooltip="Open the coin on pump.fun"
+    ),
+    Binding(
+        "tab",
+        "focus_pane(1)",
+        "Next pane",
+        id="coin.next-pane",
+        show=False,
+        tooltip="Move between chart, trades, chat and callouts",
+    ),
+    Binding(
+        "shift+tab",
+        "focus_pane(-1)",
+        "Previous pane",
+        id="coin.previous-pane",
+        show=False,
+        tooltip="Move between chart, trades, chat and callouts",
+    ),
 ]
 
 
@@ -75,8 +121,10 @@ class CoinScreen(SocialKeys, Screen[None]):
 
     BINDINGS = [*BACK_BINDINGS, *COIN_BINDINGS, *SOCIAL_BINDINGS]
     SHOWS_CALLOUTS = True
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"),
-                                                                       (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
 
     DEFAULT_CSS = """
     CoinScreen {
@@ -154,17 +202,28 @@ class CoinScreen(SocialKeys, Screen[None]):
         """The callout under the cursor when the callouts pane has focus, else the coin."""
         pane = self.callouts_pane
         if pane.has_focus and (callout := pane.selected) is not None:
-            author = f"@{callout.username}" if callout.username else fmt.short_address(
-                callout.author_wallet) or "?"
-            return SocialTarget(self.mint, callout.id, callout.author_wallet,
-                                f"{author}'s callout on {self._coin_name()}", callout.thesis)
+            author = (
+                f"@{callout.username}"
+                if callout.username
+                else fmt.short_address(callout.author_wallet) or "?"
+            )
+            return SocialTarget(
+                self.mint,
+                callout.id,
+                callout.author_wallet,
+                f"{author}'s callout on {self._coin_name()}",
+                callout.thesis,
+            )
         coin = self.services.store.coin(self.mint)
         return SocialTarget.for_coin(coin) if coin is not None else SocialTarget(self.mint)
 
     def _coin_name(self) -> str:
         coin = self.services.store.coin(self.mint)
-        return SocialTarget.for_coin(coin).label if coin is not None else (
-            fmt.short_address(self.mint))
+        return (
+            SocialTarget.for_coin(coin).label
+            if coin is not None
+            else (fmt.short_address(self.mint))
+        )
 
     @property
     def header(self) -> CoinHeader:
@@ -272,18 +331,25 @@ class CoinScreen(SocialKeys, Screen[None]):
         self.callouts_pane.show(
             callouts or (),
             CalloutMarks(
-                liked=frozenset(key.removeprefix(CALLOUT_PREFIX) for key in marks.liked
-                                if key.startswith(CALLOUT_PREFIX)),
+                liked=frozenset(
+                    key.removeprefix(CALLOUT_PREFIX)
+                    for key in marks.liked
+                    if key.startswith(CALLOUT_PREFIX)
+                ),
                 followed=marks.followed,
-                marked=frozenset(key.removeprefix(CALLOUT_PREFIX) for key in marks.marked
-                                 if key.startswith(CALLOUT_PREFIX)),
+                marked=frozenset(
+                    key.removeprefix(CALLOUT_PREFIX)
+                    for key in marks.marked
+                    if key.startswith(CALLOUT_PREFIX)
+                ),
             ),
             note=services.callouts_note(self.mint),
         )
 
     def _sync_chart(self) -> None:
-        self.chart.show_candles(self.services.store.candles(self.mint, self.timeframe),
-                                self.timeframe)
+        self.chart.show_candles(
+            self.services.store.candles(self.mint, self.timeframe), self.timeframe
+        )
 
     def _sync_header(self) -> None:
         store = self.services.store
@@ -310,7 +376,9 @@ class CoinScreen(SocialKeys, Screen[None]):
             creator_counts=(user.followers, user.following) if user is not None else None,
         )
         self.holders_panel.show(
-            holders, activity, coin.total_supply / 1e6 if coin is not None else None,
+            holders,
+            activity,
+            coin.total_supply / 1e6 if coin is not None else None,
             activity_read_at=store.market_activity_read_at(self.mint),
         )
 
@@ -343,7 +411,8 @@ class CoinScreen(SocialKeys, Screen[None]):
         if self.has_class("-narrow"):
             self.toggle_class("-callouts")
         showing_callouts = self.has_class("-callouts") or (
-            not self.has_class("-narrow") and not self.callouts_pane.has_focus)
+            not self.has_class("-narrow") and not self.callouts_pane.has_focus
+        )
         (self.callouts_pane if showing_callouts else self.chat_pane).focus()
 
     def _load_creator(self, creator: str) -> None:

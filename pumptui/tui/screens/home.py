@@ -256,8 +256,9 @@ def summary_line(
 
     def build(with_name: bool, with_usd: bool, with_word: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{LEADER_MARK} leader " if with_word else f"{LEADER_MARK} ",
-                    style="bold yellow")
+        text.append(
+            f"{LEADER_MARK} leader " if with_word else f"{LEADER_MARK} ", style="bold yellow"
+        )
         if leader is None:
             text.append("none yet", style="dim")
         else:

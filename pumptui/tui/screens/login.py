@@ -76,22 +76,28 @@ class LoginScreen(ModalScreen[LoginOutcome | None]):
             if self.reason:
                 yield Static(Text(self.reason), id="login-reason")
             with Vertical(id="login-form"):
-                yield Static("Paste your auth token (the auth_token cookie of pump.fun):",
-                             classes="login-label", markup=False)
+                yield Static(
+                    "Paste your auth token (the auth_token cookie of pump.fun):",
+                    classes="login-label",
+                    markup=False,
+                )
                 yield Input(password=True, placeholder="token (hidden)", id="login-token")
-                yield Static("…or sign in with a Solana keypair file (used once, never stored):",
-                             classes="login-label", markup=False)
+                yield Static(
+                    "…or sign in with a Solana keypair file (used once, never stored):",
+                    classes="login-label",
+                    markup=False,
+                )
                 yield Input(placeholder="~/.config/solana/id.json", id="login-keypair")
-                yield Checkbox("Remember the token in the OS keyring", value=True,
-                               id="login-remember")
+                yield Checkbox(
+                    "Remember the token in the OS keyring", value=True, id="login-remember"
+                )
             yield Static(id="login-status")
             with Horizontal(id="login-buttons"):
                 yield Button("Log in", variant="primary", id="login-submit")
                 yield Button("Cancel", id="login-cancel")
             with Horizontal(id="login-keyring-options"):
                 yield Button("Keep it in a private file (0600)", id="login-save-file")
-                yield Button("Only for this session", variant="primary",
-                             id="login-session-only")
+                yield Button("Only for this session", variant="primary", id="login-session-only")
 
     def on_mount(self) -> None:
         self.query_one("#login-token", Input).focus()
@@ -117,8 +123,11 @@ class LoginScreen(ModalScreen[LoginOutcome | None]):
         token_input.value = ""
         keypair = self.query_one("#login-keypair", Input).value.strip()
         if had_token and token is None:
-            self._say("That does not look like a token (the auth_token cookie value: printable "
-                      "characters without spaces).", error=True)
+            self._say(
+                "That does not look like a token (the auth_token cookie value: printable "
+                "characters without spaces).",
+                error=True,
+            )
             return
         if token is None and not keypair:
             self._say("Paste a token, or give the path of a keypair file.", error=True)
@@ -126,10 +135,17 @@ class LoginScreen(ModalScreen[LoginOutcome | None]):
         remember = self.query_one("#login-remember", Checkbox).value
         self.busy = True
         self.query_one("#login-submit", Button).disabled = True
-        self._say("Signing in with the keypair…" if token is None
-                  else "Checking the token with the server…")
-        social.login(token=token, keypair=None if token is not None else keypair,
-                     storage="keyring" if remember else "session", reply_to=self)
+        self._say(
+            "Signing in with the keypair…"
+            if token is None
+            else "Checking the token with the server…"
+        )
+        social.login(
+            token=token,
+            keypair=None if token is not None else keypair,
+            storage="keyring" if remember else "session",
+            reply_to=self,
+        )
 
     def on_login_finished(self, message: LoginFinished) -> None:
         self.busy = False

@@ -82,12 +82,14 @@ class ModerationScreen(ModalScreen[BulkResult[Any] | None]):
             with Vertical(id="moderation-form"):
                 with RadioSet(id="moderation-action"):
                     for index, action in enumerate(self.actions):
-                        yield RadioButton(ACTIONS[action][0], value=index == 0,
-                                          name=action)
+                        yield RadioButton(ACTIONS[action][0], value=index == 0, name=action)
                 with VerticalScroll(id="moderation-plan"):
                     yield Static(id="moderation-plan-text")
-                yield Input(placeholder="reason for the ban (required)", id="moderation-reason",
-                            max_length=500)
+                yield Input(
+                    placeholder="reason for the ban (required)",
+                    id="moderation-reason",
+                    max_length=500,
+                )
             yield DataTable(id="moderation-results", cursor_type="row")
             yield Static(id="moderation-status")
             with Horizontal():

@@ -39,7 +39,7 @@ def reply_length(text: str) -> int:
 
 
 def describe_problem(reason: str) -> str:
-    """"Not sent: replying too fast" from a draft's reason, without saying "not sent" twice."""
+    """ "Not sent: replying too fast" from a draft's reason, without saying "not sent" twice."""
     if reason.lower().startswith(("not sent", "refused")):
         return reason[:1].upper() + reason[1:]
     return f"Not sent: {reason}"
@@ -54,10 +54,17 @@ class PostEditor(ModalScreen[object | None]):
     """Write one post. Returns what the service answered, or None (the draft is kept)."""
 
     BINDINGS: ClassVar[list[Binding]] = [
-        Binding("ctrl+r", "send", "Send", id="reply.send", priority=True,
-                tooltip="Review and send"),
-        Binding("ctrl+o", "toggle_preview", "Preview", id="reply.preview", priority=True,
-                tooltip="Show the text as others will see it"),
+        Binding(
+            "ctrl+r", "send", "Send", id="reply.send", priority=True, tooltip="Review and send"
+        ),
+        Binding(
+            "ctrl+o",
+            "toggle_preview",
+            "Preview",
+            id="reply.preview",
+            priority=True,
+            tooltip="Show the text as others will see it",
+        ),
         Binding("escape", "close", "Close (draft kept)", id="reply.close"),
     ]
 
@@ -111,15 +118,18 @@ class PostEditor(ModalScreen[object | None]):
             with VerticalScroll(id="reply-preview-box"):
                 yield Static(Text("Preview, exactly as it will show:", style="dim"))
                 yield Static(id="reply-preview")
-            yield Static(Text(f"Send this {self.target.noun}? enter: send · esc: keep editing"),
-                         id="reply-confirm")
+            yield Static(
+                Text(f"Send this {self.target.noun}? enter: send · esc: keep editing"),
+                id="reply-confirm",
+            )
             with Horizontal(id="reply-buttons"):
                 yield Button("Send…", variant="primary", id="reply-send")
                 yield Button("Yes, send", variant="success", id="reply-confirm-send")
                 yield Button("Preview", id="reply-preview-toggle")
                 yield Button("Close", id="reply-close")
-            yield Static(Text("ctrl+r send · ctrl+o preview · esc close (the draft is kept)",
-                              style="dim"))
+            yield Static(
+                Text("ctrl+r send · ctrl+o preview · esc close (the draft is kept)", style="dim")
+            )
 
     @property
     def editor(self) -> TextArea:
@@ -265,10 +275,12 @@ class PostEditor(ModalScreen[object | None]):
             self.dismiss(result.posted)
             return
         draft = result.draft
-        self.problem = (draft.reason if draft is not None and draft.reason
-                        else result.message)
-        self.retry_at = result.retry_at if result.retry_at is not None else (
-            draft.retry_at if draft is not None else None)
+        self.problem = draft.reason if draft is not None and draft.reason else result.message
+        self.retry_at = (
+            result.retry_at
+            if result.retry_at is not None
+            else (draft.retry_at if draft is not None else None)
+        )
         self._update_status()
 
     @on(Button.Pressed, "#reply-preview-toggle")

@@ -130,15 +130,19 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
             return None
         return self._callouts[min(self._cursor, len(self._callouts) - 1)]
 
-    def show(self, callouts: Sequence[Callout], marks: CalloutMarks | None = None,
-             note: str = "") -> bool:
+    def show(
+        self, callouts: Sequence[Callout], marks: CalloutMarks | None = None, note: str = ""
+    ) -> bool:
         """Show these callouts and marks; `note` replaces the empty text ("not available on
         this service", "loading…"). The cursor stays on the same callout. False if nothing
         visible changed."""
         marks = marks if marks is not None else self._marks
-        same = (marks == self._marks and note == self._note
-                and [(c.id, c.likes, c.multiple, c.replies, c.thesis) for c in callouts]
-                == [(c.id, c.likes, c.multiple, c.replies, c.thesis) for c in self._callouts])
+        same = (
+            marks == self._marks
+            and note == self._note
+            and [(c.id, c.likes, c.multiple, c.replies, c.thesis) for c in callouts]
+            == [(c.id, c.likes, c.multiple, c.replies, c.thesis) for c in self._callouts]
+        )
         if same:
             return False
         selected = self.selected
@@ -185,10 +189,22 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _set_cursor(self, index: int) -> None:
         self._cursor = index
-        first = next((y for y, line in enumerate(self._lines)
-                      if line.callout == index and line.kind == "header"), 0)
-        last = max((y for y, line in enumerate(self._lines)
-                    if line.callout == index and line.kind != "gap"), default=first)
+        first = next(
+            (
+                y
+                for y, line in enumerate(self._lines)
+                if line.callout == index and line.kind == "header"
+            ),
+            0,
+        )
+        last = max(
+            (
+                y
+                for y, line in enumerate(self._lines)
+                if line.callout == index and line.kind != "gap"
+            ),
+            default=first,
+        )
         height = self.scrollable_content_region.height
         if first < self.scroll_y:
             self.scroll_to(y=first, animate=False, immediate=True)
@@ -237,8 +253,10 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
             header.append(f"{MARKED_MARK} ", style("callouts-pane--marked", partial=True))
         if callout.id in marks.liked:
             header.append(f"{LIKED_MARK} ", style("callouts-pane--liked", partial=True))
-        header.append(trader_name(callout.username, callout.author_wallet),
-                      style("callouts-pane--author", partial=True))
+        header.append(
+            trader_name(callout.username, callout.author_wallet),
+            style("callouts-pane--author", partial=True),
+        )
         if callout.author_wallet is not None and callout.author_wallet in marks.followed:
             header.append(f" {FOLLOWED_MARK}", style("callouts-pane--followed", partial=True))
         if callout.market_cap_usd is not None:
@@ -247,15 +265,17 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
         if multiple:
             header.append(" · ", meta)
             up = callout.multiple is not None and callout.multiple >= 1
-            header.append(multiple, style("callouts-pane--up" if up else "callouts-pane--down",
-                                          partial=True))
+            header.append(
+                multiple, style("callouts-pane--up" if up else "callouts-pane--down", partial=True)
+            )
         if callout.created_at:
             header.append(f" · {age(self.clock() - callout.created_at)}", meta)
         if callout.likes:
             header.append(f" · {LIKED_MARK} {callout.likes}", meta)
         if callout.replies:
-            header.append(f" · {callout.replies} repl{'y' if callout.replies == 1 else 'ies'}",
-                          meta)
+            header.append(
+                f" · {callout.replies} repl{'y' if callout.replies == 1 else 'ies'}", meta
+            )
         return header
 
     # -- rendering -------------------------------------------------------------------------------

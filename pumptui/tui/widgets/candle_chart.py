@@ -34,8 +34,28 @@ TIMEFRAME_LABELS: dict[int, str] = {1: "1s", 15: "15s", 60: "1m", 300: "5m", 900
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _VOLUME_BLOCKS = " ▁▂▃▄▅▆▇█"
 # Label periods for the time axis: labels fall on round clock times, whatever the timeframe.
-_NICE_PERIODS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
-                 43200, 86400, 172800, 604800)
+_NICE_PERIODS = (
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    7200,
+    10800,
+    21600,
+    43200,
+    86400,
+    172800,
+    604800,
+)
 LABEL_WIDTH = 9
 """Cells for the price labels: wide enough for "0.0₁₂1234" so the plot does not jitter."""
 
@@ -135,13 +155,21 @@ _NONE, _WICK, _BODY = 0, 1, 2
 _WICK_GLYPHS = {(_WICK, _WICK): "│", (_NONE, _WICK): "╷", (_WICK, _NONE): "╵"}
 # Filled bodies: half blocks. Where a wick and a body share a cell the body's half wins.
 _FILLED = {
-    (_BODY, _BODY): "█", (_NONE, _BODY): "▄", (_BODY, _NONE): "▀",
-    (_WICK, _BODY): "▄", (_BODY, _WICK): "▀", **_WICK_GLYPHS,
+    (_BODY, _BODY): "█",
+    (_NONE, _BODY): "▄",
+    (_BODY, _NONE): "▀",
+    (_WICK, _BODY): "▄",
+    (_BODY, _WICK): "▀",
+    **_WICK_GLYPHS,
 }
 # Hollow bodies: heavy lines, which keep the wick half visible (╽ ╿).
 _HOLLOW = {
-    (_BODY, _BODY): "┃", (_NONE, _BODY): "╻", (_BODY, _NONE): "╹",
-    (_WICK, _BODY): "╽", (_BODY, _WICK): "╿", **_WICK_GLYPHS,
+    (_BODY, _BODY): "┃",
+    (_NONE, _BODY): "╻",
+    (_BODY, _NONE): "╹",
+    (_WICK, _BODY): "╽",
+    (_BODY, _WICK): "╿",
+    **_WICK_GLYPHS,
 }
 
 
@@ -216,11 +244,11 @@ class ChartGrid:
             if chars == old_chars and roles == old_roles:
                 continue
             first = next(
-                x for x in range(self.width)
-                if chars[x] != old_chars[x] or roles[x] != old_roles[x]
+                x for x in range(self.width) if chars[x] != old_chars[x] or roles[x] != old_roles[x]
             )
             last = next(
-                x for x in range(self.width - 1, -1, -1)
+                x
+                for x in range(self.width - 1, -1, -1)
                 if chars[x] != old_chars[x] or roles[x] != old_roles[x]
             )
             regions.append(Region(first, y, last - first + 1, 1))
@@ -474,12 +502,30 @@ class CandleChart(Widget, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("left,h", "pan(-1)", "Earlier", id="chart.earlier", show=False,
-                tooltip="Move the chart back in time"),
-        Binding("right", "pan(1)", "Later", id="chart.later", show=False,
-                tooltip="Move the chart forward in time"),
-        Binding("end", "follow_live", "Live", id="chart.live", show=False,
-                tooltip="Back to the newest candles"),
+        Binding(
+            "left,h",
+            "pan(-1)",
+            "Earlier",
+            id="chart.earlier",
+            show=False,
+            tooltip="Move the chart back in time",
+        ),
+        Binding(
+            "right",
+            "pan(1)",
+            "Later",
+            id="chart.later",
+            show=False,
+            tooltip="Move the chart forward in time",
+        ),
+        Binding(
+            "end",
+            "follow_live",
+            "Live",
+            id="chart.live",
+            show=False,
+            tooltip="Back to the newest candles",
+        ),
     ]
 
     COMPONENT_CLASSES = set(_ROLE_CLASSES.values())

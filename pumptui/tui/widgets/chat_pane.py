@@ -29,6 +29,7 @@ INDENT = 2
 CREATOR_BADGE = "DEV"
 MODERATOR_BADGE = "MOD"
 
+
 @dataclass(frozen=True, slots=True)
 class _Line:
     message: int  # index into the messages shown
@@ -117,8 +118,9 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
     def at_bottom(self) -> bool:
         return self.scroll_y >= self.max_scroll_y - 0.5
 
-    def show(self, messages: Sequence[ChatMessage], viewers: int | None = None,
-             state: str = "") -> bool:
+    def show(
+        self, messages: Sequence[ChatMessage], viewers: int | None = None, state: str = ""
+    ) -> bool:
         """Show these messages (oldest first), the viewer count and the connection's state
         ("" when live, else a word such as "reconnecting"). False if nothing visible changed."""
         self._viewers, self._state = viewers, state
@@ -202,12 +204,14 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
         prefix.append(author, self.get_component_rich_style("chat-pane--author", partial=True))
         if message.is_creator:
             prefix.append(" ")
-            prefix.append(CREATOR_BADGE,
-                          self.get_component_rich_style("chat-pane--creator", partial=True))
+            prefix.append(
+                CREATOR_BADGE, self.get_component_rich_style("chat-pane--creator", partial=True)
+            )
         if message.is_moderator:
             prefix.append(" ")
-            prefix.append(MODERATOR_BADGE,
-                          self.get_component_rich_style("chat-pane--moderator", partial=True))
+            prefix.append(
+                MODERATOR_BADGE, self.get_component_rich_style("chat-pane--moderator", partial=True)
+            )
         prefix.append(": ", meta)
         return prefix
 
@@ -220,12 +224,14 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
         if lines is None:
             style_name = "chat-pane--system" if message.is_system else "chat-pane--body"
             text = self._prefix(message)
-            text.append(message.text or "(no text)",
-                        self.get_component_rich_style(style_name, partial=True))
+            text.append(
+                message.text or "(no text)", self.get_component_rich_style(style_name, partial=True)
+            )
             if message.reactions:
                 meta = self.get_component_rich_style("chat-pane--meta", partial=True)
-                shown = " ".join(f"{reaction_name(emoji)} {count}"
-                                 for emoji, count in message.reactions[:4])
+                shown = " ".join(
+                    f"{reaction_name(emoji)} {count}" for emoji, count in message.reactions[:4]
+                )
                 text.append(f"  {shown}", meta)
             text.no_wrap = False  # the prefix is built unwrapped; the message wraps
             lines = list(text.wrap(self.app.console, width - INDENT, overflow="fold"))

@@ -207,8 +207,12 @@ class CoinHeader(Widget):
         if coin is None:
             if self.missing:
                 line = Text(f"Coin not found: {self.mint}", "bold", no_wrap=True, end="")
-                hint = Text("pump.fun has no coin with this mint · esc goes back", "dim",
-                            no_wrap=True, end="")
+                hint = Text(
+                    "pump.fun has no coin with this mint · esc goes back",
+                    "dim",
+                    no_wrap=True,
+                    end="",
+                )
                 return Text("\n", end="").join([line, hint, Text("")])
             line = Text(f"Loading {self.mint}…", self._style("label"), no_wrap=True, end="")
             return Text("\n", end="").join([line, Text(""), Text("")])
@@ -227,8 +231,9 @@ class CoinHeader(Widget):
             title.append(LEADER if compact else f"{LEADER} leader", self._style("leader"))
             title.append(" ")
         if coin.complete:
-            title.append(GRADUATED if compact else f"{GRADUATED} graduated",
-                         self._style("graduated"))
+            title.append(
+                GRADUATED if compact else f"{GRADUATED} graduated", self._style("graduated")
+            )
             title.append(" ")
         name = Text(coin.name or "(no name)", self._style("name"), no_wrap=True, end="")
         name.truncate(name_cells, overflow="ellipsis")
@@ -241,15 +246,22 @@ class CoinHeader(Widget):
         return title
 
     def _first_line(self, coin: Coin) -> list[_Field]:
-        fields = [_Field(self._title(coin, NAME_CELLS, False), -1,
-                         self._title(coin, NAME_CELLS // 2, True), 4)]
+        fields = [
+            _Field(
+                self._title(coin, NAME_CELLS, False),
+                -1,
+                self._title(coin, NAME_CELLS // 2, True),
+                4,
+            )
+        ]
 
         fields.append(self._cap_field(coin))
         if coin.complete:
             fields.append(_Field(Text("on PumpSwap", self._style("graduated"), end=""), 3))
         else:
-            fields.append(_Field(self._progress(coin, BAR_CELLS), 3,
-                                 self._progress(coin, BAR_CELLS // 2), 8))
+            fields.append(
+                _Field(self._progress(coin, BAR_CELLS), 3, self._progress(coin, BAR_CELLS // 2), 8)
+            )
         if coin.ath_market_cap_usd:
             # The coin's ATH field lags its market cap: a cap above it is a new high, now.
             _, in_usd = coin_caps(coin, self.sol_price)
@@ -292,12 +304,20 @@ class CoinHeader(Widget):
         return text
 
     def _second_line(self, coin: Coin) -> list[_Field]:
-        fields = [_Field(self._labelled("mint", coin.mint), -1,
-                         self._labelled("mint", short_address(coin.mint)), 9)]
+        fields = [
+            _Field(
+                self._labelled("mint", coin.mint),
+                -1,
+                self._labelled("mint", short_address(coin.mint)),
+                9,
+            )
+        ]
         if coin.creator or coin.creator_username:
             creator = Text(
-                coin.creator_username or short_address(coin.creator) or "?", self._style("value"),
-                no_wrap=True, end="",
+                coin.creator_username or short_address(coin.creator) or "?",
+                self._style("value"),
+                no_wrap=True,
+                end="",
             )
             creator.truncate(20, overflow="ellipsis")
             if self.creator_followed:
@@ -308,8 +328,9 @@ class CoinHeader(Widget):
                 counts = Text(end="")
                 if followers is not None:
                     counts.append(compact(followers), self._style("value"))
-                    counts.append(" follower" if followers == 1 else " followers",
-                                  self._style("label"))
+                    counts.append(
+                        " follower" if followers == 1 else " followers", self._style("label")
+                    )
                 if following is not None:
                     counts.append(" · " if followers is not None else "", self._style("label"))
                     counts.append(compact(following), self._style("value"))

@@ -335,14 +335,25 @@ def board_cells(entry: BoardEntry | None) -> tuple[Text, Text, Text]:
     A dev holding a large share, or a top ten holding most of the supply, is shown in the
     warning colour: the first things a trader checks before buying."""
     if entry is None:
-        return (Text("—", justify="right", no_wrap=True), Text("—", justify="right"),
-                Text("—", justify="right"))
+        return (
+            Text("—", justify="right", no_wrap=True),
+            Text("—", justify="right"),
+            Text("—", justify="right"),
+        )
     holders = "—" if entry.holders is None else fmt.compact(entry.holders)
     top10, dev = entry.top10_percent, entry.dev_percent
     return (
         Text(holders, justify="right", no_wrap=True),
-        Text("—" if top10 is None else f"{top10:.0f}", justify="right", no_wrap=True,
-             style=fmt.DOWN_STYLE if top10 is not None and top10 >= TOP10_WARN else ""),
-        Text("—" if dev is None else f"{dev:.0f}", justify="right", no_wrap=True,
-             style=fmt.DOWN_STYLE if dev is not None and dev >= DEV_WARN else ""),
+        Text(
+            "—" if top10 is None else f"{top10:.0f}",
+            justify="right",
+            no_wrap=True,
+            style=fmt.DOWN_STYLE if top10 is not None and top10 >= TOP10_WARN else "",
+        ),
+        Text(
+            "—" if dev is None else f"{dev:.0f}",
+            justify="right",
+            no_wrap=True,
+            style=fmt.DOWN_STYLE if dev is not None and dev >= DEV_WARN else "",
+        ),
     )

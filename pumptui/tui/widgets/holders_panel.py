@@ -26,8 +26,15 @@ Clock = Callable[[], float]
 
 
 def holder_flags(holder: TopHolder) -> str:
-    flags = [name for name, on in (("DEV", holder.is_dev), ("SNIPER", holder.is_sniper),
-                                   ("BUNDLER", holder.is_bundler)) if on]
+    flags = [
+        name
+        for name, on in (
+            ("DEV", holder.is_dev),
+            ("SNIPER", holder.is_sniper),
+            ("BUNDLER", holder.is_bundler),
+        )
+        if on
+    ]
     return " ".join(flags)
 
 
@@ -36,8 +43,9 @@ def activity_lines(activity: MarketActivity | None, age: str | None = None) -> l
 
     `age` ("40s") says how long ago this activity was read: it is read far less often than
     trades (swap-api's budget), so it can lag the tape."""
-    header = "".join(("".ljust(4), "volume".rjust(8), "txs".rjust(6), "buy/sell".rjust(10),
-                      "price".rjust(8)))
+    header = "".join(
+        ("".ljust(4), "volume".rjust(8), "txs".rjust(6), "buy/sell".rjust(10), "price".rjust(8))
+    )
     if age is not None:
         header += f"  {age} ago"
     lines = [Text(header, style="dim", no_wrap=True)]
@@ -144,8 +152,9 @@ class HoldersPanel(Widget):
 
     def render(self) -> Text:
         since = self._activity_at
-        lines = activity_lines(self.activity,
-                               fmt.age(self.clock() - since) if since is not None else None)
+        lines = activity_lines(
+            self.activity, fmt.age(self.clock() - since) if since is not None else None
+        )
         lines.append(Text(""))
         header = f" # {'holder'.ljust(ADDRESS_CELLS)}{'tokens'.rjust(6)}{'share'.rjust(6)}"
         lines.append(Text(header, style="dim", no_wrap=True))

@@ -119,7 +119,7 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         When the reader has scrolled away from the top, the view moves down by the number of
         trades that arrived above it, so what they were reading stays put.
         """
-        self._all = list(trades[:MAX_ROWS * 4])
+        self._all = list(trades[: MAX_ROWS * 4])
         return self._apply_filter()
 
     def set_min_sol(self, min_sol: float) -> None:
@@ -157,7 +157,7 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         width, height = self.scrollable_content_region.size
         top = round(self.scroll_y)
         now = self.clock()
-        ages = tuple(age(now - t.timestamp) for t in self._rows[top:top + height])
+        ages = tuple(age(now - t.timestamp) for t in self._rows[top : top + height])
         if ages != self._ages_shown and width > AGE_WIDTH:
             self._ages_shown = ages
             self.refresh(Region(width - AGE_WIDTH, 0, AGE_WIDTH, height))
@@ -188,8 +188,9 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         index = y + round(self.scroll_y)
         if not self._rows:
             if y == 0:
-                text = "No trades" + (f" of {sol(self.min_sol)} SOL or more"
-                                      if self.min_sol else " yet")
+                text = "No trades" + (
+                    f" of {sol(self.min_sol)} SOL or more" if self.min_sol else " yet"
+                )
                 style = base + self.get_component_rich_style("trade-tape--empty")
                 return Strip([Segment(text[:width], style)]).extend_cell_length(width, base)
             return Strip.blank(width, base)
@@ -209,8 +210,9 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
 
     def trade_text(self, trade: Trade, width: int, elapsed: str | None = None) -> Text:
         """One row: mark, SOL, tokens (when there is room), trader, age."""
-        side = self.get_component_rich_style("trade-tape--buy" if trade.is_buy else
-                                             "trade-tape--sell", partial=True)
+        side = self.get_component_rich_style(
+            "trade-tape--buy" if trade.is_buy else "trade-tape--sell", partial=True
+        )
         if trade.sol >= self.large_sol:
             side = side + self.get_component_rich_style("trade-tape--large", partial=True)
         muted: Style = self.get_component_rich_style("trade-tape--trader", partial=True)
@@ -229,7 +231,9 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         line.append_text(name)
         if elapsed is None:
             elapsed = age(self.clock() - trade.timestamp)
-        line.append(f" {elapsed:>{AGE_WIDTH}}",
-                    self.get_component_rich_style("trade-tape--age", partial=True))
+        line.append(
+            f" {elapsed:>{AGE_WIDTH}}",
+            self.get_component_rich_style("trade-tape--age", partial=True),
+        )
         line.truncate(width, overflow="ellipsis", pad=True)
         return line
