@@ -14,10 +14,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from typing import TYPE_CHECKING
 
 from pumptui.config import ConfigError
 
+if TYPE_CHECKING:
+    from pumptui.config import Settings
+    from pumptui.sim import SimServer
+    from pumptui.tui.services import AppServices, Watchlist
+
 DEMO_STATE_FILE = "demo-social.sqlite3"
+# The demo's login: long enough for any session, minted by the simulator for its own user.
+DEMO_TOKEN_LIFETIME = 30 * 86400.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -79,7 +87,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from pumptui.sim import MarketConfig, ServerConfig, SimServer
     from pumptui.sim.market import MarketError
     from pumptui.tui.app import PumpApp
-    from pumptui.tui.services import AppServices, MemoryWatchlist, Watchlist
+    from pumptui.tui.services import MemoryWatchlist
 
     sim = SimServer(
         MarketConfig(
@@ -100,7 +108,7 @@ def run_demo(args: argparse.Namespace) -> int:
             watchlist = SocialState(data_dir() / DEMO_STATE_FILE)
         except Exception:
             watchlist = MemoryWatchlist()
-        services = AppServices.for_simulator(
+        services = simulator_services(
             sim,
             settings,
             requests_per_minute=rpm,
@@ -112,3 +120,61 @@ def run_demo(args: argparse.Namespace) -> int:
         return app.return_code or 0
     finally:
         sim.stop()
+
+
+def simulator_services(
+    sim: SimServer,
+    settings: Settings,
+    *,
+    requests_per_minute: float | None = None,
+    watchlist: Watchlist | None = None,
+    push: bool = True,
+) -> AppServices:
+    """The app's services on the embedded simulator (`pumptui demo`, the screenshot script),
+    logged in as the simulator's user so that actions needing an account work.
+
+    The wiring lives here, not in the TUI: the app is handed services and never learns that a
+    simulator exists (its SIM badge comes from the server's header and `sim_mode`).
+
+    `push` listens to the simulator's own WebSocket (whatever the config's `[push]` says:
+    simulated mints mean nothing elsewhere), without the user's PumpPortal key.
+
+    Budgets: by default the real service's, per host (swap-api 15 a minute for every swap
+    route, v3 per route group, from `settings.api`), in buckets of this app's own (the
+    simulator is its own server, so the process-wide buckets are not drawn on).
+    `requests_per_minute` instead puts every request on one bucket of that size (tests and
+    screenshots, which must not wait on swap-api's budget).
+    """
+    from dataclasses import replace
+
+    from pumptui.api.budget import HostBudgets, RequestBudget
+    from pumptui.auth import ResolvedToken
+    from pumptui.config import PUSH_AUTO, PushSettings
+    from pumptui.secret import Secret
+    from pumptui.tui.services import AppServices, MemoryWatchlist
+
+    settings = settings.with_api_urls(sim.base_url)
+    settings = replace(settings, push=PushSettings(url=PUSH_AUTO if push else ""))
+    api = settings.api
+    budget = (
+        RequestBudget(requests_per_minute, api.burst) if requests_per_minute is not None else None
+    )
+    budgets = HostBudgets(
+        frontend_per_minute=api.frontend_requests_per_minute,
+        swap_per_minute=api.swap_requests_per_minute,
+        indexer_per_minute=api.indexer_requests_per_minute,
+        burst=api.burst,
+    )
+    token = ResolvedToken(
+        Secret(sim.token_for(sim.user_address, lifetime=DEMO_TOKEN_LIFETIME)),
+        "simulator",
+        sim.user_address,
+    )
+    return AppServices.connect(
+        settings,
+        token=token,
+        sim_mode=True,
+        watchlist=watchlist if watchlist is not None else MemoryWatchlist(),
+        budget=budget,
+        budgets=budgets,
+    )

@@ -6,10 +6,11 @@ engine's feeds (asyncio tasks on the app's loop, each failure a feed state, neve
 and by `start()`, which the app runs in a worker of its own group with `exit_on_error=False`; the
 social actions have their own service (`pumptui.tui.social`) built the same way.
 
-The same object serves three set-ups: the real API, the embedded simulator (`sim_mode`), and
-frozen data for snapshots and tests (no client, no engine, a store filled by hand and a fixed
-clock). With `[push] url` set, the engine also listens to a PumpPortal-style WebSocket
-(`PushSource`); polling stays on, so push only ever makes the app faster, never less complete.
+The same object serves three set-ups: the real API, the demo (`sim_mode`; `pumptui.cli.demo`
+builds it on the embedded simulator, which the TUI knows nothing of), and frozen data for
+snapshots and tests (no client, no engine, a store filled by hand and a fixed clock). With
+`[push] url` set, the engine also listens to a PumpPortal-style WebSocket (`PushSource`);
+polling stays on, so push only ever makes the app faster, never less complete.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from pumptui.api.budget import HostBudgets, RequestBudget
     from pumptui.api.client import PumpClient
     from pumptui.auth import ResolvedToken
-    from pumptui.sim import SimServer
     from pumptui.social.state import SocialState
 
 log = logging.getLogger(__name__)
@@ -242,64 +242,6 @@ class AppServices:
             # The chat socket carries the session too: a logout must not leave it signed in.
             session.subscribe(lambda changed: chat.set_token(changed.token))
         return services
-
-    @classmethod
-    def for_simulator(
-        cls,
-        sim: SimServer,
-        settings: Settings,
-        *,
-        requests_per_minute: float | None = None,
-        watchlist: Watchlist | None = None,
-        token_lifetime: float = 30 * 86400.0,
-        push: bool = True,
-    ) -> AppServices:
-        """Services on the embedded simulator (`pumptui demo`, screenshots), logged in as the
-        simulator's user so that actions needing an account work.
-
-        `push` listens to the simulator's own WebSocket (whatever the config's `[push]` says:
-        simulated mints mean nothing elsewhere), without the user's PumpPortal key.
-
-        Budgets: by default the real service's, per host (swap-api 15 a minute for every swap
-        route, v3 per route group, from `settings.api`), in buckets of this app's own (the
-        simulator is its own server, so the process-wide buckets are not drawn on).
-        `requests_per_minute` instead puts every request on one bucket of that size (tests and
-        screenshots, which must not wait on swap-api's budget).
-        """
-        from dataclasses import replace
-
-        from pumptui.api.budget import HostBudgets, RequestBudget
-        from pumptui.auth import ResolvedToken
-        from pumptui.config import PUSH_AUTO, PushSettings
-        from pumptui.secret import Secret
-
-        settings = settings.with_api_urls(sim.base_url)
-        settings = replace(settings, push=PushSettings(url=PUSH_AUTO if push else ""))
-        api = settings.api
-        budget = (
-            RequestBudget(requests_per_minute, api.burst)
-            if requests_per_minute is not None
-            else None
-        )
-        budgets = HostBudgets(
-            frontend_per_minute=api.frontend_requests_per_minute,
-            swap_per_minute=api.swap_requests_per_minute,
-            indexer_per_minute=api.indexer_requests_per_minute,
-            burst=api.burst,
-        )
-        token = ResolvedToken(
-            Secret(sim.token_for(sim.user_address, lifetime=token_lifetime)),
-            "simulator",
-            sim.user_address,
-        )
-        return cls.connect(
-            settings,
-            token=token,
-            sim_mode=True,
-            watchlist=watchlist if watchlist is not None else MemoryWatchlist(),
-            budget=budget,
-            budgets=budgets,
-        )
 
     def attach(self, app: App[Any]) -> None:
         """Give the services the app whose workers run network actions."""

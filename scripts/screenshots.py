@@ -1,9 +1,10 @@
-"""SVG screenshots of every screen from the seeded demo: `python -m pumptui.tui.screenshots DIR`.
+"""SVG screenshots of every screen from the seeded demo: `python scripts/screenshots.py DIR`.
 
 The README's pictures come from here (`make screenshots`), and so does its keys table
 (`DIR/keys.md`, generated from the bindings). The app runs headless on the embedded
-simulator (seed 7, the same market `pumptui demo` shows), through the real client and engine;
-the script waits until each screen has live data before it takes the picture.
+simulator (seed 7, the same market `pumptui demo` shows), wired as the demo wires it
+(`pumptui.cli.demo`), through the real client and engine; the script waits until each screen
+has live data before it takes the picture.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import argparse
 import asyncio
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from pumptui.cli.demo import simulator_services
 from pumptui.config import Settings
 from pumptui.sim import MarketConfig, ServerConfig, SimServer
 from pumptui.tui.app import PumpApp
-from pumptui.tui.services import AppServices, MemoryWatchlist
+from pumptui.tui.services import MemoryWatchlist
 from pumptui.tui.widgets.coin_table import CoinTable
 
 SIZE = (120, 36)
@@ -28,11 +30,13 @@ WAIT_LIMIT = 30.0
 
 
 async def _until(
-    condition: Callable[[], bool], pause: Callable[[float], object], limit: float = WAIT_LIMIT
+    condition: Callable[[], bool],
+    pause: Callable[[float], Awaitable[None]],
+    limit: float = WAIT_LIMIT,
 ) -> None:
     deadline = time.monotonic() + limit
     while not condition() and time.monotonic() < deadline:
-        await pause(0.2)  # type: ignore[misc]
+        await pause(0.2)
 
 
 async def capture(*, seed: int = 7) -> dict[str, str]:
@@ -52,7 +56,7 @@ async def capture(*, seed: int = 7) -> dict[str, str]:
 
 
 async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -> dict[str, str]:
-    services = AppServices.for_simulator(
+    services = simulator_services(
         sim, Settings(), requests_per_minute=600.0, watchlist=MemoryWatchlist()
     )
     app = PumpApp(services)
@@ -149,7 +153,7 @@ def keys_table() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m pumptui.tui.screenshots",
+        prog="python scripts/screenshots.py",
         description="Write SVG screenshots of each screen.",
     )
     parser.add_argument("directory", type=Path, help="where to write the SVG files")
