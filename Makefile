@@ -18,19 +18,21 @@ demo: $(STAMP)
 # Two workers: the suite waits on loopback servers and timers more than it computes, so it runs
 # in about half the time on a 2-core machine.
 test: $(STAMP)
-	$(BIN)/ruff check pumptui tests benchmarks
-	$(BIN)/ruff format --check pumptui tests benchmarks
+	$(BIN)/ruff check pumptui tests benchmarks scripts
+	$(BIN)/ruff format --check pumptui tests benchmarks scripts
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)
-	$(BIN)/ruff check pumptui tests benchmarks
-	$(BIN)/ruff format --check pumptui tests benchmarks
+	$(BIN)/ruff check pumptui tests benchmarks scripts
+	$(BIN)/ruff format --check pumptui tests benchmarks scripts
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sim_throughput.py
 
 screenshots: $(STAMP)
-	$(BIN)/python -m pumptui.tui.screenshots screenshots
+	$(BIN)/python scripts/screenshots.py screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache
