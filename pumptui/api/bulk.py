@@ -121,11 +121,6 @@ class BulkResult(Generic[V]):
         return {outcome.value: self.count(outcome) for outcome in Outcome}
 
     @property
-    def total_inputs(self) -> int:
-        """Input items including repeats."""
-        return len(self.items) + self.duplicates
-
-    @property
     def success_rate(self) -> float:
         """Share of distinct items that got a definite answer (found, not found or done)."""
         if not self.items:
@@ -409,10 +404,6 @@ class BulkJob(Generic[V]):
             elapsed=time.monotonic() - self._started if self._started is not None else 0.0,
         )
 
-    @property
-    def pending_keys(self) -> list[str]:
-        return [item.key for item in self._items if item.outcome is None]
-
     # -- running --------------------------------------------------------------------------------
 
     async def run(self) -> BulkResult[V]:
@@ -603,13 +594,3 @@ async def moderate_ban(
         raise ValueError("a ban needs a reason")
     job = BulkJob(client, Moderation("ban", reason.strip()), [str(i) for i in ids], **options)
     return await job.run()
-
-
-def operation_for(action: str, reason: str = "") -> Operation[Any]:
-    """The operation behind a CLI verb."""
-    match action:
-        case "coins":
-            return CoinLookup()
-        case "nsfw" | "hide" | "ban":
-            return Moderation(action, reason)
-    raise ValueError(f"unknown bulk operation {action!r}")

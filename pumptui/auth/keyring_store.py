@@ -344,9 +344,6 @@ class TokenStore:
 
     # The same calls for the event loop.
 
-    async def astatus(self) -> BackendStatus:
-        return await run_off_loop(self.status)
-
     async def aload(self, account: str | None = None) -> StoredToken | None:
         return await run_off_loop(self.load, account)
 

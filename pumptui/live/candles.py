@@ -187,9 +187,6 @@ class CandleSeries:
             before,
         )
 
-    def last_close(self) -> float | None:
-        return self._buckets[-1].close if self._buckets else None
-
 
 def chained(candles: list[Candle], before: float | None = None) -> list[Candle]:
     """Each candle opens at the previous candle's close (`before`: the close of the candle just

@@ -53,7 +53,8 @@ from pumptui.live.sources import PollingSource
 from pumptui.live.store import MarketStore
 from pumptui.live.trenches import TrenchesWatcher
 
-# The engine plans to use at most this share of the budget, leaving room for user actions.
+# The share of each host's budget the feeds plan to spend: all of it. User actions need no room
+# kept back: they are FOREGROUND requests, so they take the bucket's next token before any feed.
 BUDGET_SHARE = 1.0
 
 

@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult, ScreenStackError
+from textual.app import App, ScreenStackError
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.screen import ModalScreen
 
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
@@ -47,6 +46,7 @@ from pumptui.tui.messages import (
 )
 from pumptui.tui.screens.bookmark_picker import BookmarkPicker
 from pumptui.tui.screens.bookmarks import BookmarksScreen
+from pumptui.tui.screens.coin import CoinScreen
 from pumptui.tui.screens.help import HelpScreen
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.login import LoginScreen
@@ -263,7 +263,7 @@ class PumpApp(App[None]):
         return replace(info, marked=marked) if marked else info
 
     def open_coin(self, mint: str) -> None:
-        self.push_screen(coin_screen(mint))
+        self.push_screen(CoinScreen(mint))
         self.services.set_visible(COIN_FEEDS)
 
     def toggle_watch(self, mint: str) -> bool:
@@ -337,36 +337,6 @@ def _problem_summary(problems: list[FeedHealth], now: float) -> str:
     for health in problems:
         by_reason.setdefault(health.reason or health.describe(now), []).append(health.feed)
     return " · ".join(f"{', '.join(feeds)}: {reason}" for reason, feeds in by_reason.items())
-
-
-def coin_screen(mint: str) -> Screen[None]:
-    """Part B's `CoinScreen`, or a plain placeholder while that module is missing."""
-    try:
-        from pumptui.tui.screens.coin import CoinScreen
-    except ImportError:
-        return MissingCoinScreen(mint)
-    return CoinScreen(mint)
-
-
-class MissingCoinScreen(Screen[None]):
-    """Stands in for the Coin screen when it is not installed; Escape goes back."""
-
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("escape,backspace", "back", "Back", id="nav.back"),
-    ]
-
-    def __init__(self, mint: str) -> None:
-        super().__init__()
-        self.mint = mint
-
-    def compose(self) -> ComposeResult:
-        yield Static(
-            f"Coin {self.mint}: the coin view is not available in this build.", markup=False
-        )
-        yield Footer()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 def can_open_browser(env: dict[str, str] | os._Environ[str], platform: str) -> bool:

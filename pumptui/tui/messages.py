@@ -32,15 +32,6 @@ class StoreUpdated(Message, bubble=False):
 
 
 @dataclass
-class FeedProblem(Message, bubble=False):
-    """A feed failed (or recovered): shown as a toast by the app, once per change of state."""
-
-    feed: str
-    message: str
-    recovered: bool = False
-
-
-@dataclass
 class WatchlistChanged(Message, bubble=False):
     """The user watched or unwatched a coin; screens showing watch marks redraw them."""
 

@@ -372,11 +372,6 @@ class SocialActions:
         app.social = social  # type: ignore[attr-defined]
         return social
 
-    @staticmethod
-    def bindings() -> list[Binding]:
-        """The keys a screen adds to offer the social actions (with `SocialKeys`)."""
-        return list(SOCIAL_BINDINGS)
-
     def start(self) -> None:
         """Once the app runs: learn who we are (admin?) and sync the bookmark cache."""
         if self.local_problem:

@@ -230,9 +230,6 @@ class ChartGrid:
     def row_text(self, y: int) -> str:
         return "".join(self.chars[y])
 
-    def column_text(self, x: int) -> str:
-        return "".join(self.chars[y][x] for y in range(self.height))
-
     def changed_regions(self, other: ChartGrid | None) -> list[Region] | None:
         """The spans (one per row at most) where `other` differs; None when all of it does."""
         if other is None or other.width != self.width or other.height != self.height:
