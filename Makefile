@@ -21,12 +21,14 @@ test: $(STAMP)
 	$(BIN)/ruff check pumptui tests benchmarks scripts
 	$(BIN)/ruff format --check pumptui tests benchmarks scripts
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check pumptui tests benchmarks scripts
 	$(BIN)/ruff format --check pumptui tests benchmarks scripts
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sim_throughput.py
@@ -35,4 +37,4 @@ screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

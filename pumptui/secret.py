@@ -14,6 +14,7 @@ _MASK: Final = "Secret('********')"
 
 class Secret:
     __slots__ = ("_value",)
+    _value: str
 
     def __init__(self, value: str) -> None:
         if not isinstance(value, str) or not value.strip():
@@ -21,7 +22,7 @@ class Secret:
         object.__setattr__(self, "_value", value.strip())
 
     def reveal(self) -> str:
-        return self._value  # type: ignore[no-any-return]
+        return self._value
 
     def fingerprint(self) -> str:
         """Short, non-reversible label to tell tokens apart in messages (`…a1b2`)."""

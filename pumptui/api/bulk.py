@@ -174,7 +174,8 @@ class BatchAnswer(Generic[V]):
 
 
 class Operation(Protocol[V]):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def normalise(self, raw: str) -> str | None:
         """The key to send for an input item, or None when it is invalid."""

@@ -192,7 +192,7 @@ def call_with_timeout(
     thread.start()
     thread.join(seconds)
     _raise_for(outcome, seconds, what)
-    return outcome.value  # type: ignore[no-any-return]
+    return outcome.value
 
 
 async def run_off_loop(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -224,7 +224,7 @@ async def run_off_loop(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> 
     succeeded, value = await finished
     if not succeeded:
         raise value
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 # -- the token store -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ Knows nothing of Textual: the TUI reads the store and subscribes to the bus.
 from pumptui.live.bus import EventBus, Subscription, SubscriptionClosed
 from pumptui.live.candles import TIMEFRAMES, CandleSeries, candles_from_trades
 from pumptui.live.chat import ChatConnection, ChatSendOutcome, SendStatus
+from pumptui.live.client import MarketClient
 from pumptui.live.engine import LiveEngine
 from pumptui.live.events import (
     CalloutsChanged,
@@ -45,6 +46,7 @@ __all__ = [
     "FeedState",
     "LeaderChanged",
     "LiveEngine",
+    "MarketClient",
     "MarketStore",
     "NewChatMessage",
     "NewCoin",

@@ -362,7 +362,7 @@ class ChatConnection:
                 self._set_health(FeedState.STARTING, "reconnecting with the session")
                 continue
             await self._back_off(
-                self._health.reason
+                (self._health.reason or "connection lost")
                 if self._health.state is FeedState.FAILING
                 else "connection lost"
             )

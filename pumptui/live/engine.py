@@ -28,12 +28,12 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from pumptui.api.routes import Host
 from pumptui.config import RefreshSettings
 from pumptui.live.bus import EventBus
 from pumptui.live.chat import ChatConnection
+from pumptui.live.client import MarketClient
 from pumptui.live.events import Event, FeedHealthChanged, NewTrade, RouteMoved, TradeConfirmed
 from pumptui.live.feeds import (
     FEED_NAMES,
@@ -61,7 +61,7 @@ BUDGET_SHARE = 1.0
 class LiveEngine:
     def __init__(
         self,
-        client: Any,
+        client: MarketClient,
         store: MarketStore | None = None,
         bus: EventBus | None = None,
         settings: RefreshSettings | None = None,
@@ -94,10 +94,7 @@ class LiveEngine:
         )
         self.feeds: dict[str, Feed] = self.source.build_feeds(self._ctx)
         # A route the service stopped answering is news for the status bar and `watch`.
-        if hasattr(client, "on_route_moved"):
-            client.on_route_moved = lambda view, description: self.emit(
-                RouteMoved(view, description)
-            )
+        client.on_route_moved = lambda view, description: self.emit(RouteMoved(view, description))
         base, cap = error_backoff
         self.runners: dict[str, FeedRunner] = {
             name: FeedRunner(
@@ -365,24 +362,14 @@ class LiveEngine:
 
     def requests_per_minute(self, host: Host = Host.SWAP) -> float:
         """The budget of a host (of one route group, on v3) in requests a minute."""
-        budget_for = getattr(self.client, "budget_for", None)
-        if callable(budget_for):
-            return float(budget_for(host).requests_per_minute)
-        return float(getattr(getattr(self.client, "budget", None), "requests_per_minute", 15.0))
+        return float(self.client.budget_for(host).requests_per_minute)
 
     def rate_limited_until(self, host: Host | None = None) -> float | None:
         """Wall time until which a host's budget (any host's, when None: the latest) is held
         back by the server, if it is."""
-        blocked_until = getattr(self.client, "blocked_until", None)
-        if callable(blocked_until):
-            hosts = list(Host) if host is None else [host]
-            times = [t for t in (blocked_until(h) for h in hosts) if t is not None]
-            return max(times) if times else None
-        stats = getattr(self.client, "stats", None)
-        return getattr(stats, "rate_limited_until", None) if stats is not None else None
+        hosts = list(Host) if host is None else [host]
+        times = [t for t in (self.client.blocked_until(h) for h in hosts) if t is not None]
+        return max(times) if times else None
 
     def _budget_wait(self, host: Host = Host.SWAP, group: str | None = None) -> float:
-        budget_for = getattr(self.client, "budget_for", None)
-        if not callable(budget_for):
-            return 0.0
-        return float(budget_for(host, group).wait_time())
+        return float(self.client.budget_for(host, group).wait_time())

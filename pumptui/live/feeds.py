@@ -19,6 +19,7 @@ from pumptui.api.errors import ApiError, NotFound, RateLimited
 from pumptui.api.models import Coin, Trade
 from pumptui.api.routes import COINS_GROUP, Host
 from pumptui.config import RefreshSettings
+from pumptui.live.client import MarketClient
 from pumptui.live.events import (
     ActivityChanged,
     CalloutsChanged,
@@ -82,13 +83,13 @@ MAX_PAGES = 12
 class FeedContext:
     """What every feed needs from the engine."""
 
-    client: Any
+    client: MarketClient
     store: MarketStore
     emit: Callable[[Event], None]
     settings: RefreshSettings
     include_nsfw: bool = False
     # How long a request to a host (on v3: to a route group) would wait for its budget now.
-    budget_wait: Callable[[Host, str | None], float] = lambda host, group=None: 0.0
+    budget_wait: Callable[[Host, str | None], float] = lambda host, group: 0.0
     monotonic: Callable[[], float] = time.monotonic
     # Coins whose trades a feed follows (focused: "trades", watched: "watchlist").
     followed: dict[str, str] = field(default_factory=dict)

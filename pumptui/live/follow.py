@@ -580,7 +580,7 @@ class CursorFollower(_Follower[T]):
         *,
         key: Callable[[T], Hashable],
         order: Callable[[T], Any],
-        cursor_of: Callable[[T], str],
+        cursor_of: Callable[[T], str | None],
         page_limit: int = CURSOR_PAGE_MAX,
         first_limit: int = CURSOR_PAGE_MAX,
         max_pages: int = 8,

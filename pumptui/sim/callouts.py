@@ -21,7 +21,7 @@ import random
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pumptui.sim import text as simtext
 from pumptui.sim.curve import RAW_PER_TOKEN, TOTAL_SUPPLY
@@ -31,7 +31,7 @@ from pumptui.sim.people import user_uuid
 if TYPE_CHECKING:
     from pumptui.sim.market import Market, SimCoin, SimTrade
 
-PROCESS = "callouts"
+PROCESS: Final = "callouts"
 THESIS_LIMIT = 1000  # characters; the service's own bound is unknown
 REPLY_LIMIT = 1000
 TOP_LIMIT = 50  # callouts `/callout/top/{mint}` answers at most (unverified)

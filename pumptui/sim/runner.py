@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from pumptui.base58 import b58encode
 from pumptui.sim import swap
+from pumptui.sim.chat import SimChat
 from pumptui.sim.faults import FaultPlan
 from pumptui.sim.market import Market, MarketConfig
 from pumptui.sim.server import ServerConfig, SimState, build_app, make_state, run_ticker
@@ -110,7 +111,7 @@ class SimServer:
         )
         await site.start()
         server = site._server
-        assert server is not None
+        assert isinstance(server, asyncio.Server)
         assert server.sockets
         self.port = server.sockets[0].getsockname()[1]
         ticker = asyncio.create_task(run_ticker(self.state, self._stop))
@@ -177,6 +178,18 @@ class SimServer:
         assert self.state is not None
         return self.state.market
 
+    @property
+    def _started(self) -> SimState:
+        """The state of a started simulator (for the control calls below)."""
+        assert self.state is not None
+        return self.state
+
+    @property
+    def _chat(self) -> SimChat:
+        chat = self._started.chat
+        assert chat is not None
+        return chat
+
     def advance(self, seconds: float) -> float:
         return self.call(
             lambda: (
@@ -188,7 +201,7 @@ class SimServer:
     def set_faults(self, plan: FaultPlan | str | None) -> None:
         if isinstance(plan, str):
             plan = FaultPlan.parse(plan)
-        self.call(lambda: self.state.faults.set(plan or FaultPlan()))  # type: ignore[union-attr]
+        self.call(lambda: self._started.faults.set(plan or FaultPlan()))
 
     def clear_faults(self) -> None:
         self.set_faults(None)
@@ -279,7 +292,7 @@ class SimServer:
         self, address: str | None = None, *, admin: bool = False, lifetime: float = 3600
     ) -> str:
         address = address or (self.admin_address if admin else self.user_address)
-        return self.call(lambda: self.state.authority.issue(address, lifetime))  # type: ignore
+        return self.call(lambda: self._started.authority.issue(address, lifetime))
 
     def trades_of(self, mint: str) -> list[dict[str, Any]]:
         """Every remembered trade of a coin in the swap-api row shape (`GET /v2/coins/{mint}/
@@ -309,7 +322,7 @@ class SimServer:
 
     def push_dropped(self) -> int:
         """Messages the push sockets dropped because a client read too slowly (queue full)."""
-        return self.call(lambda: sum(c.dropped for c in self.state.sockets))  # type: ignore
+        return self.call(lambda: sum(c.dropped for c in self._started.sockets))
 
     # -- the live chat (pumptui.sim.chat) ---------------------------------------------------
 
@@ -355,11 +368,11 @@ class SimServer:
 
     def refuse_chat(self, count: int, reason: str = "Too many connections") -> None:
         """Refuse the next `count` chat connection attempts."""
-        self.call(lambda: self.state.chat.refuse(count, reason))  # type: ignore[union-attr]
+        self.call(lambda: self._chat.refuse(count, reason))
 
     def chat_stats(self) -> dict[str, Any]:
         """Chat sockets now and at most, connection attempts, refusals, rooms and viewers."""
-        return self.call(lambda: self.state.chat.stats())  # type: ignore[union-attr]
+        return self.call(lambda: self._chat.stats())
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -40,7 +40,7 @@ from pumptui.sim.auth import (
     Session,
 )
 from pumptui.sim.faults import FaultInjector, FaultPlan
-from pumptui.sim.market import SORT_KEYS, Market, MarketError, SimCoin
+from pumptui.sim.market import SORT_KEYS, Market, MarketError, SimCoin, SimTrade
 from pumptui.sim.ratelimit import BurstBlock, CloudflareShield, GroupLimits
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -202,9 +202,10 @@ class SimState:
 
 STATE = web.AppKey("state", SimState)
 ROUTE_INFO = web.AppKey("route_info", dict)
-SESSION = web.RequestKey("session", Session | None)  # type: ignore[arg-type]
-VIEWER = web.RequestKey("viewer", str | None)  # type: ignore[arg-type]
-SESSION_TOKEN = web.RequestKey("session_token", str | None)  # type: ignore[arg-type]
+# Typed by annotation: a union is not a `type` to pass to the constructor.
+SESSION: web.RequestKey[Session | None] = web.RequestKey("session")
+VIEWER: web.RequestKey[str | None] = web.RequestKey("viewer")
+SESSION_TOKEN: web.RequestKey[str | None] = web.RequestKey("session_token")
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -672,6 +673,7 @@ async def swap_trades(request: web.Request) -> web.Response:
     keep = _trade_filter(request)
 
     def build() -> dict[str, Any]:
+        page: list[SimTrade]
         if coin is None:
             page, more = [], False
         else:
