@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pumptui.api.budget import Priority
 from pumptui.api.errors import (
@@ -50,6 +50,9 @@ from pumptui.api.errors import (
 from pumptui.api.routes import BULK_LIMIT
 from pumptui.api.sanitize import clean_text
 from pumptui.base58 import is_pubkey
+
+if TYPE_CHECKING:
+    from pumptui.api.client import PumpClient
 
 V = TypeVar("V")
 
@@ -180,7 +183,9 @@ class Operation(Protocol[V]):
     def normalise(self, raw: str) -> str | None:
         """The key to send for an input item, or None when it is invalid."""
 
-    async def send(self, client: Any, keys: list[str], priority: Priority) -> BatchAnswer[V]: ...
+    async def send(
+        self, client: PumpClient, keys: list[str], priority: Priority
+    ) -> BatchAnswer[V]: ...
 
 
 def normalise_mint(raw: str) -> str | None:
@@ -225,7 +230,9 @@ class CoinLookup:
     def normalise(self, raw: str) -> str | None:
         return normalise_mint(raw)
 
-    async def send(self, client: Any, keys: list[str], priority: Priority) -> BatchAnswer[Any]:
+    async def send(
+        self, client: PumpClient, keys: list[str], priority: Priority
+    ) -> BatchAnswer[Any]:
         page = await client.coins_by_mints(keys, priority=priority, max_retries=0)
         return _lookup_answer(keys, page)
 
@@ -244,7 +251,9 @@ class Moderation:
     def normalise(self, raw: str) -> str | None:
         return normalise_mint(raw) if self.action == "nsfw" else normalise_id(raw)
 
-    async def send(self, client: Any, keys: list[str], priority: Priority) -> BatchAnswer[None]:
+    async def send(
+        self, client: PumpClient, keys: list[str], priority: Priority
+    ) -> BatchAnswer[None]:
         if self.action == "nsfw":
             outcome = await client.bulk_nsfw(keys, max_retries=0)
         else:
@@ -287,7 +296,7 @@ class BulkJob(Generic[V]):
 
     def __init__(
         self,
-        client: Any,
+        client: PumpClient,
         operation: Operation[V],
         items: Iterable[str],
         *,
@@ -573,23 +582,27 @@ class BulkJob(Generic[V]):
 # -- one-call forms ------------------------------------------------------------------------------
 
 
-async def fetch_coins(client: Any, mints: Iterable[str], **options: Any) -> BulkResult[Any]:
+async def fetch_coins(client: PumpClient, mints: Iterable[str], **options: Any) -> BulkResult[Any]:
     """Look up any number of coins by mint; see the module docstring for what is guaranteed.
     A found coin carries its name, symbol, description, image and socials (what the retired
     metadata look-up gave)."""
     return await BulkJob(client, CoinLookup(), mints, **options).run()
 
 
-async def moderate_nsfw(client: Any, mints: Iterable[str], **options: Any) -> BulkResult[None]:
+async def moderate_nsfw(
+    client: PumpClient, mints: Iterable[str], **options: Any
+) -> BulkResult[None]:
     return await BulkJob(client, Moderation("nsfw"), mints, **options).run()
 
 
-async def moderate_hide(client: Any, ids: Iterable[str | int], **options: Any) -> BulkResult[None]:
+async def moderate_hide(
+    client: PumpClient, ids: Iterable[str | int], **options: Any
+) -> BulkResult[None]:
     return await BulkJob(client, Moderation("hide"), [str(i) for i in ids], **options).run()
 
 
 async def moderate_ban(
-    client: Any, ids: Iterable[str | int], reason: str, **options: Any
+    client: PumpClient, ids: Iterable[str | int], reason: str, **options: Any
 ) -> BulkResult[None]:
     if not reason.strip():
         raise ValueError("a ban needs a reason")

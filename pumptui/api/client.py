@@ -948,12 +948,12 @@ class PumpClient:
         return await self._moderate(routes.bulk_nsfw(mints), max_retries)
 
     async def bulk_hide(
-        self, ids: Sequence[int], *, max_retries: int | None = None
+        self, ids: Sequence[int | str], *, max_retries: int | None = None
     ) -> ModerationResult:
         return await self._moderate(routes.bulk_hide(ids), max_retries)
 
     async def bulk_ban(
-        self, ids: Sequence[int], reason: str, *, max_retries: int | None = None
+        self, ids: Sequence[int | str], reason: str, *, max_retries: int | None = None
     ) -> ModerationResult:
         return await self._moderate(routes.bulk_ban(ids, reason), max_retries)
 

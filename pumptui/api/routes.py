@@ -729,14 +729,14 @@ def bulk_nsfw(mints: Sequence[str]) -> Route:
     )
 
 
-def bulk_hide(ids: Sequence[int]) -> Route:
+def bulk_hide(ids: Sequence[int | str]) -> Route:
     _check_bulk(ids)
     return Route(
         "POST", "/moderation/bulk-hidden", json={"ids": list(ids)}, auth=True, group="moderation"
     )
 
 
-def bulk_ban(ids: Sequence[int], reason: str) -> Route:
+def bulk_ban(ids: Sequence[int | str], reason: str) -> Route:
     _check_bulk(ids)
     return Route(
         "POST",
