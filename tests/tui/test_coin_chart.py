@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import random
-from datetime import UTC, timedelta, timezone
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from pumptui.api.models import Candle
 from pumptui.tui.widgets.candle_chart import (
+    ASCII_GLYPHS,
+    DEFAULT_ZOOM,
+    LABEL_WIDTH,
+    ZOOM_LEVELS,
     ChartGrid,
     Role,
+    auto_zoom,
+    axis_label,
+    body_width,
     draw_chart,
-    format_price,
     nice_step,
     volume_rows_for,
 )
@@ -171,24 +180,58 @@ def test_volume_bars_grow_with_volume_and_the_peak_fills_the_panel() -> None:
     assert all(h > 0 for h in heights)
 
 
+def time_labels(grid: ChartGrid) -> list[str]:
+    """The labels of the time axis (a dated one holds a single space: "Nov 21 04:40")."""
+    return re.split(r" {2,}", grid.row_text(grid.height - 1).strip())
+
+
 def test_time_labels_fall_on_round_times_in_the_chosen_zone() -> None:
     candles = random_candles(40)
     utc = draw_chart(candles, 100, 20, seconds=60, tz=UTC)
-    bottom = utc.row_text(utc.height - 1)
-    labels = bottom.split()
-    assert labels
-    assert all(len(label) == 5 and label.endswith(("0", "5")) for label in labels)
-    assert "04:45" in labels  # T0 is 04:40 UTC; the chart covers 04:40 → 05:19
+    labels = time_labels(utc)
+    times = [label.removeprefix("Nov 21 ") for label in labels]
+    assert len(times) >= 3
+    assert all(len(time) == 5 and time.endswith(("0", "5")) for time in times), labels
+    assert "04:50" in times  # T0 is 04:40 UTC; the chart covers 04:40 → 05:19
     plus_two = draw_chart(candles, 100, 20, seconds=60, tz=timezone(timedelta(hours=2)))
-    assert "06:45" in plus_two.row_text(plus_two.height - 1).split()
+    assert "06:50" in time_labels(plus_two)
 
 
 def test_one_second_candles_are_labelled_with_seconds() -> None:
     candles = random_candles(40, seconds=1)
     grid = draw_chart(candles, 100, 20, seconds=1, tz=UTC)
-    labels = grid.row_text(grid.height - 1).split()
-    assert labels
-    assert all(len(label) == 8 and label.count(":") == 2 for label in labels)
+    times = [label.removeprefix("Nov 21 ") for label in time_labels(grid)]
+    assert len(times) >= 2
+    assert all(re.fullmatch(r"\d\d:\d\d:\d\d", time) for time in times), times
+
+
+def test_hourly_labels_give_the_date_by_month_and_day_where_the_day_changes() -> None:
+    # Sixty hours from 04:00 on 21 November: midnights on the 22nd and the 23rd.
+    candles = random_candles(60, seconds=3600)
+    grid = draw_chart(candles, 100, 16, seconds=3600, tz=UTC)
+    labels = time_labels(grid)
+    assert "Nov 22" in labels
+    assert "Nov 23" in labels
+    assert all(re.fullmatch(r"\d\d:\d\d|Nov \d\d", label) for label in labels), labels
+    # The date sits under midnight's candle; the hours around it are times of day.
+    midnight = next(c for c in candles if c.start // 3600 % 24 == 0 and c.start in grid.columns)
+    x = grid.columns[midnight.start]
+    assert grid.row_text(grid.height - 1)[x : x + 6] == _date(midnight.start)
+    assert any(re.fullmatch(r"\d\d:00", label) for label in labels)
+
+
+def test_a_chart_without_a_midnight_dates_its_first_label() -> None:
+    # Eight hours, 04:00 to 11:00 on 21 November: no day change to show, so the first label
+    # says which day this is.
+    candles = random_candles(8, seconds=3600)
+    grid = draw_chart(candles, 60, 12, seconds=3600, tz=UTC, stride=4)
+    labels = time_labels(grid)
+    assert labels[0].startswith("Nov 21 "), labels
+    assert all(re.fullmatch(r"\d\d:\d\d", label) for label in labels[1:]), labels
+
+
+def _date(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%b %d")
 
 
 def test_a_history_too_short_for_a_round_time_is_still_dated() -> None:
@@ -197,9 +240,9 @@ def test_a_history_too_short_for_a_round_time_is_still_dated() -> None:
         Candle(MINT, T0 + 600 + 300 * i, 1e-7, 1.2e-7, 0.9e-7, 1.1e-7, 1.0, 300) for i in range(2)
     ]
     grid = draw_chart(candles, 80, 12, seconds=300, tz=UTC)
-    assert grid.row_text(grid.height - 1).split() == ["04:50"]
-    start = grid.row_text(grid.height - 1).index("04:50")
-    assert start <= grid.columns[candles[0].start] < start + 5, "under its candle"
+    assert time_labels(grid) == ["Nov 21 04:50"]
+    start = grid.row_text(grid.height - 1).index("Nov 21 04:50")
+    assert start <= grid.columns[candles[0].start] < start + 12, "under its candle"
 
 
 def test_price_axis_reads_upwards_and_shows_the_last_close() -> None:
@@ -240,6 +283,138 @@ def test_axis_labels_keep_one_notation_across_a_decade() -> None:
     assert len({len(tick) for tick in ticks}) == 1, f"ticks line up: {ticks}"
 
 
+def scaled(candles: list[Candle], factor: float) -> list[Candle]:
+    """The same chart at another price level."""
+    return [
+        replace(c, open=c.open * f, high=c.high * f, low=c.low * f, close=c.close * f)
+        for c, f in ((c, factor) for c in candles)
+    ]
+
+
+def price_labels(grid: ChartGrid) -> tuple[str, list[tuple[int, str]]]:
+    """The price tag and the (row, text) of each tick label."""
+    label_x = grid.plot_width + 2
+    tag = ""
+    ticks: list[tuple[int, str]] = []
+    for y in range(grid.plot_rows):
+        text = grid.row_text(y)[label_x:].strip()
+        if grid.roles[y][label_x] in (Role.LAST_UP, Role.LAST_DOWN):
+            tag = text
+        elif text:
+            ticks.append((y, text))
+    return tag, ticks
+
+
+def decimals_of(text: str) -> int:
+    """Decimal places a label shows: "0.0₇305" has ten (seven zeros, then three digits)."""
+    subscripts = "₀₁₂₃₄₅₆₇₈₉"
+    if text.startswith("0.0") and len(text) > 3 and text[3] in subscripts:
+        zeros = "".join(str(subscripts.index(c)) for c in text[3:] if c in subscripts)
+        return int(zeros) + len(text) - 3 - len(zeros)
+    return len(text.partition(".")[2])
+
+
+CHARTS = [
+    (seed, base, height)
+    for seed in range(8)
+    for base in (2.8e-8, 4.1e-7, 3.3e-6, 0.0021)
+    for height in (16, 24)
+]
+
+
+@pytest.mark.parametrize(("seed", "base", "height"), CHARTS)
+def test_every_price_label_shows_one_precision_and_the_ticks_one_step(
+    seed: int, base: float, height: int
+) -> None:
+    candles = scaled(random_candles(50, seed=seed), base / 2.8e-8)
+    grid = draw_chart(candles, 100, height, seconds=60, tz=UTC)
+    tag, ticks = price_labels(grid)
+    assert len(ticks) >= (2 if height >= 24 else 1), (tag, ticks)
+    assert {decimals_of(text) for _, text in ticks} == {decimals_of(tag)}, (tag, ticks)
+    values = [parse_subscript_price(text) for _, text in ticks]
+    steps = [upper - lower for upper, lower in itertools.pairwise(values)]
+    step = min(steps, default=1.0)
+    assert step > 0
+    # Some ticks may be left out beside the tag, so a gap is a whole number of steps.
+    assert all(abs(s / step - round(s / step)) < 1e-6 for s in steps), ticks
+
+
+@pytest.mark.parametrize("height", range(10, 30))
+@pytest.mark.parametrize("prices", [(2e-8, 4e-8, 3e-8), (2.9e-8, 3.1e-8, 3e-8)])
+def test_no_tick_label_shares_the_price_tags_row_or_repeats_it(
+    height: int, prices: tuple[float, ...]
+) -> None:
+    # The last close is a round price, so a tick falls on it: the tick's label would read as
+    # the tag does ("0.0₇30" beside "0.0₇300"), on its row or the next.
+    candles = [Candle(MINT, T0 + 60 * i, p, p, p, p, 1.0) for i, p in enumerate(prices)]
+    grid = draw_chart(candles, 60, height, seconds=60, tz=UTC)
+    tag, ticks = price_labels(grid)
+    assert grid.scale is not None
+    assert parse_subscript_price(tag) == pytest.approx(3e-8), tag
+    tag_row = grid.scale.row(prices[-1])
+    assert all(y != tag_row for y, _ in ticks), (tag_row, ticks)
+    values = [parse_subscript_price(text) for _, text in ticks]
+    assert all(value != pytest.approx(3e-8) for value in values), (tag, ticks)
+    assert ticks
+
+
+@pytest.mark.parametrize("stride", ZOOM_LEVELS)
+def test_zooming_draws_fewer_wider_candles_that_still_span_high_to_low(stride: int) -> None:
+    candles = random_candles(300)
+    grid = draw_chart(candles, 100, 24, seconds=60, tz=UTC, stride=stride, hollow_up=False)
+    assert grid.scale is not None
+    assert len(grid.candles) == grid.plot_width // stride
+    assert grid.candles == candles[-len(grid.candles) :]
+    body = body_width(stride)
+    assert body == (3 if stride == 4 else 5 if stride == 6 else 7 if stride == 8 else 1)
+    for candle in grid.candles:
+        x = grid.columns[candle.start]
+        rows = plot_rows_of(grid, x)
+        assert rows[0] == grid.scale.row(candle.high), candle
+        assert rows[-1] == grid.scale.row(candle.low), candle
+        body_row = grid.scale.row((candle.open + candle.close) / 2)
+        cells = grid.row_text(body_row)[x - body // 2 : x + body // 2 + 1]
+        assert len(cells) == body
+        assert " " not in cells, (stride, cells)
+        if stride > body:
+            assert grid.chars[body_row][x - body // 2 - 1] == " ", "a gap between candles"
+
+
+def test_a_young_coin_is_drawn_wide_enough_to_fill_most_of_the_chart() -> None:
+    plot_width = 100 - LABEL_WIDTH - 2
+    for minutes in (5, 12, 20, 40):
+        stride = auto_zoom(minutes, plot_width)
+        grid = draw_chart(random_candles(minutes), 100, 20, seconds=60, tz=UTC, stride=stride)
+        spread = max(grid.columns.values()) - min(grid.columns.values()) + stride
+        assert spread >= plot_width * 0.4, (minutes, stride, spread)
+        assert len(grid.candles) == minutes
+    assert auto_zoom(500, plot_width) == DEFAULT_ZOOM == 2
+
+
+@pytest.mark.parametrize("hollow_up", [True, False])
+@pytest.mark.parametrize("stride", [1, 2, 4])
+def test_the_ascii_glyphs_draw_the_whole_chart_in_ascii(hollow_up: bool, stride: int) -> None:
+    candles = random_candles(80, seconds=3600, gaps=(70, 71))
+    grid = draw_chart(
+        candles,
+        100,
+        20,
+        seconds=3600,
+        tz=UTC,
+        stride=stride,
+        hollow_up=hollow_up,
+        glyphs=ASCII_GLYPHS,
+    )
+    text = "\n".join(grid.row_text(y) for y in range(grid.height))
+    assert text.isascii(), sorted({c for c in text if not c.isascii()})
+    tag, ticks = price_labels(grid)
+    assert tag.startswith("0.0(7)"), tag
+    assert len(ticks) >= 2
+    # Candles, volume, gaps and the axis are all there, in ASCII.
+    assert {"|", "#", "-", "+"} <= set(text)
+    assert any(c in text for c in ".:") or "#" in text
+
+
 def test_changing_the_last_candle_repaints_only_the_cells_that_moved() -> None:
     candles = random_candles(60)
     before = draw_chart(candles, 100, 24, seconds=60, tz=UTC)
@@ -272,21 +447,24 @@ def test_no_candles_says_so() -> None:
 
 
 @pytest.mark.parametrize(
-    ("price", "step", "expected"),
+    ("price", "decimals", "top", "expected"),
     [
-        (2.8e-8, 1e-9, "0.0₇28"),
-        (2.796e-8, None, "0.0₇280"),
-        (2.8e-8, 1e-10, "0.0₇280"),
-        (9.996e-9, None, "0.0₇100"),  # rounds up into the next decade
-        (4.2e-7, 1e-8, "0.0₆42"),
-        (0.00123, None, "0.00123"),
-        (0.5, 0.1, "0.50"),
-        (12.3, None, "12.3"),
-        (0.0, None, "0"),
+        (2.8e-8, 9, 3e-8, "0.0₇28"),
+        (2.8e-8, 10, 3e-8, "0.0₇280"),
+        (2.796e-8, 11, 3e-8, "0.0₇2796"),
+        (9.996e-9, 10, 9.996e-9, "0.0₇100"),  # rounds up into the next decade
+        (4.2e-7, 9, 5e-7, "0.0₆420"),
+        (5e-8, 9, 2.4e-7, "0.0₆050"),  # counts the zeros of the top of the axis
+        (0.00123, 5, 0.002, "0.00123"),
+        (0.5, 2, 0.9, "0.50"),
+        (12.3, 1, 15.0, "12.3"),
+        (0.0, 2, 1.0, "0.00"),
     ],
 )
-def test_prices_are_short_and_exact_enough(price: float, step: float | None, expected: str) -> None:
-    assert format_price(price, step) == expected
+def test_axis_labels_are_short_and_exact_enough(
+    price: float, decimals: int, top: float, expected: str
+) -> None:
+    assert axis_label(price, decimals, top) == expected
 
 
 def test_nice_steps_are_one_two_or_five_times_a_power_of_ten() -> None:

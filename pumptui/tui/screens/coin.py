@@ -61,6 +61,22 @@ COIN_BINDINGS: list[Binding] = [
         tooltip="Previous candle timeframe",
     ),
     Binding(
+        "z",
+        "zoom_chart(1)",
+        "Zoom in",
+        id="coin.zoom-in",
+        show=False,
+        tooltip="Wider candles: fewer on the chart (1 to 8 columns each)",
+    ),
+    Binding(
+        "Z",
+        "zoom_chart(-1)",
+        "Zoom out",
+        id="coin.zoom-out",
+        show=False,
+        tooltip="Narrower candles: more on the chart",
+    ),
+    Binding(
         "m",
         "cycle_min_size(1)",
         "Min size",
@@ -392,6 +408,9 @@ class CoinScreen(SocialKeys, Screen[None]):
         self.timeframe = TIMEFRAMES[(index + direction) % len(TIMEFRAMES)]
         _last_timeframe[self.app] = self.timeframe
         self._sync_chart()
+
+    def action_zoom_chart(self, direction: int = 1) -> None:
+        self.chart.action_zoom(direction)
 
     def action_cycle_min_size(self, direction: int = 1) -> None:
         tape = self.tape

@@ -3,7 +3,8 @@
 Why a renderer of our own rather than plotext: a price chart needs half-cell vertical resolution
 (box-drawing and half-block glyphs give two price levels per row), an honest time axis (a bucket
 without trades is a gap, not a squeezed-out column), prices that are 0.0000000x SOL, and, for slow
-SSH links, redraws of only the cells that changed when one trade moves the last candle.
+SSH links, redraws of only the cells that changed when one trade moves the last candle. A terminal
+without those glyphs (TERM=linux, a bare font) gets the same chart in ASCII (`ASCII_GLYPHS`).
 
 The drawing (`draw_chart`) is a pure function from candles to a grid of glyphs and roles, so tests
 can check it against the OHLC it was given; `CandleChart` maps roles to theme styles and refreshes
@@ -13,7 +14,7 @@ only the spans of the grid that differ from what is on screen.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import IntEnum
@@ -32,7 +33,7 @@ from pumptui.tui.format import compact
 
 TIMEFRAME_LABELS: dict[int, str] = {1: "1s", 15: "15s", 60: "1m", 300: "5m", 900: "15m", 3600: "1h"}
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_VOLUME_BLOCKS = " ▁▂▃▄▅▆▇█"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Label periods for the time axis: labels fall on round clock times, whatever the timeframe.
 _NICE_PERIODS = (
     1,
@@ -58,64 +59,148 @@ _NICE_PERIODS = (
 )
 LABEL_WIDTH = 9
 """Cells for the price labels: wide enough for "0.0₁₂1234" so the plot does not jitter."""
+ZOOM_LEVELS = (1, 2, 3, 4, 6, 8)
+"""Columns per candle the zoom keys step through; wider than 3, the body is drawn wider too."""
+DEFAULT_ZOOM = 2
+"""Columns per candle for a history too long to fit the width: a candle and a gap."""
 
 
 def timeframe_label(seconds: int) -> str:
     return TIMEFRAME_LABELS.get(seconds, f"{seconds}s")
 
 
+def auto_zoom(buckets: int, plot_width: int) -> int:
+    """The widest zoom at which `buckets` candles still fit `plot_width` columns.
+
+    A coin a few minutes old then fills the chart with wide candles instead of a sliver at its
+    right edge; a longer history gets `DEFAULT_ZOOM` (one column per candle is too dense to be
+    the default).
+    """
+    fitting = [z for z in ZOOM_LEVELS if z >= DEFAULT_ZOOM and plot_width // z >= buckets]
+    return max(fitting, default=DEFAULT_ZOOM)
+
+
+def body_width(stride: int) -> int:
+    """Columns of a candle's body at `stride` columns per candle: odd, so the wick is centred."""
+    width = stride - 1
+    if width % 2 == 0:
+        width -= 1
+    return max(1, width)
+
+
+# -- glyphs --------------------------------------------------------------------------------------
+
+_NONE, _WICK, _BODY = 0, 1, 2
+
+
+def _subscript_zeros(count: int) -> str:
+    return str(count).translate(_SUBSCRIPTS)
+
+
+def _ascii_zeros(count: int) -> str:
+    return f"({count})"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartGlyphs:
+    """Every character the chart draws with, so a terminal without Unicode gets an ASCII set."""
+
+    filled: dict[tuple[int, int], str]
+    """(upper half, lower half) of a cell → glyph for a filled candle."""
+    hollow: dict[tuple[int, int], str]
+    """The same for a hollow (rising, without colour) candle."""
+    gap: str
+    volume: str
+    """Nine glyphs: an empty cell, then eighths of a cell filled from the bottom."""
+    axis: str
+    tick: str
+    zeros: Callable[[int], str]
+    """How "0.0₇28" marks its run of zeros (`zeros(7)` → "₇")."""
+    separator: str
+
+
+# Wicks are light lines in every style.
+_WICK_GLYPHS = {(_WICK, _WICK): "│", (_NONE, _WICK): "╷", (_WICK, _NONE): "╵"}
+UNICODE_GLYPHS = ChartGlyphs(
+    # Filled bodies: half blocks. Where a wick and a body share a cell the body's half wins.
+    filled={
+        (_BODY, _BODY): "█",
+        (_NONE, _BODY): "▄",
+        (_BODY, _NONE): "▀",
+        (_WICK, _BODY): "▄",
+        (_BODY, _WICK): "▀",
+        **_WICK_GLYPHS,
+    },
+    # Hollow bodies: heavy lines, which keep the wick half visible (╽ ╿).
+    hollow={
+        (_BODY, _BODY): "┃",
+        (_NONE, _BODY): "╻",
+        (_BODY, _NONE): "╹",
+        (_WICK, _BODY): "╽",
+        (_BODY, _WICK): "╿",
+        **_WICK_GLYPHS,
+    },
+    gap="─",
+    volume=" ▁▂▃▄▅▆▇█",
+    axis="│",
+    tick="┤",
+    zeros=_subscript_zeros,
+    separator="·",
+)
+# ASCII has no half cells: a cell holding any part of a body shows the body, any wick a bar.
+_HALVES = ((_BODY, _BODY), (_NONE, _BODY), (_BODY, _NONE), (_WICK, _BODY), (_BODY, _WICK))
+_ASCII_WICKS = {(_WICK, _WICK): "|", (_NONE, _WICK): "|", (_WICK, _NONE): "|"}
+ASCII_GLYPHS = ChartGlyphs(
+    filled={**dict.fromkeys(_HALVES, "#"), **_ASCII_WICKS},
+    hollow={**dict.fromkeys(_HALVES, "O"), **_ASCII_WICKS},
+    gap="-",
+    volume=" ..::||##",
+    axis="|",
+    tick="+",
+    zeros=_ascii_zeros,
+    separator="-",
+)
+
+
 # -- number formatting ---------------------------------------------------------------------------
 
 
-def format_price(value: float, step: float | None = None, digits: int = 3) -> str:
-    """A SOL price short enough for an axis label, with enough digits to tell ticks apart.
+def axis_decimals(step: float) -> int:
+    """Decimal places for every label of an axis whose ticks are `step` apart.
 
-    Prices below 0.001 use the subscript-zeros notation of on-chain charts: 0.000000028 becomes
-    "0.0₇28" (seven zeros after the point, then the significant digits). `step`, the distance
-    between neighbouring labels, decides how many significant digits are needed; without it,
-    `digits` are shown.
+    Fine enough to cut a step in five, so the price tag between two ticks reads as a number
+    between them ("0.0₇307" between "0.0₇305" and "0.0₇310"), in the same precision as they are.
     """
-    if not math.isfinite(value):
-        return "?"
-    if value == 0:
-        return "0"
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    magnitude = math.floor(math.log10(value))
-    if step and step > 0 and math.isfinite(step):
-        digits = max(2, min(5, magnitude - math.floor(math.log10(step)) + 1))
-    if value >= 1000:
-        return sign + compact(value)
-    if value >= 0.001:
-        decimals = max(0, digits - 1 - magnitude)
-        return f"{sign}{value:.{decimals}f}"
-    mantissa = round(value / 10 ** (magnitude - digits + 1))
-    if mantissa >= 10**digits:  # 9.99e-9 rounded up to 1.00e-8
-        magnitude += 1
-        mantissa = round(mantissa / 10)
-    zeros = -magnitude - 1
-    return f"{sign}0.0{str(zeros).translate(_SUBSCRIPTS)}{mantissa}"
+    return math.ceil(-math.log10(step / 5) - 1e-9)
 
 
-def axis_label(value: float, decimals: int, reference: float) -> str:
+def axis_label(
+    value: float,
+    decimals: int,
+    reference: float,
+    *,
+    zeros: Callable[[int], str] = _subscript_zeros,
+    width: int = LABEL_WIDTH,
+) -> str:
     """`value` with `decimals` decimal places, every label of one axis in the same notation.
 
     Below 0.001 the zeros after the point are counted once, from `reference` (the top of the
-    axis), so 2e-7 and 5e-8 read "0.0₆20" and "0.0₆05" and line up, rather than switching
+    axis), so 2e-7 and 5e-8 read "0.0₆200" and "0.0₆050" and line up, rather than switching
     notation halfway down the axis.
     """
     if not math.isfinite(value) or value < 0:
-        return format_price(value)
+        return "?"
     if reference >= 0.001 or reference <= 0:
-        if value >= 1000:
-            return compact(value)
-        return f"{value:.{max(0, decimals)}f}"
-    zeros = -math.floor(math.log10(reference)) - 1
-    digits = max(1, min(decimals - zeros, LABEL_WIDTH - 3 - len(str(zeros))))
-    mantissa = round(value * 10 ** (zeros + digits))
-    if mantissa >= 10**digits:
-        return format_price(value)
-    return f"0.0{str(zeros).translate(_SUBSCRIPTS)}{mantissa:0{digits}d}"
+        text = f"{value:.{max(0, decimals)}f}"
+        return text if len(text) <= width else compact(value)
+    count = -math.floor(math.log10(reference)) - 1
+    digits = max(1, min(decimals - count, width - 3 - len(zeros(count))))
+    if round(reference * 10 ** (count + digits)) >= 10**digits:
+        # The top of the axis rounds up into the next decade (9.996e-9 → 1.00e-8): one zero less.
+        count -= 1
+        digits = max(1, min(decimals - count, width - 3 - len(zeros(count))))
+    mantissa = round(value * 10 ** (count + digits))
+    return f"0.0{zeros(count)}{mantissa:0{digits}d}"
 
 
 def nice_step(span: float, count: int) -> float:
@@ -150,29 +235,6 @@ class Role(IntEnum):
     MESSAGE = 11
 
 
-_NONE, _WICK, _BODY = 0, 1, 2
-# (upper half, lower half) of a cell → glyph. Wicks are light lines in every style.
-_WICK_GLYPHS = {(_WICK, _WICK): "│", (_NONE, _WICK): "╷", (_WICK, _NONE): "╵"}
-# Filled bodies: half blocks. Where a wick and a body share a cell the body's half wins.
-_FILLED = {
-    (_BODY, _BODY): "█",
-    (_NONE, _BODY): "▄",
-    (_BODY, _NONE): "▀",
-    (_WICK, _BODY): "▄",
-    (_BODY, _WICK): "▀",
-    **_WICK_GLYPHS,
-}
-# Hollow bodies: heavy lines, which keep the wick half visible (╽ ╿).
-_HOLLOW = {
-    (_BODY, _BODY): "┃",
-    (_NONE, _BODY): "╻",
-    (_BODY, _NONE): "╹",
-    (_WICK, _BODY): "╽",
-    (_BODY, _WICK): "╿",
-    **_WICK_GLYPHS,
-}
-
-
 @dataclass(frozen=True, slots=True)
 class PriceScale:
     """Maps prices to half-rows ("sub-rows"): 0 is the top half of the top row."""
@@ -203,6 +265,7 @@ class ChartGrid:
     plot_rows: int = 0
     volume_rows: int = 0
     plot_width: int = 0
+    stride: int = DEFAULT_ZOOM
     # Column of each candle drawn, keyed by the candle's bucket start.
     columns: dict[float, int] = field(default_factory=dict)
     candles: list[Candle] = field(default_factory=list)
@@ -267,19 +330,21 @@ def draw_chart(
     seconds: int,
     tz: tzinfo | None = None,
     hollow_up: bool = True,
-    stride: int = 2,
+    stride: int = DEFAULT_ZOOM,
     end: float | None = None,
+    glyphs: ChartGlyphs = UNICODE_GLYPHS,
 ) -> ChartGrid:
     """Draw the most recent candles that fit in `width` × `height` cells.
 
     Layout: price plot on top, volume histogram below, time labels on the last row, price axis on
     the right. The newest candle sits at the right edge (or the bucket holding `end`, to look
-    back in time); one column per bucket of `seconds`, so a bucket without trades shows as a gap
-    (a dim dash at the previous close). The price scale spans the lowest low and highest high of
-    the visible candles. Rising candles (close ≥ open) are drawn hollow when `hollow_up`, falling
-    ones filled, so direction reads without colour.
+    back in time); `stride` columns per bucket of `seconds`, so a bucket without trades shows as a
+    gap (a dim dash at the previous close). The price scale spans the lowest low and highest high
+    of the visible candles. Rising candles (close ≥ open) are drawn hollow when `hollow_up`,
+    falling ones filled, so direction reads without colour.
     """
     grid = ChartGrid.blank(max(0, width), max(0, height))
+    stride = grid.stride = max(1, stride)
     if width <= 0 or height <= 0:
         return grid
     label_width = LABEL_WIDTH
@@ -291,6 +356,7 @@ def draw_chart(
     plot_rows = height - 1 - volume_rows
     grid.plot_rows, grid.volume_rows, grid.plot_width = plot_rows, volume_rows, plot_width
     count = plot_width // stride
+    body = body_width(stride)
 
     # The visible buckets, newest on the right; candles outside them are only used to carry the
     # last close into leading gaps.
@@ -328,13 +394,13 @@ def draw_chart(
     for _bucket, x, candle, flat in levels:
         if candle is None:
             if flat is not None:
-                grid.put(x, scale.row(flat), "─", Role.GAP)
+                grid.put(x - body // 2, scale.row(flat), glyphs.gap * body, Role.GAP)
             continue
         grid.columns[candle.start] = x
-        _draw_candle(grid, x, candle, scale, hollow_up)
+        _draw_candle(grid, x, body, candle, scale, glyphs, hollow_up)
 
-    _draw_volume(grid, visible, plot_rows, volume_rows)
-    _draw_axis(grid, scale, visible[-1], plot_rows, volume_rows, plot_width, label_width)
+    _draw_volume(grid, visible, plot_rows, volume_rows, body, glyphs)
+    _draw_axis(grid, scale, visible[-1], plot_rows, volume_rows, plot_width, label_width, glyphs)
     _draw_time_labels(grid, levels, first_bucket, seconds, stride, plot_width, tz)
     return grid
 
@@ -345,28 +411,47 @@ def _message(grid: ChartGrid, text: str) -> ChartGrid:
     return grid
 
 
-def _draw_candle(grid: ChartGrid, x: int, candle: Candle, scale: PriceScale, hollow: bool) -> None:
+def _draw_candle(
+    grid: ChartGrid,
+    x: int,
+    body: int,
+    candle: Candle,
+    scale: PriceScale,
+    glyphs: ChartGlyphs,
+    hollow: bool,
+) -> None:
+    """The wick in column `x`, the body `body` columns wide centred on it.
+
+    A wide hollow body is its two sides only, with the wick stopping at it: an outline.
+    """
     rising = candle.close >= candle.open
-    glyphs = _HOLLOW if rising and hollow else _FILLED
+    outline = rising and hollow and body > 1
+    table = glyphs.hollow if rising and hollow else glyphs.filled
     role = Role.UP if rising else Role.DOWN
     high_sub, low_sub = scale.sub_row(candle.high), scale.sub_row(candle.low)
     body_top = scale.sub_row(max(candle.open, candle.close))
     body_bottom = scale.sub_row(min(candle.open, candle.close))
 
-    def state(sub: int) -> int:
+    def state(sub: int, wick: bool, side: bool) -> int:
         if body_top <= sub <= body_bottom:
-            return _BODY
-        if high_sub <= sub <= low_sub:
+            return _BODY if side else _NONE
+        if wick and high_sub <= sub <= low_sub:
             return _WICK
         return _NONE
 
-    for row in range(high_sub // 2, low_sub // 2 + 1):
-        glyph = glyphs.get((state(2 * row), state(2 * row + 1)))
-        if glyph:
-            grid.put(x, row, glyph, role)
+    left, right = x - body // 2, x + body // 2
+    for column in range(left, right + 1):
+        wick = column == x
+        side = not outline or column in (left, right)
+        for row in range(high_sub // 2, low_sub // 2 + 1):
+            glyph = table.get((state(2 * row, wick, side), state(2 * row + 1, wick, side)))
+            if glyph:
+                grid.put(column, row, glyph, role)
 
 
-def _draw_volume(grid: ChartGrid, visible: list[Candle], top: int, rows: int) -> None:
+def _draw_volume(
+    grid: ChartGrid, visible: list[Candle], top: int, rows: int, body: int, glyphs: ChartGlyphs
+) -> None:
     if rows <= 0:
         return
     peak = max((c.volume_sol for c in visible), default=0.0)
@@ -380,7 +465,8 @@ def _draw_volume(grid: ChartGrid, visible: list[Candle], top: int, rows: int) ->
         for level_row in range(rows):
             part = max(0, min(8, filled - 8 * level_row))
             if part:
-                grid.put(x, top + rows - 1 - level_row, _VOLUME_BLOCKS[part], role)
+                bar = glyphs.volume[part] * body
+                grid.put(x - body // 2, top + rows - 1 - level_row, bar, role)
     label = f"{compact(peak)} SOL"
     grid.put(grid.plot_width + 2, top, label[:LABEL_WIDTH], Role.LABEL)
 
@@ -393,35 +479,48 @@ def _draw_axis(
     volume_rows: int,
     plot_width: int,
     label_width: int,
+    glyphs: ChartGlyphs,
 ) -> None:
+    """The price axis: round ticks and the last close as a tag, all in one precision.
+
+    A tick on the tag's row, or reading the same as the tag, is left out: the tag says it.
+    """
     axis_x, label_x = plot_width, plot_width + 2
     for row in range(plot_rows + volume_rows):
-        grid.put(axis_x, row, "│", Role.AXIS)
+        grid.put(axis_x, row, glyphs.axis, Role.AXIS)
     span = scale.high - scale.low
     step = nice_step(span, max(2, plot_rows // 2))
-    last_row = scale.row(last.close)
+    # A flat chart (one price) has no step: the tag alone, in four significant digits.
+    if step > 0:
+        decimals = axis_decimals(step)
+    else:
+        decimals = 3 - math.floor(math.log10(last.close)) if last.close > 0 else 0
+
+    def label(value: float) -> str:
+        return axis_label(value, decimals, scale.high, zeros=glyphs.zeros, width=label_width)[
+            :label_width
+        ]
+
+    tag_row = scale.row(last.close)
+    tag = label(last.close)
     labelled: set[int] = set()
-    decimals = -math.floor(math.log10(step)) if step > 0 else 0
     if step > 0:
         first = math.ceil(scale.low / step - 1e-9)
         last_tick = math.floor(scale.high / step + 1e-9)
         for multiple in range(first, last_tick + 1):
             tick = multiple * step
             row = scale.row(tick)
-            if all(abs(row - other) > 1 for other in labelled) and row != last_row:
-                labelled.add(row)
-                grid.put(axis_x, row, "┤", Role.AXIS)
-                label = axis_label(tick, decimals, scale.high)
-                grid.put(label_x, row, label[:label_width], Role.LABEL)
-    # The last close, highlighted: what the coin trades at now, one digit finer than the ticks.
-    if step > 0:
-        precise = axis_label(last.close, decimals + 1, scale.high)
-    else:
-        precise = format_price(last.close)
+            text = label(tick)
+            if text == tag or row == tag_row or any(abs(row - other) <= 1 for other in labelled):
+                continue
+            labelled.add(row)
+            grid.put(axis_x, row, glyphs.tick, Role.AXIS)
+            grid.put(label_x, row, text, Role.LABEL)
+    # The last close, highlighted: what the coin trades at now.
     role = Role.LAST_UP if last.close >= last.open else Role.LAST_DOWN
-    grid.put(axis_x, last_row, "┤", Role.AXIS)
-    grid.put(label_x - 1, last_row, " " * (label_width + 1), role)
-    grid.put(label_x, last_row, precise[:label_width], role)
+    grid.put(axis_x, tag_row, glyphs.tick, Role.AXIS)
+    grid.put(label_x - 1, tag_row, " " * (label_width + 1), role)
+    grid.put(label_x, tag_row, tag, role)
 
 
 def _draw_time_labels(
@@ -433,36 +532,57 @@ def _draw_time_labels(
     plot_width: int,
     tz: tzinfo | None,
 ) -> None:
-    time_format = "%H:%M:%S" if seconds < 60 else "%d %H:%M" if seconds >= 3600 else "%H:%M"
-    sample = _local(first_bucket * seconds, tz).strftime(time_format)
-    min_period = math.ceil((len(sample) + 2) / stride) * seconds
+    """Round clock times under their candles; a label on a midnight gives the date instead
+    ("Dec 02"), and when no midnight is in view the first label carries the date, so the axis
+    never leaves the day to be guessed."""
+    daily = seconds >= 86400
+    width = 6 if daily else max(6, len(_time_text(0, seconds, tz)))
+    min_period = math.ceil((width + 2) / stride) * seconds
     period = next((p for p in _NICE_PERIODS if p >= min_period and p % seconds == 0), None)
     if period is None:
         period = min_period
-    row = grid.height - 1
-    next_free = 0
     count = plot_width // stride
+    placed: list[tuple[int, str, int]] = []  # (x, label, bucket)
+    dated = False
+    next_free = 0
     # No labels over the empty stretch before the coin's first trade.
     first_with_data = levels[0][0] if levels else first_bucket
     for index in range(first_with_data - first_bucket, count):
-        start = (first_bucket + index) * seconds
+        bucket = first_bucket + index
+        start = bucket * seconds
         moment = _local(start, tz)
         offset = moment.utcoffset() or timedelta(0)
         if (start + int(offset.total_seconds())) % period:
             continue
         x = plot_width - stride * (count - index) + (stride - 1) // 2
-        label = moment.strftime(time_format)
+        midnight = (moment.hour, moment.minute, moment.second) == (0, 0, 0)
+        label = _date_text(moment) if daily or midnight else _time_text(start, seconds, tz)
         if x < next_free or x + len(label) > plot_width:
             continue
-        grid.put(x, row, label, Role.TIME)
+        placed.append((x, label, bucket))
+        dated = dated or daily or midnight
         next_free = x + len(label) + 2
-    if next_free == 0 and levels:
+    if not placed and levels:
         # Too short a history for a round time: label the first candle, so the chart is dated.
-        bucket, x = levels[0][0], levels[0][1]
-        label = _local(bucket * seconds, tz).strftime(time_format)
-        if x + len(label) > plot_width:
-            x = max(0, plot_width - len(label))
+        placed.append((levels[0][1], "", levels[0][0]))
+    if placed and not dated:
+        x, _, bucket = placed[0]
+        moment = _local(bucket * seconds, tz)
+        label = f"{_date_text(moment)} {_time_text(bucket * seconds, seconds, tz)}"
+        x = max(0, min(x, plot_width - len(label)))
+        placed = [(x, label, bucket)] + [p for p in placed[1:] if p[0] >= x + len(label) + 2]
+    row = grid.height - 1
+    for x, label, _ in placed:
         grid.put(x, row, label, Role.TIME)
+
+
+def _time_text(timestamp: float, seconds: int, tz: tzinfo | None) -> str:
+    return _local(timestamp, tz).strftime("%H:%M:%S" if seconds < 60 else "%H:%M")
+
+
+def _date_text(moment: datetime) -> str:
+    """ "Dec 01": the month by name, whatever the locale, so no day is read as a month."""
+    return f"{_MONTHS[moment.month - 1]} {moment.day:02d}"
 
 
 def _local(timestamp: float, tz: tzinfo | None) -> datetime:
@@ -495,7 +615,9 @@ class CandleChart(Widget, can_focus=True):
     only the cells that moved, which is what keeps a live chart cheap over SSH. With colour,
     candles are the classic filled ones; under NO_COLOR rising candles are drawn hollow.
     Left/right look back in time; the chart then stays on that stretch while trades arrive,
-    until End (or panning back to the newest candle) follows the market again.
+    until End (or panning back to the newest candle) follows the market again. `zoom` sets the
+    columns per candle; until it is set, a young coin's few candles are drawn wide enough to fill
+    the chart. With `ascii` set, every glyph is ASCII (for TERM=linux and fonts without them).
     """
 
     BINDINGS = [
@@ -554,6 +676,7 @@ class CandleChart(Widget, can_focus=True):
         *,
         seconds: int = 60,
         tz: tzinfo | None = None,
+        ascii: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -564,6 +687,9 @@ class CandleChart(Widget, can_focus=True):
         self._candles: list[Candle] = []
         self._grid: ChartGrid | None = None
         self._end: float | None = None  # the right edge when looking back; None: the newest
+        self._zoom: int | None = None  # columns per candle; None: chosen from the history
+        self._ascii = ascii
+        self._titled_zoom = 0
         self._styles_by_role: dict[Role, Style] | None = None
 
     # -- data ------------------------------------------------------------------------------------
@@ -578,6 +704,46 @@ class CandleChart(Widget, can_focus=True):
         self._redraw()
 
     @property
+    def ascii(self) -> bool:
+        """Whether the chart draws with ASCII only."""
+        return self._ascii
+
+    @ascii.setter
+    def ascii(self, value: bool) -> None:
+        if value != self._ascii:
+            self._ascii = value
+            self._grid = None
+            self._update_title()
+            self._redraw()
+
+    @property
+    def glyphs(self) -> ChartGlyphs:
+        return ASCII_GLYPHS if self._ascii else UNICODE_GLYPHS
+
+    @property
+    def zoom(self) -> int:
+        """Columns per candle now: the one chosen with `action_zoom`, else `auto_zoom`."""
+        if self._zoom is not None:
+            return self._zoom
+        plot_width = self.size.width - LABEL_WIDTH - 2
+        if not self._candles or plot_width <= 0:
+            return DEFAULT_ZOOM
+        seconds = self.seconds
+        buckets = math.floor(self._candles[-1].start / seconds) - math.floor(
+            self._candles[0].start / seconds
+        )
+        return auto_zoom(buckets + 1, plot_width)
+
+    def action_zoom(self, direction: int) -> None:
+        """Wider (+1) or narrower (-1) candles, one step of `ZOOM_LEVELS`, kept at either end."""
+        current = self.zoom
+        index = min(range(len(ZOOM_LEVELS)), key=lambda i: abs(ZOOM_LEVELS[i] - current))
+        index = max(0, min(len(ZOOM_LEVELS) - 1, index + direction))
+        self._zoom = ZOOM_LEVELS[index]
+        self._update_title()
+        self._redraw()
+
+    @property
     def following(self) -> bool:
         """Whether the newest candle is at the right edge (not looking back in time)."""
         return self._end is None
@@ -587,7 +753,8 @@ class CandleChart(Widget, can_focus=True):
         if not self._candles:
             return
         grid = self._grid
-        visible = max(1, grid.plot_width // 2) if grid is not None and grid.plot_width else 10
+        stride = self.zoom
+        visible = max(1, grid.plot_width // stride) if grid is not None and grid.plot_width else 10
         seconds = self.seconds
         newest = math.floor(self._candles[-1].start / seconds) * seconds
         oldest = math.floor(self._candles[0].start / seconds) * seconds
@@ -635,11 +802,15 @@ class CandleChart(Widget, can_focus=True):
             seconds=self.seconds,
             tz=self.tz,
             end=self._end,
+            stride=self.zoom,
+            glyphs=self.glyphs,
             # With colour, classic filled candles; without (NO_COLOR), rising ones are hollow.
             hollow_up=self.app.no_color,
         )
         regions = grid.changed_regions(self._grid)
         self._grid = grid
+        if grid.stride != self._titled_zoom:
+            self._update_title()  # the automatic zoom follows the coin's history
         if regions is None:
             self.refresh()
         elif regions:
@@ -653,8 +824,11 @@ class CandleChart(Widget, can_focus=True):
                 title.append(f"[{label}]", style="bold reverse")
             else:
                 title.append(f" {label} ")
+        separator = self.glyphs.separator
+        self._titled_zoom = self.zoom
+        title.append(f" {separator} zoom {self._titled_zoom}")
         if self._end is not None:
-            title.append(" · history (end: live) ", style="bold")
+            title.append(f" {separator} history (end: live) ", style="bold")
         self.border_title = title
 
     def _role_styles(self) -> dict[Role, Style]:
