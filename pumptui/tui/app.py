@@ -18,8 +18,11 @@ Contract for screens and widgets (part B's Coin screen relies on this):
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import os
+import signal
 import sys
 import webbrowser
 from dataclasses import replace
@@ -65,6 +68,8 @@ GC_FREEZE_DELAY = 2.0
 TOAST_INTERVAL = 30.0
 # Feed problems arriving within this many seconds of each other share one toast.
 TOAST_GATHER = 1.0
+# Signals that end the app as `q` does, so the terminal is restored: `kill` and a dropped SSH link.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class PumpApp(App[None]):
@@ -103,11 +108,25 @@ class PumpApp(App[None]):
     def on_mount(self) -> None:
         if self.services.settings.keymap:
             self.set_keymap(dict(self.services.settings.keymap))
+        self._catch_stop_signals()
         self.push_screen(HomeScreen())
         self._listen_to_engine()
         self._start_engine()
         self.social.start()
         self.set_timer(GC_FREEZE_DELAY, freeze_startup_objects, name="gc-freeze")
+
+    def _catch_stop_signals(self) -> None:
+        """Exit through Textual on SIGTERM and SIGHUP. Python's default for both kills the
+        process on the spot, leaving the terminal in the alternate screen, with mouse reporting on
+        and the cursor hidden; exiting through the app restores all three. Not when headless
+        (tests): the test runner's own handlers stay."""
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            # Not in the main thread, or no signals on this platform: keep the default.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.exit)
 
     @work(group="engine", exit_on_error=False, name="engine-start")
     async def _start_engine(self) -> None:
