@@ -71,6 +71,7 @@ from pumptui.tui.messages import (
     LoginNeeded,
     ModerationWanted,
 )
+from pumptui.words import plural
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -745,7 +746,7 @@ class SocialActions:
             missing = tuple(item.key for item in result.items if item.outcome == "not_found")
             failed = result.failed
             problem = (
-                f"{len(failed)} coin(s) could not be fetched: {failed[0].reason}"
+                f"{plural(len(failed), 'coin')} could not be fetched: {failed[0].reason}"
                 if failed
                 else None
             )

@@ -25,6 +25,7 @@ from pumptui.tui.social import (
     SocialChanged,
     social_of,
 )
+from pumptui.words import plural
 
 NAME_LIMIT = 64
 
@@ -92,7 +93,7 @@ class BookmarkPicker(ModalScreen[None]):
         selection.clear_options()
         for bookmark_list in social.bookmark_lists():
             label = Text(bookmark_list.name or "(unnamed)")
-            label.append(f"  {len(bookmark_list.mints)} coins", style="dim")
+            label.append(f"  {plural(len(bookmark_list.mints), 'coin')}", style="dim")
             selection.add_option(Selection(label, bookmark_list.id, bookmark_list.id in containing))
         if selection.option_count:
             selection.highlighted = min(highlighted or 0, selection.option_count - 1)

@@ -32,6 +32,7 @@ from pumptui.tui.social import (
 )
 from pumptui.tui.widgets.coin_table import CoinTable, RowContext
 from pumptui.tui.widgets.status_bar import StatusBar
+from pumptui.words import plural
 
 REFRESH_SECONDS = 15.0
 TREND_POINTS = 24
@@ -231,7 +232,7 @@ class BookmarksScreen(SocialKeys, Screen[None]):
         if current is not None:
             summary.append(" │ ", style="dim")
             summary.append(current.name or "(unnamed)")
-            summary.append(f" · {len(coins)} coins", style="dim")
+            summary.append(f" · {plural(len(coins), 'coin')}", style="dim")
         if self.fetching:
             summary.append(" · updating…", style="dim")
         self.query_one("#bookmarks-summary", Static).update(summary)

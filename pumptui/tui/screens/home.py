@@ -28,6 +28,7 @@ from pumptui.tui.social import SOCIAL_BINDINGS, SocialChanged, SocialKeys, Socia
 from pumptui.tui.widgets.coin_table import LEADER_MARK, CoinTable, RowContext
 from pumptui.tui.widgets.followed_tape import FollowedTape
 from pumptui.tui.widgets.status_bar import StatusBar
+from pumptui.words import plural
 
 TREND_POINTS = 24
 # Trades handed to the tape: more than any terminal is tall; it draws what fits.
@@ -186,7 +187,7 @@ class CoinListScreen(SocialKeys, Screen[None]):
         """ "142 coins · sort newest · filter "pep"": what the table shows and how."""
         table = self.table
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{count} coins", style="dim")
+        text.append(plural(count, "coin"), style="dim")
         text.append(" · sort ", style="dim")
         text.append(table.current_sort.label)
         if table.filter_text:
