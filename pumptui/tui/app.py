@@ -33,7 +33,7 @@ from textual import work
 from textual.app import App, ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
@@ -58,6 +58,7 @@ from pumptui.tui.screens.post_editor import PostEditor
 from pumptui.tui.screens.watchlist import WatchlistScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import SocialActions
+from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusInfo
 
 # The store is redrawn at most this often (seconds): a flood of trades costs ~5 frames a second.
@@ -382,7 +383,7 @@ class MissingCoinScreen(Screen[None]):
         yield Static(
             f"Coin {self.mint}: the coin view is not available in this build.", markup=False
         )
-        yield Footer()
+        yield KeyFooter()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pumptui.api.models import BookmarkList, Coin
@@ -31,6 +31,7 @@ from pumptui.tui.social import (
     social_of,
 )
 from pumptui.tui.widgets.coin_table import CoinTable, RowContext
+from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.words import plural
 
@@ -98,7 +99,7 @@ class BookmarksScreen(SocialKeys, Screen[None]):
             yield CoinTable(id="bookmark-coins")
         yield Static(id="bookmarks-empty")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> CoinTable:

@@ -18,7 +18,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from pumptui.live.candles import TIMEFRAMES
 from pumptui.social.actions import CALLOUT_PREFIX
@@ -38,6 +37,7 @@ from pumptui.tui.widgets.candle_chart import CandleChart
 from pumptui.tui.widgets.chat_pane import ChatPane
 from pumptui.tui.widgets.coin_header import CoinHeader
 from pumptui.tui.widgets.holders_panel import HoldersPanel
+from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.tui.widgets.trade_tape import MAX_ROWS, TradeTape, next_min_size
 
@@ -196,7 +196,7 @@ class CoinScreen(SocialKeys, Screen[None]):
                 yield CalloutsPane(clock=self._now, id="coin-callouts")
             yield HoldersPanel(clock=self._now, id="coin-holders")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def social_target(self) -> SocialTarget | None:
         """The callout under the cursor when the callouts pane has focus, else the coin."""

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from pumptui.api.models import Coin, Trade
 from pumptui.tui import format as fmt
@@ -27,6 +27,7 @@ from pumptui.tui.services import HOME_FEEDS, AppServices
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialChanged, SocialKeys, SocialTarget
 from pumptui.tui.widgets.coin_table import LEADER_MARK, CoinTable, RowContext
 from pumptui.tui.widgets.followed_tape import FollowedTape
+from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.words import plural
 
@@ -213,7 +214,7 @@ class HomeScreen(CoinListScreen):
                 yield FollowedTape(id="followed-tape")
         yield from self.compose_filter()
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def redraw(self) -> None:
         if not self.is_mounted:
