@@ -37,6 +37,7 @@ from textual.widgets import Static
 
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
+from pumptui.tui import glyphs
 from pumptui.tui.commands import ActionCommands, CoinCommands
 from pumptui.tui.keys import APP_BINDINGS
 from pumptui.tui.messages import (
@@ -98,6 +99,8 @@ class PumpApp(App[None]):
         self._messages: list[str] = []
         self._recovered: list[str] = []
         self._toasts_pending = False
+        if glyphs.use(services.settings.ui.ascii) is glyphs.ASCII:
+            self.add_class("-ascii")  # app.tcss: borders and separators without block elements
         services.attach(self)
         self.social = SocialActions.install(self)
         theme = services.settings.ui.theme
@@ -287,7 +290,7 @@ class PumpApp(App[None]):
         self.services.set_visible(COIN_FEEDS)
 
     def toggle_watch(self, mint: str) -> bool:
-        """Watch or unwatch; screens show the ★ mark at once, so there is no toast."""
+        """Watch or unwatch; screens show the watched mark at once, so there is no toast."""
         watched = self.services.toggle_watch(mint)
         self.screen.post_message(WatchlistChanged(mint, watched))
         return watched
@@ -316,6 +319,14 @@ class PumpApp(App[None]):
             self.call_from_thread(
                 self.notify, f"Could not open {url}", severity="warning", markup=False
             )
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys by name where Textual draws an arrow or a symbol the terminal may lack."""
+        display = super().get_key_display(binding)
+        if glyphs.current() is glyphs.ASCII and not display.isascii():
+            _, key = binding.parse_key()
+            return key
+        return display
 
     # -- actions -----------------------------------------------------------------------------------
 

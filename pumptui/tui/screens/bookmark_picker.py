@@ -25,6 +25,7 @@ from pumptui.tui.social import (
     SocialChanged,
     social_of,
 )
+from pumptui.tui.widgets.ticks import TickList
 from pumptui.words import plural
 
 NAME_LIMIT = 64
@@ -58,7 +59,7 @@ class BookmarkPicker(ModalScreen[None]):
             title = Text("Bookmark ", style="bold")
             title.append(self.label or self.mint, style="bold")
             yield Static(title)
-            yield SelectionList[str](id="picker-lists")
+            yield TickList(id="picker-lists")
             yield Input(
                 placeholder="new list name, enter to create", id="picker-new", max_length=NAME_LIMIT
             )

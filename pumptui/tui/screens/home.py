@@ -21,11 +21,12 @@ from textual.widgets import DataTable, Input, Static
 
 from pumptui.api.models import Coin, Trade
 from pumptui.tui import format as fmt
+from pumptui.tui.glyphs import current
 from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.services import HOME_FEEDS, AppServices
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialChanged, SocialKeys, SocialTarget
-from pumptui.tui.widgets.coin_table import LEADER_MARK, CoinTable, RowContext
+from pumptui.tui.widgets.coin_table import CoinTable, RowContext
 from pumptui.tui.widgets.followed_tape import FollowedTape
 from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
@@ -258,9 +259,8 @@ def summary_line(
 
     def build(with_name: bool, with_usd: bool, with_word: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(
-            f"{LEADER_MARK} leader " if with_word else f"{LEADER_MARK} ", style="bold yellow"
-        )
+        mark = current().leader
+        text.append(f"{mark} leader " if with_word else f"{mark} ", style="bold yellow")
         if leader is None:
             text.append("none yet", style="dim")
         else:

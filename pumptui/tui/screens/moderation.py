@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, DataTable, Input, RadioSet, Static
 
 from pumptui.api.bulk import BulkResult, Outcome
 from pumptui.tui.social import Marked, ModerationAction, ModerationFinished, social_of
+from pumptui.tui.widgets.ticks import TickRadioButton
 from pumptui.words import plural
 
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -83,7 +84,7 @@ class ModerationScreen(ModalScreen[BulkResult[Any] | None]):
             with Vertical(id="moderation-form"):
                 with RadioSet(id="moderation-action"):
                     for index, action in enumerate(self.actions):
-                        yield RadioButton(ACTIONS[action][0], value=index == 0, name=action)
+                        yield TickRadioButton(ACTIONS[action][0], value=index == 0, name=action)
                 # Scrolled by the wheel only: a focus stop here would be invisible, and Tab
                 # from the choice must reach the reason.
                 with VerticalScroll(id="moderation-plan", can_focus=False):

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from pumptui.api.models import Coin
+from pumptui.tui.glyphs import current
 from pumptui.tui.keys import BACK_BINDINGS, COIN_LIST_BINDINGS
 from pumptui.tui.screens.home import CoinListScreen
 from pumptui.tui.services import WATCHLIST_FEEDS
@@ -55,7 +56,7 @@ class WatchlistScreen(CoinListScreen):
         table.show(coins, self.row_context())
         self.query_one("#watchlist-empty").display = not coins
         summary = Text(no_wrap=True, overflow="ellipsis")
-        summary.append("★ Watchlist", style="bold cyan")
+        summary.append(f"{current().watched} Watchlist", style="bold cyan")
         summary.append(" │ ", style="dim")
         summary.append_text(self.describe_view(table.row_count))
         self.query_one("#summary", Static).update(summary)
