@@ -28,6 +28,7 @@ class Glyphs:
     eighths: str
     full: str  # a whole filled cell
     lower_half: str  # the lower half of a cell filled
+    upper_half: str  # the upper half of a cell filled
     wick: str  # a thin vertical line (a candle's wick)
     wick_top: str  # a wick ending in this cell going down
     wick_bottom: str  # a wick ending in this cell going up
@@ -62,6 +63,7 @@ UNICODE = Glyphs(
     eighths=" ▏▎▍▌▋▊▉",
     full="█",
     lower_half="▄",
+    upper_half="▀",
     wick="│",
     wick_top="╷",
     wick_bottom="╵",
@@ -93,6 +95,7 @@ ASCII = Glyphs(
     eighths="    ||||",
     full="#",
     lower_half="=",
+    upper_half='"',
     wick="|",
     wick_top=".",
     wick_bottom="'",
