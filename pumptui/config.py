@@ -133,6 +133,8 @@ class UiSettings:
     theme: str = "textual-dark"
     min_trade_sol: float = 0.0
     mouse: bool = True
+    # Draw with ASCII only (pumptui.tui.glyphs); also chosen for TERM=linux and non-UTF-8 locales.
+    ascii: bool = False
 
 
 @dataclass(frozen=True)

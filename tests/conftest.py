@@ -52,3 +52,9 @@ def _isolated_user_dirs(
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdg-data"))
     monkeypatch.delenv("PUMPTUI_TOKEN", raising=False)
     monkeypatch.delenv("PUMPTUI_API_URL", raising=False)
+    # A UTF-8 terminal, whatever runs the tests: what the screens draw with follows TERM and the
+    # locale (pumptui.tui.glyphs), and snapshots are of the Unicode set.
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_CTYPE", raising=False)

@@ -50,6 +50,7 @@ from pumptui.api.errors import (
 from pumptui.api.routes import BULK_LIMIT
 from pumptui.api.sanitize import clean_text
 from pumptui.base58 import is_pubkey
+from pumptui.words import plural
 
 if TYPE_CHECKING:
     from pumptui.api.client import PumpClient
@@ -145,14 +146,14 @@ class BulkResult(Generic[V]):
     def summary(self) -> str:
         counts = self.counts
         parts = [
-            f"{len(self.items)} items",
+            plural(len(self.items), "item"),
             *(f"{counts[o.value]} {o.value.replace('_', ' ')}" for o in Outcome if counts[o.value]),
         ]
         line = ", ".join(parts)
         if self.duplicates:
-            line += f" · {self.duplicates} duplicates dropped"
+            line += f" · {plural(self.duplicates, 'duplicate')} dropped"
         line += (
-            f" · {self.requests} request{'s' if self.requests != 1 else ''} in {self.elapsed:.1f}s"
+            f" · {plural(self.requests, 'request')} in {self.elapsed:.1f}s"
             f" · success {self.success_rate:.1%}"
         )
         if self.interrupted:

@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pumptui.words import plural
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
@@ -193,14 +195,14 @@ class ProgressDisplay:
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("items · {task.fields[batches]} batches · {task.fields[failed]} failed"),
+            TextColumn("items · {task.fields[batches]} · {task.fields[failed]} failed"),
             TextColumn("· {task.fields[rate]:.0f}/s"),
             TimeElapsedColumn(),
             console=self.console,
             transient=False,
         )
         self._task: TaskID = self._progress.add_task(
-            label, total=None, batches=0, failed=0, rate=0.0
+            label, total=None, batches=plural(0, "batch"), failed=0, rate=0.0
         )
 
     def __enter__(self) -> ProgressDisplay:
@@ -215,7 +217,7 @@ class ProgressDisplay:
             self._task,
             total=progress.items_total,
             completed=progress.items_settled,
-            batches=progress.batches_done,
+            batches=plural(progress.batches_done, "batch"),
             failed=progress.failed,
             rate=progress.items_per_second,
         )

@@ -22,12 +22,20 @@ from pumptui.cli.coins import (
     render_moderation,
     run_bulk,
 )
+from pumptui.words import plural
 
 ACTIONS = {
-    "nsfw": "mark {n} coin(s) as NSFW",
-    "hide": "hide {n} item(s)",
-    "ban": "ban {n} item(s)",
+    # action: (verb, noun counted)
+    "nsfw": ("mark {n} as NSFW", "coin"),
+    "hide": ("hide {n}", "item"),
+    "ban": ("ban {n}", "item"),
 }
+
+
+def _what(action: str, count: int) -> str:
+    """ "ban 1 item", "mark 3 coins as NSFW": the action as the confirmation question says it."""
+    verb, noun = ACTIONS[action]
+    return verb.format(n=plural(count, noun))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -92,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     if valid and not args.yes:
         reading_stdin = args.file == "-" or "-" in args.items
         question = (
-            f"About to {ACTIONS[args.action].format(n=len(valid))} on "
+            f"About to {_what(args.action, len(valid))} on "
             f"{settings.api.frontend_url}"
             + (f" (reason: {reason})" if reason else "")
             + ". Continue?"

@@ -51,6 +51,7 @@ from pumptui.social.state import (
     Undo,
     Watch,
 )
+from pumptui.words import plural
 
 # The real service allows about one post (callout or reply) a minute per wallet.
 POST_INTERVAL: Final = 60.0
@@ -249,7 +250,7 @@ class SocialActions:
         except ApiError as error:
             return self._failure("load bookmarks", None, error, rolled_back=False)
         self.state.replace_bookmarks(lists)
-        return ActionResult(True, f"{len(lists)} bookmark list(s)")
+        return ActionResult(True, plural(len(lists), "bookmark list"))
 
     # -- posts ------------------------------------------------------------------------------------
 

@@ -18,8 +18,11 @@ Contract for screens and widgets (part B's Coin screen relies on this):
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import os
+import signal
 import sys
 import webbrowser
 from dataclasses import replace
@@ -33,6 +36,7 @@ from textual.screen import ModalScreen
 
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
+from pumptui.tui import glyphs
 from pumptui.tui.commands import ActionCommands, CoinCommands
 from pumptui.tui.keys import APP_BINDINGS
 from pumptui.tui.messages import (
@@ -65,6 +69,8 @@ GC_FREEZE_DELAY = 2.0
 TOAST_INTERVAL = 30.0
 # Feed problems arriving within this many seconds of each other share one toast.
 TOAST_GATHER = 1.0
+# Signals that end the app as `q` does, so the terminal is restored: `kill` and a dropped SSH link.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class PumpApp(App[None]):
@@ -92,6 +98,8 @@ class PumpApp(App[None]):
         self._messages: list[str] = []
         self._recovered: list[str] = []
         self._toasts_pending = False
+        if glyphs.use(services.settings.ui.ascii) is glyphs.ASCII:
+            self.add_class("-ascii")  # app.tcss: borders and separators without block elements
         services.attach(self)
         self.social = SocialActions.install(self)
         theme = services.settings.ui.theme
@@ -103,11 +111,25 @@ class PumpApp(App[None]):
     def on_mount(self) -> None:
         if self.services.settings.keymap:
             self.set_keymap(dict(self.services.settings.keymap))
+        self._catch_stop_signals()
         self.push_screen(HomeScreen())
         self._listen_to_engine()
         self._start_engine()
         self.social.start()
         self.set_timer(GC_FREEZE_DELAY, freeze_startup_objects, name="gc-freeze")
+
+    def _catch_stop_signals(self) -> None:
+        """Exit through Textual on SIGTERM and SIGHUP. Python's default for both kills the
+        process on the spot, leaving the terminal in the alternate screen, with mouse reporting on
+        and the cursor hidden; exiting through the app restores all three. Not when headless
+        (tests): the test runner's own handlers stay."""
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            # Not in the main thread, or no signals on this platform: keep the default.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.exit)
 
     @work(group="engine", exit_on_error=False, name="engine-start")
     async def _start_engine(self) -> None:
@@ -267,7 +289,7 @@ class PumpApp(App[None]):
         self.services.set_visible(COIN_FEEDS)
 
     def toggle_watch(self, mint: str) -> bool:
-        """Watch or unwatch; screens show the ★ mark at once, so there is no toast."""
+        """Watch or unwatch; screens show the watched mark at once, so there is no toast."""
         watched = self.services.toggle_watch(mint)
         self.screen.post_message(WatchlistChanged(mint, watched))
         return watched
@@ -296,6 +318,14 @@ class PumpApp(App[None]):
             self.call_from_thread(
                 self.notify, f"Could not open {url}", severity="warning", markup=False
             )
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys by name where Textual draws an arrow or a symbol the terminal may lack."""
+        display = super().get_key_display(binding)
+        if glyphs.current() is glyphs.ASCII and not display.isascii():
+            _, key = binding.parse_key()
+            return key
+        return display
 
     # -- actions -----------------------------------------------------------------------------------
 

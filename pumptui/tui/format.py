@@ -33,12 +33,6 @@ def age(seconds: float | None) -> str:
     return f"{seconds // (86400 * 365)}y"
 
 
-# The user's own marks, the same on every screen that shows them.
-LIKED_MARK = "♥"
-FOLLOWED_MARK = "+"  # a creator or author you follow
-MARKED_MARK = "■"  # marked for a bulk moderation action
-
-
 def compact(value: float | None, digits: int = 3) -> str:
     """A magnitude in about `digits` significant figures with k/M/B: "31.2", "4.51k", "1.2M"."""
     if value is None or not math.isfinite(value):

@@ -71,6 +71,7 @@ from pumptui.tui.messages import (
     LoginNeeded,
     ModerationWanted,
 )
+from pumptui.words import plural
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -724,6 +725,59 @@ class SocialActions:
 
         return self._run("bookmark-create", work, done)
 
+    def change_bookmark_list(
+        self, list_id: str, *, rename_to: str | None = None, reply_to: MessagePump | None = None
+    ) -> Worker[None] | None:
+        """Delete a list, or rename it (`rename_to`). The service has no rename route, so a
+        renamed list is a new list holding the same coins, the old one deleted once they are
+        in. The cache is then the server's lists again; `BookmarkListsLoaded` when done."""
+        core = self._actions()
+        if core is None:
+            return None
+        client = core.client
+        old = next((b for b in self.state.bookmark_lists() if b.id == list_id), None)
+        doing = "rename" if rename_to is not None else "delete"
+
+        async def work() -> ActionResult:
+            try:
+                if rename_to is not None:
+                    created = await client.create_bookmark(rename_to)
+                    if created is None:  # the server said "success" only: find it by name
+                        made = [b for b in await client.bookmarks() if b.name == rename_to]
+                        created = made[-1] if made else None
+                    if created is None:
+                        return ActionResult(False, "The server did not say which list it made.")
+                    for mint in old.mints if old is not None else ():
+                        await client.add_bookmark_item(mint, [created.id])
+                await client.delete_bookmark(list_id)
+            except AuthRequired:
+                return ActionResult(False, SESSION_EXPIRED, needs_login=True)
+            except ApiError as error:
+                return ActionResult(False, f"Could not {doing} the list: {error.message}")
+            loaded = await core.refresh_bookmarks()
+            if not loaded.ok:
+                return loaded
+            name = old.name if old is not None else "the list"
+            if rename_to is not None:
+                return ActionResult(True, f"Renamed {name!r} to {rename_to!r}")
+            return ActionResult(True, f"Deleted {name!r}")
+
+        def done(result: ActionResult) -> None:
+            self._post(BookmarkListsLoaded(result), reply_to)
+            self._changed("bookmark", None, result)
+            if result.needs_login:
+                self._token_rejected()
+                self._need_login(result.message)
+            self.app.notify(
+                result.message,
+                severity="information" if result.ok else "error",
+                title="Bookmarks",
+                timeout=4,
+                markup=False,
+            )
+
+        return self._run("bookmark-change", work, done)
+
     def fetch_coins(
         self, mints: Iterable[str], reply_to: MessagePump | None = None
     ) -> Worker[None] | None:
@@ -740,7 +794,7 @@ class SocialActions:
             missing = tuple(item.key for item in result.items if item.outcome == "not_found")
             failed = result.failed
             problem = (
-                f"{len(failed)} coin(s) could not be fetched: {failed[0].reason}"
+                f"{plural(len(failed), 'coin')} could not be fetched: {failed[0].reason}"
                 if failed
                 else None
             )

@@ -68,7 +68,7 @@ def test_results_come_in_input_order_with_every_item_accounted(
     ]
     assert rows[0]["coin"]["mint"] == second
     assert status == 1  # an invalid item is not a clean run
-    assert "4 items, 2 found, 1 not found, 1 invalid · 1 duplicates dropped" in err
+    assert "4 items, 2 found, 1 not found, 1 invalid · 1 duplicate dropped" in err
 
 
 def test_a_clean_run_exits_0_even_with_unknown_mints(
@@ -365,7 +365,7 @@ def test_the_confirmation_question_decides(
     status = moderate_cli(sim, "nsfw", target)
 
     assert status == expected_status
-    assert "mark 1 coin(s) as NSFW" in capsys.readouterr().err
+    assert "mark 1 coin as NSFW" in capsys.readouterr().err
     assert is_nsfw(sim, target) is changed
 
 

@@ -14,9 +14,10 @@ from pumptui.api.models import BoardEntry, Coin
 from pumptui.live.events import BoardChanged, CoinUpdated, NewCoin, SolPriceChanged
 from pumptui.sim.text import HOSTILE
 from pumptui.tui.app import PumpApp
+from pumptui.tui.glyphs import UNICODE
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
-from pumptui.tui.widgets.coin_table import LEADER_MARK, WATCHED_MARK, CoinTable
+from pumptui.tui.widgets.coin_table import CoinTable
 from pumptui.tui.widgets.followed_tape import EMPTY_HINT, FollowedTape
 from tests.tui.conftest import (
     FROZEN_NOW,
@@ -62,7 +63,7 @@ async def test_home_lists_newest_coins_first_with_their_market_data(make_app: Ap
         assert cell_text(table, newest.mint, "mc") == "28"
         assert cell_text(table, newest.mint, "usd") == "$5.24k"
         leader = coins[LEADER_INDEX]
-        assert LEADER_MARK in cell_text(table, leader.mint, "marks")
+        assert UNICODE.leader in cell_text(table, leader.mint, "marks")
         assert "82%" in cell_text(table, leader.mint, "curve")
         assert "100%" in cell_text(table, coins[GRADUATED_INDEX].mint, "curve")
         text = screen_text(app)
@@ -78,7 +79,7 @@ async def test_the_summary_names_the_leader_not_a_king(make_app: AppFactory) -> 
         await pilot.pause()
         first = screen_text(app).splitlines()[0].strip()
         leader = frozen_coins()[LEADER_INDEX]
-        assert first.startswith(f"{LEADER_MARK} leader {leader.symbol} {leader.name}")
+        assert first.startswith(f"{UNICODE.leader} leader {leader.symbol} {leader.name}")
         assert "82%" in first
         assert "king" not in screen_text(app).lower()
         assert "♛" not in screen_text(app)
@@ -216,7 +217,7 @@ async def test_w_watches_the_coin_and_the_watchlist_shows_it(make_app: AppFactor
         await pilot.pause()
         mint = frozen_coins()[1].mint
         assert app.services.is_watched(mint)
-        assert WATCHED_MARK in cell_text(table_of(app), mint, "marks")
+        assert UNICODE.watched in cell_text(table_of(app), mint, "marks")
         await pilot.press("W")
         await pilot.pause()
         assert isinstance(app.screen, WatchlistScreen)

@@ -47,7 +47,7 @@ async def test_a_moderator_marks_rows_confirms_a_ban_with_a_reason_and_sees_each
         assert isinstance(moderation, ModerationScreen)
         await pilot.press("right", "right", "enter")  # the third choice: Ban
         plan = await shown(pilot)
-        assert "These 2 item(s) will be banned" in plan
+        assert "These 2 items will be banned" in plan
         assert first.label in plan
         assert second.label in plan
         assert f"“{first.text}”" in plan, "the text of what is about to be acted on"
@@ -142,3 +142,26 @@ async def test_marked_rows_carry_a_mark_on_home_until_the_action_is_done(sim: Si
         await pilot.pause()
         assert "■" not in str(home.table.get_cell(mint, "marks"))
         assert "marked" not in await shown(pilot)
+
+
+async def test_tab_goes_from_the_choice_to_the_reason_and_enter_closes_the_results(
+    sim: SimServer,
+) -> None:
+    target = coin_target(sim)
+    app, social = admin_app(sim)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await open_target(pilot, social, target)
+        await pilot.press("space", "exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ModerationScreen)
+        await pilot.press("right", "right", "enter")  # Ban
+
+        await pilot.press("tab", *"rug pull", "enter")  # one Tab, the reason, Enter
+        await settle(pilot)
+
+        assert banned(sim, target.mint), "the reason typed after one Tab reached the server"
+        assert "1 done" in await shown(pilot)
+
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ModerationScreen)

@@ -25,6 +25,8 @@ from pumptui.tui.social import (
     SocialChanged,
     social_of,
 )
+from pumptui.tui.widgets.ticks import TickList
+from pumptui.words import plural
 
 NAME_LIMIT = 64
 
@@ -57,7 +59,7 @@ class BookmarkPicker(ModalScreen[None]):
             title = Text("Bookmark ", style="bold")
             title.append(self.label or self.mint, style="bold")
             yield Static(title)
-            yield SelectionList[str](id="picker-lists")
+            yield TickList(id="picker-lists")
             yield Input(
                 placeholder="new list name, enter to create", id="picker-new", max_length=NAME_LIMIT
             )
@@ -92,7 +94,7 @@ class BookmarkPicker(ModalScreen[None]):
         selection.clear_options()
         for bookmark_list in social.bookmark_lists():
             label = Text(bookmark_list.name or "(unnamed)")
-            label.append(f"  {len(bookmark_list.mints)} coins", style="dim")
+            label.append(f"  {plural(len(bookmark_list.mints), 'coin')}", style="dim")
             selection.add_option(Selection(label, bookmark_list.id, bookmark_list.id in containing))
         if selection.option_count:
             selection.highlighted = min(highlighted or 0, selection.option_count - 1)

@@ -16,11 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pumptui.api.models import BookmarkList, Coin
 from pumptui.tui.keys import BACK_BINDINGS
+from pumptui.tui.screens.ask import ConfirmScreen, NameScreen
+from pumptui.tui.screens.bookmark_picker import NAME_LIMIT
 from pumptui.tui.social import (
     SOCIAL_BINDINGS,
     BookmarkListsLoaded,
@@ -31,12 +33,23 @@ from pumptui.tui.social import (
     social_of,
 )
 from pumptui.tui.widgets.coin_table import CoinTable, RowContext
+from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
+from pumptui.words import plural
 
 REFRESH_SECONDS = 15.0
 TREND_POINTS = 24
 LOADING = "loading…"
 NOT_FOUND = "not found"
+
+
+class ListPicker(OptionList):
+    """The lists, moved through with j and k as well as the arrows."""
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="bookmarks.lists-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="bookmarks.lists-up"),
+    ]
 
 
 class BookmarksScreen(SocialKeys, Screen[None]):
@@ -52,6 +65,20 @@ class BookmarksScreen(SocialKeys, Screen[None]):
             "Remove",
             id="bookmarks.remove",
             tooltip="Remove the coin from this list",
+        ),
+        Binding(
+            "e",
+            "rename_list",
+            "Rename list",
+            id="bookmarks.rename-list",
+            tooltip="Rename the highlighted list",
+        ),
+        Binding(
+            "D",
+            "delete_list",
+            "Delete list",
+            id="bookmarks.delete-list",
+            tooltip="Delete the highlighted list (asks first)",
         ),
         Binding(
             "R",
@@ -93,11 +120,11 @@ class BookmarksScreen(SocialKeys, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="bookmarks-summary")
         with Container(id="bookmarks-body"):
-            yield OptionList(id="bookmark-lists")
+            yield ListPicker(id="bookmark-lists")
             yield CoinTable(id="bookmark-coins")
         yield Static(id="bookmarks-empty")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> CoinTable:
@@ -231,7 +258,7 @@ class BookmarksScreen(SocialKeys, Screen[None]):
         if current is not None:
             summary.append(" │ ", style="dim")
             summary.append(current.name or "(unnamed)")
-            summary.append(f" · {len(coins)} coins", style="dim")
+            summary.append(f" · {plural(len(coins), 'coin')}", style="dim")
         if self.fetching:
             summary.append(" · updating…", style="dim")
         self.query_one("#bookmarks-summary", Static).update(summary)
@@ -269,6 +296,36 @@ class BookmarksScreen(SocialKeys, Screen[None]):
         if social is None or current is None or mint is None:
             return
         social.set_bookmark(mint, current.id, False)
+
+    def action_rename_list(self) -> None:
+        social = social_of(self)
+        current = self.current_list()
+        if social is None or current is None:
+            return
+
+        def renamed(name: str | None) -> None:
+            if name and name != current.name:
+                social.change_bookmark_list(current.id, rename_to=name, reply_to=self)
+
+        self.app.push_screen(
+            NameScreen(f"Rename the list {current.name!r}", current.name or "", NAME_LIMIT),
+            callback=renamed,
+        )
+
+    def action_delete_list(self) -> None:
+        social = social_of(self)
+        current = self.current_list()
+        if social is None or current is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                social.change_bookmark_list(current.id, reply_to=self)
+
+        count = plural(len(current.mints), "coin")
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the list {current.name!r} ({count})?"), callback=confirmed
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -18,11 +18,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from pumptui.live.candles import TIMEFRAMES
 from pumptui.social.actions import CALLOUT_PREFIX
 from pumptui.tui import format as fmt
+from pumptui.tui import glyphs
 from pumptui.tui.keys import BACK_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.services import COIN_FEEDS
@@ -38,6 +38,7 @@ from pumptui.tui.widgets.candle_chart import CandleChart
 from pumptui.tui.widgets.chat_pane import ChatPane
 from pumptui.tui.widgets.coin_header import CoinHeader
 from pumptui.tui.widgets.holders_panel import HoldersPanel
+from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.tui.widgets.trade_tape import MAX_ROWS, TradeTape, next_min_size
 
@@ -205,14 +206,16 @@ class CoinScreen(SocialKeys, Screen[None]):
         self.timeframe = _last_timeframe.get(self.app, DEFAULT_TIMEFRAME)
         yield CoinHeader(self.mint, clock=self._now, id="coin-header")
         with Grid(id="coin-body"):
-            yield CandleChart(seconds=self.timeframe, tz=self.tz, id="coin-chart")
+            yield CandleChart(
+                seconds=self.timeframe, tz=self.tz, ascii=glyphs.current().ascii, id="coin-chart"
+            )
             yield TradeTape(clock=self._now, min_sol=min_sol, id="coin-tape")
             with Horizontal(id="coin-talk"):
                 yield ChatPane(id="coin-chat")
                 yield CalloutsPane(clock=self._now, id="coin-callouts")
             yield HoldersPanel(clock=self._now, id="coin-holders")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def social_target(self) -> SocialTarget | None:
         """The callout under the cursor when the callouts pane has focus, else the coin."""

@@ -104,5 +104,5 @@ class HelpScreen(ModalScreen[None]):
             cells = [Text(keys, style="bold"), Text(what)]
             if id_width:
                 cells.append(Text(ident, style="dim"))
-            table.add_row(*cells)
+            table.add_row(*cells, height=None)  # as many lines as the description needs
         table.focus()

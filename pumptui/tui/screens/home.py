@@ -17,17 +17,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from pumptui.api.models import Coin, Trade
 from pumptui.tui import format as fmt
+from pumptui.tui.glyphs import current
 from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.services import HOME_FEEDS, AppServices
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialChanged, SocialKeys, SocialTarget
-from pumptui.tui.widgets.coin_table import LEADER_MARK, CoinTable, RowContext
+from pumptui.tui.widgets.coin_table import CoinTable, RowContext
 from pumptui.tui.widgets.followed_tape import FollowedTape
+from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
+from pumptui.words import plural
 
 TREND_POINTS = 24
 # Trades handed to the tape: more than any terminal is tall; it draws what fits.
@@ -186,7 +189,7 @@ class CoinListScreen(SocialKeys, Screen[None]):
         """ "142 coins · sort newest · filter "pep"": what the table shows and how."""
         table = self.table
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{count} coins", style="dim")
+        text.append(plural(count, "coin"), style="dim")
         text.append(" · sort ", style="dim")
         text.append(table.current_sort.label)
         if table.filter_text:
@@ -212,7 +215,7 @@ class HomeScreen(CoinListScreen):
                 yield FollowedTape(id="followed-tape")
         yield from self.compose_filter()
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def redraw(self) -> None:
         if not self.is_mounted:
@@ -256,9 +259,8 @@ def summary_line(
 
     def build(with_name: bool, with_usd: bool, with_word: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(
-            f"{LEADER_MARK} leader " if with_word else f"{LEADER_MARK} ", style="bold yellow"
-        )
+        mark = current().leader
+        text.append(f"{mark} leader " if with_word else f"{mark} ", style="bold yellow")
         if leader is None:
             text.append("none yet", style="dim")
         else:

@@ -16,10 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, DataTable, Input, RadioSet, Static
 
 from pumptui.api.bulk import BulkResult, Outcome
 from pumptui.tui.social import Marked, ModerationAction, ModerationFinished, social_of
+from pumptui.tui.widgets.ticks import TickRadioButton
+from pumptui.words import plural
 
 ACTIONS: dict[str, tuple[str, str]] = {
     # action: (button label, what happens to each item)
@@ -78,12 +80,14 @@ class ModerationScreen(ModalScreen[BulkResult[Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="moderation-box"):
-            yield Static(Text(f"Moderate {len(self.items)} item(s)", style="bold"))
+            yield Static(Text(f"Moderate {plural(len(self.items), 'item')}", style="bold"))
             with Vertical(id="moderation-form"):
                 with RadioSet(id="moderation-action"):
                     for index, action in enumerate(self.actions):
-                        yield RadioButton(ACTIONS[action][0], value=index == 0, name=action)
-                with VerticalScroll(id="moderation-plan"):
+                        yield TickRadioButton(ACTIONS[action][0], value=index == 0, name=action)
+                # Scrolled by the wheel only: a focus stop here would be invisible, and Tab
+                # from the choice must reach the reason.
+                with VerticalScroll(id="moderation-plan", can_focus=False):
                     yield Static(id="moderation-plan-text")
                 yield Input(
                     placeholder="reason for the ban (required)",
@@ -110,7 +114,9 @@ class ModerationScreen(ModalScreen[BulkResult[Any] | None]):
         """What will change, one line per item: the confirmation the moderator reads."""
         verb = ACTIONS[self.action_name][1]
         text = Text()
-        text.append(f"These {len(self.items)} item(s) will be {verb}:\n", style="bold")
+        count = len(self.items)
+        these = "This item" if count == 1 else f"These {plural(count, 'item')}"
+        text.append(f"{these} will be {verb}:\n", style="bold")
         for item in self.items:
             text.append("  • ")
             text.append("callout " if item.is_callout else "coin ", style="dim")
@@ -187,6 +193,12 @@ class ModerationScreen(ModalScreen[BulkResult[Any] | None]):
         confirm.label = "Close"
         self.query_one("#moderation-cancel", Button).display = False
         table.focus()
+
+    @on(DataTable.RowSelected, "#moderation-results")
+    def _result_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on the results (which have the focus once they are in) closes the dialog."""
+        event.stop()
+        self.dismiss(self.result)
 
     @on(Button.Pressed, "#moderation-cancel")
     def action_close(self) -> None:

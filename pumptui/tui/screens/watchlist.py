@@ -12,13 +12,15 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pumptui.api.models import Coin
+from pumptui.tui.glyphs import current
 from pumptui.tui.keys import BACK_BINDINGS, COIN_LIST_BINDINGS
 from pumptui.tui.screens.home import CoinListScreen
 from pumptui.tui.services import WATCHLIST_FEEDS
 from pumptui.tui.widgets.coin_table import CoinTable
+from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
 
 PLACEHOLDER_NAME = "loading…"
@@ -39,7 +41,7 @@ class WatchlistScreen(CoinListScreen):
         )
         yield from self.compose_filter()
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def redraw(self) -> None:
         if not self.is_mounted:
@@ -54,7 +56,7 @@ class WatchlistScreen(CoinListScreen):
         table.show(coins, self.row_context())
         self.query_one("#watchlist-empty").display = not coins
         summary = Text(no_wrap=True, overflow="ellipsis")
-        summary.append("★ Watchlist", style="bold cyan")
+        summary.append(f"{current().watched} Watchlist", style="bold cyan")
         summary.append(" │ ", style="dim")
         summary.append_text(self.describe_view(table.row_count))
         self.query_one("#summary", Static).update(summary)

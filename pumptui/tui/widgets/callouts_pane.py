@@ -21,8 +21,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pumptui.api.models import Callout
-from pumptui.tui.format import FOLLOWED_MARK, LIKED_MARK, MARKED_MARK, age, usd
+from pumptui.tui.format import age, usd
+from pumptui.tui.glyphs import current
 from pumptui.tui.widgets.trade_tape import trader_name
+from pumptui.words import plural
 
 INDENT = 2
 # Lines of a thesis shown under its header; the rest is cut with an ellipsis.
@@ -247,18 +249,19 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
         style = self.get_component_rich_style
         meta = style("callouts-pane--meta", partial=True)
         marks = self._marks
+        glyphs = current()
         header = Text(no_wrap=True, overflow="ellipsis", end="")
         header.append("▌" if selected else " ", style("callouts-pane--cursor", partial=True))
         if callout.id in marks.marked:
-            header.append(f"{MARKED_MARK} ", style("callouts-pane--marked", partial=True))
+            header.append(f"{glyphs.marked} ", style("callouts-pane--marked", partial=True))
         if callout.id in marks.liked:
-            header.append(f"{LIKED_MARK} ", style("callouts-pane--liked", partial=True))
+            header.append(f"{glyphs.liked} ", style("callouts-pane--liked", partial=True))
         header.append(
             trader_name(callout.username, callout.author_wallet),
             style("callouts-pane--author", partial=True),
         )
         if callout.author_wallet is not None and callout.author_wallet in marks.followed:
-            header.append(f" {FOLLOWED_MARK}", style("callouts-pane--followed", partial=True))
+            header.append(f" {glyphs.followed}", style("callouts-pane--followed", partial=True))
         if callout.market_cap_usd is not None:
             header.append(f" · at {usd(callout.market_cap_usd)}", meta)
         multiple = multiple_text(callout.multiple)
@@ -271,11 +274,9 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
         if callout.created_at:
             header.append(f" · {age(self.clock() - callout.created_at)}", meta)
         if callout.likes:
-            header.append(f" · {LIKED_MARK} {callout.likes}", meta)
+            header.append(f" · {glyphs.liked} {callout.likes}", meta)
         if callout.replies:
-            header.append(
-                f" · {callout.replies} repl{'y' if callout.replies == 1 else 'ies'}", meta
-            )
+            header.append(f" · {plural(callout.replies, 'reply')}", meta)
         return header
 
     # -- rendering -------------------------------------------------------------------------------

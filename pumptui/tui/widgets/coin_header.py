@@ -27,16 +27,11 @@ from pumptui.api.models import Coin, MarketActivity
 from pumptui.live.events import HoldersChanged
 from pumptui.tui import format as fmt
 from pumptui.tui.format import age, coin_caps, compact, holder_percent, short_address, usd
+from pumptui.tui.glyphs import current
 
-LEADER = "⚑"
-GRADUATED = "✓"
 USDC_MINT = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
-WATCHED = "★"
-LIKED = fmt.LIKED_MARK
-FOLLOWED = fmt.FOLLOWED_MARK
 NAME_CELLS = 32
 BAR_CELLS = 10
-_EIGHTHS = " ▏▎▍▌▋▊▉"
 
 Clock = Callable[[], float]
 
@@ -46,7 +41,8 @@ def progress_bar(fraction: float, width: int = BAR_CELLS) -> str:
     fraction = max(0.0, min(1.0, fraction if math.isfinite(fraction) else 0.0))
     eighths = round(fraction * width * 8)
     full, part = divmod(eighths, 8)
-    bar = "█" * full + (_EIGHTHS[part] if part and full < width else "")
+    glyphs = current()
+    bar = glyphs.full * full + (glyphs.eighths[part] if part and full < width else "")
     return bar.ljust(width, "·")
 
 
@@ -223,17 +219,18 @@ class CoinHeader(Widget):
 
     def _title(self, coin: Coin, name_cells: int, compact: bool) -> Text:
         title = Text(no_wrap=True, end="")
+        glyphs = current()
         if self.watched:
-            title.append(f"{WATCHED} ", self._style("watched"))
+            title.append(f"{glyphs.watched} ", self._style("watched"))
         if self.liked:
-            title.append(f"{LIKED} ", self._style("liked"))
+            title.append(f"{glyphs.liked} ", self._style("liked"))
         if self.is_leader:
-            title.append(LEADER if compact else f"{LEADER} leader", self._style("leader"))
+            leader = glyphs.leader
+            title.append(leader if compact else f"{leader} leader", self._style("leader"))
             title.append(" ")
         if coin.complete:
-            title.append(
-                GRADUATED if compact else f"{GRADUATED} graduated", self._style("graduated")
-            )
+            done = glyphs.graduated
+            title.append(done if compact else f"{done} graduated", self._style("graduated"))
             title.append(" ")
         name = Text(coin.name or "(no name)", self._style("name"), no_wrap=True, end="")
         name.truncate(name_cells, overflow="ellipsis")
@@ -321,7 +318,7 @@ class CoinHeader(Widget):
             )
             creator.truncate(20, overflow="ellipsis")
             if self.creator_followed:
-                creator.append(f" {FOLLOWED} following", self._style("followed"))
+                creator.append(f" {current().followed} following", self._style("followed"))
             fields.append(_Field(self._labelled("by", creator), 5))
             if self.creator_counts is not None:
                 followers, following = self.creator_counts

@@ -21,6 +21,7 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 from pumptui.api.models import BoardEntry, Coin
 from pumptui.tui import format as fmt
+from pumptui.tui.glyphs import current
 from pumptui.tui.keys import TABLE_BINDINGS
 from pumptui.tui.widgets.sparkline import progress_bar, sparkline
 
@@ -90,13 +91,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("dev", "Dev", 3, "right"),
     Column("trend", "Trend", TREND_WIDTH),
 )
-# The leader: the highest market cap still on the bonding curve (King of the Hill is gone).
-LEADER_MARK = "⚑"
-GRADUATED_MARK = "✓"
-WATCHED_MARK = "★"
-LIKED_MARK = fmt.LIKED_MARK
-FOLLOWED_MARK = fmt.FOLLOWED_MARK  # the coin's creator is someone you follow
-MARKED_MARK = fmt.MARKED_MARK
 
 Cells = tuple[Text, ...]
 
@@ -270,18 +264,21 @@ class CoinTable(DataTable[Text]):
 def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     """The cells of one coin's row, as `Text` (API strings are never parsed as markup)."""
     marks = Text(no_wrap=True)
+    glyphs = current()
     if coin.mint in context.marked:
-        marks.append(MARKED_MARK, style="bold magenta")
+        marks.append(glyphs.marked, style="bold magenta")
     elif coin.complete:
-        marks.append(GRADUATED_MARK, style="bold green")
+        marks.append(glyphs.graduated, style="bold green")
     elif coin.mint == context.leader_mint:
-        marks.append(LEADER_MARK, style="bold yellow")
+        # The leader: the highest market cap still on the bonding curve.
+        marks.append(glyphs.leader, style="bold yellow")
     else:
         marks.append(" ")
-    marks.append(WATCHED_MARK if coin.mint in context.watched else " ", style="bold cyan")
-    marks.append(LIKED_MARK if coin.mint in context.liked else " ", style="bold red")
+    marks.append(glyphs.watched if coin.mint in context.watched else " ", style="bold cyan")
+    marks.append(glyphs.liked if coin.mint in context.liked else " ", style="bold red")
+    # The coin's creator is someone you follow.
     followed = coin.creator is not None and coin.creator in context.followed
-    marks.append(FOLLOWED_MARK if followed else " ", style="bold green")
+    marks.append(glyphs.followed if followed else " ", style="bold green")
     marks.rstrip()
     name = Text(no_wrap=True, overflow="ellipsis")
     name.append(coin.symbol or "?", style="bold")

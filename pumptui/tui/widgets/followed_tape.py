@@ -19,9 +19,12 @@ from textual.widget import Widget
 
 from pumptui.api.models import Trade
 from pumptui.tui import format as fmt
+from pumptui.tui.glyphs import current
 
-BUY_MARK = "▲"
-SELL_MARK = "▼"
+# Cells of each column: the widest `fmt.sol` figure is 7 ("0.00638"), and a symbol is cut (or
+# padded) to 10 cells, wide characters counted as two, so every line's columns line up.
+SOL_CELLS = 7
+SYMBOL_CELLS = 10
 
 
 def trade_line(trade: Trade, symbol: str, width: int) -> Text:
@@ -30,11 +33,14 @@ def trade_line(trade: Trade, symbol: str, width: int) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(fmt.clock_time(trade.timestamp), style="dim")
     line.append(" ")
-    line.append(BUY_MARK if trade.is_buy else SELL_MARK, style=f"bold {style}")
+    glyphs = current()
+    line.append(glyphs.buy if trade.is_buy else glyphs.sell, style=f"bold {style}")
     line.append(" ")
-    line.append(fmt.sol(trade.sol).rjust(6), style=style)
+    line.append(fmt.sol(trade.sol).rjust(SOL_CELLS), style=style)
     line.append(" ")
-    line.append((symbol or "?")[:10].ljust(10), style="bold")
+    name = Text(symbol or "?", style="bold", no_wrap=True, end="")
+    name.truncate(SYMBOL_CELLS, overflow="ellipsis", pad=True)
+    line.append_text(name)
     trader = trade.username or fmt.short_address(trade.user)
     if trader:
         line.append(" ")

@@ -2,7 +2,8 @@
 
 Textual's `Sparkline` widget needs a widget per chart; a table of coins needs one short string per
 row instead. These helpers return plain strings (block characters only, no markup), so they are
-cheap to diff cell by cell and read the same without colour.
+cheap to diff cell by cell and read the same without colour. The characters are the current
+glyph set's (`pumptui.tui.glyphs`): eighth blocks, or ASCII on terminals without them.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-BLOCKS = "▁▂▃▄▅▆▇█"
-_EIGHTHS = " ▏▎▍▌▋▊▉"
+from pumptui.tui.glyphs import current
 
 
 def sparkline(values: Sequence[float], width: int) -> str:
@@ -31,13 +31,14 @@ def sparkline(values: Sequence[float], width: int) -> str:
     if len(finite) > width:
         step = len(finite) / width
         finite = [finite[min(len(finite) - 1, math.ceil((i + 1) * step) - 1)] for i in range(width)]
+    levels = current().levels
     low, high = min(finite), max(finite)
     span = high - low
-    top = len(BLOCKS) - 1
+    top = len(levels) - 1
     if span <= abs(high) * 1e-9:
-        cells = BLOCKS[0] * len(finite)
+        cells = levels[0] * len(finite)
     else:
-        cells = "".join(BLOCKS[round((v - low) / span * top)] for v in finite)
+        cells = "".join(levels[round((v - low) / span * top)] for v in finite)
     return cells.rjust(width)
 
 
@@ -50,7 +51,8 @@ def progress_bar(fraction: float, width: int) -> str:
     fraction = max(0.0, min(1.0, fraction))
     eighths = round(fraction * width * 8)
     full, part = divmod(eighths, 8)
-    bar = "█" * full
+    glyphs = current()
+    bar = glyphs.full * full
     if full < width:
-        bar += _EIGHTHS[part] if part else ""
+        bar += glyphs.eighths[part] if part else ""
     return bar.ljust(width)

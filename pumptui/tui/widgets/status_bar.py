@@ -20,17 +20,25 @@ from textual.widget import Widget
 
 from pumptui.live.health import FeedHealth, FeedState, stale
 from pumptui.tui import format as fmt
+from pumptui.tui.glyphs import current
 
-GLYPHS: dict[FeedState, tuple[str, str]] = {
-    FeedState.STARTING: ("○", "dim"),
-    FeedState.LIVE: ("●", "green"),
-    FeedState.SLOW: ("◑", "yellow"),
-    FeedState.STALE: ("◌", "yellow"),
-    FeedState.RATE_LIMITED: ("◔", "magenta"),
-    FeedState.FAILING: ("✖", "bold red"),
-    FeedState.PAUSED: ("‖", "yellow"),
-    FeedState.IDLE: ("·", "dim"),
+# Each state's glyph (a field of `pumptui.tui.glyphs.Glyphs`) and colour.
+STATE_GLYPHS: dict[FeedState, tuple[str, str]] = {
+    FeedState.STARTING: ("feed_starting", "dim"),
+    FeedState.LIVE: ("feed_live", "green"),
+    FeedState.SLOW: ("feed_slow", "yellow"),
+    FeedState.STALE: ("feed_stale", "yellow"),
+    FeedState.RATE_LIMITED: ("feed_rate_limited", "magenta"),
+    FeedState.FAILING: ("feed_failing", "bold red"),
+    FeedState.PAUSED: ("feed_paused", "yellow"),
+    FeedState.IDLE: ("feed_idle", "dim"),
 }
+
+
+def state_glyph(state: FeedState) -> tuple[str, str]:
+    """(glyph, style) of a feed state in the current glyph set."""
+    field, style = STATE_GLYPHS.get(state, ("", ""))
+    return (getattr(current(), field) if field else "?"), style
 
 
 # A feed still waiting for its first answer after this many seconds says how long it has waited.
@@ -83,7 +91,7 @@ def feed_text(health: FeedHealth, now: float, *, compact: bool = False) -> Text:
 def _feeds_text(group: list[FeedHealth], now: float, *, compact: bool) -> Text:
     """Feeds in the same state for the same reason, said once: "✖ coins trades: timeout"."""
     health = group[0]
-    glyph, style = GLYPHS.get(health.state, ("?", ""))
+    glyph, style = state_glyph(health.state)
     text = Text(no_wrap=True)
     text.append(glyph, style=style)
     text.append(" " + " ".join(FEED_LABELS.get(h.feed, h.feed) for h in group))
@@ -118,7 +126,7 @@ def _right_side(
     for host, until in info.blocked_hosts:
         wait = max(0, math.ceil(until - info.now))
         if wait:
-            right.append(f"{host} blocked {wait}s", style=GLYPHS[FeedState.RATE_LIMITED][1])
+            right.append(f"{host} blocked {wait}s", style=STATE_GLYPHS[FeedState.RATE_LIMITED][1])
             right.append(" │ ", style="dim")
     if info.moved_routes:
         if routes_in_full:
@@ -134,7 +142,7 @@ def _right_side(
         right.append(f"{info.requests_last_minute} req/min", style="dim")
         right.append(" │ ", style="dim")
     if info.marked:
-        right.append(f"■ {info.marked} marked", style="bold magenta")
+        right.append(f"{current().marked} {info.marked} marked", style="bold magenta")
         right.append(" │ ", style="dim")
     right.append(info.login)
     if info.sim_mode:
@@ -167,7 +175,7 @@ def _left_side(
             full.setdefault(key, []).append(health)
         parts = [_feeds_text(group, now, compact=False) for group in full.values()]
     if live and not name_live:
-        glyph, style = GLYPHS[FeedState.LIVE]
+        glyph, style = state_glyph(FeedState.LIVE)
         parts.insert(0, Text.assemble((glyph, style), f" {len(live)} live"))
     for index, part in enumerate(parts):
         if index:

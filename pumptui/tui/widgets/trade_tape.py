@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from pumptui.api.models import Trade
 from pumptui.tui.format import age, compact, short_address, sol
+from pumptui.tui.glyphs import current
 
 MAX_ROWS = 500
 """Rows kept on the tape: a fixed memory and paint bound (the store keeps more history)."""
@@ -31,7 +32,6 @@ MIN_SIZE_STEPS: tuple[float, ...] = (0.0, 0.1, 0.5, 1.0, 5.0, 10.0)
 AGE_WIDTH = 4
 SOL_WIDTH = 7  # "0.00638", "<0.001", "1.2k"
 TOKENS_WIDTH = 6  # "35.1M"
-BUY_MARK, SELL_MARK = "▲", "▼"
 
 Clock = Callable[[], float]
 
@@ -217,7 +217,8 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
             side = side + self.get_component_rich_style("trade-tape--large", partial=True)
         muted: Style = self.get_component_rich_style("trade-tape--trader", partial=True)
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append(BUY_MARK if trade.is_buy else SELL_MARK, side)
+        glyphs = current()
+        line.append(glyphs.buy if trade.is_buy else glyphs.sell, side)
         line.append(f" {sol(trade.sol):>{SOL_WIDTH}}", side)
         used = 2 + SOL_WIDTH
         if width >= 34:

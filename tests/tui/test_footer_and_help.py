@@ -1,0 +1,56 @@
+"""The two keys a lost user needs, `?` (help) and `q` (quit), are on every screen's footer at
+80 and at 120 columns; Help shows each key's description whole, wrapped to the box."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from pumptui.tui.app import PumpApp
+from tests.tui.conftest import frozen_coins, screen_text
+
+AppFactory = Callable[..., PumpApp]
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+# Keys that open each screen from Home; Home is reached with none.
+SCREENS = {
+    "home": (),
+    "coin": ("enter",),
+    "watchlist": ("W",),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+async def test_help_and_quit_are_always_in_the_footer(
+    make_app: AppFactory, screen: str, size: tuple[int, int]
+) -> None:
+    app = make_app(watched=(frozen_coins()[0].mint,))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*SCREENS[screen])
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        footer = screen_text(app).rstrip("\n").splitlines()[-1]
+        assert "? Help" in footer, footer
+        assert "q Quit" in footer, footer
+
+
+async def test_help_shows_every_description_whole_at_80_columns(make_app: AppFactory) -> None:
+    from pumptui.tui.screens.help import HelpScreen, help_rows
+
+    app = make_app()
+    async with app.run_test(size=(80, 60)) as pilot:
+        home = app.screen
+        descriptions = [what for _, what, _ in help_rows(home.active_bindings)]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Action" in line)
+        start = header.index("Action")
+        end = header.index("│", start)  # the box's right edge
+        shown = " ".join(" ".join(line[start:end].split()) for line in lines)
+
+        assert max(len(what) for what in descriptions) > 50, "a long one is among them"
+        for what in descriptions:
+            assert what in shown
