@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from pumptui.api.models import Coin, Trade
     from pumptui.api.routes import Host
     from pumptui.config import Settings
+    from pumptui.live.bus import Subscription
     from pumptui.live.events import Event
     from pumptui.live.health import FeedHealth
 
@@ -200,35 +201,66 @@ async def _watch(
             chat=args.chat and bool(mints),
         )
         subscription = engine.bus.subscribe(maxsize=50_000, coalesce=False)
-        await engine.start()
-        if mints:
-            engine.focus(mints[0])  # its chat room too, with --chat
-            engine.watch(mints[1:])
-            if engine.chat is not None:
-                for mint in mints[1:]:
-                    engine.chat.join(mint)
-        deadline = None if args.duration is None else time.monotonic() + args.duration
         try:
-            while True:
-                timeout = None if deadline is None else deadline - time.monotonic()
-                if timeout is not None and timeout <= 0:
-                    break
-                getter = asyncio.ensure_future(subscription.get())
-                done, _ = await asyncio.wait({getter}, timeout=timeout)
-                if not done:
-                    getter.cancel()
-                    break
-                event = getter.result()
-                if reporter.report(event):
-                    continue
-                if printer.print(event) and args.count and printer.printed >= args.count:
-                    break
-                if _nothing_left(event, mints, coins=args.coins):
-                    return EXIT_NOT_FOUND  # said on stderr: "coin not found: …"
+            await engine.start()
+            if mints:
+                engine.focus(mints[0])  # its chat room too, with --chat
+                engine.watch(mints[1:])
+                if engine.chat is not None:
+                    for mint in mints[1:]:
+                        engine.chat.join(mint)
+            return await _stream(subscription, printer, reporter, args, mints)
         finally:
+            # In this order: the reader stops reading, then the engine's tasks end and are
+            # awaited, so Ctrl-C leaves no task whose exception nobody retrieves.
             subscription.close()
             await engine.stop()
-    return EXIT_OK
+
+
+async def _stream(
+    subscription: Subscription,
+    printer: EventPrinter,
+    reporter: HealthReporter,
+    args: argparse.Namespace,
+    mints: Sequence[str],
+) -> int:
+    """Print events until the count, the duration or the coin's absence ends the watch."""
+    from pumptui.live.bus import SubscriptionClosed
+
+    deadline = None if args.duration is None else time.monotonic() + args.duration
+    getter: asyncio.Future[Event] | None = None
+    try:
+        while True:
+            timeout = None if deadline is None else deadline - time.monotonic()
+            if timeout is not None and timeout <= 0:
+                return EXIT_OK
+            getter = asyncio.ensure_future(subscription.get())
+            done, _ = await asyncio.wait({getter}, timeout=timeout)
+            if not done:
+                return EXIT_OK
+            try:
+                event = getter.result()
+            except SubscriptionClosed:
+                return EXIT_OK
+            finally:
+                getter = None
+            if reporter.report(event):
+                continue
+            if printer.print(event) and args.count and printer.printed >= args.count:
+                return EXIT_OK
+            if _nothing_left(event, mints, coins=args.coins):
+                return EXIT_NOT_FOUND  # said on stderr: "coin not found: …"
+    finally:
+        if getter is not None:  # interrupted while waiting (Ctrl-C cancels this task)
+            await _settle(getter)
+
+
+async def _settle(future: asyncio.Future[Any]) -> None:
+    """Cancel `future`, wait for it to end and retrieve its outcome, whatever it is."""
+    future.cancel()
+    await asyncio.wait({future})
+    if not future.cancelled():
+        future.exception()
 
 
 def _nothing_left(event: Event, mints: Sequence[str], *, coins: bool) -> bool:
