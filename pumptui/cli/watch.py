@@ -43,6 +43,11 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rich.cells import cell_len
+
+from pumptui.cli.table import fit, pad, terminal_width
+from pumptui.numbers import compact, holder_percent, percent, price, short_address, sol, usd
+
 if TYPE_CHECKING:
     from pumptui.api.models import Coin, Trade
     from pumptui.api.routes import Host
@@ -188,7 +193,6 @@ async def _watch(
     mints: list[str] = list(dict.fromkeys(args.mint))
     visible = _visible_feeds(mints, coins=args.coins, callouts=args.callouts)
     source = source_for(settings, candles=False)  # no chart here
-    printer = EventPrinter(sys.stdout, args.format, types, named=set(mints), history=args.history)
     reporter = HealthReporter(None if args.quiet else sys.stderr)
     async with PumpClient(settings.api, budgets=client_budgets(settings)) as client:
         reporter.blocked_until = client.blocked_until
@@ -201,6 +205,14 @@ async def _watch(
             chat=args.chat and bool(mints),
         )
         subscription = engine.bus.subscribe(maxsize=50_000, coalesce=False)
+        printer = EventPrinter(
+            sys.stdout,
+            args.format,
+            types,
+            named=set(mints),
+            history=args.history,
+            symbol_of=lambda mint: _symbol(engine.store.coin(mint)),
+        )
         try:
             await engine.start()
             if mints:
@@ -261,6 +273,10 @@ async def _settle(future: asyncio.Future[Any]) -> None:
     await asyncio.wait({future})
     if not future.cancelled():
         future.exception()
+
+
+def _symbol(coin: Coin | None) -> str | None:
+    return coin.symbol if coin is not None and coin.symbol else None
 
 
 def _nothing_left(event: Event, mints: Sequence[str], *, coins: bool) -> bool:
@@ -363,12 +379,17 @@ class EventPrinter:
         *,
         named: set[str],
         history: bool,
+        width: int | None = None,
+        symbol_of: Callable[[str], str | None] | None = None,
     ) -> None:
         self.out = out
         self.format = fmt
         self.types = types
         self.named = named
         self.history = history
+        # The table's lines fit the terminal as it was when watch started.
+        self.width = terminal_width() if width is None else width
+        self.symbol_of = symbol_of
         self.printed = 0
 
     def wanted(self, event: Event) -> bool:
@@ -393,7 +414,7 @@ class EventPrinter:
 
             line = orjson.dumps(event_json(event)).decode()
         else:
-            line = table_line(event)
+            line = table_line(event, width=self.width, symbol_of=self.symbol_of)
         self.out.write(line + "\n")
         self.out.flush()
         self.printed += 1
@@ -435,8 +456,13 @@ def event_json(event: Event) -> dict[str, Any]:
     return data
 
 
-def table_line(event: Event) -> str:
-    """A fixed-width, human line. Text fields are already sanitised by the models."""
+def table_line(
+    event: Event, *, width: int = 80, symbol_of: Callable[[str], str | None] | None = None
+) -> str:
+    """One human line of at most `width` terminal cells: fixed fields first, so columns line up
+    from line to line, then free text cut with "…". Figures are formatted as the app shows
+    them (`pumptui.numbers`: a tiny price is `0.0₇936`); a coin is named by its symbol where
+    `symbol_of` knows it, else by its short mint. Text is already sanitised by the models."""
     from pumptui.live.events import (
         ActivityChanged,
         CalloutsChanged,
@@ -453,90 +479,109 @@ def table_line(event: Event) -> str:
         ViewerCountChanged,
     )
 
+    def coin_of(mint: str) -> str:
+        symbol = symbol_of(mint) if symbol_of is not None else None
+        return pad(symbol or short_address(mint), SYMBOL_CELLS)
+
+    now = _clock(time.time())
     match event:
         case NewTrade(trade=t):
-            return _trade_line(t, "trade ")
+            line = _trade_line(t, "trade ", coin_of(t.mint))
         case TradeConfirmed(trade=t):
-            return _trade_line(t, "trade✓")
+            line = _trade_line(t, "trade✓", coin_of(t.mint))
         case NewCoin(coin=c):
-            return (
-                f"{_clock(c.created_at)}  coin   {c.symbol[:10]:<10} {c.name[:28]:<28} "
-                f"{_cap(c)}  {c.mint}"
-            )
-        case CoinUpdated(coin=c):
-            return (
-                f"{_clock(time.time())}  update {c.symbol[:10]:<10} mc {_cap(c).strip()}  "
-                f"progress {c.progress:.1%}  replies {c.reply_count}"
-            )
+            line = _coin_line(_clock(c.created_at), "coin  ", c, width)
         case LeaderChanged(coin=c):
-            return (
-                f"{_clock(time.time())}  leader {c.symbol[:10]:<10} {c.name[:28]:<28} "
-                f"{_cap(c)}  {c.mint}"
+            line = _coin_line(now, "leader", c, width)
+        case CoinUpdated(coin=c):
+            line = (
+                f"{now}  update {pad(c.symbol, SYMBOL_CELLS)}  mc {_cap(c)}  "
+                f"curve {percent(c.progress)}  replies {c.reply_count}"
             )
         case HoldersChanged(mint=mint, stats=s):
             total = "?" if s.total_holders is None else f"{s.total_holders:,}"
-            return (
-                f"{_clock(time.time())}  holder {mint[:8]}…  {total} holders  "
-                f"top10 {_pct(s.top10_percent)}  dev {_pct(s.dev_percent)}  "
-                f"snipers {_pct(s.snipers_percent)}"
+            line = (
+                f"{now}  holder {coin_of(mint)}  {total} holders  "
+                f"top10 {holder_percent(s.top10_percent)}  dev {holder_percent(s.dev_percent)}  "
+                f"snipers {holder_percent(s.snipers_percent)}"
             )
         case ActivityChanged(mint=mint, activity=a):
             w = a.window("5m") or a.window("1h")
             if w is None:
-                return f"{_clock(time.time())}  activ  {mint[:8]}…  no recent trades"
-            name = "5m" if a.window("5m") is not None else "1h"
-            return (
-                f"{_clock(time.time())}  activ  {mint[:8]}…  {name}: {w.num_txs} txs  "
-                f"${w.volume_usd:,.0f}  {w.num_buyers} buyers / {w.num_sellers} sellers  "
-                f"{_pct(w.price_change_percent, signed=True)}"
-            )
+                line = f"{now}  activ  {coin_of(mint)}  no recent trades"
+            else:
+                name = "5m" if a.window("5m") is not None else "1h"
+                line = (
+                    f"{now}  activ  {coin_of(mint)}  {name}: {w.num_txs} txs  "
+                    f"{usd(w.volume_usd)}  {w.num_buyers} buyers / {w.num_sellers} sellers  "
+                    f"{_pct(w.price_change_percent, signed=True)}"
+                )
         case RouteMoved(view=view, description=description):
-            return f"{_clock(time.time())}  moved  {view}: {description}"
+            line = f"{now}  moved  {view}: {description}"
         case CoinNotFound(mint=mint):
-            return f"{_clock(time.time())}  gone   no coin with mint {mint}"
+            line = f"{now}  gone   no coin with mint {mint}"
         case CalloutsChanged(mint=mint, callouts=callouts):
             count = len(callouts)
-            line = (
-                f"{_clock(time.time())}  calls  {mint[:8]}…  {count} "
-                f"callout{'' if count == 1 else 's'}"
-            )
+            line = f"{now}  calls  {coin_of(mint)}  {count} callout{'' if count == 1 else 's'}"
             if callouts:
                 best = callouts[0]
-                who = best.username or (best.author_wallet or "?")[:8]
+                who = best.username or short_address(best.author_wallet) or "?"
                 multiple = "?" if best.multiple is None else f"{best.multiple:.2f}×"
-                called = "?" if best.market_cap_usd is None else f"${best.market_cap_usd:,.0f}"
-                thesis = best.thesis.replace("\n", " ")[:60]
-                line += f"  best {multiple} since {called} by {who[:16]}: {thesis}"
-            return line
-        case SolPriceChanged(usd=usd, stale=stale):
-            return f"{_clock(time.time())}  sol    ${usd:,.2f}" + ("  (stale)" if stale else "")
+                called = "?" if best.market_cap_usd is None else usd(best.market_cap_usd)
+                thesis = best.thesis.replace("\n", " ")
+                line += f"  best {multiple} since {called} by {fit(who, 16)}: {thesis}"
+        case SolPriceChanged(usd=price_usd, stale=stale):
+            line = f"{now}  sol    ${price_usd:,.2f}" + ("  (stale)" if stale else "")
         case NewChatMessage(message=m):
-            who = m.username or m.author[:8]
+            who = m.username or short_address(m.author)
             badge = "[dev] " if m.is_creator else "[mod] " if m.is_moderator else ""
-            text = m.text.replace("\n", " ")[:80]
-            return f"{_clock(m.at)}  chat   {m.mint[:8]}…  {who[:16]:<16} {badge}{text}"
+            text = m.text.replace("\n", " ")
+            line = f"{_clock(m.at)}  chat   {coin_of(m.mint)}  {pad(who, 16)} {badge}{text}"
         case ViewerCountChanged(mint=mint, count=count):
-            return f"{_clock(time.time())}  chat   {mint[:8]}…  {count} watching"
-    return f"{_clock(time.time())}  {type(event).__name__}"
+            line = f"{now}  chat   {coin_of(mint)}  {count} watching"
+        case _:
+            line = f"{now}  {type(event).__name__}"
+    return fit(line, width)
 
 
-def _trade_line(trade: Trade, label: str) -> str:
-    """A trade; a provisional one (known from push only) has an approximate time: `~12:00:01`."""
+# A coin's symbol (or short mint, `EpNi…pump`) takes this many cells in every line.
+SYMBOL_CELLS = 9
+
+
+def _trade_line(trade: Trade, label: str, coin: str) -> str:
+    """A trade; a provisional one (known from push only) has an approximate time: `~12:00:01`.
+    The price is in SOL per token."""
     side = "BUY " if trade.is_buy else "SELL"
-    who = trade.username or (trade.user or "?")[:8]
+    who = trade.username or short_address(trade.user) or "?"
     when = f"~{_clock(trade.timestamp)} " if trade.provisional else f"{_clock(trade.timestamp)}  "
     return (
-        f"{when}{label} {side} {trade.mint[:8]}…  {trade.sol:>10.4f} SOL  "
-        f"{trade.tokens:>16,.0f} tok  @ {trade.price_sol:.3e} SOL/tok  {who}"
+        f"{when}{label} {side}  {coin}  {pad(sol(trade.sol), 6, right=True)} SOL  "
+        f"{pad(compact(trade.tokens), 6, right=True)} tok  @ {pad(price(trade.price_sol), 9)}  "
+        f"{who}"
     )
+
+
+def _coin_line(when: str, label: str, coin: Coin, width: int) -> str:
+    """A coin with its name and market cap; its whole mint when the line has room for it (to
+    copy into `watch --mint`), else the short one."""
+    head = f"{when}  {label} {pad(coin.symbol, SYMBOL_CELLS)}  "
+    cap = pad(_cap(coin), 12, right=True)
+    mint = coin.mint
+    room = width - cell_len(head) - len(cap) - 4 - len(mint)
+    if room < NAME_CELLS:
+        mint = short_address(mint)
+        room = width - cell_len(head) - len(cap) - 4 - len(mint)
+    return f"{head}{pad(coin.name, max(NAME_CELLS, room))}  {cap}  {mint}"
+
+
+NAME_CELLS = 20
 
 
 def _cap(coin: Coin) -> str:
     """Market cap in SOL, or in USD for a coin not quoted in SOL (its reserves are not SOL)."""
     if coin.is_sol_quoted:
-        return f"{coin.market_cap_sol:>8.2f} SOL"
-    usd = coin.market_cap_usd
-    return f"{'$' + format(usd, ',.0f') if usd is not None else '?':>8} USD"
+        return f"{sol(coin.market_cap_sol)} SOL"
+    return usd(coin.market_cap_usd)
 
 
 def _pct(value: float | None, *, signed: bool = False) -> str:
