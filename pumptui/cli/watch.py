@@ -39,7 +39,8 @@ import dataclasses
 import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -70,11 +71,17 @@ EVENT_TYPES = (
     "coin_not_found",
     "chat_message",
     "viewers",
+    "feeds",
 )
 HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
-TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
+TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed", "feeds"})  # feeds: said on stderr
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_UNREADABLE = 1  # like a coin that does not exist: there is nothing to watch
+# Every feed has failed for this long (or is blocked for longer) before anything was read:
+# watch says why and exits rather than retrying for ever (a first error may be a blip).
+START_GRACE = 2.0
+TICK = 0.5  # seconds between two looks at the feeds' states when no event comes
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -221,7 +228,8 @@ async def _watch(
                 if engine.chat is not None:
                     for mint in mints[1:]:
                         engine.chat.join(mint)
-            return await _stream(subscription, printer, reporter, args, mints)
+            reading = Reading(lambda: engine.health)
+            return await _stream(subscription, printer, reporter, reading, args, mints)
         finally:
             # In this order: the reader stops reading, then the engine's tasks end and are
             # awaited, so Ctrl-C leaves no task whose exception nobody retrieves.
@@ -233,30 +241,44 @@ async def _stream(
     subscription: Subscription,
     printer: EventPrinter,
     reporter: HealthReporter,
+    reading: Reading,
     args: argparse.Namespace,
     mints: Sequence[str],
 ) -> int:
-    """Print events until the count, the duration or the coin's absence ends the watch."""
+    """Print events until the count, the duration or the coin's absence ends the watch, or
+    until it is clear that nothing can be read."""
     from pumptui.live.bus import SubscriptionClosed
 
     deadline = None if args.duration is None else time.monotonic() + args.duration
     getter: asyncio.Future[Event] | None = None
     try:
         while True:
-            timeout = None if deadline is None else deadline - time.monotonic()
-            if timeout is not None and timeout <= 0:
-                return EXIT_OK
-            getter = asyncio.ensure_future(subscription.get())
-            done, _ = await asyncio.wait({getter}, timeout=timeout)
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                final = reading.check(time.time(), final=True)
+                return _feeds_said(final, printer, reporter, None) or EXIT_OK
+            if getter is None:
+                getter = asyncio.ensure_future(subscription.get())
+            # Woken once a second even when nothing comes: a dead server sends nothing.
+            done, _ = await asyncio.wait(
+                {getter}, timeout=TICK if left is None else min(left, TICK)
+            )
             if not done:
-                return EXIT_OK
+                status = _feeds_said(reading.check(time.time()), printer, reporter, args.count)
+                if status is not None:
+                    return status
+                continue
             try:
                 event = getter.result()
             except SubscriptionClosed:
                 return EXIT_OK
             finally:
                 getter = None
+            reading.saw(event)
             if reporter.report(event):
+                status = _feeds_said(reading.check(time.time()), printer, reporter, args.count)
+                if status is not None:
+                    return status
                 continue
             if printer.print(event) and args.count and printer.printed >= args.count:
                 return EXIT_OK
@@ -265,6 +287,25 @@ async def _stream(
     finally:
         if getter is not None:  # interrupted while waiting (Ctrl-C cancels this task)
             await _settle(getter)
+
+
+def _feeds_said(
+    report: FeedsReport | None, printer: EventPrinter, reporter: HealthReporter, count: int | None
+) -> int | None:
+    """Say a turn in what can be read (stderr, and a `feeds` line on stdout). The exit status
+    when the watch ends here (nothing can be read at all, or that line was the last one
+    `--count` asked for), else None (go on)."""
+    if report is None:
+        return None
+    printed = printer.print(report)
+    if report.state == "unreadable":
+        # An error, so said even with --quiet.
+        print(f"pumptui watch: nothing can be read: {report.describe()}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    reporter.say_feeds(report)
+    if printed and count and printer.printed >= count:
+        return EXIT_OK
+    return None
 
 
 async def _settle(future: asyncio.Future[Any]) -> None:
@@ -301,6 +342,97 @@ def _visible_feeds(mints: Sequence[str], *, coins: bool, callouts: bool) -> set[
     return visible
 
 
+@dataclass(frozen=True, slots=True)
+class FeedsReport:
+    """Every feed this command uses, at a turn in what it can read. `state`: "degraded" (a feed
+    stopped answering), "down" (none answers: the server is lost, watch keeps trying),
+    "reading" (all answer again) or "unreadable" (nothing was ever read: watch exits)."""
+
+    state: str
+    feeds: tuple[FeedHealth, ...]
+    at: float
+
+    def describe(self) -> str:
+        return "; ".join(f"{h.feed} {h.describe(self.at)}" for h in self.feeds)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": "feeds",
+            "state": self.state,
+            "at": self.at,
+            "feeds": [h.to_api() for h in self.feeds],
+        }
+
+
+class Reading:
+    """Whether this command can read anything, from the states of the feeds it uses (those
+    not idle): told apart so that a server that never answers ends the command with the
+    reason, and a server lost later is said with every feed's state, once per turn."""
+
+    def __init__(self, health: Callable[[], Mapping[str, FeedHealth]]) -> None:
+        self._health = health
+        self.read_something = False
+        self.state = "starting"
+
+    def saw(self, event: Event) -> None:
+        from pumptui.live.events import CoinNotFound, EngineError, FeedHealthChanged, RouteMoved
+
+        if not isinstance(event, FeedHealthChanged | EngineError | RouteMoved | CoinNotFound):
+            self.read_something = True  # data: the server answered
+
+    def used(self, now: float) -> tuple[FeedHealth, ...]:
+        from pumptui.live.health import FeedState, stale
+
+        return tuple(
+            stale(health, now)
+            for _, health in sorted(self._health().items())
+            if health.state not in (FeedState.IDLE, FeedState.PAUSED)
+        )
+
+    def check(self, now: float, *, final: bool = False) -> FeedsReport | None:
+        """A report when what can be read has turned, else None. `final`: the watch ends now,
+        so a start where every feed failed is unreadable without waiting for the grace."""
+        from pumptui.live.health import FeedState
+
+        used = self.used(now)
+        if not used:
+            return None
+        if any(h.state in (FeedState.LIVE, FeedState.SLOW) for h in used):
+            self.read_something = True
+        if not self.read_something:
+            if _unreadable(used, now, 0.0 if final else START_GRACE):
+                self.state = "unreadable"
+                return FeedsReport("unreadable", used, now)
+            return None
+        down_states = (FeedState.FAILING, FeedState.RATE_LIMITED, FeedState.STALE)
+        down = [h for h in used if h.state in down_states]
+        state = "reading" if not down else "down" if len(down) == len(used) else "degraded"
+        previous, self.state = self.state, state
+        if state == previous or (state == "reading" and previous == "starting"):
+            return None
+        return FeedsReport(state, used, now)
+
+
+def _unreadable(used: Sequence[FeedHealth], now: float, grace: float) -> bool:
+    """Nothing was read and nothing will be soon: every feed that has asked has failed or been
+    blocked for `grace` seconds (a block: with longer still to go), and the others have yet
+    to ask (waiting for their budget behind the failed ones)."""
+    from pumptui.live.health import FeedState
+
+    tried = [h for h in used if h.state is not FeedState.STARTING]
+    if not tried:
+        return False
+    for health in tried:
+        if health.state not in (FeedState.FAILING, FeedState.RATE_LIMITED):
+            return False
+        if now - health.since < grace:
+            return False  # the others may still answer: give them the grace
+        soon = health.retry_at is not None and health.retry_at - now <= grace
+        if health.state is FeedState.RATE_LIMITED and soon:
+            return False
+    return True
+
+
 class HealthReporter:
     """Feed health and engine errors on stderr: one line per change of a feed's state, a line
     when a host starts blocking us (and when it stops), a line per moved route."""
@@ -331,6 +463,15 @@ class HealthReporter:
         if isinstance(event, CoinNotFound):
             self._say(f"coin not found: {event.mint} (pump.fun has no coin with this mint)")
         return False
+
+    def say_feeds(self, report: FeedsReport) -> None:
+        """Every feed's state, on one line, when what can be read has turned."""
+        heading = {
+            "degraded": "some feeds do not answer",
+            "down": "nothing can be read now (still trying)",
+            "reading": "every feed answers again",
+        }.get(report.state, report.state)
+        self._say(f"{heading}: {report.describe()}")
 
     def _say(self, line: str) -> None:
         if self.out is not None:
@@ -392,10 +533,10 @@ class EventPrinter:
         self.symbol_of = symbol_of
         self.printed = 0
 
-    def wanted(self, event: Event) -> bool:
+    def wanted(self, event: Event | FeedsReport) -> bool:
         from pumptui.live.events import CoinUpdated, event_type
 
-        kind = event_type(event)
+        kind = "feeds" if isinstance(event, FeedsReport) else event_type(event)
         if getattr(event, "historical", False) and not self.history:
             return False
         if self.types:
@@ -406,10 +547,20 @@ class EventPrinter:
             return False
         return kind in EVENT_TYPES
 
-    def print(self, event: Event) -> bool:
+    def print(self, event: Event | FeedsReport) -> bool:
         if not self.wanted(event):
             return False
-        if self.format == "jsonl":
+        if isinstance(event, FeedsReport):
+            report = event
+            if self.format == "jsonl":
+                import orjson
+
+                line = orjson.dumps(report.to_json()).decode()
+            else:
+                line = fit(
+                    f"{_clock(report.at)}  feeds  {report.state}: {report.describe()}", self.width
+                )
+        elif self.format == "jsonl":
             import orjson
 
             line = orjson.dumps(event_json(event)).decode()

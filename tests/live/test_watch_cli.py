@@ -150,16 +150,17 @@ def _iso_seconds(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def test_one_coin_at_5_trades_a_second_is_complete_within_15_swap_requests_a_minute(
+def test_one_coin_at_15_trades_a_second_is_complete_within_15_swap_requests_a_minute(
     sim_factory: Callable[..., SimServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The real swap-api rule (20 per 60 s, then a block) and the default client budget (15 a
-    # minute); a real-time market so that 5 trades a second means 5 per second of polling.
+    # minute); a real-time market so that 15 trades a second means 15 per second of polling:
+    # each poll (one every 4 s) must bring about 60 new trades, in pages of at most 100.
     sim = sim_factory(
         clock="real",
-        warmup=60.0,
+        warmup=30.0,
         trades_per_second=0.5,
-        hot_trades_per_second=5.0,
+        hot_trades_per_second=15.0,
         server=ServerConfig(rate_limit=100_000, rate_limit_window=60.0, swap_limit=20),
     )
     hot = sim.hot_mint
@@ -175,8 +176,10 @@ def test_one_coin_at_5_trades_a_second_is_complete_within_15_swap_requests_a_min
                 "--history",
                 "--types",
                 "new_trade",
+                "--count",
+                str(100 + 60),  # the first page, then at least one poll's worth of news
                 "--duration",
-                "24",
+                "60",
                 "--swap-rpm",
                 "15",
             ]
@@ -189,12 +192,12 @@ def test_one_coin_at_5_trades_a_second_is_complete_within_15_swap_requests_a_min
     chain = [t["tx"] for t in sim.trades_of(hot)]
 
     assert status == 0
+    assert len(printed) == 160
     assert len(printed) == len(set(printed))  # duplicate-free
     start = chain.index(printed[0])
     assert printed == chain[start : start + len(printed)]  # complete, in chain order
     settled = [t["tx"] for t in sim.trades_of(hot) if _iso_seconds(t["timestamp"]) < ended - 12]
     assert set(settled[start:]) <= set(printed)  # and up to date, one poll or two behind
-    assert len(printed) > 100 + 50  # the first page, then ~5 a second
     swap = [t for t, _, path in proxy.log if path.startswith(("/v1/", "/v2/"))]
     assert len(swap) <= 3 + 15 * (swap[-1] - swap[0]) / 60 + 1  # burst 3, then 15 a minute
     assert "blocked" not in err
