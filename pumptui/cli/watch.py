@@ -9,7 +9,15 @@ holders, activity, callouts (the first --mint's top callouts, with --callouts: U
 called, the multiple since, the thesis), route_moved, and with `--chat` chat_message and viewers
 (the live chat of the `--mint` coins, over one socket). Health changes and errors go to stderr, so
 a pipe only ever sees events; a blocked host and a moved route are said there in words ("swap-api
-blocked, retry in 48s", "route moved: candles /v2/… → /v1/…").
+blocked, retry in 48s", "route moved: candles /v2/… → /v1/…"). When what can be read turns (a
+feed stops answering, none answers, all answer again) every feed's state is said on stderr, and
+a `feeds` line carries them among the JSON events. Exit status: 0 at the end asked for (`--count`,
+`--duration`), 1 when there is nothing to watch (the one coin named does not exist, or nothing
+could be read at all: refused, every host blocking us; the reason on stderr), 2 bad usage, 130
+Ctrl-C.
+
+The table is for people: lines fit the terminal (COLUMNS, else its width), coins are named by
+symbol where known, and figures are written as the app writes them (`pumptui.numbers`).
 
 There is no site-wide trade feed any more (the 2026 API has no REST tape): trades are those of
 the coins named with `--mint`, each followed on swap-api's cursor, complete and in chain order,
@@ -95,7 +103,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "holders and market activity, callouts, the curve leader and the SOL price. There is no "
         "site-wide trade feed (the 2026 API has none). Events go to stdout, one a line; feed "
         'health, blocks ("swap-api blocked, retry in 48s"), moved routes and errors go to '
-        "stderr.",
+        "stderr. Exit status: 0 at the end asked for, 1 nothing to watch (no such coin, or "
+        "nothing could be read: the reason on stderr), 2 bad usage, 130 interrupted.",
     )
     parser.add_argument(
         "--mint",
