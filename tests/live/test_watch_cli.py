@@ -85,6 +85,8 @@ def test_new_trades_stream_until_the_count_is_reached(
                 "new_trade",
                 "--duration",
                 "20",
+                "--swap-rpm",
+                "600",  # the coin's trades read again within a second or two, not four
             ]
         )
     finally:
