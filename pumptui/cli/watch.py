@@ -268,7 +268,7 @@ async def _stream(
                 return _feeds_said(final, printer, reporter, None) or EXIT_OK
             if getter is None:
                 getter = asyncio.ensure_future(subscription.get())
-            # Woken once a second even when nothing comes: a dead server sends nothing.
+            # Woken every TICK even when nothing comes: a dead server sends nothing.
             done, _ = await asyncio.wait(
                 {getter}, timeout=TICK if left is None else min(left, TICK)
             )
