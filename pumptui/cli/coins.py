@@ -23,11 +23,13 @@ import csv
 import dataclasses
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pumptui.cli.table import Column, print_table
 from pumptui.words import plural
 
 if TYPE_CHECKING:
@@ -357,26 +359,25 @@ def _write_json(result: BulkResult[Any], fmt: str, out: TextIO, value_key: str) 
             out.write(orjson.dumps(record).decode() + "\n")
 
 
-def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -> None:
-    """A Rich table; every cell is plain `Text`, so markup in names shows literally."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(header_style="bold", expand=False)
-    for number, column in enumerate(columns):
-        # The first column is the item itself: never cut, so it can be copied.
-        table.add_column(column, no_wrap=number == 0, min_width=44 if number == 0 else None)
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    console = Console(file=out, width=None if out.isatty() else 320)
-    console.print(table)
-
-
 def _csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell` as a spreadsheet shows it but never runs it: text that starts like a formula
+    (`=HYPERLINK(…)`, `+…`, `-…`, `@…`, a tab or line break) gets a leading single quote. Done
+    here, on the very text written, after the API boundary's sanitiser (which trims leading
+    whitespace and so can turn "\t=…" into "=…"). Our own numbers are left as numbers."""
+    if cell.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _status(item: ItemResult[Any]) -> str:
@@ -384,10 +385,14 @@ def _status(item: ItemResult[Any]) -> str:
 
 
 def render_coins(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
-    """Table/CSV: market caps in SOL and USD (the all-time high is USD only), curve progress
-    in percent, creation time in UTC; socials and the image in JSON."""
+    """CSV: market caps in SOL and USD (the all-time high is USD only), curve progress in
+    percent, creation time in UTC. The table: the same figures as the app shows them (`$4.51k`,
+    `45%`, the coin's age), sized to the terminal. Socials and the image in JSON."""
     if fmt in ("json", "jsonl"):
         _write_json(result, fmt, out, "coin")
+        return
+    if fmt == "table":
+        print_table(coin_columns(result, time.time()), out)
         return
     columns = [
         "mint",
@@ -426,7 +431,58 @@ def render_coins(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
                 "",
             ]
         )
-    (_csv if fmt == "csv" else _table)(columns, rows, out)
+    _csv(columns, rows, out)
+
+
+def coin_columns(result: BulkResult[Any], now: float) -> list[Column]:
+    """The table of `coins`: the mint (short when the full one does not fit), the status and
+    reason only when some item was not found, and the figures formatted as in the app."""
+    from pumptui import numbers
+
+    items = result.items
+    coins = [item.value for item in items]
+
+    def figures(shown: Callable[[Any], str]) -> list[str]:
+        return [shown(coin) if coin is not None else "" for coin in coins]
+
+    columns = [_item_column("mint", items)]
+    if any(_status(item) != "found" for item in items):
+        columns.append(Column("status", [_status(item) for item in items]))
+    columns += [
+        Column("name", figures(lambda c: c.name), cut=True),
+        Column("symbol", figures(lambda c: c.symbol), cut=True, drop=2),
+        Column(
+            "mcap SOL",
+            figures(lambda c: numbers.sol(c.market_cap_sol) if c.is_sol_quoted else "—"),
+            right=True,
+            drop=4,
+        ),
+        Column("mcap USD", figures(lambda c: numbers.usd(c.market_cap_usd)), right=True),
+        Column("ATH USD", figures(lambda c: numbers.usd(c.ath_market_cap_usd)), right=True, drop=6),
+        Column(
+            "curve",
+            figures(lambda c: "grad" if c.complete else numbers.percent(c.progress)),
+            right=True,
+            drop=3,
+        ),
+        Column(
+            "age",
+            figures(lambda c: numbers.age(None if c.created_at is None else now - c.created_at)),
+            right=True,
+            drop=5,
+        ),
+    ]
+    if any(item.reason for item in items):
+        columns.append(Column("reason", [item.reason or "" for item in items], wrap=True))
+    return columns
+
+
+def _item_column(header: str, items: Sequence[ItemResult[Any]]) -> Column:
+    """The item itself: whole when it fits (to copy), else `EpNi…pump`."""
+    from pumptui.numbers import short_address
+
+    keys = [item.key for item in items]
+    return Column(header, keys, short=[short_address(key) for key in keys])
 
 
 def _usd(value: float | None) -> str:
@@ -444,5 +500,10 @@ def render_moderation(result: BulkResult[Any], fmt: str, out: TextIO) -> None:
             for record in records:
                 out.write(orjson.dumps(record).decode() + "\n")
         return
+    if fmt == "table":
+        status = Column("status", [_status(i) for i in result.items])
+        reason = Column("reason", [i.reason or "" for i in result.items], wrap=True)
+        print_table([_item_column("item", result.items), status, reason], out)
+        return
     rows = [[i.key, _status(i), i.reason or ""] for i in result.items]
-    (_csv if fmt == "csv" else _table)(["item", "status", "reason"], rows, out)
+    _csv(["item", "status", "reason"], rows, out)

@@ -9,7 +9,15 @@ holders, activity, callouts (the first --mint's top callouts, with --callouts: U
 called, the multiple since, the thesis), route_moved, and with `--chat` chat_message and viewers
 (the live chat of the `--mint` coins, over one socket). Health changes and errors go to stderr, so
 a pipe only ever sees events; a blocked host and a moved route are said there in words ("swap-api
-blocked, retry in 48s", "route moved: candles /v2/… → /v1/…").
+blocked, retry in 48s", "route moved: candles /v2/… → /v1/…"). When what can be read turns (a
+feed stops answering, none answers, all answer again) every feed's state is said on stderr, and
+a `feeds` line carries them among the JSON events. Exit status: 0 at the end asked for (`--count`,
+`--duration`), 1 when there is nothing to watch (the one coin named does not exist, or nothing
+could be read at all: refused, every host blocking us; the reason on stderr), 2 bad usage, 130
+Ctrl-C.
+
+The table is for people: lines fit the terminal (COLUMNS, else its width), coins are named by
+symbol where known, and figures are written as the app writes them (`pumptui.numbers`).
 
 There is no site-wide trade feed any more (the 2026 API has no REST tape): trades are those of
 the coins named with `--mint`, each followed on swap-api's cursor, complete and in chain order,
@@ -39,14 +47,21 @@ import dataclasses
 import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
+
+from rich.cells import cell_len
+
+from pumptui.cli.table import fit, pad, terminal_width
+from pumptui.numbers import compact, holder_percent, percent, price, short_address, sol, usd
 
 if TYPE_CHECKING:
     from pumptui.api.models import Coin, Trade
     from pumptui.api.routes import Host
     from pumptui.config import Settings
+    from pumptui.live.bus import Subscription
     from pumptui.live.events import Event
     from pumptui.live.health import FeedHealth
 
@@ -64,11 +79,17 @@ EVENT_TYPES = (
     "coin_not_found",
     "chat_message",
     "viewers",
+    "feeds",
 )
 HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
-TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed"})
+TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed", "feeds"})  # feeds: said on stderr
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_UNREADABLE = 1  # like a coin that does not exist: there is nothing to watch
+# Every feed has failed for this long (or is blocked for longer) before anything was read:
+# watch says why and exits rather than retrying for ever (a first error may be a blip).
+START_GRACE = 2.0
+TICK = 0.5  # seconds between two looks at the feeds' states when no event comes
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -82,7 +103,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "holders and market activity, callouts, the curve leader and the SOL price. There is no "
         "site-wide trade feed (the 2026 API has none). Events go to stdout, one a line; feed "
         'health, blocks ("swap-api blocked, retry in 48s"), moved routes and errors go to '
-        "stderr.",
+        "stderr. Exit status: 0 at the end asked for, 1 nothing to watch (no such coin, or "
+        "nothing could be read: the reason on stderr), 2 bad usage, 130 interrupted.",
     )
     parser.add_argument(
         "--mint",
@@ -187,7 +209,6 @@ async def _watch(
     mints: list[str] = list(dict.fromkeys(args.mint))
     visible = _visible_feeds(mints, coins=args.coins, callouts=args.callouts)
     source = source_for(settings, candles=False)  # no chart here
-    printer = EventPrinter(sys.stdout, args.format, types, named=set(mints), history=args.history)
     reporter = HealthReporter(None if args.quiet else sys.stderr)
     async with PumpClient(settings.api, budgets=client_budgets(settings)) as client:
         reporter.blocked_until = client.blocked_until
@@ -200,35 +221,112 @@ async def _watch(
             chat=args.chat and bool(mints),
         )
         subscription = engine.bus.subscribe(maxsize=50_000, coalesce=False)
-        await engine.start()
-        if mints:
-            engine.focus(mints[0])  # its chat room too, with --chat
-            engine.watch(mints[1:])
-            if engine.chat is not None:
-                for mint in mints[1:]:
-                    engine.chat.join(mint)
-        deadline = None if args.duration is None else time.monotonic() + args.duration
+        printer = EventPrinter(
+            sys.stdout,
+            args.format,
+            types,
+            named=set(mints),
+            history=args.history,
+            symbol_of=lambda mint: _symbol(engine.store.coin(mint)),
+        )
         try:
-            while True:
-                timeout = None if deadline is None else deadline - time.monotonic()
-                if timeout is not None and timeout <= 0:
-                    break
-                getter = asyncio.ensure_future(subscription.get())
-                done, _ = await asyncio.wait({getter}, timeout=timeout)
-                if not done:
-                    getter.cancel()
-                    break
-                event = getter.result()
-                if reporter.report(event):
-                    continue
-                if printer.print(event) and args.count and printer.printed >= args.count:
-                    break
-                if _nothing_left(event, mints, coins=args.coins):
-                    return EXIT_NOT_FOUND  # said on stderr: "coin not found: …"
+            await engine.start()
+            if mints:
+                engine.focus(mints[0])  # its chat room too, with --chat
+                engine.watch(mints[1:])
+                if engine.chat is not None:
+                    for mint in mints[1:]:
+                        engine.chat.join(mint)
+            reading = Reading(lambda: engine.health)
+            return await _stream(subscription, printer, reporter, reading, args, mints)
         finally:
+            # In this order: the reader stops reading, then the engine's tasks end and are
+            # awaited, so Ctrl-C leaves no task whose exception nobody retrieves.
             subscription.close()
             await engine.stop()
-    return EXIT_OK
+
+
+async def _stream(
+    subscription: Subscription,
+    printer: EventPrinter,
+    reporter: HealthReporter,
+    reading: Reading,
+    args: argparse.Namespace,
+    mints: Sequence[str],
+) -> int:
+    """Print events until the count, the duration or the coin's absence ends the watch, or
+    until it is clear that nothing can be read."""
+    from pumptui.live.bus import SubscriptionClosed
+
+    deadline = None if args.duration is None else time.monotonic() + args.duration
+    getter: asyncio.Future[Event] | None = None
+    try:
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                final = reading.check(time.time(), final=True)
+                return _feeds_said(final, printer, reporter, None) or EXIT_OK
+            if getter is None:
+                getter = asyncio.ensure_future(subscription.get())
+            # Woken every TICK even when nothing comes: a dead server sends nothing.
+            done, _ = await asyncio.wait(
+                {getter}, timeout=TICK if left is None else min(left, TICK)
+            )
+            if not done:
+                status = _feeds_said(reading.check(time.time()), printer, reporter, args.count)
+                if status is not None:
+                    return status
+                continue
+            try:
+                event = getter.result()
+            except SubscriptionClosed:
+                return EXIT_OK
+            finally:
+                getter = None
+            reading.saw(event)
+            if reporter.report(event):
+                status = _feeds_said(reading.check(time.time()), printer, reporter, args.count)
+                if status is not None:
+                    return status
+                continue
+            if printer.print(event) and args.count and printer.printed >= args.count:
+                return EXIT_OK
+            if _nothing_left(event, mints, coins=args.coins):
+                return EXIT_NOT_FOUND  # said on stderr: "coin not found: …"
+    finally:
+        if getter is not None:  # interrupted while waiting (Ctrl-C cancels this task)
+            await _settle(getter)
+
+
+def _feeds_said(
+    report: FeedsReport | None, printer: EventPrinter, reporter: HealthReporter, count: int | None
+) -> int | None:
+    """Say a turn in what can be read (stderr, and a `feeds` line on stdout). The exit status
+    when the watch ends here (nothing can be read at all, or that line was the last one
+    `--count` asked for), else None (go on)."""
+    if report is None:
+        return None
+    printed = printer.print(report)
+    if report.state == "unreadable":
+        # An error, so said even with --quiet.
+        print(f"pumptui watch: nothing can be read: {report.describe()}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    reporter.say_feeds(report)
+    if printed and count and printer.printed >= count:
+        return EXIT_OK
+    return None
+
+
+async def _settle(future: asyncio.Future[Any]) -> None:
+    """Cancel `future`, wait for it to end and retrieve its outcome, whatever it is."""
+    future.cancel()
+    await asyncio.wait({future})
+    if not future.cancelled():
+        future.exception()
+
+
+def _symbol(coin: Coin | None) -> str | None:
+    return coin.symbol if coin is not None and coin.symbol else None
 
 
 def _nothing_left(event: Event, mints: Sequence[str], *, coins: bool) -> bool:
@@ -251,6 +349,97 @@ def _visible_feeds(mints: Sequence[str], *, coins: bool, callouts: bool) -> set[
     if not visible:
         visible = {"coins", "leader", "sol-price"}
     return visible
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsReport:
+    """Every feed this command uses, at a turn in what it can read. `state`: "degraded" (a feed
+    stopped answering), "down" (none answers: the server is lost, watch keeps trying),
+    "reading" (all answer again) or "unreadable" (nothing was ever read: watch exits)."""
+
+    state: str
+    feeds: tuple[FeedHealth, ...]
+    at: float
+
+    def describe(self) -> str:
+        return "; ".join(f"{h.feed} {h.describe(self.at)}" for h in self.feeds)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": "feeds",
+            "state": self.state,
+            "at": self.at,
+            "feeds": [h.to_api() for h in self.feeds],
+        }
+
+
+class Reading:
+    """Whether this command can read anything, from the states of the feeds it uses (those
+    not idle): told apart so that a server that never answers ends the command with the
+    reason, and a server lost later is said with every feed's state, once per turn."""
+
+    def __init__(self, health: Callable[[], Mapping[str, FeedHealth]]) -> None:
+        self._health = health
+        self.read_something = False
+        self.state = "starting"
+
+    def saw(self, event: Event) -> None:
+        from pumptui.live.events import CoinNotFound, EngineError, FeedHealthChanged, RouteMoved
+
+        if not isinstance(event, FeedHealthChanged | EngineError | RouteMoved | CoinNotFound):
+            self.read_something = True  # data: the server answered
+
+    def used(self, now: float) -> tuple[FeedHealth, ...]:
+        from pumptui.live.health import FeedState, stale
+
+        return tuple(
+            stale(health, now)
+            for _, health in sorted(self._health().items())
+            if health.state not in (FeedState.IDLE, FeedState.PAUSED)
+        )
+
+    def check(self, now: float, *, final: bool = False) -> FeedsReport | None:
+        """A report when what can be read has turned, else None. `final`: the watch ends now,
+        so a start where every feed failed is unreadable without waiting for the grace."""
+        from pumptui.live.health import FeedState
+
+        used = self.used(now)
+        if not used:
+            return None
+        if any(h.state in (FeedState.LIVE, FeedState.SLOW) for h in used):
+            self.read_something = True
+        if not self.read_something:
+            if _unreadable(used, now, 0.0 if final else START_GRACE):
+                self.state = "unreadable"
+                return FeedsReport("unreadable", used, now)
+            return None
+        down_states = (FeedState.FAILING, FeedState.RATE_LIMITED, FeedState.STALE)
+        down = [h for h in used if h.state in down_states]
+        state = "reading" if not down else "down" if len(down) == len(used) else "degraded"
+        previous, self.state = self.state, state
+        if state == previous or (state == "reading" and previous == "starting"):
+            return None
+        return FeedsReport(state, used, now)
+
+
+def _unreadable(used: Sequence[FeedHealth], now: float, grace: float) -> bool:
+    """Nothing was read and nothing will be soon: every feed that has asked has failed or been
+    blocked for `grace` seconds (a block: with longer still to go), and the others have yet
+    to ask (waiting for their budget behind the failed ones)."""
+    from pumptui.live.health import FeedState
+
+    tried = [h for h in used if h.state is not FeedState.STARTING]
+    if not tried:
+        return False
+    for health in tried:
+        if health.state not in (FeedState.FAILING, FeedState.RATE_LIMITED):
+            return False
+        if now - health.since < grace:
+            return False  # the others may still answer: give them the grace
+        soon = health.retry_at is not None and health.retry_at - now <= grace
+        if health.state is FeedState.RATE_LIMITED and soon:
+            return False
+    return True
 
 
 class HealthReporter:
@@ -283,6 +472,15 @@ class HealthReporter:
         if isinstance(event, CoinNotFound):
             self._say(f"coin not found: {event.mint} (pump.fun has no coin with this mint)")
         return False
+
+    def say_feeds(self, report: FeedsReport) -> None:
+        """Every feed's state, on one line, when what can be read has turned."""
+        heading = {
+            "degraded": "some feeds do not answer",
+            "down": "nothing can be read now (still trying)",
+            "reading": "every feed answers again",
+        }.get(report.state, report.state)
+        self._say(f"{heading}: {report.describe()}")
 
     def _say(self, line: str) -> None:
         if self.out is not None:
@@ -331,18 +529,23 @@ class EventPrinter:
         *,
         named: set[str],
         history: bool,
+        width: int | None = None,
+        symbol_of: Callable[[str], str | None] | None = None,
     ) -> None:
         self.out = out
         self.format = fmt
         self.types = types
         self.named = named
         self.history = history
+        # The table's lines fit the terminal as it was when watch started.
+        self.width = terminal_width() if width is None else width
+        self.symbol_of = symbol_of
         self.printed = 0
 
-    def wanted(self, event: Event) -> bool:
+    def wanted(self, event: Event | FeedsReport) -> bool:
         from pumptui.live.events import CoinUpdated, event_type
 
-        kind = event_type(event)
+        kind = "feeds" if isinstance(event, FeedsReport) else event_type(event)
         if getattr(event, "historical", False) and not self.history:
             return False
         if self.types:
@@ -353,15 +556,25 @@ class EventPrinter:
             return False
         return kind in EVENT_TYPES
 
-    def print(self, event: Event) -> bool:
+    def print(self, event: Event | FeedsReport) -> bool:
         if not self.wanted(event):
             return False
-        if self.format == "jsonl":
+        if isinstance(event, FeedsReport):
+            report = event
+            if self.format == "jsonl":
+                import orjson
+
+                line = orjson.dumps(report.to_json()).decode()
+            else:
+                line = fit(
+                    f"{_clock(report.at)}  feeds  {report.state}: {report.describe()}", self.width
+                )
+        elif self.format == "jsonl":
             import orjson
 
             line = orjson.dumps(event_json(event)).decode()
         else:
-            line = table_line(event)
+            line = table_line(event, width=self.width, symbol_of=self.symbol_of)
         self.out.write(line + "\n")
         self.out.flush()
         self.printed += 1
@@ -403,8 +616,13 @@ def event_json(event: Event) -> dict[str, Any]:
     return data
 
 
-def table_line(event: Event) -> str:
-    """A fixed-width, human line. Text fields are already sanitised by the models."""
+def table_line(
+    event: Event, *, width: int = 80, symbol_of: Callable[[str], str | None] | None = None
+) -> str:
+    """One human line of at most `width` terminal cells: fixed fields first, so columns line up
+    from line to line, then free text cut with "…". Figures are formatted as the app shows
+    them (`pumptui.numbers`: a tiny price is `0.0₇936`); a coin is named by its symbol where
+    `symbol_of` knows it, else by its short mint. Text is already sanitised by the models."""
     from pumptui.live.events import (
         ActivityChanged,
         CalloutsChanged,
@@ -421,90 +639,109 @@ def table_line(event: Event) -> str:
         ViewerCountChanged,
     )
 
+    def coin_of(mint: str) -> str:
+        symbol = symbol_of(mint) if symbol_of is not None else None
+        return pad(symbol or short_address(mint), SYMBOL_CELLS)
+
+    now = _clock(time.time())
     match event:
         case NewTrade(trade=t):
-            return _trade_line(t, "trade ")
+            line = _trade_line(t, "trade ", coin_of(t.mint))
         case TradeConfirmed(trade=t):
-            return _trade_line(t, "trade✓")
+            line = _trade_line(t, "trade✓", coin_of(t.mint))
         case NewCoin(coin=c):
-            return (
-                f"{_clock(c.created_at)}  coin   {c.symbol[:10]:<10} {c.name[:28]:<28} "
-                f"{_cap(c)}  {c.mint}"
-            )
-        case CoinUpdated(coin=c):
-            return (
-                f"{_clock(time.time())}  update {c.symbol[:10]:<10} mc {_cap(c).strip()}  "
-                f"progress {c.progress:.1%}  replies {c.reply_count}"
-            )
+            line = _coin_line(_clock(c.created_at), "coin  ", c, width)
         case LeaderChanged(coin=c):
-            return (
-                f"{_clock(time.time())}  leader {c.symbol[:10]:<10} {c.name[:28]:<28} "
-                f"{_cap(c)}  {c.mint}"
+            line = _coin_line(now, "leader", c, width)
+        case CoinUpdated(coin=c):
+            line = (
+                f"{now}  update {pad(c.symbol, SYMBOL_CELLS)}  mc {_cap(c)}  "
+                f"curve {percent(c.progress)}  replies {c.reply_count}"
             )
         case HoldersChanged(mint=mint, stats=s):
             total = "?" if s.total_holders is None else f"{s.total_holders:,}"
-            return (
-                f"{_clock(time.time())}  holder {mint[:8]}…  {total} holders  "
-                f"top10 {_pct(s.top10_percent)}  dev {_pct(s.dev_percent)}  "
-                f"snipers {_pct(s.snipers_percent)}"
+            line = (
+                f"{now}  holder {coin_of(mint)}  {total} holders  "
+                f"top10 {holder_percent(s.top10_percent)}  dev {holder_percent(s.dev_percent)}  "
+                f"snipers {holder_percent(s.snipers_percent)}"
             )
         case ActivityChanged(mint=mint, activity=a):
             w = a.window("5m") or a.window("1h")
             if w is None:
-                return f"{_clock(time.time())}  activ  {mint[:8]}…  no recent trades"
-            name = "5m" if a.window("5m") is not None else "1h"
-            return (
-                f"{_clock(time.time())}  activ  {mint[:8]}…  {name}: {w.num_txs} txs  "
-                f"${w.volume_usd:,.0f}  {w.num_buyers} buyers / {w.num_sellers} sellers  "
-                f"{_pct(w.price_change_percent, signed=True)}"
-            )
+                line = f"{now}  activ  {coin_of(mint)}  no recent trades"
+            else:
+                name = "5m" if a.window("5m") is not None else "1h"
+                line = (
+                    f"{now}  activ  {coin_of(mint)}  {name}: {w.num_txs} txs  "
+                    f"{usd(w.volume_usd)}  {w.num_buyers} buyers / {w.num_sellers} sellers  "
+                    f"{_pct(w.price_change_percent, signed=True)}"
+                )
         case RouteMoved(view=view, description=description):
-            return f"{_clock(time.time())}  moved  {view}: {description}"
+            line = f"{now}  moved  {view}: {description}"
         case CoinNotFound(mint=mint):
-            return f"{_clock(time.time())}  gone   no coin with mint {mint}"
+            line = f"{now}  gone   no coin with mint {mint}"
         case CalloutsChanged(mint=mint, callouts=callouts):
             count = len(callouts)
-            line = (
-                f"{_clock(time.time())}  calls  {mint[:8]}…  {count} "
-                f"callout{'' if count == 1 else 's'}"
-            )
+            line = f"{now}  calls  {coin_of(mint)}  {count} callout{'' if count == 1 else 's'}"
             if callouts:
                 best = callouts[0]
-                who = best.username or (best.author_wallet or "?")[:8]
+                who = best.username or short_address(best.author_wallet) or "?"
                 multiple = "?" if best.multiple is None else f"{best.multiple:.2f}×"
-                called = "?" if best.market_cap_usd is None else f"${best.market_cap_usd:,.0f}"
-                thesis = best.thesis.replace("\n", " ")[:60]
-                line += f"  best {multiple} since {called} by {who[:16]}: {thesis}"
-            return line
-        case SolPriceChanged(usd=usd, stale=stale):
-            return f"{_clock(time.time())}  sol    ${usd:,.2f}" + ("  (stale)" if stale else "")
+                called = "?" if best.market_cap_usd is None else usd(best.market_cap_usd)
+                thesis = best.thesis.replace("\n", " ")
+                line += f"  best {multiple} since {called} by {fit(who, 16)}: {thesis}"
+        case SolPriceChanged(usd=price_usd, stale=stale):
+            line = f"{now}  sol    ${price_usd:,.2f}" + ("  (stale)" if stale else "")
         case NewChatMessage(message=m):
-            who = m.username or m.author[:8]
+            who = m.username or short_address(m.author)
             badge = "[dev] " if m.is_creator else "[mod] " if m.is_moderator else ""
-            text = m.text.replace("\n", " ")[:80]
-            return f"{_clock(m.at)}  chat   {m.mint[:8]}…  {who[:16]:<16} {badge}{text}"
+            text = m.text.replace("\n", " ")
+            line = f"{_clock(m.at)}  chat   {coin_of(m.mint)}  {pad(who, 16)} {badge}{text}"
         case ViewerCountChanged(mint=mint, count=count):
-            return f"{_clock(time.time())}  chat   {mint[:8]}…  {count} watching"
-    return f"{_clock(time.time())}  {type(event).__name__}"
+            line = f"{now}  chat   {coin_of(mint)}  {count} watching"
+        case _:
+            line = f"{now}  {type(event).__name__}"
+    return fit(line, width)
 
 
-def _trade_line(trade: Trade, label: str) -> str:
-    """A trade; a provisional one (known from push only) has an approximate time: `~12:00:01`."""
+# A coin's symbol (or short mint, `EpNi…pump`) takes this many cells in every line.
+SYMBOL_CELLS = 9
+
+
+def _trade_line(trade: Trade, label: str, coin: str) -> str:
+    """A trade; a provisional one (known from push only) has an approximate time: `~12:00:01`.
+    The price is in SOL per token."""
     side = "BUY " if trade.is_buy else "SELL"
-    who = trade.username or (trade.user or "?")[:8]
+    who = trade.username or short_address(trade.user) or "?"
     when = f"~{_clock(trade.timestamp)} " if trade.provisional else f"{_clock(trade.timestamp)}  "
     return (
-        f"{when}{label} {side} {trade.mint[:8]}…  {trade.sol:>10.4f} SOL  "
-        f"{trade.tokens:>16,.0f} tok  @ {trade.price_sol:.3e} SOL/tok  {who}"
+        f"{when}{label} {side}  {coin}  {pad(sol(trade.sol), 6, right=True)} SOL  "
+        f"{pad(compact(trade.tokens), 6, right=True)} tok  @ {pad(price(trade.price_sol), 9)}  "
+        f"{who}"
     )
+
+
+def _coin_line(when: str, label: str, coin: Coin, width: int) -> str:
+    """A coin with its name and market cap; its whole mint when the line has room for it (to
+    copy into `watch --mint`), else the short one."""
+    head = f"{when}  {label} {pad(coin.symbol, SYMBOL_CELLS)}  "
+    cap = pad(_cap(coin), 12, right=True)
+    mint = coin.mint
+    room = width - cell_len(head) - len(cap) - 4 - len(mint)
+    if room < NAME_CELLS:
+        mint = short_address(mint)
+        room = width - cell_len(head) - len(cap) - 4 - len(mint)
+    return f"{head}{pad(coin.name, max(NAME_CELLS, room))}  {cap}  {mint}"
+
+
+NAME_CELLS = 20
 
 
 def _cap(coin: Coin) -> str:
     """Market cap in SOL, or in USD for a coin not quoted in SOL (its reserves are not SOL)."""
     if coin.is_sol_quoted:
-        return f"{coin.market_cap_sol:>8.2f} SOL"
-    usd = coin.market_cap_usd
-    return f"{'$' + format(usd, ',.0f') if usd is not None else '?':>8} USD"
+        return f"{sol(coin.market_cap_sol)} SOL"
+    return usd(coin.market_cap_usd)
 
 
 def _pct(value: float | None, *, signed: bool = False) -> str:

