@@ -1,6 +1,6 @@
 """What the user likes, follows, bookmarks and watches, cached locally so the UI never has to ask.
 
-One SQLite file (`<data dir>/social.sqlite3`). Likes, follows and bookmark lists are per account
+One SQLite file (`paths.state_file()`). Likes, follows and bookmark lists are per account
 (the wallet address): they mirror server state, and logging in as someone else must not show
 another wallet's likes. The watchlist is local to this machine and shared by every account, so it
 works in read-only mode and survives logging in and out.
@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from pumptui import config
+from pumptui import paths
 from pumptui.api.models import BookmarkList
-from pumptui.social.db import open_database
+from pumptui.social.db import open_database, open_or_memory
 
-STATE_FILE_NAME: Final = "social.sqlite3"
+STATE_FILE_NAME: Final = paths.STATE_FILE_NAME
+_WHAT: Final = "likes, follows, bookmarks and the watchlist"
 _SCHEMA_VERSION: Final = 2  # 2: users (wallet → UUID, counts)
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS likes (
@@ -51,10 +52,6 @@ CREATE TABLE IF NOT EXISTS synced (
     account TEXT NOT NULL, kind TEXT NOT NULL, synced_at REAL NOT NULL,
     PRIMARY KEY (account, kind)) WITHOUT ROWID;
 """
-
-
-def state_path() -> Path:
-    return config.data_dir() / STATE_FILE_NAME
 
 
 class NotLoggedIn(RuntimeError):
@@ -157,9 +154,19 @@ class SocialState:
         *,
         account: str | None = None,
         clock: Callable[[], float] = time.time,
+        memory_fallback: bool = False,
     ) -> None:
-        self.path = path or state_path()
-        self._db = open_database(self.path, _SCHEMA, _SCHEMA_VERSION)
+        """Open the cache at `path` (the data dir's by default). With `memory_fallback`, a file
+        that cannot be opened gives a cache in memory instead of LocalStateError; `notice` then
+        says so, as it says when a damaged file was moved aside."""
+        self.path = path or paths.state_file()
+        if memory_fallback:
+            opened = open_or_memory(self.path, _SCHEMA, _SCHEMA_VERSION, what=_WHAT)
+        else:
+            opened = open_database(self.path, _SCHEMA, _SCHEMA_VERSION)
+        self._db = opened.connection
+        self.persistent = opened.path is not None
+        self.notice = opened.notice
         self._lock = threading.Lock()
         self._clock = clock
         self._serials = itertools.count(1)
