@@ -18,6 +18,7 @@ account that logs in, so logging in to post does not hide what was typed.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import threading
@@ -30,6 +31,8 @@ from typing import Final
 
 from pumptui import paths
 from pumptui.social.db import LocalStateError, open_database, open_or_memory
+
+log = logging.getLogger(__name__)
 
 DRAFTS_FILE_NAME: Final = paths.DRAFTS_FILE_NAME
 INTERRUPTED: Final = "interrupted while sending; check the thread before retrying"
@@ -108,7 +111,8 @@ class DraftStore:
         self.notice = opened.notice
         # Texts a write refused (disk full, read-only file), by (account, mint): what `load`
         # returns until a later save or `retry_unsaved` writes them.
-        self._unsaved: dict[tuple[str, str], str] = {}
+        # None: a discard to write (the server has the post; the row must go).
+        self._unsaved: dict[tuple[str, str], str | None] = {}
         self.save_problem: str | None = None
         self._lock = threading.Lock()
         self._clock = clock
@@ -140,15 +144,20 @@ class DraftStore:
 
     def load(self, mint: str) -> Draft | None:
         """The draft of `mint`: what was typed last, written or not."""
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?", (self.account, mint)
-            ).fetchone()
+        key = (self.account, mint)
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?", key
+                ).fetchone()
+        except sqlite3.Error as exc:  # damaged since it was opened: what memory holds, if any
+            log.warning("drafts: cannot read %s: %s", self.path, exc)
+            row = None
         draft = _draft(row) if row else None
-        unsaved = self._unsaved.get((self.account, mint))
-        if unsaved is None:
+        if key not in self._unsaved:
             return draft
-        if not unsaved.strip():
+        unsaved = self._unsaved[key]
+        if unsaved is None or not unsaved.strip():
             return None
         if draft is None:
             return Draft(self.account, mint, unsaved, DraftStatus.EDITING, None, None, 0, 0.0)
@@ -186,7 +195,10 @@ class DraftStore:
         """Write the texts earlier saves could not; the problem that remains, or None."""
         for (account, mint), text in list(self._unsaved.items()):
             try:
-                self._write_text(account, mint, text)
+                if text is None:
+                    self._delete(account, mint)
+                else:
+                    self._write_text(account, mint, text)
             except sqlite3.Error as exc:
                 self.save_problem = _one_line(exc)
                 return self.save_problem
@@ -226,25 +238,40 @@ class DraftStore:
 
     def discard(self, mint: str) -> bool:
         """Forget the draft: only when the server confirmed the reply (or the user threw it
-        away). Returns whether there was one."""
+        away). Returns whether there was one. Never raises: a delete the disk refuses is
+        remembered (`load` returns None) and retried by `retry_unsaved`."""
+        key = (self.account, mint)
+        had = self.load(mint) is not None
+        try:
+            self._delete(*key)
+        except sqlite3.Error as exc:
+            self._unsaved[key] = None
+            self.save_problem = _one_line(exc)
+            return had
+        self._unsaved.pop(key, None)
+        return had
+
+    def _delete(self, account: str, mint: str) -> None:
         with self._lock:
-            cursor = self._db.execute(
-                "DELETE FROM drafts WHERE account=? AND mint=?", (self.account, mint)
-            )
-        return cursor.rowcount > 0
+            self._db.execute("DELETE FROM drafts WHERE account=? AND mint=?", (account, mint))
 
     def _update(self, mint: str, assignments: str, *params: object) -> Draft:
+        """Raises KeyError without a draft, DraftNotSaved when the disk refuses the write."""
         now = self._clock()
-        with self._lock:
-            cursor = self._db.execute(
-                f"UPDATE drafts SET {assignments}, updated_at=? WHERE account=? AND mint=?",
-                (*params, now, self.account, mint),
-            )
-            if cursor.rowcount == 0:
-                raise KeyError(mint)
-            row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?", (self.account, mint)
-            ).fetchone()
+        try:
+            with self._lock:
+                cursor = self._db.execute(
+                    f"UPDATE drafts SET {assignments}, updated_at=? WHERE account=? AND mint=?",
+                    (*params, now, self.account, mint),
+                )
+                if cursor.rowcount == 0:
+                    raise KeyError(mint)
+                row = self._db.execute(
+                    f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?",
+                    (self.account, mint),
+                ).fetchone()
+        except sqlite3.Error as exc:
+            raise DraftNotSaved(f"draft not saved: {_one_line(exc)}") from None
         return _draft(row)
 
     def _recover_interrupted(self) -> None:

@@ -762,11 +762,14 @@ class SocialActions:
             return None
 
         async def work() -> ActionResult:
-            if target.kind == "callout":
-                return await core.post_callout(target.mint, text)
-            if target.kind == "reply" and target.callout_id is not None:
-                return await core.reply_to_callout(target.callout_id, text)
-            return await core.send_chat(target.mint, self._chat_sender(target.mint), text)
+            try:
+                if target.kind == "callout":
+                    return await core.post_callout(target.mint, text)
+                if target.kind == "reply" and target.callout_id is not None:
+                    return await core.reply_to_callout(target.callout_id, text)
+                return await core.send_chat(target.mint, self._chat_sender(target.mint), text)
+            except DraftNotSaved as exc:  # the editor hears of it, so it stops saying "Sending"
+                return ActionResult(False, f"not sent: {exc}")
 
         def done(result: ActionResult) -> None:
             self._post(PostFinished(target, result), reply_to)

@@ -235,3 +235,25 @@ def test_with_no_writable_data_dir_drafts_live_in_memory_and_say_so(tmp_path: Pa
         assert "drafts are kept in memory only" in drafts.notice
 
     assert list(tmp_path.iterdir()) == [not_a_dir], "nothing written anywhere else"
+
+
+def test_a_read_only_drafts_file_keeps_every_change_in_memory_until_it_can_write() -> None:
+    with DraftStore(account=ALICE) as drafts:
+        drafts.save(MINT, "the server has this one")
+        drafts.save(OTHER_MINT, "still a draft")
+        drafts._db.execute("PRAGMA query_only=1")  # as a file turned read-only
+
+        with pytest.raises(DraftNotSaved, match="readonly"):
+            drafts.mark_sending(OTHER_MINT)  # so nothing is sent from an unrecorded state
+        assert drafts.discard(MINT), "a confirmed post's draft goes, even on a read-only file"
+        assert drafts.load(MINT) is None
+        assert drafts.save_problem is not None
+
+        drafts._db.execute("PRAGMA query_only=0")
+        assert drafts.retry_unsaved() is None
+
+    with DraftStore(account=ALICE) as restarted:
+        assert restarted.load(MINT) is None
+        kept = restarted.load(OTHER_MINT)
+        assert kept is not None
+        assert kept.status is DraftStatus.EDITING

@@ -24,7 +24,15 @@ from pumptui.tui.services import AppServices, open_watchlist
 from pumptui.tui.social import SocialTarget
 from tests.social.damage import damage_first_table
 from tests.tui.conftest import FROZEN_NOW, frozen_store
-from tests.tui.social_support import SIZE, open_target, record_toasts, shown, user_app, wait_for
+from tests.tui.social_support import (
+    SIZE,
+    open_target,
+    record_toasts,
+    settle,
+    shown,
+    user_app,
+    wait_for,
+)
 
 NO_ROOM = "database or disk is full"
 
@@ -77,6 +85,34 @@ async def test_a_full_disk_while_typing_keeps_the_words_and_says_the_draft_is_no
         typed, key = editor.text, editor.target.draft_key
     with DraftStore(social.drafts.path, account=sim.user_address) as restarted:
         assert restarted.load(key).text == typed  # type: ignore[union-attr]
+
+
+async def test_a_post_the_drafts_file_refuses_is_not_sent_and_the_editor_says_why(
+    sim: SimServer,
+) -> None:
+    target = reply_target(sim)
+    app, social = user_app(sim)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_target(pilot, social, target)
+        await pilot.press("r")
+        await pilot.press(*"gm")
+        editor = app.screen
+        assert isinstance(editor, PostEditor)
+        social.drafts._db.execute("PRAGMA query_only=1")  # as a file turned read-only
+
+        await pilot.press("ctrl+r", "enter")
+        await settle(pilot)
+
+        assert app.screen is editor
+        assert not editor.sending
+        text = await shown(pilot)
+        assert "Not sent: draft not saved" in text
+        assert "Sending" not in text
+        assert editor.text == "gm"
+    assert target.callout_id is not None
+    assert "gm" not in sim.call(
+        lambda: [r.content for r in sim.market.callouts.callouts[target.callout_id].replies]
+    )
 
 
 async def test_damaged_drafts_and_cache_files_are_moved_aside_and_the_app_starts_saying_so() -> (
