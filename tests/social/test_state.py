@@ -223,3 +223,19 @@ def test_with_no_writable_data_dir_the_watchlist_lives_in_memory(tmp_path: Path)
         assert not state.persistent
         assert state.notice is not None
         assert "kept in memory only" in state.notice
+
+
+def test_a_write_the_disk_refuses_carries_on_in_memory_with_everything_kept() -> None:
+    with SocialState(account=ALICE) as state:
+        state.set_liked(MINT_A, True)
+        state.set_watched(MINT_A, True)
+        state._db.execute("PRAGMA query_only=1")  # as a file turned read-only
+
+        assert state.toggle_watch(MINT_B), "no crash: the key press works"
+        state.set_liked(MINT_B, True)
+
+        assert state.watchlist() == [MINT_A, MINT_B]
+        assert state.liked() == {MINT_A, MINT_B}
+        assert not state.persistent
+        assert state.notice is not None
+        assert "kept in memory only" in state.notice
