@@ -79,6 +79,13 @@ async def test_a_full_disk_while_typing_keeps_the_words_and_says_the_draft_is_no
         assert not editor.confirming
         assert "could not be saved" in await shown(pilot)
 
+        await pilot.press("escape", "r")  # closed while unsaved: the words stay for this run
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, PostEditor)
+        assert editor.text == "first words" + long_thesis + " more"
+        assert f"Draft not saved ({NO_ROOM})" in await shown(pilot)
+
         make_room(social.drafts)
         await wait_for(pilot, lambda: editor.save_problem is None, "the periodic retry")
         assert "Draft saved" in await shown(pilot)

@@ -153,6 +153,8 @@ class PostEditor(ModalScreen[object | None]):
     def on_mount(self) -> None:
         social = social_of(self)
         draft = social.load_draft(self.target) if social is not None else None
+        if social is not None:  # a text an earlier editor could not save is still unsaved
+            self.save_problem = social.retry_unsaved_drafts()
         if draft is not None:
             self.editor.load_text(draft.text)
             self.editor.move_cursor(self.editor.document.end)
@@ -180,11 +182,9 @@ class PostEditor(ModalScreen[object | None]):
     def _changed(self) -> None:
         social = social_of(self)
         if social is not None:
-            unsaved = self.save_problem
             self.save_problem = social.save_draft(self.target, self.text)
-            if self.save_problem != unsaved:
-                self._update_status()
         self._update_counter()
+        self._update_status()  # where the words are now, at once (not at the next tick)
         if self.previewing or self.confirming:
             self._update_preview()
 
