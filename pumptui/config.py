@@ -44,11 +44,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs
-
+from pumptui import paths
 from pumptui.secret import Secret
 
-APP_NAME = "pumptui"
 DEFAULT_FRONTEND_URL = "https://frontend-api-v3.pump.fun"
 DEFAULT_SWAP_URL = "https://swap-api.pump.fun"
 DEFAULT_INDEXER_URL = "https://advanced-indexer.pump.fun"
@@ -235,19 +233,8 @@ class Settings:
         )
 
 
-def config_dir() -> Path:
-    return platformdirs.user_config_path(APP_NAME)
-
-
-def data_dir() -> Path:
-    """Where local state lives (social cache, drafts, watchlist)."""
-    override = os.environ.get("PUMPTUI_DATA_DIR")
-    return Path(override) if override else platformdirs.user_data_path(APP_NAME)
-
-
 def default_config_path() -> Path:
-    override = os.environ.get("PUMPTUI_CONFIG")
-    return Path(override) if override else config_dir() / "config.toml"
+    return paths.config_file()
 
 
 def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:

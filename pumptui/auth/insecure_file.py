@@ -13,16 +13,16 @@ import stat
 from pathlib import Path
 from typing import Final
 
-from pumptui import config
+from pumptui import paths
 from pumptui.auth.errors import InsecureFileError
 from pumptui.auth.keyring_store import UNKNOWN_ACCOUNT, StoredToken
 from pumptui.secret import Secret
 
-INSECURE_FILE_NAME: Final = "token-insecure.json"
+INSECURE_FILE_NAME: Final = paths.INSECURE_TOKEN_FILE_NAME
 
 
 def insecure_file_path() -> Path:
-    return config.data_dir() / INSECURE_FILE_NAME
+    return paths.insecure_token_file()
 
 
 def insecure_warning(path: Path) -> str:

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from pumptui.sim import SimServer
     from pumptui.tui.services import AppServices, Watchlist
 
-DEMO_STATE_FILE = "demo-social.sqlite3"
 # The demo's login: long enough for any session, minted by the simulator for its own user.
 DEMO_TOKEN_LIFETIME = 30 * 86400.0
 
@@ -83,11 +82,10 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"pumptui: {exc}", file=sys.stderr)
         return 2
 
-    from pumptui.config import data_dir
     from pumptui.sim import MarketConfig, ServerConfig, SimServer
     from pumptui.sim.market import MarketError
     from pumptui.tui.app import PumpApp
-    from pumptui.tui.services import MemoryWatchlist
+    from pumptui.tui.services import open_watchlist
 
     sim = SimServer(
         MarketConfig(
@@ -101,18 +99,11 @@ def run_demo(args: argparse.Namespace) -> int:
         for mint in {sim.hot_mint, *sim.mints()}:
             with contextlib.suppress(MarketError):  # a graduated coin has no curve to buy on
                 sim.buy(mint, sol=0.01)
-        watchlist: Watchlist
-        try:
-            from pumptui.social.state import SocialState
-
-            watchlist = SocialState(data_dir() / DEMO_STATE_FILE)
-        except Exception:
-            watchlist = MemoryWatchlist()
         services = simulator_services(
             sim,
             settings,
             requests_per_minute=rpm,
-            watchlist=watchlist,
+            watchlist=open_watchlist(demo=True),
             push=getattr(args, "push", PUSH_AUTO) != "",
         )
         app = PumpApp(services)

@@ -1,8 +1,11 @@
-"""Opening the local SQLite files: WAL, private permissions, schema versions, corruption.
+"""Opening the local SQLite files: WAL, private permissions, schema versions, damage, no disk.
 
 The social cache and the drafts are separate files on purpose: the cache can be rebuilt from
 the server and may be reset freely, while drafts are the user's words and are never deleted by
-a schema problem (a corrupt file is moved aside, not removed).
+a schema problem or a damaged page (the file is moved aside, not removed).
+
+What happened on the way is part of the answer (`LocalDatabase.notice`): a file moved aside or
+a store that lives in memory only must be said on screen, not only logged.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 import os
 import sqlite3
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -21,21 +25,31 @@ class LocalStateError(Exception):
     """The local database cannot be opened or written; the message names the file."""
 
 
-def open_database(path: Path, schema: str, version: int) -> sqlite3.Connection:
+@dataclass(frozen=True, slots=True)
+class LocalDatabase:
+    """An open connection, the file behind it (None: in memory only) and what to tell the user."""
+
+    connection: sqlite3.Connection
+    path: Path | None
+    notice: str | None = None
+
+
+def open_database(path: Path, schema: str, version: int) -> LocalDatabase:
     """Open (creating if needed) `path` with `schema` at `version`.
 
     Autocommit mode (`isolation_level=None`): every statement is its own short transaction
     unless a caller opens one with `BEGIN`; WAL with `synchronous=NORMAL` keeps a write to a few
     tens of microseconds, cheap enough for a save on every keystroke, and readers in other
-    processes (a second pumptui) never block it. A file that is not a database, or that was
-    written by a newer pumptui, is moved aside with a warning and a fresh one is created.
+    processes (a second pumptui) never block it. A file that is not a database, has a damaged
+    page, or was written by a newer pumptui is moved aside (with a notice) and a fresh one is
+    created. Raises LocalStateError when the file cannot be opened or created at all.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LocalStateError(f"cannot create {path.parent}: {exc.strerror}") from None
     try:
-        return _open(path, schema, version)
+        return LocalDatabase(_open(path, schema, version), path)
     except sqlite3.OperationalError as exc:  # locked, unwritable, no space: not the file's fault
         raise LocalStateError(f"cannot open {path}: {exc}") from None
     except sqlite3.DatabaseError as exc:  # not a database, malformed, or from a newer pumptui
@@ -44,10 +58,35 @@ def open_database(path: Path, schema: str, version: int) -> sqlite3.Connection:
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(OSError):
                 Path(f"{path}{suffix}").replace(Path(f"{aside}{suffix}"))
+        notice = (
+            f"{path.name} could not be read ({_one_line(exc)}): moved aside as {aside.name} "
+            f"in {path.parent}; started with an empty one."
+        )
         try:
-            return _open(path, schema, version)
+            return LocalDatabase(_open(path, schema, version), path, notice)
         except sqlite3.Error as again:
             raise LocalStateError(f"cannot open {path}: {again}") from None
+
+
+def open_or_memory(path: Path, schema: str, version: int, *, what: str) -> LocalDatabase:
+    """`open_database`, or an in-memory database when the file cannot be used at all.
+
+    The one fallback for every local store: the app still starts on a read-only or full disk,
+    nothing is created elsewhere (no temporary files left behind), and the notice says that
+    `what` (e.g. "drafts") lasts only until pumptui exits.
+    """
+    try:
+        return open_database(path, schema, version)
+    except LocalStateError as exc:
+        log.warning("%s kept in memory only: %s", what, exc)
+        notice = f"{exc}: {what} are kept in memory only, until pumptui exits."
+        return LocalDatabase(memory_database(schema, version), None, notice)
+
+
+def memory_database(schema: str, version: int) -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    connection.executescript(f"BEGIN;\n{schema}\nPRAGMA user_version={version};\nCOMMIT;")
+    return connection
 
 
 def _open(path: Path, schema: str, version: int) -> sqlite3.Connection:
@@ -61,9 +100,23 @@ def _open(path: Path, schema: str, version: int) -> sqlite3.Connection:
         current = connection.execute("PRAGMA user_version").fetchone()[0]
         if current > version:
             raise sqlite3.DatabaseError(f"schema version {current} is newer than {version}")
+        _check_pages(connection)
         if current < version:
             connection.executescript(f"BEGIN;\n{schema}\nPRAGMA user_version={version};\nCOMMIT;")
         return connection
     except BaseException:
         connection.close()
         raise
+
+
+def _check_pages(connection: sqlite3.Connection) -> None:
+    """Read every page once at start (a few milliseconds for these small files), so a damaged
+    page is found here, where the file can be moved aside, not by some later query."""
+    problems = [row[0] for row in connection.execute("PRAGMA quick_check(1)").fetchall()]
+    if problems != ["ok"]:
+        detail = str(problems[0]).replace("*** in database main ***", "")
+        raise sqlite3.DatabaseError(f"database disk image is malformed: {detail}")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())

@@ -1,7 +1,7 @@
 """Reply drafts that are never lost: saved on every keystroke, kept until the server confirms.
 
 A draft is keyed by (account, mint) and lives in its own SQLite file
-(`<data dir>/drafts.sqlite3`, separate from the rebuildable social cache). Its life:
+(`paths.drafts_file()`, separate from the rebuildable social cache). Its life:
 
     save() on each keystroke -> mark_sending() -> discard()          (the server said 201)
                                              or -> mark_failed(reason, retry_at)  (429, network)
@@ -17,19 +17,24 @@ account that logs in, so logging in to post does not hide what was typed.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-from pumptui import config
-from pumptui.social.db import open_database
+from pumptui import paths
+from pumptui.social.db import LocalStateError, open_database, open_or_memory
 
-DRAFTS_FILE_NAME: Final = "drafts.sqlite3"
+log = logging.getLogger(__name__)
+
+DRAFTS_FILE_NAME: Final = paths.DRAFTS_FILE_NAME
 INTERRUPTED: Final = "interrupted while sending; check the thread before retrying"
 _SCHEMA_VERSION: Final = 1
 _SCHEMA: Final = """
@@ -48,8 +53,8 @@ CREATE TABLE IF NOT EXISTS drafts (
 _COLUMNS: Final = "account, mint, text, status, reason, retry_at, attempts, updated_at"
 
 
-def drafts_path() -> Path:
-    return config.data_dir() / DRAFTS_FILE_NAME
+class DraftNotSaved(LocalStateError):
+    """A draft could not be written (disk full, read-only file); its text is kept in memory."""
 
 
 class DraftStatus(StrEnum):
@@ -91,9 +96,24 @@ class DraftStore:
         account: str | None = None,
         clock: Callable[[], float] = time.time,
         pid: int | None = None,
+        memory_fallback: bool = False,
     ) -> None:
-        self.path = path or drafts_path()
-        self._db = open_database(self.path, _SCHEMA, _SCHEMA_VERSION)
+        """Open the drafts at `path` (the data dir's by default). With `memory_fallback`, a file
+        that cannot be opened gives drafts in memory instead of LocalStateError; `notice` then
+        says so, as it says when a damaged file was moved aside."""
+        self.path = path or paths.drafts_file()
+        if memory_fallback:
+            opened = open_or_memory(self.path, _SCHEMA, _SCHEMA_VERSION, what="drafts")
+        else:
+            opened = open_database(self.path, _SCHEMA, _SCHEMA_VERSION)
+        self._db = opened.connection
+        self.persistent = opened.path is not None
+        self.notice = opened.notice
+        # Texts a write refused (disk full, read-only file), by (account, mint): what `load`
+        # returns until a later save or `retry_unsaved` writes them.
+        # None: a discard to write (the server has the post; the row must go).
+        self._unsaved: dict[tuple[str, str], str | None] = {}
+        self.save_problem: str | None = None
         self._lock = threading.Lock()
         self._clock = clock
         self._pid = os.getpid() if pid is None else pid
@@ -115,7 +135,7 @@ class DraftStore:
         """Switch account; drafts typed anonymously move to it unless it has one for that mint."""
         self.account = account or ""
         if self.account:
-            with self._lock:
+            with self._lock, contextlib.suppress(sqlite3.Error):  # unclaimed, not lost
                 self._db.execute(
                     "UPDATE OR IGNORE drafts SET account=? WHERE account=''", (self.account,)
                 )
@@ -123,11 +143,25 @@ class DraftStore:
     # -- reads ---------------------------------------------------------------------------------
 
     def load(self, mint: str) -> Draft | None:
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?", (self.account, mint)
-            ).fetchone()
-        return _draft(row) if row else None
+        """The draft of `mint`: what was typed last, written or not."""
+        key = (self.account, mint)
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?", key
+                ).fetchone()
+        except sqlite3.Error as exc:  # damaged since it was opened: what memory holds, if any
+            log.warning("drafts: cannot read %s: %s", self.path, exc)
+            row = None
+        draft = _draft(row) if row else None
+        if key not in self._unsaved:
+            return draft
+        unsaved = self._unsaved[key]
+        if unsaved is None or not unsaved.strip():
+            return None
+        if draft is None:
+            return Draft(self.account, mint, unsaved, DraftStatus.EDITING, None, None, 0, 0.0)
+        return replace(draft, text=unsaved)
 
     def pending(self) -> list[Draft]:
         """Every draft of the account, most recently touched first (for a drafts list)."""
@@ -142,20 +176,50 @@ class DraftStore:
 
     def save(self, mint: str, text: str) -> None:
         """Record what is typed now. Keeps the status and retry time of a failed draft (the
-        server's limit still applies); an empty text removes an unsent draft."""
+        server's limit still applies); an empty text removes an unsent draft.
+
+        Raises DraftNotSaved when the write fails (disk full, read-only file): the text is then
+        kept in memory (`load` returns it) until a later save or `retry_unsaved` writes it."""
+        key = (self.account, mint)
+        try:
+            self._write_text(self.account, mint, text)
+        except sqlite3.Error as exc:
+            self._unsaved[key] = text
+            self.save_problem = _one_line(exc)
+            raise DraftNotSaved(f"draft not saved: {self.save_problem}") from None
+        self._unsaved.pop(key, None)
+        if not self._unsaved:
+            self.save_problem = None
+
+    def retry_unsaved(self) -> str | None:
+        """Write the texts earlier saves could not; the problem that remains, or None."""
+        for (account, mint), text in list(self._unsaved.items()):
+            try:
+                if text is None:
+                    self._delete(account, mint)
+                else:
+                    self._write_text(account, mint, text)
+            except sqlite3.Error as exc:
+                self.save_problem = _one_line(exc)
+                return self.save_problem
+            del self._unsaved[(account, mint)]
+        self.save_problem = None
+        return None
+
+    def _write_text(self, account: str, mint: str, text: str) -> None:
         now = self._clock()
         with self._lock:
             if not text.strip():
                 self._db.execute(
                     "DELETE FROM drafts WHERE account=? AND mint=? AND status!='sending'",
-                    (self.account, mint),
+                    (account, mint),
                 )
                 return
             self._db.execute(
                 "INSERT INTO drafts (account, mint, text, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (account, mint) DO UPDATE SET text=excluded.text, "
                 "updated_at=excluded.updated_at",
-                (self.account, mint, text, now),
+                (account, mint, text, now),
             )
 
     def mark_sending(self, mint: str) -> Draft:
@@ -174,25 +238,40 @@ class DraftStore:
 
     def discard(self, mint: str) -> bool:
         """Forget the draft: only when the server confirmed the reply (or the user threw it
-        away). Returns whether there was one."""
+        away). Returns whether there was one. Never raises: a delete the disk refuses is
+        remembered (`load` returns None) and retried by `retry_unsaved`."""
+        key = (self.account, mint)
+        had = self.load(mint) is not None
+        try:
+            self._delete(*key)
+        except sqlite3.Error as exc:
+            self._unsaved[key] = None
+            self.save_problem = _one_line(exc)
+            return had
+        self._unsaved.pop(key, None)
+        return had
+
+    def _delete(self, account: str, mint: str) -> None:
         with self._lock:
-            cursor = self._db.execute(
-                "DELETE FROM drafts WHERE account=? AND mint=?", (self.account, mint)
-            )
-        return cursor.rowcount > 0
+            self._db.execute("DELETE FROM drafts WHERE account=? AND mint=?", (account, mint))
 
     def _update(self, mint: str, assignments: str, *params: object) -> Draft:
+        """Raises KeyError without a draft, DraftNotSaved when the disk refuses the write."""
         now = self._clock()
-        with self._lock:
-            cursor = self._db.execute(
-                f"UPDATE drafts SET {assignments}, updated_at=? WHERE account=? AND mint=?",
-                (*params, now, self.account, mint),
-            )
-            if cursor.rowcount == 0:
-                raise KeyError(mint)
-            row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?", (self.account, mint)
-            ).fetchone()
+        try:
+            with self._lock:
+                cursor = self._db.execute(
+                    f"UPDATE drafts SET {assignments}, updated_at=? WHERE account=? AND mint=?",
+                    (*params, now, self.account, mint),
+                )
+                if cursor.rowcount == 0:
+                    raise KeyError(mint)
+                row = self._db.execute(
+                    f"SELECT {_COLUMNS} FROM drafts WHERE account=? AND mint=?",
+                    (self.account, mint),
+                ).fetchone()
+        except sqlite3.Error as exc:
+            raise DraftNotSaved(f"draft not saved: {_one_line(exc)}") from None
         return _draft(row)
 
     def _recover_interrupted(self) -> None:
@@ -210,6 +289,12 @@ class DraftStore:
                     "WHERE account=? AND mint=?",
                     (INTERRUPTED, account, mint),
                 )
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error as one short line for the status bar ("database or disk is full")."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
 
 
 def _alive(pid: int) -> bool:

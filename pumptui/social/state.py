@@ -1,6 +1,6 @@
 """What the user likes, follows, bookmarks and watches, cached locally so the UI never has to ask.
 
-One SQLite file (`<data dir>/social.sqlite3`). Likes, follows and bookmark lists are per account
+One SQLite file (`paths.state_file()`). Likes, follows and bookmark lists are per account
 (the wallet address): they mirror server state, and logging in as someone else must not show
 another wallet's likes. The watchlist is local to this machine and shared by every account, so it
 works in read-only mode and survives logging in and out.
@@ -13,19 +13,24 @@ already changed it.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import itertools
+import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Concatenate, Final, ParamSpec, TypeVar
 
-from pumptui import config
+from pumptui import paths
 from pumptui.api.models import BookmarkList
-from pumptui.social.db import open_database
+from pumptui.social.db import memory_database, open_database, open_or_memory
 
-STATE_FILE_NAME: Final = "social.sqlite3"
+STATE_FILE_NAME: Final = paths.STATE_FILE_NAME
+_WHAT: Final = "likes, follows, bookmarks and the watchlist"
 _SCHEMA_VERSION: Final = 2  # 2: users (wallet → UUID, counts)
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS likes (
@@ -53,8 +58,28 @@ CREATE TABLE IF NOT EXISTS synced (
 """
 
 
-def state_path() -> Path:
-    return config.data_dir() / STATE_FILE_NAME
+log = logging.getLogger(__name__)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _survives_a_refused_write(
+    method: Callable[Concatenate[SocialState, _P], _R],
+) -> Callable[Concatenate[SocialState, _P], _R]:
+    """A write the disk refuses (full, turned read-only) moves the cache into memory and is
+    done there: a key press never crashes the app, and the run keeps what it changed."""
+
+    @functools.wraps(method)
+    def guarded(self: SocialState, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            if not self.persistent:
+                raise
+            self._move_to_memory(exc)
+            return method(self, *args, **kwargs)
+
+    return guarded
 
 
 class NotLoggedIn(RuntimeError):
@@ -157,9 +182,19 @@ class SocialState:
         *,
         account: str | None = None,
         clock: Callable[[], float] = time.time,
+        memory_fallback: bool = False,
     ) -> None:
-        self.path = path or state_path()
-        self._db = open_database(self.path, _SCHEMA, _SCHEMA_VERSION)
+        """Open the cache at `path` (the data dir's by default). With `memory_fallback`, a file
+        that cannot be opened gives a cache in memory instead of LocalStateError; `notice` then
+        says so, as it says when a damaged file was moved aside."""
+        self.path = path or paths.state_file()
+        if memory_fallback:
+            opened = open_or_memory(self.path, _SCHEMA, _SCHEMA_VERSION, what=_WHAT)
+        else:
+            opened = open_database(self.path, _SCHEMA, _SCHEMA_VERSION)
+        self._db = opened.connection
+        self.persistent = opened.path is not None
+        self.notice = opened.notice
         self._lock = threading.Lock()
         self._clock = clock
         self._serials = itertools.count(1)
@@ -168,6 +203,28 @@ class SocialState:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def _move_to_memory(self, problem: sqlite3.Error) -> None:
+        """Carry on in memory, with everything the file held (when it can still be read)."""
+        reason = " ".join(str(problem).split())
+        log.warning("cannot write %s (%s): the cache is in memory from now on", self.path, reason)
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+            memory = memory_database(_SCHEMA, _SCHEMA_VERSION)
+            try:
+                self._db.backup(memory)
+            except sqlite3.Error:
+                log.warning("%s cannot be read either: the cache starts empty", self.path)
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = memory
+        self.persistent = False
+        self.notice = (
+            f"cannot write {self.path} ({reason}): {_WHAT} are kept in memory only, "
+            "until pumptui exits."
+        )
 
     def __enter__(self) -> SocialState:
         return self
@@ -281,6 +338,7 @@ class SocialState:
             wallet, str(user_id), _opt_str(username), _opt_int(followers), _opt_int(following), seen
         )
 
+    @_survives_a_refused_write
     def remember_user(self, user: CachedUser) -> None:
         self._write(
             "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?)",
@@ -302,9 +360,11 @@ class SocialState:
     # Single writes (server-confirmed facts, or the user's own local choices). `account`
     # defaults to the current one; `rollback` passes the account the change was made for.
 
+    @_survives_a_refused_write
     def set_liked(self, target: str, liked: bool, *, account: str | None = None) -> None:
         self._set_flag("likes", "target", account or self._who(), target, liked)
 
+    @_survives_a_refused_write
     def set_following(self, wallet: str, following: bool, *, account: str | None = None) -> None:
         self._set_flag("follows", "wallet", account or self._who(), wallet, following)
 
@@ -319,6 +379,7 @@ class SocialState:
         else:
             self._write(f"DELETE FROM {table} WHERE account=? AND {column}=?", account, value)
 
+    @_survives_a_refused_write
     def set_bookmarked(
         self, mint: str, list_id: str, bookmarked: bool, *, account: str | None = None
     ) -> None:
@@ -339,18 +400,21 @@ class SocialState:
                 mint,
             )
 
+    @_survives_a_refused_write
     def set_watched(self, mint: str, watched: bool) -> None:
         if watched:
             self._write("INSERT OR IGNORE INTO watchlist VALUES (?, ?)", mint, self._clock())
         else:
             self._write("DELETE FROM watchlist WHERE mint=?", mint)
 
+    @_survives_a_refused_write
     def toggle_watch(self, mint: str) -> bool:
         """Flip watchlist membership (the `w` key); returns whether the mint is now watched."""
         watched = not self.is_watched(mint)
         self.set_watched(mint, watched)
         return watched
 
+    @_survives_a_refused_write
     def save_bookmark_list(self, bookmark_list: BookmarkList) -> None:
         """Add or rename one list (e.g. after creating it on the server); items are kept."""
         account = self._who()
@@ -366,6 +430,7 @@ class SocialState:
                 (account, bookmark_list.id, bookmark_list.name, bookmark_list.created_at, position),
             )
 
+    @_survives_a_refused_write
     def forget_bookmark_list(self, list_id: str) -> None:
         account = self._who()
         with self._lock:
@@ -380,6 +445,7 @@ class SocialState:
 
     # Whole replacements from the server (one transaction each, so readers never see half).
 
+    @_survives_a_refused_write
     def replace_bookmarks(self, lists: Iterable[BookmarkList]) -> None:
         account = self._who()
         now = self._clock()
@@ -406,9 +472,11 @@ class SocialState:
                 self._db.execute("ROLLBACK")
                 raise
 
+    @_survives_a_refused_write
     def replace_likes(self, targets: Iterable[str]) -> None:
         self._replace_set("likes", "target", targets)
 
+    @_survives_a_refused_write
     def replace_following(self, wallets: Iterable[str]) -> None:
         self._replace_set("follows", "wallet", wallets)
 
@@ -462,6 +530,7 @@ class SocialState:
             case Watch(mint=mint):
                 self.set_watched(mint, value)
 
+    @_survives_a_refused_write
     def apply(self, change: Change) -> Undo:
         """Make the change in the cache now, before the server answers; keep the `Undo`.
 
@@ -472,6 +541,7 @@ class SocialState:
         self._set(account, change, change.on)
         return undo
 
+    @_survives_a_refused_write
     def rollback(self, undo: Undo) -> bool:
         """Put back the value from before `apply`, if the cache still shows what it set.
 

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from pumptui.api.budget import HostBudgets, RequestBudget
     from pumptui.api.client import PumpClient
     from pumptui.auth import ResolvedToken
-    from pumptui.social.state import SocialState
 
 log = logging.getLogger(__name__)
 
@@ -400,13 +399,10 @@ class AppServices:
         )
 
 
-def open_watchlist() -> Watchlist:
-    """The persistent watchlist in the user's data dir; in memory if that cannot be opened."""
-    try:
-        from pumptui.social.state import SocialState
+def open_watchlist(*, demo: bool = False) -> Watchlist:
+    """The persistent watchlist in the user's data dir; in memory if that cannot be opened (a
+    read-only home must not stop the app), with the reason in its `notice`."""
+    from pumptui import paths
+    from pumptui.social.state import SocialState
 
-        state: SocialState = SocialState()
-        return state
-    except Exception as exc:  # a read-only home must not stop the app from starting
-        log.warning("watchlist not persistent: %s", exc)
-        return MemoryWatchlist()
+    return SocialState(paths.state_file(demo=demo), memory_fallback=True)

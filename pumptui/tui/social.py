@@ -16,17 +16,15 @@ local cache, the drafts and the status bar read the same object.
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from textual.binding import Binding
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from pumptui import config
+from pumptui import paths
 from pumptui.api.bulk import BulkResult, fetch_coins, moderate_ban, moderate_hide, moderate_nsfw
 from pumptui.api.errors import ApiError, AuthRequired, Forbidden, InsecureTransport, LoginRefused
 from pumptui.api.models import BookmarkList, Coin
@@ -52,9 +50,8 @@ from pumptui.social.actions import (
 )
 from pumptui.social.actions import SocialActions as CoreActions
 from pumptui.social.db import LocalStateError
-from pumptui.social.drafts import DRAFTS_FILE_NAME, Draft, DraftStore
+from pumptui.social.drafts import Draft, DraftNotSaved, DraftStore
 from pumptui.social.state import (
-    STATE_FILE_NAME,
     Bookmark,
     CachedUser,
     Change,
@@ -84,10 +81,6 @@ log = logging.getLogger(__name__)
 # The simulator accepts 1000 characters; the real service's limit is not documented, and its
 # validators count UTF-16 units as JavaScript does (an emoji is two), so the editor counts so too.
 REPLY_MAX_CHARS: Final = 1000
-# The demo keeps its local state apart from the real account's (simulated mints mean nothing
-# to the real API); the social cache file is the one `pumptui demo` opens for its watchlist.
-DEMO_STATE_FILE: Final = "demo-social.sqlite3"
-DEMO_DRAFTS_FILE: Final = "demo-drafts.sqlite3"
 NO_SERVER: Final = "Not connected to a server: this view shows frozen data."
 MODERATION_ACTIONS: Final = ("nsfw", "hide", "ban")
 
@@ -355,9 +348,9 @@ class SocialActions:
         self.services: Any = app.services  # type: ignore[attr-defined]
         self.session: Session = self.services.session
         self.clock: Callable[[], float] = clock or self.services.clock
-        self.local_problem: str | None = None
         self.state = state if state is not None else self._open_state()
         self.drafts = drafts if drafts is not None else self._open_drafts()
+        self.local_problem = self._local_notices()
         self.token_store = token_store
         self.token_file = token_file
         self.marked: dict[str, Marked] = {}
@@ -397,25 +390,19 @@ class SocialActions:
         watchlist = self.services.watchlist
         if isinstance(watchlist, SocialState):
             return watchlist  # one connection to the file the watchlist already uses
-        name = DEMO_STATE_FILE if self.services.sim_mode else STATE_FILE_NAME
-        try:
-            return SocialState(config.data_dir() / name, clock=self.clock)
-        except LocalStateError as exc:
-            return SocialState(self._fallback_path(name, exc), clock=self.clock)
+        return SocialState(
+            paths.state_file(demo=self.services.sim_mode), clock=self.clock, memory_fallback=True
+        )
 
     def _open_drafts(self) -> DraftStore:
-        name = DEMO_DRAFTS_FILE if self.services.sim_mode else DRAFTS_FILE_NAME
-        try:
-            return DraftStore(config.data_dir() / name, clock=self.clock)
-        except LocalStateError as exc:
-            return DraftStore(self._fallback_path(name, exc), clock=self.clock)
-
-    def _fallback_path(self, name: str, problem: Exception) -> Path:
-        """A private temporary file, so the app works, with a warning that nothing is kept."""
-        self.local_problem = (
-            f"{problem}. Likes, bookmarks and drafts are kept only until pumptui exits."
+        return DraftStore(
+            paths.drafts_file(demo=self.services.sim_mode), clock=self.clock, memory_fallback=True
         )
-        return Path(tempfile.mkdtemp(prefix="pumptui-")) / name
+
+    def _local_notices(self) -> str | None:
+        """What the user must know about the local files: moved aside, or in memory only."""
+        notices = [store.notice for store in (self.state, self.drafts) if store.notice]
+        return "\n".join(notices) or None
 
     def _session_changed(self, session: Session) -> None:
         """Local state follows the session (the core does too once it exists); screens redraw
@@ -807,9 +794,18 @@ class SocialActions:
     def load_draft(self, target: PostTarget) -> Draft | None:
         return self.drafts.load(target.draft_key)
 
-    def save_draft(self, target: PostTarget, text: str) -> None:
-        """On every keystroke: one small SQLite write, cheap enough for the event loop."""
-        self.drafts.save(target.draft_key, text)
+    def save_draft(self, target: PostTarget, text: str) -> str | None:
+        """On every keystroke: one small SQLite write, cheap enough for the event loop. Returns
+        why the draft could not be written (then it is kept in memory), or None."""
+        try:
+            self.drafts.save(target.draft_key, text)
+        except DraftNotSaved:
+            return self.drafts.save_problem
+        return None
+
+    def retry_unsaved_drafts(self) -> str | None:
+        """Try again to write drafts a full or read-only disk refused; what still stops it."""
+        return self.drafts.retry_unsaved()
 
     def post(
         self, target: PostTarget, text: str | None = None, *, reply_to: MessagePump | None = None
@@ -820,11 +816,14 @@ class SocialActions:
             return None
 
         async def work() -> ActionResult:
-            if target.kind == "callout":
-                return await core.post_callout(target.mint, text)
-            if target.kind == "reply" and target.callout_id is not None:
-                return await core.reply_to_callout(target.callout_id, text)
-            return await core.send_chat(target.mint, self._chat_sender(target.mint), text)
+            try:
+                if target.kind == "callout":
+                    return await core.post_callout(target.mint, text)
+                if target.kind == "reply" and target.callout_id is not None:
+                    return await core.reply_to_callout(target.callout_id, text)
+                return await core.send_chat(target.mint, self._chat_sender(target.mint), text)
+            except DraftNotSaved as exc:  # the editor hears of it, so it stops saying "Sending"
+                return ActionResult(False, f"not sent: {exc}")
 
         def done(result: ActionResult) -> None:
             self._post(PostFinished(target, result), reply_to)

@@ -8,10 +8,14 @@ at what was actually loaded.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+import pumptui
 
 # Each layer in turn, with the modules it must not load. The order matters: a layer may load
 # what an earlier one forbids only if that one was loaded already, so the simulator goes first.
@@ -24,6 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pumptui.auth", ("textual", "pumptui.tui")),
     ("pumptui.session", ("textual", "pumptui.tui")),
     ("pumptui.config", ("textual", "pumptui.tui")),
+    ("pumptui.paths", ("textual", "pumptui.tui")),
 )
 
 PROBE = textwrap.dedent(
@@ -59,3 +64,30 @@ def test_no_layer_loads_what_its_contract_forbids() -> None:
             if any(module == name or module.startswith(f"{name}.") for name in forbidden)
         ]
         assert offending == [], layer
+
+
+PACKAGE = Path(pumptui.__file__).parent
+
+
+def test_one_module_decides_where_every_file_lives() -> None:
+    """State, drafts, the demo's state, the opted-in token file and the config: all in paths."""
+    deciders = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "platformdirs" in imported_modules(path)
+        or any(
+            name in path.read_text(encoding="utf-8") for name in ("PUMPTUI_DATA_DIR", ".sqlite3")
+        )
+    ]
+    assert deciders == ["paths.py"]
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module `path` imports, at the top or inside functions."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pumptui import paths
 from pumptui.api.models import BookmarkList
 from pumptui.social.state import (
     Bookmark,
@@ -15,8 +16,8 @@ from pumptui.social.state import (
     NotLoggedIn,
     SocialState,
     Watch,
-    state_path,
 )
+from tests.social.damage import damage_first_table
 
 ALICE = "9C6hybhQ6Aycep9jaUnP6uL9ZYvDjUp1aSkFWPUFJtpj"
 BOB = "FgcwodK7aTtn3DgvqwPuSseKgTPcMpGmK6zdf7Ri9KXm"
@@ -185,7 +186,7 @@ def test_likes_and_follows_can_be_replaced_wholesale(state: SocialState) -> None
 def test_the_cache_file_is_private_and_a_corrupt_one_is_replaced(tmp_path: Path) -> None:
     with SocialState(account=ALICE) as state:
         state.set_liked(MINT_A, True)
-    assert stat.S_IMODE(state_path().stat().st_mode) == 0o600
+    assert stat.S_IMODE(paths.state_file().stat().st_mode) == 0o600
 
     broken = tmp_path / "social.sqlite3"
     broken.write_bytes(b"this is not a database" * 100)
@@ -194,3 +195,47 @@ def test_the_cache_file_is_private_and_a_corrupt_one_is_replaced(tmp_path: Path)
         assert rebuilt.liked() == {MINT_B}
 
     assert any(p.name.startswith("social.sqlite3.unreadable-") for p in tmp_path.iterdir())
+
+
+def test_a_cache_file_with_a_damaged_page_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "social.sqlite3"
+    with SocialState(path, account=ALICE) as state:
+        state.set_liked(MINT_A, True)
+        state.set_watched(MINT_A, True)
+    damage_first_table(path)
+
+    with SocialState(path, account=ALICE) as rebuilt:
+        assert rebuilt.liked() == set()
+        rebuilt.set_liked(MINT_B, True)
+        assert rebuilt.liked() == {MINT_B}
+        assert rebuilt.notice is not None
+        assert "moved aside" in rebuilt.notice
+
+    assert any(p.name.startswith("social.sqlite3.unreadable-") for p in tmp_path.iterdir())
+
+
+def test_with_no_writable_data_dir_the_watchlist_lives_in_memory(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "a-file"
+    not_a_dir.write_text("")
+    with SocialState(not_a_dir / "social.sqlite3", memory_fallback=True) as state:
+        assert state.toggle_watch(MINT_A)
+        assert state.watchlist() == [MINT_A]
+        assert not state.persistent
+        assert state.notice is not None
+        assert "kept in memory only" in state.notice
+
+
+def test_a_write_the_disk_refuses_carries_on_in_memory_with_everything_kept() -> None:
+    with SocialState(account=ALICE) as state:
+        state.set_liked(MINT_A, True)
+        state.set_watched(MINT_A, True)
+        state._db.execute("PRAGMA query_only=1")  # as a file turned read-only
+
+        assert state.toggle_watch(MINT_B), "no crash: the key press works"
+        state.set_liked(MINT_B, True)
+
+        assert state.watchlist() == [MINT_A, MINT_B]
+        assert state.liked() == {MINT_A, MINT_B}
+        assert not state.persistent
+        assert state.notice is not None
+        assert "kept in memory only" in state.notice

@@ -8,6 +8,10 @@ a countdown to when a retry makes sense. The service takes about one callout or 
 wallet: the countdown shows that too, from the moment the editor opens. Escape closes the editor
 and keeps the draft.
 
+When a save fails (disk full, a read-only file) the text stays in memory, the status line says
+why in one line, and saving is retried every second; nothing is sent until the draft is saved.
+With no writable data dir at all, the status line says the draft is kept in memory only.
+
 The preview is the text as it will be shown to everyone: never parsed as markup, so `[bold]` is
 eight visible characters, with invisible and control characters removed as the app removes them
 from everyone's posts.
@@ -103,6 +107,9 @@ class PostEditor(ModalScreen[object | None]):
         self.sending = False
         self.retry_at: float | None = None
         self.problem: str | None = None
+        # Why the last save of the draft failed (disk full, read-only file): the text is then
+        # only in memory, and saving is retried every second and on every keystroke.
+        self.save_problem: str | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -146,6 +153,8 @@ class PostEditor(ModalScreen[object | None]):
     def on_mount(self) -> None:
         social = social_of(self)
         draft = social.load_draft(self.target) if social is not None else None
+        if social is not None:  # a text an earlier editor could not save is still unsaved
+            self.save_problem = social.retry_unsaved_drafts()
         if draft is not None:
             self.editor.load_text(draft.text)
             self.editor.move_cursor(self.editor.document.end)
@@ -157,7 +166,7 @@ class PostEditor(ModalScreen[object | None]):
                 self.retry_at = self._now() + wait
         self._update_counter()
         self._update_status()
-        self.set_interval(1.0, self._update_status, name="reply-countdown")
+        self.set_interval(1.0, self._tick, name="reply-countdown")
         self.editor.focus()
 
     def _show_draft(self, draft: Draft) -> None:
@@ -173,8 +182,9 @@ class PostEditor(ModalScreen[object | None]):
     def _changed(self) -> None:
         social = social_of(self)
         if social is not None:
-            social.save_draft(self.target, self.text)
+            self.save_problem = social.save_draft(self.target, self.text)
         self._update_counter()
+        self._update_status()  # where the words are now, at once (not at the next tick)
         if self.previewing or self.confirming:
             self._update_preview()
 
@@ -193,6 +203,24 @@ class PostEditor(ModalScreen[object | None]):
             return 0.0
         return max(0.0, self.retry_at - self._now())
 
+    def _tick(self) -> None:
+        self._retry_save()
+        self._update_status()
+
+    def _retry_save(self) -> None:
+        social = social_of(self)
+        if self.save_problem is not None and social is not None:
+            self.save_problem = social.retry_unsaved_drafts()
+
+    def _where_kept(self) -> str:
+        """Where the text is now, as the status line says it."""
+        if self.save_problem is not None:
+            return f"Draft not saved ({self.save_problem}): kept in memory, retrying"
+        social = social_of(self)
+        if social is not None and not social.drafts.persistent:
+            return "Draft kept in memory only: lost when pumptui exits"
+        return "Draft saved"
+
     def _update_status(self) -> None:
         status = self.query_one("#reply-status", Static)
         wait = self.countdown()
@@ -203,11 +231,12 @@ class PostEditor(ModalScreen[object | None]):
         elif self.problem:
             text = f"{describe_problem(self.problem)} · ctrl+r to try again"
         elif self.text.strip():
-            text = "Draft saved"
+            text = self._where_kept()
         else:
             text = ""
         status.update(Text(text))
-        status.set_class(bool(self.problem) and not self.sending, "-problem")
+        unsaved = self.save_problem is not None and bool(self.text.strip())
+        status.set_class((bool(self.problem) or unsaved) and not self.sending, "-problem")
         self.query_one("#reply-send", Button).disabled = self.sending or wait > 0
 
     def watch_previewing(self, previewing: bool) -> None:
@@ -233,6 +262,12 @@ class PostEditor(ModalScreen[object | None]):
             return f"Nothing to send: the {self.target.noun} is empty."
         if reply_length(text) > self.limit:
             return f"Too long: {reply_length(text)} characters, at most {self.limit}."
+        self._retry_save()
+        if self.save_problem is not None:
+            return (
+                f"Not sent: the draft could not be saved ({self.save_problem}); "
+                "a post is sent only from a saved draft, so it cannot be lost."
+            )
         wait = self.countdown()
         if wait > 0:
             return f"The server asked to wait: retry in {wait:.0f} s (the draft is kept)."
