@@ -414,3 +414,93 @@ async def test_keys_typed_at_once_after_colon_never_reach_the_table(make_app: Ap
         assert isinstance(app.screen, CommandPalette)
         assert app.services.watched() == []  # type: ignore[attr-defined]
         assert home.query_one(CoinTable).sort_index == 0  # not re-sorted by the "s"
+
+
+async def test_after_a_re_sort_the_table_shows_the_top_of_the_new_order(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        await pilot.press("G")  # the oldest coin, far down the newest-first order
+        await pilot.pause()
+        assert table.scroll_y > 0
+        await pilot.press("s")  # market cap: that coin is not in the first screenful any more
+        await pilot.pause()
+        await pilot.pause()
+        by_cap = sorted(frozen_coins(), key=lambda c: c.market_cap_sol, reverse=True)
+        assert table.scroll_y == 0
+        assert table.cursor_row == 0
+        assert table.cursor_mint == by_cap[0].mint
+
+
+async def test_after_a_re_sort_the_cursor_stays_on_its_coin_when_it_is_in_view(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        leader = frozen_coins()[LEADER_INDEX].mint
+        await pilot.press(*["j"] * LEADER_INDEX)
+        assert table.cursor_mint == leader
+        await pilot.press("s")  # market cap: the leader is near the top
+        await pilot.pause()
+        assert table.cursor_mint == leader
+        assert table.scroll_y == 0
+
+
+async def test_capital_s_reverses_the_sort_and_the_summary_says_so(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        await pilot.press("S")
+        await pilot.pause()
+        assert table.shown_mints == [c.mint for c in reversed(frozen_coins())]
+        assert "sort oldest" in screen_text(app).splitlines()[0]
+        assert table.scroll_y == 0
+        assert table.cursor_row == 0
+        await pilot.press("s", "S")  # market cap, smallest first
+        await pilot.pause()
+        by_cap = sorted(frozen_coins(), key=lambda c: c.market_cap_sol)
+        assert table.shown_mints[0] == by_cap[0].mint
+        assert "market cap, smallest first" in screen_text(app).splitlines()[0]
+
+
+async def test_a_kept_filter_is_labelled_and_escape_on_the_table_clears_it(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"frog", "enter")
+        await pilot.pause()
+        table = table_of(app)
+        assert table.has_focus
+        assert table.filter_text == "frog"
+        assert "filter: frog  esc clears" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.filter_text == ""
+        assert len(table.shown_mints) == len(frozen_coins())
+        assert "filter:" not in screen_text(app)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_escape_on_the_watchlist_clears_a_kept_filter_before_going_back(
+    make_app: AppFactory,
+) -> None:
+    coins = frozen_coins()
+    app = make_app(watched=(coins[0].mint, coins[1].mint))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("W")
+        await pilot.pause()
+        await pilot.press("slash", *"frog", "enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WatchlistScreen)
+        assert table_of(app).filter_text == ""
+        assert len(table_of(app).shown_mints) == 2
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from pumptui.api.models import Coin
-from pumptui.tui.keys import BACK_BINDINGS, COIN_LIST_BINDINGS
+from pumptui.tui.keys import BACK_BINDINGS, CLEAR_KEPT_FILTER, COIN_LIST_BINDINGS
 from pumptui.tui.screens.home import CoinListScreen
 from pumptui.tui.services import WATCHLIST_FEEDS
 from pumptui.tui.widgets.coin_table import CoinTable
@@ -27,7 +27,8 @@ PLACEHOLDER_NAME = "loading…"
 class WatchlistScreen(CoinListScreen):
     """Watched coins, sorted like Home; `w` here unwatches."""
 
-    BINDINGS: ClassVar[list[Binding]] = [*BACK_BINDINGS, *COIN_LIST_BINDINGS]
+    # esc clears a kept filter first, then goes back.
+    BINDINGS: ClassVar[list[Binding]] = [CLEAR_KEPT_FILTER, *BACK_BINDINGS, *COIN_LIST_BINDINGS]
     FEEDS: ClassVar[tuple[str, ...]] = WATCHLIST_FEEDS
 
     def compose(self) -> ComposeResult:
