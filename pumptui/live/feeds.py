@@ -520,7 +520,7 @@ class LeaderFeed(Feed):
         if page.unchanged or not page.items:
             return PollOutcome(unchanged=True, requests=1)
         coin = page.items[0]
-        leader = ctx.store.leader
+        leader = ctx.store.reported_leader
         if leader is None or leader.mint != coin.mint:
             ctx.emit(LeaderChanged(coin))
             return PollOutcome(news=1, requests=1)

@@ -145,7 +145,9 @@ class MarketStore:
         self._site_signatures: set[str] = set()
         self._protected: frozenset[str] = frozenset()
         self._order_cache: list[str] | None = None
-        self._leader: Coin | None = None
+        # The leader the service last reported; `leader` weighs it against every coin held.
+        self._reported_leader: Coin | None = None
+        self._leader_cache: tuple[int, Coin | None] | None = None
         self._sol_price: float | None = None
         self.sol_price_stale = False
         # Per coin, the newest holder figures and market activity (bounded like the coins).
@@ -177,8 +179,8 @@ class MarketStore:
                 changed = self._confirm_trade(trade)
             case LeaderChanged(coin=coin):
                 self._put_coin(coin)
-                changed = self._leader is None or self._leader != coin
-                self._leader = coin
+                changed = self._reported_leader is None or self._reported_leader != coin
+                self._reported_leader = coin
             case SolPriceChanged(usd=usd, stale=stale):
                 changed = usd != self._sol_price or stale != self.sol_price_stale
                 self._sol_price, self.sol_price_stale = usd, stale
@@ -256,8 +258,8 @@ class MarketStore:
         self._bump_coin(coin.mint)
         if known is None or known.price_sol != coin.price_sol:
             self._add_price(coin.mint, coin.price_sol)
-        if self._leader is not None and self._leader.mint == coin.mint:
-            self._leader = coin
+        if self._reported_leader is not None and self._reported_leader.mint == coin.mint:
+            self._reported_leader = coin
         self._evict_coins()
         return True
 
@@ -428,7 +430,29 @@ class MarketStore:
 
     @property
     def leader(self) -> Coin | None:
-        return self._leader
+        """The coin with the highest market cap still on the bonding curve, over the coin the
+        service reported and every coin held: the one answer the header, the ranking line and
+        the table's mark all read, so none of them lags the market caps the table shows."""
+        cached = self._leader_cache
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        candidates = list(self._coins.values())
+        reported = self._reported_leader
+        if reported is not None and reported.mint not in self._coins:
+            candidates.append(reported)
+        reported_mint = reported.mint if reported is not None else None
+        on_curve = [c for c in candidates if not c.complete and c.market_cap_sol > 0]
+        # Equal caps: the service's own pick.
+        best = max(
+            on_curve, key=lambda c: (c.market_cap_sol, c.mint == reported_mint), default=None
+        )
+        self._leader_cache = (self.version, best)
+        return best
+
+    @property
+    def reported_leader(self) -> Coin | None:
+        """The leader as the service last reported it (what the leader feed compares with)."""
+        return self._reported_leader
 
     @property
     def sol_price(self) -> float | None:

@@ -63,7 +63,7 @@ async def test_home_lists_newest_coins_first_with_their_market_data(make_app: Ap
         assert cell_text(table, newest.mint, "usd") == "$5.24k"
         leader = coins[LEADER_INDEX]
         assert LEADER_MARK in cell_text(table, leader.mint, "marks")
-        assert "82%" in cell_text(table, leader.mint, "curve")
+        assert "95%" in cell_text(table, leader.mint, "curve")
         assert "100%" in cell_text(table, coins[GRADUATED_INDEX].mint, "curve")
         text = screen_text(app)
         assert "SOL $187.42" in text
@@ -79,7 +79,7 @@ async def test_the_summary_names_the_leader_not_a_king(make_app: AppFactory) -> 
         first = screen_text(app).splitlines()[0].strip()
         leader = frozen_coins()[LEADER_INDEX]
         assert first.startswith(f"{LEADER_MARK} leader {leader.symbol} {leader.name}")
-        assert "82%" in first
+        assert "95%" in first
         assert "king" not in screen_text(app).lower()
         assert "♛" not in screen_text(app)
 
@@ -504,3 +504,24 @@ async def test_escape_on_the_watchlist_clears_a_kept_filter_before_going_back(
         assert len(table_of(app).shown_mints) == 2
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_ranking_line_and_the_table_agree_on_the_leader_as_caps_move(
+    make_app: AppFactory,
+) -> None:
+    # A coin overtakes the leader the service reported (a pushed reserve update, before the
+    # leader feed polls again): the ranking line and the table's mark move to it together.
+    store = frozen_store()
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        leader = frozen_coins()[LEADER_INDEX]
+        challenger = frozen_coins()[13]
+        richer = replace(challenger, market_cap_sol=leader.market_cap_sol * 2)
+        store.apply(CoinUpdated(richer))
+        await redraw(app, pilot)
+        first = screen_text(app).splitlines()[0].strip()
+        assert first.startswith(f"{LEADER_MARK} leader {challenger.symbol}")
+        table = table_of(app)
+        assert LEADER_MARK in cell_text(table, challenger.mint, "marks")
+        assert LEADER_MARK not in cell_text(table, leader.mint, "marks")
