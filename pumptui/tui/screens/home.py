@@ -81,7 +81,9 @@ class CoinListScreen(SocialKeys, Screen[None]):
 
     def compose_filter(self) -> ComposeResult:
         yield FilterInput(
-            placeholder="filter by name, symbol or mint  (enter: keep · esc: clear)",
+            # It filters what is loaded here; the palette (`:`) asks the server for any coin.
+            placeholder="filter loaded coins by name, symbol or mint  "
+            "(enter: keep · esc: clear · : searches every coin)",
             id="filter",
             compact=True,
         )
