@@ -482,6 +482,9 @@ class NewCoinsFeed(Feed):
         for coin in result.head:
             if coin.mint not in fresh:
                 ctx.upsert_coin(coin)
+        # ...and says which held coins it no longer lists (hidden or banned by moderators).
+        if (delisted := ctx.store.missing_from_listing(result.head)) is not None:
+            ctx.emit(delisted)
         return PollOutcome(
             news=len(result.items),
             unchanged=result.unchanged,

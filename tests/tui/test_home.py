@@ -11,12 +11,18 @@ from textual import events
 from textual.command import CommandPalette
 
 from pumptui.api.models import BoardEntry, Coin
-from pumptui.live.events import BoardChanged, CoinUpdated, NewCoin, SolPriceChanged
+from pumptui.live.events import (
+    BoardChanged,
+    CoinsDelisted,
+    CoinUpdated,
+    NewCoin,
+    SolPriceChanged,
+)
 from pumptui.sim.text import HOSTILE
 from pumptui.tui.app import PumpApp
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
-from pumptui.tui.widgets.coin_table import LEADER_MARK, WATCHED_MARK, CoinTable
+from pumptui.tui.widgets.coin_table import DELISTED_MARK, LEADER_MARK, WATCHED_MARK, CoinTable
 from pumptui.tui.widgets.followed_tape import EMPTY_HINT, FollowedTape
 from tests.tui.conftest import (
     FROZEN_NOW,
@@ -525,3 +531,29 @@ async def test_the_ranking_line_and_the_table_agree_on_the_leader_as_caps_move(
         table = table_of(app)
         assert LEADER_MARK in cell_text(table, challenger.mint, "marks")
         assert LEADER_MARK not in cell_text(table, leader.mint, "marks")
+
+
+async def test_a_moderated_coin_leaves_home_and_is_marked_on_the_watchlist(
+    make_app: AppFactory,
+) -> None:
+    coins = frozen_coins()
+    hidden, banned = coins[3], coins[4]
+    store = frozen_store()
+    app = make_app(store, watched=(hidden.mint, banned.mint))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        assert hidden.mint in table.shown_mints
+        # The next read of the listing leaves one out; the next read of the other says banned.
+        store.apply(CoinsDelisted((hidden.mint,)))
+        store.apply(CoinUpdated(replace(banned, is_banned=True)))
+        await redraw(app, pilot)
+        assert hidden.mint not in table.shown_mints
+        assert banned.mint not in table.shown_mints
+        await pilot.press("W")
+        await pilot.pause()
+        watched = table_of(app)
+        assert set(watched.shown_mints) == {hidden.mint, banned.mint}
+        for coin in (hidden, banned):
+            assert DELISTED_MARK in cell_text(watched, coin.mint, "marks")
+        assert "no longer listed (hidden or banned)" in screen_text(app).splitlines()[0]

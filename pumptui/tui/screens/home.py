@@ -136,6 +136,7 @@ class CoinListScreen(SocialKeys, Screen[None]):
             liked=marks.liked,
             followed=marks.followed,
             marked=marks.marked,
+            delisted=store.is_delisted,
         )
 
     # -- actions on the coin under the cursor ------------------------------------------------------

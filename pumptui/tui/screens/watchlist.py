@@ -18,7 +18,7 @@ from pumptui.api.models import Coin
 from pumptui.tui.keys import BACK_BINDINGS, CLEAR_KEPT_FILTER, COIN_LIST_BINDINGS
 from pumptui.tui.screens.home import CoinListScreen
 from pumptui.tui.services import WATCHLIST_FEEDS
-from pumptui.tui.widgets.coin_table import CoinTable
+from pumptui.tui.widgets.coin_table import DELISTED_MARK, CoinTable
 from pumptui.tui.widgets.status_bar import StatusBar
 
 PLACEHOLDER_NAME = "loading…"
@@ -58,6 +58,9 @@ class WatchlistScreen(CoinListScreen):
         summary.append("★ Watchlist", style="bold cyan")
         summary.append(" │ ", style="dim")
         summary.append_text(self.describe_view(table.row_count))
+        if any(store.is_delisted(coin.mint) for coin in coins):
+            summary.append(" · ", style="dim")
+            summary.append(f"{DELISTED_MARK} no longer listed (hidden or banned)", style="red")
         self.query_one("#summary", Static).update(summary)
 
     def action_back(self) -> None:

@@ -64,6 +64,8 @@ class RowContext:
     liked: frozenset[str] = frozenset()
     followed: frozenset[str] = frozenset()
     marked: frozenset[str] = frozenset()
+    # Coins the service no longer lists (hidden or banned by its moderators).
+    delisted: Callable[[str], bool] = field(default=lambda mint: False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ WATCHED_MARK = "★"
 LIKED_MARK = fmt.LIKED_MARK
 FOLLOWED_MARK = fmt.FOLLOWED_MARK  # the coin's creator is someone you follow
 MARKED_MARK = fmt.MARKED_MARK
+DELISTED_MARK = "⊘"  # the service no longer lists the coin
 
 Cells = tuple[Text, ...]
 
@@ -263,6 +266,7 @@ class CoinTable(DataTable[Text]):
             mint in context.liked,
             coin.creator in context.followed,
             mint in context.marked,
+            context.delisted(mint),
         )
         if self._row_state.get(mint) == state:
             return
@@ -300,8 +304,11 @@ class CoinTable(DataTable[Text]):
 def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     """The cells of one coin's row, as `Text` (API strings are never parsed as markup)."""
     marks = Text(no_wrap=True)
+    delisted = context.delisted(coin.mint)
     if coin.mint in context.marked:
         marks.append(MARKED_MARK, style="bold magenta")
+    elif delisted:
+        marks.append(DELISTED_MARK, style="bold red")
     elif coin.complete:
         marks.append(GRADUATED_MARK, style="bold green")
     elif coin.mint == context.leader_mint:
@@ -313,7 +320,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     followed = coin.creator is not None and coin.creator in context.followed
     marks.append(FOLLOWED_MARK if followed else " ", style="bold green")
     marks.rstrip()
-    name = Text(no_wrap=True, overflow="ellipsis")
+    name = Text(no_wrap=True, overflow="ellipsis", style="strike" if delisted else "")
     name.append(coin.symbol or "?", style="bold")
     if coin.name and coin.name != coin.symbol:
         name.append(" ")
