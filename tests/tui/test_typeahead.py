@@ -15,6 +15,7 @@ from textual.widgets import Input, TextArea
 
 from pumptui.sim import SimServer
 from pumptui.tui.app import PumpApp
+from pumptui.tui.screens.bookmark_picker import BookmarkPicker
 from pumptui.tui.screens.login import LoginScreen
 from pumptui.tui.screens.post_editor import PostEditor
 from pumptui.tui.social import SocialTarget
@@ -23,6 +24,7 @@ from tests.tui.social_support import (
     SIZE,
     coin_target,
     open_target,
+    settle,
     social_app,
     user_app,
     wait_for,
@@ -104,8 +106,19 @@ async def test_keys_after_n_on_a_coin_not_held_act_on_nothing_underneath(sim: Si
     app, social = user_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         await open_target(pilot, social, target)
-        type_at_once(app, "n", "n", "f")  # "f" underneath would follow the coin's creator
-        await wait_for(pilot, lambda: not app.holding_keys, "the held keys dropped")
-        await pilot.pause()
+        type_at_once(app, "n", "n", "L")  # "L" underneath would open the login screen
+        await wait_for(pilot, lambda: not getattr(app, "holding_keys", False), "keys dropped")
+        await settle(pilot)
         assert not isinstance(app.screen, PostEditor)
-        assert social.own_marks().followed == frozenset()
+        assert not any(isinstance(screen, LoginScreen) for screen in app.screen_stack)
+
+
+async def test_keys_after_b_go_to_the_bookmark_picker_not_underneath(sim: SimServer) -> None:
+    app, social = user_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_target(pilot, social, coin_target(sim))
+        type_at_once(app, "b", "b", "L")  # "L" underneath would open the login screen
+        await wait_for(pilot, lambda: isinstance(app.screen, BookmarkPicker), "the picker")
+        await wait_for(pilot, lambda: not getattr(app, "holding_keys", False), "keys handed on")
+        await settle(pilot)
+        assert not any(isinstance(screen, LoginScreen) for screen in app.screen_stack)
