@@ -90,6 +90,16 @@ class CoinNotFound:
 
 
 @dataclass(frozen=True, slots=True)
+class CoinsDelisted:
+    """Held coins the service's new-coins listing no longer shows where they belong (hidden or
+    banned by its moderators, or marked NSFW): Home drops them, Watchlist marks them.
+    `relisted`: coins so marked that the listing shows again."""
+
+    mints: tuple[str, ...]
+    relisted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class LeaderChanged:
     """A different coin now leads the bonding curve: the highest market cap among the coins not
     yet graduated. (King of the Hill is gone from the API; this is what can be measured.)"""
@@ -193,6 +203,7 @@ Event = (
     | TradeConfirmed
     | CalloutsChanged
     | CoinNotFound
+    | CoinsDelisted
     | LeaderChanged
     | SolPriceChanged
     | HoldersChanged
@@ -213,6 +224,7 @@ EVENT_TYPES: dict[type, str] = {
     TradeConfirmed: "trade_confirmed",
     CalloutsChanged: "callouts",
     CoinNotFound: "coin_not_found",
+    CoinsDelisted: "coins_delisted",
     LeaderChanged: "leader_changed",
     SolPriceChanged: "sol_price",
     HoldersChanged: "holders",
@@ -279,6 +291,9 @@ def event_to_json(event: Event) -> dict[str, Any]:
             data["count"] = count
         case CoinNotFound(mint=mint):
             data["mint"] = mint
+        case CoinsDelisted(mints=mints, relisted=relisted):
+            data["mints"] = list(mints)
+            data["relisted"] = list(relisted)
         case RouteMoved(view=view, description=description):
             data["view"] = view
             data["description"] = description

@@ -483,6 +483,9 @@ class NewCoinsFeed(Feed):
         for coin in result.head:
             if coin.mint not in fresh:
                 ctx.upsert_coin(coin)
+        # ...and says which held coins it no longer lists (hidden or banned by moderators).
+        if (delisted := ctx.store.missing_from_listing(result.head)) is not None:
+            ctx.emit(delisted)
         return PollOutcome(
             news=len(result.items),
             unchanged=result.unchanged,
@@ -521,7 +524,7 @@ class LeaderFeed(Feed):
         if page.unchanged or not page.items:
             return PollOutcome(unchanged=True, requests=1)
         coin = page.items[0]
-        leader = ctx.store.leader
+        leader = ctx.store.reported_leader
         if leader is None or leader.mint != coin.mint:
             ctx.emit(LeaderChanged(coin))
             return PollOutcome(news=1, requests=1)

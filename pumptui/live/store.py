@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import OrderedDict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pumptui.api.models import (
@@ -31,6 +31,7 @@ from pumptui.live.events import (
     BoardChanged,
     CalloutsChanged,
     CoinNotFound,
+    CoinsDelisted,
     CoinUpdated,
     EngineError,
     Event,
@@ -145,7 +146,9 @@ class MarketStore:
         self._site_signatures: set[str] = set()
         self._protected: frozenset[str] = frozenset()
         self._order_cache: list[str] | None = None
-        self._leader: Coin | None = None
+        # The leader the service last reported; `leader` weighs it against every coin held.
+        self._reported_leader: Coin | None = None
+        self._leader_cache: tuple[int, Coin | None] | None = None
         self._sol_price: float | None = None
         self.sol_price_stale = False
         # Per coin, the newest holder figures and market activity (bounded like the coins).
@@ -155,6 +158,8 @@ class MarketStore:
         # Trenches boards in their order, and each listed coin's newest board entry.
         self._boards: dict[str, tuple[BoardEntry, ...]] = {}
         self._board_entries: dict[str, BoardEntry] = {}
+        # Held coins the service's new-coins listing no longer shows (hidden, banned...).
+        self._delisted: OrderedDict[str, None] = OrderedDict()
         # Mints the service says it has no coin for (forgotten when the coin turns up after all).
         self._missing: OrderedDict[str, None] = OrderedDict()
         # View -> "primary → fallback": routes the service no longer answers.
@@ -177,8 +182,8 @@ class MarketStore:
                 changed = self._confirm_trade(trade)
             case LeaderChanged(coin=coin):
                 self._put_coin(coin)
-                changed = self._leader is None or self._leader != coin
-                self._leader = coin
+                changed = self._reported_leader is None or self._reported_leader != coin
+                self._reported_leader = coin
             case SolPriceChanged(usd=usd, stale=stale):
                 changed = usd != self._sol_price or stale != self.sol_price_stale
                 self._sol_price, self.sol_price_stale = usd, stale
@@ -206,6 +211,17 @@ class MarketStore:
                     for mint, entry in self._board_entries.items():
                         if before.get(mint) != entry and mint in self._coins:
                             self._bump_coin(mint)
+            case CoinsDelisted(mints=mints, relisted=relisted):
+                for mint in relisted:
+                    if mint in self._delisted:
+                        del self._delisted[mint]
+                        changed = True
+                        self._bump_coin(mint)
+                for mint in mints:
+                    if mint not in self._delisted:
+                        changed = True
+                        self._bump_coin(mint)
+                    _put_bounded(self._delisted, mint, None, self.max_coins)
             case CoinNotFound(mint=mint):
                 changed = mint not in self._missing
                 _put_bounded(self._missing, mint, None, self.max_detail_coins)
@@ -256,8 +272,8 @@ class MarketStore:
         self._bump_coin(coin.mint)
         if known is None or known.price_sol != coin.price_sol:
             self._add_price(coin.mint, coin.price_sol)
-        if self._leader is not None and self._leader.mint == coin.mint:
-            self._leader = coin
+        if self._reported_leader is not None and self._reported_leader.mint == coin.mint:
+            self._reported_leader = coin
         self._evict_coins()
         return True
 
@@ -364,13 +380,49 @@ class MarketStore:
         return len(self._coins)
 
     def new_coins(self, limit: int = 100) -> list[Coin]:
-        """Known coins, newest launch first."""
+        """Known coins, newest launch first, leaving out those the service no longer lists
+        (`is_delisted`)."""
         if self._order_cache is None:
             self._order_cache = sorted(
                 self._coins, key=lambda m: self._coins[m].created_at or 0.0, reverse=True
             )
         coins = self._coins
-        return [coins[m] for m in self._order_cache[:limit] if m in coins]
+        listed: list[Coin] = []
+        for mint in self._order_cache:
+            if len(listed) >= limit:
+                break
+            coin = coins.get(mint)
+            if coin is not None and not self.is_delisted(mint):
+                listed.append(coin)
+        return listed
+
+    def is_delisted(self, mint: str) -> bool:
+        """Whether the service no longer lists the coin: its record says it is banned, or the
+        new-coins listing left it out where it belonged (hidden by moderators, marked NSFW)."""
+        if mint in self._delisted:
+            return True
+        coin = self._coins.get(mint)
+        return coin is not None and coin.is_banned
+
+    def missing_from_listing(self, page: Sequence[Coin]) -> CoinsDelisted | None:
+        """What one page of the new-coins listing (newest first) says of the coins held: those
+        created within the page's span that it leaves out are no longer listed; those marked so
+        that it shows are listed again. None when it says nothing new."""
+        times = [c.created_at for c in page if c.created_at]
+        if len(times) < 2:
+            return None
+        oldest, newest = min(times), max(times)
+        shown = {c.mint for c in page}
+        gone = tuple(
+            mint
+            for mint, coin in self._coins.items()
+            if mint not in shown
+            and mint not in self._delisted
+            and coin.created_at is not None
+            and oldest <= coin.created_at <= newest
+        )
+        back = tuple(mint for mint in shown if mint in self._delisted)
+        return CoinsDelisted(gone, back) if gone or back else None
 
     def trades(self, mint: str, limit: int | None = None) -> list[Trade]:
         """The coin's trades, newest first (chain order, reversed)."""
@@ -428,7 +480,33 @@ class MarketStore:
 
     @property
     def leader(self) -> Coin | None:
-        return self._leader
+        """The coin with the highest market cap still on the bonding curve, over the coin the
+        service reported and every coin held: the one answer the header, the ranking line and
+        the table's mark all read, so none of them lags the market caps the table shows."""
+        cached = self._leader_cache
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        candidates = list(self._coins.values())
+        reported = self._reported_leader
+        if reported is not None and reported.mint not in self._coins:
+            candidates.append(reported)
+        reported_mint = reported.mint if reported is not None else None
+        on_curve = [
+            c
+            for c in candidates
+            if not c.complete and c.market_cap_sol > 0 and not self.is_delisted(c.mint)
+        ]
+        # Equal caps: the service's own pick.
+        best = max(
+            on_curve, key=lambda c: (c.market_cap_sol, c.mint == reported_mint), default=None
+        )
+        self._leader_cache = (self.version, best)
+        return best
+
+    @property
+    def reported_leader(self) -> Coin | None:
+        """The leader as the service last reported it (what the leader feed compares with)."""
+        return self._reported_leader
 
     @property
     def sol_price(self) -> float | None:

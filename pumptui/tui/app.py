@@ -59,6 +59,7 @@ from pumptui.tui.screens.post_editor import PostEditor
 from pumptui.tui.screens.watchlist import WatchlistScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import SocialActions
+from pumptui.tui.typeahead import TypeAhead
 from pumptui.tui.widgets.status_bar import StatusInfo
 
 # The store is redrawn at most this often (seconds): a flood of trades costs ~5 frames a second.
@@ -73,7 +74,7 @@ TOAST_GATHER = 1.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
-class PumpApp(App[None]):
+class PumpApp(TypeAhead, App[None]):
     """Watch the Pump.fun market live; `services` is everything that is not drawing."""
 
     TITLE = "pumptui"

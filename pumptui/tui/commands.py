@@ -1,12 +1,16 @@
-"""The command palette (`:`): every action of the current screen, and every coin by name.
+"""The command palette (`:`): every action of the current screen, and any coin by name, symbol
+or mint.
 
 Actions come from the bindings of the screen the palette was opened on, so the palette and the
-Help screen can never disagree with the keys. Coin names are untrusted text: they are highlighted
-without being parsed as markup (Textual's `Matcher.highlight` would parse them).
+Help screen can never disagree with the keys. Coins come first from what the app holds, then,
+when those run out, from the server's search (through the services, inside the request budget,
+once the typing pauses). Coin names are untrusted text: they are highlighted without being
+parsed as markup (Textual's `Matcher.highlight` would parse them).
 """
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import Any
 
@@ -17,6 +21,12 @@ from pumptui.base58 import is_pubkey
 from pumptui.tui.screens.help import help_rows
 
 COIN_HITS = 20
+# The server is asked only when the coins held give fewer hits than this...
+SERVER_SEARCH_BELOW = 5
+# ...for a query at least this long, once typing has paused this long (the palette cancels a
+# search when the query changes, so a sleeping one never reaches the server).
+SERVER_SEARCH_MIN_CHARS = 2
+SERVER_SEARCH_DEBOUNCE = 0.3
 
 
 def highlight_plain(matcher: Matcher, candidate: str) -> Content:
@@ -67,7 +77,8 @@ class ActionCommands(Provider):
 
 class CoinCommands(Provider):
     """Open a coin by typing part of its symbol, name or mint: any coin the store knows, any
-    coin seen trading on the followed tape, or any mint pasted whole."""
+    coin seen trading on the followed tape, any mint pasted whole, and, when those give few
+    hits, any coin the server's search finds."""
 
     async def search(self, query: str) -> Hits:
         services = getattr(self.app, "services", None)
@@ -91,10 +102,27 @@ class CoinCommands(Provider):
             hits.append((1.0, pasted, pasted))  # not seen yet: the coin screen reads it
         hits.sort(key=lambda hit: hit[0], reverse=True)
         for score, label, mint in hits[:COIN_HITS]:
-            yield Hit(
-                score,
-                highlight_plain(matcher, f"Open {label}"),
-                partial(self.app.open_coin, mint),  # type: ignore[attr-defined]
-                text=f"Open {label}",
-                help=f"coin {mint}",
-            )
+            yield self._open_hit(matcher, score, label, mint)
+        if len(hits) >= SERVER_SEARCH_BELOW or len(pasted) < SERVER_SEARCH_MIN_CHARS:
+            return
+        await asyncio.sleep(SERVER_SEARCH_DEBOUNCE)
+        shown = {mint for _, _, mint in hits}
+        for coin in await services.search_coins(pasted, COIN_HITS):
+            if coin.mint in shown:
+                continue
+            shown.add(coin.mint)
+            label = f"{coin.symbol} {coin.name}".strip() or coin.mint
+            # The server matched it, whatever the fuzzy matcher makes of the label.
+            score = max(matcher.match(label), matcher.match(coin.mint) * 0.5, 0.1)
+            yield self._open_hit(matcher, score, label, coin.mint, found="found by the server")
+
+    def _open_hit(
+        self, matcher: Matcher, score: float, label: str, mint: str, found: str = ""
+    ) -> Hit:
+        return Hit(
+            score,
+            highlight_plain(matcher, f"Open {label}"),
+            partial(self.app.open_coin, mint),  # type: ignore[attr-defined]
+            text=f"Open {label}",
+            help=f"coin {mint}" + (f" · {found}" if found else ""),
+        )

@@ -40,6 +40,7 @@ class Glyphs:
     liked: str
     followed: str
     marked: str  # marked for a bulk moderation action
+    delisted: str  # the service no longer lists the coin (hidden or banned)
     # A box ticked or not, a radio button chosen or not: three cells each, different in shape
     # (not only in colour, which NO_COLOR takes away).
     checked: str
@@ -76,6 +77,7 @@ UNICODE = Glyphs(
     sell="▼",
     leader="⚑",
     graduated="✓",
+    delisted="⊘",
     watched="★",
     liked="♥",
     followed="+",
@@ -108,6 +110,7 @@ ASCII = Glyphs(
     sell="v",
     leader="!",
     graduated="G",
+    delisted="x",
     watched="*",
     liked="L",
     followed="+",

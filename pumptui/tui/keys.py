@@ -72,6 +72,18 @@ TABLE_BINDINGS: list[Binding] = [
     Binding("enter", "select_cursor", "Open", id="table.open", tooltip="Open the coin"),
 ]
 
+# Only while a filter is kept (`CoinListScreen.check_action`); else esc does what it did (Back,
+# on Watchlist, which lists this binding before its own).
+CLEAR_KEPT_FILTER = Binding(
+    "escape",
+    "clear_kept_filter",
+    "Clear filter",
+    key_display="esc",
+    id="coins.clear-filter",
+    show=False,
+    tooltip="Clear the kept filter",
+)
+
 # Actions on the coin under the cursor, on Home and Watchlist.
 COIN_LIST_BINDINGS: list[Binding] = [
     # A priority binding runs the moment the key is read, before the keys typed after it are
@@ -86,6 +98,15 @@ COIN_LIST_BINDINGS: list[Binding] = [
         priority=True,
     ),
     Binding("s", "cycle_sort", "Sort", id="coins.sort", tooltip="Cycle the sort order"),
+    Binding(
+        "S",
+        "reverse_sort",
+        "Reverse",
+        id="coins.sort-reverse",
+        show=False,
+        tooltip="Reverse the sort order",
+    ),
+    CLEAR_KEPT_FILTER,
     Binding("w", "toggle_watch", "Watch", id="coins.watch", tooltip="Watch or unwatch the coin"),
     Binding(
         "c", "copy_mint", "Copy mint", id="coins.copy-mint", tooltip="Copy the coin's mint address"

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pumptui.api.models import ChatMessage
+from pumptui.api.models import ChatMessage, Coin
 from pumptui.config import SITE_URL, Settings
 from pumptui.live.bus import EventBus
 from pumptui.live.health import FeedState
@@ -357,6 +357,31 @@ class AppServices:
         if self.store.callouts(mint) is None:
             return "Loading callouts…"
         return ""
+
+    # -- the server's coin search (the palette, when the coins held run out) ------------------
+
+    async def search_coins(self, term: str, limit: int = 20) -> list[Coin]:
+        """Coins whose name, symbol or mint match `term`, as the server's search answers (by
+        market cap). Inside the request budget: when it is spent, or the server fails, the
+        answer is empty at once rather than late. Frozen data has no server: empty."""
+        client = self.client
+        if client is None or not term.strip():
+            return []
+        from pumptui.api.budget import Priority
+        from pumptui.api.errors import ApiError
+
+        try:
+            page = await client.search_coins(
+                term.strip(),
+                limit=limit,
+                include_nsfw=self.settings.api.include_nsfw,
+                priority=Priority.FOREGROUND,
+                fail_fast=True,
+            )
+        except ApiError as exc:
+            log.info("coin search for %r failed: %s", term, exc)
+            return []
+        return list(page.items)
 
     def coin_url(self, mint: str) -> str:
         return f"{SITE_URL}/coin/{mint}"

@@ -11,7 +11,13 @@ from textual import events
 from textual.command import CommandPalette
 
 from pumptui.api.models import BoardEntry, Coin
-from pumptui.live.events import BoardChanged, CoinUpdated, NewCoin, SolPriceChanged
+from pumptui.live.events import (
+    BoardChanged,
+    CoinsDelisted,
+    CoinUpdated,
+    NewCoin,
+    SolPriceChanged,
+)
 from pumptui.sim.text import HOSTILE
 from pumptui.tui.app import PumpApp
 from pumptui.tui.glyphs import UNICODE
@@ -64,7 +70,7 @@ async def test_home_lists_newest_coins_first_with_their_market_data(make_app: Ap
         assert cell_text(table, newest.mint, "usd") == "$5.24k"
         leader = coins[LEADER_INDEX]
         assert UNICODE.leader in cell_text(table, leader.mint, "marks")
-        assert "82%" in cell_text(table, leader.mint, "curve")
+        assert "95%" in cell_text(table, leader.mint, "curve")
         assert "100%" in cell_text(table, coins[GRADUATED_INDEX].mint, "curve")
         text = screen_text(app)
         assert "SOL $187.42" in text
@@ -80,7 +86,7 @@ async def test_the_summary_names_the_leader_not_a_king(make_app: AppFactory) -> 
         first = screen_text(app).splitlines()[0].strip()
         leader = frozen_coins()[LEADER_INDEX]
         assert first.startswith(f"{UNICODE.leader} leader {leader.symbol} {leader.name}")
-        assert "82%" in first
+        assert "95%" in first
         assert "king" not in screen_text(app).lower()
         assert "♛" not in screen_text(app)
 
@@ -415,3 +421,140 @@ async def test_keys_typed_at_once_after_colon_never_reach_the_table(make_app: Ap
         assert isinstance(app.screen, CommandPalette)
         assert app.services.watched() == []  # type: ignore[attr-defined]
         assert home.query_one(CoinTable).sort_index == 0  # not re-sorted by the "s"
+
+
+async def test_after_a_re_sort_the_table_shows_the_top_of_the_new_order(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        await pilot.press("G")  # the oldest coin, far down the newest-first order
+        await pilot.pause()
+        assert table.scroll_y > 0
+        await pilot.press("s")  # market cap: that coin is not in the first screenful any more
+        await pilot.pause()
+        await pilot.pause()
+        by_cap = sorted(frozen_coins(), key=lambda c: c.market_cap_sol, reverse=True)
+        assert table.scroll_y == 0
+        assert table.cursor_row == 0
+        assert table.cursor_mint == by_cap[0].mint
+
+
+async def test_after_a_re_sort_the_cursor_stays_on_its_coin_when_it_is_in_view(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        leader = frozen_coins()[LEADER_INDEX].mint
+        await pilot.press(*["j"] * LEADER_INDEX)
+        assert table.cursor_mint == leader
+        await pilot.press("s")  # market cap: the leader is near the top
+        await pilot.pause()
+        assert table.cursor_mint == leader
+        assert table.scroll_y == 0
+
+
+async def test_capital_s_reverses_the_sort_and_the_summary_says_so(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        await pilot.press("S")
+        await pilot.pause()
+        assert table.shown_mints == [c.mint for c in reversed(frozen_coins())]
+        assert "sort oldest" in screen_text(app).splitlines()[0]
+        assert table.scroll_y == 0
+        assert table.cursor_row == 0
+        await pilot.press("s", "S")  # market cap, smallest first
+        await pilot.pause()
+        by_cap = sorted(frozen_coins(), key=lambda c: c.market_cap_sol)
+        assert table.shown_mints[0] == by_cap[0].mint
+        assert "market cap, smallest first" in screen_text(app).splitlines()[0]
+
+
+async def test_a_kept_filter_is_labelled_and_escape_on_the_table_clears_it(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"frog", "enter")
+        await pilot.pause()
+        table = table_of(app)
+        assert table.has_focus
+        assert table.filter_text == "frog"
+        assert "filter: frog  esc clears" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.filter_text == ""
+        assert len(table.shown_mints) == len(frozen_coins())
+        assert "filter:" not in screen_text(app)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_escape_on_the_watchlist_clears_a_kept_filter_before_going_back(
+    make_app: AppFactory,
+) -> None:
+    coins = frozen_coins()
+    app = make_app(watched=(coins[0].mint, coins[1].mint))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("W")
+        await pilot.pause()
+        await pilot.press("slash", *"frog", "enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WatchlistScreen)
+        assert table_of(app).filter_text == ""
+        assert len(table_of(app).shown_mints) == 2
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_ranking_line_and_the_table_agree_on_the_leader_as_caps_move(
+    make_app: AppFactory,
+) -> None:
+    # A coin overtakes the leader the service reported (a pushed reserve update, before the
+    # leader feed polls again): the ranking line and the table's mark move to it together.
+    store = frozen_store()
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        leader = frozen_coins()[LEADER_INDEX]
+        challenger = frozen_coins()[13]
+        richer = replace(challenger, market_cap_sol=leader.market_cap_sol * 2)
+        store.apply(CoinUpdated(richer))
+        await redraw(app, pilot)
+        first = screen_text(app).splitlines()[0].strip()
+        assert first.startswith(f"{UNICODE.leader} leader {challenger.symbol}")
+        table = table_of(app)
+        assert UNICODE.leader in cell_text(table, challenger.mint, "marks")
+        assert UNICODE.leader not in cell_text(table, leader.mint, "marks")
+
+
+async def test_a_moderated_coin_leaves_home_and_is_marked_on_the_watchlist(
+    make_app: AppFactory,
+) -> None:
+    coins = frozen_coins()
+    hidden, banned = coins[3], coins[4]
+    store = frozen_store()
+    app = make_app(store, watched=(hidden.mint, banned.mint))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        assert hidden.mint in table.shown_mints
+        # The next read of the listing leaves one out; the next read of the other says banned.
+        store.apply(CoinsDelisted((hidden.mint,)))
+        store.apply(CoinUpdated(replace(banned, is_banned=True)))
+        await redraw(app, pilot)
+        assert hidden.mint not in table.shown_mints
+        assert banned.mint not in table.shown_mints
+        await pilot.press("W")
+        await pilot.pause()
+        watched = table_of(app)
+        assert set(watched.shown_mints) == {hidden.mint, banned.mint}
+        for coin in (hidden, banned):
+            assert UNICODE.delisted in cell_text(watched, coin.mint, "marks")
+        assert "no longer listed (hidden or banned)" in screen_text(app).splitlines()[0]

@@ -51,6 +51,22 @@ class FilterInput(Input):
         self.screen.action_close_filter()  # type: ignore[attr-defined]
 
 
+class KeptFilter(Static):
+    """A kept filter, labelled, where the filter line was: "filter: pepe  esc clears"."""
+
+    DEFAULT_CSS = """
+    KeptFilter { display: none; height: 1; padding: 0 1; }
+    """
+
+    def show_filter(self, text: str) -> None:
+        self.display = bool(text)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("filter: ", style="dim")
+        line.append(text, style="bold")
+        line.append("  esc clears · / edits", style="dim")
+        self.update(line)
+
+
 class CoinListScreen(SocialKeys, Screen[None]):
     """A screen whose main content is a `CoinTable`."""
 
@@ -68,10 +84,13 @@ class CoinListScreen(SocialKeys, Screen[None]):
 
     def compose_filter(self) -> ComposeResult:
         yield FilterInput(
-            placeholder="filter by name, symbol or mint  (enter: keep · esc: clear)",
+            # It filters what is loaded here; the palette (`:`) asks the server for any coin.
+            placeholder="filter loaded coins by name, symbol or mint  "
+            "(enter: keep · esc: clear · : searches every coin)",
             id="filter",
             compact=True,
         )
+        yield KeptFilter(id="filter-kept")
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick, name="ages")
@@ -120,6 +139,7 @@ class CoinListScreen(SocialKeys, Screen[None]):
             liked=marks.liked,
             followed=marks.followed,
             marked=marks.marked,
+            delisted=store.is_delisted,
         )
 
     # -- actions on the coin under the cursor ------------------------------------------------------
@@ -155,9 +175,26 @@ class CoinListScreen(SocialKeys, Screen[None]):
         if (mint := self._cursor_mint()) is not None:
             self.app.open_in_browser(mint)  # type: ignore[attr-defined]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_kept_filter":
+            # Without a filter, `esc` is free for what else it does (Back, on Watchlist).
+            return bool(self.table.filter_text)
+        return super().check_action(action, parameters)
+
     def action_cycle_sort(self) -> None:
         # The summary line names the new order; no toast needed.
         self.table.cycle_sort()
+        self.redraw()
+
+    def action_reverse_sort(self) -> None:
+        self.table.reverse_sort()
+        self.redraw()
+
+    def action_clear_kept_filter(self) -> None:
+        filter_input = self.query_one(FilterInput)
+        filter_input.value = ""
+        self.table.set_filter("")
+        self.action_close_filter()
         self.redraw()
 
     def action_search(self) -> None:
@@ -167,13 +204,15 @@ class CoinListScreen(SocialKeys, Screen[None]):
             filter_input.insert_text_at_cursor("/")
             return
         filter_input.display = True
+        self.query_one(KeptFilter).display = False
         # Focus now, not at the next message (`focus()` defers): keys typed right after `/` are
         # already on their way, and each must land in the filter.
         self.set_focus(filter_input)
 
     def action_close_filter(self) -> None:
         filter_input = self.query_one(FilterInput)
-        filter_input.display = bool(filter_input.value)
+        filter_input.display = False
+        self.query_one(KeptFilter).show_filter(filter_input.value.strip())
         self.table.focus()
 
     @on(Input.Changed, "#filter")
@@ -191,7 +230,7 @@ class CoinListScreen(SocialKeys, Screen[None]):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(plural(count, "coin"), style="dim")
         text.append(" · sort ", style="dim")
-        text.append(table.current_sort.label)
+        text.append(table.sort_label)
         if table.filter_text:
             text.append(" · filter ", style="dim")
             text.append(f'"{table.filter_text}"', style="bold")

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from pumptui.api.models import Coin
 from pumptui.tui.glyphs import current
-from pumptui.tui.keys import BACK_BINDINGS, COIN_LIST_BINDINGS
+from pumptui.tui.keys import BACK_BINDINGS, CLEAR_KEPT_FILTER, COIN_LIST_BINDINGS
 from pumptui.tui.screens.home import CoinListScreen
 from pumptui.tui.services import WATCHLIST_FEEDS
 from pumptui.tui.widgets.coin_table import CoinTable
@@ -29,7 +29,8 @@ PLACEHOLDER_NAME = "loading…"
 class WatchlistScreen(CoinListScreen):
     """Watched coins, sorted like Home; `w` here unwatches."""
 
-    BINDINGS: ClassVar[list[Binding]] = [*BACK_BINDINGS, *COIN_LIST_BINDINGS]
+    # esc clears a kept filter first, then goes back.
+    BINDINGS: ClassVar[list[Binding]] = [CLEAR_KEPT_FILTER, *BACK_BINDINGS, *COIN_LIST_BINDINGS]
     FEEDS: ClassVar[tuple[str, ...]] = WATCHLIST_FEEDS
 
     def compose(self) -> ComposeResult:
@@ -59,6 +60,9 @@ class WatchlistScreen(CoinListScreen):
         summary.append(f"{current().watched} Watchlist", style="bold cyan")
         summary.append(" │ ", style="dim")
         summary.append_text(self.describe_view(table.row_count))
+        if any(store.is_delisted(coin.mint) for coin in coins):
+            summary.append(" · ", style="dim")
+            summary.append(f"{current().delisted} no longer listed (hidden or banned)", style="red")
         self.query_one("#summary", Static).update(summary)
 
     def action_back(self) -> None:

@@ -28,18 +28,20 @@ from pumptui.tui.widgets.sparkline import progress_bar, sparkline
 
 @dataclass(frozen=True, slots=True)
 class SortOrder:
-    """A way to order coins; `key` is sorted largest first."""
+    """A way to order coins; `key` is sorted largest first, or smallest first when reversed
+    (`reversed_label` names that order)."""
 
     label: str
     key: Callable[[Coin], float]
+    reversed_label: str
 
 
 SORT_ORDERS: tuple[SortOrder, ...] = (
-    SortOrder("newest", lambda c: c.created_at or 0.0),
-    SortOrder("market cap", lambda c: c.market_cap_sol),
-    SortOrder("curve progress", lambda c: c.progress),
-    SortOrder("replies", lambda c: float(c.reply_count)),
-    SortOrder("last trade", lambda c: c.last_trade_at or 0.0),
+    SortOrder("newest", lambda c: c.created_at or 0.0, "oldest"),
+    SortOrder("market cap", lambda c: c.market_cap_sol, "market cap, smallest first"),
+    SortOrder("curve progress", lambda c: c.progress, "curve progress, least first"),
+    SortOrder("replies", lambda c: float(c.reply_count), "replies, fewest first"),
+    SortOrder("last trade", lambda c: c.last_trade_at or 0.0, "last trade, longest ago first"),
 )
 
 
@@ -63,6 +65,8 @@ class RowContext:
     liked: frozenset[str] = frozenset()
     followed: frozenset[str] = frozenset()
     marked: frozenset[str] = frozenset()
+    # Coins the service no longer lists (hidden or banned by its moderators).
+    delisted: Callable[[str], bool] = field(default=lambda mint: False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +126,7 @@ class CoinTable(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=1)
         self.limit = limit
         self.sort_index = 0
+        self.sort_reversed = False
         self.filter_text = ""
         self._cells: dict[str, Cells] = {}
         self._row_state: dict[str, tuple[object, ...]] = {}
@@ -143,6 +148,12 @@ class CoinTable(DataTable[Text]):
         return SORT_ORDERS[self.sort_index]
 
     @property
+    def sort_label(self) -> str:
+        """The order shown, in words ("newest", "oldest", "market cap, smallest first")."""
+        order = self.current_sort
+        return order.reversed_label if self.sort_reversed else order.label
+
+    @property
     def cursor_mint(self) -> str | None:
         """The mint of the coin under the cursor (None when the table is empty)."""
         if not self.row_count:
@@ -157,9 +168,16 @@ class CoinTable(DataTable[Text]):
         return [str(row.key.value) for row in self.ordered_rows]
 
     def cycle_sort(self) -> SortOrder:
+        """The next order (largest first); the table then shows its top."""
         self.sort_index = (self.sort_index + 1) % len(SORT_ORDERS)
-        self._redraw()
+        self.sort_reversed = False
+        self._redraw(resorted=True)
         return self.current_sort
+
+    def reverse_sort(self) -> None:
+        """The same order the other way round; the table then shows its top."""
+        self.sort_reversed = not self.sort_reversed
+        self._redraw(resorted=True)
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip()
@@ -173,13 +191,19 @@ class CoinTable(DataTable[Text]):
         self._row_context = context
         self._redraw()
 
-    def _redraw(self) -> None:
+    def _redraw(self, *, resorted: bool = False) -> None:
+        """Show the coins handed to `show()`. After a re-sort (`resorted`) the top of the new
+        order is shown: the cursor stays on its coin only if that coin is now in the first
+        screenful, else it goes to the first row."""
         if not self.is_mounted:
             return
         context = self._row_context
         order = self.current_sort
         wanted = [c for c in self._coins if coin_matches(c, self.filter_text)]
-        wanted.sort(key=lambda c: (order.key(c), c.created_at or 0.0, c.mint), reverse=True)
+        wanted.sort(
+            key=lambda c: (order.key(c), c.created_at or 0.0, c.mint),
+            reverse=not self.sort_reversed,
+        )
         del wanted[self.limit :]
         wanted_keys = [c.mint for c in wanted]
         cursor_mint = self.cursor_mint
@@ -196,8 +220,16 @@ class CoinTable(DataTable[Text]):
                 target = self.get_row_index(cursor_mint)
             else:
                 target = min(cursor_row, max(0, self.row_count - 1))
+            if resorted:
+                # The header row takes one line of the table's height.
+                first_screenful = max(1, self.scrollable_content_region.height - 1)
+                if target >= first_screenful:
+                    target = 0
             if self.row_count and target != self.cursor_row:
                 self.move_cursor(row=target, animate=False)
+        if resorted:
+            # After any scroll the cursor's move queued (it runs after the next refresh).
+            self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
 
     def _remove_stale(self, keep: set[str]) -> None:
         stale = [m for m in self._cells if m not in keep]
@@ -227,6 +259,7 @@ class CoinTable(DataTable[Text]):
             mint in context.liked,
             coin.creator in context.followed,
             mint in context.marked,
+            context.delisted(mint),
         )
         if self._row_state.get(mint) == state:
             return
@@ -265,8 +298,11 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     """The cells of one coin's row, as `Text` (API strings are never parsed as markup)."""
     marks = Text(no_wrap=True)
     glyphs = current()
+    delisted = context.delisted(coin.mint)
     if coin.mint in context.marked:
         marks.append(glyphs.marked, style="bold magenta")
+    elif delisted:
+        marks.append(glyphs.delisted, style="bold red")
     elif coin.complete:
         marks.append(glyphs.graduated, style="bold green")
     elif coin.mint == context.leader_mint:
@@ -280,7 +316,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     followed = coin.creator is not None and coin.creator in context.followed
     marks.append(glyphs.followed if followed else " ", style="bold green")
     marks.rstrip()
-    name = Text(no_wrap=True, overflow="ellipsis")
+    name = Text(no_wrap=True, overflow="ellipsis", style="strike" if delisted else "")
     name.append(coin.symbol or "?", style="bold")
     if coin.name and coin.name != coin.symbol:
         name.append(" ")
