@@ -321,13 +321,12 @@ async def test_a_hanging_server_times_out(sim: SimServer) -> None:
 
 
 async def test_a_dropped_connection_is_retried_for_reads(sim: SimServer) -> None:
-    sim.set_faults(FaultPlan(drop_rate=1.0, duration=0.3))
-    async with make_client(sim, max_retries=30) as client:
-        client.retry.base = client.retry.cap = 0.05
+    sim.set_faults(FaultPlan(drop_rate=1.0, times=2))
+    async with make_client(sim, max_retries=5) as client:
         page = await client.coins(limit=3)
 
     assert len(page.items) == 3
-    assert client.stats.retries >= 1
+    assert client.stats.retries == 2
 
 
 async def test_a_callout_is_never_sent_twice_after_a_lost_answer(sim: SimServer) -> None:
@@ -343,13 +342,14 @@ async def test_a_callout_is_never_sent_twice_after_a_lost_answer(sim: SimServer)
     assert [r.url.path for r in spy.requests] == ["/callout/create"]
 
 
-async def test_retry_after_is_honoured(sim_factory) -> None:  # type: ignore[no-untyped-def]
-    # v3's own limit: 2 requests a second to /coins*, answered 429 ThrottlerException (JSON)
-    # with Retry-After when spent.
-    sim = sim_factory(
-        server=ServerConfig(v3_limits={"coins": 2}, rate_limit_window=1.0, swap_limit=100_000)
+async def test_retry_after_is_honoured(sim: SimServer) -> None:
+    # v3's JSON 429 (ThrottlerException) with Retry-After: 1, once: the fault is counted, not
+    # timed, so a slow machine meets it as surely as a fast one.
+    sim.set_faults(
+        FaultPlan(
+            rate_limit_rate=1.0, retry_after=1, times=1, rate_limit_html_share=0.0, paths="^/coins$"
+        )
     )
-    spend_v3_group(sim, "/coins?limit=1", 2)
     async with make_client(sim, max_retries=5) as client:
         started = time.monotonic()
         page = await client.coins(limit=2)
