@@ -103,7 +103,7 @@ class FaultPlan:
 
     @classmethod
     def parse(cls, spec: str) -> FaultPlan:
-        """`"error=0.1,429=0.2,latency=50ms,jitter=20ms,paths=^/trades,for=60s"`."""
+        """`"error=0.1,429=0.2,latency=50ms,jitter=20ms,paths=^/trades,for=60s,times=3"`."""
         values: dict[str, Any] = {}
         for part in filter(None, (p.strip() for p in spec.split(","))):
             key, sep, raw = part.partition("=")

@@ -209,7 +209,7 @@ def test_fault_specs_parse_and_bad_ones_are_refused() -> None:
     plan = FaultPlan.parse(
         "error=0.1, 429=0.2,timeout=0.05,drop=0.05,truncate=0.05,"
         "malformed=0.05,html=0.05,challenge=0.01,blocked=0.02,latency=50ms,"
-        "jitter=1s,paths=^/coins,for=2m"
+        "jitter=1s,paths=^/coins,for=2m,times=5"
     )
     assert (plan.challenge_rate, plan.blocked_rate) == (0.01, 0.02)
     assert (plan.error_rate, plan.rate_limit_rate, plan.timeout_rate, plan.drop_rate) == (
@@ -220,9 +220,9 @@ def test_fault_specs_parse_and_bad_ones_are_refused() -> None:
     )
     assert (plan.truncate_rate, plan.malformed_rate, plan.html_rate) == (0.05, 0.05, 0.05)
     assert (plan.latency_ms, plan.latency_jitter_ms) == (50.0, 1000.0)
-    assert (plan.paths, plan.duration) == ("^/coins", 120.0)
+    assert (plan.paths, plan.duration, plan.times) == ("^/coins", 120.0, 5)
     assert FaultPlan.parse("").active is False
-    for bad in ("error=2", "nonsense=1", "error", "paths=(", "error=-0.1"):
+    for bad in ("error=2", "nonsense=1", "error", "paths=(", "error=-0.1", "error=1,times=0"):
         with pytest.raises(ValueError):
             FaultPlan.parse(bad)
 
