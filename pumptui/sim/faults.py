@@ -1,8 +1,10 @@
 """Fault injection: what a flaky upstream does to a client, on demand.
 
 A `FaultPlan` gives each fault a probability per request. It can be limited to paths matching a
-regex and to a duration (then it switches itself off). Fault draws use their own RNG, so turning
-faults on never changes the market a seed produces.
+regex, to a duration and to a number of faults (then it switches itself off). A duration runs
+from the first request the plan applies to, not from when the plan was set, so a slow client (a
+loaded test machine) still meets the faults it was promised. Fault draws use their own RNG, so
+turning faults on never changes the market a seed produces.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ _ALIASES = {
     "paths": "paths",
     "for": "duration",
     "duration": "duration",
+    "times": "times",
     "hang": "hang_seconds",
 }
 
@@ -70,14 +73,22 @@ class FaultPlan:
     # How long a "timeout" holds the request before closing it without an answer.
     hang_seconds: float = 30.0
     paths: str | None = None
+    # Seconds the plan lasts, from the first request it applies to.
     duration: float | None = None
+    # Faults the plan injects before it switches itself off (None: no limit).
+    times: int | None = None
+    # Of the injected 429s, the share answered with Cloudflare's HTML page (a block to a
+    # client); the rest get v3's JSON ThrottlerException (a pause).
+    rate_limit_html_share: float = 0.5
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            if f.name.endswith("_rate"):
+            if f.name.endswith(("_rate", "_share")):
                 value = getattr(self, f.name)
                 if not 0.0 <= value <= 1.0:
                     raise ValueError(f"{f.name} must be between 0 and 1, not {value}")
+        if self.times is not None and self.times < 1:
+            raise ValueError(f"times must be at least 1, not {self.times}")
         if self.paths is not None:
             try:
                 re.compile(self.paths)
@@ -92,7 +103,7 @@ class FaultPlan:
 
     @classmethod
     def parse(cls, spec: str) -> FaultPlan:
-        """`"error=0.1,429=0.2,latency=50ms,jitter=20ms,paths=^/trades,for=60s"`."""
+        """`"error=0.1,429=0.2,latency=50ms,jitter=20ms,paths=^/trades,for=60s,times=3"`."""
         values: dict[str, Any] = {}
         for part in filter(None, (p.strip() for p in spec.split(","))):
             key, sep, raw = part.partition("=")
@@ -106,6 +117,8 @@ class FaultPlan:
                 values[name] = _duration(raw) * 1000
             elif name in ("duration", "retry_after", "hang_seconds"):
                 values[name] = _duration(raw)
+            elif name == "times":
+                values[name] = int(raw)
             else:
                 values[name] = float(raw)
         return cls(**values)
@@ -139,6 +152,7 @@ class FaultInjector:
         self._rng = random.Random(seed ^ 0x5EED)
         self._plan = plan or FaultPlan()
         self._until: float | None = None
+        self._injected = 0
         self._pattern: re.Pattern[str] | None = None
         self.set(self._plan)
 
@@ -151,11 +165,27 @@ class FaultInjector:
     def set(self, plan: FaultPlan) -> None:
         self._plan = plan
         self._pattern = re.compile(plan.paths) if plan.paths else None
-        self._until = time.monotonic() + plan.duration if plan.duration else None
+        self._until = None  # a duration starts at the first request the plan applies to
+        self._injected = 0
 
     def applies(self, path: str) -> bool:
         plan = self.plan
-        return plan.active and (self._pattern is None or bool(self._pattern.search(path)))
+        if not plan.active or (self._pattern is not None and not self._pattern.search(path)):
+            return False
+        if plan.times is not None and self._injected >= plan.times:
+            self.set(FaultPlan())  # it injected what it was asked to
+            return False
+        if plan.duration and self._until is None:
+            self._until = time.monotonic() + plan.duration
+        return True
+
+    def rate_limit_page(self) -> bool:
+        """Whether an injected 429 is Cloudflare's HTML page (else v3's JSON error)."""
+        return self._rng.random() < self.plan.rate_limit_html_share
+
+    def _count(self, fault: Fault) -> Fault:
+        self._injected += 1
+        return fault
 
     def latency(self) -> float:
         """Seconds to wait before answering."""
@@ -178,14 +208,14 @@ class FaultInjector:
             ("drop", plan.drop_rate),
         ):
             if rate and self._rng.random() < rate:
-                return fault  # type: ignore[return-value]
+                return self._count(fault)  # type: ignore[arg-type]
         return None
 
     def after(self) -> Fault | None:
         """A fault that damages a real answer's body."""
         plan = self.plan
         if plan.truncate_rate and self._rng.random() < plan.truncate_rate:
-            return "truncate"
+            return self._count("truncate")
         if plan.malformed_rate and self._rng.random() < plan.malformed_rate:
-            return "malformed"
+            return self._count("malformed")
         return None

@@ -448,7 +448,7 @@ async def _fault_response(
         headers = dict(limit_headers)
         headers["Retry-After"] = str(max(0, round(plan.retry_after)))
         headers["x-ratelimit-remaining"] = "0"
-        if state.faults._rng.random() < 0.5:
+        if state.faults.rate_limit_page():
             return web.Response(
                 status=429, text=HTML_RATE_LIMIT_PAGE, content_type="text/html", headers=headers
             )

@@ -132,6 +132,22 @@ async def test_an_exhausted_server_window_pauses_until_its_reset() -> None:
     assert times[0] >= 12.0
 
 
+async def test_an_exhausted_window_holds_everyone_until_its_reset() -> None:
+    """'0 left' is a wall until the reset, not a spacing from the last request."""
+    clock = FakeClock()
+    budget = RequestBudget(requests_per_minute=600, burst=5, clock=clock)
+    await budget.acquire()
+    clock.now = 30.0  # the last request went out 30 s ago
+
+    budget.observe(
+        {"x-ratelimit-limit": "60", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "12"}
+    )
+    times = await grant_times(budget, clock, 3)
+
+    assert min(times) >= 42.0
+    assert budget.stats.paused_until is None
+
+
 async def test_a_low_server_remaining_spreads_requests_over_the_window() -> None:
     clock = FakeClock()
     budget = RequestBudget(requests_per_minute=6000, burst=10, clock=clock)

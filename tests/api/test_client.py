@@ -265,6 +265,22 @@ async def test_an_etag_is_only_sent_when_asked(sim: SimServer) -> None:
     assert sent[2]
 
 
+async def test_etags_are_kept_apart_per_account_and_for_logged_out_requests(sim: SimServer) -> None:
+    """An answer may differ per user (liked_by_user, ...): a 304 must never stand in for what
+    another account, or nobody, was sent."""
+    alice, bob = Secret(sim.token_for()), Secret(sim.token_for(admin=True))
+    spy = RecordingTransport()
+    async with make_client(sim, transport=spy) as client:
+        for token in (None, alice, bob, alice, None):
+            client.set_token(token)
+            await client.sol_price(conditional=True)
+
+    sent = [r.headers.get("if-none-match") for r in spy.requests]
+    assert sent[:3] == [None, None, None]  # logged out, then each account: a plain GET first
+    assert sent[3]  # alice's own ETag, from her first request
+    assert sent[4]  # and the logged-out one is still there
+
+
 # -- failures ----------------------------------------------------------------------------------
 
 
@@ -321,13 +337,12 @@ async def test_a_hanging_server_times_out(sim: SimServer) -> None:
 
 
 async def test_a_dropped_connection_is_retried_for_reads(sim: SimServer) -> None:
-    sim.set_faults(FaultPlan(drop_rate=1.0, duration=0.3))
-    async with make_client(sim, max_retries=30) as client:
-        client.retry.base = client.retry.cap = 0.05
+    sim.set_faults(FaultPlan(drop_rate=1.0, times=2))
+    async with make_client(sim, max_retries=5) as client:
         page = await client.coins(limit=3)
 
     assert len(page.items) == 3
-    assert client.stats.retries >= 1
+    assert client.stats.retries == 2
 
 
 async def test_a_callout_is_never_sent_twice_after_a_lost_answer(sim: SimServer) -> None:
@@ -343,13 +358,14 @@ async def test_a_callout_is_never_sent_twice_after_a_lost_answer(sim: SimServer)
     assert [r.url.path for r in spy.requests] == ["/callout/create"]
 
 
-async def test_retry_after_is_honoured(sim_factory) -> None:  # type: ignore[no-untyped-def]
-    # v3's own limit: 2 requests a second to /coins*, answered 429 ThrottlerException (JSON)
-    # with Retry-After when spent.
-    sim = sim_factory(
-        server=ServerConfig(v3_limits={"coins": 2}, rate_limit_window=1.0, swap_limit=100_000)
+async def test_retry_after_is_honoured(sim: SimServer) -> None:
+    # v3's JSON 429 (ThrottlerException) with Retry-After: 1, once: the fault is counted, not
+    # timed, so a slow machine meets it as surely as a fast one.
+    sim.set_faults(
+        FaultPlan(
+            rate_limit_rate=1.0, retry_after=1, times=1, rate_limit_html_share=0.0, paths="^/coins$"
+        )
     )
-    spend_v3_group(sim, "/coins?limit=1", 2)
     async with make_client(sim, max_retries=5) as client:
         started = time.monotonic()
         page = await client.coins(limit=2)
@@ -501,6 +517,54 @@ async def test_a_token_never_travels_over_plain_http_to_another_host() -> None:
     assert len(seen) == 1
     assert "authorization" not in seen[0].headers
     assert "cookie" not in seen[0].headers
+
+
+@pytest.mark.parametrize(
+    "host", ["10.0.0.5", "172.16.0.1", "172.31.255.254", "192.168.1.10", "pump.lan"]
+)
+async def test_a_token_never_travels_over_plain_http_to_a_lan_host(host: str) -> None:
+    """Private (RFC 1918) addresses are other machines: plain http there is readable on the
+    network, so they are not loopback."""
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:  # a host we must not reach for real
+        seen.append(request)
+        return httpx.Response(200, json=[])
+
+    url = f"http://{host}:8080"
+    async with PumpClient(
+        ApiSettings(frontend_url=url, swap_url=url, indexer_url=url),
+        token=Secret("eyJhbGciOiJIUzI1NiJ9.secret.sig"),
+        transport=httpx.MockTransport(answer),
+        budget=RequestBudget(6000, 10),
+    ) as client:
+        await client.coins()  # public: sent, without the token
+        with pytest.raises(InsecureTransport):
+            await client.is_admin()
+
+    assert len(seen) == 1
+    assert "authorization" not in seen[0].headers
+    assert "cookie" not in seen[0].headers
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "[::1]", "localhost"])
+async def test_the_token_may_go_over_plain_http_to_this_machine(host: str) -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"isAdmin": False})
+
+    url = f"http://{host}:8080"
+    async with PumpClient(
+        ApiSettings(frontend_url=url, swap_url=url, indexer_url=url),
+        token=Secret("eyJhbGciOiJIUzI1NiJ9.secret.sig"),
+        transport=httpx.MockTransport(answer),
+        budget=RequestBudget(6000, 10),
+    ) as client:
+        await client.is_admin()
+
+    assert seen[0].headers["authorization"] == "Bearer eyJhbGciOiJIUzI1NiJ9.secret.sig"
 
 
 async def test_logging_in_with_a_wallet_signature_gives_a_working_token(sim: SimServer) -> None:

@@ -6,6 +6,7 @@ Every count of "what was sent" is taken server-side (`CannedServer.hits`).
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import json
 import random
 import time
@@ -392,3 +393,54 @@ async def test_a_v3_429_pauses_its_group_and_not_the_host(canned: CannedServer) 
     assert client.blocked_until(Host.FRONTEND) is None
     assert client.budget_for(Host.FRONTEND, "coins").paused_until is not None
     assert price is not None
+
+
+async def test_a_v3_window_with_nothing_left_holds_its_group_until_the_reset(
+    canned: CannedServer,
+) -> None:
+    """`x-ratelimit-remaining: 0` on a 200: the next request to that group waits for the reset
+    (here 1 s) instead of drawing a 429; other groups go on."""
+    coins = [fixture("coin_live_from_list.json")]
+    canned.answer(
+        "GET",
+        "/coins",
+        json_answer(
+            coins,
+            **{"x-ratelimit-limit": "60", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"},
+        ),
+        json_answer(coins, **{"x-ratelimit-limit": "60", "x-ratelimit-remaining": "59"}),
+    )
+    canned.answer("GET", "/sol-price", json_answer(fixture("sol_price.json")))
+    async with make(canned, budgets=HostBudgets(frontend_per_minute=6000, burst=10)) as client:
+        await client.coins()
+        held = client.budget_for(Host.FRONTEND, "coins").paused_until
+        price = await client.sol_price()  # another group: not held
+        price_sent = time.monotonic()
+        await client.coins()
+
+    assert held is not None
+    assert price is not None
+    first, second = canned.times("GET /coins")
+    assert second - first >= 0.95  # not before the window's reset
+    assert canned.times("GET /sol-price")[0] <= price_sent < second
+
+
+async def test_an_http_date_retry_after_is_honoured(canned: CannedServer) -> None:
+    when = email.utils.formatdate(time.time() + 120, usegmt=True)
+    canned.answer(
+        "GET",
+        "/coins",
+        json_answer(
+            {"message": "ThrottlerException: Too Many Requests", "statusCode": 429},
+            429,
+            **{"retry-after": when},
+        ),
+    )
+    async with make(canned, budgets=HostBudgets(frontend_per_minute=6000, burst=10)) as client:
+        with pytest.raises(RateLimited) as caught:
+            await client.coins()
+        paused = client.budget_for(Host.FRONTEND, "coins").paused_until
+
+    assert caught.value.retry_after == pytest.approx(120, abs=3)
+    assert paused is not None
+    assert paused - time.monotonic() == pytest.approx(120, abs=3)

@@ -202,6 +202,22 @@ def test_2026_coin_fields_and_their_units() -> None:
     assert coin.pool is None
 
 
+def test_a_coin_on_the_curve_is_priced_per_whole_token_of_6_decimals() -> None:
+    """The reference's launch curve (pumpfun-api.md, bonding curve): 30 SOL (30e9 lamports)
+    against 1,073,000,000 tokens (1.073e15 raw units, 6 decimals): about 2.796e-8 SOL a token,
+    a market cap of about 27.96 SOL. Reading the tokens with SOL's 9 decimals is 1000x off."""
+    launch = load("coin_live_from_list.json") | {
+        "virtual_sol_reserves": 30_000_000_000,
+        "virtual_token_reserves": 1_073_000_000_000_000,
+    }
+    assert Coin.from_api(launch).price_sol == pytest.approx(2.796e-8, rel=1e-3)
+    # The fixture's own curve: 35.7667 SOL over 900,000,000 tokens; the server's market cap
+    # for it is 39.74 SOL, the price times the 10^9 tokens of supply.
+    coin = Coin.from_api(load("coin_live_from_list.json"))
+    assert coin.price_sol == pytest.approx(3.974e-8, rel=1e-3)
+    assert coin.price_sol * 1_000_000_000 == pytest.approx(coin.market_cap_sol, rel=1e-3)
+
+
 def test_a_graduated_coin_takes_its_price_from_its_market_cap_not_the_frozen_curve() -> None:
     coin = Coin.from_api(load("coin_graduated.json"))
     # 820 SOL market cap over 1,000,000,000 tokens (the curve would say 115.005 / 279.9 M).

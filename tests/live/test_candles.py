@@ -142,3 +142,36 @@ def test_a_confirmed_push_trade_in_the_same_bucket_only_changes_its_order() -> N
     late = trade(3, timestamp=112.0, tokens=1_000_000_000_000)
     series.add_trade(late)  # newer in chain order: it closes the bucket
     assert series.candles() == candles_from_trades([confirmed, late], 60)
+
+
+def test_a_backfilled_candle_widens_the_live_bucket_it_lands_in() -> None:
+    """The API saw trades from before the engine started: its open, high, low and volume count;
+    the live close (newer) stays."""
+    series = CandleSeries(mint(0), 60)
+    series.add_trade(trade(1, timestamp=130.0, lamports=200, tokens=1_000_000))  # 2e-7
+    series.add_trade(trade(2, timestamp=140.0, lamports=300, tokens=1_000_000))  # 3e-7
+    backfill = Candle(mint(0), 120.0, 1.5e-7, 9e-7, 1e-7, 2.5e-7, 8e-7, 60)
+
+    series.merge(backfill)
+
+    (merged,) = series.candles()
+    assert (merged.open, merged.high, merged.low, merged.close) == (1.5e-7, 9e-7, 1e-7, 3e-7)
+    assert merged.volume_sol == 8e-7  # the API's volume: it holds the live trades too
+
+
+def test_a_backfill_never_narrows_a_live_bucket() -> None:
+    series = CandleSeries(mint(0), 60)
+    series.add_trade(trade(1, timestamp=130.0, lamports=900, tokens=1_000_000))  # 9e-7
+    series.add_trade(trade(2, timestamp=140.0, lamports=100, tokens=1_000_000))  # 1e-7
+    series.merge(Candle(mint(0), 120.0, 5e-7, 6e-7, 4e-7, 5e-7, 1e-9, 60))
+
+    (merged,) = series.candles()
+    assert (merged.high, merged.low, merged.close) == (9e-7, 1e-7, 1e-7)
+    assert merged.volume_sol == 1000 / 1e9
+
+
+def test_a_backfilled_candle_for_an_untouched_bucket_is_taken_as_is() -> None:
+    series = CandleSeries(mint(0), 60)
+    series.merge(Candle(mint(0), 60.0, 2e-7, 8e-7, 1e-7, 4e-7, 3.0, 60))
+
+    assert series.candles() == [Candle(mint(0), 60.0, 2e-7, 8e-7, 1e-7, 4e-7, 3.0, 60)]

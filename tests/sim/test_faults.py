@@ -10,7 +10,8 @@ import httpx
 import orjson
 import pytest
 
-from pumptui.sim import FaultPlan, SimServer
+from pumptui.sim import FaultPlan, SimServer, faults
+from pumptui.sim.faults import FaultInjector
 from tests.sim.support import http, nest_error
 
 
@@ -27,13 +28,13 @@ def test_error_fault_answers_5xx_with_a_nest_body(sim: SimServer) -> None:
 
 
 def test_rate_limit_fault_answers_429_with_retry_after_in_json_or_html(sim: SimServer) -> None:
-    sim.set_faults(FaultPlan(rate_limit_rate=1.0, retry_after=1))
+    sim.set_faults(FaultPlan(rate_limit_rate=1.0, retry_after=7))
     kinds = set()
     with http(sim) as client:
         for _ in range(20):
             response = client.get("/coins")
             assert response.status_code == 429
-            assert response.headers["Retry-After"] == "1"
+            assert response.headers["Retry-After"] == "7"  # what the plan says, not a constant
             assert response.headers["x-ratelimit-remaining"] == "0"
             kind = response.headers["content-type"].split(";")[0]
             kinds.add(kind)
@@ -139,6 +140,40 @@ def test_a_fault_plan_with_a_duration_switches_itself_off(sim: SimServer) -> Non
         assert client.get("/coins").status_code == 200
 
 
+def test_a_fault_window_starts_at_the_first_request_it_applies_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A test sets a plan, then a slow machine takes a while to send: the faults still come."""
+    now = [100.0]
+    monkeypatch.setattr(faults.time, "monotonic", lambda: now[0])
+    injector = FaultInjector(FaultPlan(error_rate=1.0, duration=2.0, paths="^/coins"), seed=1)
+
+    now[0] += 30.0  # long after the plan was set
+    assert not injector.applies("/sol-price")  # another path does not start the window
+    now[0] += 30.0
+    assert injector.applies("/coins")
+    now[0] += 1.9
+    assert injector.applies("/coins")
+    now[0] += 0.2
+    assert not injector.applies("/coins")  # 2 s after the first matching request
+    assert not injector.plan.active
+
+
+def test_a_counted_fault_plan_injects_exactly_that_many_faults(sim: SimServer) -> None:
+    sim.set_faults(FaultPlan(error_rate=1.0, times=3, paths="^/coins$"))
+    with http(sim) as client:
+        assert client.get("/sol-price").status_code == 200  # not a matching path: not counted
+        statuses = [client.get("/coins").status_code for _ in range(6)]
+    assert [s >= 500 for s in statuses] == [True] * 3 + [False] * 3
+
+
+def test_a_rate_limit_fault_can_be_only_v3s_json_429(sim: SimServer) -> None:
+    sim.set_faults(FaultPlan(rate_limit_rate=1.0, rate_limit_html_share=0.0))
+    with http(sim) as client:
+        for _ in range(10):
+            nest_error(client.get("/coins"), 429)
+
+
 def test_clearing_faults_restores_clean_answers(sim: SimServer) -> None:
     sim.set_faults("error=0.5,429=0.2,html=0.1,malformed=0.1")
     sim.clear_faults()
@@ -174,7 +209,7 @@ def test_fault_specs_parse_and_bad_ones_are_refused() -> None:
     plan = FaultPlan.parse(
         "error=0.1, 429=0.2,timeout=0.05,drop=0.05,truncate=0.05,"
         "malformed=0.05,html=0.05,challenge=0.01,blocked=0.02,latency=50ms,"
-        "jitter=1s,paths=^/coins,for=2m"
+        "jitter=1s,paths=^/coins,for=2m,times=5"
     )
     assert (plan.challenge_rate, plan.blocked_rate) == (0.01, 0.02)
     assert (plan.error_rate, plan.rate_limit_rate, plan.timeout_rate, plan.drop_rate) == (
@@ -185,9 +220,9 @@ def test_fault_specs_parse_and_bad_ones_are_refused() -> None:
     )
     assert (plan.truncate_rate, plan.malformed_rate, plan.html_rate) == (0.05, 0.05, 0.05)
     assert (plan.latency_ms, plan.latency_jitter_ms) == (50.0, 1000.0)
-    assert (plan.paths, plan.duration) == ("^/coins", 120.0)
+    assert (plan.paths, plan.duration, plan.times) == ("^/coins", 120.0, 5)
     assert FaultPlan.parse("").active is False
-    for bad in ("error=2", "nonsense=1", "error", "paths=(", "error=-0.1"):
+    for bad in ("error=2", "nonsense=1", "error", "paths=(", "error=-0.1", "error=1,times=0"):
         with pytest.raises(ValueError):
             FaultPlan.parse(bad)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pumptui.sim import ServerConfig, SimServer
-from pumptui.sim.ratelimit import CloudflareShield, RateLimiter
+from pumptui.sim.ratelimit import BurstBlock, CloudflareShield, RateLimiter
 from tests.sim.support import http, nest_error
 
 
@@ -169,3 +169,36 @@ def test_one_rate_limit_number_switches_every_limit_off(sim: SimServer) -> None:
     with http(sim) as client:
         assert all(client.get(f"/v1/coins/{mint}/ath").status_code == 200 for _ in range(40))
         assert client.get("/sol-price").headers["x-ratelimit-limit"] == "100000"
+
+
+def test_a_v3_429_says_when_its_window_resets(sim_factory: Callable[..., SimServer]) -> None:
+    # A 60 s window (the service's): Retry-After is the time left in it, the same figure as
+    # x-ratelimit-reset, not a token "retry in 1 s" that sends the client back into the 429.
+    sim = sim_factory(server=ServerConfig(v3_limits={"sol-price": 2}, swap_limit=100_000))
+    with http(sim) as client:
+        client.get("/sol-price"), client.get("/sol-price")
+        refused = client.get("/sol-price")
+    nest_error(refused, 429)
+    assert refused.headers["Retry-After"] == refused.headers["x-ratelimit-reset"]
+    assert 50 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_a_v3_limiters_retry_after_counts_down_with_its_window() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(1, 60.0, clock)
+    assert limiter.check("a").allowed
+    clock.now += 20.0
+    refused = limiter.check("a")
+    assert (refused.allowed, refused.retry_after, refused.reset_in) == (False, 40, 40)
+    clock.now += 39.5
+    assert limiter.check("a").retry_after == 1  # rounded up: never "retry now" too early
+
+
+def test_a_callout_list_burst_block_says_how_long_it_lasts() -> None:
+    clock = FakeClock()
+    rule = BurstBlock(burst=2, within=5.0, block=1800.0, clock=clock)
+    assert rule.check("ip").allowed
+    first = rule.check("ip")
+    assert (first.allowed, first.retry_after) == (False, 1800)
+    clock.now += 600.0
+    assert rule.check("ip").retry_after == 1200

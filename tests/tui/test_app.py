@@ -169,6 +169,7 @@ async def test_palette_finds_a_coin_by_name_and_opens_it(make_app: AppFactory) -
         assert getattr(app.screen, "mint", None) == frozen_coins()[7].mint
 
 
+@pytest.mark.slow
 async def test_palette_opens_a_coin_seen_only_on_the_followed_tape_or_pasted_whole(
     make_app: AppFactory,
 ) -> None:

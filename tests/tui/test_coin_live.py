@@ -232,6 +232,7 @@ async def test_the_coins_callouts_arrive_from_the_callouts_feed(chatty: SimServe
         await wait_until(pilot, lambda: "Callouts · 2" in screen_text(app), "the count")
 
 
+@pytest.mark.slow
 async def test_a_dropped_chat_connection_shows_on_screen_and_recovers_by_itself(
     chatty: SimServer,
 ) -> None:
