@@ -44,10 +44,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 import socketio
 
 from pumptui.api import routes
+from pumptui.api.client import token_allowed
 from pumptui.api.errors import (
     AuthRequired,
     ChatRefused,
@@ -283,6 +285,11 @@ class ChatConnection:
         `request_timeout`)."""
         if not text.strip():
             return ChatSendOutcome(SendStatus.REFUSED, "the message is empty")
+        if token is not None and not token_allowed(self.chat_url):
+            host = urlsplit(self.chat_url).hostname
+            return ChatSendOutcome(
+                SendStatus.REFUSED, f"refusing to send the token over plain http to {host}"
+            )
         if not self._tasks:
             return ChatSendOutcome(SendStatus.NOT_CONNECTED, "the chat is not running")
         session = Secret(token) if isinstance(token, str) else token
@@ -324,9 +331,15 @@ class ChatConnection:
     def set_token(self, token: Secret | None) -> None:
         """The session to connect with from now on (None: anonymous, e.g. after logout); an
         open socket reconnects with it."""
+        token = self._carriable(token)
         if token != self._token:
             self._token = token
             self._wake.set()
+
+    def _carriable(self, token: Secret | None) -> Secret | None:
+        """The token, or None where it may not travel (plain http to another machine: a LAN
+        address is not loopback), so such a socket connects anonymously and only reads."""
+        return token if token is None or token_allowed(self.chat_url) else None
 
     # -- the connection ---------------------------------------------------------------------
 
@@ -382,7 +395,7 @@ class ChatConnection:
     async def _connect(self) -> None:
         self._down.clear()
         self._refusal = None
-        self._auth_token = self._token
+        self._auth_token = self._carriable(self._token)
         await self._sio.connect(
             routes.chat_endpoint(self.chat_url),
             headers=routes.chat_headers(),

@@ -25,6 +25,7 @@ from pumptui.live.events import (
     event_to_json,
 )
 from pumptui.live.schedule import Backoff
+from pumptui.secret import Secret
 from pumptui.sim import ServerConfig, SimServer
 from pumptui.sim.chat import ChatConfig
 from pumptui.sim.text import HOSTILE
@@ -366,3 +367,22 @@ def test_chat_events_as_json_lines() -> None:
     snapshot = event_to_json(ChatMessagesChanged("Mint1111", (message,)))
     assert snapshot["type"] == "chat"
     assert [m["id"] for m in snapshot["messages"]] == ["m1"]
+
+
+@pytest.mark.parametrize("url", ["http://192.168.1.20:8765", "http://10.0.0.7", "http://pump.lan"])
+async def test_the_session_token_never_goes_over_plain_http_to_another_machine(url: str) -> None:
+    chat = ChatConnection(url)
+    outcome = await chat.try_send("Mint111", "gm", Secret("tok-secret"))
+    assert outcome.status is SendStatus.REFUSED
+    assert "plain http" in (outcome.reason or "")
+    chat.set_token(Secret("tok-secret"))
+    chat._auth_token = chat._carriable(chat._token)  # what a connect would send
+    assert "tok-secret" not in repr(chat._auth())
+
+
+async def test_a_loopback_or_https_chat_may_carry_the_token() -> None:
+    for url in ("http://127.0.0.1:9", "https://chat.example"):
+        chat = ChatConnection(url)
+        chat.set_token(Secret("tok-secret"))
+        chat._auth_token = chat._carriable(chat._token)
+        assert "tok-secret" in repr(chat._auth())
