@@ -135,7 +135,7 @@ def run_login(args: argparse.Namespace) -> int:
         _err(f"Not logged in: {exc}")
         return EXIT_FAILED
     if saved.warning:
-        _err(saved.warning)
+        _err(f"warning: {saved.warning}")
     for note in saved.notes:
         _err(f"note: {note}")
     print(f"Logged in as {_who(info)}. Token stored in {saved.source}.")
@@ -316,15 +316,18 @@ async def _log_out_on_server(settings: Settings, secret: Secret) -> str | None:
 def run_whoami(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)  # a ConfigError is one line and status 2 (cli.main)
     report = inspect_token()
-    for note in dict.fromkeys(report.notes):
-        _err(f"note: {note}")
     resolved = report.resolved
+    if resolved is not None and resolved.warning:
+        # The plain-text file the user chose, usually because the keyring is unusable: that is
+        # the one thing to say, in one line (the keyring's notes would only repeat why).
+        _err(f"warning: {resolved.warning}")
+    else:
+        for note in dict.fromkeys(report.notes):
+            _err(f"note: {note}")
     if resolved is None:
         print("Not logged in: read-only mode (you can watch, but not like, follow or reply).")
         print(LOGIN_HELP)
         return EXIT_FAILED
-    if resolved.warning and resolved.warning not in report.notes:
-        _err(resolved.warning)
     outcome = asyncio.run(_ask_server(settings, resolved.secret))
     claims = token_claims(resolved.secret)
     if outcome is None:
