@@ -110,11 +110,19 @@ def run(args: argparse.Namespace) -> int:
     sim = SimServer(market, server)
 
     async def main() -> None:
-        task = asyncio.create_task(sim.serve(on_ready=lambda s: _announce(s)))
+        announced = asyncio.Event()
+
+        def on_ready(ready: SimServer) -> None:
+            _announce(ready)
+            announced.set()
+
+        task = asyncio.create_task(sim.serve(on_ready=on_ready))
         try:
             while not task.done():
                 await asyncio.sleep(1.0)
-                if not args.quiet and sim.state is not None:
+                # The status line (rewritten in place, no newline) starts only once the URL is
+                # out on its own line: after a slow start it would otherwise be glued onto it.
+                if not args.quiet and announced.is_set():
                     _summary(sim)
         finally:
             sim.stop_soon()
