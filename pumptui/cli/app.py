@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from pumptui.cli.options import settings_from_args
+from pumptui.cli.options import EXIT_OK, settings_from_args
 from pumptui.config import ConfigError, Settings
 
 
@@ -21,7 +21,7 @@ def run_app(args: argparse.Namespace) -> int:
     services = AppServices.connect(settings, resolve_login=True)
     app = PumpApp(services)
     app.run(mouse=settings.ui.mouse)
-    return app.return_code or 0
+    return app.return_code or EXIT_OK
 
 
 def check_keymap(settings: Settings) -> None:

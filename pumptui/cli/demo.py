@@ -16,7 +16,7 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING
 
-from pumptui.cli.options import EXIT_USAGE, add_config_option
+from pumptui.cli.options import EXIT_OK, EXIT_USAGE, add_config_option
 
 if TYPE_CHECKING:
     from pumptui.config import Settings
@@ -107,7 +107,7 @@ def run_demo(args: argparse.Namespace) -> int:
         )
         app = PumpApp(services)
         app.run(mouse=settings.ui.mouse)
-        return app.return_code or 0
+        return app.return_code or EXIT_OK
     finally:
         sim.stop()
 

@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import sys
 
+from pumptui.cli.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -84,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         faults = FaultPlan.parse(args.faults) if args.faults else None
     except ValueError as exc:
         print(f"pumptui sim: bad --faults: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     market = MarketConfig(
         seed=args.seed,
         clock="real",
@@ -137,8 +139,8 @@ def run(args: argparse.Namespace) -> int:
             f"pumptui sim: cannot listen on {args.host}:{args.port}: {exc.strerror}",
             file=sys.stderr,
         )
-        return 1
-    return 0
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _announce(sim: object) -> None:
