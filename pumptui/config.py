@@ -2,8 +2,10 @@
 
 The file lives at `<user config dir>/pumptui/config.toml` (platformdirs), or wherever
 `PUMPTUI_CONFIG` / `--config` points. A missing file is fine; a broken one is reported with its
-path and line, never a traceback. The token is never read from or written to this file (see
-`pumptui.auth`).
+path and line, in one line, never a traceback; so is a `--config` path that does not exist, a
+section or setting pumptui does not know, a budget or timeout that is not positive, and a URL
+that holds credentials (said redacted). The token is never read from or written to this file (see
+`pumptui.auth`): a config holding one (`[auth]`, `token = …`) is refused.
 
 Example::
 
@@ -36,7 +38,9 @@ The push API key (PumpPortal ties it to a wallet) is a secret like the token: it
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -80,6 +84,43 @@ RETIRED_SETTINGS: dict[str, dict[str, str]] = {
         "follows, the chat); remove the line",
     },
 }
+
+
+# Numbers that must be above zero: a budget of 0 never sends, a timeout of 0 fails every request,
+# a polling bound of 0 spins. Those that may be zero but not negative are in NOT_NEGATIVE.
+POSITIVE_SETTINGS: dict[str, frozenset[str]] = {
+    "api": frozenset(
+        {
+            "swap_requests_per_minute",
+            "frontend_requests_per_minute",
+            "indexer_requests_per_minute",
+            "burst",
+            "timeout",
+        }
+    ),
+    "refresh": frozenset(
+        {
+            "coins_min",
+            "coins_max",
+            "trades_min",
+            "trades_max",
+            "callouts_min",
+            "callouts_max",
+            "market_min",
+            "market_max",
+        }
+    ),
+}
+NOT_NEGATIVE: dict[str, frozenset[str]] = {
+    "api": frozenset({"max_retries"}),
+    "ui": frozenset({"min_trade_sol"}),
+}
+SECTIONS = ("api", "refresh", "ui", "keymap", "push")
+# Keys that can only hold a credential; found in any section (or as `[auth]`), the file is refused.
+_TOKEN_KEYS = frozenset({"token", "auth_token", "access_token", "jwt", "auth"})
+# Words in a URL's query that name a credential (`?token=…`, `?api-key=…`).
+_SECRET_QUERY_WORDS = ("token", "key", "secret", "auth", "password", "jwt", "sig")
+_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?[^/?#@\s]*@")
 
 
 class ConfigError(Exception):
@@ -160,34 +201,66 @@ class PushSettings:
         return self.api_key if self.api_key is not None else Secret(DEFAULT_PUSH_API_KEY)
 
 
+def redact_url(url: str) -> str:
+    """`url` fit to print: a `user:password@` part and every query value become `***`."""
+    url = _USERINFO.sub(lambda m: f"{m['scheme'] or ''}***@", url, count=1)
+    head, hash_mark, _fragment = url.partition("#")
+    base, question, query = head.partition("?")
+    if question:
+        items = (
+            part.split("=", 1)[0] + "=***" if "=" in part else "***" for part in query.split("&")
+        )
+        base = f"{base}?{'&'.join(items)}"
+    return f"{base}#***" if hash_mark else base
+
+
+def url_credentials_problem(url: str) -> str | None:
+    """Why `url` must not be used or printed as it is (it holds a credential), or None."""
+    if _USERINFO.match(url.strip()):
+        return (
+            f"the URL holds credentials (user:password@), shown redacted: {redact_url(url)[:80]!r}"
+        )
+    query = urlsplit(url.strip()).query.lower()
+    if any(word in query for word in _SECRET_QUERY_WORDS):
+        return f"the URL holds credentials in its query, shown redacted: {redact_url(url)[:80]!r}"
+    return None
+
+
 def check_base_url(value: str) -> str:
     """A server's base URL as stored: http(s)://host[:port][/path], nothing after; else
-    ValueError saying what is wrong, in words a user can act on."""
+    ValueError saying what is wrong, in words a user can act on, never echoing a credential
+    (a token belongs in `pumptui login` or PUMPTUI_TOKEN, never in a URL)."""
     url = value.strip()
+    problem = url_credentials_problem(url)
+    if problem:
+        raise ValueError(f"{problem}; a token goes in `pumptui login` or PUMPTUI_TOKEN, not a URL")
+    shown = redact_url(url)[:80]
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
-        hint = f" (did you mean http://{url}?)" if "://" not in url else ""
-        raise ValueError(f"not an http(s) URL: {url[:80]!r}{hint}")
+        hint = f" (did you mean http://{shown}?)" if "://" not in url else ""
+        raise ValueError(f"not an http(s) URL: {shown!r}{hint}")
     if not parts.hostname:
-        raise ValueError(f"no host in {url[:80]!r}")
+        raise ValueError(f"no host in {shown!r}")
     if parts.query or parts.fragment:
-        raise ValueError(f"a base URL has no query or fragment: {url[:80]!r}")
+        raise ValueError(f"a base URL has no query or fragment: {shown!r}")
     try:
         parts.port  # noqa: B018 - a port that is not a number raises here
     except ValueError:
-        raise ValueError(f"not a valid port in {url[:80]!r}") from None
+        raise ValueError(f"not a valid port in {shown!r}") from None
     return url
 
 
 def check_push_url(value: str) -> str:
-    """The push URL as stored: "" (off), "auto", or a ws:// or wss:// URL; else ValueError."""
+    """The push URL as stored: "" (off), "auto", or a ws:// or wss:// URL; else ValueError,
+    with the URL redacted (PumpPortal's own form carries the key: `?api-key=…`)."""
     url = value.strip()
     if url.lower() in ("", PUSH_AUTO):
         return url.lower()
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("ws", "wss") or not parts.netloc:
         raise ValueError(
-            f'should be "" (off), "{PUSH_AUTO}" or a ws:// or wss:// URL, not {url[:80]!r}'
+            f'should be "" (off), "{PUSH_AUTO}" or a ws:// or wss:// URL, '
+            f"not {redact_url(url)[:80]!r}"
         )
     return url
 
@@ -237,18 +310,40 @@ def default_config_path() -> Path:
     return paths.config_file()
 
 
-def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
-    """Read the config file (if any) and the `PUMPTUI_*` environment overrides."""
+def load_settings(
+    path: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    required: bool = False,
+) -> Settings:
+    """Read the config file (if any) and the `PUMPTUI_*` environment overrides.
+
+    A missing file is the defaults, unless `required` (a path the user named with `--config`).
+    """
     env = os.environ if env is None else env
     file_path = Path(path) if path else default_config_path()
     data: dict[str, Any] = {}
+    if required and not file_path.is_file():
+        what = "is not a file" if file_path.exists() else "does not exist"
+        raise ConfigError(f"{file_path}: the config file {what}")
     if file_path.is_file():
         try:
             data = tomllib.loads(file_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{file_path}: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{file_path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
+            ) from None
         except OSError as exc:
             raise ConfigError(f"{file_path}: {exc.strerror}") from None
+    _refuse_tokens(data, file_path)
+    for name, value in data.items():
+        if name not in SECTIONS:
+            kind = "section" if isinstance(value, dict) else "setting"
+            raise ConfigError(
+                f"{file_path}: unknown {kind} {name!r} (the sections are {', '.join(SECTIONS)})"
+            )
     settings = Settings(
         api=_section(ApiSettings, data.get("api"), file_path, "api"),
         refresh=_section(RefreshSettings, data.get("refresh"), file_path, "refresh"),
@@ -257,11 +352,6 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
         push=_push(data.get("push"), file_path),
         path=file_path,
     )
-    if "token" in data or "token" in (data.get("api") or {}):
-        raise ConfigError(
-            f"{file_path}: a token does not belong in the config file; "
-            "use `pumptui login` (OS keyring) or PUMPTUI_TOKEN"
-        )
     try:
         settings = settings.with_api_urls()  # the file's own URLs
     except ValueError as exc:
@@ -277,7 +367,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
             value = float(rpm)
         except ValueError:
             raise ConfigError(f"{REQUESTS_PER_MINUTE_ENV} is not a number: {rpm!r}") from None
-        if not value > 0 or value == float("inf"):
+        if not 0 < value < math.inf:
             raise ConfigError(f"{REQUESTS_PER_MINUTE_ENV} must be a positive number: {rpm!r}")
         settings = replace(settings, api=replace(settings.api, frontend_requests_per_minute=value))
     if PUSH_URL_ENV in env:  # set but empty turns push off
@@ -289,6 +379,26 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     if key.strip():
         settings = replace(settings, push=replace(settings.push, api_key=Secret(key)))
     return settings
+
+
+def _refuse_tokens(data: Mapping[str, Any], path: Path) -> None:
+    """ConfigError (naming no value) when the file holds a token anywhere: `[auth]`, or a
+    token-like key at the top or in any section."""
+    keys = set(data) | {key for value in data.values() if isinstance(value, dict) for key in value}
+    if keys & _TOKEN_KEYS:
+        raise ConfigError(
+            f"{path}: a token does not belong in the config file; "
+            "use `pumptui login` (OS keyring) or PUMPTUI_TOKEN"
+        )
+
+
+def _check_number(name: str, key: str, value: object, path: Path) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return
+    if key in POSITIVE_SETTINGS.get(name, ()) and not 0 < value < math.inf:
+        raise ConfigError(f"{path}: {name}.{key} must be a positive number, not {value!r}")
+    if key in NOT_NEGATIVE.get(name, ()) and not 0 <= value < math.inf:
+        raise ConfigError(f"{path}: {name}.{key} must not be negative, not {value!r}")
 
 
 def _section(cls: type, raw: Any, path: Path, name: str) -> Any:
@@ -314,6 +424,7 @@ def _section(cls: type, raw: Any, path: Path, name: str) -> Any:
             raise ConfigError(
                 f"{path}: {name}.{key} should be {expected.__name__}, not {type(value).__name__}"
             )
+        _check_number(name, key, value, path)
         values[key] = value
     return cls(**values)
 
@@ -335,7 +446,7 @@ def _keymap(raw: Any, path: Path) -> dict[str, str]:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw.items()
     ):
         raise ConfigError(f"{path}: [keymap] maps binding ids to key strings")
     return dict(raw)

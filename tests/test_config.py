@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from pumptui.config import PUSH_AUTO, ConfigError, PushSettings, Settings, load_settings
+from pumptui.config import (
+    PUSH_AUTO,
+    ApiSettings,
+    ConfigError,
+    PushSettings,
+    Settings,
+    load_settings,
+)
 from pumptui.secret import Secret
 
 PORTAL_KEY = "5f3c-wallet-bound-portal-key"
@@ -235,3 +242,97 @@ def test_a_server_url_without_a_scheme_is_refused_in_one_line(tmp_path: Path) ->
     config.write_text('[api]\nswap_url = "https://swap-api.pump.fun?x=1"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="no query"):
         load_settings(config, env={})
+
+
+# -- what a config file may hold (issue 13 items 14 and 23) -------------------------------------
+
+
+def test_the_keymap_section_is_read_from_the_file(tmp_path: Path) -> None:
+    path = config_file(tmp_path, '[keymap]\n"coins.sort" = "S"\n"coin.cycle-timeframe" = "f,F"\n')
+    settings = load_settings(path, env={})
+    assert settings.keymap == {"coins.sort": "S", "coin.cycle-timeframe": "f,F"}
+
+
+def test_a_config_file_named_on_the_command_line_must_exist(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "missing.toml", env={}).api == ApiSettings()  # the default
+    with pytest.raises(ConfigError, match=r"missing\.toml: the config file does not exist"):
+        load_settings(tmp_path / "missing.toml", env={}, required=True)
+    with pytest.raises(ConfigError, match="is not a file"):
+        load_settings(tmp_path, env={}, required=True)
+
+
+def test_a_config_that_is_not_utf8_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes('[ui]\ntheme = "caf\u00e9"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8") as caught:
+        load_settings(path, env={})
+    assert str(path) in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "swap_requests_per_minute = 0",
+        "frontend_requests_per_minute = -5",
+        "indexer_requests_per_minute = 0.0",
+        "timeout = 0",
+        "timeout = -1.5",
+        "timeout = inf",
+        "burst = 0",
+        "max_retries = -1",
+    ],
+)
+def test_a_budget_or_timeout_that_cannot_work_is_refused(tmp_path: Path, line: str) -> None:
+    key = line.split(" ")[0]
+    with pytest.raises(ConfigError, match=rf"api\.{key} must"):
+        load_settings(config_file(tmp_path, f"[api]\n{line}\n"), env={})
+
+
+def test_a_polling_bound_of_zero_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"refresh\.trades_min must be a positive number"):
+        load_settings(config_file(tmp_path, "[refresh]\ntrades_min = 0\n"), env={})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[auth]\ntoken = "eyJsecret.in.file"\n',
+        'token = "eyJsecret.in.file"\n',
+        '[api]\ntoken = "eyJsecret.in.file"\n',
+        '[ui]\nauth_token = "eyJsecret.in.file"\n',
+    ],
+    ids=["auth-section", "top-level", "api-section", "ui-section"],
+)
+def test_a_config_holding_a_token_is_refused_without_echoing_it(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ConfigError, match="a token does not belong in the config file") as caught:
+        load_settings(config_file(tmp_path, text), env={})
+    assert "eyJsecret" not in str(caught.value)
+
+
+def test_an_unknown_section_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown section 'keymaps'"):
+        load_settings(config_file(tmp_path, '[keymaps]\n"coins.sort" = "S"\n'), env={})
+
+
+@pytest.mark.parametrize(
+    ("where", "url"),
+    [
+        ("env", "http://user:SECRET-7f3a@127.0.0.1:8765"),
+        ("env", "SECRET-7f3a@127.0.0.1:8765"),
+        ("env", "http://127.0.0.1:8765/?token=SECRET-7f3a"),
+        ("file", "https://user:SECRET-7f3a@frontend-api-v3.pump.fun"),
+        ("file", "https://frontend-api-v3.pump.fun?auth=SECRET-7f3a"),
+    ],
+)
+def test_a_server_url_holding_credentials_is_refused_and_shown_redacted(
+    tmp_path: Path, where: str, url: str
+) -> None:
+    if where == "env":
+        path, env = tmp_path / "missing.toml", {"PUMPTUI_API_URL": url}
+    else:
+        path, env = config_file(tmp_path, f'[api]\nfrontend_url = "{url}"\n'), {}
+    with pytest.raises(ConfigError, match="the URL holds credentials") as caught:
+        load_settings(path, env=env)
+    assert "SECRET-7f3a" not in str(caught.value)
+    assert "***" in str(caught.value)

@@ -1,7 +1,8 @@
 """The token in a file readable only by its owner: only when the user asked (`--insecure-storage`).
 
-Written atomically with mode 0600 from the first byte; read only if it exists, with a warning
-every time; refused when others can read it, as ssh refuses such keys.
+Written atomically with mode 0600 from the first byte; read only if it exists, with a one-line
+warning once per run (whoami, logout, a small toast in the app); refused when others can read
+it, as ssh refuses such keys.
 """
 
 from __future__ import annotations
@@ -26,17 +27,23 @@ def insecure_file_path() -> Path:
 
 
 def insecure_warning(path: Path) -> str:
-    return (
-        f"warning: using the token stored in plain text in {path} (--insecure-storage); "
-        "anyone who can read your files can use it. Prefer the OS keyring or PUMPTUI_TOKEN."
-    )
+    """One short line (no "warning:" prefix: a toast has its own severity, the CLI adds one)."""
+    return f"the token is in plain text in {_shown(path)} (--insecure-storage)"
+
+
+def _shown(path: Path) -> str:
+    """`path` with the home directory written `~`, to keep the line short."""
+    try:
+        return f"~/{path.relative_to(Path.home())}"
+    except (ValueError, RuntimeError):
+        return str(path)
 
 
 class InsecureTokenFile:
     """The explicit `--insecure-storage` store: a JSON file with mode 0600.
 
-    Used only when the user asked for it at login; read later only if it exists, and every use
-    comes with a warning. A file that others can read is refused, as ssh refuses such keys.
+    Used only when the user asked for it at login; read later only if it exists, and every run
+    that uses it says so once. A file that others can read is refused, as ssh refuses such keys.
     """
 
     def __init__(self, path: Path | None = None) -> None:

@@ -35,13 +35,17 @@ from pumptui.auth import (
     save_login,
     token_claims,
 )
-from pumptui.cli.app import client_budgets
+from pumptui.cli.options import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_api_options,
+    client_budgets,
+    settings_from_args,
+)
 from pumptui.config import ConfigError, Settings
 from pumptui.secret import Secret
 
-EXIT_OK: Final = 0
-EXIT_FAILED: Final = 1
-EXIT_USAGE: Final = 2
 # A JWT or similar: printable ASCII without spaces.
 _TOKEN_SHAPE: Final = re.compile(r"^[\x21-\x7e]{8,8192}$")
 _PREFIXES: Final = ("auth_token=", "Bearer ", "bearer ")
@@ -75,7 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     # Caught only to refuse them without echoing the value (argparse would print it back).
     login.add_argument("stray_arguments", nargs="*", help=argparse.SUPPRESS)
     login.add_argument("--token", dest="token_argument", help=argparse.SUPPRESS)
-    _server_options(login)
+    add_api_options(login)  # the global server options, also accepted after the command
     login.set_defaults(handler=run_login)
 
     logout = sub.add_parser("logout", help="end the session on the server and forget the token")
@@ -85,25 +89,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     logout.add_argument(
         "--local", action="store_true", help="only forget the token here; do not tell the server"
     )
-    _server_options(logout)
+    add_api_options(logout)
     logout.set_defaults(handler=run_logout)
 
     whoami = sub.add_parser("whoami", help="who you are logged in as, and where the token is from")
-    _server_options(whoami)
+    add_api_options(whoami)
     whoami.set_defaults(handler=run_whoami)
-
-
-def _server_options(parser: argparse.ArgumentParser) -> None:
-    """The global server options, also accepted after the subcommand."""
-    from pumptui.cli import add_api_options
-
-    add_api_options(parser)
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    from pumptui.cli.app import settings_from_args
-
-    return settings_from_args(args)
 
 
 def _err(text: str) -> None:
@@ -122,11 +113,7 @@ def run_login(args: argparse.Namespace) -> int:
             "was a real token, remove it from your shell history."
         )
         return EXIT_USAGE
-    try:
-        settings = _settings(args)
-    except ConfigError as exc:
-        _err(f"pumptui: {exc}")
-        return EXIT_USAGE
+    settings = settings_from_args(args)  # a ConfigError is one line and status 2 (cli.main)
     if args.keypair:
         secret = None
     else:
@@ -148,7 +135,7 @@ def run_login(args: argparse.Namespace) -> int:
         _err(f"Not logged in: {exc}")
         return EXIT_FAILED
     if saved.warning:
-        _err(saved.warning)
+        _err(f"warning: {saved.warning}")
     for note in saved.notes:
         _err(f"note: {note}")
     print(f"Logged in as {_who(info)}. Token stored in {saved.source}.")
@@ -274,7 +261,7 @@ def _end_session(args: argparse.Namespace) -> None:
     if secret is None:
         return
     try:
-        settings = _settings(args)
+        settings = settings_from_args(args)
     except ConfigError as exc:
         _err(f"note: not telling the server ({exc})")
         return
@@ -327,21 +314,20 @@ async def _log_out_on_server(settings: Settings, secret: Secret) -> str | None:
 
 
 def run_whoami(args: argparse.Namespace) -> int:
-    try:
-        settings = _settings(args)
-    except ConfigError as exc:
-        _err(f"pumptui: {exc}")
-        return EXIT_USAGE
+    settings = settings_from_args(args)  # a ConfigError is one line and status 2 (cli.main)
     report = inspect_token()
-    for note in dict.fromkeys(report.notes):
-        _err(f"note: {note}")
     resolved = report.resolved
+    if resolved is not None and resolved.warning:
+        # The plain-text file the user chose, usually because the keyring is unusable: that is
+        # the one thing to say, in one line (the keyring's notes would only repeat why).
+        _err(f"warning: {resolved.warning}")
+    else:
+        for note in dict.fromkeys(report.notes):
+            _err(f"note: {note}")
     if resolved is None:
         print("Not logged in: read-only mode (you can watch, but not like, follow or reply).")
         print(LOGIN_HELP)
         return EXIT_FAILED
-    if resolved.warning and resolved.warning not in report.notes:
-        _err(resolved.warning)
     outcome = asyncio.run(_ask_server(settings, resolved.secret))
     claims = token_claims(resolved.secret)
     if outcome is None:

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pumptui.cli.options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from pumptui.cli.table import Column, print_table
 from pumptui.words import plural
 
@@ -40,11 +41,10 @@ if TYPE_CHECKING:
     from pumptui.config import Settings
 
 FORMATS = ("table", "json", "jsonl", "csv")
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pumptui.cli import add_api_options
+    from pumptui.cli.options import add_api_options
 
     parser = sub.add_parser(
         "coins",
@@ -139,7 +139,7 @@ def error(message: str) -> None:
 def load_cli_settings(args: argparse.Namespace) -> Settings | None:
     """Settings with the command line's server options applied; None (after a message) when
     the config file cannot be used."""
-    from pumptui.cli.app import settings_from_args
+    from pumptui.cli.options import settings_from_args
     from pumptui.config import ConfigError
 
     try:
@@ -243,7 +243,7 @@ async def run_bulk(
     an exit status) after the client exists, e.g. to check admin rights."""
     from pumptui.api.bulk import BulkJob
     from pumptui.api.client import PumpClient
-    from pumptui.cli.app import client_budgets
+    from pumptui.cli.options import client_budgets
 
     try:
         client = PumpClient(settings.api, token=token, budgets=client_budgets(settings))

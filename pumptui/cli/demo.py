@@ -16,7 +16,7 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING
 
-from pumptui.config import ConfigError
+from pumptui.cli.options import EXIT_OK, EXIT_USAGE, add_config_option
 
 if TYPE_CHECKING:
     from pumptui.config import Settings
@@ -61,11 +61,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=argparse.SUPPRESS,
         help="poll only, without the simulator's WebSocket (to compare with push)",
     )
+    add_config_option(parser)
     parser.set_defaults(handler=run_demo)
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from pumptui.cli.app import settings_from_args
+    from pumptui.cli.app import check_keymap
+    from pumptui.cli.options import settings_from_args
     from pumptui.config import PUSH_AUTO
 
     rpm = args.demo_requests_per_minute
@@ -75,12 +77,9 @@ def run_demo(args: argparse.Namespace) -> int:
             "--hot-rate not negative",
             file=sys.stderr,
         )
-        return 2
-    try:
-        settings = settings_from_args(args)
-    except ConfigError as exc:
-        print(f"pumptui: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    settings = settings_from_args(args)  # a ConfigError is one line and status 2 (cli.main)
+    check_keymap(settings)
 
     from pumptui.sim import MarketConfig, ServerConfig, SimServer
     from pumptui.sim.market import MarketError
@@ -108,7 +107,7 @@ def run_demo(args: argparse.Namespace) -> int:
         )
         app = PumpApp(services)
         app.run(mouse=settings.ui.mouse)
-        return app.return_code or 0
+        return app.return_code or EXIT_OK
     finally:
         sim.stop()
 

@@ -52,6 +52,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from pumptui.cli.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
 if TYPE_CHECKING:
     import httpx
 
@@ -59,7 +61,7 @@ if TYPE_CHECKING:
     from pumptui.api.routes import Probe, Route
     from pumptui.config import Settings
 
-EXIT_OK, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
+EXIT_DRIFT = EXIT_FAILED
 MAX_SWAP_PROBES = 5
 HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after")
@@ -70,7 +72,7 @@ _SECRET_WORDS = ("key", "token", "secret", "auth", "password")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pumptui.cli import add_api_options
+    from pumptui.cli.options import add_api_options
 
     parser = sub.add_parser(
         "doctor",
@@ -95,7 +97,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pumptui.api.client import base_url_problem
     from pumptui.base58 import is_pubkey
-    from pumptui.cli.app import settings_from_args
+    from pumptui.cli.options import settings_from_args
     from pumptui.config import ConfigError
 
     if args.mint is not None and not is_pubkey(args.mint):
@@ -295,7 +297,7 @@ async def diagnose(settings: Settings, *, mint: str | None = None) -> Report:
 
     from pumptui.api import routes
     from pumptui.api.client import USER_AGENT
-    from pumptui.cli.app import client_budgets
+    from pumptui.cli.options import client_budgets
     from pumptui.config import SITE_URL
 
     report = Report()

@@ -13,8 +13,6 @@ import sys
 from typing import Any
 
 from pumptui.cli.coins import (
-    EXIT_FAILED,
-    EXIT_USAGE,
     add_bulk_options,
     error,
     load_cli_settings,
@@ -22,6 +20,7 @@ from pumptui.cli.coins import (
     render_moderation,
     run_bulk,
 )
+from pumptui.cli.options import EXIT_FAILED, EXIT_USAGE
 from pumptui.words import plural
 
 ACTIONS = {
@@ -39,7 +38,7 @@ def _what(action: str, count: int) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pumptui.cli import add_api_options
+    from pumptui.cli.options import add_api_options
 
     parser = sub.add_parser(
         "moderate",

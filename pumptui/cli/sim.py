@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import sys
 
+from pumptui.cli.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -84,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         faults = FaultPlan.parse(args.faults) if args.faults else None
     except ValueError as exc:
         print(f"pumptui sim: bad --faults: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     market = MarketConfig(
         seed=args.seed,
         clock="real",
@@ -110,11 +112,19 @@ def run(args: argparse.Namespace) -> int:
     sim = SimServer(market, server)
 
     async def main() -> None:
-        task = asyncio.create_task(sim.serve(on_ready=lambda s: _announce(s)))
+        announced = asyncio.Event()
+
+        def on_ready(ready: SimServer) -> None:
+            _announce(ready)
+            announced.set()
+
+        task = asyncio.create_task(sim.serve(on_ready=on_ready))
         try:
             while not task.done():
                 await asyncio.sleep(1.0)
-                if not args.quiet and sim.state is not None:
+                # The status line (rewritten in place, no newline) starts only once the URL is
+                # out on its own line: after a slow start it would otherwise be glued onto it.
+                if not args.quiet and announced.is_set():
                     _summary(sim)
         finally:
             sim.stop_soon()
@@ -129,8 +139,8 @@ def run(args: argparse.Namespace) -> int:
             f"pumptui sim: cannot listen on {args.host}:{args.port}: {exc.strerror}",
             file=sys.stderr,
         )
-        return 1
-    return 0
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _announce(sim: object) -> None:

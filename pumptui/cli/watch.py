@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.cells import cell_len
 
+from pumptui.cli.options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from pumptui.cli.table import fit, pad, terminal_width
 from pumptui.numbers import compact, holder_percent, percent, price, short_address, sol, usd
 
@@ -84,8 +85,8 @@ EVENT_TYPES = (
 HOST_LABELS = {"frontend": "frontend-api-v3", "swap": "swap-api", "indexer": "advanced-indexer"}
 # Printed in the table only when `--types` names them: corrections are for scripts, not eyes.
 TABLE_HIDDEN_TYPES = frozenset({"trade_confirmed", "feeds"})  # feeds: said on stderr
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-EXIT_UNREADABLE = 1  # like a coin that does not exist: there is nothing to watch
+EXIT_NOT_FOUND = EXIT_FAILED
+EXIT_UNREADABLE = EXIT_FAILED  # like a coin that does not exist: there is nothing to watch
 # Every feed has failed for this long (or is blocked for longer) before anything was read:
 # watch says why and exits rather than retrying for ever (a first error may be a blip).
 START_GRACE = 2.0
@@ -93,7 +94,7 @@ TICK = 0.5  # seconds between two looks at the feeds' states when no event comes
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pumptui.cli import add_api_options, add_push_options  # as plain pumptui
+    from pumptui.cli.options import add_api_options, add_push_options  # as plain pumptui
 
     parser = sub.add_parser(
         "watch",
@@ -154,7 +155,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pumptui.base58 import is_pubkey
-    from pumptui.cli.app import settings_from_args
+    from pumptui.cli.options import settings_from_args
     from pumptui.config import ConfigError
 
     for mint in args.mint:
@@ -202,7 +203,7 @@ async def _watch(
     args: argparse.Namespace, settings: Settings, types: set[str] | frozenset[str]
 ) -> int:
     from pumptui.api import PumpClient
-    from pumptui.cli.app import client_budgets
+    from pumptui.cli.options import client_budgets
     from pumptui.live import LiveEngine
     from pumptui.live.sources import source_for
 

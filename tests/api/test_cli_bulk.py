@@ -250,7 +250,7 @@ def test_requests_per_minute_is_a_deprecated_alias_of_the_swap_budget(
     sim: SimServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from pumptui.cli import build_parser
-    from pumptui.cli.app import settings_from_args
+    from pumptui.cli.options import settings_from_args
 
     args = build_parser().parse_args(
         ["--api-url", sim.base_url, "coins", "--requests-per-minute", "12", "--frontend-rpm", "20"]

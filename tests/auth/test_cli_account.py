@@ -380,6 +380,25 @@ def test_insecure_storage_is_an_explicit_private_file_with_a_warning_each_time(
     assert token not in out + err + who_out + who_err
 
 
+def test_the_plain_text_file_is_said_in_one_line_once_by_whoami_and_logout(
+    sim: SimServer,
+    fail_keyring: object,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    InsecureTokenFile().save(Secret(sim.token_for(sim.user_address)), sim.user_address)
+
+    who_code, _who_out, who_err = run(capfd, monkeypatch, "whoami", "--api-url", sim.base_url)
+    out_code, out, out_err = run(capfd, monkeypatch, "logout", "--api-url", sim.base_url)
+
+    assert who_code == 0
+    assert who_err.count("\n") == 1, who_err  # not the keyring's options as well
+    assert who_err.startswith("warning: the token is in plain text in ")
+    assert out_code == 0
+    assert (out + out_err).count("plain-text token file") == 1
+    assert "plain text in" not in out + out_err  # the file is gone: nothing to warn about
+
+
 def test_whoami_names_the_wallet_the_role_the_source_and_the_expiry(
     sim: SimServer, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

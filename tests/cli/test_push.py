@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from pumptui.api.models import Trade
-from pumptui.cli import add_push_options
 from pumptui.cli import main as cli_main
 from pumptui.cli.app import run_app
+from pumptui.cli.options import add_push_options
 from pumptui.cli.watch import EventPrinter, table_line
-from pumptui.config import Settings
+from pumptui.config import ConfigError, Settings
 from pumptui.live.events import NewTrade, TradeConfirmed
 from pumptui.live.push import PushSource, push_url_for
 from pumptui.secret import Secret
@@ -150,9 +150,7 @@ async def test_no_push_on_the_command_line_beats_the_config(
     await services.stop()
 
 
-def test_a_push_url_that_is_not_a_websocket_is_refused_with_status_2(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_a_push_url_that_is_not_a_websocket_is_refused_with_status_2() -> None:
     args = argparse.Namespace(
         config=None,
         api_url=None,
@@ -160,8 +158,8 @@ def test_a_push_url_that_is_not_a_websocket_is_refused_with_status_2(
         advanced_url=None,
         push="https://push.example/api/data",
     )
-    assert run_app(args) == 2
-    assert "--push" in capsys.readouterr().err
+    with pytest.raises(ConfigError, match="--push"):  # cli.main: one line, status 2
+        run_app(args)
 
 
 async def test_plain_pumptui_takes_push_from_the_command_line(
