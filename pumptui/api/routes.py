@@ -619,8 +619,8 @@ def follow_count(user_id: str, kind: str) -> Route:
 
 def read_callouts(payload: Any) -> list[Any]:
     """`{"callouts": [...]}`, or a bare or otherwise wrapped list."""
-    if isinstance(payload, Mapping) and isinstance(payload.get("callouts"), list):
-        return payload["callouts"]
+    if isinstance(payload, Mapping) and isinstance(callouts := payload.get("callouts"), list):
+        return callouts
     return read_list(payload)
 
 
@@ -648,8 +648,8 @@ def read_created_callout(payload: Any) -> str:
 
 
 def read_callout_replies(payload: Any) -> list[Any]:
-    if isinstance(payload, Mapping) and isinstance(payload.get("replies"), list):
-        return payload["replies"]
+    if isinstance(payload, Mapping) and isinstance(replies := payload.get("replies"), list):
+        return replies
     return read_list(payload)
 
 
@@ -1109,8 +1109,8 @@ def read_sol_price(payload: Any) -> SolPrice | None:
 
 def read_board(payload: Any) -> list[Any]:
     """`{"entries": [E...]}`, or a bare list (the other boards' shape is not confirmed)."""
-    if isinstance(payload, Mapping) and isinstance(payload.get("entries"), list):
-        return payload["entries"]
+    if isinstance(payload, Mapping) and isinstance(entries := payload.get("entries"), list):
+        return entries
     if isinstance(payload, list):
         return payload
     raise ShapeError("expected {entries}")
@@ -1649,8 +1649,8 @@ def read_chat_records(ack: Any) -> list[Any]:
         return ack
     if isinstance(ack, Mapping):
         for key in _CHAT_LIST_KEYS:
-            if isinstance(ack.get(key), list):
-                return ack[key]
+            if isinstance(records := ack.get(key), list):
+                return records
     return []
 
 

@@ -19,7 +19,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeAlias, TypeVar
 
 from pumptui.auth.errors import KeyringUnavailable
 from pumptui.secret import Secret
@@ -45,6 +45,8 @@ KEYRING_OPTIONS: Final = (
 )
 
 T = TypeVar("T")
+# What a call off the loop ended with: (True, its value) or (False, its exception).
+_Settled: TypeAlias = tuple[Literal[True], T] | tuple[Literal[False], BaseException]
 
 
 # -- backend probing ---------------------------------------------------------------------------
@@ -192,7 +194,8 @@ def call_with_timeout(
     thread.start()
     thread.join(seconds)
     _raise_for(outcome, seconds, what)
-    return outcome.value
+    value: T = outcome.value  # `_raise_for` let it through: `work` returned it
+    return value
 
 
 async def run_off_loop(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -205,15 +208,15 @@ async def run_off_loop(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> 
     outside any `except` block, so nothing is chained to it.
     """
     loop = asyncio.get_running_loop()
-    finished: asyncio.Future[tuple[bool, Any]] = loop.create_future()
+    finished: asyncio.Future[_Settled[T]] = loop.create_future()
 
-    def settle(result: tuple[bool, Any]) -> None:
+    def settle(result: _Settled[T]) -> None:
         if not finished.done():  # the awaiting task may have been cancelled meanwhile
             finished.set_result(result)
 
     def target() -> None:
         try:
-            result: tuple[bool, Any] = (True, work(*args, **kwargs))
+            result: _Settled[T] = (True, work(*args, **kwargs))
         except BaseException as exc:
             result = (False, exc)
         with contextlib.suppress(RuntimeError):  # the loop closed while the call was busy
@@ -221,10 +224,10 @@ async def run_off_loop(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> 
 
     name = getattr(work, "__name__", "call")
     threading.Thread(target=target, name=f"pumptui-auth-{name}", daemon=True).start()
-    succeeded, value = await finished
-    if not succeeded:
-        raise value
-    return value
+    result = await finished
+    if not result[0]:
+        raise result[1]
+    return result[1]
 
 
 # -- the token store -----------------------------------------------------------------------

@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     import httpx
 
     from pumptui.api.budget import HostBudgets
-    from pumptui.api.routes import Probe, Route
+    from pumptui.api.routes import Probe, Route, ShapeCheck
     from pumptui.config import Settings
 
 EXIT_DRIFT = EXIT_FAILED
@@ -686,7 +686,7 @@ def _template(route: Route) -> str:
     return route.name.split(" ", 1)[-1]
 
 
-def _shape_text(check: Any) -> str:
+def _shape_text(check: ShapeCheck) -> str:
     if check.problem:
         return check.problem
     parts = []

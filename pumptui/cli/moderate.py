@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pumptui.cli.coins import (
     add_bulk_options,
@@ -22,6 +22,9 @@ from pumptui.cli.coins import (
 )
 from pumptui.cli.options import EXIT_FAILED, EXIT_USAGE
 from pumptui.words import plural
+
+if TYPE_CHECKING:
+    from pumptui.api.client import PumpClient
 
 ACTIONS = {
     # action: (verb, noun counted)
@@ -124,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-async def check_admin(client: Any) -> int | None:
+async def check_admin(client: PumpClient) -> int | None:
     """Refuse early, with a clear message, unless the token has admin rights."""
     from pumptui.api.errors import ApiError, AuthRequired, InsecureTransport
 

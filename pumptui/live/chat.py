@@ -203,7 +203,8 @@ class ChatConnection:
 
     @property
     def connected(self) -> bool:
-        return self._sio.connected
+        connected: bool = self._sio.connected  # python-socketio has no types
+        return connected
 
     @property
     def health(self) -> FeedHealth:

@@ -248,8 +248,8 @@ class SimCoin:
 
     def attention(self, now: float) -> float:
         age = max(0.0, now - self.created)
-        base = self.base_attention * 2.0 ** (-age / self.half_life)
-        spike = self.spike * 2.0 ** (-max(0.0, now - self.spike_at) / SPIKE_HALF_LIFE)
+        base: float = self.base_attention * 2.0 ** (-age / self.half_life)
+        spike: float = self.spike * 2.0 ** (-max(0.0, now - self.spike_at) / SPIKE_HALF_LIFE)
         return base + spike
 
     def bump(self, now: float, amount: float) -> None:

@@ -338,7 +338,9 @@ def _route_of(request: web.Request) -> tuple[str, str | None]:
     """(host, v3 group) of a request, by the route table; unknown paths by their prefix."""
     resource = request.match_info.route.resource
     if resource is not None:
-        info = request.app[ROUTE_INFO].get((request.method, resource.canonical))
+        info: tuple[str, str | None] | None = request.app[ROUTE_INFO].get(
+            (request.method, resource.canonical)
+        )
         if info is not None:
             return info
     path = request.path

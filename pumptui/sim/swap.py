@@ -236,7 +236,8 @@ _SOL_PRICE_DP = 4  # the model rounds its SOL price to 4 decimals
 
 
 def _sol_price_units(sol_price: float) -> int:
-    return round(sol_price * 10**_SOL_PRICE_DP)
+    units: int = round(sol_price * 10**_SOL_PRICE_DP)
+    return units
 
 
 def _price(trade: SimTrade, usd: bool) -> Decimal:

@@ -14,6 +14,8 @@ Contract for screens and widgets (part B's Coin screen relies on this):
   ``self.app.toggle_watch(mint)``, ``self.app.copy_mint(mint)``, ``self.app.open_in_browser(mint)``.
   ``self.app.open_coin(mint)`` pushes the Coin screen.
 - Every binding has an id (see :mod:`pumptui.tui.keys`); the config's ``[keymap]`` remaps it.
+- For the type checker, screens derive from :class:`pumptui.tui.screens.base.PumpScreen`, whose
+  ``self.app`` is this app; the services name :class:`pumptui.tui.app_base.AppWithServices`.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import App, ScreenStackError
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.tui import glyphs
+from pumptui.tui.app_base import AppWithServices
 from pumptui.tui.commands import ActionCommands, CoinCommands
 from pumptui.tui.keys import APP_BINDINGS
 from pumptui.tui.messages import (
@@ -60,7 +63,7 @@ from pumptui.tui.screens.watchlist import WatchlistScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import SocialActions
 from pumptui.tui.typeahead import TypeAhead
-from pumptui.tui.widgets.status_bar import StatusInfo
+from pumptui.tui.widgets.status_bar import StatusBar, StatusInfo
 
 # The store is redrawn at most this often (seconds): a flood of trades costs ~5 frames a second.
 REDRAW_INTERVAL = 0.2
@@ -74,16 +77,16 @@ TOAST_GATHER = 1.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
-class PumpApp(TypeAhead, App[None]):
+class PumpApp(TypeAhead, AppWithServices):
     """Watch the Pump.fun market live; `services` is everything that is not drawing."""
 
     TITLE = "pumptui"
     # Absolute, so that subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "app.tcss"
-    BINDINGS: ClassVar[list[Binding]] = APP_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
     COMMANDS: ClassVar = App.COMMANDS | {ActionCommands, CoinCommands}
     COMMAND_PALETTE_BINDING = "colon"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [
         (0, "-narrow"),
         (110, "-wide"),
     ]
@@ -341,8 +344,8 @@ class PumpApp(TypeAhead, App[None]):
         paused = not self.services.paused
         self.services.set_paused(paused)
         self.notify("Live updates paused" if paused else "Live updates resumed", timeout=2)
-        for bar in self.screen.query("StatusBar"):
-            bar.update_status()  # type: ignore[attr-defined]
+        for bar in self.screen.query(StatusBar):
+            bar.update_status()
 
     def action_refresh_now(self) -> None:
         self.services.refresh_now()

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from pumptui.base58 import is_pubkey
 from pumptui.tui.screens.help import help_rows
+
+if TYPE_CHECKING:
+    from pumptui.tui.app import PumpApp
 
 COIN_HITS = 20
 # The server is asked only when the coins held give fewer hits than this...
@@ -80,9 +83,14 @@ class CoinCommands(Provider):
     coin seen trading on the followed tape, any mint pasted whole, and, when those give few
     hits, any coin the server's search finds."""
 
+    @property
+    def pump_app(self) -> PumpApp:
+        # Textual's `Provider.app` is an `App[object]`, which a `PumpApp` (an `App[None]`) is not.
+        return cast("PumpApp", self.app)
+
     async def search(self, query: str) -> Hits:
-        services = getattr(self.app, "services", None)
-        if services is None or not query.strip():
+        services = self.pump_app.services
+        if not query.strip():
             return
         store = services.store
         matcher = self.matcher(query)
@@ -122,7 +130,7 @@ class CoinCommands(Provider):
         return Hit(
             score,
             highlight_plain(matcher, f"Open {label}"),
-            partial(self.app.open_coin, mint),  # type: ignore[attr-defined]
+            partial(self.pump_app.open_coin, mint),
             text=f"Open {label}",
             help=f"coin {mint}" + (f" · {found}" if found else ""),
         )

@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pumptui.api.models import ChatMessage, Coin
 from pumptui.config import SITE_URL, Settings
@@ -30,11 +30,11 @@ from pumptui.session import Session
 from pumptui.tui.widgets.status_bar import StatusInfo
 
 if TYPE_CHECKING:
-    from textual.app import App
-
     from pumptui.api.budget import HostBudgets, RequestBudget
     from pumptui.api.client import PumpClient
     from pumptui.auth import ResolvedToken
+    from pumptui.live.chat import ChatConnection
+    from pumptui.tui.app_base import AppWithServices
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,9 @@ class Engine(Protocol):
 
     def refresh(self, feed: str | None = None) -> None: ...
 
+    @property
+    def chat(self) -> ChatConnection | None: ...
+
 
 class Watchlist(Protocol):
     """The part of `pumptui.social.state.SocialState` the app uses (kept across runs)."""
@@ -166,7 +169,7 @@ class AppServices:
             session = client.session if client is not None else Session()
         self.session = session
         self._on_close = on_close
-        self._app: App[Any] | None = None
+        self._app: AppWithServices | None = None
         self._paused = False
         self.resolve_login = False
 
@@ -242,7 +245,7 @@ class AppServices:
             session.subscribe(lambda changed: chat.set_token(changed.token))
         return services
 
-    def attach(self, app: App[Any]) -> None:
+    def attach(self, app: AppWithServices) -> None:
         """Give the services the app whose workers run network actions."""
         self._app = app
 
@@ -286,9 +289,8 @@ class AppServices:
             self._app.notify(
                 resolved.warning, severity="warning", title="Token", timeout=10, markup=False
             )
-        social = getattr(self._app, "social", None)
-        if social is not None:
-            social.identity_changed()
+        if self._app is not None:
+            self._app.social.identity_changed()
 
     # -- what the user does ------------------------------------------------------------------------
 
@@ -342,7 +344,7 @@ class AppServices:
     def chat_view(self, mint: str) -> ChatView | None:
         """The coin's live chat as the engine's one chat connection holds it, or None when the
         app has no chat (frozen data)."""
-        chat = getattr(self.engine, "chat", None)
+        chat = self.engine.chat if self.engine is not None else None
         if chat is None:
             return None
         health = chat.health
@@ -417,7 +419,7 @@ class AppServices:
             freshest_at=store.freshest_at,
             requests_last_minute=requests,
             login=self.login_label,
-            sim_mode=self.sim_mode or bool(getattr(client, "server_is_simulator", False)),
+            sim_mode=self.sim_mode or (client is not None and client.server_is_simulator),
             paused=self.paused,
             moved_routes=tuple(store.moved_routes.items()),
             blocked_hosts=tuple(blocked),

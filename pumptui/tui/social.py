@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 from textual.binding import Binding
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from pumptui import paths
 from pumptui.api.bulk import BulkResult, fetch_coins, moderate_ban, moderate_hide, moderate_nsfw
@@ -61,6 +63,7 @@ from pumptui.social.state import (
     SocialState,
 )
 from pumptui.tui import format as fmt
+from pumptui.tui.app_base import AppWithServices
 from pumptui.tui.messages import (
     BookmarkPickerWanted,
     BookmarksWanted,
@@ -71,10 +74,10 @@ from pumptui.tui.messages import (
 from pumptui.words import plural
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.worker import Worker
 
     from pumptui.api.client import PumpClient
+    from pumptui.tui.services import AppServices
 
 log = logging.getLogger(__name__)
 
@@ -336,7 +339,7 @@ class SocialActions:
 
     def __init__(
         self,
-        app: App[Any],
+        app: AppWithServices,
         *,
         state: SocialState | None = None,
         drafts: DraftStore | None = None,
@@ -345,7 +348,7 @@ class SocialActions:
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.app = app
-        self.services: Any = app.services  # type: ignore[attr-defined]
+        self.services: AppServices = app.services
         self.session: Session = self.services.session
         self.clock: Callable[[], float] = clock or self.services.clock
         self.state = state if state is not None else self._open_state()
@@ -360,10 +363,10 @@ class SocialActions:
         self._session_changed(self.session)
 
     @classmethod
-    def install(cls, app: App[Any], **options: Any) -> SocialActions:
+    def install(cls, app: AppWithServices, **options: Any) -> SocialActions:
         """Create the service for `app` and make it `app.social`."""
         social = cls(app, **options)
-        app.social = social  # type: ignore[attr-defined]
+        app.social = social
         return social
 
     def start(self) -> None:
@@ -372,7 +375,7 @@ class SocialActions:
             self.app.notify(
                 self.local_problem, severity="warning", title="Local state", timeout=8, markup=False
             )
-        if not getattr(self.services, "resolve_login", False):
+        if not self.services.resolve_login:
             self.identity_changed()
 
     def close(self) -> None:
@@ -629,7 +632,8 @@ class SocialActions:
                 self._token_rejected()
             self._need_login(result.message, then)
             return
-        severity = "warning" if result.retry_at is not None or result.unavailable else "error"
+        refused = result.retry_at is None and not result.unavailable
+        severity: SeverityLevel = "error" if refused else "warning"
         title = "Not available" if result.unavailable else "Refused"
         self.app.notify(result.message, severity=severity, title=title, timeout=6, markup=False)
 
@@ -843,7 +847,7 @@ class SocialActions:
 
     def _chat_sender(self, mint: str) -> Callable[[str], Awaitable[object]]:
         engine = self.services.engine
-        chat = getattr(engine, "chat", None)
+        chat = engine.chat if engine is not None else None
 
         async def send(text: str) -> object:
             if chat is None:
@@ -1168,16 +1172,16 @@ def _key(change: Change) -> str:
 
 
 def social_of(node: MessagePump) -> SocialActions | None:
-    """The app's social service, or None where it is not installed (frozen-data tests)."""
-    social = getattr(node.app, "social", None)
-    return social if isinstance(social, SocialActions) else None
+    """The app's social service, or None in an app without one (a lone widget's test app)."""
+    app = node.app
+    return app.social if isinstance(app, AppWithServices) else None
 
 
-class SocialKeys:
-    """Screen mixin: the social keys act on whatever `social_target()` returns.
+class SocialKeys(Screen[None]):
+    """Screen base: the social keys act on whatever `social_target()` returns.
 
-    Use as `class HomeScreen(SocialKeys, CoinListScreen)` with `SOCIAL_BINDINGS` in `BINDINGS`.
-    Moderator keys are hidden and inert unless the account may moderate.
+    Use as `class CoinScreen(SocialKeys, PumpScreen[None])`, with `SOCIAL_BINDINGS` in
+    `BINDINGS`. Moderator keys are hidden and inert unless the account may moderate.
     """
 
     SOCIAL_BINDINGS: ClassVar[list[Binding]] = SOCIAL_BINDINGS
@@ -1190,7 +1194,7 @@ class SocialKeys:
         raise NotImplementedError
 
     def _social(self) -> SocialActions | None:
-        return social_of(self)  # type: ignore[arg-type]
+        return social_of(self)
 
     def own_marks(self) -> OwnMarks:
         social = self._social()
@@ -1202,7 +1206,7 @@ class SocialKeys:
             return None
         target = self.social_target()
         if target is None:
-            self.notify("Nothing selected", severity="warning", timeout=2)  # type: ignore[attr-defined]
+            self.notify("Nothing selected", severity="warning", timeout=2)
             return None
         return social, target
 
@@ -1212,7 +1216,7 @@ class SocialKeys:
             return social is not None and social.is_admin
         if action in CALLOUT_ONLY and not self.SHOWS_CALLOUTS:
             return False
-        return super().check_action(action, parameters)  # type: ignore[misc, no-any-return]
+        return super().check_action(action, parameters)
 
     def action_social_like(self) -> None:
         if (found := self._social_and_target()) is not None:
@@ -1235,7 +1239,7 @@ class SocialKeys:
         if (found := self._social_and_target()) is not None:
             social, target = found
             if target.callout_id is None:
-                self.notify(  # type: ignore[attr-defined]
+                self.notify(
                     "Replies go to a callout: pick one in the callouts pane (n posts a new one)",
                     severity="warning",
                     timeout=4,
@@ -1276,7 +1280,7 @@ class SocialKeys:
             social, target = found
             marked = social.toggle_mark(target)
             count = len(social.marked)
-            self.notify(  # type: ignore[attr-defined]
+            self.notify(
                 f"{'Marked' if marked else 'Unmarked'} {target.label or target.key} · "
                 f"{count} marked (! to moderate)",
                 timeout=2,

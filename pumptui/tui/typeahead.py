@@ -7,7 +7,7 @@ input. A fast typist, or a paste, has already sent the next keys by then, and Te
 one to whatever is focused when the app reads it: the table underneath, whose bindings like a
 callout (`l`), watch a coin (`w`) or open the login screen (`L`).
 
-`TypeAhead` (an App mixin) holds every key read after such a key, and hands them, in order, to
+`TypeAhead` (a base of the app) holds every key read after such a key, and hands them, in order, to
 the input that gets the focus on the screen that opens. If no screen opens (the key did nothing:
 no callout selected, not eligible to post), the held keys are dropped after `HOLD_SECONDS`:
 they were typed for an input, and must not act on the screen underneath.
@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual import events
+from textual.app import App
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -26,8 +27,8 @@ from textual.timer import Timer
 HOLD_SECONDS = 2.0
 
 
-class TypeAhead:
-    """App mixin: hold the keys typed after a key whose action opens an input (see module)."""
+class TypeAhead(App[None]):
+    """App base: hold the keys typed after a key whose action opens an input (see module)."""
 
     # Actions that open a screen with an input (or a dialog that takes keys).
     OPENS_INPUT: ClassVar[frozenset[str]] = frozenset(
@@ -58,12 +59,12 @@ class TypeAhead:
                 return
             if self._opens_input(event.key):
                 self._start_hold()
-        await super().on_event(event)  # type: ignore[misc]
+        await super().on_event(event)
 
     def _opens_input(self, key: str) -> bool:
         """Whether the binding this key will run (priority ones first, as Textual tries them)
         opens an input."""
-        screen: Screen[Any] = self.screen  # type: ignore[attr-defined]
+        screen: Screen[Any] = self.screen
         for chain, priority in (
             (list(reversed(screen._binding_chain)), True),
             (screen._modal_binding_chain, False),
@@ -80,10 +81,8 @@ class TypeAhead:
 
     def _start_hold(self) -> None:
         self._held_keys = []
-        self._hold_screen = self.screen  # type: ignore[attr-defined]
-        self._hold_timer = self.set_timer(  # type: ignore[attr-defined]
-            HOLD_SECONDS, self._drop_held_keys, name="typeahead"
-        )
+        self._hold_screen = self.screen
+        self._hold_timer = self.set_timer(HOLD_SECONDS, self._drop_held_keys, name="typeahead")
 
     def _end_hold(self) -> list[events.Key]:
         held, self._held_keys = getattr(self, "_held_keys", []), []
@@ -100,13 +99,13 @@ class TypeAhead:
         # The screen the key opened has focused something: once it has settled (its own
         # `on_mount` may move the focus on to its input), the held keys are its own. Keys read
         # meanwhile are still held, so the order is kept.
-        screen = self.screen  # type: ignore[attr-defined]
+        screen = self.screen
         if self._hold_screen is None or screen is self._hold_screen or self._releasing:
             return
         self._releasing = True
-        self.call_after_refresh(self._release_held_keys)  # type: ignore[attr-defined]
+        self.call_after_refresh(self._release_held_keys)
 
     async def _release_held_keys(self) -> None:
         self._releasing = False
         for key in self._end_hold():
-            await super().on_event(key)  # type: ignore[misc]
+            await super().on_event(key)

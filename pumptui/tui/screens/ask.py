@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -29,7 +29,7 @@ _BOX_CSS = """
 class ConfirmScreen(ModalScreen[bool]):
     """`question`, answered with y (or Enter) or n (or Esc)."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,enter", "answer(True)", "Yes", id="ask.yes"),
         Binding("n,escape", "answer(False)", "No", id="ask.no"),
     ]
@@ -51,7 +51,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class NameScreen(ModalScreen[str | None]):
     """A name typed in a box (starting as `name`); Enter keeps it, Esc gives up."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="ask.cancel"),
     ]
     DEFAULT_CSS = _BOX_CSS.format(name="NameScreen")

@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
@@ -34,7 +34,7 @@ NAME_LIMIT = 64
 class BookmarkPicker(ModalScreen[None]):
     """The lists holding one coin; every toggle is sent at once."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Done", id="bookmarks.close-picker"),
     ]
 

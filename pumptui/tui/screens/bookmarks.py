@@ -8,21 +8,22 @@ every `REFRESH_SECONDS`, and never while the previous fetch is still running.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Container
-from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pumptui.api.models import BookmarkList, Coin
 from pumptui.tui.keys import BACK_BINDINGS
 from pumptui.tui.screens.ask import ConfirmScreen, NameScreen
+from pumptui.tui.screens.base import PumpScreen
 from pumptui.tui.screens.bookmark_picker import NAME_LIMIT
+from pumptui.tui.services import AppServices
 from pumptui.tui.social import (
     SOCIAL_BINDINGS,
     BookmarkListsLoaded,
@@ -46,17 +47,17 @@ NOT_FOUND = "not found"
 class ListPicker(OptionList):
     """The lists, moved through with j and k as well as the arrows."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="bookmarks.lists-down"),
         Binding("k", "cursor_up", "Up", show=False, id="bookmarks.lists-up"),
     ]
 
 
-class BookmarksScreen(SocialKeys, Screen[None]):
+class BookmarksScreen(SocialKeys, PumpScreen[None]):
     """The user's bookmark lists on the left (or top), the highlighted list's coins beside."""
 
     TITLE = "Bookmarks"
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *BACK_BINDINGS,
         *SOCIAL_BINDINGS,
         Binding(
@@ -89,7 +90,7 @@ class BookmarksScreen(SocialKeys, Screen[None]):
             tooltip="Fetch the lists and their coins again",
         ),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [
         (0, "-narrow"),
         (110, "-wide"),
     ]
@@ -114,8 +115,8 @@ class BookmarksScreen(SocialKeys, Screen[None]):
         self._list_ids: list[str] = []
 
     @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
+    def services(self) -> AppServices:
+        return self.app.services
 
     def compose(self) -> ComposeResult:
         yield Static(id="bookmarks-summary")
@@ -287,7 +288,7 @@ class BookmarksScreen(SocialKeys, Screen[None]):
     def _open(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
-            self.app.open_coin(str(event.row_key.value))  # type: ignore[attr-defined]
+            self.app.open_coin(str(event.row_key.value))
 
     def action_remove_from_list(self) -> None:
         social = social_of(self)

@@ -11,13 +11,12 @@ hands it back (`engine.focus(None)`). Actions with side effects go through the a
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import Any, ClassVar
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
-from textual.screen import Screen
 
 from pumptui.live.candles import TIMEFRAMES
 from pumptui.social.actions import CALLOUT_PREFIX
@@ -25,7 +24,8 @@ from pumptui.tui import format as fmt
 from pumptui.tui import glyphs
 from pumptui.tui.keys import BACK_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
-from pumptui.tui.services import COIN_FEEDS
+from pumptui.tui.screens.base import PumpScreen
+from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import (
     SOCIAL_BINDINGS,
     SocialChanged,
@@ -133,12 +133,12 @@ COIN_BINDINGS: list[Binding] = [
 ]
 
 
-class CoinScreen(SocialKeys, Screen[None]):
+class CoinScreen(SocialKeys, PumpScreen[None]):
     """Everything about one coin, live."""
 
     BINDINGS = [*BACK_BINDINGS, *COIN_BINDINGS, *SOCIAL_BINDINGS]
     SHOWS_CALLOUTS = True
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [
         (0, "-narrow"),
         (110, "-wide"),
     ]
@@ -191,17 +191,16 @@ class CoinScreen(SocialKeys, Screen[None]):
     # -- services --------------------------------------------------------------------------------
 
     @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
+    def services(self) -> AppServices:
+        return self.app.services
 
     def _now(self) -> float:
-        return float(self.services.clock())
+        return self.services.clock()
 
     # -- composition -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        settings = getattr(self.services, "settings", None)
-        min_sol = settings.ui.min_trade_sol if settings is not None else 0.0
+        min_sol = self.services.settings.ui.min_trade_sol
         # A coin opens on the timeframe the previous one was left on (remembered per app).
         self.timeframe = _last_timeframe.get(self.app, DEFAULT_TIMEFRAME)
         yield CoinHeader(self.mint, clock=self._now, id="coin-header")
@@ -373,7 +372,6 @@ class CoinScreen(SocialKeys, Screen[None]):
     def _sync_header(self) -> None:
         store = self.services.store
         leader = store.leader
-        is_watched = getattr(self.services, "is_watched", None)
         coin = store.coin(self.mint)
         holders = store.holders(self.mint)
         activity = store.market_activity(self.mint)
@@ -384,7 +382,7 @@ class CoinScreen(SocialKeys, Screen[None]):
         self.header.show_coin(
             coin,
             is_leader=leader is not None and leader.mint == self.mint,
-            watched=bool(is_watched(self.mint)) if is_watched is not None else False,
+            watched=self.services.is_watched(self.mint),
             sol_price=store.sol_price,
             sol_stale=store.sol_price_stale,
             holders=holders,
@@ -444,14 +442,14 @@ class CoinScreen(SocialKeys, Screen[None]):
             social.load_user(creator)
 
     def action_toggle_watch(self) -> None:
-        self.app.toggle_watch(self.mint)  # type: ignore[attr-defined]
+        self.app.toggle_watch(self.mint)
         self._sync_header()
 
     def action_copy_mint(self) -> None:
-        self.app.copy_mint(self.mint)  # type: ignore[attr-defined]
+        self.app.copy_mint(self.mint)
 
     def action_open_browser(self) -> None:
-        self.app.open_in_browser(self.mint)  # type: ignore[attr-defined]
+        self.app.open_in_browser(self.mint)
 
     def action_focus_pane(self, direction: int = 1) -> None:
         talk: list[Any] = []

@@ -9,14 +9,13 @@ for ages; nothing is drawn while another screen or a modal is on top.
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from pumptui.api.models import Coin, Trade
@@ -24,6 +23,7 @@ from pumptui.tui import format as fmt
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
+from pumptui.tui.screens.base import PumpScreen
 from pumptui.tui.services import HOME_FEEDS, AppServices
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialChanged, SocialKeys, SocialTarget
 from pumptui.tui.widgets.coin_table import CoinTable, RowContext
@@ -42,13 +42,15 @@ TAPE_TITLE = "Trades · coins you follow"
 class FilterInput(Input):
     """The `/` filter line: typing filters the table live, Enter keeps it, Escape clears it."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
     ]
 
     def action_clear_filter(self) -> None:
         self.value = ""
-        self.screen.action_close_filter()  # type: ignore[attr-defined]
+        screen = self.screen
+        if isinstance(screen, CoinListScreen):
+            screen.action_close_filter()
 
 
 class KeptFilter(Static):
@@ -67,16 +69,16 @@ class KeptFilter(Static):
         self.update(line)
 
 
-class CoinListScreen(SocialKeys, Screen[None]):
+class CoinListScreen(SocialKeys, PumpScreen[None]):
     """A screen whose main content is a `CoinTable`."""
 
-    BINDINGS: ClassVar[list[Binding]] = [*COIN_LIST_BINDINGS, *SOCIAL_BINDINGS]
+    BINDINGS: ClassVar[list[BindingType]] = [*COIN_LIST_BINDINGS, *SOCIAL_BINDINGS]
     # Feeds the engine should poll while this screen is on top.
     FEEDS: ClassVar[tuple[str, ...]] = ()
 
     @property
     def services(self) -> AppServices:
-        return cast(AppServices, self.app.services)  # type: ignore[attr-defined]
+        return self.app.services
 
     @property
     def table(self) -> CoinTable:
@@ -161,19 +163,19 @@ class CoinListScreen(SocialKeys, Screen[None]):
     def _open_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
-            self.app.open_coin(str(event.row_key.value))  # type: ignore[attr-defined]
+            self.app.open_coin(str(event.row_key.value))
 
     def action_toggle_watch(self) -> None:
         if (mint := self._cursor_mint()) is not None:
-            self.app.toggle_watch(mint)  # type: ignore[attr-defined]
+            self.app.toggle_watch(mint)
 
     def action_copy_mint(self) -> None:
         if (mint := self._cursor_mint()) is not None:
-            self.app.copy_mint(mint)  # type: ignore[attr-defined]
+            self.app.copy_mint(mint)
 
     def action_open_browser(self) -> None:
         if (mint := self._cursor_mint()) is not None:
-            self.app.open_in_browser(mint)  # type: ignore[attr-defined]
+            self.app.open_in_browser(mint)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_kept_filter":

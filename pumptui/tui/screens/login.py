@@ -16,7 +16,7 @@ from typing import ClassVar, Final
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
@@ -42,7 +42,7 @@ def pasted_token(text: str) -> Secret | None:
 class LoginScreen(ModalScreen[LoginOutcome | None]):
     """Returns the outcome of a successful login, or None when the user cancelled."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="login.cancel"),
     ]
 

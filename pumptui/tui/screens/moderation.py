@@ -8,12 +8,12 @@ failed with the reason (a 403 says the account may not moderate).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, RadioSet, Static
@@ -47,7 +47,7 @@ def allowed_actions(items: list[Marked]) -> list[str]:
 class ModerationScreen(ModalScreen[BulkResult[Any] | None]):
     """Confirm, run and report one bulk moderation action on the marked rows."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="moderation.close"),
     ]
 
@@ -164,7 +164,8 @@ class ModerationScreen(ModalScreen[BulkResult[Any] | None]):
         self.running = True
         self.query_one("#moderation-confirm", Button).disabled = True
         self._say(f"{ACTIONS[self.action_name][0]}: sending…")
-        action: ModerationAction = self.action_name  # type: ignore[assignment]
+        # A radio button's name, always one of `ACTIONS` (`allowed_actions`).
+        action = cast(ModerationAction, self.action_name)
         social.moderate(action, self.items, reason, reply_to=self)
 
     def on_moderation_finished(self, message: ModerationFinished) -> None:

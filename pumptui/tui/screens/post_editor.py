@@ -24,7 +24,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -57,7 +57,7 @@ def preview_text(text: str) -> Text:
 class PostEditor(ModalScreen[object | None]):
     """Write one post. Returns what the service answered, or None (the draft is kept)."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+r", "send", "Send", id="reply.send", priority=True, tooltip="Review and send"
         ),

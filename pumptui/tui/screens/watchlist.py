@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.widgets import Static
 
 from pumptui.api.models import Coin
@@ -30,7 +30,7 @@ class WatchlistScreen(CoinListScreen):
     """Watched coins, sorted like Home; `w` here unwatches."""
 
     # esc clears a kept filter first, then goes back.
-    BINDINGS: ClassVar[list[Binding]] = [CLEAR_KEPT_FILTER, *BACK_BINDINGS, *COIN_LIST_BINDINGS]
+    BINDINGS: ClassVar[list[BindingType]] = [CLEAR_KEPT_FILTER, *BACK_BINDINGS, *COIN_LIST_BINDINGS]
     FEEDS: ClassVar[tuple[str, ...]] = WATCHLIST_FEEDS
 
     def compose(self) -> ComposeResult:

@@ -208,7 +208,7 @@ def nice_step(span: float, count: int) -> float:
     if span <= 0 or count <= 0 or not math.isfinite(span):
         return 0.0
     raw = span / count
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 5, 10):
         if factor * power >= raw:
             return factor * power
@@ -364,6 +364,7 @@ def draw_chart(
     first_bucket = last_bucket - count + 1
     by_bucket: dict[int, Candle] = {}
     carried: float | None = None
+    candle: Candle | None  # each loop below: a candle, or in the last two none for a gap
     for candle in candles:
         bucket = math.floor(candle.start / seconds)
         if bucket < first_bucket:

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
+from rich.console import JustifyMethod
 from rich.text import Text
+from textual.binding import BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -74,7 +78,7 @@ class Column:
     key: str
     label: str
     width: int
-    justify: str = "left"
+    justify: JustifyMethod = "left"
 
 
 COIN_WIDTH = 14
@@ -115,7 +119,7 @@ class CoinTable(DataTable[Text]):
     """Coins as rows keyed by mint; `show()` is the only way rows change."""
 
     inherit_bindings = False
-    BINDINGS = TABLE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*TABLE_BINDINGS]
 
     DEFAULT_CSS = """
     CoinTable { scrollbar-size-vertical: 1; overflow-x: hidden; }
@@ -136,7 +140,7 @@ class CoinTable(DataTable[Text]):
     def on_mount(self) -> None:
         for column in COLUMNS:
             self.add_column(
-                Text(column.label, justify=column.justify),  # type: ignore[arg-type]
+                Text(column.label, justify=column.justify),
                 width=column.width,
                 key=column.key,
             )
@@ -159,7 +163,7 @@ class CoinTable(DataTable[Text]):
         if not self.row_count:
             return None
         row = max(0, min(self.cursor_row, self.row_count - 1))
-        key = self.coordinate_to_cell_key((row, 0)).row_key.value
+        key = self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
         return key
 
     @property

@@ -43,6 +43,6 @@ class TickRadioButton(RadioButton):
     @property
     def _button(self) -> Content:
         glyphs = current()
-        left, inner, right = glyphs.chosen if self.value else glyphs.unchosen
+        left, inner, right = tuple(glyphs.chosen if self.value else glyphs.unchosen)
         self.BUTTON_LEFT, self.BUTTON_INNER, self.BUTTON_RIGHT = left, inner, right
         return super()._button
