@@ -122,6 +122,8 @@ async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -
 
 def keys_table() -> str:
     """The README's keys table, generated from the bindings so it cannot drift from them."""
+    from textual.binding import Binding
+
     from pumptui.tui.keys import (
         APP_BINDINGS,
         BACK_BINDINGS,
@@ -140,7 +142,7 @@ def keys_table() -> str:
     from pumptui.tui.widgets.candle_chart import CandleChart
 
     groups.append(("Coin screen", COIN_BINDINGS))
-    groups.append(("Chart in focus", CandleChart.BINDINGS))  # type: ignore[arg-type]
+    groups.append(("Chart in focus", [b for b in CandleChart.BINDINGS if isinstance(b, Binding)]))
     groups.append(("Social", SOCIAL_BINDINGS))
     lines = ["| Where | Keys | Action | Id (for `[keymap]`) |", "|---|---|---|---|"]
     for where, bindings in groups:

@@ -127,10 +127,9 @@ def print_table(columns: Sequence[Column], out: TextIO, width: int | None = None
     rows = len(shown[0].cells) if shown else 0
     for index in range(rows):
         table.add_row(*(Text(column.cells[index]) for column in shown))
-    console = Console(file=io.StringIO(), width=width, highlight=False, force_terminal=False)
-    if out.isatty():
-        console = Console(file=io.StringIO(), width=width, highlight=False, force_terminal=True)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, highlight=False, force_terminal=out.isatty())
     console.print(table)
-    rendered = console.file.getvalue()  # type: ignore[attr-defined]
+    rendered = buffer.getvalue()
     # Rich pads every line to the table's width: trailing blanks only get in a copy's way.
     out.write("".join(line.rstrip(" ") + "\n" for line in rendered.splitlines()))

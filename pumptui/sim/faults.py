@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 Fault = Literal[
     "rate_limit",
@@ -208,7 +208,7 @@ class FaultInjector:
             ("drop", plan.drop_rate),
         ):
             if rate and self._rng.random() < rate:
-                return self._count(fault)  # type: ignore[arg-type]
+                return self._count(cast(Fault, fault))
         return None
 
     def after(self) -> Fault | None:

@@ -36,7 +36,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pumptui.base58 import b58decode, b58encode
 from pumptui.sim import text as simtext
@@ -379,7 +379,7 @@ class Market:
         for name, rate in rates.items():
             if name not in ("launch", "trade", "hot", "reply", "follow"):
                 raise ValueError(f"unknown process {name!r}")
-            process: Process = name  # type: ignore[assignment]
+            process = cast(Process, name)  # checked against the names just above
             self.rates[process] = max(0.0, float(rate))
             self._generation[process] = self._generation.get(process, 0) + 1
             if process == "hot" and rate > 0:

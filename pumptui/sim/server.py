@@ -21,7 +21,7 @@ import hashlib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from aiohttp import WSMsgType, web
@@ -1083,6 +1083,7 @@ async def moderate(request: web.Request) -> web.Response:
     _session(request, admin=True)
     body = await _json_body(request)
     kind = request.path.rsplit("-", 1)[-1]  # nsfw | hidden | ban
+    action: Literal["nsfw", "hide", "ban"]
     if kind == "nsfw":
         items = _mint_list(body, "mints")
         action = "nsfw"
@@ -1091,7 +1092,7 @@ async def moderate(request: web.Request) -> web.Response:
         action = "hide" if kind == "hidden" else "ban"
         if action == "ban" and not isinstance(body.get("reason"), str):
             raise ApiError(400, "reason is required")
-    updated, missing = state.market.moderate(action, items)  # type: ignore[arg-type]
+    updated, missing = state.market.moderate(action, items)
     return json_response(request, {"updated": updated, "notFound": missing}, status=201)
 
 

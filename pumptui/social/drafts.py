@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 from pumptui import paths
 from pumptui.social.db import LocalStateError, open_database, open_or_memory
@@ -318,7 +318,7 @@ def _draft(row: tuple[object, ...]) -> Draft:
         text=str(text),
         status=DraftStatus(str(status)),
         reason=None if reason is None else str(reason),
-        retry_at=None if retry_at is None else float(retry_at),  # type: ignore[arg-type]
-        attempts=int(attempts),  # type: ignore[call-overload]
-        updated_at=float(updated_at),  # type: ignore[arg-type]
+        retry_at=None if retry_at is None else float(cast(float, retry_at)),
+        attempts=int(cast(int, attempts)),
+        updated_at=float(cast(float, updated_at)),
     )

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Concatenate, Final, ParamSpec, TypeVar
+from typing import Concatenate, Final, ParamSpec, TypeVar, cast
 
 from pumptui import paths
 from pumptui.api.models import BookmarkList
@@ -355,7 +355,7 @@ class SocialState:
         rows = self._rows(
             "SELECT synced_at FROM synced WHERE account=? AND kind=?", self.account or "", kind
         )
-        return float(rows[0][0]) if rows else None  # type: ignore[arg-type]
+        return float(cast(float, rows[0][0])) if rows else None
 
     # Single writes (server-confirmed facts, or the user's own local choices). `account`
     # defaults to the current one; `rollback` passes the account the change was made for.
