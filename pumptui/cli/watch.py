@@ -62,6 +62,7 @@ EVENT_TYPES = (
     "callouts",
     "route_moved",
     "coin_not_found",
+    "trades_skipped",
     "chat_message",
     "viewers",
 )
@@ -485,7 +486,20 @@ def table_line(event: Event) -> str:
             return f"{_clock(m.at)}  chat   {m.mint[:8]}…  {who[:16]:<16} {badge}{text}"
         case ViewerCountChanged(mint=mint, count=count):
             return f"{_clock(time.time())}  chat   {mint[:8]}…  {count} watching"
+    from pumptui.live.events import TradesSkipped
+
+    if isinstance(event, TradesSkipped):
+        return _skipped_line(event.mint, event.skipped, event.after, event.before)
     return f"{_clock(time.time())}  {type(event).__name__}"
+
+
+def _skipped_line(mint: str, skipped: int | None, after: float | None, before: float | None) -> str:
+    """Trades polling gave up on (more than the request budget can read): how many, and since."""
+    count = "?" if skipped is None else f"~{skipped:,}"
+    return (
+        f"{_clock(before)}  gap    {mint[:8]}…  {count} trades skipped since {_clock(after)} "
+        "(request budget)"
+    )
 
 
 def _trade_line(trade: Trade, label: str) -> str:
