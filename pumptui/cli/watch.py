@@ -13,7 +13,10 @@ blocked, retry in 48s", "route moved: candles /v2/… → /v1/…").
 
 There is no site-wide trade feed any more (the 2026 API has no REST tape): trades are those of
 the coins named with `--mint`, each followed on swap-api's cursor, complete and in chain order,
-within swap-api's one budget (`--swap-rpm`, default 15 a minute).
+within swap-api's one budget (`--swap-rpm`, default 15 a minute). A coin trading faster than
+that budget can read (about 25 trades a second) is not held back: each poll's trades are printed
+at once, and a `trades_skipped` line says how many were skipped (`skipped`, an estimate) between
+block times `after` and `before`; the feed's health on stderr says "~N skipped (budget)".
 
 With push (`--push`, or `[push] url` in the config) a followed coin's trades arrive from the
 WebSocket as soon as they happen, before their block time is known: such a trade is marked

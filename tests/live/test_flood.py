@@ -4,10 +4,14 @@ keeps reading the live edge. Against the simulator in real time, over loopback H
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable
 
+import orjson
+
 from pumptui.api.models import Trade
+from pumptui.cli.watch import EventPrinter
 from pumptui.live import FeedState, NewTrade
 from pumptui.live.events import Event, TradesSkipped
 from pumptui.sim import SimServer
@@ -72,3 +76,21 @@ async def test_a_flood_is_delivered_at_once_with_its_gaps_said_and_never_goes_si
     assert health.state is FeedState.SLOW
     assert health.reason is not None
     assert health.reason.endswith("skipped (budget)")
+
+
+def test_a_gap_is_a_line_of_watch_output_in_json_and_in_the_table() -> None:
+    mint = "7GCihgDB8fe6KNjn2MYtkzZcRjQy3t9GHdC8uHYmW2hr"
+    gap = TradesSkipped(mint, "trades", 1240, after=1_764_633_600.0, before=1_764_633_604.0)
+    out = io.StringIO()
+    EventPrinter(out, "jsonl", frozenset(), named={mint}, history=False).print(gap)
+    assert orjson.loads(out.getvalue()) == {
+        "type": "trades_skipped",
+        "mint": mint,
+        "feed": "trades",
+        "skipped": 1240,
+        "after": 1_764_633_600.0,
+        "before": 1_764_633_604.0,
+    }
+    table = io.StringIO()
+    EventPrinter(table, "table", frozenset(), named={mint}, history=False).print(gap)
+    assert "~1,240 trades skipped since 00:00:00" in table.getvalue()
