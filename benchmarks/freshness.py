@@ -53,6 +53,9 @@ this one with `--compare before.json`: the figures print side by side, "before" 
     python benchmarks/freshness.py --rates 200 --contenders "pumptui poll" \
         --code /path/to/main --save before.json
     python benchmarks/freshness.py --rates 200 --contenders "pumptui poll" --compare before.json
+
+`--from-rate 5` keeps the coin at 5 trades/s through each warm-up and jumps to the measured rate
+as the window opens: a flood that starts while the contenders follow the coin.
 """
 
 from __future__ import annotations
@@ -343,10 +346,13 @@ async def run_rate(
     drain: float,
     warmup: float,
     names: list[str],
+    from_rate: float | None = None,
 ) -> tuple[int, float, list[Row]]:
     base = sim.base_url
     mint = sim.hot_mint
-    sim.set_rates(hot_trades_per_second=rate)
+    # With `from_rate`, the coin trades at that rate through the warm-up and jumps to `rate` as
+    # the window opens: a flood that starts while the contenders follow the coin.
+    sim.set_rates(hot_trades_per_second=rate if from_rate is None else from_rate)
     born: dict[str, float] = {}
     ready = asyncio.Event()
     observer = asyncio.create_task(observe(base, mint, born, ready))
@@ -371,6 +377,7 @@ async def run_rate(
             tasks.append(asyncio.create_task(poller(http, base, mint, tally)))
     # Every contender settles at this rate first (the coin traded at the previous one before).
     await asyncio.sleep(warmup)
+    sim.set_rates(hot_trades_per_second=rate)
     window_start = time.time()
     for tally in tallies.values():
         tally.at_window = tally.wire.counters()
@@ -548,6 +555,13 @@ async def main(argv: list[str] | None = None) -> int:
         help="comma-separated subset of: " + ", ".join(CONTENDERS),
     )
     parser.add_argument(
+        "--from-rate",
+        type=float,
+        metavar="RATE",
+        help="the coin trades at RATE through the warm-up and jumps to each measured rate as "
+        "the window opens (a flood that starts while the contenders follow the coin)",
+    )
+    parser.add_argument(
         "--code",
         metavar="DIR",
         help="measure the pumptui in this checkout instead of this one's (for a baseline)",
@@ -604,13 +618,20 @@ async def main(argv: list[str] | None = None) -> int:
         f"per rate: {args.warmup:g} s warm-up, a {args.duration:g} s window, {args.drain:g} s "
         "drain; delay from the moment the simulator made the trade; req/min over window+drain"
     )
+    if args.from_rate is not None:
+        print(
+            f"the coin trades at {args.from_rate:g}/s through each warm-up and jumps to the "
+            "measured rate as the window opens"
+        )
     print(f"pumptui measured: {pumptui.__file__.rsplit('/pumptui/', 1)[0]}")
     before = load_rows(args.compare) if args.compare else None
     results: dict[float, tuple[int, float, list[Row]]] = {}
     started = time.monotonic()
     try:
         for index, rate in enumerate(rates):
-            result = await run_rate(sim, index, rate, args.duration, args.drain, args.warmup, names)
+            result = await run_rate(
+                sim, index, rate, args.duration, args.drain, args.warmup, names, args.from_rate
+            )
             print_rows(rate, *result, before=(before or {}).get(rate))
             results[rate] = result
     finally:
