@@ -33,17 +33,29 @@ Contenders, all on the same 15 requests a minute of swap-api:
 
 Ground truth: a WebSocket observer subscribed to the coin (with a key) timestamps every trade the
 moment the simulator makes it. Per contender, over the window (plus a drain so late trades can
-arrive): completeness (share of the window's trades delivered), duplicates (deliveries beyond the
-first of the same trade), median and p95 delay (delivery minus that moment), the longest silent
-stretch (longest time in the window with no new trade reaching the contender, beside the market's
-own longest pause), requests a minute actually sent (all hosts; swap alone) and 429s received.
+arrive): completeness (share of the window's trades delivered), against what its own requests
+carried (the window's trades that were in any answer it received: a poller cannot deliver more)
+and against the arithmetic ceiling of its budget (pages a minute x trades a page), duplicates
+(deliveries beyond the first of the same trade), median and p95 delay (delivery minus that
+moment), the longest silent stretch (longest time in the window with no new trade reaching the
+contender, beside the market's own longest pause), requests a minute actually sent (all hosts;
+swap alone), 429s received and kilobytes of answers a minute.
 
 The arithmetic ceiling of polling is printed beside the figures: 15 requests/min x 100 trades a
 page = 25 trades/s at most (less any swap request spent on candles or activity), so at 50
 trades/s polling alone cannot exceed 50 %; a poller with smaller pages has a lower ceiling.
 
-Run: `python benchmarks/freshness.py` (about 11 minutes: 4 rates x (30 s warm-up + 120 s window
-+ 15 s drain)); `--quick` is a smoke run of about 2.5 minutes.
+Run: `python benchmarks/freshness.py` (about 14 minutes: 5 rates x (30 s warm-up + 120 s window
++ 15 s drain)); `--quick` is a smoke run of about 3 minutes. To set pumptui's polling against an
+earlier version of itself, run that version's code with `--code DIR --save before.json`, then
+this one with `--compare before.json`: the figures print side by side, "before" beside "after":
+
+    python benchmarks/freshness.py --rates 200 --contenders "pumptui poll" \
+        --code /path/to/main --save before.json
+    python benchmarks/freshness.py --rates 200 --contenders "pumptui poll" --compare before.json
+
+`--from-rate 5` keeps the coin at 5 trades/s through each warm-up and jumps to the measured rate
+as the window opens: a flood that starts while the contenders follow the coin.
 """
 
 from __future__ import annotations
@@ -51,6 +63,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import statistics
 import sys
@@ -64,8 +77,15 @@ import aiohttp
 import httpx
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The pumptui measured: this checkout's, or the one `--code DIR` names (a baseline).
+sys.path.insert(
+    0,
+    str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve())
+    if "--code" in sys.argv[:-1]
+    else str(Path(__file__).resolve().parent.parent),
+)
 
+import pumptui
 from pumptui.api import PumpClient
 from pumptui.api.budget import HostBudgets
 from pumptui.config import ApiSettings
@@ -75,7 +95,7 @@ from pumptui.live.sources import PollingSource
 from pumptui.secret import Secret
 from pumptui.sim import MarketConfig, ServerConfig, SimServer
 
-RATES = (1.0, 5.0, 10.0, 50.0)
+RATES = (1.0, 5.0, 10.0, 50.0, 200.0)
 DEFAULTS = ApiSettings()
 SWAP_BUDGET = DEFAULTS.swap_requests_per_minute  # 15 requests a minute
 TRADES_PAGE = 100  # swap-api's largest page
@@ -94,6 +114,9 @@ class Wire(httpx.AsyncHTTPTransport):
         self.requests = 0
         self.swap_requests = 0
         self.status_429 = 0
+        self.bytes = 0
+        # Each trade signature any answer carried, with when it first did.
+        self.carried: dict[str, float] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
@@ -102,10 +125,19 @@ class Wire(httpx.AsyncHTTPTransport):
         response = await super().handle_async_request(request)
         if response.status_code == 429:
             self.status_429 += 1
+        # Read here (the body is kept for the caller): what it weighs and which trades it holds.
+        body = await response.aread()
+        self.bytes += response.num_bytes_downloaded
+        if response.status_code == 200 and request.url.path.endswith("/trades"):
+            now = time.time()
+            with contextlib.suppress(ValueError):
+                for trade in _trades_of(orjson.loads(body)):
+                    if isinstance(trade.get("tx"), str):
+                        self.carried.setdefault(trade["tx"], now)
         return response
 
-    def counters(self) -> tuple[int, int, int]:
-        return self.requests, self.swap_requests, self.status_429
+    def counters(self) -> tuple[int, int, int, int]:
+        return self.requests, self.swap_requests, self.status_429, self.bytes
 
 
 @dataclass
@@ -117,7 +149,7 @@ class Tally:
     ceiling_tps: float | None  # trades a second its polling can carry at most; None: push
     first: dict[str, float] = field(default_factory=dict)
     count: dict[str, int] = field(default_factory=dict)
-    at_window: tuple[int, int, int] = (0, 0, 0)
+    at_window: tuple[int, int, int, int] = (0, 0, 0, 0)
 
     def deliver(self, signature: str) -> None:
         self.first.setdefault(signature, time.time())
@@ -276,6 +308,10 @@ class Row:
     name: str
     completeness: float
     ceiling: float | None  # % the contender's polling could carry at this rate, None: push
+    carried: float  # % of the window's trades that were in an answer it received
+    of_carried: float  # % of those it delivered
+    of_ceiling: float | None  # completeness / ceiling, %; None: push
+    kb_per_minute: float  # answers received, kilobytes a minute
     duplicates: int
     p50: float | None
     p95: float | None
@@ -310,10 +346,13 @@ async def run_rate(
     drain: float,
     warmup: float,
     names: list[str],
+    from_rate: float | None = None,
 ) -> tuple[int, float, list[Row]]:
     base = sim.base_url
     mint = sim.hot_mint
-    sim.set_rates(hot_trades_per_second=rate)
+    # With `from_rate`, the coin trades at that rate through the warm-up and jumps to `rate` as
+    # the window opens: a flood that starts while the contenders follow the coin.
+    sim.set_rates(hot_trades_per_second=rate if from_rate is None else from_rate)
     born: dict[str, float] = {}
     ready = asyncio.Event()
     observer = asyncio.create_task(observe(base, mint, born, ready))
@@ -338,6 +377,7 @@ async def run_rate(
             tasks.append(asyncio.create_task(poller(http, base, mint, tally)))
     # Every contender settles at this rate first (the coin traded at the previous one before).
     await asyncio.sleep(warmup)
+    sim.set_rates(hot_trades_per_second=rate)
     window_start = time.time()
     for tally in tallies.values():
         tally.at_window = tally.wire.counters()
@@ -362,16 +402,25 @@ async def run_rate(
     for name, tally in tallies.items():
         got = [tally.first[sig] - t for sig, t in window.items() if sig in tally.first]
         delays = sorted(max(0.0, x) for x in got)
-        requests, swap, status_429 = (
+        requests, swap, status_429, received = (
             e - s for e, s in zip(ends[name], tally.at_window, strict=True)
+        )
+        carried = [sig for sig in window if sig in tally.wire.carried]
+        completeness = 100.0 * len(got) / max(1, len(window))
+        ceiling = (
+            None if tally.ceiling_tps is None else min(100.0, 100.0 * tally.ceiling_tps / rate)
         )
         rows.append(
             Row(
                 name=name,
-                completeness=100.0 * len(got) / max(1, len(window)),
-                ceiling=None
-                if tally.ceiling_tps is None
-                else min(100.0, 100.0 * tally.ceiling_tps / rate),
+                completeness=completeness,
+                ceiling=ceiling,
+                carried=100.0 * len(carried) / max(1, len(window)),
+                of_carried=100.0
+                * sum(sig in tally.first for sig in carried)
+                / max(1, len(carried)),
+                of_ceiling=None if ceiling is None else 100.0 * completeness / ceiling,
+                kb_per_minute=received / 1000 / minutes,
                 duplicates=sum(tally.count[sig] - 1 for sig in window if sig in tally.count),
                 p50=statistics.median(delays) if delays else None,
                 p95=delays[min(len(delays) - 1, int(0.95 * len(delays)))] if delays else None,
@@ -394,13 +443,33 @@ def _ceiling(value: float | None) -> str:
     return "push" if value is None else f"≤{value:.0f}%"
 
 
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
 HEADER = (
-    f"  {'contender':<15} {'complete':>9} {'ceiling':>8} {'dups':>6} {'p50 s':>7} "
-    f"{'p95 s':>7} {'silent s':>9} {'req/min':>8} {'swap/min':>9} {'429s':>5}"
+    f"  {'contender':<22} {'complete':>9} {'ceiling':>8} {'of ceil':>8} {'carried':>8} "
+    f"{'of carr':>8} {'dups':>5} {'p50 s':>7} {'p95 s':>7} {'silent s':>9} {'swap/min':>9} "
+    f"{'429s':>5} {'KB/min':>8}"
 )
 
 
-def print_rows(rate: float, trades: int, market_silence: float, rows: list[Row]) -> None:
+def _row_line(r: Row, label: str) -> str:
+    return (
+        f"  {label:<22} {r.completeness:8.2f}% {_ceiling(r.ceiling):>8} "
+        f"{_percent(r.of_ceiling):>8} {r.carried:7.2f}% {r.of_carried:7.1f}% {r.duplicates:5d} "
+        f"{_seconds(r.p50):>7} {_seconds(r.p95):>7} {r.silent:9.1f} {r.swap_per_minute:9.1f} "
+        f"{r.status_429:5d} {r.kb_per_minute:8.1f}"
+    )
+
+
+def print_rows(
+    rate: float,
+    trades: int,
+    market_silence: float,
+    rows: list[Row],
+    before: list[Row] | None = None,
+) -> None:
     polling = min(100.0, 100.0 * TRADES_PAGE * SWAP_BUDGET / 60.0 / rate)
     print(
         f"\ncoin at {rate:g} trades/s: {trades} trades in the window, the market's longest "
@@ -408,38 +477,63 @@ def print_rows(rate: float, trades: int, market_silence: float, rows: list[Row])
         f"= {TRADES_PAGE * SWAP_BUDGET / 60:g} trades/s -> ≤{polling:.0f}% at {rate:g}/s"
     )
     print(HEADER)
+    earlier = {r.name: r for r in before or []}
     for r in rows:
-        print(
-            f"  {r.name:<15} {r.completeness:8.2f}% {_ceiling(r.ceiling):>8} "
-            f"{r.duplicates:6d} {_seconds(r.p50):>7} {_seconds(r.p95):>7} {r.silent:9.1f} "
-            f"{r.per_minute:8.1f} {r.swap_per_minute:9.1f} {r.status_429:5d}"
-        )
+        if r.name in earlier:
+            print(_row_line(earlier[r.name], f"{r.name} (before)"))
+            print(_row_line(r, f"{r.name} (after)"))
+        else:
+            print(_row_line(r, r.name))
     sys.stdout.flush()
 
 
-def print_markdown(results: dict[float, tuple[int, float, list[Row]]]) -> None:
+def print_markdown(
+    results: dict[float, tuple[int, float, list[Row]]],
+    before: dict[float, list[Row]] | None = None,
+) -> None:
     """The same figures as one Markdown table (for the README)."""
     print(
-        "\n| rate | contender | complete | ceiling | dups | p50 s | p95 s | silent s | "
-        "swap req/min | 429s |"
+        "\n| rate | contender | complete | ceiling | of ceiling | carried | of carried | dups | "
+        "p50 s | p95 s | silent s | swap req/min | 429s | KB/min |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for rate, (_, _, rows) in results.items():
+        earlier = {r.name: r for r in (before or {}).get(rate, [])}
         for r in rows:
-            print(
-                f"| {rate:g}/s | {r.name} | {r.completeness:.1f}% | {_ceiling(r.ceiling)} | "
-                f"{r.duplicates} | {_seconds(r.p50)} | {_seconds(r.p95)} | {r.silent:.1f} | "
-                f"{r.swap_per_minute:.1f} | {r.status_429} |"
-            )
+            pairs = [(f"{r.name} (before)", earlier[r.name])] if r.name in earlier else []
+            pairs.append((f"{r.name} (after)" if pairs else r.name, r))
+            for label, row in pairs:
+                print(
+                    f"| {rate:g}/s | {label} | {row.completeness:.1f}% | {_ceiling(row.ceiling)} | "
+                    f"{_percent(row.of_ceiling)} | {row.carried:.1f}% | {row.of_carried:.1f}% | "
+                    f"{row.duplicates} | {_seconds(row.p50)} | {_seconds(row.p95)} | "
+                    f"{row.silent:.1f} | {row.swap_per_minute:.1f} | {row.status_429} | "
+                    f"{row.kb_per_minute:.0f} |"
+                )
+
+
+def load_rows(path: str) -> dict[float, list[Row]]:
+    """Rows saved by `--save`, by rate."""
+    saved = orjson.loads(Path(path).read_bytes())
+    return {float(rate): [Row(**row) for row in rows] for rate, rows in saved.items()}
+
+
+def save_rows(path: str, results: dict[float, tuple[int, float, list[Row]]]) -> None:
+    data = {
+        str(rate): [dataclasses.asdict(r) for r in rows] for rate, (_, _, rows) in results.items()
+    }
+    Path(path).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
 
 
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
+        "--window",
         "--duration",
+        dest="duration",
         type=float,
         default=120.0,
-        help="seconds of trades measured per rate (default 120)",
+        help="seconds of trades measured per rate, after the warm-up (default 120)",
     )
     parser.add_argument(
         "--drain",
@@ -459,6 +553,24 @@ async def main(argv: list[str] | None = None) -> int:
         type=str,
         default=",".join(CONTENDERS),
         help="comma-separated subset of: " + ", ".join(CONTENDERS),
+    )
+    parser.add_argument(
+        "--from-rate",
+        type=float,
+        metavar="RATE",
+        help="the coin trades at RATE through the warm-up and jumps to each measured rate as "
+        "the window opens (a flood that starts while the contenders follow the coin)",
+    )
+    parser.add_argument(
+        "--code",
+        metavar="DIR",
+        help="measure the pumptui in this checkout instead of this one's (for a baseline)",
+    )
+    parser.add_argument("--save", metavar="FILE", help="write the rows as JSON (a baseline)")
+    parser.add_argument(
+        "--compare",
+        metavar="FILE",
+        help="print each pumptui row beside the same row saved by --save (before / after)",
     )
     parser.add_argument(
         "--quick",
@@ -506,16 +618,27 @@ async def main(argv: list[str] | None = None) -> int:
         f"per rate: {args.warmup:g} s warm-up, a {args.duration:g} s window, {args.drain:g} s "
         "drain; delay from the moment the simulator made the trade; req/min over window+drain"
     )
+    if args.from_rate is not None:
+        print(
+            f"the coin trades at {args.from_rate:g}/s through each warm-up and jumps to the "
+            "measured rate as the window opens"
+        )
+    print(f"pumptui measured: {pumptui.__file__.rsplit('/pumptui/', 1)[0]}")
+    before = load_rows(args.compare) if args.compare else None
     results: dict[float, tuple[int, float, list[Row]]] = {}
     started = time.monotonic()
     try:
         for index, rate in enumerate(rates):
-            result = await run_rate(sim, index, rate, args.duration, args.drain, args.warmup, names)
-            print_rows(rate, *result)
+            result = await run_rate(
+                sim, index, rate, args.duration, args.drain, args.warmup, names, args.from_rate
+            )
+            print_rows(rate, *result, before=(before or {}).get(rate))
             results[rate] = result
     finally:
         sim.stop()
-    print_markdown(results)
+    if args.save:
+        save_rows(args.save, results)
+    print_markdown(results, before)
     print(
         f"\nceiling: polling reads at most {SWAP_BUDGET:g} pages of {TRADES_PAGE} a minute = "
         f"{TRADES_PAGE * SWAP_BUDGET / 60:g} trades/s (less what candles and activity take "

@@ -21,7 +21,10 @@ symbol where known, and figures are written as the app writes them (`pumptui.num
 
 There is no site-wide trade feed any more (the 2026 API has no REST tape): trades are those of
 the coins named with `--mint`, each followed on swap-api's cursor, complete and in chain order,
-within swap-api's one budget (`--swap-rpm`, default 15 a minute).
+within swap-api's one budget (`--swap-rpm`, default 15 a minute). A coin trading faster than
+that budget can read (about 25 trades a second) is not held back: each poll's trades are printed
+at once, and a `trades_skipped` line says how many were skipped (`skipped`, an estimate) between
+block times `after` and `before`; the feed's health on stderr says "~N skipped (budget)".
 
 With push (`--push`, or `[push] url` in the config) a followed coin's trades arrive from the
 WebSocket as soon as they happen, before their block time is known: such a trade is marked
@@ -78,6 +81,7 @@ EVENT_TYPES = (
     "callouts",
     "route_moved",
     "coin_not_found",
+    "trades_skipped",
     "chat_message",
     "viewers",
     "feeds",
@@ -637,6 +641,7 @@ def table_line(
         RouteMoved,
         SolPriceChanged,
         TradeConfirmed,
+        TradesSkipped,
         ViewerCountChanged,
     )
 
@@ -700,9 +705,20 @@ def table_line(
             line = f"{_clock(m.at)}  chat   {coin_of(m.mint)}  {pad(who, 16)} {badge}{text}"
         case ViewerCountChanged(mint=mint, count=count):
             line = f"{now}  chat   {coin_of(mint)}  {count} watching"
+        case TradesSkipped(mint=mint, skipped=skipped, after=after, before=before):
+            line = _skipped_line(coin_of(mint), skipped, after, before)
         case _:
             line = f"{now}  {type(event).__name__}"
     return fit(line, width)
+
+
+def _skipped_line(coin: str, skipped: int | None, after: float | None, before: float | None) -> str:
+    """Trades polling gave up on (more than the request budget can read): how many, and since."""
+    count = "?" if skipped is None else f"~{skipped:,}"
+    return (
+        f"{_clock(before)}  gap    {coin}  {count} trades skipped since {_clock(after)} "
+        "(request budget)"
+    )
 
 
 # A coin's symbol (or short mint, `EpNi…pump`) takes this many cells in every line.

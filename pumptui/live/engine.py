@@ -34,7 +34,14 @@ from pumptui.config import RefreshSettings
 from pumptui.live.bus import EventBus
 from pumptui.live.chat import ChatConnection
 from pumptui.live.client import MarketClient
-from pumptui.live.events import Event, FeedHealthChanged, NewTrade, RouteMoved, TradeConfirmed
+from pumptui.live.events import (
+    Event,
+    FeedHealthChanged,
+    NewTrade,
+    RouteMoved,
+    TradeConfirmed,
+    TradesSkipped,
+)
 from pumptui.live.feeds import (
     FEED_NAMES,
     ActivityFeed,
@@ -89,6 +96,7 @@ class LiveEngine:
             settings=self.settings,
             include_nsfw=include_nsfw,
             budget_wait=self._budget_wait,
+            request_rate=self.request_rate,
             nudge=self.nudge,
             pushed_since=self.source.covered_since,
         )
@@ -314,7 +322,9 @@ class LiveEngine:
             and self._store.is_provisional(event.trade)
         ):
             event = TradeConfirmed(event.trade)
-        if self._store.apply(event):
+        if isinstance(event, TradesSkipped):
+            self._bus.publish(event)  # a note for readers, nothing the store keeps
+        elif self._store.apply(event):
             self._bus.publish(event)
 
     def _publish_chat(self, event: Event) -> None:
@@ -359,6 +369,21 @@ class LiveEngine:
                 (name, 60.0 / share if share > 0 else 60.0) for name, share in shares.items()
             )
         self._floors = floors
+
+    def request_rate(self, feed: str) -> float | None:
+        """Requests a second a feed can count on: its weight's share of its host's budget
+        among the feeds running on that host, or its planned share when that is more."""
+        mine = self.feeds.get(feed)
+        if mine is None:
+            return None
+        weights = sum(
+            f.weight for f in self.feeds.values() if f.host is mine.host and self.running(f)
+        )
+        capacity = self.requests_per_minute(mine.host) * self.budget_share / 60.0
+        planned = self._floors.get(feed)
+        return max(
+            capacity * mine.weight / max(weights, mine.weight), 1.0 / planned if planned else 0.0
+        )
 
     def requests_per_minute(self, host: Host = Host.SWAP) -> float:
         """The budget of a host (of one route group, on v3) in requests a minute."""

@@ -196,6 +196,21 @@ class EngineError:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class TradesSkipped:
+    """Trades of a coin that polling gave up on: they arrived faster than the request budget
+    can read them, so the newest were delivered at once and those before them were not.
+    `skipped` is an estimate (None: unknown); they lie between block times `after` (the newest
+    trade delivered before them; None: none was) and `before` (the newest delivered with this
+    note), Unix seconds. Not stored: a note for the reader (a JSON line, the feed's status)."""
+
+    mint: str
+    feed: str
+    skipped: int | None
+    after: float | None = None
+    before: float | None = None
+
+
 Event = (
     NewCoin
     | CoinUpdated
@@ -215,6 +230,7 @@ Event = (
     | RouteMoved
     | FeedHealthChanged
     | EngineError
+    | TradesSkipped
 )
 
 EVENT_TYPES: dict[type, str] = {
@@ -236,6 +252,7 @@ EVENT_TYPES: dict[type, str] = {
     RouteMoved: "route_moved",
     FeedHealthChanged: "feed_health",
     EngineError: "error",
+    TradesSkipped: "trades_skipped",
 }
 
 
@@ -302,4 +319,6 @@ def event_to_json(event: Event) -> dict[str, Any]:
         case EngineError(feed=feed, message=message):
             data["feed"] = feed
             data["message"] = message
+        case TradesSkipped(mint=mint, feed=feed, skipped=skipped, after=after, before=before):
+            data.update(mint=mint, feed=feed, skipped=skipped, after=after, before=before)
     return data

@@ -10,6 +10,7 @@ and the feed's state (what was delivered, what is held) stays consistent for the
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from pumptui.live.events import (
     NewCoin,
     NewTrade,
     SolPriceChanged,
+    TradesSkipped,
 )
 from pumptui.live.follow import CursorFollower, FollowResult, ListFollower, page_size_for
 from pumptui.live.schedule import (
@@ -74,9 +76,14 @@ WATCHLIST_TRADE_POLLS = 4
 PUSH_CHECK_TRADES = 150
 PUSH_CHECK_MIN = 5.0
 PUSH_CHECK_PAGES = 2
+# The feed's health says how many trades were given up over this many seconds.
+SKIPPED_WINDOW = 60.0
 # Pages one poll may read to close a gap (polling alone): a burst of 1,000 trades between two
 # polls is read in one, when the budget allows it (100 trades a page).
 MAX_PAGES = 12
+# A slot lasts about 400 ms: slots time trades finer than their whole-second block times, which
+# is what sizes a gap (trades a second times the time between) at hundreds of trades a second.
+SLOT_SECONDS = 0.4
 
 
 @dataclass
@@ -90,6 +97,8 @@ class FeedContext:
     include_nsfw: bool = False
     # How long a request to a host (on v3: to a route group) would wait for its budget now.
     budget_wait: Callable[[Host, str | None], float] = lambda host, group: 0.0
+    # Requests a second a feed (by name) can count on from its host's budget (None: unknown).
+    request_rate: Callable[[str], float | None] = lambda feed: None
     monotonic: Callable[[], float] = time.monotonic
     # Coins whose trades a feed follows (focused: "trades", watched: "watchlist").
     followed: dict[str, str] = field(default_factory=dict)
@@ -119,6 +128,10 @@ class PollOutcome:
     behind: bool = False
     held: int = 0
     requests: int = 0
+    # Trades were given up because the budget cannot read them all, and how many over the
+    # last minute (estimated; 0: unknown): said in the feed's health.
+    gave_up: bool = False
+    skipped: int = 0
     # More work is waiting (e.g. watched coins not read this round): poll again soon.
     more: bool = False
     notes: list[str] = field(default_factory=list)
@@ -185,12 +198,21 @@ class _CoinTrades:
             budget_wait=lambda: ctx.budget_wait(Host.SWAP, None),
             rate_hint=lambda: self.rate.rate,
             clock=ctx.monotonic,
+            time_of=lambda t: t.slot * SLOT_SECONDS,
+            request_rate=lambda: ctx.request_rate(feed),
         )
         self.polled_at: float | None = None
         self.newest_timestamp: float | None = None
         # When the socket delivered the newest trade REST has read (None: it did not).
         self.newest_pushed_at: float | None = None
         self.head_limit = trade_page_size(0)
+        # (monotonic time, estimated count) of each gap given up: the health's "~N skipped".
+        self._skipped: deque[tuple[float, int]] = deque()
+        self.gave_up = False  # the last poll gave trades up (and said so)
+
+    def skipped_lately(self) -> int:
+        """Trades given up over the last `SKIPPED_WINDOW` seconds (estimated)."""
+        return sum(count for _, count in self._skipped)
 
     async def poll(
         self, ctx: FeedContext, feed: str, interval: float, *, pushed: bool = False
@@ -223,16 +245,21 @@ class _CoinTrades:
         if not started:
             self.rate.rate = _rate_from_history(result.items)
         elif self.polled_at is not None:
-            self.rate.add(result.found, now - self.polled_at)
+            # What arrived is what was read plus what was given up unread.
+            self.rate.add(result.found + (result.missed or 0), now - self.polled_at)
         self.polled_at = now
-        if result.abandoned and not self._push_covered(ctx, checked_up_to, checked_pushed_at):
+        self.gave_up = result.abandoned and not self._push_covered(
+            ctx, checked_up_to, checked_pushed_at
+        )
+        if self.gave_up:
+            # Said, never silent: the reader knows trades are missing, how many and where.
+            until = result.items[-1].timestamp if result.items else None
             ctx.emit(
-                EngineError(
-                    feed,
-                    f"trades of {self.mint[:8]}… arrive faster than the "
-                    "request budget allows; some older ones were skipped",
-                )
+                TradesSkipped(self.mint, feed, result.missed, after=checked_up_to, before=until)
             )
+            self._skipped.append((now, result.missed or 0))
+        while self._skipped and self._skipped[0][0] < now - SKIPPED_WINDOW:
+            self._skipped.popleft()
         return result
 
     def _push_covered(
@@ -317,6 +344,8 @@ class CoinTradesFeed(Feed):
             behind=result.behind,
             held=result.held,
             requests=result.requests,
+            gave_up=stream.gave_up,
+            skipped=stream.skipped_lately(),
         )
         if not self._candles_done:
             outcome.requests += 1
@@ -431,6 +460,9 @@ class WatchlistFeed(Feed):
             outcome.requests += result.requests
             outcome.news += len(result.items)
             outcome.held += result.held
+            if self._streams[mint].gave_up:
+                outcome.gave_up = True
+                outcome.skipped += self._streams[mint].skipped_lately()
             if result.behind:
                 outcome.behind = True
             else:

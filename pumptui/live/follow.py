@@ -28,10 +28,21 @@ forever: when more items arrive per request than a page holds (from `rate_hint`)
 `stall_polls` polls without progress, or when more than `max_pending` items are held, the held
 items are delivered and the gap is reported (`FollowResult.abandoned`). Under such an overload
 each poll reads only the top page and delivers it at once: as many items as the budget can
-carry, with the least delay. A reader that only checks items another source delivers (polls
-spaced by the caller, a few pages each) is told not to hold once outrun (`hold_when_outrun`):
-when a poll cannot even read down to the run held from the last one, it gives the gaps up, and
-goes on giving them up at once until a poll reads down to what was delivered.
+carry, with the least delay.
+
+A reader told when items happen (`time_of`) and how many requests a second its budget gives it
+(`request_rate`) decides this from arithmetic instead of waiting for polls to stall: the
+arrival rate (the larger of `rate_hint` and the rate the pages read show) times the time
+between what was delivered and the newest item read, less what is in hand, is the number of
+items still unread; each request reads a page but the list grows by `rate / request_rate`
+meanwhile. When that cannot close the gap within `max_catch_up` seconds, the walk stops, what
+was read is delivered at once and `FollowResult.missed` estimates what was skipped. A gap the
+budget can close is still read completely, however many polls it takes.
+
+A reader that only checks items another source delivers (polls spaced by the caller, a few
+pages each) is told not to hold once outrun (`hold_when_outrun`): when a poll cannot even read
+down to the run held from the last one, it gives the gaps up, and goes on giving them up at
+once until a poll reads down to what was delivered.
 
 Memory is bounded: the de-duplication window holds the newest `seen_capacity` keys (older items
 are recognised by their order), and held items are capped by `max_pending`.
@@ -41,7 +52,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -56,6 +67,13 @@ Fetch = Callable[[int, int, bool], Awaitable[Any]]
 CursorFetch = Callable[["str | None", int, bool], Awaitable[Any]]
 # The most items a cursor-paged route gives in one page (the trades route: 400 above it).
 CURSOR_PAGE_MAX = 100
+# A gap is worth holding items back for only while the budget can close it within this many
+# seconds (a 60 s outage of a coin trading 10 times a second closes in about 40 s at 15/min).
+MAX_CATCH_UP = 60.0
+# A page tells the arrival rate only when it holds this many items (fewer: too noisy); each new
+# page's rate weighs this much in the estimate.
+RATE_PAGE_MIN = 20
+RATE_PAGE_WEIGHT = 0.5
 
 
 class SeenWindow:
@@ -95,6 +113,8 @@ class FollowResult(Generic[T]):
     head: list[T] = field(default_factory=list)
     # The poll gave up on a gap that was not closing; items older than `items` may be missing.
     abandoned: bool = False
+    # How many items the gaps given up held, estimated (None: not given up, or no estimate).
+    missed: int | None = None
 
 
 @dataclass
@@ -163,6 +183,9 @@ class _Follower(Generic[T]):
         max_poll_seconds: float = 15.0,
         rate_hint: Callable[[], float | None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        time_of: Callable[[T], float] | None = None,
+        request_rate: Callable[[], float | None] | None = None,
+        max_catch_up: float = MAX_CATCH_UP,
     ) -> None:
         self._fetch = fetch
         self._key = key
@@ -190,6 +213,18 @@ class _Follower(Generic[T]):
         # False for a reader that only checks what another source delivers (see the module doc).
         self.hold_when_outrun = True
         self._outrun = False  # the last poll gave up because it was outrun
+        # When an item happened (seconds) and the requests a second the budget gives this
+        # reader: with both, a gap the budget cannot close is given up at once (module doc).
+        self._time_of = time_of
+        self._request_rate = request_rate
+        self.max_catch_up = max_catch_up
+        self._newest_time: float | None = None  # time_of of the newest delivered item
+        # Items a second, as the pages read show it (their count over the time they span).
+        self.page_rate: float | None = None
+        # The newest item read or held in this poll, and what was read from the top and is not
+        # yet in a run: with the held runs, what is in hand of the gap being read.
+        self._walk_top: T | None = None
+        self._walk_fresh: dict[Hashable, T] = {}
 
     @property
     def held(self) -> int:
@@ -212,11 +247,14 @@ class _Follower(Generic[T]):
             newest = self._order(ordered[-1])
             if self.newest is None or newest > self.newest:
                 self.newest = newest
+                if self._time_of is not None:
+                    self._newest_time = self._time_of(ordered[-1])
         result.items.extend(ordered)
 
     async def poll(self, head_limit: int = 50) -> FollowResult[T]:
         result: FollowResult[T] = FollowResult()
         self._poll_started = self._clock()
+        self._walk_top, self._walk_fresh = None, {}
         if not self.started:
             await self._first(result)
         else:
@@ -243,9 +281,51 @@ class _Follower(Generic[T]):
         per_request = (self._clock() - self._poll_started) / result.requests
         return rate * per_request > 0.9 * self.page_limit
 
+    def arrival_rate(self) -> float | None:
+        """Items a second: the larger of the caller's hint and what the pages read show (the
+        hint, counted from what was read, falls short when the reading cannot keep up)."""
+        hint = self._rate_hint() if self._rate_hint is not None else None
+        rates = [rate for rate in (hint, self.page_rate) if rate]
+        return max(rates) if rates else None
+
+    def _learn_rate(self, page: Sequence[T]) -> None:
+        """The arrival rate a page shows: its items over the time they span (newest first)."""
+        if self._time_of is None or len(page) < RATE_PAGE_MIN:
+            return
+        span = self._time_of(page[0]) - self._time_of(page[-1])
+        if span <= 0:
+            return  # one instant (a burst): says nothing of the rate
+        sample = (len(page) - 1) / span
+        known = self.page_rate
+        self.page_rate = (
+            sample if known is None else RATE_PAGE_WEIGHT * sample + (1 - RATE_PAGE_WEIGHT) * known
+        )
+
+    def _unread(self, newest: T | None, in_hand: int) -> float | None:
+        """How many items between the newest delivered and `newest` are not in hand, by the
+        arrival rate (None: no estimate)."""
+        rate = self.arrival_rate()
+        if self._time_of is None or newest is None or self._newest_time is None or not rate:
+            return None
+        return max(0.0, rate * (self._time_of(newest) - self._newest_time) - in_hand)
+
+    def _hopeless(self) -> bool:
+        """The gap being read cannot close within `max_catch_up` seconds of the budget: each
+        request reads a page, while the list grows by `rate / request_rate` items."""
+        requests = self._request_rate() if self._request_rate is not None else None
+        in_hand = self.held + len(self._walk_fresh)
+        unread = self._unread(self._walk_top, in_hand)
+        rate = self.arrival_rate()
+        if not requests or not rate or unread is None or unread <= 0:
+            return False
+        gained = self.page_limit - rate / requests  # items a request closes of the gap
+        if gained <= 0.1 * self.page_limit:
+            return True
+        return unread / gained / requests > self.max_catch_up
+
     def _may_continue(self, result: FollowResult[T]) -> bool:
         """Another page in this poll? Bounded by count, by time and by the request budget."""
-        if result.requests >= self.max_pages or self._overloaded(result):
+        if result.requests >= self.max_pages or self._overloaded(result) or self._hopeless():
             return False
         if self._clock() - self._poll_started > self.max_poll_seconds:
             return False
@@ -270,13 +350,14 @@ class _Follower(Generic[T]):
         run (`new_run()`) for the next poll, or give the gaps up when holding cannot help."""
         outrun = not self.hold_when_outrun and (bool(self._runs) or self._outrun)
         self._outrun = outrun
-        if outrun or self._overloaded(result):
+        if outrun or self._overloaded(result) or self._hopeless():
             # Sustained overload: holding cannot close the gaps, it would only delay what we
             # have. Deliver now and give up the gaps (reported as abandoned).
             self._give_up(result, new)
             return
         if new:
             self._runs.insert(0, new_run())
+        self._walk_fresh = {}  # held now
         self._stalled += 1
         self._trim(result)
 
@@ -284,10 +365,19 @@ class _Follower(Generic[T]):
         """Deliver everything held and `new` now; the gaps between them are reported."""
         held = [item for run in self._runs for item in run.items.values()]
         self._runs.clear()
+        self._abandon(result, held + new)
+
+    def _abandon(self, result: FollowResult[T], items: list[T]) -> None:
+        """Deliver `items` without the gap below them; say how many that gap held, if known."""
         self.abandoned_gaps += 1
         result.abandoned = True
         self._stalled = 0
-        self._deliver(result, held + new)
+        newest = max(items, key=self._order) if items else None
+        missed = self._unread(newest, len(items))
+        if missed is not None:
+            result.missed = (result.missed or 0) + round(missed)
+        self._walk_fresh = {}
+        self._deliver(result, items)
 
     def _trim(self, result: FollowResult[T]) -> None:
         """Give up on the oldest gap when it is not closing, or when too much is held: the
@@ -298,10 +388,7 @@ class _Follower(Generic[T]):
             or self._stalled >= self.stall_polls
         ):
             oldest = self._runs.pop()
-            self.abandoned_gaps += 1
-            result.abandoned = True
-            self._stalled = 0
-            self._deliver(result, oldest.items.values())
+            self._abandon(result, list(oldest.items.values()))
 
 
 class ListFollower(_Follower[T]):
@@ -593,6 +680,9 @@ class CursorFollower(_Follower[T]):
         max_poll_seconds: float = 15.0,
         rate_hint: Callable[[], float | None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        time_of: Callable[[T], float] | None = None,
+        request_rate: Callable[[], float | None] | None = None,
+        max_catch_up: float = MAX_CATCH_UP,
     ) -> None:
         super().__init__(
             fetch,
@@ -610,6 +700,9 @@ class CursorFollower(_Follower[T]):
             max_poll_seconds=max_poll_seconds,
             rate_hint=rate_hint,
             clock=clock,
+            time_of=time_of,
+            request_rate=request_rate,
+            max_catch_up=max_catch_up,
         )
         self._cursor_of = cursor_of
         self._top_taken = True  # the last top page answered was delivered or held
@@ -628,15 +721,18 @@ class CursorFollower(_Follower[T]):
         # later request of its walk failed.
         conditional, self._top_taken = self._top_taken, False
         fresh: _HeldRun[T] = _HeldRun()
+        self._walk_fresh = fresh.items
         page = await self._page(result, None, max(1, min(head_limit, self.page_limit)), conditional)
         if page.unchanged:
             self._top_taken = True
             result.unchanged = True
             if not runs:
                 return
+            self._walk_top = runs[0].top
             status = "run"  # nothing arrived: the top is where the newest run starts
         else:
             result.head = list(page.items)
+            self._walk_top = page.items[0] if page.items else (runs[0].top if runs else None)
             status = await self._read_down(result, fresh, page, runs[0] if runs else None)
             self._top_taken = True
         if status in ("closed", "end"):
@@ -647,6 +743,7 @@ class CursorFollower(_Follower[T]):
             return
         current = runs[0]
         current.items = {**fresh.items, **current.items}
+        self._walk_fresh = {}
         # 2. Below the run, down to the next one (they merge) and finally to what was
         # delivered. The run takes each page as it is read, so a failed request loses nothing.
         progressed = False
@@ -665,6 +762,9 @@ class CursorFollower(_Follower[T]):
                 progressed = True
                 continue
             break
+        if self._hopeless():
+            self._give_up(result, [])
+            return
         self._stalled = 0 if progressed else self._stalled + 1
         self._trim(result)
 
@@ -676,6 +776,7 @@ class CursorFollower(_Follower[T]):
         ("end") or a bound of the poll ("exhausted")."""
         stop_order = self._order(stop.top) if stop is not None else None
         while True:
+            self._learn_rate(page.items)
             for item in page.items:
                 key = self._key(item)
                 if stop is not None and (key in stop.items or self._order(item) <= stop_order):

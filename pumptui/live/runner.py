@@ -210,7 +210,11 @@ class FeedRunner:
         if self._asap:
             self._next_at = now  # a refresh asked for while this poll ran
         took = now - started
-        if outcome.behind:
+        if outcome.gave_up:
+            # Trades the budget cannot read were given up (a `TradesSkipped` says which).
+            count = f"~{outcome.skipped:,}" if outcome.skipped else "trades"
+            self._set_health(FeedState.SLOW, reason=f"{count} skipped (budget)", interval=interval)
+        elif outcome.behind:
             self._set_health(
                 FeedState.SLOW, reason=f"catching up, {outcome.held} held", interval=interval
             )

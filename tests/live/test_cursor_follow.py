@@ -423,6 +423,39 @@ async def test_a_market_that_outruns_every_request_delivers_the_newest_page_at_o
     assert delivered == sorted(set(delivered))
 
 
+def slot_time(trade: Trade) -> float:
+    return (trade.slot - FIRST_SLOT) * SLOT_MS / 1000
+
+
+async def test_a_gap_the_budget_cannot_close_is_delivered_at_once_with_its_size() -> None:
+    tape = CursorTape(per_slot=10)  # 25 trades a second
+    tape.add(200)
+    # Six requests a minute of 100 trades carry 10 trades a second: the gap cannot close.
+    reader = follower(tape, time_of=slot_time, request_rate=lambda: 0.1)
+    await reader.poll()
+    for _ in range(3):
+        tape.add(1_000)
+        result = await reader.poll(head_limit=100)
+        assert result.requests == 1  # no page spent on a gap that cannot close
+        assert result.abandoned
+        assert not result.behind
+        assert numbers(result) == list(range(tape.total - 99, tape.total + 1))
+        assert result.missed is not None
+        assert 800 <= result.missed <= 1_000
+
+
+async def test_a_gap_the_budget_can_close_is_still_read_completely() -> None:
+    tape = CursorTape(per_slot=10)
+    tape.add(200)
+    # Ten requests a second: 1,000 trades take about a second to read.
+    reader = follower(tape, time_of=slot_time, request_rate=lambda: 10.0, max_pages=4)
+    await reader.poll()
+    tape.add(1_000)
+    delivered = await catch_up(reader, head_limit=100)
+    assert delivered == list(range(201, 1_201))
+    assert reader.abandoned_gaps == 0
+
+
 async def test_a_check_that_cannot_reach_what_it_held_gives_the_gaps_up() -> None:
     # Polls that only check what a push source delivers, too far apart for what arrives.
     tape = CursorTape()
