@@ -32,7 +32,6 @@ from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.words import plural
 
-TREND_POINTS = 24
 # Trades handed to the tape: more than any terminal is tall; it draws what fits.
 TAPE_TRADES = 120
 # There is no site-wide tape any more: this one holds the trades of watched and opened coins.
@@ -132,7 +131,7 @@ class CoinListScreen(SocialKeys, Screen[None]):
             now=services.clock(),
             leader_mint=leader.mint if leader is not None else None,
             watched=frozenset(services.watched()),
-            trend=lambda mint: store.sparkline(mint, TREND_POINTS),
+            trend=store.price_history,
             version=store.coin_version,
             sol_usd=store.sol_price,
             board=store.board_entry,
