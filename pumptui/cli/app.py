@@ -122,5 +122,6 @@ def run_app(args: argparse.Namespace) -> int:
 
     services = AppServices.connect(settings, resolve_login=True)
     app = PumpApp(services)
+    app.social.print_local_problem(sys.stderr)
     app.run(mouse=settings.ui.mouse)
     return app.return_code or 0
