@@ -279,7 +279,9 @@ class MarketStore:
         self._coins.move_to_end(coin.mint)
         self._bump_coin(coin.mint)
         if known is None or known.price_sol != coin.price_sol:
-            self._add_price(coin.mint, coin.last_trade_at or coin.created_at, coin.price_sol)
+            # The price holds since the last trade; a coin never traded has its launch price.
+            untraded = coin.created_at if coin.progress <= 0 else None
+            self._add_price(coin.mint, coin.last_trade_at or untraded, coin.price_sol)
         if self._reported_leader is not None and self._reported_leader.mint == coin.mint:
             self._reported_leader = coin
         self._evict_coins()

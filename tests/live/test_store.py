@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from pumptui.api.models import Callout
+from pumptui.api.models import INITIAL_REAL_TOKEN_RESERVES, Callout
 from pumptui.live.events import (
     CalloutsChanged,
     CoinUpdated,
@@ -40,7 +40,20 @@ def test_an_update_replaces_the_coin_and_bumps_its_version() -> None:
     assert store.version > version
     assert store.coin_version(mint(1)) > coin_version
     assert not store.apply(CoinUpdated(richer))  # nothing changed: no bump
-    assert [price for _, price in store.price_history(mint(1))] == [richer.price_sol]
+    assert store.price_history(mint(1)) == []  # traded, but when: not said
+
+
+def test_a_coin_records_price_holds_since_its_last_trade_or_its_launch() -> None:
+    """The price a coin record gives is placed at its last trade; a coin never traded has had
+    it since launch; a traded coin that does not say when is no point on a time axis."""
+    store = MarketStore()
+    traded = replace(coin(1), last_trade_at=1_780_000_500.0)
+    launched = replace(coin(2), real_token_reserves=INITIAL_REAL_TOKEN_RESERVES)
+    for record in (traded, launched, coin(3)):
+        store.apply(NewCoin(record))
+    assert store.price_history(mint(1)) == [(1_780_000_500.0, traded.price_sol)]
+    assert store.price_history(mint(2)) == [(launched.created_at, launched.price_sol)]
+    assert store.price_history(mint(3)) == []
 
 
 def test_the_price_history_keeps_each_prices_time_in_time_order_and_bounded() -> None:

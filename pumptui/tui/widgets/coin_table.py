@@ -363,7 +363,11 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
         Text(fmt.usd(usd_cap), justify="right", no_wrap=True),
         curve,
         *board_cells(context.board(coin.mint)),
-        Text(trend, style=trend_style, no_wrap=True),
+        # The blank cells (before the coin was seen) apart from the line: drawn as one piece,
+        # a screenshot renderer that strips leading spaces would move the line to the left.
+        Text.assemble(
+            " " * (len(trend) - len(trend.lstrip())), (trend.lstrip(), trend_style), no_wrap=True
+        ),
     )
 
 
