@@ -7,6 +7,7 @@ so it is said in one line on a normal terminal (status 2), never inside a crashe
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pumptui.cli.options import EXIT_OK, settings_from_args
 from pumptui.config import ConfigError, Settings
@@ -20,6 +21,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     services = AppServices.connect(settings, resolve_login=True)
     app = PumpApp(services)
+    app.social.print_local_problem(sys.stderr)
     app.run(mouse=settings.ui.mouse)
     return app.return_code or EXIT_OK
 

@@ -106,6 +106,7 @@ def run_demo(args: argparse.Namespace) -> int:
             push=getattr(args, "push", PUSH_AUTO) != "",
         )
         app = PumpApp(services)
+        app.social.print_local_problem(sys.stderr)
         app.run(mouse=settings.ui.mouse)
         return app.return_code or EXIT_OK
     finally:

@@ -114,6 +114,10 @@ def _chain_order(trade: Trade) -> tuple[int, int, float, str]:
     return trade.chain_order
 
 
+def _point_time(point: tuple[float, float]) -> float:
+    return point[0]
+
+
 class MarketStore:
     """Bounded in-memory market state. Not thread-safe: use it from the engine's event loop."""
 
@@ -126,7 +130,8 @@ class MarketStore:
         site_trades: int = 200,
         max_detail_coins: int = 32,
         candle_capacity: int = 720,
-        price_points: int = 120,
+        price_points: int = 128,
+        price_step: float = 15.0,
     ) -> None:
         self.max_coins = max_coins
         self.max_trade_coins = max_trade_coins
@@ -136,12 +141,15 @@ class MarketStore:
         # marks): each is the newest read, and only the coins looked at lately need one.
         self.max_detail_coins = max_detail_coins
         self.candle_capacity = candle_capacity
+        # A coin's price history: its last price in each `price_step` seconds, for the newest
+        # `price_points` steps (32 minutes: what a trend over the last 30 minutes needs).
         self.price_point_capacity = price_points
+        self.price_step = price_step
 
         self._coins: OrderedDict[str, Coin] = OrderedDict()
         self._coin_versions: dict[str, int] = {}
         self._activity: OrderedDict[str, _CoinActivity] = OrderedDict()
-        self._prices: OrderedDict[str, deque[float]] = OrderedDict()
+        self._prices: OrderedDict[str, list[tuple[float, float]]] = OrderedDict()
         self._site: list[Trade] = []
         self._site_signatures: set[str] = set()
         self._protected: frozenset[str] = frozenset()
@@ -271,7 +279,9 @@ class MarketStore:
         self._coins.move_to_end(coin.mint)
         self._bump_coin(coin.mint)
         if known is None or known.price_sol != coin.price_sol:
-            self._add_price(coin.mint, coin.price_sol)
+            # The price holds since the last trade; a coin never traded has its launch price.
+            untraded = coin.created_at if coin.progress <= 0 else None
+            self._add_price(coin.mint, coin.last_trade_at or untraded, coin.price_sol)
         if self._reported_leader is not None and self._reported_leader.mint == coin.mint:
             self._reported_leader = coin
         self._evict_coins()
@@ -282,7 +292,7 @@ class MarketStore:
         activity = self._activity_for(trade.mint)
         added = activity.add(trade, self.trades_per_coin)
         if added:
-            self._add_price(trade.mint, trade.chart_price)
+            self._add_price(trade.mint, trade.timestamp, trade.chart_price)
             self._bump_coin(trade.mint)
         return added or added_site
 
@@ -331,20 +341,35 @@ class MarketStore:
         self._activity.move_to_end(mint)
         return activity
 
-    def _add_price(self, mint: str, price: float) -> None:
-        if price <= 0:
+    def _add_price(self, mint: str, at: float | None, price: float) -> None:
+        """Keep `price` as the coin's price at `at` (Unix seconds): the latest price of each
+        `price_step`, in time order whatever order trades arrive in; a price with no time is
+        not a point on a time axis and is left out."""
+        if price <= 0 or at is None:
             return
         prices = self._prices
         points = prices.get(mint)
         if points is None:
-            points = prices[mint] = deque(maxlen=self.price_point_capacity)
+            points = prices[mint] = []
             while len(prices) > self.max_coins:
                 victim = next((m for m in prices if m not in self._protected), None)
                 if victim is None or victim == mint:
                     break
                 del prices[victim]
         prices.move_to_end(mint)
-        points.append(price)
+        step = self.price_step
+        index = bisect_left(points, at, key=_point_time)
+        same_step = [i for i in (index - 1, index) if 0 <= i < len(points)]
+        for i in same_step:
+            if points[i][0] // step == at // step:
+                if at >= points[i][0]:
+                    points[i] = (at, price)
+                return
+        if index == 0 and len(points) >= self.price_point_capacity:
+            return  # older than every step kept
+        points.insert(index, (at, price))
+        if len(points) > self.price_point_capacity:
+            del points[0]
 
     def _bump_coin(self, mint: str) -> None:
         versions = self._coin_versions
@@ -471,12 +496,11 @@ class MarketStore:
         activity = self._activity.get(mint)
         return activity.candles[seconds].candles() if activity else []
 
-    def sparkline(self, mint: str, points: int = 20) -> list[float]:
-        """The coin's most recent prices (SOL per token), oldest first, at most `points`."""
-        prices = self._prices.get(mint)
-        if not prices or points <= 0:
-            return []
-        return list(prices)[-points:]
+    def price_history(self, mint: str) -> list[tuple[float, float]]:
+        """The coin's prices (SOL per token) with their times, `(unix_seconds, price)`, oldest
+        first: its last price in each `price_step` seconds, over the last `price_point_capacity`
+        steps the store saw."""
+        return list(self._prices.get(mint, ()))
 
     @property
     def leader(self) -> Coin | None:

@@ -195,6 +195,9 @@ class SocialState:
         self._db = opened.connection
         self.persistent = opened.path is not None
         self.notice = opened.notice
+        # Told the notice when a refused write moves the cache into memory mid-run (once), so
+        # the user hears of it then, not only at the next start.
+        self.on_memory_fallback: Callable[[str], object] | None = None
         self._lock = threading.Lock()
         self._clock = clock
         self._serials = itertools.count(1)
@@ -225,6 +228,8 @@ class SocialState:
             f"cannot write {self.path} ({reason}): {_WHAT} are kept in memory only, "
             "until pumptui exits."
         )
+        if self.on_memory_fallback is not None:
+            self.on_memory_fallback(self.notice)
 
     def __enter__(self) -> SocialState:
         return self

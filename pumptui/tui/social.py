@@ -16,9 +16,10 @@ local cache, the drafts and the status bar read the same object.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TextIO
 
 from textual.binding import Binding
 from textual.message import Message
@@ -333,6 +334,11 @@ class ModerationFinished(Message, bubble=False):
 
 # -- the service ----------------------------------------------------------------------------------
 
+# How a local store says it lives in memory only (`pumptui.social.db.open_or_memory`).
+_IN_MEMORY: Final = re.compile(
+    r"(?P<reason>.+): (?P<what>.+) are kept in memory only, until pumptui exits\.", re.DOTALL
+)
+
 
 class SocialActions:
     """The app-level social service. One per app; screens reach it as `app.social`."""
@@ -354,6 +360,7 @@ class SocialActions:
         self.state = state if state is not None else self._open_state()
         self.drafts = drafts if drafts is not None else self._open_drafts()
         self.local_problem = self._local_notices()
+        self.state.on_memory_fallback = self._state_moved_to_memory
         self.token_store = token_store
         self.token_file = token_file
         self.marked: dict[str, Marked] = {}
@@ -372,9 +379,7 @@ class SocialActions:
     def start(self) -> None:
         """Once the app runs: learn who we are (admin?) and sync the bookmark cache."""
         if self.local_problem:
-            self.app.notify(
-                self.local_problem, severity="warning", title="Local state", timeout=8, markup=False
-            )
+            self._say_local_problem(self.local_problem)
         if not self.services.resolve_login:
             self.identity_changed()
 
@@ -403,9 +408,34 @@ class SocialActions:
         )
 
     def _local_notices(self) -> str | None:
-        """What the user must know about the local files: moved aside, or in memory only."""
+        """What the user must know about the local files: moved aside, or in memory only (one
+        line for both stores when they are in memory for the same reason)."""
         notices = [store.notice for store in (self.state, self.drafts) if store.notice]
+        in_memory = [_IN_MEMORY.fullmatch(notice) for notice in notices]
+        if len(notices) > 1 and all(in_memory):
+            reasons = {match["reason"] for match in in_memory if match}
+            if len(reasons) == 1:
+                kept = ", and ".join(match["what"] for match in in_memory if match)
+                notices = [f"{reasons.pop()}: {kept} are kept in memory only, until pumptui exits."]
         return "\n".join(notices) or None
+
+    def print_local_problem(self, file: TextIO) -> None:
+        """The same notice on the terminal before the TUI takes it (`pumptui`, `pumptui
+        demo`): it is still there to read after the app exits, when the toast is long gone."""
+        if self.local_problem:
+            print(f"pumptui: {self.local_problem}", file=file)
+
+    def _say_local_problem(self, problem: str) -> None:
+        self.app.notify(problem, severity="warning", title="Local state", timeout=8, markup=False)
+
+    def _state_moved_to_memory(self, notice: str) -> None:
+        """A write the disk refused moved the cache into memory mid-run: said once, on screen
+        (the state says it once: it moves only once). Writes may run in a worker thread."""
+        self.local_problem = self._local_notices()
+        try:
+            self.app.call_from_thread(self._say_local_problem, notice)
+        except RuntimeError:  # on the app's own thread (or before it runs)
+            self._say_local_problem(notice)
 
     def _session_changed(self, session: Session) -> None:
         """Local state follows the session (the core does too once it exists); screens redraw

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from pumptui.api.models import Callout
+from pumptui.api.models import INITIAL_REAL_TOKEN_RESERVES, Callout
 from pumptui.live.events import (
     CalloutsChanged,
     CoinUpdated,
@@ -40,7 +40,44 @@ def test_an_update_replaces_the_coin_and_bumps_its_version() -> None:
     assert store.version > version
     assert store.coin_version(mint(1)) > coin_version
     assert not store.apply(CoinUpdated(richer))  # nothing changed: no bump
-    assert store.sparkline(mint(1)) == [coin(1).price_sol, richer.price_sol]
+    assert store.price_history(mint(1)) == []  # traded, but when: not said
+
+
+def test_a_coin_records_price_holds_since_its_last_trade_or_its_launch() -> None:
+    """The price a coin record gives is placed at its last trade; a coin never traded has had
+    it since launch; a traded coin that does not say when is no point on a time axis."""
+    store = MarketStore()
+    traded = replace(coin(1), last_trade_at=1_780_000_500.0)
+    launched = replace(coin(2), real_token_reserves=INITIAL_REAL_TOKEN_RESERVES)
+    for record in (traded, launched, coin(3)):
+        store.apply(NewCoin(record))
+    assert store.price_history(mint(1)) == [(1_780_000_500.0, traded.price_sol)]
+    assert store.price_history(mint(2)) == [(launched.created_at, launched.price_sol)]
+    assert store.price_history(mint(3)) == []
+
+
+def test_the_price_history_keeps_each_prices_time_in_time_order_and_bounded() -> None:
+    """The trend is drawn over a stated time span, so each price keeps its time: the last price
+    of each 15 s step, in time order whatever order trades arrive in, the newest steps kept."""
+    store = MarketStore(price_points=4, price_step=15.0)
+    start = 1_780_000_020.0  # a step boundary (1_780_000_020 = 15 * 118_666_668)
+    # Arriving out of order: 60 s, 0 s, 30 s, then 5 s (same step as 0 s, later) and 3 s
+    # (same step, earlier than 5 s: the step keeps the later price).
+    for n, at, tokens in [
+        (1, start + 60, 1_000_000_000_000),
+        (2, start, 4_000_000_000_000),
+        (3, start + 30, 2_000_000_000_000),
+        (4, start + 5, 3_000_000_000_000),
+        (5, start + 3, 5_000_000_000_000),
+    ]:
+        store.apply(NewTrade(trade(n, timestamp=at, tokens=tokens)))
+    history = store.price_history(mint(0))
+    assert [at - start for at, _ in history] == [5, 30, 60]
+    assert history[0][1] == trade(4, tokens=3_000_000_000_000).chart_price
+    for n in range(6, 9):
+        store.apply(NewTrade(trade(n, timestamp=start + 60 + 15 * n)))
+    assert len(store.price_history(mint(0))) == 4
+    assert store.price_history(mint(0))[0][0] == start + 60
 
 
 def test_trades_are_kept_newest_first_and_a_repeat_changes_nothing() -> None:

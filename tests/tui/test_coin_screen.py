@@ -34,6 +34,7 @@ from pumptui.live.events import (
     ActivityChanged,
     CalloutsChanged,
     ChatMessagesChanged,
+    CoinsDelisted,
     FeedHealthChanged,
     HoldersChanged,
     LeaderChanged,
@@ -45,6 +46,7 @@ from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.store import MarketStore
 from pumptui.tui.app import PumpApp
 from pumptui.tui.format import age
+from pumptui.tui.glyphs import UNICODE
 from pumptui.tui.screens.coin import CoinScreen
 from pumptui.tui.services import AppServices, ChatView, MemoryWatchlist
 from pumptui.tui.widgets.callouts_pane import INDENT as THESIS_INDENT
@@ -865,6 +867,24 @@ async def test_a_stale_sol_price_is_marked_where_the_header_uses_it() -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await open_coin(pilot)
         assert "mcap 112 SOL $27k (SOL price stale)" in header_lines(app)[0]
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_a_coin_no_longer_listed_is_marked_in_its_header(size: tuple[int, int]) -> None:
+    """Hidden or banned by the service's moderators: marked on the coin's own screen too, at
+    once when it happens while the screen is open, and still the name and figures are shown."""
+    store = single_coin_store({"market_cap": 111.8})
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await open_coin(pilot)
+        assert UNICODE.delisted not in header_lines(app)[0]
+        store.apply(CoinsDelisted((MINT,)))
+        await redraw(pilot)
+        first = header_lines(app)[0]
+        wanted = "no longer listed (hidden or banned)" if size == WIDE else "delisted"
+        assert f"{UNICODE.delisted} {wanted}" in first
+        assert "Test Coin" in first
+        assert "mcap 112 SOL" in first
 
 
 async def test_a_graduated_coin_says_it_trades_on_pumpswap() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pumptui import paths
+from pumptui.cli import main
 from pumptui.sim import SimServer
 from pumptui.social.drafts import DraftStore
 from pumptui.social.state import SocialState
@@ -169,3 +170,62 @@ async def test_with_no_writable_data_dir_the_editor_says_the_draft_is_in_memory_
         assert "Draft saved" not in text
 
     assert list(temp.iterdir()) == [], "no temporary directories left behind"
+
+
+def frozen_app_on_the_data_dir() -> PumpApp:
+    """The app on frozen data, its watchlist and cache the data dir's file (as `pumptui` has)."""
+    return PumpApp(
+        AppServices(store=frozen_store(), watchlist=open_watchlist(), clock=lambda: FROZEN_NOW)
+    )
+
+
+async def test_a_cache_write_refused_mid_run_is_said_once_on_screen() -> None:
+    """The disk turns read-only (or full) while the app runs: the watch still takes, the cache
+    carries on in memory, and a toast says so, once, not only at the next start."""
+    app = frozen_app_on_the_data_dir()
+    toasts = record_toasts(app)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()
+        assert app.social.state.persistent
+        app.social.state._db.execute("PRAGMA query_only=1")  # as a file turned read-only
+        await pilot.press("w")
+        await pilot.pause()
+        assert "Local state" in await shown(pilot)
+        assert not app.social.state.persistent
+        await pilot.press("j", "w")
+        await pilot.pause()
+        assert len(app.social.state.watchlist()) == 2
+    said = [toast for toast in toasts if "kept in memory only" in toast]
+    assert len(said) == 1
+    assert f"cannot write {paths.state_file()}" in said[0]
+
+
+async def test_both_stores_in_memory_for_one_reason_say_the_reason_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    not_a_dir = tmp_path / "a-file"
+    not_a_dir.write_text("")
+    monkeypatch.setenv("PUMPTUI_DATA_DIR", str(not_a_dir / "data"))
+    app = frozen_app_on_the_data_dir()
+    toasts = record_toasts(app)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()
+        assert "Local state" in await shown(pilot)
+    said = "\n".join(toasts)
+    assert said.count("Not a directory") == 1, said
+    assert "the watchlist, and drafts are kept in memory only" in said
+
+
+@pytest.mark.parametrize("argv", [["--api-url", "http://127.0.0.1:9"], ["demo"]])
+def test_a_damaged_file_is_also_said_on_stderr_when_the_app_starts(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The toast goes after a few seconds; the line on stderr is still there after the app
+    exits (`pumptui` and `pumptui demo`, which keeps its own files)."""
+    demo = argv == ["demo"]
+    path = paths.state_file(demo=demo)
+    SocialState(path).close()
+    damage_first_table(path)
+    monkeypatch.setattr(PumpApp, "run", lambda self, **options: None)
+    assert main(argv) == 0
+    assert f"pumptui: {path.name} could not be read" in capsys.readouterr().err

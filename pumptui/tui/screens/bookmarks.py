@@ -39,7 +39,6 @@ from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.words import plural
 
 REFRESH_SECONDS = 15.0
-TREND_POINTS = 24
 LOADING = "loading…"
 NOT_FOUND = "not found"
 
@@ -247,7 +246,7 @@ class BookmarksScreen(SocialKeys, PumpScreen[None]):
                 leader_mint=leader.mint if leader is not None else None,
                 watched=frozenset(services.watched()),
                 sol_usd=store.sol_price,
-                trend=lambda mint: store.sparkline(mint, TREND_POINTS),
+                trend=store.price_history,
                 board=store.board_entry,
                 liked=marks.liked,
                 followed=marks.followed,

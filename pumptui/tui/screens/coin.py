@@ -391,6 +391,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
             liked=self.mint in marks.liked,
             creator_followed=creator is not None and creator in marks.followed,
             creator_counts=(user.followers, user.following) if user is not None else None,
+            delisted=store.is_delisted(self.mint),
         )
         self.holders_panel.show(
             holders,

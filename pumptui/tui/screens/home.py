@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Static
 
 from pumptui.api.models import Coin, Trade
 from pumptui.tui import format as fmt
+from pumptui.tui.gaps import gaps_after_fields
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
@@ -32,7 +33,6 @@ from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.words import plural
 
-TREND_POINTS = 24
 # Trades handed to the tape: more than any terminal is tall; it draws what fits.
 TAPE_TRADES = 120
 # There is no site-wide tape any more: this one holds the trades of watched and opened coins.
@@ -134,7 +134,7 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
             now=services.clock(),
             leader_mint=leader.mint if leader is not None else None,
             watched=frozenset(services.watched()),
-            trend=lambda mint: store.sparkline(mint, TREND_POINTS),
+            trend=store.price_history,
             version=store.coin_version,
             sol_usd=store.sol_price,
             board=store.board_entry,
@@ -330,5 +330,5 @@ def summary_line(
     for with_name, with_usd, with_word in steps:
         text = build(with_name, with_usd, with_word)
         if text.cell_len <= width:
-            return text
-    return text
+            break
+    return gaps_after_fields(text)

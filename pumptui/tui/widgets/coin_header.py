@@ -27,6 +27,7 @@ from pumptui.api.models import Coin, MarketActivity
 from pumptui.live.events import HoldersChanged
 from pumptui.tui import format as fmt
 from pumptui.tui.format import age, coin_caps, compact, holder_percent, short_address, usd
+from pumptui.tui.gaps import gaps_after_fields
 from pumptui.tui.glyphs import current
 
 USDC_MINT = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
@@ -94,6 +95,7 @@ class CoinHeader(Widget):
         "coin-header--followed",
         "coin-header--progress",
         "coin-header--link",
+        "coin-header--delisted",
     }
 
     DEFAULT_CSS = """
@@ -113,6 +115,7 @@ class CoinHeader(Widget):
         & > .coin-header--followed { color: $success; text-style: bold; }
         & > .coin-header--progress { color: $success; }
         & > .coin-header--link { color: $text-muted; text-style: underline; }
+        & > .coin-header--delisted { color: $error; text-style: bold; }
     }
     """
 
@@ -128,6 +131,7 @@ class CoinHeader(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.mint = mint
         self.missing = False
+        self.delisted = False
         self.clock = clock
         self.coin: Coin | None = None
         self.is_leader = False
@@ -156,12 +160,13 @@ class CoinHeader(Widget):
         liked: bool = False,
         creator_followed: bool = False,
         creator_counts: tuple[int | None, int | None] | None = None,
+        delisted: bool = False,
     ) -> None:
         """Show this state of the coin; repaints only if the header's text changed. `missing`:
         the service has no such coin (shown instead of "Loading…" for ever). `liked` and
         `creator_followed` are the user's own marks; `creator_counts` the creator's followers
-        and following."""
-        self.missing = missing
+        and following; `delisted`: the service no longer lists the coin (hidden or banned)."""
+        self.missing, self.delisted = missing, delisted
         self.liked, self.creator_followed = liked, creator_followed
         self.creator_counts = creator_counts
         self.coin, self.is_leader, self.watched = coin, is_leader, watched
@@ -251,7 +256,16 @@ class CoinHeader(Widget):
                 4,
             )
         ]
-
+        if self.delisted:
+            mark = current().delisted
+            fields.append(
+                _Field(
+                    Text(f"{mark} no longer listed (hidden or banned)", self._style("delisted")),
+                    -1,
+                    Text(f"{mark} delisted", self._style("delisted")),
+                    10,
+                )
+            )
         fields.append(self._cap_field(coin))
         if coin.complete:
             fields.append(_Field(Text("on PumpSwap", self._style("graduated"), end=""), 3))
@@ -401,7 +415,7 @@ class CoinHeader(Widget):
         line = Text(gap, end="").join(f.text for f in kept)
         line.no_wrap = True
         line.truncate(max(1, width), overflow="ellipsis")
-        return line
+        return gaps_after_fields(line)
 
 
 def _safe_link(url: str) -> str:

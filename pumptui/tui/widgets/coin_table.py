@@ -27,7 +27,7 @@ from pumptui.api.models import BoardEntry, Coin
 from pumptui.tui import format as fmt
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import TABLE_BINDINGS
-from pumptui.tui.widgets.sparkline import progress_bar, sparkline
+from pumptui.tui.widgets.sparkline import progress_bar, timed_sparkline
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +58,8 @@ class RowContext:
     watched: frozenset[str] = frozenset()
     # USD per SOL, for coins whose record has no USD market cap.
     sol_usd: float | None = None
-    # Recent prices of a coin, oldest first (the trend sparkline).
-    trend: Callable[[str], Sequence[float]] = field(default=lambda mint: ())
+    # A coin's prices with their times, `(unix_seconds, price)`, oldest first (the trend).
+    trend: Callable[[str], Sequence[tuple[float, float]]] = field(default=lambda mint: ())
     # Bumps whenever anything about the coin changed; rows whose version, age text and marks
     # are unchanged are skipped without building any text.
     version: Callable[[str], int] = field(default=lambda mint: -1)
@@ -81,8 +81,10 @@ class Column:
     justify: JustifyMethod = "left"
 
 
-COIN_WIDTH = 14
-TREND_WIDTH = 8
+COIN_WIDTH = 11
+# The trend column: the price over the last 30 minutes, 200 s a cell (stated in its label).
+TREND_WIDTH = 9
+TREND_SPAN = 30 * 60
 # Shares (%) from which a row's top-10 or dev figure is shown as a warning.
 TOP10_WARN = 50.0
 DEV_WARN = 10.0
@@ -97,7 +99,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("holders", "Hold", 5, "right"),
     Column("top10", "T10", 3, "right"),
     Column("dev", "Dev", 3, "right"),
-    Column("trend", "Trend", TREND_WIDTH),
+    Column("trend", f"Trend {TREND_SPAN // 60}m", TREND_WIDTH),
 )
 
 Cells = tuple[Text, ...]
@@ -264,6 +266,8 @@ class CoinTable(DataTable[Text]):
             coin.creator in context.followed,
             mint in context.marked,
             context.delisted(mint),
+            # The trend's cells move on as time passes, trades or not.
+            context.now // (TREND_SPAN / TREND_WIDTH),
         )
         if self._row_state.get(mint) == state:
             return
@@ -350,11 +354,11 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
     curve = Text(no_wrap=True)
     curve.append(progress_bar(progress, BAR_WIDTH), style=bar_style)
     curve.append(fmt.percent(progress).rjust(5))
-    prices = context.trend(coin.mint)
+    trend, change = timed_sparkline(context.trend(coin.mint), context.now, TREND_SPAN, TREND_WIDTH)
     sol_cap, usd_cap = fmt.coin_caps(coin, context.sol_usd)
     trend_style = ""
-    if len(prices) >= 2:
-        trend_style = fmt.UP_STYLE if prices[-1] >= prices[0] else fmt.DOWN_STYLE
+    if change is not None:
+        trend_style = fmt.UP_STYLE if change >= 0 else fmt.DOWN_STYLE
     return (
         Text(age_text, justify="right", no_wrap=True),
         marks,
@@ -363,7 +367,11 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
         Text(fmt.usd(usd_cap), justify="right", no_wrap=True),
         curve,
         *board_cells(context.board(coin.mint)),
-        Text(sparkline(prices, TREND_WIDTH), style=trend_style, no_wrap=True),
+        # The blank cells (before the coin was seen) apart from the line: drawn as one piece,
+        # a screenshot renderer that strips leading spaces would move the line to the left.
+        Text.assemble(
+            " " * (len(trend) - len(trend.lstrip())), (trend.lstrip(), trend_style), no_wrap=True
+        ),
     )
 
 

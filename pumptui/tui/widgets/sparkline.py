@@ -42,6 +42,40 @@ def sparkline(values: Sequence[float], width: int) -> str:
     return cells.rjust(width)
 
 
+def timed_sparkline(
+    points: Sequence[tuple[float, float]], now: float, span: float, width: int
+) -> tuple[str, float | None]:
+    """The price over the `span` seconds up to `now`, as `width` cells of `span / width` seconds
+    each, and the change over what is drawn (last price / first price - 1, None if nothing is).
+
+    `points` are `(unix_seconds, price)`, oldest first. Each cell shows the price at the end of
+    its interval (the last trade's price holds until the next trade), so a coin that did not
+    trade draws a flat line, and the line ends on the current price. Cells before the first
+    known price stay blank: a coin seen for five minutes does not pretend to thirty.
+    """
+    if width <= 0:
+        return "", None
+    cell = span / width
+    start = now - span
+    values: list[float] = []
+    index = 0
+    price: float | None = None
+    for n in range(width):
+        end = start + (n + 1) * cell
+        last_cell = n == width - 1
+        while index < len(points) and (last_cell or points[index][0] <= end):
+            price = points[index][1]
+            index += 1
+        if price is not None:
+            values.append(price)
+    if not values:
+        return " " * width, None
+    change = values[-1] / values[0] - 1 if values[0] > 0 else None
+    if len(values) == 1:
+        return sparkline([values[0], values[0]], 1).rjust(width), change
+    return sparkline(values, width), change
+
+
 def progress_bar(fraction: float, width: int) -> str:
     """A horizontal bar `width` cells wide, filled to `fraction` (0..1) in eighths of a cell."""
     if width <= 0:
