@@ -20,7 +20,6 @@ from textual.widgets import DataTable, Input, Static
 
 from pumptui.api.models import Coin, Trade
 from pumptui.tui import format as fmt
-from pumptui.tui.gaps import gaps_after_fields
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
@@ -330,5 +329,5 @@ def summary_line(
     for with_name, with_usd, with_word in steps:
         text = build(with_name, with_usd, with_word)
         if text.cell_len <= width:
-            break
-    return gaps_after_fields(text)
+            return text
+    return text

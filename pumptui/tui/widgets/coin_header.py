@@ -27,7 +27,6 @@ from pumptui.api.models import Coin, MarketActivity
 from pumptui.live.events import HoldersChanged
 from pumptui.tui import format as fmt
 from pumptui.tui.format import age, coin_caps, compact, holder_percent, short_address, usd
-from pumptui.tui.gaps import gaps_after_fields
 from pumptui.tui.glyphs import current
 
 USDC_MINT = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
@@ -415,7 +414,7 @@ class CoinHeader(Widget):
         line = Text(gap, end="").join(f.text for f in kept)
         line.no_wrap = True
         line.truncate(max(1, width), overflow="ellipsis")
-        return gaps_after_fields(line)
+        return line
 
 
 def _safe_link(url: str) -> str:

@@ -22,7 +22,6 @@ from textual.strip import Strip
 
 from pumptui.api.models import Trade
 from pumptui.tui.format import age, compact, short_address, sol
-from pumptui.tui.gaps import gaps_after_fields
 from pumptui.tui.glyphs import current
 
 MAX_ROWS = 500
@@ -238,4 +237,4 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
             self.get_component_rich_style("trade-tape--age", partial=True),
         )
         line.truncate(width, overflow="ellipsis", pad=True)
-        return gaps_after_fields(line)
+        return line
