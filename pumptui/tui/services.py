@@ -15,6 +15,7 @@ polling stays on, so push only ever makes the app faster, never less complete.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -172,6 +173,7 @@ class AppServices:
         self._app: AppWithServices | None = None
         self._paused = False
         self.resolve_login = False
+        self._login_lookup: asyncio.Task[None] | None = None
 
     # -- construction ----------------------------------------------------------------------------
 
@@ -252,9 +254,15 @@ class AppServices:
     # -- lifecycle -------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start polling; watched coins are followed from the first poll."""
+        """Start polling; watched coins are followed from the first poll.
+
+        The token is looked up alongside the first polls, not before them: a keyring can take
+        seconds to answer (a locked collection up to its timeout), and reading the market needs
+        no token. Until it answers the app is read-only.
+        """
         if self.resolve_login:
-            await self._resolve_login()
+            self.resolve_login = False
+            self._login_lookup = asyncio.create_task(self._resolve_login(), name="login-lookup")
         if self.engine is None:
             return
         watched = self.watchlist.watchlist()
@@ -266,6 +274,9 @@ class AppServices:
         """Stop the engine and close the client; safe to call twice."""
         engine, self.engine = self.engine, None
         client, self.client = self.client, None
+        lookup, self._login_lookup = self._login_lookup, None
+        if lookup is not None:
+            lookup.cancel()  # the keyring's own thread is a daemon: nothing waits for it
         try:
             if engine is not None:
                 await engine.stop()
@@ -280,7 +291,18 @@ class AppServices:
         from pumptui.auth import ainspect_token
 
         self.resolve_login = False
-        report = await ainspect_token()
+        try:
+            report = await ainspect_token()
+        except Exception as exc:  # a task's exception would otherwise go unseen
+            log.warning("token look-up failed: %s", exc)
+            if self._app is not None:
+                self._app.notify(
+                    f"Could not look up your token: {exc}",
+                    severity="warning",
+                    title="Token",
+                    markup=False,
+                )
+            return
         resolved = report.resolved
         if resolved is None or self.client is None:
             return
