@@ -6,19 +6,22 @@ Each command that talks to the service adds the server options with `add_api_opt
 `Settings` with `settings_from_args`, so `--config`, `--api-url`, the per-host URLs and the
 budgets mean the same everywhere. A `ConfigError` from here is one line and status 2 (see
 `pumptui.cli.main`).
+
+Nothing heavier than argparse is imported at module level: `pumptui --help` builds every parser
+with these functions, and the config (TOML, platformdirs, dataclasses) is read only by a command
+that runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
-from typing import TYPE_CHECKING, Final
-
-from pumptui.config import PUSH_AUTO, ConfigError, Settings, check_push_url, load_settings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from pumptui.api.budget import HostBudgets
+    from pumptui.config import Settings
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1  # something could not be done (failed items, drift, a refused token)
@@ -115,7 +118,7 @@ def add_push_options(parser: argparse.ArgumentParser) -> None:
         "--push",
         metavar="WS_URL",
         nargs="?",
-        const=PUSH_AUTO,
+        action=_PushOption,
         default=argparse.SUPPRESS,
         type=_push_value,
         help="take live news from a PumpPortal-style WebSocket as well as polling (default URL: "
@@ -131,9 +134,26 @@ def add_push_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _PushOption(argparse.Action):
+    """`--push` alone means `PUSH_AUTO`, looked up only when `--push` is given (not a `const`,
+    which would need the config module to build the parser)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        from pumptui.config import PUSH_AUTO
+
+        setattr(namespace, self.dest, PUSH_AUTO if values is None else values)
+
+
 def _push_value(value: str) -> str:
     """A `--push` value, checked while parsing: `pumptui --push watch` must not read as a URL."""
     from pumptui.cli import SUBCOMMANDS
+    from pumptui.config import PUSH_AUTO, check_push_url
 
     if value in SUBCOMMANDS:
         raise argparse.ArgumentTypeError(
@@ -155,6 +175,10 @@ def settings_from_args(args: argparse.Namespace, *, warn: bool = True) -> Settin
     budget that is not a positive number, or a `--push` value that is not a ws(s) URL.
     `--requests-per-minute` (deprecated) sets swap-api's budget, with a note on stderr.
     """
+    from dataclasses import replace
+
+    from pumptui.config import ConfigError, load_settings
+
     for flag, why in RETIRED_OPTIONS.items():
         if getattr(args, flag.lstrip("-").replace("-", "_"), None) is not None:
             raise ConfigError(f"{flag} is gone: {why}")
@@ -219,7 +243,7 @@ def settings_from_args(args: argparse.Namespace, *, warn: bool = True) -> Settin
 def _check_url_option(flag: str, value: str) -> None:
     """ConfigError naming the option when `value` cannot be a base URL (redacted if it holds
     credentials)."""
-    from pumptui.config import check_base_url
+    from pumptui.config import ConfigError, check_base_url
 
     try:
         check_base_url(value)
