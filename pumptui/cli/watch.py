@@ -95,6 +95,9 @@ EXIT_UNREADABLE = EXIT_FAILED  # like a coin that does not exist: there is nothi
 # watch says why and exits rather than retrying for ever (a first error may be a blip).
 START_GRACE = 2.0
 TICK = 0.5  # seconds between two looks at the feeds' states when no event comes
+# Lines go out when the queue of events is drained, and at least this often (seconds) while
+# a flood keeps it full: one flush (a write to the terminal or pipe) per batch, not per line.
+FLUSH_EVERY = 0.1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -267,6 +270,8 @@ async def _stream(
     getter: asyncio.Future[Event] | None = None
     try:
         while True:
+            if not subscription:
+                printer.flush()  # the batch is printed: out it goes before waiting for more
             left = None if deadline is None else deadline - time.monotonic()
             if left is not None and left <= 0:
                 final = reading.check(time.time(), final=True)
@@ -301,6 +306,7 @@ async def _stream(
     finally:
         if getter is not None:  # interrupted while waiting (Ctrl-C cancels this task)
             await _settle(getter)
+        printer.flush()
 
 
 def _feeds_said(
@@ -524,7 +530,12 @@ class HealthReporter:
 
 
 class EventPrinter:
-    """Turns events into lines: JSON with API units, or a readable table."""
+    """Turns events into lines: JSON with API units, or a readable table.
+
+    Lines are written as they come and flushed per batch: by `flush` (when the caller has
+    nothing more queued), or here once `FLUSH_EVERY` has passed since the last flush, so a live
+    tail stays live under a flood that never drains the queue.
+    """
 
     def __init__(
         self,
@@ -546,6 +557,8 @@ class EventPrinter:
         self.width = terminal_width() if width is None else width
         self.symbol_of = symbol_of
         self.printed = 0
+        self._unflushed = False
+        self._flushed_at = time.monotonic()
 
     def wanted(self, event: Event | FeedsReport) -> bool:
         from pumptui.live.events import CoinUpdated, event_type
@@ -581,9 +594,18 @@ class EventPrinter:
         else:
             line = table_line(event, width=self.width, symbol_of=self.symbol_of)
         self.out.write(line + "\n")
-        self.out.flush()
         self.printed += 1
+        self._unflushed = True
+        if time.monotonic() - self._flushed_at >= FLUSH_EVERY:
+            self.flush()
         return True
+
+    def flush(self) -> None:
+        """Send the lines written since the last flush (nothing when there are none)."""
+        if self._unflushed:
+            self._unflushed = False
+            self.out.flush()
+        self._flushed_at = time.monotonic()
 
 
 def event_json(event: Event) -> dict[str, Any]:
