@@ -498,7 +498,10 @@ class BulkJob(Generic[V]):
             return
         except ApiError as error:
             self._batches_failed += 1
-            self._adapt(time.monotonic() - started, timed_out=isinstance(error, RequestTimeout))
+            if isinstance(error, RequestTimeout):
+                self._adapt(0.0, timed_out=True)
+            # Any other failure says nothing of the batch size: a 5xx or a 429 answers fast,
+            # and the time since `started` is mostly the wait for the budget.
             self._after_failure(batch, error)
             return
         self._batches_done += 1

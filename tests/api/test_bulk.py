@@ -211,6 +211,33 @@ async def test_waiting_for_the_budget_is_not_mistaken_for_a_slow_server(sim: Sim
     assert set(sizes) == {50}
 
 
+async def test_a_failed_answer_after_a_wait_for_the_budget_keeps_the_batch_size(
+    sim: SimServer,
+) -> None:
+    # Four workers queue for a token every 0.25 s, so each request waits for the budget longer
+    # than `slow_after`. The first two answers are fast 500s: they say nothing of the batch
+    # size, so the batches stay at 50 and the run needs one request per batch and per fault.
+    sizes: list[int] = []
+    sim.set_faults(FaultPlan(error_rate=1.0, times=2, paths=BULK_PATH))
+    async with make_client(sim, budget=RequestBudget(requests_per_minute=240, burst=1)) as client:
+        job = BulkJob(
+            client,
+            CoinLookup(),
+            unknown_mints(150),
+            batch_size=50,
+            concurrency=4,
+            slow_after=0.2,
+            fast_under=0.1,
+            on_progress=lambda p: sizes.append(p.batch_size),
+            **FAST,
+        )
+        result = await job.run()
+
+    assert result.count(Outcome.NOT_FOUND) == 150
+    assert result.requests == 3 + 2
+    assert set(sizes) == {50}
+
+
 async def test_the_budget_holds_during_a_bulk_run(sim: SimServer) -> None:
     budget = RequestBudget(requests_per_minute=1200, burst=3)  # 20 a second
     sent: list[float] = []
