@@ -16,7 +16,8 @@ How a run proceeds:
   the batch's fault (the budget holds everyone for Retry-After, a block holds the whole host);
   a batch that keeps failing is
   split in halves until the bad items are isolated; an item alone that keeps failing is failed;
-- the batch size halves when answers are slow or time out and grows back when they are fast;
+- the batch size halves when the server's answers are slow (its answer time, never the wait
+  for the budget; a failed answer says nothing of it) or time out, and grows back when fast;
 - losing the token or the rights (401/403) stops the run: the rest is failed with that reason.
 
 `BulkJob` is the stateful form: its `result` is usable after a cancellation (Ctrl-C), with the
