@@ -21,6 +21,9 @@ from pumptui.sim import SimServer
 from tests.conftest import TEST_SERVER
 from tests.helpers.keyrings import LockedKeyring, MemoryKeyring
 
+# Every test on an in-memory keyring unless it installs another (tests/helpers/keyrings.py).
+pytestmark = pytest.mark.usefixtures("memory_keyring")
+
 
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
