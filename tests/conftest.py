@@ -8,6 +8,11 @@ from dataclasses import replace
 import pytest
 
 from pumptui.sim import MarketConfig, ServerConfig, SimServer
+from tests.helpers.pilot import quicker_idle
+
+quicker_idle()  # every Pilot pause and key press, in every package
+
+pytest_plugins = ["tests.helpers.keyrings"]
 
 # Small, quiet and deterministic: a manual clock with a little history.
 TEST_MARKET = MarketConfig(

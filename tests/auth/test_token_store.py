@@ -31,7 +31,7 @@ from pumptui.auth import (
     token_claims,
 )
 from pumptui.secret import Secret
-from tests.auth.conftest import MemoryKeyring, SlowKeyring
+from tests.helpers.keyrings import LockedKeyring, MemoryKeyring
 
 ALICE = "9C6hybhQ6Aycep9jaUnP6uL9ZYvDjUp1aSkFWPUFJtpj"
 BOB = "FgcwodK7aTtn3DgvqwPuSseKgTPcMpGmK6zdf7Ri9KXm"
@@ -278,7 +278,7 @@ def test_an_unusable_keyring_does_not_stop_resolution(fail_keyring: object) -> N
 
 
 def test_a_hung_keyring_gives_control_back_while_it_is_still_stuck(
-    slow_keyring: SlowKeyring,
+    slow_keyring: LockedKeyring,
 ) -> None:
     store = TokenStore(timeout=0.2)
 
@@ -290,7 +290,7 @@ def test_a_hung_keyring_gives_control_back_while_it_is_still_stuck(
 
 
 def test_resolution_with_a_hung_keyring_falls_through_with_a_note(
-    slow_keyring: SlowKeyring, monkeypatch: pytest.MonkeyPatch
+    slow_keyring: LockedKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PUMPTUI_KEYRING_TIMEOUT", "0.2")
 
@@ -301,7 +301,7 @@ def test_resolution_with_a_hung_keyring_falls_through_with_a_note(
 
 
 async def test_the_event_loop_keeps_running_while_the_keyring_hangs(
-    slow_keyring: SlowKeyring,
+    slow_keyring: LockedKeyring,
 ) -> None:
     store = TokenStore(timeout=0.3)
     ticks_during_call = 0

@@ -126,6 +126,7 @@ def test_king_sol_price_and_health() -> None:
     assert set(store.health) == {"coins", "leader"}
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_however_long_it_runs() -> None:
     store = MarketStore(
         max_coins=100,

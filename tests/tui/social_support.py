@@ -7,7 +7,6 @@ social actions made. Keyrings are in-memory backends handed to the service, neve
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, ClassVar
@@ -30,7 +29,8 @@ from pumptui.tui.app import PumpApp
 from pumptui.tui.messages import StoreUpdated
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialActions, SocialKeys, SocialTarget
-from tests.keyrings import MemoryKeyring
+from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.pilot import wait_for
 
 SIZE = (100, 32)
 
@@ -51,30 +51,6 @@ class TargetScreen(SocialKeys, Screen[None]):
 
     def social_target(self) -> SocialTarget | None:
         return self.target
-
-
-class LockedKeyring(MemoryKeyring):
-    """Hangs like a locked collection waiting for an unlock prompt nobody sees."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.released = threading.Event()
-        self.busy = 0  # calls stuck right now
-
-    def _hang(self) -> None:
-        self.busy += 1
-        try:
-            self.released.wait(30)
-        finally:
-            self.busy -= 1
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self._hang()
-        return super().get_password(service, username)
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._hang()
-        super().set_password(service, username, password)
 
 
 def social_app(
@@ -139,17 +115,6 @@ async def settle(pilot: Pilot[Any], seconds: float = 10.0) -> None:
     await pilot.pause()
 
 
-async def wait_for(
-    pilot: Pilot[Any], condition: Callable[[], bool], what: str, seconds: float = 8.0
-) -> None:
-    """Let the app run until `condition` holds (a safety bound, not a timing assertion)."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened: {what}")
-
-
 async def shown(pilot: Pilot[Any]) -> str:
     """The terminal's text once pending messages and the next refresh have been handled."""
     from tests.tui.conftest import screen_text
@@ -157,18 +122,6 @@ async def shown(pilot: Pilot[Any]) -> str:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     return screen_text(pilot.app)
-
-
-def record_toasts(app: PumpApp) -> list[str]:
-    toasts: list[str] = []
-    notify = app.notify
-
-    def recording(message: str, *args: Any, **kwargs: Any) -> None:
-        toasts.append(str(message))
-        notify(message, *args, **kwargs)
-
-    app.notify = recording  # type: ignore[method-assign]
-    return toasts
 
 
 def coin_target(sim: SimServer, mint: str | None = None) -> SocialTarget:

@@ -29,6 +29,7 @@ from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.widgets.coin_table import CoinTable
 from pumptui.tui.widgets.status_bar import StatusBar, StatusInfo, render_status
+from tests.helpers.pilot import record_toasts, wait_for
 from tests.tui.conftest import (
     FROZEN_NOW,
     frozen_coins,
@@ -69,27 +70,6 @@ def status_text(app: PumpApp) -> str:
     bar = app.screen.query_one(StatusBar)
     bar.update_status()
     return bar.render().plain
-
-
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 8.0) -> None:
-    """Let the app run until `condition` holds (a bound, not a timing assertion)."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), "condition not reached"
-
-
-def record_toasts(app: PumpApp) -> list[str]:
-    toasts: list[str] = []
-    notify = app.notify
-
-    def recording(message: str, *args: Any, **kwargs: Any) -> None:
-        toasts.append(str(message))
-        notify(message, *args, **kwargs)
-
-    app.notify = recording  # type: ignore[method-assign]
-    return toasts
 
 
 # -- keys ----------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from pumptui.tui.screens.coin import CoinScreen
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.widgets.chat_pane import ChatPane
 from tests.conftest import TEST_SERVER
+from tests.helpers.pilot import wait_for
 from tests.tui.conftest import screen_text
 
 # Poll fast: the simulator has no real rate limit here, and the test should not wait.
@@ -41,17 +42,6 @@ FAST = RefreshSettings(
 # The chat as a test wants it: nobody chatting but the test. The market runs on the real clock,
 # as the service does: a chat message expires an hour after it was posted, by the app's clock.
 QUIET_CHAT = replace(TEST_SERVER, chat=ChatConfig(chatter=0.0))
-
-
-async def wait_until(
-    pilot: Pilot[None], condition: Callable[[], bool], what: str, deadline: float = 15.0
-) -> None:
-    """Let the app run until `condition` holds (a safety deadline, not a timing assertion)."""
-    for _ in range(int(deadline / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 @pytest.fixture
@@ -114,18 +104,18 @@ async def test_a_coin_opened_on_the_simulator_fills_and_follows_live(sim: SimSer
         def newest_signatures(count: int) -> list[str]:
             return [t["tx"] for t in reversed(sim.trades_of(mint))][:count]
 
-        await wait_until(pilot, lambda: len(screen.tape.rows) >= 5, "the coin's trades")
+        await wait_for(pilot, lambda: len(screen.tape.rows) >= 5, "the coin's trades")
         shown = [t.signature for t in screen.tape.rows]
         assert shown == newest_signatures(len(shown)), "the newest trades, in order, no gaps"
 
         burst = sim.inject_trades(mint, 3)
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: [t.signature for t in screen.tape.rows[:3]] == list(reversed(burst)),
             "the burst on top of the tape",
         )
         last = Trade.from_swap(sim.trades_of(mint)[-1], mint)
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: (
                 screen.chart.grid is not None
@@ -138,11 +128,15 @@ async def test_a_coin_opened_on_the_simulator_fills_and_follows_live(sim: SimSer
         # Holder figures arrive from the holders feed: the header's third line shows them, as
         # the simulator's holder-stats route gives them.
         store = app.services.store
-        await wait_until(pilot, lambda: store.holders(mint) is not None, "the coin's holders")
+        await wait_for(pilot, lambda: store.holders(mint) is not None, "the coin's holders")
         stats = store.holders(mint).stats  # type: ignore[union-attr]
-        await pilot.pause(0.3)
-        third = screen.header.header_text(118).plain.splitlines()[2]
-        assert third.startswith(f"holders {stats.total_holders:,}")
+
+        def third() -> str:
+            return screen.header.header_text(118).plain.splitlines()[2]
+
+        await wait_for(
+            pilot, lambda: third().startswith(f"holders {stats.total_holders:,}"), "holders line"
+        )
         await pilot.press("i")
         assert screen.showing_holders
         assert (screen.holders_panel.border_title or "").startswith(
@@ -165,23 +159,23 @@ async def test_opening_a_coin_joins_its_chat_and_new_messages_appear_in_the_pane
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_coin(pilot, mint)
         pane = screen.chat_pane
-        await wait_until(
+        await wait_for(
             pilot, lambda: earlier["message"] in chat_texts(pane), "the room's history in the pane"
         )
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: pane.border_title == "Chat · 1 watching",
             "the viewer count (this app) in the title",
         )
 
         posted = chatty.post_chat(mint, "[bold]gm[/bold] from the sim")
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: bool(pane.messages) and pane.messages[-1].id == posted["id"],
             "the new message, last",
         )
         assert pane.messages[-1].text == "[bold]gm[/bold] from the sim", "shown as typed"
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: "[bold]gm[/bold] from the sim" in chat_lines(pane),
             "the new message on screen",
@@ -193,14 +187,14 @@ async def test_opening_a_coin_joins_its_chat_and_new_messages_appear_in_the_pane
         await pilot.press("escape")
         await pilot.pause()
         screen = await open_coin(pilot, other)
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: chatty.chat_stats()["rooms"] == {other: 1},
             "the other coin's room joined, the first one left",
         )
         assert chatty.chat_stats()["peak"] == 1, "one chat connection for the whole app"
         await pilot.press("escape")
-        await wait_until(
+        await wait_for(
             pilot, lambda: chatty.chat_stats()["rooms"] == {}, "no room joined once no coin is open"
         )
 
@@ -213,7 +207,7 @@ async def test_the_coins_callouts_arrive_from_the_callouts_feed(chatty: SimServe
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_coin(pilot, mint)
         pane = screen.callouts_pane
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: [c.id for c in pane.callouts] == [first],
             "the coin's callout in the pane",
@@ -224,12 +218,12 @@ async def test_the_coins_callouts_arrive_from_the_callouts_feed(chatty: SimServe
 
         chatty.buy(mint, sol=0.5)  # the plain user holds it too, and may call it
         second = chatty.post_callout(mint, "second call", user=chatty.user_address)
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: {c.id for c in pane.callouts} == {first, second},
             "the new callout, without a key",
         )
-        await wait_until(pilot, lambda: "Callouts · 2" in screen_text(app), "the count")
+        await wait_for(pilot, lambda: "Callouts · 2" in screen_text(app), "the count")
 
 
 @pytest.mark.slow
@@ -242,7 +236,7 @@ async def test_a_dropped_chat_connection_shows_on_screen_and_recovers_by_itself(
         screen = await open_coin(pilot, mint)
         pane = screen.chat_pane
         before = chatty.post_chat(mint, "before the drop")
-        await wait_until(pilot, lambda: before["message"] in chat_texts(pane), "live first")
+        await wait_for(pilot, lambda: before["message"] in chat_texts(pane), "live first")
         engine = app.services.engine
         assert engine is not None
         chat = engine.chat
@@ -252,7 +246,7 @@ async def test_a_dropped_chat_connection_shows_on_screen_and_recovers_by_itself(
         # for at least that many attempts, whatever the machine's speed.
         chatty.refuse_chat(3)
         assert chatty.drop_chat() == 1
-        await wait_until(
+        await wait_for(
             pilot, lambda: "✖ chat" in status_line(app), "the chat's failure in the status bar"
         )
         view = app.services.chat_view(mint)
@@ -261,24 +255,24 @@ async def test_a_dropped_chat_connection_shows_on_screen_and_recovers_by_itself(
         assert before["message"] in chat_texts(pane), "what was read stays on screen"
         during = chatty.post_chat(mint, "posted while the app was away")
 
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: chat.health.state is FeedState.LIVE and chatty.chat_stats()["refusing"] == 0,
             "the chat reconnected",
-            deadline=90.0,
+            seconds=90.0,
         )
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: "✖ chat" not in status_line(app),
             "the status bar no longer says the chat fails",
         )
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: during["message"] in chat_texts(pane),
             "the message missed while away, read back after the reconnect",
         )
         after = chatty.post_chat(mint, "posted after the recovery")
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: bool(pane.messages) and pane.messages[-1].id == after["id"],
             "a new message, live again",

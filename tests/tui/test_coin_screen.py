@@ -9,6 +9,7 @@ is what the engine's one chat connection would hold, handed to the screen by the
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ from pumptui.tui.widgets.candle_chart import CandleChart
 from pumptui.tui.widgets.chat_pane import INDENT as CHAT_INDENT
 from pumptui.tui.widgets.chat_pane import ChatPane
 from pumptui.tui.widgets.trade_tape import TradeTape
+from tests.helpers.pilot import redraw, wait_for
 from tests.tui.conftest import FROZEN_NOW, make_mint, screen_text
 
 NOW = FROZEN_NOW
@@ -225,6 +227,30 @@ class HeldChat(AppServices):
         return self.chat if mint == MINT else None
 
 
+@functools.cache
+def seeded_trades() -> tuple[tuple[Trade, ...], tuple[object, ...]]:
+    """Two hours of the coin's trades, oldest first, and the generator's state after them (the
+    holder figures draw on). Drawn once per process: trades are frozen, every store shares them."""
+    rng = random.Random(7)
+    trades: list[Trade] = []
+    address(rng)  # the creator's draw, kept so that the seeded trades stay the same
+    traders = [
+        (address(rng), rng.choice([None, None, "whale_hunter", "ape_lord", "sniper"]))
+        for _ in range(30)
+    ]
+    price, when, slot = 2.8e-8, NOW - 7200, 300_000_000
+    while (when := when + rng.expovariate(1 / 12)) < NOW - 3:
+        is_buy = rng.random() < 0.55
+        sol = round(rng.lognormvariate(-1, 1.1), 3) + 0.001
+        price *= 1 + (0.004 if is_buy else -0.004) * sol * rng.random()
+        user, username = rng.choice(traders)
+        slot += 1
+        trades.append(
+            make_trade(rng, price, when, slot, is_buy=is_buy, sol=sol, user=user, username=username)
+        )
+    return tuple(trades), rng.getstate()
+
+
 def build_store(
     name: str = "Doge of Wall St",
     symbol: str = "WSDOGE",
@@ -232,7 +258,6 @@ def build_store(
 ) -> MarketStore:
     """Two hours of one coin's trading (seeded), its callouts (None: not read yet), holder
     figures and market activity, feeds live; the coin is the leader."""
-    rng = random.Random(7)
     store = MarketStore()
     coin = Coin.from_api(
         {
@@ -258,25 +283,11 @@ def build_store(
     store.apply(NewCoin(coin))
     store.apply(LeaderChanged(coin))
     store.apply(SolPriceChanged(241.5))
-    address(rng)  # the creator's draw, kept so that the seeded trades stay the same
-    traders = [
-        (address(rng), rng.choice([None, None, "whale_hunter", "ape_lord", "sniper"]))
-        for _ in range(30)
-    ]
-    price, when, slot = 2.8e-8, NOW - 7200, 300_000_000
-    while (when := when + rng.expovariate(1 / 12)) < NOW - 3:
-        is_buy = rng.random() < 0.55
-        sol = round(rng.lognormvariate(-1, 1.1), 3) + 0.001
-        price *= 1 + (0.004 if is_buy else -0.004) * sol * rng.random()
-        user, username = rng.choice(traders)
-        slot += 1
-        store.apply(
-            NewTrade(
-                make_trade(
-                    rng, price, when, slot, is_buy=is_buy, sol=sol, user=user, username=username
-                )
-            )
-        )
+    trades, rng_state = seeded_trades()
+    for trade in trades:
+        store.apply(NewTrade(trade))
+    rng = random.Random()
+    rng.setstate(rng_state)
     if callout_theses is not None:
         store.apply(callouts_read(callout_theses))
     store.apply(holders_read(rng))
@@ -392,15 +403,6 @@ async def open_coin(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def redraw(pilot: Pilot[None]) -> None:
-    """What the app does after the engine wrote to the store: one coalesced redraw."""
-    app = pilot.app
-    assert isinstance(app, PumpApp)
-    app.schedule_redraw()
-    await pilot.pause(0.25)
-    await pilot.pause()
-
-
 def chat_says(
     app: PumpApp, *messages: ChatMessage, viewers: int | None = VIEWERS, state: str = ""
 ) -> None:
@@ -411,17 +413,6 @@ def chat_says(
     held = services.chat.messages if services.chat is not None else ()
     services.chat = ChatView((*held, *messages), viewers, state)
     services.bus.publish(ChatMessagesChanged(MINT, services.chat.messages))
-
-
-async def wait_until(
-    pilot: Pilot[None], condition: Callable[[], bool], what: str, deadline: float = 10.0
-) -> None:
-    """Let the app run until `condition` holds (a safety deadline, not a timing assertion)."""
-    for _ in range(int(deadline / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 @pytest.fixture
@@ -553,7 +544,7 @@ async def test_the_chat_title_counts_the_people_watching(store: MarketStore) -> 
         pane = coin_screen(app).chat_pane
         assert pane.border_title == f"Chat · {VIEWERS} watching"
         chat_says(app, viewers=31)
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: pane.border_title == "Chat · 31 watching",
             "the new viewer count in the title",
@@ -567,7 +558,7 @@ async def test_a_new_message_appears_at_the_bottom(store: MarketStore) -> None:
         await open_coin(pilot)
         pane = coin_screen(app).chat_pane
         chat_says(app, chat_message(6, "just aped 5 SOL", at=NOW - 1, username="late_ape"))
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: (
                 [line for line in pane_lines(pane) if line][-1] == "15:06 late_ape: just aped 5 SOL"
@@ -606,7 +597,7 @@ async def test_a_reader_scrolled_up_keeps_their_place_and_is_told_what_is_new(
             chat_message(200, "fresh one", at=NOW - 2, username="late_ape"),
             chat_message(201, "and another", at=NOW - 1, username="late_ape"),
         )
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: pane.border_title == f"Chat · {VIEWERS} watching · 2 new ↓",
             "the count of new messages in the title",
@@ -614,8 +605,7 @@ async def test_a_reader_scrolled_up_keeps_their_place_and_is_told_what_is_new(
         assert pane_lines(pane) == reading, "the reader's place is kept"
         assert "2 new ↓" in screen_text(app)
         await pilot.press("G")
-        await pilot.pause()
-        assert pane.at_bottom
+        await wait_for(pilot, lambda: pane.at_bottom, "G scrolled the chat to its newest line")
         assert [line for line in pane_lines(pane) if line][-1].endswith("late_ape: and another")
         assert pane.border_title == f"Chat · {VIEWERS} watching"
 
@@ -642,8 +632,8 @@ async def test_a_chat_that_is_not_live_says_so(store: MarketStore) -> None:
                 )
             )
         )
-        await wait_until(pilot, lambda: pane.messages == list(coin_chat()), "the history")
-        await wait_until(
+        await wait_for(pilot, lambda: pane.messages == list(coin_chat()), "the history")
+        await wait_for(
             pilot,
             lambda: "✖ chat failing 3s: connection lost" in screen_text(app),
             "the chat's health in the status bar",
@@ -653,8 +643,8 @@ async def test_a_chat_that_is_not_live_says_so(store: MarketStore) -> None:
         store.apply(
             FeedHealthChanged(FeedHealth("chat", FeedState.LIVE, since=NOW, last_good_at=NOW))
         )
-        await wait_until(pilot, lambda: "● chat" in screen_text(app), "the chat live again")
-        await wait_until(
+        await wait_for(pilot, lambda: "● chat" in screen_text(app), "the chat live again")
+        await wait_for(
             pilot,
             lambda: f"Chat · {VIEWERS} watching" in screen_text(app),
             "the viewer count back in the title",
@@ -714,7 +704,7 @@ async def test_a_messages_reactions_show_their_new_counts(store: MarketStore) ->
         assert isinstance(services, HeldChat)
         services.chat = ChatView((gm("a", "b", "c"),), VIEWERS, "")  # the room re-read it
         services.bus.publish(ChatMessagesChanged(MINT, services.chat.messages))
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: pane.messages[0].reactions == (("fire", 3),),
             "the message with its new reactions",

@@ -25,6 +25,7 @@ from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
 from pumptui.tui.widgets.coin_table import CoinTable
 from pumptui.tui.widgets.followed_tape import EMPTY_HINT, FollowedTape
+from tests.helpers.pilot import redraw, wait_for
 from tests.tui.conftest import (
     FROZEN_NOW,
     GRADUATED_INDEX,
@@ -47,13 +48,6 @@ def table_of(app: PumpApp) -> CoinTable:
 def cell_text(table: CoinTable, mint: str, column: str) -> str:
     value = table.get_cell(mint, column)
     return value.plain if isinstance(value, Text) else str(value)
-
-
-async def redraw(app: PumpApp, pilot: object) -> None:
-    """What the app does when the engine wrote to the store: one coalesced redraw."""
-    app.schedule_redraw()
-    await pilot.pause(0.25)  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def test_home_lists_newest_coins_first_with_their_market_data(make_app: AppFactory) -> None:
@@ -137,7 +131,7 @@ async def test_cursor_stays_on_its_coin_while_new_coins_arrive(make_app: AppFact
                     curve_coin(100 + n, f"Fresh {n}", f"NEW{n}", 0.0, created_at=FROZEN_NOW - n)
                 )
             )
-        await redraw(app, pilot)
+        await redraw(pilot)
         assert table.shown_mints[0] == make_mint("coin-100")
         assert table.cursor_mint == chosen
         assert table.cursor_row == 5
@@ -153,7 +147,7 @@ async def test_rows_update_in_place_by_key(make_app: AppFactory) -> None:
         rows_before = table.shown_mints
         updated = replace(coin, market_cap_sol=333.0)
         store.apply(CoinUpdated(updated))
-        await redraw(app, pilot)
+        await redraw(pilot)
         assert table.shown_mints == rows_before
         assert cell_text(table, coin.mint, "mc") == "333"
         assert cell_text(table, coin.mint, "holders") == "—"  # no board lists it yet
@@ -169,12 +163,12 @@ async def test_holders_top10_and_dev_come_from_the_trenches_board(make_app: AppF
         # The socket pushes a board entry; the coin's own record does not change.
         entry = BoardEntry(coin.mint, holders=812, top10_percent=31.2, dev_percent=12.4)
         store.apply(BoardChanged("new", (entry,), version=7))
-        await redraw(app, pilot)
+        await redraw(pilot)
         assert cell_text(table, coin.mint, "holders") == "812"
         assert cell_text(table, coin.mint, "top10") == "31"
         assert cell_text(table, coin.mint, "dev") == "12"
         store.apply(BoardChanged("new", (replace(entry, holders=1500),), version=8))
-        await redraw(app, pilot)
+        await redraw(pilot)
         assert cell_text(table, coin.mint, "holders") == "1.5k"
 
 
@@ -365,6 +359,13 @@ async def test_hostile_coin_names_show_literally_without_breaking_the_layout(
         table = table_of(app)
         # Symbol "[bold red]no" (cut to the column), as typed: markup is text, never styling.
         assert cell_text(table, HOSTILE_COINS[1].mint, "coin").startswith("[bold red]")
+
+        def footer_drawn() -> bool:
+            # The footer lists its keys once the bindings have settled, a refresh after the
+            # table: the layout is checked on that frame, not on one drawn before it.
+            return any(key in screen_text(app).splitlines()[-1] for key in ("Quit", "Filter"))
+
+        await wait_for(pilot, footer_drawn, "the footer drawn on the last line")
         text = screen_text(app)
         assert "\x1b" not in text
         assert "\u202e" not in text
@@ -526,7 +527,7 @@ async def test_the_ranking_line_and_the_table_agree_on_the_leader_as_caps_move(
         challenger = frozen_coins()[13]
         richer = replace(challenger, market_cap_sol=leader.market_cap_sol * 2)
         store.apply(CoinUpdated(richer))
-        await redraw(app, pilot)
+        await redraw(pilot)
         first = screen_text(app).splitlines()[0].strip()
         assert first.startswith(f"{UNICODE.leader} leader {challenger.symbol}")
         table = table_of(app)
@@ -548,7 +549,7 @@ async def test_a_moderated_coin_leaves_home_and_is_marked_on_the_watchlist(
         # The next read of the listing leaves one out; the next read of the other says banned.
         store.apply(CoinsDelisted((hidden.mint,)))
         store.apply(CoinUpdated(replace(banned, is_banned=True)))
-        await redraw(app, pilot)
+        await redraw(pilot)
         assert hidden.mint not in table.shown_mints
         assert banned.mint not in table.shown_mints
         await pilot.press("W")

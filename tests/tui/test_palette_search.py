@@ -13,7 +13,8 @@ from pumptui.sim import SimServer
 from pumptui.tui import commands
 from pumptui.tui.screens.coin import CoinScreen
 from pumptui.tui.services import AppServices
-from tests.tui.social_support import SIZE, social_app, wait_for
+from tests.helpers.pilot import wait_for
+from tests.tui.social_support import SIZE, social_app
 
 
 def _coin_named(sim: SimServer) -> tuple[str, str]:

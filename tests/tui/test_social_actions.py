@@ -18,13 +18,13 @@ from pumptui.tui.screens.bookmark_picker import BookmarkPicker
 from pumptui.tui.screens.bookmarks import BookmarksScreen
 from pumptui.tui.screens.login import LoginScreen
 from pumptui.tui.widgets.coin_table import CoinTable
+from tests.helpers.pilot import record_toasts
 from tests.tui.conftest import screen_text
 from tests.tui.social_support import (
     SIZE,
     coin_target,
     open_coin_with_callouts,
     open_target,
-    record_toasts,
     refresh_callouts,
     settle,
     shown,

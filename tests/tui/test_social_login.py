@@ -23,17 +23,16 @@ from pumptui.sim import SimServer
 from pumptui.tui.screens.login import LoginScreen
 from pumptui.tui.social import SocialActions
 from tests.conftest import TEST_SERVER
+from tests.helpers.keyrings import LockedKeyring
+from tests.helpers.pilot import record_toasts, wait_for
 from tests.tui.social_support import (
     SIZE,
-    LockedKeyring,
     MemoryKeyring,
     coin_target,
     open_target,
-    record_toasts,
     settle,
     shown,
     social_app,
-    wait_for,
 )
 
 

@@ -16,15 +16,8 @@ from pumptui.sim import FaultPlan, SimServer
 from pumptui.social.drafts import DraftStatus
 from pumptui.tui.screens.post_editor import PostEditor
 from pumptui.tui.social import PostTarget, SocialTarget
-from tests.tui.social_support import (
-    SIZE,
-    coin_target,
-    open_target,
-    record_toasts,
-    settle,
-    shown,
-    user_app,
-)
+from tests.helpers.pilot import record_toasts
+from tests.tui.social_support import SIZE, coin_target, open_target, settle, shown, user_app
 
 
 class ManualClock:

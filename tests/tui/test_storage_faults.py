@@ -23,17 +23,10 @@ from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.post_editor import PostEditor
 from pumptui.tui.services import AppServices, open_watchlist
 from pumptui.tui.social import SocialTarget
+from tests.helpers.pilot import record_toasts, wait_for
 from tests.social.damage import damage_first_table
 from tests.tui.conftest import FROZEN_NOW, frozen_store
-from tests.tui.social_support import (
-    SIZE,
-    open_target,
-    record_toasts,
-    settle,
-    shown,
-    user_app,
-    wait_for,
-)
+from tests.tui.social_support import SIZE, open_target, settle, shown, user_app
 
 NO_ROOM = "database or disk is full"
 

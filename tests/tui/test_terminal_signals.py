@@ -93,6 +93,7 @@ def pty_app() -> PtyApp:
     app.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_stop_signal_restores_the_terminal_and_exits_cleanly(
     pty_app: PtyApp, signum: signal.Signals

@@ -19,16 +19,9 @@ from pumptui.tui.screens.bookmark_picker import BookmarkPicker
 from pumptui.tui.screens.login import LoginScreen
 from pumptui.tui.screens.post_editor import PostEditor
 from pumptui.tui.social import SocialTarget
+from tests.helpers.pilot import wait_for
 from tests.tui.conftest import frozen_services
-from tests.tui.social_support import (
-    SIZE,
-    coin_target,
-    open_target,
-    settle,
-    social_app,
-    user_app,
-    wait_for,
-)
+from tests.tui.social_support import SIZE, coin_target, open_target, settle, social_app, user_app
 
 
 def type_at_once(app: Any, key: str, character: str | None, text: str) -> None:

@@ -18,8 +18,11 @@ from pumptui.base58 import b58encode
 from pumptui.cli import main
 from pumptui.secret import Secret
 from pumptui.sim import SimServer
-from tests.auth.conftest import MemoryKeyring, SlowKeyring
 from tests.conftest import TEST_SERVER
+from tests.helpers.keyrings import LockedKeyring, MemoryKeyring
+
+# Every test on an in-memory keyring unless it installs another (tests/helpers/keyrings.py).
+pytestmark = pytest.mark.usefixtures("memory_keyring")
 
 
 class Terminal(io.StringIO):
@@ -507,7 +510,7 @@ def test_logout_local_only_forgets_the_token_here(
 
 
 def test_whoami_answers_promptly_when_the_keyring_hangs(
-    slow_keyring: SlowKeyring,
+    slow_keyring: LockedKeyring,
     capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

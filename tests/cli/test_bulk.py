@@ -7,7 +7,7 @@ import io
 import json
 import re
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -464,10 +464,9 @@ def test_moderation_failures_are_accounted_and_written(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    many_coins: Callable[[int], list[str]],
 ) -> None:
     monkeypatch.setenv("PUMPTUI_TOKEN", sim.token_for(admin=True))
-    targets = many_coins(2)
+    targets = [sim.create_coin(name=f"Bulk {n}", symbol=f"B{n}", description="") for n in range(2)]
     failed = tmp_path / "failed.txt"
     sim.set_faults(FaultPlan(error_rate=1.0, paths="^/moderation/"))
 
