@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -99,8 +99,13 @@ class TypeAhead(App[None]):
         # The screen the key opened has focused something: once it has settled (its own
         # `on_mount` may move the focus on to its input), the held keys are its own. Keys read
         # meanwhile are still held, so the order is kept.
-        screen = self.screen
-        if self._hold_screen is None or screen is self._hold_screen or self._releasing:
+        if self._hold_screen is None or self._releasing:
+            return
+        try:
+            screen = self.screen
+        except ScreenStackError:  # focus moving while the app closes its screens
+            return
+        if screen is self._hold_screen:
             return
         self._releasing = True
         self.call_after_refresh(self._release_held_keys)

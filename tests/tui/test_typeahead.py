@@ -115,3 +115,12 @@ async def test_keys_after_b_go_to_the_bookmark_picker_not_underneath(sim: SimSer
         await wait_for(pilot, lambda: not getattr(app, "holding_keys", False), "keys handed on")
         await settle(pilot)
         assert not any(isinstance(screen, LoginScreen) for screen in app.screen_stack)
+
+
+def test_a_focus_change_while_the_app_closes_its_screens_is_ignored() -> None:
+    # Focus can move while the app tears its screens down with keys still held: no screen is
+    # left to hand them to, and asking for one must not crash the app.
+    app = PumpApp(frozen_services())
+    app._hold_screen = object()  # type: ignore[assignment]
+    app.on_descendant_focus(events.DescendantFocus(Input()))
+    assert not app._releasing
