@@ -419,7 +419,7 @@ class ChatConnection:
             if self._sio.connected:
                 await asyncio.wait_for(self._sio.disconnect(), 5.0)
             else:
-                await self._sio.eio.disconnect(abort=True)
+                await asyncio.wait_for(self._sio.eio.disconnect(abort=True), 5.0)
 
     async def _session(self) -> None:
         """While the socket is open: keep the joined rooms equal to the followed ones, and

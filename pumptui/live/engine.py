@@ -63,6 +63,8 @@ from pumptui.live.trenches import TrenchesWatcher
 # The share of each host's budget the feeds plan to spend: all of it. User actions need no room
 # kept back: they are FOREGROUND requests, so they take the bucket's next token before any feed.
 BUDGET_SHARE = 1.0
+# How long each socket (push, trenches, chat) may take to close when the engine stops.
+STOP_TIMEOUT = 8.0
 
 
 class LiveEngine:
@@ -148,14 +150,12 @@ class LiveEngine:
         if not self._started:
             return
         self._started = False
-        with contextlib.suppress(Exception):
-            await self.source.stop()
-        if self.trenches is not None:
-            with contextlib.suppress(Exception):
-                await self.trenches.stop()
-        if self.chat is not None:
-            with contextlib.suppress(Exception):
-                await self.chat.stop()
+        # Each socket gets a bounded time to close: a peer that never answers a goodbye must
+        # not keep Ctrl-C from ending the program.
+        for closing in (self.source, self.trenches, self.chat):
+            if closing is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(closing.stop(), STOP_TIMEOUT)
         pending = set(self._tasks)
         for _ in range(5):
             for task in pending:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
+
+import pytest
 
 from pumptui.api.models import Trade
 from pumptui.config import RefreshSettings
@@ -20,6 +23,7 @@ from pumptui.live import (
     SolPriceChanged,
     candles_from_trades,
 )
+from pumptui.live import engine as engine_module
 from pumptui.live.bus import Subscription
 from pumptui.sim import ServerConfig, SimServer
 from tests.live.conftest import FAST, MANUAL, EngineFactory, make_client, wait_until
@@ -297,3 +301,20 @@ async def test_health_changes_are_published_for_the_status_bar(
     assert states[-1] is FeedState.LIVE
     assert engine.store.freshest_at is not None
     assert FAST.trades_min < RefreshSettings().trades_min  # the fixtures really are faster
+
+
+async def test_stopping_never_waits_for_ever_on_a_socket_that_will_not_close(
+    sim: SimServer, engine_factory: EngineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A peer that never answers a goodbye (a half-open connection over SSH, say) must not keep
+    # Ctrl-C from ending `pumptui watch`: each socket has a bounded time to close.
+    engine = engine_factory(sim, visible={"trades"}, settings=MANUAL)
+    await engine.start()
+    never = asyncio.Event()
+
+    async def stuck() -> None:
+        await never.wait()
+
+    monkeypatch.setattr(engine_module, "STOP_TIMEOUT", 0.2)
+    monkeypatch.setattr(engine.source, "stop", stuck)
+    await asyncio.wait_for(engine.stop(), 10)
