@@ -20,7 +20,7 @@ from pumptui.secret import Secret
 from pumptui.sim import SimServer
 from pumptui.tui.app import PumpApp
 from pumptui.tui.services import AppServices, MemoryWatchlist
-from tests.keyrings import MemoryKeyring
+from tests.helpers.keyrings import MemoryKeyring
 
 
 class KeyringThatWaits(MemoryKeyring):

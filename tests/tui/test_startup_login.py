@@ -19,7 +19,7 @@ from pumptui.sim import SimServer
 from pumptui.tui.app import PumpApp
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.widgets.status_bar import StatusBar
-from tests.keyrings import MemoryKeyring
+from tests.helpers.keyrings import MemoryKeyring
 
 SIZE = (120, 36)
 
