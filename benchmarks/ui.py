@@ -13,7 +13,8 @@ Printed for each contender:
 - key latency p50 / p95: from writing the key to the pty until the app has written the first frame
   after the key's action finished (the frame that shows the new timeframe);
 - CPU share of the app process (user + system time / wall time) over the measured window;
-- RSS after the first minute and at the end, and the peak (VmHWM): flat means bounded memory;
+- RSS when the window opens, after its first minute and at the end, and the peak (VmHWM): flat
+  means bounded memory;
 - bytes written to the terminal per second while watching (what an SSH link must carry; typing
   adds a redraw per key on top).
 
@@ -21,11 +22,16 @@ The baseline is the same app without the shell's flood control, done the way the
 event-driven poller does it (seeds/001, "Event-driven updates": one callback per trade): every
 engine event is delivered to the screen as its own redraw message, none is coalesced.
 
+With `--code DIR` a third contender, "before", is the app from another checkout (main's, say)
+run against the same simulator in the same run: the figures of a change beside those of the code
+it changes. The machine's load weighs on every contender alike, but say what else ran beside them.
+
 With `--push` both listen to the simulator's WebSocket as `pumptui demo` does (every trade of the
 coin arrives the moment it is made, one event each); without it they poll (up to a page a poll).
 
     .venv/bin/python benchmarks/ui.py [--minutes 10] [--trades-per-second 200] [--only pumptui]
-                                      [--screen coin|home] [--push]
+                                      [--screen coin|home] [--push] [--code DIR]
+                                      [--contenders before,pumptui]
 """
 
 from __future__ import annotations
@@ -53,14 +59,19 @@ COLUMNS, ROWS = 120, 36
 KEYS = {"coin": (b"t", "cycle_timeframe"), "home": (b"s", "cycle_sort")}
 KEY_INTERVAL = 0.5
 WARMUP_SECONDS = 15.0
-CONTENDERS = ("naive", "pumptui")
+CONTENDERS = ("naive", "before", "pumptui")
 
 
 # -- the child: one contender on the pty ---------------------------------------------------------
 
 
-def run_child(variant: str, url: str, mint: str, out: str, screen: str, push: bool) -> None:
+def run_child(
+    variant: str, url: str, mint: str, out: str, screen: str, push: bool, code: str | None
+) -> None:
     """Run the app on this process's terminal and record action and frame times."""
+    if code:
+        # "before": the pumptui of another checkout, imported ahead of this one.
+        sys.path.insert(0, str(Path(code).resolve()))
     from pumptui.config import Settings
     from pumptui.live.events import Event
     from pumptui.tui import messages
@@ -121,6 +132,7 @@ class Measurement:
     name: str
     latencies_ms: list[float] = field(default_factory=list)
     cpu_share: float = 0.0
+    rss_start_mb: float | None = None
     rss_first_minute_mb: float | None = None
     rss_end_mb: float = 0.0
     rss_peak_mb: float = 0.0
@@ -155,7 +167,13 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def measure(
-    variant: str, url: str, mint: str, seconds: float, screen: str, push: bool
+    variant: str,
+    url: str,
+    mint: str,
+    seconds: float,
+    screen: str,
+    push: bool,
+    code: str | None = None,
 ) -> Measurement:
     result = Measurement(variant)
     master, slave = pty.openpty()
@@ -185,6 +203,7 @@ def measure(
                 "--screen",
                 screen,
                 *(["--push"] if push else []),
+                *(["--code", code] if code else []),
             ],
             stdin=slave,
             stdout=slave,
@@ -222,6 +241,7 @@ def measure(
         while (now := time.monotonic()) < window_end and child.poll() is None:
             if cpu_at_start is None and now >= window_start:
                 cpu_at_start = _cpu_seconds(child.pid)
+                result.rss_start_mb = _proc_status_kb(child.pid, "VmRSS") / 1024
             if now >= next_key:
                 os.write(master, KEYS[screen][0])
                 sent.append(time.monotonic())
@@ -280,7 +300,7 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
     )
     header = (
         f"{'':10} {'key p50':>9} {'key p95':>9} {'keys':>9} {'CPU':>6} "
-        f"{'RSS 1min':>9} {'RSS end':>8} {'RSS peak':>9} {'term B/s':>10}"
+        f"{'RSS start':>9} {'RSS 1min':>9} {'RSS end':>8} {'RSS peak':>9} {'term B/s':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -295,7 +315,8 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
         print(
             f"{m.name:10} {ms(m.percentile(0.5)):>9} {ms(m.percentile(0.95)):>9} "
             f"{m.keys_seen:>4}/{m.keys_sent:<4} {m.cpu_share * 100:>5.0f}% "
-            f"{mb(m.rss_first_minute_mb):>9} {mb(m.rss_end_mb):>8} {mb(m.rss_peak_mb):>9} "
+            f"{mb(m.rss_start_mb):>9} {mb(m.rss_first_minute_mb):>9} {mb(m.rss_end_mb):>8} "
+            f"{mb(m.rss_peak_mb):>9} "
             f"{m.bytes_per_second:>10,.0f}"
         )
     ours = next((m for m in results if m.name == "pumptui"), None)
@@ -303,6 +324,15 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
         p95 = ours.percentile(0.95)
         verdict = "meets" if p95 is not None and p95 <= 50 else "misses"
         print(f"\ntarget: key p95 ≤ 50 ms — pumptui {verdict} it ({ms(p95)})")
+        if screen == "home":
+            verdict = "meets" if ours.cpu_share <= 0.10 else "misses"
+            print(f"target: Home ≤ 10 % CPU — pumptui {verdict} it ({ours.cpu_share:.0%})")
+        else:
+            verdict = "meets" if ours.bytes_per_second <= 50 * 1024 else "misses"
+            print(
+                f"target: coin screen ≤ 50 KiB/s to the terminal — pumptui {verdict} it "
+                f"({ours.bytes_per_second / 1024:.1f} KiB/s)"
+            )
         if ours.rss_first_minute_mb:
             growth = ours.rss_end_mb - ours.rss_first_minute_mb
             print(f"RSS growth after the first minute: {growth:+.1f} MB")
@@ -317,6 +347,15 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--trades-per-second", type=float, default=200.0)
     parser.add_argument("--only", choices=CONTENDERS, help="measure one contender")
+    parser.add_argument(
+        "--contenders",
+        help="comma-separated subset of: " + ", ".join(CONTENDERS) + " (default: all it can run)",
+    )
+    parser.add_argument(
+        "--code",
+        metavar="DIR",
+        help='also measure the pumptui in this checkout, as "before" (e.g. main\'s code)',
+    )
     parser.add_argument(
         "--screen",
         choices=tuple(KEYS),
@@ -334,14 +373,22 @@ def main() -> int:
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_child(args.child, args.url, args.mint, args.out, args.screen, args.push)
+        run_child(args.child, args.url, args.mint, args.out, args.screen, args.push, args.code)
         return 0
 
     from pumptui.sim import MarketConfig, ServerConfig, SimServer
 
     seconds = args.minutes * 60
     results = []
-    for variant in CONTENDERS if args.only is None else (args.only,):
+    if args.only:
+        variants: tuple[str, ...] = (args.only,)
+    elif args.contenders:
+        variants = tuple(v for v in CONTENDERS if v in args.contenders.split(","))
+    else:
+        variants = tuple(v for v in CONTENDERS if v != "before" or args.code)
+    if "before" in variants and not args.code:
+        parser.error('"before" needs --code DIR')
+    for variant in variants:
         # A fresh market from the same seed for each contender: both see the same coins and the
         # same flood, not a market that has grown for as long as the first one ran.
         sim = SimServer(
@@ -359,7 +406,15 @@ def main() -> int:
         try:
             print(f"measuring {variant} for {args.minutes:g} min…", file=sys.stderr, flush=True)
             results.append(
-                measure(variant, sim.base_url, sim.hot_mint, seconds, args.screen, args.push)
+                measure(
+                    variant,
+                    sim.base_url,
+                    sim.hot_mint,
+                    seconds,
+                    args.screen,
+                    args.push,
+                    args.code if variant == "before" else None,
+                )
             )
         finally:
             sim.stop()

@@ -20,6 +20,7 @@ from rich.console import JustifyMethod
 from rich.text import Text
 from textual.binding import BindingType
 from textual.coordinate import Coordinate
+from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -136,6 +137,8 @@ class CoinTable(DataTable[Text]):
         self.filter_text = ""
         self._cells: dict[str, Cells] = {}
         self._row_state: dict[str, tuple[object, ...]] = {}
+        # Rows whose cells were written since the last flush (repainted once, in `_flush_writes`).
+        self._written: set[str] = set()
         self._coins: Sequence[Coin] = ()
         self._row_context = RowContext(now=0.0)
 
@@ -219,6 +222,7 @@ class CoinTable(DataTable[Text]):
             self._remove_stale(set(wanted_keys))
             for coin in wanted:
                 self._put_row(coin, context)
+            self._flush_writes()
             if self.shown_mints != wanted_keys:
                 rank = {id(self._cells[m][0]): i for i, m in enumerate(wanted_keys)}
                 self.sort("age", key=lambda age_cell: rank[id(age_cell)])
@@ -286,11 +290,13 @@ class CoinTable(DataTable[Text]):
         self._cells[mint] = tuple(merged)
 
     def _write_cell(self, mint: str, column: str, value: Text) -> None:
-        """`update_cell`, but repainting only the row: `DataTable.update_cell` repaints the whole
-        table, so the ages ticking every second would cost a full table on the wire each time.
+        """Write a cell without repainting: `_flush_writes` repaints once for all the writes.
 
-        Relies on DataTable internals (`_data`, `_update_count`, pinned by textual<9); without
-        them it falls back to `update_cell`.
+        `DataTable.update_cell` bumps the table's update count for each cell, and the next
+        lookup of a row's place rebuilds the ordered row list: a refresh of N rows cost O(N²).
+        Here the value goes into the row's data and the row is noted; the count moves once per
+        refresh. Relies on DataTable internals (`_data`, `_update_count`, pinned by textual<9);
+        without them it falls back to `update_cell`.
         """
         data = getattr(self, "_data", None)
         row = data.get(RowKey(mint)) if isinstance(data, dict) else None
@@ -298,8 +304,28 @@ class CoinTable(DataTable[Text]):
             self.update_cell(mint, column, value)
             return
         row[ColumnKey(column)] = value
+        self._written.add(mint)
+
+    def _flush_writes(self) -> None:
+        """Invalidate the render caches once and repaint only the written rows in view (every
+        row is one line high), so an update costs what changed and what is visible."""
+        if not self._written:
+            return
+        written, self._written = self._written, set()
         self._update_count += 1
-        self.refresh_row(self.get_row_index(mint))
+        window = self.window_region
+        width = max(self.size.width, window.right)
+        scroll = self.scroll_offset
+        regions = []
+        for mint in written:
+            index = self._row_locations.get(RowKey(mint))
+            if index is None:
+                continue
+            region = Region(0, index + (self.header_height if self.show_header else 0), width, 1)
+            if window.overlaps(region):
+                regions.append(region.translate(-scroll))
+        if regions:
+            self.refresh(*regions)
 
 
 def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:

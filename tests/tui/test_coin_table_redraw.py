@@ -1,0 +1,85 @@
+"""The coin table redraws in proportion to what changed: a refresh of N rows is O(N) work, not
+O(N²), and after a batched refresh every row, on screen or not, shows its new values."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual._two_way_dict import TwoWayDict
+from textual.app import App, ComposeResult
+
+from pumptui.api.models import Coin
+from pumptui.tui import format as fmt
+from pumptui.tui.widgets.coin_table import CoinTable, RowContext
+from tests.tui.conftest import FROZEN_NOW, curve_coin
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield CoinTable(limit=400)
+
+
+def coins(count: int) -> list[Coin]:
+    return [curve_coin(i, f"Coin {i}", f"C{i}", 0.05 + i / (count * 2)) for i in range(count)]
+
+
+def richer(coins: list[Coin]) -> list[Coin]:
+    """The same coins, each worth more: every row's market-cap cells change, the order not."""
+    return [replace(c, market_cap_sol=c.market_cap_sol * 2) for c in coins]
+
+
+async def row_lookups_for_a_refresh(count: int, monkeypatch: object) -> tuple[int, int]:
+    """(row-position lookups, cache invalidations) made by one refresh that rewrites every row."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(CoinTable)
+        shown = coins(count)
+        table.show(shown, RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        lookups = 0
+        get_key = TwoWayDict.get_key
+
+        def counted(self: TwoWayDict[object, object], value: object) -> object:
+            nonlocal lookups
+            lookups += 1
+            return get_key(self, value)
+
+        monkeypatch.setattr(TwoWayDict, "get_key", counted)  # type: ignore[attr-defined]
+        updates_before = table._update_count
+        table.show(richer(shown), RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        monkeypatch.undo()  # type: ignore[attr-defined]
+        return lookups, table._update_count - updates_before
+
+
+async def test_a_refresh_of_every_row_costs_in_proportion_to_the_rows(monkeypatch) -> None:
+    small_lookups, small_clears = await row_lookups_for_a_refresh(100, monkeypatch)
+    large_lookups, large_clears = await row_lookups_for_a_refresh(300, monkeypatch)
+    # Each cell write used to invalidate the table's row list, rebuilt (N lookups) at the next
+    # write: 3x the rows cost 9x the lookups. Batched, the caches are dropped once a refresh.
+    assert small_clears == large_clears <= 2
+    assert large_lookups <= 4 * max(small_lookups, 100)
+
+
+def shown_cap(coin: Coin) -> str:
+    return fmt.compact(fmt.coin_caps(coin, None)[0])
+
+
+async def test_after_a_batched_refresh_every_row_shows_its_new_values() -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(CoinTable)
+        shown = coins(150)
+        table.show(shown, RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        later = richer(shown)
+        table.show(later, RowContext(now=FROZEN_NOW + 60))
+        await pilot.pause()
+        for coin in later:
+            cap, age = table.get_cell(coin.mint, "mc"), table.get_cell(coin.mint, "age")
+            assert cap.plain == shown_cap(coin)
+            assert age.plain == fmt.age(FROZEN_NOW + 60 - (coin.created_at or 0))
+        # The rows on screen were repainted: the top row (the newest coin) shows its new cap.
+        assert table.shown_mints[0] == later[0].mint
+        assert shown_cap(later[0]) != shown_cap(shown[0])
+        assert shown_cap(later[0]) in table.render_line(1).text
