@@ -19,6 +19,7 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from pumptui.api.models import Trade
 from pumptui.tui.format import age, compact, short_address, sol
@@ -28,6 +29,9 @@ MAX_ROWS = 500
 """Rows kept on the tape: a fixed memory and paint bound (the store keeps more history)."""
 LINE_CACHE_SIZE = 256
 """Rendered rows kept: under a flood every row moves down each frame but looks the same."""
+FLOOD_REPAINT_INTERVAL = 0.5
+"""Under a flood (every row in view new at each update) the tape repaints at most this often (s):
+each such repaint is the whole pane on the wire, and no reader follows faster."""
 MIN_SIZE_STEPS: tuple[float, ...] = (0.0, 0.1, 0.5, 1.0, 5.0, 10.0)
 AGE_WIDTH = 4
 SOL_WIDTH = 7  # "0.00638", "<0.001", "1.2k"
@@ -107,6 +111,8 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         self._ages_shown: tuple[str, ...] = ()
         self._title = ""
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(LINE_CACHE_SIZE)
+        self._painted_at = 0.0  # time.monotonic() of the last full repaint
+        self._repaint_due: Timer | None = None
 
     @property
     def rows(self) -> list[Trade]:
@@ -139,6 +145,15 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         ):
             return False
         arrived = 0
+        height = self.scrollable_content_region.height
+        # A flood: the tape is at its top and every row in view is new.
+        flood = (
+            keep_anchor
+            and bool(old)
+            and height > 0
+            and self.scroll_y == 0
+            and all(t.signature != old[0].signature for t in rows[:height])
+        )
         if keep_anchor and old and self.scroll_y > 0:
             top = old[min(len(old) - 1, round(self.scroll_y))].signature
             arrived = next(
@@ -148,9 +163,32 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.size.width, len(rows))
         if arrived > 0:
             self.scroll_to(y=self.scroll_y + arrived, animate=False, immediate=True)
-        self.refresh()
+        self._repaint(flood)
         self._update_title()
         return True
+
+    def _repaint(self, flood: bool) -> None:
+        """Repaint the tape now, or under a flood within `FLOOD_REPAINT_INTERVAL` of the last
+        repaint (the rows are already current: a deferred repaint shows the newest)."""
+        if flood:
+            if self._repaint_due is not None:
+                return
+            wait = self._painted_at + FLOOD_REPAINT_INTERVAL - time.monotonic()
+            if wait > 0:
+                self._repaint_due = self.set_timer(wait, self._repaint_late, name="tape-repaint")
+                return
+        self._repaint_now()
+
+    def _repaint_late(self) -> None:
+        self._repaint_due = None
+        self._repaint_now()
+
+    def _repaint_now(self) -> None:
+        if self._repaint_due is not None:
+            self._repaint_due.stop()
+            self._repaint_due = None
+        self._painted_at = time.monotonic()
+        self.refresh()
 
     def refresh_ages(self) -> None:
         """Repaint the age column, and only if an age on screen changed (the clock moved)."""
