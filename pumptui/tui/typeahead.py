@@ -24,7 +24,7 @@ from textual.timer import Timer
 
 # Long enough for a service's check (eligibility to post) on a slow link, short enough that
 # keys typed after a key that did nothing are not missed for long.
-HOLD_SECONDS = 2.0
+HOLD_SECONDS = 4.0
 
 
 class TypeAhead(App[None]):
