@@ -37,6 +37,7 @@ from tests.tui.conftest import (
     frozen_store,
     live_health,
     make_mint,
+    screen_text,
 )
 
 AppFactory = Callable[..., PumpApp]
@@ -67,9 +68,9 @@ def sim_services(sim: SimServer, **kwargs: Any) -> AppServices:
 
 
 def status_text(app: PumpApp) -> str:
+    """The status bar as the terminal shows it (its row of the screen, not its renderer)."""
     bar = app.screen.query_one(StatusBar)
-    bar.update_status()
-    return bar.render().plain
+    return screen_text(app).splitlines()[bar.region.y]
 
 
 # -- keys ----------------------------------------------------------------------------------------
@@ -328,6 +329,8 @@ async def test_a_mint_the_service_does_not_know_says_so_instead_of_loading(
         assert isinstance(screen, CoinScreen)
         await wait_for(pilot, lambda: "Coin not found" in screen.header.header_text(118).plain)
         assert "esc goes back" in screen.header.header_text(118).plain
+        await wait_for(pilot, lambda: "Coin not found" in screen_text(app), "it on the terminal")
+        assert "esc goes back" in screen_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
