@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.command import CommandPalette
+from textual.strip import Strip
 
 from pumptui.api.models import BoardEntry, Coin
 from pumptui.live.events import (
@@ -209,19 +211,27 @@ async def test_slash_filters_the_table_and_escape_clears_it(make_app: AppFactory
         assert len(table.shown_mints) == len(frozen_coins())
 
 
+def table_row_shown(app: PumpApp, symbol: str) -> str:
+    """The coin table's row for `symbol` as the terminal shows it (the row has a curve %)."""
+    return next(line for line in screen_text(app).splitlines() if symbol in line and "%" in line)
+
+
 async def test_w_watches_the_coin_and_the_watchlist_shows_it(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("j", "w")
         await pilot.pause()
-        mint = frozen_coins()[1].mint
+        coin = frozen_coins()[1]
+        mint = coin.mint
         assert app.services.is_watched(mint)
         assert UNICODE.watched in cell_text(table_of(app), mint, "marks")
+        assert UNICODE.watched in table_row_shown(app, coin.symbol)
         await pilot.press("W")
         await pilot.pause()
         assert isinstance(app.screen, WatchlistScreen)
         assert table_of(app).shown_mints == [mint]
+        assert UNICODE.watched in table_row_shown(app, coin.symbol)
         await pilot.press("w")  # unwatch from the watchlist itself
         await pilot.pause()
         assert not app.services.is_watched(mint)
@@ -333,6 +343,10 @@ async def test_with_no_followed_trades_the_tape_says_how_to_get_some(
         await pilot.pause()
         tape = app.screen.query_one(FollowedTape)
         assert tape.render().plain == EMPTY_HINT
+        area = tape.content_region
+        rows = screen_text(app).splitlines()[area.y : area.bottom]
+        shown = " ".join(Strip([Segment(row)]).crop(area.x, area.right).text for row in rows)
+        assert EMPTY_HINT in " ".join(shown.split()), "the hint on the terminal, wrapped"
 
 
 HOSTILE_COINS = tuple(
