@@ -415,6 +415,12 @@ async def test_new_launches_appear_on_top_while_the_cursor_keeps_its_coin(sim: S
         launched = sim.create_coin(name="Fresh Launch", symbol="FRESH")
         await pilot.press("R")
         await wait_for(pilot, lambda: bool(table.shown_mints) and table.shown_mints[0] == launched)
+        first_row = table.region.y + 1  # under the column labels
+        await wait_for(
+            pilot,
+            lambda: "FRESH" in screen_text(app).splitlines()[first_row],
+            "the launch on the table's first row on the terminal",
+        )
         assert table.cursor_mint == chosen
         assert table.cursor_row == 3
 

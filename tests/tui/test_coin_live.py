@@ -252,6 +252,9 @@ async def test_a_dropped_chat_connection_shows_on_screen_and_recovers_by_itself(
         view = app.services.chat_view(mint)
         assert view is not None
         assert view.state == "reconnecting…"
+        await wait_for(
+            pilot, lambda: "reconnecting…" in screen_text(app), "the pane says it reconnects"
+        )
         assert before["message"] in chat_texts(pane), "what was read stays on screen"
         during = chatty.post_chat(mint, "posted while the app was away")
 
