@@ -211,9 +211,16 @@ async def test_slash_filters_the_table_and_escape_clears_it(make_app: AppFactory
         assert len(table.shown_mints) == len(frozen_coins())
 
 
+def table_rows_shown(app: PumpApp) -> list[str]:
+    """The coin table's rows as the terminal shows them (cut to the table, not the tape)."""
+    area = table_of(app).content_region
+    rows = screen_text(app).splitlines()[area.y : area.bottom]
+    return [Strip([Segment(row)]).crop(area.x, area.right).text for row in rows]
+
+
 def table_row_shown(app: PumpApp, symbol: str) -> str:
-    """The coin table's row for `symbol` as the terminal shows it (the row has a curve %)."""
-    return next(line for line in screen_text(app).splitlines() if symbol in line and "%" in line)
+    """The coin table's row for `symbol` as the terminal shows it."""
+    return next(row for row in table_rows_shown(app) if f" {symbol} " in row)
 
 
 async def test_w_watches_the_coin_and_the_watchlist_shows_it(make_app: AppFactory) -> None:
@@ -566,10 +573,15 @@ async def test_a_moderated_coin_leaves_home_and_is_marked_on_the_watchlist(
         await redraw(pilot)
         assert hidden.mint not in table.shown_mints
         assert banned.mint not in table.shown_mints
+        home_rows = "\n".join(table_rows_shown(app))
+        assert f" {hidden.symbol} " not in home_rows
+        assert f" {banned.symbol} " not in home_rows
+        assert f" {coins[5].symbol} " in home_rows, "the others are still there"
         await pilot.press("W")
         await pilot.pause()
         watched = table_of(app)
         assert set(watched.shown_mints) == {hidden.mint, banned.mint}
         for coin in (hidden, banned):
             assert UNICODE.delisted in cell_text(watched, coin.mint, "marks")
+            assert UNICODE.delisted in table_row_shown(app, coin.symbol)
         assert "no longer listed (hidden or banned)" in screen_text(app).splitlines()[0]
