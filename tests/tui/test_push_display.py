@@ -25,7 +25,7 @@ from tests.tui.test_coin_screen import (
 PUSHED_SIGNATURE = "4" * 88
 
 
-def test_the_push_sockets_health_reaches_the_status_bar() -> None:
+def test_the_push_sockets_health_is_in_the_status_bars_text() -> None:
     store = MarketStore()
     store.apply(
         FeedHealthChanged(FeedHealth("coins", FeedState.LIVE, since=NOW - 60, last_good_at=NOW - 1))
