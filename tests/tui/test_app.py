@@ -83,6 +83,7 @@ async def test_question_mark_lists_every_key_of_the_current_screen(make_app: App
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        assert "Keys · Home" in screen_text(app), "the help says which screen's keys these are"
         table = app.screen.query_one("#help-keys", DataTable)
         rows = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         for binding_id in (
@@ -108,6 +109,9 @@ async def test_question_mark_lists_every_key_of_the_current_screen(make_app: App
         rows = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         assert "coin.cycle-timeframe" in rows
         assert "coins.sort" not in rows
+        text = screen_text(app)
+        assert "Keys · " in text
+        assert "Keys · Home" not in text
 
 
 async def test_keymap_and_theme_come_from_the_config() -> None:
