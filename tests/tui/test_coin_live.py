@@ -167,6 +167,7 @@ async def test_opening_a_coin_joins_its_chat_and_new_messages_appear_in_the_pane
             lambda: pane.border_title == "Chat · 1 watching",
             "the viewer count (this app) in the title",
         )
+        assert "Chat · 1 watching" in screen_text(app)
 
         posted = chatty.post_chat(mint, "[bold]gm[/bold] from the sim")
         await wait_for(

@@ -1363,6 +1363,8 @@ async def test_new_trades_appear_on_top_and_move_the_last_candle(store: MarketSt
         await redraw(pilot)
         assert screen.tape.rows[0] == trade
         assert strip_text(screen.tape.render_line(0)).split()[3] == "fresh_ape"
+        tape_top = screen_text(app).splitlines()[screen.tape.content_region.y]
+        assert "fresh_ape" in tape_top, "on the terminal, on the tape's first row"
         grid = screen.chart.grid
         assert grid is not None
         assert grid.candles[-1].close == pytest.approx(price)
