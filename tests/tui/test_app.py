@@ -37,6 +37,7 @@ from tests.tui.conftest import (
     frozen_store,
     live_health,
     make_mint,
+    screen_text,
 )
 
 AppFactory = Callable[..., PumpApp]
@@ -67,9 +68,9 @@ def sim_services(sim: SimServer, **kwargs: Any) -> AppServices:
 
 
 def status_text(app: PumpApp) -> str:
+    """The status bar as the terminal shows it (its row of the screen, not its renderer)."""
     bar = app.screen.query_one(StatusBar)
-    bar.update_status()
-    return bar.render().plain
+    return screen_text(app).splitlines()[bar.region.y]
 
 
 # -- keys ----------------------------------------------------------------------------------------
@@ -82,6 +83,7 @@ async def test_question_mark_lists_every_key_of_the_current_screen(make_app: App
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        assert "Keys · Home" in screen_text(app), "the help says which screen's keys these are"
         table = app.screen.query_one("#help-keys", DataTable)
         rows = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         for binding_id in (
@@ -107,6 +109,9 @@ async def test_question_mark_lists_every_key_of_the_current_screen(make_app: App
         rows = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         assert "coin.cycle-timeframe" in rows
         assert "coins.sort" not in rows
+        text = screen_text(app)
+        assert "Keys · " in text
+        assert "Keys · Home" not in text
 
 
 async def test_keymap_and_theme_come_from_the_config() -> None:
@@ -328,6 +333,8 @@ async def test_a_mint_the_service_does_not_know_says_so_instead_of_loading(
         assert isinstance(screen, CoinScreen)
         await wait_for(pilot, lambda: "Coin not found" in screen.header.header_text(118).plain)
         assert "esc goes back" in screen.header.header_text(118).plain
+        await wait_for(pilot, lambda: "Coin not found" in screen_text(app), "it on the terminal")
+        assert "esc goes back" in screen_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
@@ -412,6 +419,12 @@ async def test_new_launches_appear_on_top_while_the_cursor_keeps_its_coin(sim: S
         launched = sim.create_coin(name="Fresh Launch", symbol="FRESH")
         await pilot.press("R")
         await wait_for(pilot, lambda: bool(table.shown_mints) and table.shown_mints[0] == launched)
+        first_row = table.region.y + 1  # under the column labels
+        await wait_for(
+            pilot,
+            lambda: "FRESH" in screen_text(app).splitlines()[first_row],
+            "the launch on the table's first row on the terminal",
+        )
         assert table.cursor_mint == chosen
         assert table.cursor_row == 3
 

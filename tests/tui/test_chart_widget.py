@@ -7,6 +7,7 @@ from datetime import UTC
 from textual.app import App, ComposeResult
 
 from pumptui.tui.widgets.candle_chart import DEFAULT_ZOOM, LABEL_WIDTH, CandleChart
+from tests.tui.conftest import screen_text
 from tests.tui.test_coin_chart import random_candles
 from tests.tui.test_coin_screen import build_store, coin_screen, make_app, open_coin
 
@@ -40,6 +41,7 @@ async def test_z_widens_the_candles_and_shift_z_narrows_them_and_the_title_says_
         chart = coin_screen(app).chart
         assert chart.zoom == DEFAULT_ZOOM, "two hours of 1m candles: the usual two columns each"
         assert "zoom 2" in title_of(chart)
+        assert "zoom 2" in screen_text(app).splitlines()[chart.region.y]
         before = chart.grid
         assert before is not None
         await pilot.press("z")
@@ -47,6 +49,7 @@ async def test_z_widens_the_candles_and_shift_z_narrows_them_and_the_title_says_
         assert wider is not None
         assert chart.zoom == wider.stride == 3
         assert "zoom 3" in title_of(chart)
+        assert "zoom 3" in screen_text(app).splitlines()[chart.region.y]
         assert len(wider.candles) < len(before.candles)
         newest_x = wider.columns[wider.candles[-1].start]
         assert {(newest_x - x) % 3 for x in wider.columns.values()} == {0}, "three columns each"
@@ -56,6 +59,7 @@ async def test_z_widens_the_candles_and_shift_z_narrows_them_and_the_title_says_
         assert narrow is not None
         assert chart.zoom == narrow.stride == 1, "one column per candle is as far as it goes"
         assert "zoom 1" in title_of(chart)
+        assert "zoom 1" in screen_text(app).splitlines()[chart.region.y]
         assert len(narrow.candles) > len(before.candles)
 
 

@@ -167,6 +167,7 @@ async def test_opening_a_coin_joins_its_chat_and_new_messages_appear_in_the_pane
             lambda: pane.border_title == "Chat · 1 watching",
             "the viewer count (this app) in the title",
         )
+        assert "Chat · 1 watching" in screen_text(app)
 
         posted = chatty.post_chat(mint, "[bold]gm[/bold] from the sim")
         await wait_for(
@@ -252,6 +253,9 @@ async def test_a_dropped_chat_connection_shows_on_screen_and_recovers_by_itself(
         view = app.services.chat_view(mint)
         assert view is not None
         assert view.state == "reconnecting…"
+        await wait_for(
+            pilot, lambda: "reconnecting…" in screen_text(app), "the pane says it reconnects"
+        )
         assert before["message"] in chat_texts(pane), "what was read stays on screen"
         during = chatty.post_chat(mint, "posted while the app was away")
 

@@ -471,6 +471,15 @@ async def test_opening_a_coin_shows_its_chart_trades_chat_and_callouts(store: Ma
         assert MINT in header
         assert screen.chat_pane.messages == list(coin_chat())
         assert [c.id for c in screen.callouts_pane.callouts] == ["co-0", "co-1"]
+        # What the terminal shows, not only what the widgets hold.
+        text = screen_text(app)
+        assert "─Chart" in text
+        newest = strip_text(screen.tape.render_line(0)).strip()
+        assert newest
+        assert newest in text, "the newest trade"
+        assert "moon_boi: gm 🌅" in text
+        assert "Callouts · 2" in text
+        assert CALLOUT_THESES[0][:30] in text
         # Wide: the chat and the callouts side by side under the chart, the tape beside them.
         chat, callouts, chart = (
             screen.chat_pane.region,
@@ -786,8 +795,10 @@ async def test_before_the_callouts_are_read_the_pane_says_they_are_loading() -> 
 
 
 def header_lines(app: PumpApp) -> list[str]:
-    screen = coin_screen(app)
-    return screen.header.header_text(screen.header.content_region.width).plain.splitlines()
+    """The header's lines as the terminal shows them (not what its renderer would return)."""
+    region = coin_screen(app).header.content_region
+    shown = screen_text(app).splitlines()[region.y : region.bottom]
+    return [line.strip() for line in shown]
 
 
 def single_coin_store(
@@ -1352,6 +1363,8 @@ async def test_new_trades_appear_on_top_and_move_the_last_candle(store: MarketSt
         await redraw(pilot)
         assert screen.tape.rows[0] == trade
         assert strip_text(screen.tape.render_line(0)).split()[3] == "fresh_ape"
+        tape_top = screen_text(app).splitlines()[screen.tape.content_region.y]
+        assert "fresh_ape" in tape_top, "on the terminal, on the tape's first row"
         grid = screen.chart.grid
         assert grid is not None
         assert grid.candles[-1].close == pytest.approx(price)

@@ -17,6 +17,7 @@ from pumptui.tui import glyphs
 from pumptui.tui.app import PumpApp
 from pumptui.tui.screens.bookmark_picker import BookmarkPicker
 from pumptui.tui.widgets.followed_tape import trade_line
+from tests.helpers.pilot import wait_for
 from tests.tui.conftest import FROZEN_NOW, frozen_coins, frozen_services, screen_text
 from tests.tui.social_support import coin_target, open_target, settle, user_app
 
@@ -139,3 +140,12 @@ async def test_the_coin_screens_chart_follows_the_apps_glyph_set() -> None:
         await pilot.pause()
         chart = app.screen.query_one("#coin-chart")
         assert getattr(chart, "ascii", None) is True
+
+        def drawn() -> str:
+            """What the terminal shows inside the chart's border."""
+            inside = chart.content_region
+            rows = screen_text(app).splitlines()[inside.y : inside.bottom]
+            return "\n".join(row[inside.x : inside.right] for row in rows)
+
+        await wait_for(pilot, lambda: "#" in drawn(), "the candles drawn")
+        assert drawn().isascii(), "candles, axis and labels all in ASCII"

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.command import CommandPalette
+from textual.strip import Strip
 
 from pumptui.api.models import BoardEntry, Coin
 from pumptui.live.events import (
@@ -209,19 +211,34 @@ async def test_slash_filters_the_table_and_escape_clears_it(make_app: AppFactory
         assert len(table.shown_mints) == len(frozen_coins())
 
 
+def table_rows_shown(app: PumpApp) -> list[str]:
+    """The coin table's rows as the terminal shows them (cut to the table, not the tape)."""
+    area = table_of(app).content_region
+    rows = screen_text(app).splitlines()[area.y : area.bottom]
+    return [Strip([Segment(row)]).crop(area.x, area.right).text for row in rows]
+
+
+def table_row_shown(app: PumpApp, symbol: str) -> str:
+    """The coin table's row for `symbol` as the terminal shows it."""
+    return next(row for row in table_rows_shown(app) if f" {symbol} " in row)
+
+
 async def test_w_watches_the_coin_and_the_watchlist_shows_it(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("j", "w")
         await pilot.pause()
-        mint = frozen_coins()[1].mint
+        coin = frozen_coins()[1]
+        mint = coin.mint
         assert app.services.is_watched(mint)
         assert UNICODE.watched in cell_text(table_of(app), mint, "marks")
+        assert UNICODE.watched in table_row_shown(app, coin.symbol)
         await pilot.press("W")
         await pilot.pause()
         assert isinstance(app.screen, WatchlistScreen)
         assert table_of(app).shown_mints == [mint]
+        assert UNICODE.watched in table_row_shown(app, coin.symbol)
         await pilot.press("w")  # unwatch from the watchlist itself
         await pilot.pause()
         assert not app.services.is_watched(mint)
@@ -333,6 +350,10 @@ async def test_with_no_followed_trades_the_tape_says_how_to_get_some(
         await pilot.pause()
         tape = app.screen.query_one(FollowedTape)
         assert tape.render().plain == EMPTY_HINT
+        area = tape.content_region
+        rows = screen_text(app).splitlines()[area.y : area.bottom]
+        shown = " ".join(Strip([Segment(row)]).crop(area.x, area.right).text for row in rows)
+        assert EMPTY_HINT in " ".join(shown.split()), "the hint on the terminal, wrapped"
 
 
 HOSTILE_COINS = tuple(
@@ -552,10 +573,15 @@ async def test_a_moderated_coin_leaves_home_and_is_marked_on_the_watchlist(
         await redraw(pilot)
         assert hidden.mint not in table.shown_mints
         assert banned.mint not in table.shown_mints
+        home_rows = "\n".join(table_rows_shown(app))
+        assert f" {hidden.symbol} " not in home_rows
+        assert f" {banned.symbol} " not in home_rows
+        assert f" {coins[5].symbol} " in home_rows, "the others are still there"
         await pilot.press("W")
         await pilot.pause()
         watched = table_of(app)
         assert set(watched.shown_mints) == {hidden.mint, banned.mint}
         for coin in (hidden, banned):
             assert UNICODE.delisted in cell_text(watched, coin.mint, "marks")
+            assert UNICODE.delisted in table_row_shown(app, coin.symbol)
         assert "no longer listed (hidden or banned)" in screen_text(app).splitlines()[0]

@@ -10,6 +10,7 @@ from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.store import MarketStore
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.widgets.status_bar import render_status
+from tests.tui.conftest import screen_text
 from tests.tui.test_coin_screen import (
     MINT,
     NOW,
@@ -25,7 +26,7 @@ from tests.tui.test_coin_screen import (
 PUSHED_SIGNATURE = "4" * 88
 
 
-def test_the_push_sockets_health_reaches_the_status_bar() -> None:
+def test_the_push_sockets_health_is_in_the_status_bars_text() -> None:
     store = MarketStore()
     store.apply(
         FeedHealthChanged(FeedHealth("coins", FeedState.LIVE, since=NOW - 60, last_good_at=NOW - 1))
@@ -80,3 +81,4 @@ async def test_a_confirmed_trade_shows_its_traders_name_on_the_tape() -> None:
         assert tape.rows[0].signature == PUSHED_SIGNATURE
         assert not tape.rows[0].provisional
         assert "confirmed_whale" in strip_text(widget_lines(tape)[0])
+        assert "confirmed_whale" in screen_text(app).splitlines()[tape.content_region.y]

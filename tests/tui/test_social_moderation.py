@@ -138,10 +138,13 @@ async def test_marked_rows_carry_a_mark_on_home_until_the_action_is_done(sim: Si
         marks = str(home.table.get_cell(mint, "marks"))
         assert "■" in marks
         assert "■ 1 marked" in await shown(pilot)
+        row = home.table.region.y + 1 + home.table.cursor_row  # under the column labels
+        assert "■" in (await shown(pilot)).splitlines()[row], "the mark on the row itself"
         await pilot.press("space")
         await pilot.pause()
         assert "■" not in str(home.table.get_cell(mint, "marks"))
         assert "marked" not in await shown(pilot)
+        assert "■" not in (await shown(pilot)).splitlines()[row]
 
 
 async def test_tab_goes_from_the_choice_to_the_reason_and_enter_closes_the_results(
