@@ -130,7 +130,7 @@ class MarketStore:
         site_trades: int = 200,
         max_detail_coins: int = 32,
         candle_capacity: int = 720,
-        price_points: int = 128,
+        price_points: int = 48,
         price_step: float = 15.0,
     ) -> None:
         self.max_coins = max_coins
@@ -142,7 +142,7 @@ class MarketStore:
         self.max_detail_coins = max_detail_coins
         self.candle_capacity = candle_capacity
         # A coin's price history: its last price in each `price_step` seconds, for the newest
-        # `price_points` steps (32 minutes: what a trend over the last 30 minutes needs).
+        # `price_points` steps (12 minutes: what a trend over the last 10 minutes needs).
         self.price_point_capacity = price_points
         self.price_step = price_step
 

@@ -1,4 +1,4 @@
-"""The Trend column: the price over a stated time span (the last 30 minutes), not over however
+"""The Trend column: the price over a stated time span (the last 10 minutes), not over however
 many prices happened to be kept."""
 
 from __future__ import annotations
@@ -21,20 +21,20 @@ def draw(points: list[tuple[float, float]]) -> tuple[str, float | None]:
     return timed_sparkline(points, NOW, TREND_SPAN, TREND_WIDTH)
 
 
-def test_the_trend_spans_the_last_30_minutes_whatever_the_number_of_prices() -> None:
-    """A rise 10 minutes ago sits in the right third, however many trades came before it;
-    the price before the span holds into it (9 cells of 200 s)."""
+def test_the_trend_spans_the_last_10_minutes_whatever_the_number_of_prices() -> None:
+    """A rise 190 s ago sits in the right third, however many trades came before it; the
+    price before the span holds into it (9 cells of 66.7 s)."""
     low, high = current().levels[0], current().levels[-1]
     before = [(NOW - 40 * MINUTE + n, 1.0) for n in range(50)]
-    line, change = draw([*before, (NOW - 10 * MINUTE, 2.0)])
-    assert line == low * 5 + high * 4
+    line, change = draw([*before, (NOW - 190, 2.0)])
+    assert line == low * 6 + high * 3
     assert change == pytest.approx(1.0)
 
 
-def test_a_coin_seen_for_five_minutes_draws_only_those_minutes() -> None:
-    line, _ = draw([(NOW - 5 * MINUTE, 1.0), (NOW - MINUTE, 3.0)])
-    assert line.startswith(" " * 7)
-    assert line[7:] == current().levels[0] + current().levels[-1]
+def test_a_coin_seen_for_three_minutes_draws_only_those_minutes() -> None:
+    line, _ = draw([(NOW - 3 * MINUTE, 1.0), (NOW - 30, 3.0)])
+    assert line.startswith(" " * 6)
+    assert line[6:] == current().levels[0] * 2 + current().levels[-1]
 
 
 def test_a_coin_that_did_not_trade_in_the_span_draws_a_flat_line() -> None:
@@ -51,4 +51,4 @@ async def test_the_trend_column_states_its_span(
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         header = screen_text(app).splitlines()[1]
-        assert "Trend 30m" in header
+        assert "Trend 10m" in header

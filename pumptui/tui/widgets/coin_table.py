@@ -83,9 +83,10 @@ class Column:
 
 
 COIN_WIDTH = 11
-# The trend column: the price over the last 30 minutes, 200 s a cell (stated in its label).
+# The trend column: the price over the last 10 minutes, about a minute a cell (stated in its
+# label). Short enough to fill soon after the app starts, which sees prices only from then.
 TREND_WIDTH = 9
-TREND_SPAN = 30 * 60
+TREND_SPAN = 10 * 60
 # Shares (%) from which a row's top-10 or dev figure is shown as a warning.
 TOP10_WARN = 50.0
 DEV_WARN = 10.0
