@@ -23,6 +23,7 @@ from pumptui.tui.keys import BACK_BINDINGS
 from pumptui.tui.screens.ask import ConfirmScreen, NameScreen
 from pumptui.tui.screens.base import PumpScreen
 from pumptui.tui.screens.bookmark_picker import NAME_LIMIT
+from pumptui.tui.screens.home import coin_rows_context
 from pumptui.tui.services import AppServices
 from pumptui.tui.social import (
     SOCIAL_BINDINGS,
@@ -33,7 +34,7 @@ from pumptui.tui.social import (
     SocialTarget,
     social_of,
 )
-from pumptui.tui.widgets.coin_table import CoinTable, RowContext
+from pumptui.tui.widgets.coin_table import CoinTable
 from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.words import plural
@@ -234,25 +235,9 @@ class BookmarksScreen(SocialKeys, PumpScreen[None]):
         if not self.is_mounted:
             return
         services = self.services
-        store = services.store
         current = self.current_list()
         coins = [self._coin(mint) for mint in current.mints] if current is not None else []
-        leader = store.leader
-        marks = self.own_marks()
-        self.table.show(
-            coins,
-            RowContext(
-                now=services.clock(),
-                leader_mint=leader.mint if leader is not None else None,
-                watched=frozenset(services.watched()),
-                sol_usd=store.sol_price,
-                trend=store.price_history,
-                board=store.board_entry,
-                liked=marks.liked,
-                followed=marks.followed,
-                marked=marks.marked,
-            ),
-        )
+        self.table.show(coins, coin_rows_context(services, self.own_marks()))
         summary = Text(no_wrap=True, overflow="ellipsis")
         summary.append("Bookmarks", style="bold")
         if current is not None:

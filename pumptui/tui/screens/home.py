@@ -25,7 +25,13 @@ from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.screens.base import PumpScreen
 from pumptui.tui.services import HOME_FEEDS, AppServices
-from pumptui.tui.social import SOCIAL_BINDINGS, SocialChanged, SocialKeys, SocialTarget
+from pumptui.tui.social import (
+    SOCIAL_BINDINGS,
+    OwnMarks,
+    SocialChanged,
+    SocialKeys,
+    SocialTarget,
+)
 from pumptui.tui.widgets.coin_table import CoinTable, RowContext
 from pumptui.tui.widgets.followed_tape import FollowedTape
 from pumptui.tui.widgets.key_footer import KeyFooter
@@ -125,23 +131,7 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
         raise NotImplementedError
 
     def row_context(self) -> RowContext:
-        services = self.services
-        store = services.store
-        leader = store.leader
-        marks = self.own_marks()
-        return RowContext(
-            now=services.clock(),
-            leader_mint=leader.mint if leader is not None else None,
-            watched=frozenset(services.watched()),
-            trend=store.price_history,
-            version=store.coin_version,
-            sol_usd=store.sol_price,
-            board=store.board_entry,
-            liked=marks.liked,
-            followed=marks.followed,
-            marked=marks.marked,
-            delisted=store.is_delisted,
-        )
+        return coin_rows_context(self.services, self.own_marks())
 
     # -- actions on the coin under the cursor ------------------------------------------------------
 
@@ -331,3 +321,22 @@ def summary_line(
         if text.cell_len <= width:
             return text
     return text
+
+
+def coin_rows_context(services: AppServices, marks: OwnMarks) -> RowContext:
+    """What every coin table's rows are drawn with (Home, Watchlist, a bookmark list)."""
+    store = services.store
+    leader = store.leader
+    return RowContext(
+        now=services.clock(),
+        leader_mint=leader.mint if leader is not None else None,
+        watched=frozenset(services.watched()),
+        trend=store.price_history,
+        version=store.coin_version,
+        sol_usd=store.sol_price,
+        board=store.board_entry,
+        liked=marks.liked,
+        followed=marks.followed,
+        marked=marks.marked,
+        delisted=store.is_delisted,
+    )
