@@ -318,7 +318,8 @@ async def test_sim_shows_whenever_the_server_says_it_is_the_simulator(sim: SimSe
     app = PumpApp(sim_services(sim, sim_mode=False))
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.screen.query_one(CoinTable).row_count > 0)
-        assert status_text(app).rstrip().endswith("SIM")
+        # The bar re-reads its source once a second: SIM shows by its next tick at the latest.
+        await wait_for(pilot, lambda: status_text(app).rstrip().endswith("SIM"))
 
 
 async def test_a_mint_the_service_does_not_know_says_so_instead_of_loading(
