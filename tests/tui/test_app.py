@@ -191,10 +191,10 @@ async def test_p_pauses_and_resumes_live_updates(make_app: AppFactory) -> None:
         await pilot.pause()
         await pilot.press("p")
         assert app.services.paused
-        assert "PAUSED" in status_text(app)
+        await wait_for(pilot, lambda: "PAUSED" in status_text(app))
         await pilot.press("p")
         assert not app.services.paused
-        assert "PAUSED" not in status_text(app)
+        await wait_for(pilot, lambda: "PAUSED" not in status_text(app))
 
 
 async def test_q_quits(make_app: AppFactory) -> None:
