@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 from pumptui.tui.app import PumpApp
+from pumptui.tui.widgets.key_footer import KeyFooter
 from tests.tui.conftest import frozen_coins, screen_text
 
 AppFactory = Callable[..., PumpApp]
@@ -54,3 +56,22 @@ async def test_help_shows_every_description_whole_at_80_columns(make_app: AppFac
         assert max(len(what) for what in descriptions) > 50, "a long one is among them"
         for what in descriptions:
             assert what in shown
+
+
+async def test_the_footer_rebuilds_only_when_the_keys_it_shows_change(make_app: AppFactory) -> None:
+    # Textual updates a screen's bindings on every change of focus; rebuilding a dozen key
+    # widgets each time cost more than anything else a key press did.
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        keys = list(footer.query(FooterKey))
+        footer.bindings_changed(app.screen)  # bindings updated, the same keys shown
+        await pilot.pause()
+        assert list(footer.query(FooterKey)) == keys
+        await pilot.press("slash")  # the filter box: other keys
+        await pilot.pause()
+        await pilot.pause()
+        shown = [key.description for key in footer.query(FooterKey)]
+        assert "Clear filter" in shown
+        assert "Clear filter" in screen_text(app).splitlines()[-1]
