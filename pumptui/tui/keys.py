@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 # Bindings on the App: available on every screen.
 APP_BINDINGS: list[Binding] = [
@@ -115,6 +115,19 @@ COIN_LIST_BINDINGS: list[Binding] = [
         "o", "open_browser", "Browser", id="coins.open-browser", tooltip="Open the coin on pump.fun"
     ),
 ]
+
+
+def scroll_bindings(prefix: str, *, home: str, end: str) -> list[BindingType]:
+    """The keys of a scrolling pane (j/k, pages, g/G), each with its own `[keymap]` id under
+    `prefix`; `home` and `end` say what the top and the bottom hold ("Newest", "Oldest")."""
+    return [
+        Binding("down,j", "scroll_down", "Down", show=False, id=f"{prefix}.down"),
+        Binding("up,k", "scroll_up", "Up", show=False, id=f"{prefix}.up"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id=f"{prefix}.page-down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id=f"{prefix}.page-up"),
+        Binding("home,g", "scroll_home", home, show=False, id=f"{prefix}.{home.lower()}"),
+        Binding("end,G", "scroll_end", end, show=False, id=f"{prefix}.{end.lower()}"),
+    ]
 
 
 def binding_rows(bindings: Iterable[Binding]) -> Iterator[tuple[str, str, str]]:

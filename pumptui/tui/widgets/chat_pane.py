@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pumptui.api.models import ChatMessage
+from pumptui.tui.keys import scroll_bindings
 from pumptui.tui.widgets.trade_tape import trader_name
 
 INDENT = 2
@@ -46,14 +46,7 @@ def reaction_name(emoji: str) -> str:
 class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
     """One coin's chat. `show(messages, viewers, state)` redraws only when something changed."""
 
-    BINDINGS = [
-        Binding("down,j", "scroll_down", "Down", show=False, id="chat.down"),
-        Binding("up,k", "scroll_up", "Up", show=False, id="chat.up"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="chat.page-down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="chat.page-up"),
-        Binding("home,g", "scroll_home", "Oldest", show=False, id="chat.oldest"),
-        Binding("end,G", "scroll_end", "Newest", show=False, id="chat.newest"),
-    ]
+    BINDINGS = scroll_bindings("chat", home="Oldest", end="Newest")
 
     COMPONENT_CLASSES = {
         "chat-pane--author",

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -24,6 +23,7 @@ from textual.timer import Timer
 from pumptui.api.models import Trade
 from pumptui.tui.format import age, compact, short_address, sol
 from pumptui.tui.glyphs import current
+from pumptui.tui.keys import scroll_bindings
 
 MAX_ROWS = 500
 """Rows kept on the tape: a fixed memory and paint bound (the store keeps more history)."""
@@ -56,14 +56,7 @@ def next_min_size(current: float, direction: int = 1) -> float:
 class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
     """Trades of one coin, newest first, at least `min_sol` SOL each."""
 
-    BINDINGS = [
-        Binding("down,j", "scroll_down", "Down", show=False, id="tape.down"),
-        Binding("up,k", "scroll_up", "Up", show=False, id="tape.up"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="tape.page-down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="tape.page-up"),
-        Binding("home,g", "scroll_home", "Newest", show=False, id="tape.newest"),
-        Binding("end,G", "scroll_end", "Oldest", show=False, id="tape.oldest"),
-    ]
+    BINDINGS = scroll_bindings("tape", home="Newest", end="Oldest")
 
     COMPONENT_CLASSES = {
         "trade-tape--buy",
