@@ -32,6 +32,12 @@ Example::
     [push]             # a PumpPortal-style WebSocket: "" off, "auto" the API host's /api/data
     url = ""
 
+    [[alerts]]         # one table per rule (pumptui.alerts.rules has every setting)
+    name = "dev dumps"
+    when = "event = trade and side = sell and by = dev"
+    scope = "watchlist"
+    deliver = ["app", "osc"]
+
 The push API key (PumpPortal ties it to a wallet) is a secret like the token: it comes only from
 `PUMPTUI_PUSH_API_KEY` and is held in a `Secret`.
 """
@@ -45,11 +51,14 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pumptui import paths
 from pumptui.secret import Secret
+
+if TYPE_CHECKING:
+    from pumptui.alerts.rules import AlertRule
 
 DEFAULT_FRONTEND_URL = "https://frontend-api-v3.pump.fun"
 DEFAULT_SWAP_URL = "https://swap-api.pump.fun"
@@ -115,7 +124,7 @@ NOT_NEGATIVE: dict[str, frozenset[str]] = {
     "api": frozenset({"max_retries"}),
     "ui": frozenset({"min_trade_sol"}),
 }
-SECTIONS = ("api", "refresh", "ui", "keymap", "push")
+SECTIONS = ("api", "refresh", "ui", "keymap", "push", "alerts")
 # Keys that can only hold a credential; found in any section (or as `[auth]`), the file is refused.
 _TOKEN_KEYS = frozenset({"token", "auth_token", "access_token", "jwt", "auth"})
 # Words in a URL's query that name a credential (`?token=…`, `?api-key=…`).
@@ -273,6 +282,8 @@ class Settings:
     keymap: Mapping[str, str] = field(default_factory=dict)
     push: PushSettings = field(default_factory=PushSettings)
     path: Path | None = None
+    # The `[[alerts]]` rules, checked (pumptui.alerts.rules); the app's own are kept elsewhere.
+    alerts: tuple[AlertRule, ...] = ()
 
     def with_push_url(self, url: str) -> Settings:
         """Push from `url` ("" off, "auto", ws:// or wss://); ValueError if it is none of them."""
@@ -351,6 +362,7 @@ def load_settings(
         keymap=_keymap(data.get("keymap"), file_path),
         push=_push(data.get("push"), file_path),
         path=file_path,
+        alerts=_alerts(data.get("alerts"), file_path),
     )
     try:
         settings = settings.with_api_urls()  # the file's own URLs
@@ -450,3 +462,25 @@ def _keymap(raw: Any, path: Path) -> dict[str, str]:
     ):
         raise ConfigError(f"{path}: [keymap] maps binding ids to key strings")
     return dict(raw)
+
+
+def _alerts(raw: Any, path: Path) -> tuple[AlertRule, ...]:
+    """The `[[alerts]]` tables as rules; the first bad one is refused in one line that names
+    it (by number, and by name when it has one) and says what is wrong."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: alerts is a list of tables: write each rule as [[alerts]]")
+    from pumptui.alerts.rules import AlertRuleError, rule_from_table  # only when there are any
+
+    rules: list[AlertRule] = []
+    for number, table in enumerate(raw, start=1):
+        try:
+            rules.append(rule_from_table(table, origin="config"))
+        except AlertRuleError as exc:
+            named = table.get("name") if isinstance(table, dict) else None
+            label = f"[[alerts]] #{number}" + (
+                f" ({named[:40]!r})" if isinstance(named, str) and named else ""
+            )
+            raise ConfigError(f"{path}: {label}: {exc}") from None
+    return tuple(rules)
