@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 class ExprError(ValueError):
     """A filter expression that cannot be read or cannot apply to its fields.
@@ -24,8 +26,25 @@ class ExprError(ValueError):
         end = self.source.find("\n", self.position)
         line = self.source[start:] if end < 0 else self.source[start:end]
         column = self.position - start
-        width = max(1, min(self.length, len(line) - column)) if column < len(line) else 1
-        return f"{line}\n{' ' * column}{'^' * width}"
+        token = line[column : column + self.length] or " "
+        return f"{line}\n{_pad(line[:column])}{'^' * _cells(token)}"
 
     def __str__(self) -> str:
         return self.message
+
+
+def _char_cells(char: str) -> int:
+    """Terminal columns one character takes: two when wide (CJK, emoji), none for a combining
+    mark, one otherwise; so a caret lands under its token in a monospaced font."""
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _cells(text: str) -> int:
+    return max(1, sum(_char_cells(c) for c in text))
+
+
+def _pad(prefix: str) -> str:
+    """Blank space as wide as `prefix`, keeping its tabs (so they expand the same way)."""
+    return "".join(c if c == "\t" else " " * _char_cells(c) for c in prefix)

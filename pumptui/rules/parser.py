@@ -17,8 +17,11 @@ from collections.abc import Mapping, Sequence
 from pumptui.rules.errors import ExprError
 from pumptui.rules.fields import Field
 from pumptui.rules.lexer import Token, tokenize
-from pumptui.rules.tree import NUMERIC_OPS, TEXT_OPS, And, Compare, Node, Not, Or
+from pumptui.rules.tree import NUMERIC_OPS, TEXT_OPS, And, Compare, Node, Not, Or, quote_text
 from pumptui.rules.units import UnitError, read_value, read_window
+
+# Parentheses and `not`s a rule may nest (far beyond any real rule; keeps recursion bounded).
+MAX_DEPTH = 50
 
 
 def parse_tree(text: str, fields: Mapping[str, Field]) -> Node:
@@ -32,6 +35,7 @@ class _Parser:
         self.fields = fields
         self.tokens = tokenize(source)
         self.index = 0
+        self.depth = 0
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -85,9 +89,15 @@ class _Parser:
 
     def unary(self) -> Node:
         token = self.peek()
+        if token.keyword == "not" or token.kind == "lparen":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.error(f"nested too deeply (more than {MAX_DEPTH} levels)", token)
         if token.keyword == "not":
             self.advance()
-            return Not(self.unary())
+            node: Node = Not(self.unary())
+            self.depth -= 1
+            return node
         if token.kind == "lparen":
             self.advance()
             if self.peek().kind == "rparen":
@@ -101,6 +111,7 @@ class _Parser:
                     self.peek(),
                 )
             self.advance()
+            self.depth -= 1
             return node
         return self.comparison()
 
@@ -169,6 +180,8 @@ class _Parser:
         spec = self.fields.get(token.text.lower())
         if spec is None:
             hint = self.did_you_mean(token.text.lower(), list(self.fields))
+            if not hint and self.peek().kind not in ("op", "number") and "name" in self.fields:
+                hint = f": to find a coin by name, write name ~ {quote_text(token.text)}"
             raise self.error(f"unknown field '{token.text}'{hint}", token)
         return spec
 

@@ -216,6 +216,7 @@ def test_a_number_where_text_is_read_does_not_match() -> None:
         ("holdrs > 5", "unknown field 'holdrs': did you mean holders?", "^^^^^^"),
         ("mc > 1 and vlo > 5", "unknown field 'vlo': did you mean vol?", "           ^^^"),
         ("zzz > 5", "unknown field 'zzz'", "^^^"),
+        ("bonk", "unknown field 'bonk': to find a coin by name, write name ~ bonk", "^^^^"),
         ("name ~ 404", 'name is text: quote a number to match it ("404")', "       ^^^"),
         ("mc > pepe", "mc needs a number, not 'pepe'", "     ^^^^"),
         ("mc >", "missing value after mc >", "    ^"),
@@ -251,6 +252,20 @@ def test_an_error_names_the_problem_and_points_at_its_token(
     assert raised.pointer() == f"{text}\n{marked}"
     assert raised.position == len(marked) - len(marked.lstrip())
     assert raised.length == max(1, len(marked.strip()))
+
+
+def test_the_caret_stays_under_its_token_after_wide_characters_and_tabs() -> None:
+    assert (
+        error("name ~ 蛙蛙 and holdrs > 5").pointer().split("\n")[1] == " " * 16 + "^" * 6
+    )  # 蛙 takes two columns
+    assert error("name ~ x and\tholdrs > 5").pointer().split("\n")[1] == " " * 12 + "\t^^^^^^"
+
+
+def test_a_deeply_nested_rule_is_an_error_not_a_crash() -> None:
+    text = "(" * 60 + "mc > 1" + ")" * 60
+    assert "nested too deeply" in str(error(text))
+    assert str(error("not " * 60 + "mc > 1")).startswith("nested too deeply")
+    assert parse("(" * 40 + "mc > 1" + ")" * 40).tree == Compare("mc", ">", 1.0)
 
 
 def test_the_pointer_shows_only_the_line_of_a_multi_line_rule() -> None:
