@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from pumptui.api.models import BoardEntry, Coin, HolderStats, MarketActivity
 from pumptui.numbers import coin_caps
@@ -34,66 +35,79 @@ ACTIVITY_WINDOW_SECONDS: Mapping[float, str] = {
 }
 
 
-COIN_FIELDS: Mapping[str, Field] = {
-    f.name: f
-    for f in (
-        Field("age", "duration", "time since the coin was created"),
-        Field("mc", "usd", "market cap in USD"),
-        Field("mcsol", "sol", "market cap in SOL"),
-        Field("curve", "percent", "share of the bonding curve sold"),
-        Field("holders", "count", "number of holders"),
-        Field("top10", "percent", "supply held by the top 10 holders"),
-        Field("dev", "percent", "supply the creator holds"),
-        Field("snipers", "count", "number of sniper wallets"),
-        Field("ath", "usd", "all-time-high market cap in USD"),
-        Field("replies", "count", "number of replies"),
-        Field(
-            "vol",
-            "usd",
-            "USD volume in the window",
-            windowed=True,
-            default_window=DEFAULT_WINDOW,
-        ),
-        Field(
-            "change",
-            "percent",
-            "price change over the window",
-            windowed=True,
-            default_window=DEFAULT_WINDOW,
-        ),
-        Field(
-            "trades", "count", "trades in the window", windowed=True, default_window=DEFAULT_WINDOW
-        ),
-        Field("buys", "count", "buys in the window", windowed=True, default_window=DEFAULT_WINDOW),
-        Field(
-            "sells", "count", "sells in the window", windowed=True, default_window=DEFAULT_WINDOW
-        ),
-        Field(
-            "buyers",
-            "count",
-            "distinct buyers in the window",
-            windowed=True,
-            default_window=DEFAULT_WINDOW,
-        ),
-        Field(
-            "sellers",
-            "count",
-            "distinct sellers in the window",
-            windowed=True,
-            default_window=DEFAULT_WINDOW,
-        ),
-        Field("name", "text", "the coin's name"),
-        Field("symbol", "text", "the coin's ticker"),
-        Field("mint", "text", "the coin's mint address"),
-        Field("creator", "text", "the creator's wallet address"),
-        Field(
-            "stage",
-            "text",
-            f"graduating: curve >= {GRADUATING_CURVE_PERCENT:g}%",
-            choices=STAGES,
-        ),
-    )
-}
+# Read-only; `COIN_FIELDS | {...}` makes a caller's own map with fields of its own.
+COIN_FIELDS: MappingProxyType[str, Field] = MappingProxyType(
+    {
+        f.name: f
+        for f in (
+            Field("age", "duration", "time since the coin was created"),
+            Field("mc", "usd", "market cap in USD"),
+            Field("mcsol", "sol", "market cap in SOL"),
+            Field("curve", "percent", "share of the bonding curve sold"),
+            Field("holders", "count", "number of holders"),
+            Field("top10", "percent", "supply held by the top 10 holders"),
+            Field("dev", "percent", "supply the creator holds"),
+            Field("snipers", "count", "number of sniper wallets"),
+            Field("ath", "usd", "all-time-high market cap in USD"),
+            Field("replies", "count", "number of replies"),
+            Field(
+                "vol",
+                "usd",
+                "USD volume in the window",
+                windowed=True,
+                default_window=DEFAULT_WINDOW,
+            ),
+            Field(
+                "change",
+                "percent",
+                "price change over the window",
+                windowed=True,
+                default_window=DEFAULT_WINDOW,
+            ),
+            Field(
+                "trades",
+                "count",
+                "trades in the window",
+                windowed=True,
+                default_window=DEFAULT_WINDOW,
+            ),
+            Field(
+                "buys", "count", "buys in the window", windowed=True, default_window=DEFAULT_WINDOW
+            ),
+            Field(
+                "sells",
+                "count",
+                "sells in the window",
+                windowed=True,
+                default_window=DEFAULT_WINDOW,
+            ),
+            Field(
+                "buyers",
+                "count",
+                "distinct buyers in the window",
+                windowed=True,
+                default_window=DEFAULT_WINDOW,
+            ),
+            Field(
+                "sellers",
+                "count",
+                "distinct sellers in the window",
+                windowed=True,
+                default_window=DEFAULT_WINDOW,
+            ),
+            Field("name", "text", "the coin's name"),
+            Field("symbol", "text", "the coin's ticker"),
+            Field("mint", "text", "the coin's mint address"),
+            Field("creator", "text", "the creator's wallet address"),
+            Field(
+                "stage",
+                "text",
+                f"graduating: curve >= {GRADUATING_CURVE_PERCENT:g}%",
+                choices=STAGES,
+            ),
+        )
+    }
+)
 
 
 def describe_fields(fields: Mapping[str, Field] = COIN_FIELDS) -> list[tuple[str, str, str]]:

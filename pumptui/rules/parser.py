@@ -151,7 +151,7 @@ class _Parser:
         if token.kind in ("end", "rparen", "lparen", "op") or token.keyword is not None:
             raise self.error(
                 f"missing value after {spec.name} {op_token.text}"
-                + (f' (quote it: "{token.text}")' if token.keyword else ""),
+                + (f' (quote it: "{token.text}")' if token.keyword and spec.is_text else ""),
                 token,
             )
         if spec.is_text:

@@ -88,14 +88,7 @@ def format_duration(seconds: float) -> str:
     for unit in ("d", "h", "m"):
         scale = DURATIONS[unit]
         if seconds and abs(seconds) >= scale:
-            text = plain(seconds / scale) + unit
-            if read_window_any(text) == seconds:
-                return text
+            digits = plain(seconds / scale)
+            if float(Decimal(digits) * scale) == seconds:
+                return digits + unit
     return plain(seconds) + "s"
-
-
-def read_window_any(text: str) -> float:
-    """A duration's seconds, of any sign (what `format_duration` checks itself against)."""
-    match = NUMBER.match(text)
-    assert match is not None
-    return float(Decimal(match["digits"]) * DURATIONS[match["unit"].lower()])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pumptui.rules import COIN_FIELDS, ExprError, Field, MappingFacts, parse
+from pumptui.rules import COIN_FIELDS, ExprError, Field, MappingFacts, fields_help, parse
 from pumptui.rules.tree import And, Compare, Not, Or
 
 HOUR = 3600.0
@@ -220,7 +220,8 @@ def test_a_number_where_text_is_read_does_not_match() -> None:
         ("name ~ 404", 'name is text: quote a number to match it ("404")', "       ^^^"),
         ("mc > pepe", "mc needs a number, not 'pepe'", "     ^^^^"),
         ("mc >", "missing value after mc >", "    ^"),
-        ("mc > and dev < 5", 'missing value after mc > (quote it: "and")', "     ^^^"),
+        ("mc > and dev < 5", "missing value after mc >", "     ^^^"),
+        ("name ~ or", 'missing value after name ~ (quote it: "or")', "       ^^"),
         ("mc > 5 and", "missing condition before the end", "          ^"),
         ("and mc > 5", "missing condition before 'and'", "^^^"),
         ("mc > 5 or or dev < 1", "missing condition before 'or'", "          ^^"),
@@ -277,7 +278,7 @@ def test_the_pointer_shows_only_the_line_of_a_multi_line_rule() -> None:
 
 
 def test_a_caller_can_add_fields_of_its_own() -> None:
-    fields = {**COIN_FIELDS, "late": Field("late", "duration", "how late the trade came")}
+    fields = COIN_FIELDS | {"late": Field("late", "duration", "how late the trade came")}
     rule = parse("late > 30s and mc > 1k", fields)
     assert rule.fields == frozenset({"late", "mc"})
     assert rule.evaluate(MappingFacts({"late": 45.0, "mc": 5_000.0}))
@@ -288,3 +289,11 @@ def test_a_caller_can_add_fields_of_its_own() -> None:
 def test_render_writes_the_canonical_text() -> None:
     rule = parse("MC>20000 and (AGE<600s or not stage==graduated) and vol 5m >= 1500")
     assert rule.render() == "mc > 20k and (age < 10m or not (stage = graduated)) and vol >= 1.5k"
+
+
+def test_the_field_help_lists_every_field_with_its_units_within_80_columns() -> None:
+    lines = fields_help().splitlines()
+    assert [line.split()[0] for line in lines] == list(COIN_FIELDS)
+    assert all(len(line) <= 78 for line in lines)
+    assert "vol [5m]" in fields_help()
+    assert "new|graduating|graduated" in fields_help()
