@@ -21,7 +21,7 @@ from pumptui.rules.coin import (
     stage_of,
 )
 from pumptui.rules.errors import ExprError
-from pumptui.rules.expr import Expr, evaluate_tree, parse
+from pumptui.rules.expr import Expr, evaluate_tree, parse, plain_value
 from pumptui.rules.fields import Facts, Field, Kind, MappingFacts
 from pumptui.rules.tree import And, Compare, Node, Not, Or, render
 
@@ -46,6 +46,7 @@ __all__ = [
     "evaluate_tree",
     "fields_help",
     "parse",
+    "plain_value",
     "price_change",
     "render",
     "stage_of",

@@ -92,3 +92,17 @@ def compare(node: Compare, actual: float | str | None) -> bool:
     if node.op == "=":
         return number == wanted
     return number != wanted
+
+
+def plain_value(
+    facts: Facts,
+    name: str,
+    window: float | None = None,
+    fields: Mapping[str, Field] = COIN_FIELDS,
+) -> float | str | None:
+    """The figure a rule reads for `name`: over `window`, or the field's default window when
+    none is given. For code (and tests) that evaluate a rule's meaning in plain Python."""
+    spec = fields[name]
+    if spec.windowed and window is None:
+        window = spec.default_window
+    return facts.value(name, window if spec.windowed else None)

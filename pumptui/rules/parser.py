@@ -68,8 +68,9 @@ class _Parser:
         if token.kind == "rparen":
             raise self.error("')' without a matching '('", token)
         if token.kind != "end":
+            hint = self.did_you_mean(token.text.lower(), ["and", "or"])
             raise self.error(
-                f"expected 'and', 'or' or the end, found {self.describe(token)}", token
+                f"expected 'and', 'or' or the end, found {self.describe(token)}{hint}", token
             )
         return node
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from pumptui.rules import COIN_FIELDS, ExprError, Field, MappingFacts, fields_help, parse
+from pumptui.rules import (
+    COIN_FIELDS,
+    ExprError,
+    Field,
+    MappingFacts,
+    fields_help,
+    parse,
+    plain_value,
+)
 from pumptui.rules.tree import And, Compare, Not, Or
 
 HOUR = 3600.0
@@ -230,6 +238,11 @@ def test_a_number_where_text_is_read_does_not_match() -> None:
         ("mc > 1)", "')' without a matching '('", "      ^"),
         ("()", "empty parentheses: put a condition inside", " ^"),
         ("mc > 1 holders", "expected 'and', 'or' or the end, found 'holders'", "       ^^^^^^^"),
+        (
+            "mc > 1 adn dev < 2",
+            "expected 'and', 'or' or the end, found 'adn': did you mean and?",
+            "       ^^^",
+        ),
         ("(mc > 1 dev)", "expected 'and', 'or' or ')', found 'dev'", "        ^^^"),
         ("mc 20k", "expected an operator (> >= < <= = !=) after mc", "   ^^^"),
         ("name pepe", "expected an operator (= != ~ !~) after name", "     ^^^^"),
@@ -297,3 +310,10 @@ def test_the_field_help_lists_every_field_with_its_units_within_80_columns() -> 
     assert all(len(line) <= 78 for line in lines)
     assert "vol [5m]" in fields_help()
     assert "new|graduating|graduated" in fields_help()
+
+
+def test_plain_value_reads_a_windowed_field_at_its_default_window() -> None:
+    facts = MappingFacts({("vol", 300.0): 5.0, ("vol", 3600.0): 7.0, "mc": 9.0})
+    assert plain_value(facts, "vol") == 5.0
+    assert plain_value(facts, "vol", 3600.0) == 7.0
+    assert plain_value(facts, "mc") == 9.0
