@@ -65,3 +65,12 @@ def alerts_file() -> Path:
 def alerts_fired_file() -> Path:
     """When each alert last fired, per coin: cooldowns survive a restart."""
     return data_dir() / ALERTS_FIRED_FILE_NAME
+
+
+ALERTS_SWITCHES_FILE_NAME: Final = "alerts-switched.json"
+
+
+def alerts_switches_file() -> Path:
+    """Config alert rules the user switched off (or back on) in the app: the config file is
+    the user's and never rewritten, so the switch is kept here."""
+    return data_dir() / ALERTS_SWITCHES_FILE_NAME

@@ -36,13 +36,17 @@ from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
+from pumptui.alerts import AlertRule, Deliverer, Firing
+from pumptui.alerts.terminal import terminal_safe
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.tui import glyphs
+from pumptui.tui.alerts import AlertRuleProblem, TerminalChannel
 from pumptui.tui.app_base import AppWithServices
 from pumptui.tui.commands import ActionCommands, CoinCommands
 from pumptui.tui.keys import APP_BINDINGS
 from pumptui.tui.messages import (
+    AlertsChanged,
     BookmarkPickerWanted,
     BookmarksWanted,
     EditorWanted,
@@ -51,6 +55,7 @@ from pumptui.tui.messages import (
     StoreUpdated,
     WatchlistChanged,
 )
+from pumptui.tui.screens.alerts import AlertsScreen
 from pumptui.tui.screens.bookmark_picker import BookmarkPicker
 from pumptui.tui.screens.bookmarks import BookmarksScreen
 from pumptui.tui.screens.coin import CoinScreen
@@ -118,6 +123,7 @@ class PumpApp(TypeAhead, AppWithServices):
         self._catch_stop_signals()
         self.push_screen(HomeScreen())
         self._listen_to_engine()
+        self._start_alerts()
         self._start_engine()
         self.social.start()
         self.set_timer(GC_FREEZE_DELAY, freeze_startup_objects, name="gc-freeze")
@@ -163,7 +169,73 @@ class PumpApp(TypeAhead, AppWithServices):
 
     async def on_unmount(self) -> None:
         self.social.close()
+        await self.services.alerts.stop()
         await self.services.stop()
+
+    # -- alerts ----------------------------------------------------------------------------------
+
+    def _start_alerts(self) -> None:
+        """Evaluate the alert rules on every event from now on: a firing toasts (its rule's
+        `app` channel), rings the app's bell (`bell`), and reaches the desktop through the
+        terminal (`osc`: OSC 9 / OSC 777 written by the driver) only for a rule that asks;
+        each delivery problem toasts once."""
+        driver = self._driver
+        write = None if self.is_headless or driver is None else driver.write
+        deliverer = Deliverer(
+            app=self._toast_alert,
+            terminal=TerminalChannel(write, self.bell),
+            problem=self._alert_problem,
+        )
+        alerts = self.services.alerts
+        alerts.start(deliverer, problem=self._alert_problem, listener=self._alert_fired)
+        for problem in alerts.problems:
+            self._alert_problem("files", problem)
+
+    def _toast_alert(self, firing: Firing) -> None:
+        self.notify(
+            terminal_safe(firing.text, 200),
+            title=terminal_safe(firing.rule_name or firing.condition, 60),
+            severity="warning" if firing.caveats else "information",
+            timeout=8,
+            markup=False,
+        )
+
+    def _alert_fired(self, firing: Firing) -> None:
+        """After every firing, whatever its channels: the alerts screen's history moves on."""
+        self._post_alerts_changed()
+
+    def _alert_problem(self, channel: str, message: str) -> None:
+        self.notify(
+            terminal_safe(message, 200),
+            title=f"Alerts: {channel}",
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
+
+    def add_alert(self, rule: AlertRule) -> bool:
+        """Keep a rule made in the app (a coin's form, Home's filter); live at once."""
+        try:
+            self.services.alerts.add(rule)
+        except AlertRuleProblem as exc:
+            self.notify(str(exc), severity="error", title="Alerts", markup=False)
+            return False
+        self.alerts_changed()
+        self.notify(f"{rule.title}\nwhen {rule.when}", title="Alert set", timeout=5, markup=False)
+        return True
+
+    def alerts_changed(self) -> None:
+        """The rules changed (made, switched, deleted): the engine follows what they name and
+        the screen redraws."""
+        self.services.follow_alert_coins()
+        self._post_alerts_changed()
+
+    def _post_alerts_changed(self) -> None:
+        try:
+            screen = self.screen
+        except ScreenStackError:  # shutting down
+            return
+        screen.post_message(AlertsChanged())
 
     # -- screens the services ask for -------------------------------------------------------------
 
@@ -354,6 +426,10 @@ class PumpApp(TypeAhead, AppWithServices):
         # The stack is the default screen, Home, then whatever was opened from it.
         while len(self.screen_stack) > 2:
             self.pop_screen()
+
+    def action_go_alerts(self) -> None:
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen())
 
     def action_go_watchlist(self) -> None:
         if isinstance(self.screen, WatchlistScreen):

@@ -43,6 +43,14 @@ APP_BINDINGS: list[Binding] = [
         show=False,
         tooltip="Poll the feeds on screen now",
     ),
+    Binding(
+        "A",
+        "go_alerts",
+        "Alerts",
+        id="app.alerts",
+        show=False,
+        tooltip="Your alert rules (switch, delete, test) and what fired",
+    ),
     Binding("H", "go_home", "Home", id="app.home", show=False, tooltip="Go to the new-coins feed"),
     Binding("W", "go_watchlist", "Watchlist", id="app.watchlist", tooltip="Coins you watch"),
 ]
@@ -141,3 +149,50 @@ def _show_key(key: str) -> str:
     names = {"question_mark": "?", "colon": ":", "slash": "/", "escape": "esc"}
     key = key.strip()
     return names.get(key, key)
+
+
+# The alerts screen (`A`): on the rule under the cursor.
+ALERTS_BINDINGS: list[Binding] = [
+    Binding(
+        "space,e",
+        "toggle_rule",
+        "On/off",
+        key_display="space",
+        id="alerts.toggle",
+        tooltip="Switch the rule on or off (kept across runs)",
+    ),
+    Binding(
+        "x,delete",
+        "delete_rule",
+        "Delete",
+        id="alerts.delete",
+        tooltip="Delete a rule made in the app (asks first); the config's can only be switched off",
+    ),
+    Binding(
+        "t",
+        "test_rule",
+        "Test",
+        id="alerts.test",
+        tooltip="What the rule would fire on now, from the market as it stands",
+    ),
+]
+
+# On a coin's screen: an alert on this coin (the alerts screen is a key away from the form).
+COIN_ALERT_BINDING = Binding(
+    "A",
+    "alert_on_coin",
+    "Alert",
+    id="coin.alert",
+    tooltip="Alert on this coin: a market cap crossed, a move of N % in M minutes, the dev "
+    "selling, a whale buying",
+)
+
+# On Home: the filter in force becomes an alert on new coins.
+FILTER_ALERT_BINDING = Binding(
+    "F",
+    "alert_on_filter",
+    "Alert on filter",
+    id="coins.filter-alert",
+    show=False,
+    tooltip="Alert on each new coin that matches the filter",
+)

@@ -73,3 +73,11 @@ class ModerationWanted(Message, bubble=False):
     """Open the bulk moderation dialog for these rows (each with its text)."""
 
     items: list[Marked]
+
+
+@dataclass
+class AlertsChanged(Message, bubble=False):
+    """An alert fired, or the rules changed: the alerts screen redraws its rules and history."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, AlertsChanged)

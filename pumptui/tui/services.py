@@ -28,6 +28,7 @@ from pumptui.live.bus import EventBus
 from pumptui.live.health import FeedState
 from pumptui.live.store import MarketStore
 from pumptui.session import Session
+from pumptui.tui.alerts import AppAlerts
 from pumptui.tui.widgets.status_bar import StatusInfo
 
 if TYPE_CHECKING:
@@ -174,6 +175,11 @@ class AppServices:
         self._paused = False
         self.resolve_login = False
         self._login_lookup: asyncio.Task[None] | None = None
+        self._screen_feeds: tuple[str, ...] = HOME_FEEDS  # what the screen on top polls
+        # The alert rules (the config's and the app's) on this bus; the app starts them.
+        self.alerts = AppAlerts(
+            self.bus, self.store, self.settings.alerts, clock=clock, watchlist=self.watched
+        )
 
     # -- construction ----------------------------------------------------------------------------
 
@@ -268,6 +274,7 @@ class AppServices:
         watched = self.watchlist.watchlist()
         if watched:
             self.engine.watch(watched)
+        self.follow_alert_coins()
         await self.engine.start()
 
     async def stop(self) -> None:
@@ -338,8 +345,32 @@ class AppServices:
             self.engine.focus(mint)
 
     def set_visible(self, feeds: Iterable[str]) -> None:
+        self._screen_feeds = tuple(feeds)
         if self.engine is not None:
-            self.engine.set_visible(feeds)
+            self.engine.set_visible([*self._screen_feeds, *self.alert_feeds()])
+
+    # -- alerts ------------------------------------------------------------------------------------
+
+    def alert_feeds(self) -> tuple[str, ...]:
+        """The feeds the enabled alert rules need polled whatever the screen: new coins for
+        "new" rules, the followed coins for the watchlist's and one coin's."""
+        scopes = self.alerts.scopes()
+        feeds: list[str] = []
+        if "new" in scopes:
+            feeds.append("coins")
+        if scopes & {"watchlist", "mint"}:
+            feeds.append("watchlist")
+        return tuple(feeds)
+
+    def follow_alert_coins(self) -> None:
+        """After the rules changed: the engine follows each coin a rule names (like a watched
+        coin) and polls what the rules need."""
+        if self.engine is None:
+            return
+        mints = self.alerts.mints()
+        if mints:
+            self.engine.watch(mints)
+        self.set_visible(self._screen_feeds)
 
     # -- watchlist ---------------------------------------------------------------------------------
 
@@ -352,10 +383,11 @@ class AppServices:
     def toggle_watch(self, mint: str) -> bool:
         """Flip the mint's membership (kept across runs) and tell the engine; returns watched."""
         watched = self.watchlist.toggle_watch(mint)
+        self.alerts.set_watchlist(self.watched())
         if self.engine is not None:
             if watched:
                 self.engine.watch([mint])
-            else:
+            elif mint not in self.alerts.mints():  # an alert on it keeps it followed
                 self.engine.unwatch([mint])
         return watched
 

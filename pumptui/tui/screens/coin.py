@@ -18,12 +18,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 
+from pumptui.alerts import AlertRule
 from pumptui.live.candles import TIMEFRAMES
 from pumptui.social.actions import CALLOUT_PREFIX
 from pumptui.tui import format as fmt
 from pumptui.tui import glyphs
-from pumptui.tui.keys import BACK_BINDINGS
+from pumptui.tui.keys import BACK_BINDINGS, COIN_ALERT_BINDING
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
+from pumptui.tui.screens.alert_form import ALL_ALERTS, CoinAlertForm
 from pumptui.tui.screens.base import PumpScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import (
@@ -136,7 +138,7 @@ COIN_BINDINGS: list[Binding] = [
 class CoinScreen(SocialKeys, PumpScreen[None]):
     """Everything about one coin, live."""
 
-    BINDINGS = [*BACK_BINDINGS, *COIN_BINDINGS, *SOCIAL_BINDINGS]
+    BINDINGS = [*BACK_BINDINGS, *COIN_BINDINGS, *SOCIAL_BINDINGS, COIN_ALERT_BINDING]
     SHOWS_CALLOUTS = True
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [
         (0, "-narrow"),
@@ -451,6 +453,22 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
 
     def action_open_browser(self) -> None:
         self.app.open_in_browser(self.mint)
+
+    def action_alert_on_coin(self) -> None:
+        """A small form: what to be alerted of on this coin; saved and live at once."""
+        store = self.services.store
+        coin = store.coin(self.mint)
+        label = (coin.symbol or coin.name) if coin is not None else ""
+        cap = fmt.coin_caps(coin, store.sol_price)[1] if coin is not None else None
+
+        def made(result: AlertRule | str | None) -> None:
+            if isinstance(result, AlertRule):
+                self.app.add_alert(result)
+            elif result == ALL_ALERTS:
+                self.app.action_go_alerts()
+
+        form = CoinAlertForm(self.mint, label or fmt.short_address(self.mint), cap)
+        self.app.push_screen(form, made)
 
     def action_focus_pane(self, direction: int = 1) -> None:
         talk: list[Any] = []

@@ -18,10 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
+from pumptui.alerts import AlertRuleError
 from pumptui.api.models import Coin, Trade
 from pumptui.tui import format as fmt
+from pumptui.tui.alert_recipes import filter_alert
 from pumptui.tui.glyphs import current
-from pumptui.tui.keys import COIN_LIST_BINDINGS
+from pumptui.tui.keys import COIN_LIST_BINDINGS, FILTER_ALERT_BINDING
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.screens.base import PumpScreen
 from pumptui.tui.services import HOME_FEEDS, AppServices
@@ -233,6 +235,7 @@ class HomeScreen(CoinListScreen):
     the SOL price."""
 
     FEEDS: ClassVar[tuple[str, ...]] = HOME_FEEDS
+    BINDINGS: ClassVar[list[BindingType]] = [FILTER_ALERT_BINDING]
     # Coins the table considers; with a filter, every coin the store holds.
     ROWS = 200
 
@@ -267,6 +270,23 @@ class HomeScreen(CoinListScreen):
                 summary.content_region.width or self.app.size.width - 2,
             )
         )
+
+    def filter_in_force(self) -> tuple[str, str | None]:
+        """The filter as typed, and the expression it stands for (None: plain words). Read
+        through the table's `coin_filter` when it has one (the screener's filter line)."""
+        table = self.table
+        expr = getattr(getattr(table, "coin_filter", None), "expr", None)
+        source = getattr(expr, "source", None)
+        return table.filter_text, source if isinstance(source, str) else None
+
+    def action_alert_on_filter(self) -> None:
+        """The filter in force becomes an alert on each new coin it matches."""
+        try:
+            rule = filter_alert(*self.filter_in_force())
+        except AlertRuleError as exc:
+            self.notify(str(exc), severity="warning", title="Alert on filter", markup=False)
+            return
+        self.app.add_alert(rule)
 
     def _symbol_of(self, trade: Trade) -> str:
         coin = self.services.store.coin(trade.mint)
