@@ -250,3 +250,31 @@ def test_the_alerts_screen_at_80x24(snap_compare: Callable[..., bool]) -> None:
         app.clear_notifications()  # the alert's toast would hide the rules
 
     assert snap_compare(app, run_before=fire, terminal_size=SIZE)
+
+
+async def test_a_delivery_problem_is_toasted_once() -> None:
+    hook = make_rule(
+        "event = trade and side = sell and by = dev",
+        mint=SAD_PEPE.mint,
+        name="to a script",
+        cooldown=0,
+        channels=("app",),
+        command="echo broken >&2; exit 3",
+        origin="app",
+    )
+    AppRules(paths.alerts_file()).save([hook])
+    app = alerts_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        toasts = record_toasts(app)
+        service = app.services.alerts.service
+        assert service is not None
+        for n in range(3):
+            trade = replace(a_sell_by_the_dev(FROZEN_NOW), signature=make_mint(f"sell-{n}"))
+            app.services.store.apply(NewTrade(trade))
+            service.handle(NewTrade(trade))
+        deliverer = service.deliverer
+        await wait_for(pilot, lambda: deliverer.failures["command"] == 3, "three failed hooks")
+        await pilot.pause()
+        assert len([toast for toast in toasts if "dev sold" in toast]) == 3
+        failed = [toast for toast in toasts if "exit status" in toast]
+        assert failed == ["command echo broken >&2; exit 3: exit status 3: broken"]
