@@ -151,3 +151,14 @@ def test_an_event_meets_only_the_rules_of_its_coin_and_kind() -> None:
     fed.send(NewTrade(a_trade(1, sol=2.0)))
     assert fed.evaluator.stats.evaluations == 1
     assert fed.evaluator.stats.firings == 1
+
+
+def test_a_rule_can_be_tried_on_a_coin_as_it_stands() -> None:
+    """The alerts screen's "test": now, whatever the scope and the cooldown."""
+    rule = make_rule("replies >= 5", scope="new", cooldown=3600)
+    fed = Fed([rule])
+    fed.send(CoinUpdated(a_coin(1, replies=6)))
+    tried = fed.evaluator.test(rule, MINT)
+    assert tried is not None
+    assert (tried.mint, tried.event) == (MINT, "change")
+    assert fed.evaluator.test(make_rule("replies >= 50", mint=MINT), MINT) is None
