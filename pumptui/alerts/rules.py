@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final, Literal
 
 from pumptui.alerts.fields import EVENT_FIELDS, TRADE_FIELDS, alert_fields
@@ -87,19 +88,19 @@ class AlertRule:
         """What a notification is headed with: the rule's name, else its condition."""
         return self.name or self.when
 
-    @property
+    @cached_property
     def reads(self) -> frozenset[str]:
         """The field names the condition reads (the evaluator indexes rules by them)."""
         return self.expr.fields
 
-    @property
+    @cached_property
     def is_event_rule(self) -> bool:
         """True when the condition is about what happened (`event`, a trade's side...): it may
         fire on every matching happening. Otherwise it is about a state (`mc > 20k`) and fires
         when the state becomes true."""
         return bool(self.reads & EVENT_FIELDS.keys())
 
-    @property
+    @cached_property
     def trade_only(self) -> bool:
         """The condition reads a trade's fields and not `event`: only a trade can match."""
         return "event" not in self.reads and bool(self.reads & TRADE_FIELDS)

@@ -6,17 +6,21 @@ The rules are those given with `--rule` (each watching the `--mint` coins, the w
 (`pumptui.alerts`), and their cooldowns are the app's, kept in the data dir: a restart does not
 fire again what fired within the cooldown.
 
-Each firing is a JSON line on stdout (`Firing.to_json`): `type` "alert", `rule`, `name`, `when`,
-`mint`, `symbol`, `event` (new, trade, graduating, graduated, callout, reply, or "change" when
-a state became true), `at`, `event_at`, `late` / `late_by` (a trade read back after a gap),
-`provisional` (from push, not confirmed yet), `stale` (figures that were old), the trade's
-`signature`, `side`, `sol`, `usd`, `trader`, `by_dev`, `market_cap_usd` and a `text` for people.
-The other channels of a rule (`--deliver bell,osc,notify-send`, `--command CMD`) are used as
-well; the bell and OSC 9 / OSC 777 notifications go to the terminal (stderr, else stdout, when
-either is one). Feed health, delivery problems (each once) and errors go to stderr, as with
-`watch`. Exit status: 0 at the end asked for (`--count` firings, `--duration`), 1 nothing to
-watch (no such coin, or nothing can be read), 2 bad usage (a rule that does not parse: its
-message points at the word), 130 Ctrl-C.
+Each firing, whatever its rule's channels, is a JSON line on stdout (`Firing.to_json`): `type`
+"alert", `rule`, `name`, `when`, `mint`, `symbol`, `event` (new, trade, graduating, graduated,
+callout, reply, or "change" when a state became true), `at`, `event_at`, `late` / `late_by` (a
+trade read back after a gap), `provisional` (from push, not confirmed yet), `stale` (figures
+that were old), the trade's `signature`, `side`, `sol`, `usd`, `trader`, `by_dev`,
+`market_cap_usd` and a `text` for people. The other channels of a rule (`--deliver
+bell,osc,notify-send`, `--command CMD`) are used as well; the bell and OSC 9 / OSC 777
+notifications go to the terminal (stderr, else stdout, when either is one). Feed health,
+delivery problems (each once) and errors go to stderr, as with `watch`.
+
+There is no site-wide trade feed (the 2026 API has none): trades are those of the coins the
+rules name and of the watchlist; rules on new coins see launches, coin updates and the trenches
+boards. Exit status: 0 at the end asked for (`--count` firings, `--duration`), 1 nothing to
+watch (no such coin, or nothing can be read), 2 bad usage (a rule that does not parse is named
+with the problem and its column), 130 Ctrl-C.
 
 Examples::
 
@@ -256,8 +260,8 @@ async def _run(args: argparse.Namespace, settings: Settings, rules: list[AlertRu
         sys.stdout.flush()
         printed += 1
 
-    def say_problem(channel: str, message: str) -> None:
-        print(f"pumptui alerts: {channel}: {message}", file=sys.stderr, flush=True)
+    def say_problem(_what: str, message: str) -> None:
+        print(f"pumptui alerts: {message}", file=sys.stderr, flush=True)
 
     terminal = _terminal()
 
@@ -267,7 +271,6 @@ async def _run(args: argparse.Namespace, settings: Settings, rules: list[AlertRu
         terminal.flush()
 
     deliverer = Deliverer(
-        app=print_firing,
         terminal=write_terminal if terminal is not None else None,
         problem=say_problem,
     )
@@ -291,6 +294,7 @@ async def _run(args: argparse.Namespace, settings: Settings, rules: list[AlertRu
             watchlist=watchlist,
             problem=say_problem,
         )
+        service.listeners.append(print_firing)  # every firing, whatever its channels
         subscription = engine.bus.subscribe(maxsize=100_000, coalesce=False)
         try:
             await engine.start()

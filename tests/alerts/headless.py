@@ -34,8 +34,12 @@ class Headless:
         self._changed = threading.Condition()
         assert self.process.stdout is not None
         assert self.process.stderr is not None
-        for stream, sink in ((self.process.stdout, None), (self.process.stderr, self.errors)):
-            threading.Thread(target=self._pump, args=(stream, sink), daemon=True).start()
+        self._threads = [
+            threading.Thread(target=self._pump, args=(stream, sink), daemon=True)
+            for stream, sink in ((self.process.stdout, None), (self.process.stderr, self.errors))
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def _pump(self, stream: IO[str], sink: list[str] | None) -> None:
         for line in stream:
@@ -63,9 +67,12 @@ class Headless:
         return any(text in line for line in self.errors)
 
     def interrupt(self) -> int:
-        """Ctrl-C, as a user would stop it; the exit status."""
+        """Ctrl-C, as a user would stop it; the exit status, once all it wrote is read."""
         self.process.send_signal(signal.SIGINT)
-        return self.process.wait(DEADLINE)
+        status = self.process.wait(DEADLINE)
+        for thread in self._threads:
+            thread.join(DEADLINE)
+        return status
 
     def close(self) -> None:
         if self.process.poll() is None:

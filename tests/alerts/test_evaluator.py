@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from pumptui.alerts import CooldownLog, make_rule
-from pumptui.api.models import Callout
+from pumptui.api.models import BoardEntry, Callout
 from pumptui.live.events import (
+    BoardChanged,
     CalloutsChanged,
     CoinUpdated,
     NewCoin,
@@ -151,3 +152,34 @@ def test_an_event_meets_only_the_rules_of_its_coin_and_kind() -> None:
     fed.send(NewTrade(a_trade(1, sol=2.0)))
     assert fed.evaluator.stats.evaluations == 1
     assert fed.evaluator.stats.firings == 1
+
+
+def test_a_rule_can_be_tried_on_a_coin_as_it_stands() -> None:
+    """The alerts screen's "test": now, whatever the scope and the cooldown."""
+    rule = make_rule("replies >= 5", scope="new", cooldown=3600)
+    fed = Fed([rule])
+    fed.send(CoinUpdated(a_coin(1, replies=6)))
+    tried = fed.evaluator.test(rule, MINT)
+    assert tried is not None
+    assert (tried.mint, tried.event) == (MINT, "change")
+    assert fed.evaluator.test(make_rule("replies >= 50", mint=MINT), MINT) is None
+
+
+def test_a_watchlist_rule_follows_the_watchlist_as_it_changes() -> None:
+    rule = make_rule("event = trade", scope="watchlist", cooldown=0)
+    fed = Fed([rule], watchlist=(OTHER,))
+    assert fed.send(NewTrade(a_trade(1))) == []
+    fed.evaluator.set_watchlist([MINT])
+    assert [f.mint for f in fed.send(NewTrade(a_trade(2)))] == [MINT]
+
+
+def test_a_coin_arriving_on_the_graduating_board_is_in_the_final_stretch_once() -> None:
+    rule = make_rule("event = graduating", scope="new", cooldown=0)
+    fed = Fed([rule])
+    listed = BoardEntry(mint=MINT, name="One", market_cap_usd=50_000.0)
+    fed.send(BoardChanged("new", (listed,)), BoardChanged("graduating", ()))
+    (fired,) = fed.send(BoardChanged("graduating", (listed,)))
+    assert (fired.mint, fired.event, fired.market_cap_usd) == (MINT, "graduating", 50_000.0)
+    # Its curve crossing the line later is the same news: not told twice.
+    fed.send(CoinUpdated(a_coin(1, real_tokens=700_000_000_000_000)))
+    assert fed.send(CoinUpdated(a_coin(1, real_tokens=100_000_000_000_000))) == []

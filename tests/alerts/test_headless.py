@@ -1,6 +1,6 @@
 """`pumptui alerts` on the simulator: a scripted burst and a dev sell fire each matching rule
 exactly as often as the simulator's own record of the trades says, and cooldowns hold across a
-restart."""
+restart; a failing command hook is said once."""
 
 from __future__ import annotations
 
@@ -33,6 +33,14 @@ name = "never"
 when = "event = trade and sol > 100000"
 mint = "{mint}"
 cooldown = 0
+
+[[alerts]]
+name = "hook"
+when = "event = trade and side = sell"
+mint = "{mint}"
+cooldown = 0
+deliver = ["command"]
+command = "echo 'no bot token' >&2; exit 3"
 
 [[alerts]]
 name = "dev sells"
@@ -77,6 +85,7 @@ def run_until_the_dev_sells(
         ),
         "the dev's sell fired",
     )
+    run.wait_for(lambda: run.said("exit status 3"), "the failing hook is reported")
     assert run.interrupt() == 130
     return run, made
 
@@ -106,6 +115,11 @@ def test_a_burst_and_a_dev_sell_fire_each_rule_as_the_simulator_says(
     ]
     assert fired(run, "first trade") == made[:1]  # then it cools down for an hour
     assert fired(run, "never") == []
+    # The hook ran for each sell and failed each time: said once, on stderr.
+    assert len(fired(run, "hook")) >= 2
+    assert [line for line in run.errors if "exit status 3" in line] == [
+        "pumptui alerts: command echo 'no bot token' >&2; exit 3: exit status 3: no bot token"
+    ]
     line = next(line for line in run.lines if line["name"] == "dev sells")
     assert (line["type"], line["mint"], line["symbol"], line["side"], line["by_dev"]) == (
         "alert",

@@ -44,6 +44,7 @@ command = "cat > /dev/null"
     assert first.is_event_rule
     assert first.origin == "config"
     assert (second.scope, second.window, second.cooldown) == ("watchlist", 180.0, 300.0)
+    assert ("change", 180.0) in second.expr.reads  # the rule's window for its moves
     assert second.channels == ("app", "command")
     assert not second.is_event_rule
     assert load_settings(config(tmp_path, "")).alerts == ()
