@@ -144,6 +144,11 @@ def keys_table() -> str:
     groups.append(("Coin screen", COIN_BINDINGS))
     groups.append(("Chart in focus", [b for b in CandleChart.BINDINGS if isinstance(b, Binding)]))
     groups.append(("Social", SOCIAL_BINDINGS))
+    from pumptui.tui.keys import ALERTS_BINDINGS, COIN_ALERT_BINDING, FILTER_ALERT_BINDING
+
+    groups.append(("Home", [FILTER_ALERT_BINDING]))
+    groups.append(("Coin screen", [COIN_ALERT_BINDING]))
+    groups.append(("Alerts screen", ALERTS_BINDINGS))
     lines = ["| Where | Keys | Action | Id (for `[keymap]`) |", "|---|---|---|---|"]
     for where, bindings in groups:
         for ident, keys, what in binding_rows(bindings):
