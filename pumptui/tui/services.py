@@ -176,6 +176,7 @@ class AppServices:
         self.resolve_login = False
         self._login_lookup: asyncio.Task[None] | None = None
         self._screen_feeds: tuple[str, ...] = HOME_FEEDS  # what the screen on top polls
+        self._alert_mints: list[str] = []  # the coins followed for an alert rule
         # The alert rules (the config's and the app's) on this bus; the app starts them.
         self.alerts = AppAlerts(
             self.bus, self.store, self.settings.alerts, clock=clock, watchlist=self.watched
@@ -370,6 +371,11 @@ class AppServices:
         mints = self.alerts.mints()
         if mints:
             self.engine.watch(mints)
+        # A coin no rule names any more is let go, unless the user watches it.
+        gone = set(self._alert_mints) - set(mints) - set(self.watched())
+        if gone:
+            self.engine.unwatch(gone)
+        self._alert_mints = mints
         self.set_visible(self._screen_feeds)
 
     # -- watchlist ---------------------------------------------------------------------------------
