@@ -122,9 +122,15 @@ class AppAlerts:
 
     @property
     def problems(self) -> list[str]:
-        """What went wrong reading the files (said once when the app starts)."""
-        found = [self.app_file.problem, self.switches.problem, self.cooldowns.problem]
-        return [problem for problem in found if problem]
+        """What went wrong reading the files (said once when the app starts). Only for a file
+        that is there: where the data dir itself cannot be reached, there is nothing to lose,
+        and the app says why once for all its local state; a rule saved there later says it."""
+        found = [
+            (self.app_file.path, self.app_file.problem),
+            (self.switches.path, self.switches.problem),
+            (self.cooldowns.path, self.cooldowns.problem),
+        ]
+        return [problem for path, problem in found if problem and path and _is_there(path)]
 
     @property
     def rules(self) -> list[AlertRule]:
@@ -251,3 +257,11 @@ class AppAlerts:
         mints = [m for m in self.coins_in_scope(rule) if self.store.coin(m) is not None]
         firings = [f for m in mints if (f := self.evaluator.test(rule, m)) is not None]
         return TestResult(rule, tuple(firings), len(mints))
+
+
+def _is_there(path: Path) -> bool:
+    """Whether `path` exists (a file that cannot even be looked at counts as there)."""
+    try:
+        return path.exists()
+    except OSError:
+        return True

@@ -278,3 +278,14 @@ async def test_a_delivery_problem_is_toasted_once() -> None:
         assert len([toast for toast in toasts if "dev sold" in toast]) == 3
         failed = [toast for toast in toasts if "exit status" in toast]
         assert failed == ["command echo broken >&2; exit 3: exit status 3: broken"]
+
+
+async def test_a_broken_rules_file_is_said_once_and_the_config_rules_still_run() -> None:
+    paths.alerts_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.alerts_file().write_text("{ not json", encoding="utf-8")
+    app = alerts_app(config=(config_rule(),))
+    toasts = record_toasts(app)  # from start-up on
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: toasts, "a toast")
+        assert len([text for text in toasts if "cannot read the alert rules" in text]) == 1
+        assert [rule.name for rule in app.services.alerts.evaluator.rules] == ["dev dumps"]
