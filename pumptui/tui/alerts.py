@@ -15,6 +15,7 @@ switched and deleted too. Every change is written first and takes effect at once
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -56,6 +57,32 @@ class TerminalChannel:
             self.bell()
         elif self.write is not None:
             self.write(text)
+
+
+class AlertToastGate:
+    """At most `at_once` alert toasts in any `window` seconds: a rule on new coins can match
+    dozens at once, and a wall of toasts hides the screen. The rest are counted (`held`) and
+    told in one toast when the window has passed; each is in the history all the same."""
+
+    def __init__(self, at_once: int = 3, window: float = 3.0) -> None:
+        self.at_once = at_once
+        self.window = window
+        self.held = 0
+        self._shown: deque[float] = deque()
+
+    def admit(self, now: float) -> bool:
+        """True: toast this firing; False: it is held (the first held starts the count)."""
+        while self._shown and now - self._shown[0] >= self.window:
+            self._shown.popleft()
+        if len(self._shown) >= self.at_once:
+            self.held += 1
+            return False
+        self._shown.append(now)
+        return True
+
+    def take_held(self) -> int:
+        held, self.held = self.held, 0
+        return held
 
 
 @dataclass(frozen=True, slots=True)

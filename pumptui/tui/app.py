@@ -26,6 +26,7 @@ import gc
 import os
 import signal
 import sys
+import time
 import webbrowser
 from dataclasses import replace
 from pathlib import Path
@@ -41,7 +42,7 @@ from pumptui.alerts.terminal import terminal_safe
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.tui import glyphs
-from pumptui.tui.alerts import AlertRuleProblem, TerminalChannel
+from pumptui.tui.alerts import AlertRuleProblem, AlertToastGate, TerminalChannel
 from pumptui.tui.app_base import AppWithServices
 from pumptui.tui.commands import ActionCommands, CoinCommands
 from pumptui.tui.keys import APP_BINDINGS
@@ -69,6 +70,7 @@ from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import SocialActions
 from pumptui.tui.typeahead import TypeAhead
 from pumptui.tui.widgets.status_bar import StatusBar, StatusInfo
+from pumptui.words import plural
 
 # The store is redrawn at most this often (seconds): a flood of trades costs ~5 frames a second.
 REDRAW_INTERVAL = 0.2
@@ -107,6 +109,7 @@ class PumpApp(TypeAhead, AppWithServices):
         self._messages: list[str] = []
         self._recovered: list[str] = []
         self._toasts_pending = False
+        self.alert_toasts = AlertToastGate()
         if glyphs.use(services.settings.ui.ascii) is glyphs.ASCII:
             self.add_class("-ascii")  # app.tcss: borders and separators without block elements
         services.attach(self)
@@ -192,6 +195,11 @@ class PumpApp(TypeAhead, AppWithServices):
             self._alert_problem("files", problem)
 
     def _toast_alert(self, firing: Firing) -> None:
+        gate = self.alert_toasts
+        if not gate.admit(time.monotonic()):
+            if gate.held == 1:
+                self.set_timer(gate.window, self._toast_held_alerts, name="alert-toasts")
+            return
         self.notify(
             terminal_safe(firing.text, 200),
             title=terminal_safe(firing.rule_name or firing.condition, 60),
@@ -199,6 +207,16 @@ class PumpApp(TypeAhead, AppWithServices):
             timeout=8,
             markup=False,
         )
+
+    def _toast_held_alerts(self) -> None:
+        held = self.alert_toasts.take_held()
+        if held:
+            self.notify(
+                f"{plural(held, 'more alert')} fired: A lists them",
+                title="Alerts",
+                timeout=8,
+                markup=False,
+            )
 
     def _alert_fired(self, firing: Firing) -> None:
         """After every firing, whatever its channels: the alerts screen's history moves on."""

@@ -12,7 +12,7 @@ import pytest
 from pumptui.alerts import AlertRuleError, Deliverer, Firing, make_rule, rule_from_table
 from pumptui.alerts.switches import RuleSwitches
 from pumptui.tui.alert_recipes import CoinAlertKind, coin_alert, filter_alert
-from pumptui.tui.alerts import TerminalChannel
+from pumptui.tui.alerts import AlertToastGate, TerminalChannel
 from tests.tui.conftest import make_mint
 
 MINT = make_mint("recipe-coin")
@@ -173,3 +173,12 @@ def test_a_config_rule_switched_off_stays_off_for_the_next_run(tmp_path: Path) -
     switches = RuleSwitches(broken)
     assert switches.problem is not None
     assert switches.apply([rule]) == [rule]
+
+
+def test_the_toast_gate_lets_a_few_through_in_each_window_and_counts_the_rest() -> None:
+    gate = AlertToastGate(at_once=2, window=3.0)
+    assert [gate.admit(at) for at in (0.0, 0.5, 1.0, 2.9)] == [True, True, False, False]
+    assert gate.take_held() == 2
+    assert gate.take_held() == 0
+    assert gate.admit(3.0)  # the first toast left the window
+    assert not gate.admit(3.1)

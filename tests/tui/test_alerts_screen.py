@@ -18,6 +18,7 @@ from pumptui.api.models import Trade
 from pumptui.config import Settings
 from pumptui.live.events import NewTrade
 from pumptui.live.store import MarketStore
+from pumptui.tui.alerts import AlertToastGate
 from pumptui.tui.app import PumpApp
 from pumptui.tui.screens.alert_form import CoinAlertForm
 from pumptui.tui.screens.alerts import AlertsScreen
@@ -289,3 +290,28 @@ async def test_a_broken_rules_file_is_said_once_and_the_config_rules_still_run()
         await wait_for(pilot, lambda: toasts, "a toast")
         assert len([text for text in toasts if "cannot read the alert rules" in text]) == 1
         assert [rule.name for rule in app.services.alerts.evaluator.rules] == ["dev dumps"]
+
+
+async def test_a_burst_of_alerts_toasts_a_few_and_counts_the_rest() -> None:
+    every_sell = make_rule(
+        "event = trade and side = sell",
+        mint=SAD_PEPE.mint,
+        name="any sell",
+        cooldown=0,
+        origin="app",
+    )
+    AppRules(paths.alerts_file()).save([every_sell])
+    app = alerts_app()
+    app.alert_toasts = AlertToastGate(at_once=3, window=0.2)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        toasts = record_toasts(app)
+        service = app.services.alerts.service
+        assert service is not None
+        for n in range(8):
+            trade = replace(a_sell_by_the_dev(FROZEN_NOW), signature=make_mint(f"burst-{n}"))
+            app.services.store.apply(NewTrade(trade))
+            service.handle(NewTrade(trade))
+        await wait_for(pilot, lambda: len(toasts) == 4, "the count of the rest")
+        assert len([toast for toast in toasts if "dev sold" in toast]) == 3
+        assert toasts[-1] == "5 more alerts fired: A lists them"
+        assert len(app.services.alerts.history) == 8

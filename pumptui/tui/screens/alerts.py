@@ -43,6 +43,7 @@ MIN_CONDITION_WIDTH: Final = 12
 # The history table's fixed columns.
 TIME_WIDTH: Final = 8
 RULE_WIDTH: Final = 15
+RULE_COLUMNS: Final = ("on", "name", "condition", "scope", "cool", "to", "last")
 CHANNEL_NAMES: Final = {"notify-send": "notify", "command": "cmd"}
 
 
@@ -206,8 +207,8 @@ class AlertsScreen(PumpScreen[None]):
             if ids:
                 table.move_cursor(row=min(cursor, len(ids) - 1), animate=False)
             return
-        for rule_id, row in zip(ids, rows, strict=True):
-            for column, cell in zip(("on", "last"), (row[0], row[6]), strict=True):
+        for rule_id, row in zip(ids, rows, strict=True):  # only the cells that changed
+            for column, cell in zip(RULE_COLUMNS, row, strict=True):
                 if table.get_cell(rule_id, column) != cell:
                     table.update_cell(rule_id, column, cell)
 
