@@ -315,3 +315,15 @@ async def test_a_burst_of_alerts_toasts_a_few_and_counts_the_rest() -> None:
         assert len([toast for toast in toasts if "dev sold" in toast]) == 3
         assert toasts[-1] == "5 more alerts fired: A lists them"
         assert len(app.services.alerts.history) == 8
+
+
+def test_the_coin_alert_form_at_80x24(snap_compare: Callable[..., bool]) -> None:
+    app = alerts_app()
+
+    async def open_form(pilot: Pilot[None]) -> None:
+        app.open_coin(SAD_PEPE.mint)
+        await wait_for(pilot, lambda: isinstance(app.screen, CoinScreen), "the coin screen")
+        await pilot.press("A", "down", "down")  # a move: percent and minutes
+        await wait_for(pilot, lambda: isinstance(app.screen, CoinAlertForm), "the form")
+
+    assert snap_compare(app, run_before=open_form, terminal_size=SIZE)
