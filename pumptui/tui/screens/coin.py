@@ -499,7 +499,6 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
                 self._open_explorer(
                     lambda: explorer.tx_url(trade.signature, settings.explorer_tx_url)
                 )
-                return
             case _ if not user:
                 self.notify("This trade has no trader address", timeout=3)
             case "copy-trader":
