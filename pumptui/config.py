@@ -25,6 +25,9 @@ Example::
 
     [ui]
     theme = "textual-dark"
+    whale_sol = 5.0                    # trades of at least this size are marked WHALE
+    explorer_account_url = "https://solscan.io/account/{address}"
+    explorer_tx_url = "https://solscan.io/tx/{signature}"
 
     [keymap]           # binding id = keys
     "coin.cycle-timeframe" = "t"
@@ -54,7 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pumptui import paths
+from pumptui import explorer, paths
 from pumptui.secret import Secret
 
 if TYPE_CHECKING:
@@ -119,6 +122,7 @@ POSITIVE_SETTINGS: dict[str, frozenset[str]] = {
             "market_max",
         }
     ),
+    "ui": frozenset({"whale_sol"}),
 }
 NOT_NEGATIVE: dict[str, frozenset[str]] = {
     "api": frozenset({"max_retries"}),
@@ -183,6 +187,11 @@ class UiSettings:
     mouse: bool = True
     # Draw with ASCII only (pumptui.tui.glyphs); also chosen for TERM=linux and non-UTF-8 locales.
     ascii: bool = False
+    # A trade of at least this many SOL is marked WHALE on the tape.
+    whale_sol: float = 5.0
+    # Block explorer pages of a wallet and of a transaction (pumptui.explorer), Solscan's default.
+    explorer_account_url: str = explorer.ACCOUNT_URL
+    explorer_tx_url: str = explorer.TX_URL
 
 
 @dataclass(frozen=True)
@@ -364,6 +373,14 @@ def load_settings(
         path=file_path,
         alerts=_alerts(data.get("alerts"), file_path),
     )
+    for key, placeholder in (
+        ("explorer_account_url", explorer.ADDRESS),
+        ("explorer_tx_url", explorer.SIGNATURE),
+    ):
+        try:
+            explorer.check_template(getattr(settings.ui, key), placeholder)
+        except ValueError as exc:
+            raise ConfigError(f"{file_path}: ui.{key} {exc}") from None
     try:
         settings = settings.with_api_urls()  # the file's own URLs
     except ValueError as exc:

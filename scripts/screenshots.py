@@ -140,9 +140,11 @@ def keys_table() -> str:
     from pumptui.tui.screens.coin import COIN_BINDINGS
     from pumptui.tui.social import SOCIAL_BINDINGS
     from pumptui.tui.widgets.candle_chart import CandleChart
+    from pumptui.tui.widgets.trade_tape import TAPE_BINDINGS
 
     groups.append(("Coin screen", COIN_BINDINGS))
     groups.append(("Chart in focus", [b for b in CandleChart.BINDINGS if isinstance(b, Binding)]))
+    groups.append(("Trades in focus", TAPE_BINDINGS))
     groups.append(("Social", SOCIAL_BINDINGS))
     from pumptui.tui.keys import ALERTS_BINDINGS, COIN_ALERT_BINDING, FILTER_ALERT_BINDING
 

@@ -405,6 +405,17 @@ class PumpApp(TypeAhead, AppWithServices):
             self.copy_to_clipboard(url)
             self.notify(f"No browser here; copied {url}", title="Link", timeout=5, markup=False)
 
+    def open_link(self, url: str) -> None:
+        """Open any page (a block explorer's); where no browser can open, copy the link."""
+        driver = self._driver
+        if driver is not None and getattr(driver, "is_web", False):
+            self.open_url(url)
+        elif can_open_browser(os.environ, sys.platform):
+            self._open_browser(url)
+        else:
+            self.copy_to_clipboard(url)
+            self.notify(f"No browser here; copied {url}", title="Link", timeout=5, markup=False)
+
     @work(thread=True, group="browser", exit_on_error=False, name="open-browser")
     def _open_browser(self, url: str) -> None:
         # In a thread: some browsers' launchers block until they exit.

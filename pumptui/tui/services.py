@@ -448,6 +448,28 @@ class AppServices:
     def coin_url(self, mint: str) -> str:
         return f"{SITE_URL}/coin/{mint}"
 
+    # -- one trader's trades in a coin (the tape's trader view, the dev-sold tally) --------------
+
+    async def load_trader_trades(self, mint: str, user: str) -> bool:
+        """Read the newest page of `user`'s trades in the coin (`userAddress`) into the store
+        (`store.trader_trades`); inside the request budget, failing fast. False when there is no
+        server (frozen data) or the read failed."""
+        client = self.client
+        if client is None:
+            return False
+        from pumptui.api.budget import Priority
+        from pumptui.api.errors import ApiError
+
+        try:
+            page = await client.trades(
+                mint, user=user, priority=Priority.FOREGROUND, fail_fast=True
+            )
+        except ApiError as exc:
+            log.info("trades of %s in %s failed: %s", user, mint, exc)
+            return False
+        self.store.put_trader_trades(mint, user, page.items)
+        return True
+
     @property
     def logged_in(self) -> bool:
         return self.session.logged_in
