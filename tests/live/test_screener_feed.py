@@ -104,7 +104,8 @@ async def test_what_the_store_keeps_is_what_the_single_coin_route_says(
     assert kept is not None
     for window in ("5m", "1h"):
         batch, alone = kept.window(window), single.window(window)
-        assert batch is not None and alone is not None
+        assert batch is not None
+        assert alone is not None
         assert batch.num_txs == alone.num_txs >= 12
         assert batch.volume_usd == alone.volume_usd > 0
         assert batch.price_change_percent == alone.price_change_percent
