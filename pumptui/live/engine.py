@@ -270,8 +270,15 @@ class LiveEngine:
         """The screener's rows: those on screen (read first) and every row the screen lists.
         A row on screen that was never read asks for a poll as soon as the budget allows."""
         feed = self.feeds.get(SCREENER_FEED)
-        if isinstance(feed, ScreenerActivityFeed) and feed.set_rows(visible, listed):
-            self.runners[SCREENER_FEED].nudge()
+        if not isinstance(feed, ScreenerActivityFeed):
+            return
+        idle = not feed.wanted()
+        unread = feed.set_rows(visible, listed)
+        runner = self.runners[SCREENER_FEED]
+        if idle and feed.wanted():
+            runner.wake()  # it had nothing to do: it waits to be told
+        elif unread:
+            runner.nudge()
 
     def set_visible(self, feeds: Iterable[str]) -> None:
         """The feeds whose data is on screen; the others stop polling until shown again."""

@@ -158,3 +158,13 @@ def test_the_store_keeps_the_activity_of_every_listed_row() -> None:
     for mint in mints:
         store.apply(ActivityChanged(mint, MarketActivity(mint), read_at=1.0))
     assert all(store.market_activity(m) is not None for m in mints)
+
+
+async def test_rows_shown_after_the_start_are_read_at_once(
+    sim: SimServer, engine_factory: EngineFactory
+) -> None:
+    engine = engine_factory(sim, visible={SCREENER_FEED})
+    await engine.start()  # no rows yet: the feed has nothing to do and waits
+    mint = sim.mints()[0]
+    engine.show_rows([mint])
+    await wait_until(lambda: engine.store.market_activity(mint) is not None, within=5.0)
