@@ -13,6 +13,7 @@ from pumptui.api.models import ActivityWindow, BoardEntry, Coin, MarketActivity
 from pumptui.config import Settings
 from pumptui.live.events import ActivityChanged, BoardChanged, NewCoin
 from pumptui.live.store import MarketStore
+from pumptui.sim import SimServer
 from pumptui.tui.app import PumpApp
 from pumptui.tui.coin_filter import read_filter
 from pumptui.tui.screens.sort_picker import SortPicker
@@ -28,7 +29,7 @@ from pumptui.tui.widgets.coin_table import (
     format_change,
     order_coins,
 )
-from tests.helpers.pilot import redraw
+from tests.helpers.pilot import redraw, wait_for
 from tests.tui.conftest import FROZEN_NOW, curve_coin, frozen_coins, frozen_store, screen_text
 
 AppFactory = Callable[..., PumpApp]
@@ -433,3 +434,30 @@ def test_snapshot_of_the_screener_sorted_by_change_with_a_filter_error(
     keys = ["O", *["down"] * labels.index("change 5m"), "enter"]
     keys += ["slash", *"vol 5m >= 1k and agee < 5m"]
     assert snap_compare(make_app(lively_store()), press=keys, terminal_size=(80, 24))
+
+
+# -- on the simulator ---------------------------------------------------------------------------
+
+
+async def test_home_on_the_simulator_reads_the_rows_figures_and_says_how_old(
+    sim: SimServer,
+) -> None:
+    from tests.tui.test_app import sim_services
+
+    app = PumpApp(sim_services(sim))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = table_of(app)
+        await wait_for(pilot, lambda: table.row_count > 0, "the first coins")
+
+        def volumes() -> list[str]:
+            return [cell(table, mint, "vol") for mint in table.visible_mints]
+
+        # The simulator's coins trade: the rows on screen get their 5 m volume from the batch.
+        await wait_for(pilot, lambda: any(v.startswith("$") for v in volumes()), "volumes")
+        await wait_for(pilot, lambda: "5m/1h" in screen_text(app).splitlines()[0], "their age")
+        read = [app.services.store.market_activity_read_at(m) for m in table.visible_mints]
+        assert all(read)
+        engine = app.services.engine
+        assert engine is not None
+        feed = engine.feeds["screener"]  # type: ignore[attr-defined]
+        assert set(table.visible_mints) <= set(feed.visible)
