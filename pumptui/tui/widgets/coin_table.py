@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import ClassVar
 
 from rich.console import JustifyMethod
@@ -239,6 +240,8 @@ class CoinTable(DataTable[Text]):
         # The coins considered before the filter, in the table's order (the screener's feed
         # reads their figures after the rows': a filter on figures needs them).
         self.candidates: list[str] = []
+        self._sort_memo: tuple[str, Memo] = ("", {})
+        self._filter_memo: tuple[CoinFilter, Memo] = (NO_FILTER, {})
         self._cells: dict[str, Cells] = {}
         self._row_state: dict[str, tuple[object, ...]] = {}
         # Rows whose cells were written since the last flush (repainted once, in `_flush_writes`).
@@ -394,10 +397,19 @@ class CoinTable(DataTable[Text]):
             self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
 
     def _order(self, coins: Sequence[Coin], context: RowContext) -> list[Coin]:
-        """`coins` filtered and sorted (not capped); notes the candidates in that order."""
-        ordered = order_coins(coins, context, self.current_sort, reversed_=self.sort_reversed)
+        """`coins` filtered and sorted (not capped); notes the candidates in that order. The
+        figures and verdicts of coins that did not change since the last redraw are kept (a
+        filter over every coin held is redrawn every second)."""
+        order, coin_filter = self.current_sort, self.coin_filter
+        if self._sort_memo[0] != order.label:
+            self._sort_memo = (order.label, {})
+        if self._filter_memo[0] != coin_filter:
+            self._filter_memo = (coin_filter, {})
+        ordered = order_coins(
+            coins, context, order, reversed_=self.sort_reversed, memo=self._sort_memo[1]
+        )
         self.candidates = [c.mint for c in ordered]
-        return filter_coins(ordered, context, self.coin_filter)
+        return filter_coins(ordered, context, coin_filter, memo=self._filter_memo[1])
 
     def _remove_stale(self, keep: set[str]) -> None:
         stale = [m for m in self._cells if m not in keep]
@@ -488,29 +500,104 @@ class CoinTable(DataTable[Text]):
             self.refresh(*regions)
 
 
+# Figures that move with the clock alone: a coin's age, and a price change read from the prices
+# seen (when its market activity does not say).
+TIMED_FIELDS = frozenset({"age", "change"})
+# What a figure or a verdict was worked out from, and what it was, per mint.
+Memo = dict[str, tuple[tuple[object, ...], object]]
+
+
+def _stamp(coin: Coin, context: RowContext, timed: bool) -> tuple[object, ...] | None:
+    """What a coin's figures depend on besides the rule: its version (bumped by any change to
+    the coin, its trades, board or activity), the SOL price, and the clock for a timed rule.
+    None when the context has no versions (nothing can be kept)."""
+    version = context.version(coin.mint)
+    if version < 0:
+        return None
+    return (version, context.sol_usd, context.now if timed else None)
+
+
+def _remembered(
+    memo: Memo | None,
+    fresh: Memo,
+    coin: Coin,
+    stamp: tuple[object, ...] | None,
+    work: Callable[[], object],
+) -> object:
+    """`work()`, or what it gave for this coin under the same stamp (kept in `fresh`)."""
+    if memo is None or stamp is None:
+        return work()
+    known = memo.get(coin.mint)
+    value = known[1] if known is not None and known[0] == stamp else work()
+    fresh[coin.mint] = (stamp, value)
+    return value
+
+
 def order_coins(
-    coins: Sequence[Coin], context: RowContext, order: SortOrder, *, reversed_: bool = False
+    coins: Sequence[Coin],
+    context: RowContext,
+    order: SortOrder,
+    *,
+    reversed_: bool = False,
+    memo: Memo | None = None,
 ) -> list[Coin]:
     """`coins` by `order`, largest first (smallest first when `reversed_`); equal figures go
-    newest first, then by mint; coins whose figure is not known come last, newest first."""
+    newest first, then by mint; coins whose figure is not known come last, newest first.
+    `memo` (the same order's, from the last call) saves working out unchanged coins again; it
+    is updated to hold `coins` only."""
     keyed: list[tuple[float, Coin]] = []
     unknown: list[Coin] = []
+    fresh: Memo = {}
+    timed = order.column in ("chg5m", "chg1h")
     for coin in coins:
-        value = order.key(coin, _lazy_facts(coin, context))
-        if value is None or value != value:  # NaN is not known either
+        value = _remembered(
+            memo,
+            fresh,
+            coin,
+            _stamp(coin, context, timed),
+            partial(order.key, coin, _lazy_facts(coin, context)),
+        )
+        if not isinstance(value, int | float) or value != value:  # None, NaN: not known
             unknown.append(coin)
         else:
-            keyed.append((value, coin))
+            keyed.append((float(value), coin))
     keyed.sort(key=lambda vc: (vc[0], vc[1].created_at or 0.0, vc[1].mint), reverse=not reversed_)
     unknown.sort(key=lambda c: (c.created_at or 0.0, c.mint), reverse=True)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     return [coin for _, coin in keyed] + unknown
 
 
-def filter_coins(coins: Sequence[Coin], context: RowContext, coin_filter: CoinFilter) -> list[Coin]:
-    """The coins `coin_filter` keeps, in their order."""
+def filter_coins(
+    coins: Sequence[Coin],
+    context: RowContext,
+    coin_filter: CoinFilter,
+    *,
+    memo: Memo | None = None,
+) -> list[Coin]:
+    """The coins `coin_filter` keeps, in their order. `memo` as for `order_coins` (the same
+    filter's, from the last call)."""
     if not coin_filter:
         return list(coins)
-    return [c for c in coins if coin_filter.matches(c, _lazy_facts(c, context))]
+    expr = coin_filter.expr
+    timed = expr is not None and bool(expr.fields & TIMED_FIELDS)
+    fresh: Memo = {}
+    kept = [
+        coin
+        for coin in coins
+        if _remembered(
+            memo if expr is not None else None,
+            fresh,
+            coin,
+            _stamp(coin, context, timed),
+            partial(coin_filter.matches, coin, _lazy_facts(coin, context)),
+        )
+    ]
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
+    return kept
 
 
 def _lazy_facts(coin: Coin, context: RowContext) -> LazyFacts:
