@@ -53,7 +53,8 @@ class ScreenerActivityFeed(Feed):
         """The rows the screen shows now and all it lists; True when a row on screen has never
         been read (the caller then asks for a poll soon)."""
         self.visible = tuple(dict.fromkeys(visible))
-        self.listed = tuple(m for m in dict.fromkeys(listed) if m not in set(self.visible))
+        on_screen = set(self.visible)
+        self.listed = tuple(m for m in dict.fromkeys(listed) if m not in on_screen)
         return any(m not in self._asked_at for m in self.visible)
 
     def wanted(self) -> bool:
