@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.text import Text
 
 from pumptui.api.models import ActivityWindow, BoardEntry, Coin, MarketActivity
-from pumptui.config import Settings
+from pumptui.config import DEFAULT_PRESETS, Settings
 from pumptui.live.events import ActivityChanged, BoardChanged, NewCoin
 from pumptui.live.store import MarketStore
+from pumptui.rules import ExprError
 from pumptui.sim import SimServer
 from pumptui.tui.app import PumpApp
 from pumptui.tui.coin_filter import read_filter
@@ -30,7 +32,14 @@ from pumptui.tui.widgets.coin_table import (
     order_coins,
 )
 from tests.helpers.pilot import redraw, wait_for
-from tests.tui.conftest import FROZEN_NOW, curve_coin, frozen_coins, frozen_store, screen_text
+from tests.tui.conftest import (
+    FROZEN_NOW,
+    SOL_USD,
+    curve_coin,
+    frozen_coins,
+    frozen_store,
+    screen_text,
+)
 
 AppFactory = Callable[..., PumpApp]
 READ_AT = FROZEN_NOW - 20
@@ -156,8 +165,19 @@ async def test_any_column_sorts_both_ways_from_the_picker_with_unknown_figures_l
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = table_of(app)
+        # `s` still steps through the orders and `S` reverses.
+        await pilot.press("s")
+        assert table.current_sort.label == "market cap"
+        await pilot.press("S")
+        assert table.sort_label == "market cap, smallest first"
+        await pilot.press("s", "g", "j")  # curve progress; the second row
+        chosen = table.cursor_mint
+        await pilot.press("O", "down", "down", "enter")  # last trade: still in the first screenful
+        await pilot.pause()
+        assert table.current_sort.label == "last trade"
+        assert table.cursor_mint == chosen  # the cursor stays on its coin
         labels = [o.label for o in SORT_ORDERS]
-        await pilot.press("O")
+        await pilot.press("O", "home")
         assert isinstance(app.screen, SortPicker)
         await pilot.press(*["down"] * labels.index("volume 5m"), "enter")
         await pilot.pause()
@@ -193,26 +213,6 @@ async def test_a_click_on_a_header_sorts_by_its_column_and_a_second_reverses(
         assert table.shown_mints[0] == coins[5].mint
 
 
-async def test_s_still_steps_through_the_orders_and_keeps_the_cursor_on_its_coin(
-    make_app: AppFactory,
-) -> None:
-    store, _coins = screener_store()
-    app = make_app(store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        table = table_of(app)
-        await pilot.press("s")
-        assert table.current_sort.label == "market cap"
-        await pilot.press("S")
-        assert table.sort_label == "market cap, smallest first"
-        await pilot.press("s", "g", "j")  # curve progress; the second row
-        chosen = table.cursor_mint
-        await pilot.press("O", "down", "down", "enter")  # last trade: still in the first screenful
-        await pilot.pause()
-        assert table.current_sort.label == "last trade"
-        assert table.cursor_mint == chosen
-
-
 # -- filtering ----------------------------------------------------------------------------------
 
 
@@ -243,16 +243,6 @@ async def test_an_expression_filters_and_sorts_live_rows_as_coins_arrive(
         store.apply(activity(coins[9].mint, 15_000, -4.0))
         await redraw(pilot)
         assert table.shown_mints == [fresh.mint, coins[1].mint]
-
-
-async def test_plain_words_still_filter_by_name(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("slash", *"dev", "enter")  # a field's name alone is a name search
-        await pilot.pause()
-        assert table_of(app).shown_mints == []
-        assert 'filter "dev"' in screen_text(app).splitlines()[0]
 
 
 async def test_a_bad_expression_shows_a_caret_under_the_token_and_keeps_the_filter(
@@ -315,38 +305,50 @@ async def test_a_preset_is_typed_as_at_name_or_stepped_through_with_p_and_tab() 
         assert table.shown_mints == [coins[5].mint]
 
 
-async def test_an_unknown_preset_is_an_error_naming_the_presets(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("slash", *"@nope")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "no preset @nope" in text
-        assert "@about-to-graduate" in text
+def test_words_stay_a_name_search_and_text_meant_as_an_expression_must_read() -> None:
+    assert read_filter("pepe").needle == "pepe"
+    assert read_filter("dog wif").needle == "dog wif"
+    assert read_filter("dev").needle == "dev"  # a field's name alone: a coin could be called so
+    assert read_filter("mc > 20k").expr is not None
+    for broken in ("mc > 20k and (", "mc 20k", "age < 10k", "agee < 10m"):
+        with pytest.raises(ExprError):
+            read_filter(broken)
 
 
-async def test_the_built_in_presets_pick_the_coins_they_promise(make_app: AppFactory) -> None:
+def test_an_unknown_preset_is_an_error_naming_the_presets() -> None:
+    with pytest.raises(ExprError) as caught:
+        read_filter("@nope", DEFAULT_PRESETS)
+    assert "no preset @nope" in caught.value.message
+    assert "@about-to-graduate" in caught.value.message
+    assert (caught.value.position, caught.value.length) == (0, 5)
+    assert read_filter("@wh", DEFAULT_PRESETS).preset == "whales-in"
+
+
+def test_the_built_in_presets_pick_the_coins_they_promise() -> None:
     store = frozen_store()
     coins = frozen_coins()
     leader = coins[2]  # 95 % along the curve
     store.apply(activity(leader.mint, 4_000, 2.0))
     young = coins[0]
-    store.apply(
-        BoardChanged(
-            "new", (BoardEntry(young.mint, holders=40, top10_percent=22.0, dev_percent=1.5),)
-        )
+    entry = BoardEntry(young.mint, holders=40, top10_percent=22.0, dev_percent=1.5)
+    store.apply(BoardChanged("new", (entry,)))
+    whale = coins[4]  # 51 % along: not about to graduate
+    store.apply(activity(whale.mint, 30_000, 8.0, buyers_5m=12))
+    context = RowContext(
+        now=FROZEN_NOW,
+        sol_usd=SOL_USD,
+        board=store.board_entry,
+        activity=store.market_activity,
+        trend=store.price_history,
     )
-    app = make_app(store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        table = table_of(app)
-        await pilot.press("slash", *"@about", "enter")
-        await pilot.pause()
-        assert table.shown_mints == [leader.mint]
-        await pilot.press("slash", *["backspace"] * 6, *"@fresh", "enter")
-        await pilot.pause()
-        assert table.shown_mints == [young.mint]
+
+    def picked(name: str) -> list[str]:
+        preset = read_filter(f"@{name}", DEFAULT_PRESETS)
+        return [c.mint for c in filter_coins(coins, context, preset)]
+
+    assert picked("about-to-graduate") == [leader.mint]
+    assert picked("fresh-and-clean") == [young.mint]
+    assert picked("whales-in") == [whale.mint]
 
 
 # -- the rule, against plain Python -------------------------------------------------------------
