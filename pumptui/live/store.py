@@ -147,6 +147,7 @@ class MarketStore:
         trades_per_coin: int = 2000,
         site_trades: int = 200,
         max_detail_coins: int = 32,
+        max_activity_coins: int = 400,
         candle_capacity: int = 720,
         price_points: int = 48,
         price_step: float = 15.0,
@@ -158,6 +159,8 @@ class MarketStore:
         # How many coins keep their details (holders, market activity, callouts, not-found
         # marks): each is the newest read, and only the coins looked at lately need one.
         self.max_detail_coins = max_detail_coins
+        # How many coins keep their market activity: the screener reads every listed row's.
+        self.max_activity_coins = max(max_activity_coins, max_detail_coins)
         self.candle_capacity = candle_capacity
         # A coin's price history: its last price in each `price_step` seconds, for the newest
         # `price_points` steps (12 minutes: what a trend over the last 10 minutes needs).
@@ -223,7 +226,9 @@ class MarketStore:
                 _put_bounded(self._holders, mint, event, self.max_detail_coins)
             case ActivityChanged(mint=mint):
                 changed = self._market_activity.get(mint) != event
-                _put_bounded(self._market_activity, mint, event, self.max_detail_coins)
+                _put_bounded(self._market_activity, mint, event, self.max_activity_coins)
+                if changed:
+                    self._bump_coin(mint)  # its row shows the figures and their age
             case CalloutsChanged(mint=mint, callouts=callouts):
                 known = self._callouts.get(mint)
                 changed = known is None or known.callouts != callouts
