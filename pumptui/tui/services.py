@@ -100,6 +100,8 @@ class Engine(Protocol):
 
     def set_visible(self, feeds: Iterable[str]) -> None: ...
 
+    def show_boards(self, boards: Iterable[str]) -> None: ...
+
     def pause(self) -> None: ...
 
     def resume(self) -> None: ...
@@ -340,6 +342,11 @@ class AppServices:
     def set_visible(self, feeds: Iterable[str]) -> None:
         if self.engine is not None:
             self.engine.set_visible(feeds)
+
+    def show_boards(self, boards: Iterable[str]) -> None:
+        """Trenches boards on screen, kept live beside `TRENCHES_BOARDS` while shown."""
+        if self.engine is not None:
+            self.engine.show_boards(boards)
 
     # -- watchlist ---------------------------------------------------------------------------------
 
