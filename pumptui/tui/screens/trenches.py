@@ -218,7 +218,8 @@ class TrenchesScreen(PumpScreen[None]):
             text.append(" │ " if stage == STAGES[0] else " · ", style="dim")
             style = "bold reverse" if stage == self.stage else ""
             text.append(f"{STAGES.index(stage) + 1} {STAGE_TITLES[stage]}", style=style)
-            text.append(f" {len(columns[stage])}", style="dim")
+            text.append(" ")
+            text.append(str(len(columns[stage])), style="dim")
         if self.has_class("-narrow"):
             text.append("  ←/→ or 1 2 3 switch", style="dim")
         return text
@@ -287,7 +288,8 @@ def board_title(
     glyphs = current()
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(STAGE_TITLES[stage], style="bold")
-    text.append(f" {count}", style="dim")
+    text.append(" ")
+    text.append(str(count), style="dim")
     text.append(" · ", style="dim")
     if read is None:
         if failing:

@@ -68,9 +68,11 @@ class BoardRowContext:
     moved: Callable[[str], Move | None] = field(default=lambda mint: None)
 
 
-def _cell(text: str, width: int, style: str = "", justify: str = "right") -> Text:
-    padded = text.rjust(width) if justify == "right" else text.ljust(width)
-    return Text(padded[:width] if len(padded) > width else padded, style=style, no_wrap=True)
+def _cell(text: str, width: int, style: str = "") -> Text:
+    """`text` right-aligned in `width` cells; the padding stays unstyled (a screenshot renderer
+    strips spaces at the start of a styled run, which would move the figure)."""
+    text = text[:width]
+    return Text.assemble(" " * (width - len(text)), (text, style), no_wrap=True)
 
 
 def _share(value: float | None, warn: float) -> Text:
@@ -167,7 +169,11 @@ def label_lines(width: int) -> list[Text]:
             ("Vol5m", VOLUME),
         )
     )
-    return [Text(first, style="bold", no_wrap=True), Text(second, style="dim", no_wrap=True)]
+    indent = len(second) - len(second.lstrip())
+    return [
+        Text(first, style="bold", no_wrap=True),
+        Text.assemble(second[:indent], (second[indent:], "dim"), no_wrap=True),
+    ]
 
 
 def row_height(width: int) -> int:
