@@ -105,10 +105,7 @@ class TrenchesScreen(PumpScreen[None]):
     TrenchesScreen .board-box { width: 1fr; height: 1fr; }
     TrenchesScreen.-wide .board-box { border-left: vkey $panel-lighten-2; }
     TrenchesScreen.-wide .board-box.-first { border-left: none; }
-    TrenchesScreen.-narrow .board-box { display: none; }
-    TrenchesScreen.-narrow .board-box.-shown { display: block; }
     TrenchesScreen .board-title { height: 1; padding: 0 1; }
-    TrenchesScreen .board-box.-shown .board-title { background: $boost; }
     TrenchesScreen .board-labels { height: auto; padding: 0 0 0 0; }
     """
 
@@ -161,7 +158,19 @@ class TrenchesScreen(PumpScreen[None]):
         self.redraw()
 
     def on_resize(self) -> None:
+        # After the resize: the screen's -narrow or -wide class is set by then.
+        self.call_after_refresh(self._show_boxes)
         self.call_after_refresh(self.redraw)
+
+    def _show_boxes(self) -> None:
+        """All three columns on a wide terminal; on a narrow one only the one in focus (display
+        is set only where it changes: a change lays the screen out again)."""
+        narrow = self.has_class("-narrow")
+        for name in STAGES:
+            box = self.query_one(f"#box-{name}", Vertical)
+            shown = not narrow or name == self.stage
+            if box.display != shown:
+                box.display = shown
 
     def _tick(self) -> None:
         if self.app.screen is self:
@@ -203,13 +212,14 @@ class TrenchesScreen(PumpScreen[None]):
                 store.board_read(stage),
                 now,
                 failing=health is not None and health.state is FeedState.FAILING,
+                focused=stage == self.stage,
             )
-            box.query_one(".board-title", Static).update(title)
+            _update(box.query_one(".board-title", Static), title)
             width = self.column(stage).scrollable_content_region.width
             if width:
                 labels = Text("\n").join(label_lines(width))
-                box.query_one(".board-labels", Static).update(labels)
-        self.query_one("#summary", Static).update(self._summary(columns))
+                _update(box.query_one(".board-labels", Static), labels)
+        _update(self.query_one("#summary", Static), self._summary(columns))
 
     def _summary(self, columns: Mapping[str, Sequence[object]]) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -227,8 +237,7 @@ class TrenchesScreen(PumpScreen[None]):
     def _show_stage(self, stage: str) -> None:
         """Put `stage`'s column in focus (and, on a narrow terminal, on screen)."""
         self.stage = stage
-        for name in STAGES:
-            self.query_one(f"#box-{name}", Vertical).set_class(name == stage, "-shown")
+        self._show_boxes()
         self.focused_column.focus()
         # A column just put on screen has its width only after the next layout.
         self.call_after_refresh(self.redraw)
@@ -258,8 +267,7 @@ class TrenchesScreen(PumpScreen[None]):
         focused = self.focused
         if isinstance(focused, BoardColumn) and focused.stage != self.stage:
             self.stage = focused.stage
-            for name in STAGES:
-                self.query_one(f"#box-{name}", Vertical).set_class(name == self.stage, "-shown")
+            self.redraw()
 
     def _cursor_mint(self) -> str | None:
         mint = self.focused_column.cursor_mint
@@ -280,14 +288,30 @@ class TrenchesScreen(PumpScreen[None]):
             self.app.open_in_browser(mint)
 
 
+def _update(static: Static, text: Text) -> None:
+    """Replace the text only when it changed, and lay the screen out again only when its
+    number of lines changed (a layout costs a repaint of the whole screen)."""
+    before = static.content
+    if before == text:
+        return
+    lines = before.plain.count("\n") if isinstance(before, Text) else -1
+    static.update(text, layout=lines != text.plain.count("\n"))
+
+
 def board_title(
-    stage: str, count: int, read: BoardRead | None, now: float, *, failing: bool = False
+    stage: str,
+    count: int,
+    read: BoardRead | None,
+    now: float,
+    *,
+    failing: bool = False,
+    focused: bool = False,
 ) -> Text:
     """ "New 37 · ● live 2s": the column, its coins, and how fresh its board is and how it
     came (socket, or HTTP while the socket is down)."""
     glyphs = current()
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(STAGE_TITLES[stage], style="bold")
+    text.append(STAGE_TITLES[stage], style="bold reverse" if focused else "bold")
     text.append(" ")
     text.append(str(count), style="dim")
     text.append(" · ", style="dim")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -219,7 +220,8 @@ class BoardColumn(ScrollView, can_focus=True):
         self._row_context = BoardRowContext(now=0.0)
         self._cursor = 0
         self._cursor_mint: str | None = None
-        self._lines: dict[str, tuple[object, list[Text]]] = {}
+        self._lines: dict[str, tuple[object, list[Strip]]] = {}
+        self._styles: tuple[Style, Style, Style, Style] | None = None
 
     # -- what the screen reads ---------------------------------------------------------------
 
@@ -244,7 +246,10 @@ class BoardColumn(ScrollView, can_focus=True):
     # -- updating ----------------------------------------------------------------------------
 
     def show(self, entries: Sequence[BoardEntry], context: BoardRowContext) -> None:
-        """Show `entries` in this order; the cursor stays on its coin while the coin is here."""
+        """Show `entries` in this order; the cursor stays on its coin while the coin is here.
+        Only rows whose text changed are repainted; an unchanged column costs no repaint."""
+        before = self.mints
+        cursor_before = self._cursor
         self._entries = list(entries)
         self._index = {entry.mint: n for n, entry in enumerate(self._entries)}
         self._row_context = context
@@ -256,8 +261,22 @@ class BoardColumn(ScrollView, can_focus=True):
         self._cursor_mint = self._entries[self._cursor].mint if self._entries else None
         for mint in [m for m in self._lines if m not in self._index]:
             del self._lines[mint]
-        self._resize()
-        self.refresh()
+        width = self._width()
+        changed = [
+            n
+            for n, entry in enumerate(self._entries)
+            if (cached := self._lines.get(entry.mint)) is None
+            or cached[0] != self._row_state(entry, width)
+        ]
+        if self.mints != before or self._cursor != cursor_before:
+            self._resize()
+            self.refresh()
+        elif changed:
+            height = row_height(width)
+            scroll_y = self.scroll_offset.y
+            self.refresh(
+                *(Region(0, n * height - scroll_y, width, height) for n in changed),
+            )
 
     def move_to(self, mint: str) -> bool:
         """Put the cursor on `mint` if this column shows it."""
@@ -275,8 +294,11 @@ class BoardColumn(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
 
+    def _width(self) -> int:
+        return self.scrollable_content_region.width or self.size.width
+
     def _resize(self) -> None:
-        width = self.scrollable_content_region.width or self.size.width
+        width = self._width()
         self.virtual_size = Size(width, len(self._entries) * row_height(width))
         self._scroll_to_cursor()
 
@@ -284,8 +306,7 @@ class BoardColumn(ScrollView, can_focus=True):
         if not self._entries:
             return
         height = self.row_height
-        width = self.scrollable_content_region.width or self.size.width
-        region = Region(0, self._cursor * height, max(1, width), height)
+        region = Region(0, self._cursor * height, max(1, self._width()), height)
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -294,44 +315,59 @@ class BoardColumn(ScrollView, can_focus=True):
 
     # -- drawing -----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles once a frame, not once a line: each look-up walks the widget's ancestors.
+        base = self.rich_style
+        self._styles = (
+            base,
+            base + self.get_component_rich_style("board-column--cursor"),
+            base + self.get_component_rich_style("board-column--moved-up"),
+            base + self.get_component_rich_style("board-column--moved-down"),
+        )
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         _, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width or self.size.width
-        height = row_height(width)
-        row, part = divmod(scroll_y + y, height)
-        base = self.rich_style
+        width = self._width()
+        row, part = divmod(scroll_y + y, row_height(width))
+        base, cursor, moved_up, moved_down = self._styles or (self.rich_style,) * 4
         if row >= len(self._entries):
             return Strip.blank(width, base)
         entry = self._entries[row]
-        lines = self._row(entry, width)
-        strip = Strip(lines[part].render(self.app.console, end=""))
+        strip = self._row(entry, width)[part]
         style = base
         move = self._row_context.moved(entry.mint)
         if row == self._cursor:
-            style = base + self.get_component_rich_style("board-column--cursor")
+            style = cursor
         elif move is not None:
-            name = "board-column--moved-up" if move.up else "board-column--moved-down"
-            style = base + self.get_component_rich_style(name)
+            style = moved_up if move.up else moved_down
         return strip.apply_style(style).crop_extend(0, width, style)
 
-    def _row(self, entry: BoardEntry, width: int) -> list[Text]:
-        """The row's lines, rebuilt only when what they show changed."""
+    def _row_state(self, entry: BoardEntry, width: int) -> tuple[object, ...]:
+        """What a row's text depends on besides its place."""
         context = self._row_context
-        trend_step = context.now // (TREND_SPAN / TREND)
-        state = (
+        return (
             entry,
             width,
             entry.mint in context.watched,
             context.moved(entry.mint),
-            trend_step,
+            context.now // (TREND_SPAN / TREND),
             current().name,
         )
+
+    def _row(self, entry: BoardEntry, width: int) -> list[Strip]:
+        """The row's lines, rendered once until what they show changes."""
+        state = self._row_state(entry, width)
         cached = self._lines.get(entry.mint)
         if cached is not None and cached[0] == state:
             return cached[1]
-        lines = row_lines(entry, context, width)
-        self._lines[entry.mint] = (state, lines)
-        return lines
+        console = self.app.console
+        strips = [
+            Strip(line.render(console, end=""))
+            for line in row_lines(entry, self._row_context, width)
+        ]
+        self._lines[entry.mint] = (state, strips)
+        return strips
 
     # -- keys and the mouse --------------------------------------------------------------------
 
