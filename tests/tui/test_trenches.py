@@ -216,20 +216,40 @@ def test_each_coin_shows_once_in_its_furthest_stage() -> None:
 
 
 def test_a_coin_that_changes_column_is_a_move_for_a_while() -> None:
-    moves = StageMoves(move_seconds=10.0)
+    moves = StageMoves(move_seconds=10.0, settle_seconds=3.0)
     a, b = entry("a"), entry("b")
-    assert moves.update({"new": [a, b], "graduating": [], "graduated": []}, 100.0) == []
-    found = moves.update({"new": [b], "graduating": [a], "graduated": []}, 101.0)
-    assert found == [Move("new", "graduating", 101.0)]
-    assert found[0].up
-    assert moves.recent("a", 111.0) == found[0]
+    moves.update({"new": [a, b], "graduating": [], "graduated": []}, 100.0)
+    assert moves.found == []
+    shown = moves.update({"new": [b], "graduating": [a], "graduated": []}, 101.0)
+    assert shown == {"new": [b], "graduating": [a], "graduated": []}
+    assert moves.found == [Move("new", "graduating", 101.0)]
+    assert moves.found[0].up
+    assert moves.recent("a", 111.0) == Move("new", "graduating", 101.0)
     assert moves.recent("a", 111.5) is None
-    # Falling back under the threshold is a move too, down.
-    back = moves.update({"new": [a, b], "graduating": [], "graduated": []}, 120.0)
-    assert back == [Move("graduating", "new", 120.0)]
-    assert not back[0].up
+    # Falling back under the threshold is a move too, down, once it has lasted.
+    back = {"new": [a, b], "graduating": [], "graduated": []}
+    assert moves.update(back, 120.0)["graduating"] == [a]
+    assert moves.found == []
+    assert moves.update(back, 123.5) == back
+    assert moves.found == [Move("graduating", "new", 123.5)]
+    assert not moves.found[0].up
     # A coin seen for the first time in a later stage has not moved.
-    assert moves.update({"new": [], "graduating": [], "graduated": [entry("c")]}, 121.0) == []
+    moves.update({"new": [], "graduating": [], "graduated": [entry("c")]}, 124.0)
+    assert moves.found == []
+
+
+def test_a_coin_graduating_while_the_boards_disagree_never_falls_back_to_new() -> None:
+    """The graduating board drops the coin before the graduated board lists it, while the new
+    board (its delta not in yet) still does: the coin keeps its place until it graduates."""
+    moves = StageMoves(settle_seconds=3.0)
+    a, b, c = entry("a"), entry("b"), entry("c")
+    moves.update({"new": [a], "graduating": [b, c], "graduated": []}, 100.0)
+    shown = moves.update({"new": [a, c], "graduating": [b], "graduated": []}, 101.0)
+    assert shown == {"new": [a], "graduating": [b, c], "graduated": []}
+    assert moves.found == []
+    shown = moves.update({"new": [a], "graduating": [b], "graduated": [c]}, 102.0)
+    assert shown == {"new": [a], "graduating": [b], "graduated": [c]}
+    assert moves.found == [Move("graduating", "graduated", 102.0)]
 
 
 def test_rows_and_labels_fill_their_width_on_one_line_or_two() -> None:

@@ -9,9 +9,12 @@ or over HTTP while the socket is down.
 
 Each coin shows once, in the column of its furthest stage (`board_stages`). A coin that crosses
 into another column is marked there for a few seconds (▲ up a stage, ▼ back down, on a tinted
-row). The cursor is pinned to its coin: rows moving around it do not move it to another coin,
-and when its coin moves to another column the cursor goes with it (the column in focus, or on
-a narrow terminal the column shown, changes). Following the coin keeps the promise that Enter
+row); a fall back is believed only once it has lasted a few seconds, since the boards arrive
+over separate sockets and may disagree for a moment.
+
+The cursor is pinned to its coin: rows moving around it do not move it to another coin, and
+when its coin moves to another column the cursor goes with it (the column in focus, or on a
+narrow terminal the column shown, changes). Following the coin keeps the promise that Enter
 opens the coin the user chose; a trader who put the cursor on a coin about to graduate wants
 to watch it graduate, and the tinted row says why the view moved.
 
@@ -185,9 +188,8 @@ class TrenchesScreen(PumpScreen[None]):
         services = self.services
         store = services.store
         now = services.clock()
-        columns = stage_columns({stage: store.board(stage) for stage in STAGES})
-        self.moves.update(columns, now)
         moves = self.moves
+        columns = moves.update(stage_columns({s: store.board(s) for s in STAGES}), now)
         context = BoardRowContext(
             now=now,
             watched=frozenset(services.watched()),

@@ -7,6 +7,11 @@ column of its furthest stage: graduated, then graduating, then new. A coin that 
 column than the last time it was seen has moved; for `MOVE_SECONDS` its row is marked, up a
 stage (towards graduation) or down (a graduating coin that fell back under the threshold).
 
+A move down is believed only once it has lasted `SETTLE_SECONDS`: when a coin graduates, the
+graduating board may drop it a moment before the graduated board lists it, while the new board
+still does; shown as it arrives, the coin would fall back to New and jump on to Graduated.
+Until then it keeps its column and place.
+
 Nothing here draws or knows of Textual: the screen feeds boards in and reads columns and moves.
 """
 
@@ -27,6 +32,8 @@ STAGE_TITLES: Mapping[str, str] = {
 }
 # How long a coin that changed column stays marked (seconds of the app's clock).
 MOVE_SECONDS = 10.0
+# How long a coin seen in an earlier stage than before keeps its column (boards arrive apart).
+SETTLE_SECONDS = 3.0
 # Coins whose last column is remembered: the boards list 150 at most, the rest left lately.
 REMEMBERED = 1000
 
@@ -60,33 +67,64 @@ class Move:
 
 
 class StageMoves:
-    """Remembers the column each coin was last shown in, and the moves seen lately."""
+    """Remembers the column and place each coin was last shown in, and the moves seen lately."""
 
-    def __init__(self, remembered: int = REMEMBERED, move_seconds: float = MOVE_SECONDS) -> None:
+    def __init__(
+        self,
+        remembered: int = REMEMBERED,
+        move_seconds: float = MOVE_SECONDS,
+        settle_seconds: float = SETTLE_SECONDS,
+    ) -> None:
         self.remembered = remembered
         self.move_seconds = move_seconds
-        self._stage: OrderedDict[str, str] = OrderedDict()
+        self.settle_seconds = settle_seconds
+        # Each coin's column and row when last shown, most recently shown last.
+        self._place: OrderedDict[str, tuple[str, int]] = OrderedDict()
         self._moves: dict[str, Move] = {}
+        # Coins seen in an earlier stage than their column, and since when.
+        self._falling: dict[str, float] = {}
+        self.found: list[Move] = []
 
-    def update(self, columns: Mapping[str, Sequence[BoardEntry]], now: float) -> list[Move]:
-        """Note where each coin is now; returns the moves this update found. A coin seen for
-        the first time has not moved, whatever its column; one that left every board and comes
-        back elsewhere has."""
-        found = []
+    def update(
+        self, columns: Mapping[str, Sequence[BoardEntry]], now: float
+    ) -> dict[str, list[BoardEntry]]:
+        """The columns to show, given each board's coins (`stage_columns`) now; notes where each
+        coin is and puts the moves this update found in `found`. A coin seen for the first time
+        has not moved, whatever its column; one that left every board and comes back elsewhere
+        has."""
+        shown: dict[str, list[BoardEntry]] = {stage: [] for stage in STAGES}
+        held: list[tuple[str, int, BoardEntry]] = []
         for stage, entries in columns.items():
             for entry in entries:
-                before = self._stage.get(entry.mint)
-                if before is not None and before != stage:
-                    move = Move(before, stage, now)
+                before = self._place.get(entry.mint)
+                if before is not None and _rank(stage) < _rank(before[0]):
+                    since = self._falling.setdefault(entry.mint, now)
+                    if now - since < self.settle_seconds:
+                        held.append((before[0], before[1], entry))
+                        continue
+                else:
+                    self._falling.pop(entry.mint, None)
+                shown[stage].append(entry)
+        for stage, row, entry in sorted(held, key=lambda h: h[1]):
+            column = shown[stage]
+            column.insert(min(row, len(column)), entry)
+        self.found = []
+        for stage, entries in shown.items():
+            for row, entry in enumerate(entries):
+                before = self._place.get(entry.mint)
+                if before is not None and before[0] != stage:
+                    move = Move(before[0], stage, now)
                     self._moves[entry.mint] = move
-                    found.append(move)
-                self._stage[entry.mint] = stage
-                self._stage.move_to_end(entry.mint)
-        while len(self._stage) > self.remembered:
-            self._stage.popitem(last=False)
+                    self.found.append(move)
+                self._place[entry.mint] = (stage, row)
+                self._place.move_to_end(entry.mint)
+        while len(self._place) > self.remembered:
+            self._place.popitem(last=False)
         for mint in [m for m, move in self._moves.items() if now - move.at > self.move_seconds]:
             del self._moves[mint]
-        return found
+        for mint in [m for m, since in self._falling.items() if now - since > self.move_seconds]:
+            del self._falling[mint]
+        return shown
 
     def recent(self, mint: str, now: float) -> Move | None:
         """The coin's move if it changed column within the last `move_seconds`."""
@@ -97,4 +135,9 @@ class StageMoves:
 
     def stage_of(self, mint: str) -> str | None:
         """The column the coin was last shown in (None: never, or forgotten)."""
-        return self._stage.get(mint)
+        place = self._place.get(mint)
+        return place[0] if place is not None else None
+
+
+def _rank(stage: str) -> int:
+    return STAGES.index(stage)
