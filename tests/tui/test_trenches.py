@@ -129,6 +129,15 @@ async def test_a_coin_pushed_over_the_threshold_moves_from_new_to_graduating_to_
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "back on the trenches")
         assert engine.trenches.boards == ("new", "graduating", "graduated")
+        # `N` from the coin screen: a fresh trenches screen, the board still open for it.
+        await pilot.press("enter", "N")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, TrenchesScreen) and app.screen is not screen,
+            "the trenches again",
+        )
+        await wait_for(pilot, lambda: not screen.is_attached, "the first one gone")
+        assert engine.trenches.boards == ("new", "graduating", "graduated")
         await pilot.press("escape")
         await wait_for(pilot, lambda: engine.trenches.boards == ("new", "graduating"), "closed")
 

@@ -147,7 +147,13 @@ class TrenchesScreen(PumpScreen[None]):
         self.redraw()
 
     def on_unmount(self) -> None:
-        self.services.show_boards(())
+        # `N` from a coin opened here replaces this screen with a new one, which may mount
+        # first: the boards stay open for it.
+        if not any(
+            isinstance(screen, TrenchesScreen) and screen is not self
+            for screen in self.app.screen_stack
+        ):
+            self.services.show_boards(())
 
     def on_screen_resume(self) -> None:
         self.services.set_visible(TRENCHES_FEEDS)
