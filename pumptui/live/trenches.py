@@ -185,7 +185,9 @@ class TrenchesWatcher:
     async def _fallback(self, board: str) -> None:
         """Read the board over HTTP while its socket is down (a slow, budgeted stand-in)."""
         while True:
-            await asyncio.sleep(self.http_interval)
+            # Boards shown beside the kept ones stretch every board's interval: all of them
+            # together read no more often than the kept ones alone (the indexer's budget).
+            await asyncio.sleep(self.http_interval * len(self.boards) / max(1, len(self.kept)))
             engine = self._engine
             if engine is None or self._connected.get(board, True) or engine.paused:
                 continue
