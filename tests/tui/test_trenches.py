@@ -211,6 +211,26 @@ async def test_the_cursor_stays_on_its_coin_while_rows_move(
         assert screen.stage == "new"
 
 
+async def test_watch_and_copy_act_on_the_coin_under_the_cursor(
+    make_app: Callable[..., PumpApp],
+) -> None:
+    app = make_app(trenches_store())
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_trenches(pilot)
+        await pilot.press("2", "j")
+        mint = screen.column("graduating").cursor_mint
+        assert mint == screen.column("graduating").mints[1]
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.services.is_watched(mint)
+        symbol = next(e.symbol for e in app.services.store.board("graduating") if e.mint == mint)
+        assert "★" in row_text(app, symbol)
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("c")
+        assert copied == [mint]
+
+
 # -- the parts, without an app ---------------------------------------------------------------
 
 
