@@ -193,7 +193,14 @@ class BoardColumn(ScrollView, can_focus=True):
         "board-column--moved-down",
     }
     DEFAULT_CSS = """
-    BoardColumn { scrollbar-size-vertical: 1; overflow-x: hidden; height: 1fr; }
+    BoardColumn {
+        scrollbar-size-vertical: 1;
+        /* The rows' width does not change when the scrollbar comes and goes: the labels
+           above, laid out for the same width, stay in line with them. */
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        height: 1fr;
+    }
     BoardColumn > .board-column--cursor { background: $block-cursor-blurred-background; }
     BoardColumn:focus > .board-column--cursor {
         background: $block-cursor-background;
