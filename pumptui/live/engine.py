@@ -288,6 +288,12 @@ class LiveEngine:
             self.rebalance()
             self._wake_all()
 
+    def show_boards(self, boards: Iterable[str]) -> None:
+        """Trenches boards on screen now, kept live beside the engine's own `boards` (whose
+        sockets stay open all along); a board no longer shown has its socket closed."""
+        if self.trenches is not None:
+            self.trenches.show(boards)
+
     def pause(self) -> None:
         if not self._paused:
             self._paused = True

@@ -45,6 +45,14 @@ APP_BINDINGS: list[Binding] = [
     ),
     Binding("H", "go_home", "Home", id="app.home", show=False, tooltip="Go to the new-coins feed"),
     Binding("W", "go_watchlist", "Watchlist", id="app.watchlist", tooltip="Coins you watch"),
+    Binding(
+        "N",
+        "go_trenches",
+        "Trenches",
+        id="app.trenches",
+        show=False,
+        tooltip="New, graduating and graduated coins, live",
+    ),
 ]
 
 # Leaving a screen; every screen but Home has it.

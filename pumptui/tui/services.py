@@ -103,6 +103,8 @@ class Engine(Protocol):
 
     def show_rows(self, visible: Sequence[str], listed: Sequence[str] = ()) -> None: ...
 
+    def show_boards(self, boards: Iterable[str]) -> None: ...
+
     def pause(self) -> None: ...
 
     def resume(self) -> None: ...
@@ -349,6 +351,11 @@ class AppServices:
         order (the engine's `screener` feed)."""
         if self.engine is not None:
             self.engine.show_rows(visible, listed)
+
+    def show_boards(self, boards: Iterable[str]) -> None:
+        """Trenches boards on screen, kept live beside `TRENCHES_BOARDS` while shown."""
+        if self.engine is not None:
+            self.engine.show_boards(boards)
 
     # -- watchlist ---------------------------------------------------------------------------------
 
