@@ -117,6 +117,13 @@ async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -
         await pilot.press("colon", *"laser")
         await pilot.pause(1.0)
         save("palette")
+        await pilot.press("escape", "N")
+        await _until(
+            lambda: all(store.board_read(b) for b in ("new", "graduating", "graduated")),
+            pilot.pause,
+        )
+        await pilot.pause(1.0)
+        save("trenches")
     return shots
 
 
@@ -146,6 +153,9 @@ def keys_table() -> str:
     groups.append(("Chart in focus", [b for b in CandleChart.BINDINGS if isinstance(b, Binding)]))
     groups.append(("Trades in focus", TAPE_BINDINGS))
     groups.append(("Social", SOCIAL_BINDINGS))
+    from pumptui.tui.screens.trenches import TRENCHES_BINDINGS
+
+    groups.append(("Trenches", TRENCHES_BINDINGS))
     from pumptui.tui.keys import ALERTS_BINDINGS, COIN_ALERT_BINDING, FILTER_ALERT_BINDING
 
     groups.append(("Home", [FILTER_ALERT_BINDING]))

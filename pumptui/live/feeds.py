@@ -54,6 +54,7 @@ FEED_NAMES: tuple[str, ...] = (
     "activity",
     "callouts",
     "watchlist",
+    "screener",
 )
 # Mints per `POST /coins-v2/mints` from a feed (the service's largest batch is unknown).
 BULK_LIMIT = 50

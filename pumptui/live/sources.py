@@ -23,6 +23,7 @@ from pumptui.live.feeds import (
     SolPriceFeed,
     WatchlistFeed,
 )
+from pumptui.live.screener import ScreenerActivityFeed
 
 if TYPE_CHECKING:
     from pumptui.config import Settings
@@ -49,6 +50,7 @@ class PollingSource:
             ActivityFeed(ctx),
             CalloutsFeed(ctx),
             WatchlistFeed(ctx),
+            ScreenerActivityFeed(ctx),
         ]
         return {feed.name: feed for feed in feeds}
 

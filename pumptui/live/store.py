@@ -47,6 +47,19 @@ from pumptui.live.events import (
 )
 from pumptui.live.health import FeedHealth
 
+# Board coins whose market cap over time is kept (the trenches screen's trends): the three
+# boards list at most 150 at a time; the rest are coins that left them lately.
+BOARD_TREND_COINS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRead:
+    """When a trenches board last arrived (Unix seconds), and how: `version` is the socket's,
+    None when the board was read over HTTP while its socket was down."""
+
+    version: int | None
+    read_at: float
+
 
 class _CoinActivity:
     """A coin's trade ring (chain order, oldest first) and its candle series."""
@@ -147,6 +160,7 @@ class MarketStore:
         trades_per_coin: int = 2000,
         site_trades: int = 200,
         max_detail_coins: int = 32,
+        max_activity_coins: int = 400,
         candle_capacity: int = 720,
         price_points: int = 48,
         price_step: float = 15.0,
@@ -158,6 +172,8 @@ class MarketStore:
         # How many coins keep their details (holders, market activity, callouts, not-found
         # marks): each is the newest read, and only the coins looked at lately need one.
         self.max_detail_coins = max_detail_coins
+        # How many coins keep their market activity: the screener reads every listed row's.
+        self.max_activity_coins = max(max_activity_coins, max_detail_coins)
         self.candle_capacity = candle_capacity
         # A coin's price history: its last price in each `price_step` seconds, for the newest
         # `price_points` steps (12 minutes: what a trend over the last 10 minutes needs).
@@ -189,6 +205,9 @@ class MarketStore:
         self._creator_trades: OrderedDict[str, dict[str, Trade]] = OrderedDict()
         # Per (coin, trader), that trader's trades in the coin as last read (`userAddress`).
         self._trader_reads: OrderedDict[tuple[str, str], tuple[Trade, ...]] = OrderedDict()
+        self._board_reads: dict[str, BoardRead] = {}
+        # Per board coin, its USD market cap at the end of each `price_step`, oldest first.
+        self._board_caps: OrderedDict[str, list[tuple[float, float]]] = OrderedDict()
         # Held coins the service's new-coins listing no longer shows (hidden, banned...).
         self._delisted: OrderedDict[str, None] = OrderedDict()
         # Mints the service says it has no coin for (forgotten when the coin turns up after all).
@@ -223,16 +242,21 @@ class MarketStore:
                 _put_bounded(self._holders, mint, event, self.max_detail_coins)
             case ActivityChanged(mint=mint):
                 changed = self._market_activity.get(mint) != event
-                _put_bounded(self._market_activity, mint, event, self.max_detail_coins)
+                _put_bounded(self._market_activity, mint, event, self.max_activity_coins)
+                if changed:
+                    self._bump_coin(mint)  # its row shows the figures and their age
             case CalloutsChanged(mint=mint, callouts=callouts):
                 known = self._callouts.get(mint)
                 changed = known is None or known.callouts != callouts
                 _put_bounded(self._callouts, mint, event, self.max_detail_coins)
                 if changed:
                     self._bump_coin(mint)
-            case BoardChanged(board=board, entries=entries):
+            case BoardChanged(board=board, entries=entries, version=version, read_at=read_at):
+                self._board_reads[board] = BoardRead(version, read_at)
                 changed = self._boards.get(board) != entries
                 if changed:
+                    for entry in entries:
+                        self._add_board_cap(entry.mint, read_at, entry.market_cap_usd)
                     self._boards[board] = entries
                     before = self._board_entries
                     self._board_entries = {
@@ -434,6 +458,26 @@ class MarketStore:
         points.insert(index, (at, price))
         if len(points) > self.price_point_capacity:
             del points[0]
+
+    def _add_board_cap(self, mint: str, at: float, market_cap_usd: float | None) -> None:
+        """Keep the coin's board market cap at `at`: one point per `price_step`, the latest."""
+        if not at or market_cap_usd is None or market_cap_usd <= 0:
+            return
+        caps = self._board_caps
+        points = caps.get(mint)
+        if points is None:
+            points = caps[mint] = []
+            while len(caps) > BOARD_TREND_COINS:
+                caps.popitem(last=False)
+        caps.move_to_end(mint)
+        if points and at < points[-1][0]:
+            return  # an older read than what is kept (the boards arrive in time order)
+        if points and points[-1][0] // self.price_step == at // self.price_step:
+            points[-1] = (at, market_cap_usd)
+        else:
+            points.append((at, market_cap_usd))
+            if len(points) > self.price_point_capacity:
+                del points[0]
 
     def _bump_coin(self, mint: str) -> None:
         versions = self._coin_versions
@@ -651,6 +695,15 @@ class MarketStore:
     def board_entry(self, mint: str) -> BoardEntry | None:
         """The coin's newest figures from any board that lists it (holders, top-10 %, dev %…)."""
         return self._board_entries.get(mint)
+
+    def board_read(self, name: str) -> BoardRead | None:
+        """When the board last arrived and whether by socket or HTTP (None: not yet)."""
+        return self._board_reads.get(name)
+
+    def board_trend(self, mint: str) -> list[tuple[float, float]]:
+        """The coin's USD market cap on the boards over time, `(unix_seconds, usd)`, oldest
+        first: the latest in each `price_step`, over the last `price_point_capacity` steps."""
+        return list(self._board_caps.get(mint, ()))
 
     def market_activity(self, mint: str) -> MarketActivity | None:
         read = self._market_activity.get(mint)

@@ -65,6 +65,7 @@ from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.login import LoginScreen
 from pumptui.tui.screens.moderation import ModerationScreen
 from pumptui.tui.screens.post_editor import PostEditor
+from pumptui.tui.screens.trenches import TrenchesScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import SocialActions
@@ -465,6 +466,12 @@ class PumpApp(TypeAhead, AppWithServices):
             return
         self.action_go_home()
         self.push_screen(WatchlistScreen())
+
+    def action_go_trenches(self) -> None:
+        if isinstance(self.screen, TrenchesScreen):
+            return
+        self.action_go_home()
+        self.push_screen(TrenchesScreen())
 
 
 def _problem_summary(problems: list[FeedHealth], now: float) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -45,8 +45,9 @@ log = logging.getLogger(__name__)
 # There is no site-wide trade feed in the 2026 API: Home's tape is the trades of the coins the
 # user follows, which the watchlist feed (and push) brings.
 TRENCHES_BOARDS: tuple[str, ...] = ("new", "graduating")
-HOME_FEEDS: tuple[str, ...] = ("coins", "leader", "sol-price", "market", "watchlist")
-WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "leader", "sol-price")
+# "screener": the 5 m / 1 h activity of the listed rows, in batches (pumptui.live.screener).
+HOME_FEEDS: tuple[str, ...] = ("coins", "leader", "sol-price", "market", "watchlist", "screener")
+WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "leader", "sol-price", "screener")
 COIN_FEEDS: tuple[str, ...] = (
     "trades",
     "holders",
@@ -100,6 +101,10 @@ class Engine(Protocol):
     def unwatch(self, mints: Iterable[str]) -> None: ...
 
     def set_visible(self, feeds: Iterable[str]) -> None: ...
+
+    def show_rows(self, visible: Sequence[str], listed: Sequence[str] = ()) -> None: ...
+
+    def show_boards(self, boards: Iterable[str]) -> None: ...
 
     def pause(self) -> None: ...
 
@@ -377,6 +382,17 @@ class AppServices:
             self.engine.unwatch(gone)
         self._alert_mints = mints
         self.set_visible(self._screen_feeds)
+
+    def show_rows(self, visible: Sequence[str], listed: Sequence[str] = ()) -> None:
+        """The screener's rows on screen and listed: their market activity is read in that
+        order (the engine's `screener` feed)."""
+        if self.engine is not None:
+            self.engine.show_rows(visible, listed)
+
+    def show_boards(self, boards: Iterable[str]) -> None:
+        """Trenches boards on screen, kept live beside `TRENCHES_BOARDS` while shown."""
+        if self.engine is not None:
+            self.engine.show_boards(boards)
 
     # -- watchlist ---------------------------------------------------------------------------------
 
