@@ -154,6 +154,7 @@ def _rules(args: argparse.Namespace, settings: Settings) -> list[AlertRule]:
     from pumptui import paths
     from pumptui.alerts import AlertRuleError, AppRules, make_rule, parse_duration
     from pumptui.alerts.rules import DEFAULT_COOLDOWN, Scope
+    from pumptui.alerts.switches import RuleSwitches
     from pumptui.base58 import is_pubkey
 
     for mint in args.mint:
@@ -167,7 +168,9 @@ def _rules(args: argparse.Namespace, settings: Settings) -> list[AlertRule]:
             raise AlertRuleError(
                 "--mint, --watchlist, --window, --cooldown and --deliver are for --rule rules"
             )
-        saved = list(settings.alerts) + AppRules(paths.alerts_file()).load()
+        # The config's rules as switched in the app (alerts screen), then the app's own.
+        switched = RuleSwitches(paths.alerts_switches_file()).apply(settings.alerts)
+        saved = switched + AppRules(paths.alerts_file()).load()
         enabled = [rule for rule in saved if rule.enabled]
         if command:
             enabled = [
