@@ -54,23 +54,28 @@ def insecure_token_file() -> Path:
 
 ALERTS_FILE_NAME: Final = "alerts.json"
 ALERTS_FIRED_FILE_NAME: Final = "alerts-fired.json"
+ALERTS_SWITCHES_FILE_NAME: Final = "alerts-switched.json"
+# The demo's alert files are its own, like its social cache: a rule on a simulated mint means
+# nothing to the real market, and a demo must not fire (or switch off) the user's real rules.
+DEMO_PREFIX: Final = "demo-"
 
 
-def alerts_file() -> Path:
+def _alerts_path(name: str, demo: bool) -> Path:
+    return data_dir() / (DEMO_PREFIX + name if demo else name)
+
+
+def alerts_file(*, demo: bool = False) -> Path:
     """The alert rules made in the app (the config's `[[alerts]]` are the user's, never
     rewritten)."""
-    return data_dir() / ALERTS_FILE_NAME
+    return _alerts_path(ALERTS_FILE_NAME, demo)
 
 
-def alerts_fired_file() -> Path:
+def alerts_fired_file(*, demo: bool = False) -> Path:
     """When each alert last fired, per coin: cooldowns survive a restart."""
-    return data_dir() / ALERTS_FIRED_FILE_NAME
+    return _alerts_path(ALERTS_FIRED_FILE_NAME, demo)
 
 
-ALERTS_SWITCHES_FILE_NAME: Final = "alerts-switched.json"
-
-
-def alerts_switches_file() -> Path:
+def alerts_switches_file(*, demo: bool = False) -> Path:
     """Config alert rules the user switched off (or back on) in the app: the config file is
     the user's and never rewritten, so the switch is kept here."""
-    return data_dir() / ALERTS_SWITCHES_FILE_NAME
+    return _alerts_path(ALERTS_SWITCHES_FILE_NAME, demo)

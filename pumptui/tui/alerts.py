@@ -132,16 +132,17 @@ class AppAlerts:
         rules_file: Path | None = None,
         switches_file: Path | None = None,
         fired_file: Path | None = None,
+        demo: bool = False,
     ) -> None:
         self.bus = bus
         self.store = store
         self.clock = clock
         self._watchlist = watchlist
-        self.app_file = AppRules(rules_file or paths.alerts_file())
-        self.switches = RuleSwitches(switches_file or paths.alerts_switches_file())
+        self.app_file = AppRules(rules_file or paths.alerts_file(demo=demo))
+        self.switches = RuleSwitches(switches_file or paths.alerts_switches_file(demo=demo))
         self.config_rules: tuple[AlertRule, ...] = tuple(config_rules)
         self.app_rules: list[AlertRule] = self.app_file.load()
-        self.cooldowns = CooldownLog(fired_file or paths.alerts_fired_file())
+        self.cooldowns = CooldownLog(fired_file or paths.alerts_fired_file(demo=demo))
         self.service: AlertService | None = None
         self.evaluator = AlertEvaluator(
             self.rules, store, cooldowns=self.cooldowns, watchlist=watchlist(), clock=clock

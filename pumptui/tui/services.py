@@ -184,7 +184,12 @@ class AppServices:
         self._alert_mints: list[str] = []  # the coins followed for an alert rule
         # The alert rules (the config's and the app's) on this bus; the app starts them.
         self.alerts = AppAlerts(
-            self.bus, self.store, self.settings.alerts, clock=clock, watchlist=self.watched
+            self.bus,
+            self.store,
+            self.settings.alerts,
+            clock=clock,
+            watchlist=self.watched,
+            demo=sim_mode,
         )
 
     # -- construction ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from pumptui import paths
 from pumptui.api.budget import RequestBudget
 from pumptui.config import ApiSettings, Settings
 from pumptui.sim import SimServer
@@ -61,6 +62,9 @@ async def test_an_alert_set_on_the_coin_screen_fires_when_the_dev_sells(
         await wait_for(pilot, lambda: isinstance(app.screen, CoinScreen), "the form closed")
         assert "Alert set" not in toasts  # the title; the message names the rule
         assert any("DUMP dev sells" in toast for toast in toasts)
+        # A demo's rules are the demo's: the user's own rules file is never touched.
+        assert paths.alerts_file(demo=True).exists()
+        assert not paths.alerts_file().exists()
 
         signature = sim.sell(mint)  # the dev dumps
         await wait_for(
