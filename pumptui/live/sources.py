@@ -14,6 +14,7 @@ from pumptui.live.feeds import (
     ActivityFeed,
     CalloutsFeed,
     CoinTradesFeed,
+    CreatorFeed,
     Feed,
     FeedContext,
     HoldersFeed,
@@ -49,6 +50,7 @@ class PollingSource:
             ActivityFeed(ctx),
             CalloutsFeed(ctx),
             WatchlistFeed(ctx),
+            CreatorFeed(ctx),
         ]
         return {feed.name: feed for feed in feeds}
 

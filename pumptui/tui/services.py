@@ -54,7 +54,10 @@ COIN_FEEDS: tuple[str, ...] = (
     "market",
     "leader",
     "sol-price",
+    "creator",
 )
+# The creator's view: their coins, read again while it is open.
+CREATOR_FEEDS: tuple[str, ...] = ("creator", "sol-price", "leader")
 
 # How the status bar names a host the server has blocked (`routes.Host` values).
 HOST_LABELS: dict[str, str] = {"swap": "swap-api", "frontend": "v3", "indexer": "indexer"}
@@ -95,6 +98,8 @@ class Engine(Protocol):
     def focus(self, mint: str | None) -> None: ...
 
     def watch(self, mints: Iterable[str]) -> None: ...
+
+    def show_creator(self, creator: str | None) -> None: ...
 
     def unwatch(self, mints: Iterable[str]) -> None: ...
 
@@ -340,6 +345,11 @@ class AppServices:
     def set_visible(self, feeds: Iterable[str]) -> None:
         if self.engine is not None:
             self.engine.set_visible(feeds)
+
+    def show_creator(self, creator: str | None) -> None:
+        """A creator's view opened (their coins kept live) or closed (None)."""
+        if self.engine is not None:
+            self.engine.show_creator(creator)
 
     # -- watchlist ---------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from pumptui.tui import glyphs
 from pumptui.tui.keys import BACK_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.screens.base import PumpScreen
+from pumptui.tui.screens.creator import CreatorScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import (
     SOCIAL_BINDINGS,
@@ -36,6 +37,7 @@ from pumptui.tui.social import (
 from pumptui.tui.widgets.callouts_pane import CalloutMarks, CalloutsPane
 from pumptui.tui.widgets.candle_chart import CandleChart
 from pumptui.tui.widgets.chat_pane import ChatPane
+from pumptui.tui.widgets.coin_about import CoinAbout
 from pumptui.tui.widgets.coin_header import CoinHeader
 from pumptui.tui.widgets.holders_panel import HoldersPanel
 from pumptui.tui.widgets.key_footer import KeyFooter
@@ -106,6 +108,21 @@ COIN_BINDINGS: list[Binding] = [
         id="coin.toggle-talk",
         tooltip="Switch between the coin's live chat and its callouts (narrow terminals), "
         "or move between them",
+    ),
+    Binding(
+        "D",
+        "toggle_about",
+        "Description",
+        id="coin.description",
+        show=False,
+        tooltip="Show the coin's whole description, or one line of it",
+    ),
+    Binding(
+        "C",
+        "open_creator",
+        "Creator",
+        id="coin.creator",
+        tooltip="Every coin this coin's creator launched, as a live table",
     ),
     Binding("w", "toggle_watch", "Watch", id="coin.watch", tooltip="Watch or unwatch this coin"),
     Binding(
@@ -204,6 +221,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         # A coin opens on the timeframe the previous one was left on (remembered per app).
         self.timeframe = _last_timeframe.get(self.app, DEFAULT_TIMEFRAME)
         yield CoinHeader(self.mint, clock=self._now, id="coin-header")
+        yield CoinAbout(clock=self._now, id="coin-about")
         with Grid(id="coin-body"):
             yield CandleChart(
                 seconds=self.timeframe, tz=self.tz, ascii=glyphs.current().ascii, id="coin-chart"
@@ -268,6 +286,10 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         return self.query_one(HoldersPanel)
 
     @property
+    def about(self) -> CoinAbout:
+        return self.query_one(CoinAbout)
+
+    @property
     def showing_holders(self) -> bool:
         return self.has_class("-holders")
 
@@ -290,6 +312,8 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         # The feeds this screen shows poll; the others rest. Nothing is redrawn while another
         # screen or a modal is on top, so catch up now.
         self.services.set_visible(COIN_FEEDS)
+        # Back from a coin opened on top (the creator's view lists their coins): ours again.
+        self.services.focus(self.mint)
         self.sync_from_store(force=True)
 
     def on_store_updated(self, message: StoreUpdated) -> None:
@@ -312,6 +336,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         if self.app.screen is not self:
             return
         self.header.refresh_ages()
+        self.about.refresh_ages()
         self.holders_panel.refresh_ages()
         self.tape.refresh_ages()
         self.callouts_pane.refresh_ages()
@@ -393,6 +418,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
             creator_counts=(user.followers, user.following) if user is not None else None,
             delisted=store.is_delisted(self.mint),
         )
+        self.about.show(coin, store.creator_coins(creator) if creator is not None else None)
         self.holders_panel.show(
             holders,
             activity,
@@ -441,6 +467,17 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         social = social_of(self)
         if social is not None and social.services.client is not None:
             social.load_user(creator)
+
+    def action_toggle_about(self) -> None:
+        self.about.toggle()
+
+    def action_open_creator(self) -> None:
+        """The creator's view: every coin they launched, kept live while it is open."""
+        coin = self.services.store.coin(self.mint)
+        if coin is None or coin.creator is None:
+            self.notify("The coin's creator is not known yet", severity="warning", timeout=3)
+            return
+        self.app.push_screen(CreatorScreen(coin.creator, label=coin.creator_username))
 
     def action_toggle_watch(self) -> None:
         self.app.toggle_watch(self.mint)
