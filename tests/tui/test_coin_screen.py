@@ -1502,12 +1502,13 @@ async def test_hostile_names_chat_and_callouts_are_shown_literally_without_break
             for strip in widget_lines(widget):
                 assert strip.cell_length == widget.scrollable_content_region.width
                 assert "\x1b" not in strip_text(strip)
-        # The whole terminal: every line at most its width, the chart right under the header.
+        # The whole terminal: every line at most its width, the chart right under the header
+        # and the about block (creator line, description).
         width, height = size
         lines = screen_text(app).rstrip("\n").split("\n")
         assert len(lines) == height
         assert all(cell_len(line) <= width for line in lines)
-        assert lines[3].startswith("─Chart")
+        assert lines[3 + screen.about.outer_size.height].startswith("─Chart")
 
 
 # -- snapshots ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ hands it back (`engine.focus(None)`). Actions with side effects go through the a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -123,6 +124,23 @@ COIN_BINDINGS: list[Binding] = [
         "Creator",
         id="coin.creator",
         tooltip="Every coin this coin's creator launched, as a live table",
+    ),
+    Binding(
+        "P",
+        "toggle_chart_market_cap",
+        "Price/MCap",
+        id="coin.chart-market-cap",
+        show=False,
+        tooltip="Chart the market cap (price × total supply) or the price",
+    ),
+    Binding(
+        "dollar_sign",
+        "toggle_chart_usd",
+        "SOL/USD",
+        key_display="$",
+        id="coin.chart-usd",
+        show=False,
+        tooltip="Chart in USD (at the app's SOL price) or in SOL",
     ),
     Binding("w", "toggle_watch", "Watch", id="coin.watch", tooltip="Watch or unwatch this coin"),
     Binding(
@@ -349,6 +367,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         if not self.is_mounted:
             return
         self._sync_header()
+        self._sync_chart_conversion()
         store = self.services.store
         version = store.coin_version(self.mint)
         if not force and version == self._synced_version:
@@ -388,6 +407,13 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
             ),
             note=services.callouts_note(self.mint),
         )
+
+    def _sync_chart_conversion(self) -> None:
+        """The supply and SOL price the chart's market cap and USD axes use (they move
+        without the coin's trades: checked on every store update, redrawn only if used)."""
+        store = self.services.store
+        coin = store.coin(self.mint)
+        self.chart.set_conversion(coin.supply_tokens if coin is not None else None, store.sol_price)
 
     def _sync_chart(self) -> None:
         self.chart.show_candles(
@@ -467,6 +493,14 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         social = social_of(self)
         if social is not None and social.services.client is not None:
             social.load_user(creator)
+
+    def action_toggle_chart_market_cap(self) -> None:
+        units = self.chart.units
+        self.chart.set_units(replace(units, market_cap=not units.market_cap))
+
+    def action_toggle_chart_usd(self) -> None:
+        units = self.chart.units
+        self.chart.set_units(replace(units, usd=not units.usd))
 
     def action_toggle_about(self) -> None:
         self.about.toggle()
