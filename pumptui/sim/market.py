@@ -93,6 +93,11 @@ class MarketConfig:
     callouts_per_minute: float = 2.0
     callout_replies_per_minute: float = 4.0
     callout_likes_per_minute: float = 10.0
+    # Serial launchers: this share of launches comes from a few wallets that launch again and
+    # again (the creator's other coins are a signal traders read); drawn from a random stream
+    # of its own, so every other seeded draw is as it was.
+    serial_launch_share: float = 0.3
+    serial_launchers: int = 20
 
 
 @dataclass(slots=True)
@@ -343,6 +348,10 @@ class Market:
         self.sol_price_at = self.now
         for _ in range(self.config.users):
             self._new_user(self.now)
+        self._launcher_rng = random.Random(self.config.seed ^ 0x1A7C4)
+        self._serial_launchers = self._launcher_rng.sample(
+            self._user_list, min(self.config.serial_launchers, len(self._user_list))
+        )
         self.set_rates(
             launch=self.config.launches_per_minute / 60.0,
             trade=self.config.trades_per_second,
@@ -519,6 +528,9 @@ class Market:
 
     def _launch(self) -> SimCoin:
         creator = self._random_user()
+        serial = self._serial_launchers
+        if serial and self._launcher_rng.random() < self.config.serial_launch_share:
+            creator = serial[int(self._launcher_rng.random() * len(serial))]
         name, symbol, description = simtext.coin_identity(self.rng)
         name = self._text(lambda: name)
         fate = self.rng.gauss(0.0, 1.0)
