@@ -63,6 +63,9 @@ def test_the_description_is_plain_text_on_one_line_or_whole() -> None:
     assert one.no_wrap
     assert description_text("first\nsecond", expanded=True).plain == "first\nsecond"
     assert description_text("  ", expanded=False).plain == "no description"
+    # Whole, but never more than it may take: wrapped, cut after max_lines with an ellipsis.
+    long = description_text("word " * 60, expanded=True, width=30, max_lines=3).plain
+    assert long.split("\n") == ["word " * 5 + "word"] * 2 + ["word " * 5 + "word…"]
 
 
 async def test_description_creator_line_and_the_creators_view(

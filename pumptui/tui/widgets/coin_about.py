@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.console import Console
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -25,13 +26,17 @@ from pumptui.live.events import CreatorCoinsChanged
 from pumptui.tui import format as fmt
 from pumptui.words import plural
 
-# The description's lines when expanded (a long one ends with an ellipsis).
+# The description's lines when expanded (a longer one ends with an ellipsis): fewer on a short
+# terminal, so that the chart keeps its rows at 80x24.
 EXPANDED_LINES = 6
+SHORT_EXPANDED_LINES = 3
 # Terminals at least this tall show the description expanded from the start.
 EXPAND_FROM_HEIGHT = 40
 NAME_CELLS = 20
 
 Clock = Callable[[], float]
+# Only measures text (wrapping); never prints.
+_MEASURE = Console(width=1000, color_system=None, legacy_windows=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,28 +111,42 @@ def creator_line(coin: Coin, read: CreatorCoinsChanged | None, now: float, width
     return line
 
 
-def description_text(description: str, expanded: bool) -> Text:
-    """The description on one line (its line breaks become spaces), or as written, wrapped by
-    the widget; "no description" when there is none."""
+def description_text(
+    description: str, expanded: bool, *, width: int = 80, max_lines: int = EXPANDED_LINES
+) -> Text:
+    """The description on one line (its line breaks become spaces), or as written, wrapped to
+    `width` cells and cut after `max_lines` with an ellipsis; "no description" when there is
+    none."""
     text = description.strip()
     if not text:
         return Text("no description", style="dim italic", no_wrap=True, end="")
     if not expanded:
         return Text(" ".join(text.split()), no_wrap=True, overflow="ellipsis", end="")
-    return Text(text, overflow="fold", end="")
+    lines = Text(text, overflow="fold", end="").wrap(_MEASURE, max(1, width))
+    shown = list(lines)[: max(1, max_lines)]
+    for line in shown:
+        line.rstrip()
+    if len(lines) > len(shown):
+        last = shown[-1]
+        if last.cell_len >= width:
+            last.truncate(max(1, width - 1))
+        last.append("…")
+    result = Text("\n", end="").join(shown)
+    result.no_wrap = True
+    return result
 
 
 class CoinAbout(Vertical):
     """The creator line and the description of one coin; fed by `show()`."""
 
-    DEFAULT_CSS = f"""
-    CoinAbout {{
+    DEFAULT_CSS = """
+    CoinAbout {
         height: auto;
         padding: 0 1;
-        #about-creator {{ height: 1; }}
-        #about-description {{ height: 1; color: $text-muted; }}
-        &.-expanded #about-description {{ height: auto; max-height: {EXPANDED_LINES}; }}
-    }}
+        #about-creator { height: 1; }
+        #about-description { height: 1; color: $text-muted; }
+        &.-expanded #about-description { height: auto; }
+    }
     """
 
     def __init__(
@@ -187,9 +206,15 @@ class CoinAbout(Vertical):
             shown = (Text("creator …", style="dim"), Text(""))
         else:
             width = self.content_region.width or self.app.size.width - 2
+            tall = self.app.size.height >= EXPAND_FROM_HEIGHT
             shown = (
                 creator_line(coin, self.creator_coins, self.clock(), width),
-                description_text(coin.description, self.expanded),
+                description_text(
+                    coin.description,
+                    self.expanded,
+                    width=width,
+                    max_lines=EXPANDED_LINES if tall else SHORT_EXPANDED_LINES,
+                ),
             )
         if shown == self._shown:
             return
