@@ -430,6 +430,8 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         social = social_of(self)
         creator = coin.creator if coin is not None else None
         user = social.user(creator) if social is not None and creator else None
+        newest = store.trades(self.mint, limit=1)
+        self.header.show_venue(newest[0].program if newest else None)
         self.header.show_coin(
             coin,
             is_leader=leader is not None and leader.mint == self.mint,
