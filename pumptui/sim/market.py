@@ -54,6 +54,8 @@ from pumptui.sim.curve import (
 from pumptui.sim.pool import ConstantProductPool
 
 GRADUATION_MC = graduation_market_cap_sol()
+# The share of launches by serial launchers in the demo and `pumptui sim`.
+DEMO_SERIAL_LAUNCH_SHARE = 0.3
 SPIKE_HALF_LIFE = 20.0
 DEAD_WEIGHT = 0.02
 # A wallet whose first buy came this soon after the coin's creation is a sniper.
@@ -95,8 +97,9 @@ class MarketConfig:
     callout_likes_per_minute: float = 10.0
     # Serial launchers: this share of launches comes from a few wallets that launch again and
     # again (the creator's other coins are a signal traders read); drawn from a random stream
-    # of its own, so every other seeded draw is as it was.
-    serial_launch_share: float = 0.3
+    # of its own. Off by default, so a seed's market stays what tests know it as; the demo and
+    # `pumptui sim` use `DEMO_SERIAL_LAUNCH_SHARE`.
+    serial_launch_share: float = 0.0
     serial_launchers: int = 20
 
 
@@ -1038,6 +1041,7 @@ def supply_is_conserved(coin: SimCoin) -> bool:
 
 
 __all__ = [
+    "DEMO_SERIAL_LAUNCH_SHARE",
     "GRADUATION_MC",
     "SORT_KEYS",
     "BookmarkList",

@@ -18,6 +18,7 @@ def test_serial_launchers_coins_are_listed_by_creator(
         launches_per_minute=6.0,
         trades_per_second=1.0,
         nsfw_share=0.0,
+        serial_launch_share=0.3,
         serial_launchers=5,
     )
 
