@@ -5,9 +5,12 @@ default), started afresh from the same seed for each contender. Each contender i
 run in a child process on a real pseudo-terminal of 120×36 cells (TERM=xterm-256color, as over
 SSH where COLORTERM is rarely forwarded), talking to the simulator over loopback HTTP through the
 real client and live engine, with the hot coin's screen open (or, with `--screen home`, the Home
-screen). This process reads everything the app writes to
+screen; with `--screen trenches`, the trenches screen, its three boards pushed over their sockets
+at the rate the real indexer sends them: about one delta a second per board while it changes).
+This process reads everything the app writes to
 the terminal; for the first half of the measured window it only watches, for the second half it
-types `t` (next candle timeframe; `s`, next sort, on Home) twice a second.
+types `t` (next candle timeframe; `s`, next sort, on Home; →, next column, on the trenches) twice
+a second.
 
 Printed for each contender:
 - key latency p50 / p95: from writing the key to the pty until the app has written the first frame
@@ -16,7 +19,9 @@ Printed for each contender:
 - RSS when the window opens, after its first minute and at the end, and the peak (VmHWM): flat
   means bounded memory;
 - bytes written to the terminal per second while watching (what an SSH link must carry; typing
-  adds a redraw per key on top).
+  adds a redraw per key on top);
+- on the trenches screen, the board deltas the simulator sent a second over the window, per board
+  (the load the screen was under).
 
 The baseline is the same app without the shell's flood control, done the way the guides'
 event-driven poller does it (seeds/001, "Event-driven updates": one callback per trade): every
@@ -30,7 +35,7 @@ With `--push` both listen to the simulator's WebSocket as `pumptui demo` does (e
 coin arrives the moment it is made, one event each); without it they poll (up to a page a poll).
 
     .venv/bin/python benchmarks/ui.py [--minutes 10] [--trades-per-second 200] [--only pumptui]
-                                      [--screen coin|home] [--push] [--code DIR]
+                                      [--screen coin|home|trenches] [--push] [--code DIR]
                                       [--contenders before,pumptui]
 """
 
@@ -48,6 +53,7 @@ import sys
 import tempfile
 import termios
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +62,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 COLUMNS, ROWS = 120, 36
 # What to type on each screen, and the action that key runs (whose frame is waited for).
-KEYS = {"coin": (b"t", "cycle_timeframe"), "home": (b"s", "cycle_sort")}
+KEYS = {
+    "coin": (b"t", "cycle_timeframe"),
+    "home": (b"s", "cycle_sort"),
+    "trenches": (b"\x1b[C", "next_board"),  # the right arrow
+}
 KEY_INTERVAL = 0.5
 WARMUP_SECONDS = 15.0
 CONTENDERS = ("naive", "before", "pumptui")
@@ -120,6 +130,8 @@ def run_child(
     app._dispatch_action = timed_dispatch  # type: ignore[method-assign]
     if screen == "coin":
         app.call_later(app.open_coin, mint)
+    elif screen == "trenches":
+        app.call_later(app.action_go_trenches)
     app.run()
     Path(out).write_text(json.dumps({"actions": actions, "frames": frames}))
 
@@ -139,6 +151,8 @@ class Measurement:
     bytes_per_second: float = 0.0
     keys_sent: int = 0
     keys_seen: int = 0
+    # Board -> deltas the simulator sent a second over the measured window (trenches screen).
+    board_deltas: dict[str, float] = field(default_factory=dict)
 
     def percentile(self, q: float) -> float | None:
         if not self.latencies_ms:
@@ -174,8 +188,11 @@ def measure(
     screen: str,
     push: bool,
     code: str | None = None,
+    board_versions: Callable[[], dict[str, int]] | None = None,
 ) -> Measurement:
+    """`board_versions` reads the simulator's board versions (one per delta sent)."""
     result = Measurement(variant)
+    versions_at_start: dict[str, int] = {}
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
     with tempfile.TemporaryDirectory() as tmp:
@@ -241,6 +258,7 @@ def measure(
         while (now := time.monotonic()) < window_end and child.poll() is None:
             if cpu_at_start is None and now >= window_start:
                 cpu_at_start = _cpu_seconds(child.pid)
+                versions_at_start = board_versions() if board_versions else {}
                 result.rss_start_mb = _proc_status_kb(child.pid, "VmRSS") / 1024
             if now >= next_key:
                 os.write(master, KEYS[screen][0])
@@ -252,6 +270,11 @@ def measure(
             if window_start <= time.monotonic() < typing_from:
                 counted += got
         wall = time.monotonic() - window_start
+        if board_versions is not None:
+            result.board_deltas = {
+                board: (version - versions_at_start.get(board, version)) / max(wall, 1e-9)
+                for board, version in board_versions().items()
+            }
         result.cpu_share = (_cpu_seconds(child.pid) - (cpu_at_start or 0.0)) / max(wall, 1e-9)
         result.rss_end_mb = _proc_status_kb(child.pid, "VmRSS") / 1024
         result.rss_peak_mb = _proc_status_kb(child.pid, "VmHWM") / 1024
@@ -292,7 +315,11 @@ def measure(
 
 
 def report(results: list[Measurement], seconds: float, tps: float, screen: str, push: bool) -> None:
-    where = "with the hot coin's screen open" if screen == "coin" else "on Home"
+    where = {
+        "coin": "with the hot coin's screen open",
+        "home": "on Home",
+        "trenches": "on the trenches screen",
+    }[screen]
     where += ", pushed" if push else ", polled"
     print(
         f"\nUI under {tps:g} trades/s {where}, {COLUMNS}x{ROWS}, "
@@ -324,15 +351,20 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
         p95 = ours.percentile(0.95)
         verdict = "meets" if p95 is not None and p95 <= 50 else "misses"
         print(f"\ntarget: key p95 ≤ 50 ms — pumptui {verdict} it ({ms(p95)})")
-        if screen == "home":
+        if screen in ("home", "trenches"):
             verdict = "meets" if ours.cpu_share <= 0.10 else "misses"
-            print(f"target: Home ≤ 10 % CPU — pumptui {verdict} it ({ours.cpu_share:.0%})")
+            print(
+                f"target: {screen.title()} ≤ 10 % CPU — pumptui {verdict} it ({ours.cpu_share:.0%})"
+            )
         else:
             verdict = "meets" if ours.bytes_per_second <= 50 * 1024 else "misses"
             print(
                 f"target: coin screen ≤ 50 KiB/s to the terminal — pumptui {verdict} it "
                 f"({ours.bytes_per_second / 1024:.1f} KiB/s)"
             )
+        if ours.board_deltas:
+            rates = ", ".join(f"{b} {r:.2f}/s" for b, r in ours.board_deltas.items())
+            print(f"board deltas sent (the real indexer: about 1/s per board): {rates}")
         if ours.rss_first_minute_mb:
             growth = ours.rss_end_mb - ours.rss_first_minute_mb
             print(f"RSS growth after the first minute: {growth:+.1f} MB")
@@ -360,7 +392,7 @@ def main() -> int:
         "--screen",
         choices=tuple(KEYS),
         default="coin",
-        help="the screen kept open (default: coin; home types s instead of t)",
+        help="the screen kept open (default: coin; home types s, trenches → instead of t)",
     )
     parser.add_argument(
         "--push",
@@ -403,6 +435,10 @@ def main() -> int:
             # on its default budgets stays under them, so no block skews the figures.
             ServerConfig(push_queue=50_000),
         ).start()
+
+        def board_versions(sim: SimServer = sim) -> dict[str, int]:
+            return sim.call(lambda: {n: b.version for n, b in sim.state.boards.items()})
+
         try:
             print(f"measuring {variant} for {args.minutes:g} min…", file=sys.stderr, flush=True)
             results.append(
@@ -414,6 +450,7 @@ def main() -> int:
                     args.screen,
                     args.push,
                     args.code if variant == "before" else None,
+                    board_versions if args.screen == "trenches" else None,
                 )
             )
         finally:

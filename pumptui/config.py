@@ -25,12 +25,24 @@ Example::
 
     [ui]
     theme = "textual-dark"
+    whale_sol = 5.0                    # trades of at least this size are marked WHALE
+    explorer_account_url = "https://solscan.io/account/{address}"
+    explorer_tx_url = "https://solscan.io/tx/{signature}"
 
     [keymap]           # binding id = keys
     "coin.cycle-timeframe" = "t"
 
     [push]             # a PumpPortal-style WebSocket: "" off, "auto" the API host's /api/data
     url = ""
+
+    [[alerts]]         # one table per rule (pumptui.alerts.rules has every setting)
+    name = "dev dumps"
+    when = "event = trade and side = sell and by = dev"
+    scope = "watchlist"
+    deliver = ["app", "osc"]
+
+    [screener.presets] # name = filter expression; `@name` in the `/` filter (adds to the defaults)
+    runners = "change 5m > 30% and vol 5m >= 10k"
 
 The push API key (PumpPortal ties it to a wallet) is a secret like the token: it comes only from
 `PUMPTUI_PUSH_API_KEY` and is held in a `Secret`.
@@ -45,11 +57,14 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pumptui import paths
+from pumptui import explorer, paths
 from pumptui.secret import Secret
+
+if TYPE_CHECKING:
+    from pumptui.alerts.rules import AlertRule
 
 DEFAULT_FRONTEND_URL = "https://frontend-api-v3.pump.fun"
 DEFAULT_SWAP_URL = "https://swap-api.pump.fun"
@@ -110,12 +125,13 @@ POSITIVE_SETTINGS: dict[str, frozenset[str]] = {
             "market_max",
         }
     ),
+    "ui": frozenset({"whale_sol"}),
 }
 NOT_NEGATIVE: dict[str, frozenset[str]] = {
     "api": frozenset({"max_retries"}),
     "ui": frozenset({"min_trade_sol"}),
 }
-SECTIONS = ("api", "refresh", "ui", "keymap", "push")
+SECTIONS = ("api", "refresh", "ui", "keymap", "push", "alerts", "screener")
 # Keys that can only hold a credential; found in any section (or as `[auth]`), the file is refused.
 _TOKEN_KEYS = frozenset({"token", "auth_token", "access_token", "jwt", "auth"})
 # Words in a URL's query that name a credential (`?token=…`, `?api-key=…`).
@@ -174,6 +190,11 @@ class UiSettings:
     mouse: bool = True
     # Draw with ASCII only (pumptui.tui.glyphs); also chosen for TERM=linux and non-UTF-8 locales.
     ascii: bool = False
+    # A trade of at least this many SOL is marked WHALE on the tape.
+    whale_sol: float = 5.0
+    # Block explorer pages of a wallet and of a transaction (pumptui.explorer), Solscan's default.
+    explorer_account_url: str = explorer.ACCOUNT_URL
+    explorer_tx_url: str = explorer.TX_URL
 
 
 @dataclass(frozen=True)
@@ -265,6 +286,29 @@ def check_push_url(value: str) -> str:
     return url
 
 
+# The screener's built-in presets (`@name` in the `/` filter); `[screener.presets]` adds to them
+# and may replace one by its name. Units as the filter reads them (pumptui.rules): `mc` and `vol`
+# in USD, `age` a duration, shares in percent.
+DEFAULT_PRESETS: Mapping[str, str] = {
+    # Near the end of the bonding curve and still trading: the coins about to move to PumpSwap.
+    "about-to-graduate": "curve >= 85% and stage != graduated and vol 5m >= 2k",
+    # Young, spread out, the dev holding little: the usual checks before an early buy.
+    "fresh-and-clean": "age < 15m and dev < 5% and top10 <= 30% and holders >= 25",
+    # Big money from few wallets in the last five minutes, price going up: whales buying.
+    "whales-in": "vol 5m >= 20k and buyers 5m <= 25 and change 5m > 0%",
+}
+# What a preset may be called (what follows `@` in the filter).
+PRESET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class ScreenerSettings:
+    """Named filters for Home and Watchlist: the defaults plus the file's `[screener.presets]`,
+    each checked by the filter language when the config is loaded."""
+
+    presets: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PRESETS))
+
+
 @dataclass(frozen=True)
 class Settings:
     api: ApiSettings = field(default_factory=ApiSettings)
@@ -273,6 +317,9 @@ class Settings:
     keymap: Mapping[str, str] = field(default_factory=dict)
     push: PushSettings = field(default_factory=PushSettings)
     path: Path | None = None
+    # The `[[alerts]]` rules, checked (pumptui.alerts.rules); the app's own are kept elsewhere.
+    alerts: tuple[AlertRule, ...] = ()
+    screener: ScreenerSettings = field(default_factory=ScreenerSettings)
 
     def with_push_url(self, url: str) -> Settings:
         """Push from `url` ("" off, "auto", ws:// or wss://); ValueError if it is none of them."""
@@ -351,7 +398,17 @@ def load_settings(
         keymap=_keymap(data.get("keymap"), file_path),
         push=_push(data.get("push"), file_path),
         path=file_path,
+        alerts=_alerts(data.get("alerts"), file_path),
+        screener=_screener(data.get("screener"), file_path),
     )
+    for key, placeholder in (
+        ("explorer_account_url", explorer.ADDRESS),
+        ("explorer_tx_url", explorer.SIGNATURE),
+    ):
+        try:
+            explorer.check_template(getattr(settings.ui, key), placeholder)
+        except ValueError as exc:
+            raise ConfigError(f"{file_path}: ui.{key} {exc}") from None
     try:
         settings = settings.with_api_urls()  # the file's own URLs
     except ValueError as exc:
@@ -450,3 +507,58 @@ def _keymap(raw: Any, path: Path) -> dict[str, str]:
     ):
         raise ConfigError(f"{path}: [keymap] maps binding ids to key strings")
     return dict(raw)
+
+
+def _alerts(raw: Any, path: Path) -> tuple[AlertRule, ...]:
+    """The `[[alerts]]` tables as rules; the first bad one is refused in one line that names
+    it (by number, and by name when it has one) and says what is wrong."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: alerts is a list of tables: write each rule as [[alerts]]")
+    from pumptui.alerts.rules import AlertRuleError, rule_from_table  # only when there are any
+
+    rules: list[AlertRule] = []
+    for number, table in enumerate(raw, start=1):
+        try:
+            rules.append(rule_from_table(table, origin="config"))
+        except AlertRuleError as exc:
+            named = table.get("name") if isinstance(table, dict) else None
+            label = f"[[alerts]] #{number}" + (
+                f" ({named[:40]!r})" if isinstance(named, str) and named else ""
+            )
+            raise ConfigError(f"{path}: {label}: {exc}") from None
+    return tuple(rules)
+
+
+def _screener(raw: Any, path: Path) -> ScreenerSettings:
+    """The defaults plus the file's presets, each a filter the language reads; ConfigError (one
+    line, naming the preset, the problem and where it is) for one it cannot."""
+    if raw is None:
+        return ScreenerSettings()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [screener] must be a table")
+    for key in raw:
+        if key != "presets":
+            raise ConfigError(f"{path}: unknown setting screener.{key}")
+    presets = raw.get("presets", {})
+    if not isinstance(presets, dict):
+        raise ConfigError(f"{path}: [screener.presets] maps names to filter expressions")
+    from pumptui.rules import ExprError, parse  # only a file with presets pays for the parser
+
+    merged = dict(DEFAULT_PRESETS)
+    for name, text in presets.items():
+        where = f"{path}: screener.presets.{name}"
+        if not PRESET_NAME.match(name):
+            raise ConfigError(f"{where}: a preset name is letters, digits, - and _")
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"{where} should be a filter expression in a string")
+        try:
+            parse(text)
+        except ExprError as error:
+            token = text[error.position : error.position + error.length]
+            raise ConfigError(
+                f"{where}: {error.message} (at {token!r}, column {error.position + 1})"
+            ) from None
+        merged[name] = text.strip()
+    return ScreenerSettings(merged)

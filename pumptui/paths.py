@@ -50,3 +50,18 @@ def drafts_file(*, demo: bool = False) -> Path:
 def insecure_token_file() -> Path:
     """The token in plain text, only when the user asked for it (`--insecure-storage`)."""
     return data_dir() / INSECURE_TOKEN_FILE_NAME
+
+
+ALERTS_FILE_NAME: Final = "alerts.json"
+ALERTS_FIRED_FILE_NAME: Final = "alerts-fired.json"
+
+
+def alerts_file() -> Path:
+    """The alert rules made in the app (the config's `[[alerts]]` are the user's, never
+    rewritten)."""
+    return data_dir() / ALERTS_FILE_NAME
+
+
+def alerts_fired_file() -> Path:
+    """When each alert last fired, per coin: cooldowns survive a restart."""
+    return data_dir() / ALERTS_FIRED_FILE_NAME

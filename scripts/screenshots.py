@@ -123,6 +123,13 @@ async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -
         await pilot.press("colon", *"laser")
         await pilot.pause(1.0)
         save("palette")
+        await pilot.press("escape", "N")
+        await _until(
+            lambda: all(store.board_read(b) for b in ("new", "graduating", "graduated")),
+            pilot.pause,
+        )
+        await pilot.pause(1.0)
+        save("trenches")
     return shots
 
 
@@ -146,10 +153,15 @@ def keys_table() -> str:
     from pumptui.tui.screens.coin import COIN_BINDINGS
     from pumptui.tui.social import SOCIAL_BINDINGS
     from pumptui.tui.widgets.candle_chart import CandleChart
+    from pumptui.tui.widgets.trade_tape import TAPE_BINDINGS
 
     groups.append(("Coin screen", COIN_BINDINGS))
     groups.append(("Chart in focus", [b for b in CandleChart.BINDINGS if isinstance(b, Binding)]))
+    groups.append(("Trades in focus", TAPE_BINDINGS))
     groups.append(("Social", SOCIAL_BINDINGS))
+    from pumptui.tui.screens.trenches import TRENCHES_BINDINGS
+
+    groups.append(("Trenches", TRENCHES_BINDINGS))
     lines = ["| Where | Keys | Action | Id (for `[keymap]`) |", "|---|---|---|---|"]
     for where, bindings in groups:
         for ident, keys, what in binding_rows(bindings):

@@ -549,13 +549,15 @@ class PumpClient:
         cursor: str | None = None,
         limit: int = routes.TRADES_PAGE_LIMIT,
         min_sol: float | None = None,
+        user: str | None = None,
         conditional: bool = False,
         priority: Priority = Priority.NORMAL,
         fail_fast: bool = False,
     ) -> TradePage:
         """A page of the coin's trades, newest first; `cursor` (a page's `next_cursor`)
-        continues to older ones, exclusively."""
-        route = routes.trades(mint, limit=limit, cursor=cursor, min_sol=min_sol)
+        continues to older ones, exclusively. `user`: only that wallet's trades
+        (`userAddress`)."""
+        route = routes.trades(mint, limit=limit, cursor=cursor, min_sol=min_sol, user=user)
         answer = await self._call(
             route, priority=priority, conditional=conditional, fail_fast=fail_fast
         )

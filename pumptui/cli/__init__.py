@@ -28,6 +28,7 @@ COMMANDS: Final[Mapping[str, tuple[str, str]]] = {
     "coins": ("coins", "look up coins by mint, in bulk (name, socials, market data)"),
     "moderate": ("moderate", "bulk moderation: mark NSFW, hide, ban (admin token needed)"),
     "watch": ("watch", "stream live market events to stdout (JSON lines or a table)"),
+    "alerts": ("alerts", "run the alert rules without the UI: one JSON line per firing"),
     "doctor": ("doctor", "check that the service still answers every route the app uses"),
     "login": ("account", "log in: paste a token, or sign in with a Solana keypair file"),
     "logout": ("account", "end the session on the server and forget the token"),

@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from pumptui.api.routes import Host
 from pumptui.config import RefreshSettings
@@ -59,6 +59,7 @@ from pumptui.live.feeds import (
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.runner import FeedRunner
 from pumptui.live.schedule import Backoff, fair_shares
+from pumptui.live.screener import SCREENER_FEED, ScreenerActivityFeed
 from pumptui.live.sources import PollingSource
 from pumptui.live.store import MarketStore
 from pumptui.live.trenches import TrenchesWatcher
@@ -277,6 +278,20 @@ class LiveEngine:
         self.rebalance()
         self._wake_all()
 
+    def show_rows(self, visible: Sequence[str], listed: Sequence[str] = ()) -> None:
+        """The screener's rows: those on screen (read first) and every row the screen lists.
+        A row on screen that was never read asks for a poll as soon as the budget allows."""
+        feed = self.feeds.get(SCREENER_FEED)
+        if not isinstance(feed, ScreenerActivityFeed):
+            return
+        idle = not feed.wanted()
+        unread = feed.set_rows(visible, listed)
+        runner = self.runners[SCREENER_FEED]
+        if idle and feed.wanted():
+            runner.wake()  # it had nothing to do: it waits to be told
+        elif unread:
+            runner.nudge()
+
     def set_visible(self, feeds: Iterable[str]) -> None:
         """The feeds whose data is on screen; the others stop polling until shown again."""
         visible = frozenset(feeds)
@@ -284,6 +299,12 @@ class LiveEngine:
             self._visible = visible
             self.rebalance()
             self._wake_all()
+
+    def show_boards(self, boards: Iterable[str]) -> None:
+        """Trenches boards on screen now, kept live beside the engine's own `boards` (whose
+        sockets stay open all along); a board no longer shown has its socket closed."""
+        if self.trenches is not None:
+            self.trenches.show(boards)
 
     def pause(self) -> None:
         if not self._paused:

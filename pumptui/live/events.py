@@ -153,7 +153,10 @@ class BoardChanged:
 
     board: str
     entries: tuple[BoardEntry, ...]
+    # The socket's version of the board; None when it was read over HTTP (the socket is down).
     version: int | None = None
+    # Unix seconds when it arrived: the trenches screen shows each board's age.
+    read_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ FEED_NAMES: tuple[str, ...] = (
     "activity",
     "callouts",
     "watchlist",
+    "screener",
     "creator",
 )
 # Mints per `POST /coins-v2/mints` from a feed (the service's largest batch is unknown).

@@ -24,6 +24,7 @@ from pumptui.live.feeds import (
     SolPriceFeed,
     WatchlistFeed,
 )
+from pumptui.live.screener import ScreenerActivityFeed
 
 if TYPE_CHECKING:
     from pumptui.config import Settings
@@ -50,6 +51,7 @@ class PollingSource:
             ActivityFeed(ctx),
             CalloutsFeed(ctx),
             WatchlistFeed(ctx),
+            ScreenerActivityFeed(ctx),
             CreatorFeed(ctx),
         ]
         return {feed.name: feed for feed in feeds}

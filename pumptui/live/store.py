@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pumptui.api.models import (
@@ -46,6 +47,19 @@ from pumptui.live.events import (
     TradeConfirmed,
 )
 from pumptui.live.health import FeedHealth
+
+# Board coins whose market cap over time is kept (the trenches screen's trends): the three
+# boards list at most 150 at a time; the rest are coins that left them lately.
+BOARD_TREND_COINS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRead:
+    """When a trenches board last arrived (Unix seconds), and how: `version` is the socket's,
+    None when the board was read over HTTP while its socket was down."""
+
+    version: int | None
+    read_at: float
 
 
 class _CoinActivity:
@@ -111,6 +125,23 @@ class _CoinActivity:
             series.add_trade(trade)
 
 
+@dataclass(frozen=True, slots=True)
+class CreatorTally:
+    """What a coin's creator traded in it, over the trades the app has seen (the coin's tape and
+    the creator's own trades read with `userAddress`); token amounts in raw units."""
+
+    bought: int = 0
+    sold: int = 0
+    buys: int = 0
+    sells: int = 0
+
+    @property
+    def sold_fraction(self) -> float | None:
+        """The share of the tokens the creator bought that they sold, 0 to 1 (capped: tokens
+        bought before the trades seen, or received, can make it more); None before any buy."""
+        return min(1.0, self.sold / self.bought) if self.bought else None
+
+
 def _chain_order(trade: Trade) -> tuple[int, int, float, str]:
     return trade.chain_order
 
@@ -130,6 +161,7 @@ class MarketStore:
         trades_per_coin: int = 2000,
         site_trades: int = 200,
         max_detail_coins: int = 32,
+        max_activity_coins: int = 400,
         candle_capacity: int = 720,
         price_points: int = 48,
         price_step: float = 15.0,
@@ -141,6 +173,8 @@ class MarketStore:
         # How many coins keep their details (holders, market activity, callouts, not-found
         # marks): each is the newest read, and only the coins looked at lately need one.
         self.max_detail_coins = max_detail_coins
+        # How many coins keep their market activity: the screener reads every listed row's.
+        self.max_activity_coins = max(max_activity_coins, max_detail_coins)
         self.candle_capacity = candle_capacity
         # A coin's price history: its last price in each `price_step` seconds, for the newest
         # `price_points` steps (12 minutes: what a trend over the last 10 minutes needs).
@@ -169,6 +203,14 @@ class MarketStore:
         # Trenches boards in their order, and each listed coin's newest board entry.
         self._boards: dict[str, tuple[BoardEntry, ...]] = {}
         self._board_entries: dict[str, BoardEntry] = {}
+        # Per coin, its creator's trades by signature (a tape's, or a `userAddress` read):
+        # the dev-sold tally. A REST copy replaces a pushed one under the same signature.
+        self._creator_trades: OrderedDict[str, dict[str, Trade]] = OrderedDict()
+        # Per (coin, trader), that trader's trades in the coin as last read (`userAddress`).
+        self._trader_reads: OrderedDict[tuple[str, str], tuple[Trade, ...]] = OrderedDict()
+        self._board_reads: dict[str, BoardRead] = {}
+        # Per board coin, its USD market cap at the end of each `price_step`, oldest first.
+        self._board_caps: OrderedDict[str, list[tuple[float, float]]] = OrderedDict()
         # Held coins the service's new-coins listing no longer shows (hidden, banned...).
         self._delisted: OrderedDict[str, None] = OrderedDict()
         # Mints the service says it has no coin for (forgotten when the coin turns up after all).
@@ -203,7 +245,9 @@ class MarketStore:
                 _put_bounded(self._holders, mint, event, self.max_detail_coins)
             case ActivityChanged(mint=mint):
                 changed = self._market_activity.get(mint) != event
-                _put_bounded(self._market_activity, mint, event, self.max_detail_coins)
+                _put_bounded(self._market_activity, mint, event, self.max_activity_coins)
+                if changed:
+                    self._bump_coin(mint)  # its row shows the figures and their age
             case CalloutsChanged(mint=mint, callouts=callouts):
                 known = self._callouts.get(mint)
                 changed = known is None or known.callouts != callouts
@@ -213,9 +257,12 @@ class MarketStore:
             case CreatorCoinsChanged(creator=creator):
                 changed = self._creator_coins.get(creator) != event
                 _put_bounded(self._creator_coins, creator, event, self.max_detail_coins)
-            case BoardChanged(board=board, entries=entries):
+            case BoardChanged(board=board, entries=entries, version=version, read_at=read_at):
+                self._board_reads[board] = BoardRead(version, read_at)
                 changed = self._boards.get(board) != entries
                 if changed:
+                    for entry in entries:
+                        self._add_board_cap(entry.mint, read_at, entry.market_cap_usd)
                     self._boards[board] = entries
                     before = self._board_entries
                     self._board_entries = {
@@ -281,6 +328,8 @@ class MarketStore:
             return False
         if known is None:
             self._order_cache = None
+        if coin.creator and (known is None or known.creator != coin.creator):
+            self._tally_ring(coin.mint, coin.creator)
         self._coins[coin.mint] = coin
         self._coins.move_to_end(coin.mint)
         self._bump_coin(coin.mint)
@@ -299,6 +348,7 @@ class MarketStore:
         added = activity.add(trade, self.trades_per_coin)
         if added:
             self._add_price(trade.mint, trade.timestamp, trade.chart_price)
+            self._note_creator_trade(trade)
             self._bump_coin(trade.mint)
         return added or added_site
 
@@ -310,8 +360,46 @@ class MarketStore:
             self._site = [t for t in self._site if t.signature != trade.signature]
             self._site_signatures.discard(trade.signature)
             self._put_site_trade(trade)
+        self._note_creator_trade(trade)
         self._bump_coin(trade.mint)
         return True
+
+    def _note_creator_trade(self, trade: Trade) -> None:
+        """Count the trade in its coin's dev-sold tally if the coin's creator made it."""
+        coin = self._coins.get(trade.mint)
+        if coin is None or not coin.creator or trade.user != coin.creator:
+            return
+        trades = self._creator_trades.get(trade.mint) or {}
+        trades[trade.signature] = trade
+        _put_bounded(self._creator_trades, trade.mint, trades, self.max_coins)
+
+    def _tally_ring(self, mint: str, creator: str) -> None:
+        """A coin whose creator just became known: its trades already held count (and trades
+        tallied for another creator, which the coin's record corrected, no longer do)."""
+        activity = self._activity.get(mint)
+        held = activity.trades if activity is not None else []
+        read = [t for (m, _), ts in self._trader_reads.items() if m == mint for t in ts]
+        tallied = (self._creator_trades.get(mint) or {}).values()
+        mine = {t.signature: t for t in [*tallied, *read, *held] if t.user == creator}
+        if mine:
+            _put_bounded(self._creator_trades, mint, mine, self.max_coins)
+        else:
+            self._creator_trades.pop(mint, None)
+
+    def put_trader_trades(
+        self, mint: str, user: str, trades: Iterable[Trade], max_reads: int = 16
+    ) -> None:
+        """One trader's trades in a coin, as a `userAddress` read gave them (the newest `limit`
+        of them): `trader_trades` merges them with the tape's. The creator's count in the
+        dev-sold tally. The newest `max_reads` reads are kept."""
+        mine = tuple(t for t in trades if t.mint == mint and t.user == user)
+        _put_bounded(self._trader_reads, (mint, user), mine, max_reads)
+        coin = self._coins.get(mint)
+        if coin is not None and coin.creator == user:
+            for trade in mine:
+                self._note_creator_trade(trade)
+        self.version += 1
+        self._bump_coin(mint)
 
     def _put_site_trade(self, trade: Trade) -> bool:
         if trade.signature in self._site_signatures:
@@ -376,6 +464,26 @@ class MarketStore:
         points.insert(index, (at, price))
         if len(points) > self.price_point_capacity:
             del points[0]
+
+    def _add_board_cap(self, mint: str, at: float, market_cap_usd: float | None) -> None:
+        """Keep the coin's board market cap at `at`: one point per `price_step`, the latest."""
+        if not at or market_cap_usd is None or market_cap_usd <= 0:
+            return
+        caps = self._board_caps
+        points = caps.get(mint)
+        if points is None:
+            points = caps[mint] = []
+            while len(caps) > BOARD_TREND_COINS:
+                caps.popitem(last=False)
+        caps.move_to_end(mint)
+        if points and at < points[-1][0]:
+            return  # an older read than what is kept (the boards arrive in time order)
+        if points and points[-1][0] // self.price_step == at // self.price_step:
+            points[-1] = (at, market_cap_usd)
+        else:
+            points.append((at, market_cap_usd))
+            if len(points) > self.price_point_capacity:
+                del points[0]
 
     def _bump_coin(self, mint: str) -> None:
         versions = self._coin_versions
@@ -464,6 +572,42 @@ class MarketStore:
         if limit is not None:
             trades = trades[-limit:] if limit > 0 else []
         return trades[::-1]
+
+    def trader_trades(self, mint: str, user: str) -> list[Trade]:
+        """One trader's trades in the coin, newest first: those on its tape and those a
+        `userAddress` read gave (`put_trader_trades`), each once (the tape's copy wins)."""
+        activity = self._activity.get(mint)
+        held = [t for t in activity.trades if t.user == user] if activity is not None else []
+        seen = {t.signature for t in held}
+        read = [t for t in self._trader_reads.get((mint, user), ()) if t.signature not in seen]
+        return sorted([*held, *read], key=_chain_order, reverse=True)
+
+    def has_trader_trades(self, mint: str, user: str) -> bool:
+        """Whether the trader's trades in the coin were read (`put_trader_trades`)."""
+        return (mint, user) in self._trader_reads
+
+    def creator_tally(self, mint: str) -> CreatorTally | None:
+        """What the coin's creator bought and sold in it over the trades seen; None when no
+        trade of theirs was seen (or the creator is unknown)."""
+        trades = self._creator_trades.get(mint)
+        if not trades:
+            return None
+        bought = sold = buys = sells = 0
+        for trade in trades.values():
+            if trade.is_buy:
+                bought, buys = bought + trade.raw_tokens, buys + 1
+            else:
+                sold, sells = sold + trade.raw_tokens, sells + 1
+        return CreatorTally(bought, sold, buys, sells)
+
+    def dev_sold_fraction(self, mint: str) -> float | None:
+        """The share (0 to 1) of the tokens the creator bought that they have sold, once they
+        sold any; None while they have not (or no buy of theirs was seen). A fact for the
+        header's badge and for alerts alike."""
+        tally = self.creator_tally(mint)
+        if tally is None or not tally.sells:
+            return None
+        return tally.sold_fraction
 
     def has_trade(self, mint: str, signature: str) -> bool:
         activity = self._activity.get(mint)
@@ -562,6 +706,15 @@ class MarketStore:
         """The coin's newest figures from any board that lists it (holders, top-10 %, dev %…)."""
         return self._board_entries.get(mint)
 
+    def board_read(self, name: str) -> BoardRead | None:
+        """When the board last arrived and whether by socket or HTTP (None: not yet)."""
+        return self._board_reads.get(name)
+
+    def board_trend(self, mint: str) -> list[tuple[float, float]]:
+        """The coin's USD market cap on the boards over time, `(unix_seconds, usd)`, oldest
+        first: the latest in each `price_step`, over the last `price_point_capacity` steps."""
+        return list(self._board_caps.get(mint, ()))
+
     def market_activity(self, mint: str) -> MarketActivity | None:
         read = self._market_activity.get(mint)
         return read.activity if read is not None else None
@@ -599,7 +752,7 @@ class MarketStore:
         }
 
 
-def _put_bounded(table: OrderedDict[str, Any], key: str, value: Any, capacity: int) -> None:
+def _put_bounded(table: OrderedDict[Any, Any], key: Any, value: Any, capacity: int) -> None:
     table[key] = value
     table.move_to_end(key)
     while len(table) > capacity:

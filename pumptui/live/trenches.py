@@ -7,6 +7,9 @@ not a trade, and it costs no REST budget at all. So the engine keeps one socket 
 publishes each board as it changes (`BoardChanged`); a coin new to the "new" board wakes the
 new-coins feed, whose REST read brings the full record.
 
+The boards named at construction are kept live for the engine's lifetime; `show()` keeps others
+live too while a screen shows them (the trenches screen: `graduated`), and closes them after.
+
 While a board's socket is down, the board is read over HTTP instead (`GET /boards/{board}`),
 no more often than the indexer budget allows; the socket is retried with backoff all along.
 The wire format (URLs, the subscribe message, snapshot and delta readers, patch rules) is
@@ -55,18 +58,21 @@ class TrenchesWatcher:
         http_interval: float = HTTP_INTERVAL,
     ) -> None:
         self.indexer_url = indexer_url
-        self.boards = tuple(dict.fromkeys(boards))
-        for board in self.boards:
-            if board not in routes.BOARDS:
-                raise ValueError(f"unknown board {board!r}")
+        # The boards always kept live; `boards` is those plus the ones shown now.
+        self.kept = _known(boards)
+        self.boards = self.kept
         self.heartbeat = heartbeat
         self.http_interval = http_interval
-        self._backoffs = {b: backoff or Backoff(base=1.0, cap=30.0) for b in self.boards}
-        self._states = {b: BoardState(b) for b in self.boards}
-        self._connected: dict[str, bool] = dict.fromkeys(self.boards, False)
-        self._reasons: dict[str, str | None] = dict.fromkeys(self.boards)
+        self._backoff = backoff
+        self._backoffs: dict[str, Backoff] = {}
+        self._states: dict[str, BoardState] = {}
+        self._connected: dict[str, bool] = {}
+        self._reasons: dict[str, str | None] = {}
+        for board in self.boards:
+            self._add(board)
         self._engine: LiveEngine | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        # Each running board's socket and HTTP-fallback tasks.
+        self._tasks: dict[str, list[asyncio.Task[None]]] = {}
         self._since = time.time()
         self._last_message_at: float | None = None
         self.messages = 0
@@ -75,22 +81,56 @@ class TrenchesWatcher:
     async def start(self, engine: LiveEngine) -> None:
         self._engine = engine
         for board in self.boards:
-            self._tasks.append(asyncio.create_task(self._run(board), name=f"trenches:{board}"))
-            self._tasks.append(
-                asyncio.create_task(self._fallback(board), name=f"trenches-http:{board}")
-            )
+            self._open(board)
         self._publish_health()
 
     async def stop(self) -> None:
-        tasks, self._tasks = self._tasks, []
+        running, self._tasks = self._tasks, {}
+        tasks = [task for board_tasks in running.values() for task in board_tasks]
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=6.0)
+        self._engine = None
+
+    def show(self, boards: Iterable[str]) -> None:
+        """Keep `boards` live as well as the kept ones, while a screen shows them; boards shown
+        before and not now are closed (their last state stays in the store). Before `start`
+        it only notes them."""
+        wanted = _known((*self.kept, *boards))
+        if wanted == self.boards:
+            return
+        for board in self.boards:
+            if board not in wanted:
+                for task in self._tasks.pop(board, []):
+                    task.cancel()
+                for table in (self._backoffs, self._states, self._connected, self._reasons):
+                    table.pop(board, None)
+        for board in wanted:
+            if board not in self._states:
+                self._add(board)
+        self.boards = wanted
+        if self._engine is not None:
+            for board in wanted:
+                if board not in self._tasks:
+                    self._open(board)
+            self._publish_health()
+
+    def _add(self, board: str) -> None:
+        self._backoffs[board] = self._backoff or Backoff(base=1.0, cap=30.0)
+        self._states[board] = BoardState(board)
+        self._connected[board] = False
+        self._reasons[board] = None
+
+    def _open(self, board: str) -> None:
+        self._tasks[board] = [
+            asyncio.create_task(self._run(board), name=f"trenches:{board}"),
+            asyncio.create_task(self._fallback(board), name=f"trenches-http:{board}"),
+        ]
 
     @property
     def connected(self) -> bool:
-        return all(self._connected.values())
+        return all(self._connected.get(board, False) for board in self.boards)
 
     # -- the sockets ------------------------------------------------------------------------
 
@@ -119,7 +159,8 @@ class TrenchesWatcher:
                         elif message.type in (aiohttp.WSMsgType.ERROR, aiohttp.WSMsgType.CLOSED):
                             break
             except asyncio.CancelledError:
-                self._set_connected(board, False, "stopped")
+                if board in self._connected:
+                    self._set_connected(board, False, "stopped")
                 raise
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 reason = f"connection failed ({type(exc).__name__})"
@@ -144,9 +185,11 @@ class TrenchesWatcher:
     async def _fallback(self, board: str) -> None:
         """Read the board over HTTP while its socket is down (a slow, budgeted stand-in)."""
         while True:
-            await asyncio.sleep(self.http_interval)
+            # Boards shown beside the kept ones stretch every board's interval: all of them
+            # together read no more often than the kept ones alone (the indexer's budget).
+            await asyncio.sleep(self.http_interval * len(self.boards) / max(1, len(self.kept)))
             engine = self._engine
-            if engine is None or self._connected[board] or engine.paused:
+            if engine is None or self._connected.get(board, True) or engine.paused:
                 continue
             client = engine.client
             try:
@@ -159,7 +202,7 @@ class TrenchesWatcher:
                 self._reasons[board] = type(error).__name__
                 self._publish_health()
                 continue
-            if not self._connected[board]:
+            if not self._connected.get(board, True):
                 self._last_message_at = time.time()
                 self._emit_board(board, tuple(entries), None)
 
@@ -175,7 +218,7 @@ class TrenchesWatcher:
             return
         if board == "new" and any(engine.store.coin(e.mint) is None for e in entries[:10]):
             engine.nudge("coins")  # a launch: REST brings the full record
-        engine.emit(BoardChanged(board, entries, version))
+        engine.emit(BoardChanged(board, entries, version, read_at=time.time()))
 
     def _set_connected(self, board: str, connected: bool, reason: str | None = None) -> None:
         was = self.connected
@@ -189,7 +232,7 @@ class TrenchesWatcher:
         engine = self._engine
         if engine is None:
             return
-        down = [b for b in self.boards if not self._connected[b]]
+        down = [b for b in self.boards if not self._connected.get(b, False)]
         if not down:
             state, reason = FeedState.LIVE, None
             silent = self._last_message_at is None or time.time() - self._last_message_at > SILENCE
@@ -217,3 +260,12 @@ class TrenchesWatcher:
                     )
                 )
             )
+
+
+def _known(boards: Iterable[str]) -> tuple[str, ...]:
+    """The boards without repeats, in order; an unknown name is an error."""
+    named = tuple(dict.fromkeys(boards))
+    for board in named:
+        if board not in routes.BOARDS:
+            raise ValueError(f"unknown board {board!r}")
+    return named

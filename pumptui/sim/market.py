@@ -809,6 +809,23 @@ class Market:
         self.ensure_user(trader)
         return trade
 
+    def sell_as(self, coin: SimCoin, trader: str, fraction: float = 1.0) -> SimTrade:
+        """A sell of `fraction` of what a chosen wallet holds, now (tests and the demo: the
+        creator dumping, a whale taking profit)."""
+        held = coin.holders.balances.get(trader, 0)
+        if held <= 0:
+            raise MarketError("the wallet holds none of this coin", 400)
+        amount = min(held, max(1, round(held * fraction)))
+        curve = coin.curve
+        if amount * curve.virtual_sol < curve.virtual_tokens + amount:
+            raise MarketError("too small a sell to move a lamport", 400)  # a price of 0
+        try:
+            fill = coin.curve.sell(amount)
+        except (ValueError, CurveComplete):
+            raise MarketError("the curve cannot fill this sell", 400) from None
+        coin.holders.remove(trader, amount)
+        return self._record(coin, trader, fill)
+
     # -- social ---------------------------------------------------------------------------
 
     def _weighted_coin(self) -> SimCoin | None:

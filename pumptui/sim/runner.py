@@ -273,6 +273,16 @@ class SimServer:
             )
         )
 
+    def sell(self, mint: str, wallet: str | None = None, fraction: float = 1.0) -> str:
+        """A sell of `fraction` of what `wallet` (default: the coin's creator) holds; returns
+        the trade's signature."""
+
+        def sell() -> str:
+            coin = self.market.coins[mint]
+            return self.market.sell_as(coin, wallet or coin.creator, fraction).signature
+
+        return self.call(sell)
+
     def set_feature(self, name: str, on: bool) -> None:
         """Switch a feature's routes on or off (off: unrouted, "Cannot GET"): `bookmarks`."""
         assert self.state is not None

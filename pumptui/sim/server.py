@@ -6,7 +6,7 @@ not collide, so one port serves them all (contract-2026.md). Cross-cutting behav
 middleware, in the order a real request meets it: the host's rate limit (swap's Cloudflare rule
 or v3's per-group windows), then injected faults, then the market is brought up to the clock,
 then the handler, then weak ETags / 304 and the rate-limit headers. Admin endpoints under
-`/_sim/` (clock, faults, rates, bursts, coins, callouts, buys, features) skip limits and
+`/_sim/` (clock, faults, rates, bursts, coins, callouts, buys, sells, features) skip limits and
 faults; they exist for tests, benchmarks and the demo. Unknown paths answer like NestJS: 404
 `Cannot GET /path`.
 """
@@ -1440,6 +1440,17 @@ async def sim_buy(request: web.Request) -> web.Response:
     return web.json_response({"signature": trade.signature})
 
 
+async def sim_sell(request: web.Request) -> web.Response:
+    """A sell by a chosen wallet of a share of what it holds: `{mint, user, fraction}` (1 = all;
+    `user` defaults to the coin's creator: the dev selling)."""
+    state: SimState = request.app[STATE]
+    body = await _json_body(request)
+    coin = _coin(state, str(body.get("mint")))
+    user = str(body.get("user") or coin.creator)
+    trade = state.market.sell_as(coin, user, float(body.get("fraction", 1.0)))
+    return web.json_response({"signature": trade.signature})
+
+
 async def sim_features(request: web.Request) -> web.Response:
     """`{"bookmarks": false}` makes the bookmark routes unrouted; GET shows what is on."""
     state: SimState = request.app[STATE]
@@ -1532,6 +1543,7 @@ ADMIN_ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("POST", "/_sim/coins", sim_create_coin),
     ("POST", "/_sim/callouts", sim_callout),
     ("POST", "/_sim/buy", sim_buy),
+    ("POST", "/_sim/sell", sim_sell),
     ("GET", "/_sim/features", sim_features),
     ("POST", "/_sim/features", sim_features),
     ("POST", "/_sim/token", sim_token),

@@ -59,6 +59,7 @@ from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.login import LoginScreen
 from pumptui.tui.screens.moderation import ModerationScreen
 from pumptui.tui.screens.post_editor import PostEditor
+from pumptui.tui.screens.trenches import TrenchesScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import SocialActions
@@ -315,6 +316,17 @@ class PumpApp(TypeAhead, AppWithServices):
             self.copy_to_clipboard(url)
             self.notify(f"No browser here; copied {url}", title="Link", timeout=5, markup=False)
 
+    def open_link(self, url: str) -> None:
+        """Open any page (a block explorer's); where no browser can open, copy the link."""
+        driver = self._driver
+        if driver is not None and getattr(driver, "is_web", False):
+            self.open_url(url)
+        elif can_open_browser(os.environ, sys.platform):
+            self._open_browser(url)
+        else:
+            self.copy_to_clipboard(url)
+            self.notify(f"No browser here; copied {url}", title="Link", timeout=5, markup=False)
+
     @work(thread=True, group="browser", exit_on_error=False, name="open-browser")
     def _open_browser(self, url: str) -> None:
         # In a thread: some browsers' launchers block until they exit.
@@ -360,6 +372,12 @@ class PumpApp(TypeAhead, AppWithServices):
             return
         self.action_go_home()
         self.push_screen(WatchlistScreen())
+
+    def action_go_trenches(self) -> None:
+        if isinstance(self.screen, TrenchesScreen):
+            return
+        self.action_go_home()
+        self.push_screen(TrenchesScreen())
 
 
 def _problem_summary(problems: list[FeedHealth], now: float) -> str:

@@ -45,6 +45,14 @@ APP_BINDINGS: list[Binding] = [
     ),
     Binding("H", "go_home", "Home", id="app.home", show=False, tooltip="Go to the new-coins feed"),
     Binding("W", "go_watchlist", "Watchlist", id="app.watchlist", tooltip="Coins you watch"),
+    Binding(
+        "N",
+        "go_trenches",
+        "Trenches",
+        id="app.trenches",
+        show=False,
+        tooltip="New, graduating and graduated coins, live",
+    ),
 ]
 
 # Leaving a screen; every screen but Home has it.
@@ -94,7 +102,7 @@ COIN_LIST_BINDINGS: list[Binding] = [
         "Filter",
         key_display="/",
         id="coins.filter",
-        tooltip="Filter the table by name, symbol or mint",
+        tooltip="Filter by name, symbol or mint, or by figures (mc > 20k and dev < 5%), or @preset",
         priority=True,
     ),
     Binding("s", "cycle_sort", "Sort", id="coins.sort", tooltip="Cycle the sort order"),
@@ -105,6 +113,22 @@ COIN_LIST_BINDINGS: list[Binding] = [
         id="coins.sort-reverse",
         show=False,
         tooltip="Reverse the sort order",
+    ),
+    Binding(
+        "O",
+        "pick_sort",
+        "Sort by",
+        id="coins.sort-by",
+        show=False,
+        tooltip="Sort by any column (picked again: reversed); a click on a header does too",
+    ),
+    Binding(
+        "P",
+        "next_preset",
+        "Preset",
+        id="coins.preset",
+        show=False,
+        tooltip="Filter by the next preset of [screener.presets] (tab in the filter line too)",
     ),
     CLEAR_KEPT_FILTER,
     Binding("w", "toggle_watch", "Watch", id="coins.watch", tooltip="Watch or unwatch the coin"),

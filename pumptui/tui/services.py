@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -44,8 +44,9 @@ log = logging.getLogger(__name__)
 # There is no site-wide trade feed in the 2026 API: Home's tape is the trades of the coins the
 # user follows, which the watchlist feed (and push) brings.
 TRENCHES_BOARDS: tuple[str, ...] = ("new", "graduating")
-HOME_FEEDS: tuple[str, ...] = ("coins", "leader", "sol-price", "market", "watchlist")
-WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "leader", "sol-price")
+# "screener": the 5 m / 1 h activity of the listed rows, in batches (pumptui.live.screener).
+HOME_FEEDS: tuple[str, ...] = ("coins", "leader", "sol-price", "market", "watchlist", "screener")
+WATCHLIST_FEEDS: tuple[str, ...] = ("watchlist", "leader", "sol-price", "screener")
 COIN_FEEDS: tuple[str, ...] = (
     "trades",
     "holders",
@@ -57,7 +58,7 @@ COIN_FEEDS: tuple[str, ...] = (
     "creator",
 )
 # The creator's view: their coins, read again while it is open.
-CREATOR_FEEDS: tuple[str, ...] = ("creator", "sol-price", "leader")
+CREATOR_FEEDS: tuple[str, ...] = ("creator", "sol-price", "leader", "screener")
 
 # How the status bar names a host the server has blocked (`routes.Host` values).
 HOST_LABELS: dict[str, str] = {"swap": "swap-api", "frontend": "v3", "indexer": "indexer"}
@@ -104,6 +105,10 @@ class Engine(Protocol):
     def unwatch(self, mints: Iterable[str]) -> None: ...
 
     def set_visible(self, feeds: Iterable[str]) -> None: ...
+
+    def show_rows(self, visible: Sequence[str], listed: Sequence[str] = ()) -> None: ...
+
+    def show_boards(self, boards: Iterable[str]) -> None: ...
 
     def pause(self) -> None: ...
 
@@ -351,6 +356,17 @@ class AppServices:
         if self.engine is not None:
             self.engine.show_creator(creator)
 
+    def show_rows(self, visible: Sequence[str], listed: Sequence[str] = ()) -> None:
+        """The screener's rows on screen and listed: their market activity is read in that
+        order (the engine's `screener` feed)."""
+        if self.engine is not None:
+            self.engine.show_rows(visible, listed)
+
+    def show_boards(self, boards: Iterable[str]) -> None:
+        """Trenches boards on screen, kept live beside `TRENCHES_BOARDS` while shown."""
+        if self.engine is not None:
+            self.engine.show_boards(boards)
+
     # -- watchlist ---------------------------------------------------------------------------------
 
     def watched(self) -> list[str]:
@@ -419,6 +435,28 @@ class AppServices:
 
     def coin_url(self, mint: str) -> str:
         return f"{SITE_URL}/coin/{mint}"
+
+    # -- one trader's trades in a coin (the tape's trader view, the dev-sold tally) --------------
+
+    async def load_trader_trades(self, mint: str, user: str) -> bool:
+        """Read the newest page of `user`'s trades in the coin (`userAddress`) into the store
+        (`store.trader_trades`); inside the request budget, failing fast. False when there is no
+        server (frozen data) or the read failed."""
+        client = self.client
+        if client is None:
+            return False
+        from pumptui.api.budget import Priority
+        from pumptui.api.errors import ApiError
+
+        try:
+            page = await client.trades(
+                mint, user=user, priority=Priority.FOREGROUND, fail_fast=True
+            )
+        except ApiError as exc:
+            log.info("trades of %s in %s failed: %s", user, mint, exc)
+            return False
+        self.store.put_trader_trades(mint, user, page.items)
+        return True
 
     @property
     def logged_in(self) -> bool:

@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 
 from pumptui.sim import SimServer
+from pumptui.sim.trenches import BOARDS
 from tests.sim.support import http
 
 ENTRY_KEYS = {
@@ -175,3 +176,55 @@ async def test_unknown_boards_and_bad_messages_get_errors(
     with http(sim) as client:
         assert client.get("/boards/nothing").status_code == 404
         assert len(client.get("/boards/new", params={"limit": 2}).json()["entries"]) <= 2
+
+
+async def test_a_coin_moves_from_new_to_graduating_to_graduated_by_deltas_as_it_happens(
+    sim_factory: Callable[..., SimServer], session: aiohttp.ClientSession
+) -> None:
+    """One subscriber to the three boards sees the coin's path in deltas alone: added to
+    `graduating` once 70 % of its curve is sold, then, when the curve completes, removed from
+    `new` and `graduating` and added on top of `graduated`, in the same market second."""
+    sim = sim_factory(nsfw_share=0.0, trades_per_second=0.0, launches_per_minute=0.0)
+    mint = sim.create_coin(name="Path", symbol="PATH")
+    sim.advance(1.0)
+
+    def sold() -> float:
+        return sim.call(lambda: 1 - sim.market.coins[mint].curve.real_tokens / 793.1e12)
+
+    def buy_until(done: Callable[[], bool]) -> None:
+        while not done():
+            sim.buy(mint, sol=3.0)
+        sim.advance(1.0)
+
+    async with session.ws_connect(socket_url(sim, "new")) as ws:
+        boards = {name: (await subscribe(ws, name))["entries"] for name in BOARDS}
+        assert mint in {e["m"] for e in boards["new"]}
+        assert mint not in {e["m"] for e in boards["graduating"] + boards["graduated"]}
+
+        async def deltas_until(done: Callable[[], bool]) -> list[dict[str, Any]]:
+            seen = []
+            while not done():
+                delta = await receive(ws)
+                assert delta["type"] == "delta"
+                seen.append(delta)
+                boards[delta["board"]] = apply(boards[delta["board"]], delta["patches"])
+            return seen
+
+        def listed(board: str) -> bool:
+            return mint in {e["m"] for e in boards[board]}
+
+        await asyncio.to_thread(buy_until, lambda: sold() >= 0.75)
+        seen = await deltas_until(lambda: listed("graduating"))
+        added = [p for d in seen for p in d["patches"] if d["board"] == "graduating"]
+        assert {"op": "add", "mint": mint} in [{"op": p["op"], "mint": p["mint"]} for p in added]
+        entry = next(e for e in boards["graduating"] if e["m"] == mint)
+        assert 75.0 <= entry["p"] < 100.0
+        assert listed("new"), "still a young coin on the curve"
+
+        complete = sim.call(lambda: sim.market.coins[mint].curve)
+        await asyncio.to_thread(buy_until, lambda: sim.call(lambda: complete.complete))
+        await deltas_until(lambda: listed("graduated") and not listed("graduating"))
+        await deltas_until(lambda: not listed("new"))
+        assert boards["graduated"][0]["m"] == mint, "the latest graduation first"
+        assert boards["graduated"][0]["gd"] is not None
+        assert boards["graduated"][0]["p"] == 100.0

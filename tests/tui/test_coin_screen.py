@@ -1238,10 +1238,11 @@ async def test_j_and_k_scroll_the_focused_pane(store: MarketStore) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await open_coin(pilot)
         screen = coin_screen(app)
+        # The tape moves its cursor (the trade the trader keys act on).
         await pilot.press("tab", "j", "j", "j")
-        assert screen.tape.scroll_y == 3
+        assert screen.tape.cursor == 3
         await pilot.press("k")
-        assert screen.tape.scroll_y == 2
+        assert screen.tape.cursor == 2
         chat = screen.chat_pane
         await pilot.press("tab", "G")
         bottom = chat.scroll_y
@@ -1250,7 +1251,7 @@ async def test_j_and_k_scroll_the_focused_pane(store: MarketStore) -> None:
         assert chat.scroll_y == bottom - 2
         await pilot.press("j")
         assert chat.scroll_y == bottom - 1
-        assert screen.tape.scroll_y == 2, "only the focused pane moves"
+        assert screen.tape.cursor == 2, "only the focused pane moves"
         callouts = screen.callouts_pane
         await pilot.press("tab")
         assert callouts.selected is not None

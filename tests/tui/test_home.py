@@ -25,7 +25,7 @@ from pumptui.tui.app import PumpApp
 from pumptui.tui.glyphs import UNICODE
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
-from pumptui.tui.widgets.coin_table import CoinTable
+from pumptui.tui.widgets.coin_table import SORT_ORDERS, CoinTable
 from pumptui.tui.widgets.followed_tape import EMPTY_HINT, FollowedTape
 from tests.helpers.pilot import redraw, wait_for
 from tests.tui.conftest import (
@@ -54,7 +54,7 @@ def cell_text(table: CoinTable, mint: str, column: str) -> str:
 
 async def test_home_lists_newest_coins_first_with_their_market_data(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(150, 36)) as pilot:
         await pilot.pause()
         table = table_of(app)
         coins = frozen_coins()
@@ -111,7 +111,7 @@ async def test_a_usdc_quoted_coin_is_listed_in_usd_never_in_sol(make_app: AppFac
         }
     )
     app = make_app(frozen_store(extra_coins=(usdc,)))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(150, 36)) as pilot:
         await pilot.pause()
         table = table_of(app)
         assert cell_text(table, usdc.mint, "mc") == "—"
@@ -147,11 +147,11 @@ async def test_rows_update_in_place_by_key(make_app: AppFactory) -> None:
         table = table_of(app)
         coin = frozen_coins()[4]
         rows_before = table.shown_mints
-        updated = replace(coin, market_cap_sol=333.0)
+        updated = replace(coin, market_cap_sol=333.0, market_cap_usd=333.0 * SOL_USD)
         store.apply(CoinUpdated(updated))
         await redraw(pilot)
         assert table.shown_mints == rows_before
-        assert cell_text(table, coin.mint, "mc") == "333"
+        assert cell_text(table, coin.mint, "usd") == "$62.4k"  # 333 SOL at $187.42
         assert cell_text(table, coin.mint, "holders") == "—"  # no board lists it yet
 
 
@@ -181,12 +181,12 @@ async def test_s_cycles_the_sort_and_the_summary_names_it(make_app: AppFactory) 
         await pilot.press("s")
         await pilot.pause()
         table = table_of(app)
-        caps = [table.get_cell(m, "mc") for m in table.shown_mints]
+        caps = [table.get_cell(m, "usd") for m in table.shown_mints]
         by_cap = sorted(frozen_coins(), key=lambda c: c.market_cap_sol, reverse=True)
         assert table.shown_mints == [c.mint for c in by_cap]
-        assert caps[0].plain == "411"
+        assert caps[0].plain == "$77k"  # 411 SOL at $187.42
         assert "sort market cap" in screen_text(app).splitlines()[0]
-        for _ in range(4):
+        for _ in range(len(SORT_ORDERS) - 1):  # every order, then back to the first
             await pilot.press("s")
         assert table.current_sort.label == "newest"
 

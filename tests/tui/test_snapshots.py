@@ -17,6 +17,7 @@ from pumptui.live.health import FeedState
 from pumptui.tui.app import PumpApp
 from tests.tui.conftest import FROZEN_NOW, frozen_coins, frozen_store, live_health, make_mint
 from tests.tui.test_home import HOSTILE_COINS
+from tests.tui.trenches_support import trenches_store
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 Snap = Callable[..., bool]
@@ -87,3 +88,29 @@ def test_home_without_colour(
     """NO_COLOR: buys and sells, the leader and the graduated mark still read (▲▼ ⚑ ✓ ★)."""
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(make_app(watched=(frozen_coins()[1].mint,)), terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_trenches(snap_compare: Snap, make_app: AppFactory, size: tuple[int, int]) -> None:
+    """The three boards (one at a time at 80 columns), the cursor on the third coin of New,
+    and a coin that just crossed into Graduating, marked on its new row."""
+    from dataclasses import replace
+
+    from pumptui.live.events import BoardChanged
+    from pumptui.tui.screens.trenches import TrenchesScreen
+
+    store = trenches_store()
+
+    async def cross(pilot: Any) -> None:
+        await pilot.press("N", "j", "j")
+        screen = pilot.app.screen
+        assert isinstance(screen, TrenchesScreen)
+        new = store.board("new")
+        crossing = replace(new[1], curve_percent=71.0)
+        graduating = (*store.board("graduating"), crossing)
+        store.apply(BoardChanged("graduating", graduating, version=50, read_at=FROZEN_NOW - 1))
+        await pilot.pause()
+        screen.redraw()
+        await pilot.pause()
+
+    assert snap_compare(make_app(store), run_before=cross, terminal_size=size)

@@ -238,6 +238,8 @@ class BookmarksScreen(SocialKeys, PumpScreen[None]):
         current = self.current_list()
         coins = [self._coin(mint) for mint in current.mints] if current is not None else []
         self.table.show(coins, coin_rows_context(services, self.own_marks()))
+        # The list's 5 m / 1 h figures, the rows on screen first (the engine's screener feed).
+        services.show_rows(self.table.visible_mints, self.table.shown_mints)
         summary = Text(no_wrap=True, overflow="ellipsis")
         summary.append("Bookmarks", style="bold")
         if current is not None:

@@ -10,15 +10,18 @@ hands it back (`engine.focus(None)`). Actions with side effects go through the a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 
+from pumptui import explorer
 from pumptui.live.candles import TIMEFRAMES
 from pumptui.social.actions import CALLOUT_PREFIX
 from pumptui.tui import format as fmt
@@ -35,6 +38,7 @@ from pumptui.tui.social import (
     SocialTarget,
     social_of,
 )
+from pumptui.tui.trade_labels import TraderBook
 from pumptui.tui.widgets.callouts_pane import CalloutMarks, CalloutsPane
 from pumptui.tui.widgets.candle_chart import CandleChart
 from pumptui.tui.widgets.chat_pane import ChatPane
@@ -43,7 +47,7 @@ from pumptui.tui.widgets.coin_header import CoinHeader
 from pumptui.tui.widgets.holders_panel import HoldersPanel
 from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
-from pumptui.tui.widgets.trade_tape import MAX_ROWS, TradeTape, next_min_size
+from pumptui.tui.widgets.trade_tape import MAX_ROWS, TradeTape, next_min_size, trader_name
 
 DEFAULT_TIMEFRAME = 60
 _last_timeframe: WeakKeyDictionary[App[Any], int] = WeakKeyDictionary()
@@ -222,6 +226,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         self.tz = tz
         self.timeframe = DEFAULT_TIMEFRAME
         self._synced_version: int | None = None
+        self._creator_trades_asked: str | None = None
 
     # -- services --------------------------------------------------------------------------------
 
@@ -244,7 +249,12 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
             yield CandleChart(
                 seconds=self.timeframe, tz=self.tz, ascii=glyphs.current().ascii, id="coin-chart"
             )
-            yield TradeTape(clock=self._now, min_sol=min_sol, id="coin-tape")
+            yield TradeTape(
+                clock=self._now,
+                min_sol=min_sol,
+                large_sol=self.services.settings.ui.whale_sol,
+                id="coin-tape",
+            )
             with Horizontal(id="coin-talk"):
                 yield ChatPane(id="coin-chat")
                 yield CalloutsPane(clock=self._now, id="coin-callouts")
@@ -369,13 +379,35 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         self._sync_header()
         self._sync_chart_conversion()
         store = self.services.store
+        self._sync_tape_context()
         version = store.coin_version(self.mint)
         if not force and version == self._synced_version:
             return
         self._synced_version = version
         self._sync_chart()
-        self.tape.show_trades(store.trades(self.mint, limit=MAX_ROWS * 4))
+        self._sync_tape()
         self._sync_talk()
+
+    def _sync_tape(self) -> None:
+        """The tape's trades: the coin's, or all of one trader's when it shows only theirs."""
+        store = self.services.store
+        trader = self.tape.trader
+        if trader is not None:
+            self.tape.show_trades(store.trader_trades(self.mint, trader))
+        else:
+            self.tape.show_trades(store.trades(self.mint, limit=MAX_ROWS * 4))
+
+    def _sync_tape_context(self) -> None:
+        """Who the traders are (creator, top holders and their flags) and the SOL price."""
+        store = self.services.store
+        coin = store.coin(self.mint)
+        creator = coin.creator if coin is not None else None
+        self.tape.set_context(TraderBook.of(creator, store.holders(self.mint)), store.sol_price)
+        if creator and creator != self._creator_trades_asked:
+            # The creator's own trades in the coin (once): the dev-sold badge then counts
+            # their whole history, not only the trades on the tape.
+            self._creator_trades_asked = creator
+            self._load_trader_trades(creator)
 
     def _sync_talk(self) -> None:
         """The chat (from the live chat connection) and the callouts (from the store), with
@@ -446,6 +478,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
             creator_counts=(user.followers, user.following) if user is not None else None,
             delisted=store.is_delisted(self.mint),
         )
+        self.header.show_dev_sold(store.creator_tally(self.mint))
         self.about.show(coin, store.creator_coins(creator) if creator is not None else None)
         self.holders_panel.show(
             holders,
@@ -524,6 +557,52 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
 
     def action_open_browser(self) -> None:
         self.app.open_in_browser(self.mint)
+
+    # -- the tape's trader keys ----------------------------------------------------------------
+
+    def on_trade_tape_filter_changed(self, message: TradeTape.FilterChanged) -> None:
+        self._sync_tape()
+
+    def on_trade_tape_trader_action(self, message: TradeTape.TraderAction) -> None:
+        trade = message.trade
+        user = trade.user
+        settings = self.services.settings.ui
+        match message.action:
+            case "open-tx":
+                self._open_explorer(
+                    lambda: explorer.tx_url(trade.signature, settings.explorer_tx_url)
+                )
+            case _ if not user:
+                self.notify("This trade has no trader address", timeout=3)
+            case "copy-trader":
+                self.app.copy_to_clipboard(user)
+                self.notify(f"Copied {user}", title="Trader", timeout=3, markup=False)
+            case "open-trader":
+                self._open_explorer(
+                    lambda: explorer.account_url(user, settings.explorer_account_url)
+                )
+            case "only-trader":
+                if self.tape.trader == user:
+                    self.tape.set_trader(None)
+                else:
+                    self.tape.set_trader(user)
+                    self._load_trader_trades(user)
+                    name = trader_name(trade.username, user)
+                    self.notify(f"Trades of {name} · enter again for all", timeout=3, markup=False)
+
+    def _open_explorer(self, link: Callable[[], str]) -> None:
+        try:
+            url = link()
+        except ValueError as exc:
+            self.notify(f"No explorer link: {exc}", severity="warning", markup=False)
+            return
+        self.app.open_link(url)
+
+    @work(group="trader-trades", exit_on_error=False, name="trader-trades")
+    async def _load_trader_trades(self, user: str) -> None:
+        """All of `user`'s trades in this coin (`userAddress`), into the store, then on screen."""
+        if await self.services.load_trader_trades(self.mint, user):
+            self.sync_from_store(force=True)
 
     def action_focus_pane(self, direction: int = 1) -> None:
         talk: list[Any] = []

@@ -68,6 +68,7 @@ class CreatorScreen(CoinListScreen):
         coins = read.coins if read is not None else ()
         table = self.table
         table.show(coins, self.row_context())
+        self.show_rows()  # their 5 m / 1 h figures, as on Home
         empty = self.query_one("#creator-empty", Static)
         empty.display = not coins
         empty.update(

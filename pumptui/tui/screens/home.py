@@ -5,6 +5,12 @@
 watch (`w`), copy (`c`) and open-in-browser (`o`) on the coin under the cursor, and Enter to open
 it. Screens redraw from the store when the app says it changed (`StoreUpdated`) and once a second
 for ages; nothing is drawn while another screen or a modal is on top.
+
+They are the screener too: `O` (or a click on a header) sorts by any column, the filter line
+takes words, an expression (`mc > 20k and dev < 5%`) or a preset (`@name`, `P` and tab step
+through them), and each redraw tells the engine which rows are on screen, whose 5 m / 1 h
+activity it reads first (the summary line says how old those figures are). An expression that
+cannot be read is shown with a caret under the offending token, and the previous filter stays.
 """
 
 from __future__ import annotations
@@ -19,11 +25,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from pumptui.api.models import Coin, Trade
+from pumptui.rules import ExprError
 from pumptui.tui import format as fmt
+from pumptui.tui.coin_filter import NO_FILTER, CoinFilter, next_preset, read_filter
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.screens.base import PumpScreen
+from pumptui.tui.screens.sort_picker import SortPicker
 from pumptui.tui.services import HOME_FEEDS, AppServices
 from pumptui.tui.social import (
     SOCIAL_BINDINGS,
@@ -32,7 +41,7 @@ from pumptui.tui.social import (
     SocialKeys,
     SocialTarget,
 )
-from pumptui.tui.widgets.coin_table import CoinTable, RowContext
+from pumptui.tui.widgets.coin_table import CoinTable, RowContext, columns_for
 from pumptui.tui.widgets.followed_tape import FollowedTape
 from pumptui.tui.widgets.key_footer import KeyFooter
 from pumptui.tui.widgets.status_bar import StatusBar
@@ -42,13 +51,20 @@ from pumptui.words import plural
 TAPE_TRADES = 120
 # There is no site-wide tape any more: this one holds the trades of watched and opened coins.
 TAPE_TITLE = "Trades · coins you follow"
+# Every column of the table and its scrollbar; below, the table keeps 80 cells beside the tape
+# (app.tcss) and shows the columns that fit (`columns_for`).
+FULL_TABLE_WIDTH = columns_for(10_000).width + 1
+# The tape's narrowest width beside a table with every column.
+TAPE_MIN_WIDTH = 48
 
 
 class FilterInput(Input):
-    """The `/` filter line: typing filters the table live, Enter keeps it, Escape clears it."""
+    """The `/` filter line: typing filters the table live, Enter keeps it, Escape clears it,
+    tab puts the next preset in it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
+        Binding("tab", "next_preset", "Next preset", id="filter.next-preset"),
     ]
 
     def action_clear_filter(self) -> None:
@@ -56,6 +72,32 @@ class FilterInput(Input):
         screen = self.screen
         if isinstance(screen, CoinListScreen):
             screen.action_close_filter()
+
+    def action_next_preset(self) -> None:
+        screen = self.screen
+        if isinstance(screen, CoinListScreen):
+            screen.fill_next_preset()
+
+
+class FilterError(Static):
+    """Under the filter line, while its text is an expression that cannot be read: a caret
+    under the offending token and what is wrong ("^^^^ unknown field 'agee': did you mean
+    age?"). The table keeps the previous filter meanwhile."""
+
+    DEFAULT_CSS = """
+    FilterError { display: none; height: 1; color: $error; }
+    """
+
+    def show_error(self, error: ExprError | None, scrolled: int = 0) -> None:
+        self.display = error is not None
+        if error is None:
+            self.update("")
+            return
+        column = max(0, error.position - scrolled)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(" " * column + "^" * error.length, style="bold")
+        line.append(f" {error.message}")
+        self.update(line)
 
 
 class KeptFilter(Static):
@@ -72,6 +114,13 @@ class KeptFilter(Static):
         line.append(text, style="bold")
         line.append("  esc clears · / edits", style="dim")
         self.update(line)
+
+    def show_kept(self, coin_filter: CoinFilter) -> None:
+        """The kept filter; a preset with what it stands for ("@fresh = age < 15m and …")."""
+        text = coin_filter.text.strip()
+        if coin_filter.preset is not None and coin_filter.expr is not None:
+            text = f"{coin_filter.describe()} = {coin_filter.expr.source.strip()}"
+        self.show_filter(text)
 
 
 class CoinListScreen(SocialKeys, PumpScreen[None]):
@@ -92,17 +141,22 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
     def compose_filter(self) -> ComposeResult:
         yield FilterInput(
             # It filters what is loaded here; the palette (`:`) asks the server for any coin.
-            placeholder="filter loaded coins by name, symbol or mint  "
-            "(enter: keep · esc: clear · : searches every coin)",
+            placeholder="name, or mc > 20k and dev < 5%, or @preset  "
+            "(tab: presets · enter: keep · esc: clear · : searches every coin)",
             id="filter",
             compact=True,
         )
+        yield FilterError(id="filter-error")
         yield KeptFilter(id="filter-kept")
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick, name="ages")
         self.table.focus()
         self.redraw()
+
+    def on_resize(self) -> None:
+        # Which rows are on screen (their figures and age) is known once the table is laid out.
+        self.call_after_refresh(self.redraw)
 
     def on_screen_resume(self) -> None:
         self.services.set_visible(self.FEEDS)
@@ -132,6 +186,25 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
 
     def row_context(self) -> RowContext:
         return coin_rows_context(self.services, self.own_marks())
+
+    @property
+    def presets(self) -> dict[str, str]:
+        """The screener's presets (built-in and the config's), by name."""
+        return dict(self.services.settings.screener.presets)
+
+    def show_rows(self) -> None:
+        """Tell the engine which rows are on screen (their figures are read first) and which
+        others the table considers (a filter on figures needs theirs too)."""
+        table = self.table
+        listed = [*table.shown_mints, *table.candidates[: table.limit]]
+        self.services.show_rows(table.visible_mints, listed)
+
+    def activity_age(self) -> float | None:
+        """How old the oldest 5 m / 1 h figures of the rows on screen are (None: none read)."""
+        store = self.services.store
+        times = [store.market_activity_read_at(m) for m in self.table.visible_mints]
+        known = [t for t in times if t is not None]
+        return self.services.clock() - min(known) if known else None
 
     # -- actions on the coin under the cursor ------------------------------------------------------
 
@@ -177,6 +250,35 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
         self.table.cycle_sort()
         self.redraw()
 
+    def action_pick_sort(self) -> None:
+        table = self.table
+
+        def picked(label: str | None) -> None:
+            if label is not None:
+                table.sort_by(label)
+                self.redraw()
+
+        self.app.push_screen(SortPicker(table.current_sort.label, table.sort_reversed), picked)
+
+    def action_next_preset(self) -> None:
+        """Filter by the next preset at once (the filter line shows it, kept)."""
+        name = next_preset(self.table.filter_text, self.presets)
+        if name is None:
+            self.notify("No presets: add some under [screener.presets]", timeout=3)
+            return
+        filter_input = self.query_one(FilterInput)
+        filter_input.value = f"@{name}"
+        self._apply_filter(filter_input.value)
+        self.action_close_filter()
+
+    def fill_next_preset(self) -> None:
+        """Tab in the filter line: the next preset's name replaces what is typed."""
+        filter_input = self.query_one(FilterInput)
+        name = next_preset(filter_input.value, self.presets)
+        if name is not None:
+            filter_input.value = f"@{name}"
+            filter_input.cursor_position = len(filter_input.value)
+
     def action_reverse_sort(self) -> None:
         self.table.reverse_sort()
         self.redraw()
@@ -184,7 +286,7 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
     def action_clear_kept_filter(self) -> None:
         filter_input = self.query_one(FilterInput)
         filter_input.value = ""
-        self.table.set_filter("")
+        self.table.set_filter(NO_FILTER)
         self.action_close_filter()
         self.redraw()
 
@@ -203,17 +305,39 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
     def action_close_filter(self) -> None:
         filter_input = self.query_one(FilterInput)
         filter_input.display = False
-        self.query_one(KeptFilter).show_filter(filter_input.value.strip())
+        kept = self.table.coin_filter
+        if filter_input.value.strip() != kept.text.strip():
+            # Left with an error showing: the line goes back to the filter still in force.
+            with filter_input.prevent(Input.Changed):
+                filter_input.value = kept.text
+        self.query_one(FilterError).show_error(None)
+        self.query_one(KeptFilter).show_kept(kept)
         self.table.focus()
+
+    def _apply_filter(self, text: str) -> bool:
+        """Filter by `text` if it reads; else show why under the line and keep the filter in
+        force. True when applied."""
+        error_line = self.query_one(FilterError)
+        try:
+            coin_filter = read_filter(text, self.presets)
+        except ExprError as error:
+            error_line.show_error(error, round(self.query_one(FilterInput).scroll_x))
+            return False
+        error_line.show_error(None)
+        self.table.set_filter(coin_filter)
+        self.redraw()
+        return True
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
-        self.redraw()
+        self._apply_filter(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        self.action_close_filter()
+        if self._apply_filter(event.value):
+            self.action_close_filter()
+        else:
+            self.app.bell()  # the error under the line says what to fix; esc gives up
 
     def describe_view(self, count: int) -> Text:
         """ "142 coins · sort newest · filter "pep"": what the table shows and how."""
@@ -222,9 +346,14 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
         text.append(plural(count, "coin"), style="dim")
         text.append(" · sort ", style="dim")
         text.append(table.sort_label)
-        if table.filter_text:
+        if table.coin_filter:
             text.append(" · filter ", style="dim")
-            text.append(f'"{table.filter_text}"', style="bold")
+            text.append(table.coin_filter.describe(), style="bold")
+        age = self.activity_age()
+        if age is not None:
+            # The 5 m / 1 h figures are read in batches, rarely: how old the oldest on screen is.
+            text.append(" · 5m/1h ", style="dim")
+            text.append(fmt.age(age))
         return text
 
 
@@ -247,14 +376,21 @@ class HomeScreen(CoinListScreen):
         yield StatusBar()
         yield KeyFooter()
 
+    def on_resize(self) -> None:
+        # A terminal wide enough for every column and the tape gives the table all it needs.
+        wide = self.size.width >= FULL_TABLE_WIDTH + TAPE_MIN_WIDTH
+        self.table.styles.width = FULL_TABLE_WIDTH if wide else None
+        super().on_resize()
+
     def redraw(self) -> None:
         if not self.is_mounted:
             return
         store = self.services.store
         table = self.table
-        limit = len(store) if table.filter_text else self.ROWS
+        limit = len(store) if table.coin_filter else self.ROWS
         coins = store.new_coins(limit)
         table.show(coins, self.row_context())
+        self.show_rows()
         tape = self.query_one(FollowedTape)
         tape.show(store.site_trades(TAPE_TRADES), self._symbol_of)
         summary = self.query_one("#summary", Static)
@@ -335,6 +471,7 @@ def coin_rows_context(services: AppServices, marks: OwnMarks) -> RowContext:
         version=store.coin_version,
         sol_usd=store.sol_price,
         board=store.board_entry,
+        activity=store.market_activity,
         liked=marks.liked,
         followed=marks.followed,
         marked=marks.marked,

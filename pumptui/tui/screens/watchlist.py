@@ -55,6 +55,7 @@ class WatchlistScreen(CoinListScreen):
             coins.append(coin if coin is not None else Coin(mint=mint, name=PLACEHOLDER_NAME))
         table = self.table
         table.show(coins, self.row_context())
+        self.show_rows()
         self.query_one("#watchlist-empty").display = not coins
         summary = Text(no_wrap=True, overflow="ellipsis")
         summary.append(f"{current().watched} Watchlist", style="bold cyan")

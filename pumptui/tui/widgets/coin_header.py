@@ -25,6 +25,7 @@ from textual.widget import Widget
 
 from pumptui.api.models import Coin, MarketActivity
 from pumptui.live.events import HoldersChanged
+from pumptui.live.store import CreatorTally
 from pumptui.tui import format as fmt
 from pumptui.tui.format import age, coin_caps, compact, holder_percent, short_address, usd
 from pumptui.tui.glyphs import current
@@ -109,6 +110,7 @@ class CoinHeader(Widget):
         "coin-header--progress",
         "coin-header--link",
         "coin-header--delisted",
+        "coin-header--dev-sold",
     }
 
     DEFAULT_CSS = """
@@ -129,6 +131,7 @@ class CoinHeader(Widget):
         & > .coin-header--progress { color: $success; }
         & > .coin-header--link { color: $text-muted; text-style: underline; }
         & > .coin-header--delisted { color: $error; text-style: bold; }
+        & > .coin-header--dev-sold { color: $error; text-style: bold; }
     }
     """
 
@@ -159,6 +162,7 @@ class CoinHeader(Widget):
         self.activity: MarketActivity | None = None
         # The program of the coin's newest trade: where it trades now (None: no trade seen).
         self.venue: str | None = None
+        self.dev_sold: CreatorTally | None = None
         self._text: Text | None = None
 
     def show_coin(
@@ -194,6 +198,13 @@ class CoinHeader(Widget):
         header says where it trades, even before the coin's record says it graduated. Drawn
         at the next `show_coin`."""
         self.venue = program
+
+    def show_dev_sold(self, tally: CreatorTally | None) -> None:
+        """What the creator bought and sold of the coin (the store's tally): a badge once they
+        sold."""
+        if tally != self.dev_sold:
+            self.dev_sold = tally
+            self._update()
 
     def refresh_ages(self) -> None:
         self._update()
@@ -287,6 +298,8 @@ class CoinHeader(Widget):
                     10,
                 )
             )
+        if self.dev_sold is not None and self.dev_sold.sells:
+            fields.append(self._dev_sold_field(self.dev_sold))
         fields.append(self._cap_field(coin))
         off_curve = self.venue is not None and self.venue != "pump"
         if coin.complete or off_curve:
@@ -305,6 +318,19 @@ class CoinHeader(Widget):
         if coin.created_at:
             fields.append(_Field(self._labelled("age", age(self.clock() - coin.created_at)), 9))
         return fields
+
+    def _dev_sold_field(self, tally: CreatorTally) -> _Field:
+        """ "dev sold 42% of their buy" (short: "dev sold 42%"): the creator is selling."""
+        fraction = tally.sold_fraction
+        style = self._style("dev-sold")
+        if fraction is None:
+            full = Text("dev sold (their buy not seen)", style, end="")
+            short = Text("dev sold", style, end="")
+        else:
+            share = "<1%" if 0 < fraction < 0.005 else f"{fraction * 100:.0f}%"
+            full = Text(f"dev sold {share} of their buy", style, end="")
+            short = Text(f"dev sold {share}", style, end="")
+        return _Field(full, 5, short, 10)
 
     def _cap_field(self, coin: Coin) -> _Field:
         """ "mcap 111.8 SOL $20.9k", "mcap $27k USDC-quoted"; a stale SOL price is marked

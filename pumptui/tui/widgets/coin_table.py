@@ -7,13 +7,20 @@ index, so a launch arriving at the top does not move the cursor onto another coi
 user's finger.
 
 The widget only draws: it is handed coins and a `RowContext` (clock, leader, watch marks, price
-history), and never reads the network or the store itself.
+history, board and activity figures), and never reads the network or the store itself.
+
+As a screener it shows each coin's 5 m volume, 5 m and 1 h price change, holders, top-10 % and
+dev %, sorts by any of its columns both ways (`sort_by`, or a click on a header), and filters by
+a `CoinFilter` (words or an expression). Figures are read through `pumptui.rules.coin_facts`, the
+one definition the filter language uses too, so a row shows what the filter and the sort see.
+Which columns show depends on the table's width (`columns_for`): the least useful go first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import ClassVar
 
 from rich.console import JustifyMethod
@@ -24,30 +31,57 @@ from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from pumptui.api.models import BoardEntry, Coin
+from pumptui.api.models import BoardEntry, Coin, MarketActivity
+from pumptui.rules import Facts, coin_facts
 from pumptui.tui import format as fmt
+from pumptui.tui.coin_filter import NO_FILTER, CoinFilter
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import TABLE_BINDINGS
 from pumptui.tui.widgets.sparkline import progress_bar, timed_sparkline
+
+# A coin's figures, built only when something asks (a plain sort or filter never does).
+LazyFacts = Callable[[], Facts]
+FIVE_MINUTES, ONE_HOUR = 300.0, 3600.0
 
 
 @dataclass(frozen=True, slots=True)
 class SortOrder:
     """A way to order coins; `key` is sorted largest first, or smallest first when reversed
-    (`reversed_label` names that order)."""
+    (`reversed_label` names that order). A coin whose figure is not known (None) comes last
+    either way. `column`: the column whose header picks this order."""
 
     label: str
-    key: Callable[[Coin], float]
+    key: Callable[[Coin, LazyFacts], float | None]
     reversed_label: str
+    column: str | None = None
 
 
+def _fact(name: str, window: float | None = None) -> Callable[[Coin, LazyFacts], float | None]:
+    """A sort key reading one of the filter language's figures (the same the row shows)."""
+
+    def key(coin: Coin, facts: LazyFacts) -> float | None:
+        value = facts().value(name, window)
+        return float(value) if isinstance(value, int | float) else None
+
+    return key
+
+
+# The first five are the ones `s` has always cycled through, in that order.
 SORT_ORDERS: tuple[SortOrder, ...] = (
-    SortOrder("newest", lambda c: c.created_at or 0.0, "oldest"),
-    SortOrder("market cap", lambda c: c.market_cap_sol, "market cap, smallest first"),
-    SortOrder("curve progress", lambda c: c.progress, "curve progress, least first"),
-    SortOrder("replies", lambda c: float(c.reply_count), "replies, fewest first"),
-    SortOrder("last trade", lambda c: c.last_trade_at or 0.0, "last trade, longest ago first"),
+    SortOrder("newest", lambda c, f: c.created_at or 0.0, "oldest", "age"),
+    SortOrder("market cap", lambda c, f: c.market_cap_sol, "market cap, smallest first", "mc"),
+    SortOrder("curve progress", lambda c, f: c.progress, "curve progress, least first", "curve"),
+    SortOrder("replies", lambda c, f: float(c.reply_count), "replies, fewest first"),
+    SortOrder("last trade", lambda c, f: c.last_trade_at or 0.0, "last trade, longest ago first"),
+    SortOrder("volume 5m", _fact("vol", FIVE_MINUTES), "volume 5m, least first", "vol"),
+    SortOrder("change 5m", _fact("change", FIVE_MINUTES), "change 5m, most down first", "chg5m"),
+    SortOrder("change 1h", _fact("change", ONE_HOUR), "change 1h, most down first", "chg1h"),
+    SortOrder("holders", _fact("holders"), "holders, fewest first", "holders"),
+    SortOrder("top-10 share", _fact("top10"), "top-10 share, smallest first", "top10"),
+    SortOrder("dev share", _fact("dev"), "dev share, smallest first", "dev"),
 )
+# Headers that pick an order besides the order's own column (both caps sort by market cap).
+HEADER_SORTS: dict[str, str] = {"usd": "market cap"}
 
 
 @dataclass(slots=True)
@@ -72,6 +106,20 @@ class RowContext:
     marked: frozenset[str] = frozenset()
     # Coins the service no longer lists (hidden or banned by its moderators).
     delisted: Callable[[str], bool] = field(default=lambda mint: False)
+    # The coin's market activity (5 m / 1 h volume and price change), as last read.
+    activity: Callable[[str], MarketActivity | None] = field(default=lambda mint: None)
+
+    def facts(self, coin: Coin) -> Facts:
+        """The coin's figures as the filter language reads them (and the row shows them)."""
+        mint = coin.mint
+        return coin_facts(
+            coin,
+            now=self.now,
+            sol_usd=self.sol_usd,
+            board=self.board(mint),
+            activity=self.activity(mint),
+            price_points=self.trend(mint),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,32 +139,84 @@ TREND_SPAN = 10 * 60
 TOP10_WARN = 50.0
 DEV_WARN = 10.0
 BAR_WIDTH = 4
+CURVE_WIDTH = BAR_WIDTH + 5
+# Without its bar the curve column is the percentage alone, under its label.
+CURVE_NARROW_WIDTH = 5
+# Every column, in display order; `columns_for` picks those that fit.
 COLUMNS: tuple[Column, ...] = (
     Column("age", "Age", 3, "right"),
     Column("marks", "", 4),
     Column("coin", "Coin", COIN_WIDTH),
     Column("mc", "MC SOL", 6, "right"),
     Column("usd", "MC $", 6, "right"),
-    Column("curve", "Curve", BAR_WIDTH + 5),
+    Column("curve", "Curve", CURVE_WIDTH),
+    Column("vol", "Vol 5m", 6, "right"),
+    Column("chg5m", "5m%", 5, "right"),
+    Column("chg1h", "1h%", 5, "right"),
     Column("holders", "Hold", 5, "right"),
     Column("top10", "T10", 3, "right"),
     Column("dev", "Dev", 3, "right"),
     Column("trend", f"Trend {TREND_SPAN // 60}m", TREND_WIDTH),
 )
+COLUMN_INDEX: dict[str, int] = {c.key: i for i, c in enumerate(COLUMNS)}
+# The curve's bar, dropped like a column (the percentage stays).
+CURVE_BAR = "curve-bar"
+# What goes first when the table is too narrow for every column, least useful first: the trend
+# sparkline (the 5 m and 1 h change say it in numbers), the cap in SOL (the boards and the
+# filter speak USD), the curve's bar (its percentage stays), the 1 h change, then holder
+# figures and volume; age, marks and the coin's name always stay. At 80 columns the table shows
+# age, coin, MC $, curve %, volume 5m, change 5m and 1h, holders, top-10 and dev.
+DROP_ORDER: tuple[str, ...] = (
+    "trend",
+    "mc",
+    CURVE_BAR,
+    "chg1h",
+    "holders",
+    "top10",
+    "vol",
+    "usd",
+    "dev",
+    "chg5m",
+    "curve",
+)
+CELL_PADDING = 1
 
 Cells = tuple[Text, ...]
 
 
-def coin_matches(coin: Coin, needle: str) -> bool:
-    """Case-insensitive substring match on symbol, name or mint (what `/` filters by)."""
-    if not needle:
-        return True
-    needle = needle.casefold()
-    return (
-        needle in coin.symbol.casefold()
-        or needle in coin.name.casefold()
-        or needle in coin.mint.casefold()
-    )
+@dataclass(frozen=True, slots=True)
+class ColumnLayout:
+    """The columns shown and whether the curve column draws its bar."""
+
+    columns: tuple[Column, ...]
+    curve_bar: bool = True
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+    @property
+    def width(self) -> int:
+        return sum(c.width + 2 * CELL_PADDING for c in self.columns)
+
+
+def columns_for(width: int) -> ColumnLayout:
+    """The columns that fit in `width` cells (with their padding), dropping `DROP_ORDER`'s
+    first entries until the rest fit."""
+    dropped: set[str] = set()
+    for step in (None, *DROP_ORDER):
+        if step is not None:
+            dropped.add(step)
+        bar = CURVE_BAR not in dropped
+        columns = tuple(
+            replace(c, width=CURVE_WIDTH if bar else CURVE_NARROW_WIDTH) if c.key == "curve" else c
+            for c in COLUMNS
+            if c.key not in dropped
+        )
+        layout = ColumnLayout(columns, bar)
+        if layout.width <= width:
+            return layout
+    return layout
 
 
 class CoinTable(DataTable[Text]):
@@ -131,11 +231,17 @@ class CoinTable(DataTable[Text]):
     """
 
     def __init__(self, *, limit: int = 200, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=1)
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=CELL_PADDING)
         self.limit = limit
         self.sort_index = 0
         self.sort_reversed = False
-        self.filter_text = ""
+        self.coin_filter: CoinFilter = NO_FILTER
+        self.column_layout = columns_for(0)
+        # The coins considered before the filter, in the table's order (the screener's feed
+        # reads their figures after the rows': a filter on figures needs them).
+        self.candidates: list[str] = []
+        self._sort_memo: tuple[str, Memo] = ("", {})
+        self._filter_memo: tuple[CoinFilter, Memo] = (NO_FILTER, {})
         self._cells: dict[str, Cells] = {}
         self._row_state: dict[str, tuple[object, ...]] = {}
         # Rows whose cells were written since the last flush (repainted once, in `_flush_writes`).
@@ -144,18 +250,49 @@ class CoinTable(DataTable[Text]):
         self._row_context = RowContext(now=0.0)
 
     def on_mount(self) -> None:
-        for column in COLUMNS:
+        self._relayout()
+
+    def on_resize(self) -> None:
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """Show the columns that fit the table's width (the scrollbar takes one cell); the rows
+        are rebuilt only when that set changes."""
+        layout = columns_for(max(0, self.size.width - 1))
+        if self.columns and layout == self.column_layout:
+            return
+        self.column_layout = layout
+        self.clear(columns=True)
+        self._cells.clear()
+        self._row_state.clear()
+        self._written.clear()
+        for column in layout.columns:
             self.add_column(
                 Text(column.label, justify=column.justify),
                 width=column.width,
                 key=column.key,
             )
+        self._redraw()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a column's header sorts by it; a second click reverses the order."""
+        event.stop()
+        key = str(event.column_key.value)
+        label = HEADER_SORTS.get(key)
+        order = next((o for o in SORT_ORDERS if o.column == key or o.label == label), None)
+        if order is not None:
+            self.sort_by(order.label)
 
     # -- what the user sees ------------------------------------------------------------------------
 
     @property
     def current_sort(self) -> SortOrder:
         return SORT_ORDERS[self.sort_index]
+
+    @property
+    def filter_text(self) -> str:
+        """The filter as typed ("" for none)."""
+        return self.coin_filter.text.strip()
 
     @property
     def sort_label(self) -> str:
@@ -177,6 +314,13 @@ class CoinTable(DataTable[Text]):
         """Mints in display order."""
         return [str(row.key.value) for row in self.ordered_rows]
 
+    @property
+    def visible_mints(self) -> list[str]:
+        """Mints of the rows on screen now (scrolled into view), top to bottom."""
+        first = max(0, round(self.scroll_y))
+        height = max(1, self.scrollable_content_region.height - self.header_height)
+        return self.shown_mints[first : first + height]
+
     def cycle_sort(self) -> SortOrder:
         """The next order (largest first); the table then shows its top."""
         self.sort_index = (self.sort_index + 1) % len(SORT_ORDERS)
@@ -189,8 +333,23 @@ class CoinTable(DataTable[Text]):
         self.sort_reversed = not self.sort_reversed
         self._redraw(resorted=True)
 
-    def set_filter(self, text: str) -> None:
-        self.filter_text = text.strip()
+    def sort_by(self, label: str) -> SortOrder:
+        """Sort by the order named `label` (largest first); when it is already the order, the
+        other way round. The table then shows its top."""
+        index = next(i for i, o in enumerate(SORT_ORDERS) if o.label == label)
+        if index == self.sort_index:
+            self.sort_reversed = not self.sort_reversed
+        else:
+            self.sort_index, self.sort_reversed = index, False
+        self._redraw(resorted=True)
+        return self.current_sort
+
+    def set_filter(self, coin_filter: CoinFilter | str) -> None:
+        """Filter by `coin_filter` (a plain string is a substring, as `/` always was)."""
+        if isinstance(coin_filter, str):
+            text = coin_filter.strip()
+            coin_filter = CoinFilter(text, needle=text) if text else NO_FILTER
+        self.coin_filter = coin_filter
         self._redraw()
 
     # -- updating ----------------------------------------------------------------------------------
@@ -208,12 +367,7 @@ class CoinTable(DataTable[Text]):
         if not self.is_mounted:
             return
         context = self._row_context
-        order = self.current_sort
-        wanted = [c for c in self._coins if coin_matches(c, self.filter_text)]
-        wanted.sort(
-            key=lambda c: (order.key(c), c.created_at or 0.0, c.mint),
-            reverse=not self.sort_reversed,
-        )
+        wanted = self._order(self._coins, context)
         del wanted[self.limit :]
         wanted_keys = [c.mint for c in wanted]
         cursor_mint = self.cursor_mint
@@ -241,6 +395,21 @@ class CoinTable(DataTable[Text]):
         if resorted:
             # After any scroll the cursor's move queued (it runs after the next refresh).
             self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
+
+    def _order(self, coins: Sequence[Coin], context: RowContext) -> list[Coin]:
+        """`coins` filtered and sorted (not capped); notes the candidates in that order. The
+        figures and verdicts of coins that did not change since the last redraw are kept (a
+        filter over every coin held is redrawn every second)."""
+        order, coin_filter = self.current_sort, self.coin_filter
+        if self._sort_memo[0] != order.label:
+            self._sort_memo = (order.label, {})
+        if self._filter_memo[0] != coin_filter:
+            self._filter_memo = (coin_filter, {})
+        ordered = order_coins(
+            coins, context, order, reversed_=self.sort_reversed, memo=self._sort_memo[1]
+        )
+        self.candidates = [c.mint for c in ordered]
+        return filter_coins(ordered, context, coin_filter, memo=self._filter_memo[1])
 
     def _remove_stale(self, keep: set[str]) -> None:
         stale = [m for m in self._cells if m not in keep]
@@ -277,7 +446,9 @@ class CoinTable(DataTable[Text]):
         if self._row_state.get(mint) == state:
             return
         self._row_state[mint] = state
-        cells = row_cells(coin, context, age_text)
+        every = row_cells(coin, context, age_text, curve_bar=self.column_layout.curve_bar)
+        keys = self.column_layout.keys
+        cells = tuple(every[COLUMN_INDEX[key]] for key in keys)
         old = self._cells.get(mint)
         if old is None:
             self.add_row(*cells, key=mint)
@@ -286,7 +457,7 @@ class CoinTable(DataTable[Text]):
         merged = list(old)
         for index, (before, after) in enumerate(zip(old, cells, strict=True)):
             if before != after:
-                self._write_cell(mint, COLUMNS[index].key, after)
+                self._write_cell(mint, keys[index], after)
                 merged[index] = after
         self._cells[mint] = tuple(merged)
 
@@ -329,8 +500,121 @@ class CoinTable(DataTable[Text]):
             self.refresh(*regions)
 
 
-def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
-    """The cells of one coin's row, as `Text` (API strings are never parsed as markup)."""
+# Figures that move with the clock alone: a coin's age, and a price change read from the prices
+# seen (when its market activity does not say).
+TIMED_FIELDS = frozenset({"age", "change"})
+# What a figure or a verdict was worked out from, and what it was, per mint.
+Memo = dict[str, tuple[tuple[object, ...], object]]
+
+
+def _stamp(coin: Coin, context: RowContext, timed: bool) -> tuple[object, ...] | None:
+    """What a coin's figures depend on besides the rule: its version (bumped by any change to
+    the coin, its trades, board or activity), the SOL price, and the clock for a timed rule.
+    None when the context has no versions (nothing can be kept)."""
+    version = context.version(coin.mint)
+    if version < 0:
+        return None
+    return (version, context.sol_usd, context.now if timed else None)
+
+
+def _remembered(
+    memo: Memo | None,
+    fresh: Memo,
+    coin: Coin,
+    stamp: tuple[object, ...] | None,
+    work: Callable[[], object],
+) -> object:
+    """`work()`, or what it gave for this coin under the same stamp (kept in `fresh`)."""
+    if memo is None or stamp is None:
+        return work()
+    known = memo.get(coin.mint)
+    value = known[1] if known is not None and known[0] == stamp else work()
+    fresh[coin.mint] = (stamp, value)
+    return value
+
+
+def order_coins(
+    coins: Sequence[Coin],
+    context: RowContext,
+    order: SortOrder,
+    *,
+    reversed_: bool = False,
+    memo: Memo | None = None,
+) -> list[Coin]:
+    """`coins` by `order`, largest first (smallest first when `reversed_`); equal figures go
+    newest first, then by mint; coins whose figure is not known come last, newest first.
+    `memo` (the same order's, from the last call) saves working out unchanged coins again; it
+    is updated to hold `coins` only."""
+    keyed: list[tuple[float, Coin]] = []
+    unknown: list[Coin] = []
+    fresh: Memo = {}
+    timed = order.column in ("chg5m", "chg1h")
+    for coin in coins:
+        value = _remembered(
+            memo,
+            fresh,
+            coin,
+            _stamp(coin, context, timed),
+            partial(order.key, coin, _lazy_facts(coin, context)),
+        )
+        if not isinstance(value, int | float) or value != value:  # None, NaN: not known
+            unknown.append(coin)
+        else:
+            keyed.append((float(value), coin))
+    keyed.sort(key=lambda vc: (vc[0], vc[1].created_at or 0.0, vc[1].mint), reverse=not reversed_)
+    unknown.sort(key=lambda c: (c.created_at or 0.0, c.mint), reverse=True)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
+    return [coin for _, coin in keyed] + unknown
+
+
+def filter_coins(
+    coins: Sequence[Coin],
+    context: RowContext,
+    coin_filter: CoinFilter,
+    *,
+    memo: Memo | None = None,
+) -> list[Coin]:
+    """The coins `coin_filter` keeps, in their order. `memo` as for `order_coins` (the same
+    filter's, from the last call)."""
+    if not coin_filter:
+        return list(coins)
+    expr = coin_filter.expr
+    timed = expr is not None and bool(expr.fields & TIMED_FIELDS)
+    fresh: Memo = {}
+    kept = [
+        coin
+        for coin in coins
+        if _remembered(
+            memo if expr is not None else None,
+            fresh,
+            coin,
+            _stamp(coin, context, timed),
+            partial(coin_filter.matches, coin, _lazy_facts(coin, context)),
+        )
+    ]
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
+    return kept
+
+
+def _lazy_facts(coin: Coin, context: RowContext) -> LazyFacts:
+    """The coin's figures, built on the first call and kept for the next."""
+    built: list[Facts] = []
+
+    def read() -> Facts:
+        if not built:
+            built.append(context.facts(coin))
+        return built[0]
+
+    return read
+
+
+def row_cells(coin: Coin, context: RowContext, age_text: str, *, curve_bar: bool = True) -> Cells:
+    """The cells of one coin's row for every column of `COLUMNS`, as `Text` (API strings are
+    never parsed as markup); `curve_bar`: the curve column draws its bar."""
     marks = Text(no_wrap=True)
     glyphs = current()
     delisted = context.delisted(coin.mint)
@@ -371,6 +655,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
             dash,
             dash.copy(),
             Text(""),
+            *activity_cells(context.facts(coin)),
             *board_cells(context.board(coin.mint)),
             Text(""),
         )
@@ -379,8 +664,11 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
         "green" if coin.complete else ("yellow" if coin.mint == context.leader_mint else "blue")
     )
     curve = Text(no_wrap=True)
-    curve.append(progress_bar(progress, BAR_WIDTH), style=bar_style)
-    curve.append(fmt.percent(progress).rjust(5))
+    if curve_bar:
+        curve.append(progress_bar(progress, BAR_WIDTH), style=bar_style)
+        curve.append(fmt.percent(progress).rjust(5))
+    else:
+        curve.append(fmt.percent(progress).rjust(CURVE_NARROW_WIDTH), style=bar_style)
     trend, change = timed_sparkline(context.trend(coin.mint), context.now, TREND_SPAN, TREND_WIDTH)
     sol_cap, usd_cap = fmt.coin_caps(coin, context.sol_usd)
     trend_style = ""
@@ -393,6 +681,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
         Text(fmt.compact(sol_cap), justify="right", no_wrap=True),
         Text(fmt.usd(usd_cap), justify="right", no_wrap=True),
         curve,
+        *activity_cells(context.facts(coin)),
         *board_cells(context.board(coin.mint)),
         # The blank cells (before the coin was seen) apart from the line: drawn as one piece,
         # a screenshot renderer that strips leading spaces would move the line to the left.
@@ -400,6 +689,40 @@ def row_cells(coin: Coin, context: RowContext, age_text: str) -> Cells:
             " " * (len(trend) - len(trend.lstrip())), (trend.lstrip(), trend_style), no_wrap=True
         ),
     )
+
+
+def activity_cells(facts: Facts) -> tuple[Text, Text, Text]:
+    """Volume over 5 minutes (USD) and the price change over 5 minutes and an hour, as the
+    filter reads them ("—" before the figures were read)."""
+    volume = facts.value("vol", FIVE_MINUTES)
+    return (
+        Text(
+            fmt.usd(volume) if isinstance(volume, int | float) else "—",
+            justify="right",
+            no_wrap=True,
+        ),
+        change_cell(facts.value("change", FIVE_MINUTES)),
+        change_cell(facts.value("change", ONE_HOUR)),
+    )
+
+
+def change_cell(change: float | str | None) -> Text:
+    """A price change in percent, signed and coloured, in five cells: "+12%", "-100%", "+4k%"."""
+    if not isinstance(change, int | float) or change != change:
+        return Text("—", justify="right", no_wrap=True)
+    style = fmt.UP_STYLE if change > 0 else (fmt.DOWN_STYLE if change < 0 else "")
+    return Text(format_change(change), justify="right", no_wrap=True, style=style)
+
+
+def format_change(change: float) -> str:
+    """ "+12%", "-7%", "0%", "+999%", "+12k%", ">99k%": at most five characters (a price
+    cannot fall by more than 100 %)."""
+    if change >= 99_500:
+        return ">99k%"
+    if abs(change) >= 999.5:
+        return f"{change / 1000:+.0f}k%"
+    text = f"{change:+.0f}%"
+    return "0%" if text in ("+0%", "-0%") else text
 
 
 def board_cells(entry: BoardEntry | None) -> tuple[Text, Text, Text]:
