@@ -1,6 +1,8 @@
 """The Coin screen: header, candlestick chart with volume, trades tape, and the coin's
 conversation — its live chat and its callouts, side by side when the terminal is wide, one at a
-time (`v` switches) when it is not — or the holders pane instead (`i`).
+time (`v` switches) when it is not — or the holders pane instead (`i`). Under the header, the
+about block: the creator's record and the coin's description (`D` shows it whole, `C` opens the
+creator's view). The chart charts the price or the market cap (`P`), in SOL or USD (`$`).
 
 It reads the market store only (`self.app.services.store`), when the app says the store moved on
 (`StoreUpdated`, already coalesced to a few a second) and only if this coin's version changed. While
