@@ -19,6 +19,7 @@ from pathlib import Path
 from pumptui.cli.demo import simulator_services
 from pumptui.config import Settings
 from pumptui.sim import MarketConfig, ServerConfig, SimServer
+from pumptui.sim.market import DEMO_SERIAL_LAUNCH_SHARE
 from pumptui.tui.app import PumpApp
 from pumptui.tui.services import MemoryWatchlist
 from pumptui.tui.widgets.coin_table import CoinTable
@@ -43,7 +44,12 @@ async def capture(*, seed: int = 7) -> dict[str, str]:
     """Take the screenshots; returns SVG text by file name."""
     sim = SimServer(
         MarketConfig(
-            seed=seed, clock="real", warmup=900.0, trades_per_second=8.0, hot_trades_per_second=4.0
+            seed=seed,
+            clock="real",
+            warmup=900.0,
+            trades_per_second=8.0,
+            hot_trades_per_second=4.0,
+            serial_launch_share=DEMO_SERIAL_LAUNCH_SHARE,
         ),
         ServerConfig(rate_limit=100_000),
     ).start()

@@ -82,13 +82,17 @@ def run_demo(args: argparse.Namespace) -> int:
     check_keymap(settings)
 
     from pumptui.sim import MarketConfig, ServerConfig, SimServer
-    from pumptui.sim.market import MarketError
+    from pumptui.sim.market import DEMO_SERIAL_LAUNCH_SHARE, MarketError
     from pumptui.tui.app import PumpApp
     from pumptui.tui.services import open_watchlist
 
     sim = SimServer(
         MarketConfig(
-            seed=args.seed, clock="real", speed=args.speed, hot_trades_per_second=args.hot_rate
+            seed=args.seed,
+            clock="real",
+            speed=args.speed,
+            hot_trades_per_second=args.hot_rate,
+            serial_launch_share=DEMO_SERIAL_LAUNCH_SHARE,
         ),
         ServerConfig(),
     ).start()

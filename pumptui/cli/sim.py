@@ -81,6 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pumptui.sim import FaultPlan, MarketConfig, ServerConfig, SimServer
+    from pumptui.sim.market import DEMO_SERIAL_LAUNCH_SHARE
 
     try:
         faults = FaultPlan.parse(args.faults) if args.faults else None
@@ -95,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         launches_per_minute=args.launches,
         trades_per_second=args.trades,
         hot_trades_per_second=args.hot_rate,
+        serial_launch_share=DEMO_SERIAL_LAUNCH_SHARE,
         hostile_share=args.hostile,
     )
     server = ServerConfig(

@@ -48,6 +48,7 @@ class MarketClient(Protocol):
         order: str = ...,
         include_nsfw: bool = ...,
         complete: bool | None = ...,
+        creator: str | None = ...,
         conditional: bool = ...,
         priority: Priority = ...,
     ) -> Page[Coin]: ...

@@ -35,8 +35,10 @@ from pumptui.live.bus import EventBus
 from pumptui.live.chat import ChatConnection
 from pumptui.live.client import MarketClient
 from pumptui.live.events import (
+    CoinUpdated,
     Event,
     FeedHealthChanged,
+    NewCoin,
     NewTrade,
     RouteMoved,
     TradeConfirmed,
@@ -47,6 +49,7 @@ from pumptui.live.feeds import (
     ActivityFeed,
     CalloutsFeed,
     CoinTradesFeed,
+    CreatorFeed,
     Feed,
     FeedContext,
     HoldersFeed,
@@ -222,6 +225,9 @@ class LiveEngine:
             feed = self.feeds.get(name)
             if isinstance(feed, CalloutsFeed | HoldersFeed | ActivityFeed) and feed.set_mint(mint):
                 self.runners[name].restart()
+        creator = self.feeds.get("creator")
+        if isinstance(creator, CreatorFeed) and creator.set_mint(mint):
+            self.runners["creator"].restart()
         market = self.feeds.get("market")
         if isinstance(market, MarketFeed):
             market.focused = mint
@@ -231,6 +237,12 @@ class LiveEngine:
         if isinstance(watchlist, WatchlistFeed):
             watchlist.excluded = mint
         self._subscriptions_changed()
+
+    def show_creator(self, creator: str | None) -> None:
+        """Keep a creator's coins live (their view is open), or stop with None."""
+        feed = self.feeds.get("creator")
+        if isinstance(feed, CreatorFeed) and feed.set_creator(creator):
+            self.runners["creator"].restart()
 
     def watch(self, mints: Iterable[str]) -> None:
         """Add coins to the watchlist feed (their data in bulk, and their trades)."""
@@ -347,6 +359,9 @@ class LiveEngine:
             self._bus.publish(event)  # a note for readers, nothing the store keeps
         elif self._store.apply(event):
             self._bus.publish(event)
+            if isinstance(event, NewCoin | CoinUpdated) and event.coin.mint == self._focus:
+                # The focused coin's record names its creator: the creator feed can start.
+                self._wake("creator")
 
     def _publish_chat(self, event: Event) -> None:
         """The chat's events: its health through the store like every feed's; its messages

@@ -135,6 +135,18 @@ class ActivityChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class CreatorCoinsChanged:
+    """The coins a wallet created, as `/coins?creator=` lists them (newest launch first, one
+    page): for the Coin screen's creator line and the creator's view. `more`: the page was full,
+    so the wallet created at least this many. `read_at`: Unix seconds (the age is shown)."""
+
+    creator: str
+    coins: tuple[Coin, ...]
+    more: bool = False
+    read_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class BoardChanged:
     """A trenches board as it stands now (new, graduating, graduated): per-coin aggregates in
     the board's order, pushed by the indexer's socket (or read over HTTP while it is down)."""
@@ -226,6 +238,7 @@ Event = (
     | SolPriceChanged
     | HoldersChanged
     | ActivityChanged
+    | CreatorCoinsChanged
     | BoardChanged
     | ChatMessagesChanged
     | NewChatMessage
@@ -248,6 +261,7 @@ EVENT_TYPES: dict[type, str] = {
     SolPriceChanged: "sol_price",
     HoldersChanged: "holders",
     ActivityChanged: "activity",
+    CreatorCoinsChanged: "creator_coins",
     BoardChanged: "board",
     ChatMessagesChanged: "chat",
     NewChatMessage: "chat_message",
@@ -295,6 +309,9 @@ def event_to_json(event: Event) -> dict[str, Any]:
         case ActivityChanged(mint=mint, activity=activity):
             data["mint"] = mint
             data["windows"] = {name: asdict(window) for name, window in activity.windows.items()}
+        case CreatorCoinsChanged(creator=creator, coins=coins, more=more, read_at=read_at):
+            data.update(creator=creator, more=more, read_at=read_at)
+            data["coins"] = [coin.to_json() for coin in coins]
         case BoardChanged(board=board, entries=entries, version=version):
             data["board"] = board
             data["version"] = version

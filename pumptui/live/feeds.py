@@ -26,6 +26,7 @@ from pumptui.live.events import (
     CalloutsChanged,
     CoinNotFound,
     CoinUpdated,
+    CreatorCoinsChanged,
     EngineError,
     Event,
     HoldersChanged,
@@ -55,6 +56,7 @@ FEED_NAMES: tuple[str, ...] = (
     "callouts",
     "watchlist",
     "screener",
+    "creator",
 )
 # Mints per `POST /coins-v2/mints` from a feed (the service's largest batch is unknown).
 BULK_LIMIT = 50
@@ -67,6 +69,9 @@ CANDLE_LIMIT = 1000
 # Seconds between reads of the focused coin's holders (v3) and market activity (swap-api).
 HOLDERS_MIN, HOLDERS_MAX = 30.0, 120.0
 ACTIVITY_MIN, ACTIVITY_MAX = 120.0, 600.0
+# Seconds between reads of a creator's coins while the creator's view is on screen (the Coin
+# screen reads its creator's once per coin).
+CREATOR_MIN, CREATOR_MAX = 20.0, 90.0
 # Seconds between two reports of the same kind of unusable record.
 SKIP_NOTE_EVERY = 60.0
 # Watched coins whose trades are read in one watchlist poll; the rest follow in the next.
@@ -725,6 +730,84 @@ class CalloutsFeed(_FocusedCoinFeed):
         changed = not page.unchanged and callouts != known
         if changed:
             ctx.emit(CalloutsChanged(mint, callouts, read_at=time.time()))
+        return PollOutcome(news=int(changed), unchanged=not changed, requests=1)
+
+    def next_interval(self, outcome: PollOutcome) -> float:
+        return self.interval.active() if outcome.news else self.interval.quiet()
+
+
+class CreatorFeed(Feed):
+    """The coins a wallet created (`/coins?creator=`, one page of 70, newest first), on the v3
+    coins group's budget. Two subjects: the focused coin's creator, read once per coin (how
+    many coins, how many graduated, when the last launched: the Coin screen's creator line), and
+    the creator whose view is open (`set_creator`), read again every `CREATOR_MIN` to
+    `CREATOR_MAX` seconds while it is shown, so that view is a live table. The focused coin's
+    creator is known only once its record is in the store: the engine wakes this feed when it
+    arrives."""
+
+    name = "creator"
+    host = Host.FRONTEND
+    priority = Priority.NORMAL
+    weight = 0.3
+
+    def __init__(self, ctx: FeedContext) -> None:
+        super().__init__(ctx, CREATOR_MIN, CREATOR_MAX)
+        self.mint: str | None = None
+        self.creator: str | None = None
+        self._read_for: str | None = None  # the focused mint whose creator was read
+
+    def set_mint(self, mint: str | None) -> bool:
+        if mint == self.mint:
+            return False
+        self.mint = mint
+        self.reset()
+        return True
+
+    def set_creator(self, creator: str | None) -> bool:
+        if creator == self.creator:
+            return False
+        self.creator = creator
+        self.reset()
+        return True
+
+    def subject(self) -> str | None:
+        """Whose coins to read next: the open creator's view, else the focused coin's creator
+        until it has been read once."""
+        if self.creator is not None:
+            return self.creator
+        mint = self.mint
+        if mint is None or mint == self._read_for:
+            return None
+        coin = self.ctx.store.coin(mint)
+        return coin.creator if coin is not None else None
+
+    def wanted(self) -> bool:
+        return self.subject() is not None
+
+    async def poll(self) -> PollOutcome:
+        creator = self.subject()
+        if creator is None:
+            return PollOutcome()
+        ctx = self.ctx
+        mint = self.mint
+        page = await ctx.client.coins(
+            offset=0,
+            limit=COINS_PAGE_LIMIT,
+            sort="created_timestamp",
+            order="DESC",
+            creator=creator,
+            include_nsfw=ctx.include_nsfw,
+            priority=self.priority,
+        )
+        note_skipped(ctx, self.name, page.skipped, "coin record(s)")
+        if self.creator is None and mint is not None:
+            self._read_for = mint
+        coins = tuple(page.items)
+        known = ctx.store.creator_coins(creator)
+        changed = known is None or known.coins != coins
+        more = len(page.items) + page.skipped >= COINS_PAGE_LIMIT
+        # Always: the creator line and the view show how old the figures are.
+        ctx.emit(CreatorCoinsChanged(creator, coins, more=more, read_at=time.time()))
         return PollOutcome(news=int(changed), unchanged=not changed, requests=1)
 
     def next_interval(self, outcome: PollOutcome) -> float:

@@ -14,6 +14,7 @@ from pumptui.live.feeds import (
     ActivityFeed,
     CalloutsFeed,
     CoinTradesFeed,
+    CreatorFeed,
     Feed,
     FeedContext,
     HoldersFeed,
@@ -51,6 +52,7 @@ class PollingSource:
             CalloutsFeed(ctx),
             WatchlistFeed(ctx),
             ScreenerActivityFeed(ctx),
+            CreatorFeed(ctx),
         ]
         return {feed.name: feed for feed in feeds}
 

@@ -34,6 +34,7 @@ from pumptui.live.events import (
     CoinNotFound,
     CoinsDelisted,
     CoinUpdated,
+    CreatorCoinsChanged,
     EngineError,
     Event,
     FeedHealthChanged,
@@ -197,6 +198,8 @@ class MarketStore:
         self._holders: OrderedDict[str, HoldersChanged] = OrderedDict()
         self._market_activity: OrderedDict[str, ActivityChanged] = OrderedDict()
         self._callouts: OrderedDict[str, CalloutsChanged] = OrderedDict()
+        # Per creator (wallet), the coins they created as last read.
+        self._creator_coins: OrderedDict[str, CreatorCoinsChanged] = OrderedDict()
         # Trenches boards in their order, and each listed coin's newest board entry.
         self._boards: dict[str, tuple[BoardEntry, ...]] = {}
         self._board_entries: dict[str, BoardEntry] = {}
@@ -251,6 +254,9 @@ class MarketStore:
                 _put_bounded(self._callouts, mint, event, self.max_detail_coins)
                 if changed:
                     self._bump_coin(mint)
+            case CreatorCoinsChanged(creator=creator):
+                changed = self._creator_coins.get(creator) != event
+                _put_bounded(self._creator_coins, creator, event, self.max_detail_coins)
             case BoardChanged(board=board, entries=entries, version=version, read_at=read_at):
                 self._board_reads[board] = BoardRead(version, read_at)
                 changed = self._boards.get(board) != entries
@@ -683,6 +689,10 @@ class MarketStore:
     def holders(self, mint: str) -> HoldersChanged | None:
         """The newest holder figures of a coin (with when they were read: `read_at`)."""
         return self._holders.get(mint)
+
+    def creator_coins(self, creator: str) -> CreatorCoinsChanged | None:
+        """The coins a wallet created as last read (with `read_at`); None before the first."""
+        return self._creator_coins.get(creator)
 
     def is_missing(self, mint: str) -> bool:
         """Whether the service said it has no such coin (and it has not turned up since)."""

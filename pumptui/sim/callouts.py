@@ -77,8 +77,7 @@ class TooFast(MarketError):
 
 def usd_price(market: Market, coin: SimCoin) -> float:
     """The coin's price now, USD per whole token."""
-    curve = coin.curve
-    return (curve.virtual_sol / 1e9) / (curve.virtual_tokens / RAW_PER_TOKEN) * market.sol_price
+    return coin.price_sol * market.sol_price  # on the pool once graduated
 
 
 class CalloutBook:

@@ -9,7 +9,8 @@ market.
 The model (why it looks like pump.fun):
 - launches are a Poisson process; each coin gets a latent "fate", an attention level that decays
   with a coin-specific half-life, and momentum: buys add short-lived attention, so trading is
-  bursty and self-exciting. Most coins fade and die, a few pump, some graduate;
+  bursty and self-exciting. Most coins fade and die, a few pump, some graduate; a graduated
+  coin goes on trading on its PumpSwap pool (`pumptui.sim.pool`, trades marked `pump_amm`);
 - trade sizes are heavy-tailed (log-normal with occasional Pareto whales); sellers are actual
   holders selling part or all of what they hold, so supply is conserved;
 - an optional "hot" coin trades at its own fixed rate and mean-reverts around a market cap, so a
@@ -50,8 +51,11 @@ from pumptui.sim.curve import (
     Fill,
     graduation_market_cap_sol,
 )
+from pumptui.sim.pool import ConstantProductPool
 
 GRADUATION_MC = graduation_market_cap_sol()
+# The share of launches by serial launchers in the demo and `pumptui sim`.
+DEMO_SERIAL_LAUNCH_SHARE = 0.3
 SPIKE_HALF_LIFE = 20.0
 DEAD_WEIGHT = 0.02
 # A wallet whose first buy came this soon after the coin's creation is a sniper.
@@ -91,6 +95,12 @@ class MarketConfig:
     callouts_per_minute: float = 2.0
     callout_replies_per_minute: float = 4.0
     callout_likes_per_minute: float = 10.0
+    # Serial launchers: this share of launches comes from a few wallets that launch again and
+    # again (the creator's other coins are a signal traders read); drawn from a random stream
+    # of its own. Off by default, so a seed's market stays what tests know it as; the demo and
+    # `pumptui sim` use `DEMO_SERIAL_LAUNCH_SHARE`.
+    serial_launch_share: float = 0.0
+    serial_launchers: int = 20
 
 
 @dataclass(slots=True)
@@ -245,6 +255,8 @@ class SimCoin:
     ath_usd: float = 0.0
     graduated_at: float | None = None
     migrate_signature: str | None = None
+    # After graduation: the PumpSwap pool the coin trades on (its curve is frozen).
+    amm: ConstantProductPool | None = None
 
     def attention(self, now: float) -> float:
         age = max(0.0, now - self.created)
@@ -260,6 +272,16 @@ class SimCoin:
     @property
     def listed(self) -> bool:
         return not (self.hidden or self.banned)
+
+    @property
+    def market_cap_sol(self) -> float:
+        """Where the coin trades now prices it: the pool once graduated, else the curve."""
+        return self.amm.market_cap_sol if self.amm is not None else self.curve.market_cap_sol
+
+    @property
+    def price_sol(self) -> float:
+        """SOL per whole token where the coin trades now."""
+        return self.amm.price_sol if self.amm is not None else self.curve.price_sol
 
     @property
     def last_activity(self) -> float:
@@ -288,7 +310,7 @@ Process = Literal["launch", "trade", "hot", "reply", "follow", "sol", "raid", "p
 # The sort keys `GET /coins` accepts (any other is a 400).
 _SORTS: dict[str, Callable[[SimCoin], Any]] = {
     "created_timestamp": lambda c: c.created,
-    "market_cap": lambda c: c.curve.market_cap_sol,
+    "market_cap": lambda c: c.market_cap_sol,
     "ath_market_cap": lambda c: c.ath_usd,
     "reply_count": lambda c: c.reply_count,
     "last_reply": lambda c: c.last_reply or 0.0,
@@ -329,6 +351,10 @@ class Market:
         self.sol_price_at = self.now
         for _ in range(self.config.users):
             self._new_user(self.now)
+        self._launcher_rng = random.Random(self.config.seed ^ 0x1A7C4)
+        self._serial_launchers = self._launcher_rng.sample(
+            self._user_list, min(self.config.serial_launchers, len(self._user_list))
+        )
         self.set_rates(
             launch=self.config.launches_per_minute / 60.0,
             trade=self.config.trades_per_second,
@@ -505,6 +531,9 @@ class Market:
 
     def _launch(self) -> SimCoin:
         creator = self._random_user()
+        serial = self._serial_launchers
+        if serial and self._launcher_rng.random() < self.config.serial_launch_share:
+            creator = serial[int(self._launcher_rng.random() * len(serial))]
         name, symbol, description = simtext.coin_identity(self.rng)
         name = self._text(lambda: name)
         fate = self.rng.gauss(0.0, 1.0)
@@ -619,9 +648,13 @@ class Market:
         """One trade by a plausible trader on `coin`; None when nobody can trade it."""
         rng = self.rng
         curve = coin.curve
-        if curve.complete:
-            return None
-        if coin.hot:
+        if coin.amm is not None:
+            # Graduated: holders and newcomers trade on the pool, about evenly, leaning with
+            # the coin's fate (no curve to take profit before).
+            spike = coin.spike * 2.0 ** (-(self.now - coin.spike_at) / SPIKE_HALF_LIFE)
+            p_buy = 0.5 + 0.1 * coin.fate + (0.08 if spike > 1 else 0.0)
+            p_buy = min(0.9, max(0.1, p_buy))
+        elif coin.hot:
             target = self.config.hot_market_cap_sol
             p_buy = 0.5 + 0.35 * math.tanh(3 * (target - curve.market_cap_sol) / target)
         else:
@@ -635,7 +668,7 @@ class Market:
             if rng.random() < 0.03:
                 size += rng.paretovariate(1.5) * 2
             lamports = max(10_000_000, int(min(size, 40.0) * LAMPORTS_PER_SOL))
-            if coin.hot:
+            if coin.hot and coin.amm is None:
                 tokens, _ = curve.tokens_for_sol(lamports)
                 if tokens >= curve.real_tokens and len(coin.holders):
                     return self._sell(coin)
@@ -644,7 +677,7 @@ class Market:
 
     def _buy(self, coin: SimCoin, trader: str, lamports: int) -> SimTrade | None:
         try:
-            fill = coin.curve.buy(lamports)
+            fill = coin.amm.buy(lamports) if coin.amm is not None else coin.curve.buy(lamports)
         except (ValueError, CurveComplete):
             return None
         coin.holders.add(trader, fill.token_amount)
@@ -658,19 +691,27 @@ class Market:
         held = coin.holders.balances[holder]
         fraction = 1.0 if self.rng.random() < 0.35 else self.rng.uniform(0.2, 0.9)
         amount = max(1, int(held * fraction))
-        curve = coin.curve
-        if amount * curve.virtual_sol < curve.virtual_tokens + amount:
+        sol, tokens = self._reserves(coin)
+        if amount * sol < tokens + amount:
             # A part too small to move a lamport: sell it all, or nothing if even that is dust
             # (a 0-lamport trade would put a price of 0 in every chart).
-            if held * curve.virtual_sol < curve.virtual_tokens + held:
+            if held * sol < tokens + held:
                 return None
             amount = held
         try:
-            fill = coin.curve.sell(amount)
+            fill = coin.amm.sell(amount) if coin.amm is not None else coin.curve.sell(amount)
         except (ValueError, CurveComplete):
             return None
         coin.holders.remove(holder, amount)
         return self._record(coin, holder, fill)
+
+    @staticmethod
+    def _reserves(coin: SimCoin) -> tuple[int, int]:
+        """(SOL lamports, raw tokens) that price the coin where it trades now: the pool's real
+        reserves once graduated, else the curve's virtual ones."""
+        if coin.amm is not None:
+            return coin.amm.sol, coin.amm.tokens
+        return coin.curve.virtual_sol, coin.curve.virtual_tokens
 
     @staticmethod
     def _slot_at(t: float) -> int:
@@ -686,6 +727,9 @@ class Market:
             self._slot = slot
             self._tx_index = 0
         curve = coin.curve
+        on_pool = coin.amm is not None
+        reserve_sol, reserve_tokens = self._reserves(coin)
+        mc = coin.market_cap_sol
         trade = SimTrade(
             signature=self._signature(),
             mint=coin.mint,
@@ -696,11 +740,12 @@ class Market:
             time=now,
             slot=slot,
             tx_index=self._tx_index,
-            virtual_sol=curve.virtual_sol,
-            virtual_tokens=curve.virtual_tokens,
-            market_cap=curve.market_cap_sol,
+            virtual_sol=reserve_sol,
+            virtual_tokens=reserve_tokens,
+            market_cap=mc,
             fee=fill.fee,
             sol_price=self.sol_price,
+            program="pump_amm" if on_pool else "pump",
         )
         coin.trades.append(trade)
         coin.fees += fill.fee
@@ -725,20 +770,19 @@ class Market:
         self.version += 1
         self.trades_total += 1
         self.latest_trade = trade
-        mc = curve.market_cap_sol
         if mc > coin.ath_market_cap:
             coin.ath_market_cap = mc
         if mc * self.sol_price > coin.ath_usd:
             coin.ath_usd, coin.ath_at = mc * self.sol_price, now
-        if curve.complete:
+        graduated = curve.complete and not on_pool
+        if graduated:
+            # The curve's reserves move to a PumpSwap pool, where the coin keeps trading.
             coin.pool = self._address()
             coin.graduated_at = now
             coin.migrate_signature = self._signature()
-            coin.alive = False
-            if coin in self.active:
-                self.active.remove(coin)
+            coin.amm = ConstantProductPool.from_curve(curve)
         self._emit("trade", trade)
-        if curve.complete:
+        if graduated:
             self._emit("migrate", coin)
         return trade
 
@@ -751,8 +795,6 @@ class Market:
         for _ in range(count):
             trade = self._trade(coin)
             if trade is None:
-                if coin.curve.complete:
-                    break
                 trade = self._buy(coin, self._random_user().address, LAMPORTS_PER_SOL // 10)
                 if trade is None:
                     break
@@ -1009,11 +1051,14 @@ class Market:
 
 
 def supply_is_conserved(coin: SimCoin) -> bool:
-    """Holders' balances plus the curve's real tokens equal the tokens the curve started with."""
-    return coin.holders.total() + coin.curve.real_tokens == INITIAL_REAL_TOKENS
+    """Holders' balances plus the curve's real tokens equal the tokens the curve started with
+    (after graduation, less what traders took out of the pool, or plus what they put back)."""
+    from_pool = coin.amm.initial_tokens - coin.amm.tokens if coin.amm is not None else 0
+    return coin.holders.total() + coin.curve.real_tokens - from_pool == INITIAL_REAL_TOKENS
 
 
 __all__ = [
+    "DEMO_SERIAL_LAUNCH_SHARE",
     "GRADUATION_MC",
     "SORT_KEYS",
     "BookmarkList",

@@ -36,7 +36,7 @@ def coin(market: Market, c: SimCoin) -> dict[str, Any]:
     """One Coin (§5). A graduated coin shows `real_sol_reserves: 0` and its PumpSwap pool."""
     curve = c.curve
     creator = market.users.get(c.creator)
-    mc = curve.market_cap_sol
+    mc = c.market_cap_sol  # the pool's once graduated
     mc_usd = mc * market.sol_price
     real_sol = 0 if curve.complete else curve.real_sol
     return {
@@ -160,7 +160,7 @@ def board_entry(market: Market, c: SimCoin) -> dict[str, Any]:
         "n": c.name,
         "t": c.symbol,
         "i": c.image_uri,
-        "mc": round(curve.market_cap_sol * market.sol_price, 2),
+        "mc": round(c.market_cap_sol * market.sol_price, 2),
         "age": int(market.now - c.created),
         "p": round(100.0 * (1 - curve.real_tokens / INITIAL_REAL_TOKENS), 2),
         "vUsd5m": round(usd5, 2),
@@ -275,5 +275,5 @@ def push_trade(market: Market, t: SimTrade) -> dict[str, Any]:
         "vTokensInBondingCurve": t.virtual_tokens / 1e6,
         "vSolInBondingCurve": t.virtual_sol / 1e9,
         "marketCapSol": t.market_cap,
-        "pool": "pump",
+        "pool": "pump-amm" if t.program == "pump_amm" else "pump",
     }

@@ -56,7 +56,10 @@ COIN_FEEDS: tuple[str, ...] = (
     "market",
     "leader",
     "sol-price",
+    "creator",
 )
+# The creator's view: their coins, read again while it is open.
+CREATOR_FEEDS: tuple[str, ...] = ("creator", "sol-price", "leader", "screener")
 
 # How the status bar names a host the server has blocked (`routes.Host` values).
 HOST_LABELS: dict[str, str] = {"swap": "swap-api", "frontend": "v3", "indexer": "indexer"}
@@ -97,6 +100,8 @@ class Engine(Protocol):
     def focus(self, mint: str | None) -> None: ...
 
     def watch(self, mints: Iterable[str]) -> None: ...
+
+    def show_creator(self, creator: str | None) -> None: ...
 
     def unwatch(self, mints: Iterable[str]) -> None: ...
 
@@ -387,6 +392,11 @@ class AppServices:
             self.engine.unwatch(gone)
         self._alert_mints = mints
         self.set_visible(self._screen_feeds)
+
+    def show_creator(self, creator: str | None) -> None:
+        """A creator's view opened (their coins kept live) or closed (None)."""
+        if self.engine is not None:
+            self.engine.show_creator(creator)
 
     def show_rows(self, visible: Sequence[str], listed: Sequence[str] = ()) -> None:
         """The screener's rows on screen and listed: their market activity is read in that

@@ -178,10 +178,13 @@ def check_coin(coin: dict[str, Any], sol_price: float | None = None) -> None:
     assert coin["real_sol_reserves"] >= 0
     assert coin["total_supply"] == TOTAL_SUPPLY
     assert coin["total_supply_str"] == str(TOTAL_SUPPLY)
-    price = (coin["virtual_sol_reserves"] / LAMPORTS_PER_SOL) / (
-        coin["virtual_token_reserves"] / RAW_PER_TOKEN
-    )
-    assert abs(coin["market_cap"] - price * 1e9) <= 1e-9 * coin["market_cap"]
+    if not coin["complete"]:
+        # On the curve its reserves price it; a graduated coin's curve is frozen and its pool
+        # (not in the Coin) prices it.
+        price = (coin["virtual_sol_reserves"] / LAMPORTS_PER_SOL) / (
+            coin["virtual_token_reserves"] / RAW_PER_TOKEN
+        )
+        assert abs(coin["market_cap"] - price * 1e9) <= 1e-9 * coin["market_cap"]
     assert coin["market_cap_usd"] == coin["usd_market_cap"]
     if sol_price is not None:
         assert abs(coin["usd_market_cap"] - coin["market_cap"] * sol_price) <= 1e-6
@@ -221,15 +224,16 @@ def pool_price(virtual_sol: int, virtual_tokens: int) -> Decimal:
         return (Decimal(virtual_sol) / LAMPORTS_PER_SOL) / (Decimal(virtual_tokens) / RAW_PER_TOKEN)
 
 
-def check_swap_trade(trade: dict[str, Any]) -> None:
-    """A swap-api trade row (§3.2): decimal strings, ISO whole seconds, a slotIndexId."""
+def check_swap_trade(trade: dict[str, Any], program: str = "pump") -> None:
+    """A swap-api trade row (§3.2): decimal strings, ISO whole seconds, a slotIndexId; on the
+    curve (`pump`) unless `program` says where else it traded (`pump_amm`: PumpSwap)."""
     check_fields(trade, SWAP_TRADE_FIELDS, "trade")
     for gone in GONE_TRADE_FIELDS:
         assert gone not in trade, gone
     assert len(b58decode(trade["tx"])) == 64
     assert is_pubkey(trade["userAddress"])
     assert trade["type"] in ("buy", "sell")
-    assert trade["program"] == "pump"
+    assert trade["program"] == program
     assert lamports_of(trade["amountSol"]) > 0
     assert raw_of(trade["baseAmount"]) > 0
     assert trade["quoteAmount"] == trade["amountSol"]

@@ -156,8 +156,9 @@ def test_a_coin_pumped_on_the_server_graduates_and_migrates(
     # A coin with a very bullish fate: its traders nearly always buy.
     mint = sim.call(lambda: sim.market.create_coin(name="Rocket", symbol="RKT", fate=3.0).mint)
     with http(sim) as client:
-        for _ in range(400):
-            if not sim.inject_trades(mint, 10):
+        for _ in range(4000):
+            sim.inject_trades(mint, 1)
+            if sim.call(lambda: sim.market.coins[mint].curve.complete):
                 break
         coin = client.get(f"/coins-v3/{mint}").json()
         sol_price = client.get("/sol-price").json()["solPrice"]
@@ -174,8 +175,12 @@ def test_a_coin_pumped_on_the_server_graduates_and_migrates(
         assert coin["usd_market_cap"] == pytest.approx(coin["market_cap"] * sol_price)
         assert coin["pump_swap_pool"] is not None
         assert coin["pool_address"] == coin["pump_swap_pool"]
-        # Trading has moved off the curve: no more curve trades.
-        assert sim.inject_trades(mint, 3) == []
+        # Trading has moved off the curve to PumpSwap: the curve stays as it ended.
+        frozen = (coin["virtual_sol_reserves"], coin["virtual_token_reserves"])
+        after = sim.call(lambda: sim.market.inject_trades(mint, 3))
+        assert [t.program for t in after] == ["pump_amm"] * 3
+        again = client.get(f"/coins-v3/{mint}").json()
+        assert (again["virtual_sol_reserves"], again["virtual_token_reserves"]) == frozen
         graduated = client.get("/coins", params={"complete": "true", "limit": 70}).json()
         assert mint in {c["mint"] for c in graduated}
         on_curve = client.get("/coins", params={"complete": "false", "limit": 70}).json()

@@ -36,6 +36,7 @@ from pumptui.live.events import (
     CalloutsChanged,
     ChatMessagesChanged,
     CoinsDelisted,
+    CreatorCoinsChanged,
     FeedHealthChanged,
     HoldersChanged,
     LeaderChanged,
@@ -264,6 +265,7 @@ def build_store(
             "mint": MINT,
             "name": name,
             "symbol": symbol,
+            "description": "The first doge on Wall St.\nLP burned, socials up, CTO vibes.",
             "creator": CREATOR,
             "username": "degen_dev",
             "created_timestamp": (NOW - 9000) * 1000,
@@ -283,6 +285,12 @@ def build_store(
     store.apply(NewCoin(coin))
     store.apply(LeaderChanged(coin))
     store.apply(SolPriceChanged(241.5))
+    # The creator launched two coins before this one; one graduated.
+    earlier = (
+        Coin(mint=make_mint("earlier-1"), creator=CREATOR, created_at=NOW - 30_000, complete=True),
+        Coin(mint=make_mint("earlier-2"), creator=CREATOR, created_at=NOW - 12_000),
+    )
+    store.apply(CreatorCoinsChanged(CREATOR, (coin, *earlier[::-1]), read_at=NOW - 30))
     trades, rng_state = seeded_trades()
     for trade in trades:
         store.apply(NewTrade(trade))
@@ -1503,12 +1511,13 @@ async def test_hostile_names_chat_and_callouts_are_shown_literally_without_break
             for strip in widget_lines(widget):
                 assert strip.cell_length == widget.scrollable_content_region.width
                 assert "\x1b" not in strip_text(strip)
-        # The whole terminal: every line at most its width, the chart right under the header.
+        # The whole terminal: every line at most its width, the chart right under the header
+        # and the about block (creator line, description).
         width, height = size
         lines = screen_text(app).rstrip("\n").split("\n")
         assert len(lines) == height
         assert all(cell_len(line) <= width for line in lines)
-        assert lines[3].startswith("─Chart")
+        assert lines[3 + screen.about.outer_size.height].startswith("─Chart")
 
 
 # -- snapshots ----------------------------------------------------------------------------------

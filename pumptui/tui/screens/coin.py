@@ -1,6 +1,8 @@
 """The Coin screen: header, candlestick chart with volume, trades tape, and the coin's
 conversation — its live chat and its callouts, side by side when the terminal is wide, one at a
-time (`v` switches) when it is not — or the holders pane instead (`i`).
+time (`v` switches) when it is not — or the holders pane instead (`i`). Under the header, the
+about block: the creator's record and the coin's description (`D` shows it whole, `C` opens the
+creator's view). The chart charts the price or the market cap (`P`), in SOL or USD (`$`).
 
 It reads the market store only (`self.app.services.store`), when the app says the store moved on
 (`StoreUpdated`, already coalesced to a few a second) and only if this coin's version changed. While
@@ -11,6 +13,7 @@ hands it back (`engine.focus(None)`). Actions with side effects go through the a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -30,6 +33,7 @@ from pumptui.tui.keys import BACK_BINDINGS, COIN_ALERT_BINDING
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
 from pumptui.tui.screens.alert_form import ALL_ALERTS, CoinAlertForm
 from pumptui.tui.screens.base import PumpScreen
+from pumptui.tui.screens.creator import CreatorScreen
 from pumptui.tui.services import COIN_FEEDS, AppServices
 from pumptui.tui.social import (
     SOCIAL_BINDINGS,
@@ -42,6 +46,7 @@ from pumptui.tui.trade_labels import TraderBook
 from pumptui.tui.widgets.callouts_pane import CalloutMarks, CalloutsPane
 from pumptui.tui.widgets.candle_chart import CandleChart
 from pumptui.tui.widgets.chat_pane import ChatPane
+from pumptui.tui.widgets.coin_about import CoinAbout
 from pumptui.tui.widgets.coin_header import CoinHeader
 from pumptui.tui.widgets.holders_panel import HoldersPanel
 from pumptui.tui.widgets.key_footer import KeyFooter
@@ -112,6 +117,38 @@ COIN_BINDINGS: list[Binding] = [
         id="coin.toggle-talk",
         tooltip="Switch between the coin's live chat and its callouts (narrow terminals), "
         "or move between them",
+    ),
+    Binding(
+        "D",
+        "toggle_about",
+        "Description",
+        id="coin.description",
+        show=False,
+        tooltip="Show the coin's whole description, or one line of it",
+    ),
+    Binding(
+        "C",
+        "open_creator",
+        "Creator",
+        id="coin.creator",
+        tooltip="Every coin this coin's creator launched, as a live table",
+    ),
+    Binding(
+        "P",
+        "toggle_chart_market_cap",
+        "Price/MCap",
+        id="coin.chart-market-cap",
+        show=False,
+        tooltip="Chart the market cap (price × total supply) or the price",
+    ),
+    Binding(
+        "dollar_sign",
+        "toggle_chart_usd",
+        "SOL/USD",
+        key_display="$",
+        id="coin.chart-usd",
+        show=False,
+        tooltip="Chart in USD (at the app's SOL price) or in SOL",
     ),
     Binding("w", "toggle_watch", "Watch", id="coin.watch", tooltip="Watch or unwatch this coin"),
     Binding(
@@ -211,6 +248,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         # A coin opens on the timeframe the previous one was left on (remembered per app).
         self.timeframe = _last_timeframe.get(self.app, DEFAULT_TIMEFRAME)
         yield CoinHeader(self.mint, clock=self._now, id="coin-header")
+        yield CoinAbout(clock=self._now, id="coin-about")
         with Grid(id="coin-body"):
             yield CandleChart(
                 seconds=self.timeframe, tz=self.tz, ascii=glyphs.current().ascii, id="coin-chart"
@@ -280,6 +318,10 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         return self.query_one(HoldersPanel)
 
     @property
+    def about(self) -> CoinAbout:
+        return self.query_one(CoinAbout)
+
+    @property
     def showing_holders(self) -> bool:
         return self.has_class("-holders")
 
@@ -302,6 +344,8 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         # The feeds this screen shows poll; the others rest. Nothing is redrawn while another
         # screen or a modal is on top, so catch up now.
         self.services.set_visible(COIN_FEEDS)
+        # Back from a coin opened on top (the creator's view lists their coins): ours again.
+        self.services.focus(self.mint)
         self.sync_from_store(force=True)
 
     def on_store_updated(self, message: StoreUpdated) -> None:
@@ -324,6 +368,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         if self.app.screen is not self:
             return
         self.header.refresh_ages()
+        self.about.refresh_ages()
         self.holders_panel.refresh_ages()
         self.tape.refresh_ages()
         self.callouts_pane.refresh_ages()
@@ -336,6 +381,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         if not self.is_mounted:
             return
         self._sync_header()
+        self._sync_chart_conversion()
         store = self.services.store
         self._sync_tape_context()
         version = store.coin_version(self.mint)
@@ -398,6 +444,13 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
             note=services.callouts_note(self.mint),
         )
 
+    def _sync_chart_conversion(self) -> None:
+        """The supply and SOL price the chart's market cap and USD axes use (they move
+        without the coin's trades: checked on every store update, redrawn only if used)."""
+        store = self.services.store
+        coin = store.coin(self.mint)
+        self.chart.set_conversion(coin.supply_tokens if coin is not None else None, store.sol_price)
+
     def _sync_chart(self) -> None:
         self.chart.show_candles(
             self.services.store.candles(self.mint, self.timeframe), self.timeframe
@@ -413,6 +466,8 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         social = social_of(self)
         creator = coin.creator if coin is not None else None
         user = social.user(creator) if social is not None and creator else None
+        newest = store.trades(self.mint, limit=1)
+        self.header.show_venue(newest[0].program if newest else None)
         self.header.show_coin(
             coin,
             is_leader=leader is not None and leader.mint == self.mint,
@@ -428,6 +483,7 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
             delisted=store.is_delisted(self.mint),
         )
         self.header.show_dev_sold(store.creator_tally(self.mint))
+        self.about.show(coin, store.creator_coins(creator) if creator is not None else None)
         self.holders_panel.show(
             holders,
             activity,
@@ -476,6 +532,25 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         social = social_of(self)
         if social is not None and social.services.client is not None:
             social.load_user(creator)
+
+    def action_toggle_chart_market_cap(self) -> None:
+        units = self.chart.units
+        self.chart.set_units(replace(units, market_cap=not units.market_cap))
+
+    def action_toggle_chart_usd(self) -> None:
+        units = self.chart.units
+        self.chart.set_units(replace(units, usd=not units.usd))
+
+    def action_toggle_about(self) -> None:
+        self.about.toggle()
+
+    def action_open_creator(self) -> None:
+        """The creator's view: every coin they launched, kept live while it is open."""
+        coin = self.services.store.coin(self.mint)
+        if coin is None or coin.creator is None:
+            self.notify("The coin's creator is not known yet", severity="warning", timeout=3)
+            return
+        self.app.push_screen(CreatorScreen(coin.creator, label=coin.creator_username))
 
     def action_toggle_watch(self) -> None:
         self.app.toggle_watch(self.mint)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from enum import IntEnum
 
@@ -67,6 +67,49 @@ DEFAULT_ZOOM = 2
 
 def timeframe_label(seconds: int) -> str:
     return TIMEFRAME_LABELS.get(seconds, f"{seconds}s")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartUnits:
+    """What the chart's axis measures: the price per whole token or the market cap (the price
+    times the total supply), in SOL or in USD (SOL times the app's SOL price)."""
+
+    market_cap: bool = False
+    usd: bool = False
+
+    @property
+    def label(self) -> str:
+        """ "price SOL", "mcap USD": how the chart's title names them."""
+        return f"{'mcap' if self.market_cap else 'price'} {'USD' if self.usd else 'SOL'}"
+
+
+def convert_candles(
+    candles: Sequence[Candle],
+    units: ChartUnits,
+    *,
+    supply_tokens: float,
+    sol_usd: float | None,
+) -> list[Candle]:
+    """The store's candles (SOL per whole token, volume in SOL) in `units`: prices × the total
+    supply for a market cap, × the SOL price for USD (the volume too). Without a SOL price there
+    is no USD: the candles stay in SOL (the caller says so)."""
+    rate = sol_usd or 0.0
+    usd = units.usd and rate > 0
+    factor = (supply_tokens if units.market_cap else 1.0) * (rate if usd else 1.0)
+    if not units.market_cap and not usd:
+        return list(candles)
+    return [
+        replace(
+            c,
+            open=c.open * factor,
+            high=c.high * factor,
+            low=c.low * factor,
+            close=c.close * factor,
+            currency="USD" if usd else c.currency,
+            volume_usd=c.volume_sol * rate if usd else c.volume_usd,
+        )
+        for c in candles
+    ]
 
 
 def auto_zoom(buckets: int, plot_width: int) -> int:
@@ -455,21 +498,27 @@ def _draw_volume(
 ) -> None:
     if rows <= 0:
         return
-    peak = max((c.volume_sol for c in visible), default=0.0)
+    volumes = [_volume(c) for c in visible]
+    peak = max(volumes, default=0.0)
     if peak <= 0:
         return
     levels = rows * 8
-    for candle in visible:
+    for candle, volume in zip(visible, volumes, strict=True):
         x = grid.columns[candle.start]
-        filled = math.ceil(candle.volume_sol / peak * levels) if candle.volume_sol > 0 else 0
+        filled = math.ceil(volume / peak * levels) if volume > 0 else 0
         role = Role.VOLUME_UP if candle.close >= candle.open else Role.VOLUME_DOWN
         for level_row in range(rows):
             part = max(0, min(8, filled - 8 * level_row))
             if part:
                 bar = glyphs.volume[part] * body
                 grid.put(x - body // 2, top + rows - 1 - level_row, bar, role)
-    label = f"{compact(peak)} SOL"
+    label = f"${compact(peak)}" if visible[-1].currency == "USD" else f"{compact(peak)} SOL"
     grid.put(grid.plot_width + 2, top, label[:LABEL_WIDTH], Role.LABEL)
+
+
+def _volume(candle: Candle) -> float:
+    """The candle's volume in its own currency (a USD candle's is `volume_usd`)."""
+    return candle.volume_usd if candle.currency == "USD" else candle.volume_sol
 
 
 def _draw_axis(
@@ -692,6 +741,10 @@ class CandleChart(Widget, can_focus=True):
         self._ascii = ascii
         self._titled_zoom = 0
         self._styles_by_role: dict[Role, Style] | None = None
+        # What the axis measures, and what converts the store's SOL prices into it.
+        self._units = ChartUnits()
+        self._supply_tokens = 1_000_000_000.0
+        self._sol_usd: float | None = None
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -703,6 +756,28 @@ class CandleChart(Widget, can_focus=True):
             self._update_title()
         self._candles = list(candles)
         self._redraw()
+
+    @property
+    def units(self) -> ChartUnits:
+        return self._units
+
+    def set_units(self, units: ChartUnits) -> None:
+        """Price or market cap, SOL or USD (the keys on the Coin screen)."""
+        if units != self._units:
+            self._units = units
+            self._update_title()
+            self._redraw()
+
+    def set_conversion(self, supply_tokens: float | None, sol_usd: float | None) -> None:
+        """The coin's total supply (whole tokens) and the app's SOL price in USD, which turn
+        prices into market caps and SOL into USD; redraws only when the axis uses them."""
+        supply = supply_tokens if supply_tokens and supply_tokens > 0 else self._supply_tokens
+        if (supply, sol_usd) == (self._supply_tokens, self._sol_usd):
+            return
+        self._supply_tokens, self._sol_usd = supply, sol_usd
+        if self._units.market_cap or self._units.usd:
+            self._update_title()
+            self._redraw()
 
     @property
     def ascii(self) -> bool:
@@ -797,7 +872,12 @@ class CandleChart(Widget, can_focus=True):
         if not self.is_mounted or width <= 0 or height <= 0:
             return
         grid = draw_chart(
-            self._candles,
+            convert_candles(
+                self._candles,
+                self._units,
+                supply_tokens=self._supply_tokens,
+                sol_usd=self._sol_usd,
+            ),
             width,
             height,
             seconds=self.seconds,
@@ -828,6 +908,10 @@ class CandleChart(Widget, can_focus=True):
         separator = self.glyphs.separator
         self._titled_zoom = self.zoom
         title.append(f" {separator} zoom {self._titled_zoom}")
+        units = self._units
+        title.append(f" {separator} {units.label}")
+        if units.usd and not self._sol_usd:
+            title.append(" (no SOL price: SOL)", style="bold")
         if self._end is not None:
             title.append(f" {separator} history (end: live) ", style="bold")
         self.border_title = title

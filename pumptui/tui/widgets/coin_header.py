@@ -36,6 +36,20 @@ BAR_CELLS = 10
 
 Clock = Callable[[], float]
 
+# Where a coin trades, by the `program` of its trades (pumpfun-api-2026.md §3.2).
+VENUES: dict[str, str] = {
+    "pump": "the curve",
+    "pump_amm": "PumpSwap",
+    "pump-amm": "PumpSwap",  # PumpPortal's spelling
+    "raydium_cpmm": "Raydium CPMM",
+    "raydium_launchpad": "Raydium LaunchLab",
+}
+
+
+def venue_name(program: str) -> str:
+    """ "PumpSwap" for `pump_amm`; an unknown program by its own (sanitised) name."""
+    return VENUES.get(program, program)
+
 
 def progress_bar(fraction: float, width: int = BAR_CELLS) -> str:
     """A bar `width` cells wide filled to `fraction` in eighths of a cell (no colour needed)."""
@@ -146,6 +160,8 @@ class CoinHeader(Widget):
         self.sol_stale = False
         self.holders: HoldersChanged | None = None
         self.activity: MarketActivity | None = None
+        # The program of the coin's newest trade: where it trades now (None: no trade seen).
+        self.venue: str | None = None
         self.dev_sold: CreatorTally | None = None
         self._text: Text | None = None
 
@@ -176,6 +192,12 @@ class CoinHeader(Widget):
         self.sol_price, self.sol_stale = sol_price, sol_stale
         self.holders, self.activity = holders, activity
         self._update()
+
+    def show_venue(self, program: str | None) -> None:
+        """The program of the coin's newest trade (`pump_amm`...): once it is off the curve, the
+        header says where it trades, even before the coin's record says it graduated. Drawn
+        at the next `show_coin`."""
+        self.venue = program
 
     def show_dev_sold(self, tally: CreatorTally | None) -> None:
         """What the creator bought and sold of the coin (the store's tally): a badge once they
@@ -279,8 +301,10 @@ class CoinHeader(Widget):
         if self.dev_sold is not None and self.dev_sold.sells:
             fields.append(self._dev_sold_field(self.dev_sold))
         fields.append(self._cap_field(coin))
-        if coin.complete:
-            fields.append(_Field(Text("on PumpSwap", self._style("graduated"), end=""), 3))
+        off_curve = self.venue is not None and self.venue != "pump"
+        if coin.complete or off_curve:
+            venue = venue_name(self.venue) if off_curve and self.venue else "PumpSwap"
+            fields.append(_Field(Text(f"on {venue}", self._style("graduated"), end=""), 3))
         else:
             fields.append(
                 _Field(self._progress(coin, BAR_CELLS), 3, self._progress(coin, BAR_CELLS // 2), 8)

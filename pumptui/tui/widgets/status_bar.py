@@ -55,6 +55,7 @@ FEED_LABELS: dict[str, str] = {
     "holders": "holders",
     "activity": "activity",
     "callouts": "callouts",
+    "creator": "creator",
     "chat": "chat",
     "watchlist": "watchlist",
     # The WebSocket, when push is on: listed last, since polling goes on without it.
