@@ -57,7 +57,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from pumptui import explorer, paths
@@ -183,6 +183,9 @@ class RefreshSettings:
     market_max: float = 120.0
 
 
+DEFAULT_WHALE_SOL: Final = 5.0
+
+
 @dataclass(frozen=True)
 class UiSettings:
     theme: str = "textual-dark"
@@ -190,8 +193,8 @@ class UiSettings:
     mouse: bool = True
     # Draw with ASCII only (pumptui.tui.glyphs); also chosen for TERM=linux and non-UTF-8 locales.
     ascii: bool = False
-    # A trade of at least this many SOL is marked WHALE on the tape.
-    whale_sol: float = 5.0
+    # A trade of at least this many SOL is a whale's: WHALE on the tape, `whale = yes` in alerts.
+    whale_sol: float = DEFAULT_WHALE_SOL
     # Block explorer pages of a wallet and of a transaction (pumptui.explorer), Solscan's default.
     explorer_account_url: str = explorer.ACCOUNT_URL
     explorer_tx_url: str = explorer.TX_URL

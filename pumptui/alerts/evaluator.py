@@ -36,6 +36,7 @@ from pumptui.alerts.files import CooldownLog
 from pumptui.alerts.firing import Firing
 from pumptui.alerts.rules import AlertRule
 from pumptui.api.models import BoardEntry, Callout, Coin, Trade
+from pumptui.config import DEFAULT_WHALE_SOL
 from pumptui.live.events import (
     ActivityChanged,
     BoardChanged,
@@ -55,8 +56,6 @@ from pumptui.rules import GRADUATING_CURVE_PERCENT, Facts, coin_facts
 
 # A trade learnt of this long (seconds) after its block time is late (read back after a gap).
 LATE_AFTER: Final = 60.0
-# A trade of at least this many SOL is a whale's (`whale = yes`).
-WHALE_SOL: Final = 10.0
 # Bonding-curve progress from which a coin is in the final stretch ("graduating"), as the
 # screener's `stage` says it.
 GRADUATING_PROGRESS: Final = GRADUATING_CURVE_PERCENT / 100
@@ -207,7 +206,7 @@ class AlertEvaluator:
         watchlist: Iterable[str] = (),
         clock: Callable[[], float] = time.time,
         late_after: float = LATE_AFTER,
-        whale_sol: float = WHALE_SOL,
+        whale_sol: float = DEFAULT_WHALE_SOL,
     ) -> None:
         self.store = store
         self.cooldowns = cooldowns if cooldowns is not None else CooldownLog()

@@ -35,7 +35,7 @@ EVENT_FIELDS: Final[Mapping[str, Field]] = {
     "whale": Field(
         "whale",
         "text",
-        "yes for a trade of at least the whale size (10 SOL)",
+        "yes for a trade of at least the whale size ([ui] whale_sol, 5 SOL unless set)",
         choices=("yes", "no"),
     ),
 }

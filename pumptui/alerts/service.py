@@ -25,6 +25,7 @@ from pumptui.alerts.evaluator import AlertEvaluator
 from pumptui.alerts.files import CooldownLog
 from pumptui.alerts.firing import Firing
 from pumptui.alerts.rules import AlertRule
+from pumptui.config import DEFAULT_WHALE_SOL
 from pumptui.live.bus import EventBus, Subscription, SubscriptionClosed
 from pumptui.live.events import Event
 from pumptui.live.store import MarketStore
@@ -45,12 +46,13 @@ class AlertService:
         watchlist: Iterable[str] = (),
         problem: Callable[[str, str], None] | None = None,
         evaluator: AlertEvaluator | None = None,
+        whale_sol: float = DEFAULT_WHALE_SOL,
     ) -> None:
         self.bus = bus
         self.deliverer = deliverer
         self.problem = problem
         self.evaluator = evaluator or AlertEvaluator(
-            rules, store, cooldowns=cooldowns, watchlist=watchlist
+            rules, store, cooldowns=cooldowns, watchlist=watchlist, whale_sol=whale_sol
         )
         self._sync_commands(self.evaluator.rules)
         self.history: deque[Firing] = deque(maxlen=HISTORY)

@@ -296,6 +296,7 @@ async def _run(args: argparse.Namespace, settings: Settings, rules: list[AlertRu
             cooldowns=cooldowns,
             watchlist=watchlist,
             problem=say_problem,
+            whale_sol=settings.ui.whale_sol,
         )
         service.listeners.append(print_firing)  # every firing, whatever its channels
         subscription = engine.bus.subscribe(maxsize=100_000, coalesce=False)

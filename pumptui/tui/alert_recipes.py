@@ -30,7 +30,7 @@ COIN_ALERT_CHOICES: Final = (
     CoinAlertChoice("below", "market cap falls below…", "market cap in USD: 20k, 900"),
     CoinAlertChoice("move", "moves by N % within M minutes", "percent, up or down: 20%"),
     CoinAlertChoice("dev-sells", "the dev sells"),
-    CoinAlertChoice("whale-buys", "a whale buys (10 SOL or more)"),
+    CoinAlertChoice("whale-buys", "a whale buys"),
 )
 # Where a firing of an app-made rule goes: the toast and the history, and the terminal's bell.
 APP_CHANNELS: Final = ("app", "bell")

@@ -33,6 +33,7 @@ from pumptui.alerts import (
 )
 from pumptui.alerts.switches import RuleSwitches
 from pumptui.alerts.terminal import BELL
+from pumptui.config import DEFAULT_WHALE_SOL
 from pumptui.live.bus import EventBus
 from pumptui.live.store import MarketStore
 
@@ -133,6 +134,7 @@ class AppAlerts:
         switches_file: Path | None = None,
         fired_file: Path | None = None,
         demo: bool = False,
+        whale_sol: float = DEFAULT_WHALE_SOL,
     ) -> None:
         self.bus = bus
         self.store = store
@@ -145,7 +147,12 @@ class AppAlerts:
         self.cooldowns = CooldownLog(fired_file or paths.alerts_fired_file(demo=demo))
         self.service: AlertService | None = None
         self.evaluator = AlertEvaluator(
-            self.rules, store, cooldowns=self.cooldowns, watchlist=watchlist(), clock=clock
+            self.rules,
+            store,
+            cooldowns=self.cooldowns,
+            watchlist=watchlist(),
+            clock=clock,
+            whale_sol=whale_sol,
         )
 
     @property

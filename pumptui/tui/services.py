@@ -195,6 +195,7 @@ class AppServices:
             clock=clock,
             watchlist=self.watched,
             demo=sim_mode,
+            whale_sol=self.settings.ui.whale_sol,
         )
 
     # -- construction ----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pumptui.alerts import AlertRule, AlertRuleError
+from pumptui.config import DEFAULT_WHALE_SOL
 from pumptui.numbers import usd
 from pumptui.tui.alert_recipes import COIN_ALERT_CHOICES, CoinAlertChoice, coin_alert
 
@@ -54,11 +55,24 @@ class CoinAlertForm(ModalScreen[AlertRule | str | None]):
     CoinAlertForm #alert-form-error { height: auto; color: $error; }
     """
 
-    def __init__(self, mint: str, label: str, market_cap_usd: float | None = None) -> None:
+    def __init__(
+        self,
+        mint: str,
+        label: str,
+        market_cap_usd: float | None = None,
+        *,
+        whale_sol: float = DEFAULT_WHALE_SOL,
+    ) -> None:
         super().__init__()
         self.mint = mint
         self.label = label
         self.market_cap_usd = market_cap_usd
+        self.whale_sol = whale_sol
+
+    def _choice_label(self, choice: CoinAlertChoice) -> str:
+        if choice.kind == "whale-buys":  # the whale size is the user's ([ui] whale_sol)
+            return f"{choice.label} ({self.whale_sol:g} SOL or more)"
+        return choice.label
 
     def compose(self) -> ComposeResult:
         with Vertical(id="alert-form"):
@@ -68,7 +82,10 @@ class CoinAlertForm(ModalScreen[AlertRule | str | None]):
                 title.append(f"  mc now {usd(self.market_cap_usd)}", style="dim")
             yield Static(title)
             yield OptionList(
-                *(Option(choice.label, id=choice.kind) for choice in COIN_ALERT_CHOICES),
+                *(
+                    Option(self._choice_label(choice), id=choice.kind)
+                    for choice in COIN_ALERT_CHOICES
+                ),
                 id="alert-kinds",
             )
             with Horizontal(classes="alert-value-row"):

@@ -575,7 +575,12 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
             elif result == ALL_ALERTS:
                 self.app.action_go_alerts()
 
-        form = CoinAlertForm(self.mint, label or fmt.short_address(self.mint), cap)
+        form = CoinAlertForm(
+            self.mint,
+            label or fmt.short_address(self.mint),
+            cap,
+            whale_sol=self.services.settings.ui.whale_sol,
+        )
         self.app.push_screen(form, made)
 
     # -- the tape's trader keys ----------------------------------------------------------------
