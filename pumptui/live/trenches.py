@@ -239,13 +239,16 @@ class TrenchesWatcher:
             if silent and self._last_message_at is not None:
                 state, reason = FeedState.SLOW, "no board update lately"
         else:
-            state = FeedState.FAILING
+            # A board whose socket has not failed yet is still connecting (at start-up, or one
+            # the trenches screen just opened): that is starting, not failing, and no alarm.
+            failed = any(self._reasons[board] for board in down)
+            state = FeedState.FAILING if failed else FeedState.STARTING
             # Boards down for the same reason are named together: "new, graduating: …".
             by_reason: dict[str, list[str]] = {}
             for board in down:
                 by_reason.setdefault(self._reasons[board] or "connecting", []).append(board)
             why = "; ".join(f"{', '.join(boards)}: {why}" for why, boards in by_reason.items())
-            reason = f"{why} (boards read over HTTP meanwhile)"
+            reason = f"{why} (boards read over HTTP meanwhile)" if failed else why
         with contextlib.suppress(Exception):
             engine.emit(
                 FeedHealthChanged(

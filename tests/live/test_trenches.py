@@ -10,7 +10,7 @@ import pytest
 
 from pumptui.api.models import BoardEntry
 from pumptui.live import FeedState
-from pumptui.live.events import BoardChanged
+from pumptui.live.events import BoardChanged, FeedHealthChanged
 from pumptui.live.store import BoardRead, MarketStore
 from pumptui.live.trenches import TrenchesWatcher
 from pumptui.sim import SimServer
@@ -96,9 +96,17 @@ async def test_a_board_on_screen_is_kept_live_while_shown_and_closed_after(
             sim.buy(mint, sol=5.0)
         sim.advance(1.0)
 
+    reader = engine.bus.subscribe(coalesce=False)
     engine.show_boards(("new", "graduated"))
     assert trenches.boards == ("new", "graduated")
     await wait_until(lambda: engine.store.board_read("graduated"), message="its snapshot")
+    said = [
+        e.health.state
+        for e in reader.drain()
+        if isinstance(e, FeedHealthChanged) and e.health.feed == "trenches"
+    ]
+    assert FeedState.STARTING in said, "a socket opening is said to be connecting"
+    assert FeedState.FAILING not in said, "and never a failure"
     read = engine.store.board_read("graduated")
     assert read is not None
     assert read.version is not None, "by socket"
