@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import events
 from textual.command import CommandPalette
 from textual.strip import Strip
+from textual.widgets import Input
 
 from pumptui.api.models import BoardEntry, Coin
 from pumptui.live.events import (
@@ -209,6 +210,10 @@ async def test_slash_filters_the_table_and_escape_clears_it(make_app: AppFactory
         await pilot.pause()
         assert table.filter_text == ""
         assert len(table.shown_mints) == len(frozen_coins())
+        # What the screen says agrees with the table: no kept filter, an empty line to edit.
+        assert "filter" not in screen_text(app)
+        await pilot.press("slash")
+        assert app.screen.query_one("#filter", Input).value == ""
 
 
 def table_rows_shown(app: PumpApp) -> list[str]:

@@ -70,10 +70,11 @@ class FilterInput(Input):
     ]
 
     def action_clear_filter(self) -> None:
-        self.value = ""
         screen = self.screen
         if isinstance(screen, CoinListScreen):
-            screen.action_close_filter()
+            screen.action_clear_kept_filter()
+        else:
+            self.value = ""
 
     def action_next_preset(self) -> None:
         screen = self.screen
@@ -287,7 +288,8 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
 
     def action_clear_kept_filter(self) -> None:
         filter_input = self.query_one(FilterInput)
-        filter_input.value = ""
+        with filter_input.prevent(Input.Changed):  # cleared here, not by a late Changed
+            filter_input.value = ""
         self.table.set_filter(NO_FILTER)
         self.action_close_filter()
         self.redraw()
