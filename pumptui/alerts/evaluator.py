@@ -234,9 +234,32 @@ class AlertEvaluator:
     def set_rules(self, rules: Iterable[AlertRule]) -> None:
         """Replace the rules (the app added, edited, enabled or deleted one); what each rule
         last saw is kept for the rules that did not change (same id)."""
+        before = {rule.id for rule in self.index.rules}
         self.index = RuleIndex(rules)
         ids = {rule.id for rule in self.index.rules}
         self._truth = {key: value for key, value in self._truth.items() if key[0] in ids}
+        for rule in self.index.rules:
+            if rule.id not in before and not rule.is_event_rule:
+                self._baseline(rule)
+
+    def _baseline(self, rule: AlertRule) -> None:
+        """A state rule added while running learns where the coins it watches stand, without
+        firing: the coins the user is looking at when they make it are not news, and it fires
+        when its condition becomes true from now on (as for coins of a feed's first read)."""
+        if rule.scope == "mint":
+            mints: Iterable[str] = (rule.mint,) if rule.mint else ()
+        elif rule.scope == "watchlist":
+            mints = self.watchlist
+        else:
+            mints = tuple(self._new)
+        now = self.clock()
+        for mint in mints:
+            happening = Happening(mint, None, None, coin=self.store.coin(mint))
+            try:
+                truth = rule.expr.evaluate(self._facts(happening, now))
+            except Exception:
+                continue
+            self._remember_truth((rule.id, mint), truth)
 
     def set_watchlist(self, mints: Iterable[str]) -> None:
         self.watchlist = frozenset(mints)

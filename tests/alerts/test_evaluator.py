@@ -79,6 +79,18 @@ def test_a_state_rule_fires_when_its_condition_becomes_true_not_while_it_stays_t
     assert fired == [0, 1, 0, 0, 1]
 
 
+def test_a_state_rule_added_while_running_fires_on_what_becomes_true_not_on_what_already_is() -> (
+    None
+):
+    fed = Fed([], watchlist=(MINT, OTHER))
+    fed.send(CoinUpdated(a_coin(1, replies=9)), CoinUpdated(a_coin(2, replies=1)))
+    rule = make_rule("replies >= 5", scope="watchlist", cooldown=0)
+    fed.evaluator.set_rules([rule])
+    assert fed.send(CoinUpdated(a_coin(1, replies=10))) == []  # already true when it was made
+    (fired,) = fed.send(CoinUpdated(a_coin(2, replies=6)))  # becomes true: news
+    assert fired.mint == OTHER
+
+
 def test_historical_events_fire_nothing_and_a_trade_read_back_late_says_so() -> None:
     rule = make_rule("event = trade", mint=MINT, cooldown=0)
     fed = Fed([rule])
