@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +14,18 @@ from pumptui.sim import MarketConfig, ServerConfig, SimServer
 from tests.helpers.pilot import quicker_idle
 
 quicker_idle()  # every Pilot pause and key press, in every package
+
+
+def _scratch_in_memory() -> None:
+    """Every test's files (`tmp_path`, the isolated user dirs below) on tmpfs where there is one.
+    Each app under test creates its SQLite files (drafts, social state: WAL, synced) in a fresh
+    data dir: about 60 ms of disk syncs each on these machines, 2 ms on tmpfs."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        tempfile.tempdir = str(shm)
+
+
+_scratch_in_memory()
 
 pytest_plugins = ["tests.helpers.keyrings"]
 
