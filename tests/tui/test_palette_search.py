@@ -37,7 +37,10 @@ def _palette_hits(app: Any) -> list[str]:
     palette = app.screen
     if not isinstance(palette, CommandPalette):
         return []
-    options = palette.query_one(CommandList)
+    lists = palette.query(CommandList)
+    if not lists:
+        return []  # pushed, not composed yet (a loaded machine shows that moment)
+    options = lists.first()
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 
