@@ -223,10 +223,19 @@ def test_watch_streams_the_trades_of_a_pushed_coin(
     made: list[str] = []
     stop = threading.Event()
 
+    def watch_follows_the_coin() -> bool:
+        """The command's socket follows the coin, and its REST feed has read the coin's first
+        page (the recent past, shown only with --history): a trade made before that read could
+        come in that page, as history, and its pushed copy would then be a duplicate."""
+        state = sim.state
+        subscribed = any(hot in conn.mints for conn in state.sockets)
+        read = any(path.startswith(f"/v2/coins/{hot}/trades") for path, _ in state.cache)
+        return subscribed and read
+
     def trade_once_subscribed() -> None:
-        """Trades happen once the command's socket follows the coin, so the socket sees them."""
+        """Trades happen once the command follows the coin, so the socket brings them as news."""
         while not stop.is_set():
-            if sim.call(lambda: any(hot in conn.mints for conn in sim.state.sockets)):
+            if sim.call(watch_follows_the_coin):
                 made.extend(sim.inject_trades(hot, 20))
                 return
             time.sleep(0.05)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual.dom import DOMNode
 from textual.widgets._footer import FooterKey
 
 from pumptui.tui.app import PumpApp
@@ -58,9 +59,12 @@ async def test_help_shows_every_description_whole_at_80_columns(make_app: AppFac
             assert what in shown
 
 
-async def test_the_footer_rebuilds_only_when_the_keys_it_shows_change(make_app: AppFactory) -> None:
+async def test_the_footer_rebuilds_only_when_the_keys_it_shows_change_and_styles_them_once(
+    make_app: AppFactory,
+) -> None:
     # Textual updates a screen's bindings on every change of focus; rebuilding a dozen key
-    # widgets each time cost more than anything else a key press did.
+    # widgets each time cost more than anything else a key press did. A new key is styled as it
+    # mounts; Textual's keys were restyled twice more (made compact, then bound back to normal).
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -69,9 +73,30 @@ async def test_the_footer_rebuilds_only_when_the_keys_it_shows_change(make_app: 
         footer.bindings_changed(app.screen)  # bindings updated, the same keys shown
         await pilot.pause()
         assert list(footer.query(FooterKey)) == keys
+        restyled = record_restyles(app)
         await pilot.press("slash")  # the filter box: other keys
         await pilot.pause()
         await pilot.pause()
         shown = [key.description for key in footer.query(FooterKey)]
         assert "Clear filter" in shown
         assert "Clear filter" in screen_text(app).splitlines()[-1]
+        palette_keys = list(footer.query("FooterKey.-command-palette"))
+        assert not [n for n in restyled if isinstance(n, FooterKey) and n not in palette_keys]
+        # Drawn as Textual draws them: the screen's keys at the footer's size, the palette's
+        # key, where there is one (Textual does not bind it to the footer), compact.
+        compact = [key for key in footer.query(FooterKey) if key.has_class("-compact")]
+        assert compact == palette_keys
+
+
+def record_restyles(app: PumpApp) -> list[DOMNode]:
+    """Every node restyled from now on because its classes or state changed (each is a full
+    stylesheet pass over it and its children)."""
+    restyled: list[DOMNode] = []
+    update_styles = app.update_styles
+
+    def recording(node: DOMNode, animate: bool = True) -> None:
+        restyled.append(node)
+        update_styles(node, animate=animate)
+
+    app.update_styles = recording  # type: ignore[method-assign]
+    return restyled

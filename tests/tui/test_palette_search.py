@@ -37,10 +37,10 @@ def _palette_hits(app: Any) -> list[str]:
     palette = app.screen
     if not isinstance(palette, CommandPalette):
         return []
-    found = palette.query(CommandList)
-    if not found:  # the palette is open but not composed yet (a loaded machine)
-        return []
-    options = found.first()
+    lists = palette.query(CommandList)
+    if not lists:
+        return []  # pushed, not composed yet (a loaded machine shows that moment)
+    options = lists.first()
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 

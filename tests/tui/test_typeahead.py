@@ -41,7 +41,11 @@ async def test_keys_after_colon_land_in_the_palette() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         type_at_once(app, "colon", ":", "golden")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CommandPalette) and bool(app.screen.query(Input)),
+            "the palette, composed",
+        )
         palette_input = app.screen.query_one(Input)
         await wait_for(pilot, lambda: palette_input.value == "golden", "the query typed")
 

@@ -6,7 +6,7 @@ Coin screen, at 80 columns everywhere). Here they lead, so every width shows the
 
 Textual's footer rebuilds its key widgets whenever the screen's bindings are updated, which is on
 every change of focus, though the keys shown rarely change; each rebuild styles a dozen new
-widgets. This one rebuilds only when what it would show changed.
+widgets. This one rebuilds only when what it would show changed, and styles each new key once.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from textual.widgets._footer import FooterKey
 
 # Actions whose keys lead the footer, in this order.
 ALWAYS_SHOWN = ("help", "quit")
+# The class of the command palette's key, docked at the right.
+PALETTE_KEY = "-command-palette"
 
 
 class KeyFooter(Footer):
@@ -30,7 +32,13 @@ class KeyFooter(Footer):
 
     def compose(self) -> ComposeResult:
         self._shown = self._what_it_shows()
-        yield from sorted(super().compose(), key=_rank)
+        for widget in sorted(super().compose(), key=_rank):
+            if isinstance(widget, FooterKey) and not widget.has_class(PALETTE_KEY):
+                # A key starts compact and is then bound to the footer's size: each would be
+                # restyled twice on mount (compact, then back), a full stylesheet pass each.
+                # (The palette's key is not bound: it stays compact.)
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if self._bindings_ready and screen is self.screen and self._what_it_shows() == self._shown:
