@@ -52,7 +52,7 @@ TICK = 0.5  # seconds between two looks at the feeds when no event comes
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pumptui.cli.options import add_api_options, add_push_options
+    from pumptui.cli.options import add_run_options
 
     parser = sub.add_parser(
         "alerts",
@@ -107,13 +107,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--command-timeout", type=float, default=10.0, metavar="SECONDS", help="(default 10)"
     )
-    parser.add_argument("--count", type=int, metavar="N", help="stop after N firings")
-    parser.add_argument(
-        "--duration", type=float, metavar="SECONDS", help="stop after this many seconds"
-    )
-    add_push_options(parser)
-    add_api_options(parser)
-    parser.add_argument("--quiet", action="store_true", help="no health lines on stderr")
+    add_run_options(parser, counted="firings")
     parser.set_defaults(handler=run)
 
 

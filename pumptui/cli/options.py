@@ -107,6 +107,18 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_run_options(parser: argparse.ArgumentParser, *, counted: str) -> None:
+    """When a streaming command (`watch`, `alerts`) stops, `--count` counting `counted`, and
+    `--quiet` for its health lines; then the push and API options every command takes."""
+    parser.add_argument("--count", type=int, metavar="N", help=f"stop after N {counted}")
+    parser.add_argument(
+        "--duration", type=float, metavar="SECONDS", help="stop after this many seconds"
+    )
+    add_push_options(parser)
+    add_api_options(parser)
+    parser.add_argument("--quiet", action="store_true", help="no health lines on stderr")
+
+
 def add_push_options(parser: argparse.ArgumentParser) -> None:
     """`--push [WS_URL]` / `--no-push`, overriding the config's `[push] url`.
 

@@ -101,7 +101,7 @@ FLUSH_EVERY = 0.1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pumptui.cli.options import add_api_options, add_push_options  # as plain pumptui
+    from pumptui.cli.options import add_run_options  # as plain pumptui
 
     parser = sub.add_parser(
         "watch",
@@ -150,13 +150,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--history", action="store_true", help="also print the recent past read when a feed starts"
     )
-    parser.add_argument("--count", type=int, metavar="N", help="stop after printing N events")
-    parser.add_argument(
-        "--duration", type=float, metavar="SECONDS", help="stop after this many seconds"
-    )
-    add_push_options(parser)
-    add_api_options(parser)
-    parser.add_argument("--quiet", action="store_true", help="no health lines on stderr")
+    add_run_options(parser, counted="events printed")
     parser.set_defaults(handler=run)
 
 

@@ -21,3 +21,30 @@ class PumpScreen(Screen[ResultT]):
 
     if TYPE_CHECKING:
         app: PumpApp
+
+
+class CursorCoinActions(PumpScreen[None]):
+    """Watch, copy and open the coin under a screen's cursor (Home, Watchlist, Trenches): the
+    screen says which coin that is (`cursor_mint`), and a key with no coin under it says so."""
+
+    @property
+    def cursor_mint(self) -> str | None:
+        raise NotImplementedError
+
+    def _cursor_mint(self) -> str | None:
+        mint = self.cursor_mint
+        if mint is None:
+            self.notify("No coin selected", severity="warning", timeout=2)
+        return mint
+
+    def action_toggle_watch(self) -> None:
+        if (mint := self._cursor_mint()) is not None:
+            self.app.toggle_watch(mint)
+
+    def action_copy_mint(self) -> None:
+        if (mint := self._cursor_mint()) is not None:
+            self.app.copy_mint(mint)
+
+    def action_open_browser(self) -> None:
+        if (mint := self._cursor_mint()) is not None:
+            self.app.open_in_browser(mint)

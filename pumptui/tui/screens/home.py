@@ -33,7 +33,7 @@ from pumptui.tui.coin_filter import NO_FILTER, CoinFilter, next_preset, read_fil
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import COIN_LIST_BINDINGS, FILTER_ALERT_BINDING
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
-from pumptui.tui.screens.base import PumpScreen
+from pumptui.tui.screens.base import CursorCoinActions
 from pumptui.tui.screens.sort_picker import SortPicker
 from pumptui.tui.services import HOME_FEEDS, AppServices
 from pumptui.tui.social import (
@@ -126,7 +126,7 @@ class KeptFilter(Static):
         self.show_filter(text)
 
 
-class CoinListScreen(SocialKeys, PumpScreen[None]):
+class CoinListScreen(SocialKeys, CursorCoinActions):
     """A screen whose main content is a `CoinTable`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*COIN_LIST_BINDINGS, *SOCIAL_BINDINGS]
@@ -218,29 +218,15 @@ class CoinListScreen(SocialKeys, PumpScreen[None]):
         coin = self.services.store.coin(mint)
         return SocialTarget.for_coin(coin) if coin is not None else SocialTarget(mint, label=mint)
 
-    def _cursor_mint(self) -> str | None:
-        mint = self.table.cursor_mint
-        if mint is None:
-            self.notify("No coin selected", severity="warning", timeout=2)
-        return mint
+    @property
+    def cursor_mint(self) -> str | None:
+        return self.table.cursor_mint
 
     @on(DataTable.RowSelected)
     def _open_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
             self.app.open_coin(str(event.row_key.value))
-
-    def action_toggle_watch(self) -> None:
-        if (mint := self._cursor_mint()) is not None:
-            self.app.toggle_watch(mint)
-
-    def action_copy_mint(self) -> None:
-        if (mint := self._cursor_mint()) is not None:
-            self.app.copy_mint(mint)
-
-    def action_open_browser(self) -> None:
-        if (mint := self._cursor_mint()) is not None:
-            self.app.open_in_browser(mint)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_kept_filter":

@@ -40,7 +40,7 @@ from pumptui.tui import format as fmt
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import BACK_BINDINGS, COIN_LIST_BINDINGS
 from pumptui.tui.messages import StoreUpdated, WatchlistChanged
-from pumptui.tui.screens.base import PumpScreen
+from pumptui.tui.screens.base import CursorCoinActions
 from pumptui.tui.services import AppServices
 from pumptui.tui.widgets.board_column import BoardColumn, BoardRowContext, label_lines
 from pumptui.tui.widgets.board_stages import STAGE_TITLES, STAGES, StageMoves, stage_columns
@@ -94,7 +94,7 @@ TRENCHES_BINDINGS: list[Binding] = [
 ]
 
 
-class TrenchesScreen(PumpScreen[None]):
+class TrenchesScreen(CursorCoinActions):
     """Three live columns of coins by stage; one at a time on a narrow terminal."""
 
     TITLE = "Trenches"
@@ -277,23 +277,9 @@ class TrenchesScreen(PumpScreen[None]):
             self.stage = focused.stage
             self.redraw()
 
-    def _cursor_mint(self) -> str | None:
-        mint = self.focused_column.cursor_mint
-        if mint is None:
-            self.notify("No coin selected", severity="warning", timeout=2)
-        return mint
-
-    def action_toggle_watch(self) -> None:
-        if (mint := self._cursor_mint()) is not None:
-            self.app.toggle_watch(mint)
-
-    def action_copy_mint(self) -> None:
-        if (mint := self._cursor_mint()) is not None:
-            self.app.copy_mint(mint)
-
-    def action_open_browser(self) -> None:
-        if (mint := self._cursor_mint()) is not None:
-            self.app.open_in_browser(mint)
+    @property
+    def cursor_mint(self) -> str | None:
+        return self.focused_column.cursor_mint
 
 
 def _update(static: Static, text: Text) -> None:
