@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from pumptui.alerts import make_rule
 from pumptui.cli.demo import simulator_services
 from pumptui.config import Settings
 from pumptui.sim import MarketConfig, ServerConfig, SimServer
@@ -108,6 +111,16 @@ async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -
         )
         await pilot.pause(2.0)
         save("coin")
+        await pilot.press("C")  # the creator's view: every coin the hot coin's creator launched
+        hot_coin = store.coin(hot)
+        creator = hot_coin.creator if hot_coin is not None else None
+        await _until(
+            lambda: creator is None or store.creator_coins(creator) is not None, pilot.pause
+        )
+        await pilot.pause(1.0)
+        save("creator")
+        await pilot.press("escape")
+        await pilot.pause(0.5)
         await pilot.press("i")
         await pilot.pause(0.5)
         save("coin-holders")
@@ -130,6 +143,25 @@ async def _shoot(sim: SimServer, size: tuple[int, int], *, every_screen: bool) -
         )
         await pilot.pause(1.0)
         save("trenches")
+        # Alerts as a trader would set them (the app's own rules, as a coin's form and Home's `F`
+        # make them); a whale then buys the hot coin, so the history has a firing to show.
+        app.add_alert(
+            make_rule("event = trade and side = sell and by = dev", mint=hot, name="HOT dev sells")
+        )
+        app.add_alert(
+            make_rule(
+                "event = trade and side = buy and whale = yes", mint=hot, name="HOT whale buys"
+            )
+        )
+        app.add_alert(
+            make_rule("mc > 8k and holders >= 10", scope="new", cooldown=600, name="fresh runners")
+        )
+        await pilot.press("escape", "A")
+        sim.buy(hot, sol=8.0)
+        await _until(lambda: bool(services.alerts.history), pilot.pause)
+        app.clear_notifications()
+        await pilot.pause(1.0)
+        save("alerts")
     return shots
 
 
@@ -184,7 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", type=Path, help="where to write the SVG files")
     parser.add_argument("--seed", type=int, default=7, help="market seed (default: 7)")
     args = parser.parse_args(argv)
-    files = asyncio.run(capture(seed=args.seed))
+    with tempfile.TemporaryDirectory() as scratch:
+        # The pictures' alerts, watchlist and drafts are the script's, never the user's files.
+        os.environ["PUMPTUI_DATA_DIR"] = scratch
+        files = asyncio.run(capture(seed=args.seed))
     files["keys.md"] = keys_table()
     args.directory.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
