@@ -202,7 +202,6 @@ def keys_table() -> str:
     lines = ["| Where | Keys | Action | Id (for `[keymap]`) |", "|---|---|---|---|"]
     for where, bindings in groups:
         for ident, keys, what in binding_rows(bindings):
-            keys = keys.replace("exclamation_mark", "!")
             shown = ", ".join(f"`{k.strip()}`" for k in keys.split(", "))
             lines.append(f"| {where} | {shown} | {what} | `{ident}` |")
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from textual.binding import Binding, BindingType
+from textual.keys import key_to_character
 
 # Bindings on the App: available on every screen.
 APP_BINDINGS: list[Binding] = [
@@ -170,9 +171,12 @@ def binding_rows(bindings: Iterable[Binding]) -> Iterator[tuple[str, str, str]]:
 
 
 def _show_key(key: str) -> str:
-    names = {"question_mark": "?", "colon": ":", "slash": "/", "escape": "esc"}
+    """A key as it is typed: `$` for Textual's `dollar_sign`, `esc` for `escape`."""
     key = key.strip()
-    return names.get(key, key)
+    if key in ("escape", "space", "slash"):
+        return {"escape": "esc", "space": "space", "slash": "/"}[key]
+    character = key_to_character(key)
+    return character if character is not None and character.isprintable() else key
 
 
 # The alerts screen (`A`): on the rule under the cursor.

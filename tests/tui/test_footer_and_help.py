@@ -100,3 +100,15 @@ def record_restyles(app: PumpApp) -> list[DOMNode]:
 
     app.update_styles = recording  # type: ignore[method-assign]
     return restyled
+
+
+def test_the_keys_table_names_each_key_as_it_is_typed() -> None:
+    from textual.binding import Binding
+
+    from pumptui.tui.keys import binding_rows
+
+    bindings = [
+        Binding(key, "noop", "", id=f"t.{n}")
+        for n, key in enumerate(("dollar_sign", "exclamation_mark", "escape,backspace", "slash"))
+    ]
+    assert [keys for _, keys, _ in binding_rows(bindings)] == ["$", "!", "esc, backspace", "/"]
