@@ -27,6 +27,15 @@ from pumptui.alerts.firing import Firing
 from pumptui.alerts.terminal import BELL, desktop_notification, terminal_safe
 
 MAX_RUNNING: Final = 4  # subprocesses (notify-send, commands) at once
+# The user's secrets, never handed to a hook: a Telegram bot script has no business with them.
+SECRET_ENV: Final = ("PUMPTUI_TOKEN", "PUMPTUI_PUSH_API_KEY")
+
+
+def hook_environment() -> dict[str, str]:
+    """The environment a hook or `notify-send` runs in: ours, without the secrets in it."""
+    return {name: value for name, value in os.environ.items() if name not in SECRET_ENV}
+
+
 NOTIFY_SEND_TIMEOUT: Final = 5.0
 
 
@@ -132,6 +141,7 @@ class Deliverer:
                         stdout=asyncio.subprocess.DEVNULL,
                         stderr=asyncio.subprocess.PIPE,
                         start_new_session=True,
+                        env=hook_environment(),
                     )
                 else:
                     process = await asyncio.create_subprocess_exec(
@@ -139,6 +149,7 @@ class Deliverer:
                         stdin=asyncio.subprocess.DEVNULL,
                         stdout=asyncio.subprocess.DEVNULL,
                         stderr=asyncio.subprocess.PIPE,
+                        env=hook_environment(),
                     )
             except OSError as exc:
                 self._failed(channel, key, f"cannot start: {exc.strerror or exc}")

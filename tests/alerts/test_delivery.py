@@ -8,6 +8,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from pumptui.alerts import Deliverer, Firing
 
 FIRING = Firing(
@@ -96,3 +98,20 @@ async def test_a_terminal_channel_without_a_terminal_is_reported_once() -> None:
 
 def _fields(firing: Firing, *, channels: tuple[str, ...]) -> Firing:
     return replace(firing, channels=channels)
+
+
+async def test_a_hook_never_sees_the_users_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUMPTUI_TOKEN", "eyJ.secret.token")
+    monkeypatch.setenv("PUMPTUI_PUSH_API_KEY", "push-secret")
+    monkeypatch.setenv("HOOK_SEES_THIS", "yes")
+    out = tmp_path / "env.txt"
+    deliverer = Deliverer(
+        notify_send=None, commands={"r1": (f"env > {shlex.quote(str(out))}", 10.0)}
+    )
+    deliverer.deliver(replace(FIRING, channels=("command",)))
+    await deliverer.aclose()
+    seen = out.read_text()
+    assert "HOOK_SEES_THIS=yes" in seen
+    assert "secret" not in seen
