@@ -81,6 +81,15 @@ def test_a_commands_help_imports_that_command_alone() -> None:
     assert heavy(modules, ("textual", "httpx", "keyring", "aiohttp", "socketio")) == []
 
 
+@pytest.mark.parametrize("command", ["watch", "login", "logout", "whoami", "demo"])
+def test_a_commands_help_imports_no_heavy_library(command: str) -> None:
+    """The libraries a command works with (asyncio, the keyring, Rich...) are imported when it
+    runs, not to describe it."""
+    modules = imported_by(command, "--help")
+
+    assert heavy(modules) == []
+
+
 def test_the_summary_in_help_is_the_one_each_command_registers() -> None:
     parser = build_parser()
     (commands,) = (a for a in parser._actions if isinstance(a, CommandParsers))
