@@ -40,7 +40,6 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
-import httpx
 import orjson
 
 from pumptui import __version__
@@ -64,6 +63,7 @@ from pumptui.api.errors import (
     RequestTimeout,
     ServerError,
 )
+from pumptui.api.httpx_import import httpx
 from pumptui.api.models import (
     BoardEntry,
     BookmarkList,

@@ -100,13 +100,11 @@ from pumptui.tui.services import AppServices
 
 services = AppServices.connect(Settings().with_api_urls("http://127.0.0.1:9"), resolve_login=True)
 PumpApp(services)
-print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+print(json.dumps(sorted(name for name, module in sys.modules.items() if module)), file=sys.stderr)
 """
 
 
-def test_the_tuis_start_imports_no_socket_library() -> None:
-    """aiohttp and python-socketio are imported when a socket first connects (the chat when a
-    coin opens, the trenches boards once the first frame is up), not on the way to it."""
+def tui_start_modules() -> set[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-c", TUI_START],
@@ -118,10 +116,25 @@ def test_the_tuis_start_imports_no_socket_library() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_the_tuis_start_imports_no_socket_library() -> None:
+    """aiohttp and python-socketio are imported when a socket first connects (the chat when a
+    coin opens, the trenches boards once the first frame is up), not on the way to it."""
+    modules = tui_start_modules()
 
     assert "pumptui.live.chat" in modules
     assert heavy(modules, ("aiohttp", "socketio", "engineio")) == []
+
+
+def test_the_tuis_start_imports_no_command_line_tool_of_httpx() -> None:
+    """httpx's CLI (click, pygments) is never run by pumptui, so never imported either."""
+    modules = tui_start_modules()
+
+    assert "httpx" in modules
+    assert "httpx._main" not in modules
+    assert heavy(modules, ("click", "pygments")) == []
 
 
 def test_the_summary_in_help_is_the_one_each_command_registers() -> None:
