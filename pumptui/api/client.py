@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
+import functools
 import ipaddress
 import logging
 import random
+import ssl
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
@@ -38,7 +40,6 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
-import httpx
 import orjson
 
 from pumptui import __version__
@@ -62,6 +63,7 @@ from pumptui.api.errors import (
     RequestTimeout,
     ServerError,
 )
+from pumptui.api.httpx_import import httpx
 from pumptui.api.models import (
     BoardEntry,
     BookmarkList,
@@ -214,6 +216,23 @@ def base_url_problem(url: str) -> str | None:
     return None
 
 
+def tls_context(*base_urls: str) -> ssl.SSLContext:
+    """The TLS context for a client of these servers. httpx builds one per client from the CA
+    bundle (about 0.1 s at every start, again for each client); this one is built once per
+    process, and only when a server is reached over https. Every request goes to a base URL
+    and no redirect is followed, so a client of plain-http servers (the simulator, any loopback
+    server) never makes a TLS handshake: it gets a context that trusts no certificate, so that
+    one, were it ever made, would fail rather than go unverified."""
+    if any(urlsplit(url).scheme == "https" for url in base_urls):
+        return _verified_tls_context()
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+@functools.cache
+def _verified_tls_context() -> ssl.SSLContext:
+    return httpx.create_ssl_context()  # httpx's own: certifi, or SSL_CERT_FILE / SSL_CERT_DIR
+
+
 def token_allowed(url: str) -> bool:
     """A token may only travel encrypted, or not leave the machine."""
     parts = urlsplit(url)
@@ -280,6 +299,7 @@ class PumpClient:
             cookies=httpx.Cookies(CookieJar(policy=_NoCookies())),
             transport=transport,
             follow_redirects=False,
+            verify=tls_context(s.frontend_url, s.swap_url, s.indexer_url),
         )
         self._etags: OrderedDict[str, str] = OrderedDict()
         self._requests = 0

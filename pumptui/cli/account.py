@@ -13,28 +13,14 @@ refusal there leads to the login screen).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import os
 import re
 import sys
 import time
 from datetime import UTC, datetime
-from typing import Final, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
-from pumptui.auth import (
-    LOGIN_HELP,
-    TOKEN_ENV,
-    AccountInfo,
-    InsecureFileError,
-    InsecureTokenFile,
-    KeyringUnavailable,
-    TokenStore,
-    check_token,
-    inspect_token,
-    save_login,
-    token_claims,
-)
 from pumptui.cli.options import (
     EXIT_FAILED,
     EXIT_OK,
@@ -43,8 +29,13 @@ from pumptui.cli.options import (
     client_budgets,
     settings_from_args,
 )
-from pumptui.config import ConfigError, Settings
 from pumptui.secret import Secret
+
+# asyncio, the token store (keyring) and the settings are imported by the command that runs,
+# so that `--help` costs little more than `pumptui --help`.
+if TYPE_CHECKING:
+    from pumptui.auth import AccountInfo
+    from pumptui.config import Settings
 
 # A JWT or similar: printable ASCII without spaces.
 _TOKEN_SHAPE: Final = re.compile(r"^[\x21-\x7e]{8,8192}$")
@@ -105,6 +96,10 @@ def _err(text: str) -> None:
 
 
 def run_login(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from pumptui.auth import TOKEN_ENV, InsecureFileError, KeyringUnavailable, save_login
+
     if args.stray_arguments or args.token_argument is not None:
         args.stray_arguments = args.token_argument = None
         _err(
@@ -180,6 +175,7 @@ async def _obtain_and_check(
 ) -> tuple[Secret, AccountInfo] | int:
     from pumptui.api.client import PumpClient, RetryPolicy
     from pumptui.api.errors import ApiError, AuthRequired, Forbidden, InsecureTransport
+    from pumptui.auth import check_token
     from pumptui.keypair import KeypairError, login_with_keypair
 
     async with PumpClient(
@@ -223,6 +219,8 @@ def _who(info: AccountInfo) -> str:
 
 
 def run_logout(args: argparse.Namespace) -> int:
+    from pumptui.auth import TOKEN_ENV, InsecureTokenFile, KeyringUnavailable, TokenStore
+
     status = EXIT_OK
     if not args.local:
         _end_session(args)
@@ -257,6 +255,10 @@ def run_logout(args: argparse.Namespace) -> int:
 def _end_session(args: argparse.Namespace) -> None:
     """Tell the server the stored session is over, so the token is useless even if it leaked
     before. Best effort: the local token is forgotten whatever the server says."""
+    import asyncio
+
+    from pumptui.config import ConfigError
+
     secret = _stored_secret(args.account)
     if secret is None:
         return
@@ -277,6 +279,8 @@ def _end_session(args: argparse.Namespace) -> None:
 
 def _stored_secret(account: str | None) -> Secret | None:
     """The token `logout` is about to forget: the keyring's, else the plain file's."""
+    from pumptui.auth import InsecureFileError, InsecureTokenFile, KeyringUnavailable, TokenStore
+
     try:
         stored = TokenStore().load(account)
     except KeyringUnavailable:
@@ -314,6 +318,10 @@ async def _log_out_on_server(settings: Settings, secret: Secret) -> str | None:
 
 
 def run_whoami(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from pumptui.auth import LOGIN_HELP, inspect_token, token_claims
+
     settings = settings_from_args(args)  # a ConfigError is one line and status 2 (cli.main)
     report = inspect_token()
     resolved = report.resolved
@@ -357,6 +365,7 @@ async def _ask_server(settings: Settings, secret: Secret) -> AccountInfo | None:
     """The account as the server sees it; None when the server refuses the token."""
     from pumptui.api.client import PumpClient, RetryPolicy
     from pumptui.api.errors import AuthRequired, Forbidden, InsecureTransport
+    from pumptui.auth import AccountInfo, check_token, token_claims
 
     async with PumpClient(
         settings.api, retry=RetryPolicy(max_retries=1), budgets=client_budgets(settings)

@@ -44,7 +44,6 @@ Examples::
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import dataclasses
 import math
@@ -55,13 +54,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.cells import cell_len
-
 from pumptui.cli.options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from pumptui.cli.table import fit, pad, terminal_width
-from pumptui.numbers import compact, holder_percent, percent, price, short_address, sol, usd
 
+# asyncio, Rich's cell widths and the number formats are imported where they are used, so
+# that `pumptui watch --help` costs little more than `pumptui --help`.
 if TYPE_CHECKING:
+    import asyncio
+
     from pumptui.api.models import Coin, Trade
     from pumptui.api.routes import Host
     from pumptui.config import Settings
@@ -174,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"pumptui watch: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    import asyncio
+
     try:
         return asyncio.run(_watch(args, settings, types))
     except KeyboardInterrupt:
@@ -258,6 +259,8 @@ async def _stream(
 ) -> int:
     """Print events until the count, the duration or the coin's absence ends the watch, or
     until it is clear that nothing can be read."""
+    import asyncio
+
     from pumptui.live.bus import SubscriptionClosed
 
     deadline = None if args.duration is None else time.monotonic() + args.duration
@@ -324,6 +327,8 @@ def _feeds_said(
 
 async def _settle(future: asyncio.Future[Any]) -> None:
     """Cancel `future`, wait for it to end and retrieve its outcome, whatever it is."""
+    import asyncio
+
     future.cancel()
     await asyncio.wait({future})
     if not future.cancelled():
@@ -542,6 +547,8 @@ class EventPrinter:
         width: int | None = None,
         symbol_of: Callable[[str], str | None] | None = None,
     ) -> None:
+        from pumptui.cli.table import terminal_width
+
         self.out = out
         self.format = fmt
         self.types = types
@@ -578,6 +585,8 @@ class EventPrinter:
 
                 line = orjson.dumps(report.to_json()).decode()
             else:
+                from pumptui.cli.table import fit
+
                 line = fit(
                     f"{_clock(report.at)}  feeds  {report.state}: {report.describe()}", self.width
                 )
@@ -644,6 +653,7 @@ def table_line(
     from line to line, then free text cut with "…". Figures are formatted as the app shows
     them (`pumptui.numbers`: a tiny price is `0.0₇936`); a coin is named by its symbol where
     `symbol_of` knows it, else by its short mint. Text is already sanitised by the models."""
+    from pumptui.cli.table import fit, pad
     from pumptui.live.events import (
         ActivityChanged,
         CalloutsChanged,
@@ -660,6 +670,7 @@ def table_line(
         TradesSkipped,
         ViewerCountChanged,
     )
+    from pumptui.numbers import holder_percent, percent, short_address, usd
 
     def coin_of(mint: str) -> str:
         symbol = symbol_of(mint) if symbol_of is not None else None
@@ -744,6 +755,9 @@ SYMBOL_CELLS = 9
 def _trade_line(trade: Trade, label: str, coin: str) -> str:
     """A trade; a provisional one (known from push only) has an approximate time: `~12:00:01`.
     The price is in SOL per token."""
+    from pumptui.cli.table import pad
+    from pumptui.numbers import compact, price, short_address, sol
+
     side = "BUY " if trade.is_buy else "SELL"
     who = trade.username or short_address(trade.user) or "?"
     when = f"~{_clock(trade.timestamp)} " if trade.provisional else f"{_clock(trade.timestamp)}  "
@@ -757,6 +771,11 @@ def _trade_line(trade: Trade, label: str, coin: str) -> str:
 def _coin_line(when: str, label: str, coin: Coin, width: int) -> str:
     """A coin with its name and market cap; its whole mint when the line has room for it (to
     copy into `watch --mint`), else the short one."""
+    from rich.cells import cell_len
+
+    from pumptui.cli.table import pad
+    from pumptui.numbers import short_address
+
     head = f"{when}  {label} {pad(coin.symbol, SYMBOL_CELLS)}  "
     cap = pad(_cap(coin), 12, right=True)
     mint = coin.mint
@@ -772,6 +791,8 @@ NAME_CELLS = 20
 
 def _cap(coin: Coin) -> str:
     """Market cap in SOL, or in USD for a coin not quoted in SOL (its reserves are not SOL)."""
+    from pumptui.numbers import sol, usd
+
     if coin.is_sol_quoted:
         return f"{sol(coin.market_cap_sol)} SOL"
     return usd(coin.market_cap_usd)

@@ -39,14 +39,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
-
-import socketio
 
 from pumptui.api import routes
 from pumptui.api.client import token_allowed
@@ -67,6 +66,7 @@ from pumptui.live.events import (
     ViewerCountChanged,
 )
 from pumptui.live.health import FeedHealth, FeedState
+from pumptui.live.lazy_import import import_off_loop
 from pumptui.live.schedule import Backoff
 from pumptui.secret import Secret
 
@@ -140,23 +140,9 @@ class ChatConnection:
         self.min_gap = min_gap
         self.stable_after = stable_after
         self.prune_every = prune_every
-        # The process's one Socket.IO client, reused for every (re)connection. Its own
-        # reconnection is off: the loop below paces attempts. Its logs go to logging, never to
-        # stderr (a TUI owns the terminal).
-        self._sio = socketio.AsyncClient(
-            reconnection=False, handle_sigint=False, logger=socket_log, engineio_logger=socket_log
-        )
-        for event, handler in (
-            ("connect_error", self._on_connect_error),
-            ("disconnect", self._on_disconnect),
-            ("error", self._on_error),
-            (routes.CHAT_NEW_MESSAGE, self._on_new_message),
-            (routes.CHAT_VIEWER_COUNT, self._on_viewer_count),
-            # Who came and went: nothing the app shows beyond the viewer count.
-            (routes.CHAT_USER_JOINED, self._on_presence),
-            (routes.CHAT_USER_LEFT, self._on_presence),
-        ):
-            self._sio.on(event, handler)
+        # The process's one Socket.IO client, reused for every (re)connection; made at the first
+        # (`_sio`), so python-socketio and aiohttp (~0.2 s to import) stay off the app's start.
+        self._socket: Any = None
         self._rooms: dict[str, ChatRoom] = {}
         self._joined: set[str] = set()  # rooms joined on the socket open now
         self._loaded: set[str] = set()  # rooms whose first history was read
@@ -203,8 +189,37 @@ class ChatConnection:
 
     @property
     def connected(self) -> bool:
-        connected: bool = self._sio.connected  # python-socketio has no types
+        if self._socket is None:
+            return False
+        connected: bool = self._socket.connected  # python-socketio has no types
         return connected
+
+    @property
+    def _sio(self) -> Any:
+        """The Socket.IO client, made on first use. Its own reconnection is off: the loop below
+        paces attempts. Its logs go to logging, never to stderr (a TUI owns the terminal)."""
+        if self._socket is None:
+            import socketio
+
+            sio = socketio.AsyncClient(
+                reconnection=False,
+                handle_sigint=False,
+                logger=socket_log,
+                engineio_logger=socket_log,
+            )
+            for event, handler in (
+                ("connect_error", self._on_connect_error),
+                ("disconnect", self._on_disconnect),
+                ("error", self._on_error),
+                (routes.CHAT_NEW_MESSAGE, self._on_new_message),
+                (routes.CHAT_VIEWER_COUNT, self._on_viewer_count),
+                # Who came and went: nothing the app shows beyond the viewer count.
+                (routes.CHAT_USER_JOINED, self._on_presence),
+                (routes.CHAT_USER_LEFT, self._on_presence),
+            ):
+                sio.on(event, handler)
+            self._socket = sio
+        return self._socket
 
     @property
     def health(self) -> FeedHealth:
@@ -303,15 +318,15 @@ class ChatConnection:
         self._wake.set()
         try:
             deadline = time.monotonic() + wait
-            while not (
-                self._ready.is_set() and self._auth_token == self._token and self._sio.connected
-            ):
+            while not (self._ready.is_set() and self._auth_token == self._token and self.connected):
                 if time.monotonic() >= deadline:
                     why = self._health.reason or "connecting"
                     return ChatSendOutcome(SendStatus.NOT_CONNECTED, why)
                 await asyncio.sleep(_SEND_POLL)
         finally:
             self._senders -= 1
+        import socketio  # imported by the connection just made
+
         try:
             ack = await self._sio.call(
                 routes.CHAT_SEND,
@@ -397,6 +412,7 @@ class ChatConnection:
         self._down.clear()
         self._refusal = None
         self._auth_token = self._carriable(self._token)
+        await import_off_loop("socketio")  # the first connection imports it (and aiohttp)
         await self._sio.connect(
             routes.chat_endpoint(self.chat_url),
             headers=routes.chat_headers(),
@@ -424,6 +440,8 @@ class ChatConnection:
     async def _session(self) -> None:
         """While the socket is open: keep the joined rooms equal to the followed ones, and
         reconnect when the session to use changed."""
+        import socketio  # imported by the connection just made
+
         while not self._down.is_set():
             self._wake.clear()
             if self._token != self._auth_token:
@@ -459,6 +477,8 @@ class ChatConnection:
     async def _load_history(self, mint: str) -> None:
         """The room's history: one page on first join; after a reconnect, pages back until
         they meet a message already known (at most `GAP_PAGES`)."""
+        import socketio  # imported by the connection just made
+
         historical = mint not in self._loaded
         gathered: list[ChatMessage] = []
         before: str | None = None
@@ -592,7 +612,8 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, TimeoutError):
         return "no answer in time"
     text = str(error).strip()
-    if isinstance(error, socketio.exceptions.ConnectionError) and text:
+    socketio = sys.modules.get("socketio")  # None: the failure came before it was imported
+    if socketio is not None and isinstance(error, socketio.exceptions.ConnectionError) and text:
         return f"could not connect ({text[:80]})"
     return f"could not connect ({type(error).__name__})"
 

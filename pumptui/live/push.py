@@ -25,19 +25,20 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import aiohttp
-
 from pumptui.api import routes
 from pumptui.api.client import is_loopback
 from pumptui.api.models import PushAck, PushCreate, PushError, PushMigration, PushTrade
 from pumptui.config import DEFAULT_PUSH_API_KEY
 from pumptui.live.events import CoinUpdated, FeedHealthChanged, NewTrade
 from pumptui.live.health import FeedHealth, FeedState
+from pumptui.live.lazy_import import import_off_loop
 from pumptui.live.schedule import Backoff
 from pumptui.live.sources import PollingSource
 from pumptui.secret import Secret
 
 if TYPE_CHECKING:
+    import aiohttp
+
     from pumptui.live.engine import LiveEngine
 
 PUSH_FEED = "push"
@@ -142,6 +143,9 @@ class PushSource(PollingSource):
         return routes.pumpportal_url(self.url, self.api_key.reveal())
 
     async def _run(self) -> None:
+        await import_off_loop("aiohttp")
+        import aiohttp
+
         while True:
             reason = "connection closed"
             try:

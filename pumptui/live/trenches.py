@@ -24,14 +24,13 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import aiohttp
-
 from pumptui.api import routes
 from pumptui.api.errors import ApiError
 from pumptui.api.models import BoardEntry
 from pumptui.api.routes import BoardApply, BoardState
 from pumptui.live.events import BoardChanged, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
+from pumptui.live.lazy_import import import_off_loop
 from pumptui.live.schedule import Backoff
 
 if TYPE_CHECKING:
@@ -137,6 +136,9 @@ class TrenchesWatcher:
     async def _run(self, board: str) -> None:
         url = routes.trenches_url(self.indexer_url, board)
         backoff = self._backoffs[board]
+        await import_off_loop("aiohttp")
+        import aiohttp
+
         while True:
             reason = "connection closed"
             try:

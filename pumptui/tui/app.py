@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import math
 import os
 import signal
 import sys
@@ -103,6 +104,7 @@ class PumpApp(TypeAhead, AppWithServices):
         super().__init__()
         self.services = services
         self._redraw_pending = False
+        self._redrawn_at = -math.inf  # monotonic time of the last redraw asked of a screen
         # Toast bookkeeping: when each feed (or message) was last toasted, and what one batch of
         # engine events brought, flushed as at most one toast per kind.
         self._toasted: dict[str, tuple[FeedState, float]] = {}
@@ -355,13 +357,20 @@ class PumpApp(TypeAhead, AppWithServices):
             )
 
     def schedule_redraw(self) -> None:
-        """Ask for a redraw of the active screen within `REDRAW_INTERVAL` (coalesced)."""
+        """Ask for a redraw of the active screen, coalesced: at most one per `REDRAW_INTERVAL`.
+        After a quiet interval it comes at once (the first data of a start, a trade in a calm
+        market shows without waiting); under a flood, at the end of the interval."""
         if not self._redraw_pending:
             self._redraw_pending = True
-            self.set_timer(REDRAW_INTERVAL, self._post_store_updated, name="redraw")
+            wait = redraw_delay(self._redrawn_at, time.monotonic())
+            if wait > 0:
+                self.set_timer(wait, self._post_store_updated, name="redraw")
+            else:
+                self.call_later(self._post_store_updated)
 
     def _post_store_updated(self) -> None:
         self._redraw_pending = False
+        self._redrawn_at = time.monotonic()
         try:
             screen = self.screen
         except ScreenStackError:  # shutting down: the screens are gone
@@ -494,6 +503,12 @@ def can_open_browser(env: dict[str, str] | os._Environ[str], platform: str) -> b
     if platform in ("darwin", "win32"):
         return True
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def redraw_delay(last_redraw: float, now: float) -> float:
+    """Seconds until the next redraw may come: none once `REDRAW_INTERVAL` has passed since the
+    last one, else what is left of it."""
+    return max(0.0, last_redraw + REDRAW_INTERVAL - now)
 
 
 def freeze_startup_objects() -> None:

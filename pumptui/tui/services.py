@@ -16,6 +16,7 @@ polling stays on, so push only ever makes the app faster, never less complete.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -24,7 +25,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from pumptui.api.models import ChatMessage, Coin
 from pumptui.config import SITE_URL, Settings
-from pumptui.live.bus import EventBus
+from pumptui.live.bus import EventBus, Subscription, SubscriptionClosed
+from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedState
 from pumptui.live.store import MarketStore
 from pumptui.session import Session
@@ -60,6 +62,13 @@ COIN_FEEDS: tuple[str, ...] = (
 )
 # The creator's view: their coins, read again while it is open.
 CREATOR_FEEDS: tuple[str, ...] = ("creator", "sol-price", "leader", "screener")
+
+# The token is looked up once the first market data is in and the app has had this long to draw
+# it (seconds), or after LOGIN_LOOKUP_WAIT without data: the keyring's import and backend
+# discovery (~0.2 s of Python, holding the GIL in its thread) would otherwise share the CPU with
+# the first frame with data.
+LOGIN_LOOKUP_GRACE = 0.3
+LOGIN_LOOKUP_WAIT = 3.0
 
 # How the status bar names a host the server has blocked (`routes.Host` values).
 HOST_LABELS: dict[str, str] = {"swap": "swap-api", "frontend": "v3", "indexer": "indexer"}
@@ -279,13 +288,20 @@ class AppServices:
     async def start(self) -> None:
         """Start polling; watched coins are followed from the first poll.
 
-        The token is looked up alongside the first polls, not before them: a keyring can take
+        The token is looked up after the first polls, not before them: a keyring can take
         seconds to answer (a locked collection up to its timeout), and reading the market needs
-        no token. Until it answers the app is read-only.
+        no token. It is asked once the first market data is in (`LOGIN_LOOKUP_GRACE`), so that
+        its import and discovery do not slow the first frame with data either. Until it answers
+        the app is read-only.
         """
         if self.resolve_login:
             self.resolve_login = False
-            self._login_lookup = asyncio.create_task(self._resolve_login(), name="login-lookup")
+            first_data = self.bus.subscribe(maxsize=16, accept=_is_market_data)
+            if self.engine is None:
+                first_data.close()  # frozen data: nothing is coming
+            self._login_lookup = asyncio.create_task(
+                self._resolve_login(first_data), name="login-lookup"
+            )
         if self.engine is None:
             return
         watched = self.watchlist.watchlist()
@@ -311,10 +327,15 @@ class AppServices:
             if close is not None:
                 close()
 
-    async def _resolve_login(self) -> None:
+    async def _resolve_login(self, first_data: Subscription) -> None:
         from pumptui.auth import ainspect_token
 
         self.resolve_login = False
+        if not first_data.closed:
+            with contextlib.suppress(TimeoutError, SubscriptionClosed):
+                await asyncio.wait_for(first_data.get(), LOGIN_LOOKUP_WAIT)
+            first_data.close()
+            await asyncio.sleep(LOGIN_LOOKUP_GRACE)
         try:
             report = await ainspect_token()
         except Exception as exc:  # a task's exception would otherwise go unseen
@@ -538,6 +559,10 @@ class AppServices:
             moved_routes=tuple(store.moved_routes.items()),
             blocked_hosts=tuple(blocked),
         )
+
+
+def _is_market_data(event: Event) -> bool:
+    return not isinstance(event, FeedHealthChanged | EngineError)
 
 
 def open_watchlist(*, demo: bool = False) -> Watchlist:

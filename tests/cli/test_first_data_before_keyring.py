@@ -76,3 +76,41 @@ async def test_the_first_coins_arrive_while_the_keyring_has_not_answered(
 
         slow_keyring.answer.set()
         await until(pilot, lambda: services.account == sim.user_address, "logged in")
+
+
+class KeyringThatNotes(MemoryKeyring):
+    """A keyring that notes what the app had when it was first asked."""
+
+    def __init__(self, services: list[AppServices]) -> None:
+        super().__init__()
+        self.services = services
+        self.coins_when_asked: int | None = None
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self.coins_when_asked is None:
+            self.coins_when_asked = len(self.services[0].store.new_coins())
+        return super().get_password(service, username)
+
+
+async def test_the_keyring_is_asked_once_the_first_coins_are_in(sim: SimServer) -> None:
+    """Its import and backend discovery (Python, in a thread) would share the CPU with the
+    first frame with data."""
+    built: list[AppServices] = []
+    previous = keyring.core._keyring_backend
+    backend = KeyringThatNotes(built)
+    keyring.set_keyring(backend)
+    try:
+        services = AppServices.connect(
+            Settings().with_api_urls(sim.base_url),
+            resolve_login=True,
+            watchlist=MemoryWatchlist(),
+            budget=RequestBudget(6000.0, 50),
+        )
+        built.append(services)
+        app = PumpApp(services)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await until(pilot, lambda: backend.coins_when_asked is not None, "keyring asked")
+
+            assert backend.coins_when_asked
+    finally:
+        keyring.core._keyring_backend = previous

@@ -380,6 +380,8 @@ class CoinScreen(SocialKeys, PumpScreen[None]):
         """Redraw from the store what changed for this coin since the last sync."""
         if not self.is_mounted:
             return
+        if self not in self.app.screen_stack:
+            return  # closed before it was first drawn (keys typed ahead): its widgets are going
         self._sync_header()
         self._sync_chart_conversion()
         store = self.services.store
