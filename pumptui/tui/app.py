@@ -42,7 +42,7 @@ from pumptui.alerts import AlertRule, Deliverer, Firing
 from pumptui.alerts.terminal import terminal_safe
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
-from pumptui.tui import glyphs
+from pumptui.tui import glyphs, textual_fixes
 from pumptui.tui.alerts import AlertRuleProblem, AlertToastGate, TerminalChannel
 from pumptui.tui.app_base import AppWithServices
 from pumptui.tui.commands import ActionCommands, CoinCommands
@@ -101,6 +101,7 @@ class PumpApp(TypeAhead, AppWithServices):
     ]
 
     def __init__(self, services: AppServices) -> None:
+        textual_fixes.apply()  # before any widget renders
         super().__init__()
         self.services = services
         self._redraw_pending = False
