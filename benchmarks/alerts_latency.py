@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from dataclasses import dataclass, field
@@ -302,23 +303,25 @@ def print_result(result: Result) -> None:
 def explain_polling() -> None:
     api, refresh = ApiSettings(), RefreshSettings()
     rpm = api.swap_requests_per_minute
-    print(
-        f"\nWhere polling's time goes: swap-api's budget is {rpm:g} requests a minute, shared by "
-        f"every trade read,\nso one followed coin's trades are read at best every {60 / rpm:.1f} "
-        "s (the coin's activity and the other feeds on\nswap-api take a little of that): a "
-        f"trade waits on average half the interval, at worst all of it,\nplus the request. "
-        f"Within a second would need about {60 / 1.0:g} requests a minute for this one coin, "
-        "over\nswap-api's Cloudflare rule (about 20 a minute per IP). Push delivers the trade "
-        f"as it is made.\nThe trade feed's interval is between [refresh] trades_min = "
-        f"{refresh.trades_min:g} s and trades_max = {refresh.trades_max:g} s,\nset by the "
-        f"coin's trade rate (cost {FOCUSED_TRADE_POLL_COST:g} trade-seconds a request) and "
-        "never under the budget's floor; a coin an alert names is read at the floor "
-        "however quiet.\nNew coins are read from the frontend's /coins, on the coins group's "
-        f"budget ({api.frontend_requests_per_minute:g} a minute, shared with\nthe market "
-        f"and leader feeds), every {refresh.coins_min:g} s while launches come, up to "
-        f"{refresh.coins_max:g} s when none do. With push, a launch message\nwakes that feed "
-        "(the record is read from REST), within its share of that budget."
+    text = (
+        f"Where polling's time goes: swap-api's budget is {rpm:g} requests a minute, shared by "
+        f"every trade read, so one followed coin's trades are read at best every {60 / rpm:.1f} "
+        "s (the coin's activity and the other feeds on swap-api take a little of that): a trade "
+        "waits on average half that interval, at worst all of it, plus the request. Within a "
+        "second would need about 60 requests a minute for this one coin, three times swap-api's "
+        "Cloudflare rule (about 20 a minute per IP): polling at the default budget cannot fire "
+        "within a second; push delivers the trade as it is made. The trade feed's interval "
+        f"lies between [refresh] trades_min = {refresh.trades_min:g} s and trades_max = "
+        f"{refresh.trades_max:g} s, set by the coin's trade rate (cost "
+        f"{FOCUSED_TRADE_POLL_COST:g} trade-seconds a request), never under the budget's floor; "
+        "a coin an alert names is read at the floor however quiet. New coins are read from the "
+        "frontend's /coins on the coins group's budget "
+        f"({api.frontend_requests_per_minute:g} a minute, shared with the market and leader "
+        f"feeds), every {refresh.coins_min:g} s while launches come, up to "
+        f"{refresh.coins_max:g} s when none do; with push, a launch message wakes that feed "
+        "(the record is read from REST) within its share of that budget."
     )
+    print("\n" + textwrap.fill(text, 100))
 
 
 def main() -> None:
