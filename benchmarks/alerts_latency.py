@@ -9,7 +9,7 @@ mode's tag. Then
 runs as a child process while the script, for `--minutes`, every 2 to 6 seconds does one of: a
 burst of 10 to 40 trades (`SimServer.inject_trades`, what `/_sim/burst` does), the dev buying
 and selling it all (`/_sim/sell`), a whale buying 5 to 8 SOL, a launch of a tagged coin, or
-the coin going quiet for `QUIET` seconds before the dev sells (the rug an alert is for).
+the coin going quiet for `--quiet` seconds (45) before the dev sells (the rug an alert is for).
 
 The firings expected are the simulator's ground truth, computed as tests/alerts/test_headless.py
 computes them (the trades the script made, from `trades_of`). Latency of a firing = when its
@@ -48,7 +48,7 @@ from pumptui.live.schedule import FOCUSED_TRADE_POLL_COST  # noqa: E402
 from pumptui.sim import MarketConfig, SimServer  # noqa: E402
 
 BIG_SOL = Decimal("1")
-QUIET = 45.0  # seconds without a trade before the script's "quiet, dev sell"
+QUIET = 45.0  # seconds without a trade before the script's "quiet, dev sell" (--quiet)
 # Untagged launches a minute beside the script's: /coins keeps news, as on the real site (where a
 # coin launches every few seconds), so the new-coins feed keeps its active pace.
 LAUNCHES = 6.0
@@ -144,7 +144,9 @@ class Script:
     actions: dict[str, int] = field(default_factory=dict)
 
 
-def run_script(sim: SimServer, mint: str, tag: str, seconds: float, seed: int) -> Script:
+def run_script(
+    sim: SimServer, mint: str, tag: str, seconds: float, seed: int, quiet: float
+) -> Script:
     rng = random.Random(seed)
     whale = b58encode(random.Random(seed + 1).randbytes(32))
     dev = sim.user_address
@@ -163,7 +165,7 @@ def run_script(sim: SimServer, mint: str, tag: str, seconds: float, seed: int) -
             script.signatures |= set(sim.inject_trades(mint, rng.randint(10, 40)))
         elif action in ("dev sell", "quiet, dev sell"):
             if action != "dev sell":
-                time.sleep(QUIET)  # a coin gone quiet, then the dev dumps
+                time.sleep(quiet)  # a coin gone quiet, then the dev dumps
             script.signatures.add(sim.buy(mint, wallet=dev, sol=0.3))
             sold = sim.sell(mint, wallet=dev)
             script.signatures.add(sold)
@@ -208,6 +210,7 @@ class Result:
     extra: int
     actions: dict[str, int]
     quiet_sells: set[str]
+    quiet: float
 
     def latencies(self, rule: str | None = None) -> list[float]:
         seen: set[tuple[str, str]] = set()
@@ -225,9 +228,8 @@ class Result:
         return len(due), len(fired), len(due - fired), len(keys) - len(set(keys))
 
 
-def run_mode(
-    sim: SimServer, mode: str, minutes: float, drain: float, seed: int, scratch: Path
-) -> Result:
+def run_mode(sim: SimServer, mode: str, args: argparse.Namespace, scratch: Path) -> Result:
+    minutes, drain, seed = args.minutes, args.drain, args.seed
     tag = f"zq{mode[:4]}{seed}"
     mint = sim.create_coin(name=f"Latency {mode}", symbol="LAT", creator=sim.user_address)
     folder = scratch / mode
@@ -244,7 +246,7 @@ def run_mode(
             ready = ready and run.wait_for("push: live", STARTUP)
         if not ready:
             raise SystemExit(f"{mode}: pumptui alerts did not start: {run.errors[-5:]}")
-        script = run_script(sim, mint, tag, minutes * 60, seed)
+        script = run_script(sim, mint, tag, minutes * 60, seed, args.quiet)
         due = ground_truth(sim, mint, script)
         end = time.monotonic() + drain
         while time.monotonic() < end:
@@ -262,7 +264,7 @@ def run_mode(
             fired.append((key[0], key[1], read_at - due[key], bool(line["provisional"])))
         else:
             extra += 1
-    return Result(mode, due, fired, extra, script.actions, script.quiet_sells)
+    return Result(mode, due, fired, extra, script.actions, script.quiet_sells, args.quiet)
 
 
 def figures(values: list[float]) -> str:
@@ -293,8 +295,8 @@ def print_result(result: Result) -> None:
     ]
     if result.quiet_sells:
         print(
-            f"  of the dev's sells, {len(result.quiet_sells)} came after {QUIET:g} s without a "
-            f"trade: fired {len(quiet)}, latency {', '.join(f'{x:.2f}' for x in quiet)} s"
+            f"  of the dev's sells, {len(result.quiet_sells)} came after {result.quiet:g} s "
+            f"without a trade: fired {len(quiet)}, latency {', '.join(f'{x:.2f}' for x in quiet)} s"
         )
     if result.extra:
         print(f"  {result.extra} firing(s) the ground truth does not expect")
@@ -330,6 +332,9 @@ def main() -> None:
     parser.add_argument("--modes", default="polling,push")
     parser.add_argument("--drain", type=float, default=40.0, help="seconds to wait at the end")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--quiet", type=float, default=QUIET, help="seconds of quiet before a quiet dev sell"
+    )
     args = parser.parse_args()
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     sim = SimServer(
@@ -352,7 +357,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="pumptui-alerts-latency-") as scratch:
             for mode in modes:
-                result = run_mode(sim, mode, args.minutes, args.drain, args.seed, Path(scratch))
+                result = run_mode(sim, mode, args, Path(scratch))
                 print_result(result)
                 results.append(result)
     finally:
