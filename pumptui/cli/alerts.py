@@ -299,6 +299,7 @@ async def _run(args: argparse.Namespace, settings: Settings, rules: list[AlertRu
             if followed:
                 engine.focus(followed[0])
                 engine.watch(followed[1:])
+                engine.set_alerted(mints)  # read at the budget's pace, however quiet
             reading = Reading(lambda: engine.health)
             return await _evaluate(
                 subscription, service, reporter, reading, args, mints, lambda: printed

@@ -257,6 +257,24 @@ class LiveEngine:
             self._watched = [m for m in self._watched if m not in gone]
             self._watchlist_changed()
 
+    def set_alerted(self, mints: Iterable[str]) -> None:
+        """The followed coins (focused or watched) an alert rule waits on: their trades are read
+        as often as their feed's share of the budget allows, however quiet the coin has been
+        (a quiet coin is otherwise read rarely, and a dev selling it would be heard late)."""
+        alerted = frozenset(mints)
+        if alerted == self._ctx.alerted:
+            return
+        self._ctx.alerted = alerted
+        for name in ("trades", "watchlist"):
+            feed = self.feeds.get(name)
+            if feed is not None:
+                feed.reset()
+        self.rebalance()
+        for name in ("trades", "watchlist"):
+            runner = self.runners.get(name)
+            if runner is not None:
+                runner.nudge()
+
     def _watchlist_changed(self) -> None:
         watchlist = self.feeds.get("watchlist")
         if isinstance(watchlist, WatchlistFeed):

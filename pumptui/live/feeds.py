@@ -108,6 +108,8 @@ class FeedContext:
     monotonic: Callable[[], float] = time.monotonic
     # Coins whose trades a feed follows (focused: "trades", watched: "watchlist").
     followed: dict[str, str] = field(default_factory=dict)
+    # Coins an alert rule waits on: their trades are read as often as the budget allows.
+    alerted: frozenset[str] = frozenset()
     # Ask a feed to poll soon (within its share of the budget).
     nudge: Callable[[str], None] = lambda feed: None
     # Since when a push source has delivered every trade of a coin (None: it has not).
@@ -399,6 +401,11 @@ class CoinTradesFeed(Feed):
             low = max(self.interval.low, PUSH_CHECK_MIN)
             target = PUSH_CHECK_TRADES / rate if rate else self.interval.high
             return self.interval.set(min(self.interval.high, max(low, target)))
+        if self.mint in self.ctx.alerted:
+            # An alert waits on this coin's next trade (a dev selling a coin gone quiet): read
+            # it at the budget's pace (the runner keeps to its floor), however quiet the coin.
+            self._first_done = True
+            return self.interval.reset()
         target = trade_interval(
             rate, self.interval.low, self.interval.high, cost=FOCUSED_TRADE_POLL_COST
         )
@@ -437,6 +444,13 @@ class WatchlistFeed(Feed):
 
     def wanted(self) -> bool:
         return any(m != self.excluded for m in self.mints)
+
+    def next_interval(self, outcome: PollOutcome) -> float:
+        if not self.pushed and any(m in self.ctx.alerted for m in self.mints if m != self.excluded):
+            # An alert waits on a watched coin's next trade: look at the budget's pace, however
+            # quiet the coins have been (a look reads trades only of coins that traded).
+            return self.interval.reset()
+        return super().next_interval(outcome)
 
     async def poll(self) -> PollOutcome:
         ctx = self.ctx

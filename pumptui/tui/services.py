@@ -114,6 +114,8 @@ class Engine(Protocol):
 
     def unwatch(self, mints: Iterable[str]) -> None: ...
 
+    def set_alerted(self, mints: Iterable[str]) -> None: ...
+
     def set_visible(self, feeds: Iterable[str]) -> None: ...
 
     def show_rows(self, visible: Sequence[str], listed: Sequence[str] = ()) -> None: ...
@@ -408,6 +410,7 @@ class AppServices:
         mints = self.alerts.mints()
         if mints:
             self.engine.watch(mints)
+        self.engine.set_alerted(mints)  # their trades at the budget's pace, however quiet
         # A coin no rule names any more is let go, unless the user watches it.
         gone = set(self._alert_mints) - set(mints) - set(self.watched())
         if gone:

@@ -21,6 +21,7 @@ MINT = make_mint("alerted-coin")
 class RecordingEngine:
     def __init__(self) -> None:
         self.watched: list[str] = []
+        self.alerted: frozenset[str] = frozenset()
         self.visible: frozenset[str] = frozenset()
 
     @property
@@ -42,6 +43,9 @@ class RecordingEngine:
     def unwatch(self, mints: Iterable[str]) -> None:
         gone = set(mints)
         self.watched = [m for m in self.watched if m not in gone]
+
+    def set_alerted(self, mints: Iterable[str]) -> None:
+        self.alerted = frozenset(mints)
 
     def set_visible(self, feeds: Iterable[str]) -> None:
         self.visible = frozenset(feeds)
@@ -79,6 +83,7 @@ def test_a_coin_with_an_alert_is_followed_while_its_rule_is_on() -> None:
     rule = services.alerts.add(make_rule("mc > 50k", mint=MINT, origin="app"))
     services.follow_alert_coins()
     assert engine.watched == [MINT]
+    assert engine.alerted == {MINT}  # its trades read at the budget's pace, however quiet
     assert "watchlist" in engine.visible  # its feed polls on the coin screen too
 
     services.toggle_watch(MINT)
@@ -88,6 +93,7 @@ def test_a_coin_with_an_alert_is_followed_while_its_rule_is_on() -> None:
     services.alerts.set_enabled(rule.id, False)
     services.follow_alert_coins()
     assert engine.watched == []
+    assert engine.alerted == frozenset()
     assert "watchlist" not in engine.visible
 
 
