@@ -24,8 +24,11 @@ from functools import partial
 from typing import ClassVar
 
 from rich.console import JustifyMethod
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import DataTable
@@ -182,6 +185,11 @@ DROP_ORDER: tuple[str, ...] = (
 CELL_PADDING = 1
 
 Cells = tuple[Text, ...]
+# A rendered cell: one list of segments per line.
+CellLines = list[list[Segment]]
+# Rendered cells kept across re-sorts and refreshes: a screenful of rows in each of the cursor's
+# and the hover's variants, with room to scroll.
+CELL_LINES_KEPT = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +239,11 @@ class CoinTable(DataTable[Text]):
     """
 
     def __init__(self, *, limit: int = 200, id: str | None = None) -> None:
+        # Cell renders by what they depend on -> (the cell's value, its row index, its lines);
+        # made first: DataTable's set-up may already clear caches.
+        self._cell_lines: LRUCache[tuple[object, ...], tuple[object, int, CellLines]] = LRUCache(
+            CELL_LINES_KEPT
+        )
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=CELL_PADDING)
         self.limit = limit
         self.sort_index = 0
@@ -477,6 +490,64 @@ class CoinTable(DataTable[Text]):
             return
         row[ColumnKey(column)] = value
         self._written.add(mint)
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> CellLines:
+        """A cell's lines, rendered again only when its value or look changed.
+
+        DataTable keys its render caches by its update count, which a re-sort or any cell write
+        bumps: the next frame re-rendered every visible cell through Rich, about 100 ms for a
+        screenful under a flood, the frame that answers `s`. Here a cell is kept by its row key
+        (not its place) and its value object (a changed cell is a new `Text`); a row that only
+        moved gets its kept lines with the new place in their mouse metadata, the one thing in
+        them that depends on the row index (clicks and hover read it).
+        """
+        if row_index < 0 or column_index < 0 or self.fixed_rows or self.fixed_columns:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None or row_key not in self._data:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        value = self._data[row_key].get(column_key)
+        # As DataTable draws them: the hover only once the mouse moved, neither when hidden.
+        cursor = cursor and self.show_cursor
+        hover = hover and self.show_cursor and self._show_hover_cursor
+        key = (
+            row_key,
+            column_key,
+            base_style,
+            width,
+            cursor,
+            hover,
+            self._pseudo_class_state,
+            self.rows[row_key].height,
+        )
+        known = self._cell_lines.get(key)
+        if known is not None and known[0] is value:
+            if known[1] == row_index:
+                return known[2]
+            place = Style.from_meta({"row": row_index, "column": column_index})
+            lines = [list(Segment.apply_style(line, post_style=place)) for line in known[2]]
+        else:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        self._cell_lines[key] = (value, row_index, lines)
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._cell_lines.clear()
+
+    def notify_style_update(self) -> None:
+        # A theme or style change changes how every cell looks.
+        self._cell_lines.clear()
+        super().notify_style_update()
 
     def _flush_writes(self) -> None:
         """Invalidate the render caches once and repaint only the written rows in view (every
