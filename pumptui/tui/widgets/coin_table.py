@@ -187,9 +187,24 @@ CELL_PADDING = 1
 Cells = tuple[Text, ...]
 # A rendered cell: one list of segments per line.
 CellLines = list[list[Segment]]
-# Rendered cells kept across re-sorts and refreshes: a screenful of rows in each of the cursor's
-# and the hover's variants, with room to scroll.
+# Rendered cells kept across re-sorts and refreshes: several screenfuls of rows in each of the
+# cursor's and the hover's variants.
 CELL_LINES_KEPT = 4000
+
+
+def text_look(text: Text) -> tuple[object, ...]:
+    """All that decides how a cell's `Text` is drawn (`Text.__eq__` compares only the
+    characters and spans)."""
+    return (
+        text.plain,
+        tuple(text.spans),
+        text.style,
+        text.justify,
+        text.overflow,
+        text.no_wrap,
+        text.end,
+        text.tab_size,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,9 +254,9 @@ class CoinTable(DataTable[Text]):
     """
 
     def __init__(self, *, limit: int = 200, id: str | None = None) -> None:
-        # Cell renders by what they depend on -> (the cell's value, its row index, its lines);
+        # Cell renders by what they look like -> (the row index they were drawn for, their lines);
         # made first: DataTable's set-up may already clear caches.
-        self._cell_lines: LRUCache[tuple[object, ...], tuple[object, int, CellLines]] = LRUCache(
+        self._cell_lines: LRUCache[tuple[object, ...], tuple[int, CellLines]] = LRUCache(
             CELL_LINES_KEPT
         )
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=CELL_PADDING)
@@ -500,14 +515,15 @@ class CoinTable(DataTable[Text]):
         cursor: bool = False,
         hover: bool = False,
     ) -> CellLines:
-        """A cell's lines, rendered again only when its value or look changed.
+        """A cell's lines, rendered through Rich only when nothing drawn looked the same.
 
         DataTable keys its render caches by its update count, which a re-sort or any cell write
-        bumps: the next frame re-rendered every visible cell through Rich, about 100 ms for a
-        screenful under a flood, the frame that answers `s`. Here a cell is kept by its row key
-        (not its place) and its value object (a changed cell is a new `Text`); a row that only
-        moved gets its kept lines with the new place in their mouse metadata, the one thing in
-        them that depends on the row index (clicks and hover read it).
+        bumps: the next frame sent every visible cell through Rich again, ~100 ms for a
+        screenful under a flood (the frame that answers `s` on Home). Here a cell is kept by
+        what it looks like (its column, text, spans, styles; the cursor, the hover): a row that
+        only moved, or a cell like one drawn before ("—", an age), reuses the lines, with its
+        place stamped into their mouse metadata, the one thing in them that depends on the row
+        (clicks and hover read it).
         """
         if row_index < 0 or column_index < 0 or self.fixed_rows or self.fixed_columns:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
@@ -516,12 +532,14 @@ class CoinTable(DataTable[Text]):
         if row_key is None or column_key is None or row_key not in self._data:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         value = self._data[row_key].get(column_key)
+        if not isinstance(value, Text):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         # As DataTable draws them: the hover only once the mouse moved, neither when hidden.
         cursor = cursor and self.show_cursor
         hover = hover and self.show_cursor and self._show_hover_cursor
         key = (
-            row_key,
             column_key,
+            *text_look(value),
             base_style,
             width,
             cursor,
@@ -530,14 +548,14 @@ class CoinTable(DataTable[Text]):
             self.rows[row_key].height,
         )
         known = self._cell_lines.get(key)
-        if known is not None and known[0] is value:
-            if known[1] == row_index:
-                return known[2]
+        if known is not None:
+            if known[0] == row_index:
+                return known[1]
             place = Style.from_meta({"row": row_index, "column": column_index})
-            lines = [list(Segment.apply_style(line, post_style=place)) for line in known[2]]
+            lines = [list(Segment.apply_style(line, post_style=place)) for line in known[1]]
         else:
             lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._cell_lines[key] = (value, row_index, lines)
+        self._cell_lines[key] = (row_index, lines)
         return lines
 
     def _clear_caches(self) -> None:
