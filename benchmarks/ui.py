@@ -14,7 +14,8 @@ a second.
 
 Printed for each contender:
 - key latency p50 / p95: from writing the key to the pty until the app has written the first frame
-  after the key's action finished (the frame that shows the new timeframe);
+  after the key's action finished (the frame that shows the new timeframe), and its three parts:
+  waiting for the app to read the key, the action, then that frame;
 - CPU share of the app process (user + system time / wall time) over the measured window;
 - RSS when the window opens, after its first minute and at the end, and the peak (VmHWM): flat
   means bounded memory;
@@ -30,6 +31,9 @@ engine event is delivered to the screen as its own redraw message, none is coale
 With `--code DIR` a third contender, "before", is the app from another checkout (main's, say)
 run against the same simulator in the same run: the figures of a change beside those of the code
 it changes. The machine's load weighs on every contender alike, but say what else ran beside them.
+
+With PUMPTUI_UI_PROFILE=FILE in the environment each child runs under cProfile and leaves its
+pstats in FILE (the last contender's; use `--only`): slower, for where the time goes, not figures.
 
 With `--push` both listen to the simulator's WebSocket as `pumptui demo` does (every trade of the
 coin arrives the moment it is made, one event each); without it they poll (up to a page a poll).
