@@ -104,7 +104,7 @@ async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_
         ) -> object:
             nonlocal fresh_renders
             fresh_renders += row_index >= 0  # the header is not a coin's row
-            return render_cell(self, row_index, *args, **kwargs)  # type: ignore[arg-type]
+            return render_cell(self, row_index, *args, **kwargs)
 
         monkeypatch.setattr(DataTable, "_render_cell", counted)
         table.reverse_sort()  # oldest first: the same rows, upside down
@@ -119,3 +119,20 @@ async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_
         # A click or the hover on that line finds the row it now shows.
         places = {s.style.meta.get("row") for s in first_row if s.style and s.style.meta}
         assert places == {0}
+
+
+async def test_rows_drawn_from_kept_cells_look_exactly_like_rows_drawn_afresh() -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(CoinTable)
+        shown = coins(60)
+        table.show(shown, RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        for _ in range(4):  # newest, market cap, curve, replies: rows move and come on screen
+            table.cycle_sort()
+            await pilot.pause()
+        table.show(richer(shown), RowContext(now=FROZEN_NOW + 60))
+        await pilot.pause()
+        kept = [list(table.render_line(y)) for y in range(table.size.height)]
+        table._clear_caches()  # drops the kept cells too: everything through Rich again
+        assert [list(table.render_line(y)) for y in range(table.size.height)] == kept
