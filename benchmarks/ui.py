@@ -14,7 +14,8 @@ a second.
 
 Printed for each contender:
 - key latency p50 / p95: from writing the key to the pty until the app has written the first frame
-  after the key's action finished (the frame that shows the new timeframe);
+  after the key's action finished (the frame that shows the new timeframe), and its three parts:
+  waiting for the app to read the key, the action, then that frame;
 - CPU share of the app process (user + system time / wall time) over the measured window;
 - RSS when the window opens, after its first minute and at the end, and the peak (VmHWM): flat
   means bounded memory;
@@ -30,6 +31,9 @@ engine event is delivered to the screen as its own redraw message, none is coale
 With `--code DIR` a third contender, "before", is the app from another checkout (main's, say)
 run against the same simulator in the same run: the figures of a change beside those of the code
 it changes. The machine's load weighs on every contender alike, but say what else ran beside them.
+
+With PUMPTUI_UI_PROFILE=FILE in the environment each child runs under cProfile and leaves its
+pstats in FILE (the last contender's; use `--only`): slower, for where the time goes, not figures.
 
 With `--push` both listen to the simulator's WebSocket as `pumptui demo` does (every trade of the
 coin arrives the moment it is made, one event each); without it they poll (up to a page a poll).
@@ -111,6 +115,7 @@ def run_child(
         app = PumpApp(services)
 
     actions: list[float] = []
+    action_starts: list[float] = []
     frames: list[float] = []
     display = app._display
     dispatch = app._dispatch_action
@@ -121,8 +126,10 @@ def run_child(
             frames.append(time.monotonic())
 
     async def timed_dispatch(namespace: Any, action_name: str, params: Any) -> bool:
+        started = time.monotonic()
         result = await dispatch(namespace, action_name, params)
         if action_name == KEYS[screen][1]:
+            action_starts.append(started)
             actions.append(time.monotonic())
         return result
 
@@ -132,8 +139,16 @@ def run_child(
         app.call_later(app.open_coin, mint)
     elif screen == "trenches":
         app.call_later(app.action_go_trenches)
-    app.run()
-    Path(out).write_text(json.dumps({"actions": actions, "frames": frames}))
+    profile_to = os.environ.get("PUMPTUI_UI_PROFILE")
+    if profile_to:
+        # `PUMPTUI_UI_PROFILE=FILE`: the child's whole run under cProfile (pstats dump in FILE).
+        import cProfile
+
+        cProfile.runctx("app.run()", globals(), {"app": app}, profile_to)
+    else:
+        app.run()
+    times = {"actions": actions, "action_starts": action_starts, "frames": frames}
+    Path(out).write_text(json.dumps(times))
 
 
 # -- the parent: drive a child and measure it ----------------------------------------------------
@@ -149,15 +164,20 @@ class Measurement:
     rss_end_mb: float = 0.0
     rss_peak_mb: float = 0.0
     bytes_per_second: float = 0.0
+    # Where a key's latency goes: waiting for the app to read it, its action, then the frame.
+    waits_ms: list[float] = field(default_factory=list)
+    action_ms: list[float] = field(default_factory=list)
+    frame_ms: list[float] = field(default_factory=list)
     keys_sent: int = 0
     keys_seen: int = 0
     # Board -> deltas the simulator sent a second over the measured window (trenches screen).
     board_deltas: dict[str, float] = field(default_factory=dict)
 
-    def percentile(self, q: float) -> float | None:
-        if not self.latencies_ms:
+    def percentile(self, q: float, figures: list[float] | None = None) -> float | None:
+        figures = self.latencies_ms if figures is None else figures
+        if not figures:
             return None
-        ordered = sorted(self.latencies_ms)
+        ordered = sorted(figures)
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
@@ -306,11 +326,15 @@ def measure(
     result.keys_seen = len(times["actions"])
     frames = times["frames"]
     frame_index = 0
-    for sent_at, done_at in zip(sent, times["actions"], strict=False):
+    starts = times.get("action_starts") or times["actions"]
+    for sent_at, began_at, done_at in zip(sent, starts, times["actions"], strict=False):
         while frame_index < len(frames) and frames[frame_index] < done_at:
             frame_index += 1
         if frame_index < len(frames):
             result.latencies_ms.append((frames[frame_index] - sent_at) * 1000)
+            result.waits_ms.append((began_at - sent_at) * 1000)
+            result.action_ms.append((done_at - began_at) * 1000)
+            result.frame_ms.append((frames[frame_index] - done_at) * 1000)
     return result
 
 
@@ -345,6 +369,15 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
             f"{mb(m.rss_start_mb):>9} {mb(m.rss_first_minute_mb):>9} {mb(m.rss_end_mb):>8} "
             f"{mb(m.rss_peak_mb):>9} "
             f"{m.bytes_per_second:>10,.0f}"
+        )
+    print("\nkey latency, p50 / p95: waiting to be read · the action · its frame")
+    for m in results:
+        parts = (m.waits_ms, m.action_ms, m.frame_ms)
+        print(
+            f"{m.name:10} "
+            + " · ".join(
+                f"{ms(m.percentile(0.5, part))} / {ms(m.percentile(0.95, part))}" for part in parts
+            )
         )
     ours = next((m for m in results if m.name == "pumptui"), None)
     if ours is not None:

@@ -1,5 +1,6 @@
 """The coin table redraws in proportion to what changed: a refresh of N rows is O(N) work, not
-O(N²), and after a batched refresh every row, on screen or not, shows its new values."""
+O(N²), after a batched refresh every row, on screen or not, shows its new values, and a re-sort
+moves rendered rows instead of rendering their cells again."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import replace
 
 from textual._two_way_dict import TwoWayDict
 from textual.app import App, ComposeResult
+from textual.widgets import DataTable
 
 from pumptui.api.models import Coin
 from pumptui.tui import format as fmt
@@ -83,3 +85,54 @@ async def test_after_a_batched_refresh_every_row_shows_its_new_values() -> None:
         assert table.shown_mints[0] == later[0].mint
         assert shown_cap(later[0]) != shown_cap(shown[0])
         assert shown_cap(later[0]) in table.render_line(1).text
+
+
+async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_again(
+    monkeypatch,
+) -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(CoinTable)
+        shown = coins(20)  # all on screen
+        table.show(shown, RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        fresh_renders = 0
+        render_cell = DataTable._render_cell
+
+        def counted(
+            self: DataTable[object], row_index: int, *args: object, **kwargs: object
+        ) -> object:
+            nonlocal fresh_renders
+            fresh_renders += row_index >= 0  # the header is not a coin's row
+            return render_cell(self, row_index, *args, **kwargs)
+
+        monkeypatch.setattr(DataTable, "_render_cell", counted)
+        table.reverse_sort()  # oldest first: the same rows, upside down
+        await pilot.pause()
+        # Every cell of every row used to go through Rich again (the re-sort bumped the table's
+        # update count, the key of all its render caches): the frame that answers `s` on Home.
+        assert fresh_renders == 0
+        oldest = shown[-1]
+        assert table.shown_mints[0] == oldest.mint
+        first_row = table.render_line(1)  # under the header
+        assert (oldest.symbol or "") in first_row.text
+        # A click or the hover on that line finds the row it now shows.
+        places = {s.style.meta.get("row") for s in first_row if s.style and s.style.meta}
+        assert places == {0}
+
+
+async def test_rows_drawn_from_kept_cells_look_exactly_like_rows_drawn_afresh() -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(CoinTable)
+        shown = coins(60)
+        table.show(shown, RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        for _ in range(4):  # newest, market cap, curve, replies: rows move and come on screen
+            table.cycle_sort()
+            await pilot.pause()
+        table.show(richer(shown), RowContext(now=FROZEN_NOW + 60))
+        await pilot.pause()
+        kept = [list(table.render_line(y)) for y in range(table.size.height)]
+        table._clear_caches()  # drops the kept cells too: everything through Rich again
+        assert [list(table.render_line(y)) for y in range(table.size.height)] == kept

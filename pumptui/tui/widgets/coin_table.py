@@ -24,8 +24,11 @@ from functools import partial
 from typing import ClassVar
 
 from rich.console import JustifyMethod
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import DataTable
@@ -182,6 +185,26 @@ DROP_ORDER: tuple[str, ...] = (
 CELL_PADDING = 1
 
 Cells = tuple[Text, ...]
+# A rendered cell: one list of segments per line.
+CellLines = list[list[Segment]]
+# Rendered cells kept across re-sorts and refreshes: several screenfuls of rows in each of the
+# cursor's and the hover's variants.
+CELL_LINES_KEPT = 4000
+
+
+def text_look(text: Text) -> tuple[object, ...]:
+    """All that decides how a cell's `Text` is drawn (`Text.__eq__` compares only the
+    characters and spans)."""
+    return (
+        text.plain,
+        tuple(text.spans),
+        text.style,
+        text.justify,
+        text.overflow,
+        text.no_wrap,
+        text.end,
+        text.tab_size,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +254,11 @@ class CoinTable(DataTable[Text]):
     """
 
     def __init__(self, *, limit: int = 200, id: str | None = None) -> None:
+        # Cell renders by what they look like -> (the row index they were drawn for, their lines);
+        # made first: DataTable's set-up may already clear caches.
+        self._cell_lines: LRUCache[tuple[object, ...], tuple[int, CellLines]] = LRUCache(
+            CELL_LINES_KEPT
+        )
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=CELL_PADDING)
         self.limit = limit
         self.sort_index = 0
@@ -477,6 +505,67 @@ class CoinTable(DataTable[Text]):
             return
         row[ColumnKey(column)] = value
         self._written.add(mint)
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> CellLines:
+        """A cell's lines, rendered through Rich only when nothing drawn looked the same.
+
+        DataTable keys its render caches by its update count, which a re-sort or any cell write
+        bumps: the next frame sent every visible cell through Rich again, ~100 ms for a
+        screenful under a flood (the frame that answers `s` on Home). Here a cell is kept by
+        what it looks like (its column, text, spans, styles; the cursor, the hover): a row that
+        only moved, or a cell like one drawn before ("—", an age), reuses the lines, with its
+        place stamped into their mouse metadata, the one thing in them that depends on the row
+        (clicks and hover read it).
+        """
+        if row_index < 0 or column_index < 0 or self.fixed_rows or self.fixed_columns:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None or row_key not in self._data:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        value = self._data[row_key].get(column_key)
+        if not isinstance(value, Text):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        # As DataTable draws them: the hover only once the mouse moved, neither when hidden.
+        cursor = cursor and self.show_cursor
+        hover = hover and self.show_cursor and self._show_hover_cursor
+        key = (
+            column_key,
+            *text_look(value),
+            base_style,
+            width,
+            cursor,
+            hover,
+            self._pseudo_class_state,
+            self.rows[row_key].height,
+        )
+        known = self._cell_lines.get(key)
+        if known is not None:
+            if known[0] == row_index:
+                return known[1]
+            place = Style.from_meta({"row": row_index, "column": column_index})
+            lines = [list(Segment.apply_style(line, post_style=place)) for line in known[1]]
+        else:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        self._cell_lines[key] = (row_index, lines)
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._cell_lines.clear()
+
+    def notify_style_update(self) -> None:
+        # A theme or style change changes how every cell looks.
+        self._cell_lines.clear()
+        super().notify_style_update()
 
     def _flush_writes(self) -> None:
         """Invalidate the render caches once and repaint only the written rows in view (every
