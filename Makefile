@@ -6,11 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench screenshots clean
 
-# The pip that comes with the venv installs this project as it is (upgrading it first cost 5-10 s
-# of every clean `make test`); it does not ask the index whether it is the newest either.
+# uv installs the project and its test tools in about 5 s where pip's resolver takes about 40 (a
+# third of a clean `make test`); where uv cannot be had, pip does it. The pip that comes with the
+# venv is used as it is (upgrading it cost 5-10 s) and does not ask whether it is the newest.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install --quiet -e '.[test]'
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install --quiet uv \
+		&& $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]' \
+		|| PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
