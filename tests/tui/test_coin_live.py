@@ -18,6 +18,7 @@ from pumptui.api.budget import RequestBudget
 from pumptui.api.models import Trade
 from pumptui.config import ApiSettings, RefreshSettings, Settings
 from pumptui.live.health import FeedState
+from pumptui.live.schedule import Backoff
 from pumptui.sim import SimServer
 from pumptui.sim.chat import ChatConfig
 from pumptui.tui.app import PumpApp
@@ -242,6 +243,11 @@ async def test_a_dropped_chat_connection_shows_on_screen_and_recovers_by_itself(
         assert engine is not None
         chat = engine.chat
         assert chat is not None
+        # Attempts paced for a test: the real pacing (2 s apart, a jittered backoff from 2 s) made
+        # this test take 4 to 30 s by the draw of the dice. Still a second or so apart, so the
+        # failure lasts long enough to be seen on screen.
+        chat.min_gap = 1.0
+        chat._backoff = Backoff(base=1.0, cap=1.0, floor=1.0)
 
         # The server drops the socket, then refuses the next three attempts: the chat fails
         # for at least that many attempts, whatever the machine's speed.
