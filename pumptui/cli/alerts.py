@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from pumptui.cli.options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from pumptui.cli.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_stream
 
 if TYPE_CHECKING:
     from pumptui.alerts import AlertRule, AlertService, Firing
@@ -131,14 +131,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    try:
-        return asyncio.run(_run(args, settings, rules))
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        with contextlib.suppress(OSError):
-            sys.stdout = open("/dev/null", "w")  # noqa: SIM115
-        return EXIT_OK
+    return run_stream(_run(args, settings, rules))
 
 
 def _rules(args: argparse.Namespace, settings: Settings) -> list[AlertRule]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -27,6 +27,24 @@ EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1  # something could not be done (failed items, drift, a refused token)
 EXIT_USAGE: Final = 2  # bad arguments or config: nothing was tried
 EXIT_INTERRUPTED: Final = 130  # Ctrl-C, after saying what was done
+
+
+def run_stream(main: Coroutine[Any, Any, int]) -> int:
+    """Run a streaming command (`watch`, `alerts`) to its exit status: Ctrl-C is 130, and a
+    reader that went away (`| head`) is not an error (Python is kept from complaining at exit)."""
+    import asyncio
+    import contextlib
+    import os
+
+    try:
+        return asyncio.run(main)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return EXIT_OK
+
 
 # swap-api's Cloudflare rule (reference §2): about 20 requests a minute per IP, then a block.
 SWAP_RULE_PER_MINUTE: Final = 20.0

@@ -44,7 +44,6 @@ Examples::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import math
 import sys
@@ -54,7 +53,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pumptui.cli.options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from pumptui.cli.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_stream
 
 # asyncio, Rich's cell widths and the number formats are imported where they are used, so
 # that `pumptui watch --help` costs little more than `pumptui --help`.
@@ -173,17 +172,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"pumptui watch: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    import asyncio
-
-    try:
-        return asyncio.run(_watch(args, settings, types))
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (`| head`): not an error. Keep Python from complaining at exit.
-        with contextlib.suppress(OSError):
-            sys.stdout = open("/dev/null", "w")  # noqa: SIM115
-        return EXIT_OK
+    return run_stream(_watch(args, settings, types))
 
 
 def _parse_types(raw: str | None) -> set[str] | frozenset[str] | None:
