@@ -37,6 +37,17 @@ def write_json(path: Path, data: Any) -> None:
         raise
 
 
+def read_json(path: Path) -> tuple[Any, str | None]:
+    """What the file at `path` holds (None when there is no file), or None and why it could not
+    be read: the alert files are the app's, and a broken one is said, never a crash."""
+    try:
+        return orjson.loads(path.read_bytes()), None
+    except FileNotFoundError:
+        return None, None
+    except (OSError, orjson.JSONDecodeError) as exc:
+        return None, str(exc)
+
+
 class AppRules:
     """The rules made in the app: `load()` reads them, `save(rules)` writes them whole.
 
@@ -47,13 +58,11 @@ class AppRules:
         self.problem: str | None = None
 
     def load(self) -> list[AlertRule]:
-        self.problem = None
-        try:
-            data = orjson.loads(self.path.read_bytes())
-        except FileNotFoundError:
-            return []
-        except (OSError, orjson.JSONDecodeError) as exc:
-            self.problem = f"{self.path}: cannot read the alert rules: {exc}"
+        data, problem = read_json(self.path)
+        self.problem = (
+            None if problem is None else f"{self.path}: cannot read the alert rules: {problem}"
+        )
+        if data is None:
             return []
         entries = data.get("rules") if isinstance(data, dict) else None
         if not isinstance(entries, list):
@@ -92,13 +101,11 @@ class CooldownLog:
         return f"{rule_id}:{mint}"
 
     def _load(self, path: Path) -> None:
-        try:
-            data = orjson.loads(path.read_bytes())
-        except FileNotFoundError:
-            return
-        except (OSError, orjson.JSONDecodeError) as exc:
-            self.problem = f"{path}: the alerts' last firings cannot be read ({exc}); starting anew"
-            return
+        data, problem = read_json(path)
+        if problem is not None:
+            self.problem = (
+                f"{path}: the alerts' last firings cannot be read ({problem}); starting anew"
+            )
         fired = data.get("fired") if isinstance(data, dict) else None
         if not isinstance(fired, dict):
             return

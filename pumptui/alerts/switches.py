@@ -12,9 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-import orjson
-
-from pumptui.alerts.files import FILE_VERSION, write_json
+from pumptui.alerts.files import FILE_VERSION, read_json, write_json
 from pumptui.alerts.rules import AlertRule
 
 
@@ -29,13 +27,9 @@ class RuleSwitches:
             self._load(path)
 
     def _load(self, path: Path) -> None:
-        try:
-            data = orjson.loads(path.read_bytes())
-        except FileNotFoundError:
-            return
-        except (OSError, orjson.JSONDecodeError) as exc:
-            self.problem = f"{path}: the alerts switched off in the app cannot be read ({exc})"
-            return
+        data, problem = read_json(path)
+        if problem is not None:
+            self.problem = f"{path}: the alerts switched off in the app cannot be read ({problem})"
         switched = data.get("enabled") if isinstance(data, dict) else None
         if isinstance(switched, dict):
             self._enabled = {str(k): v for k, v in switched.items() if isinstance(v, bool)}

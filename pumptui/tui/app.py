@@ -406,15 +406,7 @@ class PumpApp(TypeAhead, AppWithServices):
 
     def open_in_browser(self, mint: str) -> None:
         """Open the coin's page; where no browser can open (SSH, no display), copy the link."""
-        url = self.services.coin_url(mint)
-        driver = self._driver
-        if driver is not None and getattr(driver, "is_web", False):
-            self.open_url(url)
-        elif can_open_browser(os.environ, sys.platform):
-            self._open_browser(url)
-        else:
-            self.copy_to_clipboard(url)
-            self.notify(f"No browser here; copied {url}", title="Link", timeout=5, markup=False)
+        self.open_link(self.services.coin_url(mint))
 
     def open_link(self, url: str) -> None:
         """Open any page (a block explorer's); where no browser can open, copy the link."""
