@@ -35,6 +35,10 @@ it changes. The machine's load weighs on every contender alike, but say what els
 With PUMPTUI_UI_PROFILE=FILE in the environment each child runs under cProfile and leaves its
 pstats in FILE (the last contender's; use `--only`): slower, for where the time goes, not figures.
 
+With PUMPTUI_UI_LAYOUTS=FILE each child counts the whole-screen relayouts it asked for, by the
+widget class and the line of our code that asked (the most expensive thing a frame can do), and
+writes the counts to FILE as JSON.
+
 With `--push` both listen to the simulator's WebSocket as `pumptui demo` does (every trade of the
 coin arrives the moment it is made, one event each); without it they poll (up to a page a poll).
 
@@ -139,6 +143,8 @@ def run_child(
         app.call_later(app.open_coin, mint)
     elif screen == "trenches":
         app.call_later(app.action_go_trenches)
+    layouts_to = os.environ.get("PUMPTUI_UI_LAYOUTS")
+    layouts = _count_layouts() if layouts_to else {}
     profile_to = os.environ.get("PUMPTUI_UI_PROFILE")
     if profile_to:
         # `PUMPTUI_UI_PROFILE=FILE`: the child's whole run under cProfile (pstats dump in FILE).
@@ -149,6 +155,34 @@ def run_child(
         app.run()
     times = {"actions": actions, "action_starts": action_starts, "frames": frames}
     Path(out).write_text(json.dumps(times))
+    if layouts_to:
+        ranked = sorted(layouts.items(), key=lambda item: -item[1])
+        Path(layouts_to).write_text(json.dumps(dict(ranked), indent=1))
+
+
+def _count_layouts() -> dict[str, int]:
+    """Count each `refresh(layout=True)` by widget class and the first caller in pumptui."""
+    from textual.widget import Widget
+
+    counts: dict[str, int] = {}
+    refresh = Widget.refresh
+
+    def counted(self: Widget, *regions: Any, layout: bool = False, **kwargs: Any) -> Any:
+        if layout and self.is_mounted:
+            frame = sys._getframe(1)
+            while frame is not None and "/pumptui/" not in frame.f_code.co_filename:
+                frame = frame.f_back  # type: ignore[assignment]
+            where = (
+                "textual"
+                if frame is None
+                else f"{frame.f_code.co_filename.rsplit('/pumptui/', 1)[1]}:{frame.f_lineno}"
+            )
+            key = f"{type(self).__name__} <- {where}"
+            counts[key] = counts.get(key, 0) + 1
+        return refresh(self, *regions, layout=layout, **kwargs)
+
+    Widget.refresh = counted  # type: ignore[method-assign]
+    return counts
 
 
 # -- the parent: drive a child and measure it ----------------------------------------------------

@@ -29,6 +29,7 @@ from pumptui.tui.messages import AlertsChanged
 from pumptui.tui.screens.ask import ConfirmScreen
 from pumptui.tui.screens.base import PumpScreen
 from pumptui.tui.widgets.key_footer import KeyFooter
+from pumptui.tui.widgets.repaint import update_text
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.words import plural
 
@@ -174,7 +175,7 @@ class AlertsScreen(PumpScreen[None]):
         summary.append(f", {sum(rule.enabled for rule in rules)} on", style="dim")
         summary.append(" │ ", style="dim")
         summary.append(f"{len(history)} fired this run", style="dim")
-        self.query_one("#alerts-summary", Static).update(summary)
+        update_text(self.query_one("#alerts-summary", Static), summary)
         self.query_one("#alerts-empty").display = not rules
         self._show_rules(rules)
         self._show_detail()

@@ -36,6 +36,7 @@ from pumptui.tui.social import (
 )
 from pumptui.tui.widgets.coin_table import CoinTable
 from pumptui.tui.widgets.key_footer import KeyFooter
+from pumptui.tui.widgets.repaint import update_text
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.words import plural
 
@@ -248,7 +249,7 @@ class BookmarksScreen(SocialKeys, PumpScreen[None]):
             summary.append(f" · {plural(len(coins), 'coin')}", style="dim")
         if self.fetching:
             summary.append(" · updating…", style="dim")
-        self.query_one("#bookmarks-summary", Static).update(summary)
+        update_text(self.query_one("#bookmarks-summary", Static), summary)
         empty = self.query_one("#bookmarks-empty", Static)
         if self.problem:
             empty.update(Text(self.problem, style="bold red"))

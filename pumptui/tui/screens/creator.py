@@ -22,6 +22,7 @@ from pumptui.tui.screens.home import CoinListScreen
 from pumptui.tui.services import CREATOR_FEEDS
 from pumptui.tui.widgets.coin_table import CoinTable
 from pumptui.tui.widgets.key_footer import KeyFooter
+from pumptui.tui.widgets.repaint import update_text
 from pumptui.tui.widgets.status_bar import StatusBar
 
 
@@ -92,7 +93,7 @@ class CreatorScreen(CoinListScreen):
                 )
         summary.append(" │ ", style="dim")
         summary.append_text(self.describe_view(table.row_count))
-        self.query_one("#summary", Static).update(summary)
+        update_text(self.query_one("#summary", Static), summary)
 
     def action_back(self) -> None:
         self.dismiss(None)

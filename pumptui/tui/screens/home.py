@@ -46,6 +46,7 @@ from pumptui.tui.social import (
 from pumptui.tui.widgets.coin_table import CoinTable, RowContext, columns_for
 from pumptui.tui.widgets.followed_tape import FollowedTape
 from pumptui.tui.widgets.key_footer import KeyFooter
+from pumptui.tui.widgets.repaint import update_text
 from pumptui.tui.widgets.status_bar import StatusBar
 from pumptui.words import plural
 
@@ -385,14 +386,15 @@ class HomeScreen(CoinListScreen):
         tape = self.query_one(FollowedTape)
         tape.show(store.site_trades(TAPE_TRADES), self._symbol_of)
         summary = self.query_one("#summary", Static)
-        summary.update(
+        update_text(
+            summary,
             summary_line(
                 store.leader,
                 store.sol_price,
                 store.sol_price_stale,
                 self.describe_view(table.row_count),
                 summary.content_region.width or self.app.size.width - 2,
-            )
+            ),
         )
 
     def filter_in_force(self) -> tuple[str, str | None]:

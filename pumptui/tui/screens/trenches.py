@@ -45,6 +45,7 @@ from pumptui.tui.services import AppServices
 from pumptui.tui.widgets.board_column import BoardColumn, BoardRowContext, label_lines
 from pumptui.tui.widgets.board_stages import STAGE_TITLES, STAGES, StageMoves, stage_columns
 from pumptui.tui.widgets.key_footer import KeyFooter
+from pumptui.tui.widgets.repaint import update_text
 from pumptui.tui.widgets.status_bar import StatusBar
 
 # Feeds polled while this screen is on top: the boards are sockets, so only the SOL price.
@@ -222,12 +223,12 @@ class TrenchesScreen(CursorCoinActions):
                 failing=health is not None and health.state is FeedState.FAILING,
                 focused=stage == self.stage,
             )
-            _update(box.query_one(".board-title", Static), title)
+            update_text(box.query_one(".board-title", Static), title)
             width = self.column(stage).scrollable_content_region.width
             if width:
                 labels = Text("\n").join(label_lines(width))
-                _update(box.query_one(".board-labels", Static), labels)
-        _update(self.query_one("#summary", Static), self._summary(columns))
+                update_text(box.query_one(".board-labels", Static), labels)
+        update_text(self.query_one("#summary", Static), self._summary(columns))
 
     def _summary(self, columns: Mapping[str, Sequence[object]]) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -280,16 +281,6 @@ class TrenchesScreen(CursorCoinActions):
     @property
     def cursor_mint(self) -> str | None:
         return self.focused_column.cursor_mint
-
-
-def _update(static: Static, text: Text) -> None:
-    """Replace the text only when it changed, and lay the screen out again only when its
-    number of lines changed (a layout costs a repaint of the whole screen)."""
-    before = static.content
-    if before == text:
-        return
-    lines = before.plain.count("\n") if isinstance(before, Text) else -1
-    static.update(text, layout=lines != text.plain.count("\n"))
 
 
 def board_title(

@@ -21,6 +21,7 @@ from pumptui.tui.screens.home import CoinListScreen
 from pumptui.tui.services import WATCHLIST_FEEDS
 from pumptui.tui.widgets.coin_table import CoinTable
 from pumptui.tui.widgets.key_footer import KeyFooter
+from pumptui.tui.widgets.repaint import update_text
 from pumptui.tui.widgets.status_bar import StatusBar
 
 PLACEHOLDER_NAME = "loading…"
@@ -64,7 +65,7 @@ class WatchlistScreen(CoinListScreen):
         if any(store.is_delisted(coin.mint) for coin in coins):
             summary.append(" · ", style="dim")
             summary.append(f"{current().delisted} no longer listed (hidden or banned)", style="red")
-        self.query_one("#summary", Static).update(summary)
+        update_text(self.query_one("#summary", Static), summary)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -32,6 +32,7 @@ from pumptui.tui import format as fmt
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import TABLE_BINDINGS
 from pumptui.tui.widgets.board_stages import Move
+from pumptui.tui.widgets.repaint import set_virtual_size
 from pumptui.tui.widgets.sparkline import timed_sparkline
 
 # Column widths (cells). The coin's name takes whatever the others leave.
@@ -306,7 +307,7 @@ class BoardColumn(ScrollView, can_focus=True):
 
     def _resize(self) -> None:
         width = self._width()
-        self.virtual_size = Size(width, len(self._entries) * row_height(width))
+        set_virtual_size(self, Size(width, len(self._entries) * row_height(width)))
         self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:

@@ -23,6 +23,7 @@ from textual.strip import Strip
 from pumptui.api.models import Callout
 from pumptui.tui.format import age, usd
 from pumptui.tui.glyphs import current
+from pumptui.tui.widgets.repaint import set_virtual_size
 from pumptui.tui.widgets.trade_tape import trader_name
 from pumptui.words import plural
 
@@ -242,7 +243,7 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
             lines.append(_Line(index, "gap"))
         self._lines = lines
         self._layout_width = self.scrollable_content_region.width
-        self.virtual_size = Size(self._layout_width, len(lines))
+        set_virtual_size(self, Size(self._layout_width, len(lines)))
 
     def header_text(self, callout: Callout, selected: bool) -> Text:
         """ "▌♥ alice + · at $12.3k · ×2.41 · 5m · ♥ 3 · 2 replies" """

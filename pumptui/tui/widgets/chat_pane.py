@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from pumptui.api.models import ChatMessage
 from pumptui.tui.keys import scroll_bindings
+from pumptui.tui.widgets.repaint import set_virtual_size
 from pumptui.tui.widgets.trade_tape import trader_name
 
 INDENT = 2
@@ -242,7 +243,7 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
             lines.extend(_Line(index, "body", n) for n in range(len(self._body(index))))
         self._lines = lines
         self._layout_width = self.scrollable_content_region.width
-        self.virtual_size = Size(self._layout_width, len(lines))
+        set_virtual_size(self, Size(self._layout_width, len(lines)))
 
     # -- rendering -------------------------------------------------------------------------------
 

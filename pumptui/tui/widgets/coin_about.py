@@ -24,6 +24,7 @@ from textual.widgets import Static
 from pumptui.api.models import Coin
 from pumptui.live.events import CreatorCoinsChanged
 from pumptui.tui import format as fmt
+from pumptui.tui.widgets.repaint import update_text
 from pumptui.words import plural
 
 # The description's lines when expanded (a longer one ends with an ellipsis): fewer on a short
@@ -219,8 +220,8 @@ class CoinAbout(Vertical):
         if shown == self._shown:
             return
         self._shown = shown
-        self.query_one("#about-creator", Static).update(shown[0])
-        self.query_one("#about-description", Static).update(shown[1])
+        update_text(self.query_one("#about-creator", Static), shown[0])
+        update_text(self.query_one("#about-description", Static), shown[1])
 
     @property
     def creator_text(self) -> str:

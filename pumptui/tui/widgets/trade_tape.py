@@ -33,6 +33,7 @@ from pumptui.tui.format import age, compact, short_address, sol, usd
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import scroll_bindings
 from pumptui.tui.trade_labels import NO_LABELS, LabelFilter, TradeLabels, TraderBook, labels_of
+from pumptui.tui.widgets.repaint import set_virtual_size
 
 MAX_ROWS = 500
 """Rows kept on the tape: a fixed memory and paint bound (the store keeps more history)."""
@@ -299,7 +300,7 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
                 (i - round(self.scroll_y) for i, t in enumerate(rows) if t.signature == top), 0
             )
         self._rows = rows
-        self.virtual_size = Size(self.size.width, len(rows))
+        set_virtual_size(self, Size(self.size.width, len(rows)))
         if arrived > 0:
             self.scroll_to(y=self.scroll_y + arrived, animate=False, immediate=True)
         self._repaint(flood)
@@ -360,7 +361,7 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines.clear()  # a theme or focus change restyles every row
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._rows))
+        set_virtual_size(self, Size(self.size.width, len(self._rows)))
 
     def _update_title(self) -> None:
         title = "Trades · SOL"

@@ -1,0 +1,46 @@
+"""Changing what a widget shows without laying the whole screen out again.
+
+Textual treats a new `virtual_size` and a `Static.update` as changes of layout: the screen
+arranges every widget again (about 40 ms on the Coin screen at 120×36), then repaints. Under a
+flood the chat grows by a message a second or more and the creator line's age ticks every
+second, so the screen spent most of its time arranging widgets whose places had not moved, and
+a key pressed meanwhile waited for it. A widget whose size does not follow its content needs only
+a repaint; these two functions give it that, and fall back to a layout when its size (or its
+scrollbars) really change.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.widget import Widget
+from textual.widgets import Static
+
+
+def set_virtual_size(view: ScrollView, size: Size) -> None:
+    """Give `view` a new scrollable size: its scrollbars and scroll limits follow at once; the
+    screen is laid out again only when a scrollbar appears or goes, or the view's own size
+    depends on its content (`height: auto`)."""
+    if size == view.virtual_size:
+        return
+    if not view.is_mounted or view.styles.auto_dimensions:
+        view.virtual_size = size
+        return
+    # What a layout would do for a scroll view (`ScrollView._size_updated`), minus the layout.
+    # `_refresh_scrollbars`, inside `_scroll_update`, asks for a layout itself when a scrollbar
+    # is shown or hidden.
+    view.set_reactive(Widget.virtual_size, size)
+    view._scroll_update(size)
+    view.refresh()
+
+
+def update_text(static: Static, text: Text) -> None:
+    """Show `text` in `static`, which must be wrapped to the static's width already (its lines
+    are its `\\n`s): nothing happens when it is the same text, and the screen is laid out again
+    only when the number of lines changed."""
+    before = static.content
+    if before == text:
+        return
+    lines = before.plain.count("\n") if isinstance(before, Text) else -1
+    static.update(text, layout=lines != text.plain.count("\n"))
