@@ -190,6 +190,11 @@ CellLines = list[list[Segment]]
 # Rendered cells kept across re-sorts and refreshes: several screenfuls of rows in each of the
 # cursor's and the hover's variants.
 CELL_LINES_KEPT = 4000
+# Rendered rows kept (one line each): every row the table holds, with the cursor or without.
+ROW_LINES_KEPT = 1000
+# A rendered row's line: the fixed cells' segments and the scrollable cells' (one list per cell,
+# then the filler to the table's right edge), as DataTable draws them.
+RowLine = tuple[list[list[Segment]], list[list[Segment]]]
 
 
 def text_look(text: Text) -> tuple[object, ...]:
@@ -258,6 +263,11 @@ class CoinTable(DataTable[Text]):
         # made first: DataTable's set-up may already clear caches.
         self._cell_lines: LRUCache[tuple[object, ...], tuple[int, CellLines]] = LRUCache(
             CELL_LINES_KEPT
+        )
+        # Row renders by the row's cells and looks -> (those cells, the row index drawn for, the
+        # line): see `_render_line_in_row`.
+        self._row_lines: LRUCache[tuple[object, ...], tuple[Cells, int, RowLine]] = LRUCache(
+            ROW_LINES_KEPT
         )
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=CELL_PADDING)
         self.limit = limit
@@ -558,13 +568,67 @@ class CoinTable(DataTable[Text]):
         self._cell_lines[key] = (row_index, lines)
         return lines
 
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> RowLine:
+        """A row's line, kept by the row's cells and looks rather than the table's update count.
+
+        DataTable renders a row again whenever its update count or the cursor moved, going
+        through every cell of the row and restyling it: after a re-sort (`s` on Home) that was
+        every visible row, most of that frame's 40-50 ms. A row whose cells did not change
+        (`_cells` holds a new tuple for any change) reuses its line; if it moved, only the row
+        index in its mouse metadata (what clicks and hover read) is stamped again.
+        """
+        mint = row_key.value
+        cells = self._cells.get(mint) if mint is not None else None
+        row_index = self._row_locations.get(row_key)
+        if (
+            cells is None
+            or row_index is None
+            or self.cursor_type != "row"
+            or self.fixed_columns
+            or self.fixed_rows
+            or self.zebra_stripes  # (a row's look would depend on its index)
+            or (self._labelled_row_exists and self.show_row_labels)
+        ):
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        key = (
+            row_key,
+            line_no,
+            base_style,
+            self.show_cursor and cursor_location.row == row_index,
+            self.show_cursor and self._show_hover_cursor and hover_location.row == row_index,
+            self._pseudo_class_state,
+            self.size.width,
+        )
+        known = self._row_lines.get(key)
+        if known is not None and known[0] is cells:
+            if known[1] == row_index:
+                return known[2]
+            line = _restamp(known[2], row_index)
+        else:
+            line = super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        self._row_lines[key] = (cells, row_index, line)
+        return line
+
     def _clear_caches(self) -> None:
         super()._clear_caches()
         self._cell_lines.clear()
+        self._row_lines.clear()
 
     def notify_style_update(self) -> None:
         # A theme or style change changes how every cell looks.
         self._cell_lines.clear()
+        self._row_lines.clear()
         super().notify_style_update()
 
     def _flush_writes(self) -> None:
@@ -587,6 +651,22 @@ class CoinTable(DataTable[Text]):
                 regions.append(region.translate(-scroll))
         if regions:
             self.refresh(*regions)
+
+
+def _restamp(line: RowLine, row_index: int) -> RowLine:
+    """`line` with `row_index` in its mouse metadata, as DataTable stamps a row's: each cell
+    with its column, the filler past the last column as column 0, out of bounds."""
+    fixed, scrollable = line
+    last = len(scrollable) - 1
+    restamped = []
+    for column, segments in enumerate(scrollable):
+        meta = (
+            {"row": row_index, "column": 0, "out_of_bounds": True}
+            if column == last
+            else {"row": row_index, "column": column}
+        )
+        restamped.append(list(Segment.apply_style(segments, post_style=Style.from_meta(meta))))
+    return fixed, restamped
 
 
 # Figures that move with the clock alone: a coin's age, and a price change read from the prices
