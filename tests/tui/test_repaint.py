@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
+from textual.pilot import Pilot
 
 from pumptui.api.models import ChatMessage, Coin
 from pumptui.live.events import CreatorCoinsChanged
@@ -54,6 +55,13 @@ class Panes(App[None]):
         screen._refresh_layout = counted
 
 
+async def settled(pilot: Pilot[None]) -> None:
+    """Until the screen has no layout waiting (under load one can still be queued)."""
+    screen: Any = pilot.app.screen
+    await wait_for(pilot, lambda: not screen._layout_required, "the layout asked for")
+    await pilot.pause()
+
+
 def shown(app: Panes, pane: ChatPane) -> list[str]:
     """The pane's lines as the screen shows them."""
     return [pane.render_line(y).text for y in range(pane.scrollable_content_region.height)]
@@ -65,8 +73,8 @@ async def test_a_growing_chat_scrolls_to_each_new_message_without_a_layout() -> 
         pane = app.query_one(ChatPane)
         messages = [message(n) for n in range(1, 21)]
         pane.show(messages)  # more than the pane holds: its scrollbar appears (a layout)
-        await wait_for(pilot, lambda: pane.show_vertical_scrollbar, "the scrollbar")
-        await pilot.pause()
+        await wait_for(pilot, lambda: pane.vertical_scrollbar.size.height > 0, "the scrollbar")
+        await settled(pilot)
         app.count_layouts()
 
         for n in range(21, 31):
@@ -90,7 +98,7 @@ async def test_the_creator_lines_age_ticks_without_a_layout_and_a_longer_descrip
         other = Coin(mint="Other111111111111111111111111111111111pump", creator=CREATOR)
         read = CreatorCoinsChanged(creator=CREATOR, coins=(other,), read_at=app.now)
         about.show(coin, read)
-        await pilot.pause()
+        await settled(pilot)
         app.count_layouts()
 
         for _ in range(3):

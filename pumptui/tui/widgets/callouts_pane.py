@@ -217,9 +217,11 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- layout ----------------------------------------------------------------------------------
 
-    def _thesis(self, index: int) -> list[Text]:
+    def _thesis(self, index: int, pane_width: int) -> list[Text]:
+        """Callout `index`'s thesis wrapped under its header in a pane `pane_width` cells wide
+        (read once by the caller: the region is costly to work out)."""
         callout = self._callouts[index]
-        width = max(4, self.scrollable_content_region.width - INDENT)
+        width = max(4, pane_width - INDENT)
         key = (callout.id, width)
         cached = self._theses.get(key)
         lines = cached[1] if cached is not None and cached[0] == callout.thesis else None
@@ -236,13 +238,14 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
     def _relayout(self) -> None:
         if not self.is_mounted:
             return
+        width = self.scrollable_content_region.width
         lines: list[_Line] = []
         for index in range(len(self._callouts)):
             lines.append(_Line(index, "header"))
-            lines.extend(_Line(index, "thesis", n) for n in range(len(self._thesis(index))))
+            lines.extend(_Line(index, "thesis", n) for n in range(len(self._thesis(index, width))))
             lines.append(_Line(index, "gap"))
         self._lines = lines
-        self._layout_width = self.scrollable_content_region.width
+        self._layout_width = width
         set_virtual_size(self, Size(self._layout_width, len(lines)))
 
     def header_text(self, callout: Callout, selected: bool) -> Text:
@@ -302,7 +305,7 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
             text = self.header_text(callout, self.has_focus and line.callout == self._cursor)
         elif line.kind == "thesis":
             text = Text(" " * INDENT, end="")
-            text.append_text(self._thesis(line.callout)[line.n])
+            text.append_text(self._thesis(line.callout, width)[line.n])
             text.stylize(self.get_component_rich_style("callouts-pane--thesis", partial=True))
         else:
             return Strip.blank(width, base)

@@ -209,9 +209,11 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
         prefix.append(": ", meta)
         return prefix
 
-    def _body(self, index: int) -> list[Text]:
+    def _body(self, index: int, pane_width: int) -> list[Text]:
+        """Message `index` wrapped to a pane `pane_width` cells wide (read once by the caller:
+        the region is costly to work out, and a layout asks for every message)."""
         message = self._messages[index]
-        width = max(8, self.scrollable_content_region.width)
+        width = max(8, pane_width)
         key = (message.id, width)
         cached = self._wrapped.get(key)
         lines = cached[1] if cached is not None and cached[0] == message else None
@@ -236,13 +238,14 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
     def _relayout(self) -> None:
         if not self.is_mounted:
             return
+        width = self.scrollable_content_region.width
         lines: list[_Line] = []
         for index, message in enumerate(self._messages):
             if message.reply_preview:
                 lines.append(_Line(index, "reply"))
-            lines.extend(_Line(index, "body", n) for n in range(len(self._body(index))))
+            lines.extend(_Line(index, "body", n) for n in range(len(self._body(index, width))))
         self._lines = lines
-        self._layout_width = self.scrollable_content_region.width
+        self._layout_width = width
         set_virtual_size(self, Size(self._layout_width, len(lines)))
 
     # -- rendering -------------------------------------------------------------------------------
@@ -268,7 +271,7 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
             reply: Style = self.get_component_rich_style("chat-pane--reply", partial=True)
             text = Text(f"  ↳ {message.reply_preview}", reply, no_wrap=True, end="")
         else:
-            text = self._body(line.message)[line.n].copy()
+            text = self._body(line.message, width)[line.n].copy()
         text.truncate(width, overflow="ellipsis")
         text.stylize_before(base)
         return Strip(text.render(self.app.console), text.cell_len).crop_extend(0, width, base)
