@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 
+from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.dom import DOMNode
+from textual.geometry import Region
 
 from pumptui.api.models import Trade
 from pumptui.tui.widgets.trade_tape import FLOOD_REPAINT_INTERVAL, MAX_ROWS, TradeTape
@@ -74,3 +77,27 @@ async def test_a_trade_or_two_repaints_the_tape_at_once() -> None:
             shown = batch(10_000 + 100 * step, 2) + shown
             tape.show_trades(shown)
             assert len(repaints) == step  # at once, none held back
+
+
+async def test_a_frame_of_new_rows_reads_the_tapes_width_and_style_once(monkeypatch) -> None:
+    app = TapeApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        tape = app.query_one(TradeTape)
+        tape.show_trades(batch(0, 100))
+        await pilot.pause()
+        tape.show_trades(batch(1_000, 100) + batch(0, 100))  # every row in view is new
+        reads = 0
+        rich_style = DOMNode.rich_style
+
+        def counted(node: DOMNode) -> Style:
+            nonlocal reads
+            reads += node is tape
+            return rich_style.fget(node)  # type: ignore[attr-defined,no-any-return]
+
+        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        region = tape.scrollable_content_region
+        lines = tape.render_lines(Region(0, 0, region.width, region.height))
+        monkeypatch.undo()
+        # Once a line, each walk of the styles was a third of a flood's tape line.
+        assert reads <= 2
+        assert "t1099" in "".join(segment.text for segment in lines[1])  # under the border

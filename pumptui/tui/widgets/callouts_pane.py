@@ -23,6 +23,7 @@ from textual.strip import Strip
 from pumptui.api.models import Callout
 from pumptui.tui.format import age, usd
 from pumptui.tui.glyphs import current
+from pumptui.tui.widgets.line_frame import LineFrame
 from pumptui.tui.widgets.repaint import set_virtual_size
 from pumptui.tui.widgets.trade_tape import trader_name
 from pumptui.words import plural
@@ -57,7 +58,7 @@ def multiple_text(multiple: float | None) -> str:
     return f"×{multiple:.2f}" if multiple < 100 else f"×{multiple:,.0f}"
 
 
-class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
+class CalloutsPane(ScrollView, LineFrame, can_focus=True, inherit_bindings=False):
     """The coin's callouts, best first, with a cursor."""
 
     BINDINGS = [
@@ -286,8 +287,7 @@ class CalloutsPane(ScrollView, can_focus=True, inherit_bindings=False):
     # -- rendering -------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width, base = self.line_frame()
         if width != self._layout_width and self.is_mounted:
             self._relayout()
         if not self._lines:

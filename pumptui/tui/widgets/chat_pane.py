@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from pumptui.api.models import ChatMessage
 from pumptui.tui.keys import scroll_bindings
+from pumptui.tui.widgets.line_frame import LineFrame
 from pumptui.tui.widgets.repaint import set_virtual_size
 from pumptui.tui.widgets.trade_tape import trader_name
 
@@ -44,7 +45,7 @@ def reaction_name(emoji: str) -> str:
     return f":{name}:" if name else "?"
 
 
-class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
+class ChatPane(ScrollView, LineFrame, can_focus=True, inherit_bindings=False):
     """One coin's chat. `show(messages, viewers, state)` redraws only when something changed."""
 
     BINDINGS = scroll_bindings("chat", home="Oldest", end="Newest")
@@ -251,8 +252,7 @@ class ChatPane(ScrollView, can_focus=True, inherit_bindings=False):
     # -- rendering -------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width, base = self.line_frame()
         if width != self._layout_width and self.is_mounted:
             self._wrapped.clear()
             self._relayout()

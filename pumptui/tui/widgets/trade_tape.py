@@ -33,6 +33,7 @@ from pumptui.tui.format import age, compact, short_address, sol, usd
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import scroll_bindings
 from pumptui.tui.trade_labels import NO_LABELS, LabelFilter, TradeLabels, TraderBook, labels_of
+from pumptui.tui.widgets.line_frame import LineFrame
 from pumptui.tui.widgets.repaint import set_virtual_size
 
 MAX_ROWS = 500
@@ -124,7 +125,7 @@ def next_min_size(current: float, direction: int = 1) -> float:
     return next((s for s in reversed(steps) if s < current - 1e-12), steps[-1])
 
 
-class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
+class TradeTape(ScrollView, LineFrame, can_focus=True, inherit_bindings=False):
     """Trades of one coin, newest first, at least `min_sol` SOL each, optionally only those
     of one trader or with one label; `large_sol` is the WHALE size."""
 
@@ -378,8 +379,7 @@ class TradeTape(ScrollView, can_focus=True, inherit_bindings=False):
     # -- rendering -------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width, base = self.line_frame()
         index = y + round(self.scroll_y)
         if not self._rows:
             if y == 0:
