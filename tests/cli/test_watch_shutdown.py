@@ -11,6 +11,9 @@ import time
 from pathlib import Path
 from typing import IO
 
+import pytest
+
+from pumptui.cli import CommandParsers, main
 from pumptui.sim import SimServer
 from tests.helpers.ctrl_c import sigint_reaches_children
 
@@ -85,3 +88,18 @@ def test_children_hear_ctrl_c_even_when_this_run_was_started_with_it_ignored() -
     assert inherited == "False\n"  # Python keeps an inherited SIG_IGN: Ctrl-C would do nothing
     assert foreground == "True\n"
     assert after == signal.SIG_IGN  # this process is left as it was
+
+
+def test_ctrl_c_while_the_command_is_still_loading_is_a_quiet_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The first second of `pumptui watch` imports the command (and asyncio, httpx, the engine)
+    # before any of its own handling: Ctrl-C there printed the traceback of whichever import
+    # it interrupted, and Python died of the signal.
+    def interrupted(self: CommandParsers, command: str) -> None:
+        raise KeyboardInterrupt  # what Ctrl-C raises in the middle of that import
+
+    monkeypatch.setattr(CommandParsers, "load", interrupted)
+
+    assert main(["watch", "--mint", "So11111111111111111111111111111111111111112"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
