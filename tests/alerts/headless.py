@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from tests.helpers.ctrl_c import sigint_reaches_children
+
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 60.0  # a loaded 2-core machine starts Python and the engine slowly
 
@@ -21,14 +23,15 @@ DEADLINE = 60.0  # a loaded 2-core machine starts Python and the engine slowly
 class Headless:
     def __init__(self, *args: str) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pumptui", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
+        with sigint_reaches_children():  # `interrupt` is heard however this run was started
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pumptui", *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                cwd=ROOT,
+            )
         self.lines: list[dict[str, Any]] = []
         self.errors: list[str] = []
         self._changed = threading.Condition()
