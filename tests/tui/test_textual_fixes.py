@@ -1,15 +1,24 @@
 """A widget's rendered lines are freed with the widget: Textual's colour cache no longer keeps
-every widget's `StylesCache` (and the lines in it) alive."""
+every widget's `StylesCache` (and the lines in it) alive; and a frame's lines are freed with the
+frame, not left in reference cycles for the garbage collector (its pauses were the longest
+between a key and its frame)."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 
+from rich.segment import Segment
+from rich.style import Style
 from textual._styles_cache import StylesCache
 from textual.color import Color
+from textual.strip import Strip
 
+from pumptui.api.models import Trade
 from pumptui.tui import textual_fixes
+from pumptui.tui.widgets.trade_tape import TradeTape
+from tests.tui.test_trade_tape_flood import TapeApp, batch
 
 
 def test_a_styles_cache_is_freed_once_its_widget_is_gone() -> None:
@@ -21,3 +30,39 @@ def test_a_styles_cache_is_freed_once_its_widget_is_gone() -> None:
     del cache
     gc.collect()
     assert gone() is None
+
+
+def test_a_strip_cut_or_cropped_to_itself_is_not_kept_in_its_own_cache() -> None:
+    textual_fixes.apply()
+    strip = Strip([Segment("hello", Style(bold=True)), Segment(" world")])
+    references = sys.getrefcount(strip)
+    assert strip.divide([11]) == [strip]  # what the compositor asks of every line
+    assert strip.divide(iter([11, 20])) == [strip]
+    assert strip.crop_extend(0, 11, None) is strip
+    # A strip that held itself was a reference cycle: freed only by a full garbage collection.
+    assert sys.getrefcount(strip) == references
+    # Every other cut and crop is what Textual makes, and is kept.
+    assert [s.text for s in strip.divide([5, 11])] == ["hello", " world"]
+    assert strip.crop_extend(0, 14, None).text == "hello world   "
+    assert strip.crop_extend(6, 11, None).text == "world"
+
+
+async def test_a_flood_of_frames_leaves_no_strips_for_the_garbage_collector() -> None:
+    textual_fixes.apply()
+    app = TapeApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        tape = app.query_one(TradeTape)
+        shown: list[Trade] = []
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds is kept in gc.garbage to look at
+        try:
+            for step in range(10):  # new trades on top each time: the tape drawn anew
+                shown = batch(step * 3, 3) + shown
+                tape.show_trades(shown)
+                await pilot.pause()
+            gc.collect()
+            cyclic = [o for o in gc.garbage if isinstance(o, Strip)]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+        assert cyclic == []
