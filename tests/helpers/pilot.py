@@ -1,5 +1,5 @@
-"""Driving a Textual app under `run_test`: waiting for a condition, recording toasts, and a
-quicker idle check for the whole session.
+"""Driving a Textual app under `run_test`: waiting for a condition, recording and reading toasts,
+and a quicker idle check for the whole session.
 
 Textual's `pilot.pause()` and `pilot.press()` end with `wait_for_idle`, which samples the
 process's CPU time in 20 ms slices until one slice is nearly idle: every call costs at least two
@@ -15,6 +15,7 @@ from typing import Any
 
 import textual._wait
 from textual.app import App
+from textual.content import Content
 from textual.pilot import Pilot
 
 IDLE_SLICE = 0.01
@@ -52,6 +53,18 @@ def record_toasts(app: App[Any]) -> list[str]:
 
     app.notify = recording  # type: ignore[method-assign]
     return toasts
+
+
+def toasts_shown(app: App[Any]) -> list[str]:
+    """The text of each toast on the screen now: its title, a line break, its message. A toast
+    wraps its message to its own width, so a phrase can be cut by a line break on the terminal
+    (where depends on the length of a path in it): assert on a toast's words here, not in the
+    screen's text."""
+    shown: list[str] = []
+    for toast in app.screen.query("Toast"):
+        content = toast.render()
+        shown.append(content.plain if isinstance(content, Content) else str(content))
+    return shown
 
 
 async def redraw(pilot: Pilot[Any]) -> None:

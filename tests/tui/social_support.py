@@ -30,7 +30,7 @@ from pumptui.tui.messages import StoreUpdated
 from pumptui.tui.services import AppServices, MemoryWatchlist
 from pumptui.tui.social import SOCIAL_BINDINGS, SocialActions, SocialKeys, SocialTarget
 from tests.helpers.keyrings import MemoryKeyring
-from tests.helpers.pilot import wait_for
+from tests.helpers.pilot import toasts_shown, wait_for
 
 SIZE = (100, 32)
 
@@ -122,6 +122,15 @@ async def shown(pilot: Pilot[Any]) -> str:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     return screen_text(pilot.app)
+
+
+async def shown_toasts(pilot: Pilot[Any]) -> list[str]:
+    """The toasts on screen (title, then message) once pending messages and the next refresh
+    have been handled. A toast wraps to its width, where a path in it decides the line breaks:
+    a toast's words are asserted here, not in `shown`'s text."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    return toasts_shown(pilot.app)
 
 
 def coin_target(sim: SimServer, mint: str | None = None) -> SocialTarget:

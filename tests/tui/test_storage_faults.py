@@ -26,7 +26,7 @@ from pumptui.tui.social import SocialTarget
 from tests.helpers.pilot import record_toasts, wait_for
 from tests.social.damage import damage_first_table
 from tests.tui.conftest import FROZEN_NOW, frozen_store
-from tests.tui.social_support import SIZE, open_target, settle, shown, user_app
+from tests.tui.social_support import SIZE, open_target, settle, shown, shown_toasts, user_app
 
 NO_ROOM = "database or disk is full"
 
@@ -130,7 +130,10 @@ async def test_damaged_drafts_and_cache_files_are_moved_aside_and_the_app_starts
     toasts = record_toasts(app)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await pilot.pause()
-        assert "moved aside" in await shown(pilot)
+        assert any(
+            toast.startswith("Local state\n") and "moved aside" in toast
+            for toast in await shown_toasts(pilot)
+        )
         assert isinstance(app.screen, HomeScreen)
     said = "\n".join(toasts)
     assert f"{paths.STATE_FILE_NAME} could not be read" in said
@@ -154,7 +157,10 @@ async def test_with_no_writable_data_dir_the_editor_says_the_draft_is_in_memory_
     app, social = user_app(sim)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_target(pilot, social, target)
-        assert "kept in memory only" in await shown(pilot)
+        assert any(
+            toast.startswith("Local state\n") and "drafts are kept in memory only" in toast
+            for toast in await shown_toasts(pilot)
+        )
         await pilot.press("r")
         await pilot.press(*"hello")
         assert isinstance(app.screen, PostEditor)
