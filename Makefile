@@ -9,10 +9,12 @@ STAMP := $(VENV)/.installed
 # uv installs the project and its test tools in about 5 s where pip's resolver takes about 40 (a
 # third of a clean `make test`); where uv cannot be had, pip does it. The pip that comes with the
 # venv is used as it is (upgrading it cost 5-10 s) and does not ask whether it is the newest.
+# Both compile the libraries once, at install (uv only when asked): without it every process the
+# tests start compiled Textual, Rich and the rest again.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install --quiet uv \
-		&& $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]' \
+		&& $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[test]' \
 		|| PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -23,6 +25,10 @@ demo: $(STAMP)
 # in about half the time on a 2-core machine; `worksteal` keeps both busy to the end. The type
 # check (10 s from a cold cache) runs beside the tests, in the time their workers start up and
 # wait; its report follows theirs, and either failing fails the target.
+# Compiled modules are written (to __pycache__, ignored by git) even where the environment says
+# not to (PYTHONDONTWRITEBYTECODE): else each test worker compiled pumptui and rewrote the tests'
+# assertions, about 7 s of a worker's start, and so did every `pumptui` process a test starts.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: $(STAMP)
 	$(BIN)/ruff check pumptui tests benchmarks scripts
 	$(BIN)/ruff format --check pumptui tests benchmarks scripts
