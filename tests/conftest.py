@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import pickle
 import tempfile
@@ -31,6 +32,25 @@ def _scratch_in_memory() -> None:
 _scratch_in_memory()
 
 pytest_plugins = ["tests.helpers.keyrings"]
+
+TUI_TESTS = Path(__file__).parent / "tui"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow, besides the tests marked by hand, every test that runs the app under
+    Textual (the coroutine tests of `tests/tui`, driven by its pilot, and the snapshots: a
+    Textual app each, most of the suite's time), so `-m "not slow"` is a first check of about a
+    minute: the API, engine, store, simulator, rules, alerts and CLI, and the TUI's pure
+    functions."""
+    for item in items:
+        function = getattr(item, "function", None)
+        in_tui = TUI_TESTS in Path(str(item.fspath)).parents
+        runs_the_app = inspect.iscoroutinefunction(function) or "snap_compare" in getattr(
+            item, "fixturenames", ()
+        )
+        if function is not None and in_tui and runs_the_app:
+            item.add_marker(pytest.mark.slow)
+
 
 # Small, quiet and deterministic: a manual clock with a little history.
 TEST_MARKET = MarketConfig(

@@ -262,6 +262,7 @@ def test_signing_in_with_a_keypair_file_stores_a_token_but_never_the_key(
 
 
 @pytest.mark.parametrize("cookie_login", ["unrouted", "refused"])
+@pytest.mark.slow
 def test_a_keypair_signs_in_on_the_token_route_when_the_cookie_route_will_not(
     sim_factory: Callable[..., SimServer],
     memory_keyring: MemoryKeyring,

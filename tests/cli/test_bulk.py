@@ -281,6 +281,7 @@ def test_bad_usage_and_no_valid_input_exit_2(
     assert exited.value.code == 2
 
 
+@pytest.mark.slow
 def test_failed_mints_are_written_and_the_same_command_reruns_them(
     sim: SimServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

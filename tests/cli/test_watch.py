@@ -152,6 +152,7 @@ def _iso_seconds(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
+@pytest.mark.slow
 def test_one_coin_at_15_trades_a_second_is_complete_within_15_swap_requests_a_minute(
     sim_factory: Callable[..., SimServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -205,6 +206,7 @@ def test_one_coin_at_15_trades_a_second_is_complete_within_15_swap_requests_a_mi
     assert "blocked" not in err
 
 
+@pytest.mark.slow
 def test_a_swap_block_is_said_on_stderr_and_nothing_is_sent_during_it(
     sim: SimServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -63,6 +63,7 @@ def dies_after(requests: int) -> Rule:
     return rule
 
 
+@pytest.mark.slow
 def test_a_server_that_refuses_every_connection_ends_watch_with_the_reason(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -77,6 +78,7 @@ def test_a_server_that_refuses_every_connection_ends_watch_with_the_reason(
     assert [(f["feed"], f["state"]) for f in report["feeds"]] == [("coins", "failing")]  # type: ignore[index, union-attr]
 
 
+@pytest.mark.slow
 def test_every_host_blocking_us_at_start_ends_watch_with_the_reason(
     sim: SimServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

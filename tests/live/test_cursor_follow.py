@@ -491,6 +491,7 @@ async def test_a_check_that_cannot_reach_what_it_held_gives_the_gaps_up() -> Non
     per_slot=st.sampled_from([1, 7, 60]),
     lazy_end=st.booleans(),
 )
+@pytest.mark.slow
 async def test_any_growth_failures_and_bounds_deliver_every_trade_once_in_order(
     bursts: list[int],
     during: list[int],

@@ -102,6 +102,7 @@ async def test_a_60s_outage_loses_nothing_once_service_returns(
     assert any(isinstance(e, EngineError) and e.feed == "trades" for e in events)
 
 
+@pytest.mark.slow
 async def test_a_429_storm_slows_the_engine_within_budget_and_shows_rate_limited(
     sim_factory: Callable[..., SimServer], engine_factory: EngineFactory
 ) -> None:

@@ -9,6 +9,7 @@ import itertools
 from collections.abc import Callable
 
 import orjson
+import pytest
 
 from pumptui.api.models import Trade
 from pumptui.cli.watch import EventPrinter
@@ -24,6 +25,7 @@ TRADES_PER_SECOND = 300.0
 POLLS = 7
 
 
+@pytest.mark.slow
 async def test_a_flood_is_delivered_at_once_with_its_gaps_said_and_never_goes_silent(
     sim_factory: Callable[..., SimServer], engine_factory: EngineFactory
 ) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+import pytest
+
 from pumptui.api import PumpClient, RequestBudget
 from pumptui.api.budget import Priority
 from pumptui.api.models import ActivityWindow, MarketActivity
@@ -44,6 +46,7 @@ def fake_mints(count: int) -> list[str]:
     return [f"NoSuchCoin{n:03d}pump" for n in range(count)]
 
 
+@pytest.mark.slow
 async def test_rows_on_screen_are_read_first_in_batches_of_fifty_within_the_budget(
     sim: SimServer, engine_factory: EngineFactory
 ) -> None:

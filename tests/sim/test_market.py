@@ -7,6 +7,8 @@ import math
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
+
 from pumptui.sim import MarketConfig, SimServer
 from pumptui.sim.market import Market, supply_is_conserved
 from pumptui.sim.text import HOSTILE
@@ -179,6 +181,7 @@ def test_no_trade_moves_zero_sol_even_on_a_busy_hot_coin() -> None:
     assert min(trade.virtual_sol for trade in hot.trades) > 0
 
 
+@pytest.mark.slow
 def test_memory_stays_bounded_dead_coins_go_and_trades_are_capped() -> None:
     config = MarketConfig(
         seed=5,
