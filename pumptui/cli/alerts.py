@@ -48,8 +48,6 @@ if TYPE_CHECKING:
     from pumptui.live.bus import Subscription
     from pumptui.live.events import Event
 
-TICK = 0.5  # seconds between two looks at the feeds when no event comes
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     from pumptui.cli.options import add_run_options
@@ -314,6 +312,7 @@ async def _evaluate(
 ) -> int:
     """Evaluate every event until the count or the duration ends the run, or nothing can be
     read (then the reason is on stderr)."""
+    from pumptui.cli.watch import TICK  # the same pace as watch's
     from pumptui.live.bus import SubscriptionClosed
     from pumptui.live.events import CoinNotFound
 

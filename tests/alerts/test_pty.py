@@ -3,63 +3,15 @@ otherwise: `pumptui alerts` runs on a real pseudo-terminal and every byte it wri
 
 from __future__ import annotations
 
-import errno
-import os
-import pty
-import select
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 
 import pytest
 
 from pumptui.sim import SimServer
-from tests.alerts.headless import DEADLINE, ROOT
+from tests.helpers.pty_run import DEADLINE, PtyRun
 
 OSC9 = b"\x1b]9;"
 OSC777 = b"\x1b]777;notify;"
-
-
-class PtyRun:
-    def __init__(self, *args: str) -> None:
-        master, slave = pty.openpty()
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pumptui", *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.master = master
-        self.output = b""
-
-    def read_until(self, wanted: bytes) -> bool:
-        end = time.monotonic() + DEADLINE
-        while wanted not in self.output and time.monotonic() < end:
-            ready, _, _ = select.select([self.master], [], [], 0.5)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError as error:  # EIO: the child closed the pty
-                if error.errno != errno.EIO:
-                    raise
-                return False
-            if not chunk:
-                return False
-            self.output += chunk
-        return wanted in self.output
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        os.close(self.master)
 
 
 @pytest.mark.slow
@@ -89,7 +41,7 @@ def test_osc_notifications_appear_on_the_terminal_only_when_asked_for(
         assert run.read_until(b"trades: live"), run.output[-500:]
         (signature,) = sim.inject_trades(mint, 1)
         assert run.read_until(signature.encode()), run.output[-500:]
-        run.read_until(b"\x00never\x00")  # to the end: --count 1 ends the run
+        run.read_to_end()  # --count 1 ends the run
         assert run.process.wait(DEADLINE) == 0
     finally:
         run.close()

@@ -18,10 +18,10 @@ Which columns show depends on the table's width (`columns_for`): the least usefu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import JustifyMethod
 from rich.segment import Segment
@@ -561,8 +561,8 @@ class CoinTable(DataTable[Text]):
         if known is not None:
             if known[0] == row_index:
                 return known[1]
-            place = Style.from_meta({"row": row_index, "column": column_index})
-            lines = [list(Segment.apply_style(line, post_style=place)) for line in known[1]]
+            place = {"row": row_index, "column": column_index}
+            lines = [_stamped(line, place) for line in known[1]]
         else:
             lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         self._cell_lines[key] = (row_index, lines)
@@ -653,19 +653,26 @@ class CoinTable(DataTable[Text]):
             self.refresh(*regions)
 
 
+def _stamped(segments: Iterable[Segment], place: dict[str, Any]) -> list[Segment]:
+    """`segments` with `place` in their mouse metadata (what clicks and hover read), over the
+    place they were drawn for."""
+    return list(Segment.apply_style(segments, post_style=Style.from_meta(place)))
+
+
 def _restamp(line: RowLine, row_index: int) -> RowLine:
     """`line` with `row_index` in its mouse metadata, as DataTable stamps a row's: each cell
     with its column, the filler past the last column as column 0, out of bounds."""
     fixed, scrollable = line
     last = len(scrollable) - 1
-    restamped = []
-    for column, segments in enumerate(scrollable):
-        meta = (
+    restamped = [
+        _stamped(
+            segments,
             {"row": row_index, "column": 0, "out_of_bounds": True}
             if column == last
-            else {"row": row_index, "column": column}
+            else {"row": row_index, "column": column},
         )
-        restamped.append(list(Segment.apply_style(segments, post_style=Style.from_meta(meta))))
+        for column, segments in enumerate(scrollable)
+    ]
     return fixed, restamped
 
 
