@@ -7,7 +7,8 @@ process (same seed, started together, the real rate limits). Both contenders run
 through the same phases, which split the run:
 
 1. quiet (first 30 %): Home, at the simulator's default rates (8 trades/s over the market);
-2. flood (next 30 %): one hot coin trading at `--trades-per-second` (200), its screen open;
+2. flood (next 30 %): one hot coin trading at `--trades-per-second` (200), its screen open
+   (with `--flood-on home`, Home stays open instead: the table, its re-sorts and the tape);
 3. browse (last 40 %): default rates again, a different coin's screen opened every
    `BROWSE_EVERY` seconds and closed again (what a long session does to screens and caches).
 
@@ -27,7 +28,8 @@ finding what grows, not for the figures) and print the 15 places whose allocatio
 between the end of the warm-up and the end of the run.
 
     .venv/bin/python benchmarks/soak.py [--minutes 10] [--every 5] [--push]
-                                        [--trades-per-second 200] [--tracemalloc]
+                                        [--trades-per-second 200] [--flood-on coin|home]
+                                        [--tracemalloc]
 """
 
 from __future__ import annotations
@@ -289,7 +291,8 @@ def drive(
             for contender, sim, mint in zip(contenders, sims, hot, strict=True):
                 if phase == "flood":
                     sim.set_rates(hot_trades_per_second=args.trades_per_second)
-                    contender.command(f"coin {mint}")
+                    if args.flood_on == "coin":
+                        contender.command(f"coin {mint}")
                 elif phase == "browse":
                     sim.set_rates(hot_trades_per_second=0.0)
                     contender.command("home")
@@ -340,7 +343,8 @@ def report(contenders: list[Contender], args: argparse.Namespace) -> None:
     mode = "pushed" if args.push else "polled"
     print(
         f"\nRSS over {args.minutes:g} min after {WARMUP:g} s warm-up, {mode}, flood "
-        f"{args.trades_per_second:g} trades/s, sampled every {args.every:g} s "
+        f"{args.trades_per_second:g} trades/s on the {args.flood_on} screen, "
+        f"sampled every {args.every:g} s "
         f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end)\n"
     )
     phases = [name for name, _ in PHASES]
@@ -374,6 +378,12 @@ def main() -> int:
     parser.add_argument("--every", type=float, default=5.0, help="seconds between RSS samples")
     parser.add_argument("--trades-per-second", type=float, default=200.0, help="the flood's rate")
     parser.add_argument("--push", action="store_true", help="also listen to the WebSocket")
+    parser.add_argument(
+        "--flood-on",
+        choices=("coin", "home"),
+        default="coin",
+        help="the screen open during the flood (default: the hot coin's)",
+    )
     parser.add_argument("--tracemalloc", action="store_true", help="trace what grows (slower)")
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)

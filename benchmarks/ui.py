@@ -22,7 +22,11 @@ Printed for each contender:
 - bytes written to the terminal per second while watching (what an SSH link must carry; typing
   adds a redraw per key on top);
 - on the trenches screen, the board deltas the simulator sent a second over the window, per board
-  (the load the screen was under).
+  (the load the screen was under);
+- on Home, the rows of its coin table at the first and the last key: a re-sort's frame grows with
+  the rows on screen. The simulated market is `--history` minutes old when the app starts (2 by
+  default: a table of about 15 rows that fills as coins launch); with `--history 60` Home shows a
+  full screen of coins from the first key, as on the real service.
 
 The baseline is the same app without the shell's flood control, done the way the guides'
 event-driven poller does it (seeds/001, "Event-driven updates": one callback per trade): every
@@ -44,7 +48,7 @@ coin arrives the moment it is made, one event each); without it they poll (up to
 
     .venv/bin/python benchmarks/ui.py [--minutes 10] [--trades-per-second 200] [--only pumptui]
                                       [--screen coin|home|trenches] [--push] [--code DIR]
-                                      [--contenders before,pumptui]
+                                      [--contenders before,pumptui] [--history 2]
 """
 
 from __future__ import annotations
@@ -121,6 +125,8 @@ def run_child(
     actions: list[float] = []
     action_starts: list[float] = []
     frames: list[float] = []
+    # The rows of the screen's coin table at each key (Home's grows as coins launch).
+    rows: list[int] = []
     display = app._display
     dispatch = app._dispatch_action
 
@@ -135,6 +141,8 @@ def run_child(
         if action_name == KEYS[screen][1]:
             action_starts.append(started)
             actions.append(time.monotonic())
+            table = getattr(app.screen, "table", None)
+            rows.append(getattr(table, "row_count", 0))
         return result
 
     app._display = timed_display  # type: ignore[method-assign]
@@ -153,7 +161,7 @@ def run_child(
         cProfile.runctx("app.run()", globals(), {"app": app}, profile_to)
     else:
         app.run()
-    times = {"actions": actions, "action_starts": action_starts, "frames": frames}
+    times = {"actions": actions, "action_starts": action_starts, "frames": frames, "rows": rows}
     Path(out).write_text(json.dumps(times))
     if layouts_to:
         ranked = sorted(layouts.items(), key=lambda item: -item[1])
@@ -204,6 +212,9 @@ class Measurement:
     frame_ms: list[float] = field(default_factory=list)
     keys_sent: int = 0
     keys_seen: int = 0
+    # The screen's coin table's rows at the first and the last key (Home fills as coins launch).
+    rows_first: int | None = None
+    rows_last: int | None = None
     # Board -> deltas the simulator sent a second over the measured window (trenches screen).
     board_deltas: dict[str, float] = field(default_factory=dict)
 
@@ -358,6 +369,9 @@ def measure(
             )
     result.keys_sent = len(sent)
     result.keys_seen = len(times["actions"])
+    rows = times.get("rows") or []
+    if rows and any(rows):
+        result.rows_first, result.rows_last = rows[0], rows[-1]
     frames = times["frames"]
     frame_index = 0
     starts = times.get("action_starts") or times["actions"]
@@ -432,6 +446,10 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
         if ours.board_deltas:
             rates = ", ".join(f"{b} {r:.2f}/s" for b, r in ours.board_deltas.items())
             print(f"board deltas sent (the real indexer: about 1/s per board): {rates}")
+        if ours.rows_first is not None:
+            print(
+                f"coin table rows: {ours.rows_first} at the first key, {ours.rows_last} at the last"
+            )
         if ours.rss_first_minute_mb:
             growth = ours.rss_end_mb - ours.rss_first_minute_mb
             print(f"RSS growth after the first minute: {growth:+.1f} MB")
@@ -466,6 +484,13 @@ def main() -> int:
         action="store_true",
         help="take the trades from the simulator's WebSocket, as the demo does",
     )
+    parser.add_argument(
+        "--history",
+        type=float,
+        default=2.0,
+        metavar="MINUTES",
+        help="the market's age when the app starts (default 2; Home's table fills with its coins)",
+    )
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--mint", help=argparse.SUPPRESS)
@@ -494,7 +519,7 @@ def main() -> int:
             MarketConfig(
                 seed=7,
                 clock="real",
-                warmup=120.0,
+                warmup=args.history * 60,
                 trades_per_second=10.0,
                 hot_trades_per_second=args.trades_per_second,
             ),

@@ -111,10 +111,12 @@ async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_
         rows_built = 0
         render_row = DataTable._render_line_in_row
 
-        def built(self: DataTable[object], row_key: RowKey, *args: object) -> object:
+        def built(
+            self: DataTable[object], row_key: RowKey, *args: object, **kwargs: object
+        ) -> object:
             nonlocal rows_built
             rows_built += row_key.value in shown_mints
-            return render_row(self, row_key, *args)  # type: ignore[arg-type]
+            return render_row(self, row_key, *args, **kwargs)  # type: ignore[arg-type]
 
         shown_mints = {coin.mint for coin in shown}
         monkeypatch.setattr(DataTable, "_render_line_in_row", built)
@@ -128,11 +130,34 @@ async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_
         assert rows_built <= 2
         oldest = shown[-1]
         assert table.shown_mints[0] == oldest.mint
-        first_row = table.render_line(1)  # under the header
-        assert (oldest.symbol or "") in first_row.text
-        # A click or the hover on that line finds the row it now shows.
-        places = {s.style.meta.get("row") for s in first_row if s.style and s.style.meta}
-        assert places == {0}
+        assert (oldest.symbol or "") in table.render_line(1).text  # under the header
+        # A click or the hover on a line drawn before the move finds the coin it shows now.
+        await pilot.hover(CoinTable, offset=(20, 5))
+        assert table.hover_coordinate.row == 4
+        await pilot.click(CoinTable, offset=(20, 4))
+        assert table.cursor_mint == shown[-4].mint
+        # Past the last column too (the row's filler).
+        await pilot.click(CoinTable, offset=(table.size.width - 3, 6))
+        assert table.cursor_mint == shown[-6].mint
+
+
+async def test_a_header_click_sorts_and_a_row_click_finds_its_coin_after_a_row_left() -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(CoinTable)
+        shown = coins(10)
+        table.show(shown, RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        await pilot.click(CoinTable, offset=(1, 0))  # the Age header: newest is the order
+        await pilot.pause()
+        assert table.sort_label == "oldest"
+        table.reverse_sort()
+        await pilot.pause()
+        # The third row's coin leaves; its line is gone with it, the row below moves up.
+        table.show([c for c in shown if c.mint != table.shown_mints[2]], RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        await pilot.click(CoinTable, offset=(20, 3))
+        assert table.cursor_mint == table.shown_mints[2]
 
 
 async def test_rows_drawn_from_kept_cells_look_exactly_like_rows_drawn_afresh() -> None:
@@ -150,3 +175,22 @@ async def test_rows_drawn_from_kept_cells_look_exactly_like_rows_drawn_afresh() 
         kept = [list(table.render_line(y)) for y in range(table.size.height)]
         table._clear_caches()  # drops the kept cells too: everything through Rich again
         assert [list(table.render_line(y)) for y in range(table.size.height)] == kept
+
+
+async def test_a_change_of_style_alone_is_drawn() -> None:
+    """A coin the service stops listing keeps its name, struck through: the cell's text is the
+    same, only its style changed (`Text.__eq__` does not compare styles)."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(CoinTable)
+        shown = coins(5)
+        table.show(shown, RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        gone = shown[2].mint
+        table.show(shown, RowContext(now=FROZEN_NOW, delisted=lambda mint: mint == gone))
+        await pilot.pause()
+        assert "strike" in str(table.get_cell(gone, "coin").style)
+        line = table.render_line(1 + table.get_row_index(gone))
+        name = next(s for s in line if s.text.startswith(shown[2].symbol or "?"))
+        assert name.style is not None
+        assert name.style.strike

@@ -18,19 +18,21 @@ Which columns show depends on the table's width (`columns_for`): the least usefu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.console import JustifyMethod
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -40,6 +42,7 @@ from pumptui.tui import format as fmt
 from pumptui.tui.coin_filter import NO_FILTER, CoinFilter
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import TABLE_BINDINGS
+from pumptui.tui.widgets.line_frame import LineFrame
 from pumptui.tui.widgets.sparkline import progress_bar, timed_sparkline
 
 # A coin's figures, built only when something asks (a plain sort or filter never does).
@@ -185,16 +188,14 @@ DROP_ORDER: tuple[str, ...] = (
 CELL_PADDING = 1
 
 Cells = tuple[Text, ...]
-# A rendered cell: one list of segments per line.
-CellLines = list[list[Segment]]
-# Rendered cells kept across re-sorts and refreshes: several screenfuls of rows in each of the
-# cursor's and the hover's variants.
-CELL_LINES_KEPT = 4000
-# Rendered rows kept (one line each): every row the table holds, with the cursor or without.
-ROW_LINES_KEPT = 1000
-# A rendered row's line: the fixed cells' segments and the scrollable cells' (one list per cell,
-# then the filler to the table's right edge), as DataTable draws them.
-RowLine = tuple[list[list[Segment]], list[list[Segment]]]
+# A cell as drawn: its Text, its width and its line's segments.
+DrawnCell = tuple[Text, int, list[Segment]]
+# The ways a coin's cells are kept drawn: plain, under the cursor, under the hover, both.
+DRAWN_STATES_KEPT = 4
+# Rendered lines kept (one a row): every row the table holds, with the cursor or without.
+LINES_KEPT = 1000
+# The key in a line's mouse metadata that names its row's coin (see `CoinTable._render_line`).
+MINT_META = "mint"
 
 
 def text_look(text: Text) -> tuple[object, ...]:
@@ -247,7 +248,7 @@ def columns_for(width: int) -> ColumnLayout:
     return layout
 
 
-class CoinTable(DataTable[Text]):
+class CoinTable(DataTable[Text], LineFrame):
     """Coins as rows keyed by mint; `show()` is the only way rows change."""
 
     inherit_bindings = False
@@ -259,16 +260,14 @@ class CoinTable(DataTable[Text]):
     """
 
     def __init__(self, *, limit: int = 200, id: str | None = None) -> None:
-        # Cell renders by what they look like -> (the row index they were drawn for, their lines);
-        # made first: DataTable's set-up may already clear caches.
-        self._cell_lines: LRUCache[tuple[object, ...], tuple[int, CellLines]] = LRUCache(
-            CELL_LINES_KEPT
-        )
-        # Row renders by the row's cells and looks -> (those cells, the row index drawn for, the
-        # line): see `_render_line_in_row`.
-        self._row_lines: LRUCache[tuple[object, ...], tuple[Cells, int, RowLine]] = LRUCache(
-            ROW_LINES_KEPT
-        )
+        # Lines by the row they show and how -> (the row's cells, or the header's columns, when
+        # drawn; the line): see `_render_line`. Made first: DataTable's set-up may already
+        # clear caches.
+        self._lines: LRUCache[tuple[object, ...], tuple[object, Strip]] = LRUCache(LINES_KEPT)
+        # Each coin's cells as last drawn, by how (style, cursor, hover...): column index ->
+        # (the cell's Text, its width, its segments). See `_coin_line`.
+        self._drawn_cells: dict[str, dict[tuple[object, ...], dict[int, DrawnCell]]] = {}
+        self._frame_widths: tuple[int, ...] | None = None
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=CELL_PADDING)
         self.limit = limit
         self.sort_index = 0
@@ -463,6 +462,7 @@ class CoinTable(DataTable[Text]):
             self.remove_row(mint)
             del self._cells[mint]
             self._row_state.pop(mint, None)
+            self._drawn_cells.pop(mint, None)
 
     def _put_row(self, coin: Coin, context: RowContext) -> None:
         mint = coin.mint
@@ -493,11 +493,16 @@ class CoinTable(DataTable[Text]):
             self._cells[mint] = cells
             return
         merged = list(old)
+        changed = False
         for index, (before, after) in enumerate(zip(old, cells, strict=True)):
-            if before != after:
+            # (`Text.__eq__` would miss a change of style alone: a name struck through.)
+            if text_look(before) != text_look(after):
                 self._write_cell(mint, keys[index], after)
                 merged[index] = after
-        self._cells[mint] = tuple(merged)
+                changed = True
+        if changed:
+            # A new tuple only for a change: its identity is what the kept lines are checked by.
+            self._cells[mint] = tuple(merged)
 
     def _write_cell(self, mint: str, column: str, value: Text) -> None:
         """Write a cell without repainting: `_flush_writes` repaints once for all the writes.
@@ -516,79 +521,50 @@ class CoinTable(DataTable[Text]):
         row[ColumnKey(column)] = value
         self._written.add(mint)
 
-    def _render_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> CellLines:
-        """A cell's lines, rendered through Rich only when nothing drawn looked the same.
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The columns' widths, read once a frame (each read walks the table's styles).
+        self._frame_widths = tuple(c.get_render_width(self) for c in self.ordered_columns)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_widths = None
 
-        DataTable keys its render caches by its update count, which a re-sort or any cell write
-        bumps: the next frame sent every visible cell through Rich again, ~100 ms for a
-        screenful under a flood (the frame that answers `s` on Home). Here a cell is kept by
-        what it looks like (its column, text, spans, styles; the cursor, the hover): a row that
-        only moved, or a cell like one drawn before ("—", an age), reuses the lines, with its
-        place stamped into their mouse metadata, the one thing in them that depends on the row
-        (clicks and hover read it).
+    def render_line(self, y: int) -> Strip:
+        """DataTable's, with the base style read once a frame (`LineFrame`), not once a line."""
+        if self.fixed_rows:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        if y >= (self.header_height if self.show_header else 0):
+            y += scroll_y
+        return self._render_line(y, scroll_x, scroll_x + self.size.width, self.line_frame()[1])
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """A line of the table, kept by the row it shows rather than the table's update count.
+
+        DataTable renders a line again whenever its update count or the cursor moved, going
+        through every cell of the row: after a re-sort (`s` on Home) that was every visible
+        row, most of that frame. Here a line is kept with its row's cells (`_cells` holds a
+        new tuple for any change) and reused wherever the row moves; a row that changed is
+        drawn by `_coin_line`, again only in its changed cells.
+
+        Nothing in a line may depend on the row's index, so its mouse metadata (what clicks and
+        the hover read) names the row by its coin's mint; `_on_click` and `_on_mouse_move` turn
+        the mint into the row's index as DataTable's handlers expect. (DataTable also stamps
+        the index the row had when drawn: stale after a move, and never read.)
         """
-        if row_index < 0 or column_index < 0 or self.fixed_rows or self.fixed_columns:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None or row_key not in self._data:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        value = self._data[row_key].get(column_key)
-        if not isinstance(value, Text):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        # As DataTable draws them: the hover only once the mouse moved, neither when hidden.
-        cursor = cursor and self.show_cursor
-        hover = hover and self.show_cursor and self._show_hover_cursor
-        key = (
-            column_key,
-            *text_look(value),
-            base_style,
-            width,
-            cursor,
-            hover,
-            self._pseudo_class_state,
-            self.rows[row_key].height,
-        )
-        known = self._cell_lines.get(key)
-        if known is not None:
-            if known[0] == row_index:
-                return known[1]
-            place = {"row": row_index, "column": column_index}
-            lines = [_stamped(line, place) for line in known[1]]
+        try:
+            row_key, line_no = self._get_offsets(y)
+        except LookupError:
+            return super()._render_line(y, x1, x2, base_style)
+        if row_key is self._header_row_key:
+            # The header changes only with the columns, which clear the caches.
+            token: object = self.column_layout
+            row_index: int | None = -1
         else:
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._cell_lines[key] = (row_index, lines)
-        return lines
-
-    def _render_line_in_row(
-        self,
-        row_key: RowKey,
-        line_no: int,
-        base_style: Style,
-        cursor_location: Coordinate,
-        hover_location: Coordinate,
-    ) -> RowLine:
-        """A row's line, kept by the row's cells and looks rather than the table's update count.
-
-        DataTable renders a row again whenever its update count or the cursor moved, going
-        through every cell of the row and restyling it: after a re-sort (`s` on Home) that was
-        every visible row, most of that frame's 40-50 ms. A row whose cells did not change
-        (`_cells` holds a new tuple for any change) reuses its line; if it moved, only the row
-        index in its mouse metadata (what clicks and hover read) is stamped again.
-        """
-        mint = row_key.value
-        cells = self._cells.get(mint) if mint is not None else None
-        row_index = self._row_locations.get(row_key)
+            token = self._cells.get(row_key.value) if row_key.value is not None else None
+            row_index = self._row_locations.get(row_key)
         if (
-            cells is None
+            token is None
             or row_index is None
             or self.cursor_type != "row"
             or self.fixed_columns
@@ -596,39 +572,100 @@ class CoinTable(DataTable[Text]):
             or self.zebra_stripes  # (a row's look would depend on its index)
             or (self._labelled_row_exists and self.show_row_labels)
         ):
-            return super()._render_line_in_row(
-                row_key, line_no, base_style, cursor_location, hover_location
-            )
-        key = (
-            row_key,
-            line_no,
-            base_style,
-            self.show_cursor and cursor_location.row == row_index,
-            self.show_cursor and self._show_hover_cursor and hover_location.row == row_index,
-            self._pseudo_class_state,
-            self.size.width,
-        )
-        known = self._row_lines.get(key)
-        if known is not None and known[0] is cells:
-            if known[1] == row_index:
-                return known[2]
-            line = _restamp(known[2], row_index)
+            return super()._render_line(y, x1, x2, base_style)
+        show_cursor = self.show_cursor
+        cursor = show_cursor and self.cursor_coordinate.row == row_index
+        hover = show_cursor and self._show_hover_cursor and self.hover_coordinate.row == row_index
+        width = self.size.width
+        key = (row_key, line_no, x1, x2, width, base_style, cursor, hover, self._pseudo_class_state)
+        known = self._lines.get(key)
+        if known is not None and known[0] is token:
+            return known[1]
+        if row_index < 0:
+            strip = super()._render_line(y, x1, x2, base_style)
         else:
-            line = super()._render_line_in_row(
-                row_key, line_no, base_style, cursor_location, hover_location
-            )
-        self._row_lines[key] = (cells, row_index, line)
-        return line
+            line, length = self._coin_line(row_key, row_index, line_no, base_style, cursor, hover)
+            # (Each cell was simplified when drawn; cells never merge: their metadata differs.)
+            strip = Strip(line, length)
+            if x1 > 0 or x2 < length:
+                strip = strip.crop(x1, x2)
+            strip = strip.adjust_cell_length(width, base_style)
+        self._lines[key] = (token, strip)
+        return strip
+
+    def _coin_line(
+        self,
+        row_key: RowKey,
+        row_index: int,
+        line_no: int,
+        base_style: Style,
+        cursor: bool,
+        hover: bool,
+    ) -> tuple[list[Segment], int]:
+        """A coin's row as DataTable draws it (each cell, then a filler to the table's right
+        edge), with its coin's mint in the mouse metadata (see `_render_line`), and its length
+        in cells. A cell whose `Text` is the one drawn last time, in the same state, keeps its
+        segments: one changed figure costs one cell through Rich, not the row."""
+        mint = str(row_key.value)
+        style = base_style + Style.from_meta({MINT_META: mint})
+        state = (style, cursor, hover, self._pseudo_class_state, line_no)
+        states = self._drawn_cells.setdefault(mint, {})
+        kept = states.get(state)
+        if kept is None:
+            if len(states) >= DRAWN_STATES_KEPT:
+                del states[next(iter(states))]
+            kept = states[state] = {}
+        widths = self._frame_widths or tuple(c.get_render_width(self) for c in self.ordered_columns)
+        segments: list[Segment] = []
+        for column_index, (width, text) in enumerate(zip(widths, self._cells[mint], strict=True)):
+            known = kept.get(column_index)
+            if known is None or known[0] is not text or known[1] != width:
+                cell = self._render_cell(row_index, column_index, style, width, cursor, hover)
+                known = (text, width, list(Segment.simplify(cell[line_no])))
+                kept[column_index] = known
+            segments.extend(known[2])
+        filler, _ = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            False,
+            False,
+        )
+        place = {"row": row_index, "column": 0, "out_of_bounds": True}
+        table_width = sum(widths)
+        rest = max(0, self.size.width - table_width)
+        segments.append(Segment(" " * rest, style + filler + Style.from_meta(place)))
+        return segments, table_width + rest
+
+    def _current_place(self, event: events.MouseEvent) -> None:
+        """Point the event's mouse metadata at the row its mint names now (see `_render_line`);
+        none if that coin left the table. DataTable's own handler runs after this one."""
+        meta = event.style.meta
+        mint = meta.get(MINT_META)
+        if mint is None:
+            return
+        row_index = self._row_locations.get(RowKey(mint))
+        event.style = Style() if row_index is None else Style.from_meta({**meta, "row": row_index})
+
+    async def _on_click(self, event: events.Click) -> None:
+        self._current_place(event)
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        self._current_place(event)
 
     def _clear_caches(self) -> None:
         super()._clear_caches()
-        self._cell_lines.clear()
-        self._row_lines.clear()
+        self._lines.clear()
+        self._drawn_cells.clear()
 
     def notify_style_update(self) -> None:
         # A theme or style change changes how every cell looks.
-        self._cell_lines.clear()
-        self._row_lines.clear()
+        self._lines.clear()
+        self._drawn_cells.clear()
         super().notify_style_update()
 
     def _flush_writes(self) -> None:
@@ -651,29 +688,6 @@ class CoinTable(DataTable[Text]):
                 regions.append(region.translate(-scroll))
         if regions:
             self.refresh(*regions)
-
-
-def _stamped(segments: Iterable[Segment], place: dict[str, Any]) -> list[Segment]:
-    """`segments` with `place` in their mouse metadata (what clicks and hover read), over the
-    place they were drawn for."""
-    return list(Segment.apply_style(segments, post_style=Style.from_meta(place)))
-
-
-def _restamp(line: RowLine, row_index: int) -> RowLine:
-    """`line` with `row_index` in its mouse metadata, as DataTable stamps a row's: each cell
-    with its column, the filler past the last column as column 0, out of bounds."""
-    fixed, scrollable = line
-    last = len(scrollable) - 1
-    restamped = [
-        _stamped(
-            segments,
-            {"row": row_index, "column": 0, "out_of_bounds": True}
-            if column == last
-            else {"row": row_index, "column": column},
-        )
-        for column, segments in enumerate(scrollable)
-    ]
-    return fixed, restamped
 
 
 # Figures that move with the clock alone: a coin's age, and a price change read from the prices
