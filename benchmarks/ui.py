@@ -24,9 +24,11 @@ Printed for each contender:
 - on the trenches screen, the board deltas the simulator sent a second over the window, per board
   (the load the screen was under);
 - on Home, the rows of its coin table at the first and the last key: a re-sort's frame grows with
-  the rows on screen. The simulated market is `--history` minutes old when the app starts (2 by
-  default: a table of about 15 rows that fills as coins launch); with `--history 60` Home shows a
-  full screen of coins from the first key, as on the real service.
+  the rows on screen.
+
+The simulated market is `--history` minutes old when the app starts: 60 by default, so Home shows
+a full screen of coins from the first key, as on the real service (a market 2 minutes old gives a
+table of about 15 rows, which fills only as coins launch: a lighter Home than users have).
 
 The baseline is the same app without the shell's flood control, done the way the guides'
 event-driven poller does it (seeds/001, "Event-driven updates": one callback per trade): every
@@ -48,7 +50,7 @@ coin arrives the moment it is made, one event each); without it they poll (up to
 
     .venv/bin/python benchmarks/ui.py [--minutes 10] [--trades-per-second 200] [--only pumptui]
                                       [--screen coin|home|trenches] [--push] [--code DIR]
-                                      [--contenders before,pumptui] [--history 2]
+                                      [--contenders before,pumptui] [--history 60]
 """
 
 from __future__ import annotations
@@ -487,9 +489,9 @@ def main() -> int:
     parser.add_argument(
         "--history",
         type=float,
-        default=2.0,
+        default=60.0,
         metavar="MINUTES",
-        help="the market's age when the app starts (default 2; Home's table fills with its coins)",
+        help="the market's age when the app starts (default 60: a full Home from the start)",
     )
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)

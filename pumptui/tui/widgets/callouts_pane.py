@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -117,6 +117,9 @@ class CalloutsPane(ScrollView, LineFrame, can_focus=True, inherit_bindings=False
         self._marks = CalloutMarks()
         # (callout id, width) → (the thesis wrapped, its lines)
         self._theses: dict[tuple[str, int], tuple[str, list[Text]]] = {}
+        # Each callout's age as its header last drew it ("5m"): `refresh_ages` repaints a header
+        # only when its age reads differently.
+        self._ages: dict[str, str] = {}
         self._lines: list[_Line] = []
         self._layout_width = 0
         self._cursor = 0
@@ -153,6 +156,7 @@ class CalloutsPane(ScrollView, LineFrame, can_focus=True, inherit_bindings=False
         self._callouts, self._marks, self._note = list(callouts), marks, note
         live = {c.id for c in self._callouts}
         self._theses = {k: v for k, v in self._theses.items() if k[0] in live}
+        self._ages = {k: v for k, v in self._ages.items() if k in live}
         if selected is not None:
             for index, callout in enumerate(self._callouts):
                 if callout.id == selected.id:
@@ -168,9 +172,22 @@ class CalloutsPane(ScrollView, LineFrame, can_focus=True, inherit_bindings=False
         self._update_title()
 
     def refresh_ages(self) -> None:
-        """The clock moved: the ages in the headers may read differently."""
-        if self._callouts:
-            self.refresh()
+        """The clock moved: repaint the headers on screen whose age reads differently (those
+        lines only: every repainted cell goes to the terminal)."""
+        if not self._callouts or not self.is_mounted:
+            return
+        now, top = self.clock(), round(self.scroll_y)
+        width, height = self.scrollable_content_region.size
+        regions = []
+        for y in range(top, min(len(self._lines), top + height)):
+            line = self._lines[y]
+            callout = self._callouts[line.callout]
+            if line.kind != "header" or not callout.created_at:
+                continue
+            if self._ages.get(callout.id) != age(now - callout.created_at):
+                regions.append(Region(0, y - top, width, 1))
+        if regions:
+            self.refresh(*regions)
 
     def on_resize(self) -> None:
         self._relayout()
@@ -277,7 +294,8 @@ class CalloutsPane(ScrollView, LineFrame, can_focus=True, inherit_bindings=False
                 multiple, style("callouts-pane--up" if up else "callouts-pane--down", partial=True)
             )
         if callout.created_at:
-            header.append(f" · {age(self.clock() - callout.created_at)}", meta)
+            shown = self._ages[callout.id] = age(self.clock() - callout.created_at)
+            header.append(f" · {shown}", meta)
         if callout.likes:
             header.append(f" · {glyphs.liked} {callout.likes}", meta)
         if callout.replies:

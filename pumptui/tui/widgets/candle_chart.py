@@ -30,6 +30,7 @@ from textual.widget import Widget
 from pumptui.api.models import Candle
 from pumptui.live.candles import TIMEFRAMES
 from pumptui.tui.format import compact
+from pumptui.tui.widgets.repaint import text_look
 
 TIMEFRAME_LABELS: dict[int, str] = {1: "1s", 15: "15s", 60: "1m", 300: "5m", 900: "15m", 3600: "1h"}
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -740,6 +741,7 @@ class CandleChart(Widget, can_focus=True):
         self._zoom: int | None = None  # columns per candle; None: chosen from the history
         self._ascii = ascii
         self._titled_zoom = 0
+        self._title: Text | None = None
         self._styles_by_role: dict[Role, Style] | None = None
         # What the axis measures, and what converts the store's SOL prices into it.
         self._units = ChartUnits()
@@ -914,7 +916,10 @@ class CandleChart(Widget, can_focus=True):
             title.append(" (no SOL price: SOL)", style="bold")
         if self._end is not None:
             title.append(f" {separator} history (end: live) ", style="bold")
-        self.border_title = title
+        if self._title is None or text_look(title) != text_look(self._title):
+            # Setting a border title repaints the whole chart (every cell sent again).
+            self._title = title
+            self.border_title = title
 
     def _role_styles(self) -> dict[Role, Style]:
         if self._styles_by_role is None:

@@ -29,6 +29,7 @@ from pumptui.live.store import CreatorTally
 from pumptui.tui import format as fmt
 from pumptui.tui.format import age, coin_caps, compact, holder_percent, short_address, usd
 from pumptui.tui.glyphs import current
+from pumptui.tui.widgets.repaint import repaint_lines, text_look
 
 USDC_MINT = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
 NAME_CELLS = 32
@@ -217,9 +218,15 @@ class CoinHeader(Widget):
         if not self.is_mounted:
             return
         text = self.header_text(self.content_region.width or self.size.width)
-        if self._text is None or text != self._text:
+        before = self._text
+        if before is None or text_look(text) != text_look(before):
             self._text = text
-            self.refresh()
+            # Under a flood the figures change every frame, the mint and creator line hardly.
+            repaint_lines(
+                self,
+                None if before is None else list(before.split("\n", allow_blank=True)),
+                list(text.split("\n", allow_blank=True)),
+            )
 
     def render(self) -> Text:
         return self._text or Text("")

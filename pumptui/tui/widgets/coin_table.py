@@ -43,6 +43,7 @@ from pumptui.tui.coin_filter import NO_FILTER, CoinFilter
 from pumptui.tui.glyphs import current
 from pumptui.tui.keys import TABLE_BINDINGS
 from pumptui.tui.widgets.line_frame import LineFrame
+from pumptui.tui.widgets.repaint import text_look
 from pumptui.tui.widgets.sparkline import progress_bar, timed_sparkline
 
 # A coin's figures, built only when something asks (a plain sort or filter never does).
@@ -196,21 +197,6 @@ DRAWN_STATES_KEPT = 4
 LINES_KEPT = 1000
 # The key in a line's mouse metadata that names its row's coin (see `CoinTable._render_line`).
 MINT_META = "mint"
-
-
-def text_look(text: Text) -> tuple[object, ...]:
-    """All that decides how a cell's `Text` is drawn (`Text.__eq__` compares only the
-    characters and spans)."""
-    return (
-        text.plain,
-        tuple(text.spans),
-        text.style,
-        text.justify,
-        text.overflow,
-        text.no_wrap,
-        text.end,
-        text.tab_size,
-    )
 
 
 @dataclass(frozen=True, slots=True)

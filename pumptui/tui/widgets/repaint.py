@@ -11,8 +11,10 @@ scrollbars) really change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
 from textual.widgets import Static
@@ -44,3 +46,35 @@ def update_text(static: Static, text: Text) -> None:
         return
     lines = before.plain.count("\n") if isinstance(before, Text) else -1
     static.update(text, layout=lines != text.plain.count("\n"))
+
+
+def text_look(text: Text) -> tuple[object, ...]:
+    """All that decides how a `Text` is drawn (`Text.__eq__` compares only the characters and
+    spans, not the base style: a name struck through would look unchanged)."""
+    return (
+        text.plain,
+        tuple(text.spans),
+        text.style,
+        text.justify,
+        text.overflow,
+        text.no_wrap,
+        text.end,
+        text.tab_size,
+    )
+
+
+def repaint_lines(widget: Widget, before: Sequence[Text] | None, after: Sequence[Text]) -> None:
+    """Repaint only the content lines of `widget` (one `Text` a row, from its top) that differ
+    between `before` and `after`; all of it when the line count changed. Textual sends every
+    repainted cell to the terminal: a header whose age ticks sends that line, not all three."""
+    if before is None or len(before) != len(after) or not widget.is_mounted:
+        widget.refresh()
+        return
+    width = widget.content_region.width
+    changed = [
+        Region(0, y, width, 1)
+        for y, (old, new) in enumerate(zip(before, after, strict=True))
+        if text_look(old) != text_look(new)
+    ]
+    if changed:
+        widget.refresh(*changed)

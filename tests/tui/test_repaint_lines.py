@@ -1,0 +1,88 @@
+"""Only what changed is repainted: Textual sends every repainted cell to the terminal, and over
+SSH the Coin screen under a flood was over its 50 KiB/s (`benchmarks/ui.py`). The header repaints
+the line whose figures moved, the callouts the headers whose age reads differently."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from pumptui.api.models import ActivityWindow, Callout, MarketActivity
+from pumptui.tui.widgets.callouts_pane import CalloutsPane
+from pumptui.tui.widgets.coin_header import CoinHeader
+from tests.tui.conftest import FROZEN_NOW, curve_coin
+
+COIN = curve_coin(1, "Hot Potato", "HOT", 0.5)
+
+
+class Widgets(App[None]):
+    AUTO_FOCUS = None
+    CSS = "CalloutsPane { height: 12; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = FROZEN_NOW
+
+    def compose(self) -> ComposeResult:
+        yield CoinHeader(COIN.mint, clock=lambda: self.now)
+        yield CalloutsPane(clock=lambda: self.now)
+
+
+def record_refreshes(widget: Any) -> list[tuple[Region, ...]]:
+    """Each `refresh` call's regions from now on (() for the whole widget)."""
+    calls: list[tuple[Region, ...]] = []
+    refresh = widget.refresh
+
+    def recorded(*regions: Region, **kwargs: Any) -> Any:
+        calls.append(regions)
+        return refresh(*regions, **kwargs)
+
+    widget.refresh = recorded
+    return calls
+
+
+async def test_the_header_repaints_only_the_line_whose_figures_changed() -> None:
+    app = Widgets()
+    async with app.run_test(size=(120, 20)) as pilot:
+        header = app.query_one(CoinHeader)
+        header.show_coin(COIN)
+        await pilot.pause()
+        calls = record_refreshes(header)
+        header.show_coin(COIN)  # nothing changed
+        assert calls == []
+        # The hour's volume is on the third line only.
+        hour = {"1h": ActivityWindow(num_txs=3504, volume_usd=280_000.0)}
+        header.show_coin(COIN, activity=MarketActivity(mint=COIN.mint, windows=hour))
+        await pilot.pause()
+        assert calls == [(Region(0, 2, header.content_region.width, 1),)]
+        assert "$280k" in header.render_line(2).text
+        # A new market cap moves the first line (and, with it, what the third derives from).
+        calls.clear()
+        header.show_coin(replace(COIN, market_cap_sol=COIN.market_cap_sol * 2))
+        await pilot.pause()
+        rows = {region.y for regions in calls for region in regions}
+        assert calls
+        assert 0 in rows
+        assert 1 not in rows  # the mint and creator line did not change
+
+
+async def test_callout_ages_repaint_only_the_headers_that_read_differently() -> None:
+    app = Widgets()
+    async with app.run_test(size=(120, 20)) as pilot:
+        pane = app.query_one(CalloutsPane)
+        young = Callout(id="c1", mint=COIN.mint, thesis="sized in", created_at=app.now - 5)
+        old = Callout(id="c2", mint=COIN.mint, thesis="cup and handle", created_at=app.now - 600)
+        pane.show([young, old])
+        await pilot.pause()
+        calls = record_refreshes(pane)
+        pane.refresh_ages()  # the same second: every age reads the same
+        assert calls == []
+        app.now += 1  # "5s" -> "6s"; "10m" stays
+        pane.refresh_ages()
+        assert len(calls) == 1
+        (region,) = calls[0]
+        assert region.y == 0  # the young callout's header, the first line
+        assert "6s" in pane.render_line(0).text
