@@ -9,6 +9,7 @@ from dataclasses import replace
 from rich.style import Style
 from textual._two_way_dict import TwoWayDict
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
@@ -66,6 +67,15 @@ async def test_a_refresh_of_every_row_costs_in_proportion_to_the_rows(monkeypatc
     assert large_lookups <= 4 * max(small_lookups, 100)
 
 
+async def showing(app: TableApp, pilot: Pilot[None], count: int) -> tuple[CoinTable, list[Coin]]:
+    """The app's table showing `count` coins, drawn."""
+    table = app.query_one(CoinTable)
+    shown = coins(count)
+    table.show(shown, RowContext(now=FROZEN_NOW))
+    await pilot.pause()
+    return table, shown
+
+
 def shown_cap(coin: Coin) -> str:
     return fmt.compact(fmt.coin_caps(coin, None)[0])
 
@@ -73,10 +83,7 @@ def shown_cap(coin: Coin) -> str:
 async def test_after_a_batched_refresh_every_row_shows_its_new_values() -> None:
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
-        table = app.query_one(CoinTable)
-        shown = coins(150)
-        table.show(shown, RowContext(now=FROZEN_NOW))
-        await pilot.pause()
+        table, shown = await showing(app, pilot, 150)
         later = richer(shown)
         table.show(later, RowContext(now=FROZEN_NOW + 60))
         await pilot.pause()
@@ -95,10 +102,7 @@ async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_
 ) -> None:
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
-        table = app.query_one(CoinTable)
-        shown = coins(20)  # all on screen
-        table.show(shown, RowContext(now=FROZEN_NOW))
-        await pilot.pause()
+        table, shown = await showing(app, pilot, 20)  # all on screen
         fresh_renders = 0
         render_cell = DataTable._render_cell
 
@@ -143,10 +147,7 @@ async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_
 async def test_a_header_click_sorts_and_a_row_click_finds_its_coin_after_a_row_left() -> None:
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
-        table = app.query_one(CoinTable)
-        shown = coins(10)
-        table.show(shown, RowContext(now=FROZEN_NOW))
-        await pilot.pause()
+        table, shown = await showing(app, pilot, 10)
         await pilot.click(CoinTable, offset=(1, 0))  # the Age header: newest is the order
         await pilot.pause()
         assert table.sort_label == "oldest"
@@ -162,10 +163,7 @@ async def test_a_header_click_sorts_and_a_row_click_finds_its_coin_after_a_row_l
 async def test_rows_drawn_from_kept_cells_look_exactly_like_rows_drawn_afresh() -> None:
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
-        table = app.query_one(CoinTable)
-        shown = coins(60)
-        table.show(shown, RowContext(now=FROZEN_NOW))
-        await pilot.pause()
+        table, shown = await showing(app, pilot, 60)
         for _ in range(4):  # newest, market cap, curve, replies: rows move and come on screen
             table.cycle_sort()
             await pilot.pause()
@@ -196,10 +194,7 @@ async def test_a_change_of_style_alone_is_drawn() -> None:
     same, only its style changed (`Text.__eq__` does not compare styles)."""
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
-        table = app.query_one(CoinTable)
-        shown = coins(5)
-        table.show(shown, RowContext(now=FROZEN_NOW))
-        await pilot.pause()
+        table, shown = await showing(app, pilot, 5)
         gone = shown[2].mint
         table.show(shown, RowContext(now=FROZEN_NOW, delisted=lambda mint: mint == gone))
         await pilot.pause()

@@ -5,8 +5,11 @@ arranges every widget again (about 40 ms on the Coin screen at 120×36), then re
 flood the chat grows by a message a second or more and the creator line's age ticks every
 second, so the screen spent most of its time arranging widgets whose places had not moved, and
 a key pressed meanwhile waited for it. A widget whose size does not follow its content needs only
-a repaint; these two functions give it that, and fall back to a layout when its size (or its
-scrollbars) really change.
+a repaint; `set_virtual_size` and `update_text` give it that, and fall back to a layout when its
+size (or its scrollbars) really change.
+
+A repaint has its cost too: Textual sends every repainted cell to the terminal, over SSH for most
+users. `repaint_lines` repaints only the lines that read or look different.
 """
 
 from __future__ import annotations
