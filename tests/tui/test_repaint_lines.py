@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.widgets import Static
 
 from pumptui.api.models import ActivityWindow, Callout, MarketActivity
 from pumptui.tui.widgets.callouts_pane import CalloutsPane
 from pumptui.tui.widgets.coin_header import CoinHeader
+from pumptui.tui.widgets.repaint import update_text
 from tests.tui.conftest import FROZEN_NOW, curve_coin
 
 COIN = curve_coin(1, "Hot Potato", "HOT", 0.5)
@@ -86,3 +89,20 @@ async def test_callout_ages_repaint_only_the_headers_that_read_differently() -> 
         (region,) = calls[0]
         assert region.y == 0  # the young callout's header, the first line
         assert "6s" in pane.render_line(0).text
+
+
+async def test_a_summary_whose_style_alone_changed_is_repainted() -> None:
+    """`Text.__eq__` ignores the base style: a line turning bold (a warning) looked unchanged."""
+    app = Widgets()
+    async with app.run_test(size=(120, 20)) as pilot:
+        summary = Static(Text("SOL $161.75"))
+        await app.mount(summary)
+        await pilot.pause()
+        update_text(summary, Text("SOL $161.75", style="bold"))
+        await pilot.pause()
+        content = summary.content
+        assert isinstance(content, Text)
+        assert content.style == "bold"
+        cell = next(s for s in summary.render_line(0) if s.text.strip())
+        assert cell.style is not None
+        assert cell.style.bold

@@ -211,8 +211,13 @@ class ColumnLayout:
         return tuple(c.key for c in self.columns)
 
     @property
+    def cell_widths(self) -> tuple[int, ...]:
+        """Each column's width on screen, its padding included (as DataTable draws it)."""
+        return tuple(c.width + 2 * CELL_PADDING for c in self.columns)
+
+    @property
     def width(self) -> int:
-        return sum(c.width + 2 * CELL_PADDING for c in self.columns)
+        return sum(self.cell_widths)
 
 
 def columns_for(width: int) -> ColumnLayout:
@@ -253,7 +258,6 @@ class CoinTable(DataTable[Text], LineFrame):
         # Each coin's cells as last drawn, by how (style, cursor, hover...): column index ->
         # (the cell's Text, its width, its segments). See `_coin_line`.
         self._drawn_cells: dict[str, dict[tuple[object, ...], dict[int, DrawnCell]]] = {}
-        self._frame_widths: tuple[int, ...] | None = None
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=CELL_PADDING)
         self.limit = limit
         self.sort_index = 0
@@ -507,14 +511,6 @@ class CoinTable(DataTable[Text], LineFrame):
         row[ColumnKey(column)] = value
         self._written.add(mint)
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # The columns' widths, read once a frame (each read walks the table's styles).
-        self._frame_widths = tuple(c.get_render_width(self) for c in self.ordered_columns)
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._frame_widths = None
-
     def render_line(self, y: int) -> Strip:
         """DataTable's, with the base style read once a frame (`LineFrame`), not once a line."""
         if self.fixed_rows:
@@ -601,7 +597,8 @@ class CoinTable(DataTable[Text], LineFrame):
             if len(states) >= DRAWN_STATES_KEPT:
                 del states[next(iter(states))]
             kept = states[state] = {}
-        widths = self._frame_widths or tuple(c.get_render_width(self) for c in self.ordered_columns)
+        # (From the layout: DataTable's, read column by column, walks the table's styles.)
+        widths = self.column_layout.cell_widths
         segments: list[Segment] = []
         for column_index, (width, text) in enumerate(zip(widths, self._cells[mint], strict=True)):
             known = kept.get(column_index)

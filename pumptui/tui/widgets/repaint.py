@@ -45,7 +45,7 @@ def update_text(static: Static, text: Text) -> None:
     are its `\\n`s): nothing happens when it is the same text, and the screen is laid out again
     only when the number of lines changed."""
     before = static.content
-    if before == text:
+    if isinstance(before, Text) and text_look(before) == text_look(text):
         return
     lines = before.plain.count("\n") if isinstance(before, Text) else -1
     static.update(text, layout=lines != text.plain.count("\n"))
