@@ -104,7 +104,7 @@ async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_
     async with app.run_test(size=(120, 30)) as pilot:
         table, shown = await showing(app, pilot, 20)  # all on screen
         fresh_renders = 0
-        render_cell = DataTable._render_cell
+        render_cell, draw_cell = DataTable._render_cell, CoinTable._draw_cell
 
         def counted(
             self: DataTable[object], row_index: int, *args: object, **kwargs: object
@@ -113,7 +113,13 @@ async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_
             fresh_renders += row_index >= 0  # the header is not a coin's row
             return render_cell(self, row_index, *args, **kwargs)
 
+        def drawn(self: CoinTable, *args: object) -> object:
+            nonlocal fresh_renders
+            fresh_renders += 1
+            return draw_cell(self, *args)  # type: ignore[arg-type]
+
         monkeypatch.setattr(DataTable, "_render_cell", counted)
+        monkeypatch.setattr(CoinTable, "_draw_cell", drawn)
         rows_built = 0
         coin_line = CoinTable._coin_line
 
@@ -178,6 +184,27 @@ async def test_rows_drawn_from_kept_cells_look_exactly_like_rows_drawn_afresh() 
             table._clear_caches()
             as_datatable = DataTable._render_line(table, y, 0, width, style)
             assert looks(table.render_line(y)) == looks(as_datatable)
+
+
+async def test_a_flood_of_changes_leaves_nothing_in_datatables_own_render_caches() -> None:
+    """DataTable keeps every cell and row it renders under its update count, which moves on
+    with each change: under a flood its caches filled to 10,000 cells of entries never read
+    again, which every full garbage collection walked (pauses of 50-120 ms, growing). The
+    coin rows' cells are kept by the table itself, by the cell (`_drawn_cells`)."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table, shown = await showing(app, pilot, 60)
+        cells, rows = len(table._cell_render_cache), len(table._row_renderable_cache)
+        for _ in range(12):
+            shown = richer(shown)
+            table.show(shown, RowContext(now=FROZEN_NOW))
+            await pilot.pause()
+        assert str(table.get_cell(shown[0].mint, "mc")) == shown_cap(shown[0])
+        # (What is there was put there as the rows were added, and the header's cells.)
+        assert (len(table._cell_render_cache), len(table._row_renderable_cache)) == (cells, rows)
+        # What the table keeps itself is bounded by its rows: one set of cells for each.
+        assert len(table._drawn_cells) <= 60
+        assert all(len(states) <= 2 for states in table._drawn_cells.values())
 
 
 def looks(strip: Strip) -> list[tuple[str, Style | None]]:

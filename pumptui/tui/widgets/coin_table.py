@@ -24,6 +24,7 @@ from functools import partial
 from typing import ClassVar
 
 from rich.console import JustifyMethod
+from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -32,6 +33,7 @@ from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region
+from textual.renderables.styled import Styled
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -603,7 +605,7 @@ class CoinTable(DataTable[Text], LineFrame):
         for column_index, (width, text) in enumerate(zip(widths, self._cells[mint], strict=True)):
             known = kept.get(column_index)
             if known is None or known[0] is not text or known[1] != width:
-                cell = self._render_cell(row_index, column_index, style, width, cursor, hover)
+                cell = self._draw_cell(text, column_index, style, width, cursor, hover)
                 known = (text, width, list(Segment.simplify(cell[line_no])))
                 kept[column_index] = known
             segments.extend(known[2])
@@ -623,6 +625,37 @@ class CoinTable(DataTable[Text], LineFrame):
         rest = max(0, self.size.width - table_width)
         segments.append(Segment(" " * rest, style + filler + Style.from_meta(place)))
         return segments, table_width + rest
+
+    def _draw_cell(
+        self, text: Text, column_index: int, style: Style, width: int, cursor: bool, hover: bool
+    ) -> list[list[Segment]]:
+        """A coin's cell as DataTable's `_render_cell` draws it, but not kept in its caches.
+
+        Those are keyed by the table's update count, which moves on with every change: under a
+        flood they filled to their 10,000 cells and 1,000 rows of entries never read again
+        (the cells are kept in `_drawn_cells`), tens of thousands of live objects that every
+        full garbage collection walked (50-120 ms pauses, growing with the run) and +20 MB.
+        The mouse metadata names the column, and the row by its coin (see `_render_line`)."""
+        component_style, post_style = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
+        return self.app.console.render_lines(
+            Styled(
+                Padding(text, (0, self.cell_padding)),
+                pre_style=style + Style.from_meta({"column": column_index}) + component_style,
+                post_style=post_style,
+            ),
+            options,
+        )
 
     def _current_place(self, event: events.MouseEvent) -> None:
         """Point the event's mouse metadata at the row its mint names now (see `_render_line`);
