@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 
 from textual.app import App, ComposeResult
@@ -103,3 +104,28 @@ async def test_the_ascii_chart_draws_nothing_but_ascii() -> None:
         unicode_text = "\n".join([title_of(chart), *chart_lines(chart)])
         assert not unicode_text.isascii()
         assert "│" in unicode_text
+
+
+async def test_new_trades_keep_the_price_scale_and_a_change_of_view_fits_it_again() -> None:
+    app = ChartApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        chart = app.query_one(CandleChart)
+        candles = random_candles(40)
+        chart.show_candles(candles)
+        await pilot.pause()
+        first = chart.grid
+        assert first is not None
+        assert first.scale is not None
+        assert first.scale.high == max(c.high for c in candles)
+        last = candles[-1]
+        lower = replace(last, low=last.low * 0.99, close=last.low * 0.995)
+        chart.show_candles([*candles[:-1], lower])
+        await pilot.pause()
+        assert chart.grid is not None
+        held = chart.grid.scale
+        assert held is not None
+        assert held.low <= lower.low  # fitted around the new low (with headroom)...
+        await pilot.press("z")  # ... until the view changes: drawn to fit again
+        assert chart.grid is not None
+        assert chart.grid.scale is not None
+        assert chart.grid.scale.low == min(c.low for c in chart.grid.candles)

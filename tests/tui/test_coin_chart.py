@@ -482,3 +482,67 @@ def parse_subscript_price(text: str) -> float:
     zeros = int("".join(str(subscripts.index(c)) for c in rest if c in subscripts))
     digits = "".join(c for c in rest if c not in subscripts)
     return float("0." + "0" * zeros + digits)
+
+
+def test_a_live_chart_keeps_its_scale_while_new_prices_fit_and_repaints_little() -> None:
+    """A new high or low used to move every candle: the whole chart sent to the terminal again
+    under a flood. Held, a trade inside the scale changes only the cells it touches."""
+    candles = random_candles(40)
+    first = draw_chart(candles, 100, 24, seconds=60, tz=UTC)
+    assert first.scale is not None
+    # Fitted exactly when drawn afresh (the view opened, zoomed, re-timed).
+    assert first.scale.low == min(c.low for c in candles)
+    span = first.scale.high - first.scale.low
+    last = candles[-1]
+
+    def dipped(share: float) -> list[Candle]:
+        """The last candle dipping `share` of the range below the chart's low."""
+        low = first.scale.low - span * share  # type: ignore[union-attr]
+        return [*candles[:-1], replace(last, low=low, close=low * 1.001)]
+
+    grown = draw_chart(dipped(0.02), 100, 24, seconds=60, tz=UTC, hold=first.scale)
+    held = draw_chart(dipped(0.04), 100, 24, seconds=60, tz=UTC, hold=grown.scale)
+    assert held.scale == grown.scale
+    regions = held.changed_regions(grown)
+    assert regions is not None
+    assert len(regions) <= 4  # the last candle's rows and its price tag, not every row
+    # Fitted afresh each time, the same two dips moved every candle.
+    afresh = draw_chart(dipped(0.02), 100, 24, seconds=60, tz=UTC)
+    again = draw_chart(dipped(0.04), 100, 24, seconds=60, tz=UTC)
+    moved = again.changed_regions(afresh)
+    assert moved is not None
+    assert len(moved) > 10
+
+
+def test_a_new_high_grows_the_scale_with_headroom_so_the_next_one_fits() -> None:
+    candles = random_candles(40)
+    first = draw_chart(candles, 100, 24, seconds=60, tz=UTC)
+    assert first.scale is not None
+    top = first.scale.high
+    span = top - first.scale.low
+    last = candles[-1]
+    higher = replace(last, high=top + span * 0.05, close=top + span * 0.04)
+    grown = draw_chart([*candles[:-1], higher], 100, 24, seconds=60, tz=UTC, hold=first.scale)
+    assert grown.scale is not None
+    assert grown.scale.high > higher.high  # headroom above the new high
+    assert grown.scale.low < first.scale.low  # and below the low
+    # The new high is drawn where it is, under the top row; the next one up fits as it is.
+    assert grown.scale.row(higher.high) >= 1
+    again = replace(higher, high=higher.high * 1.01)
+    kept = draw_chart([*candles[:-1], again], 100, 24, seconds=60, tz=UTC, hold=grown.scale)
+    assert kept.scale == grown.scale
+
+
+def test_a_held_scale_is_let_go_once_the_prices_fill_too_little_of_it() -> None:
+    """Once the spike that set the scale leaves the view, the candles are fitted again."""
+    candles = random_candles(40)
+    spike = replace(candles[0], high=max(c.high for c in candles) * 3)
+    wide = draw_chart([spike, *candles[1:]], 100, 24, seconds=60, tz=UTC)
+    assert wide.scale is not None
+    assert wide.scale.high == spike.high
+    later = [replace(c, start=c.start + 3600) for c in candles[1:]]  # the spike is out of view
+    fitted = draw_chart(later, 100, 24, seconds=60, tz=UTC, hold=wide.scale)
+    assert fitted.scale is not None
+    assert fitted.scale.high < spike.high
+    highest = max(c.high for c in later)
+    assert fitted.scale.row(highest) <= 1  # the highest candle near the top again

@@ -359,6 +359,27 @@ class ChartGrid:
         return regions
 
 
+# A live chart keeps its price scale while the visible candles fit in it and fill most of it
+# (`SCALE_FILL`); else every new high or low moved every candle, and the whole chart was sent to
+# the terminal again, about 40 % of the coin screen's bytes under a flood. When it must change
+# it leaves `SCALE_HEADROOM` of the range above and below, so the next new high fits too.
+SCALE_FILL = 0.75
+SCALE_HEADROOM = 0.08
+
+
+def fitted_scale(low: float, high: float, sub_rows: int, hold: PriceScale | None) -> PriceScale:
+    """The scale for prices from `low` to `high`: exactly that range, or, for a live chart
+    (`hold`: the scale it shows now), `hold` while it still fits, else the range with
+    headroom."""
+    if hold is None or hold.sub_rows != sub_rows:
+        return PriceScale(low, high, sub_rows)
+    span = hold.high - hold.low
+    if hold.low <= low and high <= hold.high and (span <= 0 or high - low >= SCALE_FILL * span):
+        return hold
+    margin = (high - low) * SCALE_HEADROOM
+    return PriceScale(max(0.0, low - margin), high + margin, sub_rows)
+
+
 def volume_rows_for(height: int) -> int:
     """Rows given to the volume histogram: a fifth of the chart, between 1 and 5."""
     if height < 8:
@@ -377,6 +398,7 @@ def draw_chart(
     stride: int = DEFAULT_ZOOM,
     end: float | None = None,
     glyphs: ChartGlyphs = UNICODE_GLYPHS,
+    hold: PriceScale | None = None,
 ) -> ChartGrid:
     """Draw the most recent candles that fit in `width` × `height` cells.
 
@@ -384,7 +406,8 @@ def draw_chart(
     the right. The newest candle sits at the right edge (or the bucket holding `end`, to look
     back in time); `stride` columns per bucket of `seconds`, so a bucket without trades shows as a
     gap (a dim dash at the previous close). The price scale spans the lowest low and highest high
-    of the visible candles. Rising candles (close ≥ open) are drawn hollow when `hollow_up`,
+    of the visible candles (a live chart passes the scale it shows as `hold`: see
+    `fitted_scale`). Rising candles (close ≥ open) are drawn hollow when `hollow_up`,
     falling ones filled, so direction reads without colour.
     """
     grid = ChartGrid.blank(max(0, width), max(0, height))
@@ -433,7 +456,7 @@ def draw_chart(
 
     lows = [c.low for c in visible] + [flat for _, _, c, flat in levels if flat is not None]
     highs = [c.high for c in visible] + [flat for _, _, c, flat in levels if flat is not None]
-    scale = PriceScale(min(lows), max(highs), plot_rows * 2)
+    scale = fitted_scale(min(lows), max(highs), plot_rows * 2, hold)
     grid.scale = scale
 
     for _bucket, x, candle, flat in levels:
@@ -737,6 +760,9 @@ class CandleChart(Widget, can_focus=True):
         self.tz = tz
         self._candles: list[Candle] = []
         self._grid: ChartGrid | None = None
+        # What `_grid` was drawn for besides the candles: while it stays, new trades keep the
+        # price scale when they fit in it (`fitted_scale`).
+        self._view: tuple[object, ...] = ()
         self._end: float | None = None  # the right edge when looking back; None: the newest
         self._zoom: int | None = None  # columns per candle; None: chosen from the history
         self._ascii = ascii
@@ -873,6 +899,20 @@ class CandleChart(Widget, can_focus=True):
         width, height = self.size
         if not self.is_mounted or width <= 0 or height <= 0:
             return
+        view = (
+            width,
+            height,
+            self.seconds,
+            self.zoom,
+            self._end,
+            self._units,
+            self._supply_tokens,
+            self._sol_usd,
+            self._ascii,
+        )
+        # A view the user changed is drawn to fit; only new trades keep the scale.
+        hold = self._grid.scale if self._grid is not None and view == self._view else None
+        self._view = view
         grid = draw_chart(
             convert_candles(
                 self._candles,
@@ -889,6 +929,7 @@ class CandleChart(Widget, can_focus=True):
             glyphs=self.glyphs,
             # With colour, classic filled candles; without (NO_COLOR), rising ones are hollow.
             hollow_up=self.app.no_color,
+            hold=hold,
         )
         regions = grid.changed_regions(self._grid)
         self._grid = grid
