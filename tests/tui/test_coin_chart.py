@@ -500,8 +500,8 @@ def test_a_live_chart_keeps_its_scale_while_new_prices_fit_and_repaints_little()
         low = first.scale.low - span * share  # type: ignore[union-attr]
         return [*candles[:-1], replace(last, low=low, close=low * 1.001)]
 
-    grown = draw_chart(dipped(0.02), 100, 24, seconds=60, tz=UTC, hold=first.scale)
-    held = draw_chart(dipped(0.04), 100, 24, seconds=60, tz=UTC, hold=grown.scale)
+    grown = draw_chart(dipped(0.02), 100, 24, seconds=60, tz=UTC, hold=first)
+    held = draw_chart(dipped(0.04), 100, 24, seconds=60, tz=UTC, hold=grown)
     assert held.scale == grown.scale
     regions = held.changed_regions(grown)
     assert regions is not None
@@ -522,14 +522,14 @@ def test_a_new_high_grows_the_scale_with_headroom_so_the_next_one_fits() -> None
     span = top - first.scale.low
     last = candles[-1]
     higher = replace(last, high=top + span * 0.05, close=top + span * 0.04)
-    grown = draw_chart([*candles[:-1], higher], 100, 24, seconds=60, tz=UTC, hold=first.scale)
+    grown = draw_chart([*candles[:-1], higher], 100, 24, seconds=60, tz=UTC, hold=first)
     assert grown.scale is not None
     assert grown.scale.high > higher.high  # headroom above the new high
     assert grown.scale.low < first.scale.low  # and below the low
     # The new high is drawn where it is, under the top row; the next one up fits as it is.
     assert grown.scale.row(higher.high) >= 1
     again = replace(higher, high=higher.high * 1.01)
-    kept = draw_chart([*candles[:-1], again], 100, 24, seconds=60, tz=UTC, hold=grown.scale)
+    kept = draw_chart([*candles[:-1], again], 100, 24, seconds=60, tz=UTC, hold=grown)
     assert kept.scale == grown.scale
 
 
@@ -541,8 +541,31 @@ def test_a_held_scale_is_let_go_once_the_prices_fill_too_little_of_it() -> None:
     assert wide.scale is not None
     assert wide.scale.high == spike.high
     later = [replace(c, start=c.start + 3600) for c in candles[1:]]  # the spike is out of view
-    fitted = draw_chart(later, 100, 24, seconds=60, tz=UTC, hold=wide.scale)
+    fitted = draw_chart(later, 100, 24, seconds=60, tz=UTC, hold=wide)
     assert fitted.scale is not None
     assert fitted.scale.high < spike.high
     highest = max(c.high for c in later)
     assert fitted.scale.row(highest) <= 1  # the highest candle near the top again
+
+
+def test_the_volume_bars_keep_their_scale_while_the_forming_candle_grows_under_it() -> None:
+    """The candle forming now is often the tallest: each of its trades rescaled every bar."""
+    candles = random_candles(40)
+    tallest = max(c.volume_sol for c in candles)
+    last = candles[-1]
+
+    def forming(volume: float) -> list[Candle]:
+        return [*candles[:-1], replace(last, volume_sol=volume)]
+
+    first = draw_chart(forming(tallest * 1.2), 100, 24, seconds=60, tz=UTC)
+    assert first.volume_peak == tallest * 1.2  # fitted exactly when drawn afresh
+    grown = draw_chart(forming(tallest * 1.3), 100, 24, seconds=60, tz=UTC, hold=first)
+    assert grown.volume_peak > tallest * 1.3  # with headroom
+    held = draw_chart(forming(tallest * 1.35), 100, 24, seconds=60, tz=UTC, hold=grown)
+    assert held.volume_peak == grown.volume_peak
+    regions = held.changed_regions(grown)
+    assert regions is not None
+    x = held.columns[last.start]
+    body = body_width(held.stride)
+    # Only the forming candle's bar grew: no other bar, nor the scale's label, moved.
+    assert all(x - body <= r.x and r.right <= x + body for r in regions), regions

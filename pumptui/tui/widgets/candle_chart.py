@@ -310,6 +310,8 @@ class ChartGrid:
     volume_rows: int = 0
     plot_width: int = 0
     stride: int = DEFAULT_ZOOM
+    # The volume at the top of the volume bars (0 when there are none).
+    volume_peak: float = 0.0
     # Column of each candle drawn, keyed by the candle's bucket start.
     columns: dict[float, int] = field(default_factory=dict)
     candles: list[Candle] = field(default_factory=list)
@@ -365,6 +367,10 @@ class ChartGrid:
 # it leaves `SCALE_HEADROOM` of the range above and below, so the next new high fits too.
 SCALE_FILL = 0.75
 SCALE_HEADROOM = 0.08
+# The volume bars' scale likewise: the candle forming now is often the tallest, and each of its
+# trades rescaled every bar.
+VOLUME_FILL = 0.6
+VOLUME_HEADROOM = 0.25
 
 
 def fitted_scale(low: float, high: float, sub_rows: int, hold: PriceScale | None) -> PriceScale:
@@ -378,6 +384,17 @@ def fitted_scale(low: float, high: float, sub_rows: int, hold: PriceScale | None
         return hold
     margin = (high - low) * SCALE_HEADROOM
     return PriceScale(max(0.0, low - margin), high + margin, sub_rows)
+
+
+def fitted_peak(peak: float, hold: float | None) -> float:
+    """The volume at the top of the bars: the tallest candle's, or for a live chart the top it
+    shows now (`hold`) while the tallest fits under it and fills most of it, else the tallest
+    with headroom."""
+    if hold is None or hold <= 0:
+        return peak
+    if VOLUME_FILL * hold <= peak <= hold:
+        return hold
+    return peak * (1 + VOLUME_HEADROOM)
 
 
 def volume_rows_for(height: int) -> int:
@@ -398,7 +415,7 @@ def draw_chart(
     stride: int = DEFAULT_ZOOM,
     end: float | None = None,
     glyphs: ChartGlyphs = UNICODE_GLYPHS,
-    hold: PriceScale | None = None,
+    hold: ChartGrid | None = None,
 ) -> ChartGrid:
     """Draw the most recent candles that fit in `width` × `height` cells.
 
@@ -406,9 +423,9 @@ def draw_chart(
     the right. The newest candle sits at the right edge (or the bucket holding `end`, to look
     back in time); `stride` columns per bucket of `seconds`, so a bucket without trades shows as a
     gap (a dim dash at the previous close). The price scale spans the lowest low and highest high
-    of the visible candles (a live chart passes the scale it shows as `hold`: see
-    `fitted_scale`). Rising candles (close ≥ open) are drawn hollow when `hollow_up`,
-    falling ones filled, so direction reads without colour.
+    of the visible candles (a live chart passes the grid it shows as `hold`, whose scales are
+    kept while they fit: see `fitted_scale` and `fitted_peak`). Rising candles (close ≥ open)
+    are drawn hollow when `hollow_up`, falling ones filled, so direction reads without colour.
     """
     grid = ChartGrid.blank(max(0, width), max(0, height))
     stride = grid.stride = max(1, stride)
@@ -456,7 +473,9 @@ def draw_chart(
 
     lows = [c.low for c in visible] + [flat for _, _, c, flat in levels if flat is not None]
     highs = [c.high for c in visible] + [flat for _, _, c, flat in levels if flat is not None]
-    scale = fitted_scale(min(lows), max(highs), plot_rows * 2, hold)
+    scale = fitted_scale(
+        min(lows), max(highs), plot_rows * 2, hold.scale if hold is not None else None
+    )
     grid.scale = scale
 
     for _bucket, x, candle, flat in levels:
@@ -467,7 +486,15 @@ def draw_chart(
         grid.columns[candle.start] = x
         _draw_candle(grid, x, body, candle, scale, glyphs, hollow_up)
 
-    _draw_volume(grid, visible, plot_rows, volume_rows, body, glyphs)
+    _draw_volume(
+        grid,
+        visible,
+        plot_rows,
+        volume_rows,
+        body,
+        glyphs,
+        hold.volume_peak if hold is not None and hold.volume_rows == volume_rows else None,
+    )
     _draw_axis(grid, scale, visible[-1], plot_rows, volume_rows, plot_width, label_width, glyphs)
     _draw_time_labels(grid, levels, first_bucket, seconds, stride, plot_width, tz)
     return grid
@@ -518,7 +545,13 @@ def _draw_candle(
 
 
 def _draw_volume(
-    grid: ChartGrid, visible: list[Candle], top: int, rows: int, body: int, glyphs: ChartGlyphs
+    grid: ChartGrid,
+    visible: list[Candle],
+    top: int,
+    rows: int,
+    body: int,
+    glyphs: ChartGlyphs,
+    hold: float | None,
 ) -> None:
     if rows <= 0:
         return
@@ -526,6 +559,7 @@ def _draw_volume(
     peak = max(volumes, default=0.0)
     if peak <= 0:
         return
+    peak = grid.volume_peak = fitted_peak(peak, hold)
     levels = rows * 8
     for candle, volume in zip(visible, volumes, strict=True):
         x = grid.columns[candle.start]
@@ -911,7 +945,7 @@ class CandleChart(Widget, can_focus=True):
             self._ascii,
         )
         # A view the user changed is drawn to fit; only new trades keep the scale.
-        hold = self._grid.scale if self._grid is not None and view == self._view else None
+        hold = self._grid if view == self._view else None
         self._view = view
         grid = draw_chart(
             convert_candles(
