@@ -363,8 +363,8 @@ class ChartGrid:
 
 # A live chart keeps its price scale while the visible candles fit in it and fill most of it
 # (`SCALE_FILL`); else every new high or low moved every candle, and the whole chart was sent to
-# the terminal again, about 40 % of the coin screen's bytes under a flood. When it must change
-# it leaves `SCALE_HEADROOM` of the range above and below, so the next new high fits too.
+# the terminal again. When it must change it leaves `SCALE_HEADROOM` of the range above and
+# below, so the next new high fits too.
 SCALE_FILL = 0.75
 SCALE_HEADROOM = 0.08
 # The volume bars' scale likewise: the candle forming now is often the tallest, and each of its
@@ -795,7 +795,7 @@ class CandleChart(Widget, can_focus=True):
         self._candles: list[Candle] = []
         self._grid: ChartGrid | None = None
         # What `_grid` was drawn for besides the candles: while it stays, new trades keep the
-        # price scale when they fit in it (`fitted_scale`).
+        # price and volume scales when they fit in them (`fitted_scale`, `fitted_peak`).
         self._view: tuple[object, ...] = ()
         self._end: float | None = None  # the right edge when looking back; None: the newest
         self._zoom: int | None = None  # columns per candle; None: chosen from the history

@@ -609,17 +609,7 @@ class CoinTable(DataTable[Text], LineFrame):
                 known = (text, width, list(Segment.simplify(cell[line_no])))
                 kept[column_index] = known
             segments.extend(known[2])
-        filler, _ = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            False,
-            False,
-        )
+        filler, _ = self._row_styles(cursor, hover, cell=False)
         place = {"row": row_index, "column": 0, "out_of_bounds": True}
         table_width = sum(widths)
         rest = max(0, self.size.width - table_width)
@@ -636,17 +626,7 @@ class CoinTable(DataTable[Text], LineFrame):
         (the cells are kept in `_drawn_cells`), tens of thousands of live objects that every
         full garbage collection walked (50-120 ms pauses, growing with the run) and +20 MB.
         The mouse metadata names the column, and the row by its coin (see `_render_line`)."""
-        component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
+        component_style, post_style = self._row_styles(cursor, hover, cell=True)
         options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
         return self.app.console.render_lines(
             Styled(
@@ -655,6 +635,21 @@ class CoinTable(DataTable[Text], LineFrame):
                 post_style=post_style,
             ),
             options,
+        )
+
+    def _row_styles(self, cursor: bool, hover: bool, *, cell: bool) -> tuple[Style, Style]:
+        """A coin row's component and post styles as DataTable picks them: for a cell (which
+        honours the cursor's CSS priorities), or for the filler past the last column."""
+        return self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            cell and self.cursor_foreground_priority == "css",
+            cell and self.cursor_background_priority == "css",
         )
 
     def _current_place(self, event: events.MouseEvent) -> None:
