@@ -17,8 +17,8 @@ Printed for each contender:
   after the key's action finished (the frame that shows the new timeframe), and its three parts:
   waiting for the app to read the key, the action, then that frame;
 - CPU share of the app process (user + system time / wall time) over the measured window;
-- RSS when the window opens, after its first minute and at the end, and the peak (VmHWM): flat
-  means bounded memory;
+- RSS when the window opens, after its first minute and at the end, and the peak (VmHWM); with a
+  window of three minutes or more, RSS at each of its minutes: flat means bounded memory;
 - bytes written to the terminal per second while watching (what an SSH link must carry; typing
   adds a redraw per key on top);
 - on the trenches screen, the board deltas the simulator sent a second over the window, per board
@@ -207,6 +207,7 @@ class Measurement:
     rss_first_minute_mb: float | None = None
     rss_end_mb: float = 0.0
     rss_peak_mb: float = 0.0
+    rss_by_minute_mb: list[float] = field(default_factory=list)  # from the window's start
     bytes_per_second: float = 0.0
     # Where a key's latency goes: waiting for the app to read it, its action, then the frame.
     waits_ms: list[float] = field(default_factory=list)
@@ -307,6 +308,7 @@ def measure(
         cpu_at_start: float | None = None
         next_key = typing_from
         rss_minute_at = window_start + 60.0
+        next_rss = window_start
 
         tail = bytearray()
 
@@ -333,6 +335,9 @@ def measure(
                 next_key += KEY_INTERVAL
             if result.rss_first_minute_mb is None and now >= rss_minute_at:
                 result.rss_first_minute_mb = _proc_status_kb(child.pid, "VmRSS") / 1024
+            if now >= next_rss:
+                result.rss_by_minute_mb.append(_proc_status_kb(child.pid, "VmRSS") / 1024)
+                next_rss += 60.0
             got = pump(min(0.05, max(0.0, next_key - time.monotonic())))
             if window_start <= time.monotonic() < typing_from:
                 counted += got
@@ -429,6 +434,10 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
                 f"{ms(m.percentile(0.5, part))} / {ms(m.percentile(0.95, part))}" for part in parts
             )
         )
+    if seconds >= 180:
+        print("\nRSS (MB) at each minute of the window")
+        for m in results:
+            print(f"{m.name:10} " + " ".join(f"{mb:.0f}" for mb in m.rss_by_minute_mb))
     ours = next((m for m in results if m.name == "pumptui"), None)
     if ours is not None:
         p95 = ours.percentile(0.95)

@@ -21,7 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=1, help="market seed (same seed, same market)")
     parser.add_argument("--speed", type=float, default=1.0, help="market seconds per real second")
     parser.add_argument("--warmup", type=float, default=900.0, help="seconds of history at start")
-    parser.add_argument("--launches", type=float, default=4.0, help="coin launches per minute")
+    parser.add_argument(
+        "--launches",
+        type=float,
+        help="coin launches per minute (default: the real service's in its quietest hour)",
+    )
     parser.add_argument("--trades", type=float, default=8.0, help="trades per second overall")
     parser.add_argument(
         "--hot-rate", type=float, default=0.0, help="trades per second on one designated hot coin"
@@ -93,7 +97,9 @@ def run(args: argparse.Namespace) -> int:
         clock="real",
         speed=args.speed,
         warmup=args.warmup,
-        launches_per_minute=args.launches,
+        launches_per_minute=(
+            MarketConfig.launches_per_minute if args.launches is None else args.launches
+        ),
         trades_per_second=args.trades,
         hot_trades_per_second=args.hot_rate,
         serial_launch_share=DEMO_SERIAL_LAUNCH_SHARE,

@@ -13,6 +13,13 @@ cycle: instead of being freed when its frame is done, each waited for a full gar
 Under a trade flood that was about a thousand strips (twenty thousand objects) per collection,
 which took 30-100 ms every few seconds: the longest pauses between a key and its frame. Those two
 cases return the strip without caching it (what Textual returns is unchanged).
+
+Textual sends a repainted span of a line from the left edge of the widget it falls in, not from
+the span's own start (`ChopsUpdate.render_segments` crops only on the right). The chart repaints
+the few cells a trade changed, but its whole width up to them went to the terminal: a third of
+the coin screen's bytes, over SSH for most users. The span is now sent from where it starts,
+widened to whole characters: half of a double-width character is sent by Rich as a space, and a
+terminal erases the whole character when either half is written.
 """
 
 from __future__ import annotations
@@ -21,7 +28,11 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from rich.cells import get_character_cell_size
+from rich.console import Console
+from rich.control import Control
 from rich.style import Style
+from textual._compositor import ChopsUpdate
 from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.strip import Strip
@@ -30,6 +41,7 @@ from textual.strip import Strip
 def apply() -> None:
     _free_styles_caches()
     _no_strip_in_its_own_cache()
+    setattr(ChopsUpdate, "render_segments", render_spans)  # noqa: B010 (a method, replaced)
 
 
 def _free_styles_caches() -> None:
@@ -69,3 +81,50 @@ def _no_strip_in_its_own_cache() -> None:
     setattr(Strip, "divide", divide_without_self)  # noqa: B010 (a method, replaced)
     setattr(Strip, "crop_extend", crop_extend_without_self)  # noqa: B010
     setattr(Strip, "_pumptui_no_self_cache", True)  # noqa: B010
+
+
+def render_spans(self: ChopsUpdate, console: Console) -> str:
+    """What `ChopsUpdate.render_segments` sends to the terminal, each span cut on both sides."""
+    sequences: list[str] = []
+    append = sequences.append
+    move_to = Control.move_to
+    chops, chop_ends = self.chops, self.chop_ends
+    last_y = self.spans[-1][0]
+    for y, x1, x2 in self.spans:
+        for end, (x, strip) in zip(chop_ends[y], chops[y].items(), strict=False):
+            if strip is None or x >= x2 or end <= x1:
+                continue
+            if x1 <= x and end <= x2:
+                append(move_to(x, y).segment.text)
+                append(strip.render(console))
+                continue
+            start, stop = whole_characters(strip, max(x1 - x, 0), min(end, x2) - x)
+            append(move_to(x + start, y).segment.text)
+            append(strip.crop(start, stop).render(console))
+        if y != last_y:
+            append("\n")
+    return "".join(sequences)
+
+
+def whole_characters(strip: Strip, start: int, end: int) -> tuple[int, int]:
+    """The cells `start` to `end` of `strip`, widened so that neither cuts a character in two."""
+    position = 0
+    for text, _style, control in strip:
+        if control:
+            continue
+        if text.isascii():  # one cell a character: no cut can fall inside one
+            position += len(text)
+        else:
+            for character in text:
+                width = get_character_cell_size(character)
+                if width == 2:
+                    if position < start < position + 2:
+                        start = position
+                    if position < end < position + 2:
+                        end = position + 2
+                position += width
+                if position >= end:
+                    break
+        if position >= end:
+            break
+    return start, end

@@ -207,6 +207,26 @@ async def test_a_flood_of_changes_leaves_nothing_in_datatables_own_render_caches
         assert all(len(states) <= 2 for states in table._drawn_cells.values())
 
 
+async def test_coins_launching_and_leaving_leave_nothing_in_datatables_row_cache() -> None:
+    """DataTable measures each new row and kept what it measured under its update count: as
+    coins launched and left Home's 200 rows, it filled to 1,000 rows of cells never read again
+    (the most numerous live objects of a long session, walked by every full collection)."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table, shown = await showing(app, pilot, 60)
+        kept = len(table._row_renderable_cache)
+        launched = coins(200)
+        for step in range(12):
+            # Five new coins each time, the five oldest gone: a table of 60 at its limit.
+            shown = launched[60 + 5 * step : 65 + 5 * step] + shown[:-5]
+            table.show(shown, RowContext(now=FROZEN_NOW))
+            await pilot.pause()
+        assert table.row_count == 60
+        assert str(table.get_cell(shown[0].mint, "mc")) == shown_cap(shown[0])
+        assert len(table._row_renderable_cache) <= kept
+        assert len(table._drawn_cells) <= 60
+
+
 def looks(strip: Strip) -> list[tuple[str, Style | None]]:
     """Each cell's character and style, without mouse metadata."""
     return [

@@ -1,21 +1,25 @@
 """Only what changed is repainted: Textual sends every repainted cell to the terminal, and over
 SSH the Coin screen under a flood was over its 50 KiB/s (`benchmarks/ui.py`). The header repaints
-the line whose figures moved, the callouts the headers whose age reads differently."""
+the cells whose figures moved, the callouts the headers whose age reads differently."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widgets import Static
 
 from pumptui.api.models import ActivityWindow, Callout, MarketActivity
+from pumptui.tui import textual_fixes
 from pumptui.tui.widgets.callouts_pane import CalloutsPane
 from pumptui.tui.widgets.coin_header import CoinHeader
-from pumptui.tui.widgets.repaint import update_text
+from pumptui.tui.widgets.repaint import changed_cells, update_text
+from tests.helpers.terminal import Terminal, shown
 from tests.tui.conftest import FROZEN_NOW, curve_coin
 
 COIN = curve_coin(1, "Hot Potato", "HOT", 0.5)
@@ -56,12 +60,24 @@ async def test_the_header_repaints_only_the_line_whose_figures_changed() -> None
         calls = record_refreshes(header)
         header.show_coin(COIN)  # nothing changed
         assert calls == []
-        # The hour's volume is on the third line only.
+        # The hour's volume is on the third line only: the cells from its first changed
+        # character to its last are repainted, and the rest of the line is as it was.
+        line_before = header.render_line(2).text
         hour = {"1h": ActivityWindow(num_txs=3504, volume_usd=280_000.0)}
         header.show_coin(COIN, activity=MarketActivity(mint=COIN.mint, windows=hour))
         await pilot.pause()
-        assert calls == [(Region(0, 2, header.content_region.width, 1),)]
-        assert "$280k" in header.render_line(2).text
+        line_after = header.render_line(2).text
+        assert "$280k" in line_after
+        [(region,)] = calls
+        assert (region.y, region.height) == (2, 1)
+        assert region.x > 0
+        assert region.right < header.content_region.width
+        width = header.content_region.width
+        pairs = zip(line_before.ljust(width), line_after.ljust(width), strict=True)
+        changed = [x for x, (a, b) in enumerate(pairs) if a != b]
+        # From where the characters differ or the old line ended, to where they differ last.
+        assert region.x == min(changed[0], len(line_before))
+        assert region.right == changed[-1] + 1
         # A new market cap moves the first line (and, with it, what the third derives from).
         calls.clear()
         header.show_coin(replace(COIN, market_cap_sol=COIN.market_cap_sol * 2))
@@ -106,3 +122,49 @@ async def test_a_summary_whose_style_alone_changed_is_repainted() -> None:
         cell = next(s for s in summary.render_line(0) if s.text.strip())
         assert cell.style is not None
         assert cell.style.bold
+
+
+def test_the_cells_that_changed_are_found_by_how_they_look() -> None:
+    console = Console(width=80)
+    red = Style(color="red")
+    assert changed_cells(console, Text("price 1.25 SOL"), Text("price 1.31 SOL"), 40) == (8, 10)
+    assert changed_cells(console, Text("up 5%"), Text.assemble("up ", ("5%", red)), 40) == (3, 5)
+    # A double-width character takes two cells.
+    assert changed_cells(console, Text("狗狗 1.25"), Text("狗狗 1.31"), 40) == (7, 9)
+    # A shorter line: the cells it no longer covers are repainted (blank) too.
+    assert changed_cells(console, Text("age 10s"), Text("age 9s"), 40) == (4, 7)
+    # Drawn the same, though spanned differently.
+    same = Text.assemble(("ab", red), ("cd", red))
+    assert changed_cells(console, same, Text("abcd", style=red), 40) is None
+    # Centred or cut to the width: the whole line.
+    centred = Text("a", justify="center"), Text("b", justify="center")
+    assert changed_cells(console, *centred, 40) == (0, 40)
+    assert changed_cells(console, Text("x" * 50), Text("x" * 49 + "y"), 40) == (0, 40)
+
+
+async def test_the_terminal_shows_the_header_as_drawn_after_its_changed_cells_were_sent() -> None:
+    textual_fixes.apply()
+    app = Widgets()
+    width, height = 120, 20
+    async with app.run_test(size=(width, height)) as pilot:
+        header = app.query_one(CoinHeader)
+        header.show_coin(COIN)
+        await pilot.pause()
+        terminal = shown(app, width, height)
+        display = app._display
+
+        def send(screen: Any, update: Any) -> None:
+            if update is not None:
+                terminal.feed(update.render_segments(app.console))
+            display(screen, update)
+
+        app._display = send  # type: ignore[method-assign, assignment]
+        cap = COIN.market_cap_sol
+        for step in range(1, 12):
+            hour = {"1h": ActivityWindow(num_txs=3504 + step * 7, volume_usd=280_000.0 * step)}
+            activity = MarketActivity(mint=COIN.mint, windows=hour)
+            header.show_coin(replace(COIN, market_cap_sol=cap * (1 + step / 9)), activity=activity)
+            app.now += 1
+            await pilot.pause()
+            expected: Terminal = shown(app, width, height)
+            assert terminal.rows == expected.rows, f"step {step}"

@@ -9,13 +9,16 @@ a repaint; `set_virtual_size` and `update_text` give it that, and fall back to a
 size (or its scrollbars) really change.
 
 A repaint has its cost too: Textual sends every repainted cell to the terminal, over SSH for most
-users. `repaint_lines` repaints only the lines that read or look different.
+users. `repaint_lines` repaints only the cells that read or look different, line by line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import get_character_cell_size
+from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -67,17 +70,66 @@ def text_look(text: Text) -> tuple[object, ...]:
 
 
 def repaint_lines(widget: Widget, before: Sequence[Text] | None, after: Sequence[Text]) -> None:
-    """Repaint only the content lines of `widget` (one `Text` a row, from its top) that differ
-    between `before` and `after`; all of it when the line count changed. Textual sends every
-    repainted cell to the terminal: a header whose age ticks sends that line, not all three."""
+    """Repaint only the cells of `widget` (one `Text` a row, from its top) that differ between
+    `before` and `after`: on each line that changed, from its first changed cell to its last; all
+    of it when the line count changed. Textual sends every repainted cell to the terminal: a
+    header whose age ticks sends those few cells, not its three lines."""
     if before is None or len(before) != len(after) or not widget.is_mounted:
         widget.refresh()
         return
     width = widget.content_region.width
-    changed = [
-        Region(0, y, width, 1)
-        for y, (old, new) in enumerate(zip(before, after, strict=True))
-        if text_look(old) != text_look(new)
-    ]
+    console = widget.app.console
+    changed = []
+    for y, (old, new) in enumerate(zip(before, after, strict=True)):
+        if text_look(old) == text_look(new):
+            continue
+        cells = changed_cells(console, old, new, width)
+        if cells is not None:
+            changed.append(Region(cells[0], y, cells[1] - cells[0], 1))
     if changed:
         widget.refresh(*changed)
+
+
+Cell = tuple[str, Style]  # a character ("" for the right half of a double-width one), its style
+
+
+def changed_cells(
+    console: Console, before: Text, after: Text, width: int
+) -> tuple[int, int] | None:
+    """The cells (from, to) where two lines of a widget `width` cells wide look different (None:
+    nowhere); all of them unless both are drawn from the left edge as they are (not centred,
+    wrapped or cut)."""
+    if not (drawn_as_is(before, width) and drawn_as_is(after, width)):
+        return 0, width
+    old, new = line_cells(console, before), line_cells(console, after)
+    shorter = min(len(old), len(new))
+    differ = [x for x in range(shorter) if old[x] != new[x]]
+    differ += range(shorter, max(len(old), len(new)))  # what one of them leaves blank
+    if not differ:  # the same cells (a span split in two, say)
+        return None
+    return differ[0], differ[-1] + 1
+
+
+def drawn_as_is(text: Text, width: int) -> bool:
+    return (
+        text.justify in (None, "default", "left")
+        and "\t" not in text.plain
+        and text.cell_len <= width
+    )
+
+
+def line_cells(console: Console, text: Text) -> list[Cell]:
+    cells: list[Cell] = []
+    # `Text.render` leaves out the base style when the text has no spans.
+    base = console.get_style(text.style, default=Style.null())
+    for segment in text.render(console, end=""):
+        style = base + segment.style
+        for character in segment.text:
+            size = get_character_cell_size(character)
+            if size == 0 and cells:  # a combining mark: part of its character's cell
+                cells[-1] = (cells[-1][0] + character, style)
+            elif size:
+                cells.append((character, style))
+            if size == 2:
+                cells.append(("", style))
+    return cells
