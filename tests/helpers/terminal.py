@@ -1,5 +1,6 @@
 """A model of a terminal: the bytes Textual writes go in, the characters and their colours per
-cell come out (`Terminal`); and what the terminal shows when sent the whole screen (`shown`).
+cell come out (`Terminal`); what it shows when sent the whole screen (`shown`); and the bytes
+each frame of a test's app would have written (`frames_sent`).
 
 It knows what a Textual frame is made of: cursor moves, SGR colours and text. Like xterm, writing
 over either half of a double-width character erases all of it.
@@ -73,3 +74,15 @@ def shown(app: App[Any], width: int, height: int) -> Terminal:
     for y, strip in enumerate(app.screen._compositor.render_strips()):
         terminal.feed(Control.move_to(0, y).segment.text + strip.render(app.console))
     return terminal
+
+
+def frames_sent(app: App[Any], sent: list[str]) -> None:
+    """Keep what each frame would write to the terminal (a test's app writes nothing)."""
+    display = app._display
+
+    def keep(screen: Any, update: Any) -> None:
+        if update is not None:
+            sent.append(update.render_segments(app.console))
+        display(screen, update)
+
+    app._display = keep  # type: ignore[method-assign, assignment]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import re
-from typing import Any
 
 from rich.cells import get_character_cell_size
 from rich.control import Control
@@ -24,7 +23,7 @@ from textual.widgets import Static
 
 from pumptui.tui import textual_fixes
 from pumptui.tui.textual_fixes import whole_characters
-from tests.helpers.terminal import Cell, shown
+from tests.helpers.terminal import Cell, frames_sent, shown
 
 # Words a coin's line is made of: double-width ones (CJK, emoji) among narrow ones.
 WORDS = ["价格", "🚀", "moon", " ", "1.25", "狗狗币", "🐸🐸", "x", "ＰＥＰＥ", "12:04", "—"]
@@ -97,18 +96,6 @@ class LinesApp(App[None]):
             yield Static("右", classes="side")
 
     CSS = ".side { width: 7; height: 1fr; }"
-
-
-def frames_sent(app: App[None], sent: list[str]) -> None:
-    """Keep what each frame would write to the terminal (a test's app writes nothing)."""
-    display = app._display
-
-    def keep(screen: Any, update: Any) -> None:
-        if update is not None:
-            sent.append(update.render_segments(app.console))
-        display(screen, update)
-
-    app._display = keep  # type: ignore[method-assign, assignment]
 
 
 async def test_the_terminal_shows_every_frame_after_only_its_changed_spans_were_sent() -> None:
