@@ -51,6 +51,7 @@ coin arrives the moment it is made, one event each); without it they poll (up to
     .venv/bin/python benchmarks/ui.py [--minutes 10] [--trades-per-second 200] [--only pumptui]
                                       [--screen coin|home|trenches] [--push] [--code DIR]
                                       [--contenders before,pumptui] [--history 60]
+                                      [--launches 16]
 """
 
 from __future__ import annotations
@@ -502,6 +503,12 @@ def main() -> int:
         metavar="MINUTES",
         help="the market's age when the app starts (default 60: a full Home from the start)",
     )
+    parser.add_argument(
+        "--launches",
+        type=float,
+        help="coins launched a minute (default: the simulator's, the real service's quietest "
+        "hour; more fills Home's 200 rows sooner, for a short run at its steady state)",
+    )
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--mint", help=argparse.SUPPRESS)
@@ -533,6 +540,7 @@ def main() -> int:
                 warmup=args.history * 60,
                 trades_per_second=10.0,
                 hot_trades_per_second=args.trades_per_second,
+                **({} if args.launches is None else {"launches_per_minute": args.launches}),
             ),
             # The real limits (swap's Cloudflare rule 20/60 s per IP, v3's groups): the app
             # on its default budgets stays under them, so no block skews the figures.

@@ -5,12 +5,15 @@ moves rendered rows instead of rendering their cells again."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from rich.style import Style
 from textual._two_way_dict import TwoWayDict
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
@@ -225,6 +228,44 @@ async def test_coins_launching_and_leaving_leave_nothing_in_datatables_row_cache
         assert str(table.get_cell(shown[0].mint, "mc")) == shown_cap(shown[0])
         assert len(table._row_renderable_cache) <= kept
         assert len(table._drawn_cells) <= 60
+
+
+class HomeHeightApp(TableApp):
+    """The table as on Home: its height is the screen's, not its rows'."""
+
+    CSS = "CoinTable { height: 1fr; }"
+
+
+async def test_a_coin_leaving_as_another_arrives_lays_nothing_out(monkeypatch) -> None:
+    """DataTable's `remove_row` asks for a layout of the whole screen: on Home, full of coins,
+    each launch took one out and re-arranged every widget. Only a new scrollable size needs
+    one, and the table's own measuring asks for that."""
+    app = HomeHeightApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table, shown = await showing(app, pilot, 60)
+        size = table.virtual_size
+        layouts: list[Widget] = []
+        refresh = Widget.refresh
+
+        def recorded(self: Widget, *regions: Region, **kwargs: Any) -> Any:
+            if kwargs.get("layout"):
+                layouts.append(self)
+            return refresh(self, *regions, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", recorded)
+        newcomer = coins(61)[60]
+        table.show([newcomer, *shown[:-1]], RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        assert newcomer.mint in table.shown_mints
+        assert shown[-1].mint not in table.shown_mints
+        assert table.virtual_size == size
+        assert table not in layouts
+        # Fewer rows: a smaller scrollable size, and so a layout.
+        table.show(shown[:30], RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        assert table.row_count == 30
+        assert table.virtual_size.height < size.height
+        assert table in layouts
 
 
 def looks(strip: Strip) -> list[tuple[str, Style | None]]:
