@@ -212,8 +212,8 @@ async def test_a_flood_of_changes_leaves_nothing_in_datatables_own_render_caches
 
 async def test_coins_launching_and_leaving_leave_nothing_in_datatables_row_cache() -> None:
     """DataTable measures each new row and kept what it measured under its update count: as
-    coins launched and left Home's 200 rows, it filled to 1,000 rows of cells never read again
-    (the most numerous live objects of a long session, walked by every full collection)."""
+    coins launched and left Home's 200 rows, it filled toward 1,000 rows of cells never read
+    again (live objects that every full garbage collection walked)."""
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
         table, shown = await showing(app, pilot, 60)

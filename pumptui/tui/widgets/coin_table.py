@@ -462,10 +462,9 @@ class CoinTable(DataTable[Text], LineFrame):
 
     def remove_row(self, row_key: RowKey | str) -> None:
         """DataTable's, without laying the whole screen out again. On Home, as coins launch,
-        one leaves the table for each that arrives, and every removal re-arranged every widget
-        (20-40 ms at 120×36): the slowest frames after a key once the table holds its 200
-        rows. Only a new scrollable size needs a layout, and DataTable sets that itself (a
-        layout then follows) when the rows are measured again."""
+        one leaves the full table for each that arrives, and every removal re-arranged every
+        widget on the screen. Only a new scrollable size needs a layout, and DataTable sets
+        that itself (a layout then follows) when the rows are measured again."""
         self._repaint_only = not self.styles.auto_dimensions
         try:
             super().remove_row(row_key)
@@ -645,10 +644,10 @@ class CoinTable(DataTable[Text], LineFrame):
     def _get_row_renderables(self, row_index: int) -> RowRenderables:
         """DataTable's, not kept in its cache. DataTable measures each new row's renderables
         once and caches them under its update count, which every change moves on: as coins
-        launched and left, the cache filled to its 1,000 rows of cells never read again, the
-        most numerous live objects of a long session (full garbage collections of 60-110 ms
-        with 200 rows on Home) and memory that grew with every coin seen. Drawing reads them
-        only for the header, whose line is kept per column layout (`_render_line`)."""
+        launched and left, the cache filled toward its 1,000 rows of cells never read again:
+        live objects that every full garbage collection walked, and memory that grew with
+        every coin seen. Drawing reads them only for the header, whose line is kept per column
+        layout (`_render_line`)."""
         return self._compute_row_renderables(row_index)
 
     def _draw_cell(
