@@ -204,11 +204,10 @@ class Measurement:
     name: str
     latencies_ms: list[float] = field(default_factory=list)
     cpu_share: float = 0.0
-    rss_start_mb: float | None = None
-    rss_first_minute_mb: float | None = None
     rss_end_mb: float = 0.0
     rss_peak_mb: float = 0.0
-    rss_by_minute_mb: list[float] = field(default_factory=list)  # from the window's start
+    # RSS when the window opens and after each of its minutes.
+    rss_by_minute_mb: list[float] = field(default_factory=list)
     bytes_per_second: float = 0.0
     # Where a key's latency goes: waiting for the app to read it, its action, then the frame.
     waits_ms: list[float] = field(default_factory=list)
@@ -221,6 +220,14 @@ class Measurement:
     rows_last: int | None = None
     # Board -> deltas the simulator sent a second over the measured window (trenches screen).
     board_deltas: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rss_start_mb(self) -> float | None:
+        return self.rss_by_minute_mb[0] if self.rss_by_minute_mb else None
+
+    @property
+    def rss_first_minute_mb(self) -> float | None:
+        return self.rss_by_minute_mb[1] if len(self.rss_by_minute_mb) > 1 else None
 
     def percentile(self, q: float, figures: list[float] | None = None) -> float | None:
         figures = self.latencies_ms if figures is None else figures
@@ -308,7 +315,6 @@ def measure(
         counted = 0
         cpu_at_start: float | None = None
         next_key = typing_from
-        rss_minute_at = window_start + 60.0
         next_rss = window_start
 
         tail = bytearray()
@@ -329,13 +335,10 @@ def measure(
             if cpu_at_start is None and now >= window_start:
                 cpu_at_start = _cpu_seconds(child.pid)
                 versions_at_start = board_versions() if board_versions else {}
-                result.rss_start_mb = _proc_status_kb(child.pid, "VmRSS") / 1024
             if now >= next_key:
                 os.write(master, KEYS[screen][0])
                 sent.append(time.monotonic())
                 next_key += KEY_INTERVAL
-            if result.rss_first_minute_mb is None and now >= rss_minute_at:
-                result.rss_first_minute_mb = _proc_status_kb(child.pid, "VmRSS") / 1024
             if now >= next_rss:
                 result.rss_by_minute_mb.append(_proc_status_kb(child.pid, "VmRSS") / 1024)
                 next_rss += 60.0

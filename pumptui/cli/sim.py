@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--launches",
         type=float,
-        help="coin launches per minute (default: the real service's in its quietest hour)",
+        help="coin launches per minute (default: the real service's rate in its quietest hour)",
     )
     parser.add_argument("--trades", type=float, default=8.0, help="trades per second overall")
     parser.add_argument(

@@ -646,8 +646,8 @@ class CoinTable(DataTable[Text], LineFrame):
         once and caches them under its update count, which every change moves on: as coins
         launched and left, the cache filled toward its 1,000 rows of cells never read again:
         live objects that every full garbage collection walked, and memory that grew with
-        every coin seen. Drawing reads them only for the header, whose line is kept per column
-        layout (`_render_line`)."""
+        every coin seen. Drawing reads them only for the lines DataTable draws itself: the
+        header, kept per column layout, and rows in the cases `_render_line` leaves to it."""
         return self._compute_row_renderables(row_index)
 
     def _draw_cell(
