@@ -97,6 +97,8 @@ def run_child(
     if code:
         # "before": the pumptui of another checkout, imported ahead of this one.
         sys.path.insert(0, str(Path(code).resolve()))
+    from textual._compositor import Compositor
+
     from pumptui.config import Settings
     from pumptui.live.events import Event
     from pumptui.tui import messages
@@ -133,10 +135,27 @@ def run_child(
     display = app._display
     dispatch = app._dispatch_action
 
+    # When each frame's drawing began: the compositor's render of the screen's changes.
+    drawn_from: list[float] = []
+    render_update = Compositor.render_update
+
+    def timed_render(self: Compositor, *args: Any, **kwargs: Any) -> Any:
+        started = time.monotonic()
+        update = render_update(self, *args, **kwargs)
+        if update is not None:
+            drawn_from.append(started)
+        return update
+
+    Compositor.render_update = timed_render  # type: ignore[method-assign]
+
     def timed_display(screen: Any, renderable: Any) -> None:
         display(screen, renderable)
         if renderable is not None:
             frames.append(time.monotonic())
+            # (A frame not from `render_update`, such as the first, began when it was shown.)
+            if len(drawn_from) < len(frames):
+                drawn_from.append(frames[-1])
+            del drawn_from[len(frames) :]
 
     async def timed_dispatch(namespace: Any, action_name: str, params: Any) -> bool:
         started = time.monotonic()
@@ -156,6 +175,9 @@ def run_child(
         app.call_later(app.action_go_trenches)
     layouts_to = os.environ.get("PUMPTUI_UI_LAYOUTS")
     layouts = _count_layouts() if layouts_to else {}
+    traced_to = os.environ.get("PUMPTUI_UI_TRACEMALLOC")
+    if traced_to:
+        _trace_growth(app, traced_to)
     profile_to = os.environ.get("PUMPTUI_UI_PROFILE")
     if profile_to:
         # `PUMPTUI_UI_PROFILE=FILE`: the child's whole run under cProfile (pstats dump in FILE).
@@ -164,11 +186,54 @@ def run_child(
         cProfile.runctx("app.run()", globals(), {"app": app}, profile_to)
     else:
         app.run()
-    times = {"actions": actions, "action_starts": action_starts, "frames": frames, "rows": rows}
+    times = {
+        "actions": actions,
+        "action_starts": action_starts,
+        "frames": frames,
+        "drawn_from": drawn_from,
+        "rows": rows,
+    }
     Path(out).write_text(json.dumps(times))
     if layouts_to:
         ranked = sorted(layouts.items(), key=lambda item: -item[1])
         Path(layouts_to).write_text(json.dumps(dict(ranked), indent=1))
+    if traced_to:
+        _trace_growth(app, traced_to, done=True)
+
+
+def _trace_growth(app: Any, to: str, *, done: bool = False) -> None:
+    """`PUMPTUI_UI_TRACEMALLOC=FILE`: where the memory held at the end was allocated, beyond
+    what was held a minute into the window (Python's allocations only, each by its call stack).
+    Slows the app a good deal: for finding owners, not for figures."""
+    import gc
+    import tracemalloc
+
+    if not done:
+        tracemalloc.start(12)
+
+        def first_minute() -> None:
+            gc.collect()
+            app._traced_from = tracemalloc.take_snapshot()
+
+        # (Timers need the app's loop: set once it runs.)
+        app.call_later(lambda: app.set_timer(WARMUP_SECONDS + 60, first_minute))
+        return
+    gc.collect()
+    end = tracemalloc.take_snapshot()
+    start = getattr(app, "_traced_from", None)
+    if start is None:
+        return
+    growth = end.compare_to(start, "traceback")
+    held_then = sum(stat.size for stat in start.statistics("filename")) / 2**20
+    held_now = sum(stat.size for stat in end.statistics("filename")) / 2**20
+    lines = [
+        f"Python's allocations held: {held_then:.1f} MiB a minute into the window, "
+        f"{held_now:.1f} MiB at the end; where the difference was allocated, largest first:"
+    ]
+    for stat in growth[:30]:
+        lines.append(f"\n{stat.size_diff / 1024:+,.0f} KiB in {stat.count_diff:+,} blocks")
+        lines.extend(f"    {frame}" for frame in reversed(stat.traceback))
+    Path(to).write_text("\n".join(lines) + "\n")
 
 
 def _count_layouts() -> dict[str, int]:
@@ -212,7 +277,10 @@ class Measurement:
     # Where a key's latency goes: waiting for the app to read it, its action, then the frame.
     waits_ms: list[float] = field(default_factory=list)
     action_ms: list[float] = field(default_factory=list)
-    frame_ms: list[float] = field(default_factory=list)
+    # From the action's end to its frame: waiting for the frame to begin (the frame timer,
+    # and whatever else the app ran meanwhile), then drawing and writing it.
+    frame_wait_ms: list[float] = field(default_factory=list)
+    drawing_ms: list[float] = field(default_factory=list)
     keys_sent: int = 0
     keys_seen: int = 0
     # The screen's coin table's rows at the first and the last key (Home fills as coins launch).
@@ -384,6 +452,7 @@ def measure(
     if rows and any(rows):
         result.rows_first, result.rows_last = rows[0], rows[-1]
     frames = times["frames"]
+    drawn_from = times.get("drawn_from") or frames
     frame_index = 0
     starts = times.get("action_starts") or times["actions"]
     for sent_at, began_at, done_at in zip(sent, starts, times["actions"], strict=False):
@@ -393,7 +462,9 @@ def measure(
             result.latencies_ms.append((frames[frame_index] - sent_at) * 1000)
             result.waits_ms.append((began_at - sent_at) * 1000)
             result.action_ms.append((done_at - began_at) * 1000)
-            result.frame_ms.append((frames[frame_index] - done_at) * 1000)
+            began_drawing = max(done_at, drawn_from[frame_index])
+            result.frame_wait_ms.append((began_drawing - done_at) * 1000)
+            result.drawing_ms.append((frames[frame_index] - began_drawing) * 1000)
     return result
 
 
@@ -429,9 +500,12 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
             f"{mb(m.rss_peak_mb):>9} "
             f"{m.bytes_per_second:>10,.0f}"
         )
-    print("\nkey latency, p50 / p95: waiting to be read · the action · its frame")
+    print(
+        "\nkey latency, p50 / p95: waiting to be read · the action · waiting for its frame · "
+        "drawing it"
+    )
     for m in results:
-        parts = (m.waits_ms, m.action_ms, m.frame_ms)
+        parts = (m.waits_ms, m.action_ms, m.frame_wait_ms, m.drawing_ms)
         print(
             f"{m.name:10} "
             + " · ".join(

@@ -1,6 +1,6 @@
-"""The coin table redraws in proportion to what changed: a refresh of N rows is O(N) work, not
-O(N²), after a batched refresh every row, on screen or not, shows its new values, and a re-sort
-moves rendered rows instead of rendering their cells again."""
+"""The coin table redraws in proportion to what changed and what shows: a refresh of N rows is
+O(N) work, not O(N²), only the rows on screen are built (each other row when it scrolls into
+view), and a re-sort moves rendered rows instead of rendering their cells again."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from textual.widgets.data_table import RowKey
 
 from pumptui.api.models import Coin
 from pumptui.tui import format as fmt
-from pumptui.tui.widgets.coin_table import CoinTable, RowContext
+from pumptui.tui.widgets import coin_table
+from pumptui.tui.widgets.coin_table import LINE_VARIANTS_KEPT, CoinTable, RowContext
 from tests.tui.conftest import FROZEN_NOW, curve_coin
 
 
@@ -83,21 +84,89 @@ def shown_cap(coin: Coin) -> str:
     return fmt.compact(fmt.coin_caps(coin, None)[0])
 
 
-async def test_after_a_batched_refresh_every_row_shows_its_new_values() -> None:
+async def test_a_refresh_builds_the_rows_on_screen_and_each_other_row_when_it_comes_into_view(
+    monkeypatch,
+) -> None:
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
         table, shown = await showing(app, pilot, 150)
+        built: list[str] = []
+        row_cells = coin_table.row_cells
+
+        def counted(coin: Coin, *args: Any, **kwargs: Any) -> Any:
+            built.append(coin.mint)
+            return row_cells(coin, *args, **kwargs)
+
+        monkeypatch.setattr(coin_table, "row_cells", counted)
         later = richer(shown)
+        by_mint = {c.mint: c for c in later}
         table.show(later, RowContext(now=FROZEN_NOW + 60))
         await pilot.pause()
-        for coin in later:
-            cap, age = table.get_cell(coin.mint, "mc"), table.get_cell(coin.mint, "age")
-            assert cap.plain == shown_cap(coin)
-            assert age.plain == fmt.age(FROZEN_NOW + 60 - (coin.created_at or 0))
-        # The rows on screen were repainted: the top row (the newest coin) shows its new cap.
-        assert table.shown_mints[0] == later[0].mint
+        # Every row changed; only those on screen were built (Home holds 200, shows about 30).
+        visible = table.visible_mints
+        assert 20 <= len(visible) < 30
+        assert sorted(built) == sorted(visible)
+        # Page by page to the bottom: each row shows its new values in the first frame it is in.
+        height = len(visible)
+        for first in range(0, len(later), height):
+            table.scroll_to(y=first, animate=False, immediate=True)
+            await pilot.pause()
+            for line, mint in enumerate(table.visible_mints, start=1):
+                coin = by_mint[mint]
+                cap, age = table.get_cell(mint, "mc"), table.get_cell(mint, "age")
+                assert cap.plain == shown_cap(coin)
+                assert age.plain == fmt.age(FROZEN_NOW + 60 - (coin.created_at or 0))
+                assert shown_cap(coin) in table.render_line(line).text
+        assert sorted(built) == sorted(by_mint)
         assert shown_cap(later[0]) != shown_cap(shown[0])
-        assert shown_cap(later[0]) in table.render_line(1).text
+
+
+async def test_rows_a_taller_table_uncovers_show_their_new_values() -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 16)) as pilot:
+        table, shown = await showing(app, pilot, 60)
+        later = richer(shown)
+        table.show(later, RowContext(now=FROZEN_NOW))
+        await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert len(table.visible_mints) > 30
+        for line, coin in enumerate(later[: len(table.visible_mints)], start=1):
+            assert shown_cap(coin) in table.render_line(line).text
+
+
+async def test_a_tick_of_the_clock_rewrites_the_ages_and_builds_no_row(monkeypatch) -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(CoinTable)
+        # Seconds old: each age moves with every tick (Home's newest coins). (Clear of a step
+        # of the trend column, which moves every row's cells.)
+        now = FROZEN_NOW + 10
+        young = [replace(c, created_at=now - 2 - i) for i, c in enumerate(coins(20))]
+        table.show(young, RowContext(now=now))
+        await pilot.pause()
+        rest = [table.render_line(line).text[5:] for line in range(1, 21)]
+        built: list[str] = []
+        row_cells = coin_table.row_cells
+
+        def counted(coin: Coin, *args: Any, **kwargs: Any) -> Any:
+            built.append(coin.mint)
+            return row_cells(coin, *args, **kwargs)
+
+        monkeypatch.setattr(coin_table, "row_cells", counted)
+        table.show(young, RowContext(now=now + 1))
+        await pilot.pause()
+        assert built == []
+        by_mint = {c.mint: c for c in young}
+        for line, mint in enumerate(table.visible_mints, start=1):
+            age = fmt.age(now + 1 - (by_mint[mint].created_at or 0))
+            assert table.get_cell(mint, "age").plain == age
+            assert table.render_line(line).text[:5] == f" {age:>3} "
+            assert table.render_line(line).text[5:] == rest[line - 1]
+        # A real change still builds its row.
+        table.show([replace(young[0], market_cap_sol=99.0), *young[1:]], table._row_context)
+        await pilot.pause()
+        assert built == [young[0].mint]
 
 
 async def test_a_re_sort_moves_the_rows_on_screen_without_rendering_their_cells_again(
@@ -228,6 +297,28 @@ async def test_coins_launching_and_leaving_leave_nothing_in_datatables_row_cache
         assert str(table.get_cell(shown[0].mint, "mc")) == shown_cap(shown[0])
         assert len(table._row_renderable_cache) <= kept
         assert len(table._drawn_cells) <= 60
+
+
+async def test_the_lines_kept_are_those_of_the_rows_held() -> None:
+    """Lines were kept in a cache of 1,000 by row: as coins launched and left, it filled with
+    the lines of coins long gone (a Strip, its segments and their styles each), and memory
+    grew with every coin seen until it was full."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(CoinTable)
+        table.reverse_sort()  # oldest first: the coins that leave are those on screen
+        launched = coins(200)
+        for step in range(12):
+            # Sixty coins, five newer each time and the five oldest gone.
+            shown = launched[100 - 5 * step : 160 - 5 * step]
+            table.show(shown, RowContext(now=FROZEN_NOW))
+            table.move_cursor(row=step % 20)
+            await pilot.pause()
+        held = {RowKey(c.mint) for c in shown} | {table._header_row_key}
+        assert table._lines.keys() <= held
+        assert len(table._lines) > 20  # (the rows on screen are kept)
+        assert all(len(ways) <= LINE_VARIANTS_KEPT for ways in table._lines.values())
+        assert shown_cap(shown[-1]) in table.render_line(1).text
 
 
 class HomeHeightApp(TableApp):

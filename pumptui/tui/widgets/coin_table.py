@@ -1,8 +1,9 @@
 """A live table of coins, keyed by mint, updated in place.
 
 The table never rebuilds itself for one change: `show()` diffs the coins it is given against what
-it shows, removes rows that left, adds rows that arrived, rewrites only the cells whose text
-changed and re-sorts only when the order changed. The cursor is pinned to its coin, not to a row
+it shows, removes rows that left, adds rows that arrived, re-sorts only when the order changed,
+and rewrites only the cells whose text changed, in the rows on screen (a row below is brought up
+to date as it scrolls into view). The cursor is pinned to its coin, not to a row
 index, so a launch arriving at the top does not move the cursor onto another coin under the
 user's finger.
 
@@ -18,9 +19,10 @@ Which columns show depends on the table's width (`columns_for`): the least usefu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import chain
 from typing import ClassVar, Self
 
 from rich.console import JustifyMethod
@@ -30,7 +32,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
-from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.renderables.styled import Styled
@@ -48,6 +49,7 @@ from pumptui.tui.keys import TABLE_BINDINGS
 from pumptui.tui.widgets.line_frame import LineFrame
 from pumptui.tui.widgets.repaint import text_look
 from pumptui.tui.widgets.sparkline import progress_bar, timed_sparkline
+from pumptui.tui.widgets.text_cell import text_cell
 
 # A coin's figures, built only when something asks (a plain sort or filter never does).
 LazyFacts = Callable[[], Facts]
@@ -196,8 +198,9 @@ Cells = tuple[Text, ...]
 DrawnCell = tuple[Text, int, list[Segment]]
 # The ways a coin's cells are kept drawn: plain, under the cursor, under the hover, both.
 DRAWN_STATES_KEPT = 4
-# Rendered lines kept (one a row): every row the table holds, with the cursor or without.
-LINES_KEPT = 1000
+# A row's rendered lines kept: the ways it is seen (plain, under the cursor or the hover,
+# focused or not), all of its cells as they are now.
+LINE_VARIANTS_KEPT = 4
 # The key in a line's mouse metadata that names its row's coin (see `CoinTable._render_line`).
 MINT_META = "mint"
 
@@ -254,10 +257,11 @@ class CoinTable(DataTable[Text], LineFrame):
     """
 
     def __init__(self, *, limit: int = 200, id: str | None = None) -> None:
-        # Lines by the row they show and how -> (the row's cells, or the header's columns, when
-        # drawn; the line): see `_render_line`. Made first: DataTable's set-up may already
-        # clear caches.
-        self._lines: LRUCache[tuple[object, ...], tuple[object, Strip]] = LRUCache(LINES_KEPT)
+        # Lines by the row they show, then how -> (the row's cells, or the header's columns,
+        # when drawn; the line): see `_render_line`. A row's go when it leaves, so what is kept
+        # follows the rows held, not every coin that passed through. Made first: DataTable's
+        # set-up may already clear caches.
+        self._lines: dict[RowKey, dict[tuple[object, ...], tuple[object, Strip]]] = {}
         # Each coin's cells as last drawn, by how (style, cursor, hover...): column index ->
         # (the cell's Text, its width, its segments). See `_coin_line`.
         self._drawn_cells: dict[str, dict[tuple[object, ...], dict[int, DrawnCell]]] = {}
@@ -278,12 +282,24 @@ class CoinTable(DataTable[Text], LineFrame):
         self._written: set[str] = set()
         self._coins: Sequence[Coin] = ()
         self._row_context = RowContext(now=0.0)
+        # The coins of the rows, by mint, as last ordered: a row scrolled into view is brought
+        # up to date from here (see `_put_rows_in_view`).
+        self._row_coins: dict[str, Coin] = {}
 
     def on_mount(self) -> None:
         self._relayout()
 
     def on_resize(self) -> None:
         self._relayout()
+        # A taller table shows rows that were not kept up to date while below it.
+        self._put_rows_in_view()
+        self._flush_writes()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._put_rows_in_view()
+            self._flush_writes()
 
     def _relayout(self) -> None:
         """Show the columns that fit the table's width (the scrollbar takes one cell); the rows
@@ -403,11 +419,13 @@ class CoinTable(DataTable[Text], LineFrame):
         cursor_mint = self.cursor_mint
         # The row the cursor was on, if its coin leaves, so the cursor stays near where it was.
         cursor_row = self.cursor_row
+        self._row_coins = {c.mint: c for c in wanted}
         with self.app.batch_update():
-            self._remove_stale(set(wanted_keys))
+            self._remove_stale(self._row_coins.keys())
             for coin in wanted:
-                self._put_row(coin, context)
-            self._flush_writes()
+                if coin.mint not in self._cells:
+                    # A new row: DataTable takes its cells when it is added.
+                    self._put_row(coin, context)
             if self.shown_mints != wanted_keys:
                 rank = {id(self._cells[m][0]): i for i, m in enumerate(wanted_keys)}
                 self.sort("age", key=lambda age_cell: rank[id(age_cell)])
@@ -422,6 +440,8 @@ class CoinTable(DataTable[Text], LineFrame):
                     target = 0
             if self.row_count and target != self.cursor_row:
                 self.move_cursor(row=target, animate=False)
+            self._put_rows_in_view(top=resorted)
+            self._flush_writes()
         if resorted:
             # After any scroll the cursor's move queued (it runs after the next refresh).
             self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
@@ -441,7 +461,27 @@ class CoinTable(DataTable[Text], LineFrame):
         self.candidates = [c.mint for c in ordered]
         return filter_coins(ordered, context, coin_filter, memo=self._filter_memo[1])
 
-    def _remove_stale(self, keep: set[str]) -> None:
+    def _put_rows_in_view(self, *, top: bool = False) -> None:
+        """Bring the rows on screen up to date (and, with `top`, the first screenful, where a
+        re-sort is about to scroll). Only those: a row's cells are built for the eye, and of
+        Home's 200 rows a terminal shows about 30; a row below is brought up to date when it
+        scrolls into view (`watch_scroll_y`) or the table grows (`on_resize`). The order, the
+        filter and the cursor read coins, not cells, and are kept for every row."""
+        if not self._row_coins:
+            return
+        height = max(1, self.scrollable_content_region.height - self.header_height)
+        first = max(0, round(self.scroll_y))
+        rows = range(first, min(self.row_count, first + height))
+        if top and first:
+            rows = chain(range(min(self.row_count, height)), rows)
+        context = self._row_context
+        for index in rows:
+            mint = self._row_locations.get_key(index).value
+            coin = self._row_coins.get(mint) if mint is not None else None
+            if coin is not None:
+                self._put_row(coin, context)
+
+    def _remove_stale(self, keep: Collection[str]) -> None:
         stale = [m for m in self._cells if m not in keep]
         if not stale:
             return
@@ -456,6 +496,7 @@ class CoinTable(DataTable[Text], LineFrame):
             del self._cells[mint]
             self._row_state.pop(mint, None)
             self._drawn_cells.pop(mint, None)
+            self._lines.pop(RowKey(mint), None)
 
     # While a row is removed: a layout asked for is a repaint (see `remove_row`).
     _repaint_only = False
@@ -498,13 +539,25 @@ class CoinTable(DataTable[Text], LineFrame):
             # The trend's cells move on as time passes, trades or not.
             context.now // (TREND_SPAN / TREND_WIDTH),
         )
-        if self._row_state.get(mint) == state:
+        before = self._row_state.get(mint)
+        if before == state:
             return
         self._row_state[mint] = state
-        every = row_cells(coin, context, age_text, curve_bar=self.column_layout.curve_bar)
         keys = self.column_layout.keys
-        cells = tuple(every[COLUMN_INDEX[key]] for key in keys)
         old = self._cells.get(mint)
+        if (
+            old is not None
+            and before is not None
+            and before[:2] + before[3:] == state[:2] + state[3:]
+        ):
+            # Only the clock moved the age: one cell, not the row (young coins tick each second).
+            age = age_cell(age_text)
+            self._write_cell(mint, "age", age)
+            index = keys.index("age")
+            self._cells[mint] = (*old[:index], age, *old[index + 1 :])
+            return
+        every = row_cells(coin, context, age_text, curve_bar=self.column_layout.curve_bar)
+        cells = tuple(every[COLUMN_INDEX[key]] for key in keys)
         if old is None:
             self.add_row(*cells, key=mint)
             self._cells[mint] = cells
@@ -586,8 +639,9 @@ class CoinTable(DataTable[Text], LineFrame):
         cursor = show_cursor and self.cursor_coordinate.row == row_index
         hover = show_cursor and self._show_hover_cursor and self.hover_coordinate.row == row_index
         width = self.size.width
-        key = (row_key, line_no, x1, x2, width, base_style, cursor, hover, self._pseudo_class_state)
-        known = self._lines.get(key)
+        key = (line_no, x1, x2, width, base_style, cursor, hover, self._pseudo_class_state)
+        variants = self._lines.get(row_key)
+        known = variants.get(key) if variants is not None else None
         if known is not None and known[0] is token:
             return known[1]
         if row_index < 0:
@@ -599,7 +653,12 @@ class CoinTable(DataTable[Text], LineFrame):
             if x1 > 0 or x2 < length:
                 strip = strip.crop(x1, x2)
             strip = strip.adjust_cell_length(width, base_style)
-        self._lines[key] = (token, strip)
+        if variants is None or any(kept is not token for kept, _ in variants.values()):
+            # New cells: the row's other lines show the old ones.
+            variants = self._lines[row_key] = {}
+        elif len(variants) >= LINE_VARIANTS_KEPT:
+            del variants[next(iter(variants))]
+        variants[key] = (token, strip)
         return strip
 
     def _coin_line(
@@ -630,8 +689,8 @@ class CoinTable(DataTable[Text], LineFrame):
         for column_index, (width, text) in enumerate(zip(widths, self._cells[mint], strict=True)):
             known = kept.get(column_index)
             if known is None or known[0] is not text or known[1] != width:
-                cell = self._draw_cell(text, column_index, style, width, cursor, hover)
-                known = (text, width, list(Segment.simplify(cell[line_no])))
+                cell = self._draw_cell(text, column_index, style, width, cursor, hover, line_no)
+                known = (text, width, list(Segment.simplify(cell)))
                 kept[column_index] = known
             segments.extend(known[2])
         filler, _ = self._row_styles(cursor, hover, cell=False)
@@ -651,25 +710,39 @@ class CoinTable(DataTable[Text], LineFrame):
         return self._compute_row_renderables(row_index)
 
     def _draw_cell(
-        self, text: Text, column_index: int, style: Style, width: int, cursor: bool, hover: bool
-    ) -> list[list[Segment]]:
-        """A coin's cell as DataTable's `_render_cell` draws it, but not kept in its caches.
+        self,
+        text: Text,
+        column_index: int,
+        style: Style,
+        width: int,
+        cursor: bool,
+        hover: bool,
+        line_no: int = 0,
+    ) -> list[Segment]:
+        """Line `line_no` of a coin's cell as DataTable's `_render_cell` draws it, but not kept
+        in its caches, and a one-line cell without Rich's general renderer (`text_cell`: the
+        same segments, in about a third of the time).
 
-        Those are keyed by the table's update count, which moves on with every change: under a
-        flood they filled to their 10,000 cells and 1,000 rows of entries never read again
-        (the cells are kept in `_drawn_cells`), tens of thousands of live objects that every
-        full garbage collection walked (50-120 ms pauses, growing with the run) and +20 MB.
-        The mouse metadata names the column, and the row by its coin (see `_render_line`)."""
+        DataTable's caches are keyed by the table's update count, which moves on with every
+        change: under a flood they filled to their 10,000 cells and 1,000 rows of entries never
+        read again (the cells are kept in `_drawn_cells`), tens of thousands of live objects
+        that every full garbage collection walked (50-120 ms pauses, growing with the run) and
+        +20 MB. The mouse metadata names the column, and the row by its coin (see
+        `_render_line`)."""
         component_style, post_style = self._row_styles(cursor, hover, cell=True)
+        pre_style = style + Style.from_meta({"column": column_index}) + component_style
+        console = self.app.console
         options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
-        return self.app.console.render_lines(
-            Styled(
-                Padding(text, (0, self.cell_padding)),
-                pre_style=style + Style.from_meta({"column": column_index}) + component_style,
-                post_style=post_style,
-            ),
-            options,
+        if line_no == 0:
+            line = text_cell(
+                console, options, text, width, self.cell_padding, pre_style, post_style
+            )
+            if line is not None:
+                return line
+        lines = console.render_lines(
+            Styled(Padding(text, (0, self.cell_padding)), pre_style, post_style), options
         )
+        return lines[line_no]
 
     def _row_styles(self, cursor: bool, hover: bool, *, cell: bool) -> tuple[Style, Style]:
         """A coin row's component and post styles as DataTable picks them: for a cell (which
@@ -884,7 +957,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str, *, curve_bar: bool
         # Not loaded yet (a watched coin before its first refresh): no numbers to show.
         dash = Text("—", justify="right", no_wrap=True)
         return (
-            Text(age_text, justify="right", no_wrap=True),
+            age_cell(age_text),
             marks,
             name,
             dash,
@@ -910,7 +983,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str, *, curve_bar: bool
     if change is not None:
         trend_style = fmt.UP_STYLE if change >= 0 else fmt.DOWN_STYLE
     return (
-        Text(age_text, justify="right", no_wrap=True),
+        age_cell(age_text),
         marks,
         name,
         Text(fmt.compact(sol_cap), justify="right", no_wrap=True),
@@ -924,6 +997,10 @@ def row_cells(coin: Coin, context: RowContext, age_text: str, *, curve_bar: bool
             " " * (len(trend) - len(trend.lstrip())), (trend.lstrip(), trend_style), no_wrap=True
         ),
     )
+
+
+def age_cell(age_text: str) -> Text:
+    return Text(age_text, justify="right", no_wrap=True)
 
 
 def activity_cells(facts: Facts) -> tuple[Text, Text, Text]:
