@@ -65,6 +65,8 @@ STALE_AFTER: Final = 300.0
 NEW_COINS_KEPT: Final = 5_000
 COINS_KEPT: Final = 20_000
 TRUTHS_KEPT: Final = 100_000
+# Coins whose callouts are remembered (those opened lately: callouts are read for the coin shown).
+CALLOUT_COINS_KEPT: Final = 64
 
 HOLDER_FIELDS: Final = frozenset({"holders", "top10", "dev", "snipers"})
 ACTIVITY_FIELDS: Final = frozenset(
@@ -221,7 +223,7 @@ class AlertEvaluator:
         self._truth: dict[tuple[str, str], bool] = {}
         self._announced: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._boards: dict[str, frozenset[str]] = {}
-        self._callouts: dict[str, set[str]] = {}
+        self._callouts: OrderedDict[str, set[str]] = OrderedDict()
         self._sol_stale = False
         self._troubled_feeds: dict[str, str] = {}
 
@@ -459,6 +461,10 @@ class AlertEvaluator:
                 known = self._callouts.get(mint)
                 ids = {c.id for c in callouts}
                 self._callouts[mint] = ids if known is None else known | ids
+                self._callouts.move_to_end(mint)
+                if len(self._callouts) > CALLOUT_COINS_KEPT:
+                    # Forgotten, a coin's next read is a first one again: nothing announced.
+                    self._callouts.popitem(last=False)
                 if known is not None:
                     called = self.store.coin(mint)
                     for callout in callouts:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pumptui.alerts import CooldownLog, make_rule
+from pumptui.alerts.evaluator import CALLOUT_COINS_KEPT
 from pumptui.api.models import BoardEntry, Callout
 from pumptui.live.events import (
     BoardChanged,
@@ -151,6 +152,18 @@ def test_final_stretch_graduation_reply_and_callout_are_events() -> None:
     kinds += [f.event for f in fed.send(CalloutsChanged(MINT, (callout,)))]
     kinds += [f.event for f in fed.send(CalloutsChanged(MINT, (callout,)))]  # not new again
     assert kinds == ["graduating", "graduated", "reply", "callout"]
+
+
+def test_callouts_are_remembered_for_the_coins_opened_lately_only() -> None:
+    """One coin opened after another all day: the callout ids of each were kept for good."""
+    last = mint(CALLOUT_COINS_KEPT + 35)
+    fed = Fed([make_rule("event = callout", mint=last, cooldown=0)])
+    for n in range(CALLOUT_COINS_KEPT + 36):
+        fed.send(CalloutsChanged(mint(n), (Callout(id=f"old-{n}", mint=mint(n), thesis="x"),)))
+    assert len(fed.evaluator._callouts) == CALLOUT_COINS_KEPT
+    fresh = Callout(id="new", mint=last, thesis="y")
+    (fired,) = fed.send(CalloutsChanged(last, (fresh,)))
+    assert fired.event == "callout"
 
 
 def test_an_event_meets_only_the_rules_of_its_coin_and_kind() -> None:
