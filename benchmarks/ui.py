@@ -14,8 +14,9 @@ a second.
 
 Printed for each contender:
 - key latency p50 / p95: from writing the key to the pty until the app has written the first frame
-  after the key's action finished (the frame that shows the new timeframe), and its three parts:
-  waiting for the app to read the key, the action, then that frame;
+  after the key's action finished (the frame that shows the new timeframe), and its four parts:
+  waiting for the app to read the key, the action, waiting for that frame to begin (the frame
+  timer, and whatever else the app ran meanwhile), then drawing and writing it;
 - CPU share of the app process (user + system time / wall time) over the measured window;
 - RSS when the window opens, after its first minute and at the end, and the peak (VmHWM); with a
   window of three minutes or more, RSS at each of its minutes: flat means bounded memory;
@@ -44,6 +45,10 @@ pstats in FILE (the last contender's; use `--only`): slower, for where the time 
 With PUMPTUI_UI_LAYOUTS=FILE each child counts the whole-screen relayouts it asked for, by the
 widget class and the line of our code that asked (the most expensive thing a frame can do), and
 writes the counts to FILE as JSON.
+
+With PUMPTUI_UI_TRACEMALLOC=FILE each child traces Python's allocations and writes to FILE
+what it held at the end beyond what it held a minute into the window, by call stack: who owns
+memory that grows. Much slower (key latency and CPU mean nothing then).
 
 With `--push` both listen to the simulator's WebSocket as `pumptui demo` does (every trade of the
 coin arrives the moment it is made, one event each); without it they poll (up to a page a poll).

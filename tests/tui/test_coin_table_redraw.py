@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from rich.style import Style
 from textual._two_way_dict import TwoWayDict
 from textual.app import App, ComposeResult
@@ -84,20 +85,26 @@ def shown_cap(coin: Coin) -> str:
     return fmt.compact(fmt.coin_caps(coin, None)[0])
 
 
+def rows_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The mints of the rows whose cells are built from now on, in order."""
+    built: list[str] = []
+    row_cells = coin_table.row_cells
+
+    def counted(coin: Coin, *args: Any, **kwargs: Any) -> Any:
+        built.append(coin.mint)
+        return row_cells(coin, *args, **kwargs)
+
+    monkeypatch.setattr(coin_table, "row_cells", counted)
+    return built
+
+
 async def test_a_refresh_builds_the_rows_on_screen_and_each_other_row_when_it_comes_into_view(
     monkeypatch,
 ) -> None:
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
         table, shown = await showing(app, pilot, 150)
-        built: list[str] = []
-        row_cells = coin_table.row_cells
-
-        def counted(coin: Coin, *args: Any, **kwargs: Any) -> Any:
-            built.append(coin.mint)
-            return row_cells(coin, *args, **kwargs)
-
-        monkeypatch.setattr(coin_table, "row_cells", counted)
+        built = rows_built(monkeypatch)
         later = richer(shown)
         by_mint = {c.mint: c for c in later}
         table.show(later, RowContext(now=FROZEN_NOW + 60))
@@ -146,14 +153,7 @@ async def test_a_tick_of_the_clock_rewrites_the_ages_and_builds_no_row(monkeypat
         table.show(young, RowContext(now=now))
         await pilot.pause()
         rest = [table.render_line(line).text[5:] for line in range(1, 21)]
-        built: list[str] = []
-        row_cells = coin_table.row_cells
-
-        def counted(coin: Coin, *args: Any, **kwargs: Any) -> Any:
-            built.append(coin.mint)
-            return row_cells(coin, *args, **kwargs)
-
-        monkeypatch.setattr(coin_table, "row_cells", counted)
+        built = rows_built(monkeypatch)
         table.show(young, RowContext(now=now + 1))
         await pilot.pause()
         assert built == []

@@ -19,7 +19,7 @@ Which columns show depends on the table's width (`columns_for`): the least usefu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
@@ -471,13 +471,13 @@ class CoinTable(DataTable[Text], LineFrame):
             return
         height = max(1, self.scrollable_content_region.height - self.header_height)
         first = max(0, round(self.scroll_y))
-        rows = range(first, min(self.row_count, first + height))
+        rows: Iterable[int] = range(first, min(self.row_count, first + height))
         if top and first:
             rows = chain(range(min(self.row_count, height)), rows)
         context = self._row_context
         for index in rows:
-            mint = self._row_locations.get_key(index).value
-            coin = self._row_coins.get(mint) if mint is not None else None
+            row_key = self._row_locations.get_key(index)
+            coin = self._row_coins.get(row_key.value) if row_key and row_key.value else None
             if coin is not None:
                 self._put_row(coin, context)
 
@@ -539,17 +539,13 @@ class CoinTable(DataTable[Text], LineFrame):
             # The trend's cells move on as time passes, trades or not.
             context.now // (TREND_SPAN / TREND_WIDTH),
         )
-        before = self._row_state.get(mint)
-        if before == state:
+        drawn = self._row_state.get(mint)
+        if drawn == state:
             return
         self._row_state[mint] = state
         keys = self.column_layout.keys
         old = self._cells.get(mint)
-        if (
-            old is not None
-            and before is not None
-            and before[:2] + before[3:] == state[:2] + state[3:]
-        ):
+        if old is not None and drawn is not None and drawn[:2] + drawn[3:] == state[:2] + state[3:]:
             # Only the clock moved the age: one cell, not the row (young coins tick each second).
             age = age_cell(age_text)
             self._write_cell(mint, "age", age)

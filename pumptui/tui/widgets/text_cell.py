@@ -10,14 +10,14 @@ and gives the same segments; anything else is left to the general path (`None`).
 
 from __future__ import annotations
 
-from rich.console import Console, ConsoleOptions
+from rich.console import Console, ConsoleOptions, OverflowMethod
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
 # The steps Rich takes where neither the text nor the options say (`rich.text`).
 DEFAULT_JUSTIFY = "default"
-DEFAULT_OVERFLOW = "fold"
+DEFAULT_OVERFLOW: OverflowMethod = "fold"
 
 
 def text_cell(
@@ -46,7 +46,7 @@ def text_cell(
         or justify not in ("default", "left", "right")
     ):
         return None
-    overflow = text.overflow or options.overflow or DEFAULT_OVERFLOW
+    overflow: OverflowMethod = text.overflow or options.overflow or DEFAULT_OVERFLOW
     # `Text.wrap` without wrapping: justified (as `Lines.justify` does it), then truncated.
     line = text.copy()
     if justify == "left":
