@@ -47,8 +47,8 @@ widget class and the line of our code that asked (the most expensive thing a fra
 writes the counts to FILE as JSON.
 
 With PUMPTUI_UI_TRACEMALLOC=FILE each child traces Python's allocations and writes to FILE
-what it held at the end beyond what it held a minute into the window, by call stack: who owns
-memory that grows. Much slower (key latency and CPU mean nothing then).
+what it held at the end beyond what it held at the first key, by call stack: who owns the
+memory the typing half added. Much slower (key latency and CPU mean nothing then).
 
 With `--push` both listen to the simulator's WebSocket as `pumptui demo` does (every trade of the
 coin arrives the moment it is made, one event each); without it they poll (up to a page a poll).
@@ -162,10 +162,14 @@ def run_child(
                 drawn_from.append(frames[-1])
             del drawn_from[len(frames) :]
 
+    traced_to = os.environ.get("PUMPTUI_UI_TRACEMALLOC")
+
     async def timed_dispatch(namespace: Any, action_name: str, params: Any) -> bool:
         started = time.monotonic()
         result = await dispatch(namespace, action_name, params)
         if action_name == KEYS[screen][1]:
+            if traced_to and not actions:
+                _trace_growth(app, traced_to, done="first key")
             action_starts.append(started)
             actions.append(time.monotonic())
             table = getattr(app.screen, "table", None)
@@ -180,7 +184,6 @@ def run_child(
         app.call_later(app.action_go_trenches)
     layouts_to = os.environ.get("PUMPTUI_UI_LAYOUTS")
     layouts = _count_layouts() if layouts_to else {}
-    traced_to = os.environ.get("PUMPTUI_UI_TRACEMALLOC")
     if traced_to:
         _trace_growth(app, traced_to)
     profile_to = os.environ.get("PUMPTUI_UI_PROFILE")
@@ -206,22 +209,21 @@ def run_child(
         _trace_growth(app, traced_to, done=True)
 
 
-def _trace_growth(app: Any, to: str, *, done: bool = False) -> None:
+def _trace_growth(app: Any, to: str, *, done: bool | str = False) -> None:
     """`PUMPTUI_UI_TRACEMALLOC=FILE`: where the memory held at the end was allocated, beyond
-    what was held a minute into the window (Python's allocations only, each by its call stack).
-    Slows the app a good deal: for finding owners, not for figures."""
+    what was held at the first key (Python's allocations only, each by its call stack): what
+    the typing half added. Starts tracing, then (`done="first key"`) takes the first snapshot,
+    then (`done=True`) compares. Slows the app a good deal: for finding owners, not figures."""
     import gc
     import tracemalloc
 
     if not done:
         tracemalloc.start(12)
-
-        def first_minute() -> None:
+        return
+    if done == "first key":
+        if getattr(app, "_traced_from", None) is None:
             gc.collect()
             app._traced_from = tracemalloc.take_snapshot()
-
-        # (Timers need the app's loop: set once it runs.)
-        app.call_later(lambda: app.set_timer(WARMUP_SECONDS + 60, first_minute))
         return
     gc.collect()
     end = tracemalloc.take_snapshot()
@@ -232,7 +234,7 @@ def _trace_growth(app: Any, to: str, *, done: bool = False) -> None:
     held_then = sum(stat.size for stat in start.statistics("filename")) / 2**20
     held_now = sum(stat.size for stat in end.statistics("filename")) / 2**20
     lines = [
-        f"Python's allocations held: {held_then:.1f} MiB a minute into the window, "
+        f"Python's allocations held: {held_then:.1f} MiB at the first key, "
         f"{held_now:.1f} MiB at the end; where the difference was allocated, largest first:"
     ]
     for stat in growth[:30]:
