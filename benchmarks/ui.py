@@ -163,13 +163,14 @@ def run_child(
             del drawn_from[len(frames) :]
 
     traced_to = os.environ.get("PUMPTUI_UI_TRACEMALLOC")
+    traced_from: list[Any] = []  # the snapshot at the first key
 
     async def timed_dispatch(namespace: Any, action_name: str, params: Any) -> bool:
         started = time.monotonic()
         result = await dispatch(namespace, action_name, params)
         if action_name == KEYS[screen][1]:
             if traced_to and not actions:
-                _trace_growth(app, traced_to, done="first key")
+                traced_from.append(_traced_now())
             action_starts.append(started)
             actions.append(time.monotonic())
             table = getattr(app.screen, "table", None)
@@ -185,7 +186,7 @@ def run_child(
     layouts_to = os.environ.get("PUMPTUI_UI_LAYOUTS")
     layouts = _count_layouts() if layouts_to else {}
     if traced_to:
-        _trace_growth(app, traced_to)
+        _start_tracing()
     profile_to = os.environ.get("PUMPTUI_UI_PROFILE")
     if profile_to:
         # `PUMPTUI_UI_PROFILE=FILE`: the child's whole run under cProfile (pstats dump in FILE).
@@ -205,39 +206,37 @@ def run_child(
     if layouts_to:
         ranked = sorted(layouts.items(), key=lambda item: -item[1])
         Path(layouts_to).write_text(json.dumps(dict(ranked), indent=1))
-    if traced_to:
-        _trace_growth(app, traced_to, done=True)
+    if traced_to and traced_from:
+        _write_growth(traced_from[0], traced_to)
 
 
-def _trace_growth(app: Any, to: str, *, done: bool | str = False) -> None:
-    """`PUMPTUI_UI_TRACEMALLOC=FILE`: where the memory held at the end was allocated, beyond
-    what was held at the first key (Python's allocations only, each by its call stack): what
-    the typing half added. Starts tracing, then (`done="first key"`) takes the first snapshot,
-    then (`done=True`) compares. Slows the app a good deal: for finding owners, not figures."""
+def _start_tracing() -> None:
+    """`PUMPTUI_UI_TRACEMALLOC=FILE`: trace Python's allocations, each by its call stack.
+    Slows the app a good deal: for finding owners, not for figures."""
+    import tracemalloc
+
+    tracemalloc.start(12)
+
+
+def _traced_now() -> Any:
     import gc
     import tracemalloc
 
-    if not done:
-        tracemalloc.start(12)
-        return
-    if done == "first key":
-        if getattr(app, "_traced_from", None) is None:
-            gc.collect()
-            app._traced_from = tracemalloc.take_snapshot()
-        return
     gc.collect()
-    end = tracemalloc.take_snapshot()
-    start = getattr(app, "_traced_from", None)
-    if start is None:
-        return
-    growth = end.compare_to(start, "traceback")
+    return tracemalloc.take_snapshot()
+
+
+def _write_growth(start: Any, to: str) -> None:
+    """Write to `to` what is held now beyond the snapshot `start` (taken at the first key),
+    where it was allocated, largest first: what the typing half added."""
+    end = _traced_now()
     held_then = sum(stat.size for stat in start.statistics("filename")) / 2**20
     held_now = sum(stat.size for stat in end.statistics("filename")) / 2**20
     lines = [
         f"Python's allocations held: {held_then:.1f} MiB at the first key, "
         f"{held_now:.1f} MiB at the end; where the difference was allocated, largest first:"
     ]
-    for stat in growth[:30]:
+    for stat in end.compare_to(start, "traceback")[:30]:
         lines.append(f"\n{stat.size_diff / 1024:+,.0f} KiB in {stat.count_diff:+,} blocks")
         lines.extend(f"    {frame}" for frame in reversed(stat.traceback))
     Path(to).write_text("\n".join(lines) + "\n")

@@ -277,7 +277,8 @@ class CoinTable(DataTable[Text], LineFrame):
         self._sort_memo: tuple[str, Memo] = ("", {})
         self._filter_memo: tuple[CoinFilter, Memo] = (NO_FILTER, {})
         self._cells: dict[str, Cells] = {}
-        self._row_state: dict[str, tuple[object, ...]] = {}
+        # Per row, its age text and what else it shows, as last built (see `_put_row`).
+        self._row_state: dict[str, tuple[str, tuple[object, ...]]] = {}
         # Rows whose cells were written since the last flush (repainted once, in `_flush_writes`).
         self._written: set[str] = set()
         self._coins: Sequence[Coin] = ()
@@ -525,10 +526,10 @@ class CoinTable(DataTable[Text], LineFrame):
     def _put_row(self, coin: Coin, context: RowContext) -> None:
         mint = coin.mint
         age_text = fmt.age(context.now - coin.created_at) if coin.created_at else "?"
-        state = (
+        # What the row shows besides its age, which the clock alone moves.
+        rest = (
             coin,
             context.version(mint),
-            age_text,
             mint == context.leader_mint,
             mint in context.watched,
             context.sol_usd,
@@ -540,13 +541,13 @@ class CoinTable(DataTable[Text], LineFrame):
             context.now // (TREND_SPAN / TREND_WIDTH),
         )
         drawn = self._row_state.get(mint)
-        if drawn == state:
+        if drawn == (age_text, rest):
             return
-        self._row_state[mint] = state
+        self._row_state[mint] = (age_text, rest)
         keys = self.column_layout.keys
         old = self._cells.get(mint)
-        if old is not None and drawn is not None and drawn[:2] + drawn[3:] == state[:2] + state[3:]:
-            # Only the clock moved the age: one cell, not the row (young coins tick each second).
+        if old is not None and drawn is not None and drawn[1] == rest:
+            # Only the age moved: one cell, not the row (young coins tick each second).
             age = age_cell(age_text)
             self._write_cell(mint, "age", age)
             index = keys.index("age")
@@ -996,6 +997,7 @@ def row_cells(coin: Coin, context: RowContext, age_text: str, *, curve_bar: bool
 
 
 def age_cell(age_text: str) -> Text:
+    """A coin's age, as its row shows it ("7s", "3m")."""
     return Text(age_text, justify="right", no_wrap=True)
 
 

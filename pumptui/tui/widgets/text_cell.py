@@ -13,11 +13,7 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, OverflowMethod
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
-
-# The steps Rich takes where neither the text nor the options say (`rich.text`).
-DEFAULT_JUSTIFY = "default"
-DEFAULT_OVERFLOW: OverflowMethod = "fold"
+from rich.text import DEFAULT_JUSTIFY, DEFAULT_OVERFLOW, Text
 
 
 def text_cell(
