@@ -57,7 +57,7 @@ class _Slot:
     __slots__ = ("alive", "event", "key")
 
     def __init__(self, event: Event, key: Hashable | None) -> None:
-        self.event = event
+        self.event: Event | None = event
         self.key = key
         self.alive = True
 
@@ -132,6 +132,11 @@ class Subscription:
             del self._keyed[victim.key]
         self._size -= 1
         self.overflowed += 1
+        # A reader that stalls while the flood goes on would otherwise keep every evicted
+        # trade's slot in `_queue` (and its event) until it read again: memory without end.
+        victim.event = None
+        if len(self._queue) > 2 * self.maxsize:
+            self._queue = deque(slot for slot in self._queue if slot.alive)
 
     def _pop(self) -> Event | None:
         while self._queue:

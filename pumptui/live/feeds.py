@@ -292,8 +292,12 @@ def note_skipped(ctx: FeedContext, feed: str, skipped: int, what: str) -> None:
         return
     now = ctx.monotonic()
     key = f"{feed} {what}"
-    if now - ctx.noted.get(key, -SKIP_NOTE_EVERY) >= SKIP_NOTE_EVERY:
-        ctx.noted[key] = now
+    noted = ctx.noted
+    if now - noted.get(key, -SKIP_NOTE_EVERY) >= SKIP_NOTE_EVERY:
+        # (Keys name coins: those noted longer ago than that are forgotten, not kept forever.)
+        for old in [k for k, at in noted.items() if now - at >= SKIP_NOTE_EVERY]:
+            del noted[old]
+        noted[key] = now
         ctx.emit(EngineError(feed, f"{skipped} unusable {what} skipped (malformed data)"))
 
 

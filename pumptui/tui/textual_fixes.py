@@ -14,6 +14,12 @@ Under a trade flood that was about a thousand strips (twenty thousand objects) p
 which took 30-100 ms every few seconds: the longest pauses between a key and its frame. Those two
 cases return the strip without caching it (what Textual returns is unchanged).
 
+Textual turns a style into ANSI codes through an `lru_cache` of 16,384 styles (`Strip.render_ansi`).
+A style's mouse metadata is part of its identity, and the coin table's cells name their coin and
+column in it, so nearly every cell drawn was a new entry: the cache held up to 16,384 styles, each
+with its metadata, never read again (about a third of the memory Home added while re-sorting). The
+codes depend only on the colours and attributes, so they are kept by those (a few hundred looks).
+
 Textual sends a repainted span of a line from the left edge of the widget it falls in, not from
 the span's own start (`ChopsUpdate.render_segments` crops only on the right). The chart repaints
 the few cells a trade changed, but its whole width up to them went to the terminal: a third of
@@ -29,6 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from rich.cells import get_character_cell_size
+from rich.color import ColorSystem
 from rich.console import Console
 from rich.control import Control
 from rich.style import Style
@@ -37,10 +44,14 @@ from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.strip import Strip
 
+# Most distinct looks whose ANSI codes are kept (the app's themes draw a few hundred).
+ANSI_LOOKS_KEPT = 4096
+
 
 def apply() -> None:
     _free_styles_caches()
     _no_strip_in_its_own_cache()
+    _ansi_by_look()
     setattr(ChopsUpdate, "render_segments", render_spans)  # noqa: B010 (a method, replaced)
 
 
@@ -81,6 +92,30 @@ def _no_strip_in_its_own_cache() -> None:
     setattr(Strip, "divide", divide_without_self)  # noqa: B010 (a method, replaced)
     setattr(Strip, "crop_extend", crop_extend_without_self)  # noqa: B010
     setattr(Strip, "_pumptui_no_self_cache", True)  # noqa: B010
+
+
+def _ansi_by_look() -> None:
+    held: Any = Strip.__dict__.get("render_ansi")
+    cached: Any = getattr(held, "__func__", None)
+    body: Callable[..., str] | None = getattr(cached, "__wrapped__", None)
+    if body is None or not hasattr(cached, "cache_info"):
+        return  # not an lru_cache any more (or already replaced)
+    looks: dict[tuple[object, ...], str] = {}
+
+    def render_ansi(cls: type[Strip], style: Style, color_system: ColorSystem) -> str:
+        # (What Textual's body reads: the colours, the attributes set, the colour system.)
+        look = (style._color, style._bgcolor, style._attributes & style._set_attributes)
+        key = (*look, color_system)
+        ansi = looks.get(key)
+        if ansi is None:
+            if len(looks) >= ANSI_LOOKS_KEPT:
+                looks.clear()
+            ansi = looks[key] = body(cls, style, color_system)
+        style._ansi = ansi  # as Textual's body does: the style's next line skips the lookup
+        return ansi
+
+    setattr(Strip, "render_ansi", classmethod(render_ansi))  # noqa: B010 (a method, replaced)
+    cached.cache_clear()
 
 
 def render_spans(self: ChopsUpdate, console: Console) -> str:

@@ -45,6 +45,22 @@ def test_a_full_queue_drops_its_oldest_trades_only_and_counts_them() -> None:
     assert len(fast.drain()) == 101  # the other reader lost nothing
 
 
+def test_a_reader_that_stalls_under_a_flood_holds_no_more_than_its_queue() -> None:
+    bus = EventBus()
+    stalled = bus.subscribe(maxsize=10)
+    bus.publish(NewCoin(coin(1)))
+    for n in range(10_000):
+        bus.publish(NewTrade(trade(n)))
+    # What it held: the slots of the trades it never read, dropped from the queue as they go.
+    held = [slot.event for slot in stalled._queue if slot.event is not None]
+    assert len(stalled._queue) <= 2 * stalled.maxsize
+    assert len(held) == 10
+    kept = stalled.drain()
+    assert kept[0] == NewCoin(coin(1))
+    last = [trade(n).signature for n in range(9991, 10_000)]
+    assert [e.trade.signature for e in kept[1:]] == last
+
+
 def test_state_events_are_coalesced_to_the_latest_per_key() -> None:
     bus = EventBus()
     reader = bus.subscribe()

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pumptui.api import PumpClient, RequestBudget, RetryPolicy
-from pumptui.config import ApiSettings
+from pumptui.config import ApiSettings, RefreshSettings
 from pumptui.live import EngineError, FeedState, LiveEngine, NewTrade
+from pumptui.live.events import Event
+from pumptui.live.feeds import SKIP_NOTE_EVERY, FeedContext, note_skipped
+from pumptui.live.store import MarketStore
 from tests.api.canned import CannedServer, canned, json_answer
 from tests.live.conftest import FAST, wait_until
 
@@ -96,3 +99,23 @@ async def test_chart_history_that_fails_never_fails_the_trades(canned: CannedSer
     finally:
         await engine.stop()
         await engine.client.aclose()
+
+
+def test_malformed_records_are_said_once_a_minute_and_coins_said_long_ago_are_forgotten() -> None:
+    now = 0.0
+    said: list[Event] = []
+    ctx = FeedContext(
+        client=None,  # type: ignore[arg-type]  # nothing is sent
+        store=MarketStore(),
+        emit=said.append,
+        settings=RefreshSettings(),
+        monotonic=lambda: now,
+    )
+    for second in range(600):
+        now = float(second)
+        note_skipped(ctx, "trades", 1, f"trade record(s) of coin {second}")
+        note_skipped(ctx, "coins", 2, "coin record(s)")
+    messages = [event.message for event in said if isinstance(event, EngineError)]
+    assert messages.count("2 unusable coin record(s) skipped (malformed data)") == 10
+    assert len(messages) == 10 + 600  # each coin's once
+    assert len(ctx.noted) <= SKIP_NOTE_EVERY + 1

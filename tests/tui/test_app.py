@@ -19,10 +19,10 @@ from pumptui.api.budget import RequestBudget
 from pumptui.api.routes import Host
 from pumptui.cli import main as cli_main
 from pumptui.config import RefreshSettings, Settings, UiSettings
-from pumptui.live.events import FeedHealthChanged, NewTrade, RouteMoved
+from pumptui.live.events import EngineError, FeedHealthChanged, NewTrade, RouteMoved
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.sim import SimServer
-from pumptui.tui.app import PumpApp, can_open_browser
+from pumptui.tui.app import TOAST_INTERVAL, PumpApp, can_open_browser
 from pumptui.tui.screens.coin import CoinScreen
 from pumptui.tui.screens.help import HelpScreen
 from pumptui.tui.screens.home import HomeScreen
@@ -362,6 +362,21 @@ async def test_a_feed_error_and_its_recovery_show_in_the_status_bar(sim: SimServ
         await wait_for(pilot, lambda: "✖ coins" not in status_text(app))
         assert "● coins" in status_text(app)
         await wait_for(pilot, lambda: any("live again" in t for t in toasts))
+
+
+def test_an_error_is_toasted_once_a_while_and_texts_toasted_long_ago_are_forgotten() -> None:
+    now = FROZEN_NOW
+    services = frozen_services()
+    services.clock = lambda: now
+    app = PumpApp(services)
+    for second in range(600):
+        now = FROZEN_NOW + second
+        # One text that comes back, and one that differs each time (a wait in seconds).
+        app._note_event(EngineError("trades", "unusable trades skipped"))
+        app._note_event(EngineError("trades", f"429: wait {second} s"))
+    assert app._messages.count("unusable trades skipped") == 600 // TOAST_INTERVAL
+    assert len(app._messages) == 600 // TOAST_INTERVAL + 600
+    assert len(app._errors_toasted) <= TOAST_INTERVAL + 1
 
 
 async def test_an_unreachable_server_never_crashes_the_app() -> None:

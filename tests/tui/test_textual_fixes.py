@@ -8,7 +8,10 @@ from __future__ import annotations
 import gc
 import sys
 import weakref
+from random import Random
 
+from rich.color import ColorSystem
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from textual._styles_cache import StylesCache
@@ -66,3 +69,32 @@ async def test_a_flood_of_frames_leaves_no_strips_for_the_garbage_collector() ->
             gc.set_debug(0)
             gc.garbage.clear()
         assert cyclic == []
+
+
+def test_ansi_codes_are_richs_and_no_style_is_kept_for_its_mouse_metadata() -> None:
+    textual_fixes.apply()
+    random = Random(17)
+    colours = [None, "red", "bright_cyan", "color(208)", "#10a0ff", "rgb(3,200,77)"]
+    for _ in range(1_000):
+        look = {
+            "color": random.choice(colours),
+            "bgcolor": random.choice(colours),
+            "bold": random.choice([None, True, False]),
+            "italic": random.choice([None, True]),
+            "underline": random.choice([None, True, False]),
+            "reverse": random.choice([None, True]),
+        }
+        system = random.choice(list(ColorSystem))
+        expected = Style(**look)._make_ansi_codes(system)  # Rich's own, for a style never drawn
+        assert Strip.render_ansi(Style(**look), system) == expected
+        with_meta = Style(**look) + Style.from_meta({"row": random.random()})
+        assert Strip.render_ansi(with_meta, system) == expected  # the same look, kept
+    # A coin table's cells: one look, a new style for each coin and column (its metadata).
+    strips = [Strip([Segment("12.3K", Style(color="green", meta={META: n}))]) for n in range(5_000)]
+    assert {strip.render(Console()) for strip in strips} == {"\x1b[32m12.3K\x1b[0m"}
+    del strips
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, Style) and META in o.meta]
+
+
+META = "pumptui-test"
