@@ -104,8 +104,8 @@ def _ansi_by_look() -> None:
 
     def render_ansi(cls: type[Strip], style: Style, color_system: ColorSystem) -> str:
         # (What Textual's body reads: the colours, the attributes set, the colour system.)
-        look = (style._color, style._bgcolor, style._attributes & style._set_attributes)
-        key = (*look, color_system)
+        attributes = style._attributes & style._set_attributes
+        key = (style._color, style._bgcolor, attributes, color_system)
         ansi = looks.get(key)
         if ansi is None:
             if len(looks) >= ANSI_LOOKS_KEPT:
