@@ -52,7 +52,7 @@ memory the typing half added. Much slower (key latency and CPU mean nothing then
 
 With PUMPTUI_UI_HEAP=FILE each child appends to FILE every 30 s (JSON lines) its RSS, Python's
 allocated blocks, C's allocator in use and free, its objects by type and its big `lru_cache`s:
-far lighter than tracing (one pass over the objects, under 0.1 s), to see what grows and when.
+far lighter than tracing (one pass over the objects), to see what grows and when.
 
 With `--push` both listen to the simulator's WebSocket as `pumptui demo` does (every trade of the
 coin arrives the moment it is made, one event each); without it they poll (up to a page a poll).
@@ -251,11 +251,11 @@ def _write_growth(start: Any, to: str) -> None:
 
 def _sample_heap(to: str, every: float = 30.0) -> None:
     """`PUMPTUI_UI_HEAP=FILE`: every `every` seconds, append to FILE (JSON lines) RSS, the blocks
-    Python holds, what C's allocator holds in use and free, the live objects by type and the
+    Python holds, what C's allocator holds in use and free, the objects made since start-up by
+    type (the app freezes those of its start-up, out of the collector's sight) and the
     `lru_cache`s holding over 200 entries. Tells a heap that grows from an allocator that keeps
     what was freed (RSS up, blocks flat, free bytes up), and by what."""
     import ctypes
-    import functools
     import gc
     import threading
     from collections import Counter
@@ -287,11 +287,6 @@ def _sample_heap(to: str, every: float = 30.0) -> None:
             info = libc.mallinfo2()
             objects = gc.get_objects()
             types = Counter(type(o).__name__ for o in objects)
-            caches = {
-                f"{o.__module__}.{o.__qualname__}": o.cache_info().currsize
-                for o in objects
-                if isinstance(o, functools._lru_cache_wrapper) and o.cache_info().currsize > 200
-            }
             del objects
             record = {
                 "t": round(time.monotonic() - started),
@@ -302,12 +297,30 @@ def _sample_heap(to: str, every: float = 30.0) -> None:
                 "mmap_mb": info.hblkhd / 2**20,
                 "objects": sum(types.values()),
                 "types": dict(types.most_common(40)),
-                "caches": caches,
+                "caches": _big_lru_caches(),
             }
             with open(to, "a") as out:
                 out.write(json.dumps(record) + "\n")
 
     threading.Thread(target=sample, daemon=True).start()
+
+
+def _big_lru_caches(over: int = 200) -> dict[str, int]:
+    """The `lru_cache`s of loaded modules' functions and classes holding over `over` entries.
+    (Looked up by module: the app freezes its start-up objects, which `gc.get_objects` skips.)"""
+    import functools
+
+    found: dict[str, int] = {}
+    for module in list(sys.modules.values()):
+        for value in list(getattr(module, "__dict__", {}).values()):
+            inside = list(vars(value).values()) if isinstance(value, type) else [value]
+            for candidate in inside:
+                cached = getattr(candidate, "__func__", candidate)  # a classmethod's function
+                if isinstance(cached, functools._lru_cache_wrapper):
+                    size = cached.cache_info().currsize
+                    if size > over:
+                        found[f"{cached.__module__}.{cached.__qualname__}"] = size
+    return found
 
 
 def _count_layouts() -> dict[str, int]:
