@@ -37,6 +37,7 @@ from pumptui.live.events import (
     TradesSkipped,
 )
 from pumptui.live.follow import CursorFollower, FollowResult, ListFollower, page_size_for
+from pumptui.live.once import OncePer
 from pumptui.live.schedule import (
     FOCUSED_TRADE_POLL_COST,
     AdaptiveInterval,
@@ -114,8 +115,8 @@ class FeedContext:
     nudge: Callable[[str], None] = lambda feed: None
     # Since when a push source has delivered every trade of a coin (None: it has not).
     pushed_since: Callable[[str], float | None] = lambda mint: None
-    # When each kind of unusable record was last reported (monotonic seconds).
-    noted: dict[str, float] = field(default_factory=dict)
+    # When each kind of unusable record was last reported (once a minute a kind).
+    noted: OncePer = field(default_factory=lambda: OncePer(SKIP_NOTE_EVERY))
 
     def upsert_coin(self, coin: Coin, *, new: bool = False, historical: bool = False) -> bool:
         """Publish a coin if it is new to the store or its data changed; True if it was."""
@@ -290,14 +291,7 @@ def note_skipped(ctx: FeedContext, feed: str, skipped: int, what: str) -> None:
     record at the top of a list is read again by every poll until newer ones push it down."""
     if not skipped:
         return
-    now = ctx.monotonic()
-    key = f"{feed} {what}"
-    noted = ctx.noted
-    if now - noted.get(key, -SKIP_NOTE_EVERY) >= SKIP_NOTE_EVERY:
-        # (Keys name coins: those noted longer ago than that are forgotten, not kept forever.)
-        for old in [k for k, at in noted.items() if now - at >= SKIP_NOTE_EVERY]:
-            del noted[old]
-        noted[key] = now
+    if ctx.noted.due(f"{feed} {what}", ctx.monotonic()):
         ctx.emit(EngineError(feed, f"{skipped} unusable {what} skipped (malformed data)"))
 
 

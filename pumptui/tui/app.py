@@ -42,6 +42,7 @@ from pumptui.alerts import AlertRule, Deliverer, Firing
 from pumptui.alerts.terminal import terminal_safe
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
+from pumptui.live.once import OncePer
 from pumptui.tui import glyphs, textual_fixes
 from pumptui.tui.alerts import AlertRuleProblem, AlertToastGate, TerminalChannel
 from pumptui.tui.app_base import AppWithServices
@@ -109,7 +110,7 @@ class PumpApp(TypeAhead, AppWithServices):
         # Toast bookkeeping: when each feed (or message) was last toasted, and what one batch of
         # engine events brought, flushed as at most one toast per kind.
         self._toasted: dict[str, tuple[FeedState, float]] = {}
-        self._errors_toasted: dict[str, float] = {}
+        self._errors_toasted = OncePer(TOAST_INTERVAL)  # error texts vary: old ones forgotten
         self._problems: dict[str, FeedHealth] = {}
         self._messages: list[str] = []
         self._recovered: list[str] = []
@@ -292,7 +293,7 @@ class PumpApp(TypeAhead, AppWithServices):
         elif (
             isinstance(event, EngineError)
             and not self._is_failing(event.feed)
-            and self._error_due(f"{event.feed}:{event.message}")
+            and self._errors_toasted.due(f"{event.feed}:{event.message}", self.services.clock())
         ):
             self._messages.append(event.message)
 
@@ -318,19 +319,6 @@ class PumpApp(TypeAhead, AppWithServices):
         if last is not None and last[0] is state and now - last[1] < TOAST_INTERVAL:
             return False
         self._toasted[key] = (state, now)
-        return True
-
-    def _error_due(self, key: str) -> bool:
-        """Whether a toast of this error is due (one per TOAST_INTERVAL). Error texts vary
-        (a status, a wait in seconds), so those toasted longer ago than that are forgotten."""
-        now = self.services.clock()
-        toasted = self._errors_toasted
-        last = toasted.get(key)
-        if last is not None and now - last < TOAST_INTERVAL:
-            return False
-        for old in [k for k, at in toasted.items() if now - at >= TOAST_INTERVAL]:
-            del toasted[old]
-        toasted[key] = now
         return True
 
     def _schedule_toasts(self) -> None:
