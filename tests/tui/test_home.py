@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from rich.segment import Segment
@@ -26,7 +27,8 @@ from pumptui.tui.app import PumpApp
 from pumptui.tui.glyphs import UNICODE
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
-from pumptui.tui.widgets.coin_table import SORT_ORDERS, CoinTable
+from pumptui.tui.widgets import coin_table
+from pumptui.tui.widgets.coin_table import SORT_ORDERS, CoinTable, LazyFacts, SortOrder
 from pumptui.tui.widgets.followed_tape import EMPTY_HINT, FollowedTape
 from tests.helpers.pilot import redraw, wait_for
 from tests.tui.conftest import (
@@ -190,6 +192,55 @@ async def test_s_cycles_the_sort_and_the_summary_names_it(make_app: AppFactory) 
         for _ in range(len(SORT_ORDERS) - 1):  # every order, then back to the first
             await pilot.press("s")
         assert table.current_sort.label == "newest"
+
+
+async def test_s_orders_the_coins_once_and_back_at_an_order_works_out_only_what_changed(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each figure an order works out, and each ordering, beside the screen's redraws.
+    worked: list[str] = []
+
+    def counted(order: SortOrder) -> SortOrder:
+        def key(coin: Coin, facts: LazyFacts) -> float | None:
+            worked.append(coin.mint)
+            return order.key(coin, facts)
+
+        return replace(order, key=key)
+
+    orderings = redraws = 0
+    order_coins, home_redraw = coin_table.order_coins, HomeScreen.redraw
+
+    def ordering(*args: Any, **kwargs: Any) -> list[Coin]:
+        nonlocal orderings
+        orderings += 1
+        return order_coins(*args, **kwargs)
+
+    def redraw(screen: HomeScreen) -> None:
+        nonlocal redraws
+        redraws += 1
+        home_redraw(screen)
+
+    monkeypatch.setattr(coin_table, "SORT_ORDERS", tuple(counted(o) for o in SORT_ORDERS))
+    monkeypatch.setattr(coin_table, "order_coins", ordering)
+    monkeypatch.setattr(HomeScreen, "redraw", redraw)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        worked.clear()
+        orderings = redraws = 0
+        await pilot.press("s")  # market cap
+        # One ordering per redraw of the screen (the table's own re-sort, then the screen's
+        # redraw, ordered every coin twice).
+        assert redraws >= 1
+        assert orderings == redraws
+        assert sorted(set(worked)) == sorted(c.mint for c in frozen_coins())
+        for _ in range(len(SORT_ORDERS) - 1):
+            await pilot.press("s")
+        assert table_of(app).current_sort.label == "newest"
+        worked.clear()
+        await pilot.press("s")  # market cap again: no coin changed, none is worked out again
+        assert table_of(app).current_sort.label == "market cap"
+        assert worked == []
 
 
 async def test_slash_filters_the_table_and_escape_clears_it(make_app: AppFactory) -> None:

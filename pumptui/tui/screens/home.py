@@ -236,8 +236,9 @@ class CoinListScreen(SocialKeys, CursorCoinActions):
         return super().check_action(action, parameters)
 
     def action_cycle_sort(self) -> None:
-        # The summary line names the new order; no toast needed.
-        self.table.cycle_sort()
+        # The summary line names the new order; no toast needed. The table is redrawn once,
+        # by the screen's redraw (with the store's coins as they are now).
+        self.table.cycle_sort(redraw=False)
         self.redraw()
 
     def action_pick_sort(self) -> None:
@@ -245,7 +246,7 @@ class CoinListScreen(SocialKeys, CursorCoinActions):
 
         def picked(label: str | None) -> None:
             if label is not None:
-                table.sort_by(label)
+                table.sort_by(label, redraw=False)
                 self.redraw()
 
         self.app.push_screen(SortPicker(table.current_sort.label, table.sort_reversed), picked)
@@ -270,7 +271,7 @@ class CoinListScreen(SocialKeys, CursorCoinActions):
             filter_input.cursor_position = len(filter_input.value)
 
     def action_reverse_sort(self) -> None:
-        self.table.reverse_sort()
+        self.table.reverse_sort(redraw=False)
         self.redraw()
 
     def action_clear_kept_filter(self) -> None:

@@ -274,7 +274,9 @@ class CoinTable(DataTable[Text], LineFrame):
         # The coins considered before the filter, in the table's order (the screener's feed
         # reads their figures after the rows': a filter on figures needs them).
         self.candidates: list[str] = []
-        self._sort_memo: tuple[str, Memo] = ("", {})
+        # Each order's figures (by its label): `s` cycles through the orders, and coming back to
+        # one works out again only the coins that changed since.
+        self._sort_memos: dict[str, Memo] = {}
         self._filter_memo: tuple[CoinFilter, Memo] = (NO_FILTER, {})
         self._cells: dict[str, Cells] = {}
         # Per row, its age text and what else it shows, as last built (see `_put_row`).
@@ -368,28 +370,36 @@ class CoinTable(DataTable[Text], LineFrame):
         height = max(1, self.scrollable_content_region.height - self.header_height)
         return self.shown_mints[first : first + height]
 
-    def cycle_sort(self) -> SortOrder:
-        """The next order (largest first); the table then shows its top."""
+    def cycle_sort(self, *, redraw: bool = True) -> SortOrder:
+        """The next order (largest first); the table then shows its top. With `redraw=False`
+        the table shows it at the next `show()`: a screen about to hand it fresh coins redraws
+        it once, not twice."""
         self.sort_index = (self.sort_index + 1) % len(SORT_ORDERS)
         self.sort_reversed = False
-        self._redraw(resorted=True)
+        self._resorted(redraw)
         return self.current_sort
 
-    def reverse_sort(self) -> None:
-        """The same order the other way round; the table then shows its top."""
+    def reverse_sort(self, *, redraw: bool = True) -> None:
+        """The same order the other way round; the table then shows its top (`redraw`: as for
+        `cycle_sort`)."""
         self.sort_reversed = not self.sort_reversed
-        self._redraw(resorted=True)
+        self._resorted(redraw)
 
-    def sort_by(self, label: str) -> SortOrder:
+    def sort_by(self, label: str, *, redraw: bool = True) -> SortOrder:
         """Sort by the order named `label` (largest first); when it is already the order, the
-        other way round. The table then shows its top."""
+        other way round. The table then shows its top (`redraw`: as for `cycle_sort`)."""
         index = next(i for i, o in enumerate(SORT_ORDERS) if o.label == label)
         if index == self.sort_index:
             self.sort_reversed = not self.sort_reversed
         else:
             self.sort_index, self.sort_reversed = index, False
-        self._redraw(resorted=True)
+        self._resorted(redraw)
         return self.current_sort
+
+    def _resorted(self, redraw: bool) -> None:
+        self._top_pending = True
+        if redraw:
+            self._redraw()
 
     def set_filter(self, coin_filter: CoinFilter | str) -> None:
         """Filter by `coin_filter` (a plain string is a substring, as `/` always was)."""
@@ -407,12 +417,16 @@ class CoinTable(DataTable[Text], LineFrame):
         self._row_context = context
         self._redraw()
 
-    def _redraw(self, *, resorted: bool = False) -> None:
-        """Show the coins handed to `show()`. After a re-sort (`resorted`) the top of the new
-        order is shown: the cursor stays on its coin only if that coin is now in the first
-        screenful, else it goes to the first row."""
+    # A new order is to be shown from its top at the next redraw.
+    _top_pending = False
+
+    def _redraw(self) -> None:
+        """Show the coins handed to `show()`. After a re-sort the top of the new order is
+        shown: the cursor stays on its coin only if that coin is now in the first screenful,
+        else it goes to the first row."""
         if not self.is_mounted:
             return
+        resorted, self._top_pending = self._top_pending, False
         context = self._row_context
         wanted = self._order(self._coins, context)
         del wanted[self.limit :]
@@ -452,12 +466,14 @@ class CoinTable(DataTable[Text], LineFrame):
         figures and verdicts of coins that did not change since the last redraw are kept (a
         filter over every coin held is redrawn every second)."""
         order, coin_filter = self.current_sort, self.coin_filter
-        if self._sort_memo[0] != order.label:
-            self._sort_memo = (order.label, {})
         if self._filter_memo[0] != coin_filter:
             self._filter_memo = (coin_filter, {})
         ordered = order_coins(
-            coins, context, order, reversed_=self.sort_reversed, memo=self._sort_memo[1]
+            coins,
+            context,
+            order,
+            reversed_=self.sort_reversed,
+            memo=self._sort_memos.setdefault(order.label, {}),
         )
         self.candidates = [c.mint for c in ordered]
         return filter_coins(ordered, context, coin_filter, memo=self._filter_memo[1])
