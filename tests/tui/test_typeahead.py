@@ -31,6 +31,17 @@ def type_at_once(app: Any, key: str, character: str | None, text: str) -> None:
         app.post_message(events.Key(typed, typed))
 
 
+async def editor_open(pilot: Any, app: PumpApp, what: str) -> TextArea:
+    """The post editor's text area once the editor is on screen and composed (on a busy
+    machine the screen is pushed a moment before its children are mounted)."""
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, PostEditor) and bool(app.screen.query(TextArea)),
+        f"{what}, composed",
+    )
+    return app.screen.query_one(TextArea)
+
+
 def callout_target(sim: SimServer) -> SocialTarget:
     mint = sim.mints()[0]
     return SocialTarget(mint, sim.post_callout(mint, "sent it at 5k"), None, "a callout")
@@ -56,8 +67,7 @@ async def test_keys_after_a_land_in_the_chat_editor_not_on_the_callout(sim: SimS
     async with app.run_test(size=SIZE) as pilot:
         await open_target(pilot, social, target)
         type_at_once(app, "a", "a", "lol wen")
-        await wait_for(pilot, lambda: isinstance(app.screen, PostEditor), "the chat editor")
-        editor = app.screen.query_one(TextArea)
+        editor = await editor_open(pilot, app, "the chat editor")
         await wait_for(pilot, lambda: editor.text == "lol wen", "the words typed")
         assert social.own_marks().liked == frozenset()  # the "l" liked nothing
 
@@ -68,8 +78,7 @@ async def test_keys_after_r_land_in_the_reply_editor(sim: SimServer) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_target(pilot, social, target)
         type_at_once(app, "r", "r", "fully agree")
-        await wait_for(pilot, lambda: isinstance(app.screen, PostEditor), "the reply editor")
-        editor = app.screen.query_one(TextArea)
+        editor = await editor_open(pilot, app, "the reply editor")
         await wait_for(pilot, lambda: editor.text == "fully agree", "the words typed")
         assert social.own_marks().followed == frozenset()  # the "f" followed nobody
 
@@ -93,8 +102,7 @@ async def test_keys_after_n_land_in_the_callout_editor_once_eligibility_is_check
     async with app.run_test(size=SIZE) as pilot:
         await open_target(pilot, social, target)
         type_at_once(app, "n", "n", "up only")  # typed while the server is asked
-        await wait_for(pilot, lambda: isinstance(app.screen, PostEditor), "the callout editor")
-        editor = app.screen.query_one(TextArea)
+        editor = await editor_open(pilot, app, "the callout editor")
         await wait_for(pilot, lambda: editor.text == "up only", "the words typed")
 
 
