@@ -321,6 +321,35 @@ async def test_the_lines_kept_are_those_of_the_rows_held() -> None:
         assert shown_cap(shown[-1]) in table.render_line(1).text
 
 
+async def test_rows_far_from_the_view_keep_no_drawings() -> None:
+    """Each re-sort or scroll brings other rows into view, and each row drawn kept its lines
+    and cells: over ten minutes of `s` on Home every one of the 200 rows kept them, and the
+    app's memory grew all that while. Now at most three screenfuls of rows keep them."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table, shown = await showing(app, pilot, 200)
+        height = table.scrollable_content_region.height - table.header_height
+        for top in (0, 40, 80, 120, 160, 100, 20):
+            table.scroll_to(y=top, animate=False, immediate=True)
+            await pilot.pause()
+            table.reverse_sort()  # a re-sort: the other end comes to the top
+            await pilot.pause()
+        first = round(table.scroll_y)
+        kept = [table.get_row_index(mint) for mint in table._drawn_cells]
+        assert len(kept) <= 3 * height
+        assert set(range(first, first + height)) <= set(kept)  # (those on screen are kept)
+        assert table._lines.keys() <= {RowKey(m) for m in table._drawn_cells} | {
+            table._header_row_key
+        }
+        # A row drawn again after its drawings went is drawn whole and right.
+        table.scroll_to(y=90, animate=False, immediate=True)
+        await pilot.pause()
+        row = table._row_locations.get_key(90)
+        assert row is not None
+        coin = next(c for c in shown if c.mint == row.value)
+        assert shown_cap(coin) in table.render_line(1).text
+
+
 class HomeHeightApp(TableApp):
     """The table as on Home: its height is the screen's, not its rows'."""
 
