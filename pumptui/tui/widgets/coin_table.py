@@ -25,7 +25,7 @@ from functools import partial
 from itertools import chain
 from typing import ClassVar, Self
 
-from rich.console import JustifyMethod
+from rich.console import Console, ConsoleOptions, JustifyMethod
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
@@ -196,6 +196,26 @@ CELL_PADDING = 1
 Cells = tuple[Text, ...]
 # A cell as drawn: its Text, its width and its line's segments.
 DrawnCell = tuple[Text, int, list[Segment]]
+
+
+@dataclass(frozen=True, slots=True)
+class CellPen:
+    """What the cells of one coin's line are drawn with: the line's style with the coin's
+    mouse metadata, DataTable's component and post styles for the row's state (cursor,
+    hover), and the pre style without any metadata (None when one of those styles carries
+    some of its own: the cells then take the general path)."""
+
+    console: Console
+    options: ConsoleOptions
+    style: Style
+    component_style: Style
+    post_style: Style
+    meta_free_pre_style: Style | None
+    mint: str
+    # Each piece's style under the pre style and over the post style (see `text_cell`).
+    looks: dict[Style | None, Style] = field(default_factory=dict)
+
+
 # The ways a coin's cells are kept drawn: plain, under the cursor, under the hover, both.
 DRAWN_STATES_KEPT = 4
 # A row's rendered lines kept: the ways it is seen (plain, under the cursor or the hover,
@@ -708,7 +728,7 @@ class CoinTable(DataTable[Text], LineFrame):
         segments: one changed figure costs one cell through Rich, not the row."""
         mint = str(row_key.value)
         style = base_style + Style.from_meta({MINT_META: mint})
-        state = (style, cursor, hover, self._pseudo_class_state, line_no)
+        state = (base_style, cursor, hover, self._pseudo_class_state, line_no)
         states = self._drawn_cells.setdefault(mint, {})
         kept = states.get(state)
         if kept is None:
@@ -717,12 +737,14 @@ class CoinTable(DataTable[Text], LineFrame):
             kept = states[state] = {}
         # (From the layout: DataTable's, read column by column, walks the table's styles.)
         widths = self.column_layout.cell_widths
+        pen: CellPen | None = None
         segments: list[Segment] = []
         for column_index, (width, text) in enumerate(zip(widths, self._cells[mint], strict=True)):
             known = kept.get(column_index)
             if known is None or known[0] is not text or known[1] != width:
-                cell = self._draw_cell(text, column_index, style, width, cursor, hover, line_no)
-                known = (text, width, list(Segment.simplify(cell)))
+                pen = pen or self._cell_pen(base_style, mint, cursor, hover)
+                cell = self._draw_cell(text, column_index, pen, width, line_no)
+                known = (text, width, cell)
                 kept[column_index] = known
             segments.extend(known[2])
         filler, _ = self._row_styles(cursor, hover, cell=False)
@@ -741,40 +763,60 @@ class CoinTable(DataTable[Text], LineFrame):
         header, kept per column layout, and rows in the cases `_render_line` leaves to it."""
         return self._compute_row_renderables(row_index)
 
+    def _cell_pen(self, base_style: Style, mint: str, cursor: bool, hover: bool) -> CellPen:
+        """What every cell of a coin's line is drawn with (see `_draw_cell`): read once a line,
+        not once a cell."""
+        component_style, post_style = self._row_styles(cursor, hover, cell=True)
+        meta_free = not (base_style.meta or component_style.meta or post_style.meta)
+        return CellPen(
+            self.app.console,
+            self.app.console_options.update(no_wrap=True),
+            base_style + Style.from_meta({MINT_META: mint}),
+            component_style,
+            post_style,
+            base_style + component_style if meta_free else None,
+            mint,
+        )
+
     def _draw_cell(
-        self,
-        text: Text,
-        column_index: int,
-        style: Style,
-        width: int,
-        cursor: bool,
-        hover: bool,
-        line_no: int = 0,
+        self, text: Text, column_index: int, pen: CellPen, width: int, line_no: int = 0
     ) -> list[Segment]:
         """Line `line_no` of a coin's cell as DataTable's `_render_cell` draws it, but not kept
         in its caches, and a one-line cell without Rich's general renderer (`text_cell`: the
-        same segments, in about a third of the time).
+        same segments, in about a third of the time), simplified.
 
         DataTable's caches are keyed by the table's update count, which moves on with every
         change: under a flood they filled to their 10,000 cells and 1,000 rows of entries never
         read again (the cells are kept in `_drawn_cells`), tens of thousands of live objects
         that every full garbage collection walked (50-120 ms pauses, growing with the run) and
         +20 MB. The mouse metadata names the column, and the row by its coin (see
-        `_render_line`)."""
-        component_style, post_style = self._row_styles(cursor, hover, cell=True)
-        pre_style = style + Style.from_meta({"column": column_index}) + component_style
-        console = self.app.console
-        options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
-        if line_no == 0:
+        `_render_line`).
+
+        The styles are combined without the metadata, which is added once to each of the
+        cell's finished segments: metadata makes every style a new one (Rich's cache of sums
+        never hits, and each sum copies the metadata through pickle), and a re-sort that brings
+        a screenful of new rows drew each of their cells so, about 40 ms a frame."""
+        console = pen.console
+        options = pen.options.update_dimensions(width, 1)
+        if line_no == 0 and pen.meta_free_pre_style is not None:
             line = text_cell(
-                console, options, text, width, self.cell_padding, pre_style, post_style
+                console,
+                options,
+                text,
+                width,
+                self.cell_padding,
+                pen.meta_free_pre_style,
+                pen.post_style,
+                pen.looks,
+                Style.from_meta({MINT_META: pen.mint, "column": column_index}),
             )
             if line is not None:
                 return line
+        pre_style = pen.style + Style.from_meta({"column": column_index}) + pen.component_style
         lines = console.render_lines(
-            Styled(Padding(text, (0, self.cell_padding)), pre_style, post_style), options
+            Styled(Padding(text, (0, self.cell_padding)), pre_style, pen.post_style), options
         )
-        return lines[line_no]
+        return list(Segment.simplify(lines[line_no]))
 
     def _row_styles(self, cursor: bool, hover: bool, *, cell: bool) -> tuple[Style, Style]:
         """A coin row's component and post styles as DataTable picks them: for a cell (which
