@@ -1290,13 +1290,17 @@ class BoardState:
         self.version: int | None = None
         self._order: list[str] = []
         self._raw: dict[str, dict[str, Any]] = {}
+        # Each entry as last read from its record (None: absurd, left out), until a patch
+        # touches it: a delta changes a few of the board's entries, and `entries` is read
+        # after every one (reading all of them again was most of a delta's cost).
+        self._read: dict[str, BoardEntry | None] = {}
         self.skipped = 0
 
     def apply(self, message: BoardSnapshot | BoardDelta) -> BoardApply:
         if message.board != self.board:
             return BoardApply.IGNORED
         if isinstance(message, BoardSnapshot):
-            self._order, self._raw = [], {}
+            self._order, self._raw, self._read = [], {}, {}
             for record in message.records:
                 mint = as_ident(record.get("m"))
                 if mint is not None and mint not in self._raw:
@@ -1315,6 +1319,7 @@ class BoardState:
 
     def _patch(self, patch: BoardPatch) -> None:
         mint = patch.mint
+        self._read.pop(mint, None)
         if patch.op == "remove":
             if mint in self._raw:
                 del self._raw[mint]
@@ -1346,11 +1351,20 @@ class BoardState:
         """The board in order; an entry with an absurd value is left out (and counted)."""
         out: list[BoardEntry] = []
         skipped = 0
+        read = self._read
         for mint in self._order:
-            try:
-                out.append(read_board_entry(self._raw[mint]))
-            except ModelError:
+            if mint in read:
+                entry = read[mint]
+            else:
+                try:
+                    entry = read_board_entry(self._raw[mint])
+                except ModelError:
+                    entry = None
+                read[mint] = entry
+            if entry is None:
                 skipped += 1
+            else:
+                out.append(entry)
         self.skipped = skipped
         return out
 

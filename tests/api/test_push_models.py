@@ -286,3 +286,25 @@ def test_a_bad_entry_costs_only_itself() -> None:
     assert state.skipped == 1
     assert routes.read_trenches("garbage") is None
     assert routes.read_trenches({"type": "snapshot", "board": "nope", "version": 1}) is None
+
+
+def test_after_a_delta_only_the_entries_it_touched_are_read_again() -> None:
+    state = BoardState("new")
+    state.apply(BoardSnapshot("new", 1, None, [entry(MINT, mc="NaN"), entry(OTHER)]))
+    [other] = state.entries
+    assert state.skipped == 1
+    # A patch mends the bad entry; the untouched one is the same entry, not read again.
+    state.apply(
+        routes.read_trenches(delta(1, 2, {"op": "update", "mint": MINT, "fields": {"mc": 9000}}))
+    )  # type: ignore[arg-type]
+    mine, same = state.entries
+    assert (mine.market_cap_usd, state.skipped) == (9000, 0)
+    assert same is other
+    state.apply(
+        routes.read_trenches(delta(2, 3, {"op": "update", "mint": OTHER, "fields": {"nh": 77}}))
+    )  # type: ignore[arg-type]
+    assert state.entries[0] is mine
+    assert state.entries[1].holders == 77
+    # A fresh snapshot is read afresh.
+    state.apply(BoardSnapshot("new", 4, None, [entry(OTHER, mc=1.5)]))
+    assert [(e.mint, e.market_cap_usd) for e in state.entries] == [(OTHER, 1.5)]
