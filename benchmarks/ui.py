@@ -16,7 +16,8 @@ Printed for each contender:
 - key latency p50 / p95: from writing the key to the pty until the app has written the first frame
   after the key's action finished (the frame that shows the new timeframe), and its four parts:
   waiting for the app to read the key, the action, waiting for that frame to begin (the frame
-  timer, and whatever else the app ran meanwhile), then drawing and writing it;
+  timer, and whatever else the app ran meanwhile), then drawing and writing it; and the mean
+  of each part over the slowest 5 % of keys (what the p95 is made of);
 - CPU share of the app process (user + system time / wall time) over the measured window;
 - RSS when the window opens, after its first minute and at the end, and the peak (VmHWM); with a
   window of three minutes or more, RSS at each of its minutes: flat means bounded memory;
@@ -598,6 +599,17 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
             f"{m.name:10} "
             + " · ".join(
                 f"{ms(m.percentile(0.5, part))} / {ms(m.percentile(0.95, part))}" for part in parts
+            )
+        )
+    print("the slowest 5 % of keys, mean of each part (what the tail is made of)")
+    for m in results:
+        slowest = sorted(range(len(m.latencies_ms)), key=m.latencies_ms.__getitem__)
+        tail = slowest[len(slowest) - max(1, len(slowest) // 20) :] if slowest else []
+        parts = (m.waits_ms, m.action_ms, m.frame_wait_ms, m.drawing_ms)
+        print(
+            f"{m.name:10} "
+            + " · ".join(
+                ms(sum(part[i] for i in tail) / len(tail)) if tail else "—" for part in parts
             )
         )
     if seconds >= 180:

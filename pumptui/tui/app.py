@@ -77,6 +77,8 @@ from pumptui.words import plural
 
 # The store is redrawn at most this often (seconds): a flood of trades costs ~5 frames a second.
 REDRAW_INTERVAL = 0.2
+# Less than this left of the interval is none (a timer may fire a little early).
+REDRAW_SLACK = 0.01
 # Seconds after start-up when what it made is left out of later garbage collections.
 GC_FREEZE_DELAY = 2.0
 # One toast per feed problem per this many seconds, however often the feed fails.
@@ -371,7 +373,18 @@ class PumpApp(TypeAhead, AppWithServices):
             else:
                 self.call_later(self._post_store_updated)
 
+    def note_redrawn(self) -> None:
+        """A screen has just brought itself up to date on its own (the answer to a key): the
+        store's next redraw waits its interval from now. Else one asked just before would
+        follow at once, its work and frame between the key's action and the key's frame."""
+        self._redrawn_at = time.monotonic()
+
     def _post_store_updated(self) -> None:
+        wait = redraw_delay(self._redrawn_at, time.monotonic())
+        if wait > REDRAW_SLACK:
+            # A screen redrew itself since this redraw was asked for: wait from then.
+            self.set_timer(wait, self._post_store_updated, name="redraw")
+            return
         self._redraw_pending = False
         self._redrawn_at = time.monotonic()
         try:

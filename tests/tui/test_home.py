@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -23,7 +24,7 @@ from pumptui.live.events import (
     SolPriceChanged,
 )
 from pumptui.sim.text import HOSTILE
-from pumptui.tui.app import PumpApp
+from pumptui.tui.app import REDRAW_INTERVAL, REDRAW_SLACK, PumpApp
 from pumptui.tui.glyphs import UNICODE
 from pumptui.tui.screens.home import HomeScreen
 from pumptui.tui.screens.watchlist import WatchlistScreen
@@ -241,6 +242,30 @@ async def test_s_orders_the_coins_once_and_back_at_an_order_works_out_only_what_
         await pilot.press("s")  # market cap again: no coin changed, none is worked out again
         assert table_of(app).current_sort.label == "market cap"
         assert worked == []
+
+
+async def test_the_stores_next_redraw_waits_its_interval_after_a_sort_key(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The monotonic time of each redraw of the screen.
+    redrawn: list[float] = []
+    home_redraw = HomeScreen.redraw
+
+    def redraw(screen: HomeScreen) -> None:
+        redrawn.append(time.monotonic())
+        home_redraw(screen)
+
+    monkeypatch.setattr(HomeScreen, "redraw", redraw)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(REDRAW_INTERVAL)  # quiet: a redraw asked for now would come at once
+        redrawn.clear()
+        await pilot.press("s")
+        # A trade lands just after the key: its redraw waits for the interval to pass since
+        # the key's (which showed the store as it was), not between the key and its frame.
+        app.schedule_redraw()
+        await wait_for(pilot, lambda: len(redrawn) >= 2, "the store's redraw")
+        assert redrawn[1] - redrawn[0] >= REDRAW_INTERVAL - REDRAW_SLACK
 
 
 async def test_slash_filters_the_table_and_escape_clears_it(make_app: AppFactory) -> None:

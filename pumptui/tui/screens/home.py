@@ -188,6 +188,12 @@ class CoinListScreen(SocialKeys, CursorCoinActions):
         """Bring everything on the screen up to date with the store (cheap when nothing moved)."""
         raise NotImplementedError
 
+    def redraw_for_key(self) -> None:
+        """`redraw` as a key's answer: the store's next redraw then waits its interval (see
+        `PumpApp.note_redrawn`), not to come between the key and its frame."""
+        self.redraw()
+        self.app.note_redrawn()
+
     def row_context(self) -> RowContext:
         return coin_rows_context(self.services, self.own_marks())
 
@@ -239,7 +245,7 @@ class CoinListScreen(SocialKeys, CursorCoinActions):
         # The summary line names the new order; no toast needed. The table is redrawn once,
         # by the screen's redraw (with the store's coins as they are now).
         self.table.cycle_sort(redraw=False)
-        self.redraw()
+        self.redraw_for_key()
 
     def action_pick_sort(self) -> None:
         table = self.table
@@ -247,7 +253,7 @@ class CoinListScreen(SocialKeys, CursorCoinActions):
         def picked(label: str | None) -> None:
             if label is not None:
                 table.sort_by(label, redraw=False)
-                self.redraw()
+                self.redraw_for_key()
 
         self.app.push_screen(SortPicker(table.current_sort.label, table.sort_reversed), picked)
 
@@ -272,7 +278,7 @@ class CoinListScreen(SocialKeys, CursorCoinActions):
 
     def action_reverse_sort(self) -> None:
         self.table.reverse_sort(redraw=False)
-        self.redraw()
+        self.redraw_for_key()
 
     def action_clear_kept_filter(self) -> None:
         filter_input = self.query_one(FilterInput)
