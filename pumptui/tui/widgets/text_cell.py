@@ -5,7 +5,7 @@ DataTable draws a cell as `Styled(Padding(text, (0, padding)), pre_style, post_s
 renderable of any height. A coin table's cells are one short line each, and a busy Home draws
 a few hundred of them a second (ages tick, figures move, the cursor's row changes look). This
 takes the same steps for that case only (Rich's own justify, truncate and render on the text)
-and gives the same segments; anything else is left to the general path (`None`).
+and gives the same segments (simplified); anything else is left to the general path (`None`).
 """
 
 from __future__ import annotations
