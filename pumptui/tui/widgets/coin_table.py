@@ -742,7 +742,7 @@ class CoinTable(DataTable[Text], LineFrame):
         for column_index, (width, text) in enumerate(zip(widths, self._cells[mint], strict=True)):
             known = kept.get(column_index)
             if known is None or known[0] is not text or known[1] != width:
-                pen = pen or self._cell_pen(base_style, mint, cursor, hover)
+                pen = pen or self._cell_pen(base_style, style, mint, cursor, hover)
                 cell = self._draw_cell(text, column_index, pen, width, line_no)
                 known = (text, width, cell)
                 kept[column_index] = known
@@ -763,15 +763,17 @@ class CoinTable(DataTable[Text], LineFrame):
         header, kept per column layout, and rows in the cases `_render_line` leaves to it."""
         return self._compute_row_renderables(row_index)
 
-    def _cell_pen(self, base_style: Style, mint: str, cursor: bool, hover: bool) -> CellPen:
+    def _cell_pen(
+        self, base_style: Style, style: Style, mint: str, cursor: bool, hover: bool
+    ) -> CellPen:
         """What every cell of a coin's line is drawn with (see `_draw_cell`): read once a line,
-        not once a cell."""
+        not once a cell. `style`: the line's base style with the coin's mouse metadata."""
         component_style, post_style = self._row_styles(cursor, hover, cell=True)
         meta_free = not (base_style.meta or component_style.meta or post_style.meta)
         return CellPen(
             self.app.console,
             self.app.console_options.update(no_wrap=True),
-            base_style + Style.from_meta({MINT_META: mint}),
+            style,
             component_style,
             post_style,
             base_style + component_style if meta_free else None,
