@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
@@ -1116,13 +1116,30 @@ def read_board(payload: Any) -> list[Any]:
     raise ShapeError("expected {entries}")
 
 
-def _opt_float(record: Mapping[str, Any], key: str) -> float | None:
-    return exact_float(record.get(key), key)
+def _opt_float(value: Any, key: str) -> float | None:
+    return exact_float(value, key)
 
 
-def _opt_int(record: Mapping[str, Any], key: str) -> int | None:
-    value = record.get(key)
+def _opt_int(value: Any, key: str) -> int | None:
     return None if value is None else exact_int(value, key)
+
+
+# An entry's figures: short key -> (the `BoardEntry` field, its reader). A delta's update mostly
+# moves these alone (`age` ticks every second on every entry), and only they are read again.
+BOARD_FIGURES: dict[str, tuple[str, Callable[[Any, str], float | int | None]]] = {
+    "mc": ("market_cap_usd", _opt_float),
+    "age": ("age_seconds", _opt_float),
+    "p": ("curve_percent", _opt_float),
+    "vUsd5m": ("volume_usd_5m", _opt_float),
+    "tx5": ("txs_5m", _opt_int),
+    "bc": ("buys", _opt_int),
+    "sc": ("sells", _opt_int),
+    "txc": ("txs", _opt_int),
+    "nh": ("holders", _opt_int),
+    "t10": ("top10_percent", _opt_float),
+    "dh": ("dev_percent", _opt_float),
+    "sn": ("snipers", _opt_int),
+}
 
 
 def read_board_entry(record: Any) -> BoardEntry:
@@ -1140,23 +1157,21 @@ def read_board_entry(record: Any) -> BoardEntry:
         name=clean_text(record.get("n"), NAME_LIMIT),
         symbol=clean_text(record.get("t"), SYMBOL_LIMIT),
         image_uri=clean_optional(record.get("i"), URL_LIMIT),
-        market_cap_usd=_opt_float(record, "mc"),
-        age_seconds=_opt_float(record, "age"),
-        curve_percent=_opt_float(record, "p"),
-        volume_usd_5m=_opt_float(record, "vUsd5m"),
-        txs_5m=_opt_int(record, "tx5"),
-        buys=_opt_int(record, "bc"),
-        sells=_opt_int(record, "sc"),
-        txs=_opt_int(record, "txc"),
-        holders=_opt_int(record, "nh"),
-        top10_percent=_opt_float(record, "t10"),
-        dev_percent=_opt_float(record, "dh"),
-        snipers=_opt_int(record, "sn"),
         dev_wallet=as_ident(record.get("dw")),
         graduated_at=as_time(record.get("gd")),
         program=clean_optional(program, 32) if isinstance(program, str) else None,
         chain=clean_optional(chain, 64) if isinstance(chain, str) else None,
+        **read_board_figures(record),
     )
+
+
+def read_board_figures(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures among `fields` (short keys), by `BoardEntry` field; `ModelError` if absurd."""
+    figures: dict[str, Any] = {}
+    for key, (name, read) in BOARD_FIGURES.items():
+        if key in fields:
+            figures[name] = read(fields[key], key)
+    return figures
 
 
 def trenches_url(indexer_url: str, board: str) -> str:
@@ -1319,15 +1334,16 @@ class BoardState:
 
     def _patch(self, patch: BoardPatch) -> None:
         mint = patch.mint
+        if patch.op == "update":
+            if mint in self._raw:
+                self._raw[mint].update(patch.fields)
+                self._read_figures(mint, patch.fields)
+            return
         self._read.pop(mint, None)
         if patch.op == "remove":
             if mint in self._raw:
                 del self._raw[mint]
                 self._order.remove(mint)
-            return
-        if patch.op == "update":
-            if mint in self._raw:
-                self._raw[mint].update(patch.fields)
             return
         if patch.op == "add":
             if mint in self._raw:
@@ -1341,6 +1357,17 @@ class BoardState:
                 self._raw[mint].update(patch.fields)
         index = len(self._order) if patch.idx is None else max(0, min(patch.idx, len(self._order)))
         self._order.insert(index, mint)
+
+    def _read_figures(self, mint: str, fields: Mapping[str, Any]) -> None:
+        """An update of figures alone: the entry as read, with those figures read again (the
+        rest of it, its texts above all, is what it was). Anything else: read it all again."""
+        entry = self._read.pop(mint, None)
+        if entry is None or not fields.keys() <= BOARD_FIGURES.keys():
+            return  # (read whole by the next `entries`)
+        try:
+            self._read[mint] = replace(entry, **read_board_figures(fields))
+        except ModelError:
+            self._read[mint] = None
 
     @property
     def mints(self) -> list[str]:

@@ -43,10 +43,11 @@ from pumptui.alerts.terminal import terminal_safe
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.once import OncePer
-from pumptui.tui import glyphs, textual_fixes
+from pumptui.tui import glyphs, key_frames, textual_fixes
 from pumptui.tui.alerts import AlertRuleProblem, AlertToastGate, TerminalChannel
 from pumptui.tui.app_base import AppWithServices
 from pumptui.tui.commands import ActionCommands, CoinCommands
+from pumptui.tui.key_frames import KeyFrames
 from pumptui.tui.keys import APP_BINDINGS
 from pumptui.tui.messages import (
     AlertsChanged,
@@ -89,7 +90,7 @@ TOAST_GATHER = 1.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
-class PumpApp(TypeAhead, AppWithServices):
+class PumpApp(TypeAhead, KeyFrames, AppWithServices):
     """Watch the Pump.fun market live; `services` is everything that is not drawing."""
 
     TITLE = "pumptui"
@@ -105,6 +106,7 @@ class PumpApp(TypeAhead, AppWithServices):
 
     def __init__(self, services: AppServices) -> None:
         textual_fixes.apply()  # before any widget renders
+        key_frames.apply()
         super().__init__()
         self.services = services
         self._redraw_pending = False

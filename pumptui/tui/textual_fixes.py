@@ -26,6 +26,13 @@ the few cells a trade changed, but its whole width up to them went to the termin
 the coin screen's bytes, over SSH for most users. The span is now sent from where it starts,
 widened to whole characters: half of a double-width character is sent by Rich as a space, and a
 terminal erases the whole character when either half is written.
+
+Textual copies every line a widget draws into a new `Strip` (`StylesCache.render_line`), even when
+it adds nothing to it (no border, padding, outline, tint, hatch or opacity: the coin table, the
+tape, most of the screen), then runs the ANSI-to-truecolour filter on the copy. A strip keeps
+what a filter made of it, but the copy is new every time, so each frame filtered again every line
+it drew, the coin table's kept lines too (a fifth of a re-sorted frame). Such a line is now the
+widget's own strip, and a line the widget kept is filtered once.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate
 from textual._styles_cache import StylesCache
 from textual.color import Color
+from textual.css.styles import StylesBase
+from textual.geometry import Size, Spacing
 from textual.strip import Strip
 
 # Most distinct looks whose ANSI codes are kept (the app's themes draw a few hundred).
@@ -52,6 +61,7 @@ def apply() -> None:
     _free_styles_caches()
     _no_strip_in_its_own_cache()
     _ansi_by_look()
+    _plain_lines_as_drawn()
     setattr(ChopsUpdate, "render_segments", render_spans)  # noqa: B010 (a method, replaced)
 
 
@@ -116,6 +126,71 @@ def _ansi_by_look() -> None:
 
     setattr(Strip, "render_ansi", classmethod(render_ansi))  # noqa: B010 (a method, replaced)
     cached.cache_clear()
+
+
+def _plain_lines_as_drawn() -> None:
+    original: Any = StylesCache.render_line
+    if getattr(original, "_pumptui_plain", False):
+        return
+
+    def render_line(
+        self: StylesCache,
+        styles: StylesBase,
+        y: int,
+        size: Size,
+        content_size: Size,
+        padding: Spacing,
+        base_background: Color,
+        background: Color,
+        render_content_line: Callable[[int], Strip],
+        border_title: Any,
+        border_subtitle: Any,
+        opacity: float,
+        ansi_theme: Any,
+        native_ansi: bool,
+    ) -> Strip:
+        if (
+            opacity == 1.0
+            and y < content_size.height
+            and content_size.width == size.width
+            and not any(padding)
+            and plain_styles(styles)
+        ):
+            inner, _outer = self.get_inner_outer(base_background, background)
+            return render_content_line(y).adjust_cell_length(size.width, inner.rich_style)
+        strip: Strip = original(
+            self,
+            styles,
+            y,
+            size,
+            content_size,
+            padding,
+            base_background,
+            background,
+            render_content_line,
+            border_title,
+            border_subtitle,
+            opacity,
+            ansi_theme,
+            native_ansi,
+        )
+        return strip
+
+    setattr(render_line, "_pumptui_plain", True)  # noqa: B010
+    setattr(render_line, "__wrapped__", original)  # noqa: B010
+    setattr(StylesCache, "render_line", render_line)  # noqa: B010 (a method, replaced)
+
+
+def plain_styles(styles: StylesBase) -> bool:
+    """Whether `StylesCache.render_line` leaves a content line of a widget with these styles
+    as its widget drew it: no border, outline, text opacity, tint or hatch to add."""
+    return (
+        not any(edge[0] for edge in styles.border)
+        and not any(edge[0] for edge in styles.outline)
+        and styles.text_opacity == 1.0
+        and not styles.tint.a
+        and (not styles.has_rule("hatch") or styles.hatch == "none")
+    )
 
 
 def render_spans(self: ChopsUpdate, console: Console) -> str:

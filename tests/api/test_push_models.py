@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from random import Random
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -308,3 +309,52 @@ def test_after_a_delta_only_the_entries_it_touched_are_read_again() -> None:
     # A fresh snapshot is read afresh.
     state.apply(BoardSnapshot("new", 4, None, [entry(OTHER, mc=1.5)]))
     assert [(e.mint, e.market_cap_usd) for e in state.entries] == [(OTHER, 1.5)]
+
+
+def test_an_update_of_figures_reads_them_alone_and_the_board_is_what_a_fresh_read_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = Random(17)
+    mints = [b58encode(bytes([n] * 32)) for n in range(1, 13)]
+    state = BoardState("new")
+    state.apply(BoardSnapshot("new", 1, None, [entry(m) for m in mints[:8]]))
+    figures = list(routes.BOARD_FIGURES)
+    texts_read = 0
+    clean_text = routes.clean_text
+
+    def counted(*args: object, **kwargs: object) -> str:
+        nonlocal texts_read
+        texts_read += 1
+        return clean_text(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(routes, "clean_text", counted)
+    for version in range(2, 400):
+        held = state.mints
+        mint = rng.choice(mints)
+        kind = rng.random()
+        if kind < 0.6 and mint in held:  # what most deltas are: figures moving
+            keys = rng.sample(figures, rng.randint(1, 4))
+            values = [rng.randint(0, 9000), 1.5, "7", None, "NaN", -3]
+            fields = {key: rng.choice(values) for key in keys}
+            patch = {"op": "update", "mint": mint, "fields": fields}
+        elif kind < 0.7 and mint in held:
+            patch = {"op": "update", "mint": mint, "fields": {"n": f"N{version}", "mc": 5}}
+        elif kind < 0.8:
+            patch = {"op": "add", "mint": mint, "idx": rng.randint(0, 8), "fields": entry(mint)}
+        elif kind < 0.9 and mint in held:
+            patch = {"op": "move", "mint": mint, "idx": rng.randint(0, 8)}
+        else:
+            patch = {"op": "remove", "mint": mint}
+        assert state.entries is not None  # (each entry read and kept, as after every message)
+        was_sound = state._read.get(mint) is not None
+        texts_before = texts_read
+        message = routes.read_trenches(delta(version - 1, version, patch))
+        assert message is not None
+        assert state.apply(message) is BoardApply.APPLIED
+        got, skipped = state.entries, state.skipped
+        if patch["op"] == "update" and set(patch["fields"]) <= set(figures):
+            # Only an entry that was absurd is read whole again (its name and symbol).
+            assert texts_read - texts_before == (0 if was_sound else 2)
+        fresh = BoardState("new")
+        fresh.apply(BoardSnapshot("new", 1, None, [state._raw[m] for m in state.mints]))
+        assert (got, skipped) == (fresh.entries, fresh.skipped)

@@ -1,7 +1,8 @@
 """A widget's rendered lines are freed with the widget: Textual's colour cache no longer keeps
 every widget's `StylesCache` (and the lines in it) alive; and a frame's lines are freed with the
 frame, not left in reference cycles for the garbage collector (its pauses were the longest
-between a key and its frame)."""
+between a key and its frame); a line Textual adds nothing to is the widget's own strip (what the
+colour filter made of it is kept), and every line is what Textual would draw."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ import gc
 import sys
 import weakref
 from random import Random
+from typing import Any
 
 from rich.color import ColorSystem
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from textual._styles_cache import StylesCache
+from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
 
 from pumptui.api.models import Trade
 from pumptui.tui import textual_fixes
@@ -98,3 +103,78 @@ def test_ansi_codes_are_richs_and_no_style_is_kept_for_its_mouse_metadata() -> N
 
 
 META = "pumptui-test"
+
+
+class _StyledApp(App[None]):
+    """A widget for each thing `StylesCache.render_line` can add to a line, and plain ones."""
+
+    CSS = """
+    Static { height: 3; background: $panel; }
+    #border { border: solid red; }
+    #border-top { border-top: solid red; }
+    #padding { padding: 1 2; }
+    #padding-top { padding: 1 0 0 0; }
+    #tint { tint: red 30%; }
+    #opacity { opacity: 0.5; }
+    #text-opacity { text-opacity: 50%; }
+    #hatch { hatch: right red; }
+    #outline { outline: heavy blue; }
+    #wide { height: 2; }
+    """
+    KINDS = (
+        "plain",
+        "border",
+        "border-top",
+        "padding",
+        "padding-top",
+        "tint",
+        "opacity",
+        "text-opacity",
+        "hatch",
+        "outline",
+    )
+
+    def compose(self) -> ComposeResult:
+        for kind in self.KINDS:
+            yield Static("hello [b]world[/] " + "ǂ界" * (kind == "plain"), id=kind)
+        yield Static("x" * 80, id="wide")
+
+
+def _line(widget: Widget, y: int, render_line: Any) -> Strip:
+    app = widget.app
+    strip: Strip = render_line(
+        StylesCache(),
+        widget.styles,
+        y,
+        widget.region.size,
+        widget.content_region.size,
+        widget.styles.padding,
+        *widget.background_colors,
+        widget.render_line,
+        None,
+        None,
+        widget.opacity,
+        app.ansi_theme,
+        app.native_ansi_color,
+    )
+    return strip
+
+
+async def test_a_line_textual_adds_nothing_to_is_the_widgets_own_and_every_line_is_as_drawn() -> (
+    None
+):
+    textual_fixes.apply()
+    textual_line = StylesCache.render_line.__wrapped__  # type: ignore[attr-defined]
+    app = _StyledApp()
+    async with app.run_test(size=(40, 30)) as pilot:
+        await pilot.pause()
+        for widget in app.query(Static):
+            for y in range(widget.region.height):
+                ours, textuals = (
+                    _line(widget, y, StylesCache.render_line),
+                    _line(widget, y, textual_line),
+                )
+                assert (list(ours), ours.cell_length) == (list(textuals), textuals.cell_length)
+                if widget.id in ("plain", "wide"):
+                    # The same strip each frame: what the colour filter made of it is kept.
+                    assert _line(widget, y, StylesCache.render_line) is ours
