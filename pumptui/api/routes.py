@@ -1116,10 +1116,6 @@ def read_board(payload: Any) -> list[Any]:
     raise ShapeError("expected {entries}")
 
 
-def _opt_float(value: Any, key: str) -> float | None:
-    return exact_float(value, key)
-
-
 def _opt_int(value: Any, key: str) -> int | None:
     return None if value is None else exact_int(value, key)
 
@@ -1127,17 +1123,17 @@ def _opt_int(value: Any, key: str) -> int | None:
 # An entry's figures: short key -> (the `BoardEntry` field, its reader). A delta's update mostly
 # moves these alone (`age` ticks every second on every entry), and only they are read again.
 BOARD_FIGURES: dict[str, tuple[str, Callable[[Any, str], float | int | None]]] = {
-    "mc": ("market_cap_usd", _opt_float),
-    "age": ("age_seconds", _opt_float),
-    "p": ("curve_percent", _opt_float),
-    "vUsd5m": ("volume_usd_5m", _opt_float),
+    "mc": ("market_cap_usd", exact_float),
+    "age": ("age_seconds", exact_float),
+    "p": ("curve_percent", exact_float),
+    "vUsd5m": ("volume_usd_5m", exact_float),
     "tx5": ("txs_5m", _opt_int),
     "bc": ("buys", _opt_int),
     "sc": ("sells", _opt_int),
     "txc": ("txs", _opt_int),
     "nh": ("holders", _opt_int),
-    "t10": ("top10_percent", _opt_float),
-    "dh": ("dev_percent", _opt_float),
+    "t10": ("top10_percent", exact_float),
+    "dh": ("dev_percent", exact_float),
     "sn": ("snipers", _opt_int),
 }
 

@@ -43,7 +43,7 @@ from pumptui.alerts.terminal import terminal_safe
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.once import OncePer
-from pumptui.tui import glyphs, key_frames, textual_fixes
+from pumptui.tui import glyphs, textual_fixes
 from pumptui.tui.alerts import AlertRuleProblem, AlertToastGate, TerminalChannel
 from pumptui.tui.app_base import AppWithServices
 from pumptui.tui.commands import ActionCommands, CoinCommands
@@ -106,7 +106,6 @@ class PumpApp(TypeAhead, KeyFrames, AppWithServices):
 
     def __init__(self, services: AppServices) -> None:
         textual_fixes.apply()  # before any widget renders
-        key_frames.apply()
         super().__init__()
         self.services = services
         self._redraw_pending = False

@@ -33,6 +33,10 @@ _KEY_AT = "_pumptui_key_answered_at"
 class KeyFrames(App[None]):
     """App base: after a key's bindings ran, the screen draws its changes at once (module)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        apply()  # before any screen handles its first idle moment
+        super().__init__(*args, **kwargs)
+
     async def on_event(self, event: events.Event) -> None:
         await super().on_event(event)
         # A key that bubbled back to the app has been through every binding (Textual runs the

@@ -12,7 +12,6 @@ import textual.screen
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from pumptui.tui import key_frames
 from pumptui.tui.key_frames import KeyFrames
 
 # A frame tick far longer than the wait below: a frame inside it can only be one drawn at once.
@@ -56,7 +55,6 @@ async def _just_after_a_frame(app: CounterApp) -> None:
 @pytest.fixture
 def slow_ticks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", TICK)
-    key_frames.apply()
 
 
 @pytest.mark.usefixtures("slow_ticks")
