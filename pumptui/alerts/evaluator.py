@@ -61,7 +61,8 @@ LATE_AFTER: Final = 60.0
 GRADUATING_PROGRESS: Final = GRADUATING_CURVE_PERCENT / 100
 # Figures read longer ago than this (seconds) are named stale in a firing.
 STALE_AFTER: Final = 300.0
-# Bounds on what is remembered per coin (coins seen as new, last figures, last truths).
+# Bounds on what is remembered per coin (coins seen as new, announcements, last truths); the
+# last figures are kept for the coins the store holds.
 NEW_COINS_KEPT: Final = 5_000
 COINS_KEPT: Final = 20_000
 TRUTHS_KEPT: Final = 100_000
@@ -174,7 +175,7 @@ class _HappeningFacts:
         return None if facts is None or isinstance(facts, bool) else facts.value(name, window)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Seen:
     """A coin's figures as last seen, to tell a graduation or a reply from a mere update."""
 
@@ -219,7 +220,9 @@ class AlertEvaluator:
         self.watchlist: frozenset[str] = frozenset(watchlist)
         self.stats = EvaluatorStats()
         self._new: OrderedDict[str, None] = OrderedDict()
-        self._seen: OrderedDict[str, _Seen] = OrderedDict()
+        self._seen: dict[str, _Seen] = {}
+        # When `_seen` is next swept of the coins the store has let go (see `_look_at`).
+        self._sweep_seen_at = 2 * store.max_coins
         self._truth: dict[tuple[str, str], bool] = {}
         self._announced: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._boards: dict[str, frozenset[str]] = {}
@@ -505,12 +508,16 @@ class AlertEvaluator:
 
     def _look_at(self, coin: Coin) -> bool:
         """Record the coin's figures; True if it was not seen before."""
-        seen = self._seen.get(coin.mint)
-        self._seen[coin.mint] = _Seen(coin.complete, coin.progress, coin.reply_count)
-        self._seen.move_to_end(coin.mint)
-        if len(self._seen) > COINS_KEPT:
-            self._seen.popitem(last=False)
-        return seen is None
+        seen = self._seen
+        before = seen.get(coin.mint)
+        seen[coin.mint] = _Seen(coin.complete, coin.progress, coin.reply_count)
+        if len(seen) > self._sweep_seen_at:
+            # The figures of a coin the store let go are let go too, so this memory is bounded
+            # by the store's (a sweep every `max_coins` new coins: constant time per coin).
+            store = self.store
+            self._seen = seen = {mint: last for mint, last in seen.items() if mint in store}
+            self._sweep_seen_at = 2 * max(store.max_coins, len(seen))
+        return before is None
 
     def _coin_changed(self, coin: Coin) -> Iterator[Happening]:
         before = self._seen.get(coin.mint)

@@ -70,8 +70,9 @@ class Fed:
         cooldowns: CooldownLog | None = None,
         watchlist: tuple[str, ...] = (),
         clock: Clock | None = None,
+        max_coins: int = 2000,
     ) -> None:
-        self.store = MarketStore()
+        self.store = MarketStore(max_coins=max_coins)
         self.clock = clock or Clock()
         self.evaluator = AlertEvaluator(
             rules, self.store, cooldowns=cooldowns, watchlist=watchlist, clock=self.clock

@@ -166,6 +166,23 @@ def test_callouts_are_remembered_for_the_coins_opened_lately_only() -> None:
     assert fired.event == "callout"
 
 
+def test_last_figures_are_kept_for_the_coins_the_store_holds_and_no_more() -> None:
+    """A day of launches: the figures of every coin updated were kept, up to 20,000 of them,
+    well past the store's bound. A coin the store still holds (a watched one, quiet all along)
+    must still be told graduating from merely updated."""
+    watched = mint(1)
+    fed = Fed([make_rule("event = graduated", mint=watched, cooldown=0)], max_coins=50)
+    fed.store.protect([watched])
+    fed.send(CoinUpdated(a_coin(1, real_tokens=100_000_000_000_000)))
+    most = 0
+    for n in range(2, 1_000):
+        fed.send(NewCoin(a_coin(n)), CoinUpdated(a_coin(n, replies=1)))
+        most = max(most, len(fed.evaluator._seen))
+    assert most <= 2 * 50 + 1
+    (fired,) = fed.send(CoinUpdated(a_coin(1, real_tokens=0, complete=True)))
+    assert fired.event == "graduated"
+
+
 def test_an_event_meets_only_the_rules_of_its_coin_and_kind() -> None:
     """Cost stays flat: 1,000 rules on other coins are not even looked at."""
     others = [
