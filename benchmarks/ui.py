@@ -49,7 +49,10 @@ writes the counts to FILE as JSON.
 
 With PUMPTUI_UI_TRACEMALLOC=FILE each child traces Python's allocations and writes to FILE
 what it held at the end beyond what it held at the first key, by call stack: who owns the
-memory the typing half added. Much slower (key latency and CPU mean nothing then).
+memory the typing half added. Much slower (key latency and CPU mean nothing then). With
+PUMPTUI_UI_TRACE_AFTER=SECONDS too, growth is counted from that long after the first key (once
+the store is full, say: what grows in the steady state); PUMPTUI_UI_TRACE_FRAMES=N keeps N
+frames of each stack (12 by default; fewer slow the app less).
 
 With PUMPTUI_UI_HEAP=FILE each child appends to FILE every 30 s (JSON lines) its RSS, Python's
 allocated blocks, C's allocator in use and free, its objects by type and its big `lru_cache`s:
@@ -168,13 +171,19 @@ def run_child(
             del drawn_from[len(frames) :]
 
     traced_to = os.environ.get("PUMPTUI_UI_TRACEMALLOC")
-    traced_from: list[Any] = []  # the snapshot at the first key
+    # From how long after the first key the growth is counted (to leave out a store filling).
+    traced_after = float(os.environ.get("PUMPTUI_UI_TRACE_AFTER", "0"))
+    traced_from: list[Any] = []  # the snapshot growth is counted from
 
     async def timed_dispatch(namespace: Any, action_name: str, params: Any) -> bool:
         started = time.monotonic()
         result = await dispatch(namespace, action_name, params)
         if action_name == KEYS[screen][1]:
-            if traced_to and not actions:
+            if (
+                traced_to
+                and not traced_from
+                and started - (actions or [started])[0] >= traced_after
+            ):
                 traced_from.append(_traced_now())
             action_starts.append(started)
             actions.append(time.monotonic())
@@ -223,7 +232,7 @@ def _start_tracing() -> None:
     Slows the app a good deal: for finding owners, not for figures."""
     import tracemalloc
 
-    tracemalloc.start(12)
+    tracemalloc.start(int(os.environ.get("PUMPTUI_UI_TRACE_FRAMES", "12")))
 
 
 def _traced_now() -> Any:
@@ -235,13 +244,13 @@ def _traced_now() -> Any:
 
 
 def _write_growth(start: Any, to: str) -> None:
-    """Write to `to` what is held now beyond the snapshot `start` (taken at the first key),
+    """Write to `to` what is held now beyond the snapshot `start` (from the first key on, or later),
     where it was allocated, largest first: what the typing half added."""
     end = _traced_now()
     held_then = sum(stat.size for stat in start.statistics("filename")) / 2**20
     held_now = sum(stat.size for stat in end.statistics("filename")) / 2**20
     lines = [
-        f"Python's allocations held: {held_then:.1f} MiB at the first key, "
+        f"Python's allocations held: {held_then:.1f} MiB when counting began, "
         f"{held_now:.1f} MiB at the end; where the difference was allocated, largest first:"
     ]
     for stat in end.compare_to(start, "traceback")[:30]:
@@ -253,9 +262,10 @@ def _write_growth(start: Any, to: str) -> None:
 def _sample_heap(to: str, every: float = 30.0) -> None:
     """`PUMPTUI_UI_HEAP=FILE`: every `every` seconds, append to FILE (JSON lines) RSS, the blocks
     Python holds, what C's allocator holds in use and free, the objects made since start-up by
-    type (the app freezes those of its start-up, out of the collector's sight) and the
-    `lru_cache`s holding over 200 entries. Tells a heap that grows from an allocator that keeps
-    what was freed (RSS up, blocks flat, free bytes up), and by what."""
+    type (the app freezes those of its start-up, out of the collector's sight), the
+    `lru_cache`s holding over 200 entries and the modules imported since the last sample. Tells
+    a heap that grows from an allocator that keeps what was freed (RSS up, blocks flat, free
+    bytes up), and by what."""
     import ctypes
     import gc
     import threading
@@ -281,6 +291,8 @@ def _sample_heap(to: str, every: float = 30.0) -> None:
     libc = ctypes.CDLL("libc.so.6")
     libc.mallinfo2.restype = MallInfo2
 
+    modules = set(sys.modules)
+
     def sample() -> None:
         started = time.monotonic()
         while True:
@@ -299,7 +311,10 @@ def _sample_heap(to: str, every: float = 30.0) -> None:
                 "objects": sum(types.values()),
                 "types": dict(types.most_common(40)),
                 "caches": _big_lru_caches(),
+                # A module first imported late holds memory from then on: not growth.
+                "imported": sorted(set(sys.modules) - modules),
             }
+            modules.update(sys.modules)
             with open(to, "a") as out:
                 out.write(json.dumps(record) + "\n")
 
