@@ -179,11 +179,8 @@ def run_child(
         started = time.monotonic()
         result = await dispatch(namespace, action_name, params)
         if action_name == KEYS[screen][1]:
-            if (
-                traced_to
-                and not traced_from
-                and started - (actions or [started])[0] >= traced_after
-            ):
+            first_key = actions[0] if actions else started
+            if traced_to and not traced_from and started - first_key >= traced_after:
                 traced_from.append(_traced_now())
             action_starts.append(started)
             actions.append(time.monotonic())
