@@ -195,6 +195,7 @@ async def _watch(
 ) -> int:
     from pumptui.api import PumpClient
     from pumptui.cli.options import client_budgets
+    from pumptui.heap import HeapTrimmer
     from pumptui.live import LiveEngine
     from pumptui.live.sources import source_for
 
@@ -221,6 +222,8 @@ async def _watch(
             history=args.history,
             symbol_of=lambda mint: _symbol(engine.store.coin(mint)),
         )
+        trimmer = HeapTrimmer()  # a stream that runs for days keeps a flat RSS as the app does
+        trimmer.start()
         try:
             await engine.start()
             if mints:
@@ -236,6 +239,7 @@ async def _watch(
             # awaited, so Ctrl-C leaves no task whose exception nobody retrieves.
             subscription.close()
             await engine.stop()
+            trimmer.stop()
 
 
 async def _stream(

@@ -40,6 +40,7 @@ from textual.screen import ModalScreen
 
 from pumptui.alerts import AlertRule, Deliverer, Firing
 from pumptui.alerts.terminal import terminal_safe
+from pumptui.heap import HeapTrimmer
 from pumptui.live.events import EngineError, Event, FeedHealthChanged
 from pumptui.live.health import FeedHealth, FeedState
 from pumptui.live.once import OncePer
@@ -119,6 +120,7 @@ class PumpApp(TypeAhead, KeyFrames, AppWithServices):
         self._recovered: list[str] = []
         self._toasts_pending = False
         self.alert_toasts = AlertToastGate()
+        self.heap_trimmer = HeapTrimmer()
         if glyphs.use(services.settings.ui.ascii) is glyphs.ASCII:
             self.add_class("-ascii")  # app.tcss: borders and separators without block elements
         services.attach(self)
@@ -139,6 +141,7 @@ class PumpApp(TypeAhead, KeyFrames, AppWithServices):
         self._start_engine()
         self.social.start()
         self.set_timer(GC_FREEZE_DELAY, freeze_startup_objects, name="gc-freeze")
+        self.heap_trimmer.start()
 
     def _catch_stop_signals(self) -> None:
         """Exit through Textual on SIGTERM and SIGHUP. Python's default for both kills the
@@ -180,6 +183,7 @@ class PumpApp(TypeAhead, KeyFrames, AppWithServices):
             subscription.close()
 
     async def on_unmount(self) -> None:
+        self.heap_trimmer.stop()
         self.social.close()
         await self.services.alerts.stop()
         await self.services.stop()

@@ -207,6 +207,17 @@ async def test_q_quits(make_app: AppFactory) -> None:
     assert app.return_code == 0
 
 
+async def test_the_heap_is_trimmed_off_the_loop_while_the_app_runs_and_no_longer(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        trimmer = app.heap_trimmer
+        assert trimmer.running
+    assert not trimmer.running  # no thread outlives the app
+
+
 async def test_shift_h_and_w_jump_between_home_and_watchlist(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
