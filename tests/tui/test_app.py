@@ -207,7 +207,7 @@ async def test_q_quits(make_app: AppFactory) -> None:
     assert app.return_code == 0
 
 
-async def test_the_heap_is_trimmed_off_the_loop_while_the_app_runs_and_no_longer(
+async def test_the_app_trims_its_heap_while_it_runs_and_no_longer(
     make_app: AppFactory,
 ) -> None:
     app = make_app()
