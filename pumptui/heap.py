@@ -68,9 +68,8 @@ class HeapTrimmer:
     def stop(self) -> None:
         """Ask the thread to end and wait for it (at most one trim's time)."""
         self._stopping.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
+        if self._thread is not None:
+            self._thread.join()
 
     def _run(self) -> None:
         trim = self._find_trim()

@@ -235,11 +235,11 @@ async def _watch(
             reading = Reading(lambda: engine.health)
             return await _stream(subscription, printer, reporter, reading, args, mints)
         finally:
+            trimmer.stop()  # first: nothing after it can keep it running
             # In this order: the reader stops reading, then the engine's tasks end and are
             # awaited, so Ctrl-C leaves no task whose exception nobody retrieves.
             subscription.close()
             await engine.stop()
-            trimmer.stop()
 
 
 async def _stream(
