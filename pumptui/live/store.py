@@ -47,6 +47,7 @@ from pumptui.live.events import (
     TradeConfirmed,
 )
 from pumptui.live.health import FeedHealth
+from pumptui.live.step_series import StepSeries
 
 # Board coins whose market cap over time is kept (the trenches screen's trends): the three
 # boards list at most 150 at a time; the rest are coins that left them lately.
@@ -146,10 +147,6 @@ def _chain_order(trade: Trade) -> tuple[int, int, float, str]:
     return trade.chain_order
 
 
-def _point_time(point: tuple[float, float]) -> float:
-    return point[0]
-
-
 class MarketStore:
     """Bounded in-memory market state. Not thread-safe: use it from the engine's event loop."""
 
@@ -184,7 +181,7 @@ class MarketStore:
         self._coins: OrderedDict[str, Coin] = OrderedDict()
         self._coin_versions: dict[str, int] = {}
         self._activity: OrderedDict[str, _CoinActivity] = OrderedDict()
-        self._prices: OrderedDict[str, list[tuple[float, float]]] = OrderedDict()
+        self._prices: OrderedDict[str, StepSeries] = OrderedDict()
         self._site: list[Trade] = []
         self._site_signatures: set[str] = set()
         self._protected: frozenset[str] = frozenset()
@@ -210,7 +207,7 @@ class MarketStore:
         self._trader_reads: OrderedDict[tuple[str, str], tuple[Trade, ...]] = OrderedDict()
         self._board_reads: dict[str, BoardRead] = {}
         # Per board coin, its USD market cap at the end of each `price_step`, oldest first.
-        self._board_caps: OrderedDict[str, list[tuple[float, float]]] = OrderedDict()
+        self._board_caps: OrderedDict[str, StepSeries] = OrderedDict()
         # Held coins the service's new-coins listing no longer shows (hidden, banned...).
         self._delisted: OrderedDict[str, None] = OrderedDict()
         # Mints the service says it has no coin for (forgotten when the coin turns up after all).
@@ -442,48 +439,32 @@ class MarketStore:
         if price <= 0 or at is None:
             return
         prices = self._prices
-        points = prices.get(mint)
-        if points is None:
-            points = prices[mint] = []
+        series = prices.get(mint)
+        if series is None:
+            series = prices[mint] = StepSeries(self.price_step, self.price_point_capacity)
             while len(prices) > self.max_coins:
                 victim = next((m for m in prices if m not in self._protected), None)
                 if victim is None or victim == mint:
                     break
                 del prices[victim]
         prices.move_to_end(mint)
-        step = self.price_step
-        index = bisect_left(points, at, key=_point_time)
-        same_step = [i for i in (index - 1, index) if 0 <= i < len(points)]
-        for i in same_step:
-            if points[i][0] // step == at // step:
-                if at >= points[i][0]:
-                    points[i] = (at, price)
-                return
-        if index == 0 and len(points) >= self.price_point_capacity:
-            return  # older than every step kept
-        points.insert(index, (at, price))
-        if len(points) > self.price_point_capacity:
-            del points[0]
+        series.put(at, price)
 
     def _add_board_cap(self, mint: str, at: float, market_cap_usd: float | None) -> None:
         """Keep the coin's board market cap at `at`: one point per `price_step`, the latest."""
         if not at or market_cap_usd is None or market_cap_usd <= 0:
             return
         caps = self._board_caps
-        points = caps.get(mint)
-        if points is None:
-            points = caps[mint] = []
+        series = caps.get(mint)
+        if series is None:
+            series = caps[mint] = StepSeries(self.price_step, self.price_point_capacity)
             while len(caps) > BOARD_TREND_COINS:
                 caps.popitem(last=False)
         caps.move_to_end(mint)
-        if points and at < points[-1][0]:
+        last = series.last_time
+        if last is not None and at < last:
             return  # an older read than what is kept (the boards arrive in time order)
-        if points and points[-1][0] // self.price_step == at // self.price_step:
-            points[-1] = (at, market_cap_usd)
-        else:
-            points.append((at, market_cap_usd))
-            if len(points) > self.price_point_capacity:
-                del points[0]
+        series.put(at, market_cap_usd)
 
     def _bump_coin(self, mint: str) -> None:
         versions = self._coin_versions
@@ -650,7 +631,8 @@ class MarketStore:
         """The coin's prices (SOL per token) with their times, `(unix_seconds, price)`, oldest
         first: its last price in each `price_step` seconds, over the last `price_point_capacity`
         steps the store saw."""
-        return list(self._prices.get(mint, ()))
+        series = self._prices.get(mint)
+        return series.points() if series is not None else []
 
     @property
     def leader(self) -> Coin | None:
@@ -713,7 +695,8 @@ class MarketStore:
     def board_trend(self, mint: str) -> list[tuple[float, float]]:
         """The coin's USD market cap on the boards over time, `(unix_seconds, usd)`, oldest
         first: the latest in each `price_step`, over the last `price_point_capacity` steps."""
-        return list(self._board_caps.get(mint, ()))
+        series = self._board_caps.get(mint)
+        return series.points() if series is not None else []
 
     def market_activity(self, mint: str) -> MarketActivity | None:
         read = self._market_activity.get(mint)
