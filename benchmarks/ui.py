@@ -20,7 +20,9 @@ Printed for each contender:
   of each part over the slowest 5 % of keys (what the p95 is made of);
 - CPU share of the app process (user + system time / wall time) over the measured window;
 - RSS when the window opens, after its first minute and at the end, and the peak (VmHWM); with a
-  window of three minutes or more, RSS at each of its minutes: flat means bounded memory;
+  window of three minutes or more, RSS at each of its minutes: flat means bounded memory; with
+  ten minutes or more, the key p95 in each five minutes (one that climbs: an app that slows as
+  its data grows);
 - bytes written to the terminal per second while watching (what an SSH link must carry; typing
   adds a redraw per key on top);
 - on the trenches screen, the board deltas the simulator sent a second over the window, per board
@@ -148,27 +150,37 @@ def run_child(
     display = app._display
     dispatch = app._dispatch_action
 
-    # When each frame's drawing began: the compositor's render of the screen's changes.
+    # Only the first frame after each key's action is kept (its time, and when its drawing
+    # began: the compositor's render of the screen's changes). That frame is the key's answer;
+    # keeping every frame's times would grow the child's memory with the run (about 1 MB in
+    # 30 minutes), and RSS is one of the figures.
     drawn_from: list[float] = []
+    render_began: list[float] = []  # the render of the frame about to be shown, if any
     render_update = Compositor.render_update
+    answered = 0  # the keys' actions whose frame is kept
 
     def timed_render(self: Compositor, *args: Any, **kwargs: Any) -> Any:
         started = time.monotonic()
         update = render_update(self, *args, **kwargs)
         if update is not None:
-            drawn_from.append(started)
+            render_began[:] = [started]
         return update
 
     Compositor.render_update = timed_render  # type: ignore[method-assign]
 
     def timed_display(screen: Any, renderable: Any) -> None:
+        nonlocal answered
         display(screen, renderable)
-        if renderable is not None:
-            frames.append(time.monotonic())
-            # (A frame not from `render_update`, such as the first, began when it was shown.)
-            if len(drawn_from) < len(frames):
-                drawn_from.append(frames[-1])
-            del drawn_from[len(frames) :]
+        if renderable is None:
+            return
+        shown = time.monotonic()
+        # (A frame not from `render_update`, such as the first, began when it was shown.)
+        began = render_began[0] if render_began else shown
+        render_began.clear()
+        if answered < len(actions):
+            answered = len(actions)
+            frames.append(shown)
+            drawn_from.append(began)
 
     traced_to = os.environ.get("PUMPTUI_UI_TRACEMALLOC")
     # From how long after the first key the growth is counted (to leave out a store filling).
@@ -628,6 +640,15 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
         print("\nRSS (MB) at each minute of the window")
         for m in results:
             print(f"{m.name:10} " + " ".join(f"{mb:.0f}" for mb in m.rss_by_minute_mb))
+    if seconds >= 600:
+        # Keys go at a steady rate, so equal slices of them are equal stretches of time: a
+        # p95 that climbs from slice to slice is an app that slows as its data grows.
+        print("\nkey p95 (ms) in each five minutes of the window")
+        slices = max(1, round(seconds / 300))
+        for m in results:
+            size = max(1, -(-len(m.latencies_ms) // slices))
+            stretches = [m.latencies_ms[i : i + size] for i in range(0, len(m.latencies_ms), size)]
+            print(f"{m.name:10} " + " ".join(ms(m.percentile(0.95, s)) for s in stretches))
     ours = next((m for m in results if m.name == "pumptui"), None)
     if ours is not None:
         p95 = ours.percentile(0.95)
