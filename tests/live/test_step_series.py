@@ -40,7 +40,8 @@ def test_points_are_a_copy_the_series_can_change_under() -> None:
 
 def test_an_empty_series_has_no_last_time() -> None:
     series = StepSeries(15.0, 0)  # a capacity below one still keeps the latest step
-    assert series.last_time is None and series.points() == []
+    assert series.last_time is None
+    assert series.points() == []
     series.put(START, 1.0)
     series.put(START + 15, 2.0)
     assert series.points() == [(START + 15, 2.0)]
