@@ -155,28 +155,29 @@ def run_child(
     # keeping every frame's times would grow the child's memory with the run (about 1 MB in
     # 30 minutes), and RSS is one of the figures.
     drawn_from: list[float] = []
-    render_began: list[float] = []  # the render of the frame about to be shown, if any
+    render_began: float | None = None  # the render of the frame about to be shown, if any
     render_update = Compositor.render_update
     answered = 0  # the keys' actions whose frame is kept
 
     def timed_render(self: Compositor, *args: Any, **kwargs: Any) -> Any:
+        nonlocal render_began
         started = time.monotonic()
         update = render_update(self, *args, **kwargs)
         if update is not None:
-            render_began[:] = [started]
+            render_began = started
         return update
 
     Compositor.render_update = timed_render  # type: ignore[method-assign]
 
     def timed_display(screen: Any, renderable: Any) -> None:
-        nonlocal answered
+        nonlocal answered, render_began
         display(screen, renderable)
         if renderable is None:
             return
         shown = time.monotonic()
         # (A frame not from `render_update`, such as the first, began when it was shown.)
-        began = render_began[0] if render_began else shown
-        render_began.clear()
+        began = shown if render_began is None else render_began
+        render_began = None
         if answered < len(actions):
             answered = len(actions)
             frames.append(shown)

@@ -23,7 +23,7 @@ def test_a_full_series_keeps_the_newest_steps_and_refuses_older_ones() -> None:
     assert [value for _, value in series.points()] == [2.0, 3.0, 4.0]
     series.put(START, 9.0)  # older than every step kept
     assert [value for _, value in series.points()] == [2.0, 3.0, 4.0]
-    series.put(START + 15 * 2.5, 7.0)  # a kept step (the third), later in it: replaces
+    series.put(START + 15 * 2.5, 7.0)  # later in the oldest step kept (n = 2): replaces it
     assert series.points()[0] == (START + 37.5, 7.0)
 
 
