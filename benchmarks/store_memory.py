@@ -11,8 +11,9 @@ after each (tracemalloc, after a collection), beside the same store from another
 3. trade rings: 64 coins (`max_trade_coins`) with 2,000 trades each (`trades_per_coin`) and
    their candles at every timeframe, the hot coin at 200 trades a second.
 
-Hand-made records (mints, signatures and names of the real lengths), not the simulator's: the
-figure is the store's, not a market's.
+Hand-made records (mints, signatures, wallets and names of the real lengths; trades as rows of
+the swap API's trades route, parsed as the app parses them), not the simulator's: the figure is
+the store's, not a market's.
 
     .venv/bin/python benchmarks/store_memory.py [--code DIR]
 """
@@ -23,6 +24,7 @@ import argparse
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +38,7 @@ def fill(code: Path) -> dict[str, float]:
     import tracemalloc
 
     from pumptui.api.models import Coin, Trade
+    from pumptui.base58 import b58encode
     from pumptui.live.events import NewCoin, NewTrade
     from pumptui.live.store import MarketStore
 
@@ -45,17 +48,24 @@ def fill(code: Path) -> dict[str, float]:
     serial = iter(range(10**9))
 
     def trade(coin: str, at: float, lamports: int) -> Trade:
+        """A row of the swap API's trades route, read as the app reads one off the wire (each
+        string its own object, as a JSON parser makes them)."""
         n = next(serial)
-        return Trade(
-            signature=format(n, "x").rjust(88, "S"),
-            mint=coin,
-            is_buy=n % 3 != 0,
-            lamports=lamports,
-            raw_tokens=3_000_000_000_000 + n,
-            timestamp=at,
-            slot=300_000_000 + n,
-            tx_index=0,
-        )
+        raw = 3_000_000_000_000 + n
+        row = {
+            "slotIndexId": f"{300_000_000 + n:012d}{n % 7:010d}",
+            "tx": b58encode(n.to_bytes(64, "big")).rjust(88, "S"),
+            "timestamp": datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+            + "Z",
+            "userAddress": b58encode((n % 5_000).to_bytes(32, "big")).rjust(44, "U"),
+            "type": "buy" if n % 3 else "sell",
+            "program": "pump",
+            "amountSol": f"{lamports / 1e9:.9f}",
+            "amountUsd": f"{lamports / 1e9 * 150:.6f}",
+            "baseAmount": f"{raw / 1e6:.6f}",
+            "priceSol": f"{lamports / raw * 1e-3:.12f}",
+        }
+        return Trade.from_swap(json.loads(json.dumps(row)), coin)
 
     def held() -> float:
         gc.collect()

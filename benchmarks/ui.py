@@ -22,7 +22,8 @@ Printed for each contender:
 - RSS when the window opens, after its first minute and at the end, and the peak (VmHWM); with a
   window of three minutes or more, RSS at each of its minutes: flat means bounded memory; with
   ten minutes or more, the key p95 in each five minutes (one that climbs: an app that slows as
-  its data grows);
+  its data grows) and how much RSS rose over the last ten (the least-squares line through
+  those minutes, against the target "flat": under half a megabyte);
 - bytes written to the terminal per second while watching (what an SSH link must carry; typing
   adds a redraw per key on top);
 - on the trenches screen, the board deltas the simulator sent a second over the window, per board
@@ -100,6 +101,10 @@ KEYS = {
 KEY_INTERVAL = 0.5
 WARMUP_SECONDS = 15.0
 CONTENDERS = ("naive", "before", "pumptui")
+# "RSS flat over 10 minutes": the rise over the window's last ten minutes stays under the jitter
+# of one sample (a heap trim or the allocator moves RSS by about half a megabyte either way).
+RSS_TREND_MINUTES = 10
+RSS_FLAT_MB = 0.5
 
 
 # -- the child: one contender on the pty ---------------------------------------------------------
@@ -410,6 +415,19 @@ class Measurement:
     def rss_first_minute_mb(self) -> float | None:
         return self.rss_by_minute_mb[1] if len(self.rss_by_minute_mb) > 1 else None
 
+    def rss_trend_mb(self, minutes: int = RSS_TREND_MINUTES) -> float | None:
+        """How much RSS rose over the window's last `minutes` (MB), read off the least-squares
+        line through their samples, so one sample's jitter (a heap trim, the allocator) does not
+        decide it; None for a shorter window."""
+        samples = self.rss_by_minute_mb[-(minutes + 1) :]
+        if len(samples) < minutes + 1:
+            return None
+        middle = minutes / 2
+        mean = sum(samples) / len(samples)
+        spread = sum((x - middle) ** 2 for x in range(len(samples)))
+        slope = sum((x - middle) * (y - mean) for x, y in enumerate(samples)) / spread
+        return slope * minutes
+
     def percentile(self, q: float, figures: list[float] | None = None) -> float | None:
         figures = self.latencies_ms if figures is None else figures
         if not figures:
@@ -672,6 +690,21 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
         if ours.rows_first is not None:
             print(
                 f"coin table rows: {ours.rows_first} at the first key, {ours.rows_last} at the last"
+            )
+        trend = ours.rss_trend_mb()
+        if trend is not None:
+            verdict = "meets" if trend < RSS_FLAT_MB else "misses"
+            others = ", ".join(
+                f"{m.name} {t:+.1f} MB"
+                for m in results
+                if m is not ours and (t := m.rss_trend_mb()) is not None
+            )
+            print(
+                f"target: RSS flat over {RSS_TREND_MINUTES} minutes — pumptui {verdict} it "
+                f"({trend:+.1f} MB over the last {RSS_TREND_MINUTES}, the least-squares line "
+                f"through each minute's RSS; flat: under {RSS_FLAT_MB} MB"
+                + (f"; {others}" if others else "")
+                + ")"
             )
         if ours.rss_first_minute_mb:
             growth = ours.rss_end_mb - ours.rss_first_minute_mb

@@ -196,6 +196,28 @@ def as_ident(value: Any) -> str | None:
     return None
 
 
+# Programs are a handful of names ("pump", "pump-amm"...) repeated on every trade and coin: each
+# record keeps the one copy of its name rather than a string of its own (64 coins × 2,000
+# trades in the store). Bounded, so a service that sent a new name each time would cost copies,
+# not an ever-growing table.
+_PROGRAMS: dict[str, str] = {}
+PROGRAMS_KEPT = 64
+
+
+def as_program(value: Any) -> str | None:
+    """A program or pool name (`program`, `protocol`, a board's `pg`, a push message's `pool`),
+    sanitised; the same string object for the same name."""
+    if not isinstance(value, str):
+        return None
+    known = _PROGRAMS.get(value)
+    if known is not None:
+        return known
+    name = clean_optional(value, 32)
+    if name is not None and name == value and len(_PROGRAMS) < PROGRAMS_KEPT:
+        _PROGRAMS[name] = name
+    return name
+
+
 def _require(record: Mapping[str, Any], key: str, what: str) -> str:
     ident = as_ident(record.get(key))
     if ident is None:
@@ -288,7 +310,6 @@ class Coin:
             market_cap = None
         usd_cap = exact_float(record.get("usd_market_cap"), "usd_market_cap")
         cap_usd = exact_float(record.get("market_cap_usd"), "market_cap_usd")
-        program = record.get("program") or record.get("protocol")
         return cls(
             mint=mint,
             name=clean_text(record.get("name"), NAME_LIMIT),
@@ -323,7 +344,7 @@ class Coin:
             quote_mint=quote_mint,
             quote_decimals=quote_decimals,
             virtual_quote_reserves=vquote,
-            program=clean_optional(program, 32) if isinstance(program, str) else None,
+            program=as_program(record.get("program") or record.get("protocol")),
         )
 
     @property
@@ -423,7 +444,9 @@ def _real_from_virtual(virtual: int, gap: int) -> int:
 class Trade:
     """One trade in the app's units. `slot`/`tx_index` come from the swap API's `slotIndexId`
     (first 12 digits the slot, the rest the position in it); `cursor` is the `nextCursor` a page
-    ending at this trade would carry, so a follower can resume from it."""
+    ending at this trade would carry, so a follower can resume from it (made from those and the
+    id's length when asked for: a string kept for each trade came to about 11 MiB in a full
+    store)."""
 
     signature: str
     mint: str
@@ -439,7 +462,8 @@ class Trade:
     # received): its arrival number, which orders it after every confirmed trade. The REST copy
     # of the same signature later replaces it (`TradeConfirmed`).
     pushed_seq: int | None = None
-    cursor: str | None = None
+    # The digits of the `slotIndexId` it was read with (0: not read from the swap API).
+    id_digits: int = 0
     program: str | None = None
     usd: float | None = None
     # The pool's price per whole token in SOL right after the trade (swap-api's `priceSol`, or
@@ -463,7 +487,6 @@ class Trade:
         raw = exact_units(record.get("baseAmount"), TOKEN_DECIMALS, "baseAmount")
         if lamports is None or raw is None:
             raise ModelError("trade without amounts")
-        program = record.get("program")
         return cls(
             signature=signature,
             mint=mint,
@@ -474,8 +497,8 @@ class Trade:
             slot=slot,
             tx_index=tx_index,
             user=as_ident(record.get("userAddress")),
-            cursor=f"{slot_index_id}-{round(timestamp * 1000)}",
-            program=clean_optional(program, 32) if isinstance(program, str) else None,
+            id_digits=len(slot_index_id),
+            program=as_program(record.get("program")),
             usd=exact_float(record.get("amountUsd"), "amountUsd"),
             pool_price_sol=exact_float(record.get("priceSol"), "priceSol"),
         )
@@ -504,6 +527,16 @@ class Trade:
     @property
     def provisional(self) -> bool:
         return self.pushed_seq is not None
+
+    @property
+    def cursor(self) -> str | None:
+        """`slotIndexId` as sent (the slot in 12 digits, the position zero-padded to the rest),
+        a dash, the time in ms: None for a trade not read from the swap API."""
+        digits = self.id_digits
+        if digits < SLOT_DIGITS or self.pushed_seq is not None:
+            return None
+        position = f"{self.tx_index:0{digits - SLOT_DIGITS}d}" if digits > SLOT_DIGITS else ""
+        return f"{self.slot:0{SLOT_DIGITS}d}{position}-{round(self.timestamp * 1000)}"
 
     @property
     def chain_order(self) -> tuple[int, int, float, str]:

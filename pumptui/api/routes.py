@@ -42,6 +42,7 @@ from pumptui.api.models import (
     as_int,
     as_iso_time,
     as_opaque_id,
+    as_program,
     as_time,
     as_uuid,
     exact_float,
@@ -1146,7 +1147,6 @@ def read_board_entry(record: Any) -> BoardEntry:
     mint = as_ident(record.get("m"))
     if mint is None:
         raise ModelError("board entry without a mint")
-    program = record.get("pg")
     chain = record.get("c")
     return BoardEntry(
         mint=mint,
@@ -1155,7 +1155,7 @@ def read_board_entry(record: Any) -> BoardEntry:
         image_uri=clean_optional(record.get("i"), URL_LIMIT),
         dev_wallet=as_ident(record.get("dw")),
         graduated_at=as_time(record.get("gd")),
-        program=clean_optional(program, 32) if isinstance(program, str) else None,
+        program=as_program(record.get("pg")),
         chain=clean_optional(chain, 64) if isinstance(chain, str) else None,
         **read_board_figures(record),
     )
@@ -1474,7 +1474,7 @@ def read_pumpportal(
                 virtual_sol_reserves=vsol,
                 virtual_token_reserves=vtok,
                 market_cap_sol=exact_float(data.get("marketCapSol"), "marketCapSol"),
-                pool=_pp_pool(data),
+                pool=as_program(data.get("pool")),
             )
         if kind == "create":
             signature = as_ident(data.get("signature"))
@@ -1493,10 +1493,12 @@ def read_pumpportal(
                 virtual_sol_reserves=vsol,
                 virtual_token_reserves=vtok,
                 market_cap_sol=exact_float(data.get("marketCapSol"), "marketCapSol"),
-                pool=_pp_pool(data),
+                pool=as_program(data.get("pool")),
             )
         if kind == "migrate":
-            return PushMigration(mint, as_ident(data.get("signature")), _pp_pool(data))
+            return PushMigration(
+                mint, as_ident(data.get("signature")), as_program(data.get("pool"))
+            )
     except ModelError:
         return None
     return None
@@ -1511,11 +1513,6 @@ def _pp_reserves(data: Mapping[str, Any]) -> tuple[int | None, int | None]:
         exact_units(vsol, SOL_DECIMALS, "vSolInBondingCurve"),
         exact_units(vtok, TOKEN_DECIMALS, "vTokensInBondingCurve"),
     )
-
-
-def _pp_pool(data: Mapping[str, Any]) -> str | None:
-    pool = data.get("pool")
-    return clean_optional(pool, 32) if isinstance(pool, str) else None
 
 
 def _load(message: str | bytes | Mapping[str, Any]) -> Any:

@@ -77,6 +77,55 @@ def test_each_trade_knows_the_cursor_a_page_ending_at_it_gives() -> None:
     assert oldest.cursor == "00037123456000000000000007-1790856000000"
 
 
+@pytest.mark.parametrize(
+    ("slot_index_id", "stamp", "cursor"),
+    [
+        # The id exactly as sent, whatever its length and leading zeros; the time in ms.
+        ("000000000001", "2026-10-01T12:00:00.123Z", "000000000001-1790856000123"),
+        (
+            "0003712345670000000000",
+            "2026-10-01T12:00:00.999Z",
+            "0003712345670000000000-1790856000999",
+        ),
+        # Sent as a number (no leading zeros): 19 digits, the position in 7.
+        (3712345670000000042, "2026-10-01T12:00:05Z", "3712345670000000042-1790856005000"),
+    ],
+)
+def test_a_cursor_is_the_id_as_sent_and_the_time(
+    slot_index_id: str | int, stamp: str, cursor: str
+) -> None:
+    record = {**load("trades_page.json")["trades"][0], "slotIndexId": slot_index_id}
+    record["timestamp"] = stamp
+    assert Trade.from_swap(record, MINT).cursor == cursor
+
+
+def test_a_pushed_trade_has_no_cursor_yet() -> None:
+    newest = page_trades()[0]
+    pushed = Trade(
+        signature=newest.signature,
+        mint=MINT,
+        is_buy=True,
+        lamports=1,
+        raw_tokens=1,
+        timestamp=NOON,
+        pushed_seq=3,
+        id_digits=22,
+    )
+    assert pushed.cursor is None
+    assert pushed.to_json()["cursor"] is None
+
+
+def test_every_trade_of_a_program_shares_its_name() -> None:
+    newest, oldest = page_trades()
+    assert newest.program == oldest.program == "pump"
+    assert newest.program is oldest.program, "one string for every trade of the program"
+    hostile = {**load("trades_page.json")["trades"][0], "program": "\x1b[31m[red]pump"}
+    assert Trade.from_swap(hostile, MINT).program == "[red]pump"
+    for n in range(200):  # a service inventing names costs copies, not a growing table
+        record = {**load("trades_page.json")["trades"][0], "program": f"p{n}"}
+        assert Trade.from_swap(record, MINT).program == f"p{n}"
+
+
 def test_the_rest_of_a_swap_row() -> None:
     newest, oldest = page_trades()
     assert newest.signature.startswith("5KtPn1")
