@@ -695,13 +695,13 @@ def report(results: list[Measurement], seconds: float, tps: float, screen: str, 
         if trend is not None:
             verdict = "meets" if trend < RSS_FLAT_MB else "misses"
             others = ", ".join(
-                f"{m.name} {t:+.1f} MB"
+                f"{m.name} {t:+.2f} MB"
                 for m in results
                 if m is not ours and (t := m.rss_trend_mb()) is not None
             )
             print(
                 f"target: RSS flat over {RSS_TREND_MINUTES} minutes — pumptui {verdict} it "
-                f"({trend:+.1f} MB over the last {RSS_TREND_MINUTES}, the least-squares line "
+                f"({trend:+.2f} MB over the last {RSS_TREND_MINUTES}, the least-squares line "
                 f"through each minute's RSS; flat: under {RSS_FLAT_MB} MB"
                 + (f"; {others}" if others else "")
                 + ")"

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pumptui.api import routes
+from pumptui.api import models, routes
 from pumptui.api.models import (
     Candle,
     Coin,
@@ -124,6 +124,7 @@ def test_every_trade_of_a_program_shares_its_name() -> None:
     for n in range(200):  # a service inventing names costs copies, not a growing table
         record = {**load("trades_page.json")["trades"][0], "program": f"p{n}"}
         assert Trade.from_swap(record, MINT).program == f"p{n}"
+    assert len(models._PROGRAMS) <= models.PROGRAMS_KEPT
 
 
 def test_the_rest_of_a_swap_row() -> None:
