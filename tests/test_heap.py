@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import platform
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -68,3 +71,64 @@ def test_glibc_trim_is_found_and_returns_what_it_gave_back() -> None:
     trim = glibc_malloc_trim()
     assert trim is not None
     assert trim() in (0, 1)  # 1: some memory went back to the system
+
+
+def test_the_allocator_is_pinned_once_on_the_thread_before_the_first_trim() -> None:
+    events: list[tuple[str, int]] = []
+    trimmer = HeapTrimmer(
+        interval=0.01,
+        find_trim=lambda: lambda: events.append(("trim", threading.get_ident())),
+        pin=lambda: events.append(("pin", threading.get_ident())),
+    )
+    trimmer.start()
+    wait_until(lambda: trimmer.trims >= 2)
+    trimmer.stop()
+    assert events[0][0] == "pin"
+    assert [name for name, _ in events].count("pin") == 1
+    assert len({thread for _, thread in events}) == 1
+    assert events[0][1] != threading.get_ident()
+
+
+# Run in a fresh interpreter: a pin is for the whole process, and this one's trimmers have pinned.
+_MAPPED_AFTER_A_LARGER_FREE = """
+import ctypes, sys
+from pumptui.heap import glibc_pin_mmap_threshold
+
+class MallInfo2(ctypes.Structure):  # all ten fields: glibc fills the whole struct
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd",
+        "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = MallInfo2
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+if sys.argv[1] == "pin":
+    assert glibc_pin_mmap_threshold()
+# Larger than all the heap's free bytes, so no free chunk can serve it: it is mapped or it
+# grows the heap, as the threshold says.
+size = max(4 * 2**20, libc.mallinfo2().fordblks + 2**20)
+# Unpinned, freeing this mapped block raises the threshold to its size.
+libc.free(libc.malloc(2 * size))
+mapped = libc.mallinfo2().hblks
+block = libc.malloc(size)
+print("mapped" if libc.mallinfo2().hblks == mapped + 1 else "heap")
+libc.free(block)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
+@pytest.mark.parametrize(("pin", "where"), [("pin", "mapped"), ("no-pin", "heap")])
+def test_once_pinned_a_large_block_is_mapped_even_after_a_larger_one_was_freed(
+    pin: str, where: str
+) -> None:
+    if not hasattr(ctypes.CDLL(None), "mallinfo2"):
+        pytest.skip("glibc before 2.33")
+    run = subprocess.run(
+        [sys.executable, "-c", _MAPPED_AFTER_A_LARGER_FREE, pin],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.strip() == where
