@@ -9,7 +9,7 @@ event loop: it holds the allocator's locks while it walks the heap, and ctypes l
 GIL for the call, so the loop goes on meanwhile. Elsewhere than glibc (macOS, Windows, musl
 without it) there is nothing to call and the trimmer does nothing.
 
-Trimming alone still left the heap's free bytes climbing (about 1 MB every ten minutes on the
+Trimming alone still left the heap's free bytes climbing (about 2 MB every ten minutes on the
 coin screen): glibc raises its mmap threshold each time a large mapped block is freed (up to
 32 MB), so after start-up large short-lived blocks come from the heap too, and leave holes
 between longer-lived ones that no trim can give back. The thread first pins the threshold at
@@ -43,8 +43,8 @@ def _libc() -> object | None:
 
 
 def glibc_pin_mmap_threshold(threshold: int = MMAP_THRESHOLD) -> bool:
-    """Fix glibc's mmap threshold at `threshold` bytes (and so stop its raising it); whether
-    it was set (False where the C library has no `mallopt`)."""
+    """Fix glibc's mmap threshold at `threshold` bytes, which also stops glibc raising it;
+    whether it was set (False where the C library has no `mallopt`)."""
     import ctypes
 
     mallopt = getattr(_libc(), "mallopt", None)
