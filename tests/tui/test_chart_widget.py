@@ -8,9 +8,11 @@ from datetime import UTC
 from textual.app import App, ComposeResult
 
 from pumptui.tui.widgets.candle_chart import DEFAULT_ZOOM, LABEL_WIDTH, CandleChart
+from pumptui.tui.widgets.repaint import SPAN_CELLS
 from tests.tui.conftest import screen_text
 from tests.tui.test_coin_chart import random_candles
 from tests.tui.test_coin_screen import build_store, coin_screen, make_app, open_coin
+from tests.tui.test_repaint_lines import record_refreshes
 
 
 class ChartApp(App[None]):
@@ -129,3 +131,27 @@ async def test_new_trades_keep_the_price_scale_and_a_change_of_view_fits_it_agai
         assert chart.grid is not None
         assert chart.grid.scale is not None
         assert chart.grid.scale.low == min(c.low for c in chart.grid.candles)
+
+
+async def test_a_trade_repaints_the_cells_it_moved_on_the_span_grid() -> None:
+    """Only the rows the forming candle moved are repainted, each span rounded out to the grid
+    (see `repaint.coarse_spans`): exact spans kept Textual's region cache growing for an hour."""
+    app = ChartApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        chart = app.query_one(CandleChart)
+        candles = random_candles(40)
+        chart.show_candles(candles)
+        await pilot.pause()
+        calls = record_refreshes(chart)
+        last = candles[-1]
+        middle = (last.high + last.low) / 2
+        chart.show_candles([*candles[:-1], replace(last, close=middle)])
+        await pilot.pause()
+        regions = [region for regions in calls for region in regions]
+        assert regions, "the forming candle moved"
+        assert len(regions) < chart.size.height
+        width = chart.content_region.width
+        for region in regions:
+            assert region.height == 1
+            assert region.x % SPAN_CELLS == 0
+            assert region.right % SPAN_CELLS == 0 or region.right == width

@@ -18,7 +18,7 @@ from pumptui.api.models import ActivityWindow, Callout, MarketActivity
 from pumptui.tui import textual_fixes
 from pumptui.tui.widgets.callouts_pane import CalloutsPane
 from pumptui.tui.widgets.coin_header import CoinHeader
-from pumptui.tui.widgets.repaint import changed_cells, update_text
+from pumptui.tui.widgets.repaint import SPAN_CELLS, changed_cells, coarse_spans, update_text
 from tests.helpers.terminal import frames_sent, shown
 from tests.tui.conftest import FROZEN_NOW, curve_coin
 
@@ -75,9 +75,11 @@ async def test_the_header_repaints_only_the_line_whose_figures_changed() -> None
         width = header.content_region.width
         pairs = zip(line_before.ljust(width), line_after.ljust(width), strict=True)
         changed = [x for x, (a, b) in enumerate(pairs) if a != b]
-        # From where the characters differ or the old line ended, to where they differ last.
-        assert region.x == min(changed[0], len(line_before))
-        assert region.right == changed[-1] + 1
+        # From where the characters differ or the old line ended, to where they differ last,
+        # rounded out to the span grid.
+        first, end = min(changed[0], len(line_before)), changed[-1] + 1
+        assert region.x == first - first % SPAN_CELLS
+        assert region.right == min(width, -(-end // SPAN_CELLS) * SPAN_CELLS)
         # A new market cap moves the first line (and, with it, what the third derives from).
         calls.clear()
         header.show_coin(replace(COIN, market_cap_sol=COIN.market_cap_sol * 2))
@@ -86,6 +88,34 @@ async def test_the_header_repaints_only_the_line_whose_figures_changed() -> None
         assert calls
         assert 0 in rows
         assert 1 not in rows  # the mint and creator line did not change
+
+
+def test_repainted_spans_round_out_to_a_grid_that_textuals_region_cache_can_hold() -> None:
+    """Textual clips each repainted region through an LRU cache of 4,096 regions: a chart 100
+    cells wide and 24 high has 121,200 exact spans (the cache kept filling for an hour, the app's
+    memory with it), and 2,184 on the grid."""
+    spans = [Region(3, 0, 2, 1), Region(8, 1, 8, 1), Region(95, 2, 4, 1), Region(0, 3, 1, 1)]
+    assert coarse_spans(spans, 100) == [
+        Region(0, 0, 8, 1),
+        Region(8, 1, 8, 1),  # on the grid already
+        Region(88, 2, 12, 1),  # cut at the widget's edge
+        Region(0, 3, 8, 1),
+    ]
+    width, height = 100, 24
+    exact = [
+        Region(x, y, w, 1)
+        for y in range(height)
+        for x in range(width)
+        for w in range(1, width - x + 1)
+    ]
+    coarse = coarse_spans(exact, width)
+    for span, rounded in zip(exact, coarse, strict=True):
+        assert rounded.contains_region(span)
+        assert rounded.x % SPAN_CELLS == 0
+        assert rounded.right % SPAN_CELLS == 0 or rounded.right == width
+        assert rounded.width - span.width < 2 * SPAN_CELLS
+    assert len(set(exact)) == 121_200
+    assert len(set(coarse)) == 2_184  # 91 spans a row
 
 
 async def test_callout_ages_repaint_only_the_headers_that_read_differently() -> None:

@@ -30,7 +30,7 @@ from textual.widget import Widget
 from pumptui.api.models import Candle
 from pumptui.live.candles import TIMEFRAMES
 from pumptui.tui.format import compact
-from pumptui.tui.widgets.repaint import text_look
+from pumptui.tui.widgets.repaint import coarse_spans, text_look
 
 TIMEFRAME_LABELS: dict[int, str] = {1: "1s", 15: "15s", 60: "1m", 300: "5m", 900: "15m", 3600: "1h"}
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -972,7 +972,7 @@ class CandleChart(Widget, can_focus=True):
         if regions is None:
             self.refresh()
         elif regions:
-            self.refresh(*regions)
+            self.refresh(*coarse_spans(regions, width))
 
     def _update_title(self) -> None:
         title = Text("Chart ")
